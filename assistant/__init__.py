@@ -1,0 +1,16 @@
+"""OPC Policy Assistant: cited, bilingual answers about Shenzhen's AI OPC action plan (2026–2027).
+
+    from assistant import Assistant
+    bot = Assistant.load()
+    print(bot.ask("住房补贴每月多少钱？").answer)
+"""
+
+from .errors import ConfigError, CorpusError, IndexUnavailable, InvalidQuestion, NotFound, OPCError
+from .service import Assistant
+from .settings import Settings
+from .types import Answer, Citation, ClauseRef, DocumentInfo
+
+__all__ = [
+    "Answer", "Assistant", "Citation", "ClauseRef", "ConfigError", "CorpusError", "DocumentInfo",
+    "IndexUnavailable", "InvalidQuestion", "NotFound", "OPCError", "Settings",
+]

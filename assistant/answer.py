@@ -1,0 +1,174 @@
+"""Extractive answers: quote the sentence(s) of the best clause(s) that answer the question.
+
+No model writes anything here, so every figure is quoted exactly as the source states it.
+When nothing is relevant enough the answer says the plan does not cover the question and
+offers the nearest clauses as suggestions, with no figure at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .citations import citation_for, clause_ref, format_lead
+from .figures import extract_figures
+from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
+from .retrieve import ClauseHit, Retrieval, Retriever, content_words
+from .settings import RetrievalSettings
+from .text import localise, tokenize
+from .types import Answer, Citation
+
+
+# What kind of figure a question asks for ("when" wants a date, "how long" a duration ...):
+# sentences stating a figure of that kind are preferred.
+_WANTS = [
+    (re.compile(r"\bwhen\b|what (date|year)|which (date|year)|什么时候|哪天|哪一天|何时|哪年|几号|日期", re.I),
+     {"date", "year"}),
+    (re.compile(r"how long|多久|多长时间|几年|几个月|期限|有效期|valid", re.I), {"duration"}),
+    (re.compile(r"how (big|large)|\b(area|size)\b|多大|面积|平方", re.I), {"area", "money"}),
+    (re.compile(r"how many|多少(个|家|名|人)|几(个|家)", re.I), {"count"}),
+    (re.compile(r"percent|percentage|how much rent|比例|几成|折", re.I), {"percent"}),
+    (re.compile(r"how much|\b(amount|maximum|max|cap|limit|up to|worth)\b|多少钱|金额|额度|最高|上限|最多|多少", re.I),
+     {"money", "area", "percent", "count"}),
+]
+FIGURE_BONUS = 0.1
+
+
+def wanted_figures(question: str) -> set[str]:
+    """The figure kinds a question asks for (empty when it asks for none)."""
+    kinds: set[str] = set()
+    for pattern, wanted in _WANTS:
+        if pattern.search(question):
+            kinds |= wanted
+    return kinds
+
+
+@dataclass
+class Scored:
+    pos: int  # entry position of the sentence in the answer language
+    clause_id: str
+    sent: int
+    score: float
+    dense: float
+    overlap: float
+
+
+def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, float]) -> float:
+    if not tokens:
+        return 0.0
+    total = sum(idf.get(t, 1.0) for t in tokens)
+    return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
+
+
+class ExtractiveAnswerer:
+    def __init__(self, retriever: Retriever, settings: RetrievalSettings) -> None:
+        self.r = retriever
+        self.settings = settings
+        entries = retriever.index.entries
+        self._tokens = [set(tokenize(e.text)) for e in entries]
+        # Inverse document frequency over sentence entries: rare terms decide which sentence answers.
+        n = sum(e.kind == "sentence" for e in entries)
+        df: dict[str, int] = {}
+        for e, toks in zip(entries, self._tokens):
+            if e.kind == "sentence":
+                for t in toks:
+                    df[t] = df.get(t, 0) + 1
+        self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
+        self._kinds = [{f.kind for f in extract_figures(e.text)} if e.kind == "sentence" else set() for e in entries]
+        self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
+
+    # --- scoring -------------------------------------------------------------------------------
+    def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
+        q = retrieval.query
+        wanted = wanted_figures(q.text)
+        qtokens = set(q.tokens)
+        qexpanded = set(q.expanded)
+        vectors = self.r.index.vectors
+        entries = self.r.index.entries
+        out: list[Scored] = []
+        for rank, hit in enumerate(retrieval.hits[:clauses]):
+            prior = 1.0 / (1 + rank)
+            for pos in self.r.answer_lang_entries(hit.clause_id, q.lang):
+                e = entries[pos]
+                # Use both language versions of the sentence: either may match the question better.
+                twin = self._parallel.get((e.clause_id, "en" if e.lang == "zh" else "zh", e.sent))
+                twins = [pos] if twin is None else [pos, twin]
+                dense = max(float(vectors[i] @ q.vector) for i in twins)
+                toks = set().union(*(self._tokens[i] for i in twins))
+                overlap = max(_idf_overlap(qtokens, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
+                score = dense + 0.35 * overlap + 0.03 * prior
+                if wanted & (self._kinds[pos] | (self._kinds[twins[-1]])):
+                    score += FIGURE_BONUS
+                out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap))
+        out.sort(key=lambda s: -s.score)
+        return out
+
+    def answerable(self, retrieval: Retrieval, scored: list[Scored]) -> bool:
+        """Decline unless the best sentence is close, the question's topic words are known to the
+        corpus, and it names no topic the corpus never mentions (another city, visas, tax rates...)."""
+        q = retrieval.query
+        closest = max((s.dense for s in scored), default=0.0)
+        if not scored or not q.tokens or closest < self.settings.min_dense:
+            return False
+        if self.r.out_of_scope_terms(q):
+            return False
+        # One unknown word in a two-word question is noise; most words unknown is a different topic.
+        return len(content_words(q)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
+
+    # --- composing -------------------------------------------------------------------------------
+    def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        q = retrieval.query
+        scored = self.score_sentences(retrieval)
+        best = scored[0] if scored else None
+        if not self.answerable(retrieval, scored):
+            return self.refusal(question, q.lang, retrieval.hits)
+        chosen = [best]
+        for cand in scored[1:]:
+            if len(chosen) == 2 or cand.score < self.settings.second_sentence_ratio * best.score:
+                break
+            chosen.append(cand)
+        # Quote in reading order within a clause, clauses in order of first choice.
+        order = {c.clause_id: i for i, c in reversed(list(enumerate(chosen)))}
+        chosen.sort(key=lambda c: (order[c.clause_id], c.sent))
+
+        citations: list[Citation] = []
+        numbers: dict[str, int] = {}
+        parts: list[str] = []
+        sep = "" if q.lang.startswith("zh") else " "
+        last_clause = None
+        for c in chosen:
+            clause = self.r.corpus.clause(c.clause_id)
+            if c.clause_id not in numbers:
+                numbers[c.clause_id] = len(numbers) + 1
+                citations.append(citation_for(self.r.corpus, clause, q.lang, numbers[c.clause_id]))
+            sentence = self.r.index.entries[c.pos].text
+            quote = f"{sentence}{sep}[{numbers[c.clause_id]}]"
+            if c.clause_id != last_clause:
+                quote = format_lead(self.r.corpus, clause, q.lang) + quote
+            parts.append(quote)
+            last_clause = c.clause_id
+        text = sep.join(parts)
+        warnings: list[str] = []
+        if self._premise_mismatch(question, citations):
+            text += ("" if q.lang.startswith("zh") else " ") + PREMISE_NOTE[q.lang]
+        return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
+                      citations=citations, mode="extractive", warnings=warnings)
+
+    def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
+        """True when the question states a figure that none of the cited clauses holds."""
+        from .figures import is_grounded
+
+        asked = extract_figures(question)
+        if not asked:
+            return False
+        sources = [t for c in citations for t in (c.text, c.parallel_text)]
+        return any(not is_grounded(f, sources) for f in asked)
+
+    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False) -> Answer:
+        message = (NO_CONTENT if no_content else NOT_COVERED)[lang]
+        suggestions = [clause_ref(self.r.corpus, self.r.corpus.clause(h.clause_id), lang, h.score)
+                       for h in hits[:3]]
+        return Answer(question=question, answer=message, language=lang, answerable=False,
+                      suggestions=suggestions, mode="extractive")

@@ -1,0 +1,126 @@
+"""The ``opc`` command line: a thin front end over ``Assistant``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import OPCError
+from .settings import Settings
+
+app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI OPC action plan (2026–2027).",
+                  no_args_is_help=True, add_completion=False)
+corpus_app = typer.Typer(help="Inspect the documents the assistant answers from.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: OPCError) -> None:
+    err.print(f"[bold red]Error:[/] {exc}")
+    raise typer.Exit(exc.exit_code)
+
+
+def _load(rebuild: bool = False, show_progress: bool = False):
+    from .service import Assistant
+
+    settings = Settings()
+    if not show_progress:
+        with err.status("Loading the index…"):
+            bot = Assistant.load(settings, rebuild=rebuild)
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as bar:
+            tasks: dict[str, int] = {}
+
+            def report(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(f"{stage:<10}", total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            bot = Assistant.load(settings, rebuild=rebuild, progress=report)
+    if bot.notice:
+        err.print(f"[yellow]{bot.notice}[/]")
+    return bot
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="Your question, in Chinese or English."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full answer as JSON."),
+    session: Optional[str] = typer.Option(None, "--session", help="Conversation id for follow-up questions."),
+) -> None:
+    """Ask a question about the plan; the answer cites its clauses."""
+    try:
+        bot = _load(show_progress=False)
+        answer = bot.ask(question, session_id=session)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+        return
+    style = "green" if answer.answerable else "yellow"
+    out.print(Panel(answer.answer, title="Answer" if answer.language == "en" else "回答", border_style=style))
+    if answer.citations:
+        table = Table("n", "clause", "text", title="Sources", show_lines=True, expand=True)
+        for c in answer.citations:
+            tag = " [dim](news background)[/]" if c.authority == "background" else ""
+            trans = " [dim](our translation)[/]" if c.is_translation else ""
+            table.add_row(f"[{c.n}]", f"{c.label} {c.title}{tag}", f"{c.text}{trans}\n[dim]{c.doc_title}"
+                          + (f"\n{c.source_url}" if c.source_url else "") + "[/]")
+        out.print(table)
+    if answer.suggestions:
+        out.print("[bold]Nearest clauses:[/]" if answer.language == "en" else "[bold]相关条款：[/]")
+        for s in answer.suggestions:
+            out.print(f"  • {s.label} {s.title}")
+    for w in answer.warnings:
+        err.print(f"[yellow]Warning:[/] {w}")
+    err.print(f"[dim]{answer.mode} · {answer.latency_ms:.0f} ms[/]")
+
+
+@app.command()
+def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the index is current.")) -> None:
+    """Build the search index if it is missing or stale (or always, with --rebuild)."""
+    try:
+        bot = _load(rebuild=rebuild, show_progress=True)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    out.print(f"Index ready: {len(bot.index.entries)} entries from {len(bot.corpus.clauses)} clauses "
+              f"in {len(bot.corpus.documents)} documents ({bot.index.path}).")
+
+
+@corpus_app.command("list")
+def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List the documents and their clauses."""
+    from .corpus import load_corpus
+
+    settings = Settings()
+    try:
+        corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
+    except OPCError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps([d.model_dump() for d in corpus.infos()], ensure_ascii=False, indent=2) + "\n")
+        return
+    for doc in corpus.documents:
+        table = Table("clause id", "label", "title (en)", "title (zh)",
+                      title=f"{doc.title.get('en', '')}\n{doc.title.get('zh', '')}\n[dim]{doc.id} · {doc.authority}"
+                            f" · languages: {', '.join(doc.languages)}[/]")
+        for c in doc.clauses:
+            table.add_row(c.id, " / ".join(c.label.values()), c.title.get("en", ""), c.title.get("zh", ""))
+        out.print(table)
+
+
+def main() -> None:  # pragma: no cover - console-script entry
+    app()

@@ -1,0 +1,186 @@
+"""The corpus as data: documents in folders, one ``document.yaml`` plus one ``<lang>.yaml`` each.
+
+Language versions of a document share clause ids, so a clause is one aligned unit that
+either language can answer for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import CorpusError, NotFound
+from .types import Clause, Document, DocumentInfo
+
+LANGS = ("en", "zh")
+AUTHORITIES = ("plan", "background", "document")
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorpusError(f"Corpus file missing: {path}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"Corpus file {path} is not valid UTF-8 YAML: {exc}") from None
+
+
+def _bilingual(value, where: str) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value}
+    if not isinstance(value, dict) or not value:
+        raise CorpusError(f"{where}: expected a mapping of language to text, got {value!r}")
+    return {str(k): str(v) for k, v in value.items() if v}
+
+
+def load_document(folder: Path) -> Document:
+    """Read one document folder and align its language versions by clause id."""
+    meta = _read_yaml(folder / "document.yaml") or {}
+    doc_id = meta.get("id") or folder.name
+    authority = meta.get("authority", "document")
+    if authority not in AUTHORITIES:
+        raise CorpusError(f"{folder}/document.yaml: authority must be one of {AUTHORITIES}, not {authority!r}")
+    versions = meta.get("versions") or {}
+    clauses: dict[str, Clause] = {}
+    order: list[str] = []
+    for lang in sorted(versions, key=lambda l: (l != "en", l)):
+        if lang not in LANGS:
+            raise CorpusError(f"{folder}: unsupported language {lang!r} (supported: {', '.join(LANGS)})")
+        body = _read_yaml(folder / f"{lang}.yaml") or {}
+        for i, raw in enumerate(body.get("clauses") or []):
+            where = f"{folder.name}/{lang}.yaml clause {i + 1}"
+            if not isinstance(raw, dict) or not raw.get("id") or not str(raw.get("text", "")).strip():
+                raise CorpusError(f"{where}: every clause needs an 'id' and a non-empty 'text'")
+            cid = str(raw["id"])
+            clause = clauses.get(cid)
+            if clause is None:
+                if lang != order_lang(versions):
+                    raise CorpusError(f"{where}: clause {cid!r} has no counterpart in the primary language")
+                clause = Clause(
+                    doc_id=doc_id,
+                    local_id=cid,
+                    label=_bilingual(raw.get("label", cid), where),
+                    title=_bilingual(raw.get("title", ""), where) if raw.get("title") else {},
+                    text={},
+                    page=raw.get("page"),
+                )
+                clauses[cid] = clause
+                order.append(cid)
+            elif lang in clause.text:
+                raise CorpusError(f"{where}: clause id {cid!r} appears twice")
+            clause.text[lang] = str(raw["text"]).strip()
+            if raw.get("label"):
+                clause.label.update(_bilingual(raw["label"], where))
+            if raw.get("title"):
+                clause.title.update(_bilingual(raw["title"], where))
+    if not order:
+        raise CorpusError(f"{folder}: the document has no clauses")
+    return Document(
+        id=doc_id,
+        title=_bilingual(meta.get("title", doc_id), f"{folder}/document.yaml title"),
+        short_title=_bilingual(meta.get("short_title") or meta.get("title", doc_id), f"{folder} short_title"),
+        issuer=_bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {},
+        authority=authority,
+        effective_date=meta.get("effective_date"),
+        valid_until=meta.get("valid_until"),
+        official_url=meta.get("official_url"),
+        versions=versions,
+        clauses=[clauses[c] for c in order],
+    )
+
+
+def order_lang(versions: dict) -> str:
+    """The primary language of a document: English when present (clauses are defined there first)."""
+    return "en" if "en" in versions else sorted(versions)[0]
+
+
+@dataclass
+class Corpus:
+    """Every document the assistant answers from, plus the bilingual glossary."""
+
+    documents: list[Document]
+    glossary: list[dict[str, list[str]]]
+    digest: str
+    out_of_scope: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._clauses = {c.id: c for d in self.documents for c in d.clauses}
+        self._docs = {d.id: d for d in self.documents}
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return list(self._clauses.values())
+
+    def clause(self, clause_id: str) -> Clause:
+        try:
+            return self._clauses[clause_id]
+        except KeyError:
+            raise NotFound(f"No clause with id {clause_id!r}.") from None
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self._docs[doc_id]
+        except KeyError:
+            raise NotFound(f"No document with id {doc_id!r}.") from None
+
+    def infos(self) -> list[DocumentInfo]:
+        return [
+            DocumentInfo(
+                id=d.id,
+                title=d.title,
+                issuer=d.issuer,
+                authority=d.authority,
+                languages=d.languages,
+                clauses=len(d.clauses),
+                effective_date=d.effective_date,
+                valid_until=d.valid_until,
+                official_url=d.official_url,
+            )
+            for d in self.documents
+        ]
+
+
+def _digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def load_corpus(*roots: Path) -> Corpus:
+    """Load every document folder under ``roots`` (missing roots are skipped) and the glossary."""
+    documents: list[Document] = []
+    files: list[Path] = []
+    glossary: list[dict[str, list[str]]] = []
+    out_of_scope: list[str] = []
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file()):
+            documents.append(load_document(folder))
+            files.extend(sorted(folder.glob("*.yaml")))
+        gpath = root / "glossary.yaml"
+        if gpath.is_file():
+            files.append(gpath)
+            for entry in _read_yaml(gpath) or []:
+                glossary.append({lang: [str(t).lower() for t in entry.get(lang, [])] for lang in LANGS})
+        spath = root / "out_of_scope.yaml"
+        if spath.is_file():
+            files.append(spath)
+            for topic in (_read_yaml(spath) or {}).values():
+                out_of_scope.extend(str(t).lower() for lang in LANGS for t in (topic or {}).get(lang, []))
+    # The plan's own text first: it outranks news background and added documents in listings.
+    documents.sort(key=lambda d: AUTHORITIES.index(d.authority))
+    if not documents:
+        raise CorpusError(f"No documents found under {', '.join(map(str, roots))}.")
+    seen: set[str] = set()
+    for d in documents:
+        if d.id in seen:
+            raise CorpusError(f"Two documents share the id {d.id!r}.")
+        seen.add(d.id)
+    return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope)

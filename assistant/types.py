@@ -1,0 +1,122 @@
+"""Domain types. Pydantic models for anything that crosses a boundary; dataclasses inside."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Language = Literal["en", "zh", "zh-Hant"]
+Authority = Literal["plan", "background", "document"]
+Mode = Literal["extractive", "llm"]
+
+# --- inside the library -------------------------------------------------------------------
+
+
+@dataclass
+class Clause:
+    """One clause of a document, with its text in every language we hold."""
+
+    doc_id: str
+    local_id: str
+    label: dict[str, str]
+    title: dict[str, str]
+    text: dict[str, str]
+    page: int | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}:{self.local_id}"
+
+    def in_lang(self, field_: dict[str, str], lang: str) -> str:
+        """The value in ``lang`` (``zh`` for both scripts), else in whatever language exists."""
+        base = "zh" if lang.startswith("zh") else lang
+        return field_.get(base) or next(iter(field_.values()), "")
+
+
+@dataclass
+class Document:
+    """A policy document and its clauses, aligned across languages."""
+
+    id: str
+    title: dict[str, str]
+    short_title: dict[str, str]
+    issuer: dict[str, str]
+    authority: str
+    effective_date: str | None
+    valid_until: str | None
+    official_url: str | None
+    versions: dict[str, dict]
+    clauses: list[Clause] = field(default_factory=list)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.versions)
+
+
+# --- crossing boundaries --------------------------------------------------------------------
+
+
+class Citation(BaseModel):
+    """A numbered source an answer cites: one clause, in the answer's language and the other."""
+
+    n: int = Field(description="The marker number used in the answer text, e.g. 1 for [1].")
+    clause_id: str = Field(description="Stable clause id, '<document id>:<clause id>'.")
+    label: str = Field(description="The clause's own number label, e.g. '(4)' or '（四）'.")
+    title: str = Field(description="Clause title in the answer's language.")
+    text: str = Field(description="Clause text in the answer's language.")
+    parallel_text: str = Field("", description="The same clause in the other language ('' if we hold none).")
+    parallel_label: str = Field("", description="The clause label in the other language.")
+    doc_id: str = Field(description="Document id.")
+    doc_title: str = Field(description="Document title in the answer's language.")
+    source_url: str | None = Field(None, description="Where the source text can be read.")
+    authority: Authority = Field(description="'plan' for the plan's own text, 'background' for news, 'document' for added documents.")
+    is_translation: bool = Field(False, description="True when `text` is our translation, not the published wording.")
+    page: int | None = Field(None, description="Page number in the source file, when known.")
+
+
+class ClauseRef(BaseModel):
+    """A pointer to a clause, used for suggestions when the plan does not answer."""
+
+    clause_id: str
+    label: str
+    title: str
+    doc_title: str
+    score: float = Field(0.0, description="Retrieval score (fused); higher is closer.")
+
+
+class Answer(BaseModel):
+    """What the assistant returns for one question."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, description="Answer id, for feedback.")
+    question: str = Field(description="The question as asked.")
+    answer: str = Field(description="The answer text, with citation markers [n].")
+    language: Language = Field(description="Language and script of the answer (follows the question).")
+    answerable: bool = Field(description="False when the plan does not cover the question.")
+    citations: list[Citation] = Field(default_factory=list, description="Sources cited in the answer, by n.")
+    suggestions: list[ClauseRef] = Field(
+        default_factory=list, description="Nearest clauses when the question is not answerable."
+    )
+    mode: Mode = Field("extractive", description="How the answer was written.")
+    warnings: list[str] = Field(default_factory=list, description="Notes such as a fallback from the LLM.")
+    session_id: str | None = Field(None, description="Conversation id, if one was given.")
+    standalone_question: str | None = Field(
+        None, description="The question as understood after resolving a follow-up (if it differs)."
+    )
+    latency_ms: float = Field(0.0, description="Time taken to answer, in milliseconds.")
+
+
+class DocumentInfo(BaseModel):
+    """A document in the corpus, as listed to users."""
+
+    id: str
+    title: dict[str, str]
+    issuer: dict[str, str]
+    authority: Authority
+    languages: list[str]
+    clauses: int
+    effective_date: str | None = None
+    valid_until: str | None = None
+    official_url: str | None = None
