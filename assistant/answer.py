@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .citations import citation_for, clause_ref, format_lead
-from .figures import extract_figures
+from .figures import extract_figures, is_grounded
 from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
 from .settings import RetrievalSettings
@@ -150,16 +150,13 @@ class ExtractiveAnswerer:
             parts.append(quote)
             last_clause = c.clause_id
         text = sep.join(parts)
-        warnings: list[str] = []
         if self._premise_mismatch(question, citations):
             text += ("" if q.lang.startswith("zh") else " ") + PREMISE_NOTE[q.lang]
         return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
-                      citations=citations, mode="extractive", warnings=warnings)
+                      citations=citations, mode="extractive")
 
     def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
         """True when the question states a figure that none of the cited clauses holds."""
-        from .figures import is_grounded
-
         asked = extract_figures(question)
         if not asked:
             return False

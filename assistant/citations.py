@@ -60,12 +60,4 @@ def format_lead(corpus: Corpus, clause: Clause, lang: str) -> str:
     title = _pick(clause.title, key) or _pick(clause.label, key)
     if doc.authority == "background":
         return LEAD_BACKGROUND[key].format(title=title)
-    lead = LEAD[key].format(doc=_pick(doc.short_title, key), label=_pick(clause.label, key), title=title)
-    return lead
-
-
-def format_citation(c: Citation) -> str:
-    """One line naming a source, for terminals and logs: "[4] (4) Provide housing support — <doc>"."""
-    page = f", p. {c.page}" if c.page else ""
-    tag = " (news background)" if c.authority == "background" else ""
-    return f"[{c.n}] {c.label} {c.title} — {c.doc_title}{page}{tag}"
+    return LEAD[key].format(doc=_pick(doc.short_title, key), label=_pick(clause.label, key), title=title)

@@ -44,4 +44,3 @@ LEAD_BACKGROUND = _with_hant({
     "en": "News background (not the plan text), \u201c{title}\u201d: ",
     "zh": "新闻背景资料（非计划原文）\u201c{title}\u201d：",
 })
-PAGE = _with_hant({"en": ", p. {page}", "zh": "，第{page}页"})
