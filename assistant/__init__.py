@@ -5,12 +5,13 @@
     print(bot.ask("住房补贴每月多少钱？").answer)
 """
 
-from .errors import ConfigError, CorpusError, IndexUnavailable, InvalidQuestion, NotFound, OPCError
+from .errors import (ConfigError, CorpusError, IndexUnavailable, InvalidQuestion, InvalidSessionId, NotFound,
+                     OPCError)
 from .service import Assistant
 from .settings import Settings
-from .types import Answer, Citation, ClauseRef, DocumentInfo
+from .types import Answer, Citation, ClauseRef, DocumentInfo, Turn
 
 __all__ = [
     "Answer", "Assistant", "Citation", "ClauseRef", "ConfigError", "CorpusError", "DocumentInfo",
-    "IndexUnavailable", "InvalidQuestion", "NotFound", "OPCError", "Settings",
+    "IndexUnavailable", "InvalidQuestion", "InvalidSessionId", "NotFound", "OPCError", "Settings", "Turn",
 ]

@@ -46,3 +46,10 @@ class NotFound(OPCError, LookupError):
 
     code = "not_found"
     exit_code = 6
+
+
+class InvalidSessionId(OPCError, ValueError):
+    """A conversation id that cannot be used."""
+
+    code = "invalid_session_id"
+    exit_code = 2

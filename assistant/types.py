@@ -120,3 +120,13 @@ class DocumentInfo(BaseModel):
     effective_date: str | None = None
     valid_until: str | None = None
     official_url: str | None = None
+
+
+class Turn(BaseModel):
+    """One question and its answer within a conversation."""
+
+    n: int = Field(description="Turn number within the session, from 1.")
+    created: float = Field(description="Unix time the turn was stored.")
+    question: str = Field(description="The question as asked.")
+    standalone_question: str | None = Field(None, description="The question after follow-up resolution.")
+    answer: Answer

@@ -1,0 +1,110 @@
+"""Conversations: follow-ups resolved deterministically in extractive mode, history kept in SQLite."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from assistant import Assistant, InvalidQuestion, InvalidSessionId, NotFound, Settings
+from assistant.figures import normalise
+from assistant.followup import is_followup
+
+
+def _followups(golden):
+    return [c for c in golden if c["category"] == "followup"]
+
+
+def test_golden_followups_are_answered_in_both_languages(bot, golden):
+    cases = _followups(golden)
+    assert len(cases) >= 12 and {c["language"] for c in cases} >= {"en", "zh"}
+    for case in cases:
+        sid = uuid.uuid4().hex
+        for turn in case["turns"]:
+            bot.ask(turn, session_id=sid)
+        answer = bot.ask(case["question"], session_id=sid)
+        assert answer.answerable == case["answerable"], (case["id"], answer.answer)
+        assert answer.language == case["language"], case["id"]
+        if case["answerable"]:
+            cited = {c.clause_id for c in answer.citations}
+            assert not case["expected_clauses"] or cited & set(case["expected_clauses"]), (case["id"], cited)
+            for figure in case["expected_figures"]:
+                assert normalise(figure) <= normalise(answer.answer), (case["id"], figure, answer.answer)
+
+
+def test_followup_without_history_is_answered_on_its_own(bot):
+    answer = bot.ask("那硕士呢？", session_id=uuid.uuid4().hex)
+    assert answer.standalone_question is None
+
+
+def test_followup_carries_the_topic_and_records_the_standalone_question(bot):
+    sid = uuid.uuid4().hex
+    first = bot.ask("博士落户补贴有多少？", session_id=sid)
+    assert first.standalone_question is None
+    follow = bot.ask("那硕士呢？", session_id=sid)
+    assert follow.standalone_question == "博士落户补贴有多少？ 那硕士呢？"
+    assert follow.citations[0].clause_id == "sz-ai-opc-plan:m2" and "10万元" in follow.answer
+    turns = bot.session(sid)
+    assert [t.n for t in turns] == [1, 2] and turns[1].answer.id == follow.id
+
+
+def test_same_followup_in_a_different_session_does_not_leak(bot):
+    a, b = uuid.uuid4().hex, uuid.uuid4().hex
+    bot.ask("How much is the monthly housing subsidy?", session_id=a)
+    bot.ask("How big is the training power voucher?", session_id=b)
+    assert "24 months" in bot.ask("For how many months?", session_id=a).answer
+    assert bot.ask("And for data corpora?", session_id=b).citations[0].clause_id == "sz-ai-opc-plan:m6"
+
+
+def test_history_survives_a_restart_and_is_bounded(tmp_path):
+    settings = Settings(data_dir=tmp_path / "d", max_turns=3)
+    bot = Assistant.load(settings)
+    sid = "founder-42"
+    for q in ["住房补贴每月多少钱？", "过渡性住房能住多久？", "训练算力券最高多少钱？", "模型券呢？", "数据语料券呢？"]:
+        bot.ask(q, session_id=sid)
+    restarted = Assistant.load(settings)
+    turns = restarted.session(sid)
+    assert [t.n for t in turns] == [3, 4, 5]
+    assert turns[-1].question == "数据语料券呢？" and "200万元" in turns[-1].answer.answer
+    follow = restarted.ask("模型券呢？", session_id=sid)
+    assert follow.standalone_question and "200万元" in follow.answer
+
+
+def test_bad_input_in_a_session_changes_nothing(bot):
+    sid = uuid.uuid4().hex
+    bot.ask("住房补贴每月多少钱？", session_id=sid)
+    with pytest.raises(InvalidQuestion):
+        bot.ask("\x00", session_id=sid)
+    assert len(bot.session(sid)) == 1
+
+
+@pytest.mark.parametrize("sid", ["", " ", "a" * 129, "../etc/passwd", "id with spaces", "-leading"])
+def test_invalid_session_ids_are_rejected(bot, sid):
+    with pytest.raises(InvalidSessionId):
+        bot.ask("住房补贴每月多少钱？", session_id=sid)
+
+
+def test_delete_session(bot):
+    sid = uuid.uuid4().hex
+    bot.ask("住房补贴每月多少钱？", session_id=sid)
+    assert bot.delete_session(sid) is True
+    with pytest.raises(NotFound):
+        bot.session(sid)
+    assert bot.delete_session(sid) is False
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("那硕士呢？", True),
+        ("and at what rent?", True),
+        ("what about for a company instead of a person?", True),
+        ("For how many months?", True),
+        ("这笔钱是依据什么政策给的？", True),
+        ("How much is the monthly housing subsidy for young entrepreneurs?", False),
+        ("到2027年底全市OPC社区面积预计多大？", False),
+        ("Which funds does the plan leverage for early-stage investment?", False),
+    ],
+)
+def test_followup_detection(question, expected):
+    assert is_followup(question) is expected
