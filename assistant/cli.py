@@ -59,11 +59,13 @@ def ask(
     question: str = typer.Argument(..., help="Your question, in Chinese or English."),
     as_json: bool = typer.Option(False, "--json", help="Print the full answer as JSON."),
     session: Optional[str] = typer.Option(None, "--session", help="Conversation id for follow-up questions."),
+    mode: Optional[str] = typer.Option(
+        None, "--mode", help="llm | extractive | auto (default: OPC_MODE, 'auto' = llm when configured)."),
 ) -> None:
     """Ask a question about the plan; the answer cites its clauses."""
     try:
         bot = _load(show_progress=False)
-        answer = bot.ask(question, session_id=session)
+        answer = bot.ask(question, session_id=session, mode=mode)
     except OPCError as exc:
         _fail(exc)
         return

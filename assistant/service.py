@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .embed import make_embedder
-from .followup import resolve_followup
+from .errors import ConfigError
+from .followup import is_followup, resolve_followup
+from .llm import ChatModel
+from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
+from .redact import redact
 from .sessions import SessionStore
 from .settings import Settings
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo, Turn
+from .types import Answer, Citation, DocumentInfo, StreamEvent, Turn
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +38,7 @@ class Assistant:
         self.retriever = Retriever(index, corpus, embedder, settings.retrieval)
         self.extractive = ExtractiveAnswerer(self.retriever, settings.retrieval)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
+        self.llm = LLMAnswerer(ChatModel(settings.llm), corpus) if settings.llm.configured else None
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
@@ -48,23 +55,61 @@ class Assistant:
         """A message about index maintenance done while loading (e.g. a rebuild), if any."""
         return self.index.notice
 
-    def ask(self, question: str, session_id: str | None = None) -> Answer:
+    def ask(self, question: str, session_id: str | None = None, mode: str | None = None) -> Answer:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input."""
+        final = None
+        for event in self.stream(question, session_id=session_id, mode=mode):
+            final = event
+        return final.answer
+
+    def stream(self, question: str, session_id: str | None = None,
+               mode: str | None = None) -> Iterator[StreamEvent]:
+        """Text deltas, then one final event with the complete, gated answer and its citations.
+
+        Input is validated before the first event, so bad input raises instead of streaming.
+        """
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
         history = self.sessions.history(session_id) if session_id is not None else []
+        use_llm = self._use_llm(mode)
+        return self._events(cleaned, session_id, history, use_llm, started)
+
+    def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
+                started: float) -> Iterator[StreamEvent]:
         lang = detect_language(cleaned)
-        if has_content(cleaned):
-            standalone = resolve_followup(cleaned, history)
-            answer = self.extractive.answer(cleaned, self.retriever.search(standalone or cleaned, lang))
-            answer.standalone_question = standalone
-        else:  # only emoji or punctuation: nothing to search for
-            answer = self.extractive.refusal(cleaned, lang, no_content=True)
-        answer.session_id = session_id
-        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        if session_id is not None:
-            self.sessions.append(session_id, answer)
-        return answer
+        standalone = None
+        if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
+            events = iter([StreamEvent(type="final", answer=self.extractive.refusal(cleaned, lang, no_content=True))])
+        else:
+            # Contact details are never search terms: search (and the model) see them redacted.
+            private = redact(cleaned)
+            if history and is_followup(private):
+                standalone = (self.llm.rewrite(private, history, lang) if use_llm else None) \
+                    or resolve_followup(private, history)
+            retrieval = self.retriever.search(standalone or private, lang)
+            # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
+            quoted = self.extractive.answer(cleaned, retrieval)
+            if use_llm and quoted.answerable:
+                events = self.llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
+            else:
+                events = _extractive_events(quoted)
+        for event in events:
+            if event.type == "final":
+                answer = event.answer
+                answer.session_id = session_id
+                answer.standalone_question = standalone
+                answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+                if session_id is not None:
+                    self.sessions.append(session_id, answer)
+            yield event
+
+    def _use_llm(self, mode: str | None) -> bool:
+        mode = mode or self.settings.mode
+        if mode not in ("auto", "llm", "extractive"):
+            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        if mode == "llm" and self.llm is None:
+            raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
+        return mode != "extractive" and self.llm is not None
 
     # --- conversations -----------------------------------------------------------------------
     def session(self, session_id: str) -> list[Turn]:
@@ -82,3 +127,11 @@ class Assistant:
         from .citations import citation_for
 
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
+
+
+def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:
+    """Stream a quoted answer sentence by sentence, so front ends render both modes alike."""
+    for piece in re.findall(r".+?(?:\[\d+\]|$)", answer.answer, flags=re.S):
+        if piece:
+            yield StreamEvent(type="delta", text=piece)
+    yield StreamEvent(type="final", answer=answer)

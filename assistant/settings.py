@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The built-in corpus ships in the repository beside the package.
@@ -40,6 +42,29 @@ class RetrievalSettings(BaseSettings):
     )
 
 
+class LLMSettings(BaseSettings):
+    """An OpenAI-compatible chat model (OpenAI, DeepSeek, Qwen/DashScope, Ollama, vLLM ... by URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="OPC_LLM_", extra="ignore", populate_by_name=True)
+
+    base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPC_LLM_BASE_URL", "OPENAI_BASE_URL", "base_url"),
+        description="The /v1 URL of the chat endpoint (falls back to OPENAI_BASE_URL).",
+    )
+    model: str | None = Field(None, description="Model name as the endpoint knows it.")
+    api_key: str | None = Field(
+        None, validation_alias=AliasChoices("OPC_LLM_API_KEY", "OPENAI_API_KEY", "api_key"),
+        description="API key (falls back to OPENAI_API_KEY); local servers usually need none.",
+    )
+    timeout: float = Field(30.0, gt=0, description="Seconds before a model call is abandoned.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    json_mode: bool = Field(True, description="Ask for JSON output (response_format); replies are parsed tolerantly either way.")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.model)
+
+
 class Settings(BaseSettings):
     """Top-level settings. ``Settings()`` reads the environment; tests pass values directly."""
 
@@ -62,7 +87,11 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (older ones are dropped).")
+    mode: Literal["auto", "llm", "extractive"] = Field(
+        "auto", description="'auto' answers with the LLM when one is configured, else extractively."
+    )
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     def index_fingerprint(self) -> dict:
         """The settings that change what the index contains (part of the rebuild hash)."""

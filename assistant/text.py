@@ -36,7 +36,8 @@ EN_STOPWORDS = frozenset(
     way ways much lot lots whole total overall exact specific specifically max maximum min minimum
     cap limit upper lower highest largest biggest longest most best top first last now today currently
     already yet ever never always often again else too very quite rather pretty enough
-    plan plans planned policy policies document say until since isn't"""
+    plan plans planned policy policies document say until since isn't
+    phone mobile email e-mail id card number wechat contact name"""
     .split()
 )
 ZH_STOPWORDS = frozenset(
@@ -47,7 +48,7 @@ ZH_STOPWORDS = frozenset(
     也 都 还 就 又 而 并 等 最 最高 最多 最多能 最长 最少 至少 上限 下限 额度 每 该 此 该计划 计划 行动
     行动计划 政策 文件 问 请教 是否 有没有 是不是 对吗 对不对 吗？ 多 少 钱 拿 领 能领 拿到 得到 获得 享受
     来 去 说 讲 听说 据说 告诉 知道 了解 具体 到底 实际 实际上 其实 大概 大约 大致 左右 一共 总共 加起来
-    起来 分别 各 各自 各是 主要 一般 现在 目前 已经 刚 刚刚 如果 的话 那么 那 呢？ 人 谁 时候 是从 之前
+    起来 分别 各 各自 各是 主要 手机 手机号 电话 邮箱 身份证 身份证号 银行卡 卡号 号码 微信 姓名 我叫 一般 现在 目前 已经 刚 刚刚 如果 的话 那么 那 呢？ 人 谁 时候 是从 之前
     之后 以后 后 前 里 内 外 一 一个 一家 一下 吧？ 嗯 好 谢谢 您好 你好 意思 指 指的是 算 属于 还有 另外""".split()
 )
 

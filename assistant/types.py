@@ -130,3 +130,15 @@ class Turn(BaseModel):
     question: str = Field(description="The question as asked.")
     standalone_question: str | None = Field(None, description="The question after follow-up resolution.")
     answer: Answer
+
+
+class StreamEvent(BaseModel):
+    """One event of a streamed answer: text deltas, then one final event with the whole answer."""
+
+    type: Literal["delta", "final"]
+    text: str = Field("", description="For 'delta': the next piece of answer text.")
+    answer: Answer | None = Field(None, description="For 'final': the complete answer with citations.")
+    replaced: bool = Field(
+        False, description="For 'final': true when the answer text differs from the streamed deltas "
+                           "(the grounding gate rejected them); clients must show `answer.answer` instead."
+    )

@@ -1,0 +1,98 @@
+"""LLM answers behind the grounding gate, streamed, with one corrective retry and an
+extractive fallback that always works."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+from .citations import citation_for, clause_ref
+from .gate import check, cited_numbers
+from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
+from .prompts import (FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER,
+                      prompt_key, system_prompt)
+from .redact import redact
+from .retrieve import Retrieval
+from .types import Answer, Citation, StreamEvent, Turn
+
+log = logging.getLogger(__name__)
+
+
+def source_block(sources: dict[int, Citation], lang: str) -> str:
+    key = prompt_key(lang)
+    lines = [SOURCES_HEADER[key]]
+    for n, c in sources.items():
+        tag = " (news background)" if c.authority == "background" else ""
+        lines.append(f"[{n}] {c.label} {c.title}{tag}\n{c.text}")
+        if c.parallel_text:
+            lines.append(f"({PARALLEL_NOTE[key]}: {c.parallel_text})")
+    return "\n".join(lines)
+
+
+class LLMAnswerer:
+    def __init__(self, model: ChatModel, corpus) -> None:
+        self.model = model
+        self.corpus = corpus
+
+    def rewrite(self, question: str, history: list[Turn], lang: str) -> str | None:
+        """A standalone version of a follow-up, or None if the model can't give one."""
+        convo = "\n".join(f"Q: {redact(t.question)}\nA: {redact(t.answer.answer)[:400]}" for t in history[-3:])
+        messages = [SystemMessage(REWRITE[prompt_key(lang)]),
+                    HumanMessage(f"{convo}\nQ: {redact(question)}")]
+        try:
+            text = self.model.complete(messages, as_json=False).strip().strip('"“”')
+        except ModelUnavailable as exc:
+            log.warning("follow-up rewrite failed: %s", exc)
+            return None
+        return text if 0 < len(text) <= 2000 else None
+
+    def stream(self, question: str, search_question: str, lang: str, retrieval: Retrieval,
+               fallback: Answer) -> Iterator[StreamEvent]:
+        """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
+        sources = {i + 1: citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1)
+                   for i, h in enumerate(retrieval.hits)}
+        asked = redact(question)
+        searched = redact(search_question)
+        user = source_block(sources, lang) + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
+        if searched != asked:
+            user += f"\n({searched})"
+        messages = [SystemMessage(system_prompt(lang)), HumanMessage(user)]
+        streamed = ""
+        try:
+            raw = ""
+            for piece in self.model.stream(messages):
+                raw += piece
+                text = partial_answer(raw)
+                if len(text) > len(streamed) and text.startswith(streamed):
+                    yield StreamEvent(type="delta", text=text[len(streamed):])
+                    streamed = text
+            reply = parse_reply(raw)
+            problems = check(reply.answer, reply.answered, sources, lang)
+            if problems:
+                log.info("grounding gate rejected an answer: %s", "; ".join(problems))
+                messages += [AIMessage(raw), HumanMessage(RETRY[prompt_key(lang)].format(problems="; ".join(problems)))]
+                reply = parse_reply(self.model.complete(messages))
+                problems = check(reply.answer, reply.answered, sources, lang)
+                if problems:
+                    yield self._fallback(fallback, FALLBACK_WARNING["gate"].format(reason="; ".join(problems)),
+                                         streamed)
+                    return
+        except ModelUnavailable as exc:
+            log.warning("model unavailable: %s", exc)
+            yield self._fallback(fallback, FALLBACK_WARNING["unreachable"].format(reason=str(exc)), streamed)
+            return
+        used = cited_numbers(reply.answer)
+        answer = Answer(
+            question=question, answer=reply.answer, language=lang, answerable=reply.answered, mode="llm",
+            citations=[sources[n] for n in used if n in sources] if reply.answered else [],
+            suggestions=[] if reply.answered else [
+                clause_ref(self.corpus, self.corpus.clause(h.clause_id), lang, h.score) for h in retrieval.hits[:3]],
+        )
+        yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
+
+    @staticmethod
+    def _fallback(fallback: Answer, warning: str, streamed: str) -> StreamEvent:
+        answer = fallback.model_copy(update={"warnings": [*fallback.warnings, warning]})
+        return StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
