@@ -252,3 +252,19 @@ def test_mode_switches(llm, llm_bot, bot):
         bot.ask(HOUSING_EN, mode="llm")
     with pytest.raises(ConfigError, match="Unknown answer mode"):
         bot.ask(HOUSING_EN, mode="poetry")
+
+
+def test_english_followup_in_llm_mode(llm, llm_bot):
+    sid = uuid.uuid4().hex
+    n = n_of(llm_bot, HOUSING_EN, M4)
+    llm.script(llm.reply(good_housing_en(n)))
+    llm_bot.ask(HOUSING_EN, session_id=sid)
+    standalone = "For how many months can I receive the housing subsidy?"
+    n2 = n_of(llm_bot, standalone, M4)
+    llm.script({"content": standalone},
+               llm.reply({"answered": True, "citations": [n2],
+                          "answer": f"The housing subsidy can be received for up to 24 months [{n2}]."}))
+    answer = llm_bot.ask("and for how long?", session_id=sid)
+    assert answer.standalone_question == standalone and answer.language == "en"
+    assert answer.mode == "llm" and "24 months" in answer.answer
+    assert [c.clause_id for c in answer.citations] == [M4]
