@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .citations import citation_for, clause_ref, format_lead
+from .citations import citation_for, format_lead, suggestions
 from .figures import extract_figures, is_grounded
 from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
@@ -115,7 +115,7 @@ class ExtractiveAnswerer:
         if self.r.out_of_scope_terms(q):
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
-        return len(content_words(q)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
+        return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
@@ -165,7 +165,6 @@ class ExtractiveAnswerer:
 
     def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False) -> Answer:
         message = (NO_CONTENT if no_content else NOT_COVERED)[lang]
-        suggestions = [clause_ref(self.r.corpus, self.r.corpus.clause(h.clause_id), lang, h.score)
-                       for h in hits[:3]]
+        nearest = suggestions(self.r.corpus, hits, lang)
         return Answer(question=question, answer=message, language=lang, answerable=False,
-                      suggestions=suggestions, mode="extractive")
+                      suggestions=nearest, mode="extractive")

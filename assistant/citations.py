@@ -53,6 +53,11 @@ def clause_ref(corpus: Corpus, clause: Clause, lang: str, score: float = 0.0) ->
     )
 
 
+def suggestions(corpus: Corpus, hits, lang: str, limit: int = 3) -> list[ClauseRef]:
+    """The nearest clauses, offered when a question is not answered."""
+    return [clause_ref(corpus, corpus.clause(h.clause_id), lang, h.score) for h in hits[:limit]]
+
+
 def format_lead(corpus: Corpus, clause: Clause, lang: str) -> str:
     """The phrase that introduces a quote, naming its clause (and flagging news background)."""
     doc = corpus.document(clause.doc_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .retrieve import UNIT_TOKENS
+from .retrieve import content_words
 from .text import tokenize
 from .types import Turn
 
@@ -26,13 +26,9 @@ _ANAPHORA = re.compile(
 MAX_CARRIED = 300  # characters of earlier context carried into a follow-up
 
 
-def _content_count(question: str) -> int:
-    return sum(1 for t in tokenize(question) if not t.replace(".", "").isdigit() and t not in UNIT_TOKENS)
-
-
 def is_followup(question: str) -> bool:
     """True when the question leans on the previous turn for its topic."""
-    words = _content_count(question)
+    words = len(content_words(tokenize(question)))
     if _MARKER.search(question) or _ENDS_WITH_NE.search(question):
         return words <= 6
     if words <= 2:
@@ -40,10 +36,8 @@ def is_followup(question: str) -> bool:
     return bool(_ANAPHORA.search(question)) and words <= 4
 
 
-def resolve_followup(question: str, history: list[Turn]) -> str | None:
-    """The standalone question to search with, or None when the question stands on its own."""
-    if not history or not is_followup(question):
-        return None
+def resolve_followup(question: str, history: list[Turn]) -> str:
+    """The standalone question to search with, for a question ``is_followup`` accepted (history non-empty)."""
     previous = history[-1]
     context = (previous.standalone_question or previous.question)[-MAX_CARRIED:]
     return f"{context} {question}"

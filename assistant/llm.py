@@ -79,10 +79,6 @@ class ChatModel:
             timeout=settings.timeout, temperature=settings.temperature, max_retries=0,
         )
 
-    @property
-    def name(self) -> str:
-        return f"{self.settings.model}@{self.settings.base_url}"
-
     def _kwargs(self, as_json: bool) -> dict:
         return {"response_format": {"type": "json_object"}} if as_json and self.settings.json_mode else {}
 
@@ -105,6 +101,6 @@ def describe(exc: Exception) -> str:
     name = type(exc).__name__
     if status:
         return f"{name}, HTTP {status}"
-    if "timeout" in name.lower() or "Timeout" in str(type(exc).__mro__):
+    if any("timeout" in cls.__name__.lower() for cls in type(exc).__mro__):
         return f"{name}: no reply in time"
     return name

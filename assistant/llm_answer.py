@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from .citations import citation_for, clause_ref
+from .citations import citation_for, suggestions
 from .gate import check, cited_numbers
 from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from .prompts import (FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER,
@@ -87,8 +87,7 @@ class LLMAnswerer:
         answer = Answer(
             question=question, answer=reply.answer, language=lang, answerable=reply.answered, mode="llm",
             citations=[sources[n] for n in used if n in sources] if reply.answered else [],
-            suggestions=[] if reply.answered else [
-                clause_ref(self.corpus, self.corpus.clause(h.clause_id), lang, h.score) for h in retrieval.hits[:3]],
+            suggestions=[] if reply.answered else suggestions(self.corpus, retrieval.hits, lang),
         )
         yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
 

@@ -53,9 +53,9 @@ def _term_pattern(term: str) -> re.Pattern:
 UNIT_TOKENS = frozenset("元 万 亿 万元 亿元 千 个月 月 年 天 平方米 yuan million billion thousand month year day percent".split())
 
 
-def content_words(query: Query) -> list[str]:
-    """The question's topic words: its tokens less numbers and units (figures are checked elsewhere)."""
-    return [t for t in query.tokens if not t.replace(".", "").isdigit() and t not in UNIT_TOKENS]
+def content_words(tokens: list[str]) -> list[str]:
+    """Topic words: tokens less numbers and units (figures are checked elsewhere)."""
+    return [t for t in tokens if not t.replace(".", "").isdigit() and t not in UNIT_TOKENS]
 
 
 class Glossary:
@@ -130,7 +130,7 @@ class Retriever:
     def coverage(self, query: Query) -> float:
         """Share of the question's content terms that the corpus (or glossary) knows at all."""
         # Numbers say nothing about topic (figures are checked elsewhere), so they don't count.
-        words = content_words(query)
+        words = content_words(query.tokens)
         if not words:
             return 1.0 if query.tokens else 0.0
         return sum(t in self.vocabulary for t in words) / len(words)
