@@ -5,13 +5,14 @@
     print(bot.ask("住房补贴每月多少钱？").answer)
 """
 
-from .errors import (ConfigError, CorpusError, IndexUnavailable, InvalidQuestion, InvalidSessionId, NotFound,
+from .errors import (ConfigError, CorpusError, IndexUnavailable, InvalidFeedback, InvalidQuestion, InvalidSessionId,
+                     NotFound,
                      OPCError)
 from .service import Assistant
 from .settings import Settings
-from .types import Answer, Citation, ClauseRef, DocumentInfo, Turn
+from .types import Answer, Citation, ClauseRef, DocumentInfo, Feedback, Turn
 
 __all__ = [
     "Answer", "Assistant", "Citation", "ClauseRef", "ConfigError", "CorpusError", "DocumentInfo",
-    "IndexUnavailable", "InvalidQuestion", "InvalidSessionId", "NotFound", "OPCError", "Settings", "Turn",
+    "Feedback", "IndexUnavailable", "InvalidFeedback", "InvalidQuestion", "InvalidSessionId", "NotFound", "OPCError", "Settings", "Turn",
 ]

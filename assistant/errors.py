@@ -53,3 +53,10 @@ class InvalidSessionId(OPCError, ValueError):
 
     code = "invalid_session_id"
     exit_code = 2
+
+
+class InvalidFeedback(OPCError, ValueError):
+    """Feedback that cannot be stored as given."""
+
+    code = "invalid_feedback"
+    exit_code = 2

@@ -11,6 +11,7 @@ from pathlib import Path
 from .corpus import Corpus, load_corpus
 from .embed import make_embedder
 from .errors import ConfigError
+from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
 from .llm import ChatModel
 from .llm_answer import LLMAnswerer
@@ -20,7 +21,7 @@ from .redact import redact
 from .sessions import SessionStore
 from .settings import Settings
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo, StreamEvent, Turn
+from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Assistant:
         self.retriever = Retriever(index, corpus, embedder, settings.retrieval)
         self.extractive = ExtractiveAnswerer(self.retriever, settings.retrieval)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
+        self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
         self.llm = LLMAnswerer(ChatModel(settings.llm), corpus) if settings.llm.configured else None
 
     @classmethod
@@ -101,6 +103,7 @@ class Assistant:
                 answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
                 if session_id is not None:
                     self.sessions.append(session_id, answer)
+                self.feedback_store.record_answer(answer)
             yield event
 
     def _use_llm(self, mode: str | None) -> bool:
@@ -118,6 +121,11 @@ class Assistant:
 
     def delete_session(self, session_id: str) -> bool:
         return self.sessions.delete(session_id)
+
+    # --- feedback -------------------------------------------------------------------------------
+    def feedback(self, answer_id: str, useful: bool, comment: str | None = None, source: str = "api") -> Feedback:
+        """Store a 👍/👎 (and optional comment) on an answer this assistant gave (NotFound otherwise)."""
+        return self.feedback_store.add(answer_id, useful, comment, source)
 
     # --- corpus views, for the CLI and the API ------------------------------------------------
     def documents(self) -> list[DocumentInfo]:

@@ -142,3 +142,14 @@ class StreamEvent(BaseModel):
         False, description="For 'final': true when the answer text differs from the streamed deltas "
                            "(the grounding gate rejected them); clients must show `answer.answer` instead."
     )
+
+
+class Feedback(BaseModel):
+    """A founder's judgement of one answer."""
+
+    id: int = Field(description="Feedback id.")
+    answer_id: str = Field(description="The answer judged (Answer.id).")
+    useful: bool = Field(description="True for 👍, false for 👎.")
+    comment: str | None = Field(None, description="Optional comment (personal data redacted).")
+    source: str = Field("api", description="Where it came from: 'api', 'ui', 'cli'.")
+    created: float = Field(description="Unix time it was stored.")
