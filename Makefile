@@ -1,7 +1,9 @@
 # Two commands do all set-up on a fresh machine:
-#   make run    create .venv, install, build the index, start the assistant
+#   make run    create .venv, install, build the index, serve the chat page and API (PORT=8000)
 #   make test   create .venv, install with test extras, run every test
 PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 export RAGAS_DO_NOT_TRACK := true
@@ -29,7 +31,7 @@ index: install
 	$(BIN)/opc index
 
 run: index
-	$(BIN)/opc chat
+	$(BIN)/opc serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

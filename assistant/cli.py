@@ -134,6 +134,43 @@ def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if
               f"in {len(bot.corpus.documents)} documents ({bot.index.path}).")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for all interfaces)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the index)."),
+    ui: bool = typer.Option(True, "--ui/--no-ui", help="Serve the chat page at '/' beside the API."),
+) -> None:
+    """Serve the HTTP API (/v1, docs at /docs) and the chat page (/) with uvicorn."""
+    import os
+
+    import uvicorn
+
+    from .api.app import create_app
+
+    os.environ["OPC_UI"] = "true" if ui else "false"  # workers read their settings from the environment
+    # One embedding thread per worker: on a small machine, threads of concurrent requests would fight for the
+    # same cores (measured: many times slower under load). Scale with --workers instead.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        # Load (and build if needed) once here: errors show before the port opens, and workers find the index ready.
+        bot = _load(show_progress=True)
+        settings = Settings()
+        app_ = create_app(settings, bot) if workers == 1 else None
+    except OPCError as exc:
+        _fail(exc)
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"[bold green]OPC Policy Assistant[/] serving on [bold]http://{shown}:{port}/[/] "
+              f"(chat page{'' if ui else ' off'}; API at /v1, docs at /docs). Ctrl-C stops.")
+    if workers == 1:
+        uvicorn.run(app_, host=host, port=port, log_level="info")
+    else:
+        del bot
+        uvicorn.run("assistant.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="info")
+
+
 @corpus_app.command("list")
 def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List the documents and their clauses."""

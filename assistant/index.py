@@ -20,6 +20,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -66,11 +67,27 @@ def fingerprint(settings: Settings, corpus: Corpus) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _chroma_client(path: Path):
+def _chroma_client(settings: Settings, build: Path):
+    """The embedded on-disk store inside the build folder, or the Chroma server named by OPC_CHROMA_URL."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    chroma = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_url:
+        return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
+    url = urlsplit(settings.chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise IndexUnavailable(f"OPC_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}.")
+    try:
+        return chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                                   ssl=url.scheme == "https", settings=chroma)
+    except Exception as exc:
+        raise IndexUnavailable(f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}).") from None
+
+
+def _collection_name(settings: Settings, build: Path) -> str:
+    # On a shared server every build gets its own collection, so a new build never disturbs the one in use.
+    return f"opc-{build.name.removesuffix('.tmp')}" if settings.chroma_url else COLLECTION
 
 
 class SearchIndex:
@@ -92,6 +109,10 @@ class SearchIndex:
     def sentence_positions(self, clause_id: str) -> list[int]:
         """Positions of a clause's sentence entries, all languages, in text order."""
         return self._sentences.get(clause_id, [])
+
+    def count(self) -> int:
+        """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
+        return self.store._collection.count()
 
     # --- search ----------------------------------------------------------------------------
     def dense(self, query_vec: list[float], k: int) -> list[tuple[int, float]]:
@@ -124,7 +145,7 @@ class SearchIndex:
                 notice = "No index yet; building it."
             else:
                 try:
-                    index = cls._open(current, digest, embedder)
+                    index = cls._open(current, digest, embedder, settings)
                     if index is not None:
                         return index
                     notice = "The corpus or index settings changed; rebuilding the index."
@@ -135,7 +156,7 @@ class SearchIndex:
             current = _read_current(root)
             if current is not None and not rebuild:
                 try:
-                    index = cls._open(current, digest, embedder)
+                    index = cls._open(current, digest, embedder, settings)
                     if index is not None:
                         return index
                 except Exception:
@@ -143,22 +164,22 @@ class SearchIndex:
             if notice:
                 log.warning(notice)
             try:
-                path = _build(root, digest, corpus, embedder, progress)
+                path = _build(root, digest, corpus, embedder, progress, settings)
             except Exception as exc:
                 # The previous build (if any) is untouched and still named in CURRENT.
                 raise IndexUnavailable(
                     f"Building the index failed ({exc.__class__.__name__}: {exc}). "
                     "Nothing was changed; any previous index is still in use."
                 ) from exc
-            index = cls._open(path, digest, embedder)
+            index = cls._open(path, digest, embedder, settings)
             if index is None:  # pragma: no cover - a just-built index always matches its digest
                 raise IndexUnavailable("The freshly built index does not match its own manifest.")
             index.notice = notice or "Index rebuilt."
-            _prune(root, keep={path.name})
+            _prune(root, keep={path.name}, settings=settings)
             return index
 
     @classmethod
-    def _open(cls, path: Path, digest: str, embedder) -> "SearchIndex | None":
+    def _open(cls, path: Path, digest: str, embedder, settings: Settings) -> "SearchIndex | None":
         import bm25s
         from langchain_chroma import Chroma
 
@@ -167,7 +188,7 @@ class SearchIndex:
             return None
         entries = [Entry(**e) for e in json.loads((path / "entries.json").read_text(encoding="utf-8"))]
         bm25 = bm25s.BM25.load(str(path / "bm25"))
-        store = Chroma(collection_name=COLLECTION, client=_chroma_client(path / "chroma"),
+        store = Chroma(collection_name=_collection_name(settings, path), client=_chroma_client(settings, path),
                        embedding_function=embedder, create_collection_if_not_exists=False)
         got = store.get(include=["embeddings", "metadatas"])
         if len(got["ids"]) != len(entries) or manifest.get("entries") != len(entries):
@@ -197,7 +218,8 @@ def _lock(root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None) -> Path:
+def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None,
+           settings: Settings) -> Path:
     import bm25s
     from langchain_chroma import Chroma
 
@@ -210,7 +232,11 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         total = len(entries)
         report = progress or (lambda stage, done, total: None)
         report("embedding", 0, total)
-        store = Chroma(collection_name=COLLECTION, client=_chroma_client(tmp / "chroma"),
+        client = _chroma_client(settings, tmp)
+        name = _collection_name(settings, final)
+        if settings.chroma_url:
+            _drop_collection(client, name)  # leftovers of an interrupted build with the same name
+        store = Chroma(collection_name=name, client=client,
                        embedding_function=embedder, collection_metadata={"hnsw:space": "cosine"})
         batch = 32
         for start in range(0, total, batch):
@@ -235,6 +261,8 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if settings.chroma_url:
+            _drop_collection(_chroma_client(settings, tmp), _collection_name(settings, final))
         raise
     pointer = root / f"CURRENT.{os.getpid()}.tmp"
     pointer.write_text(final.name, encoding="utf-8")
@@ -242,11 +270,20 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
     return final
 
 
-def _prune(root: Path, keep: set[str]) -> None:
+def _drop_collection(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except Exception:  # absent already, or the server is gone: nothing to clean
+        pass
+
+
+def _prune(root: Path, keep: set[str], settings: Settings) -> None:
     """Remove older builds, keeping the newest previous one for processes that may still read it."""
-    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p.name not in keep),
+    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p.name not in keep and not p.name.endswith(".tmp")),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in builds[1:]:
+        if settings.chroma_url:
+            _drop_collection(_chroma_client(settings, old), _collection_name(settings, old))
         shutil.rmtree(old, ignore_errors=True)
     for tmp in root.glob("build-*.tmp"):
         if tmp.stat().st_mtime < time.time() - 3600:

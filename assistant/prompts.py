@@ -105,3 +105,18 @@ def system_prompt(lang: str) -> str:
 
 def prompt_key(lang: str) -> str:
     return "en" if lang == "en" else "zh"
+
+
+# Front ends that show plain text only (OpenAI-compatible clients) list the sources under the answer.
+SOURCES_LIST = _with_hant({"en": "Sources:", "zh": "来源："})
+# An OpenAI stream cannot take back text the grounding gate rejected; this introduces the checked answer.
+CORRECTION = _with_hant({"en": "Correction: the text above failed the figure check. The verified answer:",
+                         "zh": "更正：以上文字未通过数字核对，经核对的回答如下："})
+
+
+def sources_heading(lang: str) -> str:
+    return SOURCES_LIST.get(lang, SOURCES_LIST["en"])
+
+
+def correction_note(lang: str) -> str:
+    return CORRECTION.get(lang, CORRECTION["en"])

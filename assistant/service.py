@@ -57,22 +57,26 @@ class Assistant:
         """A message about index maintenance done while loading (e.g. a rebuild), if any."""
         return self.index.notice
 
-    def ask(self, question: str, session_id: str | None = None, mode: str | None = None) -> Answer:
+    def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
+            history: list[Turn] | None = None) -> Answer:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input."""
         final = None
-        for event in self.stream(question, session_id=session_id, mode=mode):
+        for event in self.stream(question, session_id=session_id, mode=mode, history=history):
             final = event
         return final.answer
 
-    def stream(self, question: str, session_id: str | None = None,
-               mode: str | None = None) -> Iterator[StreamEvent]:
+    def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
+               history: list[Turn] | None = None) -> Iterator[StreamEvent]:
         """Text deltas, then one final event with the complete, gated answer and its citations.
 
         Input is validated before the first event, so bad input raises instead of streaming.
+        ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
+        a stored session.
         """
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
-        history = self.sessions.history(session_id) if session_id is not None else []
+        if history is None:
+            history = self.sessions.history(session_id) if session_id is not None else []
         use_llm = self._use_llm(mode)
         return self._events(cleaned, session_id, history, use_llm, started)
 

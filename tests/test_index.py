@@ -130,3 +130,17 @@ def test_openai_compatible_embeddings_endpoint(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_query_cache_returns_the_model_vectors_and_counts_hits(tmp_path):
+    from assistant.embed import CachedQueries, make_embedder
+
+    cached = make_embedder(Settings(data_dir=tmp_path))
+    plain = make_embedder(Settings(data_dir=tmp_path, embedder_cache=0))
+    assert isinstance(cached, CachedQueries) and not isinstance(plain, CachedQueries)
+    first = cached.embed_query("住房补贴每月多少钱？")
+    first[0] = 99.0  # a caller mutating its copy must not poison the cache
+    again = cached.embed_query("住房补贴每月多少钱？")
+    assert again == plain.embed_query("住房补贴每月多少钱？")
+    assert cached.cache_info().hits == 1 and cached.cache_info().misses == 1
+    assert cached.embed_documents(["a passage"]) == plain.embed_documents(["a passage"])

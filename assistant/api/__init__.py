@@ -1,0 +1,5 @@
+"""The HTTP API (FastAPI) and the chat page, served by ``opc serve``."""
+
+from .app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,80 @@
+"""The ASGI app: the HTTP API under /v1 and the Gradio chat page at /, over one in-process Assistant.
+
+``create_app(settings)`` is the only constructor; ``opc serve`` runs it under uvicorn. The process keeps no
+state outside the data directory, Chroma and SQLite, so several workers can serve the same data.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+
+from .. import __doc__ as package_doc
+from ..service import Assistant
+from ..settings import Settings
+from . import errors
+from .deps import guarded
+from .limits import BodyLimit
+from .logs import install_redaction
+from .routes import ask, documents, feedback, health, openai, sessions
+from .security import USER_HEADER, Guard, RateLimitHeaders
+
+log = logging.getLogger("assistant.api")
+API_VERSION = "1"
+
+
+def create_app(settings: Settings | None = None, bot: Assistant | None = None) -> FastAPI:
+    """Build the app. ``bot`` lets a caller share an already loaded Assistant (tests, embedding)."""
+    settings = settings or Settings()
+    guard = Guard(settings)  # validates the rate-limit settings before the (slow) index load
+    bot = bot or Assistant.load(settings)
+    app = FastAPI(
+        title="OPC Policy Assistant API",
+        version=API_VERSION,
+        summary="Cited, bilingual answers about Shenzhen's AI OPC action plan (2026–2027).",
+        description=(package_doc or "").strip().splitlines()[0],
+        responses={413: {"model": errors.ErrorResponse, "description": "Request body too large"}},
+    )
+    app.state.bot, app.state.guard, app.state.settings = bot, guard, settings
+    errors.install(app)
+    install_redaction()
+
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(guarded)], responses=errors.ERROR_RESPONSES)
+    for module in (ask, sessions, feedback, documents, openai):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    app.include_router(health.router)
+
+    app.add_middleware(RateLimitHeaders)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", USER_HEADER],
+            expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024)
+    if settings.ui:
+        _mount_ui(app, bot)
+    else:
+        app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
+    return app
+
+
+def _mount_ui(app: FastAPI, bot: Assistant) -> None:
+    try:
+        from ui.chat import build_ui
+    except ImportError:  # the chat page is optional; the API stands alone
+        app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
+        return
+    import gradio as gr
+
+    gr.mount_gradio_app(app, build_ui(bot), path="/")
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers (``--factory``): settings from the environment."""
+    return create_app(Settings())

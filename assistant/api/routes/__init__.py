@@ -1,0 +1,1 @@
+"""One router per feature; request/response models live beside their routes."""

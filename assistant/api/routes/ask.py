@@ -1,0 +1,91 @@
+"""Questions: one-shot ``/v1/ask`` and conversational ``/v1/chat`` (JSON or Server-Sent Events)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from fastapi.sse import format_sse_event
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...errors import OPCError
+from ...redact import redact
+from ...types import Answer, StreamEvent
+from ..deps import Bot
+from ..errors import ErrorDetail
+
+log = logging.getLogger("assistant.api")
+router = APIRouter(tags=["questions"])
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"examples": [{"question": "住房补贴每月多少钱？"}]})
+
+    # The limits are documented here but checked by the service, whose messages are written for founders.
+    question: str = Field(
+        description="The question, in Chinese (Simplified or Traditional) or English: plain text, not blank, "
+                    "at most OPC_MAX_QUESTION_CHARS (default 2000) characters, no control characters.",
+        json_schema_extra={"minLength": 1, "maxLength": 2000, "pattern": r"\S"})
+    mode: Literal["extractive", "llm"] | None = Field(
+        None, description="'extractive' quotes the plan; 'llm' writes with the configured model (default: server's).")
+
+
+class ChatRequest(AskRequest):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"question": "How long is the free workspace?", "session_id": None, "stream": False}]})
+
+    session_id: str | None = Field(
+        None, description="Conversation id; omit to start one (the answer carries the id to send next time).")
+    stream: bool = Field(False, description="True for text/event-stream: 'delta' events, then one 'final' event.")
+
+
+SSE_DOC = ("With \"stream\": true: `event: delta` with `data: {\"type\":\"delta\",\"text\":...}`, then "
+           "`event: final` with the whole StreamEvent (answer and citations; `replaced` true when the text differs "
+           "from the deltas), or `event: error` with `{\"error\": {...}}`.")
+
+
+def _log(answer: Answer, route: str) -> None:
+    # Personal data never reaches the log: the question is redacted and cut short.
+    log.info("%s lang=%s answerable=%s mode=%s %.0fms q=%r", route, answer.language, answer.answerable,
+             answer.mode, answer.latency_ms, redact(answer.question)[:120])
+
+
+@router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)")
+def ask(body: AskRequest, bot: Bot) -> Answer:
+    answer = bot.ask(body.question, mode=body.mode)
+    _log(answer, "ask")
+    return answer
+
+
+@router.post("/chat", response_model=Answer, summary="Ask within a conversation; optionally streamed",
+             responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+                              "description": "The answer (JSON), or an event stream. " + SSE_DOC}})
+def chat(body: ChatRequest, bot: Bot):
+    session_id = body.session_id or uuid.uuid4().hex
+    if not body.stream:
+        answer = bot.ask(body.question, session_id=session_id, mode=body.mode)
+        _log(answer, "chat")
+        return answer
+    events = bot.stream(body.question, session_id=session_id, mode=body.mode)  # validates before streaming
+    return StreamingResponse(_sse(events), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _sse(events: Iterator[StreamEvent]) -> Iterator[bytes]:
+    try:
+        for event in events:
+            if event.type == "final":
+                _log(event.answer, "chat-stream")
+            yield format_sse_event(event=event.type, data_str=event.model_dump_json(exclude_none=True))
+    except OPCError as exc:  # headers are gone: report in-band
+        detail = ErrorDetail(code=exc.code, message=str(exc))
+        yield format_sse_event(event="error", data_str='{"error":%s}' % detail.model_dump_json(exclude_none=True))
+    except Exception:
+        log.exception("stream failed")
+        detail = ErrorDetail(code="internal_error", message="Something went wrong on our side; please try again.")
+        yield format_sse_event(event="error", data_str='{"error":%s}' % detail.model_dump_json(exclude_none=True))

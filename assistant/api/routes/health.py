@@ -1,0 +1,37 @@
+"""Liveness and readiness for load balancers and orchestrators (no API key needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from ..deps import Bot
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str = Field(description="'ok' (alive) or 'ready' / 'unavailable'.")
+    documents: int | None = None
+    entries: int | None = Field(None, description="Searchable entries in the index.")
+    index: str | None = Field(None, description="The index build in use.")
+    problem: str | None = Field(None, description="Why the service is not ready.")
+
+
+@router.get("/healthz", response_model=Health, response_model_exclude_none=True, summary="The process is alive")
+def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Health, response_model_exclude_none=True, summary="The index and stores answer",
+            responses={503: {"model": Health, "description": "Not ready"}})
+def readyz(bot: Bot):
+    try:
+        entries = bot.index.count()
+        bot.sessions.ping()
+        bot.feedback_store.ping()
+    except Exception as exc:  # any failing dependency means "do not route traffic here"
+        body = Health(status="unavailable", problem=f"{exc.__class__.__name__}: {exc}")
+        return JSONResponse(body.model_dump(exclude_none=True), status_code=503)
+    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.path.name)

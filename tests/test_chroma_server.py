@@ -1,0 +1,84 @@
+"""OPC_CHROMA_URL: the index on a real Chroma server (`chroma run`) on loopback, shared by several processes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.errors import IndexUnavailable
+
+from .live import free_port
+
+
+def _chroma_binary() -> str:
+    beside = Path(sys.executable).parent / "chroma"
+    found = str(beside) if beside.exists() else shutil.which("chroma")
+    if not found:
+        pytest.fail("the `chroma` command (from the chromadb package) is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    port = free_port()
+    folder = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen([_chroma_binary(), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("chroma run did not start")
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_answers_through_a_chroma_server(chroma_url, tmp_path):
+    import chromadb
+
+    settings = Settings(data_dir=tmp_path, chroma_url=chroma_url)
+    bot = Assistant.load(settings)
+    answer = bot.ask("住房补贴每月多少钱？")
+    assert "1250" in answer.answer and answer.citations[0].clause_id == "sz-ai-opc-plan:m4"
+    # The vectors live on the server, not in the data directory.
+    assert not (bot.index.path / "chroma").exists()
+    host, port = chroma_url.rsplit(":", 1)
+    server = chromadb.HttpClient(host="127.0.0.1", port=int(port))
+    names = [c.name for c in server.list_collections()]
+    assert f"opc-{bot.index.path.name}" in names
+    assert server.get_collection(f"opc-{bot.index.path.name}").count() == len(bot.index.entries)
+
+    # A second worker on the same data directory and server opens the same build without rebuilding.
+    worker = Assistant.load(Settings(data_dir=tmp_path, chroma_url=chroma_url))
+    assert worker.notice is None and worker.index.path == bot.index.path
+    assert worker.ask("How much is the monthly housing subsidy?").citations[0].clause_id == "sz-ai-opc-plan:m4"
+    # A conversation started on one worker continues on the other (SQLite in the shared data dir).
+    first = bot.ask("博士落户补贴最高多少？", session_id="shared-1")
+    follow = worker.ask("那需要满足什么条件呢？", session_id="shared-1")
+    assert follow.standalone_question and first.answerable
+    assert len(bot.session("shared-1")) == 2
+
+
+def test_unreachable_chroma_server_is_a_clear_error(tmp_path):
+    settings = Settings(data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(IndexUnavailable, match="Chroma|127.0.0.1"):
+        Assistant.load(settings)
+    assert not list((tmp_path / "index").glob("build-*"))
+    bad = Settings(data_dir=tmp_path, chroma_url="chroma-host:8000")
+    with pytest.raises(IndexUnavailable, match="http://host:port"):
+        Assistant.load(bad)
