@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 CSS_PATH = Path(__file__).resolve().parent / "static" / "chat.css"
 EXAMPLE_SLOTS = 4
+# Answers run concurrently for up to this many tabs (Gradio's default is one at a time for everyone);
+# they are CPU-bound, so more than a few on a small machine only adds waiting.
+ANSWER_CONCURRENCY = 4
 
 
 def official_url(bot) -> str | None:
@@ -124,10 +127,12 @@ def build_ui(bot) -> gr.Blocks:
 
         state = [chatbot, session_id, answer_ids]
         ask_outputs = [chatbot, textbox, session_id, answer_ids]
-        textbox.submit(handlers.ask, [textbox, *state], ask_outputs)
-        send.click(handlers.ask, [textbox, *state], ask_outputs)
+        # One shared limit ("answer") across every way of asking.
+        queue = dict(concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
+        textbox.submit(handlers.ask, [textbox, *state], ask_outputs, **queue)
+        send.click(handlers.ask, [textbox, *state], ask_outputs, **queue)
         for button in example_buttons:  # an example button's value is its question
-            button.click(handlers.ask, [button, *state], ask_outputs)
+            button.click(handlers.ask, [button, *state], ask_outputs, **queue)
         chatbot.like(handlers.like, [answer_ids, ui_lang], None)
         reset_outputs = [chatbot, textbox, session_id, answer_ids]
         new_chat.click(handlers.new_conversation, None, reset_outputs)
