@@ -10,7 +10,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-test index bench clean
+.PHONY: run test install install-test index bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,13 @@ index: install
 run: index
 	$(BIN)/opc serve --host $(HOST) --port $(PORT)
 
-test: install-test
+# The browser test drives Debian's Chromium (playwright cannot download browsers here); CJK fonts
+# for the screenshots; node runs the mini-program's tests.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
+	command -v node >/dev/null || (apt-get update && apt-get install -y nodejs)
+
+test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

@@ -8,7 +8,7 @@ import pytest
 from assistant import Settings
 from assistant.api import create_app
 
-from .live import serve
+from .servers import serve
 
 
 @pytest.fixture(scope="module")

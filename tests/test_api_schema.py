@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from assistant import Settings
 from assistant.api import create_app
 
-from .live import serve
+from .servers import serve
 
 KEY = "schema-test-key"
 

@@ -14,7 +14,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import IndexUnavailable
 
-from .live import free_port
+from .servers import free_port
 
 
 def _chroma_binary() -> str:

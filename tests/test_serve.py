@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from .live import free_port
+from .servers import free_port
 
 OPC = str(Path(sys.executable).parent / "opc")
 

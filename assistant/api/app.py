@@ -65,14 +65,9 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
 
 
 def _mount_ui(app: FastAPI, bot: Assistant) -> None:
-    try:
-        from ui.chat import build_ui
-    except ImportError:  # the chat page is optional; the API stands alone
-        app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
-        return
-    import gradio as gr
+    from ui import mount_ui  # the chat page (Gradio), calling the same Assistant in-process
 
-    gr.mount_gradio_app(app, build_ui(bot), path="/")
+    mount_ui(app, bot, path="/")
 
 
 def app_from_env() -> FastAPI:

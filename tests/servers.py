@@ -1,0 +1,49 @@
+"""Real HTTP servers for tests: uvicorn on 127.0.0.1, a free port, in a background thread.
+
+The one place tests build the whole web app for the browser: ``ui_app(bot)`` is ``create_app`` (API under
+/v1, chat page at /) over an already loaded Assistant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+from fastapi import FastAPI
+
+
+def ui_app(bot, **overrides) -> FastAPI:
+    from assistant.api import create_app
+
+    settings = bot.settings.model_copy(update={"ui": True, "rate_limit": "", "rate_limit_per_user": "", **overrides})
+    return create_app(settings, bot)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(app, startup_timeout: float = 30.0) -> Iterator[str]:
+    """Serve ``app`` until the block ends; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="on", ws="none"))
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,159 @@
+"""The founders' chat page (Gradio Blocks), calling the ``Assistant`` in-process.
+
+``build_ui(bot)`` makes the page; ``mount_ui(app, bot)`` mounts it on a FastAPI app with its style
+sheet (``gr.mount_gradio_app`` replaces a Blocks' CSS with what it is given, so mount through here).
+Each browser tab has its own conversation id (gr.State), so follow-ups work and tabs never mix.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.errors import OPCError
+
+from .render import answer_html, esc, header_html, notice_html, streaming_html
+from .texts import UI_LANGS, interface_text
+
+log = logging.getLogger(__name__)
+
+CSS_PATH = Path(__file__).resolve().parent / "static" / "chat.css"
+EXAMPLE_SLOTS = 4
+# Answers run concurrently for up to this many tabs (Gradio's default is one at a time for everyone);
+# they are CPU-bound, so more than a few on a small machine only adds waiting.
+ANSWER_CONCURRENCY = 4
+
+
+def official_url(bot) -> str | None:
+    """The plan's official text: the first 'plan' document with an official URL."""
+    docs = sorted(bot.documents(), key=lambda d: d.authority != "plan")
+    return next((d.official_url for d in docs if d.official_url), None)
+
+
+def translated_versions(bot) -> frozenset[tuple[str, str]]:
+    """(document id, language) pairs whose text is our translation rather than a published one."""
+    return frozenset((doc.id, lang) for doc in bot.corpus.documents
+                     for lang, version in doc.versions.items() if (version or {}).get("translation"))
+
+
+def question_html(question: str) -> str:
+    # Wrapped and escaped so the question shows literally, never as Markdown or HTML.
+    return f'<div class="opc-question">{esc(question)}</div>'
+
+
+class ChatHandlers:
+    """The page's event handlers, kept apart from layout so they can be called directly."""
+
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        self.translated = translated_versions(bot)
+
+    def ask(self, question: str, history: list | None, session_id: str | None,
+            answer_ids: dict | None) -> Iterator[tuple]:
+        """Stream one answer into the chat; yields (history, textbox, session id, answer ids)."""
+        history = list(history or [])
+        answer_ids = dict(answer_ids or {})
+        session_id = session_id or uuid.uuid4().hex
+        try:
+            events = self.bot.stream(question, session_id=session_id)
+        except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
+            gr.Warning(str(exc))
+            yield history, question, session_id, answer_ids
+            return
+        history += [{"role": "user", "content": question_html(question)},
+                    {"role": "assistant", "content": streaming_html("")}]
+        yield list(history), "", session_id, dict(answer_ids)  # the question shows at once, while retrieval runs
+        streamed = ""
+        try:
+            for event in events:
+                if event.type == "delta":
+                    streamed += event.text
+                    history[-1] = {"role": "assistant", "content": streaming_html(streamed)}
+                else:
+                    # The final answer replaces the streamed text (the gate may have corrected it).
+                    history[-1] = {"role": "assistant", "content": answer_html(event.answer, self.translated)}
+                    answer_ids[len(history) - 1] = event.answer.id
+                yield list(history), "", session_id, dict(answer_ids)
+        except OPCError as exc:
+            log.warning("answer failed: %s", exc)
+            history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(str(exc))}</div>'}
+            yield history, question, session_id, answer_ids
+
+    def like(self, data: gr.LikeData, answer_ids: dict | None, ui_lang: str) -> None:
+        """Store 👍/👎 against the answer shown in that message (retracting a vote stores nothing)."""
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        answer_id = (answer_ids or {}).get(index)
+        if answer_id is None or not isinstance(data.liked, bool):
+            return
+        self.bot.feedback(answer_id, useful=data.liked, source="ui")
+        gr.Info("谢谢反馈！" if UI_LANGS.get(ui_lang) == "zh" else "Thanks for the feedback!")
+
+    @staticmethod
+    def new_conversation() -> tuple:
+        """A fresh conversation: empty chat, no session id (one is made at the next question)."""
+        return [], "", None, {}
+
+
+def build_ui(bot) -> gr.Blocks:
+    """The chat page for ``bot`` (an ``Assistant``). Mount it with ``mount_ui`` to get its styles."""
+    handlers = ChatHandlers(bot)
+    url = official_url(bot)
+    zh = interface_text("zh")
+    with gr.Blocks(title=zh.title, analytics_enabled=False) as blocks:
+        with gr.Row(elem_id="opc-top"):
+            header = gr.HTML(header_html("zh"), elem_id="opc-header")
+            ui_lang = gr.Radio(list(UI_LANGS), value="中文", show_label=False, container=False,
+                               elem_id="opc-lang", scale=0, min_width=210)
+        notice = gr.HTML(notice_html("zh", url), elem_id="opc-notice")
+        chatbot = gr.Chatbot(
+            elem_id="opc-chat", height="60vh", min_height=320, show_label=False, placeholder=esc(zh.empty_chat),
+            feedback_options=("Like", "Dislike"), latex_delimiters=[], buttons=["copy"],
+        )
+        with gr.Row(elem_id="opc-input", equal_height=True):
+            textbox = gr.Textbox(show_label=False, placeholder=zh.placeholder, container=False, scale=5,
+                                 min_width=0, max_lines=6, elem_id="opc-question", autofocus=True)
+            send = gr.Button(zh.send, variant="primary", scale=1, min_width=64, elem_id="opc-send")
+        examples_title = gr.HTML(f'<div class="opc-examples-title">{esc(zh.examples)}</div>')
+        with gr.Row(elem_id="opc-examples"):
+            example_buttons = [gr.Button(q, size="sm", min_width=0, scale=0, elem_classes=["opc-example"])
+                               for q in zh.example_questions[:EXAMPLE_SLOTS]]
+        new_chat = gr.Button(zh.new_chat, size="sm", variant="secondary", elem_id="opc-new")
+        session_id = gr.State(None)
+        answer_ids = gr.State({})
+
+        state = [chatbot, session_id, answer_ids]
+        ask_outputs = [chatbot, textbox, session_id, answer_ids]
+        # One shared limit ("answer") across every way of asking.
+        queue = dict(concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
+        textbox.submit(handlers.ask, [textbox, *state], ask_outputs, **queue)
+        send.click(handlers.ask, [textbox, *state], ask_outputs, **queue)
+        for button in example_buttons:  # an example button's value is its question
+            button.click(handlers.ask, [button, *state], ask_outputs, **queue)
+        chatbot.like(handlers.like, [answer_ids, ui_lang], None)
+        reset_outputs = [chatbot, textbox, session_id, answer_ids]
+        new_chat.click(handlers.new_conversation, None, reset_outputs)
+        chatbot.clear(handlers.new_conversation, None, reset_outputs)  # the chat's own 🗑 button
+
+        def switch_language(choice: str):
+            t = interface_text(choice)
+            return [
+                header_html(choice), notice_html(choice, url),
+                gr.update(placeholder=t.placeholder), gr.update(value=t.send), gr.update(value=t.new_chat),
+                f'<div class="opc-examples-title">{esc(t.examples)}</div>',
+                gr.update(placeholder=esc(t.empty_chat)),
+                *[gr.update(value=q) for q in t.example_questions[:EXAMPLE_SLOTS]],
+            ]
+
+        ui_lang.change(switch_language, ui_lang,
+                       [header, notice, textbox, send, new_chat, examples_title, chatbot, *example_buttons])
+    return blocks
+
+
+def mount_ui(app, bot, path: str = "/"):
+    """Mount the chat page on a FastAPI ``app`` at ``path`` (same process, no HTTP between them)."""
+    return gr.mount_gradio_app(app, build_ui(bot), path=path, css_paths=[CSS_PATH], footer_links=[],
+                               run_history=False, ssr_mode=False)

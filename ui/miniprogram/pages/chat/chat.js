@@ -1,0 +1,121 @@
+// The chat page: one conversation (session id from the server), answers with numbered sources,
+// 👍/👎 feedback. All HTTP goes through utils/api.js.
+const { createClient, toMessage } = require('../../utils/api.js');
+
+const TEXT = {
+  zh: {
+    title: '深圳 AI OPC 政策助手',
+    notice: '回答仅供参考，不构成法律意见；以官方发布的计划原文为准。',
+    official: '复制官方原文链接',
+    placeholder: '例：住房补贴每月多少？',
+    send: '发送',
+    newChat: '新对话',
+    sources: '来源',
+    nearest: '可参考的相近条款：',
+    thinking: '正在查找条款…',
+    copied: '链接已复制',
+    thanks: '谢谢反馈',
+    switchLang: 'English',
+    examples: ['住房补贴每月多少？', '创业贷款最高多少？', 'How big is the training power voucher?'],
+  },
+  en: {
+    title: 'Shenzhen AI OPC Policy Assistant',
+    notice: 'Answers are for information only and are not legal advice; the official text of the plan prevails.',
+    official: 'Copy the official text link',
+    placeholder: 'e.g. What loans can I get?',
+    send: 'Send',
+    newChat: 'New conversation',
+    sources: 'Sources',
+    nearest: 'Nearest clauses:',
+    thinking: 'Looking up the clauses…',
+    copied: 'Link copied',
+    thanks: 'Thanks for the feedback',
+    switchLang: '中文',
+    examples: ['How much is the housing subsidy per month?', 'What loans can graduates get?', '算力券最高多少？'],
+  },
+};
+
+Page({
+  data: { lang: 'zh', t: TEXT.zh, messages: [], input: '', sessionId: null, loading: false, error: '' },
+
+  onLoad() {
+    const app = getApp();
+    this.config = app.globalData.config;
+    this.userId = app.globalData.userId;
+    this.setLang(app.globalData.lang || 'zh');
+  },
+
+  setLang(lang) {
+    this.client = createClient(wx, { ...this.config, userId: this.userId, lang });
+    this.setData({ lang, t: TEXT[lang] });
+  },
+
+  onToggleLang() {
+    this.setLang(this.data.lang === 'zh' ? 'en' : 'zh');
+  },
+
+  onInput(e) {
+    this.setData({ input: e.detail.value });
+  },
+
+  onSend() {
+    return this.ask(this.data.input);
+  },
+
+  onExample(e) {
+    return this.ask(e.currentTarget.dataset.q);
+  },
+
+  async ask(question) {
+    const text = String(question || '').trim();
+    if (this.data.loading || !text) return;
+    const before = this.data.messages;
+    this.setData({ messages: before.concat([{ role: 'user', text }]), input: '', loading: true, error: '' });
+    const res = await this.client.ask(text, this.data.sessionId);
+    if (res.ok) {
+      this.setData({
+        messages: this.data.messages.concat([toMessage(res.data, this.data.lang)]),
+        sessionId: res.data.session_id || this.data.sessionId,
+        loading: false,
+      });
+    } else {
+      // Nothing changes but the message: the question goes back into the box to retry or fix.
+      this.setData({ messages: before, input: text, loading: false, error: res.error.message });
+      wx.showToast({ title: res.error.message, icon: 'none', duration: 3000 });
+    }
+  },
+
+  onToggleCitation(e) {
+    const { m, c } = e.currentTarget.dataset;
+    const messages = this.data.messages.slice();
+    const citations = messages[m].citations.slice();
+    citations[c] = { ...citations[c], expanded: !citations[c].expanded };
+    messages[m] = { ...messages[m], citations };
+    this.setData({ messages });
+  },
+
+  async onFeedback(e) {
+    const { m, useful } = e.currentTarget.dataset;
+    const message = this.data.messages[m];
+    if (!message || message.role !== 'assistant' || message.feedback !== null) return;
+    const res = await this.client.feedback(message.answerId, useful === true || useful === 'true');
+    if (!res.ok) {
+      wx.showToast({ title: res.error.message, icon: 'none', duration: 3000 });
+      return;
+    }
+    const messages = this.data.messages.slice();
+    messages[m] = { ...messages[m], feedback: res.data.useful ? 'up' : 'down' };
+    this.setData({ messages });
+    wx.showToast({ title: this.data.t.thanks, icon: 'none' });
+  },
+
+  onNewChat() {
+    this.setData({ messages: [], sessionId: null, input: '', error: '' });
+  },
+
+  // Mini-programs cannot open outside web pages, so links are copied for the browser.
+  onCopyLink(e) {
+    const url = (e && e.currentTarget.dataset.url) || this.config.officialUrl;
+    wx.setClipboardData({ data: url, success: () => wx.showToast({ title: this.data.t.copied, icon: 'none' }) });
+  },
+});

@@ -1,0 +1,200 @@
+// OPC Policy Assistant API client for the mini-program: request building, response parsing and
+// error messages. Pure CommonJS with `wx` passed in, so node can test it with a fake `wx`.
+'use strict';
+
+const DEFAULT_TIMEOUT_MS = 20000;
+
+const MESSAGES = {
+  zh: {
+    network: '网络连接失败，请检查网络后重试。',
+    unauthorized: '服务暂不可用（API 密钥无效），请联系管理员。',
+    rateLimited: '提问太频繁，请{s}秒后再试。',
+    rateLimitedSoon: '提问太频繁，请稍后再试。',
+    server: '服务暂时出错，请稍后再试。',
+    invalid: '无法处理这个问题，请换一种问法。',
+    empty: '请输入问题。',
+    unexpected: '收到无法识别的回复，请稍后再试。',
+  },
+  en: {
+    network: 'Network error: check your connection and try again.',
+    unauthorized: 'The service is unavailable (invalid API key). Please contact the administrator.',
+    rateLimited: 'Too many questions: please try again in {s} seconds.',
+    rateLimitedSoon: 'Too many questions: please try again shortly.',
+    server: 'The service had a problem. Please try again later.',
+    invalid: 'This question cannot be processed; please rephrase it.',
+    empty: 'Please type a question.',
+    unexpected: 'The reply could not be read. Please try again later.',
+  },
+};
+
+// Codes whose server message is written for users and worth showing as is.
+const SHOW_SERVER_MESSAGE = new Set([
+  'invalid_question', 'validation_error', 'payload_too_large', 'not_found', 'invalid_session_id',
+  'invalid_feedback',
+]);
+
+function uiLang(lang) {
+  return String(lang || '').toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+function trimBase(baseUrl) {
+  if (!baseUrl || !/^https?:\/\//i.test(baseUrl)) {
+    throw new Error('config.baseUrl must be the API address, e.g. https://opc.example.com');
+  }
+  return baseUrl.replace(/\/+$/, '');
+}
+
+function headers(config) {
+  const header = { 'Content-Type': 'application/json' };
+  if (config.apiKey) header.Authorization = `Bearer ${config.apiKey}`;
+  if (config.userId) header['X-Client-User-Id'] = String(config.userId);
+  return header;
+}
+
+function buildChatRequest(config, question, sessionId) {
+  return {
+    url: `${trimBase(config.baseUrl)}/v1/chat`,
+    method: 'POST',
+    header: headers(config),
+    data: { question, session_id: sessionId || null, stream: false, mode: null },
+    timeout: config.timeout || DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function buildFeedbackRequest(config, answerId, useful, comment) {
+  return {
+    url: `${trimBase(config.baseUrl)}/v1/feedback`,
+    method: 'POST',
+    header: headers(config),
+    data: { answer_id: answerId, useful: Boolean(useful), comment: comment || null },
+    timeout: config.timeout || DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function headerValue(header, name) {
+  const key = Object.keys(header || {}).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : header[key];
+}
+
+function retryAfterSeconds(header) {
+  const value = headerValue(header, 'Retry-After');
+  const seconds = Number.parseInt(value, 10);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+// wx.request `success` result -> {ok: true, status, data} or {ok: false, error: {...}}.
+function parseResponse(res, lang) {
+  const msgs = MESSAGES[uiLang(lang)];
+  const status = res && res.statusCode;
+  let body = res && res.data;
+  if (typeof body === 'string') {
+    try { body = JSON.parse(body); } catch (e) { /* left as text: handled below */ }
+  }
+  if (status >= 200 && status < 300) {
+    if (!body || typeof body !== 'object') {
+      return { ok: false, error: { status, code: 'bad_response', message: msgs.unexpected } };
+    }
+    return { ok: true, status, data: body };
+  }
+  const err = (body && typeof body === 'object' && body.error) || {};
+  const code = err.code || (status === 401 ? 'unauthorized' : status === 429 ? 'rate_limited' : 'http_error');
+  const error = { status, code, serverMessage: err.message || null, retryAfter: null };
+  if (status === 429) {
+    error.retryAfter = retryAfterSeconds(res.header);
+    error.message = error.retryAfter !== null
+      ? msgs.rateLimited.replace('{s}', String(error.retryAfter)) : msgs.rateLimitedSoon;
+  } else if (status === 401 || status === 403) {
+    error.message = msgs.unauthorized;
+  } else if (status >= 500 || !status) {
+    error.message = msgs.server;
+  } else if (SHOW_SERVER_MESSAGE.has(code) && err.message) {
+    error.message = err.message;
+  } else {
+    error.message = msgs.invalid;
+  }
+  return { ok: false, error };
+}
+
+// Network failure (wx.request `fail`: no connection, timeout, domain not allowed).
+function networkError(failure, lang) {
+  return {
+    ok: false,
+    error: { status: 0, code: 'network_error', message: MESSAGES[uiLang(lang)].network,
+      detail: (failure && failure.errMsg) || String(failure || '') },
+  };
+}
+
+// One wx.request as a promise that always resolves to {ok, data} or {ok: false, error}.
+function send(wx, options, lang) {
+  return new Promise((resolve) => {
+    wx.request({
+      ...options,
+      dataType: 'json',
+      success: (res) => resolve(parseResponse(res, lang)),
+      fail: (failure) => resolve(networkError(failure, lang)),
+    });
+  });
+}
+
+// Answer JSON -> what the chat page renders (numbered sources, suggestions, notes).
+function toMessage(answer, lang) {
+  const zh = uiLang(lang) === 'zh';
+  return {
+    role: 'assistant',
+    answerId: answer.id,
+    text: answer.answer,
+    answerable: Boolean(answer.answerable),
+    language: answer.language,
+    citations: (answer.citations || []).map((c) => ({
+      n: c.n,
+      heading: `[${c.n}] ${c.label} ${c.title}`.replace(/\s+/g, ' ').trim(),
+      text: c.text,
+      parallelLabel: c.parallel_label || '',
+      parallelText: c.parallel_text || '',
+      docTitle: c.doc_title,
+      note: [
+        c.is_translation ? (zh ? '本项目译文，非官方措辞' : 'our translation, not the official wording') : '',
+        c.authority === 'background' ? (zh ? '新闻背景资料' : 'news background') : '',
+        c.page ? (zh ? `第${c.page}页` : `page ${c.page}`) : '',
+      ].filter(Boolean).join(' · '),
+      sourceUrl: c.source_url || '',
+      expanded: false,
+    })),
+    suggestions: (answer.suggestions || []).map((s) => `${s.label} ${s.title}`.trim()),
+    warnings: answer.warnings || [],
+    feedback: null,
+  };
+}
+
+function createClient(wx, config) {
+  const lang = config.lang;
+  return {
+    ask(question, sessionId) {
+      const text = String(question || '').trim();
+      if (!text) {
+        return Promise.resolve({ ok: false, error: { status: 0, code: 'empty', message: MESSAGES[uiLang(lang)].empty } });
+      }
+      return send(wx, buildChatRequest(config, text, sessionId), lang);
+    },
+    feedback(answerId, useful, comment) {
+      return send(wx, buildFeedbackRequest(config, answerId, useful, comment), lang);
+    },
+  };
+}
+
+// A stable, anonymous id for X-Client-User-Id when no hashed openid is configured (see README).
+function clientUserId(wx, random) {
+  const key = 'opc_client_user_id';
+  let id = wx.getStorageSync(key);
+  if (!id) {
+    const rnd = random || Math.random;
+    id = `anon-${Date.now().toString(36)}-${Math.floor(rnd() * 1e12).toString(36)}`;
+    wx.setStorageSync(key, id);
+  }
+  return id;
+}
+
+module.exports = {
+  MESSAGES, buildChatRequest, buildFeedbackRequest, parseResponse, networkError, send, toMessage,
+  createClient, clientUserId, retryAfterSeconds, uiLang,
+};
