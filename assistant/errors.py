@@ -60,3 +60,10 @@ class InvalidFeedback(OPCError, ValueError):
 
     code = "invalid_feedback"
     exit_code = 2
+
+
+class InvalidDataset(OPCError, ValueError):
+    """An evaluation dataset, settings override or baseline file that cannot be used."""
+
+    code = "invalid_dataset"
+    exit_code = 2
