@@ -22,15 +22,12 @@ os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")  # ragas otherwise sends usa
 
 from ragas.dataset_schema import SingleTurnSample  # noqa: E402
 from ragas.embeddings.base import BaseRagasEmbedding  # noqa: E402
-from ragas.metrics import (  # noqa: E402
-    ChrfScore,
-    IDBasedContextPrecision,
-    IDBasedContextRecall,
-    NonLLMContextPrecisionWithReference,
-    NonLLMContextRecall,
-    StringPresence,
-)
+# ragas 0.4.3 has no ID-based or non-LLM context metrics in ragas.metrics.collections yet: they are
+# imported from their defining modules (importing them from ragas.metrics warns "deprecated").
+from ragas.metrics._context_precision import IDBasedContextPrecision, NonLLMContextPrecisionWithReference  # noqa: E402
+from ragas.metrics._context_recall import IDBasedContextRecall, NonLLMContextRecall  # noqa: E402
 from ragas.metrics.base import MetricType, SingleTurnMetric  # noqa: E402
+from ragas.metrics.collections import CHRFScore, StringPresence  # noqa: E402
 from ragas.run_config import RunConfig  # noqa: E402
 
 from ..settings import EvalSettings  # noqa: E402
@@ -96,9 +93,9 @@ class Scorer:
     """Scores cases with every applicable metric; ``judge`` is set only when a judge is configured."""
 
     def __init__(self, judge: EvalSettings | None = None, embeddings=None) -> None:
-        self.offline: dict[str, SingleTurnMetric] = {
+        self.offline: dict[str, t.Any] = {
             "figure_accuracy": FigureAccuracy(),
-            "chrf": ChrfScore(),
+            "chrf": CHRFScore(),
             "id_context_precision": IDBasedContextPrecision(),
             "id_context_recall": IDBasedContextRecall(),
             "nonllm_context_precision": NonLLMContextPrecisionWithReference(),
@@ -142,16 +139,15 @@ class Scorer:
             texts = SingleTurnSample(retrieved_contexts=x.retrieved_texts, reference_contexts=x.reference_texts)
             await run("nonllm_context_precision", self.offline["nonllm_context_precision"].single_turn_ascore(texts))
             await run("nonllm_context_recall", self.offline["nonllm_context_recall"].single_turn_ascore(texts))
-            await run("chrf", self.offline["chrf"].single_turn_ascore(
-                SingleTurnSample(response=x.response, reference="\n".join(x.reference_texts))))
+            await run("chrf", self.offline["chrf"].ascore(reference="\n".join(x.reference_texts),
+                                                         response=x.response))
         if self.judge and x.reference_texts:
             await self._judge(x, run)
         return scores, errors
 
     async def _presence(self, x: MetricInput) -> float:
         # The mean over the expected figures of "this figure is written verbatim in the answer".
-        hits = [await self.presence.single_turn_ascore(SingleTurnSample(response=x.response, reference=f))
-                for f in x.expected_figures]
+        hits = [_value(await self.presence.ascore(reference=f, response=x.response)) for f in x.expected_figures]
         return sum(hits) / len(hits)
 
     async def _judge(self, x: MetricInput, run) -> None:
