@@ -100,7 +100,7 @@ def test_update_baseline_writes_the_measured_figures(first_run):
 def test_threshold_miss_exits_non_zero(small, first_run):
     data_dir, dataset, folder = small
     result = run("--dataset", dataset, "--out", folder / "r2", "--baseline", folder / "baseline.json",
-                 "--fail-under", "figure_accuracy=0.97", "--fail-under", "refusal_accuracy=0.95,recall_at_3=0.98",
+                 "--fail-under", "figure_accuracy=0.97", "refusal_accuracy=0.95,recall_at_3=0.98",
                  data_dir=data_dir)
     assert result.returncode == 1, result.stderr
     assert "figure_accuracy = 0.8000, below the threshold 0.97" in result.stderr

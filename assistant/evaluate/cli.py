@@ -67,6 +67,9 @@ def eval_command(
     fail_under: Optional[list[str]] = typer.Option(
         None, "--fail-under", help="metric=minimum (repeat, or separate with commas), e.g. figure_accuracy=0.97."),
     out_dir: Path = typer.Option(ROOT / "eval" / "reports", "--out", help="Folder for the reports."),
+    more_thresholds: Optional[list[str]] = typer.Argument(
+        None, metavar="[METRIC=MIN]...", show_default=False,
+        help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
     update_baseline: bool = typer.Option(
         False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
                                          "eval/baseline.json) instead of comparing against it."),
@@ -85,7 +88,8 @@ def eval_command(
         settings = Settings()
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
-        thresholds = gating.parse_thresholds(fail_under, gating.gated_metrics(summary_names(scored)))
+        thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],
+                                             gating.gated_metrics(summary_names(scored)))
         overrides = load_overrides(compare) if compare else None
         compare_settings = apply_overrides(settings, overrides) if compare else None
         baseline_path = baseline or (ROOT / "eval" / "baseline.json" if update_baseline else None)

@@ -32,6 +32,12 @@ def fmt(value: float | None, metric: str = "") -> str:
     return f"{value:.3f}"
 
 
+def _delta(d: float | None) -> str:
+    if d is None:
+        return "–"
+    return "0.000" if abs(d) < 0.0005 else f"{d:+.3f}"   # no "-0.000" from rounding noise
+
+
 def summary_rows(runs: list[RunResult], gate: GateResult) -> list[list[str]]:
     """metric | value per run | baseline | Δ | n (of the first run) | NaN."""
     rows = []
@@ -40,7 +46,7 @@ def summary_rows(runs: list[RunResult], gate: GateResult) -> list[list[str]]:
         c = gate.comparison.get(metric)
         if gate.baseline is not None:
             row += [fmt(c.baseline, metric) if c else "–",
-                    (f"{c.delta:+.3f}" if c and c.delta is not None else "–") + ("" if not c or c.ok else " ✗")]
+                    _delta(c.delta if c else None) + ("" if not c or c.ok else " ✗")]
         row += [str(s.n), str(s.nan) if s.nan else ""]
         rows.append(row)
     return rows
