@@ -110,6 +110,14 @@ def test_threshold_miss_exits_non_zero(small, first_run):
     assert gate["comparison"]["figure_accuracy"]["ok"] is True  # equal to the baseline
 
 
+def test_update_baseline_refuses_a_run_failing_its_gate(small, first_run):
+    data_dir, dataset, folder = small
+    result = run("--dataset", dataset, "--out", folder / "r4", "--update-baseline", "--baseline",
+                 folder / "new.json", "--fail-under", "figure_accuracy=0.9", data_dir=data_dir)
+    assert result.returncode == 1 and "Baseline NOT written" in result.stderr
+    assert not (folder / "new.json").exists()
+
+
 def test_drop_below_baseline_exits_non_zero(small, first_run):
     data_dir, dataset, folder = small
     baseline = json.loads((folder / "baseline.json").read_text(encoding="utf-8"))
@@ -125,6 +133,7 @@ def test_drop_below_baseline_exits_non_zero(small, first_run):
     (["--fail-under", "fact_accuracy=0.9"], 4, "unknown metric 'fact_accuracy'"),
     (["--baseline", "missing.json"], 2, "No baseline at missing.json"),
     (["--dataset", "nowhere.yaml"], 2, "No dataset at nowhere.yaml"),
+    (["--mode", "fast"], 4, "Unknown answer mode 'fast'"),
 ])
 def test_bad_input_exits_with_a_clear_error_before_running(small, args, code, message, tmp_path):
     data_dir, dataset, _ = small

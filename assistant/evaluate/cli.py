@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..errors import OPCError
+from ..errors import ConfigError, OPCError
 from ..settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -84,6 +84,8 @@ def eval_command(
 
     logging.getLogger("assistant").setLevel(logging.ERROR)
     try:
+        if mode not in (None, "auto", "llm", "extractive"):
+            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
         cases = load_dataset(dataset)
         settings = Settings()
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
@@ -108,9 +110,11 @@ def eval_command(
 
     label = str(dataset or "eval/golden.yaml")
     result = gating.check(runs[0].summary, thresholds, reference, str(baseline_path) if reference else None)
-    if update_baseline:
+    if update_baseline and result.passed:
         gating.write_baseline(gating.make_baseline(runs[0], label, previous), baseline_path)
         err.print(f"Baseline written: {baseline_path}")
+    elif update_baseline:
+        err.print(f"[yellow]Baseline NOT written[/] ({baseline_path}): this run fails its own gate.")
     paths = write_reports(out_dir, runs, result, label)
 
     out.print(_case_table(runs[0]))
