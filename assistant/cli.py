@@ -194,5 +194,10 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSO
         out.print(table)
 
 
+from .evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)
+
+app.command("eval")(eval_command)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()

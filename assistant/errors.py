@@ -79,3 +79,10 @@ class RateLimited(OPCError):
         super().__init__(message)
         self.retry_after = retry_after
         self.headers = headers or {}
+
+
+class InvalidDataset(OPCError, ValueError):
+    """An evaluation dataset, settings override or baseline file that cannot be used."""
+
+    code = "invalid_dataset"
+    exit_code = 2

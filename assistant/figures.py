@@ -137,7 +137,7 @@ _CN_MULT = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8
 
 _TOKEN = re.compile(
     r"(?P<ar>(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9]))"
-    r"(?P<mult>[余多]?(?:万亿|[千百]?万|亿|[千百](?![0-9])))?"
+    r"(?P<mult>[ \t]?[余多]?(?:万亿|[千百]?万|亿|[千百](?![0-9])))?"   # "10 万元": machine output spaces
     rf"|(?P<cn>(?<![{_CN_NUM}数几])[一二两三四五六七八九十][{_CN_NUM}]*)"
     rf"|(?P<en>(?i:\b(?:{_EN_ALT})\b(?:[\s-]+(?:{_EN_ALT})\b)*))")
 _EMULT = re.compile(r"(?i)(?:(?P<k>k)(?![A-Za-z])|\s*-?\s*(?P<w>thousand|million|billion|mn|bn)\b)")
@@ -230,7 +230,7 @@ def _en_value(s: str) -> float:
 def _read_token(t: str, m: re.Match) -> _Tok | None:
     ar, cn, en = m.group("ar"), m.group("cn"), m.group("en")
     if ar:
-        mult = (m.group("mult") or "").lstrip("余多")
+        mult = (m.group("mult") or "").lstrip(" \t余多")
         k = _Tok(m.start(), m.end(), float(ar.replace(",", "")))
         if mult:
             k.scale, k.own_scale, k.wan = _CN_MULT[mult], True, "万" in mult or "亿" in mult

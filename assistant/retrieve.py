@@ -17,7 +17,7 @@ from .settings import RetrievalSettings
 from .text import base_lang, tokenize, to_simplified
 
 # Background sources (news) rank below the plan's own text when both match.
-AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.8}
+AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 
 
 @dataclass

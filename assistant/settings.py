@@ -65,6 +65,21 @@ class LLMSettings(BaseSettings):
         return bool(self.base_url and self.model)
 
 
+class EvalSettings(BaseSettings):
+    """The judge model for `opc eval`'s LLM metrics (any OpenAI-compatible endpoint); unset = offline metrics only."""
+
+    model_config = SettingsConfigDict(env_prefix="OPC_EVAL_LLM_", extra="ignore")
+
+    base_url: str | None = Field(None, description="The /v1 URL of the judge's chat endpoint.")
+    model: str | None = Field(None, description="Judge model name as the endpoint knows it.")
+    api_key: str | None = Field(None, description="API key for the judge endpoint (local servers usually need none).")
+    timeout: float = Field(60.0, gt=0, description="Seconds before a judge call is abandoned.")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.model)
+
+
 class Settings(BaseSettings):
     """Top-level settings. ``Settings()`` reads the environment; tests pass values directly."""
 
@@ -95,6 +110,7 @@ class Settings(BaseSettings):
     )
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    eval: EvalSettings = Field(default_factory=EvalSettings)
 
     # --- the HTTP server (opc serve) -----------------------------------------------------------
     chroma_url: str | None = Field(

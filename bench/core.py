@@ -12,7 +12,7 @@ Measures, and prints as ONE JSON object on stdout (progress goes to stderr):
   question that is not a follow-up, asked ``--repeat`` times after one warm-up pass.
 - ``peak_rss_mb``: peak resident memory (ru_maxrss) of the warm process and of each subprocess.
 - ``quality``: answerable / refusal / figure / citation / language accuracy on the same questions
-  (scored on the warm-up pass; answers are deterministic).
+  (scored on the warm-up pass with the checks of ``assistant/evaluate``; ``opc eval`` reports more).
 - ``targets`` / ``meets_targets`` and ``machine``.
 
 Run from the repository root:
@@ -74,12 +74,10 @@ def run_child(code: str, *args: str) -> tuple[float, dict]:
 
 
 def percentile(values: list[float], p: float) -> float:
-    """Linear-interpolated percentile (numpy's default method)."""
-    xs = sorted(values)
-    k = (len(xs) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+    """Linear-interpolated percentile (numpy's default method), shared with `opc eval`."""
+    from assistant.evaluate.checks import percentile as pct
+
+    return pct(values, p)
 
 
 def load_cases() -> list[dict]:
@@ -89,27 +87,28 @@ def load_cases() -> list[dict]:
     return [c for c in cases if c.get("category") != "followup" and not c.get("turns")]
 
 
-def share(hits: list[bool]) -> float | None:
-    return round(sum(hits) / len(hits), 4) if hits else None
-
-
 def quality(cases: list[dict], answers: list) -> dict:
-    from assistant.figures import normalise
+    """Answer quality with the evaluation's own checks (assistant/evaluate/checks.py; `opc eval` has more)."""
+    from assistant.evaluate import checks
+
+    def share(values) -> float | None:
+        value = checks.share(values)[0]
+        return None if value is None else round(value, 4)
 
     answerable, refusal, figures, citations, language = [], [], [], [], []
     for case, a in zip(cases, answers):
         got = bool(a and a.answerable)
-        answerable.append(got == bool(case["answerable"]))
-        language.append(a is not None and a.language == case["language"])
+        answerable.append(checks.refusal_correct(bool(case["answerable"]), got))
+        language.append(a is not None and checks.language_correct(case["language"], a.language, a.answer))
         if not case["answerable"]:
             refusal.append(not got)
             continue
-        if case.get("expected_figures"):
-            have = normalise(a.answer) if got else set()
-            figures.append(all(normalise(str(f)) <= have for f in case["expected_figures"]))
-        if case.get("expected_clauses"):
-            cited = {c.clause_id for c in a.citations} if got else set()
-            citations.append(bool(cited & set(case["expected_clauses"])))
+        figures.append(checks.figures_present([str(f) for f in case.get("expected_figures") or []],
+                                              a.answer if got else ""))
+        citations.append(checks.citation_expected(case.get("expected_clauses") or [],
+                                                  [c.clause_id for c in a.citations] if got else []))
+    figures = [f for f in figures if f is not None]
+    citations = [c for c in citations if c is not None]
     return {"n": len(cases), "answerable_accuracy": share(answerable), "refusal_accuracy": share(refusal),
             "refusal_n": len(refusal), "figure_accuracy": share(figures), "figure_n": len(figures),
             "citation_accuracy": share(citations), "citation_n": len(citations),

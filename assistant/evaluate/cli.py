@@ -1,0 +1,128 @@
+"""``opc eval``: run the golden set, write reports, gate on thresholds and the baseline."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import ConfigError, OPCError
+from ..settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXIT_GATE_FAILED = 1
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _evaluate(settings: Settings, cases, name: str, mode: str | None, bar: Progress):
+    from ..service import Assistant
+    from .metrics import Scorer
+    from .run import evaluate
+
+    tasks: dict[str, int] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(f"{name}: {stage:<9}", total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    bot = Assistant.load(settings, progress=report)
+    scorer = Scorer(settings.eval, bot.embedder)
+    return evaluate(bot, cases, scorer, name=name, mode=mode, progress=report)
+
+
+def _summary_table(runs, gate) -> Table:
+    from .report import summary_header, summary_rows
+
+    table = Table(*summary_header(runs, gate), title="Summary")
+    for row in summary_rows(runs, gate):
+        table.add_row(*row)
+    return table
+
+
+def _case_table(run) -> Table:
+    from .report import case_rows
+
+    table = Table("id", "category", "lang", "result", "failures", title=f"Cases ({run.name}), failures first")
+    for x in case_rows(run):
+        style = "red" if x["result"] == "FAIL" else "green"
+        table.add_row(x["id"], x["category"], x["language"], f"[{style}]{x['result']}[/]", x["failures"])
+    return table
+
+
+def eval_command(
+    dataset: Optional[Path] = typer.Option(None, "--dataset", help="Golden YAML (default: eval/golden.yaml)."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="extractive | llm | auto (default: OPC_MODE)."),
+    compare: Optional[Path] = typer.Option(
+        None, "--compare", help="YAML of Settings overrides (e.g. 'retrieval.top_k: 3'): a second configuration "
+                                "evaluated on the same cases and reported side by side."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline JSON to compare against."),
+    fail_under: Optional[list[str]] = typer.Option(
+        None, "--fail-under", help="metric=minimum (repeat, or separate with commas), e.g. figure_accuracy=0.97."),
+    out_dir: Path = typer.Option(ROOT / "eval" / "reports", "--out", help="Folder for the reports."),
+    more_thresholds: Optional[list[str]] = typer.Argument(
+        None, metavar="[METRIC=MIN]...", show_default=False,
+        help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
+    update_baseline: bool = typer.Option(
+        False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
+                                         "eval/baseline.json) instead of comparing against it."),
+) -> None:
+    """Evaluate answers on the golden set: checks, retrieval recall, ragas metrics, reports and a CI gate."""
+    from . import gate as gating
+    from .dataset import load_dataset
+    from .overrides import apply_overrides, load_overrides
+    from .metrics import JUDGE_METRICS, OFFLINE_METRICS
+    from .report import write_reports
+    from .run import summary_names
+
+    logging.getLogger("assistant").setLevel(logging.ERROR)
+    try:
+        if mode not in (None, "auto", "llm", "extractive"):
+            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        cases = load_dataset(dataset)
+        settings = Settings()
+        # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
+        scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
+        thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],
+                                             gating.gated_metrics(summary_names(scored)))
+        overrides = load_overrides(compare) if compare else None
+        compare_settings = apply_overrides(settings, overrides) if compare else None
+        baseline_path = baseline or (ROOT / "eval" / "baseline.json" if update_baseline else None)
+        reference = gating.load_baseline(baseline_path) if baseline_path and not update_baseline else None
+        previous = (gating.load_baseline(baseline_path)
+                    if update_baseline and baseline_path and baseline_path.exists() else None)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as bar:
+            runs = [_evaluate(settings, cases, "default", mode, bar)]
+            if compare_settings is not None:
+                runs.append(_evaluate(compare_settings, cases, compare.stem,
+                                      None if "mode" in overrides else mode, bar))
+    except OPCError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(exc.exit_code)
+
+    label = str(dataset or "eval/golden.yaml")
+    result = gating.check(runs[0].summary, thresholds, reference, str(baseline_path) if reference else None)
+    if update_baseline and result.passed:
+        gating.write_baseline(gating.make_baseline(runs[0], label, previous), baseline_path)
+        err.print(f"Baseline written: {baseline_path}")
+    elif update_baseline:
+        err.print(f"[yellow]Baseline NOT written[/] ({baseline_path}): this run fails its own gate.")
+    paths = write_reports(out_dir, runs, result, label)
+
+    out.print(_case_table(runs[0]))
+    out.print(_summary_table(runs, result))
+    for f in result.failures:
+        err.print(f"[bold red]Gate:[/] {f.message}")
+    err.print("Reports: " + ", ".join(str(p) for p in paths.values()))
+    if not result.passed:
+        err.print(f"[bold red]Evaluation gate FAILED[/] ({len(result.failures)} problem(s)).")
+        raise typer.Exit(EXIT_GATE_FAILED)
+    err.print("[green]Evaluation gate passed.[/]")
