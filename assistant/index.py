@@ -89,6 +89,10 @@ class SearchIndex:
             if e.kind == "sentence":
                 self._sentences.setdefault(e.clause_id, []).append(pos)
 
+    def vector_cache(self) -> dict[str, np.ndarray]:
+        """Vectors by entry text, so a rebuild after adding a document embeds only what is new."""
+        return {e.text: self.vectors[i] for i, e in enumerate(self.entries)}
+
     def sentence_positions(self, clause_id: str) -> list[int]:
         """Positions of a clause's sentence entries, all languages, in text order."""
         return self._sentences.get(clause_id, [])
@@ -109,8 +113,10 @@ class SearchIndex:
     # --- open / build ------------------------------------------------------------------------
     @classmethod
     def open_or_build(
-        cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None
+        cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None,
+        reuse: "SearchIndex | None" = None,
     ) -> "SearchIndex":
+        """``reuse``: an open index built with the same settings whose vectors may be reused by text."""
         root = Path(settings.data_dir) / "index"
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -143,7 +149,7 @@ class SearchIndex:
             if notice:
                 log.warning(notice)
             try:
-                path = _build(root, digest, corpus, embedder, progress)
+                path = _build(root, digest, corpus, embedder, progress, reuse.vector_cache() if reuse else None)
             except Exception as exc:
                 # The previous build (if any) is untouched and still named in CURRENT.
                 raise IndexUnavailable(
@@ -197,9 +203,25 @@ def _lock(root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None) -> Path:
+def _embed_all(entries: list[Entry], embedder, cache: dict[str, np.ndarray] | None, report) -> list[list[float]]:
+    """Vectors of every entry: reused from ``cache`` by text where possible, the rest embedded in batches."""
+    cache = dict(cache or {})
+    missing = list(dict.fromkeys(e.text for e in entries if e.text not in cache))
+    done = len(entries) - sum(1 for e in entries if e.text not in cache)
+    report("embedding", done, len(entries))
+    batch = 32
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        for text, vec in zip(chunk, embedder.embed_documents(chunk)):
+            cache[text] = np.asarray(vec, dtype=np.float32)
+        report("embedding", min(done + start + batch, len(entries)), len(entries))
+    report("embedding", len(entries), len(entries))
+    return [np.asarray(cache[e.text], dtype=np.float32).tolist() for e in entries]
+
+
+def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None,
+           cache: dict[str, np.ndarray] | None = None) -> Path:
     import bm25s
-    from langchain_chroma import Chroma
 
     final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
     tmp = final.with_name(final.name + ".tmp")
@@ -209,19 +231,20 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         entries = make_entries(corpus)
         total = len(entries)
         report = progress or (lambda stage, done, total: None)
-        report("embedding", 0, total)
-        store = Chroma(collection_name=COLLECTION, client=_chroma_client(tmp / "chroma"),
-                       embedding_function=embedder, collection_metadata={"hnsw:space": "cosine"})
-        batch = 32
+        vectors = _embed_all(entries, embedder, cache, report)
+        # The collection is the one langchain-chroma opens (same name and space); vectors go in precomputed.
+        client = _chroma_client(tmp / "chroma")
+        store = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+        batch = 1000
         for start in range(0, total, batch):
             chunk = entries[start : start + batch]
-            store.add_texts(
-                [e.text for e in chunk],
+            store.add(
+                ids=[e.key for e in chunk],
+                embeddings=vectors[start : start + batch],
+                documents=[e.text for e in chunk],
                 metadatas=[{"pos": start + i, "clause_id": e.clause_id, "lang": e.lang, "kind": e.kind}
                            for i, e in enumerate(chunk)],
-                ids=[e.key for e in chunk],
             )
-            report("embedding", min(start + batch, total), total)
         report("keywords", 0, 1)
         bm25 = bm25s.BM25()
         bm25.index([tokenize(e.text) or ["∅"] for e in entries], show_progress=False)
@@ -231,7 +254,7 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         manifest = {"digest": digest, "entries": total, "schema": SCHEMA, "built_at": time.time(),
                     "embedder": getattr(embedder, "name", type(embedder).__name__)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
-        del store
+        del store, client
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
