@@ -22,34 +22,30 @@ def _leaf(key: str) -> str:
 def align_ids(original: dict[str, str], translation: list[RawClause]) -> list[str | None]:
     """For each translated clause, the id of the original clause with the same numbering, else None.
 
-    ``original`` maps numbering key → clause id. Keys match exactly ("2.4" ↔ "二（四）"); when a version
-    numbers its sections differently (one has 一、/二、 sections, the other a flat list), the clause numbers
-    alone are used, provided they are unique on both sides.
+    ``original`` maps numbering key → clause id. Keys match exactly ("2.4" ↔ "二（四）"). When one version
+    numbers its sections differently (one has 一、/二、 sections, the other a flat (1)…(10) list), clause
+    numbers alone are tried against the original's clause-level keys, where unique; the pairing that
+    pairs more clauses wins.
     """
-    taken: set[str] = set()
-    out: list[str | None] = []
-    for c in translation:
-        cid = original.get(c.key)
-        out.append(cid if cid and cid not in taken else None)
-        if cid:
-            taken.add(cid)
-    if sum(x is not None for x in out) >= len(translation) / 2:
+    def pair(keys: list[str], table: dict[str, str]) -> list[str | None]:
+        taken: set[str] = set()
+        out: list[str | None] = []
+        for key in keys:
+            cid = table.get(key)
+            out.append(cid if cid and cid not in taken else None)
+            if cid:
+                taken.add(cid)
         return out
+
+    exact = pair([c.key for c in translation], original)
+    clause_level = {k: v for k, v in original.items() if "." in k.partition("#")[0]} or original
     by_leaf: dict[str, list[str]] = {}
-    for key, cid in original.items():
+    for key, cid in clause_level.items():
         by_leaf.setdefault(_leaf(key), []).append(cid)
     leaves = [_leaf(c.key) for c in translation]
-    result: list[str | None] = []
-    for c, leaf, exact in zip(translation, leaves, out):
-        if exact is not None:
-            result.append(exact)
-            continue
-        ids = by_leaf.get(leaf, [])
-        unique = len(ids) == 1 and leaves.count(leaf) == 1 and ids[0] not in taken
-        result.append(ids[0] if unique else None)
-        if unique:
-            taken.add(ids[0])
-    return result
+    unique = {leaf: ids[0] for leaf, ids in by_leaf.items() if len(ids) == 1 and leaves.count(leaf) == 1}
+    by_number = pair(leaves, unique)
+    return exact if sum(x is not None for x in exact) >= sum(x is not None for x in by_number) else by_number
 
 
 class FigureMismatch(BaseModel):

@@ -107,6 +107,20 @@ def _has_images(page) -> bool:
         return False
 
 
+_WIDE = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
+def tidy_pdf_line(line: str) -> str:
+    """Undo the spaces PDF text extraction puts between CJK glyphs ("（ O P C ）", "3 0 %", "5 0万元")."""
+    line = " ".join(line.split())
+    visible = len(line.replace(" ", ""))
+    if not visible or len(re.findall(f"[{_WIDE}]", line)) < visible / 4:
+        return line
+    line = re.sub(f"(?<=[{_WIDE}]) +| +(?=[{_WIDE}])", "", line)
+    line = re.sub(r"(?<=[\d.,%]) +(?=[\d.,%])", "", line)
+    return re.sub(r"(?<![A-Za-z])([A-Za-z]) (?=[A-Za-z](?![A-Za-z]))", r"\1", line)  # "O P C" → "OPC"
+
+
 def extract_pdf(data: bytes, filename: str) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
@@ -129,7 +143,7 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
             text = page.extract_text() or ""
             images += _has_images(page)
             for line in text.splitlines():
-                line = " ".join(line.split())
+                line = tidy_pdf_line(line)
                 if line:
                     blocks.append(Block(line, number, soft=True))
         meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
@@ -183,6 +197,8 @@ def extract_docx(data: bytes, filename: str) -> Extracted:
                 blocks.append(Block(" ".join(text.split()), page,
                                     heading=bool(re.match(r"(heading|title|标题)", style, re.I))))
     title = (document.core_properties.title or "").strip() or None
+    if title is None and blocks and blocks[0].heading:
+        title = blocks[0].text  # the first heading of the document names it
     return Extracted("docx", blocks, title=title, pages=page)
 
 

@@ -75,10 +75,10 @@ def roman_number(s: str) -> int:
 
 
 def parse_number(raw: str) -> int:
+    if "\u2460" <= raw <= "\u2473":  # ① … ⑳ (isdigit() is true for them too)
+        return ord(raw) - 0x2460 + 1
     if raw.isdigit():
         return int(raw)
-    if "\u2460" <= raw <= "\u2473":
-        return ord(raw) - 0x2460 + 1
     if re.fullmatch(r"[IVXLC]+", raw):
         return roman_number(raw)
     return cn_number(raw)
@@ -117,7 +117,8 @@ def split_title(rest: str, whole_block: bool) -> tuple[str, str]:
     short = (lambda s: len(s) <= 30) if zh else (lambda s: len(s.split()) <= 14)
     if not rest:
         return "", ""
-    stripped = rest.rstrip("。.：:；;")
+    stripped = rest.rstrip("：:")
+    # A heading line has no closing full stop: "（四）提供住房保障" is a title, "第七条 本措施自……施行。" is text.
     if whole_block and short(stripped) and not _TERMINAL.search(stripped):
         return stripped, ""
     first = split_sentences(rest)[0] if rest else ""
@@ -232,14 +233,15 @@ def _page_finder(segments: list[tuple[int | None, str, bool]]):
         flat += re.sub(r"\s+", "", text)
 
     def page_of(piece: str, cursor: int) -> tuple[int | None, int]:
-        needle = re.sub(r"\s+", "", piece)[:20]
-        at = flat.find(needle, cursor)
+        """(page where ``piece`` starts, cursor after it); pieces are looked up in order."""
+        squeezed = re.sub(r"\s+", "", piece)
+        at = flat.find(squeezed[:20], cursor)
         at = cursor if at < 0 else at
         page = None
         for start, p in starts:
             if start <= at:
                 page = p if p is not None else page
-        return page, at + len(needle)
+        return page, at + max(len(squeezed) - 5, 1)
 
     return page_of
 
@@ -258,7 +260,7 @@ def _split_long(clause: RawClause, segments) -> list[RawClause]:
     cursor = 0
     out = []
     for i, part in enumerate(parts, start=1):
-        page, cursor = page_of(part[0], cursor)
+        page, cursor = page_of(sep.join(part), cursor)
         out.append(RawClause(clause.key if i == 1 else f"{clause.key}#{i}", clause.label, clause.title,
                              sep.join(part), page if page is not None else clause.page, clause.lang))
     return out
