@@ -50,7 +50,11 @@ def test_chinese_numbers(cn, n):
 
 @pytest.mark.parametrize("rest, whole, title, body", [
     ("提供住房保障", True, "提供住房保障", ""),
-    ("提供住房保障。推行住房供应体系，保障人才安居。", True, "提供住房保障", "提供住房保障。推行住房供应体系，保障人才安居。"),
+    ("提供住房保障。推行住房供应体系，保障人才安居。", True, "提供住房保障", "推行住房供应体系，保障人才安居。"),
+    ("Office rent subsidy. Enterprises receive up to 3 years.", False, "Office rent subsidy",
+     "Enterprises receive up to 3 years."),
+    ("These measures apply to all companies. They start now.", False, "", "These measures apply to all companies. They start now."),
+    ("补贴3万元。其余按规定执行。", False, "", "补贴3万元。其余按规定执行。"),
     ("本措施自2026年3月1日起施行。", True, "", "本措施自2026年3月1日起施行。"),
     ("Talent apartments", True, "Talent apartments", ""),
     ("These measures take effect on March 1, 2026.", True, "", "These measures take effect on March 1, 2026."),

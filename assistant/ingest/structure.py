@@ -110,8 +110,8 @@ def _label(style: str, printed: str) -> str:
 
 
 def split_title(rest: str, whole_block: bool) -> tuple[str, str]:
-    """(title, body) from what follows a number: a short heading line is a title; a long paragraph's short
-    first sentence ("（四）提供住房保障。推行……") is its title and stays in the body."""
+    """(title, body) from what follows a number: a short heading line is a title, and so is a paragraph's
+    tiny lead-in sentence ("（四）提供住房保障。推行……")."""
     rest = rest.strip()
     zh = cjk_count(rest) > len(rest) / 4
     short = (lambda s: len(s) <= 30) if zh else (lambda s: len(s.split()) <= 14)
@@ -121,9 +121,13 @@ def split_title(rest: str, whole_block: bool) -> tuple[str, str]:
     # A heading line has no closing full stop: "（四）提供住房保障" is a title, "第七条 本措施自……施行。" is text.
     if whole_block and short(stripped) and not _TERMINAL.search(stripped):
         return stripped, ""
-    first = split_sentences(rest)[0] if rest else ""
-    if first != rest and short(first.rstrip("。.!?！？")):
-        return first.rstrip("。.!?！？；;"), rest
+    # A lead-in title sentence ("办公租金补贴。", "Office rent subsidy.") is very short and states no figure;
+    # it moves to the title so that answers quote the sentences that say something.
+    sentences = split_sentences(rest)
+    lead = sentences[0].rstrip("。.!?！？；;") if sentences else ""
+    tiny = len(lead) <= 15 if zh else len(lead.split()) <= 5
+    if len(sentences) > 1 and tiny and not re.search(r"\d", lead):
+        return lead, rest[len(sentences[0]):].strip()
     return "", rest
 
 
