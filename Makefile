@@ -8,7 +8,7 @@ export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-test index bench clean
+.PHONY: run test install install-test index bench clean cjk-font
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ index: install
 run: index
 	$(BIN)/opc chat
 
-test: install-test
+# The ingestion tests build Chinese PDFs: they need a CJK TrueType font (Debian's fonts-wqy-zenhei).
+cjk-font:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei)
+
+test: install-test cjk-font
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
