@@ -16,12 +16,14 @@ from .errors import CorpusError, NotFound
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
+# libyaml's safe loader when PyYAML has it: added documents make the corpus large enough for parsing to count.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 AUTHORITIES = ("plan", "background", "document")
 
 
 def _read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise CorpusError(f"Corpus file missing: {path}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -84,6 +84,7 @@ class SearchIndex:
         self.bm25 = bm25
         self.store = store
         self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
+        self._pos = {e.key: pos for pos, e in enumerate(entries)}  # Chroma id → entry position
         self._sentences: dict[str, list[int]] = {}
         for pos, e in enumerate(entries):
             if e.kind == "sentence":
@@ -101,7 +102,7 @@ class SearchIndex:
     def dense(self, query_vec: list[float], k: int) -> list[tuple[int, float]]:
         """Entry positions and cosine similarities of the k nearest entries."""
         hits = self.store.similarity_search_by_vector_with_relevance_scores(query_vec, k=min(k, len(self.entries)))
-        return [(int(doc.metadata["pos"]), 1.0 - float(dist)) for doc, dist in hits]
+        return [(self._pos[doc.id], 1.0 - float(dist)) for doc, dist in hits]
 
     def sparse(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
         if not tokens:
@@ -149,7 +150,7 @@ class SearchIndex:
             if notice:
                 log.warning(notice)
             try:
-                path = _build(root, digest, corpus, embedder, progress, reuse.vector_cache() if reuse else None)
+                path = _build(root, digest, corpus, embedder, progress, reuse)
             except Exception as exc:
                 # The previous build (if any) is untouched and still named in CURRENT.
                 raise IndexUnavailable(
@@ -175,12 +176,15 @@ class SearchIndex:
         bm25 = bm25s.BM25.load(str(path / "bm25"))
         store = Chroma(collection_name=COLLECTION, client=_chroma_client(path / "chroma"),
                        embedding_function=embedder, create_collection_if_not_exists=False)
-        got = store.get(include=["embeddings", "metadatas"])
+        got = store.get(include=["embeddings"])
         if len(got["ids"]) != len(entries) or manifest.get("entries") != len(entries):
             raise IndexUnavailable(f"index holds {len(got['ids'])} vectors for {len(entries)} entries")
+        positions = {e.key: pos for pos, e in enumerate(entries)}
+        if set(got["ids"]) != set(positions):
+            raise IndexUnavailable("index vectors do not match its entries")
         vectors = np.zeros((len(entries), len(got["embeddings"][0])), dtype=np.float32)
-        for meta, vec in zip(got["metadatas"], got["embeddings"]):
-            vectors[int(meta["pos"])] = vec
+        for key, vec in zip(got["ids"], got["embeddings"]):
+            vectors[positions[key]] = vec
         return cls(path, digest, entries, vectors, bm25, store)
 
 
@@ -203,11 +207,30 @@ def _lock(root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _embed_all(entries: list[Entry], embedder, cache: dict[str, np.ndarray] | None, report) -> list[list[float]]:
-    """Vectors of every entry: reused from ``cache`` by text where possible, the rest embedded in batches."""
+def _pooled(entries: list[Entry], corpus: Corpus) -> dict[int, list[int]]:
+    """Whole-clause entries of added documents → positions of their sentences in the same language.
+
+    Their vector is the mean of those sentence vectors instead of a second pass of the model over the
+    whole clause: that halves the embedding work of ingesting long documents (e5 reads 512 tokens at most
+    anyway). The built-in corpus keeps whole-clause embeddings, so its answers are unchanged.
+    """
+    added = {d.id for d in corpus.documents if d.authority == "document"}
+    sentences: dict[tuple[str, str], list[int]] = {}
+    for i, e in enumerate(entries):
+        if e.kind == "sentence":
+            sentences.setdefault((e.clause_id, e.lang), []).append(i)
+    return {i: sentences[(e.clause_id, e.lang)] for i, e in enumerate(entries)
+            if e.kind == "clause" and e.clause_id.split(":", 1)[0] in added and (e.clause_id, e.lang) in sentences}
+
+
+def _embed_all(entries: list[Entry], embedder, cache: dict[str, np.ndarray] | None, report,
+               pooled: dict[int, list[int]] | None = None) -> list[list[float]]:
+    """Vectors of every entry: reused from ``cache`` by text where possible, pooled from sentences for
+    ``pooled`` positions, the rest embedded in batches."""
     cache = dict(cache or {})
-    missing = list(dict.fromkeys(e.text for e in entries if e.text not in cache))
-    done = len(entries) - sum(1 for e in entries if e.text not in cache)
+    pooled = pooled or {}
+    missing = list(dict.fromkeys(e.text for i, e in enumerate(entries) if e.text not in cache and i not in pooled))
+    done = len(entries) - len(missing)
     report("embedding", done, len(entries))
     batch = 32
     for start in range(0, len(missing), batch):
@@ -215,12 +238,46 @@ def _embed_all(entries: list[Entry], embedder, cache: dict[str, np.ndarray] | No
         for text, vec in zip(chunk, embedder.embed_documents(chunk)):
             cache[text] = np.asarray(vec, dtype=np.float32)
         report("embedding", min(done + start + batch, len(entries)), len(entries))
+    for i, members in pooled.items():
+        if entries[i].text not in cache:
+            mean = np.mean([np.asarray(cache[entries[j].text], dtype=np.float32) for j in members], axis=0)
+            cache[entries[i].text] = mean / (np.linalg.norm(mean) or 1.0)
     report("embedding", len(entries), len(entries))
     return [np.asarray(cache[e.text], dtype=np.float32).tolist() for e in entries]
 
 
+def _fill_store(path: Path, entries: list[Entry], vectors: list[list[float]], reuse: "SearchIndex | None") -> None:
+    """Write the Chroma store for ``entries``. With ``reuse``, start from a copy of its store and change only
+    the entries that differ (by id and text): adding one document then costs its own entries, not the corpus."""
+    def meta(e: Entry) -> dict:
+        return {"clause_id": e.clause_id, "lang": e.lang, "kind": e.kind}
+
+    if reuse is not None and (reuse.path / "chroma").is_dir():
+        shutil.copytree(reuse.path / "chroma", path)
+        client = _chroma_client(path)
+        store = client.get_collection(COLLECTION)
+        old = {e.key: e.text for e in reuse.entries}
+        stale = [k for k, text in old.items() if k not in {e.key for e in entries}]
+        fresh = [i for i, e in enumerate(entries) if old.get(e.key) != e.text]
+        stale += [entries[i].key for i in fresh if entries[i].key in old]
+    else:
+        client = _chroma_client(path)
+        store = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+        stale, fresh = [], list(range(len(entries)))
+    batch = 1000
+    for start in range(0, len(stale), batch):
+        store.delete(ids=stale[start : start + batch])
+    for start in range(0, len(fresh), batch):
+        chunk = [entries[i] for i in fresh[start : start + batch]]
+        store.add(ids=[e.key for e in chunk], embeddings=[vectors[i] for i in fresh[start : start + batch]],
+                  documents=[e.text for e in chunk], metadatas=[meta(e) for e in chunk])
+    if store.count() != len(entries):
+        raise IndexUnavailable(f"the vector store holds {store.count()} entries, expected {len(entries)}")
+    del store, client
+
+
 def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None,
-           cache: dict[str, np.ndarray] | None = None) -> Path:
+           reuse: "SearchIndex | None" = None) -> Path:
     import bm25s
 
     final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
@@ -231,20 +288,10 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         entries = make_entries(corpus)
         total = len(entries)
         report = progress or (lambda stage, done, total: None)
-        vectors = _embed_all(entries, embedder, cache, report)
+        vectors = _embed_all(entries, embedder, reuse.vector_cache() if reuse else None, report,
+                             _pooled(entries, corpus))
         # The collection is the one langchain-chroma opens (same name and space); vectors go in precomputed.
-        client = _chroma_client(tmp / "chroma")
-        store = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
-        batch = 1000
-        for start in range(0, total, batch):
-            chunk = entries[start : start + batch]
-            store.add(
-                ids=[e.key for e in chunk],
-                embeddings=vectors[start : start + batch],
-                documents=[e.text for e in chunk],
-                metadatas=[{"pos": start + i, "clause_id": e.clause_id, "lang": e.lang, "kind": e.kind}
-                           for i, e in enumerate(chunk)],
-            )
+        _fill_store(tmp / "chroma", entries, vectors, reuse)
         report("keywords", 0, 1)
         bm25 = bm25s.BM25()
         bm25.index([tokenize(e.text) or ["∅"] for e in entries], show_progress=False)
@@ -254,7 +301,6 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         manifest = {"digest": digest, "entries": total, "schema": SCHEMA, "built_at": time.time(),
                     "embedder": getattr(embedder, "name", type(embedder).__name__)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
-        del store, client
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
