@@ -257,7 +257,8 @@ def _fill_store(path: Path, entries: list[Entry], vectors: list[list[float]], re
         client = _chroma_client(path)
         store = client.get_collection(COLLECTION)
         old = {e.key: e.text for e in reuse.entries}
-        stale = [k for k, text in old.items() if k not in {e.key for e in entries}]
+        keys = {e.key for e in entries}
+        stale = [k for k in old if k not in keys]
         fresh = [i for i, e in enumerate(entries) if old.get(e.key) != e.text]
         stale += [entries[i].key for i in fresh if entries[i].key in old]
     else:

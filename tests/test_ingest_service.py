@@ -194,8 +194,10 @@ def test_other_formats_join_the_corpus(ingest_bot, tmp_path, doc_server):
     docx.write_bytes(f.docx_bytes())
     gbk = tmp_path / "baoan.txt"
     gbk.write_bytes(f.gbk_text_bytes())
-    added = [ingest_bot.add_document(str(docx)), ingest_bot.add_document(str(gbk)),
+    added = [ingest_bot.add_document(docx.read_bytes(), filename=docx.name),  # as an upload would arrive
+             ingest_bot.add_document(str(gbk)),
              ingest_bot.add_document(doc_server.url("/policies/futian-guidelines.pdf"))]
+    assert added[0].id == "futian-data" and added[0].sources == {"zh": "original-zh.docx"}
     try:
         a = ingest_bot.ask("数据标注券最高多少？")
         assert "15万元" in a.answer and a.citations[0].label == "（一）" and a.citations[0].doc_id == added[0].id

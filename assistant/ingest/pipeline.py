@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
 from ..corpus import LANGS, load_corpus
 from ..errors import DocumentTooLarge, IngestError, ProtectedDocument, UnsupportedDocument
 from ..index import SearchIndex
@@ -155,7 +157,7 @@ def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str 
                           "language, or remove the document and add both again.")
     meta = store.read_meta(root / doc.id)
     primary = meta.get("primary") or next(iter(doc.versions))
-    original_rows = (store.yaml.safe_load((root / doc.id / f"{primary}.yaml").read_text(encoding="utf-8"))
+    original_rows = (yaml.safe_load((root / doc.id / f"{primary}.yaml").read_text(encoding="utf-8"))
                      or {}).get("clauses") or []
     keyed = {str(r["key"]): str(r["id"]) for r in original_rows if r.get("key") is not None}
     paired = align_ids(keyed, clauses)
