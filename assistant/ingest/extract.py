@@ -14,7 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, NoExtractableText, UnsupportedDocument
+from ..errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
+                      UnsupportedDocument)
 
 FORMATS = ("pdf", "docx", "html", "markdown", "text")
 _EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
@@ -303,10 +304,8 @@ def _html_from_text(html: str, filename: str, fmt: str) -> Extracted:
     h1 = root.find("h1")
     page_title = h1.get_text(" ", strip=True) if h1 else title
     if fmt == "html" and looks_like_error_page(title, "\n".join(b.text for b in blocks)):
-        from ..errors import FetchFailed
-
-        raise FetchFailed(f"{filename} is an error page ({title or blocks[0].text if blocks else 'no text'!s}), "
-                          "not a policy document.")
+        shown = title or (blocks[0].text if blocks else "no text")
+        raise FetchFailed(f"{filename} is an error page ({shown}), not a policy document.")
     return Extracted(fmt, blocks, title=page_title or None)
 
 
