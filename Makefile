@@ -17,7 +17,7 @@ EVAL_DATA := .opc-data/eval
 EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
 
-.PHONY: run test install install-test index bench eval eval-baseline clean browser
+.PHONY: run test install install-test index bench eval eval-baseline clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,13 +40,17 @@ index: install
 run: index
 	$(BIN)/opc serve --host $(HOST) --port $(PORT)
 
-# The browser test drives Debian's Chromium (playwright cannot download browsers here); CJK fonts
-# for the screenshots; node runs the mini-program's tests.
-browser:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
-	command -v node >/dev/null || (apt-get update && apt-get install -y nodejs)
+# System packages the tests need, installed once on a fresh machine: Debian's Chromium for the browser
+# test (playwright cannot download browsers here) with CJK fonts for its screenshots, node for the
+# mini-program's tests, and a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium fonts-noto-cjk"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-test: install-test browser
+test: install-test system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 

@@ -5,14 +5,13 @@
     print(bot.ask("住房补贴每月多少钱？").answer)
 """
 
-from .errors import (ConfigError, CorpusError, IndexUnavailable, InvalidFeedback, InvalidQuestion, InvalidSessionId,
-                     NotFound,
-                     OPCError)
+from .errors import (ConfigError, CorpusError, IndexUnavailable, IngestError, InvalidFeedback, InvalidQuestion,
+                     InvalidSessionId, NotFound, OPCError)
 from .service import Assistant
 from .settings import Settings
 from .types import Answer, Citation, ClauseRef, DocumentInfo, Feedback, Turn
 
 __all__ = [
     "Answer", "Assistant", "Citation", "ClauseRef", "ConfigError", "CorpusError", "DocumentInfo",
-    "Feedback", "IndexUnavailable", "InvalidFeedback", "InvalidQuestion", "InvalidSessionId", "NotFound", "OPCError", "Settings", "Turn",
+    "Feedback", "IndexUnavailable", "IngestError", "InvalidFeedback", "InvalidQuestion", "InvalidSessionId", "NotFound", "OPCError", "Settings", "Turn",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .corpus import Corpus
-from .prompts import LEAD, LEAD_BACKGROUND
+from .prompts import LEAD, LEAD_BACKGROUND, PAGE
 from .text import base_lang, localise
 from .types import Citation, Clause, ClauseRef
 
@@ -38,8 +38,13 @@ def citation_for(corpus: Corpus, clause: Clause, lang: str, n: int) -> Citation:
         source_url=version.get("source_url") or doc.official_url,
         authority=doc.authority,
         is_translation=bool(version.get("translation")) and base_lang(lang) in clause.text,
-        page=clause.page,
+        page=page_for(clause, lang),
     )
+
+
+def page_for(clause: Clause, lang: str) -> int | None:
+    """The page in the version quoted, else in the original file (a clause is one aligned unit)."""
+    return clause.pages.get(base_lang(lang), clause.page)
 
 
 def clause_ref(corpus: Corpus, clause: Clause, lang: str, score: float = 0.0) -> ClauseRef:
@@ -65,4 +70,8 @@ def format_lead(corpus: Corpus, clause: Clause, lang: str) -> str:
     title = _pick(clause.title, key) or _pick(clause.label, key)
     if doc.authority == "background":
         return LEAD_BACKGROUND[key].format(title=title)
-    return LEAD[key].format(doc=_pick(doc.short_title, key), label=_pick(clause.label, key), title=title)
+    label = _pick(clause.label, key)
+    page = page_for(clause, key)
+    if page is not None:  # added documents with pages: "（四）（第3页）"; the built-in plan has none
+        label += PAGE[key].format(page=page)
+    return LEAD[key].format(doc=_pick(doc.short_title, key), label=label, title=title)

@@ -18,7 +18,8 @@ from .settings import Settings
 
 app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI OPC action plan (2026–2027).",
                   no_args_is_help=True, add_completion=False)
-corpus_app = typer.Typer(help="Inspect the documents the assistant answers from.", no_args_is_help=True)
+corpus_app = typer.Typer(help="List, add, remove and check the documents the assistant answers from.",
+                         no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
 out = Console()
@@ -83,7 +84,8 @@ def _show(answer) -> None:
         for c in answer.citations:
             tag = " [dim](news background)[/]" if c.authority == "background" else ""
             trans = " [dim](our translation)[/]" if c.is_translation else ""
-            table.add_row(f"[{c.n}]", f"{c.label} {c.title}{tag}", f"{c.text}{trans}\n[dim]{c.doc_title}"
+            page = (f" (p. {c.page})" if answer.language == "en" else f"（第{c.page}页）") if c.page else ""
+            table.add_row(f"[{c.n}]", f"{c.label}{page} {c.title}{tag}", f"{c.text}{trans}\n[dim]{c.doc_title}"
                           + (f"\n{c.source_url}" if c.source_url else "") + "[/]")
         out.print(table)
     if answer.suggestions:
@@ -171,17 +173,21 @@ def serve(
                     log_level="info")
 
 
-@corpus_app.command("list")
-def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """List the documents and their clauses."""
+def _corpus():
+    """The corpus as configured (built-in documents plus added ones), without opening the index."""
     from .corpus import load_corpus
 
     settings = Settings()
     try:
-        corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
+        return load_corpus(settings.corpus_dir, settings.data_dir / "documents")
     except OPCError as exc:
         _fail(exc)
-        return
+
+
+@corpus_app.command("list")
+def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List the documents and their clauses."""
+    corpus = _corpus()
     if as_json:
         sys.stdout.write(json.dumps([d.model_dump() for d in corpus.infos()], ensure_ascii=False, indent=2) + "\n")
         return
@@ -192,6 +198,66 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSO
         for c in doc.clauses:
             table.add_row(c.id, " / ".join(c.label.values()), c.title.get("en", ""), c.title.get("zh", ""))
         out.print(table)
+
+
+@corpus_app.command("add")
+def corpus_add(
+    source: str = typer.Argument(..., help="A file (PDF, DOCX, HTML, Markdown, text) or an http(s) URL."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh | en (default: detected from the text)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Document title (default: from the document)."),
+    translation_of: Optional[str] = typer.Option(
+        None, "--translation-of", help="Id of an added document this one translates; clauses pair by number."),
+    as_json: bool = typer.Option(False, "--json", help="Print the added document as JSON."),
+) -> None:
+    """Add a policy document; its clauses are found from its own numbering and it is indexed at once."""
+    try:
+        bot = _load(show_progress=False)
+        with err.status("Reading and indexing the document…"):
+            info = bot.add_document(source, lang=lang, title=title, translation_of=translation_of)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(info.model_dump_json(indent=2) + "\n")
+        return
+    for w in info.warnings:
+        err.print(f"[yellow]Warning:[/] {w}")
+    out.print(f"Added [bold]{info.id}[/] — {' / '.join(info.title.values())}: {info.clauses} clauses, "
+              f"languages: {', '.join(info.languages)}.")
+
+
+@corpus_app.command("remove")
+def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added document (see `opc corpus list`).")) -> None:
+    """Remove an added document (built-in documents cannot be removed)."""
+    try:
+        bot = _load(show_progress=False)
+        with err.status("Removing and re-indexing…"):
+            bot.remove_document(doc_id)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    out.print(f"Removed {doc_id}; {len(bot.corpus.documents)} documents remain.")
+
+
+@corpus_app.command("check")
+def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Report figures that differ between a clause and its translation (exit 1 when any do)."""
+    from .ingest.align import figure_mismatches
+
+    corpus = _corpus()
+    found = figure_mismatches(corpus)
+    if as_json:
+        sys.stdout.write(json.dumps([m.model_dump() for m in found], ensure_ascii=False, indent=2) + "\n")
+    elif not found:
+        bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
+        out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+    else:
+        table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
+        for m in found:
+            table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
+        out.print(table)
+    if found:
+        raise typer.Exit(1)
 
 
 from .evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)

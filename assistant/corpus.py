@@ -16,12 +16,14 @@ from .errors import CorpusError, NotFound
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
+# libyaml's safe loader when PyYAML has it: added documents make the corpus large enough for parsing to count.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 AUTHORITIES = ("plan", "background", "document")
 
 
 def _read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise CorpusError(f"Corpus file missing: {path}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -44,9 +46,13 @@ def load_document(folder: Path) -> Document:
     if authority not in AUTHORITIES:
         raise CorpusError(f"{folder}/document.yaml: authority must be one of {AUTHORITIES}, not {authority!r}")
     versions = meta.get("versions") or {}
+    # Added documents name their original language first; their translations may hold clauses the
+    # original lacks (pairing is by numbering), so those stand alone instead of failing the load.
+    primary = meta.get("primary") if meta.get("primary") in versions else order_lang(versions)
+    unpaired_ok = authority == "document"
     clauses: dict[str, Clause] = {}
     order: list[str] = []
-    for lang in sorted(versions, key=lambda l: (l != "en", l)):
+    for lang in sorted(versions, key=lambda l: (l != primary, l)):
         if lang not in LANGS:
             raise CorpusError(f"{folder}: unsupported language {lang!r} (supported: {', '.join(LANGS)})")
         body = _read_yaml(folder / f"{lang}.yaml") or {}
@@ -57,7 +63,7 @@ def load_document(folder: Path) -> Document:
             cid = str(raw["id"])
             clause = clauses.get(cid)
             if clause is None:
-                if lang != order_lang(versions):
+                if lang != primary and not unpaired_ok:
                     raise CorpusError(f"{where}: clause {cid!r} has no counterpart in the primary language")
                 clause = Clause(
                     doc_id=doc_id,
@@ -72,6 +78,9 @@ def load_document(folder: Path) -> Document:
             elif lang in clause.text:
                 raise CorpusError(f"{where}: clause id {cid!r} appears twice")
             clause.text[lang] = str(raw["text"]).strip()
+            if raw.get("page") is not None:
+                clause.pages[lang] = int(raw["page"])
+                clause.page = clause.page if clause.page is not None else int(raw["page"])
             if raw.get("label"):
                 clause.label.update(_bilingual(raw["label"], where))
             if raw.get("title"):
@@ -138,6 +147,8 @@ class Corpus:
                 effective_date=d.effective_date,
                 valid_until=d.valid_until,
                 official_url=d.official_url,
+                sources={lang: str(v.get("source_url") or v.get("file") or "") for lang, v in d.versions.items()
+                         if d.authority == "document" and isinstance(v, dict)},
             )
             for d in self.documents
         ]
@@ -161,7 +172,8 @@ def load_corpus(*roots: Path) -> Corpus:
         root = Path(root)
         if not root.is_dir():
             continue
-        for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file()):
+        # Hidden folders are changes being staged or rolled back (assistant/ingest/store.py), not documents.
+        for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file() and p.name[0] != "."):
             documents.append(load_document(folder))
             files.extend(sorted(folder.glob("*.yaml")))
         gpath = root / "glossary.yaml"

@@ -86,3 +86,64 @@ class InvalidDataset(OPCError, ValueError):
 
     code = "invalid_dataset"
     exit_code = 2
+
+
+class IngestError(OPCError, ValueError):
+    """A document could not be added (or removed); nothing was changed."""
+
+    code = "ingest_error"
+    exit_code = 7
+
+
+class UnsupportedDocument(IngestError):
+    """A file type the assistant cannot read."""
+
+    code = "unsupported_type"
+
+
+class DocumentTooLarge(IngestError):
+    """A file or download over the size limit (OPC_MAX_DOCUMENT_MB)."""
+
+    code = "too_large"
+
+
+class EncryptedDocument(IngestError):
+    """A password-protected file."""
+
+    code = "encrypted"
+
+
+class NoExtractableText(IngestError):
+    """A scanned document without a text layer (no OCR here)."""
+
+    code = "no_text"
+
+
+class CorruptDocument(IngestError):
+    """A file that claims a format but cannot be parsed as it."""
+
+    code = "corrupt"
+
+
+class EmptyDocument(IngestError):
+    """A readable document with no text in it."""
+
+    code = "empty_document"
+
+
+class FetchFailed(IngestError):
+    """A URL that could not be fetched as a document (unreachable, timeout, 404, error page, wrong type)."""
+
+    code = "fetch_failed"
+
+
+class DuplicateDocument(IngestError):
+    """The same content (by hash) is already in the corpus."""
+
+    code = "duplicate"
+
+
+class ProtectedDocument(IngestError):
+    """A built-in document, which cannot be removed or replaced."""
+
+    code = "protected_document"

@@ -101,10 +101,15 @@ class SearchIndex:
         self.bm25 = bm25
         self.store = store
         self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
+        self._pos = {e.key: pos for pos, e in enumerate(entries)}  # Chroma id → entry position
         self._sentences: dict[str, list[int]] = {}
         for pos, e in enumerate(entries):
             if e.kind == "sentence":
                 self._sentences.setdefault(e.clause_id, []).append(pos)
+
+    def vector_cache(self) -> dict[str, np.ndarray]:
+        """Vectors by entry text, so a rebuild after adding a document embeds only what is new."""
+        return {e.text: self.vectors[i] for i, e in enumerate(self.entries)}
 
     def sentence_positions(self, clause_id: str) -> list[int]:
         """Positions of a clause's sentence entries, all languages, in text order."""
@@ -118,7 +123,7 @@ class SearchIndex:
     def dense(self, query_vec: list[float], k: int) -> list[tuple[int, float]]:
         """Entry positions and cosine similarities of the k nearest entries."""
         hits = self.store.similarity_search_by_vector_with_relevance_scores(query_vec, k=min(k, len(self.entries)))
-        return [(int(doc.metadata["pos"]), 1.0 - float(dist)) for doc, dist in hits]
+        return [(self._pos[doc.id], 1.0 - float(dist)) for doc, dist in hits]
 
     def sparse(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
         if not tokens:
@@ -130,8 +135,10 @@ class SearchIndex:
     # --- open / build ------------------------------------------------------------------------
     @classmethod
     def open_or_build(
-        cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None
+        cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None,
+        reuse: "SearchIndex | None" = None,
     ) -> "SearchIndex":
+        """``reuse``: an open index built with the same settings whose vectors may be reused by text."""
         root = Path(settings.data_dir) / "index"
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -151,7 +158,7 @@ class SearchIndex:
                     notice = "The corpus or index settings changed; rebuilding the index."
                 except Exception as exc:  # any unreadable part means rebuild, never crash
                     notice = f"The index at {current} could not be read ({exc.__class__.__name__}: {exc}); rebuilding it."
-        with _lock(root):
+        with file_lock(root):
             # Another process may have finished the same build while we waited for the lock.
             current = _read_current(root)
             if current is not None and not rebuild:
@@ -164,7 +171,7 @@ class SearchIndex:
             if notice:
                 log.warning(notice)
             try:
-                path = _build(root, digest, corpus, embedder, progress, settings)
+                path = _build(root, digest, corpus, embedder, progress, settings, reuse)
             except Exception as exc:
                 # The previous build (if any) is untouched and still named in CURRENT.
                 raise IndexUnavailable(
@@ -190,13 +197,22 @@ class SearchIndex:
         bm25 = bm25s.BM25.load(str(path / "bm25"))
         store = Chroma(collection_name=_collection_name(settings, path), client=_chroma_client(settings, path),
                        embedding_function=embedder, create_collection_if_not_exists=False)
-        got = store.get(include=["embeddings", "metadatas"])
+        got = store.get(include=["embeddings"])
         if len(got["ids"]) != len(entries) or manifest.get("entries") != len(entries):
             raise IndexUnavailable(f"index holds {len(got['ids'])} vectors for {len(entries)} entries")
+        positions = {e.key: pos for pos, e in enumerate(entries)}
+        if set(got["ids"]) != set(positions):
+            raise IndexUnavailable("index vectors do not match its entries")
         vectors = np.zeros((len(entries), len(got["embeddings"][0])), dtype=np.float32)
-        for meta, vec in zip(got["metadatas"], got["embeddings"]):
-            vectors[int(meta["pos"])] = vec
+        for key, vec in zip(got["ids"], got["embeddings"]):
+            vectors[positions[key]] = vec
         return cls(path, digest, entries, vectors, bm25, store)
+
+
+def current_build(settings: Settings) -> str | None:
+    """The name of the build named in CURRENT (what the newest writer switched to), if any."""
+    path = _read_current(Path(settings.data_dir) / "index")
+    return path.name if path else None
 
 
 def _read_current(root: Path) -> Path | None:
@@ -209,7 +225,9 @@ def _read_current(root: Path) -> Path | None:
 
 
 @contextmanager
-def _lock(root: Path):
+def file_lock(root: Path):
+    """One writer at a time, across processes, for what lives under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -218,10 +236,84 @@ def _lock(root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None,
-           settings: Settings) -> Path:
+def _pooled(entries: list[Entry], corpus: Corpus) -> dict[int, list[int]]:
+    """Whole-clause entries of added documents → positions of their sentences in the same language.
+
+    Their vector is the mean of those sentence vectors instead of a second pass of the model over the
+    whole clause: that halves the embedding work of ingesting long documents (e5 reads 512 tokens at most
+    anyway). The built-in corpus keeps whole-clause embeddings, so its answers are unchanged.
+    """
+    added = {d.id for d in corpus.documents if d.authority == "document"}
+    sentences: dict[tuple[str, str], list[int]] = {}
+    for i, e in enumerate(entries):
+        if e.kind == "sentence":
+            sentences.setdefault((e.clause_id, e.lang), []).append(i)
+    return {i: sentences[(e.clause_id, e.lang)] for i, e in enumerate(entries)
+            if e.kind == "clause" and e.clause_id.split(":", 1)[0] in added and (e.clause_id, e.lang) in sentences}
+
+
+def _embed_all(entries: list[Entry], embedder, cache: dict[str, np.ndarray] | None, report,
+               pooled: dict[int, list[int]] | None = None) -> list[list[float]]:
+    """Vectors of every entry: reused from ``cache`` by text where possible, pooled from sentences for
+    ``pooled`` positions, the rest embedded in batches."""
+    cache = dict(cache or {})
+    pooled = pooled or {}
+    missing = list(dict.fromkeys(e.text for i, e in enumerate(entries) if e.text not in cache and i not in pooled))
+    done = len(entries) - len(missing)
+    report("embedding", done, len(entries))
+    batch = 32
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        for text, vec in zip(chunk, embedder.embed_documents(chunk)):
+            cache[text] = np.asarray(vec, dtype=np.float32)
+        report("embedding", min(done + start + batch, len(entries)), len(entries))
+    for i, members in pooled.items():
+        if entries[i].text not in cache:
+            mean = np.mean([np.asarray(cache[entries[j].text], dtype=np.float32) for j in members], axis=0)
+            cache[entries[i].text] = mean / (np.linalg.norm(mean) or 1.0)
+    report("embedding", len(entries), len(entries))
+    return [np.asarray(cache[e.text], dtype=np.float32).tolist() for e in entries]
+
+
+def _fill_store(settings: Settings, tmp: Path, final: Path, entries: list[Entry], vectors: list[list[float]],
+                reuse: "SearchIndex | None") -> None:
+    """Write the Chroma store for ``entries``. With ``reuse`` (embedded store), start from a copy of its store
+    and change only the entries that differ (by id and text): adding one document then costs its own entries,
+    not the corpus. On a Chroma server each build is a new collection, filled with the (reused) vectors."""
+    def meta(e: Entry) -> dict:
+        return {"clause_id": e.clause_id, "lang": e.lang, "kind": e.kind}
+
+    if reuse is not None and not settings.chroma_url and (reuse.path / "chroma").is_dir():
+        shutil.copytree(reuse.path / "chroma", tmp / "chroma")
+        client = _chroma_client(settings, tmp)
+        store = client.get_collection(COLLECTION)
+        old = {e.key: e.text for e in reuse.entries}
+        keys = {e.key for e in entries}
+        stale = [k for k in old if k not in keys]
+        fresh = [i for i, e in enumerate(entries) if old.get(e.key) != e.text]
+        stale += [entries[i].key for i in fresh if entries[i].key in old]
+    else:
+        client = _chroma_client(settings, tmp)
+        name = _collection_name(settings, final)
+        if settings.chroma_url:
+            _drop_collection(client, name)  # leftovers of an interrupted build with the same name
+        store = client.create_collection(name, metadata={"hnsw:space": "cosine"})
+        stale, fresh = [], list(range(len(entries)))
+    batch = 1000
+    for start in range(0, len(stale), batch):
+        store.delete(ids=stale[start : start + batch])
+    for start in range(0, len(fresh), batch):
+        chunk = [entries[i] for i in fresh[start : start + batch]]
+        store.add(ids=[e.key for e in chunk], embeddings=[vectors[i] for i in fresh[start : start + batch]],
+                  documents=[e.text for e in chunk], metadatas=[meta(e) for e in chunk])
+    if store.count() != len(entries):
+        raise IndexUnavailable(f"the vector store holds {store.count()} entries, expected {len(entries)}")
+    del store, client
+
+
+def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None, settings: Settings,
+           reuse: "SearchIndex | None" = None) -> Path:
     import bm25s
-    from langchain_chroma import Chroma
 
     final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
     tmp = final.with_name(final.name + ".tmp")
@@ -231,23 +323,10 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         entries = make_entries(corpus)
         total = len(entries)
         report = progress or (lambda stage, done, total: None)
-        report("embedding", 0, total)
-        client = _chroma_client(settings, tmp)
-        name = _collection_name(settings, final)
-        if settings.chroma_url:
-            _drop_collection(client, name)  # leftovers of an interrupted build with the same name
-        store = Chroma(collection_name=name, client=client,
-                       embedding_function=embedder, collection_metadata={"hnsw:space": "cosine"})
-        batch = 32
-        for start in range(0, total, batch):
-            chunk = entries[start : start + batch]
-            store.add_texts(
-                [e.text for e in chunk],
-                metadatas=[{"pos": start + i, "clause_id": e.clause_id, "lang": e.lang, "kind": e.kind}
-                           for i, e in enumerate(chunk)],
-                ids=[e.key for e in chunk],
-            )
-            report("embedding", min(start + batch, total), total)
+        vectors = _embed_all(entries, embedder, reuse.vector_cache() if reuse else None, report,
+                             _pooled(entries, corpus))
+        # The collection is the one langchain-chroma opens (same name and space); vectors go in precomputed.
+        _fill_store(settings, tmp, final, entries, vectors, reuse)
         report("keywords", 0, 1)
         bm25 = bm25s.BM25()
         bm25.index([tokenize(e.text) or ["∅"] for e in entries], show_progress=False)
@@ -257,7 +336,6 @@ def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress
         manifest = {"digest": digest, "entries": total, "schema": SCHEMA, "built_at": time.time(),
                     "embedder": getattr(embedder, "name", type(embedder).__name__)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
-        del store
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -40,6 +40,8 @@ LEAD = _with_hant({
     "en": "{doc} {label} \u201c{title}\u201d: ",
     "zh": "{doc}{label}\u201c{title}\u201d：",
 })
+# The page of an added document's clause, after its label in the lead.
+PAGE = _with_hant({"en": " (p. {page})", "zh": "（第{page}页）"})
 LEAD_BACKGROUND = _with_hant({
     "en": "News background (not the plan text), \u201c{title}\u201d: ",
     "zh": "新闻背景资料（非计划原文）\u201c{title}\u201d：",

@@ -30,17 +30,21 @@ class Assistant:
     """Answers questions about the plan from its clauses, citing them."""
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder) -> None:
-        from .answer import ExtractiveAnswerer
-
         self.settings = settings
-        self.corpus = corpus
-        self.index = index
         self.embedder = embedder
-        self.retriever = Retriever(index, corpus, embedder, settings.retrieval)
-        self.extractive = ExtractiveAnswerer(self.retriever, settings.retrieval)
+        self.use(corpus, index)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
         self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
-        self.llm = LLMAnswerer(ChatModel(settings.llm), corpus) if settings.llm.configured else None
+
+    def use(self, corpus: Corpus, index: SearchIndex) -> None:
+        """Answer from this corpus and index from now on (after a document is added or removed)."""
+        from .answer import ExtractiveAnswerer
+
+        retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval)
+        extractive = ExtractiveAnswerer(retriever, self.settings.retrieval)
+        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus) if self.settings.llm.configured else None
+        # Questions in flight hold the previous set (see _events); new ones get the new set.
+        self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
@@ -82,21 +86,24 @@ class Assistant:
 
     def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
                 started: float) -> Iterator[StreamEvent]:
+        # One consistent corpus/index for the whole question, even if a document is added meanwhile.
+        extractive, retriever, llm = self.extractive, self.extractive.r, self.llm
+        use_llm = use_llm and llm is not None
         lang = detect_language(cleaned)
         standalone = None
         if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
-            events = iter([StreamEvent(type="final", answer=self.extractive.refusal(cleaned, lang, no_content=True))])
+            events = iter([StreamEvent(type="final", answer=extractive.refusal(cleaned, lang, no_content=True))])
         else:
             # Contact details are never search terms: search (and the model) see them redacted.
             private = redact(cleaned)
             if history and is_followup(private):
-                standalone = (self.llm.rewrite(private, history, lang) if use_llm else None) \
+                standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
-            retrieval = self.retriever.search(standalone or private, lang)
+            retrieval = retriever.search(standalone or private, lang)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = self.extractive.answer(cleaned, retrieval)
+            quoted = extractive.answer(cleaned, retrieval)
             if use_llm and quoted.answerable:
-                events = self.llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
+                events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
         for event in events:
@@ -134,6 +141,34 @@ class Assistant:
     # --- corpus views, for the CLI and the API ------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
         return self.corpus.infos()
+
+    def refresh(self) -> bool:
+        """Follow a corpus changed by another process (another worker added or removed a document).
+
+        Cheap when nothing changed (one small file read), so the API calls it before each request.
+        """
+        from .index import current_build
+
+        if current_build(self.settings) in (None, self.index.path.name):
+            return False
+        corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents")
+        self.use(corpus, SearchIndex.open_or_build(self.settings, corpus, self.embedder, reuse=self.index))
+        return True
+
+    def add_document(self, source: str | Path | bytes, lang: str | None = None, title: str | None = None,
+                     translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
+        """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
+        (give ``filename``). With ``translation_of``, it becomes that document's other language version.
+        Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
+        from .ingest.pipeline import add_document
+
+        return add_document(self, source, lang=lang, title=title, translation_of=translation_of, filename=filename)
+
+    def remove_document(self, doc_id: str) -> None:
+        """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
+        from .ingest.pipeline import remove_document
+
+        remove_document(self, doc_id)
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
         from .citations import citation_for

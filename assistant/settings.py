@@ -105,6 +105,8 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (older ones are dropped).")
+    max_document_mb: float = Field(50.0, gt=0, description="Largest document file or download `opc corpus add` accepts, in MB.")
+    fetch_timeout: float = Field(20.0, gt=0, description="Seconds before fetching a document URL is abandoned.")
     mode: Literal["auto", "llm", "extractive"] = Field(
         "auto", description="'auto' answers with the LLM when one is configured, else extractively."
     )

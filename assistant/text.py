@@ -155,6 +155,12 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
     Traditional characters are folded to Simplified and digits lose their thousands
     separators, so "1,250" and "1250" match.
     """
+    return list(_tokenize(text, drop_stopwords))
+
+
+@lru_cache(maxsize=200_000)
+def _tokenize(text: str, drop_stopwords: bool) -> tuple[str, ...]:
+    # Cached: every index update re-tokenises the whole corpus (bm25 and sentence scoring), and jieba is slow.
     text = unicodedata.normalize("NFKC", to_simplified(text)).lower()
     tokens: list[str] = []
     for m in _TOKEN_RE.finditer(text):
@@ -168,7 +174,7 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
                 part = _stem(part)
                 if part and not (drop_stopwords and part in EN_STOPWORDS):
                     tokens.append(part)
-    return tokens
+    return tuple(tokens)
 
 
 def has_content(text: str) -> bool:

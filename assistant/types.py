@@ -24,7 +24,8 @@ class Clause:
     label: dict[str, str]
     title: dict[str, str]
     text: dict[str, str]
-    page: int | None = None
+    page: int | None = None  # page in the original (primary-language) file, when known
+    pages: dict[str, int] = field(default_factory=dict)  # page per language version, when known
 
     @property
     def id(self) -> str:
@@ -120,6 +121,9 @@ class DocumentInfo(BaseModel):
     effective_date: str | None = None
     valid_until: str | None = None
     official_url: str | None = None
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="Per language: the file name or URL the text came from (added documents).")
+    warnings: list[str] = Field(default_factory=list, description="Notes from adding the document (e.g. unpaired clauses).")
 
 
 class Turn(BaseModel):

@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
             expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
             max_age=600,
         )
-    app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024)
+    app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024,
+                       overrides={"/v1/documents": int(settings.max_document_mb * 1_000_000) + 64 * 1024})
     if settings.ui:
         _mount_ui(app, bot)
     else:

@@ -12,7 +12,9 @@ from .security import bearer
 
 
 def get_bot(request: Request) -> Assistant:
-    return request.app.state.bot
+    bot = request.app.state.bot
+    bot.refresh()  # another worker may have added or removed a document
+    return bot
 
 
 def guarded(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:

@@ -18,6 +18,11 @@ from .. import errors
 log = logging.getLogger("assistant.api")
 
 STATUS: list[tuple[type[errors.OPCError], int]] = [
+    (errors.DuplicateDocument, 409),
+    (errors.DocumentTooLarge, 413),
+    (errors.UnsupportedDocument, 415),
+    (errors.ProtectedDocument, 403),
+    (errors.IngestError, 422),
     (errors.NotFound, 404),
     (errors.Unauthorized, 401),
     (errors.RateLimited, 429),

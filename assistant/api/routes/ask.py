@@ -44,6 +44,9 @@ class ChatRequest(AskRequest):
     stream: bool = Field(False, description="True for text/event-stream: 'delta' events, then one 'final' event.")
 
 
+# One server-sent event as OpenAPI describes them (the wire fields; `data` holds JSON text).
+SSE_EVENT = {"type": "object", "properties": {"event": {"type": "string"}, "data": {"type": "string"},
+                                              "id": {"type": "string"}, "retry": {"type": "integer"}}}
 SSE_DOC = ("With \"stream\": true: `event: delta` with `data: {\"type\":\"delta\",\"text\":...}`, then "
            "`event: final` with the whole StreamEvent (answer and citations; `replaced` true when the text differs "
            "from the deltas), or `event: error` with `{\"error\": {...}}`.")
@@ -63,7 +66,7 @@ def ask(body: AskRequest, bot: Bot) -> Answer:
 
 
 @router.post("/chat", response_model=Answer, summary="Ask within a conversation; optionally streamed",
-             responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+             responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "The answer (JSON), or an event stream. " + SSE_DOC}})
 def chat(body: ChatRequest, bot: Bot):
     session_id = body.session_id or uuid.uuid4().hex

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
+from ...errors import IngestError
 from ...types import Citation, DocumentInfo
 from ..deps import Bot
 
 router = APIRouter(tags=["documents"])
+
+
+class InvalidDocumentRequest(IngestError):
+    code = "invalid_document_request"
 
 
 @router.get("/documents", response_model=list[DocumentInfo], summary="Documents the assistant answers from")
@@ -22,3 +28,34 @@ def list_documents(bot: Bot) -> list[DocumentInfo]:
 def get_clause(clause_id: str, bot: Bot,
                lang: Literal["en", "zh", "zh-Hant"] = Query("en", description="Language of `text`.")) -> Citation:
     return bot.clause(clause_id, lang)
+
+
+@router.post("/documents", response_model=DocumentInfo, status_code=201, summary="Add a policy document",
+             responses={409: {"description": "Already in the corpus"}, 413: {"description": "Over the size limit"},
+                        415: {"description": "Unsupported file type"}})
+def add_document(
+    bot: Bot,
+    file: UploadFile | None = File(None, description="A PDF, DOCX, HTML, Markdown or text file."),
+    url: str | None = Form(None, description="Or an http(s) URL to fetch the document from."),
+    lang: Literal["zh", "en"] | None = Form(None, description="Language (default: detected)."),
+    title: str | None = Form(None, max_length=300, description="Title (default: from the document)."),
+    translation_of: str | None = Form(None, max_length=128,
+                                      description="Id of an added document this one translates."),
+) -> DocumentInfo:
+    """Behind the API key like every /v1 route. Only uploads and http(s) URLs are accepted: a server path is
+    never read on a caller's behalf."""
+    if (file is None) == (url is None):
+        raise InvalidDocumentRequest("Send either a file (multipart field 'file') or a 'url', not both or neither.")
+    if file is not None:
+        return bot.add_document(file.file.read(), lang=lang, title=title, translation_of=translation_of,
+                                filename=file.filename or "upload")
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise InvalidDocumentRequest("The url must start with http:// or https://.")
+    return bot.add_document(url, lang=lang, title=title, translation_of=translation_of)
+
+
+@router.delete("/documents/{doc_id}", status_code=204, summary="Remove an added document",
+               responses={403: {"description": "A built-in document"}, 404: {"description": "No such document"}})
+def remove_document(doc_id: str, bot: Bot) -> Response:
+    bot.remove_document(doc_id)
+    return Response(status_code=204)

@@ -19,6 +19,7 @@ from ...prompts import correction_note, sources_heading
 from ...text import detect_language
 from ...types import Answer, Citation, StreamEvent, Turn
 from ..deps import Bot
+from .ask import SSE_EVENT
 
 router = APIRouter(tags=["openai-compatible"])
 MODEL_ID = "opc-assistant"
@@ -124,7 +125,7 @@ def conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
 
 
 @router.post("/chat/completions", response_model=Completion, summary="OpenAI-compatible chat completion",
-             responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+             responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "A chat.completion, or chat.completion.chunk events ending in [DONE]."}})
 def completions(body: CompletionRequest, bot: Bot):
     question, history = conversation(body.messages)

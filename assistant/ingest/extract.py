@@ -1,0 +1,342 @@
+"""Bytes of a document → text blocks in reading order, each with its page number when the format has pages.
+
+One reader per format: PDF (pypdf, page numbers kept), DOCX (python-docx), HTML (BeautifulSoup + lxml,
+navigation and other page furniture removed, headings kept), Markdown (markdown-it-py, then as HTML) and
+plain text in UTF-8 or GBK / GB18030 (charset-normalizer). Every failure is an ``IngestError`` subclass
+with a message for the person who gave us the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
+                      UnsupportedDocument)
+
+FORMATS = ("pdf", "docx", "html", "markdown", "text")
+_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+               ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text", "": "text"}
+_CONTENT_TYPES = {"application/pdf": "pdf", "text/html": "html", "application/xhtml+xml": "html",
+                  "text/markdown": "markdown", "text/x-markdown": "markdown", "text/plain": "text",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
+# Signatures of files people may try that we cannot read (said plainly instead of "corrupt").
+_FOREIGN = [(b"\xd0\xcf\x11\xe0", "an old-style Microsoft Office file (.doc/.xls) or a password-protected "
+                                  "Office file; save it as .docx or PDF"),
+            (b"\x89PNG", "a PNG image; OCR is not supported"), (b"\xff\xd8\xff", "a JPEG image; OCR is not supported"),
+            (b"GIF8", "a GIF image"), (b"{\\rtf", "an RTF file; save it as .docx or PDF")]
+
+
+@dataclass
+class Block:
+    """A line (PDF) or paragraph (other formats) of text."""
+
+    text: str
+    page: int | None = None
+    heading: bool = False  # an HTML/Markdown/Word heading element
+    soft: bool = False  # a PDF line: may continue the previous line's paragraph
+
+
+@dataclass
+class Extracted:
+    format: str
+    blocks: list[Block]
+    title: str | None = None
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+def detect_format(data: bytes, filename: str, content_type: str | None = None) -> str:
+    """The format to read ``data`` as: content first, then the content type, then the file extension."""
+    head = data[:1024].lstrip()
+    for magic, what in _FOREIGN:
+        if head.startswith(magic):
+            raise UnsupportedDocument(f"{filename} is {what}. Supported: PDF, DOCX, HTML, Markdown, plain text.")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            raise CorruptDocument(f"{filename} looks like a Word (.docx) file but its archive is damaged.") from None
+        if "word/document.xml" in names:
+            return "docx"
+        raise UnsupportedDocument(f"{filename} is a ZIP archive but not a Word .docx document "
+                                  "(spreadsheets and presentations are not supported).")
+    suffix = PurePosixPath(filename.lower()).suffix
+    by_type = _CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower())
+    fmt = _EXTENSIONS.get(suffix) if suffix in _EXTENSIONS else None
+    if fmt in ("pdf", "docx"):  # the extension promised a binary format the content does not have
+        raise CorruptDocument(f"{filename} is not a valid {fmt.upper()} file (its content is not {fmt.upper()}).")
+    if re.match(rb"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", data[:512], re.I):
+        return "html"
+    if by_type in ("html", "markdown", "text"):
+        return by_type
+    if fmt is None:
+        raise UnsupportedDocument(f"Unsupported file type {suffix or '(none)'} for {filename}. "
+                                  "Supported: PDF, DOCX, HTML, Markdown (.md), plain text (.txt).")
+    return fmt
+
+
+def extract(data: bytes, filename: str, content_type: str | None = None) -> Extracted:
+    """Read any supported document. Raises an ``IngestError`` subclass for anything unusable."""
+    if not data.strip():
+        raise EmptyDocument(f"{filename} is empty.")
+    fmt = detect_format(data, filename, content_type)
+    reader = {"pdf": extract_pdf, "docx": extract_docx, "html": extract_html,
+              "markdown": extract_markdown, "text": extract_text}[fmt]
+    result = reader(data, filename)
+    result.blocks = [b for b in result.blocks if b.text.strip()]
+    if not result.blocks:
+        raise EmptyDocument(f"{filename} contains no text.")
+    return result
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+def _has_images(page) -> bool:
+    try:
+        xobjects = page["/Resources"].get_object().get("/XObject") or {}
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+    except Exception:  # odd resource trees: assume nothing
+        return False
+
+
+_WIDE = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
+def tidy_pdf_line(line: str) -> str:
+    """Undo the spaces PDF text extraction puts between CJK glyphs ("（ O P C ）", "3 0 %", "5 0万元")."""
+    line = " ".join(line.split())
+    visible = len(line.replace(" ", ""))
+    if not visible or len(re.findall(f"[{_WIDE}]", line)) < visible / 4:
+        return line
+    line = re.sub(f"(?<=[{_WIDE}]) +| +(?=[{_WIDE}])", "", line)
+    line = re.sub(r"(?<=[\d.,%]) +(?=[\d.,%])", "", line)
+    return re.sub(r"(?<![A-Za-z])([A-Za-z]) (?=[A-Za-z](?![A-Za-z]))", r"\1", line)  # "O P C" → "OPC"
+
+
+def extract_pdf(data: bytes, filename: str) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            # Many PDFs carry only an owner password (printing/copying limits): those open with "".
+            try:
+                opened = reader.decrypt("")
+            except (DependencyError, NotImplementedError, FileNotDecryptedError, PdfReadError):
+                opened = 0
+            if not opened:
+                raise EncryptedDocument(f"{filename} is password-protected (encrypted). "
+                                        "Remove the password and add it again.")
+        pages = list(reader.pages)
+        blocks: list[Block] = []
+        images = 0
+        for number, page in enumerate(pages, start=1):
+            text = page.extract_text() or ""
+            images += _has_images(page)
+            for line in text.splitlines():
+                line = tidy_pdf_line(line)
+                if line:
+                    blocks.append(Block(line, number, soft=True))
+        meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except EncryptedDocument:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise CorruptDocument(f"{filename} is a damaged PDF that cannot be read ({exc.__class__.__name__}).") from None
+    if not pages:
+        raise EmptyDocument(f"{filename} has no pages.")
+    if not blocks:
+        if images:
+            raise NoExtractableText(f"{filename} has no extractable text; OCR is not supported. "
+                                    "It looks like a scanned document: add a PDF with a text layer, or the DOCX/HTML.")
+        raise NoExtractableText(f"{filename} has no extractable text; OCR is not supported.")
+    title = str(meta_title).strip() if meta_title else None
+    if title and re.match(r"(microsoft word|untitled|无标题)", title, re.I):
+        title = None  # producer junk, not a title
+    return Extracted("pdf", blocks, title=title, pages=len(pages))
+
+
+# --- DOCX ------------------------------------------------------------------------------------------
+def extract_docx(data: bytes, filename: str) -> Extracted:
+    import docx
+    from docx.oxml.ns import qn
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise CorruptDocument(f"{filename} is a damaged Word document ({exc.__class__.__name__}).") from None
+    except Exception as exc:  # lxml XMLSyntaxError and friends from a broken part
+        raise CorruptDocument(f"{filename} is a damaged Word document ({exc.__class__.__name__}).") from None
+    body = document.element.body
+    # Page numbers only when Word recorded where pages break (it does when it saves a file it laid out).
+    breaks = body.xpath(".//w:lastRenderedPageBreak | .//w:br[@w:type='page']")
+    page = 1 if breaks else None
+    blocks: list[Block] = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraphs = [child]
+        elif child.tag == qn("w:tbl"):
+            paragraphs = child.xpath(".//w:p")
+        else:
+            continue
+        for p in paragraphs:
+            if page is not None and p.xpath(".//w:lastRenderedPageBreak | .//w:br[@w:type='page']"):
+                # A break before any text in this paragraph moves the whole paragraph to the next page.
+                page += 1
+            text = "".join(t.text or "" for t in p.xpath(".//w:t | .//w:tab"))
+            style = p.xpath("string(./w:pPr/w:pStyle/@w:val)") or ""
+            if text.strip():
+                blocks.append(Block(" ".join(text.split()), page,
+                                    heading=bool(re.match(r"(heading|title|标题)", style, re.I))))
+    title = (document.core_properties.title or "").strip() or None
+    if title is None and blocks and blocks[0].heading:
+        title = blocks[0].text  # the first heading of the document names it
+    return Extracted("docx", blocks, title=title, pages=page)
+
+
+# --- HTML and Markdown -------------------------------------------------------------------------------
+_BOILERPLATE_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
+                     "button", "select", "template", "menu", "object", "embed"]
+_BOILERPLATE_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|navigation|menu|breadcrumbs?|crumbs?|footer|foot|header|"
+                               r"head|sidebar|side|topbar|top|banner|share|copyright|skip|toolbar|login|search|"
+                               r"related|ad|ads|cookie)($|[\s_-])", re.I)
+_BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu"}
+_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "th", "dt", "dd",
+               "section", "article", "main", "tr", "table", "ul", "ol", "dl", "br", "hr", "center", "body"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_ERROR_PAGE = re.compile(r"\b(40[0-9]|41[0-9]|5[0-9]{2})\b.*\b(error|not found|forbidden|unavailable)\b|"
+                         r"\bpage not found\b|\bnot found\b|\bserver error\b|\baccess denied\b|\berror\b|"
+                         r"页面不存在|页面未找到|找不到(该|此)?页面|访问出错|出错了|服务器错误|无法访问|禁止访问|404", re.I)
+
+
+def looks_like_error_page(title: str | None, text: str) -> bool:
+    """A short page whose title or first line announces an error ("404 Not Found", "页面不存在")."""
+    head = " ".join(x for x in (title or "", text.strip().split("\n", 1)[0][:200]) if x)
+    return len(text) < 600 and bool(_ERROR_PAGE.search(head))
+
+
+def _decode(data: bytes, filename: str, declared: str | None = None) -> str:
+    """Bytes → str: UTF-8 (with or without BOM) when valid, else the declared or detected charset."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "cp1252"]).best()
+    if best is None:
+        raise UnsupportedDocument(f"{filename} is binary data, not text in a known encoding "
+                                  "(supported: UTF-8, GBK/GB18030).")
+    # GBK is a subset of GB18030: decode with the superset so rare characters survive.
+    encoding = "gb18030" if best.encoding in ("gbk", "gb2312", "gb18030") else best.encoding
+    return data.decode(encoding, errors="strict")
+
+
+def _is_boilerplate(tag) -> bool:
+    if tag.name in _BOILERPLATE_TAGS or (tag.get("role") or "").lower() in _BOILERPLATE_ROLES:
+        return True
+    attrs = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    return bool(attrs and _BOILERPLATE_ATTR.search(attrs))
+
+
+def _html_blocks(root) -> list[Block]:
+    """Walk the tree, flushing inline text at every block boundary, so "<b>（四）</b>住房" stays one line."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import Comment, Doctype, ProcessingInstruction
+
+    blocks: list[Block] = []
+    buf: list[str] = []
+    heading = [False]
+
+    def flush() -> None:
+        text = " ".join("".join(buf).split())
+        if text:
+            blocks.append(Block(text, None, heading=heading[0]))
+        buf.clear()
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                buf.append(str(child))
+            elif isinstance(child, Tag):
+                if child.name in _BLOCK_TAGS:
+                    flush()
+                    was, heading[0] = heading[0], child.name in _HEADINGS
+                    walk(child)
+                    flush()
+                    heading[0] = was
+                else:
+                    walk(child)
+
+    walk(root)
+    flush()
+    return blocks
+
+
+def _html_from_text(html: str, filename: str, fmt: str) -> Extracted:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup.find_all(True):
+        if not getattr(tag, "decomposed", False) and tag.parent is not None and _is_boilerplate(tag):
+            tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    blocks = _html_blocks(root)
+    h1 = root.find("h1")
+    page_title = h1.get_text(" ", strip=True) if h1 else title
+    if fmt == "html" and looks_like_error_page(title, "\n".join(b.text for b in blocks)):
+        shown = title or (blocks[0].text if blocks else "no text")
+        raise FetchFailed(f"{filename} is an error page ({shown}), not a policy document.")
+    return Extracted(fmt, blocks, title=page_title or None)
+
+
+def extract_html(data: bytes, filename: str) -> Extracted:
+    declared = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
+    return _html_from_text(_decode(data, filename, declared.group(1).decode() if declared else None), filename,
+                           "html")
+
+
+def extract_markdown(data: bytes, filename: str) -> Extracted:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(_decode(data, filename))
+    return _html_from_text(f"<html><body>{html}</body></html>", filename, "markdown")
+
+
+# --- plain text ------------------------------------------------------------------------------------
+def extract_text(data: bytes, filename: str) -> Extracted:
+    text = _decode(data, filename)
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if "\x00" in text or controls > len(text[:20000]) / 100:
+        raise UnsupportedDocument(f"{filename} is binary data, not text. "
+                                  "Supported: PDF, DOCX, HTML, Markdown (.md), plain text (.txt).")
+    blocks: list[Block] = []
+    page = 1 if "\f" in text else None  # form feeds: the page breaks of text exported from PDF or Word
+    for chunk in text.split("\f"):
+        for para in re.split(r"\n\s*\n", chunk):
+            lines = [" ".join(line.split()) for line in para.splitlines() if line.strip()]
+            # Each line is its own block: a numbered line must start a clause even without a blank line before it.
+            blocks.extend(Block(line, page, soft=i > 0) for i, line in enumerate(lines))
+        if page is not None:
+            page += 1
+    first = blocks[0].text if blocks else None
+    return Extracted("text", blocks, title=first if first and len(first) <= 80 else None, pages=page and page - 1)

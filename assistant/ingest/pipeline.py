@@ -1,0 +1,216 @@
+"""Adding and removing documents end to end: source → clauses → document folder → index → live swap.
+
+The folder change is staged and the index is built beside the one in use; only when both succeed is
+anything kept. Any failure rolls the folder back, leaves ``CURRENT`` naming the previous index, and the
+running assistant keeps answering from the corpus it had.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ..corpus import LANGS, load_corpus
+from ..errors import DocumentTooLarge, IngestError, ProtectedDocument, UnsupportedDocument
+from ..index import SearchIndex
+from ..text import cjk_count
+from ..types import DocumentInfo
+from . import store
+from .align import align_ids
+from .extract import Extracted, extract
+from .fetch import fetch, is_url
+from .structure import RawClause, find_clauses
+
+if TYPE_CHECKING:
+    from ..service import Assistant
+
+
+@dataclass
+class Source:
+    data: bytes
+    filename: str
+    content_type: str | None = None
+    url: str | None = None
+
+
+def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None) -> Source:
+    """A path, an http(s) URL, or the bytes of an upload (with its ``filename``)."""
+    limit = f"{max_bytes / 1_000_000:g} MB (OPC_MAX_DOCUMENT_MB)"
+    if isinstance(source, (bytes, bytearray)):
+        if len(source) > max_bytes:
+            raise DocumentTooLarge(f"The upload is {len(source) / 1_000_000:.1f} MB; the limit is {limit}.")
+        return Source(bytes(source), filename or "upload")
+    text = str(source).strip()
+    if is_url(text):
+        got = fetch(text, timeout=timeout, max_bytes=max_bytes)
+        return Source(got.data, got.filename, got.content_type, got.url)
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise IngestError(f"No such file: {path}.")
+    if not path.is_file():
+        raise UnsupportedDocument(f"{path} is not a file (folders cannot be added; add each file).")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DocumentTooLarge(f"{path.name} is {size / 1_000_000:.1f} MB; the limit is {limit}.")
+    return Source(path.read_bytes(), path.name)
+
+
+def detect_doc_lang(text: str) -> str:
+    """'zh' when a fair share of the characters are Chinese, else 'en'."""
+    letters = len(re.sub(r"\s", "", text))
+    return "zh" if letters and cjk_count(text) > letters / 5 else "en"
+
+
+def local_id(key: str) -> str:
+    """Clause id from its numbering key: "0" → "preamble", "2.4" → "s2-4", "art5" → "art5", "3#2" → "s3-p2"."""
+    number, _, part = key.partition("#")
+    base = "preamble" if number == "0" else number if number.startswith("art") else "s" + number.replace(".", "-")
+    return f"{base}-p{part}" if part else base
+
+
+def _clause_rows(clauses: list[RawClause], ids: list[str], lang: str) -> list[dict]:
+    rows = []
+    for c, cid in zip(clauses, ids):
+        row = {"id": cid, "key": c.key, "label": {lang: c.label}}
+        if c.title:
+            row["title"] = {lang: c.title}
+        row["text"] = c.text
+        if c.page is not None:
+            row["page"] = c.page
+        rows.append(row)
+    return rows
+
+
+def _unique(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for cid in ids:
+        new, n = cid, 2
+        while new in seen:
+            new, n = f"{cid}-{n}", n + 1
+        seen.add(new)
+        out.append(new)
+    return out
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 40 else title[:39].rstrip() + "…"
+
+
+def _version(src: Source, extracted: Extracted, lang: str, clauses: int, fname: str, hashes: dict) -> dict:
+    return {"source": src.url or src.filename, "source_url": src.url, "file": fname, "format": extracted.format,
+            "pages": extracted.pages, "clauses": clauses, "translation": False,
+            "added_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **hashes}
+
+
+@dataclass
+class Prepared:
+    """A document version ready to be written: its folder's new metadata and clause rows."""
+
+    doc_id: str
+    lang: str
+    meta: dict
+    rows: list[dict]
+    original: bytes
+    filename: str
+    warnings: list[str]
+
+
+def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str | None,
+            translation_of: str | None) -> Prepared:
+    """Read and structure a document; refuse bad input, duplicates and impossible pairings. Writes nothing."""
+    extracted = extract(source.data, source.filename, source.content_type)
+    text = extracted.text
+    lang = lang or detect_doc_lang(text)
+    if lang not in LANGS:
+        raise IngestError(f"Unsupported language {lang!r}: use one of {', '.join(LANGS)}.")
+    hashes = {"sha256": hashlib.sha256(source.data).hexdigest(),
+              "text_sha256": hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()}
+    store.check_duplicate(root, hashes)
+    doc_title = (title or extracted.title or Path(source.filename).stem).strip()
+    clauses = find_clauses(extracted.blocks, lang, title=extracted.title)
+    if not clauses:
+        raise IngestError(f"{source.filename} has no clause text after its headings.")
+    fname = store.original_name(lang, source.filename, extracted.format)
+    warnings = list(extracted.warnings)
+    if translation_of is None:
+        taken = {d.id for d in corpus.documents}
+        doc_id = store.unique_id(root, store.slug(title or Path(source.filename).stem), taken)
+        ids = _unique([local_id(c.key) for c in clauses])
+        meta = {"id": doc_id, "title": {lang: doc_title}, "short_title": {lang: _short(doc_title)},
+                "authority": "document", "primary": lang, "official_url": source.url,
+                "versions": {lang: _version(source, extracted, lang, len(clauses), fname, hashes)}}
+        return Prepared(doc_id, lang, meta, _clause_rows(clauses, ids, lang), source.data, fname, warnings)
+
+    doc = corpus.document(translation_of)  # NotFound for an unknown id
+    if doc.authority != "document" or not (root / doc.id).is_dir():
+        raise ProtectedDocument(f"{doc.id!r} is a built-in document; translations can only be added to "
+                                "documents added with `opc corpus add`.")
+    if lang in doc.versions:
+        raise IngestError(f"{doc.id!r} already has a {lang} version. Give --lang for the translation's "
+                          "language, or remove the document and add both again.")
+    meta = store.read_meta(root / doc.id)
+    primary = meta.get("primary") or next(iter(doc.versions))
+    original_rows = (yaml.safe_load((root / doc.id / f"{primary}.yaml").read_text(encoding="utf-8"))
+                     or {}).get("clauses") or []
+    keyed = {str(r["key"]): str(r["id"]) for r in original_rows if r.get("key") is not None}
+    paired = align_ids(keyed, clauses)
+    ids = _unique([cid or f"{lang}-{local_id(c.key)}" for cid, c in zip(paired, clauses)])
+    unpaired = sum(cid is None for cid in paired)
+    if unpaired:
+        warnings.append(f"{unpaired} of {len(clauses)} clauses of the {lang} version have no counterpart with the "
+                        "same number in the original; they answer on their own.")
+    meta["title"] = {**(meta.get("title") or {}), lang: doc_title}
+    meta["short_title"] = {**(meta.get("short_title") or {}), lang: _short(doc_title)}
+    version = _version(source, extracted, lang, len(clauses), fname, hashes)
+    version["translation_of"] = primary
+    meta["versions"] = {**(meta.get("versions") or {}), lang: version}
+    return Prepared(doc.id, lang, meta, _clause_rows(clauses, ids, lang), source.data, fname, warnings)
+
+
+def _reindex(bot: "Assistant", change: store.Change) -> None:
+    """Load the changed corpus and build its index beside the current one; undo the folder change on failure."""
+    settings = bot.settings
+    try:
+        corpus = load_corpus(settings.corpus_dir, store.documents_root(settings.data_dir))
+        index = SearchIndex.open_or_build(settings, corpus, bot.embedder, reuse=bot.index)
+    except BaseException:
+        change.rollback()
+        raise
+    change.commit()
+    index.notice = None
+    bot.use(corpus, index)
+
+
+def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | None = None, title: str | None = None,
+                 translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
+    settings = bot.settings
+    src = read_source(source, max_bytes=int(settings.max_document_mb * 1_000_000), timeout=settings.fetch_timeout,
+                      filename=filename)
+    root = store.documents_root(settings.data_dir)
+    with store.locked(root):
+        prepared = prepare(src, root, bot.corpus, lang=lang, title=title, translation_of=translation_of)
+        change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
+                                     prepared.original, prepared.filename)
+        _reindex(bot, change)
+    info = next(i for i in bot.corpus.infos() if i.id == prepared.doc_id)
+    info.warnings = prepared.warnings
+    return info
+
+
+def remove_document(bot: "Assistant", doc_id: str) -> None:
+    settings = bot.settings
+    root = store.documents_root(settings.data_dir)
+    with store.locked(root):
+        doc = bot.corpus.document(doc_id)  # NotFound for an unknown id
+        if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
+            raise ProtectedDocument(f"{doc_id!r} is a built-in document and cannot be removed.")
+        if len(bot.corpus.documents) == 1:
+            raise IngestError("The last document cannot be removed.")
+        _reindex(bot, store.remove_folder(root, doc_id))

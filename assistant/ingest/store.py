@@ -1,0 +1,139 @@
+"""Added documents on disk: ``<data_dir>/documents/<doc_id>/`` in the corpus folder format.
+
+Each folder holds ``document.yaml`` (titles, ``authority: document``, per-language version metadata: file,
+source URL, format, pages, content hashes, time added), one ``<lang>.yaml`` per language (clauses with
+label, title, text, page and numbering key) and the original files. Every change is staged in a hidden
+folder and moved in with ``os.rename``; a ``Change`` can still be rolled back until it is committed, so a
+failed index update leaves the folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import DuplicateDocument
+from ..index import file_lock
+
+
+def documents_root(data_dir: Path) -> Path:
+    return Path(data_dir) / "documents"
+
+
+def locked(root: Path):
+    """One writer at a time (across processes) for the added documents and the index update after them."""
+    return file_lock(root)
+
+
+def slug(text: str, fallback: str = "document") -> str:
+    """An ASCII id from a file name or title ("Shenzhen Rules (2026).pdf" → "shenzhen-rules-2026")."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:48].strip("-")
+    return s or fallback
+
+
+def unique_id(root: Path, base: str, taken: set[str]) -> str:
+    doc_id, n = base, 2
+    while doc_id in taken or (root / doc_id).exists():
+        doc_id, n = f"{base}-{n}", n + 1
+    return doc_id
+
+
+def read_meta(folder: Path) -> dict:
+    return yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8")) or {}
+
+
+def check_duplicate(root: Path, hashes: dict[str, str]) -> None:
+    """Refuse content already added: the same file bytes or the same extracted text (``*_sha256`` keys)."""
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file()):
+            for lang, version in (read_meta(folder).get("versions") or {}).items():
+                for kind, value in hashes.items():
+                    if value and isinstance(version, dict) and version.get(kind) == value:
+                        raise DuplicateDocument(
+                            f"This document is already in the corpus as {folder.name!r} ({lang}, added "
+                            f"{version.get('added_at', 'earlier')}). Nothing was added; remove it first to replace it.")
+
+
+def _dump(path: Path, data) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+
+
+@dataclass
+class Change:
+    """A staged change to one document folder: ``commit()`` keeps it, ``rollback()`` restores the old state."""
+
+    folder: Path
+    backup: Path | None  # the previous folder, moved aside (None when the document is new)
+
+    def commit(self) -> None:
+        if self.backup is not None:
+            shutil.rmtree(self.backup, ignore_errors=True)
+
+    def rollback(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.backup is not None:
+            os.rename(self.backup, self.folder)
+
+
+def _stage(root: Path, doc_id: str) -> Path:
+    stage = root / f".stage-{doc_id}-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    return stage
+
+
+def _swap_in(root: Path, doc_id: str, stage: Path) -> Change:
+    folder = root / doc_id
+    backup = None
+    if folder.exists():
+        backup = root / f".backup-{doc_id}-{os.getpid()}"
+        shutil.rmtree(backup, ignore_errors=True)
+        os.rename(folder, backup)
+    try:
+        os.rename(stage, folder)
+    except OSError:
+        if backup is not None:
+            os.rename(backup, folder)
+        raise
+    return Change(folder, backup)
+
+
+def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[dict], original: bytes,
+                  filename: str) -> Change:
+    """Create a document folder, or add a language version to one, atomically. ``meta`` is the whole
+    new ``document.yaml``."""
+    root.mkdir(parents=True, exist_ok=True)
+    stage = _stage(root, doc_id)
+    try:
+        if (root / doc_id).exists():
+            shutil.copytree(root / doc_id, stage)
+        else:
+            stage.mkdir()
+        _dump(stage / f"{lang}.yaml", {"lang": lang, "clauses": clauses})
+        (stage / filename).write_bytes(original)
+        _dump(stage / "document.yaml", meta)
+        return _swap_in(root, doc_id, stage)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def remove_folder(root: Path, doc_id: str) -> Change:
+    """Move a document folder aside; the returned change deletes it on commit, restores it on rollback."""
+    folder = root / doc_id
+    backup = root / f".backup-{doc_id}-{os.getpid()}"
+    shutil.rmtree(backup, ignore_errors=True)
+    os.rename(folder, backup)
+    return Change(folder, backup)
+
+
+def original_name(lang: str, filename: str, fmt: str) -> str:
+    """The stored copy of the original file: ``original-<lang>.<ext>`` (ext from the detected format)."""
+    ext = {"pdf": "pdf", "docx": "docx", "html": "html", "markdown": "md", "text": "txt"}[fmt]
+    return f"original-{lang}.{ext}"
