@@ -40,16 +40,25 @@ def golden() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def ingest_settings(bot, data_dir, tmp_path_factory):
-    """A data dir of its own for document ingestion (the shared `bot`'s corpus stays as shipped).
-    It starts from a copy of the session's built-in index, so no second full build is needed."""
+def seeded_data_dir(bot, data_dir, tmp_path_factory):
+    """Make a data dir of its own (so changes to its corpus stay out of the shared `bot`'s), starting from a
+    copy of the session's built-in index so that no second full build is needed."""
     import shutil
 
+    def make(name: str) -> Path:
+        root = tmp_path_factory.mktemp(name)
+        shutil.copytree(data_dir / "index", root / "index", ignore=shutil.ignore_patterns(".lock"))
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def ingest_settings(seeded_data_dir):
+    """Settings for document ingestion tests, on a seeded data dir of their own."""
     from assistant import Settings
 
-    root = tmp_path_factory.mktemp("opc-ingest")
-    shutil.copytree(data_dir / "index", root / "index", ignore=shutil.ignore_patterns(".lock"))
-    return Settings(data_dir=root, max_document_mb=2, fetch_timeout=1.5)
+    return Settings(data_dir=seeded_data_dir("opc-ingest"), max_document_mb=2, fetch_timeout=1.5)
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,26 @@ def ui_app(bot, **overrides) -> FastAPI:
     return create_app(settings, bot)
 
 
+def wait_until_ready(url: str, proc, timeout: float, interval: float = 0.3) -> None:
+    """Poll ``url`` until it answers 200; fail (with the process's output, if it kept any) when the
+    process ``proc`` exits first or ``timeout`` seconds pass."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            output = proc.stdout.read() if proc.stdout else ""
+            raise AssertionError(f"{proc.args[0]} exited before {url} answered: {output}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} did not answer within {timeout:.0f} s")
+        time.sleep(interval)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

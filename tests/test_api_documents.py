@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
 
@@ -17,10 +15,8 @@ KEY = {"Authorization": "Bearer doc-key"}
 
 
 @pytest.fixture(scope="module")
-def docs_env(bot, data_dir, tmp_path_factory):  # `bot` builds the index we copy
-    root = tmp_path_factory.mktemp("opc-api-docs")
-    shutil.copytree(data_dir / "index", root / "index", ignore=shutil.ignore_patterns(".lock"))
-    settings = Settings(data_dir=root, ui=False, api_keys=["doc-key"], rate_limit="", rate_limit_per_user="",
+def docs_env(seeded_data_dir):
+    settings = Settings(data_dir=seeded_data_dir("opc-api-docs"), ui=False, api_keys=["doc-key"], rate_limit="", rate_limit_per_user="",
                         max_document_mb=1, fetch_timeout=1.5)
     worker = Assistant.load(settings)
     other_worker = Assistant.load(settings)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -17,12 +15,9 @@ KEY = "schema-test-key"
 
 
 @pytest.fixture(scope="module")
-def live_schema(bot, data_dir, tmp_path_factory):
-    # Its own data dir (starting from a copy of the session's index): fuzzed uploads and deletions must not
-    # change the corpus other tests answer from.
-    root = tmp_path_factory.mktemp("opc-schema")
-    shutil.copytree(data_dir / "index", root / "index", ignore=shutil.ignore_patterns(".lock"))
-    settings = Settings(data_dir=root, ui=False, rate_limit="", rate_limit_per_user="",
+def live_schema(seeded_data_dir):
+    # Its own data dir: fuzzed uploads and deletions must not change the corpus other tests answer from.
+    settings = Settings(data_dir=seeded_data_dir("opc-schema"), ui=False, rate_limit="", rate_limit_per_user="",
                         api_keys=[KEY])
     app = create_app(settings, Assistant.load(settings))
     with serve(app) as base:

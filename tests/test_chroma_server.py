@@ -5,16 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import IndexUnavailable
 
-from .servers import free_port
+from .servers import free_port, wait_until_ready
 
 
 def _chroma_binary() -> str:
@@ -32,17 +30,11 @@ def chroma_url(tmp_path_factory):
     proc = subprocess.Popen([_chroma_binary(), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("chroma run did not start")
-        time.sleep(0.2)
+    try:
+        wait_until_ready(f"{url}/api/v2/heartbeat", proc, timeout=60, interval=0.2)
+    except AssertionError:
+        proc.kill()
+        raise
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -25,10 +24,8 @@ These rules apply to AI one-person companies registered in Bao'an.
 
 
 @pytest.fixture(scope="module")
-def cli_data(bot, data_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("opc-cli-ingest")
-    shutil.copytree(data_dir / "index", root / "index", ignore=shutil.ignore_patterns(".lock"))
-    return root
+def cli_data(seeded_data_dir):
+    return seeded_data_dir("opc-cli-ingest")
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from .servers import free_port
+from .servers import free_port, wait_until_ready
 
 OPC = str(Path(sys.executable).parent / "opc")
 
@@ -23,16 +22,7 @@ def test_serve_with_two_workers_shares_state(bot, data_dir):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.5)
+        wait_until_ready(f"{base}/readyz", proc, timeout=180, interval=0.5)
         questions = ["博士落户补贴最高多少？", "那需要满足什么条件呢？", "住房补贴每月多少钱？", "能领多久？"]
         with httpx.Client(base_url=base, timeout=60) as http:
             for q in questions:
