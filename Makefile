@@ -41,16 +41,22 @@ run: index
 	$(BIN)/opc serve --host $(HOST) --port $(PORT)
 
 # System packages the tests need, installed once on a fresh machine: Debian's Chromium for the browser
-# test (playwright cannot download browsers here) with CJK fonts for its screenshots, node for the
+# test (playwright cannot download browsers here) with CJK fonts for its screenshots, node and npm for the
 # mini-program's tests, and a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium fonts-noto-cjk"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || missing="$$missing fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-test: install-test system-deps
+# The mini-program's test tools (the official miniprogram-simulate, jsdom), exactly as locked.
+MINIPROGRAM := ui/miniprogram
+$(MINIPROGRAM)/node_modules/.package-lock.json: $(MINIPROGRAM)/package-lock.json | system-deps
+	cd $(MINIPROGRAM) && npm ci --no-audit --no-fund
+
+test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 

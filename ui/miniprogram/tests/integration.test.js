@@ -1,30 +1,68 @@
-// Calls a real OPC API server through a wx.request shim built on fetch.
-// Runs only when OPC_API_URL is set (optionally OPC_API_KEY), e.g. by the API's pytest suite.
+// The client (utils/api.js) against a real OPC API server, through a wx.request over node http that hands
+// the real response bytes over in pieces cut inside UTF-8 characters and inside SSE events.
+// Runs only when OPC_API_URL is set (optionally OPC_API_KEY), e.g. by the API's pytest suite, whose server
+// limits each X-Client-User-Id to 8 requests a minute: every test uses its own user id.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const api = require('../utils/api.js');
-const { fetchWx } = require('./wx_fetch.js');
+const { nodeWx, cutStats } = require('./wx_node.js');
 
 const BASE = process.env.OPC_API_URL;
 const skip = BASE ? false : 'set OPC_API_URL to run against a real server';
-const config = { baseUrl: BASE || 'http://127.0.0.1', apiKey: process.env.OPC_API_KEY || '', userId: 'node-integration', lang: 'zh' };
+const config = (userId, extra) => ({ baseUrl: BASE || 'http://127.0.0.1', apiKey: process.env.OPC_API_KEY || '',
+  userId, lang: 'zh', ...extra });
 
-test('a Chinese question is answered with the plan figure and a cited clause, then a follow-up', { skip }, async () => {
-  const client = api.createClient(fetchWx(), config);
-  const first = await client.ask('住房补贴每月多少？', null);
+test('a streamed Chinese answer arrives in deltas cut anywhere, then the final answer with sources', { skip }, async () => {
+  const wx = nodeWx();
+  const client = api.createClient(wx, config('node-stream'));
+  assert.equal(client.streaming, true);
+  const deltas = [];
+  const first = await client.ask('住房补贴每月多少？', null, { onDelta: (t) => deltas.push(t) });
   assert.equal(first.ok, true, JSON.stringify(first.error));
+  assert.equal(wx.requests[0].data.stream, true);
+  assert.equal(wx.requests[0].enableChunked, true);
+  const cuts = cutStats(wx.chunks);
+  assert.ok(cuts.insideChar > 10 && cuts.insideEvent > 10, JSON.stringify(cuts)); // the cuts really were awkward
+  assert.ok(deltas.length >= 1);
+  assert.equal(first.replaced, false);
+  assert.equal(deltas.join(''), first.data.answer); // every character survived the cuts
+  assert.ok(!first.data.answer.includes('\ufffd'));
   const msg = api.toMessage(first.data, 'zh');
   assert.match(msg.text, /1250元/);
   assert.ok(msg.citations.some((c) => c.heading.startsWith('[1] （四）')));
   assert.ok(first.data.session_id, 'the server assigns a session id');
-  const next = await client.ask('那过渡性住房呢？', first.data.session_id);
+  const next = await client.ask('那过渡性住房呢？', first.data.session_id, { onDelta: () => {} });
   assert.equal(next.ok, true, JSON.stringify(next.error));
   assert.equal(next.data.session_id, first.data.session_id);
 });
 
+test('English streamed through one-byte pieces decodes the same as unstreamed', { skip }, async () => {
+  const question = 'How big is the training power voucher?';
+  const deltas = [];
+  const streamed = await api.createClient(nodeWx({ cuts: [1] }), config('node-bytes'))
+    .ask(question, null, { onDelta: (t) => deltas.push(t) });
+  const plain = await api.createClient(nodeWx({ chunked: false }), config('node-bytes')).ask(question, null);
+  assert.equal(streamed.ok && plain.ok, true, JSON.stringify([streamed.error, plain.error]));
+  assert.equal(streamed.data.answer, plain.data.answer);
+  assert.equal(deltas.join(''), streamed.data.answer);
+  assert.match(streamed.data.answer, /10 million yuan/);
+});
+
+test('without chunked transfer the client asks unstreamed and gets the same reply shape', { skip }, async () => {
+  const wx = nodeWx({ chunked: false });
+  const client = api.createClient(wx, config('node-plain'));
+  assert.equal(client.streaming, false);
+  let deltas = 0;
+  const res = await client.ask('创业贷款最高多少？', null, { onDelta: () => { deltas += 1; } });
+  assert.equal(res.ok, true, JSON.stringify(res.error));
+  assert.equal(wx.requests[0].data.stream, false);
+  assert.equal(deltas, 0);
+  assert.ok(res.data.citations.length >= 1);
+});
+
 test('feedback on a real answer is stored (201)', { skip }, async () => {
-  const client = api.createClient(fetchWx(), config);
+  const client = api.createClient(nodeWx(), config('node-feedback'));
   const answer = await client.ask('How big is the training power voucher?', null);
   assert.equal(answer.ok, true, JSON.stringify(answer.error));
   const fb = await client.feedback(answer.data.id, true, 'useful');
@@ -32,18 +70,38 @@ test('feedback on a real answer is stored (201)', { skip }, async () => {
   assert.deepEqual([fb.status, fb.data.answer_id, fb.data.useful], [201, answer.data.id, true]);
 });
 
-test('bad input and unknown answers come back as the documented errors', { skip }, async () => {
-  const client = api.createClient(fetchWx(), config);
-  const bad = await client.ask('x'.repeat(2001), null);
-  assert.equal(bad.ok, false);
-  assert.ok([413, 422].includes(bad.error.status), String(bad.error.status));
-  assert.ok(bad.error.serverMessage, 'the server explains the problem');
-  const missing = await client.feedback('f'.repeat(32), true);
-  assert.deepEqual([missing.ok, missing.error.status, missing.error.code], [false, 404, 'not_found']);
+for (const chunked of [true, false]) {
+  test(`documented errors from the real server (${chunked ? 'streamed' : 'unstreamed'})`, { skip }, async () => {
+    const wx = nodeWx({ chunked });
+    const client = api.createClient(wx, config(`node-errors-${chunked}`));
+    const long = await client.ask('x'.repeat(2001), null);
+    assert.deepEqual([long.ok, long.error.status, long.error.code], [false, 422, 'invalid_question']);
+    assert.ok(long.error.serverMessage && long.error.message === long.error.serverMessage);
+    const huge = await client.ask('住房'.repeat(40000), null);
+    assert.deepEqual([huge.ok, huge.error.status, huge.error.code], [false, 413, 'payload_too_large']);
+    const missing = await client.feedback('f'.repeat(32), true);
+    assert.deepEqual([missing.ok, missing.error.status, missing.error.code], [false, 404, 'not_found']);
+    const badKey = await api.createClient(wx, config('node-errors', { apiKey: 'wrong-key' })).ask('住房补贴每月多少？', null);
+    assert.deepEqual([badKey.ok, badKey.error.status, badKey.error.message], [false, 401, api.MESSAGES.zh.unauthorized]);
+  });
+}
+
+test('too many questions from one user: 429 with the wait in seconds', { skip }, async () => {
+  const client = api.createClient(nodeWx(), config('node-burst', { lang: 'en' }));
+  let res;
+  for (let i = 0; i < 12; i += 1) {
+    res = await client.ask('What loans can graduates get?', null);
+    if (!res.ok) break;
+  }
+  assert.deepEqual([res.ok, res.error.status, res.error.code], [false, 429, 'rate_limited']);
+  assert.ok(res.error.retryAfter > 0);
+  assert.equal(res.error.message, `Too many questions: please try again in ${res.error.retryAfter} seconds.`);
 });
 
 test('a server that is down is a network error, not a crash', { skip }, async () => {
-  const client = api.createClient(fetchWx(), { ...config, baseUrl: 'http://127.0.0.1:9', timeout: 3000 });
-  const res = await client.ask('住房补贴每月多少？', null);
-  assert.deepEqual([res.ok, res.error.code], [false, 'network_error']);
+  for (const chunked of [true, false]) {
+    const client = api.createClient(nodeWx({ chunked }), { ...config('node-down'), baseUrl: 'http://127.0.0.1:9', timeout: 3000 });
+    const res = await client.ask('住房补贴每月多少？', null);
+    assert.deepEqual([res.ok, res.error.code], [false, 'network_error']);
+  }
 });

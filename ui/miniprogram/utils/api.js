@@ -1,8 +1,12 @@
-// OPC Policy Assistant API client for the mini-program: request building, response parsing and
-// error messages. Pure CommonJS with `wx` passed in, so node can test it with a fake `wx`.
+// OPC Policy Assistant API client for the mini-program: request building, streamed and plain answers,
+// response parsing and error messages. Pure CommonJS with `wx` passed in, so node can test it.
 'use strict';
 
+const { createUtf8Decoder, createSseParser } = require('./stream.js');
+
 const DEFAULT_TIMEOUT_MS = 20000;
+// A streamed answer may take as long as the model writes; the server sends a heartbeat meanwhile.
+const DEFAULT_STREAM_TIMEOUT_MS = 60000;
 
 const MESSAGES = {
   zh: {
@@ -14,6 +18,7 @@ const MESSAGES = {
     invalid: '无法处理这个问题，请换一种问法。',
     empty: '请输入问题。',
     unexpected: '收到无法识别的回复，请稍后再试。',
+    cutOff: '回答传输中断，请重试。',
   },
   en: {
     network: 'Network error: check your connection and try again.',
@@ -24,6 +29,7 @@ const MESSAGES = {
     invalid: 'This question cannot be processed; please rephrase it.',
     empty: 'Please type a question.',
     unexpected: 'The reply could not be read. Please try again later.',
+    cutOff: 'The answer was cut off. Please try again.',
   },
 };
 
@@ -51,13 +57,15 @@ function headers(config) {
   return header;
 }
 
-function buildChatRequest(config, question, sessionId) {
+function buildChatRequest(config, question, sessionId, stream) {
+  const header = headers(config);
+  if (stream) header.Accept = 'text/event-stream';
   return {
     url: `${trimBase(config.baseUrl)}/v1/chat`,
     method: 'POST',
-    header: headers(config),
-    data: { question, session_id: sessionId || null, stream: false, mode: null },
-    timeout: config.timeout || DEFAULT_TIMEOUT_MS,
+    header,
+    data: { question, session_id: sessionId || null, stream: Boolean(stream), mode: null },
+    timeout: config.timeout || (stream ? DEFAULT_STREAM_TIMEOUT_MS : DEFAULT_TIMEOUT_MS),
   };
 }
 
@@ -96,23 +104,28 @@ function parseResponse(res, lang) {
     }
     return { ok: true, status, data: body };
   }
-  const err = (body && typeof body === 'object' && body.error) || {};
+  return { ok: false, error: apiError(status, (body && typeof body === 'object' && body.error) || {}, res.header, lang) };
+}
+
+// An HTTP error status (or an error event inside a stream) -> the error the page shows.
+function apiError(status, err, header, lang) {
+  const msgs = MESSAGES[uiLang(lang)];
   const code = err.code || (status === 401 ? 'unauthorized' : status === 429 ? 'rate_limited' : 'http_error');
   const error = { status, code, serverMessage: err.message || null, retryAfter: null };
   if (status === 429) {
-    error.retryAfter = retryAfterSeconds(res.header);
+    error.retryAfter = retryAfterSeconds(header);
     error.message = error.retryAfter !== null
       ? msgs.rateLimited.replace('{s}', String(error.retryAfter)) : msgs.rateLimitedSoon;
   } else if (status === 401 || status === 403) {
     error.message = msgs.unauthorized;
-  } else if (status >= 500 || !status) {
+  } else if (status >= 500 || !status || code === 'internal_error' || code === 'index_unavailable') {
     error.message = msgs.server;
   } else if (SHOW_SERVER_MESSAGE.has(code) && err.message) {
     error.message = err.message;
   } else {
     error.message = msgs.invalid;
   }
-  return { ok: false, error };
+  return error;
 }
 
 // Network failure (wx.request `fail`: no connection, timeout, domain not allowed).
@@ -166,15 +179,104 @@ function toMessage(answer, lang) {
   };
 }
 
+// Chunked transfer (wx.request's enableChunked + onChunkReceived) exists from base library 2.20.1 on.
+function canStream(wx, config) {
+  if (config.stream === false) return false;
+  try {
+    return typeof wx.canIUse === 'function' && Boolean(wx.canIUse('request.object.enableChunked'));
+  } catch (e) {
+    return false;
+  }
+}
+
+function streamError(code, message, status) {
+  return { ok: false, error: { status: status || 0, code, message, serverMessage: null, retryAfter: null } };
+}
+
+// POST /v1/chat with "stream": true, read as Server-Sent Events while it arrives: onDelta(text) per
+// `delta` event; resolves like send() with the final answer ({ok, status, data, replaced}).
+function sendStreamed(wx, options, lang, onDelta) {
+  const msgs = MESSAGES[uiLang(lang)];
+  return new Promise((resolve) => {
+    const decoder = createUtf8Decoder();
+    let text = ''; // everything received, for error bodies and servers that answer with plain JSON
+    let kind = null; // 'sse' once the reply is known to be an event stream, 'body' for anything else
+    let final = null;
+    let failure = null;
+    let parsed = 0; // how much of `text` the SSE parser has had
+    let chunked = false;
+    const parser = createSseParser((ev) => {
+      if (final || failure) return;
+      let payload;
+      try { payload = JSON.parse(ev.data); } catch (e) { failure = streamError('bad_response', msgs.unexpected, 200); return; }
+      if (ev.event === 'delta' && typeof payload.text === 'string') {
+        if (payload.text && onDelta) onDelta(payload.text);
+      } else if (ev.event === 'final' && payload.answer && typeof payload.answer === 'object') {
+        final = payload;
+      } else if (ev.event === 'error') {
+        // The stream had started (status 200) when the server failed: its error rides in the body.
+        failure = { ok: false, error: apiError(200, payload.error || {}, {}, lang) };
+      }
+    });
+    const classify = (status, header) => {
+      const type = String(headerValue(header, 'Content-Type') || '');
+      kind = status >= 200 && status < 300 && /event-stream/i.test(type) ? 'sse' : 'body';
+    };
+    const feed = (piece) => {
+      text += piece;
+      // Without onHeadersReceived, the first bytes tell: JSON and HTML bodies start with "{" or "<".
+      if (kind === null && text.trim()) kind = /^\s*[{<[]/.test(text) ? 'body' : 'sse';
+      if (kind === 'sse') { parser.push(text.slice(parsed)); parsed = text.length; }
+    };
+    const task = wx.request({
+      ...options,
+      enableChunked: true,
+      responseType: 'arraybuffer',
+      success: (res) => {
+        const status = res.statusCode;
+        if (!chunked && res.data) { // a runtime that ignored enableChunked hands over the whole body here
+          classify(status, res.header);
+          feed(typeof res.data === 'string' ? res.data : decoder.decode(res.data));
+        }
+        feed(decoder.end());
+        if (kind === 'sse') parser.end();
+        if (!(status >= 200 && status < 300) || kind !== 'sse') {
+          resolve(parseResponse({ statusCode: status, data: text, header: res.header }, lang));
+        } else if (failure) {
+          resolve(failure);
+        } else if (final) {
+          resolve({ ok: true, status, data: final.answer, replaced: Boolean(final.replaced) });
+        } else {
+          resolve(streamError('stream_cut', msgs.cutOff, status));
+        }
+      },
+      fail: (err) => resolve(networkError(err, lang)),
+    });
+    if (task && typeof task.onHeadersReceived === 'function') {
+      task.onHeadersReceived((res) => { if (res && res.statusCode) classify(res.statusCode, res.header); });
+    }
+    if (task && typeof task.onChunkReceived === 'function') {
+      task.onChunkReceived((res) => {
+        chunked = true;
+        feed(decoder.decode(res.data));
+      });
+    }
+  });
+}
+
 function createClient(wx, config) {
   const lang = config.lang;
   return {
-    ask(question, sessionId) {
+    streaming: canStream(wx, config),
+    // onDelta(text) gets each piece of a streamed answer as it arrives; the promise resolves with the final
+    // answer either way ({ok: true, data, replaced}): show data.answer, which replaces the streamed text.
+    ask(question, sessionId, { onDelta } = {}) {
       const text = String(question || '').trim();
       if (!text) {
         return Promise.resolve({ ok: false, error: { status: 0, code: 'empty', message: MESSAGES[uiLang(lang)].empty } });
       }
-      return send(wx, buildChatRequest(config, text, sessionId), lang);
+      if (this.streaming) return sendStreamed(wx, buildChatRequest(config, text, sessionId, true), lang, onDelta);
+      return send(wx, buildChatRequest(config, text, sessionId, false), lang);
     },
     feedback(answerId, useful, comment) {
       return send(wx, buildFeedbackRequest(config, answerId, useful, comment), lang);
@@ -196,5 +298,5 @@ function clientUserId(wx, random) {
 
 module.exports = {
   MESSAGES, buildChatRequest, buildFeedbackRequest, parseResponse, networkError, send, toMessage,
-  createClient, clientUserId, retryAfterSeconds, uiLang,
+  createClient, clientUserId, retryAfterSeconds, uiLang, canStream,
 };

@@ -1,5 +1,5 @@
-// The chat page: one conversation (session id from the server), answers with numbered sources,
-// 👍/👎 feedback. All HTTP goes through utils/api.js.
+// The chat page: one conversation (session id from the server), answers streamed as they are written and
+// then shown with numbered sources, 👍/👎 feedback. All HTTP goes through utils/api.js.
 const { createClient, toMessage } = require('../../utils/api.js');
 
 const TEXT = {
@@ -35,87 +35,116 @@ const TEXT = {
   },
 };
 
-Page({
+// Streamed text is drawn at most this often: every setData crosses to the render thread, so one per
+// delta would flood it on a fast stream.
+const RENDER_INTERVAL_MS = 80;
+
+// Built with Component() (WeChat supports it for pages: lifecycle methods such as onLoad sit in `methods`),
+// so miniprogram-simulate can render this very file in tests.
+Component({
   data: { lang: 'zh', t: TEXT.zh, messages: [], input: '', sessionId: null, loading: false, error: '' },
 
-  onLoad() {
-    const app = getApp();
-    this.config = app.globalData.config;
-    this.userId = app.globalData.userId;
-    this.setLang(app.globalData.lang || 'zh');
-  },
+  methods: {
+    onLoad() {
+      const app = getApp();
+      this.config = app.globalData.config;
+      this.userId = app.globalData.userId;
+      this.setLang(app.globalData.lang || 'zh');
+    },
 
-  setLang(lang) {
-    this.client = createClient(wx, { ...this.config, userId: this.userId, lang });
-    this.setData({ lang, t: TEXT[lang] });
-  },
+    onUnload() {
+      clearTimeout(this.renderTimer);
+    },
 
-  onToggleLang() {
-    this.setLang(this.data.lang === 'zh' ? 'en' : 'zh');
-  },
+    setLang(lang) {
+      this.client = createClient(wx, { ...this.config, userId: this.userId, lang });
+      this.setData({ lang, t: TEXT[lang] });
+    },
 
-  onInput(e) {
-    this.setData({ input: e.detail.value });
-  },
+    onToggleLang() {
+      this.setLang(this.data.lang === 'zh' ? 'en' : 'zh');
+    },
 
-  onSend() {
-    return this.ask(this.data.input);
-  },
+    onInput(e) {
+      this.setData({ input: e.detail.value });
+    },
 
-  onExample(e) {
-    return this.ask(e.currentTarget.dataset.q);
-  },
+    onSend() {
+      return this.ask(this.data.input);
+    },
 
-  async ask(question) {
-    const text = String(question || '').trim();
-    if (this.data.loading || !text) return;
-    const before = this.data.messages;
-    this.setData({ messages: before.concat([{ role: 'user', text }]), input: '', loading: true, error: '' });
-    const res = await this.client.ask(text, this.data.sessionId);
-    if (res.ok) {
+    onExample(e) {
+      return this.ask(e.currentTarget.dataset.q);
+    },
+
+    async ask(question) {
+      const text = String(question || '').trim();
+      if (this.data.loading || !text) return;
+      const before = this.data.messages;
+      const at = before.length + 1; // where the answer goes, streamed or not
       this.setData({
-        messages: this.data.messages.concat([toMessage(res.data, this.data.lang)]),
-        sessionId: res.data.session_id || this.data.sessionId,
-        loading: false,
+        messages: before.concat([{ role: 'user', text }, { role: 'assistant', streaming: true, text: '' }]),
+        input: '', loading: true, error: '',
       });
-    } else {
-      // Nothing changes but the message: the question goes back into the box to retry or fix.
-      this.setData({ messages: before, input: text, loading: false, error: res.error.message });
-      wx.showToast({ title: res.error.message, icon: 'none', duration: 3000 });
-    }
-  },
+      this.streamed = '';
+      this.shown = '';
+      // Leading edge at once (the first words show without delay), then at most one draw per interval.
+      const draw = () => {
+        this.renderTimer = null;
+        if (this.shown === this.streamed) return;
+        this.shown = this.streamed;
+        this.setData({ [`messages[${at}].text`]: this.streamed });
+        this.renderTimer = setTimeout(draw, RENDER_INTERVAL_MS);
+      };
+      const onDelta = (piece) => {
+        this.streamed += piece;
+        if (!this.renderTimer) draw();
+      };
+      const res = await this.client.ask(text, this.data.sessionId, { onDelta });
+      clearTimeout(this.renderTimer);
+      this.renderTimer = null;
+      if (res.ok) {
+        // The final answer replaces the streamed text (the grounding gate may have rewritten it).
+        this.setData({
+          [`messages[${at}]`]: toMessage(res.data, this.data.lang),
+          sessionId: res.data.session_id || this.data.sessionId,
+          loading: false,
+        });
+      } else {
+        // Nothing changes but the message: the question goes back into the box to retry or fix.
+        this.setData({ messages: before, input: text, loading: false, error: res.error.message });
+        wx.showToast({ title: res.error.message, icon: 'none', duration: 3000 });
+      }
+    },
 
-  onToggleCitation(e) {
-    const { m, c } = e.currentTarget.dataset;
-    const messages = this.data.messages.slice();
-    const citations = messages[m].citations.slice();
-    citations[c] = { ...citations[c], expanded: !citations[c].expanded };
-    messages[m] = { ...messages[m], citations };
-    this.setData({ messages });
-  },
+    onToggleCitation(e) {
+      const { m, c } = e.currentTarget.dataset;
+      const expanded = this.data.messages[m].citations[c].expanded;
+      this.setData({ [`messages[${m}].citations[${c}].expanded`]: !expanded });
+    },
 
-  async onFeedback(e) {
-    const { m, useful } = e.currentTarget.dataset;
-    const message = this.data.messages[m];
-    if (!message || message.role !== 'assistant' || message.feedback !== null) return;
-    const res = await this.client.feedback(message.answerId, useful === true || useful === 'true');
-    if (!res.ok) {
-      wx.showToast({ title: res.error.message, icon: 'none', duration: 3000 });
-      return;
-    }
-    const messages = this.data.messages.slice();
-    messages[m] = { ...messages[m], feedback: res.data.useful ? 'up' : 'down' };
-    this.setData({ messages });
-    wx.showToast({ title: this.data.t.thanks, icon: 'none' });
-  },
+    async onFeedback(e) {
+      const { m, useful } = e.currentTarget.dataset;
+      const message = this.data.messages[m];
+      if (!message || message.role !== 'assistant' || message.streaming || message.feedback !== null) return;
+      const res = await this.client.feedback(message.answerId, useful === true || useful === 'true');
+      if (!res.ok) {
+        wx.showToast({ title: res.error.message, icon: 'none', duration: 3000 });
+        return;
+      }
+      this.setData({ [`messages[${m}].feedback`]: res.data.useful ? 'up' : 'down' });
+      wx.showToast({ title: this.data.t.thanks, icon: 'none' });
+    },
 
-  onNewChat() {
-    this.setData({ messages: [], sessionId: null, input: '', error: '' });
-  },
+    onNewChat() {
+      if (this.data.loading) return; // the answer on its way belongs to the current conversation
+      this.setData({ messages: [], sessionId: null, input: '', error: '' });
+    },
 
-  // Mini-programs cannot open outside web pages, so links are copied for the browser.
-  onCopyLink(e) {
-    const url = (e && e.currentTarget.dataset.url) || this.config.officialUrl;
-    wx.setClipboardData({ data: url, success: () => wx.showToast({ title: this.data.t.copied, icon: 'none' }) });
+    // Mini-programs cannot open outside web pages, so links are copied for the browser.
+    onCopyLink(e) {
+      const url = (e && e.currentTarget.dataset.url) || this.config.officialUrl;
+      wx.setClipboardData({ data: url, success: () => wx.showToast({ title: this.data.t.copied, icon: 'none' }) });
+    },
   },
 });
