@@ -136,6 +136,11 @@ class Settings(BaseSettings):
     max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted, in KiB.")
     ui: bool = Field(True, description="Serve the Gradio chat page at '/' beside the API.")
 
+    # --- issue 12: streaming through proxies, embedding the chat page --------------------------------
+    sse_heartbeat: float = Field(
+        5.0, ge=0, description="Seconds of silence after which a stream sends an SSE comment (': ping'); 0 = never."
+    )
+
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_list(cls, value):

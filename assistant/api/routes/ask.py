@@ -7,8 +7,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Literal
 
-from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Request
 from fastapi.sse import format_sse_event
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +16,7 @@ from ...redact import redact
 from ...types import Answer, StreamEvent
 from ..deps import Bot
 from ..errors import ErrorDetail
+from ..sse import event_stream
 
 log = logging.getLogger("assistant.api")
 router = APIRouter(tags=["questions"])
@@ -49,7 +49,8 @@ SSE_EVENT = {"type": "object", "properties": {"event": {"type": "string"}, "data
                                               "id": {"type": "string"}, "retry": {"type": "integer"}}}
 SSE_DOC = ("With \"stream\": true: `event: delta` with `data: {\"type\":\"delta\",\"text\":...}`, then "
            "`event: final` with the whole StreamEvent (answer and citations; `replaced` true when the text differs "
-           "from the deltas), or `event: error` with `{\"error\": {...}}`.")
+           "from the deltas), or `event: error` with `{\"error\": {...}}`. While nothing is written, a comment "
+           "line `: ping` every OPC_SSE_HEARTBEAT seconds keeps proxies from closing the connection.")
 
 
 def _log(answer: Answer, route: str) -> None:
@@ -68,15 +69,14 @@ def ask(body: AskRequest, bot: Bot) -> Answer:
 @router.post("/chat", response_model=Answer, summary="Ask within a conversation; optionally streamed",
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "The answer (JSON), or an event stream. " + SSE_DOC}})
-def chat(body: ChatRequest, bot: Bot):
+def chat(body: ChatRequest, bot: Bot, request: Request):
     session_id = body.session_id or uuid.uuid4().hex
     if not body.stream:
         answer = bot.ask(body.question, session_id=session_id, mode=body.mode)
         _log(answer, "chat")
         return answer
     events = bot.stream(body.question, session_id=session_id, mode=body.mode)  # validates before streaming
-    return StreamingResponse(_sse(events), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return event_stream(_sse(events), request.app.state.settings.sse_heartbeat)
 
 
 def _sse(events: Iterator[StreamEvent]) -> Iterator[bytes]:

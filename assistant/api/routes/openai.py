@@ -10,8 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Literal
 
-from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...errors import InvalidQuestion, OPCError
@@ -19,6 +18,7 @@ from ...prompts import correction_note, sources_heading
 from ...text import detect_language
 from ...types import Answer, Citation, StreamEvent, Turn
 from ..deps import Bot
+from ..sse import event_stream
 from .ask import SSE_EVENT
 
 router = APIRouter(tags=["openai-compatible"])
@@ -127,7 +127,7 @@ def conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
 @router.post("/chat/completions", response_model=Completion, summary="OpenAI-compatible chat completion",
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "A chat.completion, or chat.completion.chunk events ending in [DONE]."}})
-def completions(body: CompletionRequest, bot: Bot):
+def completions(body: CompletionRequest, bot: Bot, request: Request):
     question, history = conversation(body.messages)
     created = int(time.time())
     if not body.stream:
@@ -136,8 +136,7 @@ def completions(body: CompletionRequest, bot: Bot):
                           choices=[Choice(message=ChoiceMessage(content=with_sources(answer)))],
                           citations=answer.citations, answer=answer)
     events = bot.stream(question, history=history)  # validates before streaming
-    return StreamingResponse(_chunks(events, body.model, created), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return event_stream(_chunks(events, body.model, created), request.app.state.settings.sse_heartbeat)
 
 
 def _chunk(cid: str, model: str, created: int, delta: dict, finish: str | None = None, **extra) -> bytes:
