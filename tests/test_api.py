@@ -129,8 +129,11 @@ def test_bad_questions_share_one_error_shape(http, body, status, code):
 
 
 def test_malformed_and_oversized_bodies(http):
-    r = http.post("/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
-    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    for body, ctype in [(b"{not json", "application/json"), (b"", "application/json"), (b'"text"', "application/json"),
+                        (b"\xff\xfe", "application/json"), ('{"question": "住房补贴"}'.encode(), "text/plain")]:
+        r = http.post("/v1/chat", content=body, headers={"content-type": ctype})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json", (body, r.text)
+        assert "JSON object" in r.json()["error"]["message"]
     big = json.dumps({"question": "住房" * 40000})
     r = http.post("/v1/ask", content=big, headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
@@ -142,6 +145,39 @@ def test_malformed_and_oversized_bodies(http):
     assert small.status_code == 200 and "1250" in small.json()["answer"]
     assert http.get("/v1/nowhere").json()["error"]["code"] == "not_found"
     assert http.get("/v1/ask").json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("GET", "/v1/ask", "POST"),
+    ("PUT", "/v1/sessions/abc", "DELETE, GET"),  # two routes share the path: both named
+    ("POST", "/v1/documents/some-doc", "DELETE"),
+    ("DELETE", "/v1/documents", "GET, POST"),
+    ("PATCH", "/v1/chat/completions", "POST"),
+])
+def test_method_not_allowed_names_every_method_of_the_path(http, method, path, allow):
+    r = http.request(method, path)
+    assert r.status_code == 405 and r.headers["allow"] == allow
+    assert r.json()["error"]["code"] == "method_not_allowed" and allow in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("body", [
+    {"question": "住房补贴每月多少钱？", "stream": 0},
+    {"question": "住房补贴每月多少钱？", "stream": "true"},
+    {"question": 12345},
+    {"question": "住房补贴每月多少钱？", "session_id": 7},
+])
+def test_request_types_are_strict(http, body):
+    r = http.post("/v1/chat", json=body)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    assert r.json()["error"]["fields"][0]["loc"][-1] in ("stream", "question", "session_id")
+    completions = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}], "stream": 1})
+    assert completions.status_code == 422
+
+
+def test_openapi_documents_the_400_for_bodies_that_are_not_json(http):
+    paths = http.get("/openapi.json").json()["paths"]
+    for path in ("/v1/ask", "/v1/chat", "/v1/feedback", "/v1/chat/completions"):
+        assert "400" in paths[path]["post"]["responses"], path
 
 
 def test_health_and_readiness(http):

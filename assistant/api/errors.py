@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
 from .. import errors
 
@@ -33,7 +34,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.ConfigError, 422),
     (errors.CorpusError, 422),
 ]
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+HTTP_CODES = {400: "invalid_json", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
               500: "internal_error", 503: "unavailable"}
@@ -51,7 +52,26 @@ class ErrorResponse(BaseModel):
 
 # Documented on every route so clients (and schemathesis) know the shape.
 ERROR_RESPONSES = {status: {"model": ErrorResponse, "description": code.replace("_", " ")}
-                   for status, code in [(401, "unauthorized"), (422, "validation_error"), (429, "rate_limited")]}
+                   for status, code in [(400, "invalid_json"), (401, "unauthorized"), (422, "validation_error"),
+                                         (429, "rate_limited")]}
+ERROR_RESPONSES[400]["description"] = "invalid json: the request body is not a JSON object (or not JSON at all)"
+
+
+def _not_json(error: dict) -> bool:
+    """A validation error about the body as a whole: not JSON, empty, or JSON that is not an object."""
+    return error.get("type") == "json_invalid" or tuple(error.get("loc", ())) == ("body",)
+
+
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path (asking each route, included routers too,
+    whether it would fully match the same path with that method). Mounts (the chat page at '/') take
+    every method and path, so they are left out."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return [method for method in HTTP_METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
 
 
 def status_for(exc: errors.OPCError) -> int:
@@ -79,6 +99,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
+        if any(_not_json(e) for e in exc.errors()):  # nothing to validate field by field
+            return error_response(400, "invalid_json", "The request body must be a JSON object, sent as "
+                                  "application/json (see the API documentation at /docs).")
         fields = [{"loc": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")} for e in exc.errors()]
         first = fields[0] if fields else {"loc": [], "message": "invalid request"}
         where = ".".join(p for p in first["loc"] if p not in ("body",)) or "request"
@@ -88,9 +111,15 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException):
         code = HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 413:
             message = "The request body is too large."
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        elif exc.status_code == 405:
+            # Starlette names only the first route's methods; a path served by several routes has more.
+            allowed = allowed_methods(request)
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+            message = f"{request.method} is not allowed here; use {', '.join(allowed)}."
+        return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):

@@ -23,7 +23,8 @@ router = APIRouter(tags=["questions"])
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid",
+    # Strict: a JSON type that is wrong is refused (422), never coerced ("stream": 0 is not false).
+    model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "住房补贴每月多少钱？"}]})
 
     # The limits are documented here but checked by the service, whose messages are written for founders.
@@ -36,7 +37,7 @@ class AskRequest(BaseModel):
 
 
 class ChatRequest(AskRequest):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
         "examples": [{"question": "How long is the free workspace?", "session_id": None, "stream": False}]})
 
     session_id: str | None = Field(

@@ -49,7 +49,8 @@ class CompletionRequest(BaseModel):
 
     model: str = Field(MODEL_ID, description="Any name; the assistant answers as itself.")
     messages: list[Message] = Field(min_length=1, description="The conversation; the last user message is answered.")
-    stream: bool = Field(False, description="Stream chat.completion.chunk events.")
+    # Strict where the type decides what is sent back; other OpenAI parameters are accepted as they come.
+    stream: bool = Field(False, strict=True, description="Stream chat.completion.chunk events (true or false, not 0/1).")
 
 
 class ChoiceMessage(BaseModel):
