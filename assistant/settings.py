@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from typing import Annotated, Literal
@@ -12,6 +13,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The built-in corpus ships in the repository beside the package.
 BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+# An origin for CSP frame-ancestors: http(s), a host (optionally "*." in front), an optional port, no path.
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")
 
 
 def _default_data_dir() -> Path:
@@ -140,6 +145,32 @@ class Settings(BaseSettings):
     sse_heartbeat: float = Field(
         5.0, ge=0, description="Seconds of silence after which a stream sends an SSE comment (': ping'); 0 = never."
     )
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins (https://host[:port], https://*.example.com) allowed to show the "
+                    "chat page in an iframe, beside our own; '*' any site, 'none' not even our own; "
+                    "default: same origin only.",
+    )
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _split_origins(cls, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        # Each entry goes into a response header: only plain origins, so nothing can be smuggled in.
+        if value in (["*"], ["none"]):
+            return value
+        for origin in value:
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"OPC_FRAME_ANCESTORS: {origin!r} is not an origin such as https://mp.example.com "
+                                 "(scheme and host, optional port and *. wildcard, no path); or use '*' or 'none' "
+                                 "alone")
+        return value
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 ``build_ui(bot)`` makes the page; ``mount_ui(app, bot)`` mounts it on a FastAPI app with its style
 sheet (``gr.mount_gradio_app`` replaces a Blocks' CSS with what it is given, so mount through here).
 Each browser tab has its own conversation id (gr.State), so follow-ups work and tabs never mix.
+``/?embed=1`` is the same page without its header, for a mini-program <web-view> or another site's iframe.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ EXAMPLE_SLOTS = 4
 # Answers run concurrently for up to this many tabs (Gradio's default is one at a time for everyone);
 # they are CPU-bound, so more than a few on a small machine only adds waiting.
 ANSWER_CONCURRENCY = 4
+# Embed mode (/?embed=1, for a mini-program <web-view> or an iframe): marked on <html> before the page draws,
+# so the style sheet drops the header without a flash. ?lang=en picks the interface language.
+EMBED_HEAD = ("<script>if (/[?&]embed=(1|true)(&|$)/.test(location.search)) "
+              "document.documentElement.classList.add('opc-embed');</script>")
 
 
 def official_url(bot) -> str | None:
@@ -150,10 +155,20 @@ def build_ui(bot) -> gr.Blocks:
 
         ui_lang.change(switch_language, ui_lang,
                        [header, notice, textbox, send, new_chat, examples_title, chatbot, *example_buttons])
+        blocks.load(language_from_query, None, ui_lang)
     return blocks
+
+
+def language_from_query(request: gr.Request):
+    """?lang=en|zh in the page's address sets the interface language (a host site or web-view knows it)."""
+    wanted = (request.query_params.get("lang") or "").lower() if request else ""
+    for choice in UI_LANGS:
+        if wanted and UI_LANGS[choice] == wanted[:2]:
+            return gr.update(value=choice)
+    return gr.update()
 
 
 def mount_ui(app, bot, path: str = "/"):
     """Mount the chat page on a FastAPI ``app`` at ``path`` (same process, no HTTP between them)."""
-    return gr.mount_gradio_app(app, build_ui(bot), path=path, css_paths=[CSS_PATH], footer_links=[],
-                               run_history=False, ssr_mode=False)
+    return gr.mount_gradio_app(app, build_ui(bot), path=path, css_paths=[CSS_PATH], head=EMBED_HEAD,
+                               footer_links=[], run_history=False, ssr_mode=False)

@@ -17,6 +17,7 @@ from ..service import Assistant
 from ..settings import Settings
 from . import errors
 from .deps import guarded
+from .frames import FrameAncestors
 from .limits import BodyLimit
 from .logs import install_redaction
 from .routes import ask, documents, feedback, health, openai, sessions
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
         )
     app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024,
                        overrides={"/v1/documents": int(settings.max_document_mb * 1_000_000) + 64 * 1024})
+    app.add_middleware(FrameAncestors, ancestors=settings.frame_ancestors)
     if settings.ui:
         _mount_ui(app, bot)
     else:
