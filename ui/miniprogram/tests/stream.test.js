@@ -96,6 +96,21 @@ test('a server answering the stream request with plain JSON is still understood'
   assert.deepEqual([res.ok, res.data.id], [true, ANSWER.id]);
 });
 
+test('a runtime that ignores enableChunked and hands over the whole body in success still works', async () => {
+  const body = sse(['住房', '补贴'], ANSWER).chunks.join('');
+  for (const data of [encode(body), body]) {
+    const wx = fakeWx(() => ({ statusCode: 200, header: { 'Content-Type': 'text/event-stream' }, data }));
+    wx.canIUse = () => true; // says yes, then behaves like an old base library: no chunk events at all
+    const deltas = [];
+    const res = await api.createClient(wx, CONFIG).ask('q', null, { onDelta: (t) => deltas.push(t) });
+    assert.deepEqual([res.ok, res.data.id, deltas], [true, ANSWER.id, ['住房', '补贴']]);
+  }
+  const parsed = fakeWx(() => ({ statusCode: 429, header: { 'Retry-After': '3' }, data: { error: { code: 'rate_limited' } } }));
+  parsed.canIUse = () => true;
+  const limited = await api.createClient(parsed, CONFIG).ask('q', null);
+  assert.deepEqual([limited.ok, limited.error.retryAfter], [false, 3]);
+});
+
 test('errors on the streamed path: HTTP statuses, an error event, a cut stream, garbage', async () => {
   const r429 = await streamed(apiError(429, 'rate_limited', 'x', { 'Retry-After': '9' })).ask('q', null);
   assert.deepEqual([r429.error.status, r429.error.retryAfter, r429.error.message], [429, 9, '提问太频繁，请9秒后再试。']);

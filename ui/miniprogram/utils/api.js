@@ -235,6 +235,11 @@ function sendStreamed(wx, options, lang, onDelta) {
       success: (res) => {
         const status = res.statusCode;
         if (!chunked && res.data) { // a runtime that ignored enableChunked hands over the whole body here
+          const raw = res.data;
+          if (typeof raw === 'object' && !(raw instanceof ArrayBuffer) && !ArrayBuffer.isView(raw)) {
+            resolve(parseResponse(res, lang)); // already parsed JSON: an unstreamed answer or an error
+            return;
+          }
           classify(status, res.header);
           feed(typeof res.data === 'string' ? res.data : decoder.decode(res.data));
         }
