@@ -6,6 +6,9 @@ module.exports = {
   apiKey: '',
   // Request timeout in milliseconds.
   timeout: 20000,
+  // The assistant's own web chat page, shown in a <web-view> (pages/web) in its embed mode, e.g.
+  // 'https://opc.example.com/?embed=1'. Needs the business-domain allowlist (README); '' hides the link.
+  webUrl: '',
   // The plan's official text (shown in the notice; copied to the clipboard when tapped).
   officialUrl: 'https://www.sz.gov.cn/szzt2010/wgkzl/jcgk/jcygk/zdzcjc/content/mpost_12602688.html',
 };

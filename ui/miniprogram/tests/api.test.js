@@ -162,3 +162,12 @@ test('the anonymous client user id is made once and kept in storage', () => {
   assert.equal(api.clientUserId(wx, () => 0.9), first);
   assert.equal(wx.storage.get('opc_client_user_id'), first);
 });
+
+test('the <web-view> address: HTTPS only, embed mode and language added once, fragment kept', () => {
+  assert.equal(api.embedUrl('https://opc.example.com', 'zh'), 'https://opc.example.com?embed=1&lang=zh');
+  assert.equal(api.embedUrl('https://opc.example.com/?embed=1', 'en_US'), 'https://opc.example.com/?embed=1&lang=en');
+  assert.equal(api.embedUrl('https://opc.example.com/?lang=en&embed=1#top', 'zh'), 'https://opc.example.com/?lang=en&embed=1#top');
+  for (const bad of ['', null, 'http://opc.example.com', 'opc.example.com', 'javascript:alert(1)', 'https://']) {
+    assert.equal(api.embedUrl(bad, 'zh'), '', String(bad));
+  }
+});

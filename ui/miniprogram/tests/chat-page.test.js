@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { fakeWx, json, apiError, sse } = require('./fake_wx.js');
 const { nodeWx } = require('./wx_node.js');
-const { loadChatPage, all, texts, until, type, tap, simulate } = require('./simulate_page.js');
+const { loadPage, loadChatPage, all, texts, until, type, tap, simulate } = require('./simulate_page.js');
 const api = require('../utils/api.js');
 const ANSWER = require('./fixtures/answer-zh.json');
 
@@ -176,6 +176,31 @@ test('the page style sheet is compiled and scoped to the page', () => {
   const css = [...document.querySelectorAll('style')].map((s) => s.textContent).join('\n');
   assert.match(css, /\.chat--streaming/);
   assert.match(css, /\.chat--bubble\{/);
+});
+
+test('the web version: a link only when webUrl is set, opening pages/web with the interface language', async () => {
+  assert.equal(all(loadChatPage(scripted([]), GLOBALS), 'web-link').length, 0);
+  const wx = scripted([]);
+  const globals = { ...GLOBALS, config: { ...GLOBALS.config, webUrl: 'https://opc.example.com/' } };
+  const page = loadChatPage(wx, globals);
+  await tap(page, '.lang');
+  assert.deepEqual(texts(page, 'web-link'), ['Web version']);
+  await tap(page, '.web-link');
+  assert.deepEqual(wx.navigations, ['/pages/web/web?lang=en']);
+  const web = loadPage('web', wx, globals, { lang: 'en' });
+  assert.equal(web.instance.data.src, 'https://opc.example.com/?embed=1&lang=en');
+  assert.equal(web.dom.querySelectorAll('wx-web-view').length, 1);
+  web.instance.onError({ detail: {} }); // e.g. the domain is not on the business-domain allowlist
+  assert.equal(web.dom.querySelectorAll('wx-web-view').length, 0);
+  assert.match(texts(web, 'missing', 'web')[0], /business-domain allowlist/);
+});
+
+test('the web page without a usable webUrl says what to configure instead of opening nothing', () => {
+  for (const webUrl of ['', 'http://opc.example.com/?embed=1']) {
+    const web = loadPage('web', scripted([]), { ...GLOBALS, config: { ...GLOBALS.config, webUrl } });
+    assert.equal(web.dom.querySelectorAll('wx-web-view').length, 0);
+    assert.match(texts(web, 'missing', 'web')[0], /webUrl/);
+  }
 });
 
 const BASE = process.env.OPC_API_URL;

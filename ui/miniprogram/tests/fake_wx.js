@@ -15,6 +15,8 @@ function fakeWx(responder, { chunked = false } = {}) {
     toasts: [],
     storage: new Map(),
     clipboard: null,
+    navigations: [],
+    navigateTo: (options) => { wx.navigations.push(options.url); },
     canIUse: (name) => (name === 'request.object.enableChunked' ? chunked : true),
     request(options) {
       wx.requests.push(options);

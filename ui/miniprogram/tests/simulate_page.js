@@ -12,19 +12,22 @@ for (const key of ['window', 'document', 'Element', 'Node', 'HTMLElement', 'Even
 }
 const simulate = require('miniprogram-simulate');
 
-function loadChatPage(wx, globalData) {
+// Loads pages/<name>/<name> as the runtime would open it (onLoad with the page's query).
+function loadPage(name, wx, globalData, query = {}) {
   global.wx = wx;
   global.getApp = () => ({ globalData });
-  const id = simulate.load(path.join(ROOT, 'pages', 'chat', 'chat'), 'chat', { rootPath: ROOT });
+  const id = simulate.load(path.join(ROOT, 'pages', name, name), name, { rootPath: ROOT });
   const page = simulate.render(id);
   page.attach(document.createElement('parent-wrapper'));
-  page.instance.onLoad();
+  page.instance.onLoad(query);
   return page;
 }
 
+const loadChatPage = (wx, globalData) => loadPage('chat', wx, globalData);
+
 // Text of every rendered element matching a page-level class (simulate prefixes classes with the tag name).
-const all = (page, cls) => [...page.dom.querySelectorAll(`.chat--${cls}`)];
-const texts = (page, cls) => all(page, cls).map((e) => e.textContent.trim());
+const all = (page, cls, name = 'chat') => [...page.dom.querySelectorAll(`.${name}--${cls}`)];
+const texts = (page, cls, name) => all(page, cls, name).map((e) => e.textContent.trim());
 
 async function until(check, what, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
@@ -49,4 +52,4 @@ async function tap(page, selector, index = 0) {
   await simulate.sleep(0);
 }
 
-module.exports = { loadChatPage, all, texts, until, type, tap, simulate };
+module.exports = { loadPage, loadChatPage, all, texts, until, type, tap, simulate };

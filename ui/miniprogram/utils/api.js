@@ -289,6 +289,17 @@ function createClient(wx, config) {
   };
 }
 
+// The web chat page's address for <web-view>: HTTPS only (WeChat refuses anything else), embed mode on,
+// the interface language passed along. '' when none is configured or it is not HTTPS.
+function embedUrl(webUrl, lang) {
+  const url = String(webUrl || '').trim();
+  if (!/^https:\/\/[^\s/?#]+/i.test(url)) return '';
+  const [head, hash = ''] = url.split('#');
+  const params = ['embed=1', `lang=${uiLang(lang)}`].filter((p) => !new RegExp(`[?&]${p.split('=')[0]}=`).test(head));
+  const joined = params.length ? `${head}${head.includes('?') ? '&' : '?'}${params.join('&')}` : head;
+  return hash ? `${joined}#${hash}` : joined;
+}
+
 // A stable, anonymous id for X-Client-User-Id when no hashed openid is configured (see README).
 function clientUserId(wx, random) {
   const key = 'opc_client_user_id';
@@ -303,5 +314,5 @@ function clientUserId(wx, random) {
 
 module.exports = {
   MESSAGES, buildChatRequest, buildFeedbackRequest, parseResponse, networkError, send, toMessage,
-  createClient, clientUserId, retryAfterSeconds, uiLang, canStream,
+  createClient, clientUserId, retryAfterSeconds, uiLang, canStream, embedUrl,
 };

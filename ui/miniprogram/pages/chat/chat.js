@@ -1,6 +1,6 @@
 // The chat page: one conversation (session id from the server), answers streamed as they are written and
 // then shown with numbered sources, 👍/👎 feedback. All HTTP goes through utils/api.js.
-const { createClient, toMessage } = require('../../utils/api.js');
+const { createClient, embedUrl, toMessage } = require('../../utils/api.js');
 
 const TEXT = {
   zh: {
@@ -10,6 +10,7 @@ const TEXT = {
     placeholder: '例：住房补贴每月多少？',
     send: '发送',
     newChat: '新对话',
+    web: '网页版',
     sources: '来源',
     nearest: '可参考的相近条款：',
     thinking: '正在查找条款…',
@@ -25,6 +26,7 @@ const TEXT = {
     placeholder: 'e.g. What loans can I get?',
     send: 'Send',
     newChat: 'New conversation',
+    web: 'Web version',
     sources: 'Sources',
     nearest: 'Nearest clauses:',
     thinking: 'Looking up the clauses…',
@@ -42,7 +44,7 @@ const RENDER_INTERVAL_MS = 80;
 // Built with Component() (WeChat supports it for pages: lifecycle methods such as onLoad sit in `methods`),
 // so miniprogram-simulate can render this very file in tests.
 Component({
-  data: { lang: 'zh', t: TEXT.zh, messages: [], input: '', sessionId: null, loading: false, error: '' },
+  data: { lang: 'zh', t: TEXT.zh, messages: [], input: '', sessionId: null, loading: false, error: '', web: false },
 
   methods: {
     onLoad() {
@@ -50,6 +52,7 @@ Component({
       this.config = app.globalData.config;
       this.userId = app.globalData.userId;
       this.setLang(app.globalData.lang || 'zh');
+      this.setData({ web: Boolean(embedUrl(this.config.webUrl, 'zh')) });
     },
 
     onUnload() {
@@ -139,6 +142,10 @@ Component({
     onNewChat() {
       if (this.data.loading) return; // the answer on its way belongs to the current conversation
       this.setData({ messages: [], sessionId: null, input: '', error: '' });
+    },
+
+    onOpenWeb() {
+      wx.navigateTo({ url: `/pages/web/web?lang=${this.data.lang}` });
     },
 
     // Mini-programs cannot open outside web pages, so links are copied for the browser.
