@@ -34,7 +34,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.ConfigError, 422),
     (errors.CorpusError, 422),
 ]
-HTTP_CODES = {400: "invalid_json", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
               500: "internal_error", 503: "unavailable"}
@@ -54,7 +54,8 @@ class ErrorResponse(BaseModel):
 ERROR_RESPONSES = {status: {"model": ErrorResponse, "description": code.replace("_", " ")}
                    for status, code in [(400, "invalid_json"), (401, "unauthorized"), (422, "validation_error"),
                                          (429, "rate_limited")]}
-ERROR_RESPONSES[400]["description"] = "invalid json: the request body is not a JSON object (or not JSON at all)"
+ERROR_RESPONSES[400]["description"] = ("invalid_json: the request body is not a JSON object (or not JSON at all); "
+                                       "bad_request: a form upload that cannot be parsed")
 
 
 def _not_json(error: dict) -> bool:
