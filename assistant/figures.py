@@ -139,7 +139,12 @@ _TOKEN = re.compile(
     r"(?P<ar>(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9]))"
     r"(?P<mult>[ \t]?[余多]?(?:万亿|[千百]?万|亿|[千百](?![0-9])))?"   # "10 万元": machine output spaces
     rf"|(?P<cn>(?<![{_CN_NUM}数几])[一二两三四五六七八九十][{_CN_NUM}]*)"
-    rf"|(?P<en>(?i:\b(?:{_EN_ALT})\b(?:[\s-]+(?:{_EN_ALT})\b)*))")
+    rf"|(?P<en>(?i:\b(?:{_EN_ALT})\b(?:[\s-]+(?:{_EN_ALT})\b)*))"
+    # "a million", "half a million", "a quarter of a million": an article standing for the number
+    r"|(?P<art>(?i:\b(?:half\s+an?|a\s+quarter(?:\s+of\s+an?)?|an?)(?=[\s-]+(?:million|billion|thousand)\b)))")
+_ART = {"a": 1.0, "an": 1.0, "half": 0.5, "quarter": 0.25}
+# "¥10m", "RMB 2m": a bare "m" means million only right after a currency sign (else it is metres).
+_M_MILLION = re.compile(r"m(?![A-Za-z0-9²])")
 _EMULT = re.compile(r"(?i)(?:(?P<k>k)(?![A-Za-z])|\s*-?\s*(?P<w>thousand|million|billion|mn|bn)\b)")
 _EMULT_VAL = {"k": 1e3, "thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
@@ -241,9 +246,15 @@ def _read_token(t: str, m: re.Match) -> _Tok | None:
             return None
         k = _Tok(m.start(), m.end(), v, word=True, wan="万" in cn or "亿" in cn)
         k.yearlike = len(cn) == 4 and cn[0] in _CN_DIG and 1900 <= v <= 2100
-    else:
+    elif en:
         k = _Tok(m.start(), m.end(), _en_value(en), word=True)
+    else:
+        art = m.group("art").lower()
+        k = _Tok(m.start(), m.end(), _ART["half" if "half" in art else "quarter" if "quarter" in art else "a"],
+                 word=True)
     pos = k.end
+    if ar and not mult and _M_MILLION.match(t, pos) and _CURRENCY.search(t, max(0, k.start - 8), k.start):
+        k.scale, k.own_scale, k.yearlike, pos = 1e6, True, False, pos + 1
     if not cn and (em := _EMULT.match(t, pos)) and not (em.group("k") and en):
         k.scale *= _EMULT_VAL[(em.group("k") or em.group("w")).lower()]
         k.own_scale, k.yearlike, pos = True, False, em.end()
