@@ -14,7 +14,7 @@ import numpy as np
 
 from .citations import citation_for, format_lead, suggestions
 from .figures import extract_figures, is_grounded
-from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
+from .prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
 from .settings import RetrievalSettings
 from .text import localise, tokenize
@@ -134,6 +134,9 @@ class ExtractiveAnswerer:
         q = retrieval.query
         scored = self.score_sentences(retrieval)
         best = scored[0] if scored else None
+        elsewhere = self.other_jurisdiction(question, retrieval)
+        if elsewhere:
+            return self.refusal(question, q.lang, retrieval.hits, elsewhere=elsewhere)
         if not self.answerable(retrieval, scored):
             return self.refusal(question, q.lang, retrieval.hits)
         chosen = [best]
@@ -181,8 +184,28 @@ class ExtractiveAnswerer:
         sources = [t for c in citations for t in (c.text, c.parallel_text)]
         return any(not is_grounded(f, sources) for f in asked)
 
-    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False) -> Answer:
+    def other_jurisdiction(self, question: str, retrieval: Retrieval) -> tuple[str, str] | None:
+        """(place, jurisdiction) when the question asks about the policy of a place the best document does
+        not govern (a founder's origin, "我在北京读的博士", is not such a place)."""
+        places = self.r.corpus.places
+        if places is None or not retrieval.hits:
+            return None
+        doc = self.r.corpus.document(retrieval.hits[0].clause_id.split(":", 1)[0])
+        own = places.jurisdiction_of(doc)
+        found = places.other_jurisdictions(question, own)
+        if not found:
+            return None
+        zh = retrieval.query.lang.startswith("zh")
+        home = next((p for p in places.find(getattr(doc, "jurisdiction", None) or "深圳市")), None)
+        name = (lambda p: p.zh if zh else p.en)
+        return name(found[0]), (name(home) if home else "")
+
+    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,
+                elsewhere: tuple[str, str] | None = None) -> Answer:
         message = (NO_CONTENT if no_content else NOT_COVERED)[lang]
+        if elsewhere:
+            place, home = elsewhere
+            message = OTHER_JURISDICTION[lang].format(place=localise(place, lang), jurisdiction=localise(home, lang))
         nearest = suggestions(self.r.corpus, hits, lang)
         return Answer(question=question, answer=message, language=lang, answerable=False,
                       suggestions=nearest, mode="extractive")
