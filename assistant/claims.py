@@ -44,6 +44,7 @@ class ValueSpec(Terms):
 class GroupSpec(BaseModel):
     scope: str = Field(description="'nearest' or 'adjacent' (see corpus/claims.yaml).")
     strict: bool = Field(False, description="An answer may not add a value the source figure lacks.")
+    kinds: list[str] = Field(default_factory=list, description="Figure kinds it applies to (empty: all).")
     values: dict[str, ValueSpec]
 
     @model_validator(mode="after")
@@ -171,8 +172,13 @@ def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
     return sorted(taken, key=lambda m: m.start)
 
 
-def _distance(f: Figure, m: Mention) -> int:
-    return m.start - f.end if m.start >= f.end else f.start - m.end if m.end <= f.start else 0
+_JOINER = re.compile(r"\b(?:and|or)\b|[和及与或]")
+
+
+def _distance(f: Figure, m: Mention, folded: str = "") -> int:
+    gap = folded[f.end:m.start] if m.start >= f.end else folded[m.end:f.start] if m.end <= f.start else ""
+    # "600,000 and micro-enterprise loans": a subject across a conjunction belongs to the next figure
+    return len(gap) + (1000 if _JOINER.search(gap) else 0)
 
 
 @lru_cache(maxsize=4096)
@@ -188,7 +194,7 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
             in_clause = [f for f in figures if lo <= f.start < hi]
             here = [m for m in subjects if lo <= m.start < hi]
             for f in in_clause:
-                subject = min(here, key=lambda m: _distance(f, m)).concept if here else carry
+                subject = min(here, key=lambda m: _distance(f, m, folded)).concept if here else carry
                 out.append(BoundFigure(f, subject, _attributes(f, in_clause, groups, rules, lo, hi, folded)))
             if here:
                 carry = here[-1].concept
@@ -214,6 +220,8 @@ def _attributes(f: Figure, clause_figs: list[Figure], groups, rules: ClaimRules,
     attrs: dict[str, str] = {}
     for g, mentions in groups.items():
         spec = rules.groups[g][0]
+        if spec.kinds and f.kind not in spec.kinds:
+            continue
         here = [m for m in mentions if lo <= m.start < hi]
         if spec.scope == "adjacent":
             for m in here:
@@ -224,9 +232,9 @@ def _attributes(f: Figure, clause_figs: list[Figure], groups, rules: ClaimRules,
         elif len(here) == 1:
             attrs[g] = here[0].concept
         else:
-            mine = [m for m in here if min(clause_figs, key=lambda x: _distance(x, m)) is f]
+            mine = [m for m in here if min(clause_figs, key=lambda x: _distance(x, m, folded)) is f]
             if mine:
-                attrs[g] = min(mine, key=lambda m: _distance(f, m)).concept
+                attrs[g] = min(mine, key=lambda m: _distance(f, m, folded)).concept
     return attrs
 
 
