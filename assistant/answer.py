@@ -36,6 +36,9 @@ _WANTS = [
      {"money", "area", "percent", "count"}),
 ]
 FIGURE_BONUS = 0.1
+# A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
+# "how much is the housing subsidy" must not lead with the hukou subsidy.
+TOPIC_BONUS = 0.1
 # When the best sentence states no figure of the kind asked for, the clause's best sentence that does
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
 FIGURE_SENTENCE_RATIO = 0.8
@@ -89,11 +92,23 @@ class ExtractiveAnswerer:
         self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
         self._kinds = [figure_kinds(e.text) if e.kind == "sentence" else set() for e in entries]
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
+        # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
+        self._rules = retriever.corpus.claims
+        self._topics = [self._rules.subjects_in(e.text) if self._rules is not None and e.kind == "sentence"
+                        else set() for e in entries]
+
+    def main_topic(self, query) -> str | None:
+        """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
+        if self._rules is None:
+            return None
+        return self._rules.subject_of(query.text) or self._rules.subject_of(
+            " ".join(self.r.glossary.expand(query.text)))
 
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
         q = retrieval.query
         wanted = wanted_figures(q.text)
+        topic = self.main_topic(q)
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
@@ -113,6 +128,8 @@ class ExtractiveAnswerer:
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
                     score += FIGURE_BONUS
+                if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
+                    score += TOPIC_BONUS
                 out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds)))
         out.sort(key=lambda s: -s.score)
         return out

@@ -160,6 +160,9 @@ class ClaimRules:
         # the most specific subject among those mentioned, earliest first
         return max(mentions, key=lambda m: (len(self.ancestors(m.concept)), -m.start)).concept
 
+    def subjects_in(self, text: str) -> set[str]:
+        return {m.concept for m in _non_overlapping(self.subjects.find(fold(text)))}
+
     def condition_concepts(self, text: str) -> set[str]:
         return {m.concept for m in self.conditions.find(fold(text))}
 

@@ -54,20 +54,22 @@ class Gazetteer:
     def is_origin(self, text: str, place: Place) -> bool:
         """The place is where the asker comes from (an origin cue right before or after it)."""
         low = text.lower()
-        before = low[max(0, place.start - 16):place.start].rstrip()
+        # the cue may stand a few words earlier ("graduated from a university in Shanghai"), within the clause
+        before = re.split(r"[,.;:!?，。；：！？]", low[max(0, place.start - 28):place.start])[-1]
         after = low[place.end:place.end + 8].lstrip()
-        return any(before.endswith(c) for c in self.origin_before) or \
-            any(after.startswith(c) for c in self.origin_after)
+        return any(re.search(rf"(?<![a-z]){re.escape(c)}(?![a-z])" if c.isascii() else re.escape(c), before)
+                   for c in self.origin_before) or any(after.startswith(c) for c in self.origin_after)
 
     def other_jurisdictions(self, text: str, jurisdiction: str | None) -> list[Place]:
         """Places whose own policy the text asks about: outside the jurisdiction and not the asker's origin."""
         found = self.find(text)
+        simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
         spans: dict[tuple[int, int], list[Place]] = {}
         for p in found:
             spans.setdefault((p.start, p.end), []).append(p)
         # an ambiguous name (南山区) inside the jurisdiction counts as inside
         return [ps[0] for ps in spans.values()
-                if not any(self.within(p, jurisdiction) for p in ps) and not self.is_origin(text, ps[0])]
+                if not any(self.within(p, jurisdiction) for p in ps) and not self.is_origin(simple, ps[0])]
 
     def label(self, key: str, en: str, zh: str) -> None:
         self._label.setdefault(key, (en, zh))
