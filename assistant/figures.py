@@ -240,6 +240,9 @@ def _read_token(t: str, m: re.Match) -> _Tok | None:
         if mult:
             k.scale, k.own_scale, k.wan = _CN_MULT[mult], True, "万" in mult or "亿" in mult
         k.yearlike = not mult and ar.isdigit() and len(ar) == 4 and 1900 <= k.base <= 2100
+        # "−1,250 yuan": a minus sign standing alone before the number (not a range "5-10") negates it
+        if k.start and t[k.start - 1] in "-−" and (k.start < 2 or not t[k.start - 2].isalnum()):
+            k.base, k.start = -k.base, k.start - 1
     elif cn:
         v = _cn_value(cn)
         if v is None:

@@ -92,7 +92,7 @@ def claim_problems(answer: str, sources: list[str], question: str, rules) -> lis
             group, said, source = _attr_conflict(b, fitting[0], rules)
             problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group),
                                        source=_label(rules, source, group) if source else
-                                       GATE_PROBLEM_NONE[group]))
+                                       GATE_PROBLEM_NONE.get(group, GATE_PROBLEM_NONE["default"])))
     allowed = rules.condition_concepts(" ".join([*sources, question]))
     for concept in sorted(rules.condition_concepts(_MARKER.sub("", answer)) - allowed):
         problems.append(Problem.of("condition", term=_label(rules, concept, "condition")))
@@ -123,7 +123,8 @@ def _attr_conflict(b, s, rules):
 
 GATE_PROBLEM_NONE = {"tax": {"en": "given without any tax qualifier", "zh": "未注明税前或税后"},
                      "period": {"en": "given without any period", "zh": "未注明发放周期"},
-                     "bound": {"en": "given without a bound", "zh": "未注明上下限"}}
+                     "bound": {"en": "given without a bound", "zh": "未注明上下限"},
+                     "default": {"en": "stated without that qualifier", "zh": "没有该限定"}}
 
 
 def _label(rules, concept: str | None, group: str | None = None) -> dict:

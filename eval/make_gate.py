@@ -135,6 +135,64 @@ FACTS = [
 ]
 
 
+FACTS += [
+    ("goals", {"en": "What are the plan's goals for 2027?", "zh": "到2027年底计划的目标是什么？"},
+     {"en": ["By the end of 2027, Shenzhen aims to establish more than 10 OPC communities, each at least 10,000 square meters [n].",
+             "The city plans to cultivate over 1,000 high-growth AI startups by the end of 2027 [n].",
+             "It aims to attract more than ten thousand AI professionals [n]."],
+      "zh": ["到2027年底，深圳将建成10个以上OPC社区，每个社区面积不少于1万平方米[n]。",
+             "计划培育1000家以上高成长性人工智能初创企业[n]。", "吸引一万名以上人工智能创新创业人才[n]。"]},
+     {"subject": {"en": ["Shenzhen aims to cultivate more than 10,000 high-growth AI startups [n].",
+                         "Each OPC community will have at least 1,000 professionals [n]."],
+                  "zh": ["计划培育1万家以上高成长性人工智能初创企业[n]。", "每个OPC社区不少于1000家初创企业[n]。"]},
+      "attribute": {"en": ["Each OPC community will be at most 10,000 square meters [n]."],
+                    "zh": ["每个OPC社区面积最多1万平方米[n]。"]},
+      "place": {"en": ["Like Beijing, Shenzhen aims for more than 10 OPC communities [n]."],
+                "zh": ["与北京一样，深圳将建成10个以上OPC社区[n]。"]},
+      "figure": {"en": ["Shenzhen aims to establish more than 20 OPC communities [n]."], "zh": ["深圳将建成20个以上OPC社区[n]。"]}}),
+    ("m7", {"en": "How much support is there for AI products in government services?", "zh": "政务服务中部署的人工智能产品能获得多少支持？"},
+     {"en": ["AI products deployed in government services can get up to 5 million yuan [n].",
+             "Demonstration application projects with strong promotion value can receive up to RMB 2m in R&D funding [n]."],
+      "zh": ["在政务服务中部署应用的人工智能产品最高可获500万元支持[n]。", "示范应用项目最高可获200万元研发资助[n]。"]},
+     {"subject": {"en": ["Demonstration application projects can receive up to 5 million yuan in R&D funding [n]."],
+                  "zh": ["示范应用项目最高可获500万元研发资助[n]。"]},
+      "condition": {"en": ["Only foreign-invested companies can get up to 5 million yuan for AI products in government services [n]."],
+                    "zh": ["仅限外资企业在政务服务中部署的人工智能产品获得最高500万元支持[n]。"]},
+      "figure": {"en": ["AI products in government services can get up to 8 million yuan [n]."], "zh": ["政务服务人工智能产品最高可获800万元支持[n]。"]}}),
+    ("m9", {"en": "How much can an innovation consortium get?", "zh": "创新联合体项目最高能获得多少资助？"},
+     {"en": ["Selected innovation consortium projects may receive up to 30 million yuan under Shenzhen's R&D funding measures for key sectors [n].",
+             "Innovation consortia can get R&D funding of up to RMB 30 million [n]."],
+      "zh": ["入选的创新联合体项目可依据深圳市重点领域研发资助措施获得最高3000万元资助[n]。", "创新联合体项目最高可获三千万元资助[n]。"]},
+     {"attribute": {"en": ["Innovation consortium projects receive at least 30 million yuan [n]."],
+                    "zh": ["创新联合体项目不少于3000万元资助[n]。"]},
+      "condition": {"en": ["Only listed companies in an innovation consortium may receive up to 30 million yuan [n]."],
+                    "zh": ["创新联合体项目最高3000万元，仅限上市公司[n]。"]},
+      "figure": {"en": ["Innovation consortium projects may receive up to 50 million yuan [n]."], "zh": ["创新联合体项目最高可获5000万元资助[n]。"]}}),
+]
+
+# Bad input a model may send (issue 10): malformed, enormous or mixed-script numbers, empty or
+# out-of-range citations, the wrong script. `citations` overrides the ones derived from [n].
+BAD_INPUT = {
+    "m4": {"en": [("The housing subsidy is 1,2,5,0 yuan a month [n].", None),
+                  ("The housing subsidy is 99999999999999999999999999 yuan a month [n].", None),
+                  ("The housing subsidy is 一千二百五十 yuan and 1,000元 after tax [n] [n].", None),
+                  ("The housing subsidy is 1,250 yuan a month before tax.", []),
+                  ("The housing subsidy is 1,250 yuan a month before tax [42].", [42]),
+                  ("The housing subsidy is 1,250 yuan a month before tax [0].", [0]),
+                  ("住房补贴每月税前1250元[n]。", None),
+                  ("The housing subsidy is 1e9 yuan a month [n].", None),
+                  ("The housing subsidy is −1,250 yuan a month [n].", None)],
+           "zh": [("住房补贴每月税前1,2,5,0元[n]。", None),
+                  ("住房补贴每月99999999999999999999元[n]。", None),
+                  ("住房补贴每月税前１２５０元，税后一千零五十元[n]。", None),
+                  ("住房补贴每月税前1250元。", []),
+                  ("住房补贴每月税前1250元[42]。", [42]),
+                  ("住房补贴每月税前1250元[0]。", [0]),
+                  ("The housing subsidy is 1,250 yuan a month before tax [n].", None),
+                  ("住房补贴每月税前1.25e3元[n]。", None)]},
+}
+
+
 def items():
     out = []
     for cid, q, truths, lies in FACTS:
@@ -148,6 +206,17 @@ def items():
                 for i, a in enumerate(texts[base]):
                     out.append({"id": f"{cid}-{lang}-{kind}-{i + 1}", "lang": lang, "kind": kind, "truthful": False,
                                 "question": conv(q[base]), "cite": [M + cid], "answer": conv(a)})
+    for cid, langs in BAD_INPUT.items():
+        q = next(f[1] for f in FACTS if f[0] == cid)
+        for lang in ("en", "zh", "zh-Hant"):
+            base = "zh" if lang != "en" else "en"
+            conv = T if lang == "zh-Hant" else (lambda s: s)
+            for i, (a, cites) in enumerate(langs[base]):
+                item = {"id": f"{cid}-{lang}-bad_input-{i + 1}", "lang": lang, "kind": "bad_input", "truthful": False,
+                        "question": conv(q[base]), "cite": [M + cid], "answer": conv(a)}
+                if cites is not None:
+                    item["citations"] = cites
+                out.append(item)
     return out
 
 

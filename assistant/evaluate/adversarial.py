@@ -30,6 +30,7 @@ class GateItem(BaseModel):
     question: str
     cite: list[str] = Field(description="Clause ids the answer cites; [n] in the answer is replaced by their numbers.")
     answer: str
+    citations: list[int] | None = Field(None, description="Citation numbers the reply lists, when not those of `cite`.")
 
 
 class GateEvalResult(BaseModel):
@@ -63,7 +64,8 @@ def run(settings: Settings, items: list[GateItem]) -> GateEvalResult:
             if any(c not in hits for c in it.cite):
                 raise InvalidDataset(f"gate item {it.id}: {it.cite} not among the sources retrieved for its question")
             text = it.answer.replace("[n]", f"[{hits.index(it.cite[0]) + 1}]")
-            reply = llm.reply({"answered": True, "answer": text, "citations": [hits.index(c) + 1 for c in it.cite]})
+            cites = it.citations if it.citations is not None else [hits.index(c) + 1 for c in it.cite]
+            reply = llm.reply({"answered": True, "answer": text, "citations": cites})
             llm.script(reply, reply)
             answer = bot.ask(it.question, mode="llm")
             shown = answer.mode == "llm"
