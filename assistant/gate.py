@@ -14,10 +14,11 @@ import re
 
 from .figures import format_figure, is_grounded, ungrounded_figures
 from .prompts import GATE_PROBLEM
-from .text import detect_language
+from .text import detect_language, has_content
 from .types import Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_GARBLED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
 class Problem(str):
@@ -50,8 +51,10 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
           rules=None, places=None, jurisdiction: str | None = None) -> list[str]:
     """Problems found in an answer (empty when it may be shown)."""
     problems: list[str] = []
-    if not text.strip():
+    if not has_content(_MARKER.sub("", text)):
         return [Problem.of("empty")]
+    if _GARBLED.search(text):
+        problems.append(Problem.of("garbled"))
     markers = cited_numbers(text)
     invalid = [n for n in markers if n not in sources]
     if invalid:

@@ -103,6 +103,7 @@ RETRY = {
 GATE_PROBLEM = {
     "en": {
         "empty": "the answer is empty",
+        "garbled": "the answer contains control characters or unreadable text",
         "invalid_citation": "citation {numbers} points to no source",
         "no_citation": "the answer cites no source",
         "ungrounded": "figures not in a cited source: {figures}",
@@ -115,6 +116,7 @@ GATE_PROBLEM = {
     },
     "zh": {
         "empty": "回答为空",
+        "garbled": "回答含有控制字符或无法识别的文字",
         "invalid_citation": "引用{numbers}没有对应的资料",
         "no_citation": "回答没有引用任何资料",
         "ungrounded": "所引用资料中没有这些数字：{figures}",
