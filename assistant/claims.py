@@ -78,6 +78,7 @@ class Mention:
     after: bool = False  # a term that stands after its figure ("10个以上", "10 or more")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Simplified, lower-case, same length as ``text`` (spans stay valid)."""
     simple = to_simplified(text)
@@ -86,32 +87,37 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in simple)
 
 
-def _pattern(term: str) -> str:
-    term = to_simplified(term).lower()
-    if re.search(r"[\u4e00-\u9fff]", term):
-        return re.escape(term)
-    words = [re.escape(w) for w in re.split(r"\s+", term.strip())]
-    # plural or possessive on the last word: "vouchers", "master's"
-    return r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?:s|es|'s)?(?![a-z0-9])"
+def _is_zh(term: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", term))
 
 
 class _Matcher:
-    """Longest-first alternation of every term; a match names its concept."""
+    """Longest-first alternation of every term; a match names its concept. English terms share one word
+    boundary check (one lookbehind per position, not one per term: the gate's time budget is tight)."""
 
     def __init__(self, terms: list[tuple[str, str, bool]]) -> None:
-        terms = sorted({t for t in terms if t[1].strip()}, key=lambda t: -len(t[1]))
+        terms = sorted({(c, to_simplified(t).lower().strip(), a) for c, t, a in terms if t.strip()},
+                       key=lambda t: -len(t[1]))
         self._concepts = [(c, after) for c, _, after in terms]
-        self._rx = re.compile("|".join(f"(?P<t{i}>{_pattern(term)})" for i, (_, term, _) in enumerate(terms))) \
-            if terms else None
+        zh = [f"(?P<t{i}>{re.escape(t)})" for i, (_, t, _) in enumerate(terms) if _is_zh(t)]
+        en = [f"(?P<t{i}>" + r"\s+".join(map(re.escape, t.split())) + ")"
+              for i, (_, t, _) in enumerate(terms) if not _is_zh(t)]
+        parts = []
+        if en:   # plural or possessive on the last word: "vouchers", "master's"
+            parts.append(r"(?<![a-z0-9])(?:" + "|".join(en) + r")(?:s|es|'s)?(?![a-z0-9])")
+        if zh:
+            parts.append("|".join(zh))
+        self._rx = re.compile("|".join(parts)) if parts else None
 
-    def find(self, folded: str) -> list[Mention]:
+    @lru_cache(maxsize=8192)
+    def find(self, folded: str) -> tuple[Mention, ...]:
         if self._rx is None:
-            return []
+            return ()
         out = []
         for m in self._rx.finditer(folded):
             concept, after = self._concepts[int(m.lastgroup[1:])]
             out.append(Mention(concept, m.start(), m.end(), after))
-        return out
+        return tuple(out)
 
 
 @dataclass
@@ -163,11 +169,11 @@ class ClaimRules:
     def subjects_in(self, text: str) -> set[str]:
         return {m.concept for m in _non_overlapping(self.subjects.find(fold(text)))}
 
-    def condition_concepts(self, text: str) -> set[str]:
-        return {m.concept for m in self.conditions.find(fold(text))}
+    def condition_concepts(self, *texts: str) -> set[str]:
+        return {m.concept for t in texts for m in self.conditions.find(fold(t))}
 
 
-def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
+def _non_overlapping(mentions) -> list[Mention]:
     taken: list[Mention] = []
     for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
         if all(m.end <= t.start or m.start >= t.end for t in taken):
@@ -239,6 +245,13 @@ def _attributes(f: Figure, clause_figs: list[Figure], groups, rules: ClaimRules,
             if mine:
                 attrs[g] = min(mine, key=lambda m: _distance(f, m, folded)).concept
     return attrs
+
+
+def clear_caches() -> None:
+    """Forget every bound sentence and match (benchmarks measure the gate on text it has never seen)."""
+    _bind_cached.cache_clear()
+    fold.cache_clear()
+    _Matcher.find.cache_clear()
 
 
 @lru_cache(maxsize=8)

@@ -96,7 +96,7 @@ def claim_problems(answer: str, sources: list[str], question: str, rules) -> lis
             problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group),
                                        source=_label(rules, source, group) if source else
                                        GATE_PROBLEM_NONE.get(group, GATE_PROBLEM_NONE["default"])))
-    allowed = rules.condition_concepts(" ".join([*sources, question]))
+    allowed = rules.condition_concepts(*sources, question)
     for concept in sorted(rules.condition_concepts(_MARKER.sub("", answer)) - allowed):
         problems.append(Problem.of("condition", term=_label(rules, concept, "condition")))
     return problems
@@ -104,7 +104,7 @@ def claim_problems(answer: str, sources: list[str], question: str, rules) -> lis
 
 def place_problems(answer: str, sources: list[str], question: str, places, jurisdiction: str | None) -> list[Problem]:
     """A place the answer names outside the document's jurisdiction, named by neither source nor question."""
-    known = places.names_in(" ".join([*sources, question]))
+    known = set().union(*(places.names_in(t) for t in [*sources, question]))
     out = []
     for place in places.find(answer):
         if places.within(place, jurisdiction) or place.key in known:

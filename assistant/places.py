@@ -22,6 +22,7 @@ from .errors import CorpusError
 from .text import to_simplified, to_traditional
 
 # Suffixes a Chinese place name may drop in speech: 深圳市 -> 深圳, 广东省 -> 广东.
+_EN_WORD = re.compile(r"[A-Za-z]+")
 _ZH_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|省|市|区|县|盟)$")
 WORLD_CITY_MIN_POPULATION = 300_000   # smaller towns' names collide with English words ("Mobile", "Reading")
 
@@ -37,16 +38,42 @@ class Place:
 
 class Gazetteer:
     def __init__(self, entries: list[tuple[str, str, str, bool]]) -> None:
-        # entries: (name, key, zh name, case-sensitive English)
+        # entries: (name, key, zh name, English?). Names are looked up in dictionaries, not one giant regex:
+        # tens of thousands of alternatives make a regex scan far too slow for the gate's budget.
         self._by_name: dict[str, list[str]] = {}
         self._label: dict[str, tuple[str, str]] = {}
-        zh_names, en_names = set(), set()
+        self._zh_lens: dict[str, set[int]] = {}   # first two characters -> lengths of names starting so
+        self._en_words = 1
         for name, key, zh, en in entries:
-            self._by_name.setdefault(name if en else name, []).append(key)
-            (en_names if en else zh_names).add(name)
-        self._zh = re.compile("|".join(map(re.escape, sorted(zh_names, key=len, reverse=True))))
-        self._en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, sorted(en_names, key=len, reverse=True)))
-                              + r")(?![A-Za-z])")
+            keys = self._by_name.setdefault(name, [])
+            if key not in keys:
+                keys.append(key)
+            if en:
+                self._en_words = max(self._en_words, len(name.split()))
+            else:
+                self._zh_lens.setdefault(name[:2], set()).add(len(name))
+
+    def _scan_zh(self, simple: str):
+        for i in range(len(simple) - 1):
+            lens = self._zh_lens.get(simple[i:i + 2])
+            if lens:
+                for n in sorted(lens, reverse=True):   # longest name first: 南山区 before 南山
+                    if simple[i:i + n] in self._by_name:
+                        yield i, i + n, simple[i:i + n]
+                        break
+
+    def _scan_en(self, text: str):
+        words = list(_EN_WORD.finditer(text))
+        i = 0
+        while i < len(words):
+            for n in range(min(self._en_words, len(words) - i), 0, -1):
+                a, b = words[i].start(), words[i + n - 1].end()
+                name = text[a:b]
+                if name in self._by_name and " ".join(name.split()) == name:
+                    yield a, b, name
+                    i += n - 1
+                    break
+            i += 1
 
     origin_before: list[str] = []
     origin_after: list[str] = []
@@ -78,15 +105,15 @@ class Gazetteer:
         """Places named in ``text``, in order (the first key of an ambiguous name first)."""
         simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
         out: dict[tuple, Place] = {}
-        for rx, hay in ((self._zh, simple), (self._en, text)):
-            for m in rx.finditer(hay):
-                for key in self._by_name.get(m.group(), []):
-                    en, zh = self._label.get(key, (m.group(), m.group()))
-                    out.setdefault((key, m.start()), Place(key, en, zh, m.start(), m.end()))
+        for start, end, name in [*self._scan_zh(simple), *self._scan_en(text)]:
+            for key in self._by_name[name]:
+                en, zh = self._label.get(key, (name, name))
+                out.setdefault((key, start), Place(key, en, zh, start, end))
         return sorted(out.values(), key=lambda p: p.start)
 
-    def names_in(self, text: str) -> set[str]:
-        return {p.key for p in self.find(text)}
+    @lru_cache(maxsize=4096)
+    def names_in(self, text: str) -> frozenset[str]:
+        return frozenset(p.key for p in self.find(text))
 
     def resolve(self, name: str) -> str | None:
         found = self.find(name)
