@@ -103,13 +103,18 @@ def claim_problems(answer: str, sources: list[str], question: str, rules) -> lis
 
 
 def place_problems(answer: str, sources: list[str], question: str, places, jurisdiction: str | None) -> list[Problem]:
-    """A place the answer names outside the document's jurisdiction, named by neither source nor question."""
+    """A place the answer names that neither a cited source nor the question names, unless it is the
+    document's own jurisdiction or a region containing it: another city, or a district the plan does not
+    single out ("PhD holders in Nanshan")."""
     known = set().union(*(places.names_in(t) for t in [*sources, question]))
+    spans: dict[tuple[int, int], list] = {}
+    for p in places.find(_MARKER.sub("", answer)):
+        spans.setdefault((p.start, p.end), []).append(p)
     out = []
-    for place in places.find(answer):
-        if places.within(place, jurisdiction) or place.key in known:
+    for found in spans.values():
+        if any(p.key in known or places.encloses(p, jurisdiction) for p in found):
             continue
-        out.append(Problem.of("place", place={"en": place.en, "zh": place.zh}))
+        out.append(Problem.of("place", place={"en": found[0].en, "zh": found[0].zh}))
     return out
 
 

@@ -134,6 +134,18 @@ class Gazetteer:
         theirs = key.rstrip("0") or key
         return theirs.startswith(own[:len(theirs)]) if len(theirs) <= len(own) else theirs.startswith(own)
 
+    @staticmethod
+    def encloses(place: Place, jurisdiction: str | None) -> bool:
+        """The place is the jurisdiction itself or a region containing it (Shenzhen, Guangdong, China)."""
+        if not jurisdiction:
+            return True
+        if place.key == "cc:CN":
+            return jurisdiction[:1].isdigit()
+        if not place.key[:1].isdigit() or not jurisdiction[:1].isdigit():
+            return place.key == jurisdiction
+        theirs = place.key.rstrip("0")
+        return jurisdiction.startswith(theirs) and len(theirs) <= len(jurisdiction.rstrip("0"))
+
     def jurisdiction_of(self, document) -> str | None:
         """The adcode/key of a document's jurisdiction (document metadata; Shenzhen by default)."""
         name = getattr(document, "jurisdiction", None) or DEFAULT_JURISDICTION

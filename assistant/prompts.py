@@ -111,8 +111,8 @@ GATE_PROBLEM = {
         "subject": "{figure} belongs to the {owner} in the cited source, not to the {subject}",
         "attribute": "{figure} is {source} in the cited source, not {said}",
         "condition": "the answer adds \u201c{term}\u201d, which neither the cited sources nor the question mention",
-        "place": "the answer names {place}, which is outside the plan's jurisdiction and not in the question "
-                 "or the cited sources",
+        "place": "the answer names {place}, which neither the question nor the cited sources name (the plan "
+                 "covers its own jurisdiction as a whole)",
     },
     "zh": {
         "empty": "回答为空",
@@ -124,7 +124,7 @@ GATE_PROBLEM = {
         "subject": "资料中{figure}属于“{owner}”，不属于“{subject}”",
         "attribute": "资料中{figure}是“{source}”，不是“{said}”",
         "condition": "回答添加了“{term}”，所引用资料和问题都没有提到",
-        "place": "回答提到了{place}，不属于该计划适用的地区，问题和所引用资料中也都没有提到",
+        "place": "回答提到了{place}，问题和所引用资料中都没有提到（计划适用于其整个辖区）",
     },
 }
 REWRITE = {

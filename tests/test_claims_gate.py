@@ -68,6 +68,8 @@ LIES = [
     ("住房补贴每月税前1250元，仅限博士申请[1]。", "m4", "“only”"),
     ("Shanghai also offers a housing subsidy of 1,250 yuan a month before tax [1].", "m4", "Shanghai"),
     ("Citywide OPC community area will be over a million square meters [1].", "m1", "1,000,000 m²"),
+    ("PhD holders in Nanshan District get a hukou subsidy of up to 100,000 yuan [1].", "m2", "Nanshan"),
+    ("福田区的博士可获最高10万元落户补贴[1]。", "m2", "Futian"),
     ("每个OPC社区不少于1000家初创企业[1]。", "goals", "1,000"),
 ]
 
@@ -76,6 +78,11 @@ LIES = [
 def test_lies_are_named_exactly(corpus, answer, clause, problem):
     problems = gate(corpus, answer, clause)
     assert problems and any(problem in p for p in problems), problems
+
+
+def test_the_jurisdiction_and_places_the_source_names_may_be_stated(corpus):
+    assert gate(corpus, "In Shenzhen, Guangdong, the hukou subsidy is up to 100,000 yuan [1].", "m2") == []
+    assert gate(corpus, "OPC communities start in Nanshan, Longgang, Futian and Guangming [1].", "m1") == []
 
 
 def test_a_place_or_condition_the_question_names_may_be_repeated(corpus):
