@@ -189,7 +189,8 @@ BAD_INPUT = {
                   ("住房补贴每月税前1250元[42]。", [42]),
                   ("住房补贴每月税前1250元[0]。", [0]),
                   ("The housing subsidy is 1,250 yuan a month before tax [n].", None),
-                  ("住房补贴每月税前1.25e3元[n]。", None)]},
+                  ("住房补贴每月税前1.25e3元[n]。", None),
+                  ("住房补贴每月税前1250元，税后1000元，最长24个月，由深圳市发放给符合条件的青年创业者[n]。", "simplified")]},
 }
 
 
@@ -212,8 +213,14 @@ def items():
             base = "zh" if lang != "en" else "en"
             conv = T if lang == "zh-Hant" else (lambda s: s)
             for i, (a, cites) in enumerate(langs[base]):
+                if cites == "simplified":   # a Simplified reply to a Traditional question: the wrong script
+                    if lang != "zh-Hant":
+                        continue
+                    cites, text = None, a
+                else:
+                    text = conv(a)
                 item = {"id": f"{cid}-{lang}-bad_input-{i + 1}", "lang": lang, "kind": "bad_input", "truthful": False,
-                        "question": conv(q[base]), "cite": [M + cid], "answer": conv(a)}
+                        "question": conv(q[base]), "cite": [M + cid], "answer": text}
                 if cites is not None:
                     item["citations"] = cites
                 out.append(item)

@@ -108,3 +108,34 @@ def test_adversarial_gate_evaluation_through_the_llm_path(bot, settings, tmp_pat
     assert not failed.passed and failed.failures and all("subject" in f["id"] for f in failed.failures)
     paths = adv.write_reports(tmp_path, failed)
     assert "FAILED" in paths["gate_html"].read_text("utf-8")
+
+
+def test_opc_eval_adversarial_reports_and_gates(bot, data_dir, tmp_path):
+    """`opc eval --adversarial` as a real process: gate.json/html written; a mislabelled item fails the run."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    items = yaml.safe_load((root / "eval" / "gate.yaml").read_text("utf-8"))
+    picked = [i for i in items if i["id"].startswith("m2-en-")][:6]
+    golden = [{"id": "hukou", "question": "How much is the hukou subsidy?", "language": "en", "category": "figure",
+               "answerable": True, "expected_clauses": ["sz-ai-opc-plan:m2"], "expected_figures": ["100,000 yuan"]}]
+    (tmp_path / "golden.yaml").write_text(yaml.safe_dump(golden), encoding="utf-8")
+    env = {**os.environ, "OPC_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    opc = str(Path(sys.executable).parent / "opc")
+
+    def run(gate_items, out):
+        (tmp_path / "gate.yaml").write_text(yaml.safe_dump(gate_items, allow_unicode=True), encoding="utf-8")
+        return subprocess.run([opc, "eval", "--mode", "extractive", "--dataset", tmp_path / "golden.yaml",
+                               "--adversarial", tmp_path / "gate.yaml", "--out", tmp_path / out],
+                              capture_output=True, text=True, env=env, timeout=600)
+
+    ok = run(picked, "ok")
+    assert ok.returncode == 0, ok.stderr
+    report = json.loads((tmp_path / "ok" / "gate.json").read_text("utf-8"))
+    assert report["passed"] and report["items"] == len(picked) and (tmp_path / "ok" / "gate.html").exists()
+    lie = next(i for i in picked if not i["truthful"])
+    bad = run([{**i, "truthful": True} if i is lie else i for i in picked], "bad")
+    assert bad.returncode == 1 and lie["id"] in bad.stderr and "Adversarial gate evaluation FAILED" in bad.stderr
