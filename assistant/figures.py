@@ -29,6 +29,8 @@ class Figure:
 
 def _round(v: float) -> float:
     # 0.1 * 1e6 is 100000.00000000001; keys must compare equal anyway.
+    if v != v or v in (float("inf"), float("-inf")):
+        return v   # a 400-digit "number" overflows: it stays infinite and grounds nothing
     r = round(v, 6)
     return float(round(r)) if abs(r - round(r)) < 1e-9 else r
 
@@ -216,7 +218,8 @@ def _cn_value(s: str) -> float | None:
             wan, section, num = (wan + section + num) * 10000, 0, 0
         else:  # 亿
             total, wan, section, num = (total + wan + section + num) * 10**8, 0, 0, 0
-    return float(total + wan + section + num)
+    value = total + wan + section + num
+    return float(value) if value < 1e300 else float("inf")   # "一万一万…" must not overflow
 
 
 def _en_value(s: str) -> float:
@@ -382,6 +385,8 @@ def same_figures(a: str, b: str) -> tuple[set, set]:
 
 
 def _num(v: float) -> str:
+    if v != v or abs(v) == float("inf"):
+        return "an impossibly large number"
     return f"{int(v):,}" if v == int(v) else f"{v:,.4f}".rstrip("0").rstrip(".")
 
 

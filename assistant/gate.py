@@ -14,10 +14,13 @@ import re
 
 from .figures import format_figure, is_grounded, ungrounded_figures
 from .prompts import GATE_PROBLEM
-from .text import detect_language, has_content
+from .text import detect_language, has_content, tokenize
 from .types import Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+# "1,2,5,0", "1.1.1 yuan": digits no reader can take as one figure (thousands groups and dates are fine)
+_NUMBERISH = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+){2,}(?![\w])")
+_WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}")
 _GARBLED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -38,6 +41,20 @@ class Problem(str):
         return self.zh if lang != "en" and self.zh else str(self)
 
 
+def _words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if any(c.isalpha() for c in t)}
+
+
+def _says_something(text: str, sources: dict[int, Citation], question: str) -> bool:
+    """At least one content word of the answer appears in the sources or the question ("up to up to …",
+    "1.1.1.1 yuan" and the like state nothing a founder could use)."""
+    words = _words(_MARKER.sub("", text))
+    if not words:
+        return False
+    return bool(words & set().union(_words(question), *(_words(c.text) | _words(c.parallel_text)
+                                                        for c in sources.values())))
+
+
 def cited_numbers(text: str) -> list[int]:
     seen: list[int] = []
     for m in _MARKER.finditer(text):
@@ -55,6 +72,11 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
         return [Problem.of("empty")]
     if _GARBLED.search(text):
         problems.append(Problem.of("garbled"))
+    elif answered and not _says_something(text, sources, question):   # a refusal need not quote anything
+        problems.append(Problem.of("no_statement"))
+    bad = [m.group() for m in _NUMBERISH.finditer(text) if not _WELL_FORMED.fullmatch(m.group())]
+    if bad:
+        problems.append(Problem.of("malformed", numbers=", ".join(bad[:3])))
     markers = cited_numbers(text)
     invalid = [n for n in markers if n not in sources]
     if invalid:

@@ -104,6 +104,8 @@ GATE_PROBLEM = {
     "en": {
         "empty": "the answer is empty",
         "garbled": "the answer contains control characters or unreadable text",
+        "malformed": "malformed numbers: {numbers}",
+        "no_statement": "the answer shares no word with the sources or the question: it states nothing from them",
         "invalid_citation": "citation {numbers} points to no source",
         "no_citation": "the answer cites no source",
         "ungrounded": "figures not in a cited source: {figures}",
@@ -117,6 +119,8 @@ GATE_PROBLEM = {
     "zh": {
         "empty": "回答为空",
         "garbled": "回答含有控制字符或无法识别的文字",
+        "malformed": "数字格式错误：{numbers}",
+        "no_statement": "回答与资料和问题没有任何共同的词语，没有陈述资料中的内容",
         "invalid_citation": "引用{numbers}没有对应的资料",
         "no_citation": "回答没有引用任何资料",
         "ungrounded": "所引用资料中没有这些数字：{figures}",

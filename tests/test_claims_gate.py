@@ -99,10 +99,19 @@ def test_a_place_or_condition_the_question_names_may_be_repeated(corpus):
     "The housing subsidy is 1,250 yuan a month before tax.",
     "住房补贴每月税前１２５０元，税后一千零五十元[1]。",
     "\x00\ufffd[1]" * 3,
+    "The housing subsidy is " + "9" * 20000 + " yuan a month [1].",
+    "住房补贴每月" + "一" * 5000 + "元[1]。",
+    "住房补贴每月" + "一万" * 3000 + "元[1]。",
+    "up to up to up to [1]",
+    "1.1.1.1.1.1 yuan [1]",
     "[1]" * 2000,
 ])
 def test_bad_input_is_decided_without_crashing(corpus, answer):
     assert gate(corpus, answer, "m4", lang="en")
+
+
+def test_enormous_repetitive_answers_are_decided_without_crashing(corpus):
+    gate(corpus, "The housing subsidy is up to " * 2000 + "[1]", "m4", lang="en")   # no false figure: may pass
 
 
 def test_claim_rules_are_validated_at_load(tmp_path):
