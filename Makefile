@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 # baseline (changed only deliberately: make eval-baseline). Its own data dir keeps the eval's
 # conversations and answer log out of the user's. Reports: eval/reports/ (JSON, Markdown, HTML).
 EVAL_DATA := .opc-data/eval
-EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports \
+EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports --adversarial eval/gate.yaml \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
 
 .PHONY: run test install install-test index bench eval eval-baseline clean system-deps

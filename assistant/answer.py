@@ -14,7 +14,7 @@ import numpy as np
 
 from .citations import citation_for, format_lead, suggestions
 from .figures import extract_figures, is_grounded
-from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
+from .prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
 from .settings import RetrievalSettings
 from .text import localise, tokenize
@@ -36,6 +36,9 @@ _WANTS = [
      {"money", "area", "percent", "count"}),
 ]
 FIGURE_BONUS = 0.1
+# A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
+# "how much is the housing subsidy" must not lead with the hukou subsidy.
+TOPIC_BONUS = 0.1
 # When the best sentence states no figure of the kind asked for, the clause's best sentence that does
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
 FIGURE_SENTENCE_RATIO = 0.8
@@ -89,11 +92,23 @@ class ExtractiveAnswerer:
         self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
         self._kinds = [figure_kinds(e.text) if e.kind == "sentence" else set() for e in entries]
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
+        # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
+        self._rules = retriever.corpus.claims
+        self._topics = [self._rules.subjects_in(e.text) if self._rules is not None and e.kind == "sentence"
+                        else set() for e in entries]
+
+    def main_topic(self, query) -> str | None:
+        """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
+        if self._rules is None:
+            return None
+        return self._rules.subject_of(query.text) or self._rules.subject_of(
+            " ".join(self.r.glossary.expand(query.text)))
 
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
         q = retrieval.query
         wanted = wanted_figures(q.text)
+        topic = self.main_topic(q)
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
@@ -113,6 +128,8 @@ class ExtractiveAnswerer:
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
                     score += FIGURE_BONUS
+                if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
+                    score += TOPIC_BONUS
                 out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds)))
         out.sort(key=lambda s: -s.score)
         return out
@@ -134,6 +151,9 @@ class ExtractiveAnswerer:
         q = retrieval.query
         scored = self.score_sentences(retrieval)
         best = scored[0] if scored else None
+        elsewhere = self.other_jurisdiction(question, retrieval)
+        if elsewhere:
+            return self.refusal(question, q.lang, retrieval.hits, elsewhere=elsewhere)
         if not self.answerable(retrieval, scored):
             return self.refusal(question, q.lang, retrieval.hits)
         chosen = [best]
@@ -181,8 +201,28 @@ class ExtractiveAnswerer:
         sources = [t for c in citations for t in (c.text, c.parallel_text)]
         return any(not is_grounded(f, sources) for f in asked)
 
-    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False) -> Answer:
+    def other_jurisdiction(self, question: str, retrieval: Retrieval) -> tuple[str, str] | None:
+        """(place, jurisdiction) when the question asks about the policy of a place the best document does
+        not govern (a founder's origin, "我在北京读的博士", is not such a place)."""
+        places = self.r.corpus.places
+        if places is None or not retrieval.hits:
+            return None
+        doc = self.r.corpus.document(retrieval.hits[0].clause_id.split(":", 1)[0])
+        own = places.jurisdiction_of(doc)
+        found = places.other_jurisdictions(question, own)
+        if not found:
+            return None
+        zh = retrieval.query.lang.startswith("zh")
+        home = next((p for p in places.find(getattr(doc, "jurisdiction", None) or "深圳市")), None)
+        name = (lambda p: p.zh if zh else p.en)
+        return name(found[0]), (name(home) if home else "")
+
+    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,
+                elsewhere: tuple[str, str] | None = None) -> Answer:
         message = (NO_CONTENT if no_content else NOT_COVERED)[lang]
+        if elsewhere:
+            place, home = elsewhere
+            message = OTHER_JURISDICTION[lang].format(place=localise(place, lang), jurisdiction=localise(home, lang))
         nearest = suggestions(self.r.corpus, hits, lang)
         return Answer(question=question, answer=message, language=lang, answerable=False,
                       suggestions=nearest, mode="extractive")

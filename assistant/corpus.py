@@ -12,7 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from .claims import load_rules
 from .errors import CorpusError, NotFound
+from .places import load_gazetteer
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
@@ -97,6 +99,7 @@ def load_document(folder: Path) -> Document:
         valid_until=meta.get("valid_until"),
         official_url=meta.get("official_url"),
         versions=versions,
+        jurisdiction=meta.get("jurisdiction"),
         clauses=[clauses[c] for c in order],
     )
 
@@ -114,6 +117,8 @@ class Corpus:
     glossary: list[dict[str, list[str]]]
     digest: str
     out_of_scope: list[str] = field(default_factory=list)
+    claims: object = None  # ClaimRules from claims.yaml (issue 10): subjects and attributes of figures
+    places: object = None  # Gazetteer built with places.yaml (issue 10): jurisdiction checks
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
@@ -168,6 +173,7 @@ def load_corpus(*roots: Path) -> Corpus:
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
+    claims = places = None
     for root in roots:
         root = Path(root)
         if not root.is_dir():
@@ -181,6 +187,14 @@ def load_corpus(*roots: Path) -> Corpus:
             files.append(gpath)
             for entry in _read_yaml(gpath) or []:
                 glossary.append({lang: [str(t).lower() for t in entry.get(lang, [])] for lang in LANGS})
+        cpath = root / "claims.yaml"
+        if cpath.is_file():
+            files.append(cpath)
+            claims = load_rules(cpath)
+        ppath = root / "places.yaml"
+        if ppath.is_file():
+            files.append(ppath)
+            places = load_gazetteer(ppath)
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)
@@ -195,4 +209,5 @@ def load_corpus(*roots: Path) -> Corpus:
         if d.id in seen:
             raise CorpusError(f"Two documents share the id {d.id!r}.")
         seen.add(d.id)
-    return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope)
+    return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
+                  claims=claims, places=places)

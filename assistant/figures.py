@@ -29,6 +29,8 @@ class Figure:
 
 def _round(v: float) -> float:
     # 0.1 * 1e6 is 100000.00000000001; keys must compare equal anyway.
+    if v != v or v in (float("inf"), float("-inf")):
+        return v   # a 400-digit "number" overflows: it stays infinite and grounds nothing
     r = round(v, 6)
     return float(round(r)) if abs(r - round(r)) < 1e-9 else r
 
@@ -139,7 +141,12 @@ _TOKEN = re.compile(
     r"(?P<ar>(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9]))"
     r"(?P<mult>[ \t]?[余多]?(?:万亿|[千百]?万|亿|[千百](?![0-9])))?"   # "10 万元": machine output spaces
     rf"|(?P<cn>(?<![{_CN_NUM}数几])[一二两三四五六七八九十][{_CN_NUM}]*)"
-    rf"|(?P<en>(?i:\b(?:{_EN_ALT})\b(?:[\s-]+(?:{_EN_ALT})\b)*))")
+    rf"|(?P<en>(?i:\b(?:{_EN_ALT})\b(?:[\s-]+(?:{_EN_ALT})\b)*))"
+    # "a million", "half a million", "a quarter of a million": an article standing for the number
+    r"|(?P<art>(?i:\b(?:half\s+an?|a\s+quarter(?:\s+of\s+an?)?|an?)(?=[\s-]+(?:million|billion|thousand)\b)))")
+_ART = {"a": 1.0, "an": 1.0, "half": 0.5, "quarter": 0.25}
+# "¥10m", "RMB 2m": a bare "m" means million only right after a currency sign (else it is metres).
+_M_MILLION = re.compile(r"m(?![A-Za-z0-9²])")
 _EMULT = re.compile(r"(?i)(?:(?P<k>k)(?![A-Za-z])|\s*-?\s*(?P<w>thousand|million|billion|mn|bn)\b)")
 _EMULT_VAL = {"k": 1e3, "thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
@@ -211,7 +218,8 @@ def _cn_value(s: str) -> float | None:
             wan, section, num = (wan + section + num) * 10000, 0, 0
         else:  # 亿
             total, wan, section, num = (total + wan + section + num) * 10**8, 0, 0, 0
-    return float(total + wan + section + num)
+    value = total + wan + section + num
+    return float(value) if value < 1e300 else float("inf")   # "一万一万…" must not overflow
 
 
 def _en_value(s: str) -> float:
@@ -235,15 +243,24 @@ def _read_token(t: str, m: re.Match) -> _Tok | None:
         if mult:
             k.scale, k.own_scale, k.wan = _CN_MULT[mult], True, "万" in mult or "亿" in mult
         k.yearlike = not mult and ar.isdigit() and len(ar) == 4 and 1900 <= k.base <= 2100
+        # "−1,250 yuan": a minus sign standing alone before the number (not a range "5-10") negates it
+        if k.start and t[k.start - 1] in "-−" and (k.start < 2 or not t[k.start - 2].isalnum()):
+            k.base, k.start = -k.base, k.start - 1
     elif cn:
         v = _cn_value(cn)
         if v is None:
             return None
         k = _Tok(m.start(), m.end(), v, word=True, wan="万" in cn or "亿" in cn)
         k.yearlike = len(cn) == 4 and cn[0] in _CN_DIG and 1900 <= v <= 2100
-    else:
+    elif en:
         k = _Tok(m.start(), m.end(), _en_value(en), word=True)
+    else:
+        art = m.group("art").lower()
+        k = _Tok(m.start(), m.end(), _ART["half" if "half" in art else "quarter" if "quarter" in art else "a"],
+                 word=True)
     pos = k.end
+    if ar and not mult and _M_MILLION.match(t, pos) and _CURRENCY.search(t, max(0, k.start - 8), k.start):
+        k.scale, k.own_scale, k.yearlike, pos = 1e6, True, False, pos + 1
     if not cn and (em := _EMULT.match(t, pos)) and not (em.group("k") and en):
         k.scale *= _EMULT_VAL[(em.group("k") or em.group("w")).lower()]
         k.own_scale, k.yearlike, pos = True, False, em.end()
@@ -368,6 +385,8 @@ def same_figures(a: str, b: str) -> tuple[set, set]:
 
 
 def _num(v: float) -> str:
+    if v != v or abs(v) == float("inf"):
+        return "an impossibly large number"
     return f"{int(v):,}" if v == int(v) else f"{v:,.4f}".rstrip("0").rstrip(".")
 
 

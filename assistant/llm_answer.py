@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from .citations import citation_for, suggestions
-from .gate import check, cited_numbers
+from .gate import Problem, check, cited_numbers
 from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from .prompts import (FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER,
                       prompt_key, system_prompt)
@@ -69,12 +69,13 @@ class LLMAnswerer:
                     yield StreamEvent(type="delta", text=text[len(streamed):])
                     streamed = text
             reply = parse_reply(raw)
-            problems = check(reply.answer, reply.answered, sources, lang)
+            problems = self.check(reply, sources, lang, search_question, retrieval)
             if problems:
                 log.info("grounding gate rejected an answer: %s", "; ".join(problems))
-                messages += [AIMessage(raw), HumanMessage(RETRY[prompt_key(lang)].format(problems="; ".join(problems)))]
+                named = "; ".join(p.render(lang) if isinstance(p, Problem) else p for p in problems)
+                messages += [AIMessage(raw), HumanMessage(RETRY[prompt_key(lang)].format(problems=named))]
                 reply = parse_reply(self.model.complete(messages))
-                problems = check(reply.answer, reply.answered, sources, lang)
+                problems = self.check(reply, sources, lang, search_question, retrieval)
                 if problems:
                     yield self._fallback(fallback, FALLBACK_WARNING["gate"].format(reason="; ".join(problems)),
                                          streamed)
@@ -90,6 +91,16 @@ class LLMAnswerer:
             suggestions=[] if reply.answered else suggestions(self.corpus, retrieval.hits, lang),
         )
         yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
+
+    def check(self, reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
+        """The grounding gate with the corpus's claim rules, places and the jurisdiction of the sources."""
+        places = self.corpus.places
+        jurisdiction = None
+        if places is not None and sources:
+            first = next(iter(sources.values()))
+            jurisdiction = places.jurisdiction_of(self.corpus.document(first.doc_id))
+        return check(reply.answer, reply.answered, sources, lang, question=question,
+                     rules=self.corpus.claims, places=places, jurisdiction=jurisdiction)
 
     @staticmethod
     def _fallback(fallback: Answer, warning: str, streamed: str) -> StreamEvent:

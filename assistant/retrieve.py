@@ -14,6 +14,7 @@ import numpy as np
 from .corpus import Corpus
 from .index import SearchIndex
 from .settings import RetrievalSettings
+from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
 
 # Background sources (news) rank below the plan's own text when both match.
@@ -86,12 +87,25 @@ class Retriever:
         self.vocabulary = set(index.bm25.vocab_dict) | {
             t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)}
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
+        self.speller = self._speller(corpus)
         haystack = "\n".join(to_simplified(t).lower() for c in corpus.clauses for t in c.text.values())
         self._out_of_scope = [(term, p) for term in corpus.out_of_scope
                               if not (p := _term_pattern(term)).search(haystack)]
 
+    def _speller(self, corpus: Corpus) -> Speller:
+        claims = corpus.claims.spec if corpus.claims is not None else None
+        zh_terms = [t for g in corpus.glossary for t in g.get("zh", [])]
+        en_words = {w for g in corpus.glossary for t in g.get("en", []) for w in re.findall(r"[a-z]+", t)}
+        if claims is not None:
+            zh_terms += [t for s in claims.subjects.values() for t in s.zh]
+            en_words |= {w for s in claims.subjects.values() for t in s.en for w in re.findall(r"[a-z]+", t.lower())}
+        protected = {w for term in corpus.out_of_scope for w in re.findall(r"[a-z]+", term)}
+        return Speller(self.vocabulary | en_words, zh_terms, protected)
+
     def make_query(self, question: str, lang: str) -> Query:
         text = to_simplified(question) if lang == "zh-Hant" else question
+        # typos fixed before anything reads the question: search, coverage and refusal alike
+        text = self.speller.correct(text)
         tokens = tokenize(text)
         expansion = [t for term in self.glossary.expand(text) for t in tokenize(term)]
         # The question's own words count twice: expansions help recall but must not outvote them.

@@ -51,6 +51,7 @@ class Document:
     official_url: str | None
     versions: dict[str, dict]
     clauses: list[Clause] = field(default_factory=list)
+    jurisdiction: str | None = None  # the place whose policy it is, e.g. 深圳市 (None: Shenzhen, the default)
 
     @property
     def languages(self) -> list[str]:

@@ -70,6 +70,10 @@ def eval_command(
     more_thresholds: Optional[list[str]] = typer.Argument(
         None, metavar="[METRIC=MIN]...", show_default=False,
         help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
+    adversarial: Optional[Path] = typer.Option(
+        None, "--adversarial", help="Gate dataset (eval/gate.yaml): model answers served by a scripted "
+                                    "OpenAI-compatible server through the LLM path; every lie must be blocked "
+                                    "and >= 98% of truths accepted per language."),
     update_baseline: bool = typer.Option(
         False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
                                          "eval/baseline.json) instead of comparing against it."),
@@ -108,6 +112,15 @@ def eval_command(
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(exc.exit_code)
 
+    gate_eval = None
+    if adversarial is not None:
+        from . import adversarial as adv
+
+        try:
+            gate_eval = adv.run(settings, adv.load_items(adversarial))
+        except OPCError as exc:
+            err.print(f"[bold red]Error:[/] {exc}")
+            raise typer.Exit(exc.exit_code)
     label = str(dataset or "eval/golden.yaml")
     result = gating.check(runs[0].summary, thresholds, reference, str(baseline_path) if reference else None)
     if update_baseline and result.passed:
@@ -121,6 +134,15 @@ def eval_command(
     out.print(_summary_table(runs, result))
     for f in result.failures:
         err.print(f"[bold red]Gate:[/] {f.message}")
+    if gate_eval is not None:
+        paths.update(adv.write_reports(out_dir, gate_eval))
+        err.print(f"Grounding gate: lies blocked {gate_eval.lies_blocked}, truths accepted {gate_eval.truths_accepted}")
+        for f in gate_eval.failures:
+            err.print(f"[bold red]Gate eval:[/] {f['id']} {'shown' if f['shown'] else 'blocked'}: {f['answer']}")
+        if not gate_eval.passed:
+            err.print("[bold red]Adversarial gate evaluation FAILED[/] (lies must all be blocked, >= 98% of "
+                      "truths accepted per language).")
+            raise typer.Exit(EXIT_GATE_FAILED)
     err.print("Reports: " + ", ".join(str(p) for p in paths.values()))
     if not result.passed:
         err.print(f"[bold red]Evaluation gate FAILED[/] ({len(result.failures)} problem(s)).")

@@ -1,0 +1,141 @@
+"""Open-world questions (issue 10): places from gazetteers (a founder's origin answered, another place's
+policy refused in every script), document jurisdiction as metadata, misspellings and homophone typos,
+and the adversarial gate evaluation through the scripted OpenAI-compatible server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from assistant.corpus import load_corpus
+from assistant.settings import BUILTIN_CORPUS
+from assistant.spelling import Speller
+
+
+@pytest.fixture(scope="module")
+def places():
+    return load_corpus(BUILTIN_CORPUS).places
+
+
+@pytest.mark.parametrize("text, names", [
+    ("臺北市的創業補貼", ["Taipei"]),
+    ("What does Hangzhou offer?", ["Hangzhou"]),
+    ("Does Texas fund solo founders?", ["Texas"]),
+    ("东京的补贴", ["Tokyo"]),
+    ("美国和日本", ["United States", "Japan"]),
+    ("How much is the housing subsidy?", []),
+    ("Reading the plan on my mobile", []),   # town names that are English words are not places
+    ("东方的智慧", []),
+])
+def test_gazetteer_finds_places_in_every_script(places, text, names):
+    assert sorted({p.en for p in places.find(text)}) == sorted(names)
+
+
+def test_jurisdiction_is_document_metadata(places):
+    shenzhen = places.jurisdiction_of(SimpleNamespace(jurisdiction=None))   # the default
+    guangzhou = places.jurisdiction_of(SimpleNamespace(jurisdiction="广州市"))
+    assert shenzhen == "440300" and guangzhou == "440100"
+    assert places.other_jurisdictions("天河区的补贴", guangzhou) == []
+    assert [p.zh for p in places.other_jurisdictions("天河区的补贴", shenzhen)] == ["天河区"]
+    # a district of the jurisdiction, and the regions containing it, are not other places
+    assert places.other_jurisdictions("南山区和广东省的OPC社区", shenzhen) == []
+
+
+ORIGIN = [
+    ("我在北京读的博士，来深圳落户能拿多少补贴？", "sz-ai-opc-plan:m2"),
+    ("I graduated from a university in Shanghai. How large a personal startup loan can I get in Shenzhen?",
+     "sz-ai-opc-plan:m5"),
+    ("我從香港過來深圳創業，住房補貼每月多少？", "sz-ai-opc-plan:m4"),
+]
+
+
+@pytest.mark.parametrize("question, clause", ORIGIN, ids=[q for q, _ in ORIGIN])
+def test_a_founder_from_elsewhere_is_answered(bot, question, clause):
+    answer = bot.ask(question)
+    assert answer.answerable and answer.citations[0].clause_id == clause
+
+
+ELSEWHERE = [
+    ("杭州对一人公司有什么补贴？", "只适用于深圳市"),
+    ("臺北市的OPC創業補貼有多少？", "只適用於深圳市"),
+    ("How much is the housing subsidy in Chengdu?", "covers Shenzhen only"),
+    ("What grants does Texas give solo founders?", "covers Shenzhen only"),
+]
+
+
+@pytest.mark.parametrize("question, says", ELSEWHERE, ids=[q for q, _ in ELSEWHERE])
+def test_another_places_policy_is_refused_naming_the_plans_place(bot, question, says):
+    answer = bot.ask(question)
+    assert not answer.answerable and says in answer.answer and answer.citations == []
+
+
+def test_speller_fixes_typos_but_not_out_of_scope_words():
+    s = Speller({"housing", "subsidy", "training", "voucher", "model", "personal"}, ["住房补贴", "训练算力券"],
+                {"visa"})
+    assert s.correct("how much is the houseing subsity") == "how much is the housing subsidy"
+    assert s.correct("trainning vouchr, modle") == "training voucher, model"
+    assert s.correct("住房不贴每月多少") == "住房补贴每月多少"
+    assert s.correct("训练算利券") == "训练算力券"
+    assert s.correct("visa policy") == "visa policy"
+    assert s.correct("住房补贴") == "住房补贴"
+
+
+@pytest.mark.parametrize("question, clause, figure", [
+    ("how much is the houseing subsidy", "sz-ai-opc-plan:m4", "1,250 yuan"),
+    ("trainning vouchr", "sz-ai-opc-plan:m6", "10 million yuan"),
+    ("住房不贴每月多少", "sz-ai-opc-plan:m4", "1250元"),
+    ("住房補帖每月多少？", "sz-ai-opc-plan:m4", "1250元"),
+])
+def test_misspelt_questions_lead_with_their_topic(bot, question, clause, figure):
+    answer = bot.ask(question)
+    assert answer.answerable and answer.citations[0].clause_id == clause and figure in answer.answer
+
+
+def test_adversarial_gate_evaluation_through_the_llm_path(bot, settings, tmp_path):
+    from assistant.evaluate import adversarial as adv
+
+    items = yaml.safe_load((Path(__file__).resolve().parent.parent / "eval" / "gate.yaml").read_text("utf-8"))
+    picked = [i for i in items if i["id"].startswith("m6-")][:24]
+    result = adv.run(settings, [adv.GateItem.model_validate(i) for i in picked])
+    assert result.passed and result.items == len(picked) and result.lies_blocked["all"] == 1.0
+    # mislabel a lie as a truth: the evaluation must notice, and fail
+    wrong = [adv.GateItem.model_validate({**i, "truthful": True}) if i["kind"] == "subject" else
+             adv.GateItem.model_validate(i) for i in picked]
+    failed = adv.run(settings, wrong)
+    assert not failed.passed and failed.failures and all("subject" in f["id"] for f in failed.failures)
+    paths = adv.write_reports(tmp_path, failed)
+    assert "FAILED" in paths["gate_html"].read_text("utf-8")
+
+
+def test_opc_eval_adversarial_reports_and_gates(bot, data_dir, tmp_path):
+    """`opc eval --adversarial` as a real process: gate.json/html written; a mislabelled item fails the run."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    items = yaml.safe_load((root / "eval" / "gate.yaml").read_text("utf-8"))
+    picked = [i for i in items if i["id"].startswith("m2-en-")][:6]
+    golden = [{"id": "hukou", "question": "How much is the hukou subsidy?", "language": "en", "category": "figure",
+               "answerable": True, "expected_clauses": ["sz-ai-opc-plan:m2"], "expected_figures": ["100,000 yuan"]}]
+    (tmp_path / "golden.yaml").write_text(yaml.safe_dump(golden), encoding="utf-8")
+    env = {**os.environ, "OPC_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    opc = str(Path(sys.executable).parent / "opc")
+
+    def run(gate_items, out):
+        (tmp_path / "gate.yaml").write_text(yaml.safe_dump(gate_items, allow_unicode=True), encoding="utf-8")
+        return subprocess.run([opc, "eval", "--mode", "extractive", "--dataset", tmp_path / "golden.yaml",
+                               "--adversarial", tmp_path / "gate.yaml", "--out", tmp_path / out],
+                              capture_output=True, text=True, env=env, timeout=600)
+
+    ok = run(picked, "ok")
+    assert ok.returncode == 0, ok.stderr
+    report = json.loads((tmp_path / "ok" / "gate.json").read_text("utf-8"))
+    assert report["passed"] and report["items"] == len(picked) and (tmp_path / "ok" / "gate.html").exists()
+    lie = next(i for i in picked if not i["truthful"])
+    bad = run([{**i, "truthful": True} if i is lie else i for i in picked], "bad")
+    assert bad.returncode == 1 and lie["id"] in bad.stderr and "Adversarial gate evaluation FAILED" in bad.stderr
