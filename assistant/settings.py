@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from typing import Annotated, Literal
@@ -135,6 +136,17 @@ class Settings(BaseSettings):
     )
     max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted, in KiB.")
     ui: bool = Field(True, description="Serve the Gradio chat page at '/' beside the API.")
+
+    # --- issue 11: government documents as published ----------------------------------------------
+    today: date | None = Field(
+        None, description="The date answers are given on (YYYY-MM-DD), for in-force / expired notes; "
+                          "default: the system date. Set it to check answers as of another day.")
+    follow_attachments: bool = Field(
+        True, description="When an added web page has no articles of its own but links an attachment "
+                          "(PDF/DOCX), add the attachment's text instead.")
+
+    def today_iso(self) -> str:
+        return (self.today or date.today()).isoformat()
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
