@@ -189,20 +189,43 @@ _DATE_LINE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*�
 _BANJI = re.compile(r"^(抄送|抄报|分送|主送)\s*[：:]|^.{2,40}\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年.{1,8}日\s*印发$")
 
 
+_POLICY_TITLE = re.compile(r"^[^。，；：:]{4,40}(办法|措施|细则|方案|意见|规定|规则|指南|决定|计划|通知|公告)"
+                           r"(（[^）]{1,20}）)?$")
+_CLOSING = re.compile(r"(起|之日)(施行|实施|执行|生效)|take effect|valid (for|until)", re.I)
+_SOFT_END = re.compile(r"[。；！？：:.;!?]$")
+
+
+def _with_next(blocks: list[Block], i: int) -> str:
+    """A PDF line joined with the next line of its paragraph (a title or wrapper wraps at the page edge)."""
+    b = blocks[i]
+    if i + 1 < len(blocks) and blocks[i + 1].soft and blocks[i + 1].page == b.page:
+        return b.text.strip() + blocks[i + 1].text.strip()
+    return b.text.strip()
+
+
 def _strip_notice(blocks: list[Block], meta: DocMeta) -> list[Block]:
     """Take the notice wrapper and print layout out of ``blocks``, recording what they say in ``meta``."""
     out: list[Block] = []
-    wrapper_title_seen = False
+    wrapper_title_seen = meta.title is not None
     in_banji = False
     body = False  # the policy's first numbered clause has been seen: no more wrapper from here on
+    closed = False  # the closing article ("自…起施行") has been seen: the document's text is over
+    skip = 0  # lines already consumed with the previous one
+    dropping = False  # the dropped wrapper sentence goes on in this (soft) line
     for i, b in enumerate(blocks):
         text = b.text.strip()
+        if skip:
+            skip -= 1
+            continue
+        if dropping and b.soft:
+            dropping = not _SOFT_END.search(text)
+            continue
+        dropping = False
         head = i < 40 and not body  # the 版头 and the wrapper come first
         heading = match_heading(text)
         body = body or (heading is not None and heading.style in ("article", "chapter", "cn"))
         if _BANJI.search(text):
-            in_banji = True  # the 版记 runs to the end of its page
-            page = b.page
+            in_banji, page = True, b.page  # the 版记 runs to the end of its page
             continue
         if in_banji:
             if b.page is not None and b.page != page:
@@ -215,19 +238,27 @@ def _strip_notice(blocks: list[Block], meta: DocMeta) -> list[Block]:
         if head and (m := _DOC_NUMBER.search(text)) and len(text) <= len(m[0]) + 20:
             meta.doc_number = meta.doc_number or re.sub(r"\s+", "", m[0])
             continue  # "签发人：…" shares the line in upward documents
-        if (m := _WRAPPER_TITLE.search(text)) and len(text) <= len(m[0]) + 40:
-            meta.title = meta.title or m["title"].strip()
-            if issuer := text[:m.start()].strip():
-                meta.issuer = meta.issuer or issuer
-            wrapper_title_seen = True
-            continue
+        if not body:
+            joined = _with_next(blocks, i)
+            for candidate, lines in ((text, 0), (joined, 1)):
+                m = _WRAPPER_TITLE.search(candidate)
+                if m and len(candidate) <= len(m[0]) + 40 and (lines == 0 or candidate.endswith(m[0][-2:])):
+                    meta.title = meta.title or m["title"].strip()
+                    if issuer := candidate[:m.start()].strip():
+                        meta.issuer = meta.issuer or issuer
+                    wrapper_title_seen, skip = True, lines
+                    break
+            else:
+                m = None
+            if m:
+                continue
         if head and not wrapper_title_seen and _NOTICE_TITLE.match(text) and meta.title is None:
-            meta.title = text
-            wrapper_title_seen = True
+            meta.title, wrapper_title_seen = text, True
             continue
-        if wrapper_title_seen and not body and _ADDRESSEE.match(text):
+        if not body and _ADDRESSEE.match(text) and re.search(r"各|单位|部门|政府|局|委|办", text):
             continue  # "各街道办事处，区直各单位：" before the wrapper text
-        if wrapper_title_seen and not body and _WRAPPER.search(text) and len(text) <= 200:
+        if not body and _WRAPPER.search(text) and len(text) <= 200 and (wrapper_title_seen or "印发" in text):
+            dropping = not _SOFT_END.search(text)
             continue
         if _ISSUER_LINE.match(text) and i + 1 < len(blocks) and _DATE_LINE.match(blocks[i + 1].text):
             meta.issuer = meta.issuer or text
@@ -235,8 +266,12 @@ def _strip_notice(blocks: list[Block], meta: DocMeta) -> list[Block]:
         if _DATE_LINE.match(text) and len(text) <= 16:
             meta.date_signed = meta.date_signed or parse_date(text)
             continue  # 成文日期
-        if meta.title and text.strip("《》 ") == meta.title and not body:
-            continue  # the policy's own title line after the wrapper
+        if not body and (text.strip("《》 ") == meta.title or (meta.title is None and _POLICY_TITLE.match(text))):
+            meta.title = meta.title or text
+            continue  # the policy's own title line
+        if closed and heading is None and len(text) <= 60 and not _SOFT_END.search(text):
+            continue  # after the closing article a page lists other things (hot news, links)
+        closed = closed or (heading is not None and bool(_CLOSING.search(text)))
         out.append(b)
     return out
 
@@ -264,8 +299,8 @@ def clean_blocks(blocks: list[Block], meta: DocMeta | None = None) -> tuple[list
     effective, until = validity(text, meta.date_signed)
     meta.effective_date = meta.effective_date or effective
     meta.valid_until = meta.valid_until or until
-    if meta.jurisdiction is None:
-        meta.jurisdiction, meta.jurisdiction_en = jurisdiction(meta.issuer)
+    if meta.jurisdiction is None:  # a guide without an issuer names its place in its title
+        meta.jurisdiction, meta.jurisdiction_en = jurisdiction(meta.issuer or meta.title)
     return kept, meta
 
 

@@ -75,7 +75,9 @@ def _info_table(table) -> dict | None:
     cells = [c.get_text(" ", strip=True) for c in table.find_all(["td", "th"])]
     for k, cell in enumerate(cells):
         m = re.match(r"^\s*([^：:]{2,24}?)\s*[：:]\s*(.*)$", cell)
-        label, value = (m[1], m[2]) if m else (cell, cells[k + 1] if k + 1 < len(cells) else "")
+        label, value = (m[1], m[2]) if m else (cell, "")
+        if not value.strip() and k + 1 < len(cells):
+            value = cells[k + 1]  # "索引号：" in one cell, its value in the next
         name = labels.get(label.strip().lower())
         if name and value.strip() and name not in found:
             found[name] = " ".join(value.split())
@@ -172,10 +174,17 @@ def html_from_text(html: str, filename: str, fmt: str, base_url: str | None = No
         for k, v in found.items():
             if v and k != "title":
                 meta.setdefault(k, v)
-    meta["title"] = meta.get("title") or page_title or None
-    out = Extracted(fmt, blocks, title=meta["title"])
+    out = Extracted(fmt, blocks, title=meta.get("title") or _site_suffix(page_title) or None)
     out.meta, out.attachments, out.extractor = meta, attachments, used
     return out
+
+
+_SITE = re.compile(r"\s*[-_|｜—]+\s*[^-_|｜—]*(网|政府|在线|门户|Government|Online|Portal)[^-_|｜—]*$", re.I)
+
+
+def _site_suffix(title: str | None) -> str | None:
+    """A <title> without the site name CMS templates append ("…措施_东滨区人民政府门户网站")."""
+    return _SITE.sub("", title).strip() if title else title
 
 
 def _walk(root) -> list[Block]:

@@ -69,6 +69,7 @@ def table_rows(grid: list[list[str | None]], header_rows: int | None = None) -> 
         if not seen:
             continue
         name = seen[0][1]
-        parts = [name] + [f"{h}：{c}" if h and h != c else c for h, c in seen[1:]]
+        colon = "：" if re.search(r"[\u4e00-\u9fff]", "".join(header)) else ": "
+        parts = [name] + [f"{h}{colon}{c}" if h and h != c else c for h, c in seen[1:]]
         out.append(SEP.join(parts))
     return out
