@@ -8,11 +8,13 @@ offers the nearest clauses as suggestions, with no figure at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
-from .citations import citation_for, format_lead, suggestions
+from .citations import citation_for, document_notes, format_lead, suggestions
 from .figures import extract_figures, is_grounded
 from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
@@ -74,9 +76,11 @@ def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, flo
 
 
 class ExtractiveAnswerer:
-    def __init__(self, retriever: Retriever, settings: RetrievalSettings) -> None:
+    def __init__(self, retriever: Retriever, settings: RetrievalSettings,
+                 today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
         self.r = retriever
         self.settings = settings
+        self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         entries = retriever.index.entries
         self._tokens = [set(tokenize(e.text)) for e in entries]
         # Inverse document frequency over sentence entries: rare terms decide which sentence answers.
@@ -147,6 +151,7 @@ class ExtractiveAnswerer:
             if len(chosen) == 2 or cand.score < self.settings.second_sentence_ratio * best.score:
                 break
             chosen.append(cand)
+        chosen += self._other_documents(scored, chosen, wanted_figures(q.text))
         # Quote in reading order within a clause, clauses in order of first choice.
         order = {c.clause_id: i for i, c in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda c: (order[c.clause_id], c.sent))
@@ -156,22 +161,50 @@ class ExtractiveAnswerer:
         parts: list[str] = []
         sep = "" if q.lang.startswith("zh") else " "
         last_clause = None
+        today = self.today()
+        several = len({c.clause_id.split(":", 1)[0] for c in chosen}) > 1
         for c in chosen:
             clause = self.r.corpus.clause(c.clause_id)
             if c.clause_id not in numbers:
                 numbers[c.clause_id] = len(numbers) + 1
-                citations.append(citation_for(self.r.corpus, clause, q.lang, numbers[c.clause_id]))
+                citations.append(citation_for(self.r.corpus, clause, q.lang, numbers[c.clause_id], today))
             sentence = self.r.index.entries[c.pos].text
             quote = f"{sentence}{sep}[{numbers[c.clause_id]}]"
             if c.clause_id != last_clause:
-                quote = format_lead(self.r.corpus, clause, q.lang) + quote
+                quote = format_lead(self.r.corpus, clause, q.lang, with_issuer=several) + quote
             parts.append(quote)
             last_clause = c.clause_id
         text = sep.join(parts)
+        notes = document_notes(self.r.corpus, citations, q.lang)
         if self._premise_mismatch(question, citations):
-            text += ("" if q.lang.startswith("zh") else " ") + PREMISE_NOTE[q.lang]
+            notes.append(PREMISE_NOTE[q.lang])
+        if notes:
+            text += ("" if q.lang.startswith("zh") else " ") + sep.join(notes)
         return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
                       citations=citations, mode="extractive")
+
+    def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str]) -> list[Scored]:
+        """Sentences of other places' documents that answer as well as the best (a city and a district
+        rule on the same thing): quoted beside it, so different figures are never silently one."""
+        best = chosen[0]
+        docs = {c.clause_id.split(":", 1)[0] for c in chosen}
+        places = {self.r.corpus.document(d).jurisdiction for d in docs}
+        extra: list[Scored] = []
+        for cand in scored:
+            doc_id = cand.clause_id.split(":", 1)[0]
+            doc = self.r.corpus.document(doc_id)
+            if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or None in places:
+                continue
+            if doc.jurisdiction in places or cand.score < self.settings.other_document_ratio * best.score:
+                continue
+            if wanted and not cand.has_wanted:
+                continue
+            extra.append(cand)
+            docs.add(doc_id)
+            places.add(doc.jurisdiction)
+            if len(extra) == 2:
+                break
+        return extra
 
     def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
         """True when the question states a figure that none of the cited clauses holds."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from .citations import citation_for, suggestions
+from .citations import citation_for, document_notes, suggestions
 from .gate import check, cited_numbers
 from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from .prompts import (FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER,
@@ -84,9 +84,19 @@ class LLMAnswerer:
             yield self._fallback(fallback, FALLBACK_WARNING["unreachable"].format(reason=str(exc)), streamed)
             return
         used = cited_numbers(reply.answer)
+        cited = [sources[n] for n in used if n in sources] if reply.answered else []
+        # Expired / not yet in force / only in Chinese: said in the question's language, after the checked text.
+        notes = document_notes(self.corpus, cited, lang)
+        text = reply.answer
+        if notes:
+            extra = ("" if lang.startswith("zh") else " ") + ("" if lang.startswith("zh") else " ").join(notes)
+            if text == streamed:
+                yield StreamEvent(type="delta", text=extra)
+                streamed += extra
+            text += extra
         answer = Answer(
-            question=question, answer=reply.answer, language=lang, answerable=reply.answered, mode="llm",
-            citations=[sources[n] for n in used if n in sources] if reply.answered else [],
+            question=question, answer=text, language=lang, answerable=reply.answered, mode="llm",
+            citations=cited,
             suggestions=[] if reply.answered else suggestions(self.corpus, retrieval.hits, lang),
         )
         yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)

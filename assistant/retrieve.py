@@ -142,4 +142,7 @@ class Retriever:
     def answer_lang_entries(self, clause_id: str, lang: str) -> list[int]:
         """Entry positions of the sentences of a clause in the corpus language serving ``lang``."""
         want = base_lang(lang)
-        return [i for i in self.index.sentence_positions(clause_id) if self.index.entries[i].lang == want]
+        positions = self.index.sentence_positions(clause_id)
+        own = [i for i in positions if self.index.entries[i].lang == want]
+        # A document held in one language only is quoted in that language (with a note saying so).
+        return own or list(positions)

@@ -41,6 +41,10 @@ class RetrievalSettings(BaseSettings):
     second_sentence_ratio: float = Field(
         0.92, description="A further sentence is quoted when it scores at least this share of the best."
     )
+    # issue 11: several documents
+    other_document_ratio: float = Field(
+        0.9, description="Another place's document (a city beside a district rule) is quoted too when its best "
+                         "sentence scores at least this share of the best.")
 
 
 class LLMSettings(BaseSettings):
