@@ -151,7 +151,7 @@ class ExtractiveAnswerer:
             if len(chosen) == 2 or cand.score < self.settings.second_sentence_ratio * best.score:
                 break
             chosen.append(cand)
-        chosen += self._other_documents(scored, chosen, wanted_figures(q.text))
+        chosen += self._other_documents(scored, chosen, wanted_figures(q.text), q.places)
         # Quote in reading order within a clause, clauses in order of first choice.
         order = {c.clause_id: i for i, c in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda c: (order[c.clause_id], c.sent))
@@ -183,9 +183,11 @@ class ExtractiveAnswerer:
         return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
                       citations=citations, mode="extractive")
 
-    def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str]) -> list[Scored]:
+    def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str],
+                         named: set[str]) -> list[Scored]:
         """Sentences of other places' documents that answer as well as the best (a city and a district
-        rule on the same thing): quoted beside it, so different figures are never silently one."""
+        rule on the same thing): quoted beside it, so different figures are never silently one. When the
+        question names places, only documents of those places."""
         best = chosen[0]
         docs = {c.clause_id.split(":", 1)[0] for c in chosen}
         places = {self.r.corpus.document(d).jurisdiction for d in docs}
@@ -196,6 +198,8 @@ class ExtractiveAnswerer:
             if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or None in places:
                 continue
             if doc.jurisdiction in places or cand.score < self.settings.other_document_ratio * best.score:
+                continue
+            if named and doc.jurisdiction not in named:
                 continue
             if wanted and not cand.has_wanted:
                 continue

@@ -13,6 +13,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .index import SearchIndex
+from .places import Gazetteer
 from .settings import RetrievalSettings
 from .text import base_lang, tokenize, to_simplified
 
@@ -27,6 +28,7 @@ class Query:
     tokens: list[str]  # content tokens of the question itself
     expanded: list[str]  # tokens plus glossary expansions, for keyword search
     vector: np.ndarray
+    places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
 
 
 @dataclass
@@ -83,8 +85,10 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
+        self.gazetteer = Gazetteer()
         self.vocabulary = set(index.bm25.vocab_dict) | {
-            t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)}
+            t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
+            t for w in self.gazetteer.english_words() for t in tokenize(w)}
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         haystack = "\n".join(to_simplified(t).lower() for c in corpus.clauses for t in c.text.values())
         self._out_of_scope = [(term, p) for term in corpus.out_of_scope
@@ -93,11 +97,13 @@ class Retriever:
     def make_query(self, question: str, lang: str) -> Query:
         text = to_simplified(question) if lang == "zh-Hant" else question
         tokens = tokenize(text)
-        expansion = [t for term in self.glossary.expand(text) for t in tokenize(term)]
+        places = self.gazetteer.named(text)
+        # A place named in English is searched by its Chinese name too: its documents may be Chinese only.
+        expansion = [t for term in [*self.glossary.expand(text), *sorted(places)] for t in tokenize(term)]
         # The question's own words count twice: expansions help recall but must not outvote them.
         expanded = tokens + tokens + [t for t in expansion if t not in tokens]
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector)
+        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
 
     def search(self, question: str, lang: str) -> Retrieval:
         query = self.make_query(question, lang)
@@ -121,8 +127,10 @@ class Retriever:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
         out = []
         for cid, score in fused.items():
-            authority = self.corpus.document(cid.split(":", 1)[0]).authority
-            out.append(ClauseHit(cid, score * AUTHORITY_WEIGHT.get(authority, 1.0),
+            doc = self.corpus.document(cid.split(":", 1)[0])
+            # Documents of the place the question names first (a district's rules for "东滨区…").
+            weight = AUTHORITY_WEIGHT.get(doc.authority, 1.0) * self.gazetteer.weight(doc.jurisdiction, query.places)
+            out.append(ClauseHit(cid, score * weight,
                                  best_dense.get(cid, 0.0), best_sparse.get(cid, 0.0)))
         out.sort(key=lambda h: -h.score)
         return out[: s.top_k]

@@ -94,3 +94,16 @@ def share(values: Iterable[bool | float | None]) -> tuple[float | None, int, int
         return None, 0, 0
     total = sum(0.0 if (isinstance(v, float) and math.isnan(v)) else float(v) for v in applied)
     return total / len(applied), len(applied), nan
+
+
+def citations_clean(cited_texts: Iterable[str], forbidden: Sequence[str] = ()) -> bool:
+    """No cited text holds page furniture: no line of it is an info line, footer, page number or 版记 line
+    (the ingestion rules, ``corpus/government.yaml``), and none contains a string the case forbids."""
+    from ..ingest.govdoc import is_furniture
+
+    for text in cited_texts:
+        if any(is_furniture(line) for line in re.split(r"\n+", text) if line.strip()):
+            return False
+        if any(f in text for f in forbidden):
+            return False
+    return True

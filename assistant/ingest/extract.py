@@ -160,7 +160,7 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
             if ruled is None:
                 ruled = [(line, False) for line in (page.extract_text() or "").splitlines()]
             for line, is_row in ruled:
-                line = tidy_pdf_line(line)
+                line = line if is_row else tidy_pdf_line(line)  # rows are tidied cell by cell already
                 if _UNMAPPED.search(line) or line.count("\ufffd") > len(line) / 4:
                     unreadable += 1  # glyphs without a Unicode map: not text we can quote
                     continue

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import CorpusError
+from ..places import load_places
 from ..settings import BUILTIN_CORPUS
 from .extract import Block
 from .structure import match_heading
@@ -61,7 +62,6 @@ class Rules:
     attachment: re.Pattern
     info_fields: dict[str, str]  # label → field
     meta_tags: dict[str, str]  # lower-case meta name → field
-    places: dict[str, dict]
 
 
 @lru_cache(maxsize=4)
@@ -73,10 +73,9 @@ def rules(path: Path = RULES_FILE) -> Rules:
         tail, attachment = re.compile(raw["tail_headings"], re.I), re.compile(raw["attachment_heading"], re.I)
         info = {label.lower(): name for name, labels in raw["info_fields"].items() for label in labels}
         tags = {tag.lower(): name for name, names in raw["meta_tags"].items() for tag in names}
-        places = {p["zh"]: p for p in raw["places"]}
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
         raise CorpusError(f"{path}: invalid government-document rules ({exc.__class__.__name__}: {exc})") from None
-    return Rules(furniture, tail, attachment, info, tags, places)
+    return Rules(furniture, tail, attachment, info, tags)
 
 
 def is_furniture(text: str) -> bool:
@@ -167,11 +166,11 @@ def jurisdiction(issuer: str | None) -> tuple[str | None, str | None]:
     """The innermost place in an issuer's name ("深圳市南山区科技创新局" → 南山区), with its English name."""
     if not issuer:
         return None, None
-    places = rules().places
+    places = load_places()
     known = [(issuer.find(p), p) for p in places if p in issuer]
     if known:
         place = max(known)[1]
-        return place, places[place].get("en")
+        return place, places[place].en
     found = re.findall(r"([\u4e00-\u9fff]{1,4}?(?:省|自治区|市|新区|区|县))", issuer)
     return (found[-1], None) if found else (None, None)
 
@@ -318,3 +317,9 @@ def page_meta(found: dict) -> DocMeta:
 def has_articles(blocks: list[Block]) -> bool:
     """True when the text has numbered clauses of its own (a notice page whose body is only a link has none)."""
     return sum(1 for b in blocks if (h := match_heading(b.text)) and h.style in ("article", "cn", "cnparen")) >= 2
+
+
+def closing_clause(text: str) -> bool:
+    """The article that says when the document takes effect and how long it is valid."""
+    return bool(_CLOSING.search(text) and (_EFFECTIVE[0].search(text) or _YEARS.search(text) or _UNTIL.search(text)
+                                           or _FROM_SIGNING.search(text) or re.search(r"take effect", text, re.I)))

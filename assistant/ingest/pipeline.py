@@ -26,7 +26,7 @@ from . import store
 from .align import align_ids
 from .extract import Extracted, extract
 from .fetch import fetch, is_url
-from .govdoc import DocMeta, clean_blocks, has_articles, page_meta
+from .govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
 from .structure import RawClause, find_clauses
 
 
@@ -73,12 +73,16 @@ def local_id(key: str) -> str:
     return f"{base}-p{part}" if part else base
 
 
+_CLOSING_TITLE = {"zh": "施行日期和有效期", "en": "Effective date and validity"}
+
+
 def _clause_rows(clauses: list[RawClause], ids: list[str], lang: str) -> list[dict]:
     rows = []
     for c, cid in zip(clauses, ids):
         row = {"id": cid, "key": c.key, "label": {lang: c.label}}
-        if c.title:
-            row["title"] = {lang: c.title}
+        title = c.title or (_CLOSING_TITLE[lang] if closing_clause(c.text) else "")
+        if title:  # an untitled closing article is found by what it is about ("从哪天开始施行")
+            row["title"] = {lang: title}
         row["text"] = c.text
         if c.page is not None:
             row["page"] = c.page
@@ -99,6 +103,11 @@ def _unique(ids: list[str]) -> list[str]:
 
 
 def _short(title: str) -> str:
+    """The title quotes are introduced with: without the years and periods titles carry ("（2026—2027年）",
+    "2026年"), since every figure an answer states must be in the clause it cites."""
+    title = re.sub(r"\s*[（(][^（）()]*\d[^（）()]*[）)]", "", title)
+    title = re.sub(r"(?<!\d)\d{4}\s*(年度|年)?(?!\d)", "", title).strip() or title
+    title = re.sub(r"\s{2,}", " ", title)
     return title if len(title) <= 40 else title[:39].rstrip() + "…"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 SEP = " · "
-_TERMINAL = re.compile(r"[。；;！？!?]+$")
+_TERMINAL = re.compile(r"([。；;！？!?]|(?<=[^\d\s])\.)+$")
 
 
 def _clean(cell: object) -> str:
