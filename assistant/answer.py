@@ -19,7 +19,7 @@ from .figures import extract_figures, is_grounded
 from .prompts import NO_CONTENT, NOT_COVERED, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
 from .settings import RetrievalSettings
-from .text import localise, tokenize
+from .text import base_lang, localise, tokenize
 from .types import Answer, Citation
 
 
@@ -103,8 +103,18 @@ class ExtractiveAnswerer:
         vectors = self.r.index.vectors
         entries = self.r.index.entries
         out: list[Scored] = []
+        titles: dict[str, set[str]] = {}
         for rank, hit in enumerate(retrieval.hits[:clauses]):
             prior = 1.0 / (1 + rank)
+            # A question naming a place is answered from that place's documents first (sentences too:
+            # a same-language sentence of another place must not outscore the named place's Chinese text).
+            doc = self.r.corpus.document(hit.clause_id.split(":", 1)[0])
+            fit = self.r.gazetteer.weight(doc.jurisdiction, q.places)
+            # Words that name an added document ("东滨区…措施") say which document, not what is asked:
+            # they do not make its preamble the answer to "从哪天开始施行".
+            if doc.authority == "document" and doc.id not in titles:
+                titles[doc.id] = {t for title in doc.title.values() for t in tokenize(title)}
+            asked = qtokens - titles.get(doc.id, set()) or qtokens
             for pos in self.r.answer_lang_entries(hit.clause_id, q.lang):
                 e = entries[pos]
                 # Use both language versions of the sentence: either may match the question better.
@@ -112,11 +122,12 @@ class ExtractiveAnswerer:
                 twins = [pos] if twin is None else [pos, twin]
                 dense = max(float(vectors[i] @ q.vector) for i in twins)
                 toks = set().union(*(self._tokens[i] for i in twins))
-                overlap = max(_idf_overlap(qtokens, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
+                overlap = max(_idf_overlap(asked, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
                 score = dense + 0.35 * overlap + 0.03 * prior
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
                     score += FIGURE_BONUS
+                score *= fit
                 out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds)))
         out.sort(key=lambda s: -s.score)
         return out
@@ -125,13 +136,21 @@ class ExtractiveAnswerer:
         """Decline unless the best sentence is close, the question's topic words are known to the
         corpus, and it names no topic the corpus never mentions (another city, visas, tax rates...)."""
         q = retrieval.query
-        closest = max((s.dense for s in scored), default=0.0)
+        # Cosines across languages run lower (an English question, a Chinese-only document): a sentence
+        # quoted in the other language needs a little less, when the question names the document's place.
+        closest = max((s.dense + (self.settings.cross_language_margin if self._cross(s, q) else 0.0)
+                       for s in scored), default=0.0)
         if not scored or not q.tokens or closest < self.settings.min_dense:
             return False
         if self.r.out_of_scope_terms(q):
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
+
+    def _cross(self, s: Scored, q) -> bool:
+        """The sentence is in the other language than the question and its document is of a place it names."""
+        doc = self.r.corpus.document(s.clause_id.split(":", 1)[0])
+        return self.r.index.entries[s.pos].lang != base_lang(q.lang) and doc.jurisdiction in q.places
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
