@@ -82,6 +82,8 @@ def format_lead(corpus: Corpus, clause: Clause, lang: str, with_issuer: bool = F
     """The phrase that introduces a quote, naming its clause (and flagging news background)."""
     doc = corpus.document(clause.doc_id)
     key = "zh" if base_lang(lang) == "zh" else "en"  # the whole answer is localised afterwards
+    if key not in clause.text:  # quoted in the only language it exists in: introduced in that language too
+        key = next(iter(clause.text), key)
     title = _pick(clause.title, key) or _pick(clause.label, key)
     if doc.authority == "background":
         return LEAD_BACKGROUND[key].format(title=title)

@@ -107,3 +107,15 @@ def citations_clean(cited_texts: Iterable[str], forbidden: Sequence[str] = ()) -
         if any(f in text for f in forbidden):
             return False
     return True
+
+
+def own_words(answer) -> str:
+    """The answer without its quotes of documents that exist only in the other language (those are quoted
+    as published, introduced by a note in the question's language): what the language check reads."""
+    foreign = {c.n for c in answer.citations if getattr(c, "source_language", None)}
+    if not foreign:
+        return answer.answer
+    pieces = re.findall(r".+?(?:\[(\d+)\]|$)", answer.answer, flags=re.S)
+    parts = re.findall(r".+?(?:\[\d+\]|$)", answer.answer, flags=re.S)
+    kept = [p for p, n in zip(parts, pieces) if not (n and int(n) in foreign)]
+    return "".join(kept) or answer.answer

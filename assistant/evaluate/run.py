@@ -119,7 +119,7 @@ def answer_case(bot, case: GoldenCase, mode: str | None) -> tuple[CaseResult, Me
         "refusal": checks.refusal_correct(case.answerable, answer.answerable),
         "grounded": checks.figures_grounded(answer.answer, cited_texts),
         "citation": checks.citation_expected(expected, result.cited) if case.answerable else None,
-        "language": checks.language_correct(case.language, lang, answer.answer),
+        "language": checks.language_correct(case.language, lang, checks.own_words(answer)),
         "pair": None,  # filled in once every member of the pair is answered
         "clean": checks.citations_clean(cited_texts, case.forbidden_text) if answer.citations else None,
     }
