@@ -115,12 +115,15 @@ class ExtractiveAnswerer:
             if doc.authority == "document" and doc.id not in titles:
                 titles[doc.id] = {t for title in doc.title.values() for t in tokenize(title)}
             asked = qtokens - titles.get(doc.id, set()) or qtokens
+            cross = doc.jurisdiction in q.places and base_lang(q.lang) not in self.r.corpus.clause(hit.clause_id).text
             for pos in self.r.answer_lang_entries(hit.clause_id, q.lang):
                 e = entries[pos]
                 # Use both language versions of the sentence: either may match the question better.
                 twin = self._parallel.get((e.clause_id, "en" if e.lang == "zh" else "zh", e.sent))
                 twins = [pos] if twin is None else [pos, twin]
                 dense = max(float(vectors[i] @ q.vector) for i in twins)
+                if cross:  # cosines across languages run lower: calibrate before comparing with same-language text
+                    dense += self.settings.cross_language_margin
                 toks = set().union(*(self._tokens[i] for i in twins))
                 overlap = max(_idf_overlap(asked, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
                 score = dense + 0.35 * overlap + 0.03 * prior
@@ -136,21 +139,13 @@ class ExtractiveAnswerer:
         """Decline unless the best sentence is close, the question's topic words are known to the
         corpus, and it names no topic the corpus never mentions (another city, visas, tax rates...)."""
         q = retrieval.query
-        # Cosines across languages run lower (an English question, a Chinese-only document): a sentence
-        # quoted in the other language needs a little less, when the question names the document's place.
-        closest = max((s.dense + (self.settings.cross_language_margin if self._cross(s, q) else 0.0)
-                       for s in scored), default=0.0)
+        closest = max((s.dense for s in scored), default=0.0)  # cross-language cosines come calibrated
         if not scored or not q.tokens or closest < self.settings.min_dense:
             return False
         if self.r.out_of_scope_terms(q):
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
-
-    def _cross(self, s: Scored, q) -> bool:
-        """The sentence is in the other language than the question and its document is of a place it names."""
-        doc = self.r.corpus.document(s.clause_id.split(":", 1)[0])
-        return self.r.index.entries[s.pos].lang != base_lang(q.lang) and doc.jurisdiction in q.places
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:

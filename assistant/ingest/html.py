@@ -117,8 +117,13 @@ def _prepare(soup, base_url: str | None) -> tuple[dict, list[dict]]:
 def _trafilatura_blocks(html: str) -> tuple[list[Block], dict]:
     from trafilatura import bare_extraction
 
+    # fast: without trafilatura's own fallbacks (readability, jusText), which took seconds on short pages
+    # and keep page furniture; our tree walk is the fallback.
     doc = bare_extraction(html, with_metadata=True, include_tables=True, include_comments=False,
-                          favor_precision=True)
+                          favor_precision=True, fast=True,
+                          # htmldate's extensive search took 2 s on a page without a date meta tag; the
+                          # document's own dates come from its text (govdoc), the page's from its meta tags.
+                          date_extraction_params={"extensive_search": False, "original_date": True})
     if doc is None or doc.body is None:
         return [], {}
     blocks = []
