@@ -70,4 +70,4 @@ class Gazetteer:
             return 1.0
         if jurisdiction in named:
             return 1.0
-        return 0.7 if any(self.related(jurisdiction, n) for n in named) else 0.5
+        return 0.55 if any(self.related(jurisdiction, n) for n in named) else 0.4
