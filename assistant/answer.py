@@ -157,6 +157,11 @@ class ExtractiveAnswerer:
         chosen = [best]
         if wanted_figures(q.text) and not best.has_wanted:
             figure = next((c for c in scored[1:] if c.clause_id == best.clause_id and c.has_wanted), None)
+            if figure is None and self.r.corpus.document(best.clause_id.split(":", 1)[0]).authority == "document":
+                # An added document's preamble or definitions often outscore the table row or article that
+                # states the figure asked for: another clause of the same document may supply it.
+                doc = best.clause_id.split(":", 1)[0]
+                figure = next((c for c in scored[1:] if c.clause_id.startswith(doc + ":") and c.has_wanted), None)
             if figure is not None and figure.score >= FIGURE_SENTENCE_RATIO * best.score:
                 chosen.append(figure)
         for cand in scored[1:]:

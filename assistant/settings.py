@@ -46,7 +46,7 @@ class RetrievalSettings(BaseSettings):
         0.9, description="Another place's document (a city beside a district rule) is quoted too when its best "
                          "sentence scores at least this share of the best.")
     cross_language_margin: float = Field(
-        0.03, ge=0, le=0.2, description="Added to the cosine of a sentence quoted in the other language (a "
+        0.05, ge=0, le=0.2, description="Added to the cosine of a sentence quoted in the other language (a "
                                         "Chinese-only document of the place an English question names) before min_dense.")
 
 
