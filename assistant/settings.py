@@ -46,8 +46,9 @@ class RetrievalSettings(BaseSettings):
         0.9, description="Another place's document (a city beside a district rule) is quoted too when its best "
                          "sentence scores at least this share of the best.")
     cross_language_margin: float = Field(
-        0.05, ge=0, le=0.2, description="Added to the cosine of a sentence quoted in the other language (a "
-                                        "Chinese-only document of the place an English question names) before min_dense.")
+        0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
+                                        "language than the question, when the question names the document's place: "
+                                        "cosines across languages run lower.")
 
 
 class LLMSettings(BaseSettings):

@@ -133,3 +133,50 @@ def test_all_boilerplate_page_changes_nothing(gov, tmp_path):
     with pytest.raises(EmptyDocument):
         gov.add_document(str(page))
     assert [d.id for d in gov.documents()] == before
+
+
+def test_llm_mode_answers_in_the_question_language_with_figures_checked_across_languages(gov):
+    """The model (a scripted OpenAI-compatible server: the one fake) answers an English question from a
+    Chinese-only document in English; the gate accepts "300,000 yuan" for the source's "30万元", rejects a
+    figure the source lacks, and the not-yet-in-force and only-in-Chinese notes follow in English."""
+    from assistant import Assistant
+    from assistant.settings import LLMSettings
+    from tests.llm_server import ScriptedLLM
+
+    question = "What is the maximum angel investment reward in Beiling District?"
+    with ScriptedLLM() as llm:
+        bot = Assistant(gov.settings.model_copy(update={"llm": LLMSettings(base_url=llm.base_url, model="scripted",
+                                                                           timeout=5)}),
+                        gov.corpus, gov.index, gov.embedder)
+        hits = bot.retriever.search(question, "en").hits
+        n = [h.clause_id for h in hits].index("beiling-financing-rules:art3") + 1
+        llm.script(llm.reply({"answered": True, "citations": [n], "answer":
+                              f"Beiling District rewards angel investment with 8% of the amount, up to 300,000 yuan [{n}]."}))
+        a = bot.ask(question, mode="llm")
+        assert a.mode == "llm" and a.language == "en" and "300,000 yuan" in a.answer
+        assert "not yet in force" in a.answer and "exists only in Chinese" in a.answer
+        llm.script(*[llm.reply({"answered": True, "citations": [n], "answer": f"Up to 900,000 yuan [{n}]."})] * 2)
+        b = bot.ask(question, mode="llm")
+        assert b.mode == "extractive" and "900,000" not in b.answer and "30万元" in b.answer
+
+
+def test_ingestion_returns_the_new_corpus_and_index_and_the_service_swaps_them_in(gov, tmp_path):
+    import subprocess
+    import sys
+
+    from assistant.ingest import pipeline
+
+    # The ingestion package never imports the service (it used to, and the service imported it back).
+    loaded = subprocess.run([sys.executable, "-c", "import sys, assistant.ingest.pipeline; "
+                             "print('assistant.service' in sys.modules)"], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
+    page = tmp_path / "dongbin-en.html"
+    page.write_text(g.english_page(), encoding="utf-8")
+    before = gov.corpus
+    update = pipeline.add_document(gov.settings, gov.corpus, gov.index, gov.embedder, str(page),
+                                   translation_of="dongbin-measures")
+    assert gov.corpus is before and "en" not in before.document("dongbin-measures").versions  # not swapped in yet
+    assert update.info.languages == ["en", "zh"] and "en" in update.corpus.document("dongbin-measures").versions
+    gov.use(update.corpus, update.index)
+    a = gov.ask("What is the yearly cap of Dongbin's first-loan interest subsidy?")
+    assert "150,000 yuan per year" in a.answer and a.citations[0].parallel_text  # both languages now
