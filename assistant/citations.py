@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from .corpus import Corpus
-from .prompts import LEAD, LEAD_BACKGROUND, LEAD_ISSUER, ONLY_IN, PAGE, SEVERAL_NOTE, STATUS_LABEL, STATUS_NOTE
+from .prompts import LEAD, LEAD_BACKGROUND, LEAD_ISSUER, ONLY_IN, ONLY_IN_ANSWERED, PAGE, SEVERAL_NOTE, STATUS_LABEL, STATUS_NOTE
 from .text import base_lang, localise
 from .types import Citation, Clause, ClauseRef
 
@@ -97,7 +97,7 @@ def format_lead(corpus: Corpus, clause: Clause, lang: str, with_issuer: bool = F
     return lead
 
 
-def document_notes(corpus: Corpus, citations: list[Citation], lang: str) -> list[str]:
+def document_notes(corpus: Corpus, citations: list[Citation], lang: str, quoted: bool = True) -> list[str]:
     """One-line notes about the cited documents in the question's language: a document expired or not yet in
     force, a document that exists only in the other language, documents of different issuers."""
     notes: list[str] = []
@@ -109,7 +109,7 @@ def document_notes(corpus: Corpus, citations: list[Citation], lang: str) -> list
         if c.status != "in_force":
             notes.append(STATUS_NOTE[c.status][lang].format(doc=c.doc_title))
     for source in dict.fromkeys(c.source_language for c in citations if c.source_language):
-        notes.append(ONLY_IN[source][lang])
+        notes.append((ONLY_IN if quoted else ONLY_IN_ANSWERED)[source][lang])
     issuers = {c.issuer for c in citations if c.issuer}
     if len(issuers) > 1 and len(seen) > 1:
         notes.append(SEVERAL_NOTE[lang])

@@ -67,6 +67,13 @@ ONLY_IN = {
     "en": _with_hant({"en": "(This document exists only in English.)",
                       "zh": "（该文件只有英文版本，以上为英文原文引用。）"}),
 }
+# The same, under a model's answer written in the question's language from the other language's text.
+ONLY_IN_ANSWERED = {
+    "zh": _with_hant({"en": "(This document exists only in Chinese; the answer above is based on its Chinese text.)",
+                      "zh": "（该文件只有中文版本。）"}),
+    "en": _with_hant({"en": "(This document exists only in English.)",
+                      "zh": "（该文件只有英文版本，以上回答依据其英文原文。）"}),
+}
 # Documents of different places state different figures for the same thing: both are shown.
 SEVERAL_NOTE = _with_hant({
     "en": "(Note: the documents above are issued by different authorities and their figures differ; each applies "

@@ -42,7 +42,8 @@ class Assistant:
 
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
-        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus) if self.settings.llm.configured else None
+        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
+            if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
         self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
 
