@@ -181,3 +181,20 @@ def test_ingestion_returns_the_new_corpus_and_index_and_the_service_swaps_them_i
     gov.use(update.corpus, update.index)
     a = gov.ask("What is the yearly cap of Dongbin's first-loan interest subsidy?")
     assert "150,000 yuan per year" in a.answer and a.citations[0].parallel_text  # both languages now
+
+
+def test_corpus_list_shows_issuer_number_jurisdiction_and_status(gov):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    env = {"OPC_DATA_DIR": str(gov.settings.data_dir), "OPC_TODAY": "2026-06-15"}
+    listed = CliRunner().invoke(app, ["corpus", "list", "--json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    import json
+
+    docs = {d["id"]: d for d in json.loads(listed.output)}
+    assert docs["beiling-startup-rules-2023"]["status"] == "expired"
+    assert docs["dongbin-measures"]["doc_number"] == t.DONGBIN["number"]
+    table = CliRunner().invoke(app, ["corpus", "list"], env={**env, "COLUMNS": "200"})
+    assert "星澜市北岭区工业和信息化局 · 北工信〔2023〕7号 · 北岭区 · expired" in table.output
