@@ -188,13 +188,17 @@ def _corpus():
 def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List the documents and their clauses."""
     corpus = _corpus()
+    infos = corpus.infos(Settings().today_iso())
     if as_json:
-        sys.stdout.write(json.dumps([d.model_dump() for d in corpus.infos()], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([d.model_dump() for d in infos], ensure_ascii=False, indent=2) + "\n")
         return
-    for doc in corpus.documents:
+    for doc, info in zip(corpus.documents, infos):
+        # issuer · number · in force / expired, as citations show it
+        official = " · ".join(x for x in (next(iter(info.issuer.values()), ""), info.doc_number,
+                                          info.jurisdiction, info.status.replace("_", " ")) if x)
         table = Table("clause id", "label", "title (en)", "title (zh)",
                       title=f"{doc.title.get('en', '')}\n{doc.title.get('zh', '')}\n[dim]{doc.id} · {doc.authority}"
-                            f" · languages: {', '.join(doc.languages)}[/]")
+                            f" · languages: {', '.join(doc.languages)}\n{official}[/]")
         for c in doc.clauses:
             table.add_row(c.id, " / ".join(c.label.values()), c.title.get("en", ""), c.title.get("zh", ""))
         out.print(table)

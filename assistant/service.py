@@ -41,8 +41,9 @@ class Assistant:
         from .answer import ExtractiveAnswerer
 
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval)
-        extractive = ExtractiveAnswerer(retriever, self.settings.retrieval)
-        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus) if self.settings.llm.configured else None
+        extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
+        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
+            if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
         self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
 
@@ -140,7 +141,7 @@ class Assistant:
 
     # --- corpus views, for the CLI and the API ------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        return self.corpus.infos()
+        return self.corpus.infos(self.settings.today_iso())
 
     def refresh(self) -> bool:
         """Follow a corpus changed by another process (another worker added or removed a document).
@@ -162,13 +163,17 @@ class Assistant:
         Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
         from .ingest.pipeline import add_document
 
-        return add_document(self, source, lang=lang, title=title, translation_of=translation_of, filename=filename)
+        update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
+                              title=title, translation_of=translation_of, filename=filename)
+        self.use(update.corpus, update.index)
+        return update.info
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
         from .ingest.pipeline import remove_document
 
-        remove_document(self, doc_id)
+        update = remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id)
+        self.use(update.corpus, update.index)
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
         from .citations import citation_for

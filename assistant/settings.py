@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 from typing import Annotated, Literal
@@ -45,6 +46,14 @@ class RetrievalSettings(BaseSettings):
     second_sentence_ratio: float = Field(
         0.92, description="A further sentence is quoted when it scores at least this share of the best."
     )
+    # issue 11: several documents
+    other_document_ratio: float = Field(
+        0.9, description="Another place's document (a city beside a district rule) is quoted too when its best "
+                         "sentence scores at least this share of the best.")
+    cross_language_margin: float = Field(
+        0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
+                                        "language than the question, when the question names the document's place: "
+                                        "cosines across languages run lower.")
 
 
 class LLMSettings(BaseSettings):
@@ -171,6 +180,17 @@ class Settings(BaseSettings):
                                  "(scheme and host, optional port and *. wildcard, no path); or use '*' or 'none' "
                                  "alone")
         return value
+
+    # --- issue 11: government documents as published ----------------------------------------------
+    today: date | None = Field(
+        None, description="The date answers are given on (YYYY-MM-DD), for in-force / expired notes; "
+                          "default: the system date. Set it to check answers as of another day.")
+    follow_attachments: bool = Field(
+        True, description="When an added web page has no articles of its own but links an attachment "
+                          "(PDF/DOCX), add the attachment's text instead.")
+
+    def today_iso(self) -> str:
+        return (self.today or date.today()).isoformat()
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
