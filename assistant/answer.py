@@ -101,8 +101,20 @@ class ExtractiveAnswerer:
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
         self._rules = retriever.corpus.claims
-        self._topics = [self._rules.subjects_in(e.text) if self._rules is not None and e.kind == "sentence"
+        self._topics = [self._sentence_topics(e) if self._rules is not None and e.kind == "sentence"
                         else set() for e in entries]
+
+    def _sentence_topics(self, entry) -> set[str]:
+        """The benefits a sentence is about: those it names; else, in an added document, those its heading
+        or the document's title names (a guide's "申报时间" section is about the guide's subsidy)."""
+        found = self._rules.subjects_in(entry.text)
+        if found:
+            return found
+        doc = self.r.corpus.document(entry.clause_id.split(":", 1)[0])
+        if doc.authority != "document":  # the built-in plan's answers are tuned on the golden set without it
+            return found
+        clause = self.r.corpus.clause(entry.clause_id)
+        return self._rules.subjects_in(" ".join([*clause.title.values(), *doc.title.values()]))
 
     def main_topic(self, query) -> str | None:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
