@@ -147,3 +147,9 @@ class ProtectedDocument(IngestError):
     """A built-in document, which cannot be removed or replaced."""
 
     code = "protected_document"
+
+
+class AddressNotAllowed(FetchFailed):
+    """A URL whose host is not a public web server (or not a URL at all): the SSRF guard refused it."""
+
+    code = "address_not_allowed"

@@ -14,6 +14,7 @@ from .errors import ConfigError
 from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
 from .llm import ChatModel
+from .netguard import FetchPolicy
 from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
@@ -35,6 +36,8 @@ class Assistant:
         self.use(corpus, index)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
         self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
+        # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
+        self.fetch_policy = FetchPolicy(settings.fetch_allow)
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""

@@ -136,7 +136,13 @@ class Settings(BaseSettings):
     max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted, in KiB.")
     ui: bool = Field(True, description="Serve the Gradio chat page at '/' beside the API.")
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    # --- issue 17: safe on the open internet (fetch guard, key scopes, sessions, sandboxed parsing) ---------
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated hosts ('docs.intranet', '.intranet' for a domain) and "
+                                          "networks ('10.1.0.0/16') document URLs may be fetched from besides "
+                                          "public addresses; everything else private is refused.")
+
+    @field_validator("api_keys", "cors_origins", "fetch_allow", mode="before")
     @classmethod
     def _split_list(cls, value):
         if isinstance(value, str):

@@ -19,6 +19,7 @@ import yaml
 from ..corpus import LANGS, load_corpus
 from ..errors import DocumentTooLarge, IngestError, ProtectedDocument, UnsupportedDocument
 from ..index import SearchIndex
+from ..netguard import FetchPolicy
 from ..text import cjk_count
 from ..types import DocumentInfo
 from . import store
@@ -39,7 +40,8 @@ class Source:
     url: str | None = None
 
 
-def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None) -> Source:
+def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None,
+                policy: FetchPolicy | None = None) -> Source:
     """A path, an http(s) URL, or the bytes of an upload (with its ``filename``)."""
     limit = f"{max_bytes / 1_000_000:g} MB (OPC_MAX_DOCUMENT_MB)"
     if isinstance(source, (bytes, bytearray)):
@@ -48,7 +50,7 @@ def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, f
         return Source(bytes(source), filename or "upload")
     text = str(source).strip()
     if is_url(text):
-        got = fetch(text, timeout=timeout, max_bytes=max_bytes)
+        got = fetch(text, timeout=timeout, max_bytes=max_bytes, policy=policy)
         return Source(got.data, got.filename, got.content_type, got.url)
     path = Path(text).expanduser()
     if not path.exists():
@@ -192,7 +194,7 @@ def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | No
                  translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
     settings = bot.settings
     src = read_source(source, max_bytes=int(settings.max_document_mb * 1_000_000), timeout=settings.fetch_timeout,
-                      filename=filename)
+                      filename=filename, policy=bot.fetch_policy)
     root = store.documents_root(settings.data_dir)
     with store.locked(root):
         prepared = prepare(src, root, bot.corpus, lang=lang, title=title, translation_of=translation_of)
