@@ -69,6 +69,13 @@ class Unauthorized(OPCError):
     exit_code = 7
 
 
+class Forbidden(OPCError):
+    """A valid API key without the scope the call needs (e.g. an ``ask`` key adding documents)."""
+
+    code = "forbidden"
+    exit_code = 7
+
+
 class RateLimited(OPCError):
     """Too many requests in the current window; ``retry_after`` says when to try again."""
 

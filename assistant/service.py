@@ -19,7 +19,7 @@ from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
 from .redact import redact
-from .sessions import SessionStore
+from .sessions import LOCAL_OWNER, SessionStore, purge_expired
 from .settings import Settings
 from .text import detect_language, has_content, validate_question
 from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
@@ -65,26 +65,34 @@ class Assistant:
         return self.index.notice
 
     def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
-            history: list[Turn] | None = None) -> Answer:
-        """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input."""
+            history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False) -> Answer:
+        """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input, and
+        ``NotFound`` for a session that is not ``owner``'s."""
         final = None
-        for event in self.stream(question, session_id=session_id, mode=mode, history=history):
+        for event in self.stream(question, session_id=session_id, mode=mode, history=history, owner=owner,
+                                 new_session=new_session):
             final = event
         return final.answer
 
     def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
-               history: list[Turn] | None = None) -> Iterator[StreamEvent]:
+               history: list[Turn] | None = None, owner: str = LOCAL_OWNER,
+               new_session: bool = False) -> Iterator[StreamEvent]:
         """Text deltas, then one final event with the complete, gated answer and its citations.
 
         Input is validated before the first event, so bad input raises instead of streaming.
         ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
-        a stored session.
+        a stored session. ``new_session`` starts a conversation for ``owner`` once the input is valid (the
+        answer carries its id); a given ``session_id`` must be ``owner``'s (NotFound otherwise).
         """
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
+        use_llm = self._use_llm(mode)
+        if session_id is not None:
+            self.sessions.check(session_id, owner)  # someone else's (or an invented) id: NotFound
         if history is None:
             history = self.sessions.history(session_id) if session_id is not None else []
-        use_llm = self._use_llm(mode)
+        if new_session and session_id is None:
+            session_id = self.sessions.create(owner)
         return self._events(cleaned, session_id, history, use_llm, started)
 
     def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
@@ -129,12 +137,22 @@ class Assistant:
         return mode != "extractive" and self.llm is not None
 
     # --- conversations -----------------------------------------------------------------------
-    def session(self, session_id: str) -> list[Turn]:
-        """The turns of a conversation, oldest first (NotFound if it has none)."""
-        return self.sessions.get(session_id)
+    def new_session(self, owner: str = LOCAL_OWNER) -> str:
+        """Start a conversation for ``owner`` (the server picks the id; clients never do)."""
+        return self.sessions.create(owner)
 
-    def delete_session(self, session_id: str) -> bool:
-        return self.sessions.delete(session_id)
+    def session(self, session_id: str, owner: str = LOCAL_OWNER) -> list[Turn]:
+        """The turns of ``owner``'s conversation, oldest first (NotFound if it has none or is not theirs)."""
+        return self.sessions.get(session_id, owner)
+
+    def delete_session(self, session_id: str, owner: str | None = LOCAL_OWNER) -> bool:
+        """Forget ``owner``'s conversation (``owner=None``: anyone's, for admins). False if there was none."""
+        return self.sessions.delete(session_id, owner)
+
+    def purge(self, days: float | None = None) -> dict[str, int]:
+        """Delete conversations idle, and answers and feedback older, than ``days`` (OPC_RETENTION_DAYS)."""
+        return purge_expired(self.sessions, self.feedback_store,
+                             self.settings.retention_days if days is None else days)
 
     # --- feedback -------------------------------------------------------------------------------
     def feedback(self, answer_id: str, useful: bool, comment: str | None = None, source: str = "api") -> Feedback:

@@ -141,8 +141,18 @@ class Settings(BaseSettings):
         default_factory=list, description="Comma-separated hosts ('docs.intranet', '.intranet' for a domain) and "
                                           "networks ('10.1.0.0/16') document URLs may be fetched from besides "
                                           "public addresses; everything else private is refused.")
+    api_keys_file: Path | None = Field(
+        None, description="A file of 'key:scope' lines (scopes: ask, admin), re-read when it changes, so keys "
+                          "rotate without a restart; used beside OPC_API_KEYS.")
+    host: str = Field("127.0.0.1", description="The address `opc serve` binds (set by it): without keys, document "
+                                               "writes are open only on a loopback address.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
+                                          "believed; by default none (the peer address counts).")
+    retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
+                                                          "many days without activity (at start and by `opc purge`).")
 
-    @field_validator("api_keys", "cors_origins", "fetch_allow", mode="before")
+    @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):
         if isinstance(value, str):

@@ -16,7 +16,7 @@ KEY = {"Authorization": "Bearer doc-key"}
 
 @pytest.fixture(scope="module")
 def docs_env(seeded_data_dir):
-    settings = Settings(data_dir=seeded_data_dir("opc-api-docs"), ui=False, api_keys=["doc-key"], rate_limit="", rate_limit_per_user="",
+    settings = Settings(data_dir=seeded_data_dir("opc-api-docs"), ui=False, api_keys=["doc-key:admin", "ask-key"], rate_limit="", rate_limit_per_user="",
                         max_document_mb=1, fetch_timeout=1.5, fetch_allow=["127.0.0.1/32"])
     worker = Assistant.load(settings)
     other_worker = Assistant.load(settings)

@@ -25,6 +25,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.IngestError, 422),
     (errors.NotFound, 404),
     (errors.Unauthorized, 401),
+    (errors.Forbidden, 403),
     (errors.RateLimited, 429),
     (errors.IndexUnavailable, 503),
     (errors.InvalidQuestion, 422),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from ...errors import IngestError
 from ...types import Citation, DocumentInfo
-from ..deps import Bot
+from ..deps import Admin, Bot
 
 router = APIRouter(tags=["documents"])
 
@@ -31,10 +31,12 @@ def get_clause(clause_id: str, bot: Bot,
 
 
 @router.post("/documents", response_model=DocumentInfo, status_code=201, summary="Add a policy document",
-             responses={409: {"description": "Already in the corpus"}, 413: {"description": "Over the size limit"},
+             responses={403: {"description": "The key lacks the admin scope"},
+                        409: {"description": "Already in the corpus"}, 413: {"description": "Over the size limit"},
                         415: {"description": "Unsupported file type"}})
 def add_document(
     bot: Bot,
+    _admin: Admin,
     file: UploadFile | None = File(None, description="A PDF, DOCX, HTML, Markdown or text file."),
     url: str | None = Form(None, description="Or an http(s) URL to fetch the document from."),
     lang: Literal["zh", "en"] | None = Form(None, description="Language (default: detected)."),
@@ -42,7 +44,7 @@ def add_document(
     translation_of: str | None = Form(None, max_length=128,
                                       description="Id of an added document this one translates."),
 ) -> DocumentInfo:
-    """Behind the API key like every /v1 route. Only uploads and http(s) URLs are accepted: a server path is
+    """Needs a key with the admin scope. Only uploads and http(s) URLs are accepted: a server path is
     never read on a caller's behalf."""
     if (file is None) == (url is None):
         raise InvalidDocumentRequest("Send either a file (multipart field 'file') or a 'url', not both or neither.")
@@ -55,7 +57,7 @@ def add_document(
 
 
 @router.delete("/documents/{doc_id}", status_code=204, summary="Remove an added document",
-               responses={403: {"description": "A built-in document"}, 404: {"description": "No such document"}})
-def remove_document(doc_id: str, bot: Bot) -> Response:
+               responses={403: {"description": "A built-in document, or a key without the admin scope"}, 404: {"description": "No such document"}})
+def remove_document(doc_id: str, bot: Bot, _admin: Admin) -> Response:
     bot.remove_document(doc_id)
     return Response(status_code=204)
