@@ -160,3 +160,16 @@ class AddressNotAllowed(FetchFailed):
     """A URL whose host is not a public web server (or not a URL at all): the SSRF guard refused it."""
 
     code = "address_not_allowed"
+
+
+class DocumentTooComplex(IngestError):
+    """A document over a parsing limit (nesting depth, pages, text length, memory or time)."""
+
+    code = "too_complex"
+
+
+class StorageFull(OPCError):
+    """The data directory has no room (or is not writable): nothing was changed."""
+
+    code = "storage_full"
+    exit_code = 5

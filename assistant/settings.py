@@ -149,6 +149,15 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
                                           "believed; by default none (the peer address counts).")
+    parse_timeout: float = Field(60.0, gt=0, description="Seconds one document may take to parse (in a worker "
+                                                          "process that is killed on overrun).")
+    parse_memory_mb: int = Field(1536, ge=256, description="Address-space limit of the parsing worker, in MB.")
+    max_uncompressed_mb: float = Field(200.0, gt=0, description="Largest total uncompressed size of a DOCX's parts.")
+    max_depth: int = Field(256, ge=16, description="Deepest element nesting accepted in DOCX XML and HTML.")
+    max_pages: int = Field(2000, ge=1, description="Most pages a PDF may have.")
+    max_text_mb: float = Field(20.0, gt=0, description="Most extracted text per document, in MB of characters.")
+    upload_concurrency: int = Field(2, ge=1, le=16, description="Documents parsed at once; the rest wait in a queue.")
+    upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
                                                           "many days without activity (at start and by `opc purge`).")
 

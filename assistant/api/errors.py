@@ -20,6 +20,7 @@ log = logging.getLogger("assistant.api")
 STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.DuplicateDocument, 409),
     (errors.DocumentTooLarge, 413),
+    (errors.StorageFull, 507),
     (errors.UnsupportedDocument, 415),
     (errors.ProtectedDocument, 403),
     (errors.IngestError, 422),
@@ -37,7 +38,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
-              500: "internal_error", 503: "unavailable"}
+              500: "internal_error", 503: "unavailable", 507: "storage_full"}
 
 
 class ErrorDetail(BaseModel):

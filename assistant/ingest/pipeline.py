@@ -24,8 +24,10 @@ from ..text import cjk_count
 from ..types import DocumentInfo
 from . import store
 from .align import align_ids
-from .extract import Extracted, extract
+from .extract import Extracted
 from .fetch import fetch, is_url
+from .limits import ParseLimits
+from .sandbox import extract_sandboxed
 from .structure import RawClause, find_clauses
 
 if TYPE_CHECKING:
@@ -124,10 +126,9 @@ class Prepared:
     warnings: list[str]
 
 
-def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str | None,
+def prepare(source: Source, extracted: Extracted, root: Path, corpus, *, lang: str | None, title: str | None,
             translation_of: str | None) -> Prepared:
-    """Read and structure a document; refuse bad input, duplicates and impossible pairings. Writes nothing."""
-    extracted = extract(source.data, source.filename, source.content_type)
+    """Structure an extracted document; refuse duplicates and impossible pairings. Writes nothing."""
     text = extracted.text
     lang = lang or detect_doc_lang(text)
     if lang not in LANGS:
@@ -195,9 +196,12 @@ def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | No
     settings = bot.settings
     src = read_source(source, max_bytes=int(settings.max_document_mb * 1_000_000), timeout=settings.fetch_timeout,
                       filename=filename, policy=bot.fetch_policy)
+    # Untrusted bytes are parsed in a killable worker process with memory, time, size and depth limits,
+    # before taking the writer lock: a slow document never holds up other documents' writes.
+    extracted = extract_sandboxed(src.data, src.filename, src.content_type, ParseLimits.from_settings(settings))
     root = store.documents_root(settings.data_dir)
     with store.locked(root):
-        prepared = prepare(src, root, bot.corpus, lang=lang, title=title, translation_of=translation_of)
+        prepared = prepare(src, extracted, root, bot.corpus, lang=lang, title=title, translation_of=translation_of)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
                                      prepared.original, prepared.filename)
         _reindex(bot, change)
