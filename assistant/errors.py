@@ -173,3 +173,10 @@ class StorageFull(OPCError):
 
     code = "storage_full"
     exit_code = 5
+
+
+class Busy(OPCError):
+    """Too much work of one kind is already queued (e.g. document uploads); try again shortly."""
+
+    code = "busy"
+    exit_code = 5

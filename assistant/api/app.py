@@ -17,7 +17,7 @@ from ..service import Assistant
 from ..settings import Settings
 from . import errors
 from .deps import guarded
-from .limits import BodyLimit
+from .limits import BodyLimit, WorkQueue
 from .logs import install_redaction
 from .routes import ask, documents, feedback, health, openai, sessions
 from .security import USER_HEADER, Guard, RateLimitHeaders
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
         responses={413: {"model": errors.ErrorResponse, "description": "Request body too large"}},
     )
     app.state.bot, app.state.guard, app.state.settings = bot, guard, settings
+    app.state.documents_queue = WorkQueue(settings.upload_concurrency, settings.upload_queue)
     for warning in guard.startup_warnings():
         log.warning(warning)
     try:  # retention is enforced at every start, even if nobody runs `opc purge`

@@ -29,6 +29,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.Forbidden, 403),
     (errors.RateLimited, 429),
     (errors.IndexUnavailable, 503),
+    (errors.Busy, 503),
     (errors.InvalidQuestion, 422),
     (errors.InvalidSessionId, 422),
     (errors.InvalidFeedback, 422),
@@ -75,6 +76,8 @@ def install(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, errors.RateLimited):
             headers = {**exc.headers, "Retry-After": str(exc.retry_after)}
+        elif isinstance(exc, errors.Busy):
+            headers = {"Retry-After": "5"}
         elif isinstance(exc, errors.Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
         return error_response(status_for(exc), exc.code, str(exc), headers)

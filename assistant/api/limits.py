@@ -1,8 +1,14 @@
-"""Request body size limits, answered in the API's JSON error shape (413 payload_too_large)."""
+"""Request body size limits (413 payload_too_large), and the queue document changes wait in."""
 
 from __future__ import annotations
 
+import functools
 import json
+
+import anyio
+import anyio.to_thread
+
+from ..errors import Busy
 
 TOO_LARGE = json.dumps({"error": {"code": "payload_too_large",
                                   "message": "The request body is too large."}}).encode()
@@ -66,3 +72,26 @@ async def _reject(send) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(TOO_LARGE)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": TOO_LARGE})
+
+
+class WorkQueue:
+    """Runs slow blocking work (document uploads, removals) ``concurrency`` at a time, with at most
+    ``max_waiting`` callers queued (503 beyond that).
+
+    Waiting happens on an async limiter, and the work runs on threads counted against that limiter rather
+    than the AnyIO default pool, so queued uploads never take the threads /healthz and /v1/ask need.
+    """
+
+    def __init__(self, concurrency: int, max_waiting: int) -> None:
+        self._limiter = anyio.CapacityLimiter(concurrency)
+        self._max_waiting = max_waiting
+        self._waiting = 0
+
+    async def run(self, fn, /, *args, **kwargs):
+        if self._limiter.available_tokens == 0 and self._waiting >= self._max_waiting:
+            raise Busy("Too many documents are being processed right now; please try again in a minute.")
+        self._waiting += 1
+        try:
+            return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=self._limiter)
+        finally:
+            self._waiting -= 1
