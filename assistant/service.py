@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .embed import make_embedder
-from .errors import ConfigError
+from .errors import ConfigError, StorageFull
 from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
 from .llm import ChatModel
@@ -21,6 +21,7 @@ from .retrieve import Retriever
 from .redact import redact
 from .sessions import LOCAL_OWNER, SessionStore, purge_expired
 from .settings import Settings
+from .storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from .text import detect_language, has_content, validate_question
 from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
 
@@ -91,12 +92,19 @@ class Assistant:
             self.sessions.check(session_id, owner)  # someone else's (or an invented) id: NotFound
         if history is None:
             history = self.sessions.history(session_id) if session_id is not None else []
+        unsaved = False
         if new_session and session_id is None:
-            session_id = self.sessions.create(owner)
-        return self._events(cleaned, session_id, history, use_llm, started)
+            try:
+                session_id = self.sessions.create(owner)
+            except Exception as exc:  # a full disk: answer anyway, without a conversation
+                if not is_storage_error(exc):
+                    raise
+                log.warning("conversation not started (storage): %s", exc)
+                unsaved = True
+        return self._events(cleaned, session_id, history, use_llm, started, unsaved)
 
     def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
-                started: float) -> Iterator[StreamEvent]:
+                started: float, unsaved: bool = False) -> Iterator[StreamEvent]:
         # One consistent corpus/index for the whole question, even if a document is added meanwhile.
         extractive, retriever, llm = self.extractive, self.extractive.r, self.llm
         use_llm = use_llm and llm is not None
@@ -123,10 +131,27 @@ class Assistant:
                 answer.session_id = session_id
                 answer.standalone_question = standalone
                 answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-                if session_id is not None:
-                    self.sessions.append(session_id, answer)
-                self.feedback_store.record_answer(answer)
+                if unsaved:
+                    answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+                self._keep(answer, session_id)
             yield event
+
+    def _keep(self, answer: Answer, session_id: str | None) -> None:
+        """Store the turn and log the answer, best-effort: a full disk must not cost the founder the answer."""
+        try:
+            if session_id is not None:
+                self.sessions.append(session_id, answer)
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            log.warning("conversation turn not saved (storage): %s", exc)
+            answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+        try:
+            self.feedback_store.record_answer(answer)
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            log.warning("answer log not written (storage): %s", exc)
 
     def _use_llm(self, mode: str | None) -> bool:
         mode = mode or self.settings.mode
@@ -157,7 +182,12 @@ class Assistant:
     # --- feedback -------------------------------------------------------------------------------
     def feedback(self, answer_id: str, useful: bool, comment: str | None = None, source: str = "api") -> Feedback:
         """Store a 👍/👎 (and optional comment) on an answer this assistant gave (NotFound otherwise)."""
-        return self.feedback_store.add(answer_id, useful, comment, source)
+        try:
+            return self.feedback_store.add(answer_id, useful, comment, source)
+        except Exception as exc:
+            if is_storage_error(exc):
+                raise StorageFull(STORAGE_FULL) from None
+            raise
 
     # --- corpus views, for the CLI and the API ------------------------------------------------
     def documents(self) -> list[DocumentInfo]:

@@ -8,8 +8,10 @@ running assistant keeps answering from the corpus it had.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +19,11 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..corpus import LANGS, load_corpus
-from ..errors import DocumentTooLarge, IngestError, ProtectedDocument, UnsupportedDocument
+from ..errors import (DocumentTooLarge, IndexUnavailable, IngestError, NotFound, ProtectedDocument, StorageFull,
+                      UnsupportedDocument)
 from ..index import SearchIndex
 from ..netguard import FetchPolicy
+from ..storage import STORAGE_FULL, is_storage_error
 from ..text import cjk_count
 from ..types import DocumentInfo
 from . import store
@@ -32,6 +36,8 @@ from .structure import RawClause, find_clauses
 
 if TYPE_CHECKING:
     from ..service import Assistant
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -191,6 +197,27 @@ def _reindex(bot: "Assistant", change: store.Change) -> None:
     bot.use(corpus, index)
 
 
+@contextmanager
+def _writing(data_dir: Path):
+    """One writer at a time for the documents and their index; storage failures become a clear 507 and
+    index failures a message without server paths (the details go to the log)."""
+    root = store.documents_root(data_dir)
+    try:
+        with store.locked(root):
+            yield root
+    except (IngestError, NotFound, StorageFull):
+        raise
+    except Exception as exc:
+        if is_storage_error(exc):
+            log.warning("document change refused, storage: %s", exc)
+            raise StorageFull(STORAGE_FULL) from None
+        if isinstance(exc, (IndexUnavailable, OSError)):
+            log.error("document change failed: %s", exc)
+            raise IndexUnavailable("The search index could not be updated; nothing was changed. "
+                                   "Please try again later.") from None
+        raise
+
+
 def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | None = None, title: str | None = None,
                  translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
     settings = bot.settings
@@ -199,8 +226,7 @@ def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | No
     # Untrusted bytes are parsed in a killable worker process with memory, time, size and depth limits,
     # before taking the writer lock: a slow document never holds up other documents' writes.
     extracted = extract_sandboxed(src.data, src.filename, src.content_type, ParseLimits.from_settings(settings))
-    root = store.documents_root(settings.data_dir)
-    with store.locked(root):
+    with _writing(settings.data_dir) as root:
         prepared = prepare(src, extracted, root, bot.corpus, lang=lang, title=title, translation_of=translation_of)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
                                      prepared.original, prepared.filename)
@@ -212,8 +238,7 @@ def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | No
 
 def remove_document(bot: "Assistant", doc_id: str) -> None:
     settings = bot.settings
-    root = store.documents_root(settings.data_dir)
-    with store.locked(root):
+    with _writing(settings.data_dir) as root:
         doc = bot.corpus.document(doc_id)  # NotFound for an unknown id
         if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
             raise ProtectedDocument(f"{doc_id!r} is a built-in document and cannot be removed.")
