@@ -62,3 +62,39 @@ def test_zip_bomb_over_the_api_is_413_and_server_memory_is_untouched(uploads):
                    files={"file": ("bomb.docx", f.zip_bomb_docx(1200), "application/octet-stream")})
     assert r.status_code == 413 and "OPC_MAX_UNCOMPRESSED_MB" in r.json()["error"]["message"]
     assert "/" not in r.json()["error"]["message"].replace("OPC_MAX_UNCOMPRESSED_MB", "")  # no server path
+
+
+def _policy(i: int) -> bytes:
+    return f.docx_bytes([("heading", f"坪山区第{i}号人工智能一人公司扶持细则"),
+                         ("p", f"第一条 本细则适用于坪山区第{i}批入驻的一人公司。"),
+                         ("p", f"第二条 对第{i}批入驻企业给予算力补贴，每家最高{i + 11}万元。")])
+
+
+def test_parallel_adds_and_removes_while_asking_all_succeed(uploads):
+    base, bot = uploads
+    before = {d.id for d in bot.documents()}
+
+    def add(i):
+        return httpx.post(f"{base}/v1/documents", headers=ADMIN, timeout=300,
+                          files={"file": (f"pingshan-{i}.docx", _policy(i), "application/octet-stream")})
+
+    def ask(_):
+        return httpx.post(f"{base}/v1/ask", headers=ADMIN, json={"question": "住房补贴每月多少钱？"}, timeout=300)
+
+    with cf.ThreadPoolExecutor(10) as pool:
+        adds = [pool.submit(add, i) for i in range(4)]
+        asks = [pool.submit(ask, i) for i in range(6)]
+        added = [a.result() for a in adds]
+        assert all(a.result().status_code == 200 for a in asks)  # no ask saw a half-written corpus
+    assert [a.status_code for a in added] == [201] * 4, [a.text for a in added]
+    ids = [a.json()["id"] for a in added]
+    assert {d.id for d in bot.documents()} == before | set(ids)
+    # Every accepted document answers, and can be removed right away.
+    for i, doc_id in enumerate(ids):
+        answer = httpx.post(f"{base}/v1/ask", headers=ADMIN, timeout=60,
+                            json={"question": f"坪山区第{i}批入驻企业算力补贴最高多少？"}).json()
+        assert f"{i + 11}万元" in answer["answer"], answer["answer"]
+    with cf.ThreadPoolExecutor(4) as pool:
+        removed = list(pool.map(lambda d: httpx.delete(f"{base}/v1/documents/{d}", headers=ADMIN, timeout=300), ids))
+    assert [r.status_code for r in removed] == [204] * 4
+    assert {d.id for d in bot.documents()} == before

@@ -85,13 +85,14 @@ class WorkQueue:
     def __init__(self, concurrency: int, max_waiting: int) -> None:
         self._limiter = anyio.CapacityLimiter(concurrency)
         self._max_waiting = max_waiting
-        self._waiting = 0
+        self._in_flight = 0  # running or waiting
 
     async def run(self, fn, /, *args, **kwargs):
-        if self._limiter.available_tokens == 0 and self._waiting >= self._max_waiting:
+        queued = self._in_flight - self._limiter.borrowed_tokens
+        if self._limiter.available_tokens == 0 and queued >= self._max_waiting:
             raise Busy("Too many documents are being processed right now; please try again in a minute.")
-        self._waiting += 1
+        self._in_flight += 1
         try:
             return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=self._limiter)
         finally:
-            self._waiting -= 1
+            self._in_flight -= 1
