@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from .text import detect_language, has_content, validate_question
 from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
 
 log = logging.getLogger(__name__)
+INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
 
 
 class Assistant:
@@ -48,7 +50,13 @@ class Assistant:
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval)
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus) if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
+        previous = getattr(self, "index", None)
         self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
+        if previous is not None and previous is not index:
+            # Freed once questions that began on it are surely done: otherwise each add/remove leaked its store.
+            timer = threading.Timer(INDEX_GRACE_SECONDS, previous.close)
+            timer.daemon = True
+            timer.start()
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,

@@ -56,10 +56,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, workers: int, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
     opc = str(Path(sys.executable).parent / "opc")
     env = {**os.environ, "OPC_DATA_DIR": str(data_dir), "OPC_RATE_LIMIT": "", "OPC_RATE_LIMIT_PER_USER": "",
-           "OPC_MODE": "extractive", "RAGAS_DO_NOT_TRACK": "true", "ANONYMIZED_TELEMETRY": "False"}
+           "OPC_MODE": "extractive", "RAGAS_DO_NOT_TRACK": "true", "ANONYMIZED_TELEMETRY": "False",
+           **(extra_env or {})}
     log("building the index …")
     subprocess.run([opc, "index"], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
