@@ -63,6 +63,7 @@ class Assistant:
              progress: Progress | None = None) -> "Assistant":
         """Open the index (building it first if it is missing, stale or unreadable)."""
         settings = settings or Settings()
+        _recover_documents(settings)
         corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
         embedder = make_embedder(settings)
         index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
@@ -233,6 +234,19 @@ class Assistant:
         from .citations import citation_for
 
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
+
+
+def _recover_documents(settings: Settings) -> None:
+    """Undo document changes a killed process left half-done (before the corpus is read)."""
+    from .ingest import store
+
+    root = store.documents_root(settings.data_dir)
+    if not root.is_dir() or not any(root.glob(".pending-*.yaml")):
+        return
+    with store.locked(root):
+        undone = store.recover(root)
+    if undone:
+        log.warning("rolled back %d document change(s) interrupted before they were answered", undone)
 
 
 def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:
