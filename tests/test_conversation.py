@@ -147,3 +147,15 @@ def test_retention_purges_idle_conversations(bot):
     with pytest.raises(NotFound):
         bot.session(old)
     assert len(bot.session(fresh)) == 1
+
+
+def test_opc_purge_command(bot, data_dir):
+    from tests.test_cli import run
+
+    old = bot.new_session()
+    bot.ask("住房补贴每月多少钱？", session_id=old)
+    bot.sessions._db.execute("UPDATE sessions SET updated = updated - 10 * 86400 WHERE id = ?", (old,))
+    done = run("purge", "--days", "7", data_dir=data_dir)
+    assert done.returncode == 0 and "Purged" in done.stdout, done.stderr
+    with pytest.raises(NotFound):
+        bot.session(old)
