@@ -119,6 +119,8 @@ class SearchIndex:
     def close(self) -> None:
         """Release the Chroma client (and the memory of its cached system) once nothing reads this build."""
         _close_client(getattr(self.store, "_client", None))
+        self.vectors = self.bm25 = None  # in-flight readers are long gone (see Assistant.use)
+        _trim_heap()
 
     def count(self) -> int:
         """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
@@ -320,6 +322,18 @@ def _fill_store(settings: Settings, tmp: Path, final: Path, entries: list[Entry]
         # 1032) when the next build reused the same temporary name within the same second; it also leaked.
         _close_client(client)
         del store, client
+
+
+def _trim_heap() -> None:
+    """Give freed heap back to the OS (glibc keeps it otherwise, and RSS only ever grows)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _close_client(client) -> None:

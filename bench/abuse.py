@@ -159,7 +159,8 @@ def main() -> None:
     bomb = f.huge_text_docx(args.bomb_mb)
     deep_docx, deep_html = f.deep_docx(200_000), f.deep_html(200_000)
     data_dir = Path(tempfile.mkdtemp(prefix="opc-abuse-"))
-    proc, url = start_server(data_dir, 1, {"OPC_API_KEYS": "bench-admin:admin,bench-ask:ask"})
+    server_log = open(data_dir.parent / f"{data_dir.name}.log", "w+")  # the server's own account of errors
+    proc, url = start_server(data_dir, 1, {"OPC_API_KEYS": "bench-admin:admin,bench-ask:ask"}, server_log)
     port = url.rsplit(":", 1)[1]
     results: dict = {}
     try:
@@ -205,6 +206,10 @@ def main() -> None:
         proc.terminate()
         proc.wait(30)
         shutil.rmtree(data_dir, ignore_errors=True)
+        server_log.seek(0)
+        errors = [line.rstrip() for line in server_log if "ERROR" in line or "Traceback" in line]
+        server_errors = errors[:20]
+        log(f"server log: {server_log.name}")
 
     idle_p95 = results["idle"]["ask_ms"]["p95"]
     attacks = [k for k in results if k != "idle"]
@@ -214,7 +219,7 @@ def main() -> None:
         "ask_p95_le_2x_idle": all(results[k]["ask_ms"]["p95"] <= 2 * idle_p95 for k in attacks),
         "rss_lt_1500mb": all(results[k]["rss_peak_mb"] < 1500 for k in results),
     }
-    print(json.dumps({"phases": results, "targets": {"healthz_p99_ms": 200, "ask_p95_vs_idle": 2, "rss_mb": 1500},
+    print(json.dumps({"phases": results, "server_errors": server_errors, "targets": {"healthz_p99_ms": 200, "ask_p95_vs_idle": 2, "rss_mb": 1500},
                       "meets_targets": meets, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                           "omp_threads": os.environ.get("OMP_NUM_THREADS")}},
                      ensure_ascii=False, indent=2))
