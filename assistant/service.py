@@ -36,6 +36,7 @@ class Assistant:
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
         self.use(corpus, index)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
         self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
@@ -211,9 +212,18 @@ class Assistant:
 
         if current_build(self.settings) in (None, self.index.path.name):
             return False
-        corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents")
-        self.use(corpus, SearchIndex.open_or_build(self.settings, corpus, self.embedder, reuse=self.index))
-        return True
+        # One swap at a time: concurrent requests (or this process's own writer) refreshing at once could
+        # otherwise install an older build over a newer one. Whoever holds the lock installs the newest.
+        if not self.swap_lock.acquire(blocking=False):
+            return False
+        try:
+            if current_build(self.settings) in (None, self.index.path.name):
+                return False
+            corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents")
+            self.use(corpus, SearchIndex.open_or_build(self.settings, corpus, self.embedder, reuse=self.index))
+            return True
+        finally:
+            self.swap_lock.release()
 
     def add_document(self, source: str | Path | bytes, lang: str | None = None, title: str | None = None,
                      translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:

@@ -194,7 +194,8 @@ def _reindex(bot: "Assistant", change: store.Change) -> None:
         raise
     change.commit()
     index.notice = None
-    bot.use(corpus, index)
+    with bot.swap_lock:  # never interleaved with a request's refresh() installing another build
+        bot.use(corpus, index)
 
 
 @contextmanager
