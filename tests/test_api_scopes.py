@@ -117,3 +117,18 @@ def test_forwarded_for_is_ignored_unless_from_a_trusted_proxy(data_dir, bot):
         statuses = [http.get("/v1/documents", headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
                     for i in range(4)]
         assert statuses == [200, 200, 200, 200]  # behind the trusted proxy, each client has its own budget
+
+
+def test_document_urls_to_inside_addresses_are_refused_over_the_api(scoped, doc_server):
+    port = doc_server.base.rsplit(":", 1)[1]
+    doc_server.redirects["/public-looking.html"] = f"http://127.0.0.1:{port}/policies/nanshan-measures-en.html"
+    before = len(doc_server.seen)
+    with httpx.Client(base_url=scoped, headers=bearer(ADMIN), timeout=60) as http:
+        for url in (f"http://127.0.0.1:{port}/policies/nanshan-measures-en.html", f"http://2130706433:{port}/",
+                    f"http://[::ffff:127.0.0.1]:{port}/", "http://169.254.169.254/latest/meta-data/",
+                    "http:/etc/passwd", f"http://localhost:{port}/public-looking.html"):
+            r = http.post("/v1/documents", data={"url": url})
+            assert r.status_code == 422, (url, r.text)
+            assert r.json()["error"]["code"] in ("address_not_allowed", "invalid_document_request")
+            assert str(port) not in r.text and "passwd" not in r.text
+    assert len(doc_server.seen) == before  # the loopback server was never asked

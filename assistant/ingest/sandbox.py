@@ -4,6 +4,8 @@ The server process never parses an uploaded file itself: ``extract_sandboxed`` f
 forkserver that preloaded the parsers, so a fork costs milliseconds and inherits no server threads), sets
 ``RLIMIT_AS`` and ``RLIMIT_CPU``, runs the limit checks and the extraction there, and kills it if it overruns.
 A document that exhausts the worker is refused with the limit named; the server's memory is untouched.
+Like every multiprocessing start method but fork, the forkserver imports the main module: scripts that add
+documents need the usual ``if __name__ == "__main__":`` guard (``opc``, uvicorn and pytest have it).
 """
 
 from __future__ import annotations
