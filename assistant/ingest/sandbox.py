@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import resource
 import time
 
@@ -34,6 +35,10 @@ def parse_checked(data: bytes, filename: str, content_type: str | None, limits: 
 
 
 def _worker(conn, data: bytes, filename: str, content_type: str | None, limits: ParseLimits) -> None:
+    try:
+        os.nice(10)  # parsing yields the CPU to answers
+    except OSError:
+        pass
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.timeout) + 1
