@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SCHEMA = 3  # bump when the entry layout or tokenisation changes
 COLLECTION = "opc_entries"
 Progress = Callable[[str, int, int], None]
+_CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
 
 
 @dataclass
@@ -75,7 +77,10 @@ def _chroma_client(settings: Settings, build: Path):
 
     chroma = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
-        return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
+        # chromadb's per-path system cache is not thread-safe: a request refreshing onto a new build while the
+        # writer opens the same build (or a replaced one is closed) lost the cache entry (KeyError, 500).
+        with _CLIENTS:
+            return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
     url = urlsplit(settings.chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise IndexUnavailable(f"OPC_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}.")
@@ -338,7 +343,8 @@ def _trim_heap() -> None:
 
 def _close_client(client) -> None:
     try:
-        client.close()
+        with _CLIENTS:
+            client.close()
     except Exception:  # an HTTP client, or already closed
         pass
 
