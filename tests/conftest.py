@@ -75,3 +75,12 @@ def doc_server():
 
     with DocServer() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def llm():
+    """A scripted OpenAI-compatible server on loopback (the edge we do not own), one per test module."""
+    from tests.llm_server import ScriptedLLM
+
+    with ScriptedLLM() as server:
+        yield server

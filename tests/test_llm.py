@@ -13,17 +13,10 @@ from assistant.figures import normalise
 from assistant.settings import LLMSettings
 from assistant.text import detect_language
 
-from .llm_server import ScriptedLLM
 
 HOUSING_EN = "How much is the monthly housing subsidy?"
 HOUSING_ZH = "住房补贴每月多少钱？"
 M4 = "sz-ai-opc-plan:m4"
-
-
-@pytest.fixture(scope="module")
-def llm():
-    with ScriptedLLM() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
