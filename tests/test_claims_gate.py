@@ -4,7 +4,6 @@ scripted OpenAI-compatible server naming the exact problem."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ extractors (trafilatura, pdfplumber, pypdf); no index needed here."""
 
 from __future__ import annotations
 
-import io
 
 import pytest
 
