@@ -241,22 +241,30 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added documen
 
 @corpus_app.command("check")
 def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Report figures that differ between a clause and its translation (exit 1 when any do)."""
+    """Report figures that differ between a clause and its translation, and fact records (facts.yaml) that do
+    not match their clause text in every language (exit 1 when any do)."""
     from .ingest.align import figure_mismatches
 
     corpus = _corpus()
     found = figure_mismatches(corpus)
+    facts = corpus.fact_problems
     if as_json:
-        sys.stdout.write(json.dumps([m.model_dump() for m in found], ensure_ascii=False, indent=2) + "\n")
-    elif not found:
-        bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
-        out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+        sys.stdout.write(json.dumps({"figure_mismatches": [m.model_dump() for m in found],
+                                     "facts_verified": len(corpus.facts), "fact_problems": facts},
+                                    ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
-        for m in found:
-            table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
-        out.print(table)
-    if found:
+        if not found:
+            bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
+            out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+        else:
+            table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
+            for m in found:
+                table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
+            out.print(table)
+        out.print(f"{len(corpus.facts)} fact records verified against their clauses in every language.")
+        for problem in facts:
+            out.print(f"[red]Fact does not match its clause:[/] {problem}")
+    if found or facts:
         raise typer.Exit(1)
 
 
