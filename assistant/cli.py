@@ -268,6 +268,37 @@ def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JS
         raise typer.Exit(1)
 
 
+@app.command()
+def eligibility(
+    fields: list[str] = typer.Argument(None, help="What you know, as FIELD=VALUE: degree=master graduation_year=2022 "
+                                                  "newly_arrived=yes is_founder=yes company_size=micro ..."),
+    lang: str = typer.Option("en", "--lang", help="en | zh | zh-Hant."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """What can I get? Every benefit of the plan checked against your profile, with amounts and clauses."""
+    from .eligibility import check, profile_from_pairs
+
+    if lang not in ("en", "zh", "zh-Hant"):
+        err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
+        raise typer.Exit(2)
+    try:
+        profile = profile_from_pairs(fields or [])
+    except OPCError as exc:
+        _fail(exc)
+        return
+    result = check(_corpus(), profile, lang)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    marks = {"met": "[green]✓ fits[/]", "unknown": "[yellow]? to decide[/]", "not_met": "[red]✗ ruled out[/]"}
+    table = Table("", "benefit", "amount", "clause", "why / still needed", title="What can I get?")
+    for b in result.benefits:
+        why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
+            else ", ".join(b.needed + b.to_confirm)
+        table.add_row(marks[b.status], b.name, b.amount or "—", b.citation.label, why)
+    out.print(table)
+
+
 from .evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)
 
 app.command("eval")(eval_command)

@@ -21,7 +21,8 @@ from .redact import redact
 from .sessions import SessionStore
 from .settings import Settings
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
+from .types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, StreamEvent,
+                    Turn)
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,13 @@ class Assistant:
         if mode == "llm" and self.llm is None:
             raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
         return mode != "extractive" and self.llm is not None
+
+    # --- what a founder can get (issue 15) ------------------------------------------------------
+    def eligibility(self, profile: FounderProfile, lang: str = "en") -> EligibilityResult:
+        """Every benefit of the corpus decided for a founder profile (met / not met / unknown), cited."""
+        from .eligibility import check
+
+        return check(self.corpus, profile, lang)
 
     # --- conversations -----------------------------------------------------------------------
     def session(self, session_id: str) -> list[Turn]:
