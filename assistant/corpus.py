@@ -16,6 +16,7 @@ from .claims import load_rules
 from .errors import CorpusError, NotFound
 from .facts import load_facts
 from .places import load_gazetteer
+from .questions import load_question_rules
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
@@ -122,6 +123,7 @@ class Corpus:
     places: object = None  # Gazetteer built with places.yaml (issue 10): jurisdiction checks
     facts: list = field(default_factory=list)  # verified Fact records (issue 15, assistant/facts.py)
     fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
+    questions: object = None  # QuestionRules from questions.yaml (issue 15): what a question asks for
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
@@ -176,7 +178,7 @@ def load_corpus(*roots: Path) -> Corpus:
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
-    claims = places = None
+    claims = places = questions = None
     fact_files: list = []
     for root in roots:
         root = Path(root)
@@ -201,6 +203,10 @@ def load_corpus(*roots: Path) -> Corpus:
         if ppath.is_file():
             files.append(ppath)
             places = load_gazetteer(ppath)
+        qpath = root / "questions.yaml"
+        if qpath.is_file():
+            files.append(qpath)
+            questions = load_question_rules(qpath)
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)
@@ -217,4 +223,4 @@ def load_corpus(*roots: Path) -> Corpus:
         seen.add(d.id)
     facts, fact_problems = load_facts(fact_files, claims)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
-                  claims=claims, places=places, facts=facts, fact_problems=fact_problems)
+                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions)

@@ -289,8 +289,17 @@ _PER = {"month": {"en": " per month", "zh": "/月"}, "year": {"en": " per year",
 _TAX = {"before_tax": {"en": " before tax", "zh": "（税前）"}, "after_tax": {"en": " after tax", "zh": "（税后）"}}
 
 
+def figure_text(unit: str, value: float, lang: str) -> str:
+    """A bare figure in words of ``lang`` ("2,000,000 yuan", "200万元")."""
+    return _figure_text(unit, value, "zh" if lang.startswith("zh") else "en")
+
+
 def _figure_text(unit: str, value: float, lang: str) -> str:
     if lang == "en":
+        if unit == "yuan" and value >= 1e6 and value % 1e5 == 0:  # the plan's own wording: "5 million yuan"
+            return f"{value / 1e6:g} million yuan"
+        if unit == "m2":  # the plan's own wording
+            return format_figure(("", value)) + " square meters"
         return format_figure((unit, value)) if unit != "count" else format_figure(("", value))
     n = f"{value / 10000:g}万" if value >= 10000 and value % 10000 == 0 else f"{value:g}"
     return {"yuan": f"{n}元", "m2": f"{n}平方米", "%": f"{value:g}%", "month": f"{value:g}个月",

@@ -101,9 +101,12 @@ class Assistant:
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
             retrieval = retriever.search(standalone or private, lang)
+            # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
+            # both modes: no model rewrites them (issue 15).
+            from_facts = extractive.from_facts(standalone or cleaned, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = extractive.answer(cleaned, retrieval)
-            if use_llm and quoted.answerable:
+            quoted = from_facts or extractive.answer(cleaned, retrieval)
+            if from_facts is None and use_llm and quoted.answerable:
                 events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)

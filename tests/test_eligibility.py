@@ -53,7 +53,7 @@ def test_graduated_too_long_ago_rules_out_the_loans_but_not_the_vouchers(corpus)
         assert [c.field for c in failed] == ["years_since_graduation"]
         assert "within five years" in failed[0].says
         assert got[loan].citation.clause_id == "sz-ai-opc-plan:m5"
-    assert got["training_voucher"].status == "met" and got["training_voucher"].amount == "up to 10,000,000 yuan"
+    assert got["training_voucher"].status == "met" and got["training_voucher"].amount == "up to 10 million yuan"
     assert got["hukou_subsidy"].status == "met"
     # what the plan does not decide stays open and says who to ask
     assert got["housing_subsidy"].status == "met" and got["housing_subsidy"].to_confirm
