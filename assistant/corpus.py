@@ -221,6 +221,8 @@ def load_corpus(*roots: Path) -> Corpus:
         if d.id in seen:
             raise CorpusError(f"Two documents share the id {d.id!r}.")
         seen.add(d.id)
-    facts, fact_problems = load_facts(fact_files, claims)
+    with_facts = {doc.id for doc, _ in fact_files}
+    added = [d for d in documents if d.authority == "document" and d.id not in with_facts]
+    facts, fact_problems = load_facts(fact_files, claims, added)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
                   claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions)

@@ -123,6 +123,7 @@ class Fact(BaseModel):
     jurisdiction: str | None = None
     effective: str | None = None
     expires: str | None = None
+    reviewed: bool = Field(True, description="False for records extracted by rule from an added document.")
     doc_id: str = ""  # filled at load
 
     @property
@@ -254,13 +255,22 @@ def verify(fact: Fact, clause, rules) -> list[str]:
     return problems
 
 
-def load_facts(documents, rules) -> tuple[list[Fact], list[str]]:
-    """The facts of every document folder that has a facts.yaml: (verified facts, problems of dropped ones).
+def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
+    """The facts of every document folder that has a facts.yaml, and those extracted by rule from ``added``
+    documents: (verified facts, problems of dropped ones).
 
     A record that does not match its clause is left out (never answered from) and reported.
     """
+    from .fact_extract import extract_facts
+
     facts: list[Fact] = []
     problems: list[str] = []
+    for doc in added:
+        kept, dropped = extract_facts(doc, rules)
+        for fact in kept:
+            _inherit(fact, doc)
+        facts += kept
+        problems += dropped
     for doc, path in documents:
         for fact in read_facts(path, doc):
             clause = next(c for c in doc.clauses if c.local_id == fact.clause)

@@ -106,3 +106,70 @@ def test_a_malformed_fact_file_is_a_clear_corpus_error(tmp_path, change, expecte
     _edit(root, "hukou_subsidy", change)
     with pytest.raises(CorpusError, match=expected.replace("(", r"\(")):
         load_corpus(root)
+
+
+# --- added documents: facts extracted by rule, each verified against every language version -------------
+def _doc(clauses):
+    from assistant.types import Clause, Document
+
+    return Document(id="nanshan-opc", title={"zh": "南山区OPC扶持办法"}, short_title={"zh": "南山办法"},
+                    issuer={"zh": "南山区科技创新局"}, authority="document", effective_date="2026-03-01",
+                    valid_until="2028-02-29", official_url=None, versions={"zh": {}, "en": {}},
+                    jurisdiction="南山区",
+                    clauses=[Clause(doc_id="nanshan-opc", local_id=cid, label={"zh": label}, title={}, text=text)
+                             for cid, label, text in clauses])
+
+
+def test_rules_extract_verified_facts_from_an_added_bilingual_document(corpus):
+    from assistant.fact_extract import extract_facts
+
+    doc = _doc([
+        ("a3", "第三条", {"zh": "对入驻南山OPC社区的企业，给予最长3年的办公租金补贴，每年最高8万元。",
+                         "en": "Enterprises settling in a Nanshan OPC community receive an office rent subsidy of up to "
+                               "80,000 yuan per year for up to 3 years."}),
+        ("a4", "第四条", {"zh": "核心成员可按市场租金的50%租住人才公寓，最长24个月。",
+                         "en": "Core members may rent talent apartments at 50% of market rent for up to 24 months."}),
+        # the translation states another figure: the fact must not be kept
+        ("a5", "第五条", {"zh": "对获得天使投资的项目，按投资额的10%给予奖励，最高不超过50万元。",
+                         "en": "Projects that raise angel investment get a reward of 10% of the investment, "
+                               "up to 300,000 yuan."}),
+    ])
+    facts, problems = extract_facts(doc, corpus.claims)
+    by_value = {(f.amount.unit, f.amount.value): f for f in facts}
+    rent = by_value[("yuan", 80000)]
+    assert (rent.amount.bound, rent.amount.per, rent.duration.months, rent.duration.bound) == \
+        ("cap", "year", 36, "cap")
+    assert rent.reviewed is False and rent.clause_id == "nanshan-opc:a3"
+    assert by_value[("%", 50)].kind == "housing" and by_value[("%", 50)].duration.months == 24
+    assert ("%", 10) in by_value  # the 10% stands in both versions
+    assert ("yuan", 500000) not in by_value and ("yuan", 300000) not in by_value
+    assert any("a5" in p and "left out" in p for p in problems)
+
+
+def test_an_unreviewed_fact_is_never_called_met(corpus):
+    from datetime import date
+
+    from assistant.eligibility import check_fact
+    from assistant.fact_extract import extract_facts
+    from assistant.types import FounderProfile
+
+    doc = _doc([("a3", "第三条", {"zh": "对入驻南山OPC社区的企业，每年最高8万元办公租金补贴。",
+                                  "en": "Enterprises in a Nanshan OPC community get an office rent subsidy of up to "
+                                        "80,000 yuan per year."})])
+    facts, _ = extract_facts(doc, corpus.claims)
+    assert facts
+    decided = check_fact(facts[0], FounderProfile(in_opc_community=True), _Corpus(doc), "en", date.today())
+    assert decided.status == "unknown" and decided.needed == ["conditions"]
+
+
+class _Corpus:
+    """The two lookups a citation needs, over one hand-made document."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def document(self, doc_id):
+        return self.doc
+
+    def clause(self, clause_id):
+        return next(c for c in self.doc.clauses if c.id == clause_id)

@@ -200,7 +200,8 @@ def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | No
                                      prepared.original, prepared.filename)
         _reindex(bot, change)
     info = next(i for i in bot.corpus.infos() if i.id == prepared.doc_id)
-    info.warnings = prepared.warnings
+    # Facts extracted from the new document that did not verify against its text (issue 15): kept out, said so.
+    info.warnings = prepared.warnings + [p for p in bot.corpus.fact_problems if p.startswith(f"{prepared.doc_id}: ")]
     return info
 
 
