@@ -50,6 +50,7 @@ class QuestionSpec(BaseModel):
     year_asks: dict[str, list[str]]
     graduation: Terms
     story: dict[str, dict[str, Terms]] = Field(description="profile field -> value -> terms")
+    eval_forms: Terms = Field(default_factory=Terms, description="Question forms for cases generated from facts.")
 
 
 @dataclass
