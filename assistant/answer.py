@@ -153,7 +153,9 @@ class ExtractiveAnswerer:
         when quoting the best sentence answers the question (or it is about another place's policy)."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
             return None
-        return self.facts.answer(question, retrieval.query.lang, self.main_topic(retrieval.query), retrieval.hits)
+        # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
+        topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
+        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits)
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:

@@ -158,8 +158,10 @@ class FactAnswerer:
             d = decided[f.id]
             if d.status == "not_met":
                 says = next(c.says for c in d.conditions if c.status == "not_met")
-                lines.append("- " + RULED_OUT[base].format(name=f.name(base), says=localise(says, base),
-                                                           cite=cites.mark(f)))
+                amount = amount_text(f, base)
+                amount = (f" ({amount})" if base == "en" else f"（{amount}）") if amount else ""
+                lines.append("- " + RULED_OUT[base].format(name=f.name(base), amount=amount,
+                                                           says=localise(says, base), cite=cites.mark(f)))
             else:
                 line = "- " + self._line(f, base, cites)
                 if d.needed:
@@ -189,13 +191,8 @@ class FactAnswerer:
 
     def _not_stated_line(self, intent: Intent, base: str) -> str:
         table = NOT_STATED[base]
-        if intent.kind == "out_of_years":
-            doc = self.corpus.documents[0]
-            return table["out_of_years"].format(start=doc.effective_date, end=doc.valid_until, year=intent.detail)
-        if intent.kind == "missing_measure":
-            numbers = self.measure_numbers()
-            return table["missing_measure"].format(first=min(numbers), last=max(numbers), number=intent.detail)
-        return table[intent.detail]
+        # no figure here: the first line of an answer that declines states none (the year asked is not the plan's)
+        return table[intent.kind if intent.kind in ("out_of_years", "missing_measure") else intent.detail]
 
     def measure_numbers(self) -> set[int]:
         """The numbered measures of the main document ("(1)" ... "(10)")."""

@@ -179,8 +179,9 @@ NOT_STATED = {
         "contact": "The plan gives no phone number or contact person.",
         "interest_rate": "The plan does not state an interest rate.",
         "tax_rate": "The plan does not state a tax rate or tax relief.",
-        "out_of_years": "The plan is valid from {start} to {end}; it says nothing about {year}.",
-        "missing_measure": "The plan has measures {first} to {last}; it has no measure {number}.",
+        "out_of_years": "The plan does not cover that year: it says nothing about what is offered outside its "
+                        "period of validity.",
+        "missing_measure": "The plan has no measure with that number; its numbered measures are listed below.",
     },
     "zh": {
         "deadline": "行动计划没有规定申请截止时间。",
@@ -189,8 +190,8 @@ NOT_STATED = {
         "contact": "行动计划没有给出联系电话或联系人。",
         "interest_rate": "行动计划没有规定利率。",
         "tax_rate": "行动计划没有规定税率或税收优惠。",
-        "out_of_years": "行动计划的有效期为{start}至{end}，没有涉及{year}年的内容。",
-        "missing_measure": "行动计划共有第{first}至第{last}项措施，没有第{number}项。",
+        "out_of_years": "行动计划不涵盖该年份：计划没有涉及有效期以外的安排。",
+        "missing_measure": "行动计划没有这一编号的措施；计划的各项措施见下方列出的条款。",
     },
 }
 FACTS_SAY = {"en": "What the plan does say on this:", "zh": "计划在这方面的规定："}
@@ -207,8 +208,8 @@ FAMILY = {"en": {"money": "Money (grants, rewards, vouchers, loans)", "space": "
           "zh": {"money": "资金（补贴、奖励、券、贷款）", "space": "空间（办公空间、住房）", "voucher": "各类券",
                  "loan": "贷款", "target": "发展目标"}}
 STORY_INTRO = {"en": "From what you told us ({profile}):", "zh": "根据您提供的情况（{profile}）："}
-RULED_OUT = {"en": "{name}: ruled out — the plan requires “{says}” {cite}",
-             "zh": "{name}：不符合——计划要求“{says}”{cite}"}
+RULED_OUT = {"en": "{name}{amount}: ruled out — the plan requires “{says}” {cite}",
+             "zh": "{name}{amount}：不符合——计划要求“{says}”{cite}"}
 FITS = {"en": "{name}: {amount} {cite}", "zh": "{name}：{amount}{cite}"}
 STORY_FITS = {"en": "What may still fit (nothing you said rules it out):", "zh": "仍可能适合您的支持（您所述情况未排除）："}
 STORY_UNDECIDED = {"en": "(still needed to decide: {needed})", "zh": "（尚需确认：{needed}）"}
