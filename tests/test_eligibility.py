@@ -123,3 +123,19 @@ def test_cli_eligibility(tmp_path):
     assert bad.returncode == 2 and "graduation_year" in bad.stderr and "future" in bad.stderr
     unknown = _run("shoe_size=42", tmp_path=tmp_path)
     assert unknown.returncode == 2 and "shoe_size" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_profiles_get_exactly_the_expected_benefit_sets(corpus):
+    """eval/eligibility.yaml: per profile, the met and not-met sets exactly; everything else unknown."""
+    import yaml
+
+    cases = yaml.safe_load((ROOT / "eval" / "eligibility.yaml").read_text(encoding="utf-8"))
+    benefits = {f.id for f in corpus.facts if f.is_benefit}
+    for case in cases:
+        raw = dict(case["profile"])
+        if "years_ago" in raw:
+            raw["graduation_year"] = THIS_YEAR - raw.pop("years_ago")
+        got = {b.fact_id: b.status for b in check(corpus, FounderProfile(**raw), "en").benefits}
+        assert set(got) == benefits
+        assert {k for k, v in got.items() if v == "met"} == set(case["met"]), case["id"]
+        assert {k for k, v in got.items() if v == "not_met"} == set(case["not_met"]), case["id"]
