@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .corpus import Corpus
-from .prompts import LEAD, LEAD_BACKGROUND, PAGE
+from .prompts import LEAD, LEAD_BACKGROUND, LEAD_ISSUER, ONLY_IN, ONLY_IN_ANSWERED, PAGE, SEVERAL_NOTE, STATUS_LABEL, STATUS_NOTE
 from .text import base_lang, localise
 from .types import Citation, Clause, ClauseRef
 
@@ -20,7 +22,8 @@ def _other(lang: str) -> str:
     return "en" if base_lang(lang) == "zh" else "zh"
 
 
-def citation_for(corpus: Corpus, clause: Clause, lang: str, n: int) -> Citation:
+def citation_for(corpus: Corpus, clause: Clause, lang: str, n: int, today: str | None = None) -> Citation:
+    """The clause as a numbered source; ``today`` (ISO, default the system date) decides the document's status."""
     doc = corpus.document(clause.doc_id)
     version = doc.versions.get(base_lang(lang)) or doc.versions.get(_other(lang)) or {}
     other = _other(lang)
@@ -39,7 +42,19 @@ def citation_for(corpus: Corpus, clause: Clause, lang: str, n: int) -> Citation:
         authority=doc.authority,
         is_translation=bool(version.get("translation")) and base_lang(lang) in clause.text,
         page=page_for(clause, lang),
+        issuer=_pick(doc.issuer, lang) if doc.issuer else "",
+        doc_number=doc.doc_number,
+        status=doc.status(today or date.today().isoformat()),
+        effective_date=doc.effective_date,
+        valid_until=doc.valid_until,
+        source_language=None if base_lang(lang) in clause.text else next(iter(clause.text), None),
     )
+
+
+def source_line(citation: Citation, lang: str) -> str:
+    """"issuer · number · in force / expired" for a citation (what front ends show under its title)."""
+    status = STATUS_LABEL[lang if lang in STATUS_LABEL else "en"][citation.status]
+    return " · ".join(x for x in (citation.issuer, citation.doc_number, status) if x)
 
 
 def page_for(clause: Clause, lang: str) -> int | None:
@@ -63,10 +78,12 @@ def suggestions(corpus: Corpus, hits, lang: str, limit: int = 3) -> list[ClauseR
     return [clause_ref(corpus, corpus.clause(h.clause_id), lang, h.score) for h in hits[:limit]]
 
 
-def format_lead(corpus: Corpus, clause: Clause, lang: str) -> str:
+def format_lead(corpus: Corpus, clause: Clause, lang: str, with_issuer: bool = False) -> str:
     """The phrase that introduces a quote, naming its clause (and flagging news background)."""
     doc = corpus.document(clause.doc_id)
     key = "zh" if base_lang(lang) == "zh" else "en"  # the whole answer is localised afterwards
+    if key not in clause.text:  # quoted in the only language it exists in: introduced in that language too
+        key = next(iter(clause.text), key)
     title = _pick(clause.title, key) or _pick(clause.label, key)
     if doc.authority == "background":
         return LEAD_BACKGROUND[key].format(title=title)
@@ -74,4 +91,26 @@ def format_lead(corpus: Corpus, clause: Clause, lang: str) -> str:
     page = page_for(clause, key)
     if page is not None:  # added documents with pages: "（四）（第3页）"; the built-in plan has none
         label += PAGE[key].format(page=page)
-    return LEAD[key].format(doc=_pick(doc.short_title, key), label=label, title=title)
+    lead = LEAD[key].format(doc=_pick(doc.short_title, key), label=label, title=title)
+    if with_issuer and doc.issuer:  # several documents answer: each quote says whose it is
+        lead = LEAD_ISSUER[key].format(issuer=_pick(doc.issuer, key)) + lead
+    return lead
+
+
+def document_notes(corpus: Corpus, citations: list[Citation], lang: str, quoted: bool = True) -> list[str]:
+    """One-line notes about the cited documents in the question's language: a document expired or not yet in
+    force, a document that exists only in the other language, documents of different issuers."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    for c in citations:
+        if c.doc_id in seen:
+            continue
+        seen.add(c.doc_id)
+        if c.status != "in_force":
+            notes.append(STATUS_NOTE[c.status][lang].format(doc=c.doc_title))
+    for source in dict.fromkeys(c.source_language for c in citations if c.source_language):
+        notes.append((ONLY_IN if quoted else ONLY_IN_ANSWERED)[source][lang])
+    issuers = {c.issuer for c in citations if c.issuer}
+    if len(issuers) > 1 and len(seen) > 1:
+        notes.append(SEVERAL_NOTE[lang])
+    return notes

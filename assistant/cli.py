@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -100,14 +101,12 @@ def _show(answer) -> None:
 @app.command()
 def chat() -> None:
     """Chat in the terminal: type questions in Chinese or English; an empty line or Ctrl-D quits."""
-    import uuid
-
     try:
         bot = _load(show_progress=True)
     except OPCError as exc:
         _fail(exc)
         return
-    session = uuid.uuid4().hex
+    session = bot.new_session()
     out.print("[bold]OPC Policy Assistant[/] — ask about Shenzhen's AI OPC action plan (2026–2027). "
               "Answers are informational; the official text prevails.\n"
               "例如：住房补贴每月多少钱？ · How big is the training power voucher?")
@@ -122,6 +121,24 @@ def chat() -> None:
             _show(bot.ask(question, session_id=session))
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
+
+
+@app.command()
+def purge(days: float = typer.Option(None, "--days", min=0,
+                                     help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
+    """Delete conversations idle, and logged answers and feedback older, than the retention period."""
+    from .feedback import FeedbackStore
+    from .sessions import SessionStore, purge_expired
+
+    settings = Settings()
+    data = Path(settings.data_dir)
+    sessions, feedback = SessionStore(data / "sessions.sqlite3"), FeedbackStore(data / "feedback.sqlite3")
+    try:
+        done = purge_expired(sessions, feedback, settings.retention_days if days is None else days)
+    finally:
+        sessions.close()
+        feedback.close()
+    out.print(f"Purged {done['sessions']} conversations and {done['answers']} logged answers.")
 
 
 @app.command()
@@ -149,8 +166,11 @@ def serve(
     import uvicorn
 
     from .api.app import create_app
+    from .api.clients import proxy_options
+    from .api.security import Guard
 
     os.environ["OPC_UI"] = "true" if ui else "false"  # workers read their settings from the environment
+    os.environ["OPC_HOST"] = host  # without keys, document writes are open only on loopback
     # One embedding thread per worker: on a small machine, threads of concurrent requests would fight for the
     # same cores (measured: many times slower under load). Scale with --workers instead.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -165,12 +185,16 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"[bold green]OPC Policy Assistant[/] serving on [bold]http://{shown}:{port}/[/] "
               f"(chat page{'' if ui else ' off'}; API at /v1, docs at /docs). Ctrl-C stops.")
+    for warning in (app_.state.guard if app_ is not None else Guard(settings)).startup_warnings():
+        out.print(f"[bold red]Warning:[/] {warning}")
+    # X-Forwarded-For only from OPC_TRUSTED_PROXIES (uvicorn would otherwise trust 127.0.0.1).
+    proxies = proxy_options(settings)
     if workers == 1:
-        uvicorn.run(app_, host=host, port=port, log_level="info")
+        uvicorn.run(app_, host=host, port=port, log_level="info", **proxies)
     else:
         del bot
         uvicorn.run("assistant.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
+                    log_level="info", **proxies)
 
 
 def _corpus():
@@ -188,13 +212,17 @@ def _corpus():
 def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List the documents and their clauses."""
     corpus = _corpus()
+    infos = corpus.infos(Settings().today_iso())
     if as_json:
-        sys.stdout.write(json.dumps([d.model_dump() for d in corpus.infos()], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([d.model_dump() for d in infos], ensure_ascii=False, indent=2) + "\n")
         return
-    for doc in corpus.documents:
+    for doc, info in zip(corpus.documents, infos):
+        # issuer · number · in force / expired, as citations show it
+        official = " · ".join(x for x in (next(iter(info.issuer.values()), ""), info.doc_number,
+                                          info.jurisdiction, info.status.replace("_", " ")) if x)
         table = Table("clause id", "label", "title (en)", "title (zh)",
                       title=f"{doc.title.get('en', '')}\n{doc.title.get('zh', '')}\n[dim]{doc.id} · {doc.authority}"
-                            f" · languages: {', '.join(doc.languages)}[/]")
+                            f" · languages: {', '.join(doc.languages)}\n{official}[/]")
         for c in doc.clauses:
             table.add_row(c.id, " / ".join(c.label.values()), c.title.get("en", ""), c.title.get("zh", ""))
         out.print(table)

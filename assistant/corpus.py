@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -97,13 +98,22 @@ def load_document(folder: Path) -> Document:
         short_title=_bilingual(meta.get("short_title") or meta.get("title", doc_id), f"{folder} short_title"),
         issuer=_bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {},
         authority=authority,
-        effective_date=meta.get("effective_date"),
-        valid_until=meta.get("valid_until"),
+        effective_date=_opt_str(meta.get("effective_date")),
+        valid_until=_opt_str(meta.get("valid_until")),
         official_url=meta.get("official_url"),
         versions=versions,
-        jurisdiction=meta.get("jurisdiction"),
         clauses=[clauses[c] for c in order],
+        doc_number=_opt_str(meta.get("doc_number")),
+        date_signed=_opt_str(meta.get("date_signed")),
+        jurisdiction=_opt_str(meta.get("jurisdiction")),
+        jurisdiction_en=_opt_str(meta.get("jurisdiction_en")),
+        attachments=[a for a in meta.get("attachments") or [] if isinstance(a, dict) and a.get("url")],
     )
+
+
+def _opt_str(value) -> str | None:
+    # YAML reads 2026-03-01 as a date: every date here is kept as ISO text.
+    return str(value) if value not in (None, "") else None
 
 
 def order_lang(versions: dict) -> str:
@@ -145,7 +155,9 @@ class Corpus:
         except KeyError:
             raise NotFound(f"No document with id {doc_id!r}.") from None
 
-    def infos(self) -> list[DocumentInfo]:
+    def infos(self, today: str | None = None) -> list[DocumentInfo]:
+        """Documents as listed to users; ``today`` (ISO, default the system date) decides their status."""
+        today = today or date.today().isoformat()
         return [
             DocumentInfo(
                 id=d.id,
@@ -157,6 +169,12 @@ class Corpus:
                 effective_date=d.effective_date,
                 valid_until=d.valid_until,
                 official_url=d.official_url,
+                doc_number=d.doc_number,
+                date_signed=d.date_signed,
+                jurisdiction=d.jurisdiction,
+                jurisdiction_en=d.jurisdiction_en,
+                status=d.status(today),
+                attachments=d.attachments,
                 sources={lang: str(v.get("source_url") or v.get("file") or "") for lang, v in d.versions.items()
                          if d.authority == "document" and isinstance(v, dict)},
             )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from .citations import citation_for, suggestions
+from .claims import fold
 from .eligibility import check_fact
 from .facts import Fact, amount_text, figure_text
 from .prompts import (ASK_ISSUER, CAPPED_AT, FACTS_SAY, FAMILY, FITS, LARGEST, LIST_INTRO, NOT_STATED,
@@ -47,7 +48,8 @@ class FactAnswerer:
         self.corpus = corpus
         self.rules = corpus.claims
         self.questions = corpus.questions  # QuestionRules from corpus/questions.yaml
-        self.facts: list[Fact] = list(corpus.facts)
+        # reviewed records only: rule-extracted ones (added documents) are too thin to list or compare
+        self.facts: list[Fact] = [f for f in corpus.facts if f.reviewed]
         self._measures = self.measure_numbers() if corpus.documents else set()
 
     def answer(self, question: str, lang: str, topic: str | None, hits, today=None) -> Answer | None:
@@ -55,6 +57,8 @@ class FactAnswerer:
         does not state; None when quoting the best sentence is the right answer."""
         if self.questions is None or not self.facts:
             return None
+        if hits and self.corpus.document(hits[0].clause_id.split(":", 1)[0]).authority == "document":
+            return None  # an added document answers best: quote it (its own deadlines, materials, rates …)
         doc = self.corpus.documents[0]
         years = (int(doc.effective_date[:4]), int(doc.valid_until[:4])) if doc.effective_date and doc.valid_until \
             else None
@@ -69,6 +73,8 @@ class FactAnswerer:
                                            topic=known, stories=False)
         if intent.kind == "list":
             return self.listing(question, lang, intent, topic, self._families(intent))
+        if intent.kind in ("procedure", "rate") and self._sources_state(intent, hits):
+            return None  # the clauses found do speak of it: quoting them answers the question
         if intent.kind in ("procedure", "rate", "out_of_years", "missing_measure"):
             return self.not_stated(question, lang, intent, topic, hits)
         return None
@@ -179,6 +185,15 @@ class FactAnswerer:
         if len(lines) == 1:
             return None
         return self._answer(question, lang, lines, cites.list, answerable=True)
+
+    def _sources_state(self, intent: Intent, hits, n: int = 3) -> bool:
+        """True when one of the best clauses uses the terms of what was asked (a deadline, materials, a rate)."""
+        matcher = self.questions.procedure if intent.kind == "procedure" else self.questions.rate
+        for hit in hits[:n]:
+            for text in self.corpus.clause(hit.clause_id).text.values():
+                if any(m.concept == intent.detail for m in matcher.find(fold(text))):
+                    return True
+        return False
 
     # --- pieces ------------------------------------------------------------------------------------
     def _line(self, f: Fact, base: str, cites: _Cites) -> str:

@@ -15,7 +15,9 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 SCHEMA = 3  # bump when the entry layout or tokenisation changes
 COLLECTION = "opc_entries"
 Progress = Callable[[str, int, int], None]
+_CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
 
 
 @dataclass
@@ -74,7 +77,10 @@ def _chroma_client(settings: Settings, build: Path):
 
     chroma = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
-        return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
+        # chromadb's per-path system cache is not thread-safe: a request refreshing onto a new build while the
+        # writer opens the same build (or a replaced one is closed) lost the cache entry (KeyError, 500).
+        with _CLIENTS:
+            return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
     url = urlsplit(settings.chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise IndexUnavailable(f"OPC_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}.")
@@ -114,6 +120,12 @@ class SearchIndex:
     def sentence_positions(self, clause_id: str) -> list[int]:
         """Positions of a clause's sentence entries, all languages, in text order."""
         return self._sentences.get(clause_id, [])
+
+    def close(self) -> None:
+        """Release the Chroma client (and the memory of its cached system) once nothing reads this build."""
+        _close_client(getattr(self.store, "_client", None))
+        self.vectors = self.bm25 = None  # in-flight readers are long gone (see Assistant.use)
+        _trim_heap()
 
     def count(self) -> int:
         """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
@@ -306,16 +318,44 @@ def _fill_store(settings: Settings, tmp: Path, final: Path, entries: list[Entry]
         chunk = [entries[i] for i in fresh[start : start + batch]]
         store.add(ids=[e.key for e in chunk], embeddings=[vectors[i] for i in fresh[start : start + batch]],
                   documents=[e.text for e in chunk], metadatas=[meta(e) for e in chunk])
-    if store.count() != len(entries):
-        raise IndexUnavailable(f"the vector store holds {store.count()} entries, expected {len(entries)}")
-    del store, client
+    try:
+        if store.count() != len(entries):
+            raise IndexUnavailable(f"the vector store holds {store.count()} entries, expected {len(entries)}")
+    finally:
+        # Release the client before the folder is renamed: chromadb caches one system per path, and a cached
+        # connection to a moved SQLite file is what answered "readonly database" (SQLITE_READONLY_DBMOVED,
+        # 1032) when the next build reused the same temporary name within the same second; it also leaked.
+        _close_client(client)
+        del store, client
+
+
+def _trim_heap() -> None:
+    """Give freed heap back to the OS (glibc keeps it otherwise, and RSS only ever grows)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def _close_client(client) -> None:
+    try:
+        with _CLIENTS:
+            client.close()
+    except Exception:  # an HTTP client, or already closed
+        pass
 
 
 def _build(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None, settings: Settings,
            reuse: "SearchIndex | None" = None) -> Path:
     import bm25s
 
-    final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    # Unique even for the same corpus twice in one second (add then remove): a name reused within the second
+    # collided with the previous build's folder and failed the rename.
+    final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

@@ -4,11 +4,12 @@ extractive fallback that always works."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from .citations import citation_for, suggestions
+from .citations import citation_for, document_notes, suggestions
 from .gate import Problem, check, cited_numbers
 from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from .prompts import (FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER,
@@ -32,9 +33,10 @@ def source_block(sources: dict[int, Citation], lang: str) -> str:
 
 
 class LLMAnswerer:
-    def __init__(self, model: ChatModel, corpus) -> None:
+    def __init__(self, model: ChatModel, corpus, today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
         self.model = model
         self.corpus = corpus
+        self.today = today  # the answer's day (OPC_TODAY), for in-force notes
 
     def rewrite(self, question: str, history: list[Turn], lang: str) -> str | None:
         """A standalone version of a follow-up, or None if the model can't give one."""
@@ -51,7 +53,8 @@ class LLMAnswerer:
     def stream(self, question: str, search_question: str, lang: str, retrieval: Retrieval,
                fallback: Answer) -> Iterator[StreamEvent]:
         """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
-        sources = {i + 1: citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1)
+        today = self.today()
+        sources = {i + 1: citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today)
                    for i, h in enumerate(retrieval.hits)}
         asked = redact(question)
         searched = redact(search_question)
@@ -85,9 +88,19 @@ class LLMAnswerer:
             yield self._fallback(fallback, FALLBACK_WARNING["unreachable"].format(reason=str(exc)), streamed)
             return
         used = cited_numbers(reply.answer)
+        cited = [sources[n] for n in used if n in sources] if reply.answered else []
+        # Expired / not yet in force / only in Chinese: said in the question's language, after the checked text.
+        notes = document_notes(self.corpus, cited, lang, quoted=False)
+        text = reply.answer
+        if notes:
+            extra = ("" if lang.startswith("zh") else " ") + ("" if lang.startswith("zh") else " ").join(notes)
+            if text == streamed:
+                yield StreamEvent(type="delta", text=extra)
+                streamed += extra
+            text += extra
         answer = Answer(
-            question=question, answer=reply.answer, language=lang, answerable=reply.answered, mode="llm",
-            citations=[sources[n] for n in used if n in sources] if reply.answered else [],
+            question=question, answer=text, language=lang, answerable=reply.answered, mode="llm",
+            citations=cited,
             suggestions=[] if reply.answered else suggestions(self.corpus, retrieval.hits, lang),
         )
         yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)

@@ -50,6 +50,43 @@ LEAD = _with_hant({
 })
 # The page of an added document's clause, after its label in the lead.
 PAGE = _with_hant({"en": " (p. {page})", "zh": "（第{page}页）"})
+# Several documents answer: each quote names its issuer first.
+LEAD_ISSUER = _with_hant({"en": "{issuer}: ", "zh": "{issuer}："})
+# A document's standing on the day of the answer (issue 11). No dates: every figure an answer states must be
+# in a source it cites, and an end date computed from "valid for two years" is not.
+STATUS_LABEL = {
+    "en": {"in_force": "in force", "expired": "expired", "not_yet": "not yet in force"},
+    "zh": {"in_force": "现行有效", "expired": "已失效", "not_yet": "尚未施行"},
+    "zh-Hant": {"in_force": "現行有效", "expired": "已失效", "not_yet": "尚未施行"},
+}
+STATUS_NOTE = {
+    "expired": _with_hant({
+        "en": "(Note: {doc} is no longer in force — its stated period of validity has ended. Check whether a newer "
+              "document replaces it.)",
+        "zh": "（提示：《{doc}》已超过其规定的有效期，现已失效，请核实是否有新的文件替代。）"}),
+    "not_yet": _with_hant({
+        "en": "(Note: {doc} is not yet in force; it applies only from the date it states.)",
+        "zh": "（提示：《{doc}》尚未施行，自其规定的施行日期起才适用。）"}),
+}
+# The quoted document exists only in the other language.
+ONLY_IN = {
+    "zh": _with_hant({"en": "(This document exists only in Chinese; the text above is quoted from it.)",
+                      "zh": "（该文件只有中文版本。）"}),
+    "en": _with_hant({"en": "(This document exists only in English.)",
+                      "zh": "（该文件只有英文版本，以上为英文原文引用。）"}),
+}
+# The same, under a model's answer written in the question's language from the other language's text.
+ONLY_IN_ANSWERED = {
+    "zh": _with_hant({"en": "(This document exists only in Chinese; the answer above is based on its Chinese text.)",
+                      "zh": "（该文件只有中文版本。）"}),
+    "en": _with_hant({"en": "(This document exists only in English.)",
+                      "zh": "（该文件只有英文版本，以上回答依据其英文原文。）"}),
+}
+# Documents of different places state different figures for the same thing: both are shown.
+SEVERAL_NOTE = _with_hant({
+    "en": "(Note: the documents above are issued by different authorities and their figures differ; each applies "
+          "in its own jurisdiction.)",
+    "zh": "（提示：以上文件由不同部门发布，标准不同，分别适用于各自辖区。）"})
 LEAD_BACKGROUND = _with_hant({
     "en": "News background (not the plan text), \u201c{title}\u201d: ",
     "zh": "新闻背景资料（非计划原文）\u201c{title}\u201d：",

@@ -13,6 +13,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .index import SearchIndex
+from .localities import Gazetteer
 from .settings import RetrievalSettings
 from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
@@ -28,6 +29,7 @@ class Query:
     tokens: list[str]  # content tokens of the question itself
     expanded: list[str]  # tokens plus glossary expansions, for keyword search
     vector: np.ndarray
+    places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
 
 
 @dataclass
@@ -84,8 +86,10 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
+        self.gazetteer = Gazetteer()
         self.vocabulary = set(index.bm25.vocab_dict) | {
-            t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)}
+            t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
+            t for w in self.gazetteer.english_words() for t in tokenize(w)}
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         self.speller = self._speller(corpus)
         haystack = "\n".join(to_simplified(t).lower() for c in corpus.clauses for t in c.text.values())
@@ -107,11 +111,13 @@ class Retriever:
         # typos fixed before anything reads the question: search, coverage and refusal alike
         text = self.speller.correct(text)
         tokens = tokenize(text)
-        expansion = [t for term in self.glossary.expand(text) for t in tokenize(term)]
+        places = self.gazetteer.named(text)
+        # A place named in English is searched by its Chinese name too: its documents may be Chinese only.
+        expansion = [t for term in [*self.glossary.expand(text), *sorted(places)] for t in tokenize(term)]
         # The question's own words count twice: expansions help recall but must not outvote them.
         expanded = tokens + tokens + [t for t in expansion if t not in tokens]
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector)
+        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
 
     def search(self, question: str, lang: str) -> Retrieval:
         query = self.make_query(question, lang)
@@ -135,8 +141,10 @@ class Retriever:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
         out = []
         for cid, score in fused.items():
-            authority = self.corpus.document(cid.split(":", 1)[0]).authority
-            out.append(ClauseHit(cid, score * AUTHORITY_WEIGHT.get(authority, 1.0),
+            doc = self.corpus.document(cid.split(":", 1)[0])
+            # Documents of the place the question names first (a district's rules for "东滨区…").
+            weight = AUTHORITY_WEIGHT.get(doc.authority, 1.0) * self.gazetteer.weight(doc.jurisdiction, query.places)
+            out.append(ClauseHit(cid, score * weight,
                                  best_dense.get(cid, 0.0), best_sparse.get(cid, 0.0)))
         out.sort(key=lambda h: -h.score)
         return out[: s.top_k]
@@ -156,4 +164,7 @@ class Retriever:
     def answer_lang_entries(self, clause_id: str, lang: str) -> list[int]:
         """Entry positions of the sentences of a clause in the corpus language serving ``lang``."""
         want = base_lang(lang)
-        return [i for i in self.index.sentence_positions(clause_id) if self.index.entries[i].lang == want]
+        positions = self.index.sentence_positions(clause_id)
+        own = [i for i in positions if self.index.entries[i].lang == want]
+        # A document held in one language only is quoted in that language (with a note saying so).
+        return own or list(positions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 from typing import Annotated, Literal
@@ -45,6 +46,14 @@ class RetrievalSettings(BaseSettings):
     second_sentence_ratio: float = Field(
         0.92, description="A further sentence is quoted when it scores at least this share of the best."
     )
+    # issue 11: several documents
+    other_document_ratio: float = Field(
+        0.9, description="Another place's document (a city beside a district rule) is quoted too when its best "
+                         "sentence scores at least this share of the best.")
+    cross_language_margin: float = Field(
+        0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
+                                        "language than the question, when the question names the document's place: "
+                                        "cosines across languages run lower.")
 
 
 class LLMSettings(BaseSettings):
@@ -172,7 +181,44 @@ class Settings(BaseSettings):
                                  "alone")
         return value
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    # --- issue 11: government documents as published ----------------------------------------------
+    today: date | None = Field(
+        None, description="The date answers are given on (YYYY-MM-DD), for in-force / expired notes; "
+                          "default: the system date. Set it to check answers as of another day.")
+    follow_attachments: bool = Field(
+        True, description="When an added web page has no articles of its own but links an attachment "
+                          "(PDF/DOCX), add the attachment's text instead.")
+
+    def today_iso(self) -> str:
+        return (self.today or date.today()).isoformat()
+
+
+    # --- issue 17: safe on the open internet (fetch guard, key scopes, sessions, sandboxed parsing) ---------
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated hosts ('docs.intranet', '.intranet' for a domain) and "
+                                          "networks ('10.1.0.0/16') document URLs may be fetched from besides "
+                                          "public addresses; everything else private is refused.")
+    api_keys_file: Path | None = Field(
+        None, description="A file of 'key:scope' lines (scopes: ask, admin), re-read when it changes, so keys "
+                          "rotate without a restart; used beside OPC_API_KEYS.")
+    host: str = Field("127.0.0.1", description="The address `opc serve` binds (set by it): without keys, document "
+                                               "writes are open only on a loopback address.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
+                                          "believed; by default none (the peer address counts).")
+    parse_timeout: float = Field(60.0, gt=0, description="Seconds one document may take to parse (in a worker "
+                                                          "process that is killed on overrun).")
+    parse_memory_mb: int = Field(1536, ge=256, description="Address-space limit of the parsing worker, in MB.")
+    max_uncompressed_mb: float = Field(200.0, gt=0, description="Largest total uncompressed size of a DOCX's parts.")
+    max_depth: int = Field(256, ge=16, description="Deepest element nesting accepted in DOCX XML and HTML.")
+    max_pages: int = Field(2000, ge=1, description="Most pages a PDF may have.")
+    max_text_mb: float = Field(20.0, gt=0, description="Most extracted text per document, in MB of characters.")
+    upload_concurrency: int = Field(2, ge=1, le=16, description="Documents parsed at once; the rest wait in a queue.")
+    upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
+    retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
+                                                          "many days without activity (at start and by `opc purge`).")
+
+    @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):
         if isinstance(value, str):

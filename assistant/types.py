@@ -52,11 +52,24 @@ class Document:
     official_url: str | None
     versions: dict[str, dict]
     clauses: list[Clause] = field(default_factory=list)
-    jurisdiction: str | None = None  # the place whose policy it is, e.g. 深圳市 (None: Shenzhen, the default)
+    # What a government document says about itself (issue 11): GB/T 9704 版头/版记 and page metadata.
+    doc_number: str | None = None  # 发文字号, e.g. "星澜东滨科〔2026〕3号"
+    date_signed: str | None = None  # 成文日期, ISO
+    jurisdiction: str | None = None  # the place the issuer governs, as written: "深圳市", "南山区"
+    jurisdiction_en: str | None = None  # its English name when known: "Nanshan District"
+    attachments: list[dict] = field(default_factory=list)  # {"title", "url"} listed on the page
 
     @property
     def languages(self) -> list[str]:
         return sorted(self.versions)
+
+    def status(self, today: str) -> str:
+        """'in_force', 'expired' or 'not_yet' on ``today`` (ISO); 'in_force' when the dates are unknown."""
+        if self.effective_date and today < str(self.effective_date):
+            return "not_yet"
+        if self.valid_until and today > str(self.valid_until):
+            return "expired"
+        return "in_force"
 
 
 # --- crossing boundaries --------------------------------------------------------------------
@@ -78,6 +91,14 @@ class Citation(BaseModel):
     authority: Authority = Field(description="'plan' for the plan's own text, 'background' for news, 'document' for added documents.")
     is_translation: bool = Field(False, description="True when `text` is our translation, not the published wording.")
     page: int | None = Field(None, description="Page number in the source file, when known.")
+    issuer: str = Field("", description="Who issued the document, in the answer's language when we hold it.")
+    doc_number: str | None = Field(None, description="The document number (发文字号), e.g. '星澜东滨科〔2026〕3号'.")
+    status: Literal["in_force", "expired", "not_yet"] = Field(
+        "in_force", description="Whether the document was in force on the day of the answer (OPC_TODAY).")
+    valid_until: str | None = Field(None, description="Last day in force (ISO), when the document states it.")
+    effective_date: str | None = Field(None, description="First day in force (ISO), when the document states it.")
+    source_language: str | None = Field(
+        None, description="Set when the clause exists in only one language and it is not the answer's ('zh' or 'en').")
 
 
 class ClauseRef(BaseModel):
@@ -123,6 +144,14 @@ class DocumentInfo(BaseModel):
     effective_date: str | None = None
     valid_until: str | None = None
     official_url: str | None = None
+    doc_number: str | None = Field(None, description="The document number (发文字号), when it has one.")
+    date_signed: str | None = Field(None, description="Date signed (成文日期), ISO.")
+    jurisdiction: str | None = Field(None, description="The place the issuer governs, e.g. '深圳市' or '南山区'.")
+    jurisdiction_en: str | None = Field(None, description="The jurisdiction's English name, when known.")
+    status: Literal["in_force", "expired", "not_yet"] = Field(
+        "in_force", description="In force, expired or not yet in force today (OPC_TODAY).")
+    attachments: list[dict[str, str]] = Field(
+        default_factory=list, description="Attachment links the source page listed ({'title', 'url'}).")
     sources: dict[str, str] = Field(
         default_factory=dict, description="Per language: the file name or URL the text came from (added documents).")
     warnings: list[str] = Field(default_factory=list, description="Notes from adding the document (e.g. unpaired clauses).")

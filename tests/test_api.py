@@ -70,7 +70,7 @@ def test_chat_assigns_a_session_and_resolves_a_follow_up(http):
 def test_chat_streams_server_sent_events_ending_in_the_full_answer(http):
     deltas, final = [], None
     with connect_sse(http, "POST", "/v1/chat",
-                     json={"question": HOUSING_EN, "session_id": "sse-test-1", "stream": True}) as source:
+                     json={"question": HOUSING_EN, "stream": True}) as source:
         assert source.response.headers["content-type"].startswith("text/event-stream")
         for event in source.iter_sse():
             data = json.loads(event.data)
@@ -81,9 +81,16 @@ def test_chat_streams_server_sent_events_ending_in_the_full_answer(http):
                 final = data
     assert deltas and final is not None
     assert "".join(deltas) == final["answer"]["answer"] and final["replaced"] is False
-    assert final["answer"]["citations"] and final["answer"]["session_id"] == "sse-test-1"
+    session = final["answer"]["session_id"]  # the server started the conversation
+    assert final["answer"]["citations"] and session
     # The streamed turn is stored like any other.
-    assert len(http.get("/v1/sessions/sse-test-1").json()["turns"]) == 1
+    assert len(http.get(f"/v1/sessions/{session}").json()["turns"]) == 1
+
+
+def test_clients_cannot_choose_session_ids(http):
+    r = http.post("/v1/chat", json={"question": HOUSING_EN, "session_id": "my-chosen-id-1"})
+    assert r.status_code == 404 and "my-chosen-id-1" not in r.text
+    assert http.get("/v1/sessions/my-chosen-id-1").status_code == 404
 
 
 def test_bad_stream_request_fails_before_streaming_with_json(http):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from assistant.citations import source_line
 from assistant.types import Answer, Citation, ClauseRef
 
 from .texts import AnswerText, answer_text, interface_text
@@ -41,6 +42,8 @@ def citation_html(c: Citation, lang: str, parallel_is_translation: bool = False)
     """One numbered source: '[n] label title' that expands to the clause in both languages."""
     t = answer_text(lang)
     meta = [esc(c.doc_title)]
+    if c.issuer or c.doc_number or c.status != "in_force":  # issuer · number · in force / expired
+        meta.append(esc(source_line(c, lang)))
     meta.append(esc(t.our_translation if c.is_translation else t.published))
     if c.authority == "background":
         meta.append(esc(t.background))

@@ -94,3 +94,28 @@ def share(values: Iterable[bool | float | None]) -> tuple[float | None, int, int
         return None, 0, 0
     total = sum(0.0 if (isinstance(v, float) and math.isnan(v)) else float(v) for v in applied)
     return total / len(applied), len(applied), nan
+
+
+def citations_clean(cited_texts: Iterable[str], forbidden: Sequence[str] = ()) -> bool:
+    """No cited text holds page furniture: no line of it is an info line, footer, page number or 版记 line
+    (the ingestion rules, ``corpus/government.yaml``), and none contains a string the case forbids."""
+    from ..ingest.govdoc import is_furniture
+
+    for text in cited_texts:
+        if any(is_furniture(line) for line in re.split(r"\n+", text) if line.strip()):
+            return False
+        if any(f in text for f in forbidden):
+            return False
+    return True
+
+
+def own_words(answer) -> str:
+    """The answer without its quotes of documents that exist only in the other language (those are quoted
+    as published, introduced by a note in the question's language): what the language check reads."""
+    foreign = {c.n for c in answer.citations if getattr(c, "source_language", None)}
+    if not foreign:
+        return answer.answer
+    pieces = re.findall(r".+?(?:\[(\d+)\]|$)", answer.answer, flags=re.S)
+    parts = re.findall(r".+?(?:\[\d+\]|$)", answer.answer, flags=re.S)
+    kept = [p for p, n in zip(parts, pieces) if not (n and int(n) in foreign)]
+    return "".join(kept) or answer.answer

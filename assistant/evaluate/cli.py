@@ -21,7 +21,7 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _evaluate(settings: Settings, cases, name: str, mode: str | None, bar: Progress):
+def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress):
     from ..service import Assistant
     from .metrics import Scorer
     from .run import evaluate
@@ -34,8 +34,9 @@ def _evaluate(settings: Settings, cases, name: str, mode: str | None, bar: Progr
         bar.update(tasks[stage], completed=done, total=total)
 
     bot = Assistant.load(settings, progress=report)
+    suite.add_documents(bot)  # a suite's own documents join the corpus of its (scratch) data dir
     scorer = Scorer(settings.eval, bot.embedder)
-    return evaluate(bot, cases, scorer, name=name, mode=mode, progress=report)
+    return evaluate(bot, suite.cases, scorer, name=name, mode=mode, progress=report)
 
 
 def _summary_table(runs, gate) -> Table:
@@ -83,7 +84,7 @@ def eval_command(
 ) -> None:
     """Evaluate answers on the golden set: checks, retrieval recall, ragas metrics, reports and a CI gate."""
     from . import gate as gating
-    from .dataset import load_dataset
+    from .dataset import load_suite
     from .overrides import apply_overrides, load_overrides
     from .metrics import JUDGE_METRICS, OFFLINE_METRICS
     from .report import write_reports
@@ -93,13 +94,15 @@ def eval_command(
     try:
         if mode not in (None, "auto", "llm", "extractive"):
             raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
-        cases = load_dataset(dataset)
+        suite = load_suite(dataset)
         settings = Settings()
+        if suite.today is not None:  # the suite's answers are checked as of its own day
+            settings = settings.model_copy(update={"today": suite.today})
         if facts:
             from ..corpus import load_corpus
             from .from_facts import fact_cases
 
-            cases = cases + fact_cases(load_corpus(settings.corpus_dir))
+            suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
         thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],
@@ -112,9 +115,9 @@ def eval_command(
                     if update_baseline and baseline_path and baseline_path.exists() else None)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err) as bar:
-            runs = [_evaluate(settings, cases, "default", mode, bar)]
+            runs = [_evaluate(settings, suite, "default", mode, bar)]
             if compare_settings is not None:
-                runs.append(_evaluate(compare_settings, cases, compare.stem,
+                runs.append(_evaluate(compare_settings, suite, compare.stem,
                                       None if "mode" in overrides else mode, bar))
     except OPCError as exc:
         err.print(f"[bold red]Error:[/] {exc}")

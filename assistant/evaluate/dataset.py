@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -28,6 +30,8 @@ class GoldenCase(BaseModel):
     pair: str | None = Field(None, description="Cases sharing a pair ask the same thing in another language.")
     turns: list[str] = Field(default_factory=list, description="Earlier questions of the conversation, in order.")
     note: str | None = Field(None, description="Why the expectation is what it is.")
+    forbidden_text: list[str] = Field(
+        default_factory=list, description="Text no cited clause may hold (page furniture of the source page).")
 
     @model_validator(mode="after")
     def _consistent(self) -> "GoldenCase":
@@ -68,8 +72,64 @@ def parse_cases(raw: object, source: str = "dataset") -> list[GoldenCase]:
     return cases
 
 
+class SuiteDocument(BaseModel):
+    """A document the suite adds to the corpus before its cases run (``opc corpus add`` options)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(min_length=1, description="Path of the file, relative to the dataset.")
+    lang: Language | None = Field(None, description="Its language (detected when omitted).")
+    translation_of: str | None = Field(None, description="Add it as this document's other language version.")
+    title: str | None = Field(None, description="Title to use instead of the one found.")
+
+
+class Suite(BaseModel):
+    """A dataset of its own: the day it is evaluated on, the documents it adds, and its cases."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    today: date | None = Field(None, description="The answers' day (OPC_TODAY) for in-force notes.")
+    documents: list[SuiteDocument] = Field(default_factory=list)
+    cases: list[GoldenCase]
+    folder: Path = Field(Path("."), description="Where the documents' paths start.")
+
+    def add_documents(self, bot) -> list[str]:
+        """Add the suite's documents not yet in the corpus (a rerun reuses them); returns the ids added."""
+        added = []
+        for d in self.documents:
+            path = self.folder / d.file
+            if not path.is_file():
+                raise InvalidDataset(f"The dataset's document {path} does not exist.")
+            existing = {doc.id: doc for doc in bot.corpus.documents}
+            target = d.translation_of or Path(d.file).stem
+            if target in existing and (d.translation_of is None or d.lang in existing[target].versions):
+                continue
+            added.append(bot.add_document(path, lang=d.lang, title=d.title, translation_of=d.translation_of).id)
+        return added
+
+
+def load_suite(path: Path | str | None = None) -> Suite:
+    """A dataset file: a list of cases (the golden set), or a mapping with ``today``, ``documents`` and
+    ``cases`` (a suite that brings its own documents, e.g. eval/documents.yaml)."""
+    path = Path(path) if path else DEFAULT_DATASET
+    raw = _read(path)
+    if isinstance(raw, dict):
+        cases = parse_cases(raw.get("cases"), str(path))
+        try:
+            return Suite(today=raw.get("today"), documents=raw.get("documents") or [], cases=cases,
+                         folder=path.parent)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InvalidDataset(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return Suite(cases=parse_cases(raw, str(path)), folder=path.parent)
+
+
 def load_dataset(path: Path | str | None = None) -> list[GoldenCase]:
-    """Read and validate a golden YAML file (default: eval/golden.yaml)."""
+    """Read and validate a golden YAML file (default: eval/golden.yaml); a suite's cases."""
+    return load_suite(path).cases
+
+
+def _read(path: Path):
     path = Path(path) if path else DEFAULT_DATASET
     try:
         text = path.read_text(encoding="utf-8")
@@ -81,7 +141,7 @@ def load_dataset(path: Path | str | None = None) -> list[GoldenCase]:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InvalidDataset(f"{path} is not valid YAML: {exc}") from None
-    return parse_cases(raw, str(path))
+    return raw
 
 
 def check_clause_ids(cases: list[GoldenCase], known: set[str]) -> None:

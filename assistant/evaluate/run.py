@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -18,7 +17,7 @@ from .dataset import GoldenCase, check_clause_ids
 from .metrics import MetricInput, Scorer
 
 # Deterministic checks, in the order the per-case table shows them.
-CHECKS = ("refusal", "grounded", "citation", "language", "pair")
+CHECKS = ("refusal", "grounded", "citation", "language", "pair", "clean")
 RETRIEVAL = ("recall_at_1", "recall_at_3", "recall_at_5", "mrr")
 # Summary metric -> (source, key): a share of a check over the cases it applies to, or a metric mean.
 SUMMARY = {
@@ -27,6 +26,7 @@ SUMMARY = {
     "citation_accuracy": ("check", "citation"),
     "language_accuracy": ("check", "language"),
     "pair_consistency": ("check", "pair"),
+    "citation_cleanliness": ("check", "clean"),  # no page furniture in any cited text (issue 11)
 }
 Progress = Callable[[str, int, int], None]
 
@@ -81,7 +81,7 @@ class RunResult(BaseModel):
 
 
 def _ask(bot, case: GoldenCase, mode: str | None) -> tuple[Answer | None, str | None]:
-    session = uuid.uuid4().hex if case.turns else None
+    session = bot.new_session() if case.turns else None  # ids are the server's to make
     try:
         for turn in case.turns:
             bot.ask(turn, session_id=session, mode=mode)
@@ -118,8 +118,9 @@ def answer_case(bot, case: GoldenCase, mode: str | None) -> tuple[CaseResult, Me
         "refusal": checks.refusal_correct(case.answerable, answer.answerable),
         "grounded": checks.figures_grounded(answer.answer, cited_texts),
         "citation": checks.citation_expected(expected, result.cited) if case.answerable else None,
-        "language": checks.language_correct(case.language, lang, answer.answer),
+        "language": checks.language_correct(case.language, lang, checks.own_words(answer)),
         "pair": None,  # filled in once every member of the pair is answered
+        "clean": checks.citations_clean(cited_texts, case.forbidden_text) if answer.citations else None,
     }
     if case.answerable:
         result.metrics = {"recall_at_1": checks.recall_at(ranking, expected, 1),

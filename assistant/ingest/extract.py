@@ -47,6 +47,9 @@ class Extracted:
     title: str | None = None
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # what the file says about itself (HTML meta tags, info table)
+    attachments: list[dict] = field(default_factory=list)  # {"title", "url"} of linked attachment files
+    extractor: str | None = None  # HTML: which main-content extractor's text was kept
 
     @property
     def text(self) -> str:
@@ -85,14 +88,19 @@ def detect_format(data: bytes, filename: str, content_type: str | None = None) -
     return fmt
 
 
-def extract(data: bytes, filename: str, content_type: str | None = None) -> Extracted:
-    """Read any supported document. Raises an ``IngestError`` subclass for anything unusable."""
+def extract(data: bytes, filename: str, content_type: str | None = None, base_url: str | None = None) -> Extracted:
+    """Read any supported document. Raises an ``IngestError`` subclass for anything unusable.
+    ``base_url`` (where a page was fetched) resolves the links of its attachments."""
+    from .html import extract_html
+
     if not data.strip():
         raise EmptyDocument(f"{filename} is empty.")
     fmt = detect_format(data, filename, content_type)
-    reader = {"pdf": extract_pdf, "docx": extract_docx, "html": extract_html,
-              "markdown": extract_markdown, "text": extract_text}[fmt]
-    result = reader(data, filename)
+    if fmt == "html":
+        result = extract_html(data, filename, base_url)
+    else:
+        reader = {"pdf": extract_pdf, "docx": extract_docx, "markdown": extract_markdown, "text": extract_text}[fmt]
+        result = reader(data, filename)
     result.blocks = [b for b in result.blocks if b.text.strip()]
     if not result.blocks:
         raise EmptyDocument(f"{filename} contains no text.")
@@ -122,8 +130,13 @@ def tidy_pdf_line(line: str) -> str:
     return re.sub(r"(?<![A-Za-z])([A-Za-z]) (?=[A-Za-z](?![A-Za-z]))", r"\1", line)  # "O P C" → "OPC"
 
 
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+
+
 def extract_pdf(data: bytes, filename: str) -> Extracted:
     from pypdf import PdfReader
+
+    from .pdftables import draws_lines, page_with_tables
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     try:
@@ -140,13 +153,19 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
         pages = list(reader.pages)
         blocks: list[Block] = []
         images = 0
+        unreadable = 0
         for number, page in enumerate(pages, start=1):
-            text = page.extract_text() or ""
             images += _has_images(page)
-            for line in text.splitlines():
-                line = tidy_pdf_line(line)
+            ruled = page_with_tables(data, number) if draws_lines(page) else None
+            if ruled is None:
+                ruled = [(line, False) for line in (page.extract_text() or "").splitlines()]
+            for line, is_row in ruled:
+                line = line if is_row else tidy_pdf_line(line)  # rows are tidied cell by cell already
+                if _UNMAPPED.search(line) or line.count("\ufffd") > len(line) / 4:
+                    unreadable += 1  # glyphs without a Unicode map: not text we can quote
+                    continue
                 if line:
-                    blocks.append(Block(line, number, soft=True))
+                    blocks.append(Block(line, number, soft=not is_row))
         meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
     except EncryptedDocument:
         raise
@@ -154,6 +173,9 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
         raise CorruptDocument(f"{filename} is a damaged PDF that cannot be read ({exc.__class__.__name__}).") from None
     if not pages:
         raise EmptyDocument(f"{filename} has no pages.")
+    if unreadable and not blocks:
+        raise NoExtractableText(f"{filename} has no readable text: its fonts carry no Unicode map ((cid:N) glyphs). "
+                                "Ask the publisher for a PDF with embedded Unicode text, or add the DOCX/HTML.")
     if not blocks:
         if images:
             raise NoExtractableText(f"{filename} has no extractable text; OCR is not supported. "
@@ -162,13 +184,18 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
     title = str(meta_title).strip() if meta_title else None
     if title and re.match(r"(microsoft word|untitled|无标题)", title, re.I):
         title = None  # producer junk, not a title
-    return Extracted("pdf", blocks, title=title, pages=len(pages))
+    warnings = [f"{unreadable} lines of {filename} had glyphs without a Unicode map and were left out."] \
+        if unreadable else []
+    return Extracted("pdf", blocks, title=title, pages=len(pages), warnings=warnings)
 
 
 # --- DOCX ------------------------------------------------------------------------------------------
 def extract_docx(data: bytes, filename: str) -> Extracted:
     import docx
     from docx.oxml.ns import qn
+    from docx.table import Table
+
+    from .tables import table_rows
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -185,7 +212,10 @@ def extract_docx(data: bytes, filename: str) -> Extracted:
         if child.tag == qn("w:p"):
             paragraphs = [child]
         elif child.tag == qn("w:tbl"):
-            paragraphs = child.xpath(".//w:p")
+            # One line per row with its header context; each row is its own paragraph.
+            grid = [[cell.text for cell in row.cells] for row in Table(child, document).rows]
+            blocks.extend(Block(line, page) for line in table_rows(grid))
+            continue
         else:
             continue
         for p in paragraphs:
@@ -255,71 +285,13 @@ def _is_boilerplate(tag) -> bool:
     return bool(attrs and _BOILERPLATE_ATTR.search(attrs))
 
 
-def _html_blocks(root) -> list[Block]:
-    """Walk the tree, flushing inline text at every block boundary, so "<b>（四）</b>住房" stays one line."""
-    from bs4 import NavigableString, Tag
-    from bs4.element import Comment, Doctype, ProcessingInstruction
-
-    blocks: list[Block] = []
-    buf: list[str] = []
-    heading = [False]
-
-    def flush() -> None:
-        text = " ".join("".join(buf).split())
-        if text:
-            blocks.append(Block(text, None, heading=heading[0]))
-        buf.clear()
-
-    def walk(node) -> None:
-        for child in node.children:
-            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
-                continue
-            if isinstance(child, NavigableString):
-                buf.append(str(child))
-            elif isinstance(child, Tag):
-                if child.name in _BLOCK_TAGS:
-                    flush()
-                    was, heading[0] = heading[0], child.name in _HEADINGS
-                    walk(child)
-                    flush()
-                    heading[0] = was
-                else:
-                    walk(child)
-
-    walk(root)
-    flush()
-    return blocks
-
-
-def _html_from_text(html: str, filename: str, fmt: str) -> Extracted:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    for tag in soup.find_all(True):
-        if not getattr(tag, "decomposed", False) and tag.parent is not None and _is_boilerplate(tag):
-            tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
-    blocks = _html_blocks(root)
-    h1 = root.find("h1")
-    page_title = h1.get_text(" ", strip=True) if h1 else title
-    if fmt == "html" and looks_like_error_page(title, "\n".join(b.text for b in blocks)):
-        shown = title or (blocks[0].text if blocks else "no text")
-        raise FetchFailed(f"{filename} is an error page ({shown}), not a policy document.")
-    return Extracted(fmt, blocks, title=page_title or None)
-
-
-def extract_html(data: bytes, filename: str) -> Extracted:
-    declared = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
-    return _html_from_text(_decode(data, filename, declared.group(1).decode() if declared else None), filename,
-                           "html")
-
-
 def extract_markdown(data: bytes, filename: str) -> Extracted:
     from markdown_it import MarkdownIt
 
+    from .html import html_from_text
+
     html = MarkdownIt("commonmark").enable("table").render(_decode(data, filename))
-    return _html_from_text(f"<html><body>{html}</body></html>", filename, "markdown")
+    return html_from_text(f"<html><body>{html}</body></html>", filename, "markdown")
 
 
 # --- plain text ------------------------------------------------------------------------------------

@@ -1,34 +1,43 @@
-"""Adding and removing documents end to end: source → clauses → document folder → index → live swap.
+"""Adding and removing documents end to end: source → clauses → document folder → new corpus and index.
 
 The folder change is staged and the index is built beside the one in use; only when both succeed is
-anything kept. Any failure rolls the folder back, leaves ``CURRENT`` naming the previous index, and the
-running assistant keeps answering from the corpus it had.
+anything kept, and the new corpus and index are *returned* (``Update``): the service swaps them in.
+Any failure rolls the folder back, leaves ``CURRENT`` naming the previous index, and the running
+assistant keeps answering from the corpus it had. Nothing here knows the service.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
-from ..corpus import LANGS, load_corpus
-from ..errors import DocumentTooLarge, IngestError, ProtectedDocument, UnsupportedDocument
+from ..corpus import LANGS, Corpus, load_corpus
+from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, ProtectedDocument,
+                      StorageFull, UnsupportedDocument)
 from ..index import SearchIndex
+from ..netguard import FetchPolicy
+from ..settings import Settings
+from ..storage import STORAGE_FULL, is_storage_error
 from ..text import cjk_count
 from ..types import DocumentInfo
 from . import store
 from .align import align_ids
-from .extract import Extracted, extract
+from .extract import Extracted
 from .fetch import fetch, is_url
+from .govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
+from .limits import ParseLimits
+from .sandbox import extract_sandboxed
 from .structure import RawClause, find_clauses
 
-if TYPE_CHECKING:
-    from ..service import Assistant
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,7 +48,8 @@ class Source:
     url: str | None = None
 
 
-def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None) -> Source:
+def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None,
+                policy: FetchPolicy | None = None) -> Source:
     """A path, an http(s) URL, or the bytes of an upload (with its ``filename``)."""
     limit = f"{max_bytes / 1_000_000:g} MB (OPC_MAX_DOCUMENT_MB)"
     if isinstance(source, (bytes, bytearray)):
@@ -48,7 +58,7 @@ def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, f
         return Source(bytes(source), filename or "upload")
     text = str(source).strip()
     if is_url(text):
-        got = fetch(text, timeout=timeout, max_bytes=max_bytes)
+        got = fetch(text, timeout=timeout, max_bytes=max_bytes, policy=policy)
         return Source(got.data, got.filename, got.content_type, got.url)
     path = Path(text).expanduser()
     if not path.exists():
@@ -74,12 +84,16 @@ def local_id(key: str) -> str:
     return f"{base}-p{part}" if part else base
 
 
+_CLOSING_TITLE = {"zh": "施行日期和有效期", "en": "Effective date and validity"}
+
+
 def _clause_rows(clauses: list[RawClause], ids: list[str], lang: str) -> list[dict]:
     rows = []
     for c, cid in zip(clauses, ids):
         row = {"id": cid, "key": c.key, "label": {lang: c.label}}
-        if c.title:
-            row["title"] = {lang: c.title}
+        title = c.title or (_CLOSING_TITLE[lang] if closing_clause(c.text) else "")
+        if title:  # an untitled closing article is found by what it is about ("从哪天开始施行")
+            row["title"] = {lang: title}
         row["text"] = c.text
         if c.page is not None:
             row["page"] = c.page
@@ -100,6 +114,11 @@ def _unique(ids: list[str]) -> list[str]:
 
 
 def _short(title: str) -> str:
+    """The title quotes are introduced with: without the years and periods titles carry ("（2026—2027年）",
+    "2026年"), since every figure an answer states must be in the clause it cites."""
+    title = re.sub(r"\s*[（(][^（）()]*\d[^（）()]*[）)]", "", title)
+    title = re.sub(r"(?<!\d)\d{4}\s*(年度|年)?(?!\d)", "", title).strip() or title
+    title = re.sub(r"\s{2,}", " ", title)
     return title if len(title) <= 40 else title[:39].rstrip() + "…"
 
 
@@ -122,10 +141,9 @@ class Prepared:
     warnings: list[str]
 
 
-def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str | None,
-            translation_of: str | None) -> Prepared:
-    """Read and structure a document; refuse bad input, duplicates and impossible pairings. Writes nothing."""
-    extracted = extract(source.data, source.filename, source.content_type)
+def prepare(source: Source, extracted: Extracted, docmeta: DocMeta, root: Path, corpus, *, lang: str | None,
+            title: str | None, translation_of: str | None) -> Prepared:
+    """Structure a read document; refuse duplicates and impossible pairings. Writes nothing."""
     text = extracted.text
     lang = lang or detect_doc_lang(text)
     if lang not in LANGS:
@@ -133,8 +151,8 @@ def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str 
     hashes = {"sha256": hashlib.sha256(source.data).hexdigest(),
               "text_sha256": hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()}
     store.check_duplicate(root, hashes)
-    doc_title = (title or extracted.title or Path(source.filename).stem).strip()
-    clauses = find_clauses(extracted.blocks, lang, title=extracted.title)
+    doc_title = (title or docmeta.title or extracted.title or Path(source.filename).stem).strip()
+    clauses = find_clauses(extracted.blocks, lang, title=docmeta.title or extracted.title)
     if not clauses:
         raise IngestError(f"{source.filename} has no clause text after its headings.")
     fname = store.original_name(lang, source.filename, extracted.format)
@@ -145,6 +163,7 @@ def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str 
         ids = _unique([local_id(c.key) for c in clauses])
         meta = {"id": doc_id, "title": {lang: doc_title}, "short_title": {lang: _short(doc_title)},
                 "authority": "document", "primary": lang, "official_url": source.url,
+                **_govmeta(docmeta, lang),
                 "versions": {lang: _version(source, extracted, lang, len(clauses), fname, hashes)}}
         return Prepared(doc_id, lang, meta, _clause_rows(clauses, ids, lang), source.data, fname, warnings)
 
@@ -166,6 +185,8 @@ def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str 
     if unpaired:
         warnings.append(f"{unpaired} of {len(clauses)} clauses of the {lang} version have no counterpart with the "
                         "same number in the original; they answer on their own.")
+    for key, value in _govmeta(docmeta, lang).items():  # the original's metadata wins; the translation adds
+        meta[key] = {**value, **(meta.get(key) or {})} if isinstance(value, dict) else meta.get(key) or value
     meta["title"] = {**(meta.get("title") or {}), lang: doc_title}
     meta["short_title"] = {**(meta.get("short_title") or {}), lang: _short(doc_title)}
     version = _version(source, extracted, lang, len(clauses), fname, hashes)
@@ -174,44 +195,139 @@ def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str 
     return Prepared(doc.id, lang, meta, _clause_rows(clauses, ids, lang), source.data, fname, warnings)
 
 
-def _reindex(bot: "Assistant", change: store.Change) -> None:
+@dataclass
+class Update:
+    """The corpus and index after a change, for the service to swap in."""
+
+    corpus: Corpus
+    index: SearchIndex
+    info: DocumentInfo | None = None
+
+
+def _reindex(settings: Settings, index: SearchIndex, embedder, change: store.Change) -> Update:
     """Load the changed corpus and build its index beside the current one; undo the folder change on failure."""
-    settings = bot.settings
     try:
         corpus = load_corpus(settings.corpus_dir, store.documents_root(settings.data_dir))
-        index = SearchIndex.open_or_build(settings, corpus, bot.embedder, reuse=bot.index)
+        new_index = SearchIndex.open_or_build(settings, corpus, embedder, reuse=index)
     except BaseException:
         change.rollback()
         raise
     change.commit()
-    index.notice = None
-    bot.use(corpus, index)
+    new_index.notice = None
+    return Update(corpus, new_index)
 
 
-def add_document(bot: "Assistant", source: str | Path | bytes, *, lang: str | None = None, title: str | None = None,
-                 translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
-    settings = bot.settings
-    src = read_source(source, max_bytes=int(settings.max_document_mb * 1_000_000), timeout=settings.fetch_timeout,
-                      filename=filename)
-    root = store.documents_root(settings.data_dir)
-    with store.locked(root):
-        prepared = prepare(src, root, bot.corpus, lang=lang, title=title, translation_of=translation_of)
+@contextmanager
+def _writing(data_dir: Path):
+    """One writer at a time for the documents and their index; storage failures become a clear 507 and
+    index failures a message without server paths (the details go to the log)."""
+    root = store.documents_root(data_dir)
+    try:
+        with store.locked(root):
+            yield root
+    except (IngestError, NotFound, StorageFull):
+        raise
+    except Exception as exc:
+        if is_storage_error(exc):
+            log.warning("document change refused, storage: %s", exc)
+            raise StorageFull(STORAGE_FULL) from None
+        if isinstance(exc, (IndexUnavailable, OSError)):
+            log.error("document change failed: %s", exc)
+            raise IndexUnavailable("The search index could not be updated; nothing was changed. "
+                                   "Please try again later.") from None
+        raise
+
+
+def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
+                 source: str | Path | bytes, *, lang: str | None = None, title: str | None = None,
+                 translation_of: str | None = None, filename: str | None = None,
+                 policy: FetchPolicy | None = None, install: Callable[[Update], None] | None = None) -> Update:
+    """Add a document; returns the new corpus and index (with the new document's info). Nothing is swapped
+    in here: ``install`` (the caller's) is called with them while the writer lock is still held, so two
+    writers can never install their versions out of order."""
+    limit = int(settings.max_document_mb * 1_000_000)
+    src = read_source(source, max_bytes=limit, timeout=settings.fetch_timeout, filename=filename, policy=policy)
+    follow = Follow(limit, settings.fetch_timeout, policy) if settings.follow_attachments else None
+    # Untrusted bytes are parsed in a killable worker process with memory, time, size and depth limits,
+    # before taking the writer lock: a slow document never holds up other documents' writes.
+    extracted, docmeta = read_document(src, ParseLimits.from_settings(settings), follow=follow)
+    with _writing(settings.data_dir) as root:
+        prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
+                           translation_of=translation_of)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
                                      prepared.original, prepared.filename)
-        _reindex(bot, change)
-    info = next(i for i in bot.corpus.infos() if i.id == prepared.doc_id)
+        update = _reindex(settings, index, embedder, change)
+        if install is not None:
+            install(update)
+    update.info = next(i for i in update.corpus.infos(settings.today_iso()) if i.id == prepared.doc_id)
     # Facts extracted from the new document that did not verify against its text (issue 15): kept out, said so.
-    info.warnings = prepared.warnings + [p for p in bot.corpus.fact_problems if p.startswith(f"{prepared.doc_id}: ")]
-    return info
+    update.info.warnings = prepared.warnings + [p for p in update.corpus.fact_problems
+                                                if p.startswith(f"{prepared.doc_id}: ")]
+    return update
 
 
-def remove_document(bot: "Assistant", doc_id: str) -> None:
-    settings = bot.settings
-    root = store.documents_root(settings.data_dir)
-    with store.locked(root):
-        doc = bot.corpus.document(doc_id)  # NotFound for an unknown id
+def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str,
+                    install: Callable[[Update], None] | None = None) -> Update:
+    with _writing(settings.data_dir) as root:
+        doc = corpus.document(doc_id)  # NotFound for an unknown id
         if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
             raise ProtectedDocument(f"{doc_id!r} is a built-in document and cannot be removed.")
-        if len(bot.corpus.documents) == 1:
+        if len(corpus.documents) == 1:
             raise IngestError("The last document cannot be removed.")
-        _reindex(bot, store.remove_folder(root, doc_id))
+        update = _reindex(settings, index, embedder, store.remove_folder(root, doc_id))
+        if install is not None:
+            install(update)
+        return update
+
+
+@dataclass
+class Follow:
+    """Limits for fetching a notice page's attachment."""
+
+    max_bytes: int
+    timeout: float
+    policy: FetchPolicy | None = None
+
+
+_FOLLOWABLE = re.compile(r"\.(pdf|docx)(\?|#|$)", re.I)
+
+
+def read_document(source: Source, limits: ParseLimits, follow: Follow | None = None) -> tuple[Extracted, DocMeta]:
+    """Extract a document's own text and metadata (in the parsing sandbox); a notice page whose body has no
+    articles but links an attachment yields the attachment's text (with the page's metadata) when ``follow``
+    allows fetching it."""
+    extracted = extract_sandboxed(source.data, source.filename, source.content_type, limits, base_url=source.url)
+    blocks, meta = clean_blocks(extracted.blocks, page_meta(extracted.meta))
+    meta.attachments = extracted.attachments
+    files = [a for a in extracted.attachments if _FOLLOWABLE.search(a["url"])]
+    if files and not has_articles(blocks):
+        target = files[0]
+        if follow is None or not source.url or not is_url(target["url"]):
+            raise IngestError(f"{source.filename} is a notice page whose text is in its attachment "
+                              f"\u201c{target['title']}\u201d ({target['url']}). Add the attachment file itself, "
+                              "or add the page by its URL so the attachment is fetched.")
+        got = fetch(target["url"], timeout=follow.timeout, max_bytes=follow.max_bytes, policy=follow.policy)
+        inner = extract_sandboxed(got.data, got.filename, got.content_type, limits)
+        inner_blocks, inner_meta = clean_blocks(inner.blocks, DocMeta(title=meta.title))
+        meta = meta.merge(inner_meta)
+        inner.blocks = inner_blocks
+        inner.warnings.append(f"The page's text is in its attachment {target['title']!r}; that file was added.")
+        extracted, blocks = inner, inner_blocks
+    if not blocks:
+        raise EmptyDocument(f"{source.filename} has only page furniture (navigation, info lines, related "
+                            "links, footers) and no document text. Nothing was added.")
+    extracted.blocks = blocks
+    return extracted, meta
+
+
+def _govmeta(meta: DocMeta, lang: str) -> dict:
+    """The document.yaml fields a government document's own metadata fills."""
+    out: dict = {}
+    if meta.issuer:
+        out["issuer"] = {lang: meta.issuer}
+    for key in ("doc_number", "date_signed", "effective_date", "valid_until", "jurisdiction", "jurisdiction_en"):
+        if getattr(meta, key):
+            out[key] = getattr(meta, key)
+    if meta.attachments:
+        out["attachments"] = meta.attachments
+    return out
