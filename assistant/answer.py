@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from .citations import citation_for, document_notes, format_lead, suggestions
+from .fact_answers import FactAnswerer
 from .figures import extract_figures, is_grounded
 from .prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
@@ -101,6 +102,7 @@ class ExtractiveAnswerer:
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
         self._rules = retriever.corpus.claims
+        self.facts = FactAnswerer(retriever.corpus) if retriever.corpus.facts else None
         self._topics = [self._sentence_topics(e) if self._rules is not None and e.kind == "sentence"
                         else set() for e in entries]
 
@@ -185,6 +187,15 @@ class ExtractiveAnswerer:
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
+
+    def from_facts(self, question: str, retrieval: Retrieval) -> Answer | None:
+        """A list, comparison, story or "the plan does not say" answer from the fact records (issue 15), or None
+        when quoting the best sentence answers the question (or it is about another place's policy)."""
+        if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
+        topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
+        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits)
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:

@@ -269,23 +269,62 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added documen
 
 @corpus_app.command("check")
 def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Report figures that differ between a clause and its translation (exit 1 when any do)."""
+    """Report figures that differ between a clause and its translation, and fact records (facts.yaml) that do
+    not match their clause text in every language (exit 1 when any do)."""
     from .ingest.align import figure_mismatches
 
     corpus = _corpus()
     found = figure_mismatches(corpus)
+    facts = corpus.fact_problems
     if as_json:
-        sys.stdout.write(json.dumps([m.model_dump() for m in found], ensure_ascii=False, indent=2) + "\n")
-    elif not found:
-        bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
-        out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+        sys.stdout.write(json.dumps({"figure_mismatches": [m.model_dump() for m in found],
+                                     "facts_verified": len(corpus.facts), "fact_problems": facts},
+                                    ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
-        for m in found:
-            table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
-        out.print(table)
-    if found:
+        if not found:
+            bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
+            out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+        else:
+            table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
+            for m in found:
+                table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
+            out.print(table)
+        out.print(f"{len(corpus.facts)} fact records verified against their clauses in every language.")
+        for problem in facts:
+            out.print(f"[red]Fact does not match its clause:[/] {problem}")
+    if found or facts:
         raise typer.Exit(1)
+
+
+@app.command()
+def eligibility(
+    fields: list[str] = typer.Argument(None, help="What you know, as FIELD=VALUE: degree=master graduation_year=2022 "
+                                                  "newly_arrived=yes is_founder=yes company_size=micro ..."),
+    lang: str = typer.Option("en", "--lang", help="en | zh | zh-Hant."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """What can I get? Every benefit of the plan checked against your profile, with amounts and clauses."""
+    from .eligibility import check, profile_from_pairs
+
+    if lang not in ("en", "zh", "zh-Hant"):
+        err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
+        raise typer.Exit(2)
+    try:
+        profile = profile_from_pairs(fields or [])
+    except OPCError as exc:
+        _fail(exc)
+        return
+    result = check(_corpus(), profile, lang)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    marks = {"met": "[green]✓ fits[/]", "unknown": "[yellow]? to decide[/]", "not_met": "[red]✗ ruled out[/]"}
+    table = Table("", "benefit", "amount", "clause", "why / still needed", title="What can I get?")
+    for b in result.benefits:
+        why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
+            else ", ".join(b.needed + b.to_confirm)
+        table.add_row(marks[b.status], b.name, b.amount or "—", b.citation.label, why)
+    out.print(table)
 
 
 from .evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)

@@ -15,7 +15,9 @@ import yaml
 
 from .claims import load_rules
 from .errors import CorpusError, NotFound
+from .facts import load_facts
 from .places import load_gazetteer
+from .questions import load_question_rules
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
@@ -129,6 +131,9 @@ class Corpus:
     out_of_scope: list[str] = field(default_factory=list)
     claims: object = None  # ClaimRules from claims.yaml (issue 10): subjects and attributes of figures
     places: object = None  # Gazetteer built with places.yaml (issue 10): jurisdiction checks
+    facts: list = field(default_factory=list)  # verified Fact records (issue 15, assistant/facts.py)
+    fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
+    questions: object = None  # QuestionRules from questions.yaml (issue 15): what a question asks for
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
@@ -191,7 +196,8 @@ def load_corpus(*roots: Path) -> Corpus:
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
-    claims = places = None
+    claims = places = questions = None
+    fact_files: list = []
     for root in roots:
         root = Path(root)
         if not root.is_dir():
@@ -200,6 +206,8 @@ def load_corpus(*roots: Path) -> Corpus:
         for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file() and p.name[0] != "."):
             documents.append(load_document(folder))
             files.extend(sorted(folder.glob("*.yaml")))
+            if (folder / "facts.yaml").is_file():
+                fact_files.append((documents[-1], folder / "facts.yaml"))
         gpath = root / "glossary.yaml"
         if gpath.is_file():
             files.append(gpath)
@@ -213,6 +221,10 @@ def load_corpus(*roots: Path) -> Corpus:
         if ppath.is_file():
             files.append(ppath)
             places = load_gazetteer(ppath)
+        qpath = root / "questions.yaml"
+        if qpath.is_file():
+            files.append(qpath)
+            questions = load_question_rules(qpath)
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)
@@ -227,5 +239,8 @@ def load_corpus(*roots: Path) -> Corpus:
         if d.id in seen:
             raise CorpusError(f"Two documents share the id {d.id!r}.")
         seen.add(d.id)
+    with_facts = {doc.id for doc, _ in fact_files}
+    added = [d for d in documents if d.authority == "document" and d.id not in with_facts]
+    facts, fact_problems = load_facts(fact_files, claims, added)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
-                  claims=claims, places=places)
+                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions)

@@ -62,6 +62,13 @@ class InvalidFeedback(OPCError, ValueError):
     exit_code = 2
 
 
+class InvalidProfile(OPCError, ValueError):
+    """A founder profile with an impossible or unknown value (issue 15)."""
+
+    code = "invalid_profile"
+    exit_code = 2
+
+
 class Unauthorized(OPCError):
     """A protected call without a valid API key."""
 

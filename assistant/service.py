@@ -24,7 +24,8 @@ from .sessions import LOCAL_OWNER, SessionStore, purge_expired
 from .settings import Settings
 from .storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
+from .types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, StreamEvent,
+                    Turn)
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -130,9 +131,12 @@ class Assistant:
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
             retrieval = retriever.search(standalone or private, lang)
+            # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
+            # both modes: no model rewrites them (issue 15).
+            from_facts = extractive.from_facts(standalone or cleaned, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = extractive.answer(cleaned, retrieval)
-            if use_llm and quoted.answerable:
+            quoted = from_facts or extractive.answer(cleaned, retrieval)
+            if from_facts is None and use_llm and quoted.answerable:
                 events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
@@ -171,6 +175,13 @@ class Assistant:
         if mode == "llm" and self.llm is None:
             raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
         return mode != "extractive" and self.llm is not None
+
+    # --- what a founder can get (issue 15) ------------------------------------------------------
+    def eligibility(self, profile: FounderProfile, lang: str = "en") -> EligibilityResult:
+        """Every benefit of the corpus decided for a founder profile (met / not met / unknown), cited."""
+        from .eligibility import check
+
+        return check(self.corpus, profile, lang, today=self.settings.today)
 
     # --- conversations -----------------------------------------------------------------------
     def new_session(self, owner: str = LOCAL_OWNER) -> str:

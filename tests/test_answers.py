@@ -155,7 +155,9 @@ def test_refusal_language_follows_the_question(bot):
     assert "covers Shenzhen only" in bot.ask("What does Shanghai offer one-person companies?").answer
     assert "只适用于深圳市" in bot.ask("上海对一人公司有什么补贴？").answer
     assert "只適用於深圳市" in bot.ask("上海對一人公司有什麼補貼？").answer
-    assert "does not cover" in bot.ask("What is the VAT rate for one-person companies?").answer
+    # a tax rate the plan does not give: said plainly first (issue 15)
+    vat = bot.ask("What is the VAT rate for one-person companies?")
+    assert not vat.answerable and vat.answer.startswith("The plan does not state a tax rate")
 
 
 def test_traditional_question_gets_traditional_answer_and_citations(bot):

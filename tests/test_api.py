@@ -183,7 +183,7 @@ def test_request_types_are_strict(http, body):
 
 def test_openapi_documents_the_400_for_bodies_that_are_not_json(http):
     paths = http.get("/openapi.json").json()["paths"]
-    for path in ("/v1/ask", "/v1/chat", "/v1/feedback", "/v1/chat/completions"):
+    for path in ("/v1/ask", "/v1/chat", "/v1/feedback", "/v1/chat/completions", "/v1/eligibility"):
         assert "400" in paths[path]["post"]["responses"], path
 
 
@@ -196,7 +196,7 @@ def test_health_and_readiness(http):
 def test_openapi_documents_every_route(http):
     paths = http.get("/openapi.json").json()["paths"]
     for path in ("/v1/ask", "/v1/chat", "/v1/sessions/{session_id}", "/v1/feedback", "/v1/documents",
-                 "/v1/clauses/{clause_id}", "/v1/chat/completions", "/healthz", "/readyz"):
+                 "/v1/clauses/{clause_id}", "/v1/chat/completions", "/v1/eligibility", "/healthz", "/readyz"):
         assert path in paths
     assert http.get("/docs").status_code == 200
 

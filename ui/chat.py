@@ -123,6 +123,9 @@ class ChatHandlers:
         return [], "", None, {}
 
 
+from .eligibility import build_panel as build_eligibility_panel  # noqa: E402
+
+
 def build_ui(bot, guard=None) -> gr.Blocks:
     """The chat page for ``bot`` (an ``Assistant``), limited by ``guard`` (the API's). Mount it with
     ``mount_ui`` to get its styles."""
@@ -148,6 +151,7 @@ def build_ui(bot, guard=None) -> gr.Blocks:
             example_buttons = [gr.Button(q, size="sm", min_width=0, scale=0, elem_classes=["opc-example"])
                                for q in zh.example_questions[:EXAMPLE_SLOTS]]
         new_chat = gr.Button(zh.new_chat, size="sm", variant="secondary", elem_id="opc-new")
+        build_eligibility_panel(bot, ui_lang)  # "what can I get?" (issue 15)
         session_id = gr.State(None)
         answer_ids = gr.State({})
 

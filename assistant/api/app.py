@@ -20,7 +20,7 @@ from .deps import guarded
 from .frames import FrameAncestors
 from .limits import BodyLimit, WorkQueue
 from .logs import install_redaction
-from .routes import ask, documents, feedback, health, openai, sessions
+from .routes import ask, documents, eligibility, feedback, health, openai, sessions
 from .security import USER_HEADER, Guard, RateLimitHeaders
 
 log = logging.getLogger("assistant.api")
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
     install_redaction()
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(guarded)], responses=errors.ERROR_RESPONSES)
-    for module in (ask, sessions, feedback, documents, openai):
+    for module in (ask, sessions, feedback, documents, eligibility, openai):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)

@@ -34,6 +34,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.InvalidQuestion, 422),
     (errors.InvalidSessionId, 422),
     (errors.InvalidFeedback, 422),
+    (errors.InvalidProfile, 422),
     (errors.ConfigError, 422),
     (errors.CorpusError, 422),
 ]

@@ -260,7 +260,9 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
         if install is not None:
             install(update)
     update.info = next(i for i in update.corpus.infos(settings.today_iso()) if i.id == prepared.doc_id)
-    update.info.warnings = prepared.warnings
+    # Facts extracted from the new document that did not verify against its text (issue 15): kept out, said so.
+    update.info.warnings = prepared.warnings + [p for p in update.corpus.fact_problems
+                                                if p.startswith(f"{prepared.doc_id}: ")]
     return update
 
 
