@@ -68,7 +68,9 @@ def check_proxy_friendly(headers: httpx.Headers, lines: list[tuple[float, str]],
     pings = [t for t, line in lines[:first] if line == PING.decode().strip()]
     # The model was silent for DELAY seconds: pings came meanwhile, spread out, not all at the end.
     assert len(pings) >= 3, lines[:first]
-    assert pings[0] < DELAY / 2
+    # Spread out (written as they happen, not buffered and flushed together); no absolute clock, which a busy
+    # machine stretches.
+    assert pings[-1] - pings[0] >= HEARTBEAT
     assert all(line == "" or line == ": ping" for _, line in lines[:first])
 
 
