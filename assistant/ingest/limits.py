@@ -71,7 +71,10 @@ def check_zip(data: bytes, filename: str, limits: ParseLimits) -> None:
                         parser.Parse(chunk, False)
                 if parser is not None:
                     parser.Parse(b"", True)
-        except expat.ExpatError:
+        except expat.ExpatError as exc:
+            # expat reports running out of the worker's memory as an XML error: it is the memory limit.
+            if getattr(exc, "code", None) == expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]:
+                raise MemoryError from None
             raise CorruptDocument(f"{filename} has a damaged or disallowed XML part ({member.filename}).") from None
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
             raise CorruptDocument(f"{filename} looks like a Word (.docx) file but its archive is damaged.") from None

@@ -35,6 +35,18 @@ def parse_checked(data: bytes, filename: str, content_type: str | None, limits: 
     return extracted
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """A parser that ran out of the worker's memory may say so as MemoryError, or in its own error's words
+    (libxml2: "Memory allocation failed", expat: "out of memory") wrapped in our 'damaged file' error."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, MemoryError) or "out of memory" in str(exc).lower() \
+                or "memory allocation failed" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def _worker(conn, data: bytes, filename: str, content_type: str | None, limits: ParseLimits,
             base_url: str | None = None) -> None:
     try:
@@ -49,7 +61,7 @@ def _worker(conn, data: bytes, filename: str, content_type: str | None, limits: 
         result = ("ok", parse_checked(data, filename, content_type, limits, base_url))
     except OPCError as exc:
         # A parser that ran out of memory may have been reported as a damaged file: name the real limit.
-        result = ("memory", None) if isinstance(exc.__context__, MemoryError) else ("error", exc)
+        result = ("memory", None) if _out_of_memory(exc) else ("error", exc)
     except MemoryError:
         result = ("memory", None)
     except RecursionError:
