@@ -185,8 +185,24 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def load_corpus(*roots: Path) -> Corpus:
-    """Load every document folder under ``roots`` (missing roots are skipped) and the glossary."""
+_PARSED: dict[Path, tuple[tuple, Document]] = {}
+
+
+def _cached_document(folder: Path, fresh: dict) -> Document:
+    """A folder parsed before and unchanged since (same files, sizes, times, inodes) is not parsed again:
+    a library of thousands of documents reloads in the time it takes to list them."""
+    key = tuple((p.name, st.st_ino, st.st_size, st.st_mtime_ns)
+                for p in sorted(folder.glob("*.yaml")) for st in [p.stat()])
+    hit = _PARSED.get(folder)
+    doc = hit[1] if hit is not None and hit[0] == key else load_document(folder)
+    fresh[folder] = (key, doc)
+    return doc
+
+
+def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
+    """Load every document folder under ``roots`` (missing roots are skipped) and the glossary.
+    ``only``: the added documents to keep (those an index version holds); built-in ones are always kept."""
+    fresh: dict = {}
     documents: list[Document] = []
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
@@ -198,8 +214,12 @@ def load_corpus(*roots: Path) -> Corpus:
             continue
         # Hidden folders are changes being staged or rolled back (assistant/ingest/store.py), not documents.
         for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file() and p.name[0] != "."):
-            documents.append(load_document(folder))
-            files.extend(sorted(folder.glob("*.yaml")))
+            doc = _cached_document(folder, fresh)
+            if only is not None and doc.authority == "document" and doc.id not in only:
+                continue
+            documents.append(doc)
+            if doc.authority != "document":  # added documents are hashed by the index, one by one
+                files.extend(sorted(folder.glob("*.yaml")))
         gpath = root / "glossary.yaml"
         if gpath.is_file():
             files.append(gpath)
@@ -218,6 +238,8 @@ def load_corpus(*roots: Path) -> Corpus:
             files.append(spath)
             for topic in (_read_yaml(spath) or {}).values():
                 out_of_scope.extend(str(t).lower() for lang in LANGS for t in (topic or {}).get(lang, []))
+    _PARSED.clear()
+    _PARSED.update(fresh)  # only folders that still exist stay cached
     # The plan's own text first: it outranks news background and added documents in listings.
     documents.sort(key=lambda d: AUTHORITIES.index(d.authority))
     if not documents:

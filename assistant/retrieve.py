@@ -87,7 +87,7 @@ class Retriever:
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
         self.gazetteer = Gazetteer()
-        self.vocabulary = set(index.bm25.vocab_dict) | {
+        self.vocabulary = index.vocabulary() | {
             t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.

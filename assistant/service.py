@@ -148,12 +148,16 @@ class Assistant:
 
         Cheap when nothing changed (one small file read), so the API calls it before each request.
         """
-        from .index import current_build
+        from .index import current_build, load_version
 
-        if current_build(self.settings) in (None, self.index.path.name):
+        if current_build(self.settings) in (None, self.index.version):
             return False
-        corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents")
-        self.use(corpus, SearchIndex.open_or_build(self.settings, corpus, self.embedder, reuse=self.index))
+        index = load_version(self.settings, reuse=self.index)
+        if index is None:
+            return False
+        # Exactly the documents the version holds: a batch still being written is not answered from yet.
+        corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents", only=set(index.docs))
+        self.use(corpus, index)
         return True
 
     def add_document(self, source: str | Path | bytes, lang: str | None = None, title: str | None = None,

@@ -34,4 +34,4 @@ def readyz(bot: Bot):
     except Exception as exc:  # any failing dependency means "do not route traffic here"
         body = Health(status="unavailable", problem=f"{exc.__class__.__name__}: {exc}")
         return JSONResponse(body.model_dump(exclude_none=True), status_code=503)
-    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.path.name)
+    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version)
