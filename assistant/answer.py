@@ -81,6 +81,11 @@ def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, flo
     return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
 
 
+def _whose(doc) -> tuple[str | None, str]:
+    """A policy's owner: its place and issuer (two bureaus of one city are two voices)."""
+    return doc.jurisdiction, doc.issuer.get("zh") or doc.issuer.get("en") or ""
+
+
 class ExtractiveAnswerer:
     def __init__(self, retriever: Retriever, settings: RetrievalSettings,
                  today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
@@ -135,6 +140,7 @@ class ExtractiveAnswerer:
             asked = qtokens - titles.get(doc.id, set()) or qtokens
             # ... but they do say which document: "the Xinglan action plan", "compute voucher rules".
             named = DOCUMENT_BONUS * _idf_overlap(titles[doc.id], qexpanded, self._idf) if doc.id in titles else 0.0
+            plan = self.settings.plan_preference if doc.authority == "plan" and retrieval.scope == "home" else 0.0
             clause = self.r.corpus.clause(hit.clause_id)
             cross = doc.jurisdiction in q.places and base_lang(q.lang) not in clause.text
             # Kept off the built-in plan, whose answers are tuned on the golden set without it.
@@ -151,7 +157,7 @@ class ExtractiveAnswerer:
                 # A sentence of an added document answers what its heading ("申报时间") names.
                 toks = set().union(*(self._tokens[i] for i in twins)) | heading
                 overlap = max(_idf_overlap(asked, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
-                score = dense + 0.35 * overlap + 0.03 * prior + named
+                score = dense + 0.35 * overlap + 0.03 * prior + named + plan
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
                     score += FIGURE_BONUS
@@ -234,19 +240,20 @@ class ExtractiveAnswerer:
 
     def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str],
                          named: set[str]) -> list[Scored]:
-        """Sentences of other places' documents that answer as well as the best (a city and a district
-        rule on the same thing): quoted beside it, so different figures are never silently one. When the
-        question names places, only documents of those places."""
+        """Sentences of other issuers' or places' documents that answer as well as the best (a city and a
+        district, or two bureaus of one city, rule on the same thing): quoted beside it, each led by its issuer,
+        so different figures are never silently one. When the question names places, only their documents."""
         best = chosen[0]
         docs = {c.clause_id.split(":", 1)[0] for c in chosen}
-        places = {self.r.corpus.document(d).jurisdiction for d in docs}
+        places = {_whose(self.r.corpus.document(d)) for d in docs}
         extra: list[Scored] = []
         for cand in scored:
             doc_id = cand.clause_id.split(":", 1)[0]
             doc = self.r.corpus.document(doc_id)
-            if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or None in places:
+            if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or \
+                    any(p[0] is None for p in places):
                 continue
-            if doc.jurisdiction in places or cand.score < self.settings.other_document_ratio * best.score:
+            if _whose(doc) in places or cand.score < self.settings.other_document_ratio * best.score:
                 continue
             if named and doc.jurisdiction not in named:
                 continue
@@ -254,7 +261,7 @@ class ExtractiveAnswerer:
                 continue
             extra.append(cand)
             docs.add(doc_id)
-            places.add(doc.jurisdiction)
+            places.add(_whose(doc))
             if len(extra) == 2:
                 break
         return extra

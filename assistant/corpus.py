@@ -16,6 +16,7 @@ import yaml
 from .claims import load_rules
 from .errors import CorpusError, NotFound
 from .places import load_gazetteer
+from .scope import DOC_TYPES, LEVELS, level_of, type_of
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
@@ -90,11 +91,15 @@ def load_document(folder: Path) -> Document:
                 clause.title.update(_bilingual(raw["title"], where))
     if not order:
         raise CorpusError(f"{folder}: the document has no clauses")
+    title = _bilingual(meta.get("title", doc_id), f"{folder}/document.yaml title")
+    issuer = _bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {}
+    if meta.get("level") not in (None, *LEVELS) or meta.get("doc_type") not in (None, *DOC_TYPES):
+        raise CorpusError(f"{folder}/document.yaml: level must be one of {LEVELS} and doc_type one of {DOC_TYPES}")
     return Document(
         id=doc_id,
-        title=_bilingual(meta.get("title", doc_id), f"{folder}/document.yaml title"),
+        title=title,
         short_title=_bilingual(meta.get("short_title") or meta.get("title", doc_id), f"{folder} short_title"),
-        issuer=_bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {},
+        issuer=issuer,
         authority=authority,
         effective_date=_opt_str(meta.get("effective_date")),
         valid_until=_opt_str(meta.get("valid_until")),
@@ -106,6 +111,8 @@ def load_document(folder: Path) -> Document:
         jurisdiction=_opt_str(meta.get("jurisdiction")),
         jurisdiction_en=_opt_str(meta.get("jurisdiction_en")),
         attachments=[a for a in meta.get("attachments") or [] if isinstance(a, dict) and a.get("url")],
+        level=meta.get("level") or level_of(_opt_str(meta.get("jurisdiction")), issuer),
+        doc_type=meta.get("doc_type") or type_of(title),
     )
 
 
@@ -169,6 +176,8 @@ class Corpus:
                 jurisdiction=d.jurisdiction,
                 jurisdiction_en=d.jurisdiction_en,
                 status=d.status(today),
+                level=d.level,
+                doc_type=d.doc_type,
                 attachments=d.attachments,
                 sources={lang: str(v.get("source_url") or v.get("file") or "") for lang, v in d.versions.items()
                          if d.authority == "document" and isinstance(v, dict)},

@@ -101,6 +101,9 @@ class SearchIndex:
         self.keywords = Keywords(segments)
         self.settings = settings
         self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
+        names: dict[str, int] = {}
+        self._doc_code = np.asarray([names.setdefault(e.doc_id, len(names)) for e in self.entries], dtype=np.int32)
+        self._doc_names = names
         self._sentences: dict[str, list[int]] = {}
         for pos, e in enumerate(self.entries):
             if e.kind == "sentence":
@@ -111,12 +114,21 @@ class SearchIndex:
         """Added documents in this version → their content hash."""
         return {d: h for seg in self.manifest["segments"] for d, h in seg["docs"].items()}
 
+    def mask(self, docs: set[str]) -> np.ndarray:
+        """Entries of ``docs`` (for searching within a scope)."""
+        codes = [self._doc_names[d] for d in docs if d in self._doc_names]
+        return np.isin(self._doc_code, np.asarray(codes, dtype=np.int32))
+
     def vocabulary(self) -> set[str]:
         return self.keywords.vocab
 
     def sentence_positions(self, clause_id: str) -> list[int]:
         """Positions of a clause's sentence entries, all languages, in text order."""
         return self._sentences.get(clause_id, [])
+
+    def store_get(self, doc_id: str) -> dict:
+        """A document's entries as the Chroma store holds them (ids and metadata)."""
+        return _collection(self.settings, self.path).get(where={"doc_id": doc_id}, include=["metadatas"])
 
     def count(self) -> int:
         """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
@@ -310,8 +322,17 @@ def _collection(settings: Settings, build: Path):
         _collection_name(settings, build), metadata={"hnsw:space": "cosine"})
 
 
-def _store_upsert(collection, segment: Segment, docs: set[str]) -> None:
+def whose(doc) -> dict:
+    """What every entry of a document carries in the store: whose policy it is and while it is valid."""
+    meta = {"doc_id": doc.id, "authority": doc.authority, "doc_type": doc.doc_type,
+            "issuer": doc.issuer.get("zh") or doc.issuer.get("en") or "", "jurisdiction": doc.jurisdiction or "",
+            "level": doc.level or "", "effective_date": doc.effective_date or "", "valid_until": doc.valid_until or ""}
+    return meta
+
+
+def _store_upsert(collection, segment: Segment, docs: set[str], corpus: Corpus) -> None:
     """Put the vectors of ``docs`` (from ``segment``) in Chroma, replacing any earlier ones of the same documents."""
+    owners = {d: whose(corpus.document(d)) for d in docs}
     for doc in sorted(docs):
         collection.delete(where={"doc_id": doc})  # leftovers of a crashed attempt or an older version
     rows = [i for i, e in enumerate(segment.entries) if e.doc_id in docs]
@@ -320,7 +341,7 @@ def _store_upsert(collection, segment: Segment, docs: set[str]) -> None:
         collection.upsert(ids=[segment.entries[i].key for i in chunk], embeddings=segment.vectors[chunk].tolist(),
                           documents=[segment.entries[i].text for i in chunk],
                           metadatas=[{"clause_id": segment.entries[i].clause_id, "lang": segment.entries[i].lang,
-                                      "kind": segment.entries[i].kind, "doc_id": segment.entries[i].doc_id}
+                                      "kind": segment.entries[i].kind, **owners[segment.entries[i].doc_id]}
                                      for i in chunk])
 
 
@@ -379,7 +400,7 @@ def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Pro
         collection = _collection(settings, tmp)
         for seg in parts:
             seg.save(tmp / "segments")
-            _store_upsert(collection, seg, seg.docs)
+            _store_upsert(collection, seg, seg.docs, corpus)
         if collection.count() != sum(len(s.entries) for s in parts):
             raise IndexUnavailable(f"the vector store holds {collection.count()} entries")
         del collection
@@ -424,7 +445,7 @@ def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder, progress: Pr
         cache = {index.entries[i].text: index.vectors[i] for i, e in enumerate(index.entries) if e.doc_id in gone}
         seg = Segment.build(_segment_name(version), entries, _embed(entries, embedder, report, cache))
         seg.save(folder)
-        _store_upsert(collection, seg, seg.docs)
+        _store_upsert(collection, seg, seg.docs, corpus)
         kept.append((seg, _seg_row(seg, want)))
     small = [(s, r) for s, r in kept[1:]]
     if len(small) > MAX_SEGMENTS:  # compaction: the added documents' segments become one

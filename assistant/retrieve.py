@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from collections.abc import Callable
+from datetime import date
+
 import numpy as np
 
 from .corpus import Corpus
 from .index import SearchIndex
 from .localities import Gazetteer
+from .scope import scope_for
 from .settings import RetrievalSettings
 from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
@@ -44,6 +48,7 @@ class ClauseHit:
 class Retrieval:
     query: Query
     hits: list[ClauseHit] = field(default_factory=list)
+    scope: str = "all"  # which documents were searched: "filter" | "named" | "home" | "all"
 
 
 def _term_pattern(term: str) -> re.Pattern:
@@ -80,7 +85,10 @@ class Glossary:
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings) -> None:
+    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
+                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+        self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
+        self.today = today
         self.index = index
         self.corpus = corpus
         self.embedder = embedder
@@ -119,14 +127,23 @@ class Retriever:
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
         return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
 
-    def search(self, question: str, lang: str) -> Retrieval:
+    def search(self, question: str, lang: str, chosen: set[str] | None = None) -> Retrieval:
+        """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``)."""
         query = self.make_query(question, lang)
-        return Retrieval(query=query, hits=self.rank(query))
+        scope = scope_for(self.corpus, query.text, query.places, self.home, self.today(), chosen)
+        if not scope.tiers:
+            return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
+        for n, docs in enumerate(scope.tiers):
+            hits = self.rank(query, self.index.mask(docs) if docs else None)
+            # a wider tier only when nothing in this one is close enough to answer
+            if n == len(scope.tiers) - 1 or (hits and hits[0].dense >= self.settings.min_dense):
+                return Retrieval(query=query, hits=hits, scope=scope.reason if docs else "all")
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def rank(self, query: Query) -> list[ClauseHit]:
+    def rank(self, query: Query, allowed: np.ndarray | None = None) -> list[ClauseHit]:
         s = self.settings
-        dense = self.index.dense(query.vector.tolist(), s.candidates)
-        sparse = self.index.sparse(query.expanded, s.candidates)
+        dense = self.index.dense(query.vector.tolist(), s.candidates, allowed)
+        sparse = self.index.sparse(query.expanded, s.candidates, allowed)
         fused: dict[str, float] = {}
         best_dense: dict[str, float] = {}
         best_sparse: dict[str, float] = {}

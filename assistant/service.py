@@ -17,6 +17,7 @@ from .llm import ChatModel
 from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
+from .scope import check_filter
 from .redact import redact
 from .sessions import SessionStore
 from .settings import Settings
@@ -40,7 +41,8 @@ class Assistant:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
         from .answer import ExtractiveAnswerer
 
-        retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval)
+        retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
+                              home=self.settings.home_jurisdiction, today=self.settings.today_iso)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
             if self.settings.llm.configured else None
@@ -63,30 +65,35 @@ class Assistant:
         return self.index.notice
 
     def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
-            history: list[Turn] | None = None) -> Answer:
+            history: list[Turn] | None = None, documents: list[str] | None = None,
+            issuers: list[str] | None = None) -> Answer:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input."""
         final = None
-        for event in self.stream(question, session_id=session_id, mode=mode, history=history):
+        for event in self.stream(question, session_id=session_id, mode=mode, history=history,
+                                 documents=documents, issuers=issuers):
             final = event
         return final.answer
 
     def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
-               history: list[Turn] | None = None) -> Iterator[StreamEvent]:
+               history: list[Turn] | None = None, documents: list[str] | None = None,
+               issuers: list[str] | None = None) -> Iterator[StreamEvent]:
         """Text deltas, then one final event with the complete, gated answer and its citations.
 
         Input is validated before the first event, so bad input raises instead of streaming.
         ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
-        a stored session.
+        a stored session. ``documents`` / ``issuers`` narrow the answer to those documents (ids) or issuers
+        (any part of an issuer's name); unknown ones raise ``NotFound``.
         """
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
         if history is None:
             history = self.sessions.history(session_id) if session_id is not None else []
         use_llm = self._use_llm(mode)
-        return self._events(cleaned, session_id, history, use_llm, started)
+        chosen = check_filter(self.corpus, documents, issuers)
+        return self._events(cleaned, session_id, history, use_llm, started, chosen)
 
     def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
-                started: float) -> Iterator[StreamEvent]:
+                started: float, chosen: set[str] | None = None) -> Iterator[StreamEvent]:
         # One consistent corpus/index for the whole question, even if a document is added meanwhile.
         extractive, retriever, llm = self.extractive, self.extractive.r, self.llm
         use_llm = use_llm and llm is not None
@@ -100,7 +107,7 @@ class Assistant:
             if history and is_followup(private):
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
-            retrieval = retriever.search(standalone or private, lang)
+            retrieval = retriever.search(standalone or private, lang, chosen)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = extractive.answer(cleaned, retrieval)
             if use_llm and quoted.answerable:

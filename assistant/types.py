@@ -57,6 +57,9 @@ class Document:
     jurisdiction: str | None = None  # the place the issuer governs, as written: "深圳市", "南山区"
     jurisdiction_en: str | None = None  # its English name when known: "Nanshan District"
     attachments: list[dict] = field(default_factory=list)  # {"title", "url"} listed on the page
+    # Whose policy (issue 16): from document.yaml, else from the rules in corpus/government.yaml.
+    level: str | None = None  # national | provincial | municipal | district
+    doc_type: str = "notice"  # plan | implementing_rules | guide | notice
 
     @property
     def languages(self) -> list[str]:
@@ -149,6 +152,10 @@ class DocumentInfo(BaseModel):
     jurisdiction_en: str | None = Field(None, description="The jurisdiction's English name, when known.")
     status: Literal["in_force", "expired", "not_yet"] = Field(
         "in_force", description="In force, expired or not yet in force today (OPC_TODAY).")
+    level: Literal["national", "provincial", "municipal", "district"] | None = Field(
+        None, description="The level of government whose policy this is.")
+    doc_type: Literal["plan", "implementing_rules", "guide", "notice"] = Field(
+        "notice", description="What kind of document: a plan, implementing rules, an application guide or a notice.")
     attachments: list[dict[str, str]] = Field(
         default_factory=list, description="Attachment links the source page listed ({'title', 'url'}).")
     sources: dict[str, str] = Field(
