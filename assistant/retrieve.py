@@ -133,12 +133,14 @@ class Retriever:
         scope = scope_for(self.corpus, query.text, query.places, self.home, self.today(), chosen)
         if not scope.tiers:
             return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
-        for n, docs in enumerate(scope.tiers):
-            hits = self.rank(query, self.index.mask(docs) if docs else None)
-            # a wider tier only when nothing in this one is close enough to answer
-            if n == len(scope.tiers) - 1 or (hits and hits[0].dense >= self.settings.min_dense):
-                return Retrieval(query=query, hits=hits, scope=scope.reason if docs else "all")
-        raise AssertionError("unreachable")  # pragma: no cover
+        ranked = [(self.rank(query, self.index.mask(docs) if docs else None), docs) for docs in scope.tiers]
+        best = max((h[0].dense for h, _ in ranked if h), default=0.0)
+        for hits, docs in ranked:
+            # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
+            # the narrower documents are preferred, not the only ones.
+            if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
+                return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all")
+        return Retrieval(query=query, hits=ranked[-1][0], scope="all")
 
     def rank(self, query: Query, allowed: np.ndarray | None = None) -> list[ClauseHit]:
         s = self.settings

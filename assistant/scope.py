@@ -112,7 +112,9 @@ def scope_for(corpus, text: str, places: set[str], home: str, today: str, chosen
         return Scope([named, set()], "named")
     if not added:
         return Scope([], "all")
-    # The built-in plan (and its background) always belong to the home library.
-    home_docs = {d.id for d in corpus.documents if d.authority != "document"
-                 or (d.jurisdiction == home and d.status(today) == "in_force")}
-    return Scope([home_docs, set()], "home")
+    # The built-in plan (and its background) always belong to the home library; then documents in force
+    # anywhere; then everything (an expired document answers only when nothing else does, with its note).
+    in_force = {d.id for d in corpus.documents if d.authority != "document" or d.status(today) == "in_force"}
+    home_docs = {d for d in in_force if corpus.document(d).authority != "document"
+                 or corpus.document(d).jurisdiction == home}
+    return Scope([home_docs, in_force, set()], "home")

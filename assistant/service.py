@@ -179,6 +179,16 @@ class Assistant:
         self.use(update.corpus, update.index)
         return update.info
 
+    def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
+        """Add many files or URLs (parsed in worker processes) as one new index version; returns a
+        ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
+        from .ingest.bulk import add_batch
+
+        update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
+                                   workers=workers, progress=progress)
+        self.use(update.corpus, update.index)
+        return report
+
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
         from .ingest.pipeline import remove_document

@@ -59,6 +59,9 @@ class RetrievalSettings(BaseSettings):
         0.15, ge=0, le=0.5, description="Added to the plan's sentences when a question names no document, issuer or "
                                         "place: the deployment answers about its plan first, and quotes other "
                                         "documents' figures beside it under their own issuers.")
+    scope_margin: float = Field(
+        0.03, ge=0, le=0.5, description="A question naming no place is answered from the home jurisdiction's documents "
+                                        "unless another document's best sentence is closer by more than this cosine.")
 
 
 class LLMSettings(BaseSettings):
@@ -198,6 +201,8 @@ class Settings(BaseSettings):
     home_jurisdiction: str = Field(
         "深圳市", description="The deployment's home jurisdiction (as documents name it): a question that names "
                              "no place, issuer or document is answered from its documents in force first.")
+    bulk_workers: int = Field(
+        2, ge=1, le=32, description="Parser worker processes for `opc documents add` and batch uploads.")
 
     def today_iso(self) -> str:
         return (self.today or date.today()).isoformat()

@@ -131,16 +131,20 @@ class Prepared:
 
 
 def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str | None,
-            translation_of: str | None, follow: "Follow | None" = None) -> Prepared:
-    """Read and structure a document; refuse bad input, duplicates and impossible pairings. Writes nothing."""
-    extracted, docmeta = read_document(source, follow=follow)
+            translation_of: str | None, follow: "Follow | None" = None,
+            parsed: "tuple[Extracted, DocMeta] | None" = None, known: dict | None = None,
+            taken: set[str] | None = None) -> Prepared:
+    """Read and structure a document; refuse bad input, duplicates and impossible pairings. Writes nothing.
+    ``parsed``: the document already read (by a parser worker); ``known`` / ``taken``: content hashes and ids
+    in use, when a batch adds several documents before the corpus is reloaded."""
+    extracted, docmeta = parsed or read_document(source, follow=follow)
     text = extracted.text
     lang = lang or detect_doc_lang(text)
     if lang not in LANGS:
         raise IngestError(f"Unsupported language {lang!r}: use one of {', '.join(LANGS)}.")
     hashes = {"sha256": hashlib.sha256(source.data).hexdigest(),
               "text_sha256": hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()}
-    store.check_duplicate(root, hashes)
+    store.check_duplicate(store.known_hashes(corpus) if known is None else known, hashes)
     doc_title = (title or docmeta.title or extracted.title or Path(source.filename).stem).strip()
     clauses = find_clauses(extracted.blocks, lang, title=docmeta.title or extracted.title)
     if not clauses:
@@ -148,7 +152,7 @@ def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str 
     fname = store.original_name(lang, source.filename, extracted.format)
     warnings = list(extracted.warnings)
     if translation_of is None:
-        taken = {d.id for d in corpus.documents}
+        taken = {d.id for d in corpus.documents} if taken is None else taken
         doc_id = store.unique_id(root, store.slug(title or Path(source.filename).stem), taken)
         ids = _unique([local_id(c.key) for c in clauses])
         meta = {"id": doc_id, "title": {lang: doc_title}, "short_title": {lang: _short(doc_title)},
