@@ -13,6 +13,7 @@ from .embed import make_embedder
 from .errors import ConfigError
 from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
+from .jobs import JobStore
 from .llm import ChatModel
 from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
@@ -22,7 +23,7 @@ from .redact import redact
 from .sessions import SessionStore
 from .settings import Settings
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo, Feedback, StreamEvent, Turn
+from .types import Answer, Citation, DocumentInfo, Feedback, Job, StreamEvent, Turn
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class Assistant:
         self.use(corpus, index)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
         self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
+        self.jobs = JobStore()
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
@@ -188,6 +190,15 @@ class Assistant:
                                    workers=workers, progress=progress)
         self.use(update.corpus, update.index)
         return report
+
+    def start_batch(self, sources: list[str], workdir: Path | None = None,
+                    labels: dict[str, str] | None = None) -> Job:
+        """``add_documents`` as a background job (see ``job``); ``workdir`` holds uploads, removed after;
+        ``labels``: how outcomes name sources (an upload's own file name instead of where it was saved)."""
+        return self.jobs.start(self, sources, workdir, labels)
+
+    def job(self, job_id: str) -> Job:
+        return self.jobs.get(job_id)
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""

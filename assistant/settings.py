@@ -203,6 +203,8 @@ class Settings(BaseSettings):
                              "no place, issuer or document is answered from its documents in force first.")
     bulk_workers: int = Field(
         2, ge=1, le=32, description="Parser worker processes for `opc documents add` and batch uploads.")
+    bulk_max_sources: int = Field(
+        5000, ge=1, description="Files and URLs one POST /v1/documents/batch may carry.")
 
     def today_iso(self) -> str:
         return (self.today or date.today()).isoformat()

@@ -194,3 +194,34 @@ class Feedback(BaseModel):
     comment: str | None = Field(None, description="Optional comment (personal data redacted).")
     source: str = Field("api", description="Where it came from: 'api', 'ui', 'cli'.")
     created: float = Field(description="Unix time it was stored.")
+
+
+# --- issue 16: batch jobs ------------------------------------------------------------------------
+
+
+class BatchOutcome(BaseModel):
+    """What became of one source of a batch upload."""
+
+    source: str = Field(description="The uploaded file's name or the URL.")
+    status: Literal["added", "skipped", "failed"] = Field(
+        description="'added'; 'skipped' as a duplicate (same content already in the library, any name); "
+                    "'failed' (see reason).")
+    doc_id: str | None = Field(None, description="The added document's id.")
+    reason: str = Field("", description="Why it was skipped or failed; warnings for an added one.")
+
+
+class Job(BaseModel):
+    """A batch of documents being added in the background."""
+
+    id: str = Field(description="Job id, for GET /v1/jobs/{id}.")
+    status: Literal["queued", "running", "done", "failed"] = Field(description="Where the job is.")
+    stage: str = Field("", description="What it is doing: 'parsing', 'embedding' ...")
+    done: int = Field(0, description="Items of the current stage finished.")
+    total: int = Field(0, description="Items of the current stage.")
+    sources: int = Field(0, description="Files and URLs in the batch.")
+    added: int = Field(0, description="Documents added (when done).")
+    skipped: int = Field(0, description="Duplicates skipped (when done).")
+    failed: int = Field(0, description="Sources that failed (when done).")
+    version: str | None = Field(None, description="The index version the batch produced (when done).")
+    error: str | None = Field(None, description="Why the whole job failed, when it did.")
+    outcomes: list[BatchOutcome] = Field(default_factory=list, description="Every source's outcome (when done).")

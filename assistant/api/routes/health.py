@@ -15,7 +15,7 @@ class Health(BaseModel):
     status: str = Field(description="'ok' (alive) or 'ready' / 'unavailable'.")
     documents: int | None = None
     entries: int | None = Field(None, description="Searchable entries in the index.")
-    index: str | None = Field(None, description="The index build in use.")
+    index: str | None = Field(None, description="The index version in use (as index/CURRENT names it).")
     problem: str | None = Field(None, description="Why the service is not ready.")
 
 
