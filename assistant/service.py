@@ -161,7 +161,12 @@ class Assistant:
 
         if current_build(self.settings) in (None, self.index.version):
             return False
-        index = load_version(self.settings, reuse=self.index)
+        try:
+            index = load_version(self.settings, reuse=self.index)
+        except Exception as exc:  # a version pruned or half-copied under us: keep answering, follow next time
+            log.warning("Could not follow index version %s (%s: %s); still answering from %s.",
+                        current_build(self.settings), exc.__class__.__name__, exc, self.index.version)
+            return False
         if index is None:
             return False
         # Exactly the documents the version holds: a batch still being written is not answered from yet.

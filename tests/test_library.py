@@ -201,3 +201,43 @@ def test_generated_notices_are_realistic_and_seeded():
     a, b = notice(9), notice(9)
     assert a == b and a.near and a.text != notice(9, seed=17).text
     assert "第一条" in notice(0).text or "Article 1" in notice(0).text
+
+
+def test_a_batch_killed_midway_resumes_without_duplicates(seeded_data_dir, tmp_path):
+    """`opc documents add DIR` as a real process, killed with SIGKILL while it works through the folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data = seeded_data_dir("opc-killed-batch")
+    src = tmp_path / "notices"
+    src.mkdir()
+    for i in range(40):
+        n = notice(500 + i)
+        (src / n.filename).write_text(n.text, encoding="utf-8")
+    before = (data / "index" / "CURRENT").read_text()
+    env = {**os.environ, "OPC_DATA_DIR": str(data), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    opc = [str(Path(sys.executable).parent / "opc")]
+    proc = subprocess.Popen([*opc, "documents", "add", str(src), "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    documents = data / "documents"
+    deadline = time.time() + 120
+    while time.time() < deadline and len([p for p in documents.glob("*") if not p.name.startswith(".")]) < 5:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    written = {p.name for p in documents.iterdir() if (p / "document.yaml").is_file()}
+    assert 5 <= len(written) < 40
+    assert (data / "index" / "CURRENT").read_text() == before  # the last complete version still answers
+    # the same command again: what was written is not added twice, the rest lands, one library of 40
+    done = subprocess.run([*opc, "documents", "add", str(src), "--json"], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcomes = json.loads(done.stdout)["outcomes"]
+    assert sum(o["status"] == "added" for o in outcomes) + len(written) == 40
+    assert all(o["status"] in ("added", "skipped") for o in outcomes)
+    bot = Assistant.load(Settings(data_dir=data))
+    added = [d for d in bot.corpus.documents if d.authority == "document"]
+    assert len(added) == 40 and set(bot.index.docs) == {d.id for d in added}
