@@ -81,6 +81,28 @@ def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, flo
     return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
 
 
+_DERIVED: tuple[str, dict] = ("", {})
+
+
+def _derive(entries, corpus) -> dict:
+    """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
+    adding one document to a library of thousands derives only the new document's (the built-in files,
+    claim rules included, are in ``corpus.digest``; when they change everything is derived again)."""
+    global _DERIVED
+    digest, old = _DERIVED
+    old = old if digest == corpus.digest else {}
+    rules = corpus.claims
+    fresh: dict = {}
+    for e in entries:
+        key = (e.text, e.kind == "sentence")
+        if key not in fresh:
+            fresh[key] = old.get(key) or (
+                set(tokenize(e.text)), figure_kinds(e.text) if key[1] else set(),
+                rules.subjects_in(e.text) if rules is not None and key[1] else set())
+    _DERIVED = (corpus.digest, fresh)
+    return fresh
+
+
 def _whose(doc) -> tuple[str | None, str]:
     """A policy's owner: its place and issuer (two bureaus of one city are two voices)."""
     return doc.jurisdiction, doc.issuer.get("zh") or doc.issuer.get("en") or ""
@@ -93,7 +115,8 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         entries = retriever.index.entries
-        self._tokens = [set(tokenize(e.text)) for e in entries]
+        derived = _derive(entries, retriever.corpus)
+        self._tokens = [derived[(e.text, e.kind == "sentence")][0] for e in entries]
         # Inverse document frequency over sentence entries: rare terms decide which sentence answers.
         n = sum(e.kind == "sentence" for e in entries)
         df: dict[str, int] = {}
@@ -102,12 +125,11 @@ class ExtractiveAnswerer:
                 for t in toks:
                     df[t] = df.get(t, 0) + 1
         self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
-        self._kinds = [figure_kinds(e.text) if e.kind == "sentence" else set() for e in entries]
+        self._kinds = [derived[(e.text, e.kind == "sentence")][1] for e in entries]
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
         self._rules = retriever.corpus.claims
-        self._topics = [self._rules.subjects_in(e.text) if self._rules is not None and e.kind == "sentence"
-                        else set() for e in entries]
+        self._topics = [derived[(e.text, e.kind == "sentence")][2] for e in entries]
 
     def main_topic(self, query) -> str | None:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""

@@ -181,6 +181,7 @@ class SearchIndex:
             if manifest is not None:
                 try:
                     current = _open(root, manifest, settings, reuse)
+                    _collection(settings, current.path)  # opened now, so the first added document does not wait
                     return _sync(root, current, corpus, embedder, progress, settings)
                 except IndexUnavailable:
                     raise

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from collections.abc import Callable
+from functools import lru_cache
 from datetime import date
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from .corpus import Corpus
 from .index import SearchIndex
 from .localities import Gazetteer
-from .scope import scope_for
+from .scope import Scoper
 from .settings import RetrievalSettings
 from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
@@ -51,6 +52,7 @@ class Retrieval:
     scope: str = "all"  # which documents were searched: "filter" | "named" | "home" | "all"
 
 
+@lru_cache(maxsize=8192)  # the same glossary and topic terms for every corpus version
 def _term_pattern(term: str) -> re.Pattern:
     # Chinese terms match as substrings; English ones on word boundaries ("fee" is not "feedback").
     if re.search(r"[\u4e00-\u9fff]", term):
@@ -84,11 +86,26 @@ class Glossary:
         return extra
 
 
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(text: str) -> str:
+    """Simplified, lower-case text, remembered: a library of thousands reloads after each added document."""
+    got = _FOLDED.get(text)
+    if got is None:
+        if len(_FOLDED) > 400_000:  # bounded: texts of removed documents are forgotten eventually
+            _FOLDED.clear()
+        got = _FOLDED[text] = to_simplified(text).lower()
+    return got
+
+
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
                  home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
         self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
         self.today = today
+        self.scoper = Scoper(corpus, home, _folded)
+        self._masks: dict[frozenset, np.ndarray] = {}  # entries of a scope, for this index
         self.index = index
         self.corpus = corpus
         self.embedder = embedder
@@ -100,7 +117,7 @@ class Retriever:
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         self.speller = self._speller(corpus)
-        haystack = "\n".join(to_simplified(t).lower() for c in corpus.clauses for t in c.text.values())
+        haystack = "\n".join(_folded(t) for c in corpus.clauses for t in c.text.values())
         self._out_of_scope = [(term, p) for term in corpus.out_of_scope
                               if not (p := _term_pattern(term)).search(haystack)]
 
@@ -130,10 +147,10 @@ class Retriever:
     def search(self, question: str, lang: str, chosen: set[str] | None = None) -> Retrieval:
         """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``)."""
         query = self.make_query(question, lang)
-        scope = scope_for(self.corpus, query.text, query.places, self.home, self.today(), chosen)
+        scope = self.scoper.scope(query.text, query.places, self.today(), chosen)
         if not scope.tiers:
             return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
-        ranked = [(self.rank(query, self.index.mask(docs) if docs else None), docs) for docs in scope.tiers]
+        ranked = [(self.rank(query, self._mask(docs) if docs else None), docs) for docs in scope.tiers]
         best = max((h[0].dense for h, _ in ranked if h), default=0.0)
         for hits, docs in ranked:
             # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
@@ -141,6 +158,14 @@ class Retriever:
             if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
                 return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all")
         return Retrieval(query=query, hits=ranked[-1][0], scope="all")
+
+    def _mask(self, docs: set[str]) -> np.ndarray:
+        key = frozenset(docs)
+        if key not in self._masks:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = self.index.mask(docs)
+        return self._masks[key]
 
     def rank(self, query: Query, allowed: np.ndarray | None = None) -> list[ClauseHit]:
         s = self.settings

@@ -74,10 +74,45 @@ class Scope:
     reason: str = "all"  # "filter" | "named" | "home" | "all"
 
 
-def _names(doc) -> list[str]:
-    """How a question may name a document: its titles, short titles and number (4+ characters)."""
-    out = [*doc.title.values(), *doc.short_title.values(), doc.doc_number or ""]
-    return [to_simplified(n).lower() for n in out if len(n) >= 4]
+def _names(doc, fold) -> list[str]:
+    """How a question may name a document: its titles, short titles, number and issuer (4+ characters)."""
+    out = [*doc.title.values(), *doc.short_title.values(), doc.doc_number or "", *doc.issuer.values()]
+    return [fold(n) for n in out if len(n) >= 4]
+
+
+class Scoper:
+    """The documents' names and scopes, prepared once per corpus (a question then costs a scan of names)."""
+
+    def __init__(self, corpus, home: str, fold=lambda t: to_simplified(t).lower()) -> None:
+        self.corpus = corpus
+        self.home = home
+        self.names = [(d.id, _names(d, fold)) for d in corpus.documents if d.authority == "document"]
+        self._home: dict[str, tuple[set[str], set[str]]] = {}
+
+    def home_tiers(self, today: str) -> tuple[set[str], set[str]]:
+        """(home documents in force with the built-in ones, documents in force anywhere) as of ``today``."""
+        if today not in self._home:
+            docs = self.corpus.documents
+            in_force = {d.id for d in docs if d.authority != "document" or d.status(today) == "in_force"}
+            home = {d.id for d in docs if d.id in in_force and (d.authority != "document" or d.jurisdiction == self.home)}
+            self._home = {today: (home, in_force)}
+        return self._home[today]
+
+    def scope(self, text: str, places: set[str], today: str, chosen: set[str] | None) -> Scope:
+        if chosen is not None:
+            return Scope([chosen], "filter")
+        low = to_simplified(text).lower()
+        named = {doc_id for doc_id, names in self.names if any(n in low for n in names)}
+        if not named and places:
+            named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
+        if named:
+            return Scope([named, set()], "named")
+        if not self.names:
+            return Scope([], "all")
+        # The built-in plan (and its background) always belong to the home library; then documents in force
+        # anywhere; then everything (an expired document answers only when nothing else does, with its note).
+        home, in_force = self.home_tiers(today)
+        return Scope([home, in_force, set()], "home")
 
 
 def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
@@ -97,24 +132,3 @@ def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None)
             raise NotFound(f"No document issued by {issuer!r}.")
         chosen |= found
     return chosen
-
-
-def scope_for(corpus, text: str, places: set[str], home: str, today: str, chosen: set[str] | None) -> Scope:
-    if chosen is not None:
-        return Scope([chosen], "filter")
-    low = to_simplified(text).lower()
-    added = [d for d in corpus.documents if d.authority == "document"]
-    named = {d.id for d in added if any(n in low for n in _names(d))}
-    named |= {d.id for d in added if any(len(i) >= 4 and to_simplified(i).lower() in low for i in d.issuer.values())}
-    if not named and places:
-        named = {d.id for d in corpus.documents if d.jurisdiction in places}
-    if named:
-        return Scope([named, set()], "named")
-    if not added:
-        return Scope([], "all")
-    # The built-in plan (and its background) always belong to the home library; then documents in force
-    # anywhere; then everything (an expired document answers only when nothing else does, with its note).
-    in_force = {d.id for d in corpus.documents if d.authority != "document" or d.status(today) == "in_force"}
-    home_docs = {d for d in in_force if corpus.document(d).authority != "document"
-                 or corpus.document(d).jurisdiction == home}
-    return Scope([home_docs, in_force, set()], "home")

@@ -241,3 +241,17 @@ def test_a_batch_killed_midway_resumes_without_duplicates(seeded_data_dir, tmp_p
     bot = Assistant.load(Settings(data_dir=data))
     added = [d for d in bot.corpus.documents if d.authority == "document"]
     assert len(added) == 40 and set(bot.index.docs) == {d.id for d in added}
+
+
+def test_chat_page_narrows_to_chosen_issuers(library):
+    from ui.chat import ChatHandlers
+
+    settings, bot, files = library
+    bot.add_document(str(files["municipal-housing.txt"]))
+    handlers = ChatHandlers(bot)
+    assert "深圳市人力资源局" in handlers.issuer_choices()
+    *_, (history, _, _, _) = handlers.ask("住房补贴每月多少钱？", [], None, {}, ["深圳市人力资源局"])
+    final = history[-1]["content"]
+    assert "1500元" in final and "1250元" not in final
+    *_, (history, _, _, _) = handlers.ask("住房补贴每月多少钱？", [], None, {}, [])
+    assert "1250元" in history[-1]["content"]
