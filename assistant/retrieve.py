@@ -23,6 +23,7 @@ from .settings import RetrievalSettings
 from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
 
+PREFERRED = 2  # built-in clauses kept among the hits of a question naming no document
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 
@@ -156,8 +157,19 @@ class Retriever:
             # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
             # the narrower documents are preferred, not the only ones.
             if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
+                if docs is scope.tiers[0] and scope.prefer:
+                    hits = self._with_preferred(query, hits, scope.prefer)
                 return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all")
         return Retrieval(query=query, hits=ranked[-1][0], scope="all")
+
+    def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str]) -> list[ClauseHit]:
+        """The best clauses of the preferred (built-in) documents, searched on their own, kept among the hits:
+        hundreds of notices on the plan's topics must not push the plan's own clause out of the candidates."""
+        own = [h for h in self.rank(query, self._mask(prefer))[:PREFERRED]
+               if h.dense >= self.settings.min_dense]
+        ids = {h.clause_id for h in own}
+        others = [h for h in hits if h.clause_id not in ids][: self.settings.top_k - len(own)]
+        return sorted(own + others, key=lambda h: -h.score)
 
     def _mask(self, docs: set[str]) -> np.ndarray:
         key = frozenset(docs)

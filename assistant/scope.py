@@ -72,6 +72,7 @@ class Scope:
 
     tiers: list[set[str]] = field(default_factory=list)  # doc ids; an empty list means the whole library
     reason: str = "all"  # "filter" | "named" | "home" | "all"
+    prefer: set[str] = field(default_factory=set)  # searched on their own too, so many look-alikes never hide them
 
 
 def _names(doc, fold) -> list[str]:
@@ -88,6 +89,7 @@ class Scoper:
         self.home = home
         self.names = [(d.id, _names(d, fold)) for d in corpus.documents if d.authority == "document"]
         self._home: dict[str, tuple[set[str], set[str]]] = {}
+        self.builtin = {d.id for d in corpus.documents if d.authority != "document"}
 
     def home_tiers(self, today: str) -> tuple[set[str], set[str]]:
         """(home documents in force with the built-in ones, documents in force anywhere) as of ``today``."""
@@ -103,16 +105,18 @@ class Scoper:
             return Scope([chosen], "filter")
         low = to_simplified(text).lower()
         named = {doc_id for doc_id, names in self.names if any(n in low for n in names)}
-        if not named and places:
-            named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
         if named:
             return Scope([named, set()], "named")
+        if places:  # a place's documents; the built-in plan of that place first among them
+            named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
+            if named:
+                return Scope([named, set()], "place", named & self.builtin)
         if not self.names:
             return Scope([], "all")
         # The built-in plan (and its background) always belong to the home library; then documents in force
         # anywhere; then everything (an expired document answers only when nothing else does, with its note).
         home, in_force = self.home_tiers(today)
-        return Scope([home, in_force, set()], "home")
+        return Scope([home, in_force, set()], "home", self.builtin)
 
 
 def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:

@@ -56,8 +56,8 @@ class RetrievalSettings(BaseSettings):
                                         "cosines across languages run lower.")
     # issue 16: a city's policy library
     plan_preference: float = Field(
-        0.15, ge=0, le=0.5, description="Added to the plan's sentences when a question names no document, issuer or "
-                                        "place: the deployment answers about its plan first, and quotes other "
+        0.3, ge=0, le=0.5, description="Added to the plan's sentences when a question names no document or issuer "
+                                       "(or only the plan's place): the deployment answers about its plan first, and quotes other "
                                         "documents' figures beside it under their own issuers.")
     scope_margin: float = Field(
         0.03, ge=0, le=0.5, description="A question naming no place is answered from the home jurisdiction's documents "

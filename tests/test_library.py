@@ -203,6 +203,17 @@ def test_generated_notices_are_realistic_and_seeded():
     assert "第一条" in notice(0).text or "Article 1" in notice(0).text
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                out.append(int(status.parent.name))
+        except OSError:
+            pass
+    return out
+
+
 def test_a_batch_killed_midway_resumes_without_duplicates(seeded_data_dir, tmp_path):
     """`opc documents add DIR` as a real process, killed with SIGKILL while it works through the folder."""
     import os
@@ -226,8 +237,18 @@ def test_a_batch_killed_midway_resumes_without_duplicates(seeded_data_dir, tmp_p
     deadline = time.time() + 120
     while time.time() < deadline and len([p for p in documents.glob("*") if not p.name.startswith(".")]) < 5:
         time.sleep(0.05)
+    workers = [pid for pid in _children(proc.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
+    # its parser workers follow it (they notice their parent is gone, between two documents at the latest)
+    alive = lambda: [pid for pid in workers if Path(f"/proc/{pid}").exists()]  # noqa: E731
+    deadline = time.time() + 30
+    while alive() and time.time() < deadline:
+        time.sleep(0.2)
+    left = alive()
+    for pid in left:  # never leave them behind, even when the assertion fails
+        os.kill(pid, signal.SIGKILL)
+    assert workers and not left
     written = {p.name for p in documents.iterdir() if (p / "document.yaml").is_file()}
     assert 5 <= len(written) < 40
     assert (data / "index" / "CURRENT").read_text() == before  # the last complete version still answers

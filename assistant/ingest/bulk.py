@@ -65,6 +65,22 @@ def expand(arg: str) -> list[str]:
     return [str(path)]
 
 
+def _die_with_parent() -> None:
+    """Worker initializer: a loader killed mid-batch takes its parser workers with it (Linux), instead of
+    leaving them waiting on a pipe nobody writes to."""
+    import os
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _parse(source: str, limit: int, timeout: float, follow: bool):
     """In a parser worker: read and extract one source. Errors come back as text, never as a crash."""
     try:
@@ -90,7 +106,7 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
         known = store.known_hashes(corpus)
         taken = {d.id for d in corpus.documents}
         report("parsing", 0, len(sources))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent) as pool:
             futures = [pool.submit(_parse, s, limit, settings.fetch_timeout, settings.follow_attachments)
                        for s in sources]
             for n, (source, future) in enumerate(zip(sources, futures), 1):
