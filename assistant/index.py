@@ -135,12 +135,15 @@ class SearchIndex:
         return _collection(self.settings, self.path).count()
 
     # --- search ----------------------------------------------------------------------------
-    def dense(self, query_vec, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def dense(self, query_vec, k: int, allowed: np.ndarray | None = None,
+              sims: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Entry positions and cosine similarities of the k nearest entries of this version (exact search
-        over its own vectors, so every host answers from exactly the version its manifest names)."""
+        over its own vectors, so every host answers from exactly the version its manifest names). ``sims``:
+        the similarities already computed for this query (one pass serves every scope tier)."""
         if not self.entries:
             return []
-        sims = self.vectors @ np.asarray(query_vec, dtype=np.float32)
+        if sims is None:
+            sims = self.vectors @ np.asarray(query_vec, dtype=np.float32)
         if allowed is not None:
             sims = np.where(allowed, sims, -np.inf)
         k = min(k, len(sims))
@@ -148,10 +151,12 @@ class SearchIndex:
         top = top[np.argsort(-sims[top])]
         return [(int(i), float(sims[i])) for i in top if np.isfinite(sims[i])]
 
-    def sparse(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def sparse(self, tokens: list[str], k: int, allowed: np.ndarray | None = None,
+               scores: np.ndarray | None = None) -> list[tuple[int, float]]:
         if not tokens or not self.entries:
             return []
-        scores = self.keywords.scores(tokens)
+        if scores is None:
+            scores = self.keywords.scores(tokens)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         k = min(k, len(scores))

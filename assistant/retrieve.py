@@ -36,6 +36,7 @@ class Query:
     expanded: list[str]  # tokens plus glossary expansions, for keyword search
     vector: np.ndarray
     places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
+    scores: tuple | None = None  # (cosines, bm25 scores) of every entry, computed at the first search
 
 
 @dataclass
@@ -181,8 +182,12 @@ class Retriever:
 
     def rank(self, query: Query, allowed: np.ndarray | None = None) -> list[ClauseHit]:
         s = self.settings
-        dense = self.index.dense(query.vector.tolist(), s.candidates, allowed)
-        sparse = self.index.sparse(query.expanded, s.candidates, allowed)
+        if query.scores is None:  # once per question, whatever the number of scope tiers searched
+            query.scores = (self.index.vectors @ query.vector if len(self.index.entries) else None,
+                            self.index.keywords.scores(query.expanded) if query.expanded else None)
+        sims, keyword_scores = query.scores
+        dense = self.index.dense(query.vector, s.candidates, allowed, sims)
+        sparse = self.index.sparse(query.expanded, s.candidates, allowed, keyword_scores)
         fused: dict[str, float] = {}
         best_dense: dict[str, float] = {}
         best_sparse: dict[str, float] = {}

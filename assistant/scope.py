@@ -103,6 +103,8 @@ class Scoper:
     def scope(self, text: str, places: set[str], today: str, chosen: set[str] | None) -> Scope:
         if chosen is not None:
             return Scope([chosen], "filter")
+        if not self.names:  # the built-in corpus alone: nothing to scope
+            return Scope([], "all")
         low = to_simplified(text).lower()
         named = {doc_id for doc_id, names in self.names if any(n in low for n in names)}
         if named:
@@ -111,8 +113,6 @@ class Scoper:
             named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
             if named:
                 return Scope([named, set()], "place", named & self.builtin)
-        if not self.names:
-            return Scope([], "all")
         # The built-in plan (and its background) always belong to the home library; then documents in force
         # anywhere; then everything (an expired document answers only when nothing else does, with its note).
         home, in_force = self.home_tiers(today)

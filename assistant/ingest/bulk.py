@@ -10,6 +10,7 @@ written are indexed by the next load, and running the same batch again skips the
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -65,13 +66,10 @@ def expand(arg: str) -> list[str]:
     return [str(path)]
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """Worker initializer: a loader killed mid-batch takes its parser workers with it (Linux), instead of
     leaving them waiting on a pipe nobody writes to."""
-    import os
     import threading
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -106,7 +104,8 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
         known = store.known_hashes(corpus)
         taken = {d.id for d in corpus.documents}
         report("parsing", 0, len(sources))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_parse, s, limit, settings.fetch_timeout, settings.follow_attachments)
                        for s in sources]
             for n, (source, future) in enumerate(zip(sources, futures), 1):
