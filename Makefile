@@ -16,6 +16,10 @@ export HF_HUB_OFFLINE := 1
 EVAL_DATA := .opc-data/eval
 EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports --adversarial eval/gate.yaml \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
+# Issue 15: founders' questions (eval/founder.yaml, hand-written) and cases generated from the fact records,
+# scored per kind (category) in eval/reports/founder/; every figure of a fact case must be right.
+EVAL_FOUNDER := --mode extractive --dataset eval/founder.yaml --facts --out eval/reports/founder \
+	--fail-under figure_accuracy=1.0 refusal_accuracy=0.95 answerable_accuracy=0.98
 
 # The documents evaluation (issue 11): government documents of a fictional city, as published (eval/documents/,
 # built by tests/govdocs.py), added to a scratch data dir of their own; answers as of the suite's own day.
@@ -66,10 +70,12 @@ test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
 
 eval: install
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
 
 # Rebuild the documents evaluation's files from their texts (tests/govtexts.py) after changing them.
 eval-documents: install-test system-deps

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from .citations import citation_for, document_notes, format_lead, suggestions
+from .fact_answers import FactAnswerer
 from .figures import extract_figures, is_grounded
 from .prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from .retrieve import ClauseHit, Retrieval, Retriever, content_words
@@ -129,7 +130,26 @@ class ExtractiveAnswerer:
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
         self._rules = retriever.corpus.claims
-        self._topics = [derived[(e.text, e.kind == "sentence")][2] for e in entries]
+        self.facts = FactAnswerer(retriever.corpus) if retriever.corpus.facts else None
+        self._headings: dict[str, set[str]] = {}
+        self._topics = [self._sentence_topics(e, derived[(e.text, True)][2])
+                        if self._rules is not None and e.kind == "sentence" else set() for e in entries]
+
+    def _sentence_topics(self, entry, found: set[str]) -> set[str]:
+        """The benefits a sentence is about: those it names (``found``, derived once per text); else, in an
+        added document, those its heading or the document's title names (a guide's "申报时间" section is about
+        the guide's subsidy). Headings are looked up once per clause: a library has thousands."""
+        if found:
+            return found
+        if entry.clause_id not in self._headings:
+            doc = self.r.corpus.document(entry.clause_id.split(":", 1)[0])
+            if doc.authority != "document":  # the built-in plan's answers are tuned on the golden set without it
+                self._headings[entry.clause_id] = set()
+            else:
+                clause = self.r.corpus.clause(entry.clause_id)
+                self._headings[entry.clause_id] = self._rules.subjects_in(
+                    " ".join([*clause.title.values(), *doc.title.values()]))
+        return self._headings[entry.clause_id]
 
     def main_topic(self, query) -> str | None:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
@@ -202,6 +222,18 @@ class ExtractiveAnswerer:
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
+
+    def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
+        """A list, comparison, story or "the plan does not say" answer from the fact records (issue 15), or None
+        when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
+        a narrowed scope (issue 16); fact answers span every fact's document, so only when all are in it."""
+        if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        if within is not None and not {f.doc_id for f in self.r.corpus.facts} <= within:
+            return None
+        # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
+        topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
+        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits)
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:

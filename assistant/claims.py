@@ -158,6 +158,15 @@ class ClaimRules:
         """Every figure of ``text`` with its subject and attributes; ``carry``: subject before the text."""
         return list(_bind_cached(self, text, carry))
 
+    def bind_located(self, text: str) -> list[tuple[int, BoundFigure]]:
+        """Like ``bind`` over a whole text, each bound figure with its start offset in ``text``."""
+        out, carry = [], None
+        for sentence, offset in _sentences(text):
+            bound = self.bind(sentence, carry)
+            out.extend((offset + b.figure.start, b) for b in bound)
+            carry = next((b.subject for b in reversed(bound) if b.subject), carry)
+        return out
+
     def subject_of(self, text: str) -> str | None:
         """The main subject a text (a question) names: its first, most specific mention."""
         mentions = _non_overlapping(self.subjects.find(fold(text)))

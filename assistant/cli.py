@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -100,14 +101,12 @@ def _show(answer) -> None:
 @app.command()
 def chat() -> None:
     """Chat in the terminal: type questions in Chinese or English; an empty line or Ctrl-D quits."""
-    import uuid
-
     try:
         bot = _load(show_progress=True)
     except OPCError as exc:
         _fail(exc)
         return
-    session = uuid.uuid4().hex
+    session = bot.new_session()
     out.print("[bold]OPC Policy Assistant[/] — ask about Shenzhen's AI OPC action plan (2026–2027). "
               "Answers are informational; the official text prevails.\n"
               "例如：住房补贴每月多少钱？ · How big is the training power voucher?")
@@ -122,6 +121,24 @@ def chat() -> None:
             _show(bot.ask(question, session_id=session))
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
+
+
+@app.command()
+def purge(days: float = typer.Option(None, "--days", min=0,
+                                     help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
+    """Delete conversations idle, and logged answers and feedback older, than the retention period."""
+    from .feedback import FeedbackStore
+    from .sessions import SessionStore, purge_expired
+
+    settings = Settings()
+    data = Path(settings.data_dir)
+    sessions, feedback = SessionStore(data / "sessions.sqlite3"), FeedbackStore(data / "feedback.sqlite3")
+    try:
+        done = purge_expired(sessions, feedback, settings.retention_days if days is None else days)
+    finally:
+        sessions.close()
+        feedback.close()
+    out.print(f"Purged {done['sessions']} conversations and {done['answers']} logged answers.")
 
 
 @app.command()
@@ -149,8 +166,11 @@ def serve(
     import uvicorn
 
     from .api.app import create_app
+    from .api.clients import proxy_options
+    from .api.security import Guard
 
     os.environ["OPC_UI"] = "true" if ui else "false"  # workers read their settings from the environment
+    os.environ["OPC_HOST"] = host  # without keys, document writes are open only on loopback
     # One embedding thread per worker: on a small machine, threads of concurrent requests would fight for the
     # same cores (measured: many times slower under load). Scale with --workers instead.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -165,12 +185,16 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"[bold green]OPC Policy Assistant[/] serving on [bold]http://{shown}:{port}/[/] "
               f"(chat page{'' if ui else ' off'}; API at /v1, docs at /docs). Ctrl-C stops.")
+    for warning in (app_.state.guard if app_ is not None else Guard(settings)).startup_warnings():
+        out.print(f"[bold red]Warning:[/] {warning}")
+    # X-Forwarded-For only from OPC_TRUSTED_PROXIES (uvicorn would otherwise trust 127.0.0.1).
+    proxies = proxy_options(settings)
     if workers == 1:
-        uvicorn.run(app_, host=host, port=port, log_level="info")
+        uvicorn.run(app_, host=host, port=port, log_level="info", **proxies)
     else:
         del bot
         uvicorn.run("assistant.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
+                    log_level="info", **proxies)
 
 
 def _corpus():
@@ -245,23 +269,62 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added documen
 
 @corpus_app.command("check")
 def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Report figures that differ between a clause and its translation (exit 1 when any do)."""
+    """Report figures that differ between a clause and its translation, and fact records (facts.yaml) that do
+    not match their clause text in every language (exit 1 when any do)."""
     from .ingest.align import figure_mismatches
 
     corpus = _corpus()
     found = figure_mismatches(corpus)
+    facts = corpus.fact_problems
     if as_json:
-        sys.stdout.write(json.dumps([m.model_dump() for m in found], ensure_ascii=False, indent=2) + "\n")
-    elif not found:
-        bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
-        out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+        sys.stdout.write(json.dumps({"figure_mismatches": [m.model_dump() for m in found],
+                                     "facts_verified": len(corpus.facts), "fact_problems": facts},
+                                    ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
-        for m in found:
-            table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
-        out.print(table)
-    if found:
+        if not found:
+            bilingual = sum(1 for c in corpus.clauses if c.text.get("en") and c.text.get("zh"))
+            out.print(f"All figures agree across languages in {bilingual} bilingual clauses.")
+        else:
+            table = Table("clause", "label", "only in English", "only in Chinese", title="Figures that differ")
+            for m in found:
+                table.add_row(m.clause_id, m.label, ", ".join(m.only_en) or "—", ", ".join(m.only_zh) or "—")
+            out.print(table)
+        out.print(f"{len(corpus.facts)} fact records verified against their clauses in every language.")
+        for problem in facts:
+            out.print(f"[red]Fact does not match its clause:[/] {problem}")
+    if found or facts:
         raise typer.Exit(1)
+
+
+@app.command()
+def eligibility(
+    fields: list[str] = typer.Argument(None, help="What you know, as FIELD=VALUE: degree=master graduation_year=2022 "
+                                                  "newly_arrived=yes is_founder=yes company_size=micro ..."),
+    lang: str = typer.Option("en", "--lang", help="en | zh | zh-Hant."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """What can I get? Every benefit of the plan checked against your profile, with amounts and clauses."""
+    from .eligibility import check, profile_from_pairs
+
+    if lang not in ("en", "zh", "zh-Hant"):
+        err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
+        raise typer.Exit(2)
+    try:
+        profile = profile_from_pairs(fields or [])
+    except OPCError as exc:
+        _fail(exc)
+        return
+    result = check(_corpus(), profile, lang)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    marks = {"met": "[green]✓ fits[/]", "unknown": "[yellow]? to decide[/]", "not_met": "[red]✗ ruled out[/]"}
+    table = Table("", "benefit", "amount", "clause", "why / still needed", title="What can I get?")
+    for b in result.benefits:
+        why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
+            else ", ".join(b.needed + b.to_confirm)
+        table.add_row(marks[b.status], b.name, b.amount or "—", b.citation.label, why)
+    out.print(table)
 
 
 documents_app = typer.Typer(help="Load a whole policy library.", no_args_is_help=True)

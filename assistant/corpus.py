@@ -15,7 +15,9 @@ import yaml
 
 from .claims import load_rules
 from .errors import CorpusError, NotFound
+from .facts import load_facts
 from .places import load_gazetteer
+from .questions import load_question_rules
 from .scope import DOC_TYPES, LEVELS, level_of, type_of
 from .types import Clause, Document, DocumentInfo
 
@@ -136,6 +138,9 @@ class Corpus:
     out_of_scope: list[str] = field(default_factory=list)
     claims: object = None  # ClaimRules from claims.yaml (issue 10): subjects and attributes of figures
     places: object = None  # Gazetteer built with places.yaml (issue 10): jurisdiction checks
+    facts: list = field(default_factory=list)  # verified Fact records (issue 15, assistant/facts.py)
+    fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
+    questions: object = None  # QuestionRules from questions.yaml (issue 15): what a question asks for
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
@@ -216,7 +221,8 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
-    claims = places = None
+    claims = places = questions = None
+    fact_files: list = []
     for root in roots:
         root = Path(root)
         if not root.is_dir():
@@ -229,6 +235,8 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
             documents.append(doc)
             if doc.authority != "document":  # added documents are hashed by the index, one by one
                 files.extend(sorted(folder.glob("*.yaml")))
+            if (folder / "facts.yaml").is_file():
+                fact_files.append((doc, folder / "facts.yaml"))
         gpath = root / "glossary.yaml"
         if gpath.is_file():
             files.append(gpath)
@@ -242,6 +250,10 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
         if ppath.is_file():
             files.append(ppath)
             places = load_gazetteer(ppath)
+        qpath = root / "questions.yaml"
+        if qpath.is_file():
+            files.append(qpath)
+            questions = load_question_rules(qpath)
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)
@@ -258,5 +270,8 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
         if d.id in seen:
             raise CorpusError(f"Two documents share the id {d.id!r}.")
         seen.add(d.id)
+    with_facts = {doc.id for doc, _ in fact_files}
+    added = [d for d in documents if d.authority == "document" and d.id not in with_facts]
+    facts, fact_problems = load_facts(fact_files, claims, added)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
-                  claims=claims, places=places)
+                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions)

@@ -62,10 +62,24 @@ class InvalidFeedback(OPCError, ValueError):
     exit_code = 2
 
 
+class InvalidProfile(OPCError, ValueError):
+    """A founder profile with an impossible or unknown value (issue 15)."""
+
+    code = "invalid_profile"
+    exit_code = 2
+
+
 class Unauthorized(OPCError):
     """A protected call without a valid API key."""
 
     code = "unauthorized"
+    exit_code = 7
+
+
+class Forbidden(OPCError):
+    """A valid API key without the scope the call needs (e.g. an ``ask`` key adding documents)."""
+
+    code = "forbidden"
     exit_code = 7
 
 
@@ -147,3 +161,29 @@ class ProtectedDocument(IngestError):
     """A built-in document, which cannot be removed or replaced."""
 
     code = "protected_document"
+
+
+class AddressNotAllowed(FetchFailed):
+    """A URL whose host is not a public web server (or not a URL at all): the SSRF guard refused it."""
+
+    code = "address_not_allowed"
+
+
+class DocumentTooComplex(IngestError):
+    """A document over a parsing limit (nesting depth, pages, text length, memory or time)."""
+
+    code = "too_complex"
+
+
+class StorageFull(OPCError):
+    """The data directory has no room (or is not writable): nothing was changed."""
+
+    code = "storage_full"
+    exit_code = 5
+
+
+class Busy(OPCError):
+    """Too much work of one kind is already queued (e.g. document uploads); try again shortly."""
+
+    code = "busy"
+    exit_code = 5

@@ -80,6 +80,13 @@ class FeedbackStore:
         return [Feedback(id=i, answer_id=a, created=c, useful=bool(u), comment=m, source=s)
                 for i, a, c, u, m, s in rows]
 
+    def purge(self, before: float) -> int:
+        """Delete answers and feedback recorded before ``before`` (epoch seconds); how many answers went."""
+        with self._lock:
+            cur = self._db.execute("DELETE FROM answers WHERE created < ?", (before,))
+            self._db.execute("DELETE FROM feedback WHERE created < ?", (before,))
+        return cur.rowcount
+
     def ping(self) -> None:
         """Raise if the database cannot be read (readiness checks)."""
         with self._lock:

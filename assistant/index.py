@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -39,6 +40,7 @@ SCHEMA = 4  # bump when the entry layout, tokenisation or segment files change
 COLLECTION = "opc_entries"
 MAX_SEGMENTS = 8  # added-document segments beyond this are merged into one (no re-embedding)
 Progress = Callable[[str, int, int], None]
+_CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
 
 __all__ = ["Entry", "SearchIndex", "make_entries", "load_version", "current_build", "file_lock"]
 
@@ -128,11 +130,20 @@ class SearchIndex:
 
     def store_get(self, doc_id: str) -> dict:
         """A document's entries as the Chroma store holds them (ids and metadata)."""
-        return _collection(self.settings, self.path).get(where={"doc_id": doc_id}, include=["metadatas"])
+        with _store(self.settings, self.path) as collection:
+            return collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+
+    def close(self) -> None:
+        """Free this version's vectors once nothing reads it (see Assistant.use). No Chroma client is held
+        (each store operation opens and closes its own); segments may be shared with the next version, so
+        only this version's own stacked copy and keyword statistics go."""
+        self.vectors = self.keywords = None
+        _trim_heap()
 
     def count(self) -> int:
         """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
-        return _collection(self.settings, self.path).count()
+        with _store(self.settings, self.path) as collection:
+            return collection.count()
 
     # --- search ----------------------------------------------------------------------------
     def dense(self, query_vec, k: int, allowed: np.ndarray | None = None,
@@ -186,7 +197,8 @@ class SearchIndex:
             if manifest is not None:
                 try:
                     current = _open(root, manifest, settings, reuse)
-                    _collection(settings, current.path)  # opened now, so the first added document does not wait
+                    with _store(settings, current.path):  # the store opens (a server is reachable) before any change
+                        pass
                     return _sync(root, current, corpus, embedder, progress, settings)
                 except IndexUnavailable:
                     raise
@@ -300,32 +312,38 @@ def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np
     return out
 
 
-def _chroma_client(settings: Settings, build: Path):
-    """The embedded on-disk store inside the generation folder, or the Chroma server named by OPC_CHROMA_URL."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def _trim_heap() -> None:
+    """Give freed heap back to the OS (glibc keeps it otherwise, and RSS only ever grows)."""
+    import ctypes
+    import gc
 
-    chroma = ChromaSettings(anonymized_telemetry=False)
-    if not settings.chroma_url:
-        return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
-    url = urlsplit(settings.chroma_url)
-    if url.scheme not in ("http", "https") or not url.hostname:
-        raise IndexUnavailable(f"OPC_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}.")
+    gc.collect()
     try:
-        return chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                                   ssl=url.scheme == "https", settings=chroma)
-    except Exception as exc:
-        raise IndexUnavailable(f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}).") from None
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
-def _collection_name(settings: Settings, build: Path) -> str:
-    # On a shared server every generation gets its own collection, so a new one never disturbs the one in use.
-    return f"opc-{build.name.removesuffix('.tmp')}" if settings.chroma_url else COLLECTION
+def _close_client(client) -> None:
+    try:
+        client.close()  # callers hold _CLIENTS (see _store)
+    except Exception:  # an HTTP client, or already closed
+        pass
 
 
-def _collection(settings: Settings, build: Path):
-    return _chroma_client(settings, build).get_or_create_collection(
-        _collection_name(settings, build), metadata={"hnsw:space": "cosine"})
+@contextmanager
+def _store(settings: Settings, build: Path):
+    """The generation's Chroma collection, on a client opened for this use and closed after it, all under
+    ``_CLIENTS``: chromadb's per-path system cache is not thread-safe (a request reading the store while the
+    writer opened or closed a client on the same path lost the cache entry: KeyError, the intermittent 500),
+    and a client left open per add/remove leaked its system's memory. One client at a time, never kept."""
+    with _CLIENTS:
+        client = _chroma_client(settings, build)
+        try:
+            yield client.get_or_create_collection(_collection_name(settings, build),
+                                                  metadata={"hnsw:space": "cosine"})
+        finally:
+            _close_client(client)
 
 
 def whose(doc) -> dict:
@@ -390,7 +408,9 @@ def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Pro
                 settings: Settings) -> SearchIndex:
     """A new generation: the built-in documents' segment plus one segment of every added document."""
     report = progress or (lambda stage, done, total: None)
-    final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    # Unique even for the same corpus twice in one second (add then remove): a name reused within the second
+    # collided with the previous build's folder and failed the rename.
+    final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "segments").mkdir(parents=True)
@@ -403,13 +423,16 @@ def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Pro
         if added_entries:
             parts.append(Segment.build(_segment_name(1), added_entries, _embed(added_entries, embedder, report)))
         report("keywords", 0, 1)
-        collection = _collection(settings, tmp)
         for seg in parts:
             seg.save(tmp / "segments")
-            _store_upsert(collection, seg, seg.docs, corpus)
-        if collection.count() != sum(len(s.entries) for s in parts):
-            raise IndexUnavailable(f"the vector store holds {collection.count()} entries")
-        del collection
+        # The client is closed before the folder is renamed: a cached connection to a moved SQLite file answered
+        # "readonly database" (SQLITE_READONLY_DBMOVED) when a later build reused it.
+        with _store(settings, tmp) as collection:
+            for seg in parts:
+                _store_upsert(collection, seg, seg.docs, corpus)
+            held = collection.count()
+        if held != sum(len(s.entries) for s in parts):
+            raise IndexUnavailable(f"the vector store holds {held} entries")
         report("keywords", 1, 1)
         os.rename(tmp, final)
     except BaseException:
@@ -444,14 +467,14 @@ def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder, progress: Pr
             seg.save(folder)
             row = _seg_row(seg, want)
         kept.append((seg, row))
-    collection = _collection(settings, index.path)
     if new:
         entries = [e for d in new for e in document_entries(d)]
         # a changed document (a translation added) keeps the vectors of the text it already had
         cache = {index.entries[i].text: index.vectors[i] for i, e in enumerate(index.entries) if e.doc_id in gone}
         seg = Segment.build(_segment_name(version), entries, _embed(entries, embedder, report, cache))
         seg.save(folder)
-        _store_upsert(collection, seg, seg.docs, corpus)
+        with _store(settings, index.path) as collection:  # embedding is done: the client lock is held briefly
+            _store_upsert(collection, seg, seg.docs, corpus)
         kept.append((seg, _seg_row(seg, want)))
     small = [(s, r) for s, r in kept[1:]]
     if len(small) > MAX_SEGMENTS:  # compaction: the added documents' segments become one
@@ -459,8 +482,11 @@ def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder, progress: Pr
         merged.save(folder)
         kept = [kept[0], (merged, _seg_row(merged, want))]
     manifest = _write_manifest(root, index.path, version, index.digest, kept, embedder)
-    for doc in sorted(gone - set(want)):  # removed documents leave the store once no version names them
-        collection.delete(where={"doc_id": doc})
+    removed = sorted(gone - set(want))
+    if removed:
+        with _store(settings, index.path) as collection:
+            for doc in removed:  # removed documents leave the store once no version names them
+                collection.delete(where={"doc_id": doc})
     updated = SearchIndex(index.path, manifest, [s for s, _ in kept], settings)
     _prune(root, updated, settings)
     return updated

@@ -205,3 +205,61 @@ def sources_heading(lang: str) -> str:
 
 def correction_note(lang: str) -> str:
     return CORRECTION.get(lang, CORRECTION["en"])
+
+
+# --- issue 15: answers from the fact records; "the plan does not say" comes first ---------------------------
+NOT_STATED = {
+    "en": {
+        "deadline": "The plan does not state an application deadline.",
+        "where": "The plan does not say where or at which office to apply.",
+        "documents": "The plan does not list the documents to submit.",
+        "contact": "The plan gives no phone number or contact person.",
+        "interest_rate": "The plan does not state an interest rate.",
+        "tax_rate": "The plan does not state a tax rate or tax relief.",
+        "out_of_years": "The plan does not cover that year: it says nothing about what is offered outside its "
+                        "period of validity.",
+        "missing_measure": "The plan has no measure with that number; its numbered measures are listed below.",
+    },
+    "zh": {
+        "deadline": "行动计划没有规定申请截止时间。",
+        "where": "行动计划没有说明在哪里、向哪个部门申请。",
+        "documents": "行动计划没有列出需要提交的材料。",
+        "contact": "行动计划没有给出联系电话或联系人。",
+        "interest_rate": "行动计划没有规定利率。",
+        "tax_rate": "行动计划没有规定税率或税收优惠。",
+        "out_of_years": "行动计划不涵盖该年份：计划没有涉及有效期以外的安排。",
+        "missing_measure": "行动计划没有这一编号的措施；计划的各项措施见下方列出的条款。",
+    },
+}
+FACTS_SAY = {"en": "What the plan does say on this:", "zh": "计划在这方面的规定："}
+ASK_ISSUER = {"en": "For what the plan leaves open, ask the issuer: {issuer}.",
+              "zh": "计划未规定的事项，请咨询发布部门：{issuer}。"}
+LIST_INTRO = {"en": "From the plan's benefits{what}:", "zh": "根据计划中的各项支持措施{what}："}
+CAPPED_AT = {"en": " capped at {cap}", "zh": "（上限为{cap}）"}
+LARGEST = {"en": "The largest amount the plan states is {amount}: {names}.",
+           "zh": "计划所列金额中最高的是{amount}：{names}。"}
+SMALLEST = {"en": "The smallest amount the plan states is {amount}: {names}.",
+            "zh": "计划所列金额中最低的是{amount}：{names}。"}
+FAMILY = {"en": {"money": "Money (grants, rewards, vouchers, loans)", "space": "Space (workspace, housing)",
+                 "voucher": "Vouchers", "loan": "Loans", "target": "Targets"},
+          "zh": {"money": "资金（补贴、奖励、券、贷款）", "space": "空间（办公空间、住房）", "voucher": "各类券",
+                 "loan": "贷款", "target": "发展目标"}}
+STORY_INTRO = {"en": "From what you told us ({profile}):", "zh": "根据您提供的情况（{profile}）："}
+RULED_OUT = {"en": "{name}{amount}: ruled out — the plan requires “{says}” {cite}",
+             "zh": "{name}{amount}：不符合——计划要求“{says}”{cite}"}
+FITS = {"en": "{name}: {amount} {cite}", "zh": "{name}：{amount}{cite}"}
+STORY_FITS = {"en": "What may still fit (nothing you said rules it out):", "zh": "仍可能适合您的支持（您所述情况未排除）："}
+STORY_UNDECIDED = {"en": "(still needed to decide: {needed})", "zh": "（尚需确认：{needed}）"}
+PROFILE_WORDS = {
+    "en": {"degree": "{v} degree", "newly_arrived": {True: "new to Shenzhen",
+           False: "already holding a Shenzhen hukou"}, "overseas_educated": {True: "educated abroad", False: "educated in China"},
+           "is_founder": {True: "founding a startup", False: "not founding"}, "in_opc_community": {True: "in an OPC community",
+           False: "outside OPC communities"}, "company_size": "{v} company", "selected_kunpeng": {True: "selected for Kunpeng",
+           False: "not selected for Kunpeng"}},
+    "zh": {"degree": {"doctoral": "博士", "master": "硕士", "bachelor": "学士", "none": "无学位"},
+           "newly_arrived": {True: "新来深圳", False: "已有深圳户口"},
+           "overseas_educated": {True: "留学归国", False: "国内毕业"}, "is_founder": {True: "正在创业", False: "未创业"},
+           "in_opc_community": {True: "在OPC社区", False: "不在OPC社区"},
+           "company_size": {"micro": "微型企业", "small": "小型企业", "medium": "中型企业", "large": "大型企业", "none": "尚未注册公司"},
+           "selected_kunpeng": {True: "入选鲲鹏项目", False: "未入选鲲鹏项目"}},
+}

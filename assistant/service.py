@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .embed import make_embedder
-from .errors import ConfigError
+from .errors import ConfigError, StorageFull
 from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
 from .jobs import JobStore
 from .llm import ChatModel
+from .netguard import FetchPolicy
 from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
 from .scope import check_filter
 from .redact import redact
-from .sessions import SessionStore
+from .sessions import LOCAL_OWNER, SessionStore, purge_expired
 from .settings import Settings
+from .storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from .text import detect_language, has_content, validate_question
-from .types import Answer, Citation, DocumentInfo, Feedback, Job, StreamEvent, Turn
+from .types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
+                    Turn)
 
 log = logging.getLogger(__name__)
+INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
 
 
 class Assistant:
@@ -34,10 +39,13 @@ class Assistant:
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
         self.use(corpus, index)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
         self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
         self.jobs = JobStore()
+        # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
+        self.fetch_policy = FetchPolicy(settings.fetch_allow)
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
@@ -49,13 +57,20 @@ class Assistant:
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
             if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
+        previous = getattr(self, "index", None)
         self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
+        if previous is not None and previous is not index:
+            # Freed once questions that began on it are surely done: otherwise each add/remove leaked its store.
+            timer = threading.Timer(INDEX_GRACE_SECONDS, previous.close)
+            timer.daemon = True
+            timer.start()
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
              progress: Progress | None = None) -> "Assistant":
         """Open the index (building it first if it is missing, stale or unreadable)."""
         settings = settings or Settings()
+        _recover_documents(settings)
         corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
         embedder = make_embedder(settings)
         index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
@@ -67,35 +82,49 @@ class Assistant:
         return self.index.notice
 
     def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
-            history: list[Turn] | None = None, documents: list[str] | None = None,
-            issuers: list[str] | None = None) -> Answer:
-        """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input."""
+            history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
+            documents: list[str] | None = None, issuers: list[str] | None = None) -> Answer:
+        """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input, and
+        ``NotFound`` for a session that is not ``owner``'s."""
         final = None
-        for event in self.stream(question, session_id=session_id, mode=mode, history=history,
-                                 documents=documents, issuers=issuers):
+        for event in self.stream(question, session_id=session_id, mode=mode, history=history, owner=owner,
+                                 new_session=new_session, documents=documents, issuers=issuers):
             final = event
         return final.answer
 
     def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
-               history: list[Turn] | None = None, documents: list[str] | None = None,
-               issuers: list[str] | None = None) -> Iterator[StreamEvent]:
+               history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
+               documents: list[str] | None = None, issuers: list[str] | None = None) -> Iterator[StreamEvent]:
         """Text deltas, then one final event with the complete, gated answer and its citations.
 
         Input is validated before the first event, so bad input raises instead of streaming.
         ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
-        a stored session. ``documents`` / ``issuers`` narrow the answer to those documents (ids) or issuers
-        (any part of an issuer's name); unknown ones raise ``NotFound``.
+        a stored session. ``new_session`` starts a conversation for ``owner`` once the input is valid (the
+        answer carries its id); a given ``session_id`` must be ``owner``'s (NotFound otherwise).
+        ``documents`` / ``issuers`` narrow the answer to those documents (ids) or issuers (any part of an
+        issuer's name); unknown ones raise ``NotFound``.
         """
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
+        use_llm = self._use_llm(mode)
+        if session_id is not None:
+            self.sessions.check(session_id, owner)  # someone else's (or an invented) id: NotFound
         if history is None:
             history = self.sessions.history(session_id) if session_id is not None else []
-        use_llm = self._use_llm(mode)
         chosen = check_filter(self.corpus, documents, issuers)
-        return self._events(cleaned, session_id, history, use_llm, started, chosen)
+        unsaved = False
+        if new_session and session_id is None:
+            try:
+                session_id = self.sessions.create(owner)
+            except Exception as exc:  # a full disk: answer anyway, without a conversation
+                if not is_storage_error(exc):
+                    raise
+                log.warning("conversation not started (storage): %s", exc)
+                unsaved = True
+        return self._events(cleaned, session_id, history, use_llm, started, unsaved, chosen)
 
     def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
-                started: float, chosen: set[str] | None = None) -> Iterator[StreamEvent]:
+                started: float, unsaved: bool = False, chosen: set[str] | None = None) -> Iterator[StreamEvent]:
         # One consistent corpus/index for the whole question, even if a document is added meanwhile.
         extractive, retriever, llm = self.extractive, self.extractive.r, self.llm
         use_llm = use_llm and llm is not None
@@ -110,9 +139,12 @@ class Assistant:
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
             retrieval = retriever.search(standalone or private, lang, chosen)
+            # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
+            # both modes: no model rewrites them (issue 15); within a narrowed scope only its documents' facts.
+            from_facts = extractive.from_facts(standalone or cleaned, retrieval, within=chosen)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = extractive.answer(cleaned, retrieval)
-            if use_llm and quoted.answerable:
+            quoted = from_facts or extractive.answer(cleaned, retrieval)
+            if from_facts is None and use_llm and quoted.answerable:
                 events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
@@ -122,10 +154,27 @@ class Assistant:
                 answer.session_id = session_id
                 answer.standalone_question = standalone
                 answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-                if session_id is not None:
-                    self.sessions.append(session_id, answer)
-                self.feedback_store.record_answer(answer)
+                if unsaved:
+                    answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+                self._keep(answer, session_id)
             yield event
+
+    def _keep(self, answer: Answer, session_id: str | None) -> None:
+        """Store the turn and log the answer, best-effort: a full disk must not cost the founder the answer."""
+        try:
+            if session_id is not None:
+                self.sessions.append(session_id, answer)
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            log.warning("conversation turn not saved (storage): %s", exc)
+            answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+        try:
+            self.feedback_store.record_answer(answer)
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            log.warning("answer log not written (storage): %s", exc)
 
     def _use_llm(self, mode: str | None) -> bool:
         mode = mode or self.settings.mode
@@ -135,18 +184,40 @@ class Assistant:
             raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
         return mode != "extractive" and self.llm is not None
 
-    # --- conversations -----------------------------------------------------------------------
-    def session(self, session_id: str) -> list[Turn]:
-        """The turns of a conversation, oldest first (NotFound if it has none)."""
-        return self.sessions.get(session_id)
+    # --- what a founder can get (issue 15) ------------------------------------------------------
+    def eligibility(self, profile: FounderProfile, lang: str = "en") -> EligibilityResult:
+        """Every benefit of the corpus decided for a founder profile (met / not met / unknown), cited."""
+        from .eligibility import check
 
-    def delete_session(self, session_id: str) -> bool:
-        return self.sessions.delete(session_id)
+        return check(self.corpus, profile, lang, today=self.settings.today)
+
+    # --- conversations -----------------------------------------------------------------------
+    def new_session(self, owner: str = LOCAL_OWNER) -> str:
+        """Start a conversation for ``owner`` (the server picks the id; clients never do)."""
+        return self.sessions.create(owner)
+
+    def session(self, session_id: str, owner: str = LOCAL_OWNER) -> list[Turn]:
+        """The turns of ``owner``'s conversation, oldest first (NotFound if it has none or is not theirs)."""
+        return self.sessions.get(session_id, owner)
+
+    def delete_session(self, session_id: str, owner: str | None = LOCAL_OWNER) -> bool:
+        """Forget ``owner``'s conversation (``owner=None``: anyone's, for admins). False if there was none."""
+        return self.sessions.delete(session_id, owner)
+
+    def purge(self, days: float | None = None) -> dict[str, int]:
+        """Delete conversations idle, and answers and feedback older, than ``days`` (OPC_RETENTION_DAYS)."""
+        return purge_expired(self.sessions, self.feedback_store,
+                             self.settings.retention_days if days is None else days)
 
     # --- feedback -------------------------------------------------------------------------------
     def feedback(self, answer_id: str, useful: bool, comment: str | None = None, source: str = "api") -> Feedback:
         """Store a 👍/👎 (and optional comment) on an answer this assistant gave (NotFound otherwise)."""
-        return self.feedback_store.add(answer_id, useful, comment, source)
+        try:
+            return self.feedback_store.add(answer_id, useful, comment, source)
+        except Exception as exc:
+            if is_storage_error(exc):
+                raise StorageFull(STORAGE_FULL) from None
+            raise
 
     # --- corpus views, for the CLI and the API ------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -161,18 +232,27 @@ class Assistant:
 
         if current_build(self.settings) in (None, self.index.version):
             return False
+        # One swap at a time: concurrent requests (or this process's own writer) refreshing at once could
+        # otherwise install an older version over a newer one. Whoever holds the lock installs the newest.
+        if not self.swap_lock.acquire(blocking=False):
+            return False
         try:
-            index = load_version(self.settings, reuse=self.index)
-        except Exception as exc:  # a version pruned or half-copied under us: keep answering, follow next time
-            log.warning("Could not follow index version %s (%s: %s); still answering from %s.",
-                        current_build(self.settings), exc.__class__.__name__, exc, self.index.version)
-            return False
-        if index is None:
-            return False
-        # Exactly the documents the version holds: a batch still being written is not answered from yet.
-        corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents", only=set(index.docs))
-        self.use(corpus, index)
-        return True
+            if current_build(self.settings) in (None, self.index.version):
+                return False
+            try:
+                index = load_version(self.settings, reuse=self.index)
+            except Exception as exc:  # a version pruned or half-copied under us: keep answering, follow next time
+                log.warning("Could not follow index version %s (%s: %s); still answering from %s.",
+                            current_build(self.settings), exc.__class__.__name__, exc, self.index.version)
+                return False
+            if index is None:
+                return False
+            # Exactly the documents the version holds: a batch still being written is not answered from yet.
+            corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents", only=set(index.docs))
+            self.use(corpus, index)
+            return True
+        finally:
+            self.swap_lock.release()
 
     def add_document(self, source: str | Path | bytes, lang: str | None = None, title: str | None = None,
                      translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
@@ -182,8 +262,8 @@ class Assistant:
         from .ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
-                              title=title, translation_of=translation_of, filename=filename)
-        self.use(update.corpus, update.index)
+                              title=title, translation_of=translation_of, filename=filename,
+                              policy=self.fetch_policy, install=self._install)
         return update.info
 
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
@@ -191,9 +271,8 @@ class Assistant:
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
         from .ingest.bulk import add_batch
 
-        update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
-                                   workers=workers, progress=progress)
-        self.use(update.corpus, update.index)
+        _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
+                                    workers=workers, progress=progress, install=self._install)
         return report
 
     def start_batch(self, sources: list[str], workdir: Path | None = None,
@@ -209,13 +288,31 @@ class Assistant:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
         from .ingest.pipeline import remove_document
 
-        update = remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id)
-        self.use(update.corpus, update.index)
+        remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
+
+    def _install(self, update) -> None:
+        # Called under the documents' writer lock: never interleaved with a request's refresh()
+        # installing another build, nor with another writer's install.
+        with self.swap_lock:
+            self.use(update.corpus, update.index)
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
         from .citations import citation_for
 
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
+
+
+def _recover_documents(settings: Settings) -> None:
+    """Undo document changes a killed process left half-done (before the corpus is read)."""
+    from .ingest import store
+
+    root = store.documents_root(settings.data_dir)
+    if not root.is_dir() or not any(root.glob(".pending-*.yaml")):
+        return
+    with store.locked(root):
+        undone = store.recover(root)
+    if undone:
+        log.warning("rolled back %d document change(s) interrupted before they were answered", undone)
 
 
 def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:

@@ -209,7 +209,33 @@ class Settings(BaseSettings):
     def today_iso(self) -> str:
         return (self.today or date.today()).isoformat()
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+
+    # --- issue 17: safe on the open internet (fetch guard, key scopes, sessions, sandboxed parsing) ---------
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated hosts ('docs.intranet', '.intranet' for a domain) and "
+                                          "networks ('10.1.0.0/16') document URLs may be fetched from besides "
+                                          "public addresses; everything else private is refused.")
+    api_keys_file: Path | None = Field(
+        None, description="A file of 'key:scope' lines (scopes: ask, admin), re-read when it changes, so keys "
+                          "rotate without a restart; used beside OPC_API_KEYS.")
+    host: str = Field("127.0.0.1", description="The address `opc serve` binds (set by it): without keys, document "
+                                               "writes are open only on a loopback address.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
+                                          "believed; by default none (the peer address counts).")
+    parse_timeout: float = Field(60.0, gt=0, description="Seconds one document may take to parse (in a worker "
+                                                          "process that is killed on overrun).")
+    parse_memory_mb: int = Field(1536, ge=256, description="Address-space limit of the parsing worker, in MB.")
+    max_uncompressed_mb: float = Field(200.0, gt=0, description="Largest total uncompressed size of a DOCX's parts.")
+    max_depth: int = Field(256, ge=16, description="Deepest element nesting accepted in DOCX XML and HTML.")
+    max_pages: int = Field(2000, ge=1, description="Most pages a PDF may have.")
+    max_text_mb: float = Field(20.0, gt=0, description="Most extracted text per document, in MB of characters.")
+    upload_concurrency: int = Field(2, ge=1, le=16, description="Documents parsed at once; the rest wait in a queue.")
+    upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
+    retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
+                                                          "many days without activity (at start and by `opc purge`).")
+
+    @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):
         if isinstance(value, str):

@@ -2,7 +2,8 @@
 
 English: a word the corpus does not know is replaced by the one corpus or glossary word within one
 edit (two for long words) — rapidfuzz's optimal string alignment distance, so a swapped pair
-("modle") is one edit. Words the out-of-scope list names ("visa", "bitcoin") are never corrected:
+("modle") is one edit. A real English word is never "corrected" just because the plan does not use it
+("share", "yearly"): pyspellchecker's English dictionary (shipped in its wheel) decides what is a word. Words the out-of-scope list names ("visa", "bitcoin") are never corrected:
 they must still lead to a refusal. Chinese: a run of characters that reads, in toneless pinyin
 (pypinyin), exactly like a multi-character plan term but is written differently is that term
 (住房不贴 -> 住房补贴), the way a pinyin input method mistypes.
@@ -20,6 +21,13 @@ from .text import EN_STOPWORDS
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 MIN_SAME_CHARS = 0.5   # a homophone fix must keep at least half the characters
+
+
+@lru_cache(maxsize=1)
+def _english():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en")
 
 
 @lru_cache(maxsize=4096)
@@ -48,7 +56,7 @@ class Speller:
     @lru_cache(maxsize=4096)
     def _fix(self, word: str) -> str | None:
         low = word.lower()
-        if low in self._known or low.rstrip("s") in self._known:
+        if low in self._known or low.rstrip("s") in self._known or low in _english():
             return None
         limit = 1 if len(low) <= 6 else 2
         best, ties = None, 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Language = Literal["en", "zh", "zh-Hant"]
 Authority = Literal["plan", "background", "document"]
@@ -194,6 +195,76 @@ class Feedback(BaseModel):
     comment: str | None = Field(None, description="Optional comment (personal data redacted).")
     source: str = Field("api", description="Where it came from: 'api', 'ui', 'cli'.")
     created: float = Field(description="Unix time it was stored.")
+
+
+# --- what a founder can get (issue 15) ------------------------------------------------------
+Degree = Literal["none", "bachelor", "master", "doctoral"]
+CompanySize = Literal["none", "micro", "small", "medium", "large"]
+Status = Literal["met", "not_met", "unknown"]
+
+
+class FounderProfile(BaseModel):
+    """What a founder tells us about themselves; every field optional (unknown stays unknown)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    degree: Degree | None = Field(None, description="Highest degree: none, bachelor, master or doctoral.")
+    graduation_year: int | None = Field(None, ge=1950, description="Year of graduation (not in the future).")
+    newly_arrived: bool | None = Field(
+        None, description="Newly introduced to Shenzhen (moving here, not yet holding a Shenzhen hukou).")
+    overseas_educated: bool | None = Field(None, description="Educated abroad (a returnee).")
+    is_founder: bool | None = Field(None, description="Founding or running a startup.")
+    works_in_ai: bool | None = Field(None, description="The founder or team works in AI.")
+    team_size: int | None = Field(None, ge=1, le=100000, description="People in the team, the founder included.")
+    company_size: CompanySize | None = Field(
+        None, description="Registered company size: none (not registered yet), micro, small, medium or large.")
+    in_opc_community: bool | None = Field(None, description="Located (or moving) into a Shenzhen OPC community.")
+    selected_kunpeng: bool | None = Field(
+        None, description="Selected into the Kunpeng Youth Innovation and Entrepreneurship Projects.")
+    has_gov_product: bool | None = Field(None, description="Has an AI product deployed in government services.")
+    has_demo_project: bool | None = Field(None, description="Runs a selected demonstration application project.")
+    in_consortium: bool | None = Field(None, description="Part of a selected innovation consortium project.")
+
+    @field_validator("graduation_year")
+    @classmethod
+    def _not_future(cls, value: int | None) -> int | None:
+        if value is not None and value > date.today().year:
+            raise ValueError(f"graduation_year {value} is in the future (this year is {date.today().year})")
+        return value
+
+
+class ConditionCheck(BaseModel):
+    """One condition of a benefit applied to a profile."""
+
+    field: str = Field(description="The profile field the condition is about.")
+    status: Status = Field(description="met, not_met, or unknown (the profile does not say).")
+    says: str = Field(description="The clause's own words for the condition, in the requested language.")
+
+
+class BenefitEligibility(BaseModel):
+    """One benefit of the plan, decided for one profile."""
+
+    fact_id: str = Field(description="Id of the benefit's fact record (corpus facts.yaml).")
+    name: str = Field(description="Benefit name in the requested language.")
+    kind: str = Field(description="cash_grant, voucher, loan, space, housing, reward ...")
+    status: Status = Field(description="met: every stated condition holds; not_met: one fails; unknown: "
+                                        "the profile lacks something needed to decide.")
+    amount: str = Field("", description="What it is worth as the plan states it ('' when it states no figure).")
+    conditions: list[ConditionCheck] = Field(default_factory=list, description="Each condition, decided.")
+    needed: list[str] = Field(default_factory=list, description="Profile fields still needed to decide.")
+    to_confirm: list[str] = Field(
+        default_factory=list, description="Qualifications the plan names but does not define: confirm with the issuer.")
+    excludes: list[str] = Field(default_factory=list, description="Benefits it cannot be combined with (fact ids).")
+    issuer: str = Field("", description="Who grants it.")
+    citation: Citation = Field(description="The clause stating it.")
+
+
+class EligibilityResult(BaseModel):
+    """Every benefit of the plan, decided for one profile."""
+
+    language: Language
+    profile: FounderProfile
+    benefits: list[BenefitEligibility]
 
 
 # --- issue 16: batch jobs ------------------------------------------------------------------------

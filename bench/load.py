@@ -56,15 +56,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, workers: int, extra_env: dict | None = None,
+                 output=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
     opc = str(Path(sys.executable).parent / "opc")
     env = {**os.environ, "OPC_DATA_DIR": str(data_dir), "OPC_RATE_LIMIT": "", "OPC_RATE_LIMIT_PER_USER": "",
-           "OPC_MODE": "extractive", "RAGAS_DO_NOT_TRACK": "true", "ANONYMIZED_TELEMETRY": "False"}
+           "OPC_MODE": "extractive", "RAGAS_DO_NOT_TRACK": "true", "ANONYMIZED_TELEMETRY": "False",
+           **(extra_env or {})}
     log("building the index …")
     subprocess.run([opc, "index"], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
     proc = subprocess.Popen([opc, "serve", "--no-ui", "--workers", str(workers), "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while True:

@@ -58,7 +58,8 @@ def ingest_settings(seeded_data_dir):
     """Settings for document ingestion tests, on a seeded data dir of their own."""
     from assistant import Settings
 
-    return Settings(data_dir=seeded_data_dir("opc-ingest"), max_document_mb=2, fetch_timeout=1.5)
+    return Settings(data_dir=seeded_data_dir("opc-ingest"), max_document_mb=2, fetch_timeout=1.5,
+                    fetch_allow=["127.0.0.1/32"])  # the test document server is on loopback
 
 
 @pytest.fixture(scope="session")
@@ -73,4 +74,13 @@ def doc_server():
     from tests.docserver import DocServer
 
     with DocServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def llm():
+    """A scripted OpenAI-compatible server on loopback (the edge we do not own), one per test module."""
+    from tests.llm_server import ScriptedLLM
+
+    with ScriptedLLM() as server:
         yield server

@@ -204,3 +204,58 @@ def corrupt_pdf_bytes() -> bytes:
     """A PDF header followed by damage: what a truncated download looks like."""
     good = en_guidelines_pdf()
     return good[:400] + bytes(range(256)) * 4
+
+
+# --- hostile documents (issue 17): each is small on the wire and expensive to parse naively ---------------
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_replacing(members: dict[str, bytes], extra: dict | None = None) -> bytes:
+    """A real DOCX with some parts replaced, and ``extra`` parts written from iterables of chunks (streamed,
+    so a gigabyte of zeros never sits in memory here)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            if item.filename in (extra or {}):
+                continue
+            target.writestr(item.filename, members.get(item.filename, source.read(item.filename)))
+        for name, chunks in (extra or {}).items():
+            with target.open(name, "w", force_zip64=True) as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+    return out.getvalue()
+
+
+def zip_bomb_docx(megabytes: int) -> bytes:
+    return docx_replacing({}, {"word/media/image1.bin": (b"\0" * 1_000_000 for _ in range(megabytes))})
+
+
+def huge_text_docx(megabytes: int) -> bytes:
+    """A DOCX whose document.xml inflates to ``megabytes`` MB of one paragraph (the issue's 20 MB → 1.1 GB)."""
+    def chunks():
+        yield f"<w:document {W}><w:body><w:p><w:r><w:t>".encode()
+        for _ in range(megabytes):
+            yield "政策".encode() * 166_666
+        yield b"</w:t></w:r></w:p></w:body></w:document>"
+
+    return docx_replacing({}, {"word/document.xml": chunks()})
+
+
+def deep_docx(depth: int) -> bytes:
+    body = "<w:sdt><w:sdtContent>" * depth + "<w:p><w:r><w:t>x</w:t></w:r></w:p>" + "</w:sdtContent></w:sdt>" * depth
+    return docx_replacing({"word/document.xml": f"<w:document {W}><w:body>{body}</w:body></w:document>".encode()})
+
+
+def entity_bomb_docx() -> bytes:
+    dtd = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)) + "]>"
+    return docx_replacing({"word/document.xml": (f'<?xml version="1.0"?>{dtd}<w:document {W}><w:body><w:p><w:r>'
+                                                 "<w:t>&j;</w:t></w:r></w:p></w:body></w:document>").encode()})
+
+
+def deep_html(depth: int) -> bytes:
+    return (b"<!DOCTYPE html><html><head><title>Measures</title></head><body>" + b"<div>" * depth
+            + b"<p>Article 1. Support.</p>" + b"</div>" * depth + b"</body></html>")

@@ -16,11 +16,20 @@ BIG = 3_000_000  # larger than the tests' size limit, smaller than anything slow
 
 class _Handler(BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, str, bytes]] = {}
+    seen: list[tuple[str, str]] = []  # (path, Host header) of every request, to prove what was (not) fetched
+    redirects: dict[str, str] = {}
 
     def log_message(self, *args) -> None:  # keep pytest output clean
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.seen.append((self.path, self.headers.get("Host", "")))
+        if self.path in self.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/slow.html":
             time.sleep(3)
         if self.path == "/huge-undeclared.html":  # no Content-Length: the limit must stop the stream itself
@@ -56,7 +65,9 @@ class DocServer:
             "/photo.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100),
             "/broken.html": (500, "text/html", b"<h1>Internal Server Error</h1>"),
         }
-        handler = type("Handler", (_Handler,), {"routes": routes})
+        self.seen: list[tuple[str, str]] = []
+        self.redirects: dict[str, str] = {}
+        handler = type("Handler", (_Handler,), {"routes": routes, "seen": self.seen, "redirects": self.redirects})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

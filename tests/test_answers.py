@@ -155,7 +155,9 @@ def test_refusal_language_follows_the_question(bot):
     assert "covers Shenzhen only" in bot.ask("What does Shanghai offer one-person companies?").answer
     assert "只适用于深圳市" in bot.ask("上海对一人公司有什么补贴？").answer
     assert "只適用於深圳市" in bot.ask("上海對一人公司有什麼補貼？").answer
-    assert "does not cover" in bot.ask("What is the VAT rate for one-person companies?").answer
+    # a tax rate the plan does not give: said plainly first (issue 15)
+    vat = bot.ask("What is the VAT rate for one-person companies?")
+    assert not vat.answerable and vat.answer.startswith("The plan does not state a tax rate")
 
 
 def test_traditional_question_gets_traditional_answer_and_citations(bot):
@@ -200,8 +202,9 @@ def test_false_premise_is_corrected_from_the_source(bot):
 
 
 def test_session_id_is_echoed_and_latency_recorded(bot):
-    answer = bot.ask("住房补贴每月多少钱？", session_id="abc")
-    assert answer.session_id == "abc" and answer.latency_ms > 0 and len(answer.id) == 32
+    sid = bot.new_session()
+    answer = bot.ask("住房补贴每月多少钱？", session_id=sid)
+    assert answer.session_id == sid and answer.latency_ms > 0 and len(answer.id) == 32
 
 
 def test_golden_set_quality_does_not_regress(bot, golden):

@@ -70,7 +70,7 @@ def test_chat_assigns_a_session_and_resolves_a_follow_up(http):
 def test_chat_streams_server_sent_events_ending_in_the_full_answer(http):
     deltas, final = [], None
     with connect_sse(http, "POST", "/v1/chat",
-                     json={"question": HOUSING_EN, "session_id": "sse-test-1", "stream": True}) as source:
+                     json={"question": HOUSING_EN, "stream": True}) as source:
         assert source.response.headers["content-type"].startswith("text/event-stream")
         for event in source.iter_sse():
             data = json.loads(event.data)
@@ -81,9 +81,16 @@ def test_chat_streams_server_sent_events_ending_in_the_full_answer(http):
                 final = data
     assert deltas and final is not None
     assert "".join(deltas) == final["answer"]["answer"] and final["replaced"] is False
-    assert final["answer"]["citations"] and final["answer"]["session_id"] == "sse-test-1"
+    session = final["answer"]["session_id"]  # the server started the conversation
+    assert final["answer"]["citations"] and session
     # The streamed turn is stored like any other.
-    assert len(http.get("/v1/sessions/sse-test-1").json()["turns"]) == 1
+    assert len(http.get(f"/v1/sessions/{session}").json()["turns"]) == 1
+
+
+def test_clients_cannot_choose_session_ids(http):
+    r = http.post("/v1/chat", json={"question": HOUSING_EN, "session_id": "my-chosen-id-1"})
+    assert r.status_code == 404 and "my-chosen-id-1" not in r.text
+    assert http.get("/v1/sessions/my-chosen-id-1").status_code == 404
 
 
 def test_bad_stream_request_fails_before_streaming_with_json(http):
@@ -176,7 +183,7 @@ def test_request_types_are_strict(http, body):
 
 def test_openapi_documents_the_400_for_bodies_that_are_not_json(http):
     paths = http.get("/openapi.json").json()["paths"]
-    for path in ("/v1/ask", "/v1/chat", "/v1/feedback", "/v1/chat/completions"):
+    for path in ("/v1/ask", "/v1/chat", "/v1/feedback", "/v1/chat/completions", "/v1/eligibility"):
         assert "400" in paths[path]["post"]["responses"], path
 
 
@@ -189,7 +196,7 @@ def test_health_and_readiness(http):
 def test_openapi_documents_every_route(http):
     paths = http.get("/openapi.json").json()["paths"]
     for path in ("/v1/ask", "/v1/chat", "/v1/sessions/{session_id}", "/v1/feedback", "/v1/documents",
-                 "/v1/clauses/{clause_id}", "/v1/chat/completions", "/healthz", "/readyz"):
+                 "/v1/clauses/{clause_id}", "/v1/chat/completions", "/v1/eligibility", "/healthz", "/readyz"):
         assert path in paths
     assert http.get("/docs").status_code == 200
 

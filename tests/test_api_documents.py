@@ -16,8 +16,8 @@ KEY = {"Authorization": "Bearer doc-key"}
 
 @pytest.fixture(scope="module")
 def docs_env(seeded_data_dir):
-    settings = Settings(data_dir=seeded_data_dir("opc-api-docs"), ui=False, api_keys=["doc-key"], rate_limit="", rate_limit_per_user="",
-                        max_document_mb=1, fetch_timeout=1.5)
+    settings = Settings(data_dir=seeded_data_dir("opc-api-docs"), ui=False, api_keys=["doc-key:admin", "ask-key"], rate_limit="", rate_limit_per_user="",
+                        max_document_mb=1, fetch_timeout=1.5, fetch_allow=["127.0.0.1/32"])
     worker = Assistant.load(settings)
     other_worker = Assistant.load(settings)
     with serve(create_app(settings, worker)) as url, httpx.Client(base_url=url, headers=KEY, timeout=120) as http:

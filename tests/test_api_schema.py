@@ -20,7 +20,7 @@ KEY = "schema-test-key"
 def live_schema(seeded_data_dir):
     # Its own data dir: fuzzed uploads and deletions must not change the corpus other tests answer from.
     settings = Settings(data_dir=seeded_data_dir("opc-schema"), ui=False, rate_limit="", rate_limit_per_user="",
-                        api_keys=[KEY])
+                        api_keys=[f"{KEY}:admin"])  # an admin key, so document writes are fuzzed too
     app = create_app(settings, Assistant.load(settings))
     with serve(app) as base:
         yield schemathesis.openapi.from_url(f"{base}/openapi.json")

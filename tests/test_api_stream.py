@@ -16,18 +16,11 @@ from assistant.api.sse import PING, with_heartbeat
 from assistant.settings import LLMSettings
 from assistant.text import detect_language
 
-from .llm_server import ScriptedLLM
 from .servers import serve
 
 QUESTION = "How much is the monthly housing subsidy?"
 HEARTBEAT = 0.25
 DELAY = 1.2  # the model's silence before it writes: several heartbeats long
-
-
-@pytest.fixture(scope="module")
-def llm():
-    with ScriptedLLM() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -60,10 +60,11 @@ def test_answers_through_a_chroma_server(chroma_url, tmp_path):
     assert worker.notice is None and worker.index.path == bot.index.path
     assert worker.ask("How much is the monthly housing subsidy?").citations[0].clause_id == "sz-ai-opc-plan:m4"
     # A conversation started on one worker continues on the other (SQLite in the shared data dir).
-    first = bot.ask("博士落户补贴最高多少？", session_id="shared-1")
-    follow = worker.ask("那需要满足什么条件呢？", session_id="shared-1")
+    sid = bot.new_session()
+    first = bot.ask("博士落户补贴最高多少？", session_id=sid)
+    follow = worker.ask("那需要满足什么条件呢？", session_id=sid)
     assert follow.standalone_question and first.answerable
-    assert len(bot.session("shared-1")) == 2
+    assert len(bot.session(sid)) == 2
 
 
 def test_unreachable_chroma_server_is_a_clear_error(tmp_path):

@@ -4,7 +4,6 @@ scripted OpenAI-compatible server naming the exact problem."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ from assistant.gate import check
 from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.text import detect_language
 
-from .llm_server import ScriptedLLM
 
 M = "sz-ai-opc-plan:"
 
@@ -122,12 +120,6 @@ def test_claim_rules_are_validated_at_load(tmp_path):
     bad.write_text("subjects: {}\nattributes:\n  g: {scope: sideways, values: {}}\nconditions: {}\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="scope"):
         load_rules(bad)
-
-
-@pytest.fixture(scope="module")
-def llm():
-    with ScriptedLLM() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 
@@ -19,7 +18,7 @@ def test_golden_followups_are_answered_in_both_languages(bot, golden):
     cases = _followups(golden)
     assert len(cases) >= 12 and {c["language"] for c in cases} >= {"en", "zh"}
     for case in cases:
-        sid = uuid.uuid4().hex
+        sid = bot.new_session()
         for turn in case["turns"]:
             bot.ask(turn, session_id=sid)
         answer = bot.ask(case["question"], session_id=sid)
@@ -33,12 +32,12 @@ def test_golden_followups_are_answered_in_both_languages(bot, golden):
 
 
 def test_followup_without_history_is_answered_on_its_own(bot):
-    answer = bot.ask("那硕士呢？", session_id=uuid.uuid4().hex)
+    answer = bot.ask("那硕士呢？", session_id=bot.new_session())
     assert answer.standalone_question is None
 
 
 def test_followup_carries_the_topic_and_records_the_standalone_question(bot):
-    sid = uuid.uuid4().hex
+    sid = bot.new_session()
     first = bot.ask("博士落户补贴有多少？", session_id=sid)
     assert first.standalone_question is None
     follow = bot.ask("那硕士呢？", session_id=sid)
@@ -49,7 +48,7 @@ def test_followup_carries_the_topic_and_records_the_standalone_question(bot):
 
 
 def test_same_followup_in_a_different_session_does_not_leak(bot):
-    a, b = uuid.uuid4().hex, uuid.uuid4().hex
+    a, b = bot.new_session(), bot.new_session()
     bot.ask("How much is the monthly housing subsidy?", session_id=a)
     bot.ask("How big is the training power voucher?", session_id=b)
     assert "24 months" in bot.ask("For how many months?", session_id=a).answer
@@ -59,7 +58,7 @@ def test_same_followup_in_a_different_session_does_not_leak(bot):
 def test_history_survives_a_restart_and_is_bounded(tmp_path):
     settings = Settings(data_dir=tmp_path / "d", max_turns=3)
     bot = Assistant.load(settings)
-    sid = "founder-42"
+    sid = bot.new_session()
     for q in ["住房补贴每月多少钱？", "过渡性住房能住多久？", "训练算力券最高多少钱？", "模型券呢？", "数据语料券呢？"]:
         bot.ask(q, session_id=sid)
     restarted = Assistant.load(settings)
@@ -71,7 +70,7 @@ def test_history_survives_a_restart_and_is_bounded(tmp_path):
 
 
 def test_bad_input_in_a_session_changes_nothing(bot):
-    sid = uuid.uuid4().hex
+    sid = bot.new_session()
     bot.ask("住房补贴每月多少钱？", session_id=sid)
     with pytest.raises(InvalidQuestion):
         bot.ask("\x00", session_id=sid)
@@ -85,7 +84,7 @@ def test_invalid_session_ids_are_rejected(bot, sid):
 
 
 def test_delete_session(bot):
-    sid = uuid.uuid4().hex
+    sid = bot.new_session()
     bot.ask("住房补贴每月多少钱？", session_id=sid)
     assert bot.delete_session(sid) is True
     with pytest.raises(NotFound):
@@ -108,3 +107,55 @@ def test_delete_session(bot):
 )
 def test_followup_detection(question, expected):
     assert is_followup(question) is expected
+
+
+def test_sessions_are_made_by_the_server_and_belong_to_their_owner(bot):
+    sid = bot.new_session("key:abc|user:u1")
+    assert len(sid) >= 32 and sid != bot.new_session("key:abc|user:u1")  # unguessable, never reused
+    bot.ask("住房补贴每月多少钱？", session_id=sid, owner="key:abc|user:u1")
+    for stranger in ("key:abc|user:u2", "key:xyz|user:u1", "local"):
+        with pytest.raises(NotFound) as info:  # the same answer as for an id that never existed
+            bot.ask("那需要满足什么条件呢？", session_id=sid, owner=stranger)
+        with pytest.raises(NotFound):
+            bot.session(sid, owner=stranger)
+        assert bot.delete_session(sid, owner=stranger) is False
+        assert sid not in str(info.value)
+    assert len(bot.session(sid, owner="key:abc|user:u1")) == 1  # untouched by the strangers
+    with pytest.raises(NotFound):  # a client cannot invent an id
+        bot.ask("住房补贴每月多少钱？", session_id="my-own-chosen-id-12345")
+    assert bot.delete_session(sid, owner=None) is True  # an admin may delete anyone's
+
+
+def test_stored_turns_are_redacted(bot, data_dir):
+    import sqlite3
+
+    sid = bot.new_session()
+    bot.ask("我的手机13812345678，邮箱 founder@example.com，住房补贴每月多少钱？", session_id=sid)
+    (turn,) = bot.session(sid)
+    assert "13812345678" not in turn.question and "[PHONE]" in turn.question and "[EMAIL]" in turn.question
+    raw = sqlite3.connect(data_dir / "sessions.sqlite3").execute(
+        "SELECT question || answer FROM turns WHERE session_id = ?", (sid,)).fetchone()[0]
+    assert "13812345678" not in raw and "founder@example.com" not in raw
+
+
+def test_retention_purges_idle_conversations(bot):
+    old, fresh = bot.new_session(), bot.new_session()
+    bot.ask("住房补贴每月多少钱？", session_id=old)
+    bot.ask("住房补贴每月多少钱？", session_id=fresh)
+    bot.sessions._db.execute("UPDATE sessions SET updated = updated - 40 * 86400 WHERE id = ?", (old,))
+    assert bot.purge(days=30)["sessions"] >= 1
+    with pytest.raises(NotFound):
+        bot.session(old)
+    assert len(bot.session(fresh)) == 1
+
+
+def test_opc_purge_command(bot, data_dir):
+    from tests.test_cli import run
+
+    old = bot.new_session()
+    bot.ask("住房补贴每月多少钱？", session_id=old)
+    bot.sessions._db.execute("UPDATE sessions SET updated = updated - 10 * 86400 WHERE id = ?", (old,))
+    done = run("purge", "--days", "7", data_dir=data_dir)
+    assert done.returncode == 0 and "Purged" in done.stdout, done.stderr
+    with pytest.raises(NotFound):
+        bot.session(old)

@@ -142,3 +142,19 @@ def test_bad_input_exits_with_a_clear_error_before_running(small, args, code, me
     result = run(*args, "--out", tmp_path / "out", data_dir=data_dir)
     assert result.returncode == code, result.stderr
     assert message in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_cases_generated_from_the_facts():
+    """Issue 15: every money fact x question form x en/zh/zh-Hant, expecting its clause and amount."""
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+    from assistant.evaluate.from_facts import fact_cases
+
+    cases = fact_cases(load_corpus(Path(__file__).resolve().parent.parent / "corpus"))
+    assert len(cases) >= 70 and {c.language for c in cases} == {"en", "zh", "zh-Hant"}
+    hukou = {c.id: c for c in cases}["fact-hukou_subsidy-1-en"]
+    assert hukou.question == "How much is the Household registration (hukou) subsidy?"
+    assert hukou.expected_clauses == ["sz-ai-opc-plan:m2"] and hukou.expected_figures == ["100,000 yuan"]
+    assert {c.expected_figures[0] for c in cases if c.id.startswith("fact-training_voucher")} == \
+        {"10 million yuan", "1000万元"}

@@ -19,7 +19,8 @@ from tests.docserver import _Handler
 def gov(seeded_data_dir, tmp_path_factory):
     from assistant import Assistant, Settings
 
-    settings = Settings(data_dir=seeded_data_dir("opc-govdocs"), today=dt.date(2026, 6, 15), fetch_timeout=3)
+    settings = Settings(data_dir=seeded_data_dir("opc-govdocs"), today=dt.date(2026, 6, 15), fetch_timeout=3,
+                        fetch_allow=["127.0.0.1/32"])  # the test document server is on loopback
     bot = Assistant.load(settings)
     folder = tmp_path_factory.mktemp("govdocs")
     for name in ("dongbin-measures.html", "xinglan-action-plan.html", "beiling-startup-rules-2023.html",

@@ -40,7 +40,8 @@ def files(tmp_path_factory):
     return paths
 
 
-def test_add_translate_ask_check_remove(cli_data, files, doc_server):
+def test_add_translate_ask_check_remove(cli_data, files, doc_server, monkeypatch):
+    monkeypatch.setenv("OPC_FETCH_ALLOW", "127.0.0.1/32")  # the operator trusts the loopback document server
     added = run("corpus", "add", str(files["zh"]), "--json", data_dir=cli_data)
     assert added.returncode == 0, added.stderr
     doc = json.loads(added.stdout)
@@ -78,7 +79,7 @@ def test_check_reports_a_figure_that_differs_in_translation(cli_data, files):
     assert md.returncode == 0, md.stderr
     check = run("corpus", "check", "--json", data_dir=cli_data)
     assert check.returncode == 1
-    assert json.loads(check.stdout) == [{"clause_id": f"{doc_id}:s2-1", "label": "（一）",
+    assert json.loads(check.stdout)["figure_mismatches"] == [{"clause_id": f"{doc_id}:s2-1", "label": "（一）",
                                          "only_en": ["8 months"], "only_zh": ["6 months"]}]
     table = run("corpus", "check", data_dir=cli_data)
     assert table.returncode == 1 and "8 months" in table.stdout and "6 months" in table.stdout

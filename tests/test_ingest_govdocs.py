@@ -4,7 +4,6 @@ extractors (trafilatura, pdfplumber, pypdf); no index needed here."""
 
 from __future__ import annotations
 
-import io
 
 import pytest
 
@@ -12,15 +11,19 @@ from assistant.errors import EmptyDocument, IngestError, NoExtractableText
 from assistant.ingest.govdoc import clean_blocks, is_furniture, jurisdiction, parse_date, validity
 from assistant.ingest.html import choose
 from assistant.ingest.pipeline import Source, detect_doc_lang, read_document
+from assistant import Settings
+from assistant.ingest.limits import ParseLimits
 from assistant.ingest.structure import Block, find_clauses
 from assistant.ingest.tables import fill_merged, table_rows
 from tests import govdocs as g
 from tests import govtexts as t
 
+LIMITS = ParseLimits.from_settings(Settings())
+
 
 def read(data, name):
     data = data.encode() if isinstance(data, str) else data
-    extracted, meta = read_document(Source(data, name))
+    extracted, meta = read_document(Source(data, name), LIMITS)  # parsed in the sandbox, as uploads are
     clauses = find_clauses(extracted.blocks, detect_doc_lang(extracted.text), meta.title or extracted.title)
     return extracted, meta, clauses
 

@@ -5,7 +5,6 @@ follow-ups, streaming and redaction."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 
@@ -14,17 +13,10 @@ from assistant.figures import normalise
 from assistant.settings import LLMSettings
 from assistant.text import detect_language
 
-from .llm_server import ScriptedLLM
 
 HOUSING_EN = "How much is the monthly housing subsidy?"
 HOUSING_ZH = "住房补贴每月多少钱？"
 M4 = "sz-ai-opc-plan:m4"
-
-
-@pytest.fixture(scope="module")
-def llm():
-    with ScriptedLLM() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +114,7 @@ def test_figure_from_an_uncited_source_is_rejected(llm, llm_bot):
     ids=["429", "500", "503", "timeout", "malformed", "empty", "dropped"],
 )
 def test_endpoint_failures_fall_back_with_a_warning_and_keep_the_turn(llm, llm_bot, step):
-    sid = uuid.uuid4().hex
+    sid = llm_bot.new_session()
     llm.script(step)
     answer = llm_bot.ask(HOUSING_EN, session_id=sid)
     assert answer.mode == "extractive" and answer.answerable and "1,250 yuan" in answer.answer
@@ -181,7 +173,7 @@ def test_instruction_override_cannot_inject_a_figure(llm, llm_bot):
 
 
 def test_followups_are_rewritten_by_the_model(llm, llm_bot):
-    sid = uuid.uuid4().hex
+    sid = llm_bot.new_session()
     q1 = "博士落户补贴有多少？"
     n = n_of(llm_bot, q1, "sz-ai-opc-plan:m2")
     reply = {"answered": True, "citations": [n], "answer": f"新引进人才的落户补贴分档发放，最高10万元[{n}]。"}
@@ -198,7 +190,7 @@ def test_followups_are_rewritten_by_the_model(llm, llm_bot):
 
 
 def test_failed_rewrite_falls_back_to_carry_over(llm, llm_bot):
-    sid = uuid.uuid4().hex
+    sid = llm_bot.new_session()
     llm.script({"status": 500}, {"status": 500}, {"status": 500})
     llm_bot.ask("How much is the monthly housing subsidy?", session_id=sid)
     answer = llm_bot.ask("For how many months?", session_id=sid)
@@ -255,7 +247,7 @@ def test_mode_switches(llm, llm_bot, bot):
 
 
 def test_english_followup_in_llm_mode(llm, llm_bot):
-    sid = uuid.uuid4().hex
+    sid = llm_bot.new_session()
     n = n_of(llm_bot, HOUSING_EN, M4)
     llm.script(llm.reply(good_housing_en(n)))
     llm_bot.ask(HOUSING_EN, session_id=sid)

@@ -19,12 +19,6 @@ HI = [{"role": "user", "content": "住房补贴每月多少钱？"}]
 TEXT = "Qualified entrepreneurs get 1,250 yuan per month [1]. 符合条件的每月1250元。"
 
 
-@pytest.fixture(scope="module")
-def llm():
-    with ScriptedLLM() as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
 def fresh(llm):
     llm.script()

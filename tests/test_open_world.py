@@ -83,6 +83,14 @@ def test_speller_fixes_typos_but_not_out_of_scope_words():
     assert s.correct("住房补贴") == "住房补贴"
 
 
+@pytest.mark.parametrize("text", ["What share of the contract does it cover?", "What is the yearly cap?",
+                                  "Is there a grant for a startup team?", "How early can I apply?"])
+def test_speller_leaves_real_english_words_alone(text):
+    # "share" is one edit from "shared", "yearly" from "early": words of the language are not typos.
+    s = Speller({"shared", "early", "grants", "startups", "apply"}, [], set())
+    assert s.correct(text) == text
+
+
 @pytest.mark.parametrize("question, clause, figure", [
     ("how much is the houseing subsidy", "sz-ai-opc-plan:m4", "1,250 yuan"),
     ("trainning vouchr", "sz-ai-opc-plan:m6", "10 million yuan"),

@@ -25,10 +25,12 @@ def test_serve_with_two_workers_shares_state(bot, data_dir):
         wait_until_ready(f"{base}/readyz", proc, timeout=180, interval=0.5)
         questions = ["博士落户补贴最高多少？", "那需要满足什么条件呢？", "住房补贴每月多少钱？", "能领多久？"]
         with httpx.Client(base_url=base, timeout=60) as http:
+            session = None  # the server starts the conversation; every worker then knows it and its owner
             for q in questions:
-                r = http.post("/v1/chat", json={"question": q, "session_id": "two-workers"})
+                r = http.post("/v1/chat", json={"question": q, "session_id": session})
                 assert r.status_code == 200, r.text
-            turns = http.get("/v1/sessions/two-workers").json()["turns"]
+                session = r.json()["session_id"]
+            turns = http.get(f"/v1/sessions/{session}").json()["turns"]
             assert [t["question"] for t in turns] == questions
             assert "24" in turns[-1]["answer"]["answer"]  # "how long?" after housing: up to 24 months
             assert http.get("/").status_code in (200, 307)

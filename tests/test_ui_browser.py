@@ -185,3 +185,32 @@ def test_phone_width_has_no_horizontal_overflow(phone):
     assert overflow["client"] == 390 and overflow["scroll"] <= 390 and overflow["wide"] == [], overflow
     assert phone.page.locator("#opc-send").is_visible() and phone.page.locator("#opc-notice a").is_visible()
     phone.shot("phone-390")
+
+
+def test_what_can_i_get_panel(tab):
+    """Issue 15: the founder fills a few facts; every benefit comes back decided and cited, in the interface
+    language; an impossible graduation year is refused naming the field."""
+    from datetime import date
+
+    page = tab.page
+    page.locator("#opc-eligibility").get_by_text("What can I get?").click()
+    page.locator("#opc-elig-year input").fill(str(date.today().year - 8))
+    page.locator("#opc-elig-is_founder").get_by_label("是 / Yes").check()
+    page.locator("#opc-elig-newly_arrived").get_by_label("否 / No").check()
+    page.locator("#opc-elig-check").click()
+    page.wait_for_selector("#opc-elig-results tr[data-fact='personal_loan']")
+    loan = page.locator("#opc-elig-results tr[data-fact='personal_loan']").inner_text()
+    assert "不符合" in loan and "毕业5年内" in loan and "最高60万元" in loan and "（五）" in loan
+    assert "不符合" in page.locator("#opc-elig-results tr[data-fact='hukou_subsidy']").inner_text()
+    tab.shot("eligibility-zh")
+    page.get_by_label("English").check()
+    page.wait_for_function("document.querySelector('#opc-send').innerText.trim() === 'Send'")
+    page.locator("#opc-elig-check").click()
+    page.wait_for_function("document.querySelector('#opc-elig-results').innerText.includes('Ruled out')")
+    loan = page.locator("#opc-elig-results tr[data-fact='personal_loan']").inner_text()
+    assert "within five years" in loan and "600,000 yuan" in loan
+    page.locator("#opc-elig-year input").fill(str(date.today().year + 2))
+    page.locator("#opc-elig-check").click()
+    page.wait_for_function("document.querySelector('#opc-elig-results').innerText.includes('graduation_year')")
+    assert "future" in page.locator("#opc-elig-results").inner_text()
+    tab.shot("eligibility-en")

@@ -10,6 +10,7 @@ import gradio as gr
 import pytest
 
 from assistant import Assistant, Settings
+from assistant.errors import NotFound
 from assistant.settings import LLMSettings
 from assistant.text import detect_language
 from ui.chat import ChatHandlers, build_ui, official_url, translated_versions
@@ -72,11 +73,12 @@ def test_refusal_shows_nearest_clauses(handlers):
 ])
 def test_bad_input_warns_and_changes_nothing(handlers, bot, question, message):
     history = [{"role": "user", "content": "earlier"}, {"role": "assistant", "content": "reply"}]
+    sid = bot.new_session()
     with pytest.warns(UserWarning, match=message):
-        steps = run(handlers, question, history, "sess-bad-input", {1: "a"})
-    assert steps == [(history, question, "sess-bad-input", {1: "a"})]
-    with pytest.raises(Exception, match="No conversation|not found|No turns"):
-        bot.session("sess-bad-input")
+        steps = run(handlers, question, history, sid, {1: "a"})
+    assert steps == [(history, question, sid, {1: "a"})]
+    with pytest.raises(NotFound, match="No such conversation"):
+        bot.session(sid)  # still no turns
 
 
 def test_likes_are_stored_against_the_answer(handlers, bot):

@@ -2,20 +2,22 @@
 
 ``build_ui(bot)`` makes the page; ``mount_ui(app, bot)`` mounts it on a FastAPI app with its style
 sheet (``gr.mount_gradio_app`` replaces a Blocks' CSS with what it is given, so mount through here).
-Each browser tab has its own conversation id (gr.State), so follow-ups work and tabs never mix.
+Each browser tab has its own conversation (gr.State), created by the server and bound to the tab's Gradio
+session, so follow-ups work and tabs never mix. Asking and rating go through the API's rate limits (the
+``Guard`` of the app the page is mounted on): per client address and per browser session.
 ``/?embed=1`` is the same page without its header, for a mini-program <web-view> or another site's iframe.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
 
 from assistant.errors import OPCError
+from assistant.sessions import LOCAL_OWNER
 
 from .render import answer_html, esc, header_html, notice_html, streaming_html
 from .texts import UI_LANGS, interface_text
@@ -50,22 +52,36 @@ def question_html(question: str) -> str:
     return f'<div class="opc-question">{esc(question)}</div>'
 
 
+def page_owner(request: gr.Request | None) -> str:
+    """Whose conversation: the browser's Gradio session (in-process callers without a request: local)."""
+    return f"page:{request.session_hash}" if request is not None and request.session_hash else LOCAL_OWNER
+
+
 class ChatHandlers:
     """The page's event handlers, kept apart from layout so they can be called directly."""
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot, guard=None) -> None:
         self.bot = bot
+        self.guard = guard  # the API's rate limiter (None when the page runs without the API)
         self.translated = translated_versions(bot)
 
+    def _limit(self, request: gr.Request | None) -> None:
+        if self.guard is not None and request is not None:
+            address = request.client.host if request.client else "unknown"
+            self.guard.limit_page(address, request.session_hash)
+
     def ask(self, question: str, history: list | None, session_id: str | None,
-            answer_ids: dict | None, issuers: list[str] | None = None) -> Iterator[tuple]:
+            answer_ids: dict | None, issuers: list[str] | None = None,
+            request: gr.Request = None) -> Iterator[tuple]:
         """Stream one answer into the chat; yields (history, textbox, session id, answer ids). ``issuers``: the
         narrowing control's choice (answers only from those issuers' documents)."""
         history = list(history or [])
         answer_ids = dict(answer_ids or {})
-        session_id = session_id or uuid.uuid4().hex
+        owner = page_owner(request)
         try:
-            events = self.bot.stream(question, session_id=session_id, issuers=list(issuers or []) or None)
+            self._limit(request)
+            events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
+                                     issuers=list(issuers or []) or None)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
             gr.Warning(str(exc))
             yield history, question, session_id, answer_ids
@@ -83,14 +99,20 @@ class ChatHandlers:
                     # The final answer replaces the streamed text (the gate may have corrected it).
                     history[-1] = {"role": "assistant", "content": answer_html(event.answer, self.translated)}
                     answer_ids[len(history) - 1] = event.answer.id
+                    session_id = event.answer.session_id  # the server's id, when this started the conversation
                 yield list(history), "", session_id, dict(answer_ids)
         except OPCError as exc:
             log.warning("answer failed: %s", exc)
             history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(str(exc))}</div>'}
             yield history, question, session_id, answer_ids
 
-    def like(self, data: gr.LikeData, answer_ids: dict | None, ui_lang: str) -> None:
+    def like(self, data: gr.LikeData, answer_ids: dict | None, ui_lang: str, request: gr.Request = None) -> None:
         """Store 👍/👎 against the answer shown in that message (retracting a vote stores nothing)."""
+        try:
+            self._limit(request)
+        except OPCError as exc:
+            gr.Warning(str(exc))
+            return
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer_id = (answer_ids or {}).get(index)
         if answer_id is None or not isinstance(data.liked, bool):
@@ -108,9 +130,13 @@ class ChatHandlers:
         return [], "", None, {}
 
 
-def build_ui(bot) -> gr.Blocks:
-    """The chat page for ``bot`` (an ``Assistant``). Mount it with ``mount_ui`` to get its styles."""
-    handlers = ChatHandlers(bot)
+from .eligibility import build_panel as build_eligibility_panel  # noqa: E402
+
+
+def build_ui(bot, guard=None) -> gr.Blocks:
+    """The chat page for ``bot`` (an ``Assistant``), limited by ``guard`` (the API's). Mount it with
+    ``mount_ui`` to get its styles."""
+    handlers = ChatHandlers(bot, guard)
     url = official_url(bot)
     zh = interface_text("zh")
     with gr.Blocks(title=zh.title, analytics_enabled=False) as blocks:
@@ -134,6 +160,7 @@ def build_ui(bot) -> gr.Blocks:
         new_chat = gr.Button(zh.new_chat, size="sm", variant="secondary", elem_id="opc-new")
         narrow = gr.Dropdown(handlers.issuer_choices(), value=[], multiselect=True, label=zh.narrow,
                              elem_id="opc-narrow")
+        build_eligibility_panel(bot, ui_lang)  # "what can I get?" (issue 15)
         session_id = gr.State(None)
         answer_ids = gr.State({})
 
@@ -176,7 +203,7 @@ def language_from_query(request: gr.Request):
     return gr.update()
 
 
-def mount_ui(app, bot, path: str = "/"):
+def mount_ui(app, bot, path: str = "/", guard=None):
     """Mount the chat page on a FastAPI ``app`` at ``path`` (same process, no HTTP between them)."""
-    return gr.mount_gradio_app(app, build_ui(bot), path=path, css_paths=[CSS_PATH], head=EMBED_HEAD,
+    return gr.mount_gradio_app(app, build_ui(bot, guard), path=path, css_paths=[CSS_PATH], head=EMBED_HEAD,
                                footer_links=[], run_history=False, ssr_mode=False)

@@ -18,9 +18,9 @@ from ..settings import Settings
 from . import errors
 from .deps import guarded
 from .frames import FrameAncestors
-from .limits import BodyLimit
+from .limits import BodyLimit, WorkQueue
 from .logs import install_redaction
-from .routes import ask, documents, feedback, health, openai, sessions
+from .routes import ask, documents, eligibility, feedback, health, openai, sessions
 from .security import USER_HEADER, Guard, RateLimitHeaders
 
 log = logging.getLogger("assistant.api")
@@ -40,11 +40,18 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
         responses={413: {"model": errors.ErrorResponse, "description": "Request body too large"}},
     )
     app.state.bot, app.state.guard, app.state.settings = bot, guard, settings
+    app.state.documents_queue = WorkQueue(settings.upload_concurrency, settings.upload_queue)
+    for warning in guard.startup_warnings():
+        log.warning(warning)
+    try:  # retention is enforced at every start, even if nobody runs `opc purge`
+        bot.purge()
+    except Exception as exc:  # a read-only or full disk must not stop answers
+        log.warning("could not purge expired conversations: %s", exc)
     errors.install(app)
     install_redaction()
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(guarded)], responses=errors.ERROR_RESPONSES)
-    for module in (ask, sessions, feedback, documents, openai):
+    for module in (ask, sessions, feedback, documents, eligibility, openai):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)
@@ -61,16 +68,16 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
                        overrides={"/v1/documents": int(settings.max_document_mb * 1_000_000) + 64 * 1024})
     app.add_middleware(FrameAncestors, ancestors=settings.frame_ancestors)
     if settings.ui:
-        _mount_ui(app, bot)
+        _mount_ui(app, bot, guard)
     else:
         app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     return app
 
 
-def _mount_ui(app: FastAPI, bot: Assistant) -> None:
+def _mount_ui(app: FastAPI, bot: Assistant, guard: Guard) -> None:
     from ui import mount_ui  # the chat page (Gradio), calling the same Assistant in-process
 
-    mount_ui(app, bot, path="/")
+    mount_ui(app, bot, path="/", guard=guard)  # the page obeys the API's rate limits
 
 
 def app_from_env() -> FastAPI:

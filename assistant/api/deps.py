@@ -1,4 +1,4 @@
-"""Dependencies shared by the /v1 routes: the one Assistant and the guard in front of it."""
+"""Dependencies shared by the /v1 routes: the one Assistant, the guard in front of it, and the caller."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from ..service import Assistant
-from .security import bearer
+from .security import Caller, bearer, require_admin
 
 
 def get_bot(request: Request) -> Assistant:
@@ -18,8 +18,21 @@ def get_bot(request: Request) -> Assistant:
 
 
 def guarded(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
-    """API key (when configured) and rate limits, for every /v1 route."""
+    """API key (when configured) and rate limits, for every /v1 route; leaves the caller on request.state."""
     request.app.state.guard(request, credentials)
 
 
+def get_caller(request: Request) -> Caller:
+    return request.state.caller
+
+
+def admin(request: Request) -> Caller:
+    """For routes that change documents or other people's data: 403 unless the key has the admin scope."""
+    caller = get_caller(request)
+    require_admin(caller)
+    return caller
+
+
 Bot = Annotated[Assistant, Depends(get_bot)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+Admin = Annotated[Caller, Depends(admin)]

@@ -21,23 +21,27 @@ log = logging.getLogger("assistant.api")
 STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.DuplicateDocument, 409),
     (errors.DocumentTooLarge, 413),
+    (errors.StorageFull, 507),
     (errors.UnsupportedDocument, 415),
     (errors.ProtectedDocument, 403),
     (errors.IngestError, 422),
     (errors.NotFound, 404),
     (errors.Unauthorized, 401),
+    (errors.Forbidden, 403),
     (errors.RateLimited, 429),
     (errors.IndexUnavailable, 503),
+    (errors.Busy, 503),
     (errors.InvalidQuestion, 422),
     (errors.InvalidSessionId, 422),
     (errors.InvalidFeedback, 422),
+    (errors.InvalidProfile, 422),
     (errors.ConfigError, 422),
     (errors.CorpusError, 422),
 ]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
-              500: "internal_error", 503: "unavailable"}
+              500: "internal_error", 503: "unavailable", 507: "storage_full"}
 
 
 class ErrorDetail(BaseModel):
@@ -94,6 +98,8 @@ def install(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, errors.RateLimited):
             headers = {**exc.headers, "Retry-After": str(exc.retry_after)}
+        elif isinstance(exc, errors.Busy):
+            headers = {"Retry-After": "5"}
         elif isinstance(exc, errors.Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
         return error_response(status_for(exc), exc.code, str(exc), headers)

@@ -1,8 +1,17 @@
-"""Request body size limits, answered in the API's JSON error shape (413 payload_too_large)."""
+"""Request body size limits (413 payload_too_large), and the queue document changes wait in."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ..errors import Busy
+
+BACKGROUND_NICE = 10  # document work yields the CPU to answers
 
 TOO_LARGE = json.dumps({"error": {"code": "payload_too_large",
                                   "message": "The request body is too large."}}).encode()
@@ -66,3 +75,34 @@ async def _reject(send) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(TOO_LARGE)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": TOO_LARGE})
+
+
+class WorkQueue:
+    """Runs slow blocking work (document uploads, removals) ``concurrency`` at a time on threads of its own,
+    with at most ``max_waiting`` callers queued (503 beyond that).
+
+    Callers wait on an asyncio future, never on a thread of the AnyIO pool that /healthz and /v1/ask use; the
+    work threads run at a lower CPU priority (Linux nice is per thread), so answers win the cores.
+    """
+
+    def __init__(self, concurrency: int, max_waiting: int) -> None:
+        self._executor = ThreadPoolExecutor(concurrency, thread_name_prefix="opc-documents", initializer=_background)
+        self._concurrency = concurrency
+        self._max_waiting = max_waiting
+        self._in_flight = 0  # running or waiting
+
+    async def run(self, fn, /, *args, **kwargs):
+        if self._in_flight - self._concurrency >= self._max_waiting:
+            raise Busy("Too many documents are being processed right now; please try again in a minute.")
+        self._in_flight += 1
+        try:
+            return await asyncio.wrap_future(self._executor.submit(functools.partial(fn, *args, **kwargs)))
+        finally:
+            self._in_flight -= 1
+
+
+def _background() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (OSError, AttributeError):  # not permitted or not Linux: run at normal priority
+        pass

@@ -1,7 +1,10 @@
-"""API keys and rate limits for the /v1 routes (mini-programs call these from the open internet).
+"""API keys with scopes, and rate limits, for the /v1 routes (mini-programs call these from the open internet).
 
-Keys are compared in constant time. Limits apply per API key (or per client address when no keys are
-configured) and per end user within a key (``X-Client-User-Id``); every /v1 response carries
+A key carries scopes: ``ask`` (questions, chat, feedback, the caller's own conversations) and ``admin``
+(documents, deleting any conversation). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
+is ``ask`` only) and ``OPC_API_KEYS_FILE`` (one ``key:scope`` a line, re-read when it changes, so keys rotate
+without a restart). Keys are compared in constant time. Limits apply per API key (or per client address when
+no keys are configured) and per end user within a key (``X-Client-User-Id``); every /v1 response carries
 ``X-RateLimit-*`` headers for the tighter of the two.
 """
 
@@ -9,9 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import logging
 import math
 import re
+import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,8 +27,12 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from ..errors import ConfigError, InvalidQuestion, RateLimited, Unauthorized
+from ..errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized
 from ..settings import Settings
+from .clients import client_address
+
+log = logging.getLogger("assistant.api")
+SCOPES = ("ask", "admin")
 
 USER_HEADER = "X-Client-User-Id"
 _USER_ID = re.compile(r"^[A-Za-z0-9_.:@=+/-]{1,128}$")
@@ -31,9 +43,85 @@ class InvalidUserId(InvalidQuestion):
     code = "invalid_user_id"
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the key's short hash (None without keys), its scopes, and the end user within it."""
+
+    key_id: str | None
+    scopes: frozenset[str]
+    address: str
+    user: str | None = None
+
+    @property
+    def admin(self) -> bool:
+        return "admin" in self.scopes
+
+    @property
+    def owner(self) -> str:
+        """Whose conversations these are: the key and end user, or the client address when there are no keys."""
+        who = f"key:{self.key_id}" if self.key_id else f"addr:{self.address}"
+        return f"{who}|user:{self.user or ''}"
+
+
+def parse_keys(entries: list[str], origin: str) -> dict[bytes, frozenset[str]]:
+    """``key`` or ``key:scope[+scope]`` entries → {key: scopes}; ConfigError naming the bad entry's position."""
+    keys: dict[bytes, frozenset[str]] = {}
+    for n, entry in enumerate(entries, 1):
+        key, sep, scopes = entry.strip().rpartition(":")
+        if not sep:
+            key, scopes = scopes, "ask"
+        names = frozenset(s.strip() for s in scopes.replace("+", " ").split() if s.strip())
+        unknown = names - set(SCOPES)
+        if not key or not names or unknown:
+            raise ConfigError(f"Entry {n} of {origin} is not 'key:scope' with scopes from {', '.join(SCOPES)} "
+                              "(e.g. 'k1:ask' or 'k2:admin').")
+        keys[key.encode()] = names | {"ask"}  # admin can ask too
+    return keys
+
+
+class KeyRing:
+    """Keys from the settings plus the keys file, re-read when the file's modification time or size changes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._static = parse_keys(settings.api_keys, "OPC_API_KEYS")
+        self._file = Path(settings.api_keys_file) if settings.api_keys_file else None
+        self._stamp: tuple | None = None
+        self._from_file: dict[bytes, frozenset[str]] = {}
+        self._lock = threading.Lock()
+        self._reload(strict=True)
+
+    def _reload(self, strict: bool = False) -> None:
+        if self._file is None:
+            return
+        try:
+            st = self._file.stat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if stamp == self._stamp:
+                return
+            lines = [line.split("#", 1)[0].strip() for line in self._file.read_text(encoding="utf-8").splitlines()]
+            self._from_file = parse_keys([line for line in lines if line], "OPC_API_KEYS_FILE")
+            self._stamp = stamp
+        except (OSError, UnicodeError, ConfigError) as exc:
+            if strict:
+                raise ConfigError(f"OPC_API_KEYS_FILE cannot be used: {exc}") from None
+            # A half-written or broken file during rotation keeps the previous keys rather than locking everyone out.
+            log.error("keys file not reloaded (keeping the previous keys): %s", exc)
+
+    def keys(self) -> dict[bytes, frozenset[str]]:
+        with self._lock:
+            self._reload()
+            return {**self._static, **self._from_file}
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._static) or self._file is not None
+
+
 class Guard:
     def __init__(self, settings: Settings) -> None:
-        self._keys = [k.encode() for k in settings.api_keys]
+        self.keyring = KeyRing(settings)
+        # Without any keys, document writes are open only on a loopback-bound server (a developer's machine).
+        self._open_admin = not self.keyring.configured and is_loopback(settings.host)
         try:
             self._per_key = parse(settings.rate_limit) if settings.rate_limit.strip() else None
             self._per_user = parse(settings.rate_limit_per_user) if settings.rate_limit_per_user.strip() else None
@@ -41,28 +129,52 @@ class Guard:
         except (ValueError, NotImplementedError) as exc:
             raise ConfigError(f"Unusable rate-limit setting: {exc}. Use e.g. OPC_RATE_LIMIT='120/minute'.") from None
 
-    def authenticate(self, credentials: HTTPAuthorizationCredentials | None) -> str | None:
-        """The caller's key id (a short hash), None when keys are not required."""
-        if not self._keys:
-            return None
+    def startup_warnings(self) -> list[str]:
+        keys = self.keyring.keys()
+        if not self.keyring.configured:
+            if self._open_admin:
+                return ["No API keys are configured (OPC_API_KEYS / OPC_API_KEYS_FILE): anyone who can reach this "
+                        "loopback address may ask questions AND add or remove documents."]
+            return ["NO API KEYS ARE CONFIGURED on a non-loopback address: anyone may ask questions, and document "
+                    "writes are REFUSED until an admin key is set (OPC_API_KEYS='<key>:admin')."]
+        if not any("admin" in s for s in keys.values()):
+            return ["No key has the admin scope: adding and removing documents over the API is refused "
+                    "(give one key ':admin' in OPC_API_KEYS or the keys file)."]
+        return []
+
+    def authenticate(self, credentials: HTTPAuthorizationCredentials | None) -> tuple[str | None, frozenset[str]]:
+        """The caller's key id (a short hash; None when keys are not required) and its scopes."""
+        if not self.keyring.configured:
+            return None, frozenset({"ask", "admin"} if self._open_admin else {"ask"})
         given = (credentials.credentials if credentials else "").encode()
         # Compare against every key without stopping early, so timing reveals nothing.
-        matched = False
-        for key in self._keys:
-            matched |= hmac.compare_digest(given, key)
-        if not matched:
+        scopes: frozenset[str] = frozenset()
+        for key, key_scopes in self.keyring.keys().items():
+            if hmac.compare_digest(given, key):
+                scopes = key_scopes
+        if not scopes:
             raise Unauthorized("A valid API key is required: send 'Authorization: Bearer <key>'.")
-        return hashlib.sha256(given).hexdigest()[:16]
+        return hashlib.sha256(given).hexdigest()[:16], scopes
 
     def limit(self, request: Request, caller: str) -> None:
         user = request.headers.get(USER_HEADER)
         if user is not None and not _USER_ID.match(user):
             raise InvalidUserId(f"{USER_HEADER} must be 1–128 characters of letters, digits and _.:@=+/-.")
+        tightest = self._hit(caller, ("user", caller, user) if user else None, "this end user")
+        if tightest:
+            request.state.ratelimit = tightest
+
+    def limit_page(self, address: str, browser: str | None) -> None:
+        """The chat page's share of the same limits: per client address (counted with the API's keyless
+        callers) and per browser session (like an end user)."""
+        self._hit(address, ("page", address, browser) if browser else None, "this browser session")
+
+    def _hit(self, caller: str, user_ident: tuple | None, user_words: str) -> dict | None:
         checks = []
         if self._per_key:
             checks.append((self._per_key, ("key", caller)))
-        if self._per_user and user:
-            checks.append((self._per_user, ("user", caller, user)))
+        if self._per_user and user_ident:
+            checks.append((self._per_user, user_ident))
         tightest = None
         for item, ident in checks:
             allowed = self._limiter.hit(item, *ident)
@@ -70,20 +182,36 @@ class Guard:
             headers = {"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
                        "X-RateLimit-Reset": str(math.ceil(stats.reset_time))}
             if not allowed:
-                who = "this end user" if ident[0] == "user" else "this API key"
+                who = "this API key or address" if ident[0] == "key" else user_words
                 raise RateLimited(
                     f"Too many requests for {who}: the limit is {item.amount} per {_window(item)}. "
                     "Please wait a moment and try again.",
                     retry_after=max(1, math.ceil(stats.reset_time - time.time())), headers=headers)
             if tightest is None or stats.remaining < int(tightest["X-RateLimit-Remaining"]):
                 tightest = headers
-        if tightest:
-            request.state.ratelimit = tightest
+        return tightest
 
-    def __call__(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
-        key_id = self.authenticate(credentials)
-        caller = key_id or (request.client.host if request.client else "unknown")
-        self.limit(request, caller)
+    def __call__(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Caller:
+        key_id, scopes = self.authenticate(credentials)
+        address = client_address(request.scope)
+        self.limit(request, key_id or address)
+        caller = Caller(key_id, scopes, address, request.headers.get(USER_HEADER))
+        request.state.caller = caller
+        return caller
+
+
+def require_admin(caller: Caller) -> None:
+    if not caller.admin:
+        raise Forbidden("This needs an API key with the admin scope; the key sent may only ask questions.")
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _window(item) -> str:

@@ -75,6 +75,9 @@ def eval_command(
         None, "--adversarial", help="Gate dataset (eval/gate.yaml): model answers served by a scripted "
                                     "OpenAI-compatible server through the LLM path; every lie must be blocked "
                                     "and >= 98% of truths accepted per language."),
+    facts: bool = typer.Option(
+        False, "--facts", help="Add cases generated from the fact records (every money fact x question forms x "
+                               "en/zh/zh-Hant, category 'fact'; issue 15)."),
     update_baseline: bool = typer.Option(
         False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
                                          "eval/baseline.json) instead of comparing against it."),
@@ -95,6 +98,11 @@ def eval_command(
         settings = Settings()
         if suite.today is not None:  # the suite's answers are checked as of its own day
             settings = settings.model_copy(update={"today": suite.today})
+        if facts:
+            from ..corpus import load_corpus
+            from .from_facts import fact_cases
+
+            suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
         thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],

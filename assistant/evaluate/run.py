@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -82,7 +81,7 @@ class RunResult(BaseModel):
 
 
 def _ask(bot, case: GoldenCase, mode: str | None) -> tuple[Answer | None, str | None]:
-    session = uuid.uuid4().hex if case.turns else None
+    session = bot.new_session() if case.turns else None  # ids are the server's to make
     try:
         for turn in case.turns:
             bot.ask(turn, session_id=session, mode=mode)

@@ -23,7 +23,9 @@ from ..index import SearchIndex
 from ..settings import Settings
 from . import store
 from .fetch import is_url
-from .pipeline import Follow, Update, prepare, read_document, read_source
+from ..netguard import FetchPolicy
+from .limits import ParseLimits
+from .pipeline import Follow, Update, _writing, current_corpus, prepare, read_document, read_source
 
 SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 Progress = Callable[[str, int, int], None]
@@ -79,11 +81,14 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _parse(source: str, limit: int, timeout: float, follow: bool):
-    """In a parser worker: read and extract one source. Errors come back as text, never as a crash."""
+def _parse(source: str, limit: int, timeout: float, follow: bool, limits: ParseLimits, allow: list[str]):
+    """In a parser worker: read and extract one source. Errors come back as text, never as a crash. The
+    bytes are still parsed in the sandbox (with its limits) and URLs fetched through the SSRF guard, as for
+    a single upload: the worker only spreads the work over processes."""
     try:
-        src = read_source(source, max_bytes=limit, timeout=timeout)
-        return "ok", src, read_document(src, follow=Follow(limit, timeout) if follow else None)
+        policy = FetchPolicy(allow)
+        src = read_source(source, max_bytes=limit, timeout=timeout, policy=policy)
+        return "ok", src, read_document(src, limits, follow=Follow(limit, timeout, policy) if follow else None)
     except OPCError as exc:
         return "failed", source, str(exc)
     except Exception as exc:  # a parser bug on one file must not stop the batch
@@ -91,27 +96,32 @@ def _parse(source: str, limit: int, timeout: float, follow: bool):
 
 
 def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources: list[str], *,
-              workers: int | None = None, progress: Progress | None = None) -> tuple[Update, BatchReport]:
-    """Add ``sources``; returns the new corpus and index (one version) and what became of each source."""
+              workers: int | None = None, progress: Progress | None = None,
+              install: Callable[[Update], None] | None = None) -> tuple[Update, BatchReport]:
+    """Add ``sources``; returns the new corpus and index (one version) and what became of each source.
+    ``install`` (the caller's) gets them while the writer lock is still held, as for a single document."""
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     out = BatchReport()
     limit = int(settings.max_document_mb * 1_000_000)
-    root = store.documents_root(settings.data_dir)
     workers = max(1, workers or settings.bulk_workers)
     ctx = multiprocessing.get_context("spawn")  # the loader's model threads are never forked into workers
-    with store.locked(root):
+    limits = ParseLimits.from_settings(settings)
+    with _writing(settings.data_dir) as root:
+        corpus = current_corpus(settings, corpus, index)
         known = store.known_hashes(corpus)
         taken = {d.id for d in corpus.documents}
         report("parsing", 0, len(sources))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(_parse, s, limit, settings.fetch_timeout, settings.follow_attachments)
-                       for s in sources]
+            futures = [pool.submit(_parse, s, limit, settings.fetch_timeout, settings.follow_attachments, limits,
+                                   list(settings.fetch_allow or [])) for s in sources]
             for n, (source, future) in enumerate(zip(sources, futures), 1):
                 out.outcomes.append(_land(future.result(), source, root, corpus, known, taken))
                 report("parsing", n, len(sources))
         update = _index(settings, index, embedder, report)
+        if install is not None:
+            install(update)
     out.version = update.index.version
     out.seconds = round(time.perf_counter() - started, 2)
     return update, out
@@ -123,7 +133,7 @@ def _land(result, source: str, root: Path, corpus, known: dict, taken: set[str])
     if status != "ok":
         return Outcome(source, "failed", reason=payload)
     try:
-        prepared = prepare(src, root, corpus, lang=None, title=None, translation_of=None, parsed=payload,
+        prepared = prepare(src, *payload, root, corpus, lang=None, title=None, translation_of=None,
                            known=known, taken=taken)
     except DuplicateDocument as exc:
         return Outcome(source, "skipped", reason=str(exc).split(". Nothing")[0])

@@ -9,25 +9,35 @@ assistant keeps answering from the corpus it had. Nothing here knows the service
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ..corpus import LANGS, Corpus, load_corpus
-from ..errors import DocumentTooLarge, EmptyDocument, IngestError, ProtectedDocument, UnsupportedDocument
-from ..index import SearchIndex
+from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, ProtectedDocument,
+                      StorageFull, UnsupportedDocument)
+from ..index import SearchIndex, current_build
+from ..netguard import FetchPolicy
 from ..settings import Settings
+from ..storage import STORAGE_FULL, is_storage_error
 from ..text import cjk_count
 from ..types import DocumentInfo
 from . import store
 from .align import align_ids
-from .extract import Extracted, extract
+from .extract import Extracted
 from .fetch import fetch, is_url
 from .govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
+from .limits import ParseLimits
+from .sandbox import extract_sandboxed
 from .structure import RawClause, find_clauses
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,7 +48,8 @@ class Source:
     url: str | None = None
 
 
-def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None) -> Source:
+def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, filename: str | None = None,
+                policy: FetchPolicy | None = None) -> Source:
     """A path, an http(s) URL, or the bytes of an upload (with its ``filename``)."""
     limit = f"{max_bytes / 1_000_000:g} MB (OPC_MAX_DOCUMENT_MB)"
     if isinstance(source, (bytes, bytearray)):
@@ -47,7 +58,7 @@ def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, f
         return Source(bytes(source), filename or "upload")
     text = str(source).strip()
     if is_url(text):
-        got = fetch(text, timeout=timeout, max_bytes=max_bytes)
+        got = fetch(text, timeout=timeout, max_bytes=max_bytes, policy=policy)
         return Source(got.data, got.filename, got.content_type, got.url)
     path = Path(text).expanduser()
     if not path.exists():
@@ -130,14 +141,12 @@ class Prepared:
     warnings: list[str]
 
 
-def prepare(source: Source, root: Path, corpus, *, lang: str | None, title: str | None,
-            translation_of: str | None, follow: "Follow | None" = None,
-            parsed: "tuple[Extracted, DocMeta] | None" = None, known: dict | None = None,
+def prepare(source: Source, extracted: Extracted, docmeta: DocMeta, root: Path, corpus, *, lang: str | None,
+            title: str | None, translation_of: str | None, known: dict | None = None,
             taken: set[str] | None = None) -> Prepared:
-    """Read and structure a document; refuse bad input, duplicates and impossible pairings. Writes nothing.
-    ``parsed``: the document already read (by a parser worker); ``known`` / ``taken``: content hashes and ids
-    in use, when a batch adds several documents before the corpus is reloaded."""
-    extracted, docmeta = parsed or read_document(source, follow=follow)
+    """Structure a read document; refuse duplicates and impossible pairings. Writes nothing. ``known`` /
+    ``taken``: content hashes and ids in use, when a batch adds several documents before the corpus is
+    reloaded (default: the corpus's)."""
     text = extracted.text
     lang = lang or detect_doc_lang(text)
     if lang not in LANGS:
@@ -211,34 +220,77 @@ def _reindex(settings: Settings, index: SearchIndex, embedder, change: store.Cha
     return Update(corpus, new_index)
 
 
+def current_corpus(settings: Settings, corpus: Corpus, index: SearchIndex) -> Corpus:
+    """``corpus``, or the documents as they are now when another writer (thread or process) changed them since
+    it was read: duplicates and ids are checked against what is there, not what was. Call under the lock."""
+    if current_build(settings) == index.version:
+        return corpus
+    return load_corpus(settings.corpus_dir, store.documents_root(settings.data_dir))
+
+
+@contextmanager
+def _writing(data_dir: Path):
+    """One writer at a time for the documents and their index; storage failures become a clear 507 and
+    index failures a message without server paths (the details go to the log)."""
+    root = store.documents_root(data_dir)
+    try:
+        with store.locked(root):
+            yield root
+    except (IngestError, NotFound, StorageFull):
+        raise
+    except Exception as exc:
+        if is_storage_error(exc):
+            log.warning("document change refused, storage: %s", exc)
+            raise StorageFull(STORAGE_FULL) from None
+        if isinstance(exc, (IndexUnavailable, OSError)):
+            log.error("document change failed: %s", exc)
+            raise IndexUnavailable("The search index could not be updated; nothing was changed. "
+                                   "Please try again later.") from None
+        raise
+
+
 def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
                  source: str | Path | bytes, *, lang: str | None = None, title: str | None = None,
-                 translation_of: str | None = None, filename: str | None = None) -> Update:
-    """Add a document; returns the new corpus and index (with the new document's info). Nothing is
-    swapped in here: the caller decides when answers start using them."""
+                 translation_of: str | None = None, filename: str | None = None,
+                 policy: FetchPolicy | None = None, install: Callable[[Update], None] | None = None) -> Update:
+    """Add a document; returns the new corpus and index (with the new document's info). Nothing is swapped
+    in here: ``install`` (the caller's) is called with them while the writer lock is still held, so two
+    writers can never install their versions out of order."""
     limit = int(settings.max_document_mb * 1_000_000)
-    src = read_source(source, max_bytes=limit, timeout=settings.fetch_timeout, filename=filename)
-    follow = Follow(limit, settings.fetch_timeout) if settings.follow_attachments else None
-    root = store.documents_root(settings.data_dir)
-    with store.locked(root):
-        prepared = prepare(src, root, corpus, lang=lang, title=title, translation_of=translation_of, follow=follow)
+    src = read_source(source, max_bytes=limit, timeout=settings.fetch_timeout, filename=filename, policy=policy)
+    follow = Follow(limit, settings.fetch_timeout, policy) if settings.follow_attachments else None
+    # Untrusted bytes are parsed in a killable worker process with memory, time, size and depth limits,
+    # before taking the writer lock: a slow document never holds up other documents' writes.
+    extracted, docmeta = read_document(src, ParseLimits.from_settings(settings), follow=follow)
+    with _writing(settings.data_dir) as root:
+        corpus = current_corpus(settings, corpus, index)
+        prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
+                           translation_of=translation_of)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
                                      prepared.original, prepared.filename)
         update = _reindex(settings, index, embedder, change)
+        if install is not None:
+            install(update)
     update.info = next(i for i in update.corpus.infos(settings.today_iso()) if i.id == prepared.doc_id)
-    update.info.warnings = prepared.warnings
+    # Facts extracted from the new document that did not verify against its text (issue 15): kept out, said so.
+    update.info.warnings = prepared.warnings + [p for p in update.corpus.fact_problems
+                                                if p.startswith(f"{prepared.doc_id}: ")]
     return update
 
 
-def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str) -> Update:
-    root = store.documents_root(settings.data_dir)
-    with store.locked(root):
+def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str,
+                    install: Callable[[Update], None] | None = None) -> Update:
+    with _writing(settings.data_dir) as root:
+        corpus = current_corpus(settings, corpus, index)
         doc = corpus.document(doc_id)  # NotFound for an unknown id
         if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
             raise ProtectedDocument(f"{doc_id!r} is a built-in document and cannot be removed.")
         if len(corpus.documents) == 1:
             raise IngestError("The last document cannot be removed.")
-        return _reindex(settings, index, embedder, store.remove_folder(root, doc_id))
+        update = _reindex(settings, index, embedder, store.remove_folder(root, doc_id))
+        if install is not None:
+            install(update)
+        return update
 
 
 @dataclass
@@ -247,15 +299,17 @@ class Follow:
 
     max_bytes: int
     timeout: float
+    policy: FetchPolicy | None = None
 
 
 _FOLLOWABLE = re.compile(r"\.(pdf|docx)(\?|#|$)", re.I)
 
 
-def read_document(source: Source, follow: Follow | None = None) -> tuple[Extracted, DocMeta]:
-    """Extract a document's own text and metadata; a notice page whose body has no articles but links an
-    attachment yields the attachment's text (with the page's metadata) when ``follow`` allows fetching."""
-    extracted = extract(source.data, source.filename, source.content_type, base_url=source.url)
+def read_document(source: Source, limits: ParseLimits, follow: Follow | None = None) -> tuple[Extracted, DocMeta]:
+    """Extract a document's own text and metadata (in the parsing sandbox); a notice page whose body has no
+    articles but links an attachment yields the attachment's text (with the page's metadata) when ``follow``
+    allows fetching it."""
+    extracted = extract_sandboxed(source.data, source.filename, source.content_type, limits, base_url=source.url)
     blocks, meta = clean_blocks(extracted.blocks, page_meta(extracted.meta))
     meta.attachments = extracted.attachments
     files = [a for a in extracted.attachments if _FOLLOWABLE.search(a["url"])]
@@ -265,8 +319,8 @@ def read_document(source: Source, follow: Follow | None = None) -> tuple[Extract
             raise IngestError(f"{source.filename} is a notice page whose text is in its attachment "
                               f"\u201c{target['title']}\u201d ({target['url']}). Add the attachment file itself, "
                               "or add the page by its URL so the attachment is fetched.")
-        got = fetch(target["url"], timeout=follow.timeout, max_bytes=follow.max_bytes)
-        inner = extract(got.data, got.filename, got.content_type)
+        got = fetch(target["url"], timeout=follow.timeout, max_bytes=follow.max_bytes, policy=follow.policy)
+        inner = extract_sandboxed(got.data, got.filename, got.content_type, limits)
         inner_blocks, inner_meta = clean_blocks(inner.blocks, DocMeta(title=meta.title))
         meta = meta.merge(inner_meta)
         inner.blocks = inner_blocks

@@ -78,19 +78,51 @@ def _dump(path: Path, data) -> None:
 
 @dataclass
 class Change:
-    """A staged change to one document folder: ``commit()`` keeps it, ``rollback()`` restores the old state."""
+    """A staged change to one document folder: ``commit()`` keeps it, ``rollback()`` restores the old state.
+
+    Until it is committed, a journal file beside the folders records the change, so a process killed
+    between swapping the folder in and switching the index is rolled back at the next start (``recover``):
+    an upload that never got its answer is not in the corpus afterwards, and its retry is not a duplicate.
+    """
 
     folder: Path
     backup: Path | None  # the previous folder, moved aside (None when the document is new)
+    removed: bool = False  # the change removes the folder (nothing new in its place)
+
+    @property
+    def journal(self) -> Path:
+        return self.folder.parent / f".pending-{self.folder.name}.yaml"
+
+    def record(self) -> None:
+        _dump(self.journal, {"folder": self.folder.name, "backup": self.backup.name if self.backup else None,
+                             "removed": self.removed})
 
     def commit(self) -> None:
         if self.backup is not None:
             shutil.rmtree(self.backup, ignore_errors=True)
+        self.journal.unlink(missing_ok=True)
 
     def rollback(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        if self.backup is not None:
+        if not self.removed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        if self.backup is not None and self.backup.exists():
             os.rename(self.backup, self.folder)
+        self.journal.unlink(missing_ok=True)
+
+
+def recover(root: Path) -> int:
+    """Roll back changes a killed process left uncommitted (call under ``locked``); how many there were."""
+    if not root.is_dir():
+        return 0
+    undone = 0
+    for journal in sorted(root.glob(".pending-*.yaml")):
+        entry = yaml.safe_load(journal.read_text(encoding="utf-8")) or {}
+        backup = root / entry["backup"] if entry.get("backup") else None
+        Change(root / entry["folder"], backup, bool(entry.get("removed"))).rollback()
+        undone += 1
+    for leftover in root.glob(".stage-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return undone
 
 
 def _stage(root: Path, doc_id: str) -> Path:
@@ -101,18 +133,18 @@ def _stage(root: Path, doc_id: str) -> Path:
 
 def _swap_in(root: Path, doc_id: str, stage: Path) -> Change:
     folder = root / doc_id
-    backup = None
-    if folder.exists():
-        backup = root / f".backup-{doc_id}-{os.getpid()}"
+    backup = root / f".backup-{doc_id}-{os.getpid()}" if folder.exists() else None
+    change = Change(folder, backup)
+    change.record()  # first: whatever happens next, a restart can undo it
+    if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
         os.rename(folder, backup)
     try:
         os.rename(stage, folder)
     except OSError:
-        if backup is not None:
-            os.rename(backup, folder)
+        change.rollback()
         raise
-    return Change(folder, backup)
+    return change
 
 
 def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[dict], original: bytes,
@@ -139,9 +171,11 @@ def remove_folder(root: Path, doc_id: str) -> Change:
     """Move a document folder aside; the returned change deletes it on commit, restores it on rollback."""
     folder = root / doc_id
     backup = root / f".backup-{doc_id}-{os.getpid()}"
+    change = Change(folder, backup, removed=True)
+    change.record()
     shutil.rmtree(backup, ignore_errors=True)
     os.rename(folder, backup)
-    return Change(folder, backup)
+    return change
 
 
 def original_name(lang: str, filename: str, fmt: str) -> str:

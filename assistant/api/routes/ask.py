@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from ...errors import OPCError
 from ...redact import redact
 from ...types import Answer, StreamEvent
-from ..deps import Bot
+from ..deps import Bot, CallerDep
 from ..errors import ErrorDetail
 from ..sse import event_stream
 
@@ -46,7 +45,9 @@ class ChatRequest(AskRequest):
         "examples": [{"question": "How long is the free workspace?", "session_id": None, "stream": False}]})
 
     session_id: str | None = Field(
-        None, description="Conversation id; omit to start one (the answer carries the id to send next time).")
+        None, description="Conversation id the server gave in an earlier answer; omit to start one (the answer "
+                          "carries the id to send next time). Ids are never chosen by clients; another caller's "
+                          "id answers 404.")
     stream: bool = Field(False, description="True for text/event-stream: 'delta' events, then one 'final' event.")
 
 
@@ -75,15 +76,14 @@ def ask(body: AskRequest, bot: Bot) -> Answer:
 @router.post("/chat", response_model=Answer, summary="Ask within a conversation; optionally streamed",
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "The answer (JSON), or an event stream. " + SSE_DOC}})
-def chat(body: ChatRequest, bot: Bot, request: Request):
-    session_id = body.session_id or uuid.uuid4().hex
+def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
+    options = dict(session_id=body.session_id, mode=body.mode, owner=caller.owner,
+                   new_session=body.session_id is None, documents=body.documents, issuers=body.issuers)
     if not body.stream:
-        answer = bot.ask(body.question, session_id=session_id, mode=body.mode, documents=body.documents,
-                         issuers=body.issuers)
+        answer = bot.ask(body.question, **options)
         _log(answer, "chat")
         return answer
-    events = bot.stream(body.question, session_id=session_id, mode=body.mode, documents=body.documents,
-                        issuers=body.issuers)  # validates before streaming
+    events = bot.stream(body.question, **options)  # validates (question, session owner) before streaming
     return event_stream(_sse(events), request.app.state.settings.sse_heartbeat)
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ...storage import writable_problem
 from ..deps import Bot
+
+log = logging.getLogger("assistant.api")
 
 router = APIRouter(tags=["health"])
 
@@ -31,7 +36,11 @@ def readyz(bot: Bot):
         entries = bot.index.count()
         bot.sessions.ping()
         bot.feedback_store.ping()
+        problem = writable_problem(bot.settings.data_dir)  # a full disk is not "ready", even if reads work
     except Exception as exc:  # any failing dependency means "do not route traffic here"
-        body = Health(status="unavailable", problem=f"{exc.__class__.__name__}: {exc}")
+        log.warning("not ready: %s: %s", exc.__class__.__name__, exc)
+        problem = f"a store does not answer ({exc.__class__.__name__})"  # details (paths) only in the log
+    if problem:
+        body = Health(status="unavailable", problem=problem)
         return JSONResponse(body.model_dump(exclude_none=True), status_code=503)
     return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version)

@@ -1,4 +1,4 @@
-"""Conversations: read back or delete a session's turns."""
+"""Conversations: read back or delete a session's turns (only the caller's own; admins may delete any)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from ...errors import NotFound
+from ...sessions import NO_SUCH_SESSION
 from ...types import Turn
-from ..deps import Bot
+from ..deps import Bot, CallerDep
 
 router = APIRouter(prefix="/sessions", tags=["conversations"])
 
@@ -18,14 +19,14 @@ class SessionOut(BaseModel):
 
 
 @router.get("/{session_id}", response_model=SessionOut, summary="A conversation's turns",
-            responses={404: {"description": "No such conversation"}})
-def get_session(session_id: str, bot: Bot) -> SessionOut:
-    return SessionOut(session_id=session_id, turns=bot.session(session_id))
+            responses={404: {"description": "No such conversation (or not the caller's)"}})
+def get_session(session_id: str, bot: Bot, caller: CallerDep) -> SessionOut:
+    return SessionOut(session_id=session_id, turns=bot.session(session_id, owner=caller.owner))
 
 
 @router.delete("/{session_id}", status_code=204, summary="Forget a conversation",
                responses={404: {"description": "No such conversation"}})
-def delete_session(session_id: str, bot: Bot) -> Response:
-    if not bot.delete_session(session_id):
-        raise NotFound(f"No conversation with id {session_id!r}.")
+def delete_session(session_id: str, bot: Bot, caller: CallerDep) -> Response:
+    if not bot.delete_session(session_id, owner=None if caller.admin else caller.owner):
+        raise NotFound(NO_SUCH_SESSION)
     return Response(status_code=204)

@@ -1,0 +1,101 @@
+"""Parsing untrusted documents in a worker process with memory, CPU and wall-clock limits.
+
+The server process never parses an uploaded file itself: ``extract_sandboxed`` forks a worker (from a
+forkserver that preloaded the parsers, so a fork costs milliseconds and inherits no server threads), sets
+``RLIMIT_AS`` and ``RLIMIT_CPU``, runs the limit checks and the extraction there, and kills it if it overruns.
+A document that exhausts the worker is refused with the limit named; the server's memory is untouched.
+Like every multiprocessing start method but fork, the forkserver imports the main module: scripts that add
+documents need the usual ``if __name__ == "__main__":`` guard (``opc``, uvicorn and pytest have it).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import time
+
+from ..errors import DocumentTooComplex, IngestError, OPCError
+from .extract import Extracted, detect_format, extract
+from .limits import ParseLimits, postcheck, precheck
+
+log = logging.getLogger(__name__)
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["assistant.ingest.extract", "assistant.ingest.html", "assistant.ingest.limits", "docx", "pypdf", "bs4",
+                                 "lxml.etree", "markdown_it"])
+
+
+def parse_checked(data: bytes, filename: str, content_type: str | None, limits: ParseLimits,
+                  base_url: str | None = None) -> Extracted:
+    """Limit checks, extraction, limit checks: what the worker runs (callable in-process for tests)."""
+    precheck(data, filename, detect_format(data, filename, content_type), limits)
+    extracted = extract(data, filename, content_type, base_url=base_url)
+    postcheck(extracted.pages, sum(len(b.text) for b in extracted.blocks), filename, limits)
+    return extracted
+
+
+def _worker(conn, data: bytes, filename: str, content_type: str | None, limits: ParseLimits,
+            base_url: str | None = None) -> None:
+    try:
+        os.nice(10)  # parsing yields the CPU to answers
+    except OSError:
+        pass
+    memory = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(limits.timeout) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    try:
+        result = ("ok", parse_checked(data, filename, content_type, limits, base_url))
+    except OPCError as exc:
+        # A parser that ran out of memory may have been reported as a damaged file: name the real limit.
+        result = ("memory", None) if isinstance(exc.__context__, MemoryError) else ("error", exc)
+    except MemoryError:
+        result = ("memory", None)
+    except RecursionError:
+        result = ("depth", None)
+    except Exception as exc:  # a parser bug on hostile input: report it, never crash the server
+        result = ("crash", f"{exc.__class__.__name__}: {exc}"[:300])
+    try:
+        conn.send(result)
+    except Exception:
+        conn.send(("crash", "unpicklable result"))
+    finally:
+        conn.close()
+
+
+def extract_sandboxed(data: bytes, filename: str, content_type: str | None, limits: ParseLimits,
+                      base_url: str | None = None) -> Extracted:
+    """``parse_checked`` in a killable worker. Raises the worker's IngestError, or DocumentTooComplex naming
+    the memory or time limit it ran into."""
+    receive, send = _CONTEXT.Pipe(duplex=False)
+    worker = _CONTEXT.Process(target=_worker, args=(send, data, filename, content_type, limits, base_url), daemon=True,
+                              name="opc-parse")
+    started = time.monotonic()
+    worker.start()
+    send.close()
+    try:
+        ready = receive.poll(limits.timeout)
+        kind, value = receive.recv() if ready else ("timeout", None)
+    except (EOFError, OSError):  # the worker died without answering: killed by its memory or CPU limit
+        kind, value = ("died", worker.exitcode)
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join(5)
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise value
+    log.warning("parsing %s in the sandbox: %s (%s) after %.1f s", filename, kind, value,
+                time.monotonic() - started)
+    if kind == "timeout" or (kind == "died" and value in (-9, -24)):  # SIGKILL / SIGXCPU
+        raise DocumentTooComplex(f"{filename} took longer than the {limits.timeout:g} s parsing limit "
+                                 "(OPC_PARSE_TIMEOUT); nothing was added.")
+    if kind in ("memory", "died"):
+        raise DocumentTooComplex(f"{filename} needs more memory than the {limits.memory_mb} MB parsing limit "
+                                 "(OPC_PARSE_MEMORY_MB); nothing was added.")
+    if kind == "depth":
+        raise DocumentTooComplex(f"{filename} is nested too deeply to read; nothing was added.")
+    raise IngestError(f"{filename} could not be read; nothing was added.")
