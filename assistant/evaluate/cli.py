@@ -95,6 +95,8 @@ def eval_command(
         settings = Settings()
         if suite.today is not None:  # the suite's answers are checked as of its own day
             settings = settings.model_copy(update={"today": suite.today})
+        if suite.home_jurisdiction:  # ... and as the deployment of its own city (issue 16: home scope)
+            settings = settings.model_copy(update={"home_jurisdiction": suite.home_jurisdiction})
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
         thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],
