@@ -182,8 +182,7 @@ class ExtractiveAnswerer:
             asked = qtokens - titles.get(doc.id, set()) or qtokens
             # ... but they do say which document: "the Xinglan action plan", "compute voucher rules".
             named = DOCUMENT_BONUS * _idf_overlap(titles[doc.id], qexpanded, self._idf) if doc.id in titles else 0.0
-            plan = self.settings.plan_preference if doc.authority == "plan" and retrieval.scope in ("home", "place") \
-                else 0.0
+            plan = self.settings.plan_preference if doc.id in retrieval.prefer else 0.0
             clause = self.r.corpus.clause(hit.clause_id)
             cross = doc.jurisdiction in q.places and base_lang(q.lang) not in clause.text
             # Kept off the built-in plan, whose answers are tuned on the golden set without it.

@@ -51,7 +51,8 @@ class ClauseHit:
 class Retrieval:
     query: Query
     hits: list[ClauseHit] = field(default_factory=list)
-    scope: str = "all"  # which documents were searched: "filter" | "named" | "home" | "all"
+    scope: str = "all"  # which documents were searched: "filter" | "named" | "place" | "home" | "all"
+    prefer: set[str] = field(default_factory=set)  # documents whose sentences lead (the home's own plan)
 
 
 @lru_cache(maxsize=8192)  # the same glossary and topic terms for every corpus version
@@ -158,9 +159,11 @@ class Retriever:
             # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
             # the narrower documents are preferred, not the only ones.
             if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
-                if docs is scope.tiers[0] and scope.prefer:
-                    hits = self._with_preferred(query, hits, scope.prefer)
-                return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all")
+                prefer = scope.prefer if docs is scope.tiers[0] else set()
+                if prefer:
+                    hits = self._with_preferred(query, hits, prefer)
+                return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all",
+                                 prefer=prefer)
         return Retrieval(query=query, hits=ranked[-1][0], scope="all")
 
     def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str]) -> list[ClauseHit]:

@@ -89,7 +89,8 @@ class Scoper:
         self.home = home
         self.names = [(d.id, _names(d, fold)) for d in corpus.documents if d.authority == "document"]
         self._home: dict[str, tuple[set[str], set[str]]] = {}
-        self.builtin = {d.id for d in corpus.documents if d.authority != "document"}
+        # the built-in plan is preferred where it is the home's own (a deployment elsewhere answers its own first)
+        self.builtin = {d.id for d in corpus.documents if d.authority == "plan" and d.jurisdiction in (None, home)}
 
     def home_tiers(self, today: str) -> tuple[set[str], set[str]]:
         """(home documents in force with the built-in ones, documents in force anywhere) as of ``today``."""
