@@ -20,7 +20,7 @@ KEY = {"Authorization": "Bearer lib-key"}
 
 @pytest.fixture(scope="module")
 def lib_env(seeded_data_dir):
-    settings = Settings(data_dir=seeded_data_dir("opc-api-library"), ui=False, api_keys=["lib-key"], rate_limit="",
+    settings = Settings(data_dir=seeded_data_dir("opc-api-library"), ui=False, api_keys=["lib-key:admin", "lib-ask-key"], rate_limit="",
                         rate_limit_per_user="", max_document_mb=1, fetch_timeout=1.5, bulk_workers=2)
     bot = Assistant.load(settings)
     with serve(create_app(settings, bot)) as url, httpx.Client(base_url=url, headers=KEY, timeout=120) as http:
@@ -94,3 +94,17 @@ def test_bad_batches_are_refused_and_unknown_jobs_are_404(lib_env):
     assert bad.status_code == 422 and "http://" in bad.json()["error"]["message"]
     assert http.get("/v1/jobs/nope").status_code == 404
     assert httpx.post(f"{http.base_url}/v1/documents/batch", data={"urls": "http://x"}).status_code == 401
+
+
+def test_batches_and_jobs_need_the_admin_scope(lib_env):
+    http, bot = lib_env
+    asker = {"Authorization": "Bearer lib-ask-key"}
+    before = {d.id for d in bot.corpus.documents}
+    refused = httpx.post(f"{http.base_url}/v1/documents/batch", headers=asker, timeout=30,
+                         files=[("files", ("n.txt", notice(40).text.encode(), "text/plain"))])
+    assert refused.status_code == 403, refused.text
+    assert {d.id for d in bot.corpus.documents} == before  # nothing was added
+    job = http.post("/v1/documents/batch", files=[("files", ("n.txt", notice(41).text.encode(), "text/plain"))])
+    assert job.status_code == 202, job.text
+    assert httpx.get(f"{http.base_url}/v1/jobs/{job.json()['id']}", headers=asker).status_code == 403
+    assert _wait(http, job.json()["id"])["status"] == "done"
