@@ -130,7 +130,7 @@ class SearchIndex:
 
     def store_get(self, doc_id: str) -> dict:
         """A document's entries as the Chroma store holds them (ids and metadata)."""
-        with _store(self.settings, self.path) as collection:
+        with _store(self.settings, self.path, create=False) as collection:
             return collection.get(where={"doc_id": doc_id}, include=["metadatas"])
 
     def close(self) -> None:
@@ -142,7 +142,7 @@ class SearchIndex:
 
     def count(self) -> int:
         """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
-        with _store(self.settings, self.path) as collection:
+        with _store(self.settings, self.path, create=False) as collection:
             return collection.count()
 
     # --- search ----------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def _close_client(client) -> None:
 
 
 @contextmanager
-def _store(settings: Settings, build: Path):
+def _store(settings: Settings, build: Path, *, create: bool = True):
     """The generation's Chroma collection, on a client opened for this use and closed after it, all under
     ``_CLIENTS``: chromadb's per-path system cache is not thread-safe (a request reading the store while the
     writer opened or closed a client on the same path lost the cache entry: KeyError, the intermittent 500),
@@ -340,8 +340,10 @@ def _store(settings: Settings, build: Path):
     with _CLIENTS:
         client = _chroma_client(settings, build)
         try:
-            yield client.get_or_create_collection(_collection_name(settings, build),
-                                                  metadata={"hnsw:space": "cosine"})
+            name = _collection_name(settings, build)
+            # reads never create (nor write: a readiness probe on a full disk must report the disk, not this)
+            yield client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}) if create \
+                else client.get_collection(name)
         finally:
             _close_client(client)
 

@@ -32,11 +32,15 @@ def healthz() -> Health:
 @router.get("/readyz", response_model=Health, response_model_exclude_none=True, summary="The index and stores answer",
             responses={503: {"model": Health, "description": "Not ready"}})
 def readyz(bot: Bot):
+    entries = None
     try:
-        entries = bot.index.count()
-        bot.sessions.ping()
-        bot.feedback_store.ping()
-        problem = writable_problem(bot.settings.data_dir)  # a full disk is not "ready", even if reads work
+        # A full disk is not "ready", even if reads work; probed first, as opening the Chroma store (each
+        # store operation opens its own client) writes and would fail on a full disk with a vaguer reason.
+        problem = writable_problem(bot.settings.data_dir)
+        if not problem:
+            entries = bot.index.count()
+            bot.sessions.ping()
+            bot.feedback_store.ping()
     except Exception as exc:  # any failing dependency means "do not route traffic here"
         log.warning("not ready: %s: %s", exc.__class__.__name__, exc)
         problem = f"a store does not answer ({exc.__class__.__name__})"  # details (paths) only in the log
