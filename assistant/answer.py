@@ -82,6 +82,33 @@ def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, flo
     return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
 
 
+_DERIVED: tuple[str, dict] = ("", {})
+
+
+def _derive(entries, corpus) -> dict:
+    """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
+    adding one document to a library of thousands derives only the new document's (the built-in files,
+    claim rules included, are in ``corpus.digest``; when they change everything is derived again)."""
+    global _DERIVED
+    digest, old = _DERIVED
+    old = old if digest == corpus.digest else {}
+    rules = corpus.claims
+    fresh: dict = {}
+    for e in entries:
+        key = (e.text, e.kind == "sentence")
+        if key not in fresh:
+            fresh[key] = old.get(key) or (
+                set(tokenize(e.text)), figure_kinds(e.text) if key[1] else set(),
+                rules.subjects_in(e.text) if rules is not None and key[1] else set())
+    _DERIVED = (corpus.digest, fresh)
+    return fresh
+
+
+def _whose(doc) -> tuple[str | None, str]:
+    """A policy's owner: its place and issuer (two bureaus of one city are two voices)."""
+    return doc.jurisdiction, doc.issuer.get("zh") or doc.issuer.get("en") or ""
+
+
 class ExtractiveAnswerer:
     def __init__(self, retriever: Retriever, settings: RetrievalSettings,
                  today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
@@ -89,7 +116,8 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         entries = retriever.index.entries
-        self._tokens = [set(tokenize(e.text)) for e in entries]
+        derived = _derive(entries, retriever.corpus)
+        self._tokens = [derived[(e.text, e.kind == "sentence")][0] for e in entries]
         # Inverse document frequency over sentence entries: rare terms decide which sentence answers.
         n = sum(e.kind == "sentence" for e in entries)
         df: dict[str, int] = {}
@@ -98,25 +126,30 @@ class ExtractiveAnswerer:
                 for t in toks:
                     df[t] = df.get(t, 0) + 1
         self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
-        self._kinds = [figure_kinds(e.text) if e.kind == "sentence" else set() for e in entries]
+        self._kinds = [derived[(e.text, e.kind == "sentence")][1] for e in entries]
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
         self._rules = retriever.corpus.claims
         self.facts = FactAnswerer(retriever.corpus) if retriever.corpus.facts else None
-        self._topics = [self._sentence_topics(e) if self._rules is not None and e.kind == "sentence"
-                        else set() for e in entries]
+        self._headings: dict[str, set[str]] = {}
+        self._topics = [self._sentence_topics(e, derived[(e.text, True)][2])
+                        if self._rules is not None and e.kind == "sentence" else set() for e in entries]
 
-    def _sentence_topics(self, entry) -> set[str]:
-        """The benefits a sentence is about: those it names; else, in an added document, those its heading
-        or the document's title names (a guide's "申报时间" section is about the guide's subsidy)."""
-        found = self._rules.subjects_in(entry.text)
+    def _sentence_topics(self, entry, found: set[str]) -> set[str]:
+        """The benefits a sentence is about: those it names (``found``, derived once per text); else, in an
+        added document, those its heading or the document's title names (a guide's "申报时间" section is about
+        the guide's subsidy). Headings are looked up once per clause: a library has thousands."""
         if found:
             return found
-        doc = self.r.corpus.document(entry.clause_id.split(":", 1)[0])
-        if doc.authority != "document":  # the built-in plan's answers are tuned on the golden set without it
-            return found
-        clause = self.r.corpus.clause(entry.clause_id)
-        return self._rules.subjects_in(" ".join([*clause.title.values(), *doc.title.values()]))
+        if entry.clause_id not in self._headings:
+            doc = self.r.corpus.document(entry.clause_id.split(":", 1)[0])
+            if doc.authority != "document":  # the built-in plan's answers are tuned on the golden set without it
+                self._headings[entry.clause_id] = set()
+            else:
+                clause = self.r.corpus.clause(entry.clause_id)
+                self._headings[entry.clause_id] = self._rules.subjects_in(
+                    " ".join([*clause.title.values(), *doc.title.values()]))
+        return self._headings[entry.clause_id]
 
     def main_topic(self, query) -> str | None:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
@@ -149,6 +182,7 @@ class ExtractiveAnswerer:
             asked = qtokens - titles.get(doc.id, set()) or qtokens
             # ... but they do say which document: "the Xinglan action plan", "compute voucher rules".
             named = DOCUMENT_BONUS * _idf_overlap(titles[doc.id], qexpanded, self._idf) if doc.id in titles else 0.0
+            plan = self.settings.plan_preference if doc.id in retrieval.prefer else 0.0
             clause = self.r.corpus.clause(hit.clause_id)
             cross = doc.jurisdiction in q.places and base_lang(q.lang) not in clause.text
             # Kept off the built-in plan, whose answers are tuned on the golden set without it.
@@ -165,7 +199,7 @@ class ExtractiveAnswerer:
                 # A sentence of an added document answers what its heading ("申报时间") names.
                 toks = set().union(*(self._tokens[i] for i in twins)) | heading
                 overlap = max(_idf_overlap(asked, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
-                score = dense + 0.35 * overlap + 0.03 * prior + named
+                score = dense + 0.35 * overlap + 0.03 * prior + named + plan
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
                     score += FIGURE_BONUS
@@ -188,10 +222,13 @@ class ExtractiveAnswerer:
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
 
-    def from_facts(self, question: str, retrieval: Retrieval) -> Answer | None:
+    def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records (issue 15), or None
-        when quoting the best sentence answers the question (or it is about another place's policy)."""
+        when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
+        a narrowed scope (issue 16); fact answers span every fact's document, so only when all are in it."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        if within is not None and not {f.doc_id for f in self.r.corpus.facts} <= within:
             return None
         # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
         topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
@@ -257,19 +294,20 @@ class ExtractiveAnswerer:
 
     def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str],
                          named: set[str]) -> list[Scored]:
-        """Sentences of other places' documents that answer as well as the best (a city and a district
-        rule on the same thing): quoted beside it, so different figures are never silently one. When the
-        question names places, only documents of those places."""
+        """Sentences of other issuers' or places' documents that answer as well as the best (a city and a
+        district, or two bureaus of one city, rule on the same thing): quoted beside it, each led by its issuer,
+        so different figures are never silently one. When the question names places, only their documents."""
         best = chosen[0]
         docs = {c.clause_id.split(":", 1)[0] for c in chosen}
-        places = {self.r.corpus.document(d).jurisdiction for d in docs}
+        places = {_whose(self.r.corpus.document(d)) for d in docs}
         extra: list[Scored] = []
         for cand in scored:
             doc_id = cand.clause_id.split(":", 1)[0]
             doc = self.r.corpus.document(doc_id)
-            if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or None in places:
+            if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or \
+                    any(p[0] is None for p in places):
                 continue
-            if doc.jurisdiction in places or cand.score < self.settings.other_document_ratio * best.score:
+            if _whose(doc) in places or cand.score < self.settings.other_document_ratio * best.score:
                 continue
             if named and doc.jurisdiction not in named:
                 continue
@@ -277,7 +315,7 @@ class ExtractiveAnswerer:
                 continue
             extra.append(cand)
             docs.add(doc_id)
-            places.add(doc.jurisdiction)
+            places.add(_whose(doc))
             if len(extra) == 2:
                 break
         return extra

@@ -327,6 +327,56 @@ def eligibility(
     out.print(table)
 
 
+documents_app = typer.Typer(help="Load a whole policy library.", no_args_is_help=True)
+app.add_typer(documents_app, name="documents")
+
+
+@documents_app.command("add")
+def documents_add(
+    sources: list[str] = typer.Argument(..., help="Folders (their PDF, DOCX, HTML, Markdown and text files), "
+                                                  "files, http(s) URLs, or .lst/.urls files listing one per line."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Parser processes (default OPC_BULK_WORKERS)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome of every source as JSON."),
+) -> None:
+    """Add many documents: parsed in parallel, duplicates (same content, any name) skipped, failures reported,
+    one new index version at the end. Run the same command again to resume an interrupted batch."""
+    from dataclasses import asdict
+
+    from .ingest.bulk import expand
+
+    try:
+        listed = [s for arg in sources for s in expand(arg)]
+        if not listed:
+            raise OPCError("No documents found in " + ", ".join(sources) + ".")
+        bot = _load(show_progress=False)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, disable=as_json) as bar:
+            tasks: dict[str, int] = {}
+
+            def step(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage.capitalize(), total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            report = bot.add_documents(listed, workers=workers, progress=step)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps({"version": report.version, "seconds": report.seconds,
+                                     "outcomes": [asdict(o) for o in report.outcomes]}, ensure_ascii=False) + "\n")
+    else:
+        table = Table("source", "result", "document", "reason", title=f"{len(listed)} sources in {report.seconds} s")
+        for o in report.outcomes:
+            if o.status != "added" or len(listed) <= 50:  # a large batch lists what needs attention
+                table.add_row(o.source, o.status, o.doc_id or "—", o.reason or "")
+        out.print(table)
+        out.print(f"Added {report.count('added')}, skipped {report.count('skipped')} (duplicates), failed "
+                  f"{report.count('failed')}; index version {report.version}.")
+    if report.count("failed"):
+        raise typer.Exit(1)
+
+
 from .evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)
 
 app.command("eval")(eval_command)

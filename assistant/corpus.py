@@ -18,6 +18,7 @@ from .errors import CorpusError, NotFound
 from .facts import load_facts
 from .places import load_gazetteer
 from .questions import load_question_rules
+from .scope import DOC_TYPES, LEVELS, level_of, type_of
 from .types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
@@ -92,11 +93,15 @@ def load_document(folder: Path) -> Document:
                 clause.title.update(_bilingual(raw["title"], where))
     if not order:
         raise CorpusError(f"{folder}: the document has no clauses")
+    title = _bilingual(meta.get("title", doc_id), f"{folder}/document.yaml title")
+    issuer = _bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {}
+    if meta.get("level") not in (None, *LEVELS) or meta.get("doc_type") not in (None, *DOC_TYPES):
+        raise CorpusError(f"{folder}/document.yaml: level must be one of {LEVELS} and doc_type one of {DOC_TYPES}")
     return Document(
         id=doc_id,
-        title=_bilingual(meta.get("title", doc_id), f"{folder}/document.yaml title"),
+        title=title,
         short_title=_bilingual(meta.get("short_title") or meta.get("title", doc_id), f"{folder} short_title"),
-        issuer=_bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {},
+        issuer=issuer,
         authority=authority,
         effective_date=_opt_str(meta.get("effective_date")),
         valid_until=_opt_str(meta.get("valid_until")),
@@ -108,6 +113,8 @@ def load_document(folder: Path) -> Document:
         jurisdiction=_opt_str(meta.get("jurisdiction")),
         jurisdiction_en=_opt_str(meta.get("jurisdiction_en")),
         attachments=[a for a in meta.get("attachments") or [] if isinstance(a, dict) and a.get("url")],
+        level=meta.get("level") or level_of(_opt_str(meta.get("jurisdiction")), issuer),
+        doc_type=meta.get("doc_type") or type_of(title),
     )
 
 
@@ -174,6 +181,8 @@ class Corpus:
                 jurisdiction=d.jurisdiction,
                 jurisdiction_en=d.jurisdiction_en,
                 status=d.status(today),
+                level=d.level,
+                doc_type=d.doc_type,
                 attachments=d.attachments,
                 sources={lang: str(v.get("source_url") or v.get("file") or "") for lang, v in d.versions.items()
                          if d.authority == "document" and isinstance(v, dict)},
@@ -190,8 +199,24 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def load_corpus(*roots: Path) -> Corpus:
-    """Load every document folder under ``roots`` (missing roots are skipped) and the glossary."""
+_PARSED: dict[Path, tuple[tuple, Document]] = {}
+
+
+def _cached_document(folder: Path, fresh: dict) -> Document:
+    """A folder parsed before and unchanged since (same files, sizes, times, inodes) is not parsed again:
+    a library of thousands of documents reloads in the time it takes to list them."""
+    key = tuple((p.name, st.st_ino, st.st_size, st.st_mtime_ns)
+                for p in sorted(folder.glob("*.yaml")) for st in [p.stat()])
+    hit = _PARSED.get(folder)
+    doc = hit[1] if hit is not None and hit[0] == key else load_document(folder)
+    fresh[folder] = (key, doc)
+    return doc
+
+
+def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
+    """Load every document folder under ``roots`` (missing roots are skipped) and the glossary.
+    ``only``: the added documents to keep (those an index version holds); built-in ones are always kept."""
+    fresh: dict = {}
     documents: list[Document] = []
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
@@ -204,10 +229,14 @@ def load_corpus(*roots: Path) -> Corpus:
             continue
         # Hidden folders are changes being staged or rolled back (assistant/ingest/store.py), not documents.
         for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file() and p.name[0] != "."):
-            documents.append(load_document(folder))
-            files.extend(sorted(folder.glob("*.yaml")))
+            doc = _cached_document(folder, fresh)
+            if only is not None and doc.authority == "document" and doc.id not in only:
+                continue
+            documents.append(doc)
+            if doc.authority != "document":  # added documents are hashed by the index, one by one
+                files.extend(sorted(folder.glob("*.yaml")))
             if (folder / "facts.yaml").is_file():
-                fact_files.append((documents[-1], folder / "facts.yaml"))
+                fact_files.append((doc, folder / "facts.yaml"))
         gpath = root / "glossary.yaml"
         if gpath.is_file():
             files.append(gpath)
@@ -230,6 +259,8 @@ def load_corpus(*roots: Path) -> Corpus:
             files.append(spath)
             for topic in (_read_yaml(spath) or {}).values():
                 out_of_scope.extend(str(t).lower() for lang in LANGS for t in (topic or {}).get(lang, []))
+    _PARSED.clear()
+    _PARSED.update(fresh)  # only folders that still exist stay cached
     # The plan's own text first: it outranks news background and added documents in listings.
     documents.sort(key=lambda d: AUTHORITIES.index(d.authority))
     if not documents:

@@ -64,13 +64,14 @@ def candidates(doc, rules) -> list[Fact]:
         for s_i, sentence in enumerate(split_sentences(clause.text[lang])):
             bound = rules.bind(sentence)
             durations = [b for b in bound if b.figure.kind == "duration"]
-            for f_i, b in enumerate(x for x in bound if x.figure.unit in _UNITS):
+            # a zero ("0%", "0元") states no benefit and is no valid amount: not a fact
+            for f_i, b in enumerate(x for x in bound if x.figure.unit in _UNITS and x.figure.value > 0):
                 unit = _UNITS[b.figure.unit]
                 quote, subject = _quote(clause, lang, sentence, b.figure.key, rules, b.subject)
                 amount = Amount(value=b.figure.value, unit=unit, bound=_BOUNDS.get(b.attrs.get("bound"), "exact"),
                                 per=_PERIODS.get(b.attrs.get("period")), tax=b.attrs.get("tax"), quote=quote)
                 duration = None
-                if durations and f_i == 0:
+                if durations and f_i == 0 and durations[0].figure.value > 0:
                     d = durations[0]
                     duration = Duration(value=d.figure.value, unit="month",
                                         bound=_BOUNDS.get(d.attrs.get("bound"), "exact"),

@@ -9,15 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from collections.abc import Callable
+from functools import lru_cache
+from datetime import date
+
 import numpy as np
 
 from .corpus import Corpus
 from .index import SearchIndex
 from .localities import Gazetteer
+from .scope import Scoper
 from .settings import RetrievalSettings
 from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
 
+PREFERRED = 2  # built-in clauses kept among the hits of a question naming no document
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 
@@ -30,6 +36,7 @@ class Query:
     expanded: list[str]  # tokens plus glossary expansions, for keyword search
     vector: np.ndarray
     places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
+    scores: tuple | None = None  # (cosines, bm25 scores) of every entry, computed at the first search
 
 
 @dataclass
@@ -44,8 +51,11 @@ class ClauseHit:
 class Retrieval:
     query: Query
     hits: list[ClauseHit] = field(default_factory=list)
+    scope: str = "all"  # which documents were searched: "filter" | "named" | "place" | "home" | "all"
+    prefer: set[str] = field(default_factory=set)  # documents whose sentences lead (the home's own plan)
 
 
+@lru_cache(maxsize=8192)  # the same glossary and topic terms for every corpus version
 def _term_pattern(term: str) -> re.Pattern:
     # Chinese terms match as substrings; English ones on word boundaries ("fee" is not "feedback").
     if re.search(r"[\u4e00-\u9fff]", term):
@@ -79,20 +89,38 @@ class Glossary:
         return extra
 
 
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(text: str) -> str:
+    """Simplified, lower-case text, remembered: a library of thousands reloads after each added document."""
+    got = _FOLDED.get(text)
+    if got is None:
+        if len(_FOLDED) > 400_000:  # bounded: texts of removed documents are forgotten eventually
+            _FOLDED.clear()
+        got = _FOLDED[text] = to_simplified(text).lower()
+    return got
+
+
 class Retriever:
-    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings) -> None:
+    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
+                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+        self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
+        self.today = today
+        self.scoper = Scoper(corpus, home, _folded)
+        self._masks: dict[frozenset, np.ndarray] = {}  # entries of a scope, for this index
         self.index = index
         self.corpus = corpus
         self.embedder = embedder
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
         self.gazetteer = Gazetteer()
-        self.vocabulary = set(index.bm25.vocab_dict) | {
+        self.vocabulary = index.vocabulary() | {
             t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         self.speller = self._speller(corpus)
-        haystack = "\n".join(to_simplified(t).lower() for c in corpus.clauses for t in c.text.values())
+        haystack = "\n".join(_folded(t) for c in corpus.clauses for t in c.text.values())
         self._out_of_scope = [(term, p) for term in corpus.out_of_scope
                               if not (p := _term_pattern(term)).search(haystack)]
 
@@ -119,14 +147,50 @@ class Retriever:
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
         return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
 
-    def search(self, question: str, lang: str) -> Retrieval:
+    def search(self, question: str, lang: str, chosen: set[str] | None = None) -> Retrieval:
+        """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``)."""
         query = self.make_query(question, lang)
-        return Retrieval(query=query, hits=self.rank(query))
+        scope = self.scoper.scope(query.text, query.places, self.today(), chosen)
+        if not scope.tiers:
+            return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
+        ranked = [(self.rank(query, self._mask(docs) if docs else None), docs) for docs in scope.tiers]
+        best = max((h[0].dense for h, _ in ranked if h), default=0.0)
+        for hits, docs in ranked:
+            # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
+            # the narrower documents are preferred, not the only ones.
+            if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
+                prefer = scope.prefer if docs is scope.tiers[0] else set()
+                if prefer:
+                    hits = self._with_preferred(query, hits, prefer)
+                return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all",
+                                 prefer=prefer)
+        return Retrieval(query=query, hits=ranked[-1][0], scope="all")
 
-    def rank(self, query: Query) -> list[ClauseHit]:
+    def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str]) -> list[ClauseHit]:
+        """The best clauses of the preferred (built-in) documents, searched on their own, kept among the hits:
+        hundreds of notices on the plan's topics must not push the plan's own clause out of the candidates."""
+        own = [h for h in self.rank(query, self._mask(prefer))[:PREFERRED]
+               if h.dense >= self.settings.min_dense]
+        ids = {h.clause_id for h in own}
+        others = [h for h in hits if h.clause_id not in ids][: self.settings.top_k - len(own)]
+        return sorted(own + others, key=lambda h: -h.score)
+
+    def _mask(self, docs: set[str]) -> np.ndarray:
+        key = frozenset(docs)
+        if key not in self._masks:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = self.index.mask(docs)
+        return self._masks[key]
+
+    def rank(self, query: Query, allowed: np.ndarray | None = None) -> list[ClauseHit]:
         s = self.settings
-        dense = self.index.dense(query.vector.tolist(), s.candidates)
-        sparse = self.index.sparse(query.expanded, s.candidates)
+        if query.scores is None:  # once per question, whatever the number of scope tiers searched
+            query.scores = (self.index.vectors @ query.vector if len(self.index.entries) else None,
+                            self.index.keywords.scores(query.expanded) if query.expanded else None)
+        sims, keyword_scores = query.scores
+        dense = self.index.dense(query.vector, s.candidates, allowed, sims)
+        sparse = self.index.sparse(query.expanded, s.candidates, allowed, keyword_scores)
         fused: dict[str, float] = {}
         best_dense: dict[str, float] = {}
         best_sparse: dict[str, float] = {}

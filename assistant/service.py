@@ -14,17 +14,19 @@ from .embed import make_embedder
 from .errors import ConfigError, StorageFull
 from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
+from .jobs import JobStore
 from .llm import ChatModel
 from .netguard import FetchPolicy
 from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
 from .retrieve import Retriever
+from .scope import check_filter
 from .redact import redact
 from .sessions import LOCAL_OWNER, SessionStore, purge_expired
 from .settings import Settings
 from .storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from .text import detect_language, has_content, validate_question
-from .types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, StreamEvent,
+from .types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
                     Turn)
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class Assistant:
         self.use(corpus, index)
         self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
         self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
+        self.jobs = JobStore()
         # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
         self.fetch_policy = FetchPolicy(settings.fetch_allow)
 
@@ -48,7 +51,8 @@ class Assistant:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
         from .answer import ExtractiveAnswerer
 
-        retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval)
+        retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
+                              home=self.settings.home_jurisdiction, today=self.settings.today_iso)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
             if self.settings.llm.configured else None
@@ -78,24 +82,27 @@ class Assistant:
         return self.index.notice
 
     def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
-            history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False) -> Answer:
+            history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
+            documents: list[str] | None = None, issuers: list[str] | None = None) -> Answer:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input, and
         ``NotFound`` for a session that is not ``owner``'s."""
         final = None
         for event in self.stream(question, session_id=session_id, mode=mode, history=history, owner=owner,
-                                 new_session=new_session):
+                                 new_session=new_session, documents=documents, issuers=issuers):
             final = event
         return final.answer
 
     def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
-               history: list[Turn] | None = None, owner: str = LOCAL_OWNER,
-               new_session: bool = False) -> Iterator[StreamEvent]:
+               history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
+               documents: list[str] | None = None, issuers: list[str] | None = None) -> Iterator[StreamEvent]:
         """Text deltas, then one final event with the complete, gated answer and its citations.
 
         Input is validated before the first event, so bad input raises instead of streaming.
         ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
         a stored session. ``new_session`` starts a conversation for ``owner`` once the input is valid (the
         answer carries its id); a given ``session_id`` must be ``owner``'s (NotFound otherwise).
+        ``documents`` / ``issuers`` narrow the answer to those documents (ids) or issuers (any part of an
+        issuer's name); unknown ones raise ``NotFound``.
         """
         started = time.perf_counter()
         cleaned = validate_question(question, self.settings.max_question_chars)
@@ -104,6 +111,7 @@ class Assistant:
             self.sessions.check(session_id, owner)  # someone else's (or an invented) id: NotFound
         if history is None:
             history = self.sessions.history(session_id) if session_id is not None else []
+        chosen = check_filter(self.corpus, documents, issuers)
         unsaved = False
         if new_session and session_id is None:
             try:
@@ -113,10 +121,10 @@ class Assistant:
                     raise
                 log.warning("conversation not started (storage): %s", exc)
                 unsaved = True
-        return self._events(cleaned, session_id, history, use_llm, started, unsaved)
+        return self._events(cleaned, session_id, history, use_llm, started, unsaved, chosen)
 
     def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
-                started: float, unsaved: bool = False) -> Iterator[StreamEvent]:
+                started: float, unsaved: bool = False, chosen: set[str] | None = None) -> Iterator[StreamEvent]:
         # One consistent corpus/index for the whole question, even if a document is added meanwhile.
         extractive, retriever, llm = self.extractive, self.extractive.r, self.llm
         use_llm = use_llm and llm is not None
@@ -130,10 +138,10 @@ class Assistant:
             if history and is_followup(private):
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
-            retrieval = retriever.search(standalone or private, lang)
+            retrieval = retriever.search(standalone or private, lang, chosen)
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
-            # both modes: no model rewrites them (issue 15).
-            from_facts = extractive.from_facts(standalone or cleaned, retrieval)
+            # both modes: no model rewrites them (issue 15); within a narrowed scope only its documents' facts.
+            from_facts = extractive.from_facts(standalone or cleaned, retrieval, within=chosen)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = from_facts or extractive.answer(cleaned, retrieval)
             if from_facts is None and use_llm and quoted.answerable:
@@ -220,19 +228,28 @@ class Assistant:
 
         Cheap when nothing changed (one small file read), so the API calls it before each request.
         """
-        from .index import current_build
+        from .index import current_build, load_version
 
-        if current_build(self.settings) in (None, self.index.path.name):
+        if current_build(self.settings) in (None, self.index.version):
             return False
         # One swap at a time: concurrent requests (or this process's own writer) refreshing at once could
-        # otherwise install an older build over a newer one. Whoever holds the lock installs the newest.
+        # otherwise install an older version over a newer one. Whoever holds the lock installs the newest.
         if not self.swap_lock.acquire(blocking=False):
             return False
         try:
-            if current_build(self.settings) in (None, self.index.path.name):
+            if current_build(self.settings) in (None, self.index.version):
                 return False
-            corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents")
-            self.use(corpus, SearchIndex.open_or_build(self.settings, corpus, self.embedder, reuse=self.index))
+            try:
+                index = load_version(self.settings, reuse=self.index)
+            except Exception as exc:  # a version pruned or half-copied under us: keep answering, follow next time
+                log.warning("Could not follow index version %s (%s: %s); still answering from %s.",
+                            current_build(self.settings), exc.__class__.__name__, exc, self.index.version)
+                return False
+            if index is None:
+                return False
+            # Exactly the documents the version holds: a batch still being written is not answered from yet.
+            corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents", only=set(index.docs))
+            self.use(corpus, index)
             return True
         finally:
             self.swap_lock.release()
@@ -248,6 +265,24 @@ class Assistant:
                               title=title, translation_of=translation_of, filename=filename,
                               policy=self.fetch_policy, install=self._install)
         return update.info
+
+    def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
+        """Add many files or URLs (parsed in worker processes) as one new index version; returns a
+        ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
+        from .ingest.bulk import add_batch
+
+        _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
+                                    workers=workers, progress=progress, install=self._install)
+        return report
+
+    def start_batch(self, sources: list[str], workdir: Path | None = None,
+                    labels: dict[str, str] | None = None) -> Job:
+        """``add_documents`` as a background job (see ``job``); ``workdir`` holds uploads, removed after;
+        ``labels``: how outcomes name sources (an upload's own file name instead of where it was saved)."""
+        return self.jobs.start(self, sources, workdir, labels)
+
+    def job(self, job_id: str) -> Job:
+        return self.jobs.get(job_id)
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""

@@ -54,6 +54,14 @@ class RetrievalSettings(BaseSettings):
         0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
                                         "language than the question, when the question names the document's place: "
                                         "cosines across languages run lower.")
+    # issue 16: a city's policy library
+    plan_preference: float = Field(
+        0.3, ge=0, le=0.5, description="Added to the plan's sentences when a question names no document or issuer "
+                                       "(or only the plan's place): the deployment answers about its plan first, and quotes other "
+                                        "documents' figures beside it under their own issuers.")
+    scope_margin: float = Field(
+        0.03, ge=0, le=0.5, description="A question naming no place is answered from the home jurisdiction's documents "
+                                        "unless another document's best sentence is closer by more than this cosine.")
 
 
 class LLMSettings(BaseSettings):
@@ -188,6 +196,15 @@ class Settings(BaseSettings):
     follow_attachments: bool = Field(
         True, description="When an added web page has no articles of its own but links an attachment "
                           "(PDF/DOCX), add the attachment's text instead.")
+
+    # --- issue 16: a city's policy library ----------------------------------------------------------
+    home_jurisdiction: str = Field(
+        "深圳市", description="The deployment's home jurisdiction (as documents name it): a question that names "
+                             "no place, issuer or document is answered from its documents in force first.")
+    bulk_workers: int = Field(
+        2, ge=1, le=32, description="Parser worker processes for `opc documents add` and batch uploads.")
+    bulk_max_sources: int = Field(
+        5000, ge=1, description="Files and URLs one POST /v1/documents/batch may carry.")
 
     def today_iso(self) -> str:
         return (self.today or date.today()).isoformat()

@@ -58,6 +58,9 @@ class Document:
     jurisdiction: str | None = None  # the place the issuer governs, as written: "深圳市", "南山区"
     jurisdiction_en: str | None = None  # its English name when known: "Nanshan District"
     attachments: list[dict] = field(default_factory=list)  # {"title", "url"} listed on the page
+    # Whose policy (issue 16): from document.yaml, else from the rules in corpus/government.yaml.
+    level: str | None = None  # national | provincial | municipal | district
+    doc_type: str = "notice"  # plan | implementing_rules | guide | notice
 
     @property
     def languages(self) -> list[str]:
@@ -150,6 +153,10 @@ class DocumentInfo(BaseModel):
     jurisdiction_en: str | None = Field(None, description="The jurisdiction's English name, when known.")
     status: Literal["in_force", "expired", "not_yet"] = Field(
         "in_force", description="In force, expired or not yet in force today (OPC_TODAY).")
+    level: Literal["national", "provincial", "municipal", "district"] | None = Field(
+        None, description="The level of government whose policy this is.")
+    doc_type: Literal["plan", "implementing_rules", "guide", "notice"] = Field(
+        "notice", description="What kind of document: a plan, implementing rules, an application guide or a notice.")
     attachments: list[dict[str, str]] = Field(
         default_factory=list, description="Attachment links the source page listed ({'title', 'url'}).")
     sources: dict[str, str] = Field(
@@ -258,3 +265,34 @@ class EligibilityResult(BaseModel):
     language: Language
     profile: FounderProfile
     benefits: list[BenefitEligibility]
+
+
+# --- issue 16: batch jobs ------------------------------------------------------------------------
+
+
+class BatchOutcome(BaseModel):
+    """What became of one source of a batch upload."""
+
+    source: str = Field(description="The uploaded file's name or the URL.")
+    status: Literal["added", "skipped", "failed"] = Field(
+        description="'added'; 'skipped' as a duplicate (same content already in the library, any name); "
+                    "'failed' (see reason).")
+    doc_id: str | None = Field(None, description="The added document's id.")
+    reason: str = Field("", description="Why it was skipped or failed; warnings for an added one.")
+
+
+class Job(BaseModel):
+    """A batch of documents being added in the background."""
+
+    id: str = Field(description="Job id, for GET /v1/jobs/{id}.")
+    status: Literal["queued", "running", "done", "failed"] = Field(description="Where the job is.")
+    stage: str = Field("", description="What it is doing: 'parsing', 'embedding' ...")
+    done: int = Field(0, description="Items of the current stage finished.")
+    total: int = Field(0, description="Items of the current stage.")
+    sources: int = Field(0, description="Files and URLs in the batch.")
+    added: int = Field(0, description="Documents added (when done).")
+    skipped: int = Field(0, description="Duplicates skipped (when done).")
+    failed: int = Field(0, description="Sources that failed (when done).")
+    version: str | None = Field(None, description="The index version the batch produced (when done).")
+    error: str | None = Field(None, description="Why the whole job failed, when it did.")
+    outcomes: list[BatchOutcome] = Field(default_factory=list, description="Every source's outcome (when done).")

@@ -71,14 +71,17 @@ class ChatHandlers:
             self.guard.limit_page(address, request.session_hash)
 
     def ask(self, question: str, history: list | None, session_id: str | None,
-            answer_ids: dict | None, request: gr.Request = None) -> Iterator[tuple]:
-        """Stream one answer into the chat; yields (history, textbox, session id, answer ids)."""
+            answer_ids: dict | None, issuers: list[str] | None = None,
+            request: gr.Request = None) -> Iterator[tuple]:
+        """Stream one answer into the chat; yields (history, textbox, session id, answer ids). ``issuers``: the
+        narrowing control's choice (answers only from those issuers' documents)."""
         history = list(history or [])
         answer_ids = dict(answer_ids or {})
         owner = page_owner(request)
         try:
             self._limit(request)
-            events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True)
+            events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
+                                     issuers=list(issuers or []) or None)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
             gr.Warning(str(exc))
             yield history, question, session_id, answer_ids
@@ -117,6 +120,10 @@ class ChatHandlers:
         self.bot.feedback(answer_id, useful=data.liked, source="ui")
         gr.Info("谢谢反馈！" if UI_LANGS.get(ui_lang) == "zh" else "Thanks for the feedback!")
 
+    def issuer_choices(self) -> list[str]:
+        """Issuers of the library's documents, for the narrowing control (read again when the page loads)."""
+        return sorted({name for d in self.bot.corpus.documents for name in d.issuer.values() if name})
+
     @staticmethod
     def new_conversation() -> tuple:
         """A fresh conversation: empty chat, no session id (one is made at the next question)."""
@@ -151,6 +158,8 @@ def build_ui(bot, guard=None) -> gr.Blocks:
             example_buttons = [gr.Button(q, size="sm", min_width=0, scale=0, elem_classes=["opc-example"])
                                for q in zh.example_questions[:EXAMPLE_SLOTS]]
         new_chat = gr.Button(zh.new_chat, size="sm", variant="secondary", elem_id="opc-new")
+        narrow = gr.Dropdown(handlers.issuer_choices(), value=[], multiselect=True, label=zh.narrow,
+                             elem_id="opc-narrow")
         build_eligibility_panel(bot, ui_lang)  # "what can I get?" (issue 15)
         session_id = gr.State(None)
         answer_ids = gr.State({})
@@ -159,10 +168,10 @@ def build_ui(bot, guard=None) -> gr.Blocks:
         ask_outputs = [chatbot, textbox, session_id, answer_ids]
         # One shared limit ("answer") across every way of asking.
         queue = dict(concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
-        textbox.submit(handlers.ask, [textbox, *state], ask_outputs, **queue)
-        send.click(handlers.ask, [textbox, *state], ask_outputs, **queue)
+        textbox.submit(handlers.ask, [textbox, *state, narrow], ask_outputs, **queue)
+        send.click(handlers.ask, [textbox, *state, narrow], ask_outputs, **queue)
         for button in example_buttons:  # an example button's value is its question
-            button.click(handlers.ask, [button, *state], ask_outputs, **queue)
+            button.click(handlers.ask, [button, *state, narrow], ask_outputs, **queue)
         chatbot.like(handlers.like, [answer_ids, ui_lang], None)
         reset_outputs = [chatbot, textbox, session_id, answer_ids]
         new_chat.click(handlers.new_conversation, None, reset_outputs)
@@ -174,13 +183,14 @@ def build_ui(bot, guard=None) -> gr.Blocks:
                 header_html(choice), notice_html(choice, url),
                 gr.update(placeholder=t.placeholder), gr.update(value=t.send), gr.update(value=t.new_chat),
                 f'<div class="opc-examples-title">{esc(t.examples)}</div>',
-                gr.update(placeholder=esc(t.empty_chat)),
+                gr.update(placeholder=esc(t.empty_chat)), gr.update(label=t.narrow),
                 *[gr.update(value=q) for q in t.example_questions[:EXAMPLE_SLOTS]],
             ]
 
         ui_lang.change(switch_language, ui_lang,
-                       [header, notice, textbox, send, new_chat, examples_title, chatbot, *example_buttons])
+                       [header, notice, textbox, send, new_chat, examples_title, chatbot, narrow, *example_buttons])
         blocks.load(language_from_query, None, ui_lang)
+        blocks.load(lambda: gr.update(choices=handlers.issuer_choices()), None, narrow)  # documents added since
     return blocks
 
 

@@ -25,6 +25,7 @@ class InterfaceText:
     examples: str
     empty_chat: str
     example_questions: tuple[str, ...]
+    narrow: str = ""  # the control that narrows answers to chosen issuers (issue 16)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ INTERFACE = {
         placeholder="例：住房补贴每月多少？",
         send="发送",
         new_chat="新对话",
+        narrow="只看这些发文机关的文件（不选则全部）",
         examples="示例问题",
         empty_chat="用中文或英文提问关于深圳 AI OPC 行动计划的问题。",
         example_questions=(
@@ -71,6 +73,7 @@ INTERFACE = {
         placeholder="e.g. What loans can I get?",
         send="Send",
         new_chat="New conversation",
+        narrow="Only documents of these issuers (none chosen: all)",
         examples="Example questions",
         empty_chat="Ask about the Shenzhen AI OPC action plan, in English or Chinese.",
         example_questions=(

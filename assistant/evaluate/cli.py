@@ -103,6 +103,8 @@ def eval_command(
             from .from_facts import fact_cases
 
             suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
+        if suite.home_jurisdiction:  # ... and as the deployment of its own city (issue 16: home scope)
+            settings = settings.model_copy(update={"home_jurisdiction": suite.home_jurisdiction})
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
         thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],

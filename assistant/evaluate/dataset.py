@@ -89,6 +89,8 @@ class Suite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     today: date | None = Field(None, description="The answers' day (OPC_TODAY) for in-force notes.")
+    home_jurisdiction: str | None = Field(
+        None, description="The deployment's home (OPC_HOME_JURISDICTION) the suite's documents are answered as.")
     documents: list[SuiteDocument] = Field(default_factory=list)
     cases: list[GoldenCase]
     folder: Path = Field(Path("."), description="Where the documents' paths start.")
@@ -116,7 +118,7 @@ def load_suite(path: Path | str | None = None) -> Suite:
     if isinstance(raw, dict):
         cases = parse_cases(raw.get("cases"), str(path))
         try:
-            return Suite(today=raw.get("today"), documents=raw.get("documents") or [], cases=cases,
+            return Suite(today=raw.get("today"), home_jurisdiction=raw.get("home_jurisdiction"), documents=raw.get("documents") or [], cases=cases,
                          folder=path.parent)
         except ValidationError as exc:
             first = exc.errors()[0]

@@ -22,7 +22,7 @@ import yaml
 from ..corpus import LANGS, Corpus, load_corpus
 from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, ProtectedDocument,
                       StorageFull, UnsupportedDocument)
-from ..index import SearchIndex
+from ..index import SearchIndex, current_build
 from ..netguard import FetchPolicy
 from ..settings import Settings
 from ..storage import STORAGE_FULL, is_storage_error
@@ -142,15 +142,18 @@ class Prepared:
 
 
 def prepare(source: Source, extracted: Extracted, docmeta: DocMeta, root: Path, corpus, *, lang: str | None,
-            title: str | None, translation_of: str | None) -> Prepared:
-    """Structure a read document; refuse duplicates and impossible pairings. Writes nothing."""
+            title: str | None, translation_of: str | None, known: dict | None = None,
+            taken: set[str] | None = None) -> Prepared:
+    """Structure a read document; refuse duplicates and impossible pairings. Writes nothing. ``known`` /
+    ``taken``: content hashes and ids in use, when a batch adds several documents before the corpus is
+    reloaded (default: the corpus's)."""
     text = extracted.text
     lang = lang or detect_doc_lang(text)
     if lang not in LANGS:
         raise IngestError(f"Unsupported language {lang!r}: use one of {', '.join(LANGS)}.")
     hashes = {"sha256": hashlib.sha256(source.data).hexdigest(),
               "text_sha256": hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()}
-    store.check_duplicate(root, hashes)
+    store.check_duplicate(store.known_hashes(corpus) if known is None else known, hashes)
     doc_title = (title or docmeta.title or extracted.title or Path(source.filename).stem).strip()
     clauses = find_clauses(extracted.blocks, lang, title=docmeta.title or extracted.title)
     if not clauses:
@@ -158,7 +161,7 @@ def prepare(source: Source, extracted: Extracted, docmeta: DocMeta, root: Path, 
     fname = store.original_name(lang, source.filename, extracted.format)
     warnings = list(extracted.warnings)
     if translation_of is None:
-        taken = {d.id for d in corpus.documents}
+        taken = {d.id for d in corpus.documents} if taken is None else taken
         doc_id = store.unique_id(root, store.slug(title or Path(source.filename).stem), taken)
         ids = _unique([local_id(c.key) for c in clauses])
         meta = {"id": doc_id, "title": {lang: doc_title}, "short_title": {lang: _short(doc_title)},
@@ -217,6 +220,14 @@ def _reindex(settings: Settings, index: SearchIndex, embedder, change: store.Cha
     return Update(corpus, new_index)
 
 
+def current_corpus(settings: Settings, corpus: Corpus, index: SearchIndex) -> Corpus:
+    """``corpus``, or the documents as they are now when another writer (thread or process) changed them since
+    it was read: duplicates and ids are checked against what is there, not what was. Call under the lock."""
+    if current_build(settings) == index.version:
+        return corpus
+    return load_corpus(settings.corpus_dir, store.documents_root(settings.data_dir))
+
+
 @contextmanager
 def _writing(data_dir: Path):
     """One writer at a time for the documents and their index; storage failures become a clear 507 and
@@ -252,6 +263,7 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
     # before taking the writer lock: a slow document never holds up other documents' writes.
     extracted, docmeta = read_document(src, ParseLimits.from_settings(settings), follow=follow)
     with _writing(settings.data_dir) as root:
+        corpus = current_corpus(settings, corpus, index)
         prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
                            translation_of=translation_of)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
@@ -269,6 +281,7 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
 def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str,
                     install: Callable[[Update], None] | None = None) -> Update:
     with _writing(settings.data_dir) as root:
+        corpus = current_corpus(settings, corpus, index)
         doc = corpus.document(doc_id)  # NotFound for an unknown id
         if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
             raise ProtectedDocument(f"{doc_id!r} is a built-in document and cannot be removed.")

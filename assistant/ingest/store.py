@@ -49,16 +49,27 @@ def read_meta(folder: Path) -> dict:
     return yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8")) or {}
 
 
-def check_duplicate(root: Path, hashes: dict[str, str]) -> None:
+def known_hashes(corpus) -> dict[str, tuple[str, str, str]]:
+    """Content hashes of the added documents' versions (file bytes and extracted text) → (id, lang, added_at),
+    from the corpus in memory: checking a new document costs a lookup, not a read of every folder."""
+    known: dict[str, tuple[str, str, str]] = {}
+    for doc in corpus.documents:
+        for lang, version in (doc.versions or {}).items():
+            if isinstance(version, dict):
+                for kind in ("sha256", "text_sha256"):
+                    if version.get(kind):
+                        known[version[kind]] = (doc.id, lang, str(version.get("added_at", "earlier")))
+    return known
+
+
+def check_duplicate(known: dict[str, tuple[str, str, str]], hashes: dict[str, str]) -> None:
     """Refuse content already added: the same file bytes or the same extracted text (``*_sha256`` keys)."""
-    if root.is_dir():
-        for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file()):
-            for lang, version in (read_meta(folder).get("versions") or {}).items():
-                for kind, value in hashes.items():
-                    if value and isinstance(version, dict) and version.get(kind) == value:
-                        raise DuplicateDocument(
-                            f"This document is already in the corpus as {folder.name!r} ({lang}, added "
-                            f"{version.get('added_at', 'earlier')}). Nothing was added; remove it first to replace it.")
+    for value in hashes.values():
+        if value in known:
+            doc_id, lang, added = known[value]
+            raise DuplicateDocument(
+                f"This document is already in the corpus as {doc_id!r} ({lang}, added {added}). "
+                "Nothing was added; remove it first to replace it.")
 
 
 def _dump(path: Path, data) -> None:

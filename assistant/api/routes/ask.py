@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.sse import format_sse_event
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ...errors import OPCError
 from ...redact import redact
@@ -33,6 +33,11 @@ class AskRequest(BaseModel):
         json_schema_extra={"minLength": 1, "maxLength": 2000, "pattern": r"\S"})
     mode: Literal["extractive", "llm"] | None = Field(
         None, description="'extractive' quotes the plan; 'llm' writes with the configured model (default: server's).")
+    documents: list[Annotated[str, StringConstraints(min_length=1, max_length=120)]] | None = Field(
+        None, max_length=50, description="Answer only from these documents (ids from GET /v1/documents).")
+    issuers: list[Annotated[str, StringConstraints(min_length=2, max_length=120)]] | None = Field(
+        None, max_length=50, description="Answer only from documents of these issuers (any part of the issuer's "
+                                         "name, either language).")
 
 
 class ChatRequest(AskRequest):
@@ -63,7 +68,7 @@ def _log(answer: Answer, route: str) -> None:
 
 @router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)")
 def ask(body: AskRequest, bot: Bot) -> Answer:
-    answer = bot.ask(body.question, mode=body.mode)
+    answer = bot.ask(body.question, mode=body.mode, documents=body.documents, issuers=body.issuers)
     _log(answer, "ask")
     return answer
 
@@ -73,7 +78,7 @@ def ask(body: AskRequest, bot: Bot) -> Answer:
                               "description": "The answer (JSON), or an event stream. " + SSE_DOC}})
 def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
     options = dict(session_id=body.session_id, mode=body.mode, owner=caller.owner,
-                   new_session=body.session_id is None)
+                   new_session=body.session_id is None, documents=body.documents, issuers=body.issuers)
     if not body.stream:
         answer = bot.ask(body.question, **options)
         _log(answer, "chat")

@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlsplit
 
+import shutil
+import tempfile
+from pathlib import Path
+
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from ...errors import IngestError
-from ...types import Citation, DocumentInfo
+from ...errors import IngestError, StorageFull
+from ...storage import STORAGE_FULL, is_storage_error
+from ...types import Citation, DocumentInfo, Job
 from ..deps import Admin, Bot
 
 router = APIRouter(tags=["documents"])
@@ -58,6 +63,58 @@ async def add_document(
     if urlsplit(url).scheme not in ("http", "https"):
         raise InvalidDocumentRequest("The url must start with http:// or https://.")
     return await queue.run(bot.add_document, url, lang=lang, title=title, translation_of=translation_of)
+
+
+@router.post("/documents/batch", response_model=Job, status_code=202, summary="Add many documents in the background",
+             responses={400: {"description": "No files or URLs, or too many"},
+                        403: {"description": "The key lacks the admin scope"}})
+async def add_batch(
+    request: Request,
+    bot: Bot,
+    _admin: Admin,
+    files: list[UploadFile] = File(default_factory=list, description="PDF, DOCX, HTML, Markdown or text files."),
+    urls: str = Form("", max_length=200_000, description="And/or http(s) URLs, one per line."),
+) -> Job:
+    """Needs a key with the admin scope. Returns at once with a job to follow at GET /v1/jobs/{id}; answering
+    goes on meanwhile. Uploads are written to a folder of the server's own (never a caller-given path); each is
+    limited to OPC_MAX_DOCUMENT_MB."""
+    settings = request.app.state.settings
+    links = [line.strip() for line in urls.splitlines() if line.strip()]
+    if not files and not links:
+        raise InvalidDocumentRequest("Send files (multipart field 'files') and/or 'urls', one per line.")
+    if len(files) + len(links) > settings.bulk_max_sources:
+        raise InvalidDocumentRequest(f"At most {settings.bulk_max_sources} sources per batch (OPC_BULK_MAX_SOURCES).")
+    bad = [u for u in links if urlsplit(u).scheme not in ("http", "https")]
+    if bad:
+        raise InvalidDocumentRequest(f"Every url must start with http:// or https:// ({bad[0][:80]!r} does not).")
+    # Saving the uploads is document work: on the documents queue, off the AnyIO pool answers use.
+    return await request.app.state.documents_queue.run(_start_batch, bot, settings.data_dir, files, links)
+
+
+def _start_batch(bot, data_dir: Path, files: list[UploadFile], links: list[str]) -> Job:
+    workdir = Path(tempfile.mkdtemp(prefix="batch-", dir=data_dir))
+    sources, labels = [], {}
+    try:
+        for n, upload in enumerate(files):
+            # our own name (a number and the upload's suffix): a caller's file name never becomes a path
+            suffix = Path(upload.filename or "").suffix.lower()[:10]
+            path = workdir / f"{n:05d}{suffix if suffix.isascii() else ''}"
+            with open(path, "wb") as out:
+                shutil.copyfileobj(upload.file, out, length=1 << 20)
+            sources.append(str(path))
+            labels[str(path)] = upload.filename or path.name
+    except Exception as exc:  # nothing half-saved stays behind; a full disk is a 507, not a 500
+        shutil.rmtree(workdir, ignore_errors=True)
+        if is_storage_error(exc):
+            raise StorageFull(STORAGE_FULL) from None
+        raise
+    return bot.start_batch(sources + links, workdir=workdir, labels=labels)
+
+
+@router.get("/jobs/{job_id}", response_model=Job, summary="A batch job's progress and outcome",
+            responses={403: {"description": "The key lacks the admin scope"}, 404: {"description": "No such job"}})
+def get_job(job_id: str, bot: Bot, _admin: Admin) -> Job:
+    return bot.job(job_id)
 
 
 @router.delete("/documents/{doc_id}", status_code=204, summary="Remove an added document",

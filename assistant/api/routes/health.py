@@ -20,7 +20,7 @@ class Health(BaseModel):
     status: str = Field(description="'ok' (alive) or 'ready' / 'unavailable'.")
     documents: int | None = None
     entries: int | None = Field(None, description="Searchable entries in the index.")
-    index: str | None = Field(None, description="The index build in use.")
+    index: str | None = Field(None, description="The index version in use (as index/CURRENT names it).")
     problem: str | None = Field(None, description="Why the service is not ready.")
 
 
@@ -32,15 +32,19 @@ def healthz() -> Health:
 @router.get("/readyz", response_model=Health, response_model_exclude_none=True, summary="The index and stores answer",
             responses={503: {"model": Health, "description": "Not ready"}})
 def readyz(bot: Bot):
+    entries = None
     try:
-        entries = bot.index.count()
-        bot.sessions.ping()
-        bot.feedback_store.ping()
-        problem = writable_problem(bot.settings.data_dir)  # a full disk is not "ready", even if reads work
+        # A full disk is not "ready", even if reads work; probed first, as opening the Chroma store (each
+        # store operation opens its own client) writes and would fail on a full disk with a vaguer reason.
+        problem = writable_problem(bot.settings.data_dir)
+        if not problem:
+            entries = bot.index.count()
+            bot.sessions.ping()
+            bot.feedback_store.ping()
     except Exception as exc:  # any failing dependency means "do not route traffic here"
         log.warning("not ready: %s: %s", exc.__class__.__name__, exc)
         problem = f"a store does not answer ({exc.__class__.__name__})"  # details (paths) only in the log
     if problem:
         body = Health(status="unavailable", problem=problem)
         return JSONResponse(body.model_dump(exclude_none=True), status_code=503)
-    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.path.name)
+    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version)

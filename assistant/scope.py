@@ -1,0 +1,139 @@
+"""Whose policy: a document's level and type, and which documents a question is answered from.
+
+Retrieval is scoped before it is ranked. A question (or an API filter) naming documents, issuers or
+places is answered from those; one naming none is answered from the deployment's home jurisdiction
+(``OPC_HOME_JURISDICTION``, Shenzhen municipal by default) and documents in force today, and from the
+whole library only when nothing there answers. The level and type rules are data in
+``corpus/government.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import CorpusError, InvalidQuestion, NotFound
+from .localities import GAZETTEER
+from .text import to_simplified
+
+LEVELS = ("national", "provincial", "municipal", "district")
+DOC_TYPES = ("plan", "implementing_rules", "guide", "notice")
+MAX_FILTER = 50  # ids or issuers one request may narrow to
+
+
+@dataclass(frozen=True)
+class Kinds:
+    national_issuer: re.Pattern
+    suffixes: tuple[tuple[str, str], ...]
+    types: tuple[tuple[str, re.Pattern], ...]
+
+
+@lru_cache(maxsize=2)
+def load_kinds(path: Path = GAZETTEER) -> Kinds:
+    """The level and type rules; a malformed file fails with its name."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        levels = raw["levels"]
+        suffixes = tuple((str(k), str(v)) for k, v in levels["suffixes"].items())
+        types = tuple((str(t), re.compile(p, re.I)) for t, p in raw["doc_types"])
+        bad = [v for _, v in suffixes if v not in LEVELS] + [t for t, _ in types if t not in DOC_TYPES]
+        if bad:
+            raise ValueError(f"unknown level or type {bad[0]!r}")
+        return Kinds(re.compile(levels["national_issuer"], re.I), suffixes, types)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as exc:
+        raise CorpusError(f"{path}: invalid levels / doc_types ({exc.__class__.__name__}: {exc})") from None
+
+
+def level_of(jurisdiction: str | None, issuer: dict[str, str]) -> str | None:
+    kinds = load_kinds()
+    if any(kinds.national_issuer.search(name) for name in issuer.values()):
+        return "national"
+    if not jurisdiction:
+        return None
+    return next((level for suffix, level in kinds.suffixes if jurisdiction.endswith(suffix)), None)
+
+
+def type_of(title: dict[str, str]) -> str:
+    kinds = load_kinds()
+    for text in title.values():
+        for kind, pattern in kinds.types:
+            if pattern.search(text):
+                return kind
+    return "notice"
+
+
+@dataclass
+class Scope:
+    """The documents a question is answered from, tried in order: the first that answers is used."""
+
+    tiers: list[set[str]] = field(default_factory=list)  # doc ids; an empty list means the whole library
+    reason: str = "all"  # "filter" | "named" | "home" | "all"
+    prefer: set[str] = field(default_factory=set)  # searched on their own too, so many look-alikes never hide them
+
+
+def _names(doc, fold) -> list[str]:
+    """How a question may name a document: its titles, short titles, number and issuer (4+ characters)."""
+    out = [*doc.title.values(), *doc.short_title.values(), doc.doc_number or "", *doc.issuer.values()]
+    return [fold(n) for n in out if len(n) >= 4]
+
+
+class Scoper:
+    """The documents' names and scopes, prepared once per corpus (a question then costs a scan of names)."""
+
+    def __init__(self, corpus, home: str, fold=lambda t: to_simplified(t).lower()) -> None:
+        self.corpus = corpus
+        self.home = home
+        self.names = [(d.id, _names(d, fold)) for d in corpus.documents if d.authority == "document"]
+        self._home: dict[str, tuple[set[str], set[str]]] = {}
+        # the built-in plan is preferred where it is the home's own (a deployment elsewhere answers its own first)
+        self.builtin = {d.id for d in corpus.documents if d.authority == "plan" and d.jurisdiction in (None, home)}
+
+    def home_tiers(self, today: str) -> tuple[set[str], set[str]]:
+        """(home documents in force with the built-in ones, documents in force anywhere) as of ``today``."""
+        if today not in self._home:
+            docs = self.corpus.documents
+            in_force = {d.id for d in docs if d.authority != "document" or d.status(today) == "in_force"}
+            home = {d.id for d in docs if d.id in in_force and (d.authority != "document" or d.jurisdiction == self.home)}
+            self._home = {today: (home, in_force)}
+        return self._home[today]
+
+    def scope(self, text: str, places: set[str], today: str, chosen: set[str] | None) -> Scope:
+        if chosen is not None:
+            return Scope([chosen], "filter")
+        if not self.names:  # the built-in corpus alone: nothing to scope
+            return Scope([], "all")
+        low = to_simplified(text).lower()
+        named = {doc_id for doc_id, names in self.names if any(n in low for n in names)}
+        if named:
+            return Scope([named, set()], "named")
+        if places:  # a place's documents; the built-in plan of that place first among them
+            named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
+            if named:
+                return Scope([named, set()], "place", named & self.builtin)
+        # The built-in plan (and its background) always belong to the home library; then documents in force
+        # anywhere; then everything (an expired document answers only when nothing else does, with its note).
+        home, in_force = self.home_tiers(today)
+        return Scope([home, in_force, set()], "home", self.builtin)
+
+
+def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
+    """The documents an API request narrows to (None: no filter). Unknown ids and issuers are errors."""
+    if not documents and not issuers:
+        return None
+    if len(documents or []) + len(issuers or []) > MAX_FILTER:
+        raise InvalidQuestion(f"Narrow to at most {MAX_FILTER} documents and issuers.")
+    chosen: set[str] = set()
+    for doc_id in documents or []:
+        chosen.add(corpus.document(doc_id).id)  # NotFound names the unknown id
+    for issuer in issuers or []:
+        want = to_simplified(issuer.strip()).lower()
+        found = {d.id for d in corpus.documents
+                 if want and any(want in to_simplified(n).lower() for n in d.issuer.values())}
+        if not found:
+            raise NotFound(f"No document issued by {issuer!r}.")
+        chosen |= found
+    return chosen
