@@ -14,7 +14,7 @@ from ...errors import OPCError
 from ...redact import redact
 from ...types import Answer, StreamEvent
 from ..deps import Bot, CallerDep
-from ..errors import ErrorDetail
+from ..errors import ErrorDetail, ErrorResponse
 from ..sse import event_stream
 
 log = logging.getLogger("assistant.api")
@@ -66,7 +66,11 @@ def _log(answer: Answer, route: str) -> None:
              answer.mode, answer.latency_ms, redact(answer.question)[:120])
 
 
-@router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)")
+NOT_FOUND = {404: {"model": ErrorResponse, "description": "not_found: a document or issuer named in `documents` / "
+                                                         "`issuers` (or, in a conversation, the session) is unknown"}}
+
+
+@router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)", responses=NOT_FOUND)
 def ask(body: AskRequest, bot: Bot) -> Answer:
     answer = bot.ask(body.question, mode=body.mode, documents=body.documents, issuers=body.issuers)
     _log(answer, "ask")
@@ -75,7 +79,7 @@ def ask(body: AskRequest, bot: Bot) -> Answer:
 
 @router.post("/chat", response_model=Answer, summary="Ask within a conversation; optionally streamed",
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
-                              "description": "The answer (JSON), or an event stream. " + SSE_DOC}})
+                              "description": "The answer (JSON), or an event stream. " + SSE_DOC}, **NOT_FOUND})
 def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
     options = dict(session_id=body.session_id, mode=body.mode, owner=caller.owner,
                    new_session=body.session_id is None, documents=body.documents, issuers=body.issuers)
