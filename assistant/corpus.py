@@ -47,6 +47,12 @@ def _bilingual(value, where: str) -> dict[str, str]:
 def load_document(folder: Path) -> Document:
     """Read one document folder and align its language versions by clause id."""
     meta = _read_yaml(folder / "document.yaml") or {}
+    return document_from(folder, meta, lambda lang: _read_yaml(folder / f"{lang}.yaml"))
+
+
+def document_from(folder: Path, meta: dict, body_of) -> Document:
+    """A document from its ``document.yaml`` mapping and ``body_of(lang)`` (a language's clause file as
+    parsed): ingestion builds the document it is about to write (for its facts) without writing it first."""
     doc_id = meta.get("id") or folder.name
     authority = meta.get("authority", "document")
     if authority not in AUTHORITIES:
@@ -61,7 +67,7 @@ def load_document(folder: Path) -> Document:
     for lang in sorted(versions, key=lambda l: (l != primary, l)):
         if lang not in LANGS:
             raise CorpusError(f"{folder}: unsupported language {lang!r} (supported: {', '.join(LANGS)})")
-        body = _read_yaml(folder / f"{lang}.yaml") or {}
+        body = body_of(lang) or {}
         for i, raw in enumerate(body.get("clauses") or []):
             where = f"{folder.name}/{lang}.yaml clause {i + 1}"
             if not isinstance(raw, dict) or not raw.get("id") or not str(raw.get("text", "")).strip():
@@ -213,6 +219,14 @@ def _cached_document(folder: Path, fresh: dict) -> Document:
     return doc
 
 
+def _optional(path: Path, loader, files: list[Path]):
+    """A root's optional data file (claims, places, questions) loaded and hashed, or None when absent."""
+    if not path.is_file():
+        return None
+    files.append(path)
+    return loader(path)
+
+
 def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     """Load every document folder under ``roots`` (missing roots are skipped) and the glossary.
     ``only``: the added documents to keep (those an index version holds); built-in ones are always kept."""
@@ -235,25 +249,16 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
             documents.append(doc)
             if doc.authority != "document":  # added documents are hashed by the index, one by one
                 files.extend(sorted(folder.glob("*.yaml")))
-            if (folder / "facts.yaml").is_file():
+            if (folder / "facts.yaml").is_file():  # the plan's reviewed records, or an added document's extracted
                 fact_files.append((doc, folder / "facts.yaml"))
         gpath = root / "glossary.yaml"
         if gpath.is_file():
             files.append(gpath)
             for entry in _read_yaml(gpath) or []:
                 glossary.append({lang: [str(t).lower() for t in entry.get(lang, [])] for lang in LANGS})
-        cpath = root / "claims.yaml"
-        if cpath.is_file():
-            files.append(cpath)
-            claims = load_rules(cpath)
-        ppath = root / "places.yaml"
-        if ppath.is_file():
-            files.append(ppath)
-            places = load_gazetteer(ppath)
-        qpath = root / "questions.yaml"
-        if qpath.is_file():
-            files.append(qpath)
-            questions = load_question_rules(qpath)
+        claims = _optional(root / "claims.yaml", load_rules, files) or claims
+        places = _optional(root / "places.yaml", load_gazetteer, files) or places
+        questions = _optional(root / "questions.yaml", load_question_rules, files) or questions
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)

@@ -53,7 +53,7 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: da
     status = "not_met" if "not_met" in statuses else "unknown" if "unknown" in statuses else "met"
     needed = sorted({("graduation_year" if c.field == "years_since_graduation" else c.field)
                      for c in checks if c.status == "unknown"})
-    if not fact.reviewed and status == "met":  # extracted by rule: its conditions were never read
+    if not fact.decidable and status == "met":  # extracted by rule (conditions never read) or some failed
         status, needed = "unknown", ["conditions"]
     base = base_lang(lang)
     return BenefitEligibility(

@@ -22,6 +22,7 @@ from .figures import format_figure
 from .types import FounderProfile
 
 log = logging.getLogger(__name__)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # added documents' facts files are many
 
 BENEFIT_KINDS = ("cash_grant", "voucher", "loan", "space", "housing", "reward")
 KINDS = BENEFIT_KINDS + ("target", "deadline")
@@ -103,6 +104,17 @@ class ToConfirm(BaseModel):
     quote: Quote
 
 
+class Provenance(BaseModel):
+    """How an added document's record was made (facts.yaml written at ingestion)."""
+
+    model_config = ConfigDict(extra="forbid")
+    extracted_by: Literal["rule", "model"]
+    model: str | None = Field(None, description="The chat model that read the clause (extracted_by: model).")
+    at: str = Field(description="When the record was extracted (ISO time).")
+    conditions_complete: bool = Field(
+        False, description="Every condition the model read verified: the eligibility check may call it met.")
+
+
 class Fact(BaseModel):
     """One benefit, target or deadline, with the clause that states it."""
 
@@ -123,8 +135,15 @@ class Fact(BaseModel):
     jurisdiction: str | None = None
     effective: str | None = None
     expires: str | None = None
-    reviewed: bool = Field(True, description="False for records extracted by rule from an added document.")
-    doc_id: str = ""  # filled at load
+    reviewed: bool = Field(True, description="False for records extracted from an added document.")
+    provenance: Provenance | None = Field(None, description="Extracted records: by rule or by model, and when.")
+    doc_id: str = Field("", exclude=True)  # filled at load
+
+    @property
+    def decidable(self) -> bool:
+        """Its conditions were read and verified: reviewed, or read by a model with every condition kept."""
+        return self.reviewed or bool(self.provenance and self.provenance.extracted_by == "model"
+                                     and self.conditions and self.provenance.conditions_complete)
 
     @property
     def clause_id(self) -> str:
@@ -162,7 +181,7 @@ class FactFile(BaseModel):
 def read_facts(path: Path, doc) -> list[Fact]:
     """Parse and validate one facts.yaml (CorpusError naming the file and field when it is malformed)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {"facts": []}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {"facts": []}
         facts = FactFile.model_validate(raw).facts
     except (OSError, yaml.YAMLError) as exc:
         raise CorpusError(f"{path}: cannot read the facts file ({exc}).") from exc
@@ -256,10 +275,14 @@ def verify(fact: Fact, clause, rules) -> list[str]:
 
 
 def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
-    """The facts of every document folder that has a facts.yaml, and those extracted by rule from ``added``
-    documents: (verified facts, problems of dropped ones).
+    """The facts of every document folder that has a facts.yaml (``documents``: (doc, path) pairs), and those
+    extracted by rule from ``added`` documents without one (written by older code): (verified facts,
+    problems of dropped ones).
 
-    A record that does not match its clause is left out (never answered from) and reported.
+    Every record is verified against its clause at load, the plan's reviewed ones and those an added document's
+    ingestion wrote alike (cheap: the claim binder's results are cached per text); one that does not match is
+    left out (never answered from) and reported. An added document's unreadable facts file costs that file,
+    not the load: its facts are extracted by rule instead.
     """
     from .fact_extract import extract_facts
 
@@ -267,28 +290,45 @@ def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
     problems: list[str] = []
     for doc in added:
         kept, dropped = extract_facts(doc, rules)
-        for fact in kept:
-            _inherit(fact, doc)
-        facts += kept
+        facts += [_inherit(f, doc) for f in kept]
         problems += dropped
     for doc, path in documents:
-        for fact in read_facts(path, doc):
+        try:
+            records = read_facts(path, doc)
+        except CorpusError as exc:
+            if doc.authority != "document":
+                raise
+            problems.append(f"{doc.id}: {exc} — its facts were extracted by rule instead")
+            kept, dropped = extract_facts(doc, rules)
+            facts += [_inherit(f, doc) for f in kept]
+            problems += dropped
+            continue
+        for fact in records:
             clause = next(c for c in doc.clauses if c.local_id == fact.clause)
             found = verify(fact, clause, rules)
             if found:
                 problems.extend(f"{doc.id}: {p}" for p in found)
                 log.warning("fact %s of %s dropped: %s", fact.id, doc.id, "; ".join(found))
             else:
-                _inherit(fact, doc)
-                facts.append(fact)
+                facts.append(_inherit(fact, doc))
     return facts, problems
 
 
-def _inherit(fact: Fact, doc) -> None:
+def facts_yaml(facts: list[Fact]) -> str:
+    """An added document's facts.yaml: the reviewed records' schema plus provenance, without what the load
+    fills in from document.yaml (issuer, jurisdiction, dates)."""
+    rows = [f.model_dump(mode="json", exclude_defaults=True, exclude_none=True) for f in facts]
+    for row in rows:
+        row["reviewed"] = False  # the default is True (reviewed data): say it in the file
+    return yaml.safe_dump({"facts": rows}, allow_unicode=True, sort_keys=False, width=120)
+
+
+def _inherit(fact: Fact, doc) -> Fact:
     fact.issuer = fact.issuer or dict(doc.issuer)
     fact.jurisdiction = fact.jurisdiction or doc.jurisdiction
     fact.effective = fact.effective or doc.effective_date
     fact.expires = fact.expires or doc.valid_until
+    return fact
 
 
 # --- rendering -----------------------------------------------------------------------------------

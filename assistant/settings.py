@@ -234,6 +234,17 @@ class Settings(BaseSettings):
     upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
                                                           "many days without activity (at start and by `opc purge`).")
+    # --- issue 15 (facts by model): an added document's facts read by the configured chat model at ingestion ---
+    facts_by_model: bool | None = Field(
+        None, description="Ask the configured chat model (OPC_LLM_*) for an added document's facts when it is added "
+                          "(every field verified against its clause; rules fill in the rest and take over when the "
+                          "model fails). Default: on when a model is configured; false: rules only.")
+    facts_model_chars: int = Field(6000, ge=500, le=100000, description="Clause text sent per fact-extraction "
+                                                                       "request (longer documents take several).")
+
+    @property
+    def facts_model_on(self) -> bool:
+        return self.llm.configured and self.facts_by_model is not False
 
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assistant.errors import (CorruptDocument, DocumentTooLarge, DuplicateDocument, EmptyDocument,
                               EncryptedDocument, FetchFailed, IndexUnavailable, IngestError, NoExtractableText,
@@ -112,8 +113,11 @@ def test_added_documents_are_listed_with_metadata(ingest_bot, ingest_settings, n
     assert any("no counterpart" in w for w in en.warnings)
     assert en.sources["en"].endswith("/policies/nanshan-measures-en.html") and en.sources["zh"] == "original-zh.pdf"
     folder = Path(ingest_settings.data_dir) / "documents" / zh.id
-    assert sorted(p.name for p in folder.iterdir()) == ["document.yaml", "en.yaml", "original-en.html",
-                                                        "original-zh.pdf", "zh.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["document.yaml", "en.yaml", "facts.yaml",
+                                                        "original-en.html", "original-zh.pdf", "zh.yaml"]
+    # the facts were extracted again when the translation came: each quotes both versions (issue 15)
+    facts = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))["facts"]
+    assert facts and all(set(f["amount"]["quote"]) == {"en", "zh"} for f in facts)
     assert [d.id for d in ingest_bot.documents()][-1] == zh.id
 
 

@@ -21,6 +21,7 @@ from ..corpus import load_corpus
 from ..errors import DuplicateDocument, IngestError, OPCError
 from ..index import SearchIndex
 from ..settings import Settings
+from . import facts as ingest_facts
 from . import store
 from .fetch import is_url
 from ..netguard import FetchPolicy
@@ -111,13 +112,15 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
         corpus = current_corpus(settings, corpus, index)
         known = store.known_hashes(corpus)
         taken = {d.id for d in corpus.documents}
+        model = ingest_facts.chat_model(settings)
         report("parsing", 0, len(sources))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_parse, s, limit, settings.fetch_timeout, settings.follow_attachments, limits,
                                    list(settings.fetch_allow or [])) for s in sources]
             for n, (source, future) in enumerate(zip(sources, futures), 1):
-                out.outcomes.append(_land(future.result(), source, root, corpus, known, taken))
+                out.outcomes.append(_land(future.result(), source, root, corpus, known, taken,
+                                           settings, model))
                 report("parsing", n, len(sources))
         update = _index(settings, index, embedder, report)
         if install is not None:
@@ -127,8 +130,10 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
     return update, out
 
 
-def _land(result, source: str, root: Path, corpus, known: dict, taken: set[str]) -> Outcome:
-    """Check one parsed document and write its folder (committed at once: the batch resumes from here)."""
+def _land(result, source: str, root: Path, corpus, known: dict, taken: set[str], settings: Settings,
+          model=None) -> Outcome:
+    """Check one parsed document, extract its facts and write its folder (committed at once: the batch
+    resumes from here)."""
     status, src, payload = result
     if status != "ok":
         return Outcome(source, "failed", reason=payload)
@@ -139,14 +144,15 @@ def _land(result, source: str, root: Path, corpus, known: dict, taken: set[str])
         return Outcome(source, "skipped", reason=str(exc).split(". Nothing")[0])
     except OPCError as exc:
         return Outcome(source, "failed", reason=str(exc))
+    files, reading = ingest_facts.extract(prepared, root, corpus.claims, settings, model)
     store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows, prepared.original,
-                        prepared.filename).commit()
+                        prepared.filename, files=files).commit()
     taken.add(prepared.doc_id)
     for kind in ("sha256", "text_sha256"):
         value = prepared.meta["versions"][prepared.lang].get(kind)
         if value:
             known[value] = (prepared.doc_id, prepared.lang, "in this batch")
-    return Outcome(source, "added", prepared.doc_id, "; ".join(prepared.warnings))
+    return Outcome(source, "added", prepared.doc_id, "; ".join(prepared.warnings + reading.warnings))
 
 
 def _index(settings: Settings, index: SearchIndex, embedder, report: Progress) -> Update:

@@ -28,6 +28,7 @@ from ..settings import Settings
 from ..storage import STORAGE_FULL, is_storage_error
 from ..text import cjk_count
 from ..types import DocumentInfo
+from . import facts as ingest_facts
 from . import store
 from .align import align_ids
 from .extract import Extracted
@@ -262,19 +263,22 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
     # Untrusted bytes are parsed in a killable worker process with memory, time, size and depth limits,
     # before taking the writer lock: a slow document never holds up other documents' writes.
     extracted, docmeta = read_document(src, ParseLimits.from_settings(settings), follow=follow)
+    model = ingest_facts.chat_model(settings)
     with _writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
         prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
                            translation_of=translation_of)
+        # its facts, extracted now and stored beside it (issue 15): the load only verifies them
+        files, reading = ingest_facts.extract(prepared, root, corpus.claims, settings, model)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
-                                     prepared.original, prepared.filename)
+                                     prepared.original, prepared.filename, files=files)
         update = _reindex(settings, index, embedder, change)
         if install is not None:
             install(update)
     update.info = next(i for i in update.corpus.infos(settings.today_iso()) if i.id == prepared.doc_id)
-    # Facts extracted from the new document that did not verify against its text (issue 15): kept out, said so.
-    update.info.warnings = prepared.warnings + [p for p in update.corpus.fact_problems
-                                                if p.startswith(f"{prepared.doc_id}: ")]
+    # Facts of the new document that did not verify against its text (issue 15): kept out, said so.
+    update.info.warnings = prepared.warnings + reading.warnings + [
+        p for p in update.corpus.fact_problems if p.startswith(f"{prepared.doc_id}: ")]
     return update
 
 

@@ -148,9 +148,10 @@ def _swap_in(root: Path, doc_id: str, stage: Path) -> Change:
 
 
 def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[dict], original: bytes,
-                  filename: str) -> Change:
+                  filename: str, files: dict[str, str] | None = None) -> Change:
     """Create a document folder, or add a language version to one, atomically. ``meta`` is the whole
-    new ``document.yaml``."""
+    new ``document.yaml``; ``files``: more text files of the folder written in the same change (the
+    document's extracted ``facts.yaml``, issue 15), replacing earlier ones of the same name."""
     root.mkdir(parents=True, exist_ok=True)
     stage = _stage(root, doc_id)
     try:
@@ -160,6 +161,8 @@ def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[
             stage.mkdir()
         _dump(stage / f"{lang}.yaml", {"lang": lang, "clauses": clauses})
         (stage / filename).write_bytes(original)
+        for name, text in (files or {}).items():
+            (stage / name).write_text(text, encoding="utf-8")
         _dump(stage / "document.yaml", meta)
         return _swap_in(root, doc_id, stage)
     except BaseException:
