@@ -292,26 +292,51 @@ def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
         kept, dropped = extract_facts(doc, rules)
         facts += [_inherit(f, doc) for f in kept]
         problems += dropped
+    fresh: dict = {}
     for doc, path in documents:
-        try:
-            records = read_facts(path, doc)
-        except CorpusError as exc:
-            if doc.authority != "document":
-                raise
-            problems.append(f"{doc.id}: {exc} — its facts were extracted by rule instead")
-            kept, dropped = extract_facts(doc, rules)
-            facts += [_inherit(f, doc) for f in kept]
-            problems += dropped
+        st = path.stat()
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        hit = _VERIFIED.get(path)
+        # the same file, document and rules as at the last load: the same verdict (a library reloads in the
+        # time it takes to list it)
+        if hit is not None and hit[0] == key and hit[1] is doc and hit[2] is rules:
+            fresh[path] = hit
+            facts += hit[3]
+            problems += hit[4]
             continue
-        for fact in records:
-            clause = next(c for c in doc.clauses if c.local_id == fact.clause)
-            found = verify(fact, clause, rules)
-            if found:
-                problems.extend(f"{doc.id}: {p}" for p in found)
-                log.warning("fact %s of %s dropped: %s", fact.id, doc.id, "; ".join(found))
-            else:
-                facts.append(_inherit(fact, doc))
+        before_f, before_p = len(facts), len(problems)
+        _load_file(doc, path, rules, facts, problems)
+        fresh[path] = (key, doc, rules, facts[before_f:], problems[before_p:])
+    _VERIFIED.clear()
+    _VERIFIED.update(fresh)
     return facts, problems
+
+
+_VERIFIED: dict = {}
+
+
+def _load_file(doc, path: Path, rules, facts: list[Fact], problems: list[str]) -> None:
+    """Append the verified records of one facts file (and why the others were dropped)."""
+    from .fact_extract import extract_facts
+
+    try:
+        records = read_facts(path, doc)
+    except CorpusError as exc:
+        if doc.authority != "document":
+            raise
+        problems.append(f"{doc.id}: {exc} — its facts were extracted by rule instead")
+        kept, dropped = extract_facts(doc, rules)
+        facts += [_inherit(f, doc) for f in kept]
+        problems += dropped
+        return
+    for fact in records:
+        clause = next(c for c in doc.clauses if c.local_id == fact.clause)
+        found = verify(fact, clause, rules)
+        if found:
+            problems.extend(f"{doc.id}: {p}" for p in found)
+            log.warning("fact %s of %s dropped: %s", fact.id, doc.id, "; ".join(found))
+        else:
+            facts.append(_inherit(fact, doc))
 
 
 def facts_yaml(facts: list[Fact]) -> str:

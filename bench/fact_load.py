@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Facts of added documents at corpus load (issue 15): stored at ingestion (``facts.yaml``, only verified again at
+load) against extracted at every load (documents added by older code).
+
+Writes N generated notices (``bench/notices.py``, seeded) as document folders the way ingestion does (structure,
+facts by rule, ``store.write_version``; no index: this measures the corpus load only), then times
+``load_corpus`` over them, cold (first parse in the process) and warm (folders parsed before are cached), with
+the facts files and again with the facts files removed.
+
+    python bench/fact_load.py [--n 1000] [--repeat 3]
+
+Prints ONE JSON object on stdout. Nothing here uses the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def write_library(root: Path, n: int, settings) -> tuple[float, int]:
+    """N notice folders with their facts files; (seconds, facts written)."""
+    from notices import library
+
+    from assistant.corpus import load_corpus
+    from assistant.ingest import facts as ingest_facts
+    from assistant.ingest import store
+    from assistant.ingest.extract import extract
+    from assistant.ingest.govdoc import clean_blocks, page_meta
+    from assistant.ingest.pipeline import Source, prepare
+
+    corpus = load_corpus(settings.corpus_dir)
+    known, taken = {}, {d.id for d in corpus.documents}
+    written = 0
+    started = time.perf_counter()
+    for note in library(n):
+        src = Source(note.text.encode("utf-8"), note.filename)
+        extracted = extract(src.data, src.filename)
+        extracted.blocks, meta = clean_blocks(extracted.blocks, page_meta(extracted.meta))
+        prepared = prepare(src, extracted, meta, root, corpus, lang=None, title=None, translation_of=None,
+                           known=known, taken=taken)
+        files, reading = ingest_facts.extract(prepared, root, corpus.claims, settings)
+        written += len(reading.facts)
+        store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows, prepared.original,
+                            prepared.filename, files=files).commit()
+        taken.add(prepared.doc_id)
+    return time.perf_counter() - started, written
+
+
+def time_load(roots, repeat: int) -> dict:
+    """Cold (fresh caches) and warm load times, and the facts loaded."""
+    from assistant import claims, corpus as corpus_mod
+
+    cold, warm = [], []
+    facts = problems = 0
+    for _ in range(repeat):
+        corpus_mod._PARSED.clear()
+        claims.clear_caches()
+        t = time.perf_counter()
+        loaded = corpus_mod.load_corpus(*roots)
+        cold.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        loaded = corpus_mod.load_corpus(*roots)
+        warm.append(time.perf_counter() - t)
+        facts, problems = len(loaded.facts), len(loaded.fact_problems)
+    return {"cold_s": round(statistics.median(cold), 2), "warm_s": round(statistics.median(warm), 2),
+            "facts": facts, "fact_problems": problems}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    from assistant import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        root = Path(tmp) / "documents"
+        write_s, written = write_library(root, args.n, settings)
+        stored = time_load((settings.corpus_dir, root), args.repeat)
+        for folder in root.iterdir():
+            (folder / "facts.yaml").unlink(missing_ok=True)
+        at_load = time_load((settings.corpus_dir, root), args.repeat)
+    print(json.dumps({"notices": args.n, "write_s": round(write_s, 1), "facts_written": written,
+                      "load_with_facts_files": stored, "load_extracting_at_load": at_load,
+                      "cpus": os.cpu_count(), "loadavg": [round(x, 2) for x in os.getloadavg()]}))
+
+
+if __name__ == "__main__":
+    main()
