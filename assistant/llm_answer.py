@@ -12,8 +12,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from .citations import citation_for, document_notes, suggestions
 from .gate import Problem, check, cited_numbers
 from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
-from .prompts import (FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER,
-                      prompt_key, system_prompt)
+from .facts import amount_text
+from .prompts import (FACT_CONDITIONS, FACT_CONFIRM, FACTS_HEADER, FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER,
+                      RETRY, REWRITE, SOURCES_HEADER, prompt_key, system_prompt)
 from .redact import redact
 from .retrieve import Retrieval
 from .types import Answer, Citation, StreamEvent, Turn
@@ -32,11 +33,35 @@ def source_block(sources: dict[int, Citation], lang: str) -> str:
     return "\n".join(lines)
 
 
+def facts_block(facts_by_clause: dict, sources: dict[int, Citation], lang: str) -> str:
+    """The verified fact records of the sources' clauses, one line each, tagged with the source number: the
+    model gets each benefit's amount, period, duration and conditions as data ('' when the sources have none).
+    The figures are the records' own, each verified against that clause, so the gate accepts them there."""
+    key = prompt_key(lang)
+    lines = []
+    for n, c in sources.items():
+        for fact in facts_by_clause.get(c.clause_id, ()):
+            parts = [f"[{n}] {fact.name(key)} ({fact.kind})"]
+            amount = amount_text(fact, key)
+            if amount:
+                parts.append(amount)
+            quoted = [getattr(q.quote, key, None) or q.quote.en or q.quote.zh for q in fact.conditions]
+            if quoted:
+                parts.append(f"{FACT_CONDITIONS[key]}: " + "; ".join(f"“{q}”" for q in quoted))
+            if fact.to_confirm:
+                parts.append(f"{FACT_CONFIRM[key]}: " + "; ".join(getattr(t, key) for t in fact.to_confirm))
+            lines.append(" — ".join(parts))
+    return "\n".join([FACTS_HEADER[key], *lines]) if lines else ""
+
+
 class LLMAnswerer:
     def __init__(self, model: ChatModel, corpus, today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
         self.model = model
         self.corpus = corpus
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
+        self.facts: dict[str, list] = {}  # verified fact records by clause id (issue 15), offered with the sources
+        for fact in getattr(corpus, "facts", ()):
+            self.facts.setdefault(fact.clause_id, []).append(fact)
 
     def rewrite(self, question: str, history: list[Turn], lang: str) -> str | None:
         """A standalone version of a follow-up, or None if the model can't give one."""
@@ -58,7 +83,9 @@ class LLMAnswerer:
                    for i, h in enumerate(retrieval.hits)}
         asked = redact(question)
         searched = redact(search_question)
-        user = source_block(sources, lang) + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
+        facts = facts_block(self.facts, sources, lang)
+        user = source_block(sources, lang) + (f"\n\n{facts}" if facts else "") \
+            + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
         if searched != asked:
             user += f"\n({searched})"
         messages = [SystemMessage(system_prompt(lang)), HumanMessage(user)]

@@ -308,3 +308,8 @@ FACTS_CLAUSES_HEADER = {"en": "Clauses:", "zh": "条款："}
 # What became of the model's reading, as warnings of the add (opc corpus add, POST /v1/documents, bulk summary).
 FACTS_MODEL_FAILED = "{doc}: the language model could not read the facts ({reason}); they were extracted by rule."
 FACTS_MODEL_DROPPED = "{doc}: the model's {what} of {fact!r} does not match clause {clause} ({problem}) — left out"
+# The LLM answer path (issue 15): the verified facts of the retrieved clauses, offered beside the sources.
+FACTS_HEADER = {"en": "Verified facts of these sources (each with its source number; cite that number):",
+                "zh": "以上资料中经核对的事实（每条标明所属资料编号，引用时使用该编号）："}
+FACT_CONDITIONS = {"en": "conditions", "zh": "条件"}
+FACT_CONFIRM = {"en": "to confirm with the issuer", "zh": "需向发布部门确认"}

@@ -106,3 +106,30 @@ def test_llm_mode_answers_lists_from_the_facts_without_the_model(data_dir, bot):
         assert llm.requests == [] and a.answerable and "Model Voucher" in a.answer and grounded(a)
         refusal = llm_bot.ask("What is the deadline to apply for the hukou subsidy?", mode="llm")
         assert llm.requests == [] and not refusal.answerable and "deadline" in refusal.answer
+
+
+@pytest.mark.parametrize("lang, question, name", [
+    ("en", "How much is the housing subsidy?", "Housing subsidy"),
+    ("zh", "住房补贴是多少？", "住房补贴"),
+])
+def test_llm_prompt_carries_the_sources_verified_facts_and_the_gate_still_checks(data_dir, lang, question, name):
+    from assistant.facts import amount_text
+    from assistant.prompts import FACTS_HEADER
+
+    with ScriptedLLM() as llm:
+        settings = Settings(data_dir=data_dir, llm=LLMSettings(base_url=llm.base_url, model="scripted", timeout=2))
+        llm_bot = Assistant.load(settings)
+        # a model that states a figure no source has, twice: the gate rejects it and the plan is quoted instead
+        wrong = llm.reply({"answered": True, "answer": f"{name}: 99,000 yuan [1].", "citations": [1]})
+        llm.script(wrong, wrong)
+        answer = llm_bot.ask(question, mode="llm")
+        prompt = llm.requests[0]["messages"][-1]["content"]
+    housing = next(f for f in llm_bot.corpus.facts if f.id == "housing_subsidy")
+    assert FACTS_HEADER[lang] in prompt
+    line = next(ln for ln in prompt.splitlines() if ln.startswith("[") and f"] {name} (cash_grant)" in ln)
+    assert amount_text(housing, lang) in line
+    n = int(line[1:line.index("]")])
+    # the fact is tagged with the number of the source that is its clause
+    source = prompt.split(f"\n[{n}] ", 1)[1]
+    assert llm_bot.corpus.clause(housing.clause_id).text[lang][:40] in source.split("\n[", 1)[0]
+    assert "99,000" not in answer.answer and answer.warnings and grounded(answer)
