@@ -262,3 +262,28 @@ def test_copying_a_document_folder_keeps_its_facts(rules_bot, tmp_path):
     shutil.copytree(documents_root(rules_bot.settings.data_dir) / info.id, copy / info.id)
     corpus = load_corpus(ROOT / "corpus", copy)
     assert {f.amount.value for f in corpus.facts if f.doc_id == info.id} == {3000, 500000, 20000}
+
+
+def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides_the_rest(seeded_data_dir, llm):
+    import httpx
+
+    from assistant.api import create_app
+
+    from .servers import serve
+
+    settings = Settings(data_dir=seeded_data_dir("opc-facts-api"), ui=False, api_keys=["k:admin"], rate_limit="",
+                        rate_limit_per_user="", llm=LLMSettings(base_url=llm.base_url, model="scripted-facts",
+                                                                timeout=2))
+    llm.script(llm.reply(_dongbin_reply()))
+    with serve(create_app(settings, Assistant.load(settings))) as url, \
+            httpx.Client(base_url=url, headers={"Authorization": "Bearer k"}, timeout=120) as http:
+        added = http.post("/v1/documents", files={"file": ("dongbin.txt", DONGBIN_ZH.encode(), "text/plain")})
+        assert added.status_code == 201, added.text
+        warnings = " | ".join(added.json()["warnings"])
+        assert "须具有博士学位" in warnings and "50,000" in warnings
+        result = http.post("/v1/eligibility", json={"language": "zh", "profile": {
+            "newly_arrived": True, "degree": "doctoral", "company_size": "small", "works_in_ai": True}})
+        assert result.status_code == 200, result.text
+        mine = [b for b in result.json()["benefits"] if b["citation"]["doc_id"] == added.json()["id"]]
+        assert sorted(b["status"] for b in mine) == ["met", "met", "unknown"]
+        assert {b["citation"]["label"] for b in mine if b["status"] == "met"} == {"第二条", "第三条"}
