@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 OPC = str(Path(sys.executable).parent / "opc")
+ROOT = Path(__file__).resolve().parent.parent
 CASES = [
     {"id": "housing-zh", "pair": "housing", "question": "住房补贴每月多少钱？", "language": "zh", "category": "figure",
      "answerable": True, "expected_clauses": ["sz-ai-opc-plan:m4"], "expected_figures": ["1250元", "1000元"]},
@@ -158,3 +159,21 @@ def test_cases_generated_from_the_facts():
     assert hukou.expected_clauses == ["sz-ai-opc-plan:m2"] and hukou.expected_figures == ["100,000 yuan"]
     assert {c.expected_figures[0] for c in cases if c.id.startswith("fact-training_voucher")} == \
         {"10 million yuan", "1000万元"}
+
+
+def test_eligibility_is_scored_per_kind_and_gated(small, tmp_path):
+    """`--eligibility`: the hand-written profiles and those generated from the facts; a wrong set fails the run."""
+    data_dir, dataset, folder = small
+    good = run("--dataset", dataset, "--out", tmp_path / "ok", "--eligibility", ROOT / "eval" / "eligibility.yaml",
+               data_dir=data_dir)
+    assert good.returncode == 0, good.stderr
+    report = json.loads((tmp_path / "ok" / "eligibility.json").read_text(encoding="utf-8"))
+    assert report["cases"] == report["correct"] > 6 * 4  # generated profiles beside the 6 hand-written ones
+    assert {"voucher", "loan", "cash_grant", "housing", "space"} <= set(report["per_kind"])
+    assert f"Eligibility: {report['cases']}/{report['cases']} profiles exactly right" in good.stderr
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(yaml.safe_dump([{"id": "no-degree-expects-hukou", "profile": {"degree": "none", "newly_arrived": True},
+                                      "met": ["hukou_subsidy"], "not_met": []}]), encoding="utf-8")
+    bad = run("--dataset", dataset, "--out", tmp_path / "bad", "--eligibility", wrong, data_dir=data_dir)
+    assert bad.returncode == 1 and "Eligibility evaluation FAILED" in bad.stderr
+    assert "no-degree-expects-hukou" in bad.stderr and "'got': 'not_met'" in bad.stderr

@@ -78,6 +78,10 @@ def eval_command(
     facts: bool = typer.Option(
         False, "--facts", help="Add cases generated from the fact records (every money fact x question forms x "
                                "en/zh/zh-Hant, category 'fact'; issue 15)."),
+    eligibility: Optional[Path] = typer.Option(
+        None, "--eligibility", help="Founder profiles with their exact benefit sets (eval/eligibility.yaml), plus "
+                                    "profiles generated from the fact records; every decision must be right "
+                                    "(reported per benefit kind; issue 15)."),
     update_baseline: bool = typer.Option(
         False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
                                          "eval/baseline.json) instead of comparing against it."),
@@ -134,6 +138,18 @@ def eval_command(
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
             raise typer.Exit(exc.exit_code)
+    eligible = None
+    if eligibility is not None:
+        from ..corpus import load_corpus
+        from . import eligibility_eval as el
+
+        try:
+            corpus = load_corpus(settings.corpus_dir)
+            cases = el.load_profiles(eligibility, {f.id for f in corpus.facts if f.is_benefit}) + el.generated(corpus)
+            eligible = el.run(corpus, cases, settings.today)
+        except OPCError as exc:
+            err.print(f"[bold red]Error:[/] {exc}")
+            raise typer.Exit(exc.exit_code)
     label = str(dataset or "eval/golden.yaml")
     result = gating.check(runs[0].summary, thresholds, reference, str(baseline_path) if reference else None)
     if update_baseline and result.passed:
@@ -155,6 +171,15 @@ def eval_command(
         if not gate_eval.passed:
             err.print("[bold red]Adversarial gate evaluation FAILED[/] (lies must all be blocked, >= 98% of "
                       "truths accepted per language).")
+            raise typer.Exit(EXIT_GATE_FAILED)
+    if eligible is not None:
+        paths["eligibility"] = el.write_report(out_dir, eligible)
+        kinds = ", ".join(f"{k} {v['correct']}/{v['checked']}" for k, v in sorted(eligible.per_kind.items()))
+        err.print(f"Eligibility: {eligible.correct}/{eligible.cases} profiles exactly right ({kinds})")
+        for f in eligible.failures:
+            err.print(f"[bold red]Eligibility:[/] {f['id']}: {f['wrong']}")
+        if not eligible.passed:
+            err.print("[bold red]Eligibility evaluation FAILED[/] (every profile's benefit set must be exact).")
             raise typer.Exit(EXIT_GATE_FAILED)
     err.print("Reports: " + ", ".join(str(p) for p in paths.values()))
     if not result.passed:
