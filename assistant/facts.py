@@ -11,6 +11,7 @@ list and comparison answers and the eligibility check.
 from __future__ import annotations
 
 import logging
+import typing
 from pathlib import Path
 from typing import Literal
 
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import CorpusError
 from .figures import format_figure
-from .types import FounderProfile
+from .types import Degree, FounderProfile
 
 log = logging.getLogger(__name__)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # added documents' facts files are many
@@ -248,6 +249,24 @@ def _quote_problems(what: str, fact: Fact, clause, quote: Quote) -> list[str]:
     return problems
 
 
+_DEGREES = typing.get_args(Degree)  # lowest first
+
+
+def _degree_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
+    """A degree condition's lowest degree must be named in its quote (claims.yaml's condition terms): "硕士及以上"
+    is master or doctoral, never bachelor, and words naming no degree prove no degree."""
+    if c.field != "degree" or rules is None:
+        return []
+    values = [v for v in (c.value if isinstance(c.value, list) else [c.value]) if v in _DEGREES and v != "none"]
+    if not values:
+        return []
+    named = rules.condition_concepts(*(q for q in (c.quote.en, c.quote.zh) if q)) & set(_DEGREES)
+    lowest = min(values, key=_DEGREES.index)
+    if lowest not in named:
+        return [f"{fact.id}: {what} includes {lowest}, but the quote names {', '.join(sorted(named)) or 'no degree'}"]
+    return []
+
+
 def verify(fact: Fact, clause, rules) -> list[str]:
     """Why ``fact`` does not match its clause, in every language the clause holds ([] when it does)."""
     problems: list[str] = []
@@ -268,7 +287,7 @@ def verify(fact: Fact, clause, rules) -> list[str]:
             problems += _figure_problems(what, fact, clause, rules, (unit, months), c.quote, {}, "exact",
                                          subject_check=False)
         else:
-            problems += _quote_problems(what, fact, clause, c.quote)
+            problems += _quote_problems(what, fact, clause, c.quote) or _degree_problems(what, fact, c, rules)
     for t in fact.to_confirm:
         problems += _quote_problems("qualification", fact, clause, t.quote)
     return problems

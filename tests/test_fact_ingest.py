@@ -287,3 +287,34 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
         mine = [b for b in result.json()["benefits"] if b["citation"]["doc_id"] == added.json()["id"]]
         assert sorted(b["status"] for b in mine) == ["met", "met", "unknown"]
         assert {b["citation"]["label"] for b in mine if b["status"] == "met"} == {"第二条", "第三条"}
+
+
+def test_a_degree_condition_must_name_its_lowest_degree(llm):
+    """"本科及以上" is bachelor and above: a model narrowing it to master's loses the condition."""
+    from assistant.fact_model import read_facts
+    from assistant.llm import ChatModel
+    from assistant.types import Clause, Document
+
+    text = "对本科及以上学历的新引进人才，给予一次性生活补贴3万元。"
+    doc = Document(id="beian", title={"zh": "北岸区人才办法"}, short_title={"zh": "北岸办法"}, issuer={},
+                   authority="document", effective_date=None, valid_until=None, official_url=None,
+                   versions={"zh": {}}, clauses=[Clause(doc_id="beian", local_id="art2", label={"zh": "第二条"},
+                                                        title={}, text={"zh": text})])
+
+    def reply(values):
+        return llm.reply({"facts": [{"clause": "art2", "names": {"zh": "生活补贴", "en": "Living subsidy"},
+                                     "kind": "cash_grant", "amount": {"value": 30000, "unit": "yuan", "per": "one_off",
+                                                                      "quote": _q("一次性生活补贴3万元")},
+                                     "conditions": [{"field": "degree", "op": "in", "value": values,
+                                                     "quote": _q("本科及以上学历")}]}]})
+
+    rules = load_corpus(ROOT / "corpus").claims
+    model = ChatModel(LLMSettings(base_url=llm.base_url, model="scripted-facts", timeout=2))
+    llm.script(reply(["master", "doctoral"]), reply(["bachelor", "master", "doctoral"]))
+    narrowed = read_facts(doc, rules, model)
+    fact = next(f for f in narrowed.facts if f.provenance.extracted_by == "model")
+    assert fact.conditions == [] and not fact.provenance.conditions_complete
+    assert any("includes master" in w and "bachelor" in w for w in narrowed.warnings)
+    right = read_facts(doc, rules, model)
+    fact = next(f for f in right.facts if f.provenance.extracted_by == "model")
+    assert fact.conditions[0].value == ["bachelor", "master", "doctoral"] and fact.provenance.conditions_complete
