@@ -15,7 +15,7 @@ import yaml
 
 from .claims import load_rules
 from .errors import CorpusError, NotFound
-from .facts import load_facts
+from .fact_files import load_facts
 from .places import load_gazetteer
 from .questions import load_question_rules
 from .scope import DOC_TYPES, LEVELS, level_of, type_of

@@ -1,7 +1,8 @@
 """Facts: every benefit, target and deadline a document states, as a typed record (issue 15).
 
-The built-in plan's records are reviewed data (``corpus/<doc>/facts.yaml``); added documents get theirs
-from ``assistant/fact_extract.py``. Either way a record is kept only when it *verifies*: each amount,
+The built-in plan's records are reviewed data (``corpus/<doc>/facts.yaml``); added documents get theirs when
+they are added (``assistant/fact_extract.py`` by rule, ``assistant/fact_model.py`` by a configured model),
+stored in their folder and loaded by ``assistant/fact_files.py``. Either way a record is kept only when it *verifies*: each amount,
 duration and condition quotes words that stand in its clause (every language held), and the figure
 the claim binder (corpus/claims.yaml, issue 10) finds there has the record's value, subject and
 attributes (cap/floor, tax, period). One model of what the plan says serves the grounding gate,
@@ -10,20 +11,13 @@ list and comparison answers and the eligibility check.
 
 from __future__ import annotations
 
-import logging
 import typing
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import CorpusError
 from .figures import format_figure
 from .types import Degree, FounderProfile
-
-log = logging.getLogger(__name__)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # added documents' facts files are many
 
 BENEFIT_KINDS = ("cash_grant", "voucher", "loan", "space", "housing", "reward")
 KINDS = BENEFIT_KINDS + ("target", "deadline")
@@ -178,26 +172,7 @@ class FactFile(BaseModel):
         return self
 
 
-# --- loading and verifying -----------------------------------------------------------------------
-def read_facts(path: Path, doc) -> list[Fact]:
-    """Parse and validate one facts.yaml (CorpusError naming the file and field when it is malformed)."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {"facts": []}
-        facts = FactFile.model_validate(raw).facts
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read the facts file ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CorpusError(f"{path}: {where}: {first['msg']}") from None
-    clause_ids = {c.local_id for c in doc.clauses}
-    for f in facts:
-        if f.clause not in clause_ids:
-            raise CorpusError(f"{path}: fact {f.id!r} names clause {f.clause!r}, which {doc.id} does not have.")
-        f.doc_id = doc.id
-    return facts
-
-
+# --- verifying -----------------------------------------------------------------------------------
 def _spans(text: str, quote: str) -> list[tuple[int, int]]:
     out, i = [], text.find(quote)
     while i >= 0:
@@ -291,88 +266,6 @@ def verify(fact: Fact, clause, rules) -> list[str]:
     for t in fact.to_confirm:
         problems += _quote_problems("qualification", fact, clause, t.quote)
     return problems
-
-
-def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
-    """The facts of every document folder that has a facts.yaml (``documents``: (doc, path) pairs), and those
-    extracted by rule from ``added`` documents without one (written by older code): (verified facts,
-    problems of dropped ones).
-
-    Every record is verified against its clause at load, the plan's reviewed ones and those an added document's
-    ingestion wrote alike (cheap: the claim binder's results are cached per text); one that does not match is
-    left out (never answered from) and reported. An added document's unreadable facts file costs that file,
-    not the load: its facts are extracted by rule instead.
-    """
-    from .fact_extract import extract_facts
-
-    facts: list[Fact] = []
-    problems: list[str] = []
-    for doc in added:
-        kept, dropped = extract_facts(doc, rules)
-        facts += [_inherit(f, doc) for f in kept]
-        problems += dropped
-    fresh: dict = {}
-    for doc, path in documents:
-        st = path.stat()
-        key = (st.st_ino, st.st_size, st.st_mtime_ns)
-        hit = _VERIFIED.get(path)
-        # the same file, document and rules as at the last load: the same verdict (a library reloads in the
-        # time it takes to list it)
-        if hit is not None and hit[0] == key and hit[1] is doc and hit[2] is rules:
-            fresh[path] = hit
-            facts += hit[3]
-            problems += hit[4]
-            continue
-        before_f, before_p = len(facts), len(problems)
-        _load_file(doc, path, rules, facts, problems)
-        fresh[path] = (key, doc, rules, facts[before_f:], problems[before_p:])
-    _VERIFIED.clear()
-    _VERIFIED.update(fresh)
-    return facts, problems
-
-
-_VERIFIED: dict = {}
-
-
-def _load_file(doc, path: Path, rules, facts: list[Fact], problems: list[str]) -> None:
-    """Append the verified records of one facts file (and why the others were dropped)."""
-    from .fact_extract import extract_facts
-
-    try:
-        records = read_facts(path, doc)
-    except CorpusError as exc:
-        if doc.authority != "document":
-            raise
-        problems.append(f"{doc.id}: {exc} — its facts were extracted by rule instead")
-        kept, dropped = extract_facts(doc, rules)
-        facts += [_inherit(f, doc) for f in kept]
-        problems += dropped
-        return
-    for fact in records:
-        clause = next(c for c in doc.clauses if c.local_id == fact.clause)
-        found = verify(fact, clause, rules)
-        if found:
-            problems.extend(f"{doc.id}: {p}" for p in found)
-            log.warning("fact %s of %s dropped: %s", fact.id, doc.id, "; ".join(found))
-        else:
-            facts.append(_inherit(fact, doc))
-
-
-def facts_yaml(facts: list[Fact]) -> str:
-    """An added document's facts.yaml: the reviewed records' schema plus provenance, without what the load
-    fills in from document.yaml (issuer, jurisdiction, dates)."""
-    rows = [f.model_dump(mode="json", exclude_defaults=True, exclude_none=True) for f in facts]
-    for row in rows:
-        row["reviewed"] = False  # the default is True (reviewed data): say it in the file
-    return yaml.safe_dump({"facts": rows}, allow_unicode=True, sort_keys=False, width=120)
-
-
-def _inherit(fact: Fact, doc) -> Fact:
-    fact.issuer = fact.issuer or dict(doc.issuer)
-    fact.jurisdiction = fact.jurisdiction or doc.jurisdiction
-    fact.effective = fact.effective or doc.effective_date
-    fact.expires = fact.expires or doc.valid_until
-    return fact
 
 
 # --- rendering -----------------------------------------------------------------------------------

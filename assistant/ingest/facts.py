@@ -14,7 +14,7 @@ import yaml
 
 from ..corpus import document_from
 from ..fact_model import Reading, read_facts
-from ..facts import facts_yaml
+from ..fact_files import facts_yaml
 from ..settings import Settings
 
 FACTS_FILE = "facts.yaml"

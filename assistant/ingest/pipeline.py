@@ -264,12 +264,17 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
     # before taking the writer lock: a slow document never holds up other documents' writes.
     extracted, docmeta = read_document(src, ParseLimits.from_settings(settings), follow=follow)
     model = ingest_facts.chat_model(settings)
+    early = _read_facts_early(settings, corpus, src, extracted, docmeta, model, lang, title, translation_of)
     with _writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
         prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
                            translation_of=translation_of)
         # its facts, extracted now and stored beside it (issue 15): the load only verifies them
-        files, reading = ingest_facts.extract(prepared, root, corpus.claims, settings, model)
+        if early is not None and (early[0].doc_id, early[0].rows, early[0].meta.get("versions", {}).keys()) == \
+                (prepared.doc_id, prepared.rows, prepared.meta.get("versions", {}).keys()):
+            files, reading = early[1]
+        else:  # another writer changed the folder meanwhile (rare): read again
+            files, reading = ingest_facts.extract(prepared, root, corpus.claims, settings, model)
         change = store.write_version(root, prepared.doc_id, prepared.meta, prepared.lang, prepared.rows,
                                      prepared.original, prepared.filename, files=files)
         update = _reindex(settings, index, embedder, change)
@@ -280,6 +285,21 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
     update.info.warnings = prepared.warnings + reading.warnings + [
         p for p in update.corpus.fact_problems if p.startswith(f"{prepared.doc_id}: ")]
     return update
+
+
+def _read_facts_early(settings: Settings, corpus: Corpus, src: Source, extracted: Extracted, docmeta: DocMeta, model,
+                      lang, title, translation_of):
+    """With a model, the facts are read before the writer lock (a slow endpoint never holds up other writers):
+    (prepared, (files, reading)), or None (no model, or the add will fail its checks under the lock anyway)."""
+    if model is None:
+        return None
+    root = store.documents_root(settings.data_dir)
+    try:
+        prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
+                           translation_of=translation_of)
+    except (IngestError, NotFound):
+        return None
+    return prepared, ingest_facts.extract(prepared, root, corpus.claims, settings, model)
 
 
 def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str,
