@@ -32,11 +32,11 @@ class _Item(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     clause: str
-    names: Names
+    names: dict[str, str | None]
     kind: str
     amount: dict | None = None
     duration: dict | None = None
-    conditions: list[dict] = []
+    conditions: list[dict] | None = None
 
 
 @dataclass
@@ -126,7 +126,12 @@ class _Builder:
         except ValidationError as exc:
             self._drop("fact", str(raw.get("names", "?"))[:60], str(raw.get("clause", "?")), _first(exc))
             return None
-        name = item.names.zh or item.names.en
+        # a name in one language only stands for both (the eligibility list shows it as the model wrote it)
+        zh, en = item.names.get("zh") or item.names.get("en"), item.names.get("en") or item.names.get("zh")
+        if not zh:
+            self._drop("fact", "?", item.clause, "it has no name")
+            return None
+        names, name = Names(zh=zh, en=en), zh
         clause = self.clauses.get(item.clause)
         if clause is None or item.kind not in KINDS:
             problem = f"no clause {item.clause!r}" if clause is None else f"unknown kind {item.kind!r}"
@@ -138,10 +143,10 @@ class _Builder:
         # The name in the document's own language first: it is the likelier to use the document's words.
         subject = None
         if self.rules is not None:
-            names = [item.names.zh, item.names.en] if self.lang == "zh" else [item.names.en, item.names.zh]
-            subject = next((s for s in map(self.rules.subject_of, names) if s), None)
+            order = [names.zh, names.en] if self.lang == "zh" else [names.en, names.zh]
+            subject = next((s for s in map(self.rules.subject_of, order) if s), None)
         fact = Fact(id=re.sub(r"[^a-z0-9_]", "_", f"{item.clause}_m{self.n}".lower()), clause=item.clause,
-                    subject=subject, kind=item.kind, names=item.names, reviewed=False, doc_id=self.doc.id)
+                    subject=subject, kind=item.kind, names=names, reviewed=False, doc_id=self.doc.id)
         kept = 0
         amount = self._part(Amount, item.amount, "amount", name, item.clause)
         if amount is not None:
@@ -160,7 +165,7 @@ class _Builder:
             else:
                 fact.duration, kept = duration, kept + 1
         complete = True
-        for raw_c in item.conditions:
+        for raw_c in item.conditions or []:
             cond = self._part(Condition, raw_c, "condition", name, item.clause)
             problems = self._check(fact, clause, conditions=[cond]) if cond is not None else ["malformed"]
             if cond is not None and problems:
@@ -204,7 +209,11 @@ def read_facts_by_model(doc, rules, model, max_chars: int) -> Reading:
             log.warning("fact extraction by model failed for %s: %s", doc.id, exc)
             failed.append(str(exc))
             continue
-        facts += [f for f in map(builder.build, items) if f is not None]
+        for fact in filter(None, map(builder.build, items)):
+            same = fact.amount is not None and any(
+                f.clause == fact.clause and f.amount is not None and f.amount.key == fact.amount.key for f in facts)
+            if not same:  # a benefit listed twice is one fact
+                facts.append(fact)
     reading = Reading(warnings=builder.warnings)
     if failed:
         reading.warnings.insert(0, FACTS_MODEL_FAILED.format(doc=doc.id, reason="; ".join(dict.fromkeys(failed))))

@@ -318,3 +318,25 @@ def test_a_degree_condition_must_name_its_lowest_degree(llm):
     right = read_facts(doc, rules, model)
     fact = next(f for f in right.facts if f.provenance.extracted_by == "model")
     assert fact.conditions[0].value == ["bachelor", "master", "doctoral"] and fact.provenance.conditions_complete
+
+
+def test_a_sloppy_but_true_reply_is_kept_once(llm):
+    """A name in one language, `conditions: null`, the same benefit listed twice: one verified fact."""
+    from assistant.fact_model import read_facts
+    from assistant.llm import ChatModel
+
+    from .test_facts import _doc
+
+    doc = _doc([("a3", "第三条", {"zh": "对入驻南山OPC社区的企业，每年最高8万元办公租金补贴。",
+                                  "en": "Enterprises in a Nanshan OPC community get an office rent subsidy of up to "
+                                        "80,000 yuan per year."})])
+    rent = {"clause": "a3", "names": {"zh": "办公租金补贴"}, "kind": "cash_grant", "conditions": None,
+            "amount": {"value": 80000, "unit": "yuan", "per": "year", "bound": "cap",
+                       "quote": _q("每年最高8万元", "up to 80,000 yuan per year")}}
+    llm.script(llm.reply({"facts": [rent, rent, "not a fact"]}))
+    reading = read_facts(doc, load_corpus(ROOT / "corpus").claims,
+                         ChatModel(LLMSettings(base_url=llm.base_url, model="scripted-facts", timeout=2)))
+    assert len(reading.facts) == 1 and reading.warnings == []
+    fact = reading.facts[0]
+    assert (fact.names.en, fact.provenance.extracted_by, fact.amount.quote.en) == \
+        ("办公租金补贴", "model", "up to 80,000 yuan per year")

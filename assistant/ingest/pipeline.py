@@ -20,8 +20,8 @@ from pathlib import Path
 import yaml
 
 from ..corpus import LANGS, Corpus, load_corpus
-from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, ProtectedDocument,
-                      StorageFull, UnsupportedDocument)
+from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
+                      ProtectedDocument, StorageFull, UnsupportedDocument)
 from ..index import SearchIndex, current_build
 from ..netguard import FetchPolicy
 from ..settings import Settings
@@ -297,7 +297,7 @@ def _read_facts_early(settings: Settings, corpus: Corpus, src: Source, extracted
     try:
         prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
                            translation_of=translation_of)
-    except (IngestError, NotFound):
+    except (OPCError, OSError, yaml.YAMLError):  # unlocked: a folder mid-change is read again under the lock
         return None
     return prepared, ingest_facts.extract(prepared, root, corpus.claims, settings, model)
 
