@@ -168,7 +168,7 @@ def test_eligibility_is_scored_per_kind_and_gated(small, tmp_path):
                data_dir=data_dir)
     assert good.returncode == 0, good.stderr
     report = json.loads((tmp_path / "ok" / "eligibility.json").read_text(encoding="utf-8"))
-    assert report["cases"] == report["correct"] > 6 * 4  # generated profiles beside the 6 hand-written ones
+    assert report["cases"] == report["correct"] > 10 * 4  # generated profiles beside the 10 hand-written ones
     assert {"voucher", "loan", "cash_grant", "housing", "space"} <= set(report["per_kind"])
     assert f"Eligibility: {report['cases']}/{report['cases']} profiles exactly right" in good.stderr
     wrong = tmp_path / "wrong.yaml"
