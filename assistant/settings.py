@@ -235,6 +235,16 @@ class Settings(BaseSettings):
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
                                                           "many days without activity (at start and by `opc purge`).")
 
+    # --- issue 13 (redis/load): rate-limit counters shared through Redis, and what happens when it is down ------
+    rate_limit_on_storage_error: Literal["open", "closed"] = Field(
+        "open", description="When the rate-limit storage (Redis) cannot be reached: 'open' keeps answering and counts "
+                            "in each worker's memory until it is back; 'closed' refuses /v1 requests with 503.")
+    rate_limit_storage_timeout: float = Field(
+        0.5, gt=0, le=30, description="Seconds one call to the rate-limit storage may take before it counts as down.")
+    rate_limit_storage_retry: float = Field(
+        5.0, gt=0, le=3600, description="While the rate-limit storage is down, seconds between attempts to reach it "
+                                        "again (requests in between do not wait for it).")
+
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):
