@@ -174,6 +174,8 @@ def serve(
     # One embedding thread per worker: on a small machine, threads of concurrent requests would fight for the
     # same cores (measured: many times slower under load). Scale with --workers instead.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # ... and an idle OpenMP thread sleeps instead of spinning (the default spin burns a core a worker needs).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         settings = Settings()
         guard = Guard(settings)  # a bad key or rate-limit setting (e.g. the Redis URI) fails before the slow load

@@ -13,6 +13,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .errors import ConfigError
+from .query_cache import QueryVectorStore
 from .settings import Settings
 
 
@@ -85,10 +86,21 @@ class CachedQueries(Embeddings):
     """Remembers the vectors of recent queries: founders ask the same questions over and over, and the
     query embedding is most of the cost of an extractive answer. Passages are never cached (built once)."""
 
-    def __init__(self, inner: Embeddings, size: int) -> None:
+    def __init__(self, inner: Embeddings, size: int, store: QueryVectorStore | None = None) -> None:
         self.inner = inner
         self.name = getattr(inner, "name", type(inner).__name__)
-        self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+        self.store = store  # shared by the host's workers, kept across restarts (issue 13)
+        self._query = lru_cache(maxsize=size)(self._miss)
+
+    def _miss(self, text: str) -> tuple[float, ...]:
+        if self.store is not None:
+            stored = self.store.get(text)
+            if stored is not None:
+                return tuple(stored)
+        vector = self.inner.embed_query(text)
+        if self.store is not None:
+            self.store.put(text, vector)
+        return tuple(vector)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.inner.embed_documents(texts)
@@ -102,7 +114,11 @@ class CachedQueries(Embeddings):
 
 def make_embedder(settings: Settings) -> Embeddings:
     embedder = _make(settings)
-    return CachedQueries(embedder, settings.embedder_cache) if settings.embedder_cache else embedder
+    if not settings.embedder_cache:
+        return embedder
+    fingerprint = {k: v for k, v in settings.index_fingerprint().items() if k.startswith("embedder")}
+    store = QueryVectorStore.open(settings.data_dir, fingerprint, settings.embedder_disk_cache)
+    return CachedQueries(embedder, settings.embedder_cache, store)
 
 
 def _make(settings: Settings) -> Embeddings:

@@ -244,6 +244,9 @@ class Settings(BaseSettings):
     rate_limit_storage_retry: float = Field(
         5.0, gt=0, le=3600, description="While the rate-limit storage is down, seconds between attempts to reach it "
                                         "again (requests in between do not wait for it).")
+    embedder_disk_cache: int = Field(
+        50_000, ge=0, description="Query vectors kept in the data directory (cache/), shared by the host's workers "
+                                  "and kept across restarts, so a question is embedded once; 0 turns it off.")
 
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
