@@ -5,7 +5,7 @@ Starts ``--hosts`` (1) ``opc serve --no-ui --workers W`` processes on free loopb
 directory of its own (the index built once, outside the timing, and copied to the others), with the same
 environment (``--env KEY=VALUE`` adds to it, e.g. ``OPC_DATABASE_URL=…`` for hosts sharing a database); waits for
 ``/readyz``, warms up, then sends ``--requests`` requests from ``--clients`` concurrent connections (asyncio +
-httpx, in this process), client *i* on host *i mod N* (round robin), cycling through every golden question that
+aiohttp, in this process), client *i* on host *i mod N* (round robin), cycling through every golden question that
 is not a follow-up (Chinese, Traditional, English; answerable and refused alike), in extractive mode. Rate limits
 are turned off for the run. Prints ONE JSON object on stdout:
 
@@ -38,6 +38,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import aiohttp
 import httpx
 import numpy as np
 import yaml
@@ -104,41 +105,76 @@ def start_hosts(root: Path, hosts: int, workers: int, extra_env: dict) -> list[t
 
 async def run(urls: list[str], pool: list[str], clients: int, total: int, seconds: float | None = None) -> dict:
     """``total`` requests (or as many as ``seconds`` allow) from ``clients`` connections, round robin over
-    ``urls``."""
+    ``urls``. The client is aiohttp (on uvloop when available): it shares the machine with the server, so it
+    must cost little CPU per request (httpx cost about 3 ms, as much as the server's answer)."""
     latencies: list[float] = []
     errors: Counter[str] = Counter()
     per_host: Counter[str] = Counter()
     counter = iter(range(total))
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     stop = None if seconds is None else time.perf_counter() + seconds
-    https = [httpx.AsyncClient(base_url=url, timeout=60, limits=limits) for url in urls]
-    try:
-        async def client(http: httpx.AsyncClient) -> None:
+    bodies = [json.dumps({"question": q, "mode": "extractive"}).encode() for q in pool]
+    headers = {"Content-Type": "application/json"}
+    connector = aiohttp.TCPConnector(limit=clients, limit_per_host=clients)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as http:
+        async def client(url: str) -> None:
             for i in counter:
                 if stop is not None and time.perf_counter() > stop:
                     return
                 started = time.perf_counter()
                 try:
-                    r = await http.post("/v1/ask", json={"question": pool[i % len(pool)], "mode": "extractive"})
-                    if r.status_code != 200:
-                        errors[f"http_{r.status_code}"] += 1
-                except httpx.HTTPError as exc:
+                    async with http.post(f"{url}/v1/ask", data=bodies[i % len(pool)], headers=headers) as r:
+                        await r.read()
+                        if r.status != 200:
+                            errors[f"http_{r.status}"] += 1
+                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                     errors[type(exc).__name__] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
-                per_host[str(http.base_url)] += 1
+                per_host[url] += 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(client(https[n % len(https)]) for n in range(clients)))
+        await asyncio.gather(*(client(urls[n % len(urls)]) for n in range(clients)))
         wall = time.perf_counter() - started
-    finally:
-        for http in https:
-            await http.aclose()
     arr = np.array(latencies)
     return {"requests": len(latencies), "wall_s": round(wall, 2), "throughput_rps": round(len(latencies) / wall, 1),
             "latency_ms": {q: round(float(np.percentile(arr, int(q[1:]))), 1) for q in ("p50", "p95", "p99")}
             | {"max": round(float(arr.max()), 1)},
-            "errors": sum(errors.values()), "errors_by_kind": dict(errors),
-            "per_host": {url.rstrip("/"): n for url, n in per_host.items()}}
+            "errors": sum(errors.values()), "errors_by_kind": dict(errors), "per_host": dict(per_host)}
+
+
+def arun(coro):
+    """Run the client on uvloop when it is installed (uvicorn[standard] brings it): a cheaper event loop."""
+    try:
+        import uvloop
+
+        return uvloop.run(coro)
+    except ImportError:
+        return asyncio.run(coro)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (uvicorn's workers), from Linux /proc."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
 
 
 def env_pairs(pairs: list[str]) -> dict[str, str]:
@@ -172,9 +208,17 @@ def main() -> None:
                 started = start_hosts(Path(tmp), args.hosts, args.workers, env_pairs(args.env))
                 procs, urls = [p for p, _ in started], [u for _, u in started]
             log(f"warming up {', '.join(urls)} …")
-            asyncio.run(run(urls, pool, min(args.clients, 8), min(len(pool), 200)))
+            arun(run(urls, pool, min(args.clients, 8), min(len(pool), 200)))
             log(f"{args.requests} requests from {args.clients} clients …")
-            result = asyncio.run(run(urls, pool, args.clients, args.requests))
+            cpu_before = [cpu_seconds(p.pid) for p in procs], time.process_time()
+            result = arun(run(urls, pool, args.clients, args.requests))
+            # CPU per request, server (every worker) and this client: on a shared machine, the part of the
+            # cores the run actually got tells a slow server from a busy machine.
+            if procs:
+                server = sum(cpu_seconds(p.pid) for p in procs) - sum(cpu_before[0])
+                result["server_cpu_ms_per_request"] = round(server * 1000 / result["requests"], 2)
+            result["client_cpu_ms_per_request"] = round((time.process_time() - cpu_before[1]) * 1000
+                                                        / result["requests"], 2)
         finally:
             for proc in procs:
                 proc.send_signal(signal.SIGINT)

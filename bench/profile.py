@@ -15,7 +15,6 @@ share stands for.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -28,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import log, questions, run, start_server  # noqa: E402
+from load import arun, cpu_seconds, log, questions, run, start_server  # noqa: E402
 
 # (stage, what marks it on a stack): the deepest marked frame names the stage of a sample.
 STAGES = [
@@ -79,7 +78,7 @@ def main() -> None:
         proc, url = start_server(Path(tmp) / "data", 1)
         try:
             log("warming up: every question once …")
-            asyncio.run(run([url], pool, 1, len(pool)))
+            arun(run([url], pool, 1, len(pool)))
             stacks = Path(tmp) / "stacks.txt"
             sampler = subprocess.Popen([spy, "record", "--format", "raw", "--rate", str(args.rate), "--duration",
                                         str(int(args.seconds)), "--pid", str(proc.pid), "-o", str(stacks)],
@@ -87,9 +86,9 @@ def main() -> None:
             time.sleep(1.0)  # py-spy attaches
             log(f"profiling {args.seconds:.0f} s with {args.clients} client(s) …")
             # Stops sending before py-spy stops sampling, so every request counted was sampled whole.
-            cpu_before = _cpu_seconds(proc.pid)
-            result = asyncio.run(run([url], pool, args.clients, 10**9, seconds=args.seconds - 2.5))
-            cpu = _cpu_seconds(proc.pid) - cpu_before
+            cpu_before = cpu_seconds(proc.pid)
+            result = arun(run([url], pool, args.clients, 10**9, seconds=args.seconds - 2.5))
+            cpu = cpu_seconds(proc.pid) - cpu_before
             sampler.wait(timeout=args.seconds + 60)
             if sampler.returncode != 0:
                 raise SystemExit(f"py-spy failed: {sampler.stderr.read()}")
@@ -116,12 +115,6 @@ def main() -> None:
                    for name, n in samples.most_common()},
         "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)},
     }, indent=2, ensure_ascii=False))
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

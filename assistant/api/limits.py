@@ -205,11 +205,11 @@ class Counters:
                   exc.__class__.__name__, "counting in this worker's memory (fail open)" if self.fail_open
                   else "refusing /v1 requests with 503 (fail closed)")
 
-    def status(self) -> str:
-        """One line for /healthz: where limits are counted now (never the storage address, which may hold a
-        password)."""
+    def status(self) -> str | None:
+        """One line for /healthz when counters are shared: whether Redis counts them now (never the storage
+        address, which may hold a password). None with in-memory counters: nothing can go down."""
         if not self.shared:
-            return "per process (memory)"
+            return None
         self._use_shared()  # a health check also tries a down Redis again when due, even with no traffic
         with self._lock:
             since = self._down_since

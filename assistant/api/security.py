@@ -130,7 +130,8 @@ class Guard:
 
     def startup_warnings(self) -> list[str]:
         limits = self.counters.status()
-        return ([f"Rate limits: {limits}."] if limits.startswith("degraded") else []) + self._key_warnings()
+        return ([f"Rate limits: {limits}."] if limits and limits.startswith("degraded") else []) \
+            + self._key_warnings()
 
     def _key_warnings(self) -> list[str]:
         keys = self.keyring.keys()

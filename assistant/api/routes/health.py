@@ -18,8 +18,8 @@ router = APIRouter(tags=["health"])
 
 class Health(BaseModel):
     status: str = Field(description="'ok' (alive) or 'ready' / 'unavailable'.")
-    rate_limits: str | None = Field(None, description="Where rate limits are counted now: 'shared (redis)', "
-                                                      "'per process (memory)', or 'degraded: …' while Redis is down.")
+    rate_limits: str | None = Field(None, description="With Redis counters (OPC_RATE_LIMIT_STORAGE): 'shared "
+                                                      "(redis)', or 'degraded: …' while Redis cannot be reached.")
     documents: int | None = None
     entries: int | None = Field(None, description="Searchable entries in the index.")
     index: str | None = Field(None, description="The index version in use (as index/CURRENT names it).")
