@@ -207,8 +207,9 @@ def main() -> None:
             else:
                 started = start_hosts(Path(tmp), args.hosts, args.workers, env_pairs(args.env))
                 procs, urls = [p for p, _ in started], [u for _, u in started]
-            log(f"warming up {', '.join(urls)} …")
-            arun(run(urls, pool, min(args.clients, 8), min(len(pool), 200)))
+            for url in urls:  # every host gets the same warm-up a single host gets
+                log(f"warming up {url} …")
+                arun(run([url], pool, min(args.clients, 8), min(len(pool), 200)))
             log(f"{args.requests} requests from {args.clients} clients …")
             cpu_before = [cpu_seconds(p.pid) for p in procs], time.process_time()
             result = arun(run(urls, pool, args.clients, args.requests))
