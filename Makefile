@@ -53,13 +53,15 @@ run: index
 
 # System packages the tests need, installed once on a fresh machine: Debian's Chromium for the browser
 # test (playwright cannot download browsers here) with CJK fonts for its screenshots, node and npm for the
-# mini-program's tests, and a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build.
+# mini-program's tests, a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build, and
+# redis-server, which the shared rate-limit tests start on loopback (issue 13).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium fonts-noto-cjk"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || missing="$$missing fonts-wqy-zenhei"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 # The mini-program's test tools (the official miniprogram-simulate, jsdom), exactly as locked.

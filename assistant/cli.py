@@ -174,10 +174,13 @@ def serve(
     # One embedding thread per worker: on a small machine, threads of concurrent requests would fight for the
     # same cores (measured: many times slower under load). Scale with --workers instead.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # ... and an idle OpenMP thread sleeps instead of spinning (the default spin burns a core a worker needs).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
+        settings = Settings()
+        guard = Guard(settings)  # a bad key or rate-limit setting (e.g. the Redis URI) fails before the slow load
         # Load (and build if needed) once here: errors show before the port opens, and workers find the index ready.
         bot = _load(show_progress=True)
-        settings = Settings()
         app_ = create_app(settings, bot) if workers == 1 else None
     except OPCError as exc:
         _fail(exc)
@@ -185,7 +188,7 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"[bold green]OPC Policy Assistant[/] serving on [bold]http://{shown}:{port}/[/] "
               f"(chat page{'' if ui else ' off'}; API at /v1, docs at /docs). Ctrl-C stops.")
-    for warning in (app_.state.guard if app_ is not None else Guard(settings)).startup_warnings():
+    for warning in (app_.state.guard if app_ is not None else guard).startup_warnings():
         out.print(f"[bold red]Warning:[/] {warning}")
     # X-Forwarded-For only from OPC_TRUSTED_PROXIES (uvicorn would otherwise trust 127.0.0.1).
     proxies = proxy_options(settings)

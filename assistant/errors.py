@@ -187,3 +187,9 @@ class Busy(OPCError):
 
     code = "busy"
     exit_code = 5
+
+
+class LimitsUnavailable(Busy):
+    """The shared rate-limit counters (Redis) cannot be reached and the server is set to fail closed."""
+
+    code = "rate_limit_unavailable"

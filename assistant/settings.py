@@ -246,6 +246,19 @@ class Settings(BaseSettings):
     def facts_model_on(self) -> bool:
         return self.llm.configured and self.facts_by_model is not False
 
+    # --- issue 13 (redis/load): rate-limit counters shared through Redis, and what happens when it is down ------
+    rate_limit_on_storage_error: Literal["open", "closed"] = Field(
+        "open", description="When the rate-limit storage (Redis) cannot be reached: 'open' keeps answering and counts "
+                            "in each worker's memory until it is back; 'closed' refuses /v1 requests with 503.")
+    rate_limit_storage_timeout: float = Field(
+        0.5, gt=0, le=30, description="Seconds one call to the rate-limit storage may take before it counts as down.")
+    rate_limit_storage_retry: float = Field(
+        5.0, gt=0, le=3600, description="While the rate-limit storage is down, seconds between attempts to reach it "
+                                        "again (requests in between do not wait for it).")
+    embedder_disk_cache: int = Field(
+        50_000, ge=0, description="Query vectors kept in the data directory (cache/), shared by the host's workers "
+                                  "and kept across restarts, so a question is embedded once; 0 turns it off.")
+
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):

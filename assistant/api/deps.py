@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
 from ..service import Assistant
@@ -17,9 +18,14 @@ def get_bot(request: Request) -> Assistant:
     return bot
 
 
-def guarded(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+async def guarded(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
     """API key (when configured) and rate limits, for every /v1 route; leaves the caller on request.state."""
-    request.app.state.guard(request, credentials)
+    guard = request.app.state.guard
+    if guard.counters.shared:  # a Redis round trip: off the event loop
+        await run_in_threadpool(guard, request, credentials)
+    else:  # in-memory counters take microseconds: a thread hop would cost more than the work (issue 13)
+        guard(request, credentials)
 
 
 def get_caller(request: Request) -> Caller:

@@ -1,16 +1,29 @@
-"""Request body size limits (413 payload_too_large), and the queue document changes wait in."""
+"""Request body size limits (413 payload_too_large), the queue document changes wait in, and the rate-limit
+counters (memory or Redis, with the behaviour chosen for when Redis is down)."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import json
+import logging
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ..errors import Busy
+from limits import WindowStats
+from limits.errors import ConfigurationError, StorageError
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import AuthenticationError as RedisAuthError
 
+from ..errors import Busy, ConfigError, LimitsUnavailable
+from ..settings import Settings
+
+log = logging.getLogger("assistant.api")
+
+STORAGE_SCHEMES = ("memory", "redis", "rediss", "redis+unix")
 BACKGROUND_NICE = 10  # document work yields the CPU to answers
 
 TOO_LARGE = json.dumps({"error": {"code": "payload_too_large",
@@ -106,3 +119,102 @@ def _background() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
     except (OSError, AttributeError):  # not permitted or not Linux: run at normal priority
         pass
+
+
+class Counters:
+    """Rate-limit counters in the configured storage: this process's memory, or Redis shared by every worker and
+    host (``OPC_RATE_LIMIT_STORAGE=redis://host:6379/0``; ``rediss://`` for TLS, ``redis+unix:///path``).
+
+    When Redis cannot be reached, ``OPC_RATE_LIMIT_ON_STORAGE_ERROR`` decides: ``open`` (the default) keeps
+    answering and counts in this worker's memory — abuse protection degrades to per-worker limits rather than
+    vanishing —, ``closed`` refuses with 503. Meanwhile Redis is tried again at most every
+    ``OPC_RATE_LIMIT_STORAGE_RETRY`` seconds (one request makes the attempt; the others do not wait), and shared
+    counting resumes as soon as it answers, without a restart.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        uri = settings.rate_limit_storage.strip()
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in STORAGE_SCHEMES:
+            raise ConfigError("OPC_RATE_LIMIT_STORAGE must be 'memory://' or a Redis URI such as "
+                              "'redis://host:6379/0' ('rediss://' for TLS, 'redis+unix:///path/to/socket').")
+        self.shared = scheme != "memory"
+        self.fail_open = settings.rate_limit_on_storage_error == "open"
+        self._retry = settings.rate_limit_storage_retry
+        options = {}
+        if self.shared:  # a dead Redis must cost a request a fraction of a second, not the client's patience
+            options = {"socket_timeout": settings.rate_limit_storage_timeout,
+                       "socket_connect_timeout": settings.rate_limit_storage_timeout}
+        try:
+            self._limiter = MovingWindowRateLimiter(storage_from_string(uri, wrap_exceptions=True, **options))
+        except (ConfigurationError, ValueError) as exc:
+            raise ConfigError(f"OPC_RATE_LIMIT_STORAGE cannot be used: {exc}") from None
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._lock = threading.Lock()
+        self._down_since: float | None = None  # wall-clock time Redis stopped answering, None while it answers
+        self._next_try = 0.0
+        if self.shared:
+            self._probe_at_start()
+
+    def _probe_at_start(self) -> None:
+        try:
+            self._limiter.storage.get_connection().ping()
+        except RedisAuthError as exc:  # wrong password or ACL: a configuration mistake, not an outage
+            raise ConfigError(f"OPC_RATE_LIMIT_STORAGE: Redis refused the credentials ({exc}).") from None
+        except Exception as exc:  # not up yet: hosts may start before Redis; answered per the fail policy
+            self._mark_down(exc)
+
+    def hit(self, item, *ident) -> tuple[bool, WindowStats]:
+        """Count one request against ``item`` for ``ident``: (allowed, window stats)."""
+        if self._use_shared():
+            try:
+                allowed = self._limiter.hit(item, *ident)
+                return allowed, self._limiter.get_window_stats(item, *ident)
+            except StorageError as exc:
+                self._mark_down(exc.storage_error)
+        if not self.fail_open:
+            raise LimitsUnavailable("The service cannot check request limits right now; please try again shortly.")
+        allowed = self._local.hit(item, *ident)
+        return allowed, self._local.get_window_stats(item, *ident)
+
+    def _use_shared(self) -> bool:
+        if not self.shared:
+            return True
+        with self._lock:
+            if self._down_since is None:
+                return True
+            if time.monotonic() < self._next_try:
+                return False
+            self._next_try = time.monotonic() + self._retry  # this request tries; others keep the fallback
+        if self._limiter.storage.check():
+            with self._lock:
+                if self._down_since is not None:
+                    log.warning("Rate-limit storage (Redis) answers again after %.0f s: counting shared across "
+                                "workers and hosts again.", time.time() - self._down_since)
+                self._down_since = None
+            return True
+        return False
+
+    def _mark_down(self, exc: BaseException) -> None:
+        with self._lock:
+            self._next_try = time.monotonic() + self._retry
+            if self._down_since is not None:
+                return
+            self._down_since = time.time()
+        log.error("Rate-limit storage (Redis) unreachable (%s): %s until it answers again.",
+                  exc.__class__.__name__, "counting in this worker's memory (fail open)" if self.fail_open
+                  else "refusing /v1 requests with 503 (fail closed)")
+
+    def status(self) -> str | None:
+        """One line for /healthz when counters are shared: whether Redis counts them now (never the storage
+        address, which may hold a password). None with in-memory counters: nothing can go down."""
+        if not self.shared:
+            return None
+        self._use_shared()  # a health check also tries a down Redis again when due, even with no traffic
+        with self._lock:
+            since = self._down_since
+        if since is None:
+            return "shared (redis)"
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since))
+        return (f"degraded: redis unreachable since {stamp}; "
+                + ("counting per worker (fail open)" if self.fail_open else "refusing requests (fail closed)"))

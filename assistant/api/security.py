@@ -24,12 +24,11 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from ..errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized
 from ..settings import Settings
 from .clients import client_address
+from .limits import Counters
 
 log = logging.getLogger("assistant.api")
 SCOPES = ("ask", "admin")
@@ -125,11 +124,16 @@ class Guard:
         try:
             self._per_key = parse(settings.rate_limit) if settings.rate_limit.strip() else None
             self._per_user = parse(settings.rate_limit_per_user) if settings.rate_limit_per_user.strip() else None
-            self._limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
         except (ValueError, NotImplementedError) as exc:
             raise ConfigError(f"Unusable rate-limit setting: {exc}. Use e.g. OPC_RATE_LIMIT='120/minute'.") from None
+        self.counters = Counters(settings)
 
     def startup_warnings(self) -> list[str]:
+        limits = self.counters.status()
+        return ([f"Rate limits: {limits}."] if limits and limits.startswith("degraded") else []) \
+            + self._key_warnings()
+
+    def _key_warnings(self) -> list[str]:
         keys = self.keyring.keys()
         if not self.keyring.configured:
             if self._open_admin:
@@ -177,8 +181,7 @@ class Guard:
             checks.append((self._per_user, user_ident))
         tightest = None
         for item, ident in checks:
-            allowed = self._limiter.hit(item, *ident)
-            stats = self._limiter.get_window_stats(item, *ident)
+            allowed, stats = self.counters.hit(item, *ident)
             headers = {"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
                        "X-RateLimit-Reset": str(math.ceil(stats.reset_time))}
             if not allowed:

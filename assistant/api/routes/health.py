@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,8 @@ router = APIRouter(tags=["health"])
 
 class Health(BaseModel):
     status: str = Field(description="'ok' (alive) or 'ready' / 'unavailable'.")
+    rate_limits: str | None = Field(None, description="With Redis counters (OPC_RATE_LIMIT_STORAGE): 'shared "
+                                                      "(redis)', or 'degraded: …' while Redis cannot be reached.")
     documents: int | None = None
     entries: int | None = Field(None, description="Searchable entries in the index.")
     index: str | None = Field(None, description="The index version in use (as index/CURRENT names it).")
@@ -25,8 +27,9 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, response_model_exclude_none=True, summary="The process is alive")
-def healthz() -> Health:
-    return Health(status="ok")
+def healthz(request: Request) -> Health:
+    guard = getattr(request.app.state, "guard", None)  # issue 13: a Redis outage shows here, never fails liveness
+    return Health(status="ok", rate_limits=guard.counters.status() if guard else None)
 
 
 @router.get("/readyz", response_model=Health, response_model_exclude_none=True, summary="The index and stores answer",
