@@ -187,3 +187,10 @@ class Busy(OPCError):
 
     code = "busy"
     exit_code = 5
+
+
+class DatabaseUnavailable(OPCError):
+    """The database (OPC_DATABASE_URL) cannot be reached, refuses the credentials, or stopped answering."""
+
+    code = "database_unavailable"
+    exit_code = 5

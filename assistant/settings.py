@@ -235,6 +235,15 @@ class Settings(BaseSettings):
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
                                                           "many days without activity (at start and by `opc purge`).")
 
+    # --- issue 13 (database): sessions, the answer log and added documents in one database ---------------
+    database_url: str | None = Field(
+        None, description="Where conversations, the answer log with feedback and added documents live: "
+                          "postgresql://user:password@host:5432/opc for several hosts; default an SQLite file "
+                          "(opc.sqlite3) in the data directory.")
+    corpus_poll_seconds: float = Field(
+        0.5, ge=0, le=60, description="How long a host trusts its last look at the shared corpus version before "
+                                      "reading it again (one primary-key read); 0 reads it on every request.")
+
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ...errors import DatabaseUnavailable
 from ...storage import writable_problem
 from ..deps import Bot
 
@@ -39,8 +40,10 @@ def readyz(bot: Bot):
         problem = writable_problem(bot.settings.data_dir)
         if not problem:
             entries = bot.index.count()
-            bot.sessions.ping()
-            bot.feedback_store.ping()
+            bot.db.ping()  # sessions, the answer log and documents (issue 13): one database
+    except DatabaseUnavailable as exc:
+        log.warning("not ready: %s", exc)
+        problem = "the database does not answer"  # which database, and why, only in the log
     except Exception as exc:  # any failing dependency means "do not route traffic here"
         log.warning("not ready: %s: %s", exc.__class__.__name__, exc)
         problem = f"a store does not answer ({exc.__class__.__name__})"  # details (paths) only in the log
