@@ -31,7 +31,7 @@ err = Console(stderr=True)
 
 
 def _fail(exc: OPCError) -> None:
-    err.print(f"[bold red]Error:[/] {exc}")
+    err.print(f"[bold red]Error:[/] {exc}", soft_wrap=True)  # one line, however narrow the terminal
     raise typer.Exit(exc.exit_code)
 
 

@@ -314,6 +314,7 @@ class Assistant:
         """Follow documents added or removed on another host (issue 13): when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
+        from .follow import follow_corpus
         from .ingest import store
         from .ingest.pipeline import Update
 
@@ -328,13 +329,14 @@ class Assistant:
         with self.follow_lock:  # requests meanwhile wait: none is answered from a corpus known to be old
             if latest <= self.corpus_version:
                 return False
-            with store.locked(root):  # the writer's order: documents lock, then swap lock (in _install)
-                store.materialise(root)
-                corpus = load_corpus(self.settings.corpus_dir, root)
-                index = SearchIndex.open_or_build(self.settings, corpus, self.embedder, reuse=self.index)
-                index.notice = None
-                self._install(Update(corpus, index))
-        log.info("followed the shared corpus to version %d", self.corpus_version)
+            try:
+                with store.locked(root):  # the writer's order: documents lock, then swap lock (in _install)
+                    corpus, index, _version = follow_corpus(self.settings, root, self.index, self.embedder)
+                    self._install(Update(corpus, index))
+            except Exception as exc:  # the database or Chroma went away meanwhile: answer as before, retry next time
+                log.warning("could not follow the shared corpus (%s: %s); still answering from version %d",
+                            type(exc).__name__, exc, self.corpus_version)
+                return False
         return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:

@@ -195,3 +195,47 @@ def test_earlier_files_and_folders_carry_over(backend, seeded_data_dir, bot):
     # A second start imports nothing twice.
     again = Assistant.load(Settings(data_dir=old, database_url=url))
     assert len(again.feedback_store.list(answer.id)) == 1
+
+
+def test_a_document_added_on_one_host_is_answered_by_the_other(backend, seeded_data_dir):
+    url = backend()
+    one = _host(seeded_data_dir, "follow-a", url)
+    two = _host(seeded_data_dir, "follow-b", url or f"sqlite:///{one.settings.data_dir / 'opc.sqlite3'}")
+    question = "南山区一人公司创始人租房补贴每月多少？"
+    assert "2800" not in two.ask(question).answer
+    info = one.add_document(POLICY.encode(), filename="nanshan-rent.md")
+    assert two.refresh()  # what the API does before each request
+    answer = two.ask(question)
+    assert "2800" in answer.answer and answer.citations[0].doc_id == info.id
+    assert (two.settings.data_dir / "documents" / info.id / "zh.yaml").is_file()
+    assert not two.refresh()  # nothing new: no work
+    one.remove_document(info.id)
+    assert two.refresh()
+    assert info.id not in {d.id for d in two.documents()} and "2800" not in two.ask(question).answer
+
+
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve", "--no-ui")])
+@pytest.mark.parametrize("case,words", [
+    ("unreachable", "Cannot reach the database at postgresql://opc:***@127.0.0.1"),
+    ("credentials", "refused the credentials (password authentication failed"),
+    ("scheme", "must start with sqlite:/// or postgresql://, not mysql://"),
+])
+def test_a_wrong_database_url_stops_at_start_and_writes_nothing(command, case, words, postgres, tmp_path):  # noqa: F811
+    import os
+    import subprocess
+
+    from .servers import free_port
+    from .test_serve import OPC
+
+    url = {"unreachable": f"postgresql://opc:secret@127.0.0.1:{free_port()}/opc",
+           "credentials": postgres.url("postgres", password="not-the-password"),
+           "scheme": "mysql://opc:secret@127.0.0.1:3306/opc"}[case]
+    data = tmp_path / "data"
+    args = [*command, "--port", str(free_port())] if command[0] == "serve" else list(command)
+    env = {**os.environ, "OPC_DATA_DIR": str(data), "OPC_DATABASE_URL": url}
+    done = subprocess.run([OPC, *args], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode != 0
+    error = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1 and words in error[0], done.stderr
+    assert "secret" not in done.stderr and "not-the-password" not in done.stderr
+    assert not data.exists() or not any(data.iterdir())

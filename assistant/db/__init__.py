@@ -66,7 +66,15 @@ def reason(exc: BaseException) -> str:
     """The first line of what the driver said, without the SQL SQLAlchemy appends."""
     inner = getattr(exc, "orig", None) or exc
     text = str(inner).strip().splitlines()
-    return text[0].strip() if text else inner.__class__.__name__
+    if not text:
+        return inner.__class__.__name__
+    first = text[0].strip()
+    # psycopg: 'connection failed: connection to server at "h", port p failed: FATAL:  <why>' → '<why>'
+    if "FATAL:" in first:
+        return first.split("FATAL:", 1)[1].strip()
+    if first.startswith("connection failed:") and first.count("failed: ") > 1:
+        return first.rsplit("failed: ", 1)[1].strip()
+    return first
 
 
 class Database:
@@ -74,7 +82,7 @@ class Database:
 
     def __init__(self, url: URL) -> None:
         self.url = url
-        self.shown = url.render_as_string(hide_password=True)
+        self.shown = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
         self.dialect = url.get_backend_name()
         self.engine = _engine(url)
         self._version = -1
