@@ -72,9 +72,10 @@ def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -
     return found
 
 
-def follow_corpus(settings: Settings, root: Path, index: SearchIndex, embedder) -> tuple[Corpus, SearchIndex, int]:
+def follow_corpus(settings: Settings, root: Path, index: SearchIndex, embedder) -> tuple[Corpus, SearchIndex, dict]:
     """Under the documents lock: the folders brought to the database, the corpus read and the index made to
-    match (only changed documents are indexed); (corpus, index, version held)."""
+    match (only changed documents are indexed); (corpus, index, what was done: version, changed, vectors
+    reused and embedded)."""
     version, changed = store.materialise(root)
     corpus = load_corpus(settings.corpus_dir, root)
     reusing = Reusing(embedder, shared_vectors(settings, index, changed))
@@ -83,4 +84,5 @@ def follow_corpus(settings: Settings, root: Path, index: SearchIndex, embedder) 
     log.warning("followed the shared corpus to version %d (%d document(s) changed: %s); vectors reused from the "
                 "Chroma server: %d, embedded here: %d", version, len(changed), ", ".join(changed) or "none",
                 reusing.reused, reusing.embedded)
-    return corpus, new, version
+    return corpus, new, {"version": version, "changed": changed, "reused": reusing.reused,
+                         "embedded": reusing.embedded}

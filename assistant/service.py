@@ -48,6 +48,7 @@ class Assistant:
         self.use(corpus, index)
         self.db = db or open_database(settings)
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
+        self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
         self.sessions = SessionStore(self.db, settings.max_turns)
         self.feedback_store = FeedbackStore(self.db)
         self.jobs = JobStore()
@@ -331,7 +332,7 @@ class Assistant:
                 return False
             try:
                 with store.locked(root):  # the writer's order: documents lock, then swap lock (in _install)
-                    corpus, index, _version = follow_corpus(self.settings, root, self.index, self.embedder)
+                    corpus, index, self.followed = follow_corpus(self.settings, root, self.index, self.embedder)
                     self._install(Update(corpus, index))
             except Exception as exc:  # the database or Chroma went away meanwhile: answer as before, retry next time
                 log.warning("could not follow the shared corpus (%s: %s); still answering from version %d",

@@ -22,6 +22,8 @@ class Health(BaseModel):
     documents: int | None = None
     entries: int | None = Field(None, description="Searchable entries in the index.")
     index: str | None = Field(None, description="The index version in use (as index/CURRENT names it).")
+    corpus_version: int | None = Field(None, description="The shared corpus version (in the database) this host "
+                                                         "answers from: equal on every host once they followed.")
     problem: str | None = Field(None, description="Why the service is not ready.")
 
 
@@ -50,4 +52,5 @@ def readyz(bot: Bot):
     if problem:
         body = Health(status="unavailable", problem=problem)
         return JSONResponse(body.model_dump(exclude_none=True), status_code=503)
-    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version)
+    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version,
+                  corpus_version=bot.corpus_version)
