@@ -37,7 +37,7 @@ def backend(request):
 
 
 def _host(seeded_data_dir, name: str, url: str | None) -> Assistant:
-    return Assistant.load(Settings(data_dir=seeded_data_dir(name), database_url=url, corpus_poll_seconds=0))
+    return Assistant.load(Settings(data_dir=seeded_data_dir(name), database_url=url))
 
 
 def test_conversations_and_feedback_are_shared_by_hosts(backend, seeded_data_dir, tmp_path):

@@ -66,7 +66,7 @@ def cluster(postgres, tmp_path_factory):  # noqa: F811
     url = postgres.create_database("two_hosts")
     with chroma_server(base / "chroma") as chroma:
         env = {"OPC_DATABASE_URL": url, "OPC_CHROMA_URL": chroma, "OPC_API_KEYS": KEYS, "OPC_RATE_LIMIT": "",
-               "OPC_RATE_LIMIT_PER_USER": "", "OPC_CORPUS_POLL_SECONDS": "0", "OPC_MODE": "extractive",
+               "OPC_RATE_LIMIT_PER_USER": "", "OPC_MODE": "extractive",
                "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
         a = Host("a", base / "a", env)
         (base / "a").mkdir()
@@ -134,7 +134,7 @@ def test_a_following_host_takes_the_vectors_from_the_chroma_server(cluster, tmp_
     a = cluster["a"]
     shutil.copytree(a.data_dir / "index", tmp_path / "c" / "index", ignore=shutil.ignore_patterns(".lock"))
     c = Assistant.load(Settings(data_dir=tmp_path / "c", database_url=cluster["url"], chroma_url=cluster["chroma"],
-                                corpus_poll_seconds=0, mode="extractive"))
+                                mode="extractive"))
     with a.http() as on_a:
         added = on_a.post("/v1/documents", files={"file": ("nanshan-rent.md", POLICY.encode(), "text/markdown")},
                           headers=ADMIN)

@@ -126,15 +126,19 @@ class Database:
 
     def corpus_version(self, max_age: float = 0.0) -> int:
         """The corpus version every host follows: one primary-key read, at most every ``max_age`` seconds."""
-        now = time.monotonic()
-        if now - self._checked < max_age:
+        if max_age <= 0:  # the default: no lock, no cache, one read
+            return self._read_version()
+        if time.monotonic() - self._checked < max_age:
             return self._version
         with self._version_lock:
             if time.monotonic() - self._checked >= max_age:
-                table = models.corpus_state
-                self._version = self.run(lambda c: c.execute(select(table.c.version).where(table.c.id == 1)).scalar_one())
+                self._version = self._read_version()
                 self._checked = time.monotonic()
         return self._version
+
+    def _read_version(self) -> int:
+        table = models.corpus_state
+        return self.run(lambda c: c.execute(select(table.c.version).where(table.c.id == 1)).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()
