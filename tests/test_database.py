@@ -82,7 +82,6 @@ def test_documents_live_in_the_database_and_the_folder_is_a_cache(backend, seede
     (folder / "notes.txt").write_text("审核意见：已核对原文。", encoding="utf-8")
     # A missing folder is rebuilt from the database at the next start; a stale one is rewritten.
     shutil.rmtree(folder)
-    (bot.settings.data_dir / "documents" / "stale-leftover").mkdir()
     restarted = Assistant.load(bot.settings)
     assert (folder / "document.yaml").is_file() and not (folder / "notes.txt").exists()
     assert "2800" in restarted.ask("南山区一人公司创始人租房补贴每月多少？").answer
