@@ -49,6 +49,7 @@ class Assistant:
         self.db = db or open_database(settings)
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
         self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
+        self._db_down = False
         self.sessions = SessionStore(self.db, settings.max_turns)
         self.feedback_store = FeedbackStore(self.db)
         self.jobs = JobStore()
@@ -322,8 +323,11 @@ class Assistant:
         try:
             latest = self.db.corpus_version(self.settings.corpus_poll_seconds)
         except DatabaseUnavailable as exc:  # keep answering from what this host has; readiness reports it
-            log.warning("corpus version not checked: %s", exc)
+            if not self._db_down:  # once per outage, not once per request
+                log.warning("corpus version not checked: %s", exc)
+            self._db_down = True
             return False
+        self._db_down = False
         if latest <= self.corpus_version:
             return False
         root = store.documents_root(self.settings.data_dir)

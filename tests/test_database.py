@@ -238,3 +238,22 @@ def test_a_wrong_database_url_stops_at_start_and_writes_nothing(command, case, w
     assert len(error) == 1 and words in error[0], done.stderr
     assert "secret" not in done.stderr and "not-the-password" not in done.stderr
     assert not data.exists() or not any(data.iterdir())
+
+
+def test_two_hosts_adding_the_same_id_at_once_do_not_overwrite_each_other(backend, seeded_data_dir):
+    from assistant.errors import DuplicateDocument
+
+    url = backend()
+    one = _host(seeded_data_dir, "same-id-a", url)
+    two = _host(seeded_data_dir, "same-id-b", url or f"sqlite:///{one.settings.data_dir / 'opc.sqlite3'}")
+    first = one.add_document(POLICY.encode(), filename="nanshan-rent.md")
+    # Host two has not followed yet: its own folders still lack the document, so it picks the same id.
+    other = POLICY.replace("2800", "3100").replace("南山区", "宝安区").encode()
+    with pytest.raises(DuplicateDocument, match="Another host"):
+        two.add_document(other, filename="nanshan-rent.md")
+    assert not (two.settings.data_dir / "documents" / first.id).exists()  # its attempt rolled back
+    assert two.refresh()  # the API does this before the retry's request: host two now holds host one's document
+    second = two.add_document(other, filename="nanshan-rent.md")
+    assert second.id != first.id
+    assert one.refresh() and "2800" in one.ask("南山区一人公司创始人租房补贴每月多少？").answer
+    assert "3100" in one.ask("宝安区一人公司创始人租房补贴每月多少？").answer

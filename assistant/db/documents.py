@@ -52,17 +52,30 @@ def _bump(conn) -> int:
     return conn.execute(select(corpus_state.c.version).where(corpus_state.c.id == 1)).scalar_one()
 
 
-def publish(db: Database, doc_id: str, folder: Path | None) -> int:
-    """Store a document folder as it is now (``folder`` None: the document was removed); the new corpus
-    version. One transaction: the folder's row and files and the version change together or not at all."""
+class Conflict(Exception):
+    """Another host changed the same document id between this host's last look and its write."""
+
+
+def publish(db: Database, doc_id: str, folder: Path | None, root: Path | None = None, *,
+            check: bool = False) -> int:
+    """Store a document folder as it is now (``folder`` None: the document was removed from ``root``); the new
+    corpus version. One transaction: the folder's row and files and the version change together or not at all.
+    ``check``: refuse (``Conflict``) when the stored document is not the one this host's cache last held — two
+    hosts adding the same id at once, or changing one document at once — instead of overwriting the other's."""
+    root = folder.parent if folder is not None else root
     files = folder_files(folder) if folder is not None else {}
-    meta = yaml.safe_load(files.get("document.yaml", b"")) or {} if folder is not None else {}
+    meta = (yaml.safe_load(files.get("document.yaml", b"")) or {}) if folder is not None else {}
     digest = files_digest(files)
+    held = _folder_digest(root, doc_id) if root is not None else None
 
     def work(conn) -> int:
-        version = _bump(conn)
+        version = _bump(conn)  # first: the row lock orders this write after any other host's
         now = time.time()
-        existing = conn.execute(select(documents.c.added_at).where(documents.c.id == doc_id)).first()
+        existing = conn.execute(select(documents.c.added_at, documents.c.removed, documents.c.digest)
+                                .where(documents.c.id == doc_id)).first()
+        if check and folder is not None and existing is not None and not existing.removed \
+                and existing.digest != held:
+            raise Conflict(doc_id)
         conn.execute(delete(document_files).where(document_files.c.doc_id == doc_id))
         row = {"meta": json.dumps(meta, ensure_ascii=False, default=str), "hashes": json.dumps(_hashes(meta)),
                "digest": digest, "updated_at": now, "removed": folder is None, "revision": version}
@@ -77,8 +90,8 @@ def publish(db: Database, doc_id: str, folder: Path | None) -> int:
         return version
 
     version = db.run(work, write=True)
-    if folder is not None:
-        _mark(folder.parent, doc_id, digest)
+    if root is not None:
+        _mark(root, doc_id, digest if folder is not None else None)
     return version
 
 

@@ -138,12 +138,17 @@ class Change:
     def commit(self) -> None:
         db = database_for(self.folder.parent)
         if db is not None:
-            from ..db.documents import note_version, publish
+            from ..db.documents import Conflict, note_version, publish
 
             try:
-                after = publish(db, self.folder.name, None if self.removed else self.folder)
-            except BaseException:
+                after = publish(db, self.folder.name, None if self.removed else self.folder, self.folder.parent,
+                                check=True)
+            except BaseException as exc:
                 self.rollback()  # not recorded, so not kept: every host keeps agreeing with the database
+                if isinstance(exc, Conflict):
+                    raise DuplicateDocument(
+                        f"Another host added or changed a document with the id {self.folder.name!r} at the same "
+                        "moment. Nothing was changed here; please try again.") from None
                 raise
             note_version(self.folder.parent, after - 1, after)
         if self.backup is not None:
