@@ -28,7 +28,7 @@ DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
 	--fail-under figure_accuracy=0.97 citation_cleanliness=1.0
 
-.PHONY: run test install install-test index bench eval eval-baseline eval-documents clean system-deps
+.PHONY: run test install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,11 @@ run: index
 # System packages the tests need, installed once on a fresh machine: Debian's Chromium for the browser
 # test (playwright cannot download browsers here) with CJK fonts for its screenshots, node and npm for the
 # mini-program's tests, a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build, and
-# redis-server, which the shared rate-limit tests start on loopback (issue 13).
+# redis-server, which the shared rate-limit tests start on loopback, and the PostgreSQL server binaries
+# (initdb, pg_ctl, psql) the several-host tests start on loopback (issue 13).
 system-deps:
 	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium fonts-noto-cjk"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
@@ -90,6 +92,10 @@ eval-baseline: install
 
 bench: install
 	$(BIN)/python bench/core.py
+
+# What the database costs a request, SQLite and a throw-away PostgreSQL (issue 13).
+bench-database: install system-deps
+	$(BIN)/python bench/database.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

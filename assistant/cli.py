@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -22,13 +21,16 @@ app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI 
 corpus_app = typer.Typer(help="List, add, remove and check the documents the assistant answers from.",
                          no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+db_app = typer.Typer(help="The database (OPC_DATABASE_URL): schema upgrades and the revision in use.",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 out = Console()
 err = Console(stderr=True)
 
 
 def _fail(exc: OPCError) -> None:
-    err.print(f"[bold red]Error:[/] {exc}")
+    err.print(f"[bold red]Error:[/] {exc}", soft_wrap=True)  # one line, however narrow the terminal
     raise typer.Exit(exc.exit_code)
 
 
@@ -127,17 +129,17 @@ def chat() -> None:
 def purge(days: float = typer.Option(None, "--days", min=0,
                                      help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
     """Delete conversations idle, and logged answers and feedback older, than the retention period."""
+    from .db import open_database
     from .feedback import FeedbackStore
     from .sessions import SessionStore, purge_expired
 
     settings = Settings()
-    data = Path(settings.data_dir)
-    sessions, feedback = SessionStore(data / "sessions.sqlite3"), FeedbackStore(data / "feedback.sqlite3")
     try:
-        done = purge_expired(sessions, feedback, settings.retention_days if days is None else days)
-    finally:
-        sessions.close()
-        feedback.close()
+        db = open_database(settings)
+        done = purge_expired(SessionStore(db), FeedbackStore(db), settings.retention_days if days is None else days)
+    except OPCError as exc:
+        _fail(exc)
+        return
     out.print(f"Purged {done['sessions']} conversations and {done['answers']} logged answers.")
 
 
@@ -387,3 +389,33 @@ app.command("eval")(eval_command)
 
 def main() -> None:  # pragma: no cover - console-script entry
     app()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to this release (run it before starting upgraded hosts); carry over the
+    data directory's conversation and answer files of earlier releases."""
+    from .db import open_database
+    from .db.migrate import current
+
+    try:
+        db = open_database(Settings())
+        out.print(f"Database {db.shown} is at revision {current(db)} (the newest).")
+    except OPCError as exc:
+        _fail(exc)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision and the newest this release knows, without changing anything."""
+    from .db import open_database
+    from .db.migrate import current, head
+
+    try:
+        db = open_database(Settings(), upgrade=False)
+        now, newest = current(db), head()
+    except OPCError as exc:
+        _fail(exc)
+        return
+    state = "up to date" if now == newest else "run `opc db upgrade`"
+    out.print(f"Database {db.shown}: revision {now or 'none (empty)'}; this release's newest: {newest} ({state}).")

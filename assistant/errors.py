@@ -193,3 +193,10 @@ class LimitsUnavailable(Busy):
     """The shared rate-limit counters (Redis) cannot be reached and the server is set to fail closed."""
 
     code = "rate_limit_unavailable"
+
+
+class DatabaseUnavailable(OPCError):
+    """The database (OPC_DATABASE_URL) cannot be reached, refuses the credentials, or stopped answering."""
+
+    code = "database_unavailable"
+    exit_code = 5

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .embed import make_embedder
-from .errors import ConfigError, StorageFull
+from .db import Database, open_database
+from .errors import ConfigError, DatabaseUnavailable, StorageFull
 from .feedback import FeedbackStore
 from .followup import is_followup, resolve_followup
 from .jobs import JobStore
@@ -36,13 +37,21 @@ INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
 class Assistant:
     """Answers questions about the plan from its clauses, citing them."""
 
-    def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder) -> None:
+    def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
+                 db: Database | None = None) -> None:
+        from .ingest import store
+
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
+        self.follow_lock = threading.Lock()  # one thread at a time follows the shared corpus (issue 13)
         self.use(corpus, index)
-        self.sessions = SessionStore(Path(settings.data_dir) / "sessions.sqlite3", settings.max_turns)
-        self.feedback_store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")
+        self.db = db or open_database(settings)
+        self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
+        self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
+        self._db_down = False
+        self.sessions = SessionStore(self.db, settings.max_turns)
+        self.feedback_store = FeedbackStore(self.db)
         self.jobs = JobStore()
         # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
         self.fetch_policy = FetchPolicy(settings.fetch_allow)
@@ -70,11 +79,12 @@ class Assistant:
              progress: Progress | None = None) -> "Assistant":
         """Open the index (building it first if it is missing, stale or unreadable)."""
         settings = settings or Settings()
-        _recover_documents(settings)
+        db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written
+        _recover_documents(settings, db)
         corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
         embedder = make_embedder(settings)
         index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
-        return cls(settings, corpus, index, embedder)
+        return cls(settings, corpus, index, embedder, db)
 
     @property
     def notice(self) -> str | None:
@@ -165,14 +175,14 @@ class Assistant:
             if session_id is not None:
                 self.sessions.append(session_id, answer)
         except Exception as exc:
-            if not is_storage_error(exc):
+            if not is_storage_error(exc) and not isinstance(exc, DatabaseUnavailable):
                 raise
             log.warning("conversation turn not saved (storage): %s", exc)
             answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
         try:
             self.feedback_store.record_answer(answer)
         except Exception as exc:
-            if not is_storage_error(exc):
+            if not is_storage_error(exc) and not isinstance(exc, DatabaseUnavailable):
                 raise
             log.warning("answer log not written (storage): %s", exc)
 
@@ -226,10 +236,13 @@ class Assistant:
     def refresh(self) -> bool:
         """Follow a corpus changed by another process (another worker added or removed a document).
 
-        Cheap when nothing changed (one small file read), so the API calls it before each request.
+        Cheap when nothing changed (one small file read, and the shared corpus version read at most every
+        OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
         """
         from .index import current_build, load_version
 
+        if self.follow():
+            return True
         if current_build(self.settings) in (None, self.index.version):
             return False
         # One swap at a time: concurrent requests (or this process's own writer) refreshing at once could
@@ -293,8 +306,43 @@ class Assistant:
     def _install(self, update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
+        from .ingest import store
+
         with self.swap_lock:
             self.use(update.corpus, update.index)
+            self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
+
+    def follow(self) -> bool:
+        """Follow documents added or removed on another host (issue 13): when the database's corpus version is
+        ahead of this host's, the changed folders are rewritten from the database and the index brought to
+        them (only the changed documents are indexed), before this request is answered."""
+        from .follow import follow_corpus
+        from .ingest import store
+        from .ingest.pipeline import Update
+
+        try:
+            latest = self.db.corpus_version(self.settings.corpus_poll_seconds)
+        except DatabaseUnavailable as exc:  # keep answering from what this host has; readiness reports it
+            if not self._db_down:  # once per outage, not once per request
+                log.warning("corpus version not checked: %s", exc)
+            self._db_down = True
+            return False
+        self._db_down = False
+        if latest <= self.corpus_version:
+            return False
+        root = store.documents_root(self.settings.data_dir)
+        with self.follow_lock:  # requests meanwhile wait: none is answered from a corpus known to be old
+            if latest <= self.corpus_version:
+                return False
+            try:
+                with store.locked(root):  # the writer's order: documents lock, then swap lock (in _install)
+                    corpus, index, self.followed = follow_corpus(self.settings, root, self.index, self.embedder)
+                    self._install(Update(corpus, index))
+            except Exception as exc:  # the database or Chroma went away meanwhile: answer as before, retry next time
+                log.warning("could not follow the shared corpus (%s: %s); still answering from version %d",
+                            type(exc).__name__, exc, self.corpus_version)
+                return False
+        return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
         from .citations import citation_for
@@ -302,17 +350,20 @@ class Assistant:
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
 
 
-def _recover_documents(settings: Settings) -> None:
-    """Undo document changes a killed process left half-done (before the corpus is read)."""
+def _recover_documents(settings: Settings, db: Database) -> None:
+    """Undo document changes a killed process left half-done, then make the folders the database's documents
+    (carrying over folders made before issue 13), before the corpus is read."""
     from .ingest import store
 
     root = store.documents_root(settings.data_dir)
-    if not root.is_dir() or not any(root.glob(".pending-*.yaml")):
-        return
+    store.use_database(root, db)
     with store.locked(root):
         undone = store.recover(root)
+        carried = store.sync(root)
     if undone:
         log.warning("rolled back %d document change(s) interrupted before they were answered", undone)
+    if carried:
+        log.warning("carried %d document(s) over into the database: %s", len(carried), ", ".join(carried))
 
 
 def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:

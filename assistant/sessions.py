@@ -1,4 +1,4 @@
-"""Conversation history in SQLite inside the data directory: survives restarts, shared by workers.
+"""Conversation history in the database (OPC_DATABASE_URL): survives restarts, shared by workers and hosts.
 
 Sessions are created by the server (``create``) with unguessable ids and belong to one owner (the API key
 and end user, or the chat page's browser session; stored hashed). Anyone else asking for a session gets
@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
-import threading
 import time
-from pathlib import Path
 
+from sqlalchemy import delete, func, select, update
+
+from .db import Database
+from .db.models import sessions, turns
 from .errors import InvalidSessionId, NotFound
 from .redact import redact
 from .types import Answer, Turn
@@ -47,77 +48,64 @@ def redacted(answer: Answer) -> Answer:
 
 
 class SessionStore:
-    def __init__(self, path: Path, max_turns: int = 20) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    """Conversations in the database (``assistant.db``): shared by every worker and host."""
+
+    def __init__(self, db: Database, max_turns: int = 20) -> None:
+        self.db = db
         self.max_turns = max_turns
-        self._lock = threading.Lock()
-        # One connection per store; WAL lets several worker processes read while one writes.
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS turns (session_id TEXT NOT NULL, n INTEGER NOT NULL, created REAL NOT NULL,"
-            " question TEXT NOT NULL, standalone TEXT, answer TEXT NOT NULL, PRIMARY KEY (session_id, n))"
-        )
-        self._db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
-                         " created REAL NOT NULL, updated REAL NOT NULL)")
 
     def create(self, owner: str) -> str:
         """A new, empty conversation for ``owner``; its id (about 190 random bits) is the only way back to it."""
         session_id = "s" + secrets.token_urlsafe(24)
         now = time.time()
-        with self._lock:
-            self._db.execute("INSERT INTO sessions (id, owner, created, updated) VALUES (?, ?, ?, ?)",
-                             (session_id, _owner_key(owner), now, now))
+        self.db.run(lambda c: c.execute(sessions.insert().values(id=session_id, owner=_owner_key(owner),
+                                                                 created=now, updated=now)), write=True)
         return session_id
 
     def check(self, session_id: str, owner: str | None) -> None:
         """NotFound unless the session exists and belongs to ``owner`` (None: any owner, for admins)."""
         check_session_id(session_id)
-        with self._lock:
-            row = self._db.execute("SELECT owner FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        row = self.db.run(lambda c: c.execute(select(sessions.c.owner).where(sessions.c.id == session_id)).first())
         if row is None or (owner is not None and not secrets.compare_digest(row[0], _owner_key(owner))):
             raise NotFound(NO_SUCH_SESSION)
 
     def history(self, session_id: str) -> list[Turn]:
         """The session's turns, oldest first ([] for a session without turns). Callers check ownership first."""
         check_session_id(session_id)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT n, created, question, standalone, answer FROM turns WHERE session_id = ? ORDER BY n",
-                (session_id,),
-            ).fetchall()
+        rows = self.db.run(lambda c: c.execute(
+            select(turns.c.n, turns.c.created, turns.c.question, turns.c.standalone, turns.c.answer)
+            .where(turns.c.session_id == session_id).order_by(turns.c.n)).all())
         return [Turn(n=n, created=created, question=q, standalone_question=s, answer=Answer.model_validate_json(a))
                 for n, created, q, s, a in rows]
 
     def get(self, session_id: str, owner: str | None) -> list[Turn]:
         self.check(session_id, owner)
-        turns = self.history(session_id)
-        if not turns:
+        turns_ = self.history(session_id)
+        if not turns_:
             raise NotFound(NO_SUCH_SESSION)
-        return turns
+        return turns_
 
     def append(self, session_id: str, answer: Answer) -> Turn:
         check_session_id(session_id)
         stored = redacted(answer)
         created = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                (last,) = self._db.execute(
-                    "SELECT COALESCE(MAX(n), 0) FROM turns WHERE session_id = ?", (session_id,)).fetchone()
-                self._db.execute(
-                    "INSERT INTO turns (session_id, n, created, question, standalone, answer) VALUES (?, ?, ?, ?, ?, ?)",
-                    (session_id, last + 1, created, stored.question, stored.standalone_question,
-                     stored.model_dump_json()),
-                )
-                self._db.execute("DELETE FROM turns WHERE session_id = ? AND n <= ?",
-                                 (session_id, last + 1 - self.max_turns))
-                self._db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (created, session_id))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return Turn(n=last + 1, created=created, question=stored.question,
+
+        def work(conn) -> int:
+            # The session's row lock (PostgreSQL) / the write lock (SQLite) orders turns appended at once,
+            # from any worker or host, so numbers never collide.
+            conn.execute(select(sessions.c.id).where(sessions.c.id == session_id).with_for_update())
+            last = conn.execute(select(func.coalesce(func.max(turns.c.n), 0))
+                                .where(turns.c.session_id == session_id)).scalar_one()
+            conn.execute(turns.insert().values(session_id=session_id, n=last + 1, created=created,
+                                               question=stored.question, standalone=stored.standalone_question,
+                                               answer=stored.model_dump_json()))
+            conn.execute(delete(turns).where(turns.c.session_id == session_id,
+                                             turns.c.n <= last + 1 - self.max_turns))
+            conn.execute(update(sessions).where(sessions.c.id == session_id).values(updated=created))
+            return last + 1
+
+        n = self.db.run(work, write=True)
+        return Turn(n=n, created=created, question=stored.question,
                     standalone_question=stored.standalone_question, answer=stored)
 
     def delete(self, session_id: str, owner: str | None) -> bool:
@@ -126,33 +114,30 @@ class SessionStore:
             self.check(session_id, owner)
         except NotFound:
             return False
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
-            self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            self._db.execute("COMMIT")
+
+        def work(conn) -> None:
+            conn.execute(delete(turns).where(turns.c.session_id == session_id))
+            conn.execute(delete(sessions).where(sessions.c.id == session_id))
+
+        self.db.run(work, write=True)
         return True
 
     def purge(self, before: float) -> int:
         """Delete conversations idle since before ``before`` (epoch seconds), and turns of no known session."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                cur = self._db.execute("DELETE FROM sessions WHERE updated < ?", (before,))
-                self._db.execute("DELETE FROM turns WHERE session_id NOT IN (SELECT id FROM sessions)")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return cur.rowcount
+
+        def work(conn) -> int:
+            gone = conn.execute(delete(sessions).where(sessions.c.updated < before)).rowcount
+            conn.execute(delete(turns).where(turns.c.session_id.not_in(select(sessions.c.id))))
+            return gone
+
+        return self.db.run(work, write=True)
 
     def ping(self) -> None:
         """Raise if the database cannot be read (readiness checks)."""
-        with self._lock:
-            self._db.execute("SELECT 1").fetchone()
+        self.db.ping()
 
     def close(self) -> None:
-        self._db.close()
+        pass  # the engine belongs to the process (assistant.db.open_database)
 
 
 def purge_expired(sessions: SessionStore, feedback, days: float) -> dict[str, int]:

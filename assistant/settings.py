@@ -259,6 +259,17 @@ class Settings(BaseSettings):
         50_000, ge=0, description="Query vectors kept in the data directory (cache/), shared by the host's workers "
                                   "and kept across restarts, so a question is embedded once; 0 turns it off.")
 
+    # --- issue 13 (database): sessions, the answer log and added documents in one database ---------------
+    database_url: str | None = Field(
+        None, description="Where conversations, the answer log with feedback and added documents live: "
+                          "postgresql://user:password@host:5432/opc for several hosts; default an SQLite file "
+                          "(opc.sqlite3) in the data directory.")
+    corpus_poll_seconds: float = Field(
+        0.0, ge=0, le=60, description="How long a host may trust its last read of the shared corpus version (one "
+                                      "primary-key read, about 0.2 ms): 0, the default, reads it before every "
+                                      "request, so a document changed on one host is answered by every host's "
+                                      "next request; 0.5 saves that read at up to half a second of lag.")
+
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):

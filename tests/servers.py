@@ -71,3 +71,35 @@ def serve(app, startup_timeout: float = 30.0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def chroma_binary() -> str:
+    import shutil
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).parent / "chroma"
+    found = str(beside) if beside.exists() else shutil.which("chroma")
+    if not found:
+        raise AssertionError("the `chroma` command (from the chromadb package) is not installed")
+    return found
+
+
+@contextlib.contextmanager
+def chroma_server(folder) -> Iterator[str]:
+    """A real Chroma server (`chroma run`) on a free loopback port, storing in ``folder``; yields its URL."""
+    import subprocess
+
+    port = free_port()
+    proc = subprocess.Popen([chroma_binary(), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(f"{url}/api/v2/heartbeat", proc, timeout=60, interval=0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

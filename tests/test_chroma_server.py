@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import IndexUnavailable
 
-from .servers import free_port, wait_until_ready
-
-
-def _chroma_binary() -> str:
-    beside = Path(sys.executable).parent / "chroma"
-    found = str(beside) if beside.exists() else shutil.which("chroma")
-    if not found:
-        pytest.fail("the `chroma` command (from the chromadb package) is not installed")
-    return found
+from .servers import chroma_server, free_port
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([_chroma_binary(), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(f"{url}/api/v2/heartbeat", proc, timeout=60, interval=0.2)
-    except AssertionError:
-        proc.kill()
-        raise
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
 
 
 def test_answers_through_a_chroma_server(chroma_url, tmp_path):

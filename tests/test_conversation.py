@@ -133,16 +133,24 @@ def test_stored_turns_are_redacted(bot, data_dir):
     bot.ask("我的手机13812345678，邮箱 founder@example.com，住房补贴每月多少钱？", session_id=sid)
     (turn,) = bot.session(sid)
     assert "13812345678" not in turn.question and "[PHONE]" in turn.question and "[EMAIL]" in turn.question
-    raw = sqlite3.connect(data_dir / "sessions.sqlite3").execute(
+    raw = sqlite3.connect(data_dir / "opc.sqlite3").execute(
         "SELECT question || answer FROM turns WHERE session_id = ?", (sid,)).fetchone()[0]
     assert "13812345678" not in raw and "founder@example.com" not in raw
+
+
+def _age(bot, session_id: str, days: float) -> None:
+    """Make a conversation look idle for ``days`` (straight in the database, as time passing would)."""
+    from sqlalchemy import text
+
+    bot.db.run(lambda c: c.execute(text("UPDATE sessions SET updated = updated - :s WHERE id = :id"),
+                                   {"s": days * 86400, "id": session_id}), write=True)
 
 
 def test_retention_purges_idle_conversations(bot):
     old, fresh = bot.new_session(), bot.new_session()
     bot.ask("住房补贴每月多少钱？", session_id=old)
     bot.ask("住房补贴每月多少钱？", session_id=fresh)
-    bot.sessions._db.execute("UPDATE sessions SET updated = updated - 40 * 86400 WHERE id = ?", (old,))
+    _age(bot, old, days=40)
     assert bot.purge(days=30)["sessions"] >= 1
     with pytest.raises(NotFound):
         bot.session(old)
@@ -154,7 +162,7 @@ def test_opc_purge_command(bot, data_dir):
 
     old = bot.new_session()
     bot.ask("住房补贴每月多少钱？", session_id=old)
-    bot.sessions._db.execute("UPDATE sessions SET updated = updated - 10 * 86400 WHERE id = ?", (old,))
+    _age(bot, old, days=10)
     done = run("purge", "--days", "7", data_dir=data_dir)
     assert done.returncode == 0 and "Purged" in done.stdout, done.stderr
     with pytest.raises(NotFound):

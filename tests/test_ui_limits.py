@@ -35,5 +35,8 @@ def test_page_conversations_are_bound_to_the_browser_session(bot):
         tab.predict(Q, None, api_name="/ask")
         # The id never leaves the server (gr.State); the stored conversation's owner is this tab's session.
         owner = hashlib.sha256(f"page:{tab.session_hash}".encode()).hexdigest()
-        rows = bot.sessions._db.execute("SELECT COUNT(*) FROM sessions WHERE owner = ?", (owner,)).fetchone()
-        assert rows[0] == 1
+        from sqlalchemy import text
+
+        count = bot.db.run(lambda c: c.execute(text("SELECT COUNT(*) FROM sessions WHERE owner = :o"),
+                                               {"o": owner}).scalar())
+        assert count == 1

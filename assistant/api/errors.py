@@ -30,6 +30,7 @@ STATUS: list[tuple[type[errors.OPCError], int]] = [
     (errors.Forbidden, 403),
     (errors.RateLimited, 429),
     (errors.IndexUnavailable, 503),
+    (errors.DatabaseUnavailable, 503),
     (errors.Busy, 503),
     (errors.InvalidQuestion, 422),
     (errors.InvalidSessionId, 422),

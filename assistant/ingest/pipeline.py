@@ -216,7 +216,13 @@ def _reindex(settings: Settings, index: SearchIndex, embedder, change: store.Cha
     except BaseException:
         change.rollback()
         raise
-    change.commit()
+    try:
+        change.commit()  # recorded in the database (issue 13); rolled back if that fails
+    except BaseException:
+        # The index already names the change: bring it back to the folders as they are again.
+        SearchIndex.open_or_build(settings, load_corpus(settings.corpus_dir, store.documents_root(settings.data_dir)),
+                                  embedder, reuse=new_index)
+        raise
     new_index.notice = None
     return Update(corpus, new_index)
 

@@ -5,6 +5,10 @@ source URL, format, pages, content hashes, time added), one ``<lang>.yaml`` per 
 label, title, text, page and numbering key) and the original files. Every change is staged in a hidden
 folder and moved in with ``os.rename``; a ``Change`` can still be rolled back until it is committed, so a
 failed index update leaves the folder exactly as it was.
+
+With a database attached to the folder (``use_database``, issue 13), the database is the record and these
+folders are its cache: committing a change stores the folder in the database and bumps the shared corpus
+version in one transaction (``assistant.db.documents``); if that fails, the change is rolled back.
 """
 
 from __future__ import annotations
@@ -24,6 +28,40 @@ from ..index import file_lock
 
 def documents_root(data_dir: Path) -> Path:
     return Path(data_dir) / "documents"
+
+
+_DATABASES: dict[Path, object] = {}
+
+
+def use_database(root: Path, db) -> None:
+    """Record this folder's changes in ``db`` from now on (the service attaches it when it loads)."""
+    _DATABASES[Path(root).resolve()] = db
+
+
+def database_for(root: Path):
+    return _DATABASES.get(Path(root).resolve())
+
+
+def sync(root: Path) -> list[str]:
+    """At start, under ``locked``: folders the database lacks are carried over into it, and the folders are made
+    exactly the database's documents (missing or stale ones rewritten). The ids carried over."""
+    from ..db.documents import sync_cache
+
+    db = database_for(root)
+    return sync_cache(db, root) if db is not None else []
+
+
+def materialise(root: Path) -> tuple[int, list[str]]:
+    """Under ``locked``: rewrite the folders other hosts changed since this cache's version; (version, ids)."""
+    from ..db.documents import materialise as pull
+
+    return pull(database_for(root), root)
+
+
+def cached_version(root: Path) -> int:
+    from ..db.documents import cached_version as held
+
+    return held(root)
 
 
 def locked(root: Path):
@@ -98,6 +136,21 @@ class Change:
                              "removed": self.removed})
 
     def commit(self) -> None:
+        db = database_for(self.folder.parent)
+        if db is not None:
+            from ..db.documents import Conflict, note_version, publish
+
+            try:
+                after = publish(db, self.folder.name, None if self.removed else self.folder, self.folder.parent,
+                                check=True)
+            except BaseException as exc:
+                self.rollback()  # not recorded, so not kept: every host keeps agreeing with the database
+                if isinstance(exc, Conflict):
+                    raise DuplicateDocument(
+                        f"Another host added or changed a document with the id {self.folder.name!r} at the same "
+                        "moment. Nothing was changed here; please try again.") from None
+                raise
+            note_version(self.folder.parent, after - 1, after)
         if self.backup is not None:
             shutil.rmtree(self.backup, ignore_errors=True)
         self.journal.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ...errors import DatabaseUnavailable
 from ...storage import writable_problem
 from ..deps import Bot
 
@@ -23,6 +24,8 @@ class Health(BaseModel):
     documents: int | None = None
     entries: int | None = Field(None, description="Searchable entries in the index.")
     index: str | None = Field(None, description="The index version in use (as index/CURRENT names it).")
+    corpus_version: int | None = Field(None, description="The shared corpus version (in the database) this host "
+                                                         "answers from: equal on every host once they followed.")
     problem: str | None = Field(None, description="Why the service is not ready.")
 
 
@@ -42,12 +45,15 @@ def readyz(bot: Bot):
         problem = writable_problem(bot.settings.data_dir)
         if not problem:
             entries = bot.index.count()
-            bot.sessions.ping()
-            bot.feedback_store.ping()
+            bot.db.ping()  # sessions, the answer log and documents (issue 13): one database
+    except DatabaseUnavailable as exc:
+        log.warning("not ready: %s", exc)
+        problem = "the database does not answer"  # which database, and why, only in the log
     except Exception as exc:  # any failing dependency means "do not route traffic here"
         log.warning("not ready: %s: %s", exc.__class__.__name__, exc)
         problem = f"a store does not answer ({exc.__class__.__name__})"  # details (paths) only in the log
     if problem:
         body = Health(status="unavailable", problem=problem)
         return JSONResponse(body.model_dump(exclude_none=True), status_code=503)
-    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version)
+    return Health(status="ready", documents=len(bot.corpus.documents), entries=entries, index=bot.index.version,
+                  corpus_version=bot.corpus_version)
