@@ -107,8 +107,10 @@ def check(corpus, profile: FounderProfile, lang: str = "en", today: date | None 
     decided = [(f, _checks(f, profile, today)[0]) for f in benefits]
     decided.sort(key=lambda fs: (_ORDER[fs[1]], fs[0].doc_id not in first, -worth(fs[0])))
     groups: dict[str, IssuerGroup] = {}
+    issuers: dict[tuple, str] = {}  # localising a name is costly (OpenCC); a library repeats few issuers
     for fact, status in decided:
-        name = _issuer(fact, corpus, lang)
+        key = (fact.doc_id, tuple(fact.issuer.items()))
+        name = issuers.get(key) or issuers.setdefault(key, _issuer(fact, corpus, lang))
         group = groups.setdefault(name, IssuerGroup(issuer=name, documents=[]))
         if fact.doc_id not in group.documents:
             group.documents.append(fact.doc_id)

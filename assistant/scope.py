@@ -143,6 +143,7 @@ def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None)
 _PLACE_SUFFIX = re.compile(r"(市|区|县|省|\s+(city|district|county|province))$", re.I)
 
 
+@lru_cache(maxsize=4096)  # a library's documents name few places
 def _place_key(name: str) -> str:
     return _PLACE_SUFFIX.sub("", to_simplified(name.strip()).lower()).strip()
 
@@ -154,11 +155,13 @@ def check_jurisdictions(corpus, names: list[str] | None) -> set[str] | None:
         return None
     if len(names) > MAX_FILTER:
         raise InvalidQuestion(f"Narrow to at most {MAX_FILTER} places.")
+    by_place: dict[str, set[str]] = {}  # folded once per request: a library has thousands of documents
+    for d in corpus.documents:
+        for j in {d.jurisdiction, d.jurisdiction_en} - {None, ""}:
+            by_place.setdefault(_place_key(j), set()).add(d.id)
     chosen: set[str] = set()
     for name in names:
-        want = _place_key(name)
-        found = {d.id for d in corpus.documents if want and want in
-                 {_place_key(j) for j in (d.jurisdiction, d.jurisdiction_en) if j}}
+        found = by_place.get(_place_key(name), set())
         if not found:
             raise NotFound(f"No document of the place {name!r}.")
         chosen |= found
