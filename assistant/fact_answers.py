@@ -18,8 +18,9 @@ from .citations import citation_for, suggestions
 from .claims import fold
 from .eligibility import check_fact
 from .facts import Fact, amount_text, figure_text
-from .prompts import (ASK_ISSUER, CAPPED_AT, FACTS_SAY, FAMILY, FITS, LARGEST, LIST_INTRO, NOT_STATED,
-                      PROFILE_WORDS, RULED_OUT, SMALLEST, STORY_FITS, STORY_INTRO, STORY_UNDECIDED)
+from .prompts import (ASK_ISSUER, CAPPED_AT, FACTS_SAY, FAMILY, FITS, ISSUER_LINE, LARGEST, LIST_DOCS, LIST_INTRO,
+                      LIST_OTHERS, NOT_STATED, PROFILE_WORDS, RULED_OUT, SMALLEST, STORY_FITS, STORY_INTRO,
+                      STORY_UNDECIDED)
 from .questions import Intent
 from .text import base_lang, localise
 from .types import Answer, Citation, FounderProfile
@@ -43,6 +44,22 @@ class _Cites:
         return f"[{self._n[cid]}]"
 
 
+def scoped_facts(retriever, query, within: set[str] | None) -> tuple[bool, list[Fact]]:
+    """(the plan's reviewed facts are in scope, added documents' verified model-read facts in scope) for a question:
+    the documents it or the request narrows to (names a document, issuer or place), else the home jurisdiction's
+    documents in force (scope.py decides, as for retrieval)."""
+    corpus = retriever.corpus
+    reviewed = {f.doc_id for f in corpus.facts if f.reviewed}
+    if within is None and not retriever.scoper.names:  # the built-in corpus alone
+        return True, []
+    scope = retriever.scoper.scope(query.text, query.places, retriever.today(), within)
+    docs = scope.tiers[0] if scope.tiers else set()
+    plan = within is None and scope.reason == "home" or bool(reviewed) and reviewed <= docs
+    # model-read records only: they carry the benefit's name and kind; a rule-read one is a bare figure
+    return plan, [f for f in corpus.facts if f.doc_id in docs and not f.reviewed and f.provenance is not None
+                  and f.provenance.extracted_by == "model"]
+
+
 class FactAnswerer:
     def __init__(self, corpus) -> None:
         self.corpus = corpus
@@ -52,13 +69,22 @@ class FactAnswerer:
         self.facts: list[Fact] = [f for f in corpus.facts if f.reviewed]
         self._measures = self.measure_numbers() if corpus.documents else set()
 
-    def answer(self, question: str, lang: str, topic: str | None, hits, today=None) -> Answer | None:
+    def answer(self, question: str, lang: str, topic: str | None, hits, today=None, extra: list[Fact] = (),
+               plan: bool = True) -> Answer | None:
         """An answer from the facts when the question is a list, comparison, story or asks for what the plan
-        does not state; None when quoting the best sentence is the right answer."""
-        if self.questions is None or not self.facts:
+        does not state; None when quoting the best sentence is the right answer. ``extra``: verified facts of
+        added documents in the question's scope (a list names them too, by issuer); ``plan``: the plan's own
+        facts are in scope."""
+        if self.questions is None or not (self.facts or extra):
             return None
-        if hits and self.corpus.document(hits[0].clause_id.split(":", 1)[0]).authority == "document":
-            return None  # an added document answers best: quote it (its own deadlines, materials, rates …)
+        if hits and self.corpus.document(hits[0].clause_id.split(":", 1)[0]).authority == "document" or not plan:
+            # an added document answers best: quote it (its own deadlines, materials, rates …), unless the
+            # question asks for a list and the documents in scope have facts to list
+            intent = self.questions.intent(question, measures=set(), years=None, today=today, topic=None,
+                                           stories=False)
+            if intent.kind != "list" or intent.order or not extra:
+                return None
+            return self.listing(question, lang, intent, topic, self._families(intent, []), extra)
         doc = self.corpus.documents[0]
         years = (int(doc.effective_date[:4]), int(doc.valid_until[:4])) if doc.effective_date and doc.valid_until \
             else None
@@ -72,7 +98,7 @@ class FactAnswerer:
             intent = self.questions.intent(question, measures=self._measures, years=years, today=today,
                                            topic=known, stories=False)
         if intent.kind == "list":
-            return self.listing(question, lang, intent, topic, self._families(intent))
+            return self.listing(question, lang, intent, topic, self._families(intent), extra)
         if intent.kind in ("procedure", "rate") and self._sources_state(intent, hits):
             return None  # the clauses found do speak of it: quoting them answers the question
         if intent.kind in ("procedure", "rate", "out_of_years", "missing_measure"):
@@ -87,25 +113,37 @@ class FactAnswerer:
         return [f for f in facts if f.subject and (topic in self.rules.ancestors(f.subject)
                                                    or f.subject in self.rules.ancestors(topic))]
 
-    def _families(self, intent: Intent) -> list[tuple[str | None, list[Fact]]]:
+    def _families(self, intent: Intent, facts: list[Fact] | None = None) -> list[tuple[str | None, list[Fact]]]:
         spec = self.questions.spec
+        facts = self.facts if facts is None else facts
         if not intent.families:
-            return [(None, [f for f in self.facts if f.is_benefit])]
-        return [(fam, [f for f in self.facts if f.kind in spec.families[fam].kinds]) for fam in intent.families]
+            return [(None, [f for f in facts if f.is_benefit])]
+        return [(fam, [f for f in facts if f.kind in spec.families[fam].kinds]) for fam in intent.families]
 
-    # --- composing ---------------------------------------------------------------------------------
-    def listing(self, question: str, lang: str, intent: Intent, topic: str | None, families) -> Answer | None:
-        base = base_lang(lang)
-        cites = _Cites(self.corpus, lang)
+    def _select(self, intent: Intent, topic: str | None, families) -> list[tuple[str | None, list[Fact]]]:
+        """The families' facts on the question's topic (all of them when none is) and within its cap."""
         groups = [(fam, self.on_topic(topic, fs) or fs) for fam, fs in families]
         if intent.cap:
             groups = [(fam, [f for f in fs if any(a.key == intent.cap or (a.unit, a.value) == intent.cap
                                                  for a in f.amounts())]) for fam, fs in groups]
-        groups = [(fam, fs) for fam, fs in groups if fs]
-        if not groups:
+        return [(fam, fs) for fam, fs in groups if fs]
+
+    # --- composing ---------------------------------------------------------------------------------
+    def listing(self, question: str, lang: str, intent: Intent, topic: str | None, families,
+                extra: list[Fact] = ()) -> Answer | None:
+        base = base_lang(lang)
+        cites = _Cites(self.corpus, lang)
+        groups = self._select(intent, topic, families)
+        others = [f for _, fs in self._select(intent, topic, self._families(intent, list(extra))) for f in fs] \
+            if extra and not intent.order else []
+        if not groups and not others:
             return None
         lines: list[str] = []
-        if intent.order:
+        if not groups:  # only added documents in scope
+            lines.append(LIST_DOCS[base].format(what=CAPPED_AT[base].format(cap=figure_text(*intent.cap, base))
+                                                if intent.cap else ""))
+            lines += self._by_issuer(others, base, cites)
+        elif intent.order:
             money = [f for _, fs in groups for f in fs if f.amount and f.amount.unit == "yuan"]
             if not money:
                 return None
@@ -123,7 +161,26 @@ class FactAnswerer:
                     lines.append(FAMILY[base].get(fam, fam) + (":" if base == "en" else "："))
                 for f in fs[:MAX_LISTED]:
                     lines.append("- " + self._line(f, base, cites))
+            if others:  # the documents' own lines after the plan's, each under its issuer
+                lines.append(LIST_OTHERS[base].format(what=what))
+                lines += self._by_issuer(others, base, cites)
         return self._answer(question, lang, lines, cites.list, answerable=True)
+
+    def _by_issuer(self, facts, base: str, cites: _Cites) -> list[str]:
+        """Added documents' facts under their issuer and document title, at most MAX_LISTED lines."""
+        by_doc: dict[str, list[Fact]] = {}
+        for f in list(facts)[:MAX_LISTED]:
+            by_doc.setdefault(f.doc_id, []).append(f)
+        lines = []
+        for doc_id, fs in by_doc.items():
+            doc = self.corpus.document(doc_id)
+            issuer = fs[0].issuer or doc.issuer
+            title = doc.title.get(base) or next(iter(doc.title.values()), doc_id)
+            name = issuer.get(base) or next(iter(issuer.values()), "")
+            lines.append(ISSUER_LINE[base].format(issuer=name, title=title) if name else
+                         title + (":" if base == "en" else "："))
+            lines += ["- " + self._line(f, base, cites) for f in fs]
+        return lines
 
     def not_stated(self, question: str, lang: str, intent: Intent, topic: str | None, hits) -> Answer:
         base = base_lang(lang)

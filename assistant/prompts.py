@@ -235,6 +235,10 @@ FACTS_SAY = {"en": "What the plan does say on this:", "zh": "计划在这方面�
 ASK_ISSUER = {"en": "For what the plan leaves open, ask the issuer: {issuer}.",
               "zh": "计划未规定的事项，请咨询发布部门：{issuer}。"}
 LIST_INTRO = {"en": "From the plan's benefits{what}:", "zh": "根据计划中的各项支持措施{what}："}
+# Added documents' verified facts in a list (issue 15, second follow-up): each issuer's own lines, never the plan's.
+LIST_DOCS = {"en": "From the benefits of the documents in question{what}:", "zh": "根据所涉文件中的支持措施{what}："}
+LIST_OTHERS = {"en": "From other documents{what}:", "zh": "其他文件中的支持措施{what}："}
+ISSUER_LINE = {"en": "{issuer} ({title}):", "zh": "{issuer}（{title}）："}
 CAPPED_AT = {"en": " capped at {cap}", "zh": "（上限为{cap}）"}
 LARGEST = {"en": "The largest amount the plan states is {amount}: {names}.",
            "zh": "计划所列金额中最高的是{amount}：{names}。"}
