@@ -84,7 +84,7 @@ class FactAnswerer:
                                            stories=False)
             if intent.kind != "list" or intent.order or not extra:
                 return None
-            return self.listing(question, lang, intent, topic, self._families(intent, []), extra)
+            return self.listing(question, lang, intent, topic, self._families(intent, None if plan else []), extra)
         doc = self.corpus.documents[0]
         years = (int(doc.effective_date[:4]), int(doc.valid_until[:4])) if doc.effective_date and doc.valid_until \
             else None
