@@ -18,9 +18,9 @@ from .citations import citation_for, suggestions
 from .claims import fold
 from .eligibility import check_fact
 from .facts import Fact, amount_text, figure_text
-from .prompts import (ASK_ISSUER, CAPPED_AT, FACTS_SAY, FAMILY, FITS, ISSUER_LINE, LARGEST, LIST_DOCS, LIST_INTRO,
-                      LIST_OTHERS, NOT_STATED, PROFILE_WORDS, RULED_OUT, SMALLEST, STORY_FITS, STORY_INTRO,
-                      STORY_UNDECIDED)
+from .prompts import (ASK_ISSUER, CAPPED_AT, FACTS_SAY, FAMILY, FITS, ISSUER_LINE, LARGEST, LARGEST_DOCS, LIST_DOCS,
+                      LIST_INTRO, LIST_OTHERS, NOT_STATED, PROFILE_WORDS, RULED_OUT, SMALLEST, SMALLEST_DOCS,
+                      STORY_FITS, STORY_INTRO, STORY_UNDECIDED)
 from .questions import Intent
 from .text import base_lang, localise
 from .types import Answer, Citation, FounderProfile
@@ -82,7 +82,7 @@ class FactAnswerer:
             # question asks for a list and the documents in scope have facts to list
             intent = self.questions.intent(question, measures=set(), years=None, today=today, topic=None,
                                            stories=False)
-            if intent.kind != "list" or intent.order or not extra:
+            if intent.kind != "list" or not extra:
                 return None
             return self.listing(question, lang, intent, topic, self._families(intent, None if plan else []), extra)
         doc = self.corpus.documents[0]
@@ -135,24 +135,26 @@ class FactAnswerer:
         cites = _Cites(self.corpus, lang)
         groups = self._select(intent, topic, families)
         others = [f for _, fs in self._select(intent, topic, self._families(intent, list(extra))) for f in fs] \
-            if extra and not intent.order else []
+            if extra else []
         if not groups and not others:
             return None
         lines: list[str] = []
-        if not groups:  # only added documents in scope
-            lines.append(LIST_DOCS[base].format(what=CAPPED_AT[base].format(cap=figure_text(*intent.cap, base))
-                                                if intent.cap else ""))
-            lines += self._by_issuer(others, base, cites)
-        elif intent.order:
-            money = [f for _, fs in groups for f in fs if f.amount and f.amount.unit == "yuan"]
+        if intent.order:  # the plan's and the scoped documents' money together; a document's named with its issuer
+            money = [f for f in [*(f for _, fs in groups for f in fs), *others] if f.amount and f.amount.unit == "yuan"]
             if not money:
                 return None
             pick = max if intent.order == "largest" else min
             best = pick(f.amount.value for f in money)
             top = [f for f in money if f.amount.value == best]
-            names = ("; " if base == "en" else "；").join(f"{f.name(base)} {cites.mark(f)}" for f in top)
-            template = LARGEST if intent.order == "largest" else SMALLEST
+            names = ("; " if base == "en" else "；").join(
+                f"{f.name(base)}{self._from(f, base)} {cites.mark(f)}" for f in top)
+            template = (LARGEST if intent.order == "largest" else SMALLEST) if not others else \
+                (LARGEST_DOCS if intent.order == "largest" else SMALLEST_DOCS)
             lines.append(template[base].format(amount=figure_text("yuan", best, base), names=names))
+        elif not groups:  # only added documents in scope
+            lines.append(LIST_DOCS[base].format(what=CAPPED_AT[base].format(cap=figure_text(*intent.cap, base))
+                                                if intent.cap else ""))
+            lines += self._by_issuer(others, base, cites)
         else:
             what = CAPPED_AT[base].format(cap=figure_text(*intent.cap, base)) if intent.cap else ""
             lines.append(LIST_INTRO[base].format(what=what))
@@ -165,6 +167,15 @@ class FactAnswerer:
                 lines.append(LIST_OTHERS[base].format(what=what))
                 lines += self._by_issuer(others, base, cites)
         return self._answer(question, lang, lines, cites.list, answerable=True)
+
+    def _from(self, f: Fact, base: str) -> str:
+        """" (issuer)" after an added document's benefit; nothing after the plan's."""
+        if f.reviewed:
+            return ""
+        doc = self.corpus.document(f.doc_id)
+        names = f.issuer or doc.issuer or doc.title
+        name = names.get(base) or next(iter(names.values()), "")
+        return (f" ({name})" if base == "en" else f"（{name}）") if name else ""
 
     def _by_issuer(self, facts, base: str, cites: _Cites) -> list[str]:
         """Added documents' facts under their issuer and document title, at most MAX_LISTED lines."""

@@ -239,6 +239,10 @@ LIST_INTRO = {"en": "From the plan's benefits{what}:", "zh": "根据计划中的
 LIST_DOCS = {"en": "From the benefits of the documents in question{what}:", "zh": "根据所涉文件中的支持措施{what}："}
 LIST_OTHERS = {"en": "From other documents{what}:", "zh": "其他文件中的支持措施{what}："}
 ISSUER_LINE = {"en": "{issuer} ({title}):", "zh": "{issuer}（{title}）："}
+LARGEST_DOCS = {"en": "The largest amount the documents in question state is {amount}: {names}.",
+                "zh": "所涉文件所列金额中最高的是{amount}：{names}。"}
+SMALLEST_DOCS = {"en": "The smallest amount the documents in question state is {amount}: {names}.",
+                 "zh": "所涉文件所列金额中最低的是{amount}：{names}。"}
 CAPPED_AT = {"en": " capped at {cap}", "zh": "（上限为{cap}）"}
 LARGEST = {"en": "The largest amount the plan states is {amount}: {names}.",
            "zh": "计划所列金额中最高的是{amount}：{names}。"}

@@ -98,3 +98,18 @@ def test_a_request_narrowed_to_a_document_lists_only_its_facts(library):
     answer = bot.ask("有哪些补贴？", mode="extractive", documents=[ids["sz.txt"]])
     assert answer.answerable and _cited(answer) == {ids["sz.txt"]}, answer.answer
     assert "深圳市工业和信息化局" in answer.answer and "30万元" in answer.answer
+
+
+def test_comparisons_take_the_scoped_documents_in_and_name_their_issuer(library):
+    bot, ids = library
+    home = bot.ask("哪项券金额最高？", mode="extractive")
+    assert home.answer.startswith("所涉文件所列金额中最高的是1000万元：训练算力券"), home.answer  # the plan's still wins
+    narrowed = bot.ask("哪项补贴金额最高？", mode="extractive", documents=[ids["sz.txt"]])
+    assert narrowed.answer.startswith("所涉文件所列金额中最高的是30万元：算力补贴券（深圳市工业和信息化局）"), narrowed.answer
+    assert _cited(narrowed) == {ids["sz.txt"]}
+    named = bot.ask("Which benefit of the Xinglan City Measures for AI Start-up Vouchers is the smallest?",
+                    mode="extractive")
+    # money benefits are compared (the rent subsidy is space), as for the plan's
+    assert named.answer == ("The smallest amount the documents in question state is 150,000 yuan: "
+                            "Compute voucher (Xinglan City Measures for AI Start-up Vouchers) [1]."), named.answer
+    assert _cited(named) == {ids["xinglan.txt"]}
