@@ -19,8 +19,8 @@ from .claims import fold
 from .eligibility import check_fact
 from .facts import Fact, amount_text, figure_text
 from .prompts import (ASK_ISSUER, CAPPED_AT, FACTS_SAY, FAMILY, FITS, ISSUER_LINE, LARGEST, LARGEST_DOCS, LIST_DOCS,
-                      LIST_INTRO, LIST_OTHERS, NOT_STATED, PROFILE_WORDS, RULED_OUT, SMALLEST, SMALLEST_DOCS,
-                      STORY_FITS, STORY_INTRO, STORY_UNDECIDED)
+                      LIST_INTRO, LIST_OTHERS, NOT_STATED, PROFILE_WORDS, RULED_OUT, RULED_OUT_DOC, SMALLEST,
+                      SMALLEST_DOCS, STORY_FITS, STORY_INTRO, STORY_UNDECIDED)
 from .questions import Intent
 from .text import base_lang, localise
 from .types import Answer, Citation, FounderProfile
@@ -91,7 +91,7 @@ class FactAnswerer:
         known = topic if self.on_topic(topic, [f for f in self.facts if f.is_benefit]) else None
         intent = self.questions.intent(question, measures=self._measures, years=years, today=today, topic=known)
         if intent.kind == "story":
-            told = self.story(question, lang, intent, topic, today or date.today(), hits)
+            told = self.story(question, lang, intent, topic, today or date.today(), hits, extra)
             if told is not None:
                 return told
             # the story rules nothing out: the question may still ask for a list ("what can I get as a founder?")
@@ -211,17 +211,20 @@ class FactAnswerer:
         answer.suggestions = [] if shown else suggestions(self.corpus, hits, lang)
         return answer
 
-    def story(self, question: str, lang: str, intent: Intent, topic: str | None, today, hits=()) -> Answer | None:
+    def story(self, question: str, lang: str, intent: Intent, topic: str | None, today, hits=(),
+              extra: list[Fact] = ()) -> Answer | None:
         base = base_lang(lang)
         try:
             profile = FounderProfile.model_validate(intent.profile)
         except ValueError:
             return None  # an impossible story (a graduation year ahead): answer it as a plain question
-        benefits = [f for f in self.facts if f.is_benefit]
+        # the plan's and the scoped documents' (each named with its issuer); ids are unique per document only
+        benefits = [f for f in [*self.facts, *extra] if f.is_benefit]
+        key = lambda f: (f.doc_id, f.id)  # noqa: E731
         # the benefits asked about: named in the question, else those of the clause that answers it best
         asked = self.on_topic(topic, benefits) or [f for f in benefits if hits and f.clause_id == hits[0].clause_id]
-        decided = {f.id: check_fact(f, profile, self.corpus, lang, today) for f in benefits}
-        ruled = [f for f in (asked or benefits) if decided[f.id].status == "not_met"]
+        decided = {key(f): check_fact(f, profile, self.corpus, lang, today) for f in benefits}
+        ruled = [f for f in (asked or benefits) if decided[key(f)].status == "not_met"]
         if not ruled:
             return None  # the story rules nothing out: quoting the plan answers the question
         cites = _Cites(self.corpus, lang)
@@ -229,15 +232,16 @@ class FactAnswerer:
         intro = STORY_INTRO[base] if words else STORY_INTRO[base].replace(" ({profile})", "").replace("（{profile}）", "")
         lines = [intro.format(profile=words)]
         for f in asked or ruled:
-            d = decided[f.id]
+            d = decided[key(f)]
             if d.status == "not_met":
                 says = next(c.says for c in d.conditions if c.status == "not_met")
                 amount = amount_text(f, base)
                 amount = (f" ({amount})" if base == "en" else f"（{amount}）") if amount else ""
-                lines.append("- " + RULED_OUT[base].format(name=f.name(base), amount=amount,
-                                                           says=localise(says, base), cite=cites.mark(f)))
+                lines.append("- " + (RULED_OUT if f.reviewed else RULED_OUT_DOC)[base].format(
+                    name=f.name(base) + self._from(f, base), amount=amount, says=localise(says, base),
+                    cite=cites.mark(f)))
             else:
-                line = "- " + self._line(f, base, cites)
+                line = "- " + self._line(f, base, cites, label=True)
                 if d.needed:
                     line += " " + STORY_UNDECIDED[base].format(needed=", ".join(d.needed))
                 lines.append(line)
@@ -245,11 +249,11 @@ class FactAnswerer:
         others = [f for f in benefits if f not in asked and f not in ruled
                   and all(f.id not in o.excludes for o in ruled)]
         kinds = {f.kind for f in asked or ruled}
-        others.sort(key=lambda f: (f.kind not in kinds, decided[f.id].status != "met",
+        others.sort(key=lambda f: (f.kind not in kinds, decided[key(f)].status != "met",
                                    -(f.amount.value if f.amount and f.amount.unit == "yuan" else 0)))
         if others:
             lines.append(STORY_FITS[base])
-            lines += ["- " + self._line(f, base, cites) for f in others[:MAX_OTHERS]]
+            lines += ["- " + self._line(f, base, cites, label=True) for f in others[:MAX_OTHERS]]
         if len(lines) == 1:
             return None
         return self._answer(question, lang, lines, cites.list, answerable=True)
@@ -264,13 +268,15 @@ class FactAnswerer:
         return False
 
     # --- pieces ------------------------------------------------------------------------------------
-    def _line(self, f: Fact, base: str, cites: _Cites) -> str:
+    def _line(self, f: Fact, base: str, cites: _Cites, label: bool = False) -> str:
+        """One benefit with its amount, cited; ``label``: an added document's named with its issuer."""
+        name = f.name(base) + (self._from(f, base) if label else "")
         amount = amount_text(f, base)
         note = f.notes.get(base, "")
         detail = "; ".join(p for p in (amount, note) if p) if base == "en" else "；".join(p for p in (amount, note) if p)
         if not detail:
-            return f"{f.name(base)} {cites.mark(f)}" if base == "en" else f"{f.name(base)}{cites.mark(f)}"
-        return FITS[base].format(name=f.name(base), amount=detail, cite=cites.mark(f))
+            return f"{name} {cites.mark(f)}" if base == "en" else f"{name}{cites.mark(f)}"
+        return FITS[base].format(name=name, amount=detail, cite=cites.mark(f))
 
     def _not_stated_line(self, intent: Intent, base: str) -> str:
         table = NOT_STATED[base]

@@ -255,6 +255,8 @@ FAMILY = {"en": {"money": "Money (grants, rewards, vouchers, loans)", "space": "
 STORY_INTRO = {"en": "From what you told us ({profile}):", "zh": "根据您提供的情况（{profile}）："}
 RULED_OUT = {"en": "{name}{amount}: ruled out — the plan requires “{says}” {cite}",
              "zh": "{name}{amount}：不符合——计划要求“{says}”{cite}"}
+RULED_OUT_DOC = {"en": "{name}{amount}: ruled out — the document requires “{says}” {cite}",
+                 "zh": "{name}{amount}：不符合——该文件要求“{says}”{cite}"}  # an added document's benefit
 FITS = {"en": "{name}: {amount} {cite}", "zh": "{name}：{amount}{cite}"}
 STORY_FITS = {"en": "What may still fit (nothing you said rules it out):", "zh": "仍可能适合您的支持（您所述情况未排除）："}
 STORY_UNDECIDED = {"en": "(still needed to decide: {needed})", "zh": "（尚需确认：{needed}）"}

@@ -15,7 +15,8 @@ SZ_NOTICE = """深圳市工业和信息化局关于人工智能企业算力支�
 各有关单位：
 第一条 为降低人工智能企业算力成本，制定本通知。
 第二条 对在深圳注册的人工智能企业，发放算力补贴券，每家每年最高30万元。
-第三条 本通知自2026年2月1日起施行，有效期3年。
+第三条 对毕业5年内的高校毕业生在深圳创办的人工智能企业，给予一次性创业补贴3万元。
+第四条 本通知自2026年2月1日起施行，有效期3年。
 深圳市工业和信息化局
 2026年2月1日
 """
@@ -37,7 +38,11 @@ def _fact(clause, zh, en, kind, amount):
 # What a model reads from them (the scripted OpenAI-compatible server); every field is verified at the add.
 SZ_READ = {"facts": [_fact("art2", "算力补贴券", "Compute subsidy voucher", "voucher",
                            {"value": 300000, "unit": "yuan", "per": "year", "bound": "cap",
-                            "quote": {"zh": "每家每年最高30万元"}})]}
+                            "quote": {"zh": "每家每年最高30万元"}}),
+                   dict(_fact("art3", "毕业生创业补贴", "Graduate start-up grant", "cash_grant",
+                              {"value": 30000, "unit": "yuan", "per": "one_off", "quote": {"zh": "一次性创业补贴3万元"}}),
+                        conditions=[{"field": "years_since_graduation", "op": "le", "value": 5,
+                                     "quote": {"zh": "毕业5年内"}}])]}
 XINGLAN_READ = {"facts": [
     _fact("art2", "算力券", "Compute voucher", "voucher",
           {"value": 150000, "unit": "yuan", "per": "year", "bound": "cap",
@@ -113,3 +118,12 @@ def test_comparisons_take_the_scoped_documents_in_and_name_their_issuer(library)
     assert named.answer == ("The smallest amount the documents in question state is 150,000 yuan: "
                             "Compute voucher (Xinglan City Measures for AI Start-up Vouchers) [1]."), named.answer
     assert _cited(named) == {ids["xinglan.txt"]}
+
+
+def test_a_founders_story_rules_out_a_home_notices_benefit_by_its_issuer(library):
+    bot, ids = library
+    answer = bot.ask("我硕士毕业已经7年了，还能申请创业补贴吗？", mode="extractive")
+    assert answer.answerable, answer.answer
+    ruled = [line for line in answer.answer.splitlines() if "毕业生创业补贴" in line]
+    assert ruled and "深圳市工业和信息化局" in ruled[0] and "该文件要求“毕业5年内”" in ruled[0], answer.answer
+    assert ids["sz.txt"] in _cited(answer)
