@@ -228,11 +228,14 @@ class ExtractiveAnswerer:
         a narrowed scope (issue 16); fact answers span every fact's document, so only when all are in it."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
             return None
-        if within is not None and not {f.doc_id for f in self.r.corpus.facts} <= within:
+        from .fact_answers import scoped_facts
+
+        plan, extra = scoped_facts(self.r, retrieval.query, within)
+        if not plan and not extra:
             return None
         # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
         topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
-        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits)
+        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits, extra=extra, plan=plan)
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:

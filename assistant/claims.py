@@ -54,10 +54,17 @@ class GroupSpec(BaseModel):
         return self
 
 
+class FlagSpec(BaseModel):
+    asserts: Terms = Field(default_factory=Terms, description="Words saying the profile flag holds.")
+    denies: Terms = Field(default_factory=Terms, description="Words saying it does not.")
+
+
 class ClaimsSpec(BaseModel):
     subjects: dict[str, SubjectSpec]
     attributes: dict[str, GroupSpec]
     conditions: dict[str, Terms]
+    flags: dict[str, FlagSpec] = Field(default_factory=dict, description="Yes/no profile conditions (issue 15).")
+    negations: ValueSpec = Field(default_factory=ValueSpec, description="Words turning a flag's term around.")
 
     @model_validator(mode="after")
     def _parents(self):
@@ -140,6 +147,13 @@ class ClaimRules:
                                     for t in vs.after_en + vs.after_zh]))
             for g, spec_g in spec.attributes.items()}
         self.conditions = _Matcher([(c, t, False) for c, s in spec.conditions.items() for t in s.en + s.zh])
+        # one matcher per flag: a word may speak for two flags ("AI start-ups": works_in_ai and is_founder)
+        self.flags = {f: _Matcher([("yes", t, False) for t in fs.asserts.en + fs.asserts.zh]
+                                  + [("no", t, False) for t in fs.denies.en + fs.denies.zh])
+                      for f, fs in spec.flags.items()}
+        neg = spec.negations
+        self.negations = _Matcher([("not", t, False) for t in neg.en + neg.zh]
+                                  + [("not", t, True) for t in neg.after_en + neg.after_zh])
 
     # subject a is compatible with b when equal or one is an ancestor of the other
     def ancestors(self, sid: str) -> list[str]:
@@ -180,6 +194,39 @@ class ClaimRules:
 
     def condition_concepts(self, *texts: str) -> set[str]:
         return {m.concept for t in texts for m in self.conditions.find(fold(t))}
+
+    def flag_says(self, flag: str, text: str) -> set[bool] | None:
+        """What ``text`` says of a yes/no profile flag: {True}, {False}, both, or empty when it names none of the
+        flag's words (None: claims.yaml has no words for the flag). A negation right before a term (after it for
+        "以外") turns it around."""
+        matcher = self.flags.get(flag)
+        if matcher is None:
+            return None
+        folded = fold(text)
+        # "不超过10人", "no more than": a cap or floor word is no negation
+        bounds = self.groups["bound"][1].find(folded) if "bound" in self.groups else ()
+        negs = [n for n in self.negations.find(folded) if not any(b.start <= n.start < b.end for b in bounds)]
+        out = set()
+        for m in _non_overlapping(matcher.find(folded)):
+            value = m.concept == "yes"
+            if any(_negates(n, m, folded) for n in negs):
+                value = not value
+            out.add(value)
+        return out
+
+
+def _negates(n: Mention, term: Mention, folded: str) -> bool:
+    """The negation ``n`` bears on ``term``: close before it (after it for "以外"), within one clause."""
+    if n.after:
+        gap = folded[term.end:n.start] if n.start >= term.end else None
+        return gap is not None and len(gap) <= 1
+    if n.end > term.start:
+        return False
+    gap = folded[n.end:term.start]
+    if _CLAUSE_SEP.search(gap) or "。" in gap:
+        return False
+    # a few words in English ("not yet selected for the Kunpeng"), a few characters in Chinese ("尚未取得深圳户籍")
+    return len(gap.split()) <= 5 if folded[n.start].isascii() else len(gap) <= 4
 
 
 def _non_overlapping(mentions) -> list[Mention]:

@@ -307,9 +307,14 @@ def eligibility(
                                                   "newly_arrived=yes is_founder=yes company_size=micro ..."),
     lang: str = typer.Option("en", "--lang", help="en | zh | zh-Hant."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    documents: list[str] = typer.Option(None, "--document", help="Only this document's benefits (repeatable)."),
+    issuers: list[str] = typer.Option(None, "--issuer", help="Only this issuer's benefits (any part of the name)."),
+    places: list[str] = typer.Option(None, "--place", help="Only benefits of this place's documents ('深圳市')."),
+    limit: int = typer.Option(None, "--limit", min=1, max=1000, help="Benefits to list (the total is always shown)."),
 ) -> None:
-    """What can I get? Every benefit of the plan checked against your profile, with amounts and clauses."""
-    from .eligibility import check, profile_from_pairs
+    """What can I get? The benefits of the home jurisdiction's documents in force (the plan first), or of the
+    documents, issuers or places named, checked against your profile, with amounts and clauses."""
+    from .eligibility import check_library, profile_from_pairs
 
     if lang not in ("en", "zh", "zh-Hant"):
         err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
@@ -319,16 +324,22 @@ def eligibility(
     except OPCError as exc:
         _fail(exc)
         return
-    result = check(_corpus(), profile, lang)
+    try:
+        result = check_library(_corpus(), profile, lang, Settings(), documents=documents, issuers=issuers,
+                               jurisdictions=places, limit=limit)
+    except OPCError as exc:
+        _fail(exc)
+        return
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
     marks = {"met": "[green]✓ fits[/]", "unknown": "[yellow]? to decide[/]", "not_met": "[red]✗ ruled out[/]"}
-    table = Table("", "benefit", "amount", "clause", "why / still needed", title="What can I get?")
+    table = Table("", "benefit", "amount", "issuer", "clause", "why / still needed",
+                  title=f"What can I get? ({len(result.benefits)} of {result.total})")
     for b in result.benefits:
         why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
             else ", ".join(b.needed + b.to_confirm)
-        table.add_row(marks[b.status], b.name, b.amount or "—", b.citation.label, why)
+        table.add_row(marks[b.status], b.name, b.amount or "—", b.issuer, b.citation.label, why)
     out.print(table)
 
 

@@ -242,6 +242,24 @@ def _degree_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
     return []
 
 
+def _flag_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
+    """A yes/no condition's value must be what its quote says (claims.yaml flags and negations): "新引进" is
+    newly_arrived = true, "尚未取得本市户籍" too, "已有本市户籍" false; words naming none of the flag prove nothing."""
+    if rules is None or c.op != "eq" or not isinstance(c.value, bool):
+        return []
+    problems = []
+    for lang, q in (("en", c.quote.en), ("zh", c.quote.zh)):
+        said = rules.flag_says(c.field, q) if q else None
+        if said is None:  # no quote in this language, or no words for this flag in claims.yaml
+            continue
+        if not said:
+            problems.append(f"{fact.id}: {what}: the {lang} quote {q!r} names no words for {c.field}")
+        elif c.value not in said:
+            problems.append(f"{fact.id}: {what} is {str(c.value).lower()} in the record, but the {lang} quote "
+                            f"{q!r} says {str(not c.value).lower()}")
+    return problems
+
+
 def verify(fact: Fact, clause, rules) -> list[str]:
     """Why ``fact`` does not match its clause, in every language the clause holds ([] when it does)."""
     problems: list[str] = []
@@ -262,7 +280,8 @@ def verify(fact: Fact, clause, rules) -> list[str]:
             problems += _figure_problems(what, fact, clause, rules, (unit, months), c.quote, {}, "exact",
                                          subject_check=False)
         else:
-            problems += _quote_problems(what, fact, clause, c.quote) or _degree_problems(what, fact, c, rules)
+            problems += _quote_problems(what, fact, clause, c.quote) or _degree_problems(what, fact, c, rules) \
+                or _flag_problems(what, fact, c, rules)
     for t in fact.to_confirm:
         problems += _quote_problems("qualification", fact, clause, t.quote)
     return problems

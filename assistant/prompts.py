@@ -235,6 +235,14 @@ FACTS_SAY = {"en": "What the plan does say on this:", "zh": "计划在这方面�
 ASK_ISSUER = {"en": "For what the plan leaves open, ask the issuer: {issuer}.",
               "zh": "计划未规定的事项，请咨询发布部门：{issuer}。"}
 LIST_INTRO = {"en": "From the plan's benefits{what}:", "zh": "根据计划中的各项支持措施{what}："}
+# Added documents' verified facts in a list (issue 15, second follow-up): each issuer's own lines, never the plan's.
+LIST_DOCS = {"en": "From the benefits of the documents in question{what}:", "zh": "根据所涉文件中的支持措施{what}："}
+LIST_OTHERS = {"en": "From other documents{what}:", "zh": "其他文件中的支持措施{what}："}
+ISSUER_LINE = {"en": "{issuer} ({title}):", "zh": "{issuer}（{title}）："}
+LARGEST_DOCS = {"en": "The largest amount the documents in question state is {amount}: {names}.",
+                "zh": "所涉文件所列金额中最高的是{amount}：{names}。"}
+SMALLEST_DOCS = {"en": "The smallest amount the documents in question state is {amount}: {names}.",
+                 "zh": "所涉文件所列金额中最低的是{amount}：{names}。"}
 CAPPED_AT = {"en": " capped at {cap}", "zh": "（上限为{cap}）"}
 LARGEST = {"en": "The largest amount the plan states is {amount}: {names}.",
            "zh": "计划所列金额中最高的是{amount}：{names}。"}
@@ -247,6 +255,8 @@ FAMILY = {"en": {"money": "Money (grants, rewards, vouchers, loans)", "space": "
 STORY_INTRO = {"en": "From what you told us ({profile}):", "zh": "根据您提供的情况（{profile}）："}
 RULED_OUT = {"en": "{name}{amount}: ruled out — the plan requires “{says}” {cite}",
              "zh": "{name}{amount}：不符合——计划要求“{says}”{cite}"}
+RULED_OUT_DOC = {"en": "{name}{amount}: ruled out — the document requires “{says}” {cite}",
+                 "zh": "{name}{amount}：不符合——该文件要求“{says}”{cite}"}  # an added document's benefit
 FITS = {"en": "{name}: {amount} {cite}", "zh": "{name}：{amount}{cite}"}
 STORY_FITS = {"en": "What may still fit (nothing you said rules it out):", "zh": "仍可能适合您的支持（您所述情况未排除）："}
 STORY_UNDECIDED = {"en": "(still needed to decide: {needed})", "zh": "（尚需确认：{needed}）"}

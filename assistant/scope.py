@@ -137,3 +137,32 @@ def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None)
             raise NotFound(f"No document issued by {issuer!r}.")
         chosen |= found
     return chosen
+
+
+# --- issue 15 (second follow-up): the eligibility check narrowed to places ---------------------------
+_PLACE_SUFFIX = re.compile(r"(市|区|县|省|\s+(city|district|county|province))$", re.I)
+
+
+@lru_cache(maxsize=4096)  # a library's documents name few places
+def _place_key(name: str) -> str:
+    return _PLACE_SUFFIX.sub("", to_simplified(name.strip()).lower()).strip()
+
+
+def check_jurisdictions(corpus, names: list[str] | None) -> set[str] | None:
+    """The documents of the places a request names ("深圳市", "深圳", "Shenzhen", "Nanshan District"); None for
+    no places. A place no document governs is an error naming it."""
+    if not names:
+        return None
+    if len(names) > MAX_FILTER:
+        raise InvalidQuestion(f"Narrow to at most {MAX_FILTER} places.")
+    by_place: dict[str, set[str]] = {}  # folded once per request: a library has thousands of documents
+    for d in corpus.documents:
+        for j in {d.jurisdiction, d.jurisdiction_en} - {None, ""}:
+            by_place.setdefault(_place_key(j), set()).add(d.id)
+    chosen: set[str] = set()
+    for name in names:
+        found = by_place.get(_place_key(name), set())
+        if not found:
+            raise NotFound(f"No document of the place {name!r}.")
+        chosen |= found
+    return chosen

@@ -195,11 +195,16 @@ class Assistant:
         return mode != "extractive" and self.llm is not None
 
     # --- what a founder can get (issue 15) ------------------------------------------------------
-    def eligibility(self, profile: FounderProfile, lang: str = "en") -> EligibilityResult:
-        """Every benefit of the corpus decided for a founder profile (met / not met / unknown), cited."""
-        from .eligibility import check
+    def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
+                    issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
+                    limit: int | None = None) -> EligibilityResult:
+        """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
+        jurisdiction's documents in force unless the request names documents, issuers or places."""
+        from .eligibility import check_library
 
-        return check(self.corpus, profile, lang, today=self.settings.today)
+        scoper = self.retriever.scoper  # its own corpus: one consistent library even if a document is added now
+        return check_library(scoper.corpus, profile, lang, self.settings, scoper=scoper, documents=documents,
+                             issuers=issuers, jurisdictions=jurisdictions, limit=limit)
 
     # --- conversations -----------------------------------------------------------------------
     def new_session(self, owner: str = LOCAL_OWNER) -> str:

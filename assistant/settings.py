@@ -242,6 +242,10 @@ class Settings(BaseSettings):
     facts_model_chars: int = Field(6000, ge=500, le=100000, description="Clause text sent per fact-extraction "
                                                                        "request (longer documents take several).")
 
+    # --- issue 15 (second follow-up): eligibility over a library ---------------------------------------
+    eligibility_limit: int = Field(100, ge=1, le=1000, description="Benefits one eligibility check lists by default "
+                                                                  "(met first; the total is always given).")
+
     @property
     def facts_model_on(self) -> bool:
         return self.llm.configured and self.facts_by_model is not False

@@ -259,12 +259,27 @@ class BenefitEligibility(BaseModel):
     citation: Citation = Field(description="The clause stating it.")
 
 
+class IssuerGroup(BaseModel):
+    """How one issuer's benefits in scope came out for the profile (all of them, not only those listed)."""
+
+    issuer: str = Field(description="Who grants them, in the requested language.")
+    documents: list[str] = Field(description="Ids of the issuer's documents in scope that state benefits.")
+    met: int = Field(0, description="Benefits whose stated conditions all hold.")
+    unknown: int = Field(0, description="Benefits the profile does not decide.")
+    not_met: int = Field(0, description="Benefits a condition rules out.")
+
+
 class EligibilityResult(BaseModel):
-    """Every benefit of the plan, decided for one profile."""
+    """The benefits in scope, decided for one profile: met first, then undecided, then ruled out; by amount."""
 
     language: Language
     profile: FounderProfile
+    scope: Literal["home", "filter", "all"] = Field(
+        "home", description="'home': the home jurisdiction's documents in force today (the built-in plan first); "
+                            "'filter': the documents, issuers or places the request named; 'all': every document.")
+    total: int = Field(0, description="Benefits in scope (``benefits`` holds the first ``limit`` of them).")
     benefits: list[BenefitEligibility]
+    issuers: list[IssuerGroup] = Field(default_factory=list, description="The benefits in scope by issuer.")
 
 
 # --- issue 16: batch jobs ------------------------------------------------------------------------

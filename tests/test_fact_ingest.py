@@ -167,7 +167,7 @@ def test_model_facts_are_verified_field_by_field_and_decide_eligibility(model_bo
     assert stored["住房补贴"]["provenance"]["extracted_by"] == "model"
 
     def status(profile, fid):
-        result = model_bot.eligibility(FounderProfile(**profile), "zh")
+        result = model_bot.eligibility(FounderProfile(**profile), "zh", documents=[info.id])  # not the home's
         return next(b for b in result.benefits if b.fact_id == fid)
 
     fit = status({"newly_arrived": True, "degree": "master"}, housing.id)
@@ -202,9 +202,11 @@ def test_english_model_facts_and_a_condition_that_fails(model_bot, llm, tmp_path
     assert [c.field for c in grant.conditions] == ["degree"] and not grant.provenance.conditions_complete
     assert any("overseas_educated" in w and "who studied abroad" in w for w in info.warnings)
     # a condition was dropped: what is left can rule a founder out, but never call the grant met
-    result = {b.fact_id: b for b in model_bot.eligibility(FounderProfile(degree="master"), "en").benefits}
+    result = {b.fact_id: b for b in model_bot.eligibility(FounderProfile(degree="master"), "en",
+                                                                   documents=[info.id]).benefits}
     assert result[grant.id].status == "not_met"
-    result = {b.fact_id: b for b in model_bot.eligibility(FounderProfile(degree="doctoral"), "en").benefits}
+    result = {b.fact_id: b for b in model_bot.eligibility(FounderProfile(degree="doctoral"), "en",
+                                                                   documents=[info.id]).benefits}
     assert result[grant.id].status == "unknown"
 
 
@@ -281,7 +283,7 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
         assert added.status_code == 201, added.text
         warnings = " | ".join(added.json()["warnings"])
         assert "须具有博士学位" in warnings and "50,000" in warnings
-        result = http.post("/v1/eligibility", json={"language": "zh", "profile": {
+        result = http.post("/v1/eligibility", json={"language": "zh", "jurisdictions": ["东滨区"], "profile": {
             "newly_arrived": True, "degree": "doctoral", "company_size": "small", "works_in_ai": True}})
         assert result.status_code == 200, result.text
         mine = [b for b in result.json()["benefits"] if b["citation"]["doc_id"] == added.json()["id"]]

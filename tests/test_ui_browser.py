@@ -202,6 +202,9 @@ def test_what_can_i_get_panel(tab):
     loan = page.locator("#opc-elig-results tr[data-fact='personal_loan']").inner_text()
     assert "不符合" in loan and "毕业5年内" in loan and "最高60万元" in loan and "（五）" in loan
     assert "不符合" in page.locator("#opc-elig-results tr[data-fact='hukou_subsidy']").inner_text()
+    caption = page.locator("#opc-elig-results caption").inner_text()  # the home's documents in force, counted
+    assert "本地现行政策" in caption and "共" in caption
+    assert page.locator("#opc-elig-results tr[data-fact='personal_loan'] .opc-elig-issuer").inner_text().strip()
     tab.shot("eligibility-zh")
     page.get_by_label("English").check()
     page.wait_for_function("document.querySelector('#opc-send').innerText.trim() === 'Send'")

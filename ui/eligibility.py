@@ -1,5 +1,6 @@
-"""The "what can I get?" panel (issue 15): a few facts about the founder -> every benefit of the plan, decided
-by ``Assistant.eligibility`` (met / not met / to decide), each with its amount and cited clause."""
+"""The "what can I get?" panel (issue 15): a few facts about the founder -> the benefits of the home jurisdiction's
+policies in force (the plan first), decided by ``Assistant.eligibility`` (met / not met / to decide), each with its
+amount, issuer and cited clause."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ QUESTIONS = [  # (profile field, label)
 ]
 STATUS = {"zh": {"met": "✓ 符合", "unknown": "? 待确认", "not_met": "✗ 不符合"},
           "en": {"met": "✓ Fits", "unknown": "? To decide", "not_met": "✗ Ruled out"}}
-WORDS = {"zh": {"needed": "尚需：", "confirm": "需向发布部门确认：", "requires": "计划要求：", "clause": "条款"},
+WORDS = {"zh": {"needed": "尚需：", "confirm": "需向发布部门确认：", "requires": "计划要求：", "clause": "条款",
+                "shown": "本地现行政策中的福利：显示 {n} 项，共 {total} 项"},
          "en": {"needed": "Still needed: ", "confirm": "Confirm with the issuer: ", "requires": "The plan requires: ",
-                "clause": "Clause"}}
+                "clause": "Clause", "shown": "Benefits of the local policies in force: {n} shown of {total}"}}
 
 
 def results_html(result, lang: str) -> str:
@@ -46,9 +48,12 @@ def results_html(result, lang: str) -> str:
             why = "<br>".join(parts)
         cite = f'{esc(b.citation.label)} {esc(b.citation.title)}'
         rows.append(f'<tr class="opc-elig-{b.status}" data-fact="{esc(b.fact_id)}"><td>{s[b.status]}</td>'
-                    f'<td>{esc(b.name)}</td><td>{esc(b.amount) or "—"}</td>'
+                    f'<td>{esc(b.name)}<br><small class="opc-elig-issuer">{esc(b.issuer)}</small></td>'
+                    f'<td>{esc(b.amount) or "—"}</td>'
                     f'<td title="{esc(b.citation.text)}">{cite}</td><td>{why}</td></tr>')
-    return '<table class="opc-eligibility"><tbody>' + "".join(rows) + "</tbody></table>"
+    # the check covers the home jurisdiction's documents in force (the plan first): say how many there are
+    caption = f'<caption>{esc(w["shown"].format(n=len(result.benefits), total=result.total))}</caption>'
+    return f'<table class="opc-eligibility">{caption}<tbody>' + "".join(rows) + "</tbody></table>"
 
 
 def build_panel(bot, ui_lang) -> None:
