@@ -51,7 +51,7 @@ class Assistant:
         self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
         self._db_down = False
         self.sessions = SessionStore(self.db, settings.max_turns)
-        self.feedback_store = FeedbackStore(self.db)
+        self.feedback_store = FeedbackStore(self.db, settings.answer_log_flush_seconds)
         self.jobs = JobStore()
         # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
         self.fetch_policy = FetchPolicy(settings.fetch_allow)

@@ -273,6 +273,10 @@ class Settings(BaseSettings):
                                       "primary-key read, about 0.2 ms): 0, the default, reads it before every "
                                       "request, so a document changed on one host is answered by every host's "
                                       "next request; 0.5 saves that read at up to half a second of lag.")
+    answer_log_flush_seconds: float = Field(
+        0.2, ge=0, le=5, description="Answers are logged by a background thread, one transaction per this "
+                                     "interval, off the request path; 0 writes each answer before replying. A "
+                                     "worker killed outright loses at most this interval's log entries.")
 
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod

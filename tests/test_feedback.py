@@ -41,3 +41,42 @@ def test_personal_data_is_redacted_in_stored_questions_and_comments(bot):
     assert "13812345678" not in bot.feedback_store.answer(answer.id).question
     stored = bot.feedback(answer.id, useful=False, comment="call me on 13812345678")
     assert "13812345678" not in (stored.comment or "")
+
+
+def _fresh(bot, question: str, tag: str):
+    """An answer of the bot's under an id its own log never saw (so only the store under test holds it)."""
+    answer = bot.ask(question)
+    return answer.model_copy(update={"id": tag * 16})
+
+
+def _logged(bot, answer_id: str) -> int:
+    from sqlalchemy import text
+    return bot.db.run(lambda c: c.execute(text("SELECT COUNT(*) FROM answers WHERE id = :i"), {"i": answer_id})
+                      .scalar_one())
+
+
+def test_answers_are_logged_off_the_request_path_and_never_lost_to_feedback(bot):
+    from assistant.feedback import FeedbackStore
+    # A long interval: the answer waits in memory (the reply did not wait for a write) ...
+    slow = FeedbackStore(bot.db, flush_seconds=5.0)
+    answer = _fresh(bot, "How long is the free workspace?", "a1")
+    slow.record_answer(answer)
+    assert _logged(bot, answer.id) == 0
+    # ... yet feedback in the same worker finds it at once (what waits is written first),
+    vote = slow.add(answer.id, useful=True)
+    assert vote.answer_id == answer.id and _logged(bot, answer.id) == 1
+    # and a graceful stop writes whatever still waits.
+    other = _fresh(bot, "What is the loan limit?", "a2")
+    slow.record_answer(other)
+    slow.close()
+    assert slow.answer(other.id).answer == other.answer
+
+
+def test_feedback_on_another_workers_answer_waits_for_its_writer(bot):
+    from assistant.feedback import FeedbackStore
+    writer, reader = FeedbackStore(bot.db, flush_seconds=0.2), FeedbackStore(bot.db, flush_seconds=0.2)
+    answer = _fresh(bot, "博士落户补贴最高多少？", "f0")
+    writer.record_answer(answer)
+    assert reader.add(answer.id, useful=False, comment="想知道申请时间").answer_id == answer.id
+    with pytest.raises(NotFound):  # an id no worker gave is still refused (after a short look)
+        reader.add("e1" * 16, useful=True)
