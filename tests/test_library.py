@@ -100,12 +100,12 @@ def test_a_crash_before_the_manifest_leaves_the_previous_version_answering(libra
     settings, bot, files = library
     question = "研发投入补助每家最高多少？"
     before = (Path(settings.data_dir) / "index" / "CURRENT").read_text()
-    import assistant.index as index_mod
+    import assistant.versions as versions
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing the manifest")
 
-    monkeypatch.setattr(index_mod, "_write_manifest", crash)
+    monkeypatch.setattr(versions, "write_manifest", crash)
     with pytest.raises(KeyboardInterrupt):
         bot.add_document(str(files["nanshan-rd.txt"]))
     monkeypatch.undo()
