@@ -74,6 +74,11 @@ class SearchIndex:
         dim = next((s.vectors.shape[1] for s in segments if len(s.entries)), 1)
         self.vectors = np.vstack([s.vectors for s in segments]) if self.entries else np.zeros((0, dim), np.float32)
         self.keywords = Keywords(segments)
+        # The first segment holds the built-in documents (the plan and its background), with keyword statistics
+        # of their own: the built-in clauses rank among themselves as in an empty library, however many notices.
+        self.builtin = len(segments[0].entries) if segments else 0
+        self.builtin_keywords = Keywords(segments[:1])
+        self._rows, self._dense, self._copies = _distinct_rows(self.entries, self.vectors)
         self.settings = settings
         self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
         names: dict[str, int] = {}
@@ -110,7 +115,7 @@ class SearchIndex:
         """Free this version's vectors once nothing reads it (see Assistant.use). No Chroma client is held
         (each store operation opens and closes its own); segments may be shared with the next version, so
         only this version's own stacked copy and keyword statistics go."""
-        self.vectors = self.keywords = None
+        self.vectors = self.keywords = self.builtin_keywords = self._dense = None
         _trim_heap()
 
     def count(self) -> int:
@@ -119,6 +124,15 @@ class SearchIndex:
             return collection.count()
 
     # --- search ----------------------------------------------------------------------------
+    def similarities(self, query_vec) -> np.ndarray:
+        """Cosine of the query with every entry: one matrix product over the distinct vectors (a clause of one
+        sentence has its sentence's vector: computed once, copied), the cost that grows with the library."""
+        sims = np.empty(len(self.entries), dtype=np.float32)
+        if len(sims):
+            sims[self._rows] = self._dense @ np.asarray(query_vec, dtype=np.float32)
+            sims[self._copies[0]] = sims[self._copies[1]]
+        return sims
+
     def dense(self, query_vec, k: int, allowed: np.ndarray | None = None,
               sims: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Entry positions and cosine similarities of the k nearest entries of this version (exact search
@@ -127,7 +141,7 @@ class SearchIndex:
         if not self.entries:
             return []
         if sims is None:
-            sims = self.vectors @ np.asarray(query_vec, dtype=np.float32)
+            sims = self.similarities(query_vec)
         if allowed is not None:
             sims = np.where(allowed, sims, -np.inf)
         k = min(k, len(sims))
@@ -243,6 +257,29 @@ def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np
             out[i] = cache[e.text]
     report("embedding", len(entries), len(entries))
     return out
+
+
+def _distinct_rows(entries: list[Entry], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(rows searched, their vectors stacked, (copies, originals)): an added document's clause of a single
+    sentence (most articles of a notice) has exactly that sentence's vector (the mean of one), so it is left
+    out of the matrix product and given the sentence's cosine."""
+    sentences: dict[tuple[str, str], list[int]] = {}
+    for i, e in enumerate(entries):
+        if e.kind == "sentence":
+            sentences.setdefault((e.clause_id, e.lang), []).append(i)
+    pairs = [(i, only[0]) for i, e in enumerate(entries) if e.kind == "clause"
+             and len(only := sentences.get((e.clause_id, e.lang), ())) == 1]
+    if pairs:
+        copy, orig = np.asarray(pairs, dtype=np.int64).T
+        # equal up to the rounding of re-normalising a unit vector (built-in clauses keep whole-clause embeddings)
+        same = np.abs(vectors[copy] - vectors[orig]).max(axis=1) <= 1e-6
+        copy, orig = copy[same], orig[same]
+    else:
+        copy = orig = np.zeros(0, dtype=np.int64)
+    keep = np.ones(len(entries), dtype=bool)
+    keep[copy] = False
+    rows = np.flatnonzero(keep)
+    return rows, np.ascontiguousarray(vectors[rows]), (copy, orig)
 
 
 def _trim_heap() -> None:
