@@ -102,20 +102,24 @@ def _sentence_idf(entries, tokens: list[set[str]]) -> dict[str, float]:
 _DERIVED: tuple[str, dict] = ("", {})
 
 
-def _derive(entries, corpus) -> dict:
+def _derive(index, corpus) -> dict:
     """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
     adding one document to a library of thousands derives only the new document's (the built-in files,
-    claim rules included, are in ``corpus.digest``; when they change everything is derived again)."""
+    claim rules included, are in ``corpus.digest``; when they change everything is derived again). Tokens
+    come from the index's postings: a library is not tokenised a second time at start."""
     global _DERIVED
     digest, old = _DERIVED
     old = old if digest == corpus.digest else {}
     rules = corpus.claims
     fresh: dict = {}
-    for e in entries:
+    tokens = None
+    for i, e in enumerate(index.entries):
         key = (e.text, e.kind == "sentence")
         if key not in fresh:
+            if key not in old and tokens is None:
+                tokens = index.token_sets()
             fresh[key] = old.get(key) or (
-                set(tokenize(e.text)), figure_kinds(e.text) if key[1] else set(),
+                tokens[i], figure_kinds(e.text) if key[1] else set(),
                 rules.subjects_in(e.text) if rules is not None and key[1] else set())
     _DERIVED = (corpus.digest, fresh)
     return fresh
@@ -133,7 +137,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         entries = retriever.index.entries
-        derived = _derive(entries, retriever.corpus)
+        derived = _derive(retriever.index, retriever.corpus)
         self._tokens = [derived[(e.text, e.kind == "sentence")][0] for e in entries]
         # Inverse document frequency over sentence entries: rare terms decide which sentence answers. The
         # built-in sentences use the built-in corpus's own (a library of notices does not reorder the plan's).

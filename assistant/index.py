@@ -99,6 +99,10 @@ class SearchIndex:
         codes = [self._doc_names[d] for d in docs if d in self._doc_names]
         return np.isin(self._doc_code, np.asarray(codes, dtype=np.int32))
 
+    def token_sets(self) -> list[set[str]]:
+        """Every entry's distinct keyword tokens, in entry order (from the segments' postings)."""
+        return [t for s in self.segments.values() for t in s.token_sets()]
+
     def vocabulary(self) -> set[str]:
         return self.keywords.vocab
 

@@ -93,6 +93,13 @@ class Segment:
         return Segment(name, [self.entries[i] for i in keep], self.vectors[keep], self.terms.tocsr()[keep],
                        self._words())
 
+    def token_sets(self) -> list[set[str]]:
+        """Each entry's distinct keyword tokens, read back from its postings (no second tokenising pass)."""
+        rows = self.terms.tocsr()
+        words = np.asarray(self._words(), dtype=object)
+        # "∅" stands for an entry without tokens (bm25 needs one)
+        return [set(words[rows.indices[lo:hi]]) - {"∅"} for lo, hi in zip(rows.indptr[:-1], rows.indptr[1:])]
+
     def _words(self) -> list[str]:
         return sorted(self.vocab, key=self.vocab.__getitem__)
 
