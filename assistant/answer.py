@@ -112,15 +112,16 @@ def _derive(index, corpus) -> dict:
     old = old if digest == corpus.digest else {}
     rules = corpus.claims
     fresh: dict = {}
-    tokens = None
-    for i, e in enumerate(index.entries):
-        key = (e.text, e.kind == "sentence")
-        if key not in fresh:
-            if key not in old and tokens is None:
-                tokens = index.token_sets()
-            fresh[key] = old.get(key) or (
-                tokens[i], figure_kinds(e.text) if key[1] else set(),
-                rules.subjects_in(e.text) if rules is not None and key[1] else set())
+    for segment in index.segments.values():
+        tokens = None  # read from a segment only when it has texts not derived before (a new document's)
+        for i, e in enumerate(segment.entries):
+            key = (e.text, e.kind == "sentence")
+            if key not in fresh:
+                if key not in old and tokens is None:
+                    tokens = segment.token_sets()
+                fresh[key] = old.get(key) or (
+                    tokens[i], figure_kinds(e.text) if key[1] else set(),
+                    rules.subjects_in(e.text) if rules is not None and key[1] else set())
     _DERIVED = (corpus.digest, fresh)
     return fresh
 

@@ -49,10 +49,22 @@ def _base_docs(corpus: Corpus) -> list:
     return [d for d in corpus.documents if d.authority != "document"]
 
 
+_HASHES: dict[int, tuple[object, str]] = {}  # id(document) -> (document, hash): loads reuse unchanged documents
+
+
 def doc_hash(doc) -> str:
-    """What a document contributes to the index: a change (a translation added) means re-indexing it."""
-    return hashlib.sha256(json.dumps([(e.key, e.text) for e in document_entries(doc)],
-                                     ensure_ascii=False).encode()).hexdigest()[:16]
+    """What a document contributes to the index: a change (a translation added) means re-indexing it.
+    Remembered per document object: every add compares the whole library, whose documents are mostly the
+    same objects as at the previous load."""
+    held = _HASHES.get(id(doc))
+    if held is not None and held[0] is doc:
+        return held[1]
+    if len(_HASHES) > 50_000:  # bounded: documents of old loads are forgotten eventually
+        _HASHES.clear()
+    value = hashlib.sha256(json.dumps([(e.key, e.text) for e in document_entries(doc)],
+                                      ensure_ascii=False).encode()).hexdigest()[:16]
+    _HASHES[id(doc)] = (doc, value)
+    return value
 
 
 def fingerprint(settings: Settings, corpus: Corpus) -> str:
@@ -98,10 +110,6 @@ class SearchIndex:
         """Entries of ``docs`` (for searching within a scope)."""
         codes = [self._doc_names[d] for d in docs if d in self._doc_names]
         return np.isin(self._doc_code, np.asarray(codes, dtype=np.int32))
-
-    def token_sets(self) -> list[set[str]]:
-        """Every entry's distinct keyword tokens, in entry order (from the segments' postings)."""
-        return [t for s in self.segments.values() for t in s.token_sets()]
 
     def vocabulary(self) -> set[str]:
         return self.keywords.vocab
