@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import bm25s
@@ -325,3 +326,23 @@ def test_similarities_skip_only_copies_of_a_vector(library):
     assert len(index._dense) < len(index.entries)
     query = bot.embedder.embed_query("住房补贴每月多少钱")
     assert np.allclose(index.similarities(query), index.vectors @ np.asarray(query, dtype=np.float32), atol=1e-5)
+
+
+def test_a_replaced_version_is_freed_once_no_question_reads_it(library):
+    settings, bot, files = library
+    first = bot.index
+    pending = bot.stream("住房补贴每月多少钱？")
+    next(pending)  # the question now holds its version
+    bot.add_document(str(files["nanshan-rd.txt"]))
+    assert bot.index is not first and first.vectors is not None  # still read by the question in flight
+    rest = list(pending)
+    assert rest[-1].type == "final" and "1250元" in rest[-1].answer.answer
+    assert first.vectors is None  # its last reader done: freed
+    second = bot.index
+    bot.add_document(str(files["municipal-housing.txt"]))
+    for _ in range(100):  # nothing reads it: freed at once (on a thread of its own)
+        if second.vectors is None:
+            break
+        threading.Event().wait(0.1)
+    assert second.vectors is None
+    assert "1250元" in bot.ask("住房补贴每月多少钱？").answer
