@@ -90,7 +90,7 @@ class SearchIndex:
         # of their own: the built-in clauses rank among themselves as in an empty library, however many notices.
         self.builtin = len(segments[0].entries) if segments else 0
         self.builtin_keywords = Keywords(segments[:1])
-        self._rows, self._dense, self._copies = _distinct_rows(self.entries, self.vectors)
+        self._rows, self._dense, self._copies = _distinct_rows(segments)
         self.settings = settings
         self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
         names: dict[str, int] = {}
@@ -271,27 +271,23 @@ def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np
     return out
 
 
-def _distinct_rows(entries: list[Entry], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """(rows searched, their vectors stacked, (copies, originals)): an added document's clause of a single
-    sentence (most articles of a notice) has exactly that sentence's vector (the mean of one), so it is left
-    out of the matrix product and given the sentence's cosine."""
-    sentences: dict[tuple[str, str], list[int]] = {}
-    for i, e in enumerate(entries):
-        if e.kind == "sentence":
-            sentences.setdefault((e.clause_id, e.lang), []).append(i)
-    pairs = [(i, only[0]) for i, e in enumerate(entries) if e.kind == "clause"
-             and len(only := sentences.get((e.clause_id, e.lang), ())) == 1]
-    if pairs:
-        copy, orig = np.asarray(pairs, dtype=np.int64).T
-        # equal up to the rounding of re-normalising a unit vector (built-in clauses keep whole-clause embeddings)
-        same = np.abs(vectors[copy] - vectors[orig]).max(axis=1) <= 1e-6
-        copy, orig = copy[same], orig[same]
-    else:
-        copy = orig = np.zeros(0, dtype=np.int64)
-    keep = np.ones(len(entries), dtype=bool)
-    keep[copy] = False
-    rows = np.flatnonzero(keep)
-    return rows, np.ascontiguousarray(vectors[rows]), (copy, orig)
+def _distinct_rows(segments: list[Segment]) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(rows searched, their vectors stacked, (copies, originals)) of a version, from each segment's own
+    (worked out once per segment: versions share segments)."""
+    rows, copies, originals, offset = [], [], [], 0
+    for seg in segments:
+        keep, copy, orig = seg.distinct()
+        rows.append(keep + offset)
+        copies.append(copy + offset)
+        originals.append(orig + offset)
+        offset += len(seg.entries)
+    if not segments:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros((0, 1), np.float32), (empty, empty)
+    dense = np.concatenate([seg.vectors[seg.distinct()[0]] for seg in segments]) if offset else \
+        np.zeros((0, segments[0].vectors.shape[1]), np.float32)
+    return np.concatenate(rows), np.ascontiguousarray(dense, dtype=np.float32), \
+        (np.concatenate(copies), np.concatenate(originals))
 
 
 def _trim_heap() -> None:

@@ -66,8 +66,10 @@ class Assistant:
             unread = previous is not None and previous is not index and not self._readers.get(id(previous))
             if previous is not None and previous is not index and not unread:
                 self._retired[id(previous)] = previous
-        if unread:  # freed now (off this thread): ten quick adds must not hold ten versions' vectors
-            threading.Thread(target=previous.close, daemon=True, name="index-close").start()
+        if unread:  # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+            timer = threading.Timer(0.5, previous.close)
+            timer.daemon = True
+            timer.start()
         elif previous is not None and previous is not index:
             # Freed when its last question ends (see _events), or after a grace period whatever happens.
             timer = threading.Timer(INDEX_GRACE_SECONDS, previous.close)
