@@ -73,6 +73,13 @@ class Scored:
     dense: float
     overlap: float
     has_wanted: bool = False  # states a figure of the kind the question asks for
+    lead: float = 0.0  # the preference for the home's built-in documents included in ``score``
+
+    def share_of(self, best: "Scored") -> float:
+        """This score as a share of the best's; between two sentences with the same preference, without it
+        (the preference puts the built-in corpus first; it must not change how much of it is quoted)."""
+        lead = best.lead if self.lead == best.lead else 0.0
+        return (self.score - lead) / ((best.score - lead) or 1.0)
 
 
 def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, float]) -> float:
@@ -82,24 +89,39 @@ def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, flo
     return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
 
 
+def _sentence_idf(entries, tokens: list[set[str]]) -> dict[str, float]:
+    n = sum(e.kind == "sentence" for e in entries)
+    df: dict[str, int] = {}
+    for e, toks in zip(entries, tokens):
+        if e.kind == "sentence":
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+    return {t: float(np.log(1 + n / c)) for t, c in df.items()}
+
+
 _DERIVED: tuple[str, dict] = ("", {})
 
 
-def _derive(entries, corpus) -> dict:
+def _derive(index, corpus) -> dict:
     """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
     adding one document to a library of thousands derives only the new document's (the built-in files,
-    claim rules included, are in ``corpus.digest``; when they change everything is derived again)."""
+    claim rules included, are in ``corpus.digest``; when they change everything is derived again). Tokens
+    come from the index's postings: a library is not tokenised a second time at start."""
     global _DERIVED
     digest, old = _DERIVED
     old = old if digest == corpus.digest else {}
     rules = corpus.claims
     fresh: dict = {}
-    for e in entries:
-        key = (e.text, e.kind == "sentence")
-        if key not in fresh:
-            fresh[key] = old.get(key) or (
-                set(tokenize(e.text)), figure_kinds(e.text) if key[1] else set(),
-                rules.subjects_in(e.text) if rules is not None and key[1] else set())
+    for segment in index.segments.values():
+        tokens = None  # read from a segment only when it has texts not derived before (a new document's)
+        for i, e in enumerate(segment.entries):
+            key = (e.text, e.kind == "sentence")
+            if key not in fresh:
+                if key not in old and tokens is None:
+                    tokens = segment.token_sets()
+                fresh[key] = old.get(key) or (
+                    tokens[i], figure_kinds(e.text) if key[1] else set(),
+                    rules.subjects_in(e.text) if rules is not None and key[1] else set())
     _DERIVED = (corpus.digest, fresh)
     return fresh
 
@@ -116,16 +138,14 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         entries = retriever.index.entries
-        derived = _derive(entries, retriever.corpus)
+        derived = _derive(retriever.index, retriever.corpus)
         self._tokens = [derived[(e.text, e.kind == "sentence")][0] for e in entries]
-        # Inverse document frequency over sentence entries: rare terms decide which sentence answers.
-        n = sum(e.kind == "sentence" for e in entries)
-        df: dict[str, int] = {}
-        for e, toks in zip(entries, self._tokens):
-            if e.kind == "sentence":
-                for t in toks:
-                    df[t] = df.get(t, 0) + 1
-        self._idf = {t: float(np.log(1 + n / c)) for t, c in df.items()}
+        # Inverse document frequency over sentence entries: rare terms decide which sentence answers. The
+        # built-in sentences use the built-in corpus's own (a library of notices does not reorder the plan's).
+        self._idf = _sentence_idf(entries, self._tokens)
+        builtin = retriever.index.builtin
+        self._builtin_idf = self._idf if builtin == len(entries) else \
+            _sentence_idf(entries[:builtin], self._tokens[:builtin])
         self._kinds = [derived[(e.text, e.kind == "sentence")][1] for e in entries]
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
@@ -169,7 +189,7 @@ class ExtractiveAnswerer:
         entries = self.r.index.entries
         out: list[Scored] = []
         titles: dict[str, set[str]] = {}
-        for rank, hit in enumerate(retrieval.hits[:clauses]):
+        for rank, hit in enumerate(retrieval.hits[:clauses] + retrieval.extra[:clauses]):
             prior = 1.0 / (1 + rank)
             # A question naming a place is answered from that place's documents first (sentences too:
             # a same-language sentence of another place must not outscore the named place's Chinese text).
@@ -190,6 +210,7 @@ class ExtractiveAnswerer:
                 if doc.authority == "document" else set()
             for pos in self.r.answer_lang_entries(hit.clause_id, q.lang):
                 e = entries[pos]
+                idf = self._builtin_idf if pos < self.r.index.builtin else self._idf
                 # Use both language versions of the sentence: either may match the question better.
                 twin = self._parallel.get((e.clause_id, "en" if e.lang == "zh" else "zh", e.sent))
                 twins = [pos] if twin is None else [pos, twin]
@@ -198,7 +219,7 @@ class ExtractiveAnswerer:
                     dense += self.settings.cross_language_margin
                 # A sentence of an added document answers what its heading ("申报时间") names.
                 toks = set().union(*(self._tokens[i] for i in twins)) | heading
-                overlap = max(_idf_overlap(asked, toks, self._idf), 0.5 * _idf_overlap(qexpanded, toks, self._idf))
+                overlap = max(_idf_overlap(asked, toks, idf), 0.5 * _idf_overlap(qexpanded, toks, idf))
                 score = dense + 0.35 * overlap + 0.03 * prior + named + plan
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
@@ -206,7 +227,7 @@ class ExtractiveAnswerer:
                 if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
                     score += TOPIC_BONUS
                 score *= fit
-                out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds)))
+                out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds), plan * fit))
         out.sort(key=lambda s: -s.score)
         return out
 
@@ -220,7 +241,8 @@ class ExtractiveAnswerer:
         if self.r.out_of_scope_terms(q):
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
-        return len(content_words(q.tokens)) < 2 or self.r.coverage(q) >= self.settings.min_coverage
+        builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
+        return len(content_words(q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records (issue 15), or None
@@ -255,12 +277,12 @@ class ExtractiveAnswerer:
                 # states the figure asked for: another clause of the same document may supply it.
                 doc = best.clause_id.split(":", 1)[0]
                 figure = next((c for c in scored[1:] if c.clause_id.startswith(doc + ":") and c.has_wanted), None)
-            if figure is not None and figure.score >= FIGURE_SENTENCE_RATIO * best.score:
+            if figure is not None and figure.share_of(best) >= FIGURE_SENTENCE_RATIO:
                 chosen.append(figure)
         for cand in scored[1:]:
             if cand in chosen:
                 continue
-            if len(chosen) == 2 or cand.score < self.settings.second_sentence_ratio * best.score:
+            if len(chosen) == 2 or cand.share_of(best) < self.settings.second_sentence_ratio:
                 break
             chosen.append(cand)
         chosen += self._other_documents(scored, chosen, wanted_figures(q.text), q.places)

@@ -9,23 +9,20 @@ their content). ``CURRENT`` names the manifest in use. Adding a document writes 
 manifest; removing one rewrites only its segment. Every file is written to a temporary name, fsynced and
 renamed in, ``CURRENT`` last, so a crash at any point leaves the previous version answering. Hosts and
 workers follow a new version by reading its manifest (``load_version``), never by rebuilding.
+The version files live in ``versions.py``, the Chroma store in ``vectorstore.py``.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
-import threading
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -33,14 +30,13 @@ from .corpus import Corpus
 from .errors import IndexUnavailable
 from .segments import Entry, Keywords, Segment, document_entries
 from .settings import Settings
+from . import vectorstore, versions
+from .versions import SCHEMA, current_build, file_lock  # public here too: hosts and the ingest pipeline use them
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 4  # bump when the entry layout, tokenisation or segment files change
-COLLECTION = "opc_entries"
 MAX_SEGMENTS = 8  # added-document segments beyond this are merged into one (no re-embedding)
 Progress = Callable[[str, int, int], None]
-_CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
 
 __all__ = ["Entry", "SearchIndex", "make_entries", "load_version", "current_build", "file_lock"]
 
@@ -53,39 +49,28 @@ def _base_docs(corpus: Corpus) -> list:
     return [d for d in corpus.documents if d.authority != "document"]
 
 
+_HASHES: dict[int, tuple[object, str]] = {}  # id(document) -> (document, hash): loads reuse unchanged documents
+
+
 def doc_hash(doc) -> str:
-    """What a document contributes to the index: a change (a translation added) means re-indexing it."""
-    return hashlib.sha256(json.dumps([(e.key, e.text) for e in document_entries(doc)],
-                                     ensure_ascii=False).encode()).hexdigest()[:16]
+    """What a document contributes to the index: a change (a translation added) means re-indexing it.
+    Remembered per document object: every add compares the whole library, whose documents are mostly the
+    same objects as at the previous load."""
+    held = _HASHES.get(id(doc))
+    if held is not None and held[0] is doc:
+        return held[1]
+    if len(_HASHES) > 50_000:  # bounded: documents of old loads are forgotten eventually
+        _HASHES.clear()
+    value = hashlib.sha256(json.dumps([(e.key, e.text) for e in document_entries(doc)],
+                                      ensure_ascii=False).encode()).hexdigest()[:16]
+    _HASHES[id(doc)] = (doc, value)
+    return value
 
 
 def fingerprint(settings: Settings, corpus: Corpus) -> str:
     """The generation: built-in documents and index settings (added documents are segments within it)."""
     payload = {"schema": SCHEMA, "base": [doc_hash(d) for d in _base_docs(corpus)], **settings.index_fingerprint()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _chroma_client(settings: Settings, build: Path):
-    """The embedded on-disk store inside the build folder, or the Chroma server named by OPC_CHROMA_URL."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma = ChromaSettings(anonymized_telemetry=False)
-    if not settings.chroma_url:
-        return chromadb.PersistentClient(path=str(build / "chroma"), settings=chroma)
-    url = urlsplit(settings.chroma_url)
-    if url.scheme not in ("http", "https") or not url.hostname:
-        raise IndexUnavailable(f"OPC_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}.")
-    try:
-        return chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                                   ssl=url.scheme == "https", settings=chroma)
-    except Exception as exc:
-        raise IndexUnavailable(f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}).") from None
-
-
-def _collection_name(settings: Settings, build: Path) -> str:
-    # On a shared server every build gets its own collection, so a new build never disturbs the one in use.
-    return f"opc-{build.name.removesuffix('.tmp')}" if settings.chroma_url else COLLECTION
 
 
 class SearchIndex:
@@ -101,6 +86,11 @@ class SearchIndex:
         dim = next((s.vectors.shape[1] for s in segments if len(s.entries)), 1)
         self.vectors = np.vstack([s.vectors for s in segments]) if self.entries else np.zeros((0, dim), np.float32)
         self.keywords = Keywords(segments)
+        # The first segment holds the built-in documents (the plan and its background), with keyword statistics
+        # of their own: the built-in clauses rank among themselves as in an empty library, however many notices.
+        self.builtin = len(segments[0].entries) if segments else 0
+        self.builtin_keywords = Keywords(segments[:1])
+        self._rows, self._dense, self._copies = _distinct_rows(segments)
         self.settings = settings
         self.notice: str | None = None  # set when the index had to be (re)built, for front ends to show
         names: dict[str, int] = {}
@@ -130,22 +120,31 @@ class SearchIndex:
 
     def store_get(self, doc_id: str) -> dict:
         """A document's entries as the Chroma store holds them (ids and metadata)."""
-        with _store(self.settings, self.path, create=False) as collection:
+        with vectorstore.store(self.settings, self.path, create=False) as collection:
             return collection.get(where={"doc_id": doc_id}, include=["metadatas"])
 
     def close(self) -> None:
         """Free this version's vectors once nothing reads it (see Assistant.use). No Chroma client is held
         (each store operation opens and closes its own); segments may be shared with the next version, so
         only this version's own stacked copy and keyword statistics go."""
-        self.vectors = self.keywords = None
+        self.vectors = self.keywords = self.builtin_keywords = self._dense = None
         _trim_heap()
 
     def count(self) -> int:
         """Vectors in the Chroma collection (a live round trip, for readiness checks)."""
-        with _store(self.settings, self.path, create=False) as collection:
+        with vectorstore.store(self.settings, self.path, create=False) as collection:
             return collection.count()
 
     # --- search ----------------------------------------------------------------------------
+    def similarities(self, query_vec) -> np.ndarray:
+        """Cosine of the query with every entry: one matrix product over the distinct vectors (a clause of one
+        sentence has its sentence's vector: computed once, copied), the cost that grows with the library."""
+        sims = np.empty(len(self.entries), dtype=np.float32)
+        if len(sims):
+            sims[self._rows] = self._dense @ np.asarray(query_vec, dtype=np.float32)
+            sims[self._copies[0]] = sims[self._copies[1]]
+        return sims
+
     def dense(self, query_vec, k: int, allowed: np.ndarray | None = None,
               sims: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Entry positions and cosine similarities of the k nearest entries of this version (exact search
@@ -154,7 +153,7 @@ class SearchIndex:
         if not self.entries:
             return []
         if sims is None:
-            sims = self.vectors @ np.asarray(query_vec, dtype=np.float32)
+            sims = self.similarities(query_vec)
         if allowed is not None:
             sims = np.where(allowed, sims, -np.inf)
         k = min(k, len(sims))
@@ -184,11 +183,11 @@ class SearchIndex:
         """The index for ``corpus``: the current version when it matches, else a new version that changes only
         what differs (documents added, removed or changed), else a new generation. ``reuse``: the open index,
         whose loaded segments are shared instead of read again."""
-        root = _root(settings)
+        root = versions.index_root(settings)
         digest = fingerprint(settings, corpus)
         with file_lock(root):
             notice = None
-            manifest = None if rebuild else _read_manifest(root)
+            manifest = None if rebuild else versions.read_manifest(root)
             if not rebuild and manifest is None:
                 notice = "No index yet; building it." if not (root / "CURRENT").exists() else \
                     "The index could not be read (its manifest is missing or damaged); rebuilding it."
@@ -197,7 +196,8 @@ class SearchIndex:
             if manifest is not None:
                 try:
                     current = _open(root, manifest, settings, reuse)
-                    with _store(settings, current.path):  # the store opens (a server is reachable) before any change
+                    # the store opens (a server is reachable) before any change
+                    with vectorstore.store(settings, current.path):
                         pass
                     return _sync(root, current, corpus, embedder, progress, settings)
                 except IndexUnavailable:
@@ -216,45 +216,16 @@ class SearchIndex:
                     "Nothing was changed; any previous index is still in use."
                 ) from exc
             index.notice = notice or "Index rebuilt."
-            _prune(root, index, settings)
+            versions.prune(root, index.path, index.manifest["name"], settings)
             return index
 
 
 def load_version(settings: Settings, reuse: SearchIndex | None = None) -> SearchIndex | None:
     """The version ``CURRENT`` names, read only (None when there is none): what a host or worker switches to
     when another one changed the library. Segments already open in ``reuse`` are shared, not read again."""
-    root = _root(settings)
-    manifest = _read_manifest(root)
+    root = versions.index_root(settings)
+    manifest = versions.read_manifest(root)
     return None if manifest is None else _open(root, manifest, settings, reuse)
-
-
-def current_build(settings: Settings) -> str | None:
-    """The version named in CURRENT (what the newest writer switched to), if any."""
-    try:
-        return (_root(settings) / "CURRENT").read_text(encoding="utf-8").strip() or None
-    except (FileNotFoundError, UnicodeDecodeError):
-        return None
-
-
-def _root(settings: Settings) -> Path:
-    root = Path(settings.data_dir) / "index"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise IndexUnavailable(f"Cannot create the index folder {root}: {exc.strerror}.") from None
-    return root
-
-
-def _read_manifest(root: Path) -> dict | None:
-    try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-        manifest = json.loads((root / name).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA or not isinstance(manifest.get("segments"), list):
-        return None
-    manifest["name"] = name
-    return manifest
 
 
 def _open(root: Path, manifest: dict, settings: Settings, reuse: SearchIndex | None) -> SearchIndex:
@@ -265,18 +236,6 @@ def _open(root: Path, manifest: dict, settings: Settings, reuse: SearchIndex | N
     if total != manifest.get("entries"):
         raise IndexUnavailable(f"index holds {total} entries, its manifest says {manifest.get('entries')}")
     return SearchIndex(path, manifest, segments, settings)
-
-
-@contextmanager
-def file_lock(root: Path):
-    """One writer at a time, across processes, for what lives under ``root``."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np.ndarray] | None = None,
@@ -312,6 +271,25 @@ def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np
     return out
 
 
+def _distinct_rows(segments: list[Segment]) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(rows searched, their vectors stacked, (copies, originals)) of a version, from each segment's own
+    (worked out once per segment: versions share segments)."""
+    rows, copies, originals, offset = [], [], [], 0
+    for seg in segments:
+        keep, copy, orig = seg.distinct()
+        rows.append(keep + offset)
+        copies.append(copy + offset)
+        originals.append(orig + offset)
+        offset += len(seg.entries)
+    if not segments:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros((0, 1), np.float32), (empty, empty)
+    dense = np.concatenate([seg.vectors[seg.distinct()[0]] for seg in segments]) if offset else \
+        np.zeros((0, segments[0].vectors.shape[1]), np.float32)
+    return np.concatenate(rows), np.ascontiguousarray(dense, dtype=np.float32), \
+        (np.concatenate(copies), np.concatenate(originals))
+
+
 def _trim_heap() -> None:
     """Give freed heap back to the OS (glibc keeps it otherwise, and RSS only ever grows)."""
     import ctypes
@@ -322,88 +300,6 @@ def _trim_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-def _close_client(client) -> None:
-    try:
-        client.close()  # callers hold _CLIENTS (see _store)
-    except Exception:  # an HTTP client, or already closed
-        pass
-
-
-@contextmanager
-def _store(settings: Settings, build: Path, *, create: bool = True):
-    """The generation's Chroma collection, on a client opened for this use and closed after it, all under
-    ``_CLIENTS``: chromadb's per-path system cache is not thread-safe (a request reading the store while the
-    writer opened or closed a client on the same path lost the cache entry: KeyError, the intermittent 500),
-    and a client left open per add/remove leaked its system's memory. One client at a time, never kept."""
-    with _CLIENTS:
-        client = _chroma_client(settings, build)
-        try:
-            name = _collection_name(settings, build)
-            # reads never create (nor write: a readiness probe on a full disk must report the disk, not this)
-            yield client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}) if create \
-                else client.get_collection(name)
-        finally:
-            _close_client(client)
-
-
-def whose(doc) -> dict:
-    """What every entry of a document carries in the store: whose policy it is and while it is valid."""
-    meta = {"doc_id": doc.id, "authority": doc.authority, "doc_type": doc.doc_type,
-            "issuer": doc.issuer.get("zh") or doc.issuer.get("en") or "", "jurisdiction": doc.jurisdiction or "",
-            "level": doc.level or "", "effective_date": doc.effective_date or "", "valid_until": doc.valid_until or ""}
-    return meta
-
-
-def _store_upsert(collection, segment: Segment, docs: set[str], corpus: Corpus) -> None:
-    """Put the vectors of ``docs`` (from ``segment``) in Chroma, replacing any earlier ones of the same documents."""
-    owners = {d: whose(corpus.document(d)) for d in docs}
-    for doc in sorted(docs):
-        collection.delete(where={"doc_id": doc})  # leftovers of a crashed attempt or an older version
-    rows = [i for i, e in enumerate(segment.entries) if e.doc_id in docs]
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        collection.upsert(ids=[segment.entries[i].key for i in chunk], embeddings=segment.vectors[chunk].tolist(),
-                          documents=[segment.entries[i].text for i in chunk],
-                          metadatas=[{"clause_id": segment.entries[i].clause_id, "lang": segment.entries[i].lang,
-                                      "kind": segment.entries[i].kind, **owners[segment.entries[i].doc_id]}
-                                     for i in chunk])
-
-
-def _segment_name(version: int) -> str:
-    return f"s{version:06d}-{uuid.uuid4().hex[:8]}"
-
-
-def _seg_row(seg: Segment, hashes: dict[str, str]) -> dict:
-    return {"id": seg.name, "entries": len(seg.entries), "docs": {d: hashes[d] for d in sorted(seg.docs) if d in hashes}}
-
-
-def _write_manifest(root: Path, path: Path, version: int, digest: str, segments: list[tuple[Segment, dict]],
-                    embedder) -> dict:
-    manifest = {"schema": SCHEMA, "version": version, "digest": digest, "built_at": time.time(),
-                "embedder": getattr(embedder, "name", type(embedder).__name__),
-                "entries": sum(len(s.entries) for s, _ in segments), "segments": [row for _, row in segments]}
-    name = f"{path.name}/v{version:06d}.json"
-    tmp = path / f".v{version:06d}.json.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, root / name)
-    pointer = root / f"CURRENT.{os.getpid()}.tmp"
-    with open(pointer, "w", encoding="utf-8") as fh:
-        fh.write(name)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(pointer, root / "CURRENT")  # the atomic switch to the new version
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    manifest["name"] = name
-    return manifest
 
 
 def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None,
@@ -420,18 +316,18 @@ def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Pro
         hashes = {d.id: doc_hash(d) for d in corpus.documents if d.authority == "document"}
         base_entries = [e for d in _base_docs(corpus) for e in document_entries(d)]
         added_entries = [e for d in corpus.documents if d.authority == "document" for e in document_entries(d)]
-        base = Segment.build(_segment_name(1), base_entries, _embed(base_entries, embedder, report, pool=False))
-        parts = [base]
+        name = versions.segment_name
+        parts = [Segment.build(name(1), base_entries, _embed(base_entries, embedder, report, pool=False))]
         if added_entries:
-            parts.append(Segment.build(_segment_name(1), added_entries, _embed(added_entries, embedder, report)))
+            parts.append(Segment.build(name(1), added_entries, _embed(added_entries, embedder, report)))
         report("keywords", 0, 1)
         for seg in parts:
             seg.save(tmp / "segments")
         # The client is closed before the folder is renamed: a cached connection to a moved SQLite file answered
         # "readonly database" (SQLITE_READONLY_DBMOVED) when a later build reused it.
-        with _store(settings, tmp) as collection:
+        with vectorstore.store(settings, tmp) as collection:
             for seg in parts:
-                _store_upsert(collection, seg, seg.docs, corpus)
+                vectorstore.upsert(collection, seg, seg.docs, corpus)
             held = collection.count()
         if held != sum(len(s.entries) for s in parts):
             raise IndexUnavailable(f"the vector store holds {held} entries")
@@ -439,10 +335,10 @@ def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Pro
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        if settings.chroma_url:
-            _drop_collection(_chroma_client(settings, tmp), _collection_name(settings, final))
+        vectorstore.drop(settings, tmp)
         raise
-    manifest = _write_manifest(root, final, 1, digest, [(s, _seg_row(s, hashes)) for s in parts], embedder)
+    rows = [(s, versions.segment_row(s, hashes)) for s in parts]
+    manifest = versions.write_manifest(root, final, 1, digest, rows, embedder)
     return SearchIndex(final, manifest, parts, settings)
 
 
@@ -463,67 +359,33 @@ def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder, progress: Pr
     for name, seg in index.segments.items():
         row = old_rows[name]
         if gone & set(row["docs"]):
-            seg = seg.without(_segment_name(version), gone)
+            seg = seg.without(versions.segment_name(version), gone)
             if seg is None:
                 continue
             seg.save(folder)
-            row = _seg_row(seg, want)
+            row = versions.segment_row(seg, want)
         kept.append((seg, row))
     if new:
         entries = [e for d in new for e in document_entries(d)]
         # a changed document (a translation added) keeps the vectors of the text it already had
         cache = {index.entries[i].text: index.vectors[i] for i, e in enumerate(index.entries) if e.doc_id in gone}
-        seg = Segment.build(_segment_name(version), entries, _embed(entries, embedder, report, cache))
+        seg = Segment.build(versions.segment_name(version), entries, _embed(entries, embedder, report, cache))
         seg.save(folder)
-        with _store(settings, index.path) as collection:  # embedding is done: the client lock is held briefly
-            _store_upsert(collection, seg, seg.docs, corpus)
-        kept.append((seg, _seg_row(seg, want)))
+        # embedding is done: the client lock is held briefly
+        with vectorstore.store(settings, index.path) as collection:
+            vectorstore.upsert(collection, seg, seg.docs, corpus)
+        kept.append((seg, versions.segment_row(seg, want)))
     small = [(s, r) for s, r in kept[1:]]
     if len(small) > MAX_SEGMENTS:  # compaction: the added documents' segments become one
-        merged = Segment.merge(_segment_name(version), [s for s, _ in small])
+        merged = Segment.merge(versions.segment_name(version), [s for s, _ in small])
         merged.save(folder)
-        kept = [kept[0], (merged, _seg_row(merged, want))]
-    manifest = _write_manifest(root, index.path, version, index.digest, kept, embedder)
+        kept = [kept[0], (merged, versions.segment_row(merged, want))]
+    manifest = versions.write_manifest(root, index.path, version, index.digest, kept, embedder)
     removed = sorted(gone - set(want))
     if removed:
-        with _store(settings, index.path) as collection:
+        with vectorstore.store(settings, index.path) as collection:
             for doc in removed:  # removed documents leave the store once no version names them
                 collection.delete(where={"doc_id": doc})
     updated = SearchIndex(index.path, manifest, [s for s, _ in kept], settings)
-    _prune(root, updated, settings)
+    versions.prune(root, updated.path, updated.manifest["name"], settings)
     return updated
-
-
-def _drop_collection(client, name: str) -> None:
-    try:
-        client.delete_collection(name)
-    except Exception:  # absent already, or the server is gone: nothing to clean
-        pass
-
-
-def _prune(root: Path, index: SearchIndex, settings: Settings) -> None:
-    """Remove older generations (keeping the newest previous one for processes that may still read it), and
-    in the current one the manifests and segments no recent version names."""
-    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p != index.path and not p.name.endswith(".tmp")),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in builds[1:]:
-        if settings.chroma_url:
-            _drop_collection(_chroma_client(settings, old), _collection_name(settings, old))
-        shutil.rmtree(old, ignore_errors=True)
-    for tmp in root.glob("build-*.tmp"):
-        if tmp.stat().st_mtime < time.time() - 3600:
-            shutil.rmtree(tmp, ignore_errors=True)
-    manifests = sorted(index.path.glob("v*.json"))
-    live = {index.manifest["name"].split("/")[-1]} | {m.name for m in manifests[-3:]}
-    named: set[str] = set()
-    for m in manifests:
-        if m.name in live:
-            try:
-                named |= {s["id"] for s in json.loads(m.read_text(encoding="utf-8"))["segments"]}
-            except (OSError, ValueError, KeyError):
-                pass
-        else:
-            m.unlink(missing_ok=True)
-    for seg in (index.path / "segments").iterdir():
-        if seg.name not in named and not seg.name.startswith("."):
-            shutil.rmtree(seg, ignore_errors=True)

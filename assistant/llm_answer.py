@@ -80,7 +80,7 @@ class LLMAnswerer:
         """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
         today = self.today()
         sources = {i + 1: citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today)
-                   for i, h in enumerate(retrieval.hits)}
+                   for i, h in enumerate(retrieval.candidates)}
         asked = redact(question)
         searched = redact(search_question)
         facts = facts_block(self.facts, sources, lang)

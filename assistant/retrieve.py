@@ -23,7 +23,6 @@ from .settings import RetrievalSettings
 from .spelling import Speller
 from .text import base_lang, tokenize, to_simplified
 
-PREFERRED = 2  # built-in clauses kept among the hits of a question naming no document
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 
@@ -52,7 +51,14 @@ class Retrieval:
     query: Query
     hits: list[ClauseHit] = field(default_factory=list)
     scope: str = "all"  # which documents were searched: "filter" | "named" | "place" | "home" | "all"
-    prefer: set[str] = field(default_factory=set)  # documents whose sentences lead (the home's own plan)
+    prefer: set[str] = field(default_factory=set)  # documents whose sentences lead (the home's built-in ones)
+    # Beside preferred hits: the best clauses of the scope's other documents, so that another issuer's figure
+    # for the same benefit can be quoted under its own name (the hits themselves are the built-in corpus's own).
+    extra: list[ClauseHit] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> list[ClauseHit]:
+        return self.hits + self.extra
 
 
 @lru_cache(maxsize=8192)  # the same glossary and topic terms for every corpus version
@@ -115,9 +121,11 @@ class Retriever:
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
         self.gazetteer = Gazetteer()
-        self.vocabulary = index.vocabulary() | {
-            t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
+        known = {t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
+        self.vocabulary = index.vocabulary() | known
+        # What the built-in corpus knows: a question it answers must be about its words, not the library's.
+        self.builtin_vocabulary = index.builtin_keywords.vocab | known
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         self.speller = self._speller(corpus)
         haystack = "\n".join(_folded(t) for c in corpus.clauses for t in c.text.values())
@@ -160,20 +168,19 @@ class Retriever:
             # the narrower documents are preferred, not the only ones.
             if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
                 prefer = scope.prefer if docs is scope.tiers[0] else set()
+                reason = scope.reason if docs is scope.tiers[0] else "all"
                 if prefer:
-                    hits = self._with_preferred(query, hits, prefer)
-                return Retrieval(query=query, hits=hits, scope=scope.reason if docs is scope.tiers[0] else "all",
-                                 prefer=prefer)
+                    return self._with_preferred(query, hits, prefer, reason)
+                return Retrieval(query=query, hits=hits, scope=reason)
         return Retrieval(query=query, hits=ranked[-1][0], scope="all")
 
-    def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str]) -> list[ClauseHit]:
-        """The best clauses of the preferred (built-in) documents, searched on their own, kept among the hits:
-        hundreds of notices on the plan's topics must not push the plan's own clause out of the candidates."""
-        own = [h for h in self.rank(query, self._mask(prefer))[:PREFERRED]
-               if h.dense >= self.settings.min_dense]
-        ids = {h.clause_id for h in own}
-        others = [h for h in hits if h.clause_id not in ids][: self.settings.top_k - len(own)]
-        return sorted(own + others, key=lambda h: -h.score)
+    def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str], reason: str) -> Retrieval:
+        """The preferred built-in documents' clauses ranked as the built-in corpus alone ranks them (its own
+        keyword statistics, all ``top_k`` kept): hundreds of notices on the plan's topics neither push the plan's
+        clauses out nor reorder them. The scope's other documents' best clauses come beside them."""
+        own = self.rank(query, self._mask(prefer)[: self.index.builtin], builtin=True)
+        others = [h for h in hits if h.clause_id.split(":", 1)[0] not in prefer][: self.settings.top_k]
+        return Retrieval(query=query, hits=own, scope=reason, prefer=prefer, extra=others)
 
     def _mask(self, docs: set[str]) -> np.ndarray:
         key = frozenset(docs)
@@ -183,12 +190,17 @@ class Retriever:
             self._masks[key] = self.index.mask(docs)
         return self._masks[key]
 
-    def rank(self, query: Query, allowed: np.ndarray | None = None) -> list[ClauseHit]:
+    def rank(self, query: Query, allowed: np.ndarray | None = None, builtin: bool = False) -> list[ClauseHit]:
+        """Clauses of the ``allowed`` entries, fused. ``builtin``: among the built-in entries only (the first
+        ``index.builtin``; ``allowed`` then covers just those), keyword scores with their own statistics."""
         s = self.settings
         if query.scores is None:  # once per question, whatever the number of scope tiers searched
-            query.scores = (self.index.vectors @ query.vector if len(self.index.entries) else None,
+            query.scores = (self.index.similarities(query.vector),
                             self.index.keywords.scores(query.expanded) if query.expanded else None)
         sims, keyword_scores = query.scores
+        if builtin:
+            sims = sims[: self.index.builtin]
+            keyword_scores = self.index.builtin_keywords.scores(query.expanded) if query.expanded else None
         dense = self.index.dense(query.vector, s.candidates, allowed, sims)
         sparse = self.index.sparse(query.expanded, s.candidates, allowed, keyword_scores)
         fused: dict[str, float] = {}
@@ -213,13 +225,16 @@ class Retriever:
         out.sort(key=lambda h: -h.score)
         return out[: s.top_k]
 
-    def coverage(self, query: Query) -> float:
-        """Share of the question's content terms that the corpus (or glossary) knows at all."""
+    def coverage(self, query: Query, builtin: bool = False) -> float:
+        """Share of the question's content terms that the corpus (or glossary) knows at all; ``builtin``: that
+        the built-in corpus knows (when it answers: the words of a library's notices do not make the plan
+        answer a question it never covers)."""
         # Numbers say nothing about topic (figures are checked elsewhere), so they don't count.
         words = content_words(query.tokens)
         if not words:
             return 1.0 if query.tokens else 0.0
-        return sum(t in self.vocabulary for t in words) / len(words)
+        vocabulary = self.builtin_vocabulary if builtin else self.vocabulary
+        return sum(t in vocabulary for t in words) / len(words)
 
     def out_of_scope_terms(self, query: Query) -> list[str]:
         low = query.text.lower()

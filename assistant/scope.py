@@ -81,16 +81,35 @@ def _names(doc, fold) -> list[str]:
     return [fold(n) for n in out if len(n) >= 4]
 
 
+NAME_KEY = 4  # every name is at least this long; its first characters key it in the name index
+
+
 class Scoper:
-    """The documents' names and scopes, prepared once per corpus (a question then costs a scan of names)."""
+    """The documents' names and scopes, prepared once per corpus. Names are indexed by their first
+    ``NAME_KEY`` characters, so naming a document costs a look-up per position of the question, not a scan of
+    every name of a library of thousands."""
 
     def __init__(self, corpus, home: str, fold=lambda t: to_simplified(t).lower()) -> None:
         self.corpus = corpus
         self.home = home
-        self.names = [(d.id, _names(d, fold)) for d in corpus.documents if d.authority == "document"]
+        self.names: dict[str, list[tuple[str, str]]] = {}  # first characters -> (name, doc id)
+        for d in corpus.documents:
+            if d.authority == "document":
+                for name in _names(d, fold):
+                    self.names.setdefault(name[:NAME_KEY], []).append((name, d.id))
         self._home: dict[str, tuple[set[str], set[str]]] = {}
-        # the built-in plan is preferred where it is the home's own (a deployment elsewhere answers its own first)
-        self.builtin = {d.id for d in corpus.documents if d.authority == "plan" and d.jurisdiction in (None, home)}
+        # The built-in documents (the plan and its background) are preferred where they are the home's own (a
+        # deployment elsewhere answers its own first), and rank among themselves as they do without a library.
+        self.builtin = {d.id for d in corpus.documents if d.authority != "document" and d.jurisdiction in (None, home)}
+
+    def named(self, low: str) -> set[str]:
+        """Documents whose title, number or issuer appears in ``low`` (folded question text)."""
+        found: set[str] = set()
+        for i in range(len(low) - NAME_KEY + 1):
+            for name, doc_id in self.names.get(low[i : i + NAME_KEY], ()):
+                if low.startswith(name, i):
+                    found.add(doc_id)
+        return found
 
     def home_tiers(self, today: str) -> tuple[set[str], set[str]]:
         """(home documents in force with the built-in ones, documents in force anywhere) as of ``today``."""
@@ -106,8 +125,7 @@ class Scoper:
             return Scope([chosen], "filter")
         if not self.names:  # the built-in corpus alone: nothing to scope
             return Scope([], "all")
-        low = to_simplified(text).lower()
-        named = {doc_id for doc_id, names in self.names if any(n in low for n in names)}
+        named = self.named(to_simplified(text).lower())
         if named:
             return Scope([named, set()], "named")
         if places:  # a place's documents; the built-in plan of that place first among them

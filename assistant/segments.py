@@ -68,6 +68,7 @@ class Segment:
         self.vocab = {w: i for i, w in enumerate(vocab)}
         self.lengths = np.asarray(terms.sum(axis=1)).ravel().astype(np.float32)
         self.df = Counter({w: int(n) for w, n in zip(vocab, np.diff(self.terms.indptr)) if n})
+        self._distinct: tuple | None = None
 
     @property
     def docs(self) -> set[str]:
@@ -92,6 +93,34 @@ class Segment:
             return None
         return Segment(name, [self.entries[i] for i in keep], self.vectors[keep], self.terms.tocsr()[keep],
                        self._words())
+
+    def distinct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows with a vector of their own, copies, their originals): an added document's clause of a single
+        sentence (most articles of a notice) has exactly that sentence's vector (the mean of one), so dense
+        search computes it once. Worked out once per segment."""
+        if self._distinct is None:
+            sentences: dict[tuple[str, str], list[int]] = {}
+            for i, e in enumerate(self.entries):
+                if e.kind == "sentence":
+                    sentences.setdefault((e.clause_id, e.lang), []).append(i)
+            pairs = [(i, only[0]) for i, e in enumerate(self.entries) if e.kind == "clause"
+                     and len(only := sentences.get((e.clause_id, e.lang), ())) == 1]
+            copy, orig = (np.asarray(pairs, dtype=np.int64).T if pairs else (np.zeros(0, np.int64),) * 2)
+            if len(copy):
+                # equal up to the rounding of re-normalising a unit vector (built-in clauses keep their own)
+                same = np.abs(self.vectors[copy] - self.vectors[orig]).max(axis=1) <= 1e-6
+                copy, orig = copy[same], orig[same]
+            keep = np.ones(len(self.entries), dtype=bool)
+            keep[copy] = False
+            self._distinct = (np.flatnonzero(keep), copy, orig)
+        return self._distinct
+
+    def token_sets(self) -> list[set[str]]:
+        """Each entry's distinct keyword tokens, read back from its postings (no second tokenising pass)."""
+        rows = self.terms.tocsr()
+        words = np.asarray(self._words(), dtype=object)
+        # "∅" stands for an entry without tokens (bm25 needs one)
+        return [set(words[rows.indices[lo:hi]]) - {"∅"} for lo, hi in zip(rows.indptr[:-1], rows.indptr[1:])]
 
     def _words(self) -> list[str]:
         return sorted(self.vocab, key=self.vocab.__getitem__)

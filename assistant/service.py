@@ -45,6 +45,9 @@ class Assistant:
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
         self.follow_lock = threading.Lock()  # one thread at a time follows the shared corpus (issue 13)
+        self._readers: dict[int, int] = {}  # questions in flight per index version (by id)
+        self._retired: dict[int, SearchIndex] = {}  # replaced versions that questions still read
+        self._readers_lock = threading.Lock()
         self.use(corpus, index)
         self.db = db or open_database(settings)
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
@@ -66,10 +69,18 @@ class Assistant:
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
             if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
-        previous = getattr(self, "index", None)
-        self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
-        if previous is not None and previous is not index:
-            # Freed once questions that began on it are surely done: otherwise each add/remove leaked its store.
+        with self._readers_lock:
+            previous = getattr(self, "index", None)
+            self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
+            unread = previous is not None and previous is not index and not self._readers.get(id(previous))
+            if previous is not None and previous is not index and not unread:
+                self._retired[id(previous)] = previous
+        if unread:  # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+            timer = threading.Timer(0.5, previous.close)
+            timer.daemon = True
+            timer.start()
+        elif previous is not None and previous is not index:
+            # Freed when its last question ends (see _events), or after a grace period whatever happens.
             timer = threading.Timer(INDEX_GRACE_SECONDS, previous.close)
             timer.daemon = True
             timer.start()
@@ -133,10 +144,28 @@ class Assistant:
                 unsaved = True
         return self._events(cleaned, session_id, history, use_llm, started, unsaved, chosen)
 
-    def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool,
-                started: float, unsaved: bool = False, chosen: set[str] | None = None) -> Iterator[StreamEvent]:
-        # One consistent corpus/index for the whole question, even if a document is added meanwhile.
-        extractive, retriever, llm = self.extractive, self.extractive.r, self.llm
+    def _events(self, *args) -> Iterator[StreamEvent]:
+        # One consistent corpus/index for the whole question, even if a document is added meanwhile: held
+        # (counted) while the question runs, so a replaced version is freed as soon as no question reads it.
+        with self._readers_lock:
+            extractive, llm = self.extractive, self.llm
+            index = extractive.r.index
+            self._readers[id(index)] = self._readers.get(id(index), 0) + 1
+        try:
+            yield from self._answer_events(extractive, llm, *args)
+        finally:
+            with self._readers_lock:
+                left = self._readers[id(index)] = self._readers[id(index)] - 1
+                if not left:
+                    del self._readers[id(index)]
+                retired = self._retired.pop(id(index), None) if not left else None
+            if retired is not None:
+                retired.close()
+
+    def _answer_events(self, extractive, llm, cleaned: str, session_id: str | None, history: list[Turn],
+                       use_llm: bool, started: float, unsaved: bool = False,
+                       chosen: set[str] | None = None) -> Iterator[StreamEvent]:
+        retriever = extractive.r
         use_llm = use_llm and llm is not None
         lang = detect_language(cleaned)
         standalone = None

@@ -102,14 +102,6 @@ def make_document(rng: random.Random, district: tuple[str, str], pages: int) -> 
     return zh_pages, en_pages, zh_title, en_title
 
 
-def percentile(values: list[float], p: float) -> float:
-    xs = sorted(values)
-    k = (len(xs) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=500, help="total pages, both languages together")
@@ -120,6 +112,7 @@ def main() -> None:
     import yaml
 
     from assistant import Assistant, Settings
+    from bench.timing import warm_ask_ms
     from tests.docfactory import pdf_bytes
 
     tmp = tempfile.TemporaryDirectory(prefix="opc-bench-ingest-")
@@ -166,19 +159,11 @@ def main() -> None:
     questions = [g["question"] for g in golden if g.get("category") != "followup" and not g.get("turns")]
     questions += ["办公租金补贴每年最高多少钱？", "算力补贴按什么比例？", "How long can core members rent talent apartments?",
                   "What is the data labelling voucher worth?", "技能培训补贴每人多少？"]
-    for q in questions:  # warm-up
-        bot.ask(q)
-    latencies = []
-    for q in questions:
-        t = time.perf_counter()
-        bot.ask(q)
-        latencies.append((time.perf_counter() - t) * 1000)
     out = {
         "pages": pages, "documents": len(docs) * 2, "ingest_s": round(ingest_s, 1),
         "pages_per_s": round(pages / ingest_s, 2), "embed_s_share": round(embed_time[0] / ingest_s, 2),
         "per_document_s": per_doc, "entries": len(bot.index.entries), "clauses": len(bot.corpus.clauses),
-        "warm_ask_ms": {"n": len(latencies), "p50": round(percentile(latencies, 50), 1),
-                        "p95": round(percentile(latencies, 95), 1), "p99": round(percentile(latencies, 99), 1)},
+        "warm_ask_ms": warm_ask_ms(bot, questions),
         "targets": TARGETS,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_avg_1m": round(os.getloadavg()[0], 2)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import bm25s
@@ -100,12 +101,12 @@ def test_a_crash_before_the_manifest_leaves_the_previous_version_answering(libra
     settings, bot, files = library
     question = "研发投入补助每家最高多少？"
     before = (Path(settings.data_dir) / "index" / "CURRENT").read_text()
-    import assistant.index as index_mod
+    import assistant.versions as versions
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing the manifest")
 
-    monkeypatch.setattr(index_mod, "_write_manifest", crash)
+    monkeypatch.setattr(versions, "write_manifest", crash)
     with pytest.raises(KeyboardInterrupt):
         bot.add_document(str(files["nanshan-rd.txt"]))
     monkeypatch.undo()
@@ -276,3 +277,72 @@ def test_chat_page_narrows_to_chosen_issuers(library):
     assert "1500元" in final and "1250元" not in final
     *_, (history, _, _, _) = handlers.ask("住房补贴每月多少钱？", [], None, {}, [])
     assert "1250元" in history[-1]["content"]
+
+
+# Questions a founder asks about the plan itself, in words of our own (not the golden set's): with a library of
+# notices on the same topics loaded, the built-in corpus must rank and answer them as it does alone.
+PLAN_QUESTIONS = [("深圳打算吸引多少名人工智能创业人才？", "zh"), ("What funds will the plan use to back early-stage startups?", "en"),
+                  ("租房补贴每个月能领多少？", "zh"), ("深圳现在有几家人工智能企业？", "zh"),
+                  ("在深圳开一家公司要交多少登记费？", "zh")]
+
+
+def test_a_library_on_the_plans_topics_leaves_the_plans_answers_as_they_were(library, tmp_path):
+    settings, bot, files = library
+
+    def answers():
+        out = []
+        for q, lang in PLAN_QUESTIONS:
+            a = bot.ask(q)
+            out.append(([h.clause_id for h in bot.retriever.search(q, lang).hits], a.answerable,
+                        [c.clause_id for c in a.citations][:1], a.answer))
+        return out
+
+    before = answers()
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    for i in [*range(9, 300, 10), *range(9)]:  # 30 on the plan's own topics with other figures, 9 others
+        item = notice(i)
+        (folder / item.filename).write_text(item.text, encoding="utf-8")
+    report = bot.add_documents([str(p) for p in sorted(folder.iterdir())], workers=1)
+    assert report.count("added") == 39, [o for o in report.outcomes if o.status != "added"]
+    after = answers()
+    for (q, _), (hits0, ok0, first0, text0), (hits1, ok1, first1, text1) in zip(PLAN_QUESTIONS, before, after):
+        assert hits1 == hits0, q  # the built-in clauses, in the same order, with their own statistics
+        assert (ok1, first1) == (ok0, first0), q  # the same clause answers first, the same questions are declined
+        plan_part = text1.split("[1]")[0]
+        assert all(n not in plan_part for n in ("1500元", "2500元", "3000元")), q  # no other body's figure as the plan's
+    # the notices' own figures are still found: a question naming a notice's title is answered from it
+    titled = next(n for n in map(notice, range(9, 400, 10)) if n.lang == "zh")
+    got = bot.retriever.search(f"{titled.text.splitlines()[0]}规定的标准是多少？", "zh")
+    assert got.scope == "named" and got.hits[0].clause_id.startswith(titled.filename.removesuffix(".txt"))
+
+
+def test_similarities_skip_only_copies_of_a_vector(library):
+    """One matrix product over distinct vectors (a one-sentence clause shares its sentence's vector) gives
+    the cosine of every entry."""
+    settings, bot, files = library
+    bot.add_document(str(files["municipal-housing.txt"]))
+    index = bot.index
+    assert len(index._dense) < len(index.entries)
+    query = bot.embedder.embed_query("住房补贴每月多少钱")
+    assert np.allclose(index.similarities(query), index.vectors @ np.asarray(query, dtype=np.float32), atol=1e-5)
+
+
+def test_a_replaced_version_is_freed_once_no_question_reads_it(library):
+    settings, bot, files = library
+    first = bot.index
+    pending = bot.stream("住房补贴每月多少钱？")
+    next(pending)  # the question now holds its version
+    bot.add_document(str(files["nanshan-rd.txt"]))
+    assert bot.index is not first and first.vectors is not None  # still read by the question in flight
+    rest = list(pending)
+    assert rest[-1].type == "final" and "1250元" in rest[-1].answer.answer
+    assert first.vectors is None  # its last reader done: freed
+    second = bot.index
+    bot.add_document(str(files["municipal-housing.txt"]))
+    for _ in range(100):  # nothing reads it: freed at once (on a thread of its own)
+        if second.vectors is None:
+            break
+        threading.Event().wait(0.1)
+    assert second.vectors is None
+    assert "1250元" in bot.ask("住房补贴每月多少钱？").answer

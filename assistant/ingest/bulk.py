@@ -26,7 +26,7 @@ from . import store
 from .fetch import is_url
 from ..netguard import FetchPolicy
 from .limits import ParseLimits
-from .pipeline import Follow, Update, _writing, current_corpus, prepare, read_document, read_source
+from .pipeline import Follow, Update, current_corpus, prepare, read_document, read_source, writing
 
 SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 Progress = Callable[[str, int, int], None]
@@ -108,7 +108,7 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
     workers = max(1, workers or settings.bulk_workers)
     ctx = multiprocessing.get_context("spawn")  # the loader's model threads are never forked into workers
     limits = ParseLimits.from_settings(settings)
-    with _writing(settings.data_dir) as root:
+    with writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
         known = store.known_hashes(corpus)
         taken = {d.id for d in corpus.documents}

@@ -236,7 +236,7 @@ def current_corpus(settings: Settings, corpus: Corpus, index: SearchIndex) -> Co
 
 
 @contextmanager
-def _writing(data_dir: Path):
+def writing(data_dir: Path):
     """One writer at a time for the documents and their index; storage failures become a clear 507 and
     index failures a message without server paths (the details go to the log)."""
     root = store.documents_root(data_dir)
@@ -271,7 +271,7 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
     extracted, docmeta = read_document(src, ParseLimits.from_settings(settings), follow=follow)
     model = ingest_facts.chat_model(settings)
     early = _read_facts_early(settings, corpus, src, extracted, docmeta, model, lang, title, translation_of)
-    with _writing(settings.data_dir) as root:
+    with writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
         prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
                            translation_of=translation_of)
@@ -310,7 +310,7 @@ def _read_facts_early(settings: Settings, corpus: Corpus, src: Source, extracted
 
 def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str,
                     install: Callable[[Update], None] | None = None) -> Update:
-    with _writing(settings.data_dir) as root:
+    with writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
         doc = corpus.document(doc_id)  # NotFound for an unknown id
         if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
