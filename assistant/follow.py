@@ -47,7 +47,8 @@ class Reusing:
 def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -> dict[str, np.ndarray]:
     """Text → vector of ``doc_ids``' entries from every collection of this generation on the Chroma server
     ({} without a server, or when it cannot be read: the documents are then embedded here)."""
-    from .index import _CLIENTS, _chroma_client, _close_client
+    from .vectorstore import _CLIENTS, _close_client
+    from .vectorstore import _client as _chroma_client
 
     if not settings.chroma_url or not doc_ids:
         return {}
