@@ -16,8 +16,9 @@ from sqlalchemy import delete, select
 
 from .db import Database
 from .db.models import answers, feedback
-from .errors import InvalidFeedback, NotFound
+from .errors import DatabaseUnavailable, InvalidFeedback, NotFound
 from .redact import redact
+from .storage import is_storage_error
 from .types import Answer, Feedback
 
 MAX_COMMENT_CHARS = 2000
@@ -36,6 +37,7 @@ class FeedbackStore:
         self._pending: dict[str, dict] = {}
         self._cond = threading.Condition()
         self._writer: threading.Thread | None = None
+        self._failing = False  # the last write was refused (logged once per outage)
         if flush_seconds > 0:
             atexit.register(self.flush)  # a worker stopped gracefully writes what it holds
 
@@ -57,8 +59,10 @@ class FeedbackStore:
                 self._writer.start()
             self._cond.notify()
 
-    def flush(self) -> None:
-        """Write every answer still waiting (before feedback is looked up, and at exit)."""
+    def flush(self, raise_errors: bool = False) -> None:
+        """Write every answer still waiting (before feedback is looked up, and at exit). A batch the database
+        refuses (down, disk full) waits for the next try, so an answer given before an outage can still be
+        voted on after it; ``raise_errors``: say why to the caller too."""
         with self._cond:
             batch, self._pending = self._pending, {}
         if not batch:
@@ -66,21 +70,38 @@ class FeedbackStore:
         try:
             self.db.run(lambda c: [_upsert(c, answer_id, row) for answer_id, row in batch.items()], write=True)
         except Exception as exc:  # best-effort, as the synchronous write is: the answers were already given
-            log.warning("answer log: %d answer(s) not written (%s)", len(batch), exc)
+            if not (isinstance(exc, DatabaseUnavailable) or is_storage_error(exc)):
+                log.warning("answer log: %d answer(s) not written (%s)", len(batch), exc)  # never retried
+                if raise_errors:
+                    raise
+                return
+            with self._cond:
+                batch.update(self._pending)  # older first; newer answers keep their place after them
+                while len(batch) > MAX_PENDING:
+                    batch.pop(next(iter(batch)))
+                self._pending = batch
+                if not self._failing:
+                    log.warning("answer log: %d answer(s) not written yet (%s); will retry", len(batch), exc)
+                self._failing = True
+            if raise_errors:
+                raise
+            return
+        self._failing = False
 
     def _write_loop(self) -> None:
         while True:
             with self._cond:
                 while not self._pending:
                     self._cond.wait()
-            time.sleep(self.flush_seconds)  # gather the answers of this interval into one transaction
+            # gather the answers of this interval into one transaction; retry a refused batch less often
+            time.sleep(self.flush_seconds if not self._failing else max(1.0, self.flush_seconds))
             self.flush()
 
     def _stored(self, answer_id: str) -> str | None:
         with self._cond:
             waiting = answer_id in self._pending
         if waiting:
-            self.flush()
+            self.flush(raise_errors=True)
         query = select(answers.c.answer).where(answers.c.id == answer_id)
         row = self.db.run(lambda c: c.execute(query).first())
         # Another worker or host may still hold it for about one interval: look again for a few intervals.
