@@ -108,6 +108,27 @@ def _folded(text: str) -> str:
     return got
 
 
+_MENTIONS: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
+    """The out-of-scope terms any clause mentions, searched per document and remembered by its text: adding one
+    document to a library of thousands searches that document alone, not every clause again."""
+    by_doc: dict[str, list[str]] = {}
+    for c in clauses:
+        by_doc.setdefault(c.doc_id, []).extend(_folded(t) for t in c.text.values())
+    found: set[str] = set()
+    for texts in by_doc.values():
+        key = ("\n".join(texts), terms)
+        got = _MENTIONS.get(key)
+        if got is None:
+            if len(_MENTIONS) > 20_000:  # bounded like _FOLDED: removed documents are forgotten eventually
+                _MENTIONS.clear()
+            got = _MENTIONS[key] = frozenset(t for t in terms if _term_pattern(t).search(key[0]))
+        found |= got
+    return found
+
+
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
                  home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
@@ -128,9 +149,8 @@ class Retriever:
         self.builtin_vocabulary = index.builtin_keywords.vocab | known
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         self.speller = self._speller(corpus)
-        haystack = "\n".join(_folded(t) for c in corpus.clauses for t in c.text.values())
-        self._out_of_scope = [(term, p) for term in corpus.out_of_scope
-                              if not (p := _term_pattern(term)).search(haystack)]
+        mentioned = _mentioned_terms(corpus.clauses, tuple(corpus.out_of_scope))
+        self._out_of_scope = [(term, _term_pattern(term)) for term in corpus.out_of_scope if term not in mentioned]
 
     def _speller(self, corpus: Corpus) -> Speller:
         claims = corpus.claims.spec if corpus.claims is not None else None

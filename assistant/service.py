@@ -20,6 +20,7 @@ from .llm import ChatModel
 from .netguard import FetchPolicy
 from .llm_answer import LLMAnswerer
 from .index import Progress, SearchIndex
+from .ingest.sandbox import prewarm as prewarm_parser
 from .retrieve import Retriever
 from .scope import check_filter
 from .redact import redact
@@ -91,6 +92,8 @@ class Assistant:
         """Open the index (building it first if it is missing, stale or unreadable)."""
         settings = settings or Settings()
         db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written
+        if settings.parser_prewarm:  # preloads while the index opens: the first add pays no start
+            prewarm_parser()
         _recover_documents(settings, db)
         corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
         embedder = make_embedder(settings)

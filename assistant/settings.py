@@ -278,6 +278,13 @@ class Settings(BaseSettings):
                                      "interval, off the request path; 0 writes each answer before replying. A "
                                      "worker killed outright loses at most this interval's log entries.")
 
+    # --- issue 16 (last target: one more document in <= 2 s, the first included) ---------------------------
+    parser_prewarm: bool = Field(
+        True, description="Start the parsing sandbox's forkserver when the assistant loads, so the first "
+                          "document added after start doesn't wait about a second for it to preload the parsers. "
+                          "Scripts that load the assistant need the usual `if __name__ == \"__main__\":` guard "
+                          "(as they already do to add documents); false starts it on the first add instead.")
+
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value):

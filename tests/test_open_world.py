@@ -147,3 +147,23 @@ def test_opc_eval_adversarial_reports_and_gates(bot, data_dir, tmp_path):
     lie = next(i for i in picked if not i["truthful"])
     bad = run([{**i, "truthful": True} if i is lie else i for i in picked], "bad")
     assert bad.returncode == 1 and lie["id"] in bad.stderr and "Adversarial gate evaluation FAILED" in bad.stderr
+
+
+def test_out_of_scope_mentions_follow_each_documents_own_text():
+    """Out-of-scope terms the corpus mentions are found per document and remembered by the document's text: the
+    same answer as searching every clause at once, and a changed or added document is searched again."""
+    from dataclasses import replace
+
+    from assistant.retrieve import _folded, _mentioned_terms, _term_pattern
+
+    corpus = load_corpus(BUILTIN_CORPUS)
+    terms = tuple(corpus.out_of_scope)
+    haystack = "\n".join(_folded(t) for c in corpus.clauses for t in c.text.values())
+    whole = {t for t in terms if _term_pattern(t).search(haystack)}
+    assert _mentioned_terms(corpus.clauses, terms) == whole
+    free = next(t for t in terms if t not in whole and not t.isascii())  # a Chinese term the plan never says
+    base = corpus.clauses[0]
+    notice = replace(base, doc_id="district-notice", text={"zh": f"本区另行制定{free}相关办法。"})
+    assert _mentioned_terms([*corpus.clauses, notice], terms) == whole | {free}
+    reworded = replace(notice, text={"zh": "本区另行制定人才住房相关办法。"})
+    assert _mentioned_terms([*corpus.clauses, reworded], terms) == whole  # its new text, not the cached one

@@ -26,6 +26,18 @@ _CONTEXT.set_forkserver_preload(["assistant.ingest.extract", "assistant.ingest.h
                                  "lxml.etree", "markdown_it"])
 
 
+def prewarm() -> None:
+    """Start the forkserver now (it preloads the parsers in the background, about a second of its own CPU), so
+    the first document added after start doesn't wait for it. Not from a multiprocessing child re-importing an
+    unguarded main script: that would start servers from servers."""
+    import sys
+    from multiprocessing import forkserver
+
+    # multiprocessing aliases __mp_main__ to __main__; a child re-running the main script has its own
+    if sys.modules.get("__mp_main__") is sys.modules.get("__main__") and multiprocessing.parent_process() is None:
+        forkserver.ensure_running()
+
+
 def parse_checked(data: bytes, filename: str, content_type: str | None, limits: ParseLimits,
                   base_url: str | None = None) -> Extracted:
     """Limit checks, extraction, limit checks: what the worker runs (callable in-process for tests)."""
