@@ -173,11 +173,6 @@ def serve(
 
     os.environ["OPC_UI"] = "true" if ui else "false"  # workers read their settings from the environment
     os.environ["OPC_HOST"] = host  # without keys, document writes are open only on loopback
-    # One embedding thread per worker: on a small machine, threads of concurrent requests would fight for the
-    # same cores (measured: many times slower under load). Scale with --workers instead.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    # ... and an idle OpenMP thread sleeps instead of spinning (the default spin burns a core a worker needs).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         settings = Settings()
         guard = Guard(settings)  # a bad key or rate-limit setting (e.g. the Redis URI) fails before the slow load

@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     embedder_cache: int = Field(
         4096, ge=0, description="Query embeddings remembered (repeated questions skip the model); 0 turns it off."
     )
+    embedder_threads: int = Field(
+        1, ge=1, le=64, description="OpenMP threads of the bundled embedder (OMP_NUM_THREADS, set unless already set); "
+        "idle threads sleep (OMP_WAIT_POLICY=PASSIVE). One per worker: scale with workers, not threads.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (older ones are dropped).")
     max_document_mb: float = Field(50.0, gt=0, description="Largest document file or download `opc corpus add` accepts, in MB.")
