@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.db import open_database  # noqa: E402
-from assistant.feedback import FeedbackStore  # noqa: E402
-from assistant.sessions import SessionStore  # noqa: E402
+from assistant.store.database import open_database  # noqa: E402
+from assistant.store.feedback import FeedbackStore  # noqa: E402
+from assistant.store.sessions import SessionStore  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import figure_kinds, wanted_figures
-from assistant.figures import normalise
-from assistant.text import to_simplified, to_traditional
+from assistant.answering.extractive import figure_kinds, wanted_figures
+from assistant.knowledge.figures import normalise
+from assistant.understanding.text import to_simplified, to_traditional
 
 PLAN = "sz-ai-opc-plan"
 
@@ -132,7 +132,7 @@ def test_answers_cite_the_clause_and_quote_its_figures(bot, question, lang, clau
 
 @pytest.mark.parametrize("question, lang, clause, figures", ANSWERABLE, ids=[q for q, *_ in ANSWERABLE])
 def test_every_figure_stated_is_in_a_cited_source(bot, question, lang, clause, figures):
-    from assistant.figures import ungrounded_figures
+    from assistant.knowledge.figures import ungrounded_figures
 
     answer = bot.ask(question)
     sources = [t for c in answer.citations for t in (c.text, c.parallel_text)]

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from assistant import Assistant, Settings
-from assistant.db import forget, open_database
-from assistant.db.migrate import SCRIPTS, current, head, upgrade
+from assistant.store.database import forget, open_database
+from assistant.store.migrate import SCRIPTS, current, head, upgrade
 from assistant.errors import DatabaseUnavailable, NotFound
 
 from .pg import postgres  # noqa: F401  (fixture)
@@ -147,7 +147,7 @@ def upgrade():
     forget(settings)
 
 
-# The schema of the release before issue 13 (assistant/sessions.py and feedback.py as of 9f5b8d6).
+# The schema of the release before issue 13 (assistant/store/sessions.py and feedback.py as of 9f5b8d6).
 OLD_SESSIONS = ["CREATE TABLE turns (session_id TEXT NOT NULL, n INTEGER NOT NULL, created REAL NOT NULL, question "
                 "TEXT NOT NULL, standalone TEXT, answer TEXT NOT NULL, PRIMARY KEY (session_id, n))",
                 "CREATE TABLE sessions (id TEXT PRIMARY KEY, owner TEXT NOT NULL, created REAL NOT NULL, "

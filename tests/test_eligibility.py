@@ -15,8 +15,8 @@ import pytest
 
 from assistant import Settings
 from assistant.api import create_app
-from assistant.corpus import load_corpus
-from assistant.eligibility import check
+from assistant.knowledge.corpus import load_corpus
+from assistant.knowledge.eligibility import check
 from assistant.types import FounderProfile
 
 from .servers import serve

@@ -149,7 +149,7 @@ def test_cases_generated_from_the_facts():
     """Issue 15: every money fact x question form x en/zh/zh-Hant, expecting its clause and amount."""
     from pathlib import Path
 
-    from assistant.corpus import load_corpus
+    from assistant.knowledge.corpus import load_corpus
     from assistant.evaluate.from_facts import fact_cases
 
     cases = fact_cases(load_corpus(Path(__file__).resolve().parent.parent / "corpus"))

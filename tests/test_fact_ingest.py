@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from assistant import Assistant, Settings
-from assistant.corpus import load_corpus
+from assistant.knowledge.corpus import load_corpus
 from assistant.ingest.store import documents_root
 from assistant.settings import LLMSettings
 from assistant.types import FounderProfile
@@ -293,8 +293,8 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
 
 def test_a_degree_condition_must_name_its_lowest_degree(llm):
     """"本科及以上" is bachelor and above: a model narrowing it to master's loses the condition."""
-    from assistant.fact_model import read_facts
-    from assistant.llm import ChatModel
+    from assistant.knowledge.facts_by_model import read_facts
+    from assistant.answering.llm import ChatModel
     from assistant.types import Clause, Document
 
     text = "对本科及以上学历的新引进人才，给予一次性生活补贴3万元。"
@@ -324,8 +324,8 @@ def test_a_degree_condition_must_name_its_lowest_degree(llm):
 
 def test_a_sloppy_but_true_reply_is_kept_once(llm):
     """A name in one language, `conditions: null`, the same benefit listed twice: one verified fact."""
-    from assistant.fact_model import read_facts
-    from assistant.llm import ChatModel
+    from assistant.knowledge.facts_by_model import read_facts
+    from assistant.answering.llm import ChatModel
 
     from .test_facts import _doc
 

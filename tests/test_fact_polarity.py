@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.facts import verify
-from assistant.llm import ChatModel
+from assistant.knowledge.corpus import load_corpus
+from assistant.knowledge.facts import verify
+from assistant.answering.llm import ChatModel
 from assistant.settings import LLMSettings
 
 from .test_facts import _doc
@@ -67,7 +67,7 @@ def _reply(llm, clause, names, amount, conditions):
 
 
 def _model_facts(llm, doc, *replies):
-    from assistant.fact_model import read_facts
+    from assistant.knowledge.facts_by_model import read_facts
 
     model = ChatModel(LLMSettings(base_url=llm.base_url, model="scripted-facts", timeout=2))
     llm.script(*replies)

@@ -1,9 +1,9 @@
-"""Table-driven tests for assistant.figures (figure extraction and grounding)."""
+"""Table-driven tests for assistant.knowledge.figures (figure extraction and grounding)."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.figures import (
+from assistant.knowledge.figures import (
     Figure,
     extract_figures,
     format_figure,

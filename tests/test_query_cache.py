@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.embed import CachedQueries, make_embedder
-from assistant.query_cache import PRUNE_EVERY, QueryVectorStore
+from assistant.library.embed import CachedQueries, make_embedder
+from assistant.library.query_cache import PRUNE_EVERY, QueryVectorStore
 from assistant.settings import Settings
 
 

@@ -8,10 +8,10 @@ from html import escape as esc
 
 import gradio as gr
 
-from assistant.eligibility import validate_profile
+from assistant.knowledge.eligibility import validate_profile
 from assistant.errors import OPCError
 
-from .texts import UI_LANGS
+from ui.texts import UI_LANGS
 
 # Labels are bilingual so the panel reads in either interface language without extra wiring;
 # the results follow the interface language.

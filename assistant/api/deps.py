@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
-from ..service import Assistant
-from .security import Caller, bearer, require_admin
+from assistant.service import Assistant
+from assistant.api.security import Caller, bearer, require_admin
 
 
 def get_bot(request: Request) -> Assistant:

@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from ..eligibility import check
-from ..errors import InvalidDataset
-from ..types import FounderProfile
+from assistant.knowledge.eligibility import check
+from assistant.errors import InvalidDataset
+from assistant.types import FounderProfile
 
 
 class ProfileCase(BaseModel):

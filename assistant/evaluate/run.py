@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
-from ..errors import InvalidQuestion
-from ..redact import redact
-from ..types import Answer
-from . import checks
-from .dataset import GoldenCase, check_clause_ids
-from .metrics import MetricInput, Scorer
+from assistant.errors import InvalidQuestion
+from assistant.understanding.redact import redact
+from assistant.types import Answer
+from assistant.evaluate import checks
+from assistant.evaluate.dataset import GoldenCase, check_clause_ids
+from assistant.evaluate.metrics import MetricInput, Scorer
 
 # Deterministic checks, in the order the per-case table shows them.
 CHECKS = ("refusal", "grounded", "citation", "language", "pair", "clean")

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
+from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
                       UnsupportedDocument)
 
 FORMATS = ("pdf", "docx", "html", "markdown", "text")
@@ -91,7 +91,7 @@ def detect_format(data: bytes, filename: str, content_type: str | None = None) -
 def extract(data: bytes, filename: str, content_type: str | None = None, base_url: str | None = None) -> Extracted:
     """Read any supported document. Raises an ``IngestError`` subclass for anything unusable.
     ``base_url`` (where a page was fetched) resolves the links of its attachments."""
-    from .html import extract_html
+    from assistant.ingest.html import extract_html
 
     if not data.strip():
         raise EmptyDocument(f"{filename} is empty.")
@@ -136,7 +136,7 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 def extract_pdf(data: bytes, filename: str) -> Extracted:
     from pypdf import PdfReader
 
-    from .pdftables import draws_lines, page_with_tables
+    from assistant.ingest.pdftables import draws_lines, page_with_tables
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     try:
@@ -195,7 +195,7 @@ def extract_docx(data: bytes, filename: str) -> Extracted:
     from docx.oxml.ns import qn
     from docx.table import Table
 
-    from .tables import table_rows
+    from assistant.ingest.tables import table_rows
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -288,7 +288,7 @@ def _is_boilerplate(tag) -> bool:
 def extract_markdown(data: bytes, filename: str) -> Extracted:
     from markdown_it import MarkdownIt
 
-    from .html import html_from_text
+    from assistant.ingest.html import html_from_text
 
     html = MarkdownIt("commonmark").enable("table").render(_decode(data, filename))
     return html_from_text(f"<html><body>{html}</body></html>", filename, "markdown")

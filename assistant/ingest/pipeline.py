@@ -19,24 +19,24 @@ from pathlib import Path
 
 import yaml
 
-from ..corpus import LANGS, Corpus, load_corpus
-from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
+from assistant.knowledge.corpus import LANGS, Corpus, load_corpus
+from assistant.errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
                       ProtectedDocument, StorageFull, UnsupportedDocument)
-from ..index import SearchIndex, current_build
-from ..netguard import FetchPolicy
-from ..settings import Settings
-from ..storage import STORAGE_FULL, is_storage_error
-from ..text import cjk_count
-from ..types import DocumentInfo
-from . import facts as ingest_facts
-from . import store
-from .align import align_ids
-from .extract import Extracted
-from .fetch import fetch, is_url
-from .govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
-from .limits import ParseLimits
-from .sandbox import extract_sandboxed
-from .structure import RawClause, find_clauses
+from assistant.library.index import SearchIndex, current_build
+from assistant.ingest.netguard import FetchPolicy
+from assistant.settings import Settings
+from assistant.store.storage import STORAGE_FULL, is_storage_error
+from assistant.understanding.text import cjk_count
+from assistant.types import DocumentInfo
+from assistant.ingest import facts as ingest_facts
+from assistant.ingest import store
+from assistant.ingest.align import align_ids
+from assistant.ingest.extract import Extracted
+from assistant.ingest.fetch import fetch, is_url
+from assistant.ingest.govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
+from assistant.ingest.limits import ParseLimits
+from assistant.ingest.sandbox import extract_sandboxed
+from assistant.ingest.structure import RawClause, find_clauses
 
 log = logging.getLogger(__name__)
 
