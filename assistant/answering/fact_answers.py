@@ -304,14 +304,14 @@ class FactAnswerer:
 
     def measure_numbers(self) -> set[int]:
         """The numbered measures of the main document ("(1)" ... "(10)")."""
-        from assistant.knowledge.figures import _cn_value
+        from assistant.knowledge.figures import cn_value
 
         out: set[int] = set()
         for clause in self.corpus.documents[0].clauses:
             label = clause.label.get("en", "").strip("()（） ")
             if label.isdigit():
                 out.add(int(label))
-            elif (v := _cn_value(clause.label.get("zh", "").strip("（） "))):
+            elif (v := cn_value(clause.label.get("zh", "").strip("（） "))):
                 out.add(int(v))
         return out
 

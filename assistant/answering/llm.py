@@ -29,7 +29,7 @@ class Reply:
     citations: list[int] = field(default_factory=list)
 
 
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
 
 def partial_answer(raw: str) -> str:
@@ -37,7 +37,7 @@ def partial_answer(raw: str) -> str:
     from langchain_core.utils.json import parse_partial_json
 
     try:
-        data = parse_partial_json(_FENCE.sub("", raw.strip()))
+        data = parse_partial_json(FENCE.sub("", raw.strip()))
     except Exception:  # incomplete in a way the partial parser can't mend yet
         return ""
     value = data.get("answer") if isinstance(data, dict) else None
@@ -46,7 +46,7 @@ def partial_answer(raw: str) -> str:
 
 def parse_reply(raw: str) -> Reply:
     """Read a model reply: JSON (possibly fenced or wrapped in prose), else plain text."""
-    text = _FENCE.sub("", (raw or "").strip()).strip()
+    text = FENCE.sub("", (raw or "").strip()).strip()
     if not text:
         raise ModelUnavailable("the model returned an empty reply")
     candidates = [text]

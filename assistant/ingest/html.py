@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from assistant.ingest.extract import (_BLOCK_TAGS, _HEADINGS, Block, Extracted, _decode, _is_boilerplate, looks_like_error_page)
+from assistant.ingest.extract import (BLOCK_TAGS, HEADINGS, Block, Extracted, decode_text, is_boilerplate, looks_like_error_page)
 from assistant.errors import FetchFailed
 from assistant.ingest.tables import table_rows
 
@@ -163,7 +163,7 @@ def html_from_text(html: str, filename: str, fmt: str, base_url: str | None = No
     meta.update({k: v for k, v in _meta_tags(soup).items() if k not in meta})
     prepared = str(soup)
     for tag in soup.find_all(True):
-        if not getattr(tag, "decomposed", False) and tag.parent is not None and _is_boilerplate(tag):
+        if not getattr(tag, "decomposed", False) and tag.parent is not None and is_boilerplate(tag):
             tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     blocks = _walk(root)
@@ -214,9 +214,9 @@ def _walk(root) -> list[Block]:
             if isinstance(child, NavigableString):
                 buf.append(str(child))
             elif isinstance(child, Tag):
-                if child.name in _BLOCK_TAGS:
+                if child.name in BLOCK_TAGS:
                     flush()
-                    was, heading[0] = heading[0], child.name in _HEADINGS
+                    was, heading[0] = heading[0], child.name in HEADINGS
                     walk(child)
                     flush()
                     heading[0] = was
@@ -230,5 +230,5 @@ def _walk(root) -> list[Block]:
 
 def extract_html(data: bytes, filename: str, base_url: str | None = None) -> Extracted:
     declared = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
-    return html_from_text(_decode(data, filename, declared.group(1).decode() if declared else None), filename,
+    return html_from_text(decode_text(data, filename, declared.group(1).decode() if declared else None), filename,
                           "html", base_url)

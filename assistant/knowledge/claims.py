@@ -98,7 +98,7 @@ def _is_zh(term: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", term))
 
 
-class _Matcher:
+class Matcher:
     """Longest-first alternation of every term; a match names its concept. English terms share one word
     boundary check (one lookbehind per position, not one per term: the gate's time budget is tight)."""
 
@@ -140,19 +140,19 @@ class ClaimRules:
     def __init__(self, spec: ClaimsSpec) -> None:
         self.spec = spec
         self.parent = {sid: s.parent for sid, s in spec.subjects.items()}
-        self.subjects = _Matcher([(sid, t, False) for sid, s in spec.subjects.items() for t in s.en + s.zh])
+        self.subjects = Matcher([(sid, t, False) for sid, s in spec.subjects.items() for t in s.en + s.zh])
         self.groups = {
-            g: (spec_g, _Matcher([(v, t, False) for v, vs in spec_g.values.items() for t in vs.en + vs.zh]
+            g: (spec_g, Matcher([(v, t, False) for v, vs in spec_g.values.items() for t in vs.en + vs.zh]
                                  + [(v, t, True) for v, vs in spec_g.values.items()
                                     for t in vs.after_en + vs.after_zh]))
             for g, spec_g in spec.attributes.items()}
-        self.conditions = _Matcher([(c, t, False) for c, s in spec.conditions.items() for t in s.en + s.zh])
+        self.conditions = Matcher([(c, t, False) for c, s in spec.conditions.items() for t in s.en + s.zh])
         # one matcher per flag: a word may speak for two flags ("AI start-ups": works_in_ai and is_founder)
-        self.flags = {f: _Matcher([("yes", t, False) for t in fs.asserts.en + fs.asserts.zh]
+        self.flags = {f: Matcher([("yes", t, False) for t in fs.asserts.en + fs.asserts.zh]
                                   + [("no", t, False) for t in fs.denies.en + fs.denies.zh])
                       for f, fs in spec.flags.items()}
         neg = spec.negations
-        self.negations = _Matcher([("not", t, False) for t in neg.en + neg.zh]
+        self.negations = Matcher([("not", t, False) for t in neg.en + neg.zh]
                                   + [("not", t, True) for t in neg.after_en + neg.after_zh])
 
     # subject a is compatible with b when equal or one is an ancestor of the other
@@ -307,7 +307,7 @@ def clear_caches() -> None:
     """Forget every bound sentence and match (benchmarks measure the gate on text it has never seen)."""
     _bind_cached.cache_clear()
     fold.cache_clear()
-    _Matcher.find.cache_clear()
+    Matcher.find.cache_clear()
 
 
 @lru_cache(maxsize=8)

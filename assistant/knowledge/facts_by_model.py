@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assistant.knowledge.facts_by_rule import _twin, extract_facts
+from assistant.knowledge.facts_by_rule import twin, extract_facts
 from assistant.knowledge.facts import (
     CONDITION_FIELDS,
     KINDS,
@@ -31,7 +31,7 @@ from assistant.knowledge.facts import (
     Provenance,
     verify,
 )
-from assistant.answering.llm import _FENCE, ModelUnavailable
+from assistant.answering.llm import FENCE, ModelUnavailable
 from assistant.answering.prompts import (
     FACTS_CLAUSES_HEADER,
     FACTS_EXTRACT,
@@ -95,7 +95,7 @@ def messages(clauses: list, lang: str) -> list:
 
 def parse(raw: str) -> list[dict]:
     """The ``facts`` list of a reply (ModelUnavailable when the reply is no such JSON object)."""
-    text = _FENCE.sub("", (raw or "").strip()).strip()
+    text = FENCE.sub("", (raw or "").strip()).strip()
     if "{" in text:
         text = text[text.index("{"): text.rindex("}") + 1]
     try:
@@ -112,7 +112,7 @@ def _fill_quote(part, clause, rules, key) -> None:
     extraction pairs them); verification still decides whether it holds."""
     for lang in clause.text:
         if lang in ("en", "zh") and not getattr(part.quote, lang) and rules is not None:
-            sentence, _ = _twin(clause, lang, key, rules)
+            sentence, _ = twin(clause, lang, key, rules)
             if sentence:
                 setattr(part.quote, lang, sentence)
 

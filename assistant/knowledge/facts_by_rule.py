@@ -32,7 +32,7 @@ def _kind(subject: str | None, unit: str, rules) -> str:
     return "space" if unit == "m2" else "cash_grant"
 
 
-def _twin(clause, lang: str, key: tuple[str, float], rules) -> tuple[str | None, str | None]:
+def twin(clause, lang: str, key: tuple[str, float], rules) -> tuple[str | None, str | None]:
     """The sentence of the other language version stating the same figure, and the figure's subject there."""
     for sentence in split_sentences(clause.text.get(lang, "")):
         same = [b for b in rules.bind(sentence) if b.figure.key == key]
@@ -47,7 +47,7 @@ def _quote(clause, lang: str, sentence: str, key, rules, subject: str | None) ->
     quotes = {lang: sentence}
     for other in clause.text:
         if other != lang:
-            quotes[other], theirs = _twin(clause, other, key, rules)
+            quotes[other], theirs = twin(clause, other, key, rules)
             if not rules.compatible(subject, theirs):
                 subject = None
     return Quote(**{k: v for k, v in quotes.items() if k in ("en", "zh")}), subject

@@ -202,7 +202,7 @@ class _Tok:
     span: list = field(default_factory=list)
 
 
-def _cn_value(s: str) -> float | None:
+def cn_value(s: str) -> float | None:
     if all(c in _CN_DIG for c in s):
         # "二〇二六" is a year written digit by digit; "三五" (3-5) is too vague.
         if len(s) == 1:
@@ -248,7 +248,7 @@ def _read_token(t: str, m: re.Match) -> _Tok | None:
         if k.start and t[k.start - 1] in "-−" and (k.start < 2 or not t[k.start - 2].isalnum()):
             k.base, k.start = -k.base, k.start - 1
     elif cn:
-        v = _cn_value(cn)
+        v = cn_value(cn)
         if v is None:
             return None
         k = _Tok(m.start(), m.end(), v, word=True, wan="万" in cn or "亿" in cn)

@@ -47,16 +47,16 @@ class Reusing:
 def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -> dict[str, np.ndarray]:
     """Text → vector of ``doc_ids``' entries from every collection of this generation on the Chroma server
     ({} without a server, or when it cannot be read: the documents are then embedded here)."""
-    from assistant.library.vectorstore import _CLIENTS, _close_client
-    from assistant.library.vectorstore import _client as _chroma_client
+    from assistant.library.vectorstore import CLIENTS, close_client
+    from assistant.library.vectorstore import open_client
 
     if not settings.chroma_url or not doc_ids:
         return {}
     prefix = f"opc-build-{index.digest[:12]}-"
     found: dict[str, np.ndarray] = {}
     try:
-        with _CLIENTS:
-            client = _chroma_client(settings, index.path)
+        with CLIENTS:
+            client = open_client(settings, index.path)
             try:
                 for collection in client.list_collections():
                     if not collection.name.startswith(prefix) or collection.name.endswith(".tmp"):
@@ -66,7 +66,7 @@ def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -
                     for text, vector in zip(got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else []):
                         found.setdefault(text, np.asarray(vector, dtype=np.float32))
             finally:
-                _close_client(client)
+                close_client(client)
     except Exception as exc:  # the vectors are a saving, never a requirement
         log.warning("shared vectors not read from the Chroma server (%s: %s); embedding here", type(exc).__name__, exc)
         return {}

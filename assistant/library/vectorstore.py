@@ -14,10 +14,10 @@ from assistant.library.segments import Segment
 from assistant.settings import Settings
 
 COLLECTION = "opc_entries"
-_CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
+CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
 
 
-def _client(settings: Settings, build: Path):
+def open_client(settings: Settings, build: Path):
     """The embedded on-disk store inside the build folder, or the Chroma server named by OPC_CHROMA_URL."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -40,9 +40,9 @@ def _collection_name(settings: Settings, build: Path) -> str:
     return f"opc-{build.name.removesuffix('.tmp')}" if settings.chroma_url else COLLECTION
 
 
-def _close_client(client) -> None:
+def close_client(client) -> None:
     try:
-        client.close()  # callers hold _CLIENTS (see store)
+        client.close()  # callers hold CLIENTS (see store)
     except Exception:  # an HTTP client, or already closed
         pass
 
@@ -50,18 +50,18 @@ def _close_client(client) -> None:
 @contextmanager
 def store(settings: Settings, build: Path, *, create: bool = True):
     """The generation's Chroma collection, on a client opened for this use and closed after it, all under
-    ``_CLIENTS``: chromadb's per-path system cache is not thread-safe (a request reading the store while the
+    ``CLIENTS``: chromadb's per-path system cache is not thread-safe (a request reading the store while the
     writer opened or closed a client on the same path lost the cache entry: KeyError, the intermittent 500),
     and a client left open per add/remove leaked its system's memory. One client at a time, never kept."""
-    with _CLIENTS:
-        client = _client(settings, build)
+    with CLIENTS:
+        client = open_client(settings, build)
         try:
             name = _collection_name(settings, build)
             # reads never create (nor write: a readiness probe on a full disk must report the disk, not this)
             yield client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}) if create \
                 else client.get_collection(name)
         finally:
-            _close_client(client)
+            close_client(client)
 
 
 def drop(settings: Settings, build: Path) -> None:
@@ -69,7 +69,7 @@ def drop(settings: Settings, build: Path) -> None:
     if not settings.chroma_url:
         return
     try:
-        _client(settings, build).delete_collection(_collection_name(settings, build))
+        open_client(settings, build).delete_collection(_collection_name(settings, build))
     except Exception:  # absent already, or the server is gone: nothing to clean
         pass
 

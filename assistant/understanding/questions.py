@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.knowledge.claims import _Matcher, fold
+from assistant.knowledge.claims import Matcher, fold
 from assistant.errors import CorpusError
-from assistant.knowledge.figures import _cn_value, extract_figures
+from assistant.knowledge.figures import cn_value, extract_figures
 
 
 class Terms(BaseModel):
@@ -68,7 +68,7 @@ class Intent:
 class QuestionRules:
     def __init__(self, spec: QuestionSpec) -> None:
         self.spec = spec
-        m = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
+        m = lambda groups: Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
         self.listing = m({"list": spec.list, "largest": spec.largest, "smallest": spec.smallest})
         self.families = m(spec.families)
         self.procedure = m(spec.procedure)
@@ -98,7 +98,7 @@ class QuestionRules:
         if not m:
             return None
         raw = next(g for g in m.groups() if g)
-        value = int(raw) if raw.isdigit() else _cn_value(raw)
+        value = int(raw) if raw.isdigit() else cn_value(raw)
         return int(value) if value else None
 
     def profile_from(self, text: str, today: date | None = None) -> dict:
