@@ -45,7 +45,7 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
-        self.follow_lock = threading.Lock()  # one thread at a time follows the shared corpus (issue 13)
+        self.follow_lock = threading.Lock()  # one thread at a time follows the shared corpus
         self._readers: dict[int, int] = {}  # questions in flight per index version (by id)
         self._retired: dict[int, SearchIndex] = {}  # replaced versions that questions still read
         self._readers_lock = threading.Lock()
@@ -182,7 +182,7 @@ class Assistant:
                     or resolve_followup(private, history)
             retrieval = retriever.search(standalone or private, lang, chosen)
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
-            # both modes: no model rewrites them (issue 15); within a narrowed scope only its documents' facts.
+            # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
             from_facts = extractive.from_facts(standalone or cleaned, retrieval, within=chosen)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = from_facts or extractive.answer(cleaned, retrieval)
@@ -226,7 +226,7 @@ class Assistant:
             raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
         return mode != "extractive" and self.llm is not None
 
-    # --- what a founder can get (issue 15) ------------------------------------------------------
+    # --- what a founder can get ------------------------------------------------------
     def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
                     issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
                     limit: int | None = None) -> EligibilityResult:
@@ -350,7 +350,7 @@ class Assistant:
             self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
 
     def follow(self) -> bool:
-        """Follow documents added or removed on another host (issue 13): when the database's corpus version is
+        """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
         from assistant.library.sync import follow_corpus
@@ -389,7 +389,7 @@ class Assistant:
 
 def _recover_documents(settings: Settings, db: Database) -> None:
     """Undo document changes a killed process left half-done, then make the folders the database's documents
-    (carrying over folders made before issue 13), before the corpus is read."""
+    (carrying over folders made before the database), before the corpus is read."""
     from assistant.ingest import store
 
     root = store.documents_root(settings.data_dir)

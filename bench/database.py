@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""What the database costs a request (issue 13), on SQLite (the default) and PostgreSQL.
+"""What the database costs a request, on SQLite (the default) and PostgreSQL.
 
 Measures, and prints as ONE JSON object on stdout, per backend, latency percentiles (ms) of each store
 operation a request makes: ``corpus_version`` (the shared corpus version read, uncached: what every request

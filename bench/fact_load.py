@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Facts of added documents at corpus load (issue 15): stored at ingestion (``facts.yaml``, only verified again at
+"""Facts of added documents at corpus load: stored at ingestion (``facts.yaml``, only verified again at
 load) against extracted at every load (documents added by older code).
 
 Writes N generated notices (``bench/notices.py``, seeded) as document folders the way ingestion does (structure,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Grounding-gate overhead per answer (issue 10), printed as ONE JSON object on stdout.
+"""Grounding-gate overhead per answer, printed as ONE JSON object on stdout.
 
 Every model answer of eval/gate.yaml is checked the way the LLM path checks it (assistant/answering/gate.py
 `check` with the claim rules, the gazetteer and the jurisdiction; the sources are the top-k clauses

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where the time of a warm ``POST /v1/ask`` goes, inside a running server (issue 13).
+"""Where the time of a warm ``POST /v1/ask`` goes, inside a running server.
 
 Starts ``opc serve --no-ui`` (one worker) as bench/load.py does, asks every question of the pool once (so the
 query-embedding cache is as warm as under steady traffic), then samples the server process with py-spy (a

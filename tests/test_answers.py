@@ -151,11 +151,11 @@ def test_out_of_scope_questions_are_refused_without_figures(bot, question, lang)
 
 
 def test_refusal_language_follows_the_question(bot):
-    # another place's policy: the refusal says whose plan this is (issue 10)
+    # another place's policy: the refusal says whose plan this is
     assert "covers Shenzhen only" in bot.ask("What does Shanghai offer one-person companies?").answer
     assert "只适用于深圳市" in bot.ask("上海对一人公司有什么补贴？").answer
     assert "只適用於深圳市" in bot.ask("上海對一人公司有什麼補貼？").answer
-    # a tax rate the plan does not give: said plainly first (issue 15)
+    # a tax rate the plan does not give: said plainly first
     vat = bot.ask("What is the VAT rate for one-person companies?")
     assert not vat.answerable and vat.answer.startswith("The plan does not state a tax rate")
 

@@ -1,4 +1,4 @@
-"""The claim-level grounding gate (issue 10) on the real corpus: each figure bound to its subject and
+"""The claim-level grounding gate on the real corpus: each figure bound to its subject and
 attributes, conditions and places the answer adds, bad input; and the corrective retry through the
 scripted OpenAI-compatible server naming the exact problem."""
 

@@ -1,4 +1,4 @@
-"""The eligibility check (issue 15): POST /v1/eligibility on a real server, the `opc eligibility` CLI, and the
+"""The eligibility check: POST /v1/eligibility on a real server, the `opc eligibility` CLI, and the
 decision rules over the plan's fact records."""
 
 from __future__ import annotations

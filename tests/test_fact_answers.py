@@ -1,4 +1,4 @@
-"""Question kinds (issue 15) through the real Assistant (real Chroma, real embeddings): lists and comparisons
+"""Question kinds through the real Assistant (real Chroma, real embeddings): lists and comparisons
 answered from the fact records, what the plan does not state said plainly first, founders' stories applied."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Polarity of yes/no conditions (issue 15, second follow-up): a condition's value must be what its quote says,
+"""Polarity of yes/no conditions: a condition's value must be what its quote says,
 by the words of corpus/claims.yaml (flags and negations), for reviewed records and model replies alike. The model
 is the scripted OpenAI-compatible server (the edge we do not own); the replies below lie the way models do."""
 

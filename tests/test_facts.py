@@ -1,4 +1,4 @@
-"""Typed facts (issue 15): the built-in records verify against their clauses in both languages; a record that
+"""Typed facts: the built-in records verify against their clauses in both languages; a record that
 does not match fails `opc corpus check` and is never answered from."""
 
 from __future__ import annotations

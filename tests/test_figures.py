@@ -38,7 +38,7 @@ KEYS = [
     ("RMB 1 million", {(Y, 1000000.0)}),
     ("ten million yuan", {(Y, 10000000.0)}),
     ("1万亿元", {(Y, 1e12)}),
-    # words and shorthand a model writes (issue 10)
+    # words and shorthand a model writes
     ("half a million yuan", {(Y, 500000.0)}),
     ("a million yuan", {(Y, 1000000.0)}),
     ("a quarter of a million yuan", {(Y, 250000.0)}),

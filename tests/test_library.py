@@ -1,4 +1,4 @@
-"""A city's policy library (issue 16): an incremental index under atomic manifests, and whose policy an
+"""A city's policy library: an incremental index under atomic manifests, and whose policy an
 answer quotes. Real documents (generated notices in the shape cities publish them), real Chroma, real e5."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Open-world questions (issue 10): places from gazetteers (a founder's origin answered, another place's
+"""Open-world questions: places from gazetteers (a founder's origin answered, another place's
 policy refused in every script), document jurisdiction as metadata, misspellings and homophone typos,
 and the adversarial gate evaluation through the scripted OpenAI-compatible server."""
 

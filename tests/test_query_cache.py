@@ -1,4 +1,4 @@
-"""Query vectors on disk (issue 13): embedded once by any worker, reused by the others and after a restart."""
+"""Query vectors on disk: embedded once by any worker, reused by the others and after a restart."""
 
 from __future__ import annotations
 

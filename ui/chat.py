@@ -160,7 +160,7 @@ def build_ui(bot, guard=None) -> gr.Blocks:
         new_chat = gr.Button(zh.new_chat, size="sm", variant="secondary", elem_id="opc-new")
         narrow = gr.Dropdown(handlers.issuer_choices(), value=[], multiselect=True, label=zh.narrow,
                              elem_id="opc-narrow")
-        build_eligibility_panel(bot, ui_lang)  # "what can I get?" (issue 15)
+        build_eligibility_panel(bot, ui_lang)  # "what can I get?"
         session_id = gr.State(None)
         answer_ids = gr.State({})
 

@@ -1,4 +1,4 @@
-"""The "what can I get?" panel (issue 15): a few facts about the founder -> the benefits of the home jurisdiction's
+"""The "what can I get?" panel: a few facts about the founder -> the benefits of the home jurisdiction's
 policies in force (the plan first), decided by ``Assistant.eligibility`` (met / not met / to decide), each with its
 amount, issuer and cited clause."""
 

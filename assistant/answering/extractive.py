@@ -245,9 +245,9 @@ class ExtractiveAnswerer:
         return len(content_words(q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
-        """A list, comparison, story or "the plan does not say" answer from the fact records (issue 15), or None
+        """A list, comparison, story or "the plan does not say" answer from the fact records, or None
         when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
-        a narrowed scope (issue 16); fact answers span every fact's document, so only when all are in it."""
+        a narrowed scope; fact answers span every fact's document, so only when all are in it."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
             return None
         from assistant.answering.fact_answers import scoped_facts

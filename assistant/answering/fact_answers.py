@@ -1,4 +1,4 @@
-"""Answers composed from the fact records (issue 15), each fact cited to its clause.
+"""Answers composed from the fact records, each fact cited to its clause.
 
 - lists and comparisons across benefits ("which vouchers are capped at 2 million", "which is largest");
 - what the plan does not give (a deadline, an office, a rate, a year outside its validity, a measure it does

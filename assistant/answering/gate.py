@@ -3,7 +3,7 @@
 It rejects citation numbers that point to no source, any figure that no cited source holds
 (after normalisation: 10万元 = 100,000 yuan), answers without citations, and answers in the
 wrong language or script. A refusal may cite nothing but must state no figure the sources lack.
-Claim level (issue 10, `claim_problems`): a figure must be bound in a cited source to the same
+Claim level (`claim_problems`): a figure must be bound in a cited source to the same
 subject and attributes as in the answer, and conditions or places the answer adds must appear in a
 cited source or the question.
 """

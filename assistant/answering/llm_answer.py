@@ -70,7 +70,7 @@ class LLMAnswerer:
         self.model = model
         self.corpus = corpus
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
-        self.facts: dict[str, list] = {}  # verified fact records by clause id (issue 15), offered with the sources
+        self.facts: dict[str, list] = {}  # verified fact records by clause id, offered with the sources
         for fact in getattr(corpus, "facts", ()):
             self.facts.setdefault(fact.clause_id, []).append(fact)
 

@@ -24,7 +24,7 @@ NOT_COVERED = _with_hant({
     "zh": "行动计划没有涉及这个问题，无法依据计划条款作答。下方列出了最相近的条款供参考；其他事项请查阅官方原文或咨询发布部门。",
 })
 
-# A question about another place's policy (issue 10): the plan is one jurisdiction's; no figure here.
+# A question about another place's policy: the plan is one jurisdiction's; no figure here.
 OTHER_JURISDICTION = _with_hant({
     "en": "The action plan covers {jurisdiction} only, so it says nothing about the policies of {place}. "
           "The nearest clauses of the plan are listed below; for {place}, please check its own government's "
@@ -52,7 +52,7 @@ LEAD = _with_hant({
 PAGE = _with_hant({"en": " (p. {page})", "zh": "（第{page}页）"})
 # Several documents answer: each quote names its issuer first.
 LEAD_ISSUER = _with_hant({"en": "{issuer}: ", "zh": "{issuer}："})
-# A document's standing on the day of the answer (issue 11). No dates: every figure an answer states must be
+# A document's standing on the day of the answer. No dates: every figure an answer states must be
 # in a source it cites, and an end date computed from "valid for two years" is not.
 STATUS_LABEL = {
     "en": {"in_force": "in force", "expired": "expired", "not_yet": "not yet in force"},
@@ -139,7 +139,7 @@ RETRY = {
     "zh": "你的回答未通过以下检查：{problems}。请按规则重新回答，只使用所引用资料中出现的数字，且每个数字所属的项目和限定"
           "（税前/税后、每月、最高/不少于）须与资料一致，不要添加资料没有写明的条件或地点。",
 }
-# What the grounding gate found, named exactly, for the corrective retry (assistant/answering/gate.py, issue 10).
+# What the grounding gate found, named exactly, for the corrective retry (assistant/answering/gate.py).
 GATE_PROBLEM = {
     "en": {
         "empty": "the answer is empty",
@@ -207,7 +207,7 @@ def correction_note(lang: str) -> str:
     return CORRECTION.get(lang, CORRECTION["en"])
 
 
-# --- issue 15: answers from the fact records; "the plan does not say" comes first ---------------------------
+# --- answers from the fact records; "the plan does not say" comes first ---------------------------
 NOT_STATED = {
     "en": {
         "deadline": "The plan does not state an application deadline.",
@@ -235,7 +235,7 @@ FACTS_SAY = {"en": "What the plan does say on this:", "zh": "计划在这方面�
 ASK_ISSUER = {"en": "For what the plan leaves open, ask the issuer: {issuer}.",
               "zh": "计划未规定的事项，请咨询发布部门：{issuer}。"}
 LIST_INTRO = {"en": "From the plan's benefits{what}:", "zh": "根据计划中的各项支持措施{what}："}
-# Added documents' verified facts in a list (issue 15, second follow-up): each issuer's own lines, never the plan's.
+# Added documents' verified facts in a list: each issuer's own lines, never the plan's.
 LIST_DOCS = {"en": "From the benefits of the documents in question{what}:", "zh": "根据所涉文件中的支持措施{what}："}
 LIST_OTHERS = {"en": "From other documents{what}:", "zh": "其他文件中的支持措施{what}："}
 ISSUER_LINE = {"en": "{issuer} ({title}):", "zh": "{issuer}（{title}）："}
@@ -275,7 +275,7 @@ PROFILE_WORDS = {
 }
 
 
-# --- issue 15 (facts by model): an added document's facts, read by the configured model at ingestion ---------
+# --- facts by model: an added document's facts, read by the configured model at ingestion ---------
 # Every field the model returns is verified against its clause before it is kept (assistant/knowledge/facts_by_model.py):
 # these rules ask for what verification can check — figures and conditions quoted in the clause's own words.
 FACTS_EXTRACT = {
@@ -318,7 +318,7 @@ FACTS_CLAUSES_HEADER = {"en": "Clauses:", "zh": "条款："}
 # What became of the model's reading, as warnings of the add (opc corpus add, POST /v1/documents, bulk summary).
 FACTS_MODEL_FAILED = "{doc}: the language model could not read the facts ({reason}); they were extracted by rule."
 FACTS_MODEL_DROPPED = "{doc}: the model's {what} of {fact!r} does not match clause {clause} ({problem}) — left out"
-# The LLM answer path (issue 15): the verified facts of the retrieved clauses, offered beside the sources.
+# The LLM answer path: the verified facts of the retrieved clauses, offered beside the sources.
 FACTS_HEADER = {"en": "Verified facts of these sources (each with its source number; cite that number):",
                 "zh": "以上资料中经核对的事实（每条标明所属资料编号，引用时使用该编号）："}
 FACT_CONDITIONS = {"en": "conditions", "zh": "条件"}

@@ -24,7 +24,7 @@ async def guarded(request: Request,
     guard = request.app.state.guard
     if guard.counters.shared:  # a Redis round trip: off the event loop
         await run_in_threadpool(guard, request, credentials)
-    else:  # in-memory counters take microseconds: a thread hop would cost more than the work (issue 13)
+    else:  # in-memory counters take microseconds: a thread hop would cost more than the work
         guard(request, credentials)
 
 

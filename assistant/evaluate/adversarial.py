@@ -1,4 +1,4 @@
-"""Adversarial gate evaluation (issue 10): model answers from eval/gate.yaml, served by the scripted
+"""Adversarial gate evaluation: model answers from eval/gate.yaml, served by the scripted
 OpenAI-compatible server on loopback, asked through the real LLM path (`Assistant.ask`, mode llm).
 
 A lie is blocked when the user gets the extractive fallback (the same lie is served for the retry

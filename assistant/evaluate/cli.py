@@ -107,7 +107,7 @@ def eval_command(
             from assistant.evaluate.from_facts import fact_cases
 
             suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
-        if suite.home_jurisdiction:  # ... and as the deployment of its own city (issue 16: home scope)
+        if suite.home_jurisdiction:  # ... and as the deployment of its own city (home scope)
             settings = settings.model_copy(update={"home_jurisdiction": suite.home_jurisdiction})
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())

@@ -1,4 +1,4 @@
-"""Evaluation cases generated from the fact records (issue 15): every money fact asked in each question form
+"""Evaluation cases generated from the fact records: every money fact asked in each question form
 of corpus/questions.yaml, in English, Simplified and Traditional Chinese; the answer must cite the fact's
 clause and state its amount."""
 

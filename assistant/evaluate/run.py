@@ -26,7 +26,7 @@ SUMMARY = {
     "citation_accuracy": ("check", "citation"),
     "language_accuracy": ("check", "language"),
     "pair_consistency": ("check", "pair"),
-    "citation_cleanliness": ("check", "clean"),  # no page furniture in any cited text (issue 11)
+    "citation_cleanliness": ("check", "clean"),  # no page furniture in any cited text
 }
 Progress = Callable[[str, int, int], None]
 

@@ -1,4 +1,4 @@
-"""An added document's facts, extracted when it is added and written beside it as ``facts.yaml`` (issue 15).
+"""An added document's facts, extracted when it is added and written beside it as ``facts.yaml``.
 
 The document is built in memory from the version being written (and the versions its folder already holds),
 its facts are read — by the configured model when ``OPC_FACTS_BY_MODEL`` allows, else by rule — and only

@@ -6,7 +6,7 @@ label, title, text, page and numbering key) and the original files. Every change
 folder and moved in with ``os.rename``; a ``Change`` can still be rolled back until it is committed, so a
 failed index update leaves the folder exactly as it was.
 
-With a database attached to the folder (``use_database``, issue 13), the database is the record and these
+With a database attached to the folder (``use_database``), the database is the record and these
 folders are its cache: committing a change stores the folder in the database and bumps the shared corpus
 version in one transaction (``assistant.store.documents``); if that fails, the change is rolled back.
 """
@@ -204,7 +204,7 @@ def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[
                   filename: str, files: dict[str, str] | None = None) -> Change:
     """Create a document folder, or add a language version to one, atomically. ``meta`` is the whole
     new ``document.yaml``; ``files``: more text files of the folder written in the same change (the
-    document's extracted ``facts.yaml``, issue 15), replacing earlier ones of the same name."""
+    document's extracted ``facts.yaml``), replacing earlier ones of the same name."""
     root.mkdir(parents=True, exist_ok=True)
     stage = _stage(root, doc_id)
     try:

@@ -142,11 +142,11 @@ class Corpus:
     glossary: list[dict[str, list[str]]]
     digest: str
     out_of_scope: list[str] = field(default_factory=list)
-    claims: object = None  # ClaimRules from claims.yaml (issue 10): subjects and attributes of figures
-    places: object = None  # Gazetteer built with places.yaml (issue 10): jurisdiction checks
-    facts: list = field(default_factory=list)  # verified Fact records (issue 15, assistant/knowledge/facts.py)
+    claims: object = None  # ClaimRules from claims.yaml: subjects and attributes of figures
+    places: object = None  # Gazetteer built with places.yaml: jurisdiction checks
+    facts: list = field(default_factory=list)  # verified Fact records (assistant/knowledge/facts.py)
     fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
-    questions: object = None  # QuestionRules from questions.yaml (issue 15): what a question asks for
+    questions: object = None  # QuestionRules from questions.yaml: what a question asks for
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}

@@ -1,4 +1,4 @@
-"""The eligibility check (issue 15): a founder profile against every benefit's conditions (facts.yaml).
+"""The eligibility check: a founder profile against every benefit's conditions (facts.yaml).
 
 Each condition is decided met / not met / unknown; a benefit is *met* when every condition holds, *not met*
 when one fails and *unknown* when the profile lacks something needed to decide. Qualifications the plan names

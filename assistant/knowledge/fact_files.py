@@ -1,4 +1,4 @@
-"""Fact files (issue 15): reading a document's ``facts.yaml`` and loading every document's verified records.
+"""Fact files: reading a document's ``facts.yaml`` and loading every document's verified records.
 
 The plan's records are reviewed data; an added document's were extracted when it was added (provenance says
 how) and are verified again here like the plan's. Documents added by older code have no file: theirs are

@@ -1,4 +1,4 @@
-"""Facts of an added document read by the configured chat model at ingestion (issue 15).
+"""Facts of an added document read by the configured chat model at ingestion.
 
 The model gets the clauses (every language held) and returns the benefits as JSON: names, kind, amount,
 duration and conditions over the founder-profile fields, each with the clause's own words as ``quote``. The

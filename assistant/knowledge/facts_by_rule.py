@@ -1,4 +1,4 @@
-"""Facts of added documents, extracted by rule at load (issue 15).
+"""Facts of added documents, extracted by rule at load.
 
 Chinese and English policy text states its benefits in a few shapes (最高…万元, 每月…元, 最长…个月, 不超过…,
 按…的30%给予, up to …, … per month, for up to … months). The claim binder (corpus/claims.yaml) already reads

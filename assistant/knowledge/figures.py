@@ -328,7 +328,7 @@ def extract_figures(text: str) -> list[Figure]:
 
 @lru_cache(maxsize=8192)
 def _extract(text: str) -> tuple[Figure, ...]:
-    # The cited clauses' sentences are read again for every answer (issue 13: a fifth of an extractive
+    # The cited clauses' sentences are read again for every answer (a fifth of an extractive
     # answer's time); figures are frozen, so every caller may share them.
     figs: list[Figure] = []
     t = _extract_dates(text, _prepare(text), figs)

@@ -1,4 +1,4 @@
-"""Places that documents govern, for ranking: the short reviewed list in ``corpus/government.yaml`` (issue 11).
+"""Places that documents govern, for ranking: the short reviewed list in ``corpus/government.yaml``.
 
 A question naming a place ("Dongbin District", "东滨区", "北岭") is searched with the place's Chinese name
 too (a Chinese-only district document is found from English), and documents of that place rank above

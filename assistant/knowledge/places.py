@@ -1,4 +1,4 @@
-"""Places from maintained gazetteers (issue 10): which place a text names, and whether it lies inside
+"""Places from maintained gazetteers: which place a text names, and whether it lies inside
 a document's jurisdiction.
 
 Chinese provinces, cities and districts come from cpca's adcode table (Simplified; Traditional via

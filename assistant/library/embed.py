@@ -99,10 +99,10 @@ class CachedQueries(Embeddings):
     def __init__(self, inner: Embeddings, size: int, store: QueryVectorStore | None = None) -> None:
         self.inner = inner
         self.name = getattr(inner, "name", type(inner).__name__)
-        self.store = store  # shared by the host's workers, kept across restarts (issue 13)
+        self.store = store  # shared by the host's workers, kept across restarts
         self._query = lru_cache(maxsize=size)(self._miss)
         # A model on this machine embeds one question at a time per worker: on a small machine parallel
-        # embeddings only slow each other down and starve the cheap answers of repeated questions (issue 13).
+        # embeddings only slow each other down and starve the cheap answers of repeated questions.
         # A remote endpoint is not serialised (its time is spent waiting).
         self._model = threading.Lock() if getattr(inner, "local", False) else contextlib.nullcontext()
 

@@ -1,4 +1,4 @@
-"""Query vectors kept on disk, shared by every worker on a host and kept across restarts (issue 13).
+"""Query vectors kept on disk, shared by every worker on a host and kept across restarts.
 
 Embedding a question is by far the most expensive step of an extractive answer (tens of milliseconds of CPU,
 against a few for everything else), and founders ask the same questions over and over — but each worker's

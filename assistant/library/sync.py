@@ -1,4 +1,4 @@
-"""Following the shared corpus (issue 13): a host whose documents are behind the database's corpus version
+"""Following the shared corpus: a host whose documents are behind the database's corpus version
 rewrites the changed folders from the database and brings its index to them before answering again.
 
 With a Chroma server (OPC_CHROMA_URL), the changed documents' vectors are usually there already: every build

@@ -1,4 +1,4 @@
-"""The database (issue 13): sessions, the answer log with feedback, and added documents.
+"""The database: sessions, the answer log with feedback, and added documents.
 
 ``OPC_DATABASE_URL`` names it: by default an SQLite file in the data directory (embedded, nothing to start);
 ``postgresql://user:password@host:5432/opc`` for several hosts. ``open_database`` checks the URL and the

@@ -183,7 +183,7 @@ def materialise(db: Database, root: Path, since: int | None = None) -> tuple[int
 
 
 def import_folders(db: Database, root: Path) -> list[str]:
-    """Folders with no row in the database (made before issue 13, when documents lived only on disk) are
+    """Folders with no row in the database (made before the database, when documents lived only on disk) are
     stored as they are; the ids carried over. Call under the lock, after interrupted changes are rolled back."""
     if not root.is_dir():
         return []

@@ -1,6 +1,6 @@
 """The database's tables (SQLAlchemy Core), as the newest migration leaves them.
 
-Times are epoch seconds (floats), as the SQLite files before issue 13 kept them. A document is stored
+Times are epoch seconds (floats), as the earlier SQLite files kept them. A document is stored
 generically: its row (metadata, content hashes, when added, removed or not, the corpus version that last
 changed it) and every file of its folder as a blob, whatever the file is (clauses, originals, facts).
 """

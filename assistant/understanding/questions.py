@@ -1,4 +1,4 @@
-"""What a question asks for (issue 15): a list or comparison across benefits, a procedure the plan does not
+"""What a question asks for: a list or comparison across benefits, a procedure the plan does not
 give (deadline, where, documents, whom to call), a rate or tax outside the plan, a year outside its validity,
 a measure it does not have, or an eligibility story. All terms come from corpus/questions.yaml.
 """

@@ -157,7 +157,7 @@ def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None)
     return chosen
 
 
-# --- issue 15 (second follow-up): the eligibility check narrowed to places ---------------------------
+# --- the eligibility check narrowed to places ---------------------------
 _PLACE_SUFFIX = re.compile(r"(市|区|县|省|\s+(city|district|county|province))$", re.I)
 
 

@@ -1,4 +1,4 @@
-"""Misspelt and homophone-typed questions (issue 10), corrected before search and the refusal decision.
+"""Misspelt and homophone-typed questions, corrected before search and the refusal decision.
 
 English: a word the corpus does not know is replaced by the one corpus or glossary word within one
 edit (two for long words) — rapidfuzz's optimal string alignment distance, so a swapped pair

@@ -71,8 +71,8 @@ NOT_FOUND = {404: {"model": ErrorResponse, "description": "not_found: a document
 
 
 def _json(answer: Answer) -> Response:
-    # The service built (and validated) the Answer: serialised once, not validated again by FastAPI (issue 13:
-    # that was 7 % of a warm request).
+    # The service built (and validated) the Answer: serialised once, not validated again by FastAPI
+    # (that was 7 % of a warm request).
     return Response(answer.model_dump_json(), media_type="application/json")
 
 

@@ -1,4 +1,4 @@
-"""What can I get? A founder profile checked against every benefit of the plan (issue 15)."""
+"""What can I get? A founder profile checked against every benefit of the plan."""
 
 from __future__ import annotations
 

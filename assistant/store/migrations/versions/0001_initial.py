@@ -1,4 +1,4 @@
-"""Sessions, the answer log with feedback, added documents and the corpus version (issue 13).
+"""Sessions, the answer log with feedback, added documents and the corpus version.
 
 Revision ID: 0001
 Revises:
