@@ -5,11 +5,11 @@
     print(bot.ask("住房补贴每月多少钱？").answer)
 """
 
-from .errors import (ConfigError, CorpusError, IndexUnavailable, IngestError, InvalidFeedback, InvalidQuestion,
+from assistant.errors import (ConfigError, CorpusError, IndexUnavailable, IngestError, InvalidFeedback, InvalidQuestion,
                      InvalidSessionId, NotFound, OPCError)
-from .service import Assistant
-from .settings import Settings
-from .types import Answer, Citation, ClauseRef, DocumentInfo, Feedback, Turn
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.types import Answer, Citation, ClauseRef, DocumentInfo, Feedback, Turn
 
 __all__ = [
     "Answer", "Assistant", "Citation", "ClauseRef", "ConfigError", "CorpusError", "DocumentInfo",

@@ -13,8 +13,8 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import OPCError
-from .settings import Settings
+from assistant.errors import OPCError
+from assistant.settings import Settings
 
 app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI OPC action plan (2026–2027).",
                   no_args_is_help=True, add_completion=False)
@@ -35,7 +35,7 @@ def _fail(exc: OPCError) -> None:
 
 
 def _load(rebuild: bool = False, show_progress: bool = False):
-    from .service import Assistant
+    from assistant.service import Assistant
 
     logging.getLogger("assistant").setLevel(logging.ERROR)  # the CLI prints index notices itself
     settings = Settings()
@@ -129,9 +129,9 @@ def chat() -> None:
 def purge(days: float = typer.Option(None, "--days", min=0,
                                      help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
     """Delete conversations idle, and logged answers and feedback older, than the retention period."""
-    from .db import open_database
-    from .feedback import FeedbackStore
-    from .sessions import SessionStore, purge_expired
+    from assistant.store.database import open_database
+    from assistant.store.feedback import FeedbackStore
+    from assistant.store.sessions import SessionStore, purge_expired
 
     settings = Settings()
     try:
@@ -167,9 +167,9 @@ def serve(
 
     import uvicorn
 
-    from .api.app import create_app
-    from .api.clients import proxy_options
-    from .api.security import Guard
+    from assistant.api.app import create_app
+    from assistant.api.clients import proxy_options
+    from assistant.api.security import Guard
 
     os.environ["OPC_UI"] = "true" if ui else "false"  # workers read their settings from the environment
     os.environ["OPC_HOST"] = host  # without keys, document writes are open only on loopback
@@ -199,7 +199,7 @@ def serve(
 
 def _corpus():
     """The corpus as configured (built-in documents plus added ones), without opening the index."""
-    from .corpus import load_corpus
+    from assistant.knowledge.corpus import load_corpus
 
     settings = Settings()
     try:
@@ -271,7 +271,7 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added documen
 def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Report figures that differ between a clause and its translation, and fact records (facts.yaml) that do
     not match their clause text in every language (exit 1 when any do)."""
-    from .ingest.align import figure_mismatches
+    from assistant.ingest.align import figure_mismatches
 
     corpus = _corpus()
     found = figure_mismatches(corpus)
@@ -309,7 +309,7 @@ def eligibility(
 ) -> None:
     """What can I get? The benefits of the home jurisdiction's documents in force (the plan first), or of the
     documents, issuers or places named, checked against your profile, with amounts and clauses."""
-    from .eligibility import check_library, profile_from_pairs
+    from assistant.knowledge.eligibility import check_library, profile_from_pairs
 
     if lang not in ("en", "zh", "zh-Hant"):
         err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
@@ -353,7 +353,7 @@ def documents_add(
     one new index version at the end. Run the same command again to resume an interrupted batch."""
     from dataclasses import asdict
 
-    from .ingest.bulk import expand
+    from assistant.ingest.bulk import expand
 
     try:
         listed = [s for arg in sources for s in expand(arg)]
@@ -388,7 +388,7 @@ def documents_add(
         raise typer.Exit(1)
 
 
-from .evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)
+from assistant.evaluate.cli import eval_command  # noqa: E402  (the command lives with the evaluation code)
 
 app.command("eval")(eval_command)
 
@@ -401,8 +401,8 @@ def main() -> None:  # pragma: no cover - console-script entry
 def db_upgrade() -> None:
     """Bring the database schema to this release (run it before starting upgraded hosts); carry over the
     data directory's conversation and answer files of earlier releases."""
-    from .db import open_database
-    from .db.migrate import current
+    from assistant.store.database import open_database
+    from assistant.store.migrate import current
 
     try:
         db = open_database(Settings())
@@ -414,8 +414,8 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision and the newest this release knows, without changing anything."""
-    from .db import open_database
-    from .db.migrate import current, head
+    from assistant.store.database import open_database
+    from assistant.store.migrate import current, head
 
     try:
         db = open_database(Settings(), upgrade=False)

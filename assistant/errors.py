@@ -63,7 +63,7 @@ class InvalidFeedback(OPCError, ValueError):
 
 
 class InvalidProfile(OPCError, ValueError):
-    """A founder profile with an impossible or unknown value (issue 15)."""
+    """A founder profile with an impossible or unknown value."""
 
     code = "invalid_profile"
     exit_code = 2

@@ -9,26 +9,26 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .corpus import Corpus, load_corpus
-from .embed import make_embedder
-from .db import Database, open_database
-from .errors import ConfigError, DatabaseUnavailable, StorageFull
-from .feedback import FeedbackStore
-from .followup import is_followup, resolve_followup
-from .jobs import JobStore
-from .llm import ChatModel
-from .netguard import FetchPolicy
-from .llm_answer import LLMAnswerer
-from .index import Progress, SearchIndex
-from .ingest.sandbox import prewarm as prewarm_parser
-from .retrieve import Retriever
-from .scope import check_filter
-from .redact import redact
-from .sessions import LOCAL_OWNER, SessionStore, purge_expired
-from .settings import Settings
-from .storage import NOT_SAVED, STORAGE_FULL, is_storage_error
-from .text import detect_language, has_content, validate_question
-from .types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
+from assistant.knowledge.corpus import Corpus, load_corpus
+from assistant.library.embed import make_embedder
+from assistant.store.database import Database, open_database
+from assistant.errors import ConfigError, DatabaseUnavailable, StorageFull
+from assistant.store.feedback import FeedbackStore
+from assistant.understanding.followup import is_followup, resolve_followup
+from assistant.library.jobs import JobStore
+from assistant.answering.llm import ChatModel
+from assistant.ingest.netguard import FetchPolicy
+from assistant.answering.llm_answer import LLMAnswerer
+from assistant.library.index import Progress, SearchIndex
+from assistant.ingest.sandbox import prewarm as prewarm_parser
+from assistant.library.retrieve import Retriever
+from assistant.understanding.scope import check_filter
+from assistant.understanding.redact import redact
+from assistant.store.sessions import LOCAL_OWNER, SessionStore, purge_expired
+from assistant.settings import Settings
+from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
+from assistant.understanding.text import detect_language, has_content, validate_question
+from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
                     Turn)
 
 log = logging.getLogger(__name__)
@@ -40,12 +40,12 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
                  db: Database | None = None) -> None:
-        from .ingest import store
+        from assistant.ingest import store
 
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
-        self.follow_lock = threading.Lock()  # one thread at a time follows the shared corpus (issue 13)
+        self.follow_lock = threading.Lock()  # one thread at a time follows the shared corpus
         self._readers: dict[int, int] = {}  # questions in flight per index version (by id)
         self._retired: dict[int, SearchIndex] = {}  # replaced versions that questions still read
         self._readers_lock = threading.Lock()
@@ -62,7 +62,7 @@ class Assistant:
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
-        from .answer import ExtractiveAnswerer
+        from assistant.answering.extractive import ExtractiveAnswerer
 
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso)
@@ -182,7 +182,7 @@ class Assistant:
                     or resolve_followup(private, history)
             retrieval = retriever.search(standalone or private, lang, chosen)
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
-            # both modes: no model rewrites them (issue 15); within a narrowed scope only its documents' facts.
+            # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
             from_facts = extractive.from_facts(standalone or cleaned, retrieval, within=chosen)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = from_facts or extractive.answer(cleaned, retrieval)
@@ -226,13 +226,13 @@ class Assistant:
             raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
         return mode != "extractive" and self.llm is not None
 
-    # --- what a founder can get (issue 15) ------------------------------------------------------
+    # --- what a founder can get ------------------------------------------------------
     def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
                     issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
-        from .eligibility import check_library
+        from assistant.knowledge.eligibility import check_library
 
         scoper = self.retriever.scoper  # its own corpus: one consistent library even if a document is added now
         return check_library(scoper.corpus, profile, lang, self.settings, scoper=scoper, documents=documents,
@@ -276,7 +276,7 @@ class Assistant:
         Cheap when nothing changed (one small file read, and the shared corpus version read at most every
         OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
         """
-        from .index import current_build, load_version
+        from assistant.library.index import current_build, load_version
 
         if self.follow():
             return True
@@ -309,7 +309,7 @@ class Assistant:
         """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
         (give ``filename``). With ``translation_of``, it becomes that document's other language version.
         Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
-        from .ingest.pipeline import add_document
+        from assistant.ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
                               title=title, translation_of=translation_of, filename=filename,
@@ -319,7 +319,7 @@ class Assistant:
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
-        from .ingest.bulk import add_batch
+        from assistant.ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
                                     workers=workers, progress=progress, install=self._install)
@@ -336,26 +336,26 @@ class Assistant:
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
-        from .ingest.pipeline import remove_document
+        from assistant.ingest.pipeline import remove_document
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
 
     def _install(self, update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
-        from .ingest import store
+        from assistant.ingest import store
 
         with self.swap_lock:
             self.use(update.corpus, update.index)
             self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
 
     def follow(self) -> bool:
-        """Follow documents added or removed on another host (issue 13): when the database's corpus version is
+        """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
-        from .follow import follow_corpus
-        from .ingest import store
-        from .ingest.pipeline import Update
+        from assistant.library.sync import follow_corpus
+        from assistant.ingest import store
+        from assistant.ingest.pipeline import Update
 
         try:
             latest = self.db.corpus_version(self.settings.corpus_poll_seconds)
@@ -382,15 +382,15 @@ class Assistant:
         return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
-        from .citations import citation_for
+        from assistant.answering.citations import citation_for
 
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
 
 
 def _recover_documents(settings: Settings, db: Database) -> None:
     """Undo document changes a killed process left half-done, then make the folders the database's documents
-    (carrying over folders made before issue 13), before the corpus is read."""
-    from .ingest import store
+    (carrying over folders made before the database), before the corpus is read."""
+    from assistant.ingest import store
 
     root = store.documents_root(settings.data_dir)
     store.use_database(root, db)

@@ -46,7 +46,7 @@ class RetrievalSettings(BaseSettings):
     second_sentence_ratio: float = Field(
         0.92, description="A further sentence is quoted when it scores at least this share of the best."
     )
-    # issue 11: several documents
+    # several documents
     other_document_ratio: float = Field(
         0.9, description="Another place's document (a city beside a district rule) is quoted too when its best "
                          "sentence scores at least this share of the best.")
@@ -54,7 +54,7 @@ class RetrievalSettings(BaseSettings):
         0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
                                         "language than the question, when the question names the document's place: "
                                         "cosines across languages run lower.")
-    # issue 16: a city's policy library
+    # a city's policy library
     plan_preference: float = Field(
         0.3, ge=0, le=0.5, description="Added to the plan's sentences when a question names no document or issuer "
                                        "(or only the plan's place): the deployment answers about its plan first, and quotes other "
@@ -162,7 +162,7 @@ class Settings(BaseSettings):
     max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted, in KiB.")
     ui: bool = Field(True, description="Serve the Gradio chat page at '/' beside the API.")
 
-    # --- issue 12: streaming through proxies, embedding the chat page --------------------------------
+    # --- streaming through proxies, embedding the chat page --------------------------------
     sse_heartbeat: float = Field(
         5.0, ge=0, description="Seconds of silence after which a stream sends an SSE comment (': ping'); 0 = never."
     )
@@ -193,7 +193,7 @@ class Settings(BaseSettings):
                                  "alone")
         return value
 
-    # --- issue 11: government documents as published ----------------------------------------------
+    # --- government documents as published ----------------------------------------------
     today: date | None = Field(
         None, description="The date answers are given on (YYYY-MM-DD), for in-force / expired notes; "
                           "default: the system date. Set it to check answers as of another day.")
@@ -201,7 +201,7 @@ class Settings(BaseSettings):
         True, description="When an added web page has no articles of its own but links an attachment "
                           "(PDF/DOCX), add the attachment's text instead.")
 
-    # --- issue 16: a city's policy library ----------------------------------------------------------
+    # --- a city's policy library ----------------------------------------------------------
     home_jurisdiction: str = Field(
         "深圳市", description="The deployment's home jurisdiction (as documents name it): a question that names "
                              "no place, issuer or document is answered from its documents in force first.")
@@ -214,7 +214,7 @@ class Settings(BaseSettings):
         return (self.today or date.today()).isoformat()
 
 
-    # --- issue 17: safe on the open internet (fetch guard, key scopes, sessions, sandboxed parsing) ---------
+    # --- safe on the open internet (fetch guard, key scopes, sessions, sandboxed parsing) ---------
     fetch_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated hosts ('docs.intranet', '.intranet' for a domain) and "
                                           "networks ('10.1.0.0/16') document URLs may be fetched from besides "
@@ -238,7 +238,7 @@ class Settings(BaseSettings):
     upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "
                                                           "many days without activity (at start and by `opc purge`).")
-    # --- issue 15 (facts by model): an added document's facts read by the configured chat model at ingestion ---
+    # --- facts by model: an added document's facts read by the configured chat model at ingestion ---
     facts_by_model: bool | None = Field(
         None, description="Ask the configured chat model (OPC_LLM_*) for an added document's facts when it is added "
                           "(every field verified against its clause; rules fill in the rest and take over when the "
@@ -246,7 +246,7 @@ class Settings(BaseSettings):
     facts_model_chars: int = Field(6000, ge=500, le=100000, description="Clause text sent per fact-extraction "
                                                                        "request (longer documents take several).")
 
-    # --- issue 15 (second follow-up): eligibility over a library ---------------------------------------
+    # --- eligibility over a library ---------------------------------------
     eligibility_limit: int = Field(100, ge=1, le=1000, description="Benefits one eligibility check lists by default "
                                                                   "(met first; the total is always given).")
 
@@ -254,7 +254,7 @@ class Settings(BaseSettings):
     def facts_model_on(self) -> bool:
         return self.llm.configured and self.facts_by_model is not False
 
-    # --- issue 13 (redis/load): rate-limit counters shared through Redis, and what happens when it is down ------
+    # --- redis/load: rate-limit counters shared through Redis, and what happens when it is down ------
     rate_limit_on_storage_error: Literal["open", "closed"] = Field(
         "open", description="When the rate-limit storage (Redis) cannot be reached: 'open' keeps answering and counts "
                             "in each worker's memory until it is back; 'closed' refuses /v1 requests with 503.")
@@ -267,7 +267,7 @@ class Settings(BaseSettings):
         50_000, ge=0, description="Query vectors kept in the data directory (cache/), shared by the host's workers "
                                   "and kept across restarts, so a question is embedded once; 0 turns it off.")
 
-    # --- issue 13 (database): sessions, the answer log and added documents in one database ---------------
+    # --- database: sessions, the answer log and added documents in one database ---------------
     database_url: str | None = Field(
         None, description="Where conversations, the answer log with feedback and added documents live: "
                           "postgresql://user:password@host:5432/opc for several hosts; default an SQLite file "
@@ -282,7 +282,7 @@ class Settings(BaseSettings):
                                      "interval, off the request path; 0 writes each answer before replying. A "
                                      "worker killed outright loses at most this interval's log entries.")
 
-    # --- issue 16 (last target: one more document in <= 2 s, the first included) ---------------------------
+    # --- (last target: one more document in <= 2 s, the first included) ---------------------------
     parser_prewarm: bool = Field(
         True, description="Start the parsing sandbox's forkserver when the assistant loads, so the first "
                           "document added after start doesn't wait about a second for it to preload the parsers. "

@@ -52,13 +52,13 @@ class Document:
     official_url: str | None
     versions: dict[str, dict]
     clauses: list[Clause] = field(default_factory=list)
-    # What a government document says about itself (issue 11): GB/T 9704 版头/版记 and page metadata.
+    # What a government document says about itself: GB/T 9704 版头/版记 and page metadata.
     doc_number: str | None = None  # 发文字号, e.g. "星澜东滨科〔2026〕3号"
     date_signed: str | None = None  # 成文日期, ISO
     jurisdiction: str | None = None  # the place the issuer governs, as written: "深圳市", "南山区"
     jurisdiction_en: str | None = None  # its English name when known: "Nanshan District"
     attachments: list[dict] = field(default_factory=list)  # {"title", "url"} listed on the page
-    # Whose policy (issue 16): from document.yaml, else from the rules in corpus/government.yaml.
+    # Whose policy: from document.yaml, else from the rules in corpus/government.yaml.
     level: str | None = None  # national | provincial | municipal | district
     doc_type: str = "notice"  # plan | implementing_rules | guide | notice
 
@@ -197,7 +197,7 @@ class Feedback(BaseModel):
     created: float = Field(description="Unix time it was stored.")
 
 
-# --- what a founder can get (issue 15) ------------------------------------------------------
+# --- what a founder can get ------------------------------------------------------
 Degree = Literal["none", "bachelor", "master", "doctoral"]
 CompanySize = Literal["none", "micro", "small", "medium", "large"]
 Status = Literal["met", "not_met", "unknown"]
@@ -282,7 +282,7 @@ class EligibilityResult(BaseModel):
     issuers: list[IssuerGroup] = Field(default_factory=list, description="The benefits in scope by issuer.")
 
 
-# --- issue 16: batch jobs ------------------------------------------------------------------------
+# --- batch jobs ------------------------------------------------------------------------
 
 
 class BatchOutcome(BaseModel):

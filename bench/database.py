@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""What the database costs a request (issue 13), on SQLite (the default) and PostgreSQL.
+"""What the database costs a request, on SQLite (the default) and PostgreSQL.
 
 Measures, and prints as ONE JSON object on stdout, per backend, latency percentiles (ms) of each store
 operation a request makes: ``corpus_version`` (the shared corpus version read, uncached: what every request
@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.db import open_database  # noqa: E402
-from assistant.feedback import FeedbackStore  # noqa: E402
-from assistant.sessions import SessionStore  # noqa: E402
+from assistant.store.database import open_database  # noqa: E402
+from assistant.store.feedback import FeedbackStore  # noqa: E402
+from assistant.store.sessions import SessionStore  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 

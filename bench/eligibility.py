@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of ``POST /v1/eligibility`` (issue 15): latency over a real uvicorn server on 127.0.0.1.
+"""Benchmark of ``POST /v1/eligibility``: latency over a real uvicorn server on 127.0.0.1.
 
 Builds the index in a fresh temporary data dir (outside the timing), serves the API (no UI, rate limits off)
 in a background thread, then posts ``--requests`` founder profiles one after another (varied: degrees,

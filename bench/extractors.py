@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     from bs4 import BeautifulSoup
 
-    from assistant.ingest.extract import _is_boilerplate
+    from assistant.ingest.extract import is_boilerplate
     from assistant.ingest.govdoc import is_furniture
     from assistant.ingest.html import _prepare, _trafilatura_blocks, _walk, choose
     from tests import govdocs as g
@@ -47,7 +47,7 @@ def main() -> None:
         t_ms = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         for tag in soup.find_all(True):
-            if not getattr(tag, "decomposed", False) and tag.parent is not None and _is_boilerplate(tag):
+            if not getattr(tag, "decomposed", False) and tag.parent is not None and is_boilerplate(tag):
                 tag.decompose()
         ours = _walk(soup.find("main") or soup.find("article") or soup.body or soup)
         o_ms = (time.perf_counter() - started) * 1000

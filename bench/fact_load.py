@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Facts of added documents at corpus load (issue 15): stored at ingestion (``facts.yaml``, only verified again at
+"""Facts of added documents at corpus load: stored at ingestion (``facts.yaml``, only verified again at
 load) against extracted at every load (documents added by older code).
 
 Writes N generated notices (``bench/notices.py``, seeded) as document folders the way ingestion does (structure,
@@ -31,7 +31,7 @@ def write_library(root: Path, n: int, settings) -> tuple[float, int]:
     """N notice folders with their facts files; (seconds, facts written)."""
     from notices import library
 
-    from assistant.corpus import load_corpus
+    from assistant.knowledge.corpus import load_corpus
     from assistant.ingest import facts as ingest_facts
     from assistant.ingest import store
     from assistant.ingest.extract import extract
@@ -58,7 +58,7 @@ def write_library(root: Path, n: int, settings) -> tuple[float, int]:
 
 def time_load(roots, repeat: int) -> dict:
     """Cold (fresh caches) and warm load times, and the facts loaded."""
-    from assistant import claims, corpus as corpus_mod
+    from assistant.knowledge import claims, corpus as corpus_mod
 
     spent: list[float] = []
     real = corpus_mod.load_facts

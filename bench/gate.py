@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Grounding-gate overhead per answer (issue 10), printed as ONE JSON object on stdout.
+"""Grounding-gate overhead per answer, printed as ONE JSON object on stdout.
 
-Every model answer of eval/gate.yaml is checked the way the LLM path checks it (assistant/gate.py
+Every model answer of eval/gate.yaml is checked the way the LLM path checks it (assistant/answering/gate.py
 `check` with the claim rules, the gazetteer and the jurisdiction; the sources are the top-k clauses
 retrieved for its question, numbered as in the prompt). Retrieval is done once beforehand: only the
 gate is timed (time.perf_counter).
@@ -45,9 +45,9 @@ def main() -> None:
     import yaml
 
     from assistant import Assistant, Settings
-    from assistant.citations import citation_for
-    from assistant.claims import clear_caches
-    from assistant.gate import check
+    from assistant.answering.citations import citation_for
+    from assistant.knowledge.claims import clear_caches
+    from assistant.answering.gate import check
 
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     bot = Assistant.load(settings)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A city's policy library (issue 16): bulk add, one more document, memory, start, ask latency and the golden
+"""A city's policy library: bulk add, one more document, memory, start, ask latency and the golden
 set's accuracy with 0 / 100 / 1,000 / 3,000 generated notices loaded (``bench/notices.py``, seeded).
 
 Each size runs in a data dir of its own, starting from one built-in index built once. Two processes per size,

@@ -12,7 +12,7 @@ are turned off for the run. Prints ONE JSON object on stdout:
 - ``throughput_rps`` (completed requests / wall time of the timed run), ``latency_ms`` p50/p95/p99/max
   (per request, client side, including queueing), ``errors`` (non-200 or transport failures, by kind),
   ``per_host`` (requests answered by each),
-- ``targets`` / ``meets_targets`` (≥ 150 requests/s, p95 ≤ 300 ms, zero errors: issue 13), ``machine`` (with the
+- ``targets`` / ``meets_targets`` (≥ 150 requests/s, p95 ≤ 300 ms, zero errors), ``machine`` (with the
   1-minute load average before the run: other jobs on a shared machine skew every figure).
 
     python bench/load.py [--clients 32] [--requests 2000] [--workers 2] [--hosts 1] [--env KEY=VALUE ...]

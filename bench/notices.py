@@ -1,4 +1,4 @@
-"""A seeded generator of realistic policy notices for a city's library (issue 16), written for this project.
+"""A seeded generator of realistic policy notices for a city's library, written for this project.
 
 Chinese notices in the GB/T 9704 shape (title, document number, addressee, wrapper, numbered articles, closing
 article with dates, issuer and signing date) and English ones as a city's English site publishes them. Many

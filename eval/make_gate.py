@@ -1,4 +1,4 @@
-"""Writes eval/gate.yaml: model answers for the adversarial gate evaluation (issue 10).
+"""Writes eval/gate.yaml: model answers for the adversarial gate evaluation.
 
 Each fact below is written by hand as truthful paraphrases (several figure formats) and lies of
 each kind (wrong subject, wrong attribute, added condition, other place, wrong figure). The script
@@ -170,7 +170,7 @@ FACTS += [
       "figure": {"en": ["Innovation consortium projects may receive up to 50 million yuan [n]."], "zh": ["创新联合体项目最高可获5000万元资助[n]。"]}}),
 ]
 
-# Bad input a model may send (issue 10): malformed, enormous or mixed-script numbers, empty or
+# Bad input a model may send: malformed, enormous or mixed-script numbers, empty or
 # out-of-range citations, the wrong script. `citations` overrides the ones derived from [n].
 BAD_INPUT = {
     "m4": {"en": [("The housing subsidy is 1,2,5,0 yuan a month [n].", None),

@@ -206,7 +206,7 @@ def corrupt_pdf_bytes() -> bytes:
     return good[:400] + bytes(range(256)) * 4
 
 
-# --- hostile documents (issue 17): each is small on the wire and expensive to parse naively ---------------
+# --- hostile documents: each is small on the wire and expensive to parse naively ---------------
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 

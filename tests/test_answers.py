@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import figure_kinds, wanted_figures
-from assistant.figures import normalise
-from assistant.text import to_simplified, to_traditional
+from assistant.answering.extractive import figure_kinds, wanted_figures
+from assistant.knowledge.figures import normalise
+from assistant.understanding.text import to_simplified, to_traditional
 
 PLAN = "sz-ai-opc-plan"
 
@@ -132,7 +132,7 @@ def test_answers_cite_the_clause_and_quote_its_figures(bot, question, lang, clau
 
 @pytest.mark.parametrize("question, lang, clause, figures", ANSWERABLE, ids=[q for q, *_ in ANSWERABLE])
 def test_every_figure_stated_is_in_a_cited_source(bot, question, lang, clause, figures):
-    from assistant.figures import ungrounded_figures
+    from assistant.knowledge.figures import ungrounded_figures
 
     answer = bot.ask(question)
     sources = [t for c in answer.citations for t in (c.text, c.parallel_text)]
@@ -151,11 +151,11 @@ def test_out_of_scope_questions_are_refused_without_figures(bot, question, lang)
 
 
 def test_refusal_language_follows_the_question(bot):
-    # another place's policy: the refusal says whose plan this is (issue 10)
+    # another place's policy: the refusal says whose plan this is
     assert "covers Shenzhen only" in bot.ask("What does Shanghai offer one-person companies?").answer
     assert "只适用于深圳市" in bot.ask("上海对一人公司有什么补贴？").answer
     assert "只適用於深圳市" in bot.ask("上海對一人公司有什麼補貼？").answer
-    # a tax rate the plan does not give: said plainly first (issue 15)
+    # a tax rate the plan does not give: said plainly first
     vat = bot.ask("What is the VAT rate for one-person companies?")
     assert not vat.answerable and vat.answer.startswith("The plan does not state a tax rate")
 

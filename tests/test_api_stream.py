@@ -14,7 +14,7 @@ from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.api.sse import PING, with_heartbeat
 from assistant.settings import LLMSettings
-from assistant.text import detect_language
+from assistant.understanding.text import detect_language
 
 from .servers import serve
 

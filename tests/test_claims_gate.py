@@ -1,4 +1,4 @@
-"""The claim-level grounding gate (issue 10) on the real corpus: each figure bound to its subject and
+"""The claim-level grounding gate on the real corpus: each figure bound to its subject and
 attributes, conditions and places the answer adds, bad input; and the corrective retry through the
 scripted OpenAI-compatible server naming the exact problem."""
 
@@ -8,13 +8,13 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.citations import citation_for
-from assistant.claims import load_rules
-from assistant.corpus import load_corpus
+from assistant.answering.citations import citation_for
+from assistant.knowledge.claims import load_rules
+from assistant.knowledge.corpus import load_corpus
 from assistant.errors import CorpusError
-from assistant.gate import check
+from assistant.answering.gate import check
 from assistant.settings import BUILTIN_CORPUS, LLMSettings
-from assistant.text import detect_language
+from assistant.understanding.text import detect_language
 
 
 M = "sz-ai-opc-plan:"

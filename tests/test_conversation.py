@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, InvalidQuestion, InvalidSessionId, NotFound, Settings
-from assistant.figures import normalise
-from assistant.followup import is_followup
+from assistant.knowledge.figures import normalise
+from assistant.understanding.followup import is_followup
 
 
 def _followups(golden):

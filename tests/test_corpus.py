@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from assistant.corpus import load_corpus
+from assistant.knowledge.corpus import load_corpus
 from assistant.errors import CorpusError
-from assistant.figures import extract_figures, same_figures
+from assistant.knowledge.figures import extract_figures, same_figures
 from assistant.settings import BUILTIN_CORPUS
-from assistant.text import split_sentences
+from assistant.understanding.text import split_sentences
 
 CORPUS = load_corpus(BUILTIN_CORPUS)
 PLAN = CORPUS.document("sz-ai-opc-plan")

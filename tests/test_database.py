@@ -1,4 +1,4 @@
-"""OPC_DATABASE_URL (issue 13): conversations, the answer log with feedback and added documents in SQLite (the
+"""OPC_DATABASE_URL: conversations, the answer log with feedback and added documents in SQLite (the
 default) or a real PostgreSQL server started by the tests; migrations; carrying over earlier files."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from assistant import Assistant, Settings
-from assistant.db import forget, open_database
-from assistant.db.migrate import SCRIPTS, current, head, upgrade
+from assistant.store.database import forget, open_database
+from assistant.store.migrate import SCRIPTS, current, head, upgrade
 from assistant.errors import DatabaseUnavailable, NotFound
 
 from .pg import postgres  # noqa: F401  (fixture)
@@ -78,7 +78,7 @@ def test_documents_live_in_the_database_and_the_folder_is_a_cache(backend, seede
                                           {"d": info.id}).scalars().all())
     assert {"document.yaml", "zh.yaml"} <= set(rows) and any(r.startswith("original-zh") for r in rows)
     folder = bot.settings.data_dir / "documents" / info.id
-    # Any file the folder holds is stored too (issue 15 keeps facts there).
+    # Any file the folder holds is stored too (facts are kept there).
     (folder / "notes.txt").write_text("审核意见：已核对原文。", encoding="utf-8")
     # A missing folder is rebuilt from the database at the next start; a stale one is rewritten.
     shutil.rmtree(folder)
@@ -147,7 +147,7 @@ def upgrade():
     forget(settings)
 
 
-# The schema of the release before issue 13 (assistant/sessions.py and feedback.py as of 9f5b8d6).
+# The schema of the release before the database (assistant/store/sessions.py and feedback.py as of 9f5b8d6).
 OLD_SESSIONS = ["CREATE TABLE turns (session_id TEXT NOT NULL, n INTEGER NOT NULL, created REAL NOT NULL, question "
                 "TEXT NOT NULL, standalone TEXT, answer TEXT NOT NULL, PRIMARY KEY (session_id, n))",
                 "CREATE TABLE sessions (id TEXT PRIMARY KEY, owner TEXT NOT NULL, created REAL NOT NULL, "

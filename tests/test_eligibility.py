@@ -1,4 +1,4 @@
-"""The eligibility check (issue 15): POST /v1/eligibility on a real server, the `opc eligibility` CLI, and the
+"""The eligibility check: POST /v1/eligibility on a real server, the `opc eligibility` CLI, and the
 decision rules over the plan's fact records."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 
 from assistant import Settings
 from assistant.api import create_app
-from assistant.corpus import load_corpus
-from assistant.eligibility import check
+from assistant.knowledge.corpus import load_corpus
+from assistant.knowledge.eligibility import check
 from assistant.types import FounderProfile
 
 from .servers import serve

@@ -1,4 +1,4 @@
-"""The eligibility check over a library (issue 15, second follow-up): by default the home jurisdiction's
+"""The eligibility check over a library: by default the home jurisdiction's
 documents in force today with the built-in plan first; a request may narrow to documents, issuers or places;
 results are ordered (met, unknown, not met; by amount), limited, counted and labelled by issuer."""
 

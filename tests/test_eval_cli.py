@@ -146,10 +146,10 @@ def test_bad_input_exits_with_a_clear_error_before_running(small, args, code, me
 
 
 def test_cases_generated_from_the_facts():
-    """Issue 15: every money fact x question form x en/zh/zh-Hant, expecting its clause and amount."""
+    """Every money fact x question form x en/zh/zh-Hant, expecting its clause and amount."""
     from pathlib import Path
 
-    from assistant.corpus import load_corpus
+    from assistant.knowledge.corpus import load_corpus
     from assistant.evaluate.from_facts import fact_cases
 
     cases = fact_cases(load_corpus(Path(__file__).resolve().parent.parent / "corpus"))

@@ -1,4 +1,4 @@
-"""Question kinds (issue 15) through the real Assistant (real Chroma, real embeddings): lists and comparisons
+"""Question kinds through the real Assistant (real Chroma, real embeddings): lists and comparisons
 answered from the fact records, what the plan does not state said plainly first, founders' stories applied."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.figures import extract_figures, is_grounded
+from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.settings import LLMSettings
 
 from .llm_server import ScriptedLLM
@@ -113,8 +113,8 @@ def test_llm_mode_answers_lists_from_the_facts_without_the_model(data_dir, bot):
     ("zh", "住房补贴是多少？", "住房补贴"),
 ])
 def test_llm_prompt_carries_the_sources_verified_facts_and_the_gate_still_checks(data_dir, lang, question, name):
-    from assistant.facts import amount_text
-    from assistant.prompts import FACTS_HEADER
+    from assistant.knowledge.facts import amount_text
+    from assistant.answering.prompts import FACTS_HEADER
 
     with ScriptedLLM() as llm:
         settings = Settings(data_dir=data_dir, llm=LLMSettings(base_url=llm.base_url, model="scripted", timeout=2))

@@ -1,4 +1,4 @@
-"""Facts of added documents extracted at ingestion and stored beside them (issue 15): by rule, and by a configured
+"""Facts of added documents extracted at ingestion and stored beside them: by rule, and by a configured
 model whose every field is verified against its clause; at load the stored records are verified again, and a
 document added by older code (no facts file) is still extracted at load."""
 
@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from assistant import Assistant, Settings
-from assistant.corpus import load_corpus
+from assistant.knowledge.corpus import load_corpus
 from assistant.ingest.store import documents_root
 from assistant.settings import LLMSettings
 from assistant.types import FounderProfile
@@ -107,7 +107,7 @@ def test_a_stored_fact_that_no_longer_matches_is_dropped_at_load(rules_bot, tmp_
 def test_older_folders_without_a_facts_file_are_extracted_at_load(rules_bot, tmp_path):
     info = rules_bot.add_document(_write(tmp_path, "dongbin-3.txt", DONGBIN_ZH.replace("东滨区", "北岸区")))
     folder = documents_root(rules_bot.settings.data_dir) / info.id
-    (folder / "facts.yaml").unlink()  # as the code before issue 15's follow-up wrote it
+    (folder / "facts.yaml").unlink()  # as earlier code wrote it
     corpus = load_corpus(rules_bot.settings.corpus_dir, documents_root(rules_bot.settings.data_dir))
     assert {f.amount.value for f in corpus.facts if f.doc_id == info.id} == {3000, 500000, 20000}
     (folder / "facts.yaml").write_text("facts: [{id: x, clause: nowhere}]\n", "utf-8")  # unreadable
@@ -258,7 +258,7 @@ def test_bulk_add_writes_facts_and_reports_model_warnings(model_bot, llm, tmp_pa
 
 
 def test_copying_a_document_folder_keeps_its_facts(rules_bot, tmp_path):
-    """The facts file travels with the folder (issue 13 stores folders generically): a copy loads the same."""
+    """The facts file travels with the folder (the database stores folders generically): a copy loads the same."""
     info = rules_bot.add_document(_write(tmp_path, "dongbin-4.txt", DONGBIN_ZH.replace("东滨区", "东湖区")))
     copy = tmp_path / "copy"
     shutil.copytree(documents_root(rules_bot.settings.data_dir) / info.id, copy / info.id)
@@ -293,8 +293,8 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
 
 def test_a_degree_condition_must_name_its_lowest_degree(llm):
     """"本科及以上" is bachelor and above: a model narrowing it to master's loses the condition."""
-    from assistant.fact_model import read_facts
-    from assistant.llm import ChatModel
+    from assistant.knowledge.facts_by_model import read_facts
+    from assistant.answering.llm import ChatModel
     from assistant.types import Clause, Document
 
     text = "对本科及以上学历的新引进人才，给予一次性生活补贴3万元。"
@@ -324,8 +324,8 @@ def test_a_degree_condition_must_name_its_lowest_degree(llm):
 
 def test_a_sloppy_but_true_reply_is_kept_once(llm):
     """A name in one language, `conditions: null`, the same benefit listed twice: one verified fact."""
-    from assistant.fact_model import read_facts
-    from assistant.llm import ChatModel
+    from assistant.knowledge.facts_by_model import read_facts
+    from assistant.answering.llm import ChatModel
 
     from .test_facts import _doc
 

@@ -1,4 +1,4 @@
-"""Lists over a library (issue 15, second follow-up): verified facts of added documents take part in list answers
+"""Lists over a library: verified facts of added documents take part in list answers
 when the question (or the request) is scoped to them, or when they are the home jurisdiction's and in force; each
 under its issuer and cited, never inside the plan's lines."""
 

@@ -1,4 +1,4 @@
-"""Polarity of yes/no conditions (issue 15, second follow-up): a condition's value must be what its quote says,
+"""Polarity of yes/no conditions: a condition's value must be what its quote says,
 by the words of corpus/claims.yaml (flags and negations), for reviewed records and model replies alike. The model
 is the scripted OpenAI-compatible server (the edge we do not own); the replies below lie the way models do."""
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.facts import verify
-from assistant.llm import ChatModel
+from assistant.knowledge.corpus import load_corpus
+from assistant.knowledge.facts import verify
+from assistant.answering.llm import ChatModel
 from assistant.settings import LLMSettings
 
 from .test_facts import _doc
@@ -67,7 +67,7 @@ def _reply(llm, clause, names, amount, conditions):
 
 
 def _model_facts(llm, doc, *replies):
-    from assistant.fact_model import read_facts
+    from assistant.knowledge.facts_by_model import read_facts
 
     model = ChatModel(LLMSettings(base_url=llm.base_url, model="scripted-facts", timeout=2))
     llm.script(*replies)

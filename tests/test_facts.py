@@ -1,4 +1,4 @@
-"""Typed facts (issue 15): the built-in records verify against their clauses in both languages; a record that
+"""Typed facts: the built-in records verify against their clauses in both languages; a record that
 does not match fails `opc corpus check` and is never answered from."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.corpus import load_corpus
+from assistant.knowledge.corpus import load_corpus
 from assistant.errors import CorpusError
-from assistant.facts import amount_text
+from assistant.knowledge.facts import amount_text
 
 ROOT = Path(__file__).resolve().parent.parent
 OPC = str(Path(sys.executable).parent / "opc")
@@ -121,7 +121,7 @@ def _doc(clauses):
 
 
 def test_rules_extract_verified_facts_from_an_added_bilingual_document(corpus):
-    from assistant.fact_extract import extract_facts
+    from assistant.knowledge.facts_by_rule import extract_facts
 
     doc = _doc([
         ("a3", "第三条", {"zh": "对入驻南山OPC社区的企业，给予最长3年的办公租金补贴，每年最高8万元。",
@@ -149,8 +149,8 @@ def test_rules_extract_verified_facts_from_an_added_bilingual_document(corpus):
 def test_an_unreviewed_fact_is_never_called_met(corpus):
     from datetime import date
 
-    from assistant.eligibility import check_fact
-    from assistant.fact_extract import extract_facts
+    from assistant.knowledge.eligibility import check_fact
+    from assistant.knowledge.facts_by_rule import extract_facts
     from assistant.types import FounderProfile
 
     doc = _doc([("a3", "第三条", {"zh": "对入驻南山OPC社区的企业，每年最高8万元办公租金补贴。",

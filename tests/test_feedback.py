@@ -56,7 +56,7 @@ def _logged(bot, answer_id: str) -> int:
 
 
 def test_answers_are_logged_off_the_request_path_and_never_lost_to_feedback(bot):
-    from assistant.feedback import FeedbackStore
+    from assistant.store.feedback import FeedbackStore
     # A long interval: the answer waits in memory (the reply did not wait for a write) ...
     slow = FeedbackStore(bot.db, flush_seconds=5.0)
     answer = _fresh(bot, "How long is the free workspace?", "a1")
@@ -73,7 +73,7 @@ def test_answers_are_logged_off_the_request_path_and_never_lost_to_feedback(bot)
 
 
 def test_feedback_on_another_workers_answer_waits_for_its_writer(bot):
-    from assistant.feedback import FeedbackStore
+    from assistant.store.feedback import FeedbackStore
     writer, reader = FeedbackStore(bot.db, flush_seconds=0.2), FeedbackStore(bot.db, flush_seconds=0.2)
     answer = _fresh(bot, "博士落户补贴最高多少？", "f0")
     writer.record_answer(answer)

@@ -12,7 +12,7 @@ import pytest
 
 from assistant.errors import AddressNotAllowed, FetchFailed
 from assistant.ingest.fetch import fetch
-from assistant.netguard import NOT_ALLOWED, FetchPolicy, is_public, parse_url
+from assistant.ingest.netguard import NOT_ALLOWED, FetchPolicy, is_public, parse_url
 
 PAGE = "/policies/nanshan-measures-en.html"
 

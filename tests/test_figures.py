@@ -1,9 +1,9 @@
-"""Table-driven tests for assistant.figures (figure extraction and grounding)."""
+"""Table-driven tests for assistant.knowledge.figures (figure extraction and grounding)."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.figures import (
+from assistant.knowledge.figures import (
     Figure,
     extract_figures,
     format_figure,
@@ -38,7 +38,7 @@ KEYS = [
     ("RMB 1 million", {(Y, 1000000.0)}),
     ("ten million yuan", {(Y, 10000000.0)}),
     ("1万亿元", {(Y, 1e12)}),
-    # words and shorthand a model writes (issue 10)
+    # words and shorthand a model writes
     ("half a million yuan", {(Y, 500000.0)}),
     ("a million yuan", {(Y, 1000000.0)}),
     ("a quarter of a million yuan", {(Y, 250000.0)}),

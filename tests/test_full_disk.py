@@ -15,7 +15,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.api import create_app
-from assistant.storage import NOT_SAVED
+from assistant.store.storage import NOT_SAVED
 
 from . import docfactory as f
 from .servers import serve

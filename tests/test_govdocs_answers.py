@@ -50,7 +50,7 @@ def test_listing_shows_notice_metadata(gov):
 
 
 def test_citation_names_issuer_number_and_status(gov):
-    from assistant.citations import source_line
+    from assistant.answering.citations import source_line
 
     a = gov.ask("东滨区OPC社区的办公租金补贴每年最多多少？")
     assert "8万元" in a.answer and cited_docs(a)[0] == "dongbin-measures"

@@ -137,7 +137,7 @@ def test_openai_compatible_embeddings_endpoint(tmp_path):
 
 
 def test_query_cache_returns_the_model_vectors_and_counts_hits(tmp_path):
-    from assistant.embed import CachedQueries, make_embedder
+    from assistant.library.embed import CachedQueries, make_embedder
 
     cached = make_embedder(Settings(data_dir=tmp_path))
     plain = make_embedder(Settings(data_dir=tmp_path, embedder_cache=0))

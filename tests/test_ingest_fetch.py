@@ -9,7 +9,7 @@ import pytest
 from assistant.errors import DocumentTooLarge, FetchFailed, UnsupportedDocument
 from assistant.ingest.extract import extract
 from assistant.ingest.fetch import COULD_NOT_FETCH, fetch, is_url
-from assistant.netguard import FetchPolicy
+from assistant.ingest.netguard import FetchPolicy
 
 # The test server is on loopback, which the guard refuses unless the operator trusts it (OPC_FETCH_ALLOW).
 LOOPBACK = FetchPolicy(["127.0.0.1/32"])

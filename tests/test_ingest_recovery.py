@@ -18,7 +18,7 @@ CHILD = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
     from assistant import Assistant, Settings
-    from assistant.index import SearchIndex
+    from assistant.library.index import SearchIndex
 
     def killed(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)

@@ -115,7 +115,7 @@ def test_added_documents_are_listed_with_metadata(ingest_bot, ingest_settings, n
     folder = Path(ingest_settings.data_dir) / "documents" / zh.id
     assert sorted(p.name for p in folder.iterdir()) == ["document.yaml", "en.yaml", "facts.yaml",
                                                         "original-en.html", "original-zh.pdf", "zh.yaml"]
-    # the facts were extracted again when the translation came: each quotes both versions (issue 15)
+    # the facts were extracted again when the translation came: each quotes both versions
     facts = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))["facts"]
     assert facts and all(set(f["amount"]["quote"]) == {"en", "zh"} for f in facts)
     assert [d.id for d in ingest_bot.documents()][-1] == zh.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import InvalidQuestion
-from assistant.text import detect_language, split_sentences, tokenize, validate_question
+from assistant.understanding.text import detect_language, split_sentences, tokenize, validate_question
 
 
 @pytest.mark.parametrize(

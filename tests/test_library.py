@@ -1,4 +1,4 @@
-"""A city's policy library (issue 16): an incremental index under atomic manifests, and whose policy an
+"""A city's policy library: an incremental index under atomic manifests, and whose policy an
 answer quotes. Real documents (generated notices in the shape cities publish them), real Chroma, real e5."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import NotFound
-from assistant.index import load_version
-from assistant.segments import Segment
-from assistant.text import tokenize
+from assistant.library.index import load_version
+from assistant.library.segments import Segment
+from assistant.understanding.text import tokenize
 from bench.notices import notice
 
 # A Shenzhen municipal notice on the plan's own topic (the housing subsidy) with another figure, a district
@@ -101,7 +101,7 @@ def test_a_crash_before_the_manifest_leaves_the_previous_version_answering(libra
     settings, bot, files = library
     question = "研发投入补助每家最高多少？"
     before = (Path(settings.data_dir) / "index" / "CURRENT").read_text()
-    import assistant.versions as versions
+    import assistant.library.versions as versions
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing the manifest")

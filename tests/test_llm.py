@@ -9,9 +9,9 @@ import json
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
-from assistant.figures import normalise
+from assistant.knowledge.figures import normalise
 from assistant.settings import LLMSettings
-from assistant.text import detect_language
+from assistant.understanding.text import detect_language
 
 
 HOUSING_EN = "How much is the monthly housing subsidy?"

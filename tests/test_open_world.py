@@ -1,4 +1,4 @@
-"""Open-world questions (issue 10): places from gazetteers (a founder's origin answered, another place's
+"""Open-world questions: places from gazetteers (a founder's origin answered, another place's
 policy refused in every script), document jurisdiction as metadata, misspellings and homophone typos,
 and the adversarial gate evaluation through the scripted OpenAI-compatible server."""
 
@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from assistant.corpus import load_corpus
+from assistant.knowledge.corpus import load_corpus
 from assistant.settings import BUILTIN_CORPUS
-from assistant.spelling import Speller
+from assistant.understanding.spelling import Speller
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_out_of_scope_mentions_follow_each_documents_own_text():
     same answer as searching every clause at once, and a changed or added document is searched again."""
     from dataclasses import replace
 
-    from assistant.retrieve import _folded, _mentioned_terms, _term_pattern
+    from assistant.library.retrieve import _folded, _mentioned_terms, _term_pattern
 
     corpus = load_corpus(BUILTIN_CORPUS)
     terms = tuple(corpus.out_of_scope)

@@ -1,9 +1,9 @@
-"""Query vectors on disk (issue 13): embedded once by any worker, reused by the others and after a restart."""
+"""Query vectors on disk: embedded once by any worker, reused by the others and after a restart."""
 
 from __future__ import annotations
 
-from assistant.embed import CachedQueries, make_embedder
-from assistant.query_cache import PRUNE_EVERY, QueryVectorStore
+from assistant.library.embed import CachedQueries, make_embedder
+from assistant.library.query_cache import PRUNE_EVERY, QueryVectorStore
 from assistant.settings import Settings
 
 

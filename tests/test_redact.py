@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.redact import find_personal_data, redact
+from assistant.understanding.redact import find_personal_data, redact
 
 # Test values: 440305199003071236 and 11010519491231002X have valid check digits;
 # 4111111111111111, 5555555555554444, 6222021234567890128, 6228480012345678903 pass Luhn.

@@ -1,5 +1,5 @@
 """Rate limits shared through a real Redis by two `opc serve` hosts (separate data directories), and what
-happens when Redis dies and comes back (issue 13): fail open to per-worker counting, then shared again."""
+happens when Redis dies and comes back: fail open to per-worker counting, then shared again."""
 
 from __future__ import annotations
 

@@ -188,7 +188,7 @@ def test_phone_width_has_no_horizontal_overflow(phone):
 
 
 def test_what_can_i_get_panel(tab):
-    """Issue 15: the founder fills a few facts; every benefit comes back decided and cited, in the interface
+    """The founder fills a few facts; every benefit comes back decided and cited, in the interface
     language; an impossible graduation year is refused naming the field."""
     from datetime import date
 

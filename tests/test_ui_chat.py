@@ -12,7 +12,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import NotFound
 from assistant.settings import LLMSettings
-from assistant.text import detect_language
+from assistant.understanding.text import detect_language
 from ui.chat import ChatHandlers, build_ui, official_url, translated_versions
 
 from .llm_server import ScriptedLLM

@@ -1,6 +1,6 @@
 """Founder-facing front ends: the Gradio chat page (``build_ui`` / ``mount_ui``) and, in
 ``ui/miniprogram/``, a sample WeChat mini-program client of the HTTP API."""
 
-from .chat import build_ui, mount_ui
+from ui.chat import build_ui, mount_ui
 
 __all__ = ["build_ui", "mount_ui"]

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from assistant import Assistant, Settings
 
-from .chat import mount_ui
+from ui.chat import mount_ui
 
 
 def main() -> None:

@@ -17,10 +17,10 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.errors import OPCError
-from assistant.sessions import LOCAL_OWNER
+from assistant.store.sessions import LOCAL_OWNER
 
-from .render import answer_html, esc, header_html, notice_html, streaming_html
-from .texts import UI_LANGS, interface_text
+from ui.render import answer_html, esc, header_html, notice_html, streaming_html
+from ui.texts import UI_LANGS, interface_text
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class ChatHandlers:
         return [], "", None, {}
 
 
-from .eligibility import build_panel as build_eligibility_panel  # noqa: E402
+from ui.eligibility import build_panel as build_eligibility_panel  # noqa: E402
 
 
 def build_ui(bot, guard=None) -> gr.Blocks:
@@ -160,7 +160,7 @@ def build_ui(bot, guard=None) -> gr.Blocks:
         new_chat = gr.Button(zh.new_chat, size="sm", variant="secondary", elem_id="opc-new")
         narrow = gr.Dropdown(handlers.issuer_choices(), value=[], multiselect=True, label=zh.narrow,
                              elem_id="opc-narrow")
-        build_eligibility_panel(bot, ui_lang)  # "what can I get?" (issue 15)
+        build_eligibility_panel(bot, ui_lang)  # "what can I get?"
         session_id = gr.State(None)
         answer_ids = gr.State({})
 

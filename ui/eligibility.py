@@ -1,4 +1,4 @@
-"""The "what can I get?" panel (issue 15): a few facts about the founder -> the benefits of the home jurisdiction's
+"""The "what can I get?" panel: a few facts about the founder -> the benefits of the home jurisdiction's
 policies in force (the plan first), decided by ``Assistant.eligibility`` (met / not met / to decide), each with its
 amount, issuer and cited clause."""
 
@@ -8,10 +8,10 @@ from html import escape as esc
 
 import gradio as gr
 
-from assistant.eligibility import validate_profile
+from assistant.knowledge.eligibility import validate_profile
 from assistant.errors import OPCError
 
-from .texts import UI_LANGS
+from ui.texts import UI_LANGS
 
 # Labels are bilingual so the panel reads in either interface language without extra wiring;
 # the results follow the interface language.

@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.citations import source_line
+from assistant.answering.citations import source_line
 from assistant.types import Answer, Citation, ClauseRef
 
-from .texts import AnswerText, answer_text, interface_text
+from ui.texts import AnswerText, answer_text, interface_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

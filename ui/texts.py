@@ -25,7 +25,7 @@ class InterfaceText:
     examples: str
     empty_chat: str
     example_questions: tuple[str, ...]
-    narrow: str = ""  # the control that narrows answers to chosen issuers (issue 16)
+    narrow: str = ""  # the control that narrows answers to chosen issuers
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The HTTP API (FastAPI) and the chat page, served by ``opc serve``."""
 
-from .app import create_app
+from assistant.api.app import create_app
 
 __all__ = ["create_app"]

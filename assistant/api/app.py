@@ -12,16 +12,16 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
-from .. import __doc__ as package_doc
-from ..service import Assistant
-from ..settings import Settings
-from . import errors
-from .deps import guarded
-from .frames import FrameAncestors
-from .limits import BodyLimit, WorkQueue
-from .logs import install_redaction
-from .routes import ask, documents, eligibility, feedback, health, openai, sessions
-from .security import USER_HEADER, Guard, RateLimitHeaders
+from assistant import __doc__ as package_doc
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.api import errors
+from assistant.api.deps import guarded
+from assistant.api.frames import FrameAncestors
+from assistant.api.limits import BodyLimit, WorkQueue
+from assistant.api.logs import install_redaction
+from assistant.api.routes import ask, documents, eligibility, feedback, health, openai, sessions
+from assistant.api.security import USER_HEADER, Guard, RateLimitHeaders
 
 log = logging.getLogger("assistant.api")
 API_VERSION = "1"

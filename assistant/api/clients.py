@@ -8,7 +8,7 @@ escape per-address limits. ``proxy_options`` makes uvicorn follow the setting in
 
 from __future__ import annotations
 
-from ..settings import Settings
+from assistant.settings import Settings
 
 
 def proxy_options(settings: Settings) -> dict:

@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
-from ..service import Assistant
-from .security import Caller, bearer, require_admin
+from assistant.service import Assistant
+from assistant.api.security import Caller, bearer, require_admin
 
 
 def get_bot(request: Request) -> Assistant:
@@ -24,7 +24,7 @@ async def guarded(request: Request,
     guard = request.app.state.guard
     if guard.counters.shared:  # a Redis round trip: off the event loop
         await run_in_threadpool(guard, request, credentials)
-    else:  # in-memory counters take microseconds: a thread hop would cost more than the work (issue 13)
+    else:  # in-memory counters take microseconds: a thread hop would cost more than the work
         guard(request, credentials)
 
 

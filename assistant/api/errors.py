@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from .. import errors
+from assistant import errors
 
 log = logging.getLogger("assistant.api")
 

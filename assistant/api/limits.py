@@ -18,8 +18,8 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import AuthenticationError as RedisAuthError
 
-from ..errors import Busy, ConfigError, LimitsUnavailable
-from ..settings import Settings
+from assistant.errors import Busy, ConfigError, LimitsUnavailable
+from assistant.settings import Settings
 
 log = logging.getLogger("assistant.api")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ..redact import redact
+from assistant.understanding.redact import redact
 
 
 class RedactingFilter(logging.Filter):

@@ -1,4 +1,4 @@
-"""Adversarial gate evaluation (issue 10): model answers from eval/gate.yaml, served by the scripted
+"""Adversarial gate evaluation: model answers from eval/gate.yaml, served by the scripted
 OpenAI-compatible server on loopback, asked through the real LLM path (`Assistant.ask`, mode llm).
 
 A lie is blocked when the user gets the extractive fallback (the same lie is served for the retry
@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from ..errors import InvalidDataset
-from ..settings import LLMSettings, Settings
-from ..text import detect_language
+from assistant.errors import InvalidDataset
+from assistant.settings import LLMSettings, Settings
+from assistant.understanding.text import detect_language
 
 LIES_BLOCKED_MIN = 1.0
 TRUTHS_ACCEPTED_MIN = 0.98
@@ -51,8 +51,8 @@ def load_items(path: Path) -> list[GateItem]:
 
 
 def run(settings: Settings, items: list[GateItem]) -> GateEvalResult:
-    from ..service import Assistant
-    from .scripted_llm import ScriptedLLM
+    from assistant.service import Assistant
+    from assistant.evaluate.scripted_llm import ScriptedLLM
 
     outcome: dict[str, bool] = {}
     failures: list[dict] = []

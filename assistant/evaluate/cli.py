@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..errors import ConfigError, OPCError
-from ..settings import Settings
+from assistant.errors import ConfigError, OPCError
+from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXIT_GATE_FAILED = 1
@@ -22,9 +22,9 @@ err = Console(stderr=True)
 
 
 def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress):
-    from ..service import Assistant
-    from .metrics import Scorer
-    from .run import evaluate
+    from assistant.service import Assistant
+    from assistant.evaluate.metrics import Scorer
+    from assistant.evaluate.run import evaluate
 
     tasks: dict[str, int] = {}
 
@@ -40,7 +40,7 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
 
 
 def _summary_table(runs, gate) -> Table:
-    from .report import summary_header, summary_rows
+    from assistant.evaluate.report import summary_header, summary_rows
 
     table = Table(*summary_header(runs, gate), title="Summary")
     for row in summary_rows(runs, gate):
@@ -49,7 +49,7 @@ def _summary_table(runs, gate) -> Table:
 
 
 def _case_table(run) -> Table:
-    from .report import case_rows
+    from assistant.evaluate.report import case_rows
 
     table = Table("id", "category", "lang", "result", "failures", title=f"Cases ({run.name}), failures first")
     for x in case_rows(run):
@@ -87,12 +87,12 @@ def eval_command(
                                          "eval/baseline.json) instead of comparing against it."),
 ) -> None:
     """Evaluate answers on the golden set: checks, retrieval recall, ragas metrics, reports and a CI gate."""
-    from . import gate as gating
-    from .dataset import load_suite
-    from .overrides import apply_overrides, load_overrides
-    from .metrics import JUDGE_METRICS, OFFLINE_METRICS
-    from .report import write_reports
-    from .run import summary_names
+    from assistant.evaluate import gate as gating
+    from assistant.evaluate.dataset import load_suite
+    from assistant.evaluate.overrides import apply_overrides, load_overrides
+    from assistant.evaluate.metrics import JUDGE_METRICS, OFFLINE_METRICS
+    from assistant.evaluate.report import write_reports
+    from assistant.evaluate.run import summary_names
 
     logging.getLogger("assistant").setLevel(logging.ERROR)
     try:
@@ -103,11 +103,11 @@ def eval_command(
         if suite.today is not None:  # the suite's answers are checked as of its own day
             settings = settings.model_copy(update={"today": suite.today})
         if facts:
-            from ..corpus import load_corpus
-            from .from_facts import fact_cases
+            from assistant.knowledge.corpus import load_corpus
+            from assistant.evaluate.from_facts import fact_cases
 
             suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
-        if suite.home_jurisdiction:  # ... and as the deployment of its own city (issue 16: home scope)
+        if suite.home_jurisdiction:  # ... and as the deployment of its own city (home scope)
             settings = settings.model_copy(update={"home_jurisdiction": suite.home_jurisdiction})
         # Thresholds are checked before anything runs: a typo should not cost a whole evaluation.
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
@@ -131,7 +131,7 @@ def eval_command(
 
     gate_eval = None
     if adversarial is not None:
-        from . import adversarial as adv
+        from assistant.evaluate import adversarial as adv
 
         try:
             gate_eval = adv.run(settings, adv.load_items(adversarial))
@@ -140,8 +140,8 @@ def eval_command(
             raise typer.Exit(exc.exit_code)
     eligible = None
     if eligibility is not None:
-        from ..corpus import load_corpus
-        from . import eligibility_eval as el
+        from assistant.knowledge.corpus import load_corpus
+        from assistant.evaluate import eligibility_eval as el
 
         try:
             corpus = load_corpus(settings.corpus_dir)

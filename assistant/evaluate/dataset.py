@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InvalidDataset
-from ..types import Language
+from assistant.errors import InvalidDataset
+from assistant.types import Language
 
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent.parent / "eval" / "golden.yaml"
 

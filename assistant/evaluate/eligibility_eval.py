@@ -1,4 +1,4 @@
-"""The eligibility check scored in `opc eval` (issue 15): hand-written founder profiles (eval/eligibility.yaml,
+"""The eligibility check scored in `opc eval`: hand-written founder profiles (eval/eligibility.yaml,
 the met and not-met benefit sets exactly, everything else unknown) and profiles generated from the fact records.
 
 Generated profiles follow each condition's meaning, not the checker's code: for every benefit with conditions, a
@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from ..eligibility import check
-from ..errors import InvalidDataset
-from ..types import FounderProfile
+from assistant.knowledge.eligibility import check
+from assistant.errors import InvalidDataset
+from assistant.types import FounderProfile
 
 
 class ProfileCase(BaseModel):

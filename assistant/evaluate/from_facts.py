@@ -1,12 +1,12 @@
-"""Evaluation cases generated from the fact records (issue 15): every money fact asked in each question form
+"""Evaluation cases generated from the fact records: every money fact asked in each question form
 of corpus/questions.yaml, in English, Simplified and Traditional Chinese; the answer must cite the fact's
 clause and state its amount."""
 
 from __future__ import annotations
 
-from ..facts import figure_text
-from ..text import localise
-from .dataset import GoldenCase
+from assistant.knowledge.facts import figure_text
+from assistant.understanding.text import localise
+from assistant.evaluate.dataset import GoldenCase
 
 
 def fact_cases(corpus) -> list[GoldenCase]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..errors import ConfigError, InvalidDataset
-from .run import MetricSummary, RunResult
+from assistant.errors import ConfigError, InvalidDataset
+from assistant.evaluate.run import MetricSummary, RunResult
 
 DEFAULT_TOLERANCE = 0.01
 UNGATED = re.compile(r"^latency_")

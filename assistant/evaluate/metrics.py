@@ -30,8 +30,8 @@ from ragas.metrics.base import MetricType, SingleTurnMetric  # noqa: E402
 from ragas.metrics.collections import CHRFScore, StringPresence  # noqa: E402
 from ragas.run_config import RunConfig  # noqa: E402
 
-from ..settings import EvalSettings  # noqa: E402
-from .checks import figures_present  # noqa: E402
+from assistant.settings import EvalSettings  # noqa: E402
+from assistant.evaluate.checks import figures_present  # noqa: E402
 
 OFFLINE_METRICS = ("figure_accuracy", "string_presence", "chrf", "id_context_precision", "id_context_recall",
                    "nonllm_context_precision", "nonllm_context_recall")

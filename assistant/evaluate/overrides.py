@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InvalidDataset
-from ..settings import Settings
+from assistant.errors import InvalidDataset
+from assistant.settings import Settings
 
 
 def _nest(flat: dict) -> dict:

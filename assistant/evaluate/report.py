@@ -11,8 +11,8 @@ import math
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .gate import GateResult
-from .run import RunResult
+from assistant.evaluate.gate import GateResult
+from assistant.evaluate.run import RunResult
 
 # The figures shown per category / per language (tables and charts).
 GROUP_METRICS = ("case_pass_rate", "answerable_accuracy", "figure_accuracy", "citation_accuracy", "recall_at_3")

@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
-from ..errors import InvalidQuestion
-from ..redact import redact
-from ..types import Answer
-from . import checks
-from .dataset import GoldenCase, check_clause_ids
-from .metrics import MetricInput, Scorer
+from assistant.errors import InvalidQuestion
+from assistant.understanding.redact import redact
+from assistant.types import Answer
+from assistant.evaluate import checks
+from assistant.evaluate.dataset import GoldenCase, check_clause_ids
+from assistant.evaluate.metrics import MetricInput, Scorer
 
 # Deterministic checks, in the order the per-case table shows them.
 CHECKS = ("refusal", "grounded", "citation", "language", "pair", "clean")
@@ -26,7 +26,7 @@ SUMMARY = {
     "citation_accuracy": ("check", "citation"),
     "language_accuracy": ("check", "language"),
     "pair_consistency": ("check", "pair"),
-    "citation_cleanliness": ("check", "clean"),  # no page furniture in any cited text (issue 11)
+    "citation_cleanliness": ("check", "clean"),  # no page furniture in any cited text
 }
 Progress = Callable[[str, int, int], None]
 

@@ -17,16 +17,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus import load_corpus
-from ..errors import DuplicateDocument, IngestError, OPCError
-from ..index import SearchIndex
-from ..settings import Settings
-from . import facts as ingest_facts
-from . import store
-from .fetch import is_url
-from ..netguard import FetchPolicy
-from .limits import ParseLimits
-from .pipeline import Follow, Update, current_corpus, prepare, read_document, read_source, writing
+from assistant.knowledge.corpus import load_corpus
+from assistant.errors import DuplicateDocument, IngestError, OPCError
+from assistant.library.index import SearchIndex
+from assistant.settings import Settings
+from assistant.ingest import facts as ingest_facts
+from assistant.ingest import store
+from assistant.ingest.fetch import is_url
+from assistant.ingest.netguard import FetchPolicy
+from assistant.ingest.limits import ParseLimits
+from assistant.ingest.pipeline import Follow, Update, current_corpus, prepare, read_document, read_source, writing
 
 SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 Progress = Callable[[str, int, int], None]

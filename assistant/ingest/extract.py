@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
+from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
                       UnsupportedDocument)
 
 FORMATS = ("pdf", "docx", "html", "markdown", "text")
@@ -91,7 +91,7 @@ def detect_format(data: bytes, filename: str, content_type: str | None = None) -
 def extract(data: bytes, filename: str, content_type: str | None = None, base_url: str | None = None) -> Extracted:
     """Read any supported document. Raises an ``IngestError`` subclass for anything unusable.
     ``base_url`` (where a page was fetched) resolves the links of its attachments."""
-    from .html import extract_html
+    from assistant.ingest.html import extract_html
 
     if not data.strip():
         raise EmptyDocument(f"{filename} is empty.")
@@ -136,7 +136,7 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 def extract_pdf(data: bytes, filename: str) -> Extracted:
     from pypdf import PdfReader
 
-    from .pdftables import draws_lines, page_with_tables
+    from assistant.ingest.pdftables import draws_lines, page_with_tables
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     try:
@@ -195,7 +195,7 @@ def extract_docx(data: bytes, filename: str) -> Extracted:
     from docx.oxml.ns import qn
     from docx.table import Table
 
-    from .tables import table_rows
+    from assistant.ingest.tables import table_rows
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -240,9 +240,9 @@ _BOILERPLATE_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|navigation|menu|breadcrum
                                r"head|sidebar|side|topbar|top|banner|share|copyright|skip|toolbar|login|search|"
                                r"related|ad|ads|cookie)($|[\s_-])", re.I)
 _BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu"}
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "th", "dt", "dd",
+BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "th", "dt", "dd",
                "section", "article", "main", "tr", "table", "ul", "ol", "dl", "br", "hr", "center", "body"}
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ERROR_PAGE = re.compile(r"\b(40[0-9]|41[0-9]|5[0-9]{2})\b.*\b(error|not found|forbidden|unavailable)\b|"
                          r"\bpage not found\b|\bnot found\b|\bserver error\b|\baccess denied\b|\berror\b|"
                          r"页面不存在|页面未找到|找不到(该|此)?页面|访问出错|出错了|服务器错误|无法访问|禁止访问|404", re.I)
@@ -254,7 +254,7 @@ def looks_like_error_page(title: str | None, text: str) -> bool:
     return len(text) < 600 and bool(_ERROR_PAGE.search(head))
 
 
-def _decode(data: bytes, filename: str, declared: str | None = None) -> str:
+def decode_text(data: bytes, filename: str, declared: str | None = None) -> str:
     """Bytes → str: UTF-8 (with or without BOM) when valid, else the declared or detected charset."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -278,7 +278,7 @@ def _decode(data: bytes, filename: str, declared: str | None = None) -> str:
     return data.decode(encoding, errors="strict")
 
 
-def _is_boilerplate(tag) -> bool:
+def is_boilerplate(tag) -> bool:
     if tag.name in _BOILERPLATE_TAGS or (tag.get("role") or "").lower() in _BOILERPLATE_ROLES:
         return True
     attrs = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
@@ -288,15 +288,15 @@ def _is_boilerplate(tag) -> bool:
 def extract_markdown(data: bytes, filename: str) -> Extracted:
     from markdown_it import MarkdownIt
 
-    from .html import html_from_text
+    from assistant.ingest.html import html_from_text
 
-    html = MarkdownIt("commonmark").enable("table").render(_decode(data, filename))
+    html = MarkdownIt("commonmark").enable("table").render(decode_text(data, filename))
     return html_from_text(f"<html><body>{html}</body></html>", filename, "markdown")
 
 
 # --- plain text ------------------------------------------------------------------------------------
 def extract_text(data: bytes, filename: str) -> Extracted:
-    text = _decode(data, filename)
+    text = decode_text(data, filename)
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if "\x00" in text or controls > len(text[:20000]) / 100:
         raise UnsupportedDocument(f"{filename} is binary data, not text. "

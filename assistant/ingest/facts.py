@@ -1,4 +1,4 @@
-"""An added document's facts, extracted when it is added and written beside it as ``facts.yaml`` (issue 15).
+"""An added document's facts, extracted when it is added and written beside it as ``facts.yaml``.
 
 The document is built in memory from the version being written (and the versions its folder already holds),
 its facts are read — by the configured model when ``OPC_FACTS_BY_MODEL`` allows, else by rule — and only
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from ..corpus import document_from
-from ..fact_model import Reading, read_facts
-from ..fact_files import facts_yaml
-from ..settings import Settings
+from assistant.knowledge.corpus import document_from
+from assistant.knowledge.facts_by_model import Reading, read_facts
+from assistant.knowledge.fact_files import facts_yaml
+from assistant.settings import Settings
 
 FACTS_FILE = "facts.yaml"
 
@@ -30,7 +30,7 @@ def chat_model(settings: Settings):
     """The configured chat model for fact extraction, or None (rules only)."""
     if not settings.facts_model_on:
         return None
-    from ..llm import ChatModel
+    from assistant.answering.llm import ChatModel
 
     return ChatModel(settings.llm)
 

@@ -17,8 +17,8 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import httpx
 
-from ..errors import DocumentTooLarge, FetchFailed, UnsupportedDocument
-from ..netguard import FetchPolicy, Target
+from assistant.errors import DocumentTooLarge, FetchFailed, UnsupportedDocument
+from assistant.ingest.netguard import FetchPolicy, Target
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import CorpusError
-from ..localities import load_places
-from ..settings import BUILTIN_CORPUS
-from .extract import Block
-from .structure import match_heading
+from assistant.errors import CorpusError
+from assistant.knowledge.localities import load_places
+from assistant.settings import BUILTIN_CORPUS
+from assistant.ingest.extract import Block
+from assistant.ingest.structure import match_heading
 
 RULES_FILE = BUILTIN_CORPUS / "government.yaml"
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "十": 10}

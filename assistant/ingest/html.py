@@ -16,15 +16,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from .extract import (_BLOCK_TAGS, _HEADINGS, Block, Extracted, _decode, _is_boilerplate, looks_like_error_page)
-from ..errors import FetchFailed
-from .tables import table_rows
+from assistant.ingest.extract import (BLOCK_TAGS, HEADINGS, Block, Extracted, decode_text, is_boilerplate, looks_like_error_page)
+from assistant.errors import FetchFailed
+from assistant.ingest.tables import table_rows
 
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|ofd|zip|rar)(\?|#|$)", re.I)
 
 
 def _meta_tags(soup) -> dict:
-    from .govdoc import rules
+    from assistant.ingest.govdoc import rules
 
     names = rules().meta_tags
     found: dict[str, str] = {}
@@ -68,7 +68,7 @@ def _grid(table) -> tuple[list[list[str | None]], int]:
 
 def _info_table(table) -> dict | None:
     """A gov.cn info table (label/value pairs such as 索引号 · 发文机关 · 发文字号) as fields, else None."""
-    from .govdoc import rules
+    from assistant.ingest.govdoc import rules
 
     labels = rules().info_fields
     found: dict[str, str] = {}
@@ -137,14 +137,14 @@ def _trafilatura_blocks(html: str) -> tuple[list[Block], dict]:
 
 
 def _numbered(blocks: list[Block]) -> int:
-    from .structure import match_heading
+    from assistant.ingest.structure import match_heading
 
     return sum(1 for b in blocks if match_heading(b.text) is not None)
 
 
 def choose(fallback: list[Block], trafilatura: list[Block]) -> tuple[list[Block], str]:
     """The better of the two extractions of one page (rule in the module docstring)."""
-    from .govdoc import is_furniture
+    from assistant.ingest.govdoc import is_furniture
 
     ours = [b for b in fallback if not is_furniture(b.text)]
     theirs = [b for b in trafilatura if not is_furniture(b.text)]
@@ -163,7 +163,7 @@ def html_from_text(html: str, filename: str, fmt: str, base_url: str | None = No
     meta.update({k: v for k, v in _meta_tags(soup).items() if k not in meta})
     prepared = str(soup)
     for tag in soup.find_all(True):
-        if not getattr(tag, "decomposed", False) and tag.parent is not None and _is_boilerplate(tag):
+        if not getattr(tag, "decomposed", False) and tag.parent is not None and is_boilerplate(tag):
             tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     blocks = _walk(root)
@@ -214,9 +214,9 @@ def _walk(root) -> list[Block]:
             if isinstance(child, NavigableString):
                 buf.append(str(child))
             elif isinstance(child, Tag):
-                if child.name in _BLOCK_TAGS:
+                if child.name in BLOCK_TAGS:
                     flush()
-                    was, heading[0] = heading[0], child.name in _HEADINGS
+                    was, heading[0] = heading[0], child.name in HEADINGS
                     walk(child)
                     flush()
                     heading[0] = was
@@ -230,5 +230,5 @@ def _walk(root) -> list[Block]:
 
 def extract_html(data: bytes, filename: str, base_url: str | None = None) -> Extracted:
     declared = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
-    return html_from_text(_decode(data, filename, declared.group(1).decode() if declared else None), filename,
+    return html_from_text(decode_text(data, filename, declared.group(1).decode() if declared else None), filename,
                           "html", base_url)

@@ -14,8 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from ..errors import CorruptDocument, DocumentTooComplex, DocumentTooLarge
-from ..settings import Settings
+from assistant.errors import CorruptDocument, DocumentTooComplex, DocumentTooLarge
+from assistant.settings import Settings
 
 MAX_MEMBERS = 5000
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 
-from .tables import table_rows
+from assistant.ingest.tables import table_rows
 
 _DRAWS = re.compile(rb"(?:^|\s)(?:re|l)\s+(?:S|s|f|B|b|n)?\s", re.M)
 

@@ -19,24 +19,24 @@ from pathlib import Path
 
 import yaml
 
-from ..corpus import LANGS, Corpus, load_corpus
-from ..errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
+from assistant.knowledge.corpus import LANGS, Corpus, load_corpus
+from assistant.errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
                       ProtectedDocument, StorageFull, UnsupportedDocument)
-from ..index import SearchIndex, current_build
-from ..netguard import FetchPolicy
-from ..settings import Settings
-from ..storage import STORAGE_FULL, is_storage_error
-from ..text import cjk_count
-from ..types import DocumentInfo
-from . import facts as ingest_facts
-from . import store
-from .align import align_ids
-from .extract import Extracted
-from .fetch import fetch, is_url
-from .govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
-from .limits import ParseLimits
-from .sandbox import extract_sandboxed
-from .structure import RawClause, find_clauses
+from assistant.library.index import SearchIndex, current_build
+from assistant.ingest.netguard import FetchPolicy
+from assistant.settings import Settings
+from assistant.store.storage import STORAGE_FULL, is_storage_error
+from assistant.understanding.text import cjk_count
+from assistant.types import DocumentInfo
+from assistant.ingest import facts as ingest_facts
+from assistant.ingest import store
+from assistant.ingest.align import align_ids
+from assistant.ingest.extract import Extracted
+from assistant.ingest.fetch import fetch, is_url
+from assistant.ingest.govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
+from assistant.ingest.limits import ParseLimits
+from assistant.ingest.sandbox import extract_sandboxed
+from assistant.ingest.structure import RawClause, find_clauses
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +217,7 @@ def _reindex(settings: Settings, index: SearchIndex, embedder, change: store.Cha
         change.rollback()
         raise
     try:
-        change.commit()  # recorded in the database (issue 13); rolled back if that fails
+        change.commit()  # recorded in the database; rolled back if that fails
     except BaseException:
         # The index already names the change: bring it back to the folders as they are again.
         SearchIndex.open_or_build(settings, load_corpus(settings.corpus_dir, store.documents_root(settings.data_dir)),
@@ -275,7 +275,7 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
         corpus = current_corpus(settings, corpus, index)
         prepared = prepare(src, extracted, docmeta, root, corpus, lang=lang, title=title,
                            translation_of=translation_of)
-        # its facts, extracted now and stored beside it (issue 15): the load only verifies them
+        # its facts, extracted now and stored beside it: the load only verifies them
         if early is not None and (early[0].doc_id, early[0].rows, early[0].meta.get("versions", {}).keys()) == \
                 (prepared.doc_id, prepared.rows, prepared.meta.get("versions", {}).keys()):
             files, reading = early[1]
@@ -287,7 +287,7 @@ def add_document(settings: Settings, corpus: Corpus, index: SearchIndex, embedde
         if install is not None:
             install(update)
     update.info = next(i for i in update.corpus.infos(settings.today_iso()) if i.id == prepared.doc_id)
-    # Facts of the new document that did not verify against its text (issue 15): kept out, said so.
+    # Facts of the new document that did not verify against its text: kept out, said so.
     update.info.warnings = prepared.warnings + reading.warnings + [
         p for p in update.corpus.fact_problems if p.startswith(f"{prepared.doc_id}: ")]
     return update

@@ -16,9 +16,9 @@ import os
 import resource
 import time
 
-from ..errors import DocumentTooComplex, IngestError, OPCError
-from .extract import Extracted, detect_format, extract
-from .limits import ParseLimits, postcheck, precheck
+from assistant.errors import DocumentTooComplex, IngestError, OPCError
+from assistant.ingest.extract import Extracted, detect_format, extract
+from assistant.ingest.limits import ParseLimits, postcheck, precheck
 
 log = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("forkserver")

@@ -6,9 +6,9 @@ label, title, text, page and numbering key) and the original files. Every change
 folder and moved in with ``os.rename``; a ``Change`` can still be rolled back until it is committed, so a
 failed index update leaves the folder exactly as it was.
 
-With a database attached to the folder (``use_database``, issue 13), the database is the record and these
+With a database attached to the folder (``use_database``), the database is the record and these
 folders are its cache: committing a change stores the folder in the database and bumps the shared corpus
-version in one transaction (``assistant.db.documents``); if that fails, the change is rolled back.
+version in one transaction (``assistant.store.documents``); if that fails, the change is rolled back.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import DuplicateDocument
-from ..index import file_lock
+from assistant.errors import DuplicateDocument
+from assistant.library.index import file_lock
 
 
 def documents_root(data_dir: Path) -> Path:
@@ -45,7 +45,7 @@ def database_for(root: Path):
 def sync(root: Path) -> list[str]:
     """At start, under ``locked``: folders the database lacks are carried over into it, and the folders are made
     exactly the database's documents (missing or stale ones rewritten). The ids carried over."""
-    from ..db.documents import sync_cache
+    from assistant.store.documents import sync_cache
 
     db = database_for(root)
     return sync_cache(db, root) if db is not None else []
@@ -53,13 +53,13 @@ def sync(root: Path) -> list[str]:
 
 def materialise(root: Path) -> tuple[int, list[str]]:
     """Under ``locked``: rewrite the folders other hosts changed since this cache's version; (version, ids)."""
-    from ..db.documents import materialise as pull
+    from assistant.store.documents import materialise as pull
 
     return pull(database_for(root), root)
 
 
 def cached_version(root: Path) -> int:
-    from ..db.documents import cached_version as held
+    from assistant.store.documents import cached_version as held
 
     return held(root)
 
@@ -138,7 +138,7 @@ class Change:
     def commit(self) -> None:
         db = database_for(self.folder.parent)
         if db is not None:
-            from ..db.documents import Conflict, note_version, publish
+            from assistant.store.documents import Conflict, note_version, publish
 
             try:
                 after = publish(db, self.folder.name, None if self.removed else self.folder, self.folder.parent,
@@ -204,7 +204,7 @@ def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[
                   filename: str, files: dict[str, str] | None = None) -> Change:
     """Create a document folder, or add a language version to one, atomically. ``meta`` is the whole
     new ``document.yaml``; ``files``: more text files of the folder written in the same change (the
-    document's extracted ``facts.yaml``, issue 15), replacing earlier ones of the same name."""
+    document's extracted ``facts.yaml``), replacing earlier ones of the same name."""
     root.mkdir(parents=True, exist_ok=True)
     stage = _stage(root, doc_id)
     try:

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.sse import format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ...errors import OPCError
-from ...redact import redact
-from ...types import Answer, StreamEvent
-from ..deps import Bot, CallerDep
-from ..errors import ErrorDetail, ErrorResponse
-from ..sse import event_stream
+from assistant.errors import OPCError
+from assistant.understanding.redact import redact
+from assistant.types import Answer, StreamEvent
+from assistant.api.deps import Bot, CallerDep
+from assistant.api.errors import ErrorDetail, ErrorResponse
+from assistant.api.sse import event_stream
 
 log = logging.getLogger("assistant.api")
 router = APIRouter(tags=["questions"])
@@ -71,8 +71,8 @@ NOT_FOUND = {404: {"model": ErrorResponse, "description": "not_found: a document
 
 
 def _json(answer: Answer) -> Response:
-    # The service built (and validated) the Answer: serialised once, not validated again by FastAPI (issue 13:
-    # that was 7 % of a warm request).
+    # The service built (and validated) the Answer: serialised once, not validated again by FastAPI
+    # (that was 7 % of a warm request).
     return Response(answer.model_dump_json(), media_type="application/json")
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from ...errors import IngestError, StorageFull
-from ...storage import STORAGE_FULL, is_storage_error
-from ...types import Citation, DocumentInfo, Job
-from ..deps import Admin, Bot
+from assistant.errors import IngestError, StorageFull
+from assistant.store.storage import STORAGE_FULL, is_storage_error
+from assistant.types import Citation, DocumentInfo, Job
+from assistant.api.deps import Admin, Bot
 
 router = APIRouter(tags=["documents"])
 

@@ -1,4 +1,4 @@
-"""What can I get? A founder profile checked against every benefit of the plan (issue 15)."""
+"""What can I get? A founder profile checked against every benefit of the plan."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ...types import EligibilityResult, FounderProfile, Language
-from ..deps import Bot
-from .ask import NOT_FOUND
+from assistant.types import EligibilityResult, FounderProfile, Language
+from assistant.api.deps import Bot
+from assistant.api.routes.ask import NOT_FOUND
 
 _Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 

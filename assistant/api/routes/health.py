@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from ...errors import DatabaseUnavailable
-from ...storage import writable_problem
-from ..deps import Bot
+from assistant.errors import DatabaseUnavailable
+from assistant.store.storage import writable_problem
+from assistant.api.deps import Bot
 
 log = logging.getLogger("assistant.api")
 
@@ -31,7 +31,7 @@ class Health(BaseModel):
 
 @router.get("/healthz", response_model=Health, response_model_exclude_none=True, summary="The process is alive")
 def healthz(request: Request) -> Health:
-    guard = getattr(request.app.state, "guard", None)  # issue 13: a Redis outage shows here, never fails liveness
+    guard = getattr(request.app.state, "guard", None)  # a Redis outage shows here, never fails liveness
     return Health(status="ok", rate_limits=guard.counters.status() if guard else None)
 
 
@@ -45,7 +45,7 @@ def readyz(bot: Bot):
         problem = writable_problem(bot.settings.data_dir)
         if not problem:
             entries = bot.index.count()
-            bot.db.ping()  # sessions, the answer log and documents (issue 13): one database
+            bot.db.ping()  # sessions, the answer log and documents: one database
     except DatabaseUnavailable as exc:
         log.warning("not ready: %s", exc)
         problem = "the database does not answer"  # which database, and why, only in the log

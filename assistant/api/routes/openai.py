@@ -13,13 +13,13 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...errors import InvalidQuestion, OPCError
-from ...prompts import correction_note, sources_heading
-from ...text import detect_language
-from ...types import Answer, Citation, StreamEvent, Turn
-from ..deps import Bot
-from ..sse import event_stream
-from .ask import SSE_EVENT
+from assistant.errors import InvalidQuestion, OPCError
+from assistant.answering.prompts import correction_note, sources_heading
+from assistant.understanding.text import detect_language
+from assistant.types import Answer, Citation, StreamEvent, Turn
+from assistant.api.deps import Bot
+from assistant.api.sse import event_stream
+from assistant.api.routes.ask import SSE_EVENT
 
 router = APIRouter(tags=["openai-compatible"])
 MODEL_ID = "opc-assistant"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from ...errors import NotFound
-from ...sessions import NO_SUCH_SESSION
-from ...types import Turn
-from ..deps import Bot, CallerDep
+from assistant.errors import NotFound
+from assistant.store.sessions import NO_SUCH_SESSION
+from assistant.types import Turn
+from assistant.api.deps import Bot, CallerDep
 
 router = APIRouter(prefix="/sessions", tags=["conversations"])
 

@@ -1,0 +1,380 @@
+"""Extractive answers: quote the sentence(s) of the best clause(s) that answer the question.
+
+No model writes anything here, so every figure is quoted exactly as the source states it.
+When nothing is relevant enough the answer says the plan does not cover the question and
+offers the nearest clauses as suggestions, with no figure at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from assistant.answering.citations import citation_for, document_notes, format_lead, suggestions
+from assistant.answering.fact_answers import FactAnswerer
+from assistant.knowledge.figures import extract_figures, is_grounded
+from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
+from assistant.library.retrieve import ClauseHit, Retrieval, Retriever, content_words
+from assistant.settings import RetrievalSettings
+from assistant.understanding.text import base_lang, localise, tokenize
+from assistant.types import Answer, Citation
+
+
+# What kind of figure a question asks for ("when" wants a date, "how long" a duration ...):
+# sentences stating a figure of that kind are preferred.
+_WANTS = [
+    # A day ("哪天", "what date") is answered by a full date only; "when" also by a year ("by 2027").
+    (re.compile(r"what date|which date|哪天|哪一天|几号|日期|几月几日", re.I), {"date"}),
+    (re.compile(r"\bwhen\b|什么时候|何时", re.I), {"date", "year"}),
+    (re.compile(r"what year|which year|哪年|哪一年", re.I), {"year"}),
+    (re.compile(r"how long|多久|多长时间|几年|几个月|期限|有效期|valid", re.I), {"duration"}),
+    (re.compile(r"how (big|large)|\b(area|size)\b|多大|面积|平方", re.I), {"area", "money"}),
+    (re.compile(r"how many|多少(个|家|名|人)|几(个|家)", re.I), {"count"}),
+    (re.compile(r"percent|percentage|how much rent|比例|几成|折", re.I), {"percent"}),
+    (re.compile(r"how much|\b(amount|maximum|max|cap|limit|up to|worth)\b|多少钱|金额|额度|最高|上限|最多|多少", re.I),
+     {"money", "area", "percent", "count"}),
+]
+FIGURE_BONUS = 0.1
+# A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
+# "how much is the housing subsidy" must not lead with the hukou subsidy.
+TOPIC_BONUS = 0.1
+# An added document whose title the question names (in either language, through the glossary) is preferred
+# by up to this much: sibling documents of one place have look-alike closing articles.
+DOCUMENT_BONUS = 0.1
+# When the best sentence states no figure of the kind asked for, the clause's best sentence that does
+# is quoted beside it, if it scores at least this share of the best (the figure is the answer).
+FIGURE_SENTENCE_RATIO = 0.8
+
+
+def figure_kinds(text: str) -> set[str]:
+    """Kinds of figure a sentence states; a bare year ("by 2027") is a 'year', a day or month a 'date'."""
+    return {"year" if f.unit == "year" else f.kind for f in extract_figures(text)}
+
+
+def wanted_figures(question: str) -> set[str]:
+    """The figure kinds a question asks for (empty when it asks for none)."""
+    kinds: set[str] = set()
+    for pattern, wanted in _WANTS:
+        if pattern.search(question):
+            kinds |= wanted
+    return kinds
+
+
+@dataclass
+class Scored:
+    pos: int  # entry position of the sentence in the answer language
+    clause_id: str
+    sent: int
+    score: float
+    dense: float
+    overlap: float
+    has_wanted: bool = False  # states a figure of the kind the question asks for
+    lead: float = 0.0  # the preference for the home's built-in documents included in ``score``
+
+    def share_of(self, best: "Scored") -> float:
+        """This score as a share of the best's; between two sentences with the same preference, without it
+        (the preference puts the built-in corpus first; it must not change how much of it is quoted)."""
+        lead = best.lead if self.lead == best.lead else 0.0
+        return (self.score - lead) / ((best.score - lead) or 1.0)
+
+
+def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, float]) -> float:
+    if not tokens:
+        return 0.0
+    total = sum(idf.get(t, 1.0) for t in tokens)
+    return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
+
+
+def _sentence_idf(entries, tokens: list[set[str]]) -> dict[str, float]:
+    n = sum(e.kind == "sentence" for e in entries)
+    df: dict[str, int] = {}
+    for e, toks in zip(entries, tokens):
+        if e.kind == "sentence":
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+    return {t: float(np.log(1 + n / c)) for t, c in df.items()}
+
+
+_DERIVED: tuple[str, dict] = ("", {})
+
+
+def _derive(index, corpus) -> dict:
+    """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
+    adding one document to a library of thousands derives only the new document's (the built-in files,
+    claim rules included, are in ``corpus.digest``; when they change everything is derived again). Tokens
+    come from the index's postings: a library is not tokenised a second time at start."""
+    global _DERIVED
+    digest, old = _DERIVED
+    old = old if digest == corpus.digest else {}
+    rules = corpus.claims
+    fresh: dict = {}
+    for segment in index.segments.values():
+        tokens = None  # read from a segment only when it has texts not derived before (a new document's)
+        for i, e in enumerate(segment.entries):
+            key = (e.text, e.kind == "sentence")
+            if key not in fresh:
+                if key not in old and tokens is None:
+                    tokens = segment.token_sets()
+                fresh[key] = old.get(key) or (
+                    tokens[i], figure_kinds(e.text) if key[1] else set(),
+                    rules.subjects_in(e.text) if rules is not None and key[1] else set())
+    _DERIVED = (corpus.digest, fresh)
+    return fresh
+
+
+def _whose(doc) -> tuple[str | None, str]:
+    """A policy's owner: its place and issuer (two bureaus of one city are two voices)."""
+    return doc.jurisdiction, doc.issuer.get("zh") or doc.issuer.get("en") or ""
+
+
+class ExtractiveAnswerer:
+    def __init__(self, retriever: Retriever, settings: RetrievalSettings,
+                 today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+        self.r = retriever
+        self.settings = settings
+        self.today = today  # the answer's day (OPC_TODAY), for in-force notes
+        entries = retriever.index.entries
+        derived = _derive(retriever.index, retriever.corpus)
+        self._tokens = [derived[(e.text, e.kind == "sentence")][0] for e in entries]
+        # Inverse document frequency over sentence entries: rare terms decide which sentence answers. The
+        # built-in sentences use the built-in corpus's own (a library of notices does not reorder the plan's).
+        self._idf = _sentence_idf(entries, self._tokens)
+        builtin = retriever.index.builtin
+        self._builtin_idf = self._idf if builtin == len(entries) else \
+            _sentence_idf(entries[:builtin], self._tokens[:builtin])
+        self._kinds = [derived[(e.text, e.kind == "sentence")][1] for e in entries]
+        self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
+        # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
+        self._rules = retriever.corpus.claims
+        self.facts = FactAnswerer(retriever.corpus) if retriever.corpus.facts else None
+        self._headings: dict[str, set[str]] = {}
+        self._topics = [self._sentence_topics(e, derived[(e.text, True)][2])
+                        if self._rules is not None and e.kind == "sentence" else set() for e in entries]
+
+    def _sentence_topics(self, entry, found: set[str]) -> set[str]:
+        """The benefits a sentence is about: those it names (``found``, derived once per text); else, in an
+        added document, those its heading or the document's title names (a guide's "申报时间" section is about
+        the guide's subsidy). Headings are looked up once per clause: a library has thousands."""
+        if found:
+            return found
+        if entry.clause_id not in self._headings:
+            doc = self.r.corpus.document(entry.clause_id.split(":", 1)[0])
+            if doc.authority != "document":  # the built-in plan's answers are tuned on the golden set without it
+                self._headings[entry.clause_id] = set()
+            else:
+                clause = self.r.corpus.clause(entry.clause_id)
+                self._headings[entry.clause_id] = self._rules.subjects_in(
+                    " ".join([*clause.title.values(), *doc.title.values()]))
+        return self._headings[entry.clause_id]
+
+    def main_topic(self, query) -> str | None:
+        """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
+        if self._rules is None:
+            return None
+        return self._rules.subject_of(query.text) or self._rules.subject_of(
+            " ".join(self.r.glossary.expand(query.text)))
+
+    # --- scoring -------------------------------------------------------------------------------
+    def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
+        q = retrieval.query
+        wanted = wanted_figures(q.text)
+        topic = self.main_topic(q)
+        qtokens = set(q.tokens)
+        qexpanded = set(q.expanded)
+        vectors = self.r.index.vectors
+        entries = self.r.index.entries
+        out: list[Scored] = []
+        titles: dict[str, set[str]] = {}
+        for rank, hit in enumerate(retrieval.hits[:clauses] + retrieval.extra[:clauses]):
+            prior = 1.0 / (1 + rank)
+            # A question naming a place is answered from that place's documents first (sentences too:
+            # a same-language sentence of another place must not outscore the named place's Chinese text).
+            doc = self.r.corpus.document(hit.clause_id.split(":", 1)[0])
+            fit = self.r.gazetteer.weight(doc.jurisdiction, q.places)
+            # Words that name an added document ("东滨区…措施") say which document, not what is asked:
+            # they do not make its preamble the answer to "从哪天开始施行".
+            if doc.authority == "document" and doc.id not in titles:
+                titles[doc.id] = {t for title in doc.title.values() for t in tokenize(title)}
+            asked = qtokens - titles.get(doc.id, set()) or qtokens
+            # ... but they do say which document: "the Xinglan action plan", "compute voucher rules".
+            named = DOCUMENT_BONUS * _idf_overlap(titles[doc.id], qexpanded, self._idf) if doc.id in titles else 0.0
+            plan = self.settings.plan_preference if doc.id in retrieval.prefer else 0.0
+            clause = self.r.corpus.clause(hit.clause_id)
+            cross = doc.jurisdiction in q.places and base_lang(q.lang) not in clause.text
+            # Kept off the built-in plan, whose answers are tuned on the golden set without it.
+            heading = {t for title in clause.title.values() for t in tokenize(title)} \
+                if doc.authority == "document" else set()
+            for pos in self.r.answer_lang_entries(hit.clause_id, q.lang):
+                e = entries[pos]
+                idf = self._builtin_idf if pos < self.r.index.builtin else self._idf
+                # Use both language versions of the sentence: either may match the question better.
+                twin = self._parallel.get((e.clause_id, "en" if e.lang == "zh" else "zh", e.sent))
+                twins = [pos] if twin is None else [pos, twin]
+                dense = max(float(vectors[i] @ q.vector) for i in twins)
+                if cross:  # cosines across languages run lower: calibrate before comparing with same-language text
+                    dense += self.settings.cross_language_margin
+                # A sentence of an added document answers what its heading ("申报时间") names.
+                toks = set().union(*(self._tokens[i] for i in twins)) | heading
+                overlap = max(_idf_overlap(asked, toks, idf), 0.5 * _idf_overlap(qexpanded, toks, idf))
+                score = dense + 0.35 * overlap + 0.03 * prior + named + plan
+                kinds = self._kinds[pos] | self._kinds[twins[-1]]
+                if wanted & kinds:
+                    score += FIGURE_BONUS
+                if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
+                    score += TOPIC_BONUS
+                score *= fit
+                out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds), plan * fit))
+        out.sort(key=lambda s: -s.score)
+        return out
+
+    def answerable(self, retrieval: Retrieval, scored: list[Scored]) -> bool:
+        """Decline unless the best sentence is close, the question's topic words are known to the
+        corpus, and it names no topic the corpus never mentions (another city, visas, tax rates...)."""
+        q = retrieval.query
+        closest = max((s.dense for s in scored), default=0.0)  # cross-language cosines come calibrated
+        if not scored or not q.tokens or closest < self.settings.min_dense:
+            return False
+        if self.r.out_of_scope_terms(q):
+            return False
+        # One unknown word in a two-word question is noise; most words unknown is a different topic.
+        builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
+        return len(content_words(q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage
+
+    def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
+        """A list, comparison, story or "the plan does not say" answer from the fact records, or None
+        when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
+        a narrowed scope; fact answers span every fact's document, so only when all are in it."""
+        if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        from assistant.answering.fact_answers import scoped_facts
+
+        plan, extra = scoped_facts(self.r, retrieval.query, within)
+        if not plan and not extra:
+            return None
+        # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
+        topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
+        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits, extra=extra, plan=plan)
+
+    # --- composing -------------------------------------------------------------------------------
+    def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        q = retrieval.query
+        scored = self.score_sentences(retrieval)
+        best = scored[0] if scored else None
+        elsewhere = self.other_jurisdiction(question, retrieval)
+        if elsewhere:
+            return self.refusal(question, q.lang, retrieval.hits, elsewhere=elsewhere)
+        if not self.answerable(retrieval, scored):
+            return self.refusal(question, q.lang, retrieval.hits)
+        chosen = [best]
+        if wanted_figures(q.text) and not best.has_wanted:
+            figure = next((c for c in scored[1:] if c.clause_id == best.clause_id and c.has_wanted), None)
+            if figure is None and self.r.corpus.document(best.clause_id.split(":", 1)[0]).authority == "document":
+                # An added document's preamble or definitions often outscore the table row or article that
+                # states the figure asked for: another clause of the same document may supply it.
+                doc = best.clause_id.split(":", 1)[0]
+                figure = next((c for c in scored[1:] if c.clause_id.startswith(doc + ":") and c.has_wanted), None)
+            if figure is not None and figure.share_of(best) >= FIGURE_SENTENCE_RATIO:
+                chosen.append(figure)
+        for cand in scored[1:]:
+            if cand in chosen:
+                continue
+            if len(chosen) == 2 or cand.share_of(best) < self.settings.second_sentence_ratio:
+                break
+            chosen.append(cand)
+        chosen += self._other_documents(scored, chosen, wanted_figures(q.text), q.places)
+        # Quote in reading order within a clause, clauses in order of first choice.
+        order = {c.clause_id: i for i, c in reversed(list(enumerate(chosen)))}
+        chosen.sort(key=lambda c: (order[c.clause_id], c.sent))
+
+        citations: list[Citation] = []
+        numbers: dict[str, int] = {}
+        parts: list[str] = []
+        sep = "" if q.lang.startswith("zh") else " "
+        last_clause = None
+        today = self.today()
+        several = len({c.clause_id.split(":", 1)[0] for c in chosen}) > 1
+        for c in chosen:
+            clause = self.r.corpus.clause(c.clause_id)
+            if c.clause_id not in numbers:
+                numbers[c.clause_id] = len(numbers) + 1
+                citations.append(citation_for(self.r.corpus, clause, q.lang, numbers[c.clause_id], today))
+            sentence = self.r.index.entries[c.pos].text
+            quote = f"{sentence}{sep}[{numbers[c.clause_id]}]"
+            if c.clause_id != last_clause:
+                quote = format_lead(self.r.corpus, clause, q.lang, with_issuer=several) + quote
+            parts.append(quote)
+            last_clause = c.clause_id
+        text = sep.join(parts)
+        notes = document_notes(self.r.corpus, citations, q.lang)
+        if self._premise_mismatch(question, citations):
+            notes.append(PREMISE_NOTE[q.lang])
+        if notes:
+            text += ("" if q.lang.startswith("zh") else " ") + sep.join(notes)
+        return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
+                      citations=citations, mode="extractive")
+
+    def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str],
+                         named: set[str]) -> list[Scored]:
+        """Sentences of other issuers' or places' documents that answer as well as the best (a city and a
+        district, or two bureaus of one city, rule on the same thing): quoted beside it, each led by its issuer,
+        so different figures are never silently one. When the question names places, only their documents."""
+        best = chosen[0]
+        docs = {c.clause_id.split(":", 1)[0] for c in chosen}
+        places = {_whose(self.r.corpus.document(d)) for d in docs}
+        extra: list[Scored] = []
+        for cand in scored:
+            doc_id = cand.clause_id.split(":", 1)[0]
+            doc = self.r.corpus.document(doc_id)
+            if doc_id in docs or doc.authority == "background" or not doc.jurisdiction or \
+                    any(p[0] is None for p in places):
+                continue
+            if _whose(doc) in places or cand.score < self.settings.other_document_ratio * best.score:
+                continue
+            if named and doc.jurisdiction not in named:
+                continue
+            if wanted and not cand.has_wanted:
+                continue
+            extra.append(cand)
+            docs.add(doc_id)
+            places.add(_whose(doc))
+            if len(extra) == 2:
+                break
+        return extra
+
+    def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
+        """True when the question states a figure that none of the cited clauses holds."""
+        asked = extract_figures(question)
+        if not asked:
+            return False
+        sources = [t for c in citations for t in (c.text, c.parallel_text)]
+        return any(not is_grounded(f, sources) for f in asked)
+
+    def other_jurisdiction(self, question: str, retrieval: Retrieval) -> tuple[str, str] | None:
+        """(place, jurisdiction) when the question asks about the policy of a place the best document does
+        not govern (a founder's origin, "我在北京读的博士", is not such a place)."""
+        places = self.r.corpus.places
+        if places is None or not retrieval.hits:
+            return None
+        doc = self.r.corpus.document(retrieval.hits[0].clause_id.split(":", 1)[0])
+        own = places.jurisdiction_of(doc)
+        found = places.other_jurisdictions(question, own)
+        if not found:
+            return None
+        zh = retrieval.query.lang.startswith("zh")
+        home = next((p for p in places.find(getattr(doc, "jurisdiction", None) or "深圳市")), None)
+        name = (lambda p: p.zh if zh else p.en)
+        return name(found[0]), (name(home) if home else "")
+
+    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,
+                elsewhere: tuple[str, str] | None = None) -> Answer:
+        message = (NO_CONTENT if no_content else NOT_COVERED)[lang]
+        if elsewhere:
+            place, home = elsewhere
+            message = OTHER_JURISDICTION[lang].format(place=localise(place, lang), jurisdiction=localise(home, lang))
+        nearest = suggestions(self.r.corpus, hits, lang)
+        return Answer(question=question, answer=message, language=lang, answerable=False,
+                      suggestions=nearest, mode="extractive")

@@ -1,0 +1,171 @@
+"""The grounding gate: runs on every LLM answer before the user sees it.
+
+It rejects citation numbers that point to no source, any figure that no cited source holds
+(after normalisation: 10万元 = 100,000 yuan), answers without citations, and answers in the
+wrong language or script. A refusal may cite nothing but must state no figure the sources lack.
+Claim level (`claim_problems`): a figure must be bound in a cited source to the same
+subject and attributes as in the answer, and conditions or places the answer adds must appear in a
+cited source or the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.knowledge.figures import format_figure, is_grounded, ungrounded_figures
+from assistant.answering.prompts import GATE_PROBLEM
+from assistant.understanding.text import detect_language, has_content, tokenize
+from assistant.types import Citation
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+# "1,2,5,0", "1.1.1 yuan": digits no reader can take as one figure (thousands groups and dates are fine)
+_NUMBERISH = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+){2,}(?![\w])")
+_WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}")
+_GARBLED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+class Problem(str):
+    """A gate finding: English text (logs, warnings) plus the same finding in Chinese for the retry."""
+
+    zh: str = ""
+
+    @classmethod
+    def of(cls, key: str, **params) -> "Problem":
+        p = cls(GATE_PROBLEM["en"][key].format(**{k: v["en"] if isinstance(v, dict) else v
+                                                 for k, v in params.items()}))
+        p.zh = GATE_PROBLEM["zh"][key].format(**{k: v["zh"] if isinstance(v, dict) else v
+                                                 for k, v in params.items()})
+        return p
+
+    def render(self, lang: str) -> str:
+        return self.zh if lang != "en" and self.zh else str(self)
+
+
+def _words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if any(c.isalpha() for c in t)}
+
+
+def _says_something(text: str, sources: dict[int, Citation], question: str) -> bool:
+    """At least one content word of the answer appears in the sources or the question ("up to up to …",
+    "1.1.1.1 yuan" and the like state nothing a founder could use)."""
+    words = _words(_MARKER.sub("", text))
+    if not words:
+        return False
+    return bool(words & set().union(_words(question), *(_words(c.text) | _words(c.parallel_text)
+                                                        for c in sources.values())))
+
+
+def cited_numbers(text: str) -> list[int]:
+    seen: list[int] = []
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *, question: str = "",
+          rules=None, places=None, jurisdiction: str | None = None) -> list[str]:
+    """Problems found in an answer (empty when it may be shown)."""
+    problems: list[str] = []
+    if not has_content(_MARKER.sub("", text)):
+        return [Problem.of("empty")]
+    if _GARBLED.search(text):
+        problems.append(Problem.of("garbled"))
+    elif answered and not _says_something(text, sources, question):   # a refusal need not quote anything
+        problems.append(Problem.of("no_statement"))
+    bad = [m.group() for m in _NUMBERISH.finditer(text) if not _WELL_FORMED.fullmatch(m.group())]
+    if bad:
+        problems.append(Problem.of("malformed", numbers=", ".join(bad[:3])))
+    markers = cited_numbers(text)
+    invalid = [n for n in markers if n not in sources]
+    if invalid:
+        problems.append(Problem.of("invalid_citation", numbers=", ".join(f"[{n}]" for n in invalid)))
+    if answered and not [n for n in markers if n in sources]:
+        problems.append(Problem.of("no_citation"))
+    pool = [sources[n] for n in markers if n in sources] if answered else list(sources.values())
+    texts = [t for c in pool for t in (c.text, c.parallel_text) if t]
+    missing = ungrounded_figures(text, texts)
+    if missing:
+        problems.append(Problem.of("ungrounded", figures=", ".join(format_figure(f) for f in missing)))
+    if rules is not None:
+        problems += claim_problems(text, texts, question, rules)
+    if places is not None:
+        problems += place_problems(text, texts, question, places, jurisdiction)
+    got = detect_language(_MARKER.sub("", text))
+    if got != lang:
+        problems.append(Problem.of("language", got=got, want=lang))
+    return problems
+
+
+def claim_problems(answer: str, sources: list[str], question: str, rules) -> list[Problem]:
+    """Figures bound to another subject or attribute in the sources; conditions the answer adds."""
+    problems: list[Problem] = []
+    src = [b for t in sources for b in rules.bind(t)]
+    for b in rules.bind(_MARKER.sub("", answer), carry=rules.subject_of(question) if question else None):
+        same = [s for s in src if is_grounded(b.figure, [s.figure])]
+        if not same or any(rules.compatible(b.subject, s.subject) and not _attr_conflict(b, s, rules)
+                           for s in same):
+            continue   # no source figure at all is the figure check's finding
+        fig = format_figure(b.figure)
+        fitting = [s for s in same if rules.compatible(b.subject, s.subject)]
+        if not fitting:
+            owner = next(s.subject for s in same if s.subject)
+            problems.append(Problem.of("subject", figure=fig, owner=_label(rules, owner),
+                                       subject=_label(rules, b.subject)))
+        else:
+            group, said, source = _attr_conflict(b, fitting[0], rules)
+            problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group),
+                                       source=_label(rules, source, group) if source else
+                                       GATE_PROBLEM_NONE.get(group, GATE_PROBLEM_NONE["default"])))
+    allowed = rules.condition_concepts(*sources, question)
+    for concept in sorted(rules.condition_concepts(_MARKER.sub("", answer)) - allowed):
+        problems.append(Problem.of("condition", term=_label(rules, concept, "condition")))
+    return problems
+
+
+def place_problems(answer: str, sources: list[str], question: str, places, jurisdiction: str | None) -> list[Problem]:
+    """A place the answer names that neither a cited source nor the question names, unless it is the
+    document's own jurisdiction or a region containing it: another city, or a district the plan does not
+    single out ("PhD holders in Nanshan")."""
+    known = set().union(*(places.names_in(t) for t in [*sources, question]))
+    spans: dict[tuple[int, int], list] = {}
+    for p in places.find(_MARKER.sub("", answer)):
+        spans.setdefault((p.start, p.end), []).append(p)
+    out = []
+    for found in spans.values():
+        if any(p.key in known or places.encloses(p, jurisdiction) for p in found):
+            continue
+        out.append(Problem.of("place", place={"en": found[0].en, "zh": found[0].zh}))
+    return out
+
+
+# An answer's attribute the source figure lacks ('strict' groups) or contradicts.
+def _attr_conflict(b, s, rules):
+    for group, value in b.attrs.items():
+        have = s.attrs.get(group)
+        if have is None and rules.groups[group][0].strict:
+            return group, value, None
+        if have is not None and have != value:
+            return group, value, have
+    return None
+
+
+GATE_PROBLEM_NONE = {"tax": {"en": "given without any tax qualifier", "zh": "未注明税前或税后"},
+                     "period": {"en": "given without any period", "zh": "未注明发放周期"},
+                     "bound": {"en": "given without a bound", "zh": "未注明上下限"},
+                     "default": {"en": "stated without that qualifier", "zh": "没有该限定"}}
+
+
+def _label(rules, concept: str | None, group: str | None = None) -> dict:
+    """A concept's first term in each language: what the retry prompt and the warning name."""
+    if concept is None:
+        return {"en": "no subject", "zh": "未指明对象"}
+    if group == "condition":
+        spec = rules.spec.conditions[concept]
+    elif group:
+        spec = rules.spec.attributes[group].values[concept]
+    else:
+        spec = rules.spec.subjects[concept]
+    en = (spec.en or spec.zh or [concept])[0]
+    return {"en": en, "zh": (spec.zh or spec.en or [concept])[0]}

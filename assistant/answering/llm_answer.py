@@ -1,0 +1,159 @@
+"""LLM answers behind the grounding gate, streamed, with one corrective retry and an
+extractive fallback that always works."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+from assistant.answering.citations import citation_for, document_notes, suggestions
+from assistant.answering.gate import Problem, check, cited_numbers
+from assistant.answering.llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
+from assistant.knowledge.facts import amount_text
+from assistant.answering.prompts import (
+    FACT_CONDITIONS,
+    FACT_CONFIRM,
+    FACTS_HEADER,
+    FALLBACK_WARNING,
+    PARALLEL_NOTE,
+    QUESTION_HEADER,
+    RETRY,
+    REWRITE,
+    SOURCES_HEADER,
+    prompt_key,
+    system_prompt,
+)
+from assistant.understanding.redact import redact
+from assistant.library.retrieve import Retrieval
+from assistant.types import Answer, Citation, StreamEvent, Turn
+
+log = logging.getLogger(__name__)
+
+
+def source_block(sources: dict[int, Citation], lang: str) -> str:
+    key = prompt_key(lang)
+    lines = [SOURCES_HEADER[key]]
+    for n, c in sources.items():
+        tag = " (news background)" if c.authority == "background" else ""
+        lines.append(f"[{n}] {c.label} {c.title}{tag}\n{c.text}")
+        if c.parallel_text:
+            lines.append(f"({PARALLEL_NOTE[key]}: {c.parallel_text})")
+    return "\n".join(lines)
+
+
+def facts_block(facts_by_clause: dict, sources: dict[int, Citation], lang: str) -> str:
+    """The verified fact records of the sources' clauses, one line each, tagged with the source number: the
+    model gets each benefit's amount, period, duration and conditions as data ('' when the sources have none).
+    The figures are the records' own, each verified against that clause, so the gate accepts them there."""
+    key = prompt_key(lang)
+    lines = []
+    for n, c in sources.items():
+        for fact in facts_by_clause.get(c.clause_id, ()):
+            parts = [f"[{n}] {fact.name(key)} ({fact.kind})"]
+            amount = amount_text(fact, key)
+            if amount:
+                parts.append(amount)
+            quoted = [getattr(q.quote, key, None) or q.quote.en or q.quote.zh for q in fact.conditions]
+            if quoted:
+                parts.append(f"{FACT_CONDITIONS[key]}: " + "; ".join(f"“{q}”" for q in quoted))
+            if fact.to_confirm:
+                parts.append(f"{FACT_CONFIRM[key]}: " + "; ".join(getattr(t, key) for t in fact.to_confirm))
+            lines.append(" — ".join(parts))
+    return "\n".join([FACTS_HEADER[key], *lines]) if lines else ""
+
+
+class LLMAnswerer:
+    def __init__(self, model: ChatModel, corpus, today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+        self.model = model
+        self.corpus = corpus
+        self.today = today  # the answer's day (OPC_TODAY), for in-force notes
+        self.facts: dict[str, list] = {}  # verified fact records by clause id, offered with the sources
+        for fact in getattr(corpus, "facts", ()):
+            self.facts.setdefault(fact.clause_id, []).append(fact)
+
+    def rewrite(self, question: str, history: list[Turn], lang: str) -> str | None:
+        """A standalone version of a follow-up, or None if the model can't give one."""
+        convo = "\n".join(f"Q: {redact(t.question)}\nA: {redact(t.answer.answer)[:400]}" for t in history[-3:])
+        messages = [SystemMessage(REWRITE[prompt_key(lang)]),
+                    HumanMessage(f"{convo}\nQ: {redact(question)}")]
+        try:
+            text = self.model.complete(messages, as_json=False).strip().strip('"“”')
+        except ModelUnavailable as exc:
+            log.warning("follow-up rewrite failed: %s", exc)
+            return None
+        return text if 0 < len(text) <= 2000 else None
+
+    def stream(self, question: str, search_question: str, lang: str, retrieval: Retrieval,
+               fallback: Answer) -> Iterator[StreamEvent]:
+        """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
+        today = self.today()
+        sources = {i + 1: citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today)
+                   for i, h in enumerate(retrieval.candidates)}
+        asked = redact(question)
+        searched = redact(search_question)
+        facts = facts_block(self.facts, sources, lang)
+        user = source_block(sources, lang) + (f"\n\n{facts}" if facts else "") \
+            + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
+        if searched != asked:
+            user += f"\n({searched})"
+        messages = [SystemMessage(system_prompt(lang)), HumanMessage(user)]
+        streamed = ""
+        try:
+            raw = ""
+            for piece in self.model.stream(messages):
+                raw += piece
+                text = partial_answer(raw)
+                if len(text) > len(streamed) and text.startswith(streamed):
+                    yield StreamEvent(type="delta", text=text[len(streamed):])
+                    streamed = text
+            reply = parse_reply(raw)
+            problems = self.check(reply, sources, lang, search_question, retrieval)
+            if problems:
+                log.info("grounding gate rejected an answer: %s", "; ".join(problems))
+                named = "; ".join(p.render(lang) if isinstance(p, Problem) else p for p in problems)
+                messages += [AIMessage(raw), HumanMessage(RETRY[prompt_key(lang)].format(problems=named))]
+                reply = parse_reply(self.model.complete(messages))
+                problems = self.check(reply, sources, lang, search_question, retrieval)
+                if problems:
+                    yield self._fallback(fallback, FALLBACK_WARNING["gate"].format(reason="; ".join(problems)),
+                                         streamed)
+                    return
+        except ModelUnavailable as exc:
+            log.warning("model unavailable: %s", exc)
+            yield self._fallback(fallback, FALLBACK_WARNING["unreachable"].format(reason=str(exc)), streamed)
+            return
+        used = cited_numbers(reply.answer)
+        cited = [sources[n] for n in used if n in sources] if reply.answered else []
+        # Expired / not yet in force / only in Chinese: said in the question's language, after the checked text.
+        notes = document_notes(self.corpus, cited, lang, quoted=False)
+        text = reply.answer
+        if notes:
+            extra = ("" if lang.startswith("zh") else " ") + ("" if lang.startswith("zh") else " ").join(notes)
+            if text == streamed:
+                yield StreamEvent(type="delta", text=extra)
+                streamed += extra
+            text += extra
+        answer = Answer(
+            question=question, answer=text, language=lang, answerable=reply.answered, mode="llm",
+            citations=cited,
+            suggestions=[] if reply.answered else suggestions(self.corpus, retrieval.hits, lang),
+        )
+        yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
+
+    def check(self, reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
+        """The grounding gate with the corpus's claim rules, places and the jurisdiction of the sources."""
+        places = self.corpus.places
+        jurisdiction = None
+        if places is not None and sources:
+            first = next(iter(sources.values()))
+            jurisdiction = places.jurisdiction_of(self.corpus.document(first.doc_id))
+        return check(reply.answer, reply.answered, sources, lang, question=question,
+                     rules=self.corpus.claims, places=places, jurisdiction=jurisdiction)
+
+    @staticmethod
+    def _fallback(fallback: Answer, warning: str, streamed: str) -> StreamEvent:
+        answer = fallback.model_copy(update={"warnings": [*fallback.warnings, warning]})
+        return StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)

@@ -1,0 +1,324 @@
+"""Claims: each figure of a sentence bound to its subject and attributes (corpus/claims.yaml).
+
+"the housing subsidy is paid for up to 36 months" is a claim (subject housing_subsidy, 36 months,
+bound cap). The grounding gate binds answer and source sentences the same way and accepts a
+figure only when a source figure of equal value carries a compatible subject and attributes.
+All rules come from the reviewed data; nothing here names a benefit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from assistant.errors import CorpusError
+from assistant.knowledge.figures import Figure, extract_figures
+from assistant.understanding.text import split_sentences, to_simplified
+
+# Figures whose subject matters; dates and years name when, not what.
+BOUND_KINDS = frozenset({"money", "duration", "percent", "area", "count", "number"})
+# Clause boundaries inside a sentence: a marker or subject qualifies figures of its own clause.
+_CLAUSE_SEP = re.compile(r"[，；;：、()（）]|,(?![0-9]{3})|:(?![0-9])|\s[-–—]\s")
+
+
+# --- the data, validated at load ---------------------------------------------------------------
+class Terms(BaseModel):
+    en: list[str] = Field(default_factory=list, description="English terms, matched as words.")
+    zh: list[str] = Field(default_factory=list, description="Chinese terms, matched as substrings.")
+
+
+class SubjectSpec(Terms):
+    parent: str | None = Field(None, description="A more general subject this one belongs to.")
+
+
+class ValueSpec(Terms):
+    after_en: list[str] = Field(default_factory=list, description="English terms standing after the figure.")
+    after_zh: list[str] = Field(default_factory=list, description="Chinese terms standing after the figure.")
+
+
+class GroupSpec(BaseModel):
+    scope: str = Field(description="'nearest' or 'adjacent' (see corpus/claims.yaml).")
+    strict: bool = Field(False, description="An answer may not add a value the source figure lacks.")
+    kinds: list[str] = Field(default_factory=list, description="Figure kinds it applies to (empty: all).")
+    values: dict[str, ValueSpec]
+
+    @model_validator(mode="after")
+    def _scope(self):
+        if self.scope not in ("nearest", "adjacent"):
+            raise ValueError(f"scope must be 'nearest' or 'adjacent', not {self.scope!r}")
+        return self
+
+
+class FlagSpec(BaseModel):
+    asserts: Terms = Field(default_factory=Terms, description="Words saying the profile flag holds.")
+    denies: Terms = Field(default_factory=Terms, description="Words saying it does not.")
+
+
+class ClaimsSpec(BaseModel):
+    subjects: dict[str, SubjectSpec]
+    attributes: dict[str, GroupSpec]
+    conditions: dict[str, Terms]
+    flags: dict[str, FlagSpec] = Field(default_factory=dict, description="Yes/no profile conditions (issue 15).")
+    negations: ValueSpec = Field(default_factory=ValueSpec, description="Words turning a flag's term around.")
+
+    @model_validator(mode="after")
+    def _parents(self):
+        for sid, s in self.subjects.items():
+            if s.parent and s.parent not in self.subjects:
+                raise ValueError(f"subject {sid!r}: unknown parent {s.parent!r}")
+            if not (s.en or s.zh):
+                raise ValueError(f"subject {sid!r} has no terms")
+        return self
+
+
+# --- matching ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    start: int
+    end: int
+    after: bool = False  # a term that stands after its figure ("10个以上", "10 or more")
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Simplified, lower-case, same length as ``text`` (spans stay valid)."""
+    simple = to_simplified(text)
+    if len(simple) != len(text):
+        simple = text
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in simple)
+
+
+def _is_zh(term: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", term))
+
+
+class Matcher:
+    """Longest-first alternation of every term; a match names its concept. English terms share one word
+    boundary check (one lookbehind per position, not one per term: the gate's time budget is tight)."""
+
+    def __init__(self, terms: list[tuple[str, str, bool]]) -> None:
+        terms = sorted({(c, to_simplified(t).lower().strip(), a) for c, t, a in terms if t.strip()},
+                       key=lambda t: -len(t[1]))
+        self._concepts = [(c, after) for c, _, after in terms]
+        zh = [f"(?P<t{i}>{re.escape(t)})" for i, (_, t, _) in enumerate(terms) if _is_zh(t)]
+        en = [f"(?P<t{i}>" + r"\s+".join(map(re.escape, t.split())) + ")"
+              for i, (_, t, _) in enumerate(terms) if not _is_zh(t)]
+        parts = []
+        if en:   # plural or possessive on the last word: "vouchers", "master's"
+            parts.append(r"(?<![a-z0-9])(?:" + "|".join(en) + r")(?:s|es|'s)?(?![a-z0-9])")
+        if zh:
+            parts.append("|".join(zh))
+        self._rx = re.compile("|".join(parts)) if parts else None
+
+    @lru_cache(maxsize=8192)
+    def find(self, folded: str) -> tuple[Mention, ...]:
+        if self._rx is None:
+            return ()
+        out = []
+        for m in self._rx.finditer(folded):
+            concept, after = self._concepts[int(m.lastgroup[1:])]
+            out.append(Mention(concept, m.start(), m.end(), after))
+        return tuple(out)
+
+
+@dataclass
+class BoundFigure:
+    figure: Figure
+    subject: str | None
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+class ClaimRules:
+    """Subjects, attribute groups and condition concepts from corpus/claims.yaml."""
+
+    def __init__(self, spec: ClaimsSpec) -> None:
+        self.spec = spec
+        self.parent = {sid: s.parent for sid, s in spec.subjects.items()}
+        self.subjects = Matcher([(sid, t, False) for sid, s in spec.subjects.items() for t in s.en + s.zh])
+        self.groups = {
+            g: (spec_g, Matcher([(v, t, False) for v, vs in spec_g.values.items() for t in vs.en + vs.zh]
+                                 + [(v, t, True) for v, vs in spec_g.values.items()
+                                    for t in vs.after_en + vs.after_zh]))
+            for g, spec_g in spec.attributes.items()}
+        self.conditions = Matcher([(c, t, False) for c, s in spec.conditions.items() for t in s.en + s.zh])
+        # one matcher per flag: a word may speak for two flags ("AI start-ups": works_in_ai and is_founder)
+        self.flags = {f: Matcher([("yes", t, False) for t in fs.asserts.en + fs.asserts.zh]
+                                  + [("no", t, False) for t in fs.denies.en + fs.denies.zh])
+                      for f, fs in spec.flags.items()}
+        neg = spec.negations
+        self.negations = Matcher([("not", t, False) for t in neg.en + neg.zh]
+                                  + [("not", t, True) for t in neg.after_en + neg.after_zh])
+
+    # subject a is compatible with b when equal or one is an ancestor of the other
+    def ancestors(self, sid: str) -> list[str]:
+        out = []
+        while sid:
+            out.append(sid)
+            sid = self.parent.get(sid)
+        return out
+
+    def compatible(self, answer: str | None, source: str | None) -> bool:
+        if answer is None or source is None:
+            return True
+        return answer in self.ancestors(source) or source in self.ancestors(answer)
+
+    def bind(self, text: str, carry: str | None = None) -> list[BoundFigure]:
+        """Every figure of ``text`` with its subject and attributes; ``carry``: subject before the text."""
+        return list(_bind_cached(self, text, carry))
+
+    def bind_located(self, text: str) -> list[tuple[int, BoundFigure]]:
+        """Like ``bind`` over a whole text, each bound figure with its start offset in ``text``."""
+        out, carry = [], None
+        for sentence, offset in _sentences(text):
+            bound = self.bind(sentence, carry)
+            out.extend((offset + b.figure.start, b) for b in bound)
+            carry = next((b.subject for b in reversed(bound) if b.subject), carry)
+        return out
+
+    def subject_of(self, text: str) -> str | None:
+        """The main subject a text (a question) names: its first, most specific mention."""
+        mentions = _non_overlapping(self.subjects.find(fold(text)))
+        if not mentions:
+            return None
+        # the most specific subject among those mentioned, earliest first
+        return max(mentions, key=lambda m: (len(self.ancestors(m.concept)), -m.start)).concept
+
+    def subjects_in(self, text: str) -> set[str]:
+        return {m.concept for m in _non_overlapping(self.subjects.find(fold(text)))}
+
+    def condition_concepts(self, *texts: str) -> set[str]:
+        return {m.concept for t in texts for m in self.conditions.find(fold(t))}
+
+    def flag_says(self, flag: str, text: str) -> set[bool] | None:
+        """What ``text`` says of a yes/no profile flag: {True}, {False}, both, or empty when it names none of the
+        flag's words (None: claims.yaml has no words for the flag). A negation right before a term (after it for
+        "以外") turns it around."""
+        matcher = self.flags.get(flag)
+        if matcher is None:
+            return None
+        folded = fold(text)
+        # "不超过10人", "no more than": a cap or floor word is no negation
+        bounds = self.groups["bound"][1].find(folded) if "bound" in self.groups else ()
+        negs = [n for n in self.negations.find(folded) if not any(b.start <= n.start < b.end for b in bounds)]
+        out = set()
+        for m in _non_overlapping(matcher.find(folded)):
+            value = m.concept == "yes"
+            if any(_negates(n, m, folded) for n in negs):
+                value = not value
+            out.add(value)
+        return out
+
+
+def _negates(n: Mention, term: Mention, folded: str) -> bool:
+    """The negation ``n`` bears on ``term``: close before it (after it for "以外"), within one clause."""
+    if n.after:
+        gap = folded[term.end:n.start] if n.start >= term.end else None
+        return gap is not None and len(gap) <= 1
+    if n.end > term.start:
+        return False
+    gap = folded[n.end:term.start]
+    if _CLAUSE_SEP.search(gap) or "。" in gap:
+        return False
+    # a few words in English ("not yet selected for the Kunpeng"), a few characters in Chinese ("尚未取得深圳户籍")
+    return len(gap.split()) <= 5 if folded[n.start].isascii() else len(gap) <= 4
+
+
+def _non_overlapping(mentions) -> list[Mention]:
+    taken: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= t.start or m.start >= t.end for t in taken):
+            taken.append(m)
+    return sorted(taken, key=lambda m: m.start)
+
+
+_JOINER = re.compile(r"\b(?:and|or)\b|[和及与或]")
+
+
+def _distance(f: Figure, m: Mention, folded: str = "") -> int:
+    gap = folded[f.end:m.start] if m.start >= f.end else folded[m.end:f.start] if m.end <= f.start else ""
+    # "600,000 and micro-enterprise loans": a subject across a conjunction belongs to the next figure
+    return len(gap) + (1000 if _JOINER.search(gap) else 0)
+
+
+@lru_cache(maxsize=4096)
+def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[BoundFigure, ...]:
+    out: list[BoundFigure] = []
+    for sentence, offset in _sentences(text):
+        folded = fold(sentence)
+        figures = [f for f in extract_figures(sentence) if f.kind in BOUND_KINDS]
+        subjects = _non_overlapping(rules.subjects.find(folded))
+        groups = {g: _non_overlapping(m.find(folded)) for g, (_, m) in rules.groups.items()}
+        clauses = _clauses(folded)
+        for lo, hi in clauses:
+            in_clause = [f for f in figures if lo <= f.start < hi]
+            here = [m for m in subjects if lo <= m.start < hi]
+            for f in in_clause:
+                subject = min(here, key=lambda m: _distance(f, m, folded)).concept if here else carry
+                out.append(BoundFigure(f, subject, _attributes(f, in_clause, groups, rules, lo, hi, folded)))
+            if here:
+                carry = here[-1].concept
+    return tuple(out)
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for s in split_sentences(text):
+        i = text.find(s, pos)
+        out.append((s, max(i, 0)))
+        pos = max(i, 0) + len(s)
+    return out or [(text, 0)]
+
+
+def _clauses(folded: str) -> list[tuple[int, int]]:
+    cuts = [0] + [m.end() for m in _CLAUSE_SEP.finditer(folded)] + [len(folded)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _attributes(f: Figure, clause_figs: list[Figure], groups, rules: ClaimRules, lo: int, hi: int,
+                folded: str) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for g, mentions in groups.items():
+        spec = rules.groups[g][0]
+        if spec.kinds and f.kind not in spec.kinds:
+            continue
+        here = [m for m in mentions if lo <= m.start < hi]
+        if spec.scope == "adjacent":
+            for m in here:
+                gap = folded[m.end:f.start] if not m.after else folded[f.end:m.start]
+                if (m.end <= f.start if not m.after else m.start >= f.end) and len(gap) <= 3 \
+                        and not re.search(r"[0-9]", gap):
+                    attrs[g] = m.concept
+        elif len(here) == 1:
+            attrs[g] = here[0].concept
+        else:
+            mine = [m for m in here if min(clause_figs, key=lambda x: _distance(x, m, folded)) is f]
+            if mine:
+                attrs[g] = min(mine, key=lambda m: _distance(f, m, folded)).concept
+    return attrs
+
+
+def clear_caches() -> None:
+    """Forget every bound sentence and match (benchmarks measure the gate on text it has never seen)."""
+    _bind_cached.cache_clear()
+    fold.cache_clear()
+    Matcher.find.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def load_rules(path: Path) -> ClaimRules:
+    """Read and validate corpus/claims.yaml; a broken file is a CorpusError naming what is wrong."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return ClaimRules(ClaimsSpec.model_validate(raw or {}))
+    except FileNotFoundError:
+        raise CorpusError(f"Claim rules missing: {path}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
+    except (ValidationError, re.error) as exc:
+        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None

@@ -1,0 +1,158 @@
+"""The eligibility check: a founder profile against every benefit's conditions (facts.yaml).
+
+Each condition is decided met / not met / unknown; a benefit is *met* when every condition holds, *not met*
+when one fails and *unknown* when the profile lacks something needed to decide. Qualifications the plan names
+without defining ("eligible", 符合条件的) are never decided here: they are listed as still to confirm with the
+issuer, so "met" means "nothing the plan states rules you out".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import ValidationError
+
+from assistant.answering.citations import citation_for
+from assistant.errors import InvalidProfile, InvalidQuestion
+from assistant.knowledge.facts import Condition, Fact, amount_text
+from assistant.understanding.scope import MAX_FILTER, check_filter, check_jurisdictions
+from assistant.understanding.text import base_lang, localise
+from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResult, FounderProfile, IssuerGroup
+
+_ORDER = {"met": 0, "unknown": 1, "not_met": 2}
+
+
+def profile_value(profile: FounderProfile, field: str, today: date):
+    if field == "years_since_graduation":
+        return None if profile.graduation_year is None else today.year - profile.graduation_year
+    return getattr(profile, field)
+
+
+def decide(condition: Condition, value) -> str:
+    """met / not_met / unknown for one condition and the profile's value of its field."""
+    if value is None:
+        return "unknown"
+    if condition.op == "eq":
+        return "met" if value == condition.value else "not_met"
+    if condition.op == "in":
+        return "met" if value in condition.value else "not_met"
+    if condition.op == "le":
+        return "met" if value <= condition.value else "not_met"
+    return "met" if value >= condition.value else "not_met"
+
+
+def _quote(quote, lang: str) -> str:
+    base = base_lang(lang)
+    text = getattr(quote, base, None) or quote.en or quote.zh or ""
+    return localise(text, lang)
+
+
+def _checks(fact: Fact, profile: FounderProfile, today: date) -> tuple[str, list[tuple[Condition, str]]]:
+    """The benefit's status and each condition's, without rendering anything (cheap: a library has thousands)."""
+    decided = [(c, decide(c, profile_value(profile, c.field, today))) for c in fact.conditions]
+    statuses = {s for _, s in decided}
+    status = "not_met" if "not_met" in statuses else "unknown" if "unknown" in statuses else "met"
+    if not fact.decidable and status == "met":  # extracted by rule (conditions never read) or some failed
+        status = "unknown"
+    return status, decided
+
+
+def _issuer(fact: Fact, corpus, lang: str) -> str:
+    base = base_lang(lang)
+    names = fact.issuer or corpus.document(fact.doc_id).issuer
+    return localise(names.get(base) or next(iter(names.values()), ""), lang)
+
+
+def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: date, n: int = 1) -> BenefitEligibility:
+    status, decided = _checks(fact, profile, today)
+    checks = [ConditionCheck(field=c.field, status=s, says=_quote(c.quote, lang)) for c, s in decided]
+    needed = sorted({("graduation_year" if c.field == "years_since_graduation" else c.field)
+                     for c in checks if c.status == "unknown"})
+    if not fact.decidable and status == "unknown" and not needed:
+        needed = ["conditions"]
+    base = base_lang(lang)
+    return BenefitEligibility(
+        fact_id=fact.id, name=localise(fact.name(lang), lang), kind=fact.kind, status=status,
+        amount=localise(amount_text(fact, lang), lang), conditions=checks, needed=needed,
+        to_confirm=[localise(getattr(t, base), lang) for t in fact.to_confirm], excludes=list(fact.excludes),
+        issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
+
+
+def worth(fact: Fact) -> float:
+    """Yuan a year the benefit is worth at most, for ordering (0 when it states no money)."""
+    money = [a.value * (12 if a.per == "month" else 1) for a in fact.amounts() if a.unit == "yuan"]
+    return max(money, default=0.0)
+
+
+def scoped_documents(corpus, scoper, today: str, documents=None, issuers=None, jurisdictions=None):
+    """(document ids, scope) the check runs over: those the request names (unknown ones: NotFound; too many:
+    InvalidQuestion), else the home jurisdiction's documents in force today with the built-in plan."""
+    chosen = check_filter(corpus, documents, issuers)
+    places = check_jurisdictions(corpus, jurisdictions)
+    if len(documents or []) + len(issuers or []) + len(jurisdictions or []) > MAX_FILTER:
+        raise InvalidQuestion(f"Narrow to at most {MAX_FILTER} documents, issuers and places.")
+    if chosen is not None or places is not None:
+        return (chosen or set()) | (places or set()), "filter"
+    return scoper.home_tiers(today)[0], "home"
+
+
+def check(corpus, profile: FounderProfile, lang: str = "en", today: date | None = None, *,
+          docs: set[str] | None = None, scope: str = "all", first: set[str] = frozenset(),
+          limit: int | None = None) -> EligibilityResult:
+    """The benefits of ``docs`` (all documents when None) decided for ``profile``: met, then unknown, then not
+    met; within each the ``first`` documents' (the built-in plan), then by amount. The first ``limit`` are
+    rendered; ``total`` and the per-issuer counts cover them all."""
+    today = today or date.today()
+    benefits = [f for f in corpus.facts if f.is_benefit and (docs is None or f.doc_id in docs)]
+    decided = [(f, _checks(f, profile, today)[0]) for f in benefits]
+    decided.sort(key=lambda fs: (_ORDER[fs[1]], fs[0].doc_id not in first, -worth(fs[0])))
+    groups: dict[str, IssuerGroup] = {}
+    issuers: dict[tuple, str] = {}  # localising a name is costly (OpenCC); a library repeats few issuers
+    for fact, status in decided:
+        key = (fact.doc_id, tuple(fact.issuer.items()))
+        name = issuers.get(key) or issuers.setdefault(key, _issuer(fact, corpus, lang))
+        group = groups.setdefault(name, IssuerGroup(issuer=name, documents=[]))
+        if fact.doc_id not in group.documents:
+            group.documents.append(fact.doc_id)
+        setattr(group, status, getattr(group, status) + 1)
+    shown = decided if limit is None else decided[:limit]
+    results = [check_fact(f, profile, corpus, lang, today, n=i + 1) for i, (f, _) in enumerate(shown)]
+    return EligibilityResult(language=lang, profile=profile, scope=scope, total=len(decided), benefits=results,
+                             issuers=list(groups.values()))
+
+
+def check_library(corpus, profile: FounderProfile, lang: str, settings, *, scoper=None, documents=None,
+                  issuers=None, jurisdictions=None, limit: int | None = None) -> EligibilityResult:
+    """The check as the front ends run it: scoped (see ``scoped_documents``) and limited (settings' default)."""
+    from assistant.understanding.scope import Scoper
+
+    scoper = scoper or Scoper(corpus, settings.home_jurisdiction)
+    docs, scope = scoped_documents(corpus, scoper, settings.today_iso(), documents, issuers, jurisdictions)
+    return check(corpus, profile, lang, today=settings.today, docs=docs, scope=scope, first=scoper.builtin,
+                 limit=limit or settings.eligibility_limit)
+
+
+_TRUE, _FALSE = {"yes", "true", "y", "1", "是"}, {"no", "false", "n", "0", "否"}
+
+
+def profile_from_pairs(pairs: list[str]) -> FounderProfile:
+    """``["degree=master", "newly_arrived=yes"]`` -> a validated profile (InvalidProfile naming the field)."""
+    raw: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidProfile(f"{pair!r} is not FIELD=VALUE (fields: {', '.join(FounderProfile.model_fields)}).")
+        value = value.strip()
+        low = value.lower()
+        raw[key.strip()] = True if low in _TRUE else False if low in _FALSE else int(value) \
+            if value.lstrip("-").isdigit() else value
+    return validate_profile(raw)
+
+
+def validate_profile(raw: dict) -> FounderProfile:
+    try:
+        return FounderProfile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "profile"
+        raise InvalidProfile(f"Invalid {where}: {first['msg']}.") from None

@@ -1,0 +1,269 @@
+"""Hybrid retrieval: e5 dense search and bm25 keywords, fused by reciprocal rank at clause level.
+
+Entries in either language map to the same clause id, so a Chinese question finds a clause
+whose English side matches, and the reverse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from collections.abc import Callable
+from functools import lru_cache
+from datetime import date
+
+import numpy as np
+
+from assistant.knowledge.corpus import Corpus
+from assistant.library.index import SearchIndex
+from assistant.knowledge.localities import Gazetteer
+from assistant.understanding.scope import Scoper
+from assistant.settings import RetrievalSettings
+from assistant.understanding.spelling import Speller
+from assistant.understanding.text import base_lang, tokenize, to_simplified
+
+# Background sources (news) rank below the plan's own text when both match.
+AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
+
+
+@dataclass
+class Query:
+    text: str  # as searched (Simplified Chinese when the user wrote Traditional)
+    lang: str  # answer language: en | zh | zh-Hant
+    tokens: list[str]  # content tokens of the question itself
+    expanded: list[str]  # tokens plus glossary expansions, for keyword search
+    vector: np.ndarray
+    places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
+    scores: tuple | None = None  # (cosines, bm25 scores) of every entry, computed at the first search
+
+
+@dataclass
+class ClauseHit:
+    clause_id: str
+    score: float  # fused (RRF) score, authority-weighted
+    dense: float  # best cosine of any of the clause's entries
+    sparse: float  # best bm25 score of any of the clause's entries
+
+
+@dataclass
+class Retrieval:
+    query: Query
+    hits: list[ClauseHit] = field(default_factory=list)
+    scope: str = "all"  # which documents were searched: "filter" | "named" | "place" | "home" | "all"
+    prefer: set[str] = field(default_factory=set)  # documents whose sentences lead (the home's built-in ones)
+    # Beside preferred hits: the best clauses of the scope's other documents, so that another issuer's figure
+    # for the same benefit can be quoted under its own name (the hits themselves are the built-in corpus's own).
+    extra: list[ClauseHit] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> list[ClauseHit]:
+        return self.hits + self.extra
+
+
+@lru_cache(maxsize=8192)  # the same glossary and topic terms for every corpus version
+def _term_pattern(term: str) -> re.Pattern:
+    # Chinese terms match as substrings; English ones on word boundaries ("fee" is not "feedback").
+    if re.search(r"[\u4e00-\u9fff]", term):
+        return re.compile(re.escape(term))
+    return re.compile(rf"(?<![a-z]){re.escape(term)}(?![a-z])")
+
+
+UNIT_TOKENS = frozenset("元 万 亿 万元 亿元 千 个月 月 年 天 平方米 yuan million billion thousand month year day percent".split())
+
+
+def content_words(tokens: list[str]) -> list[str]:
+    """Topic words: tokens less numbers and units (figures are checked elsewhere)."""
+    return [t for t in tokens if not t.replace(".", "").isdigit() and t not in UNIT_TOKENS]
+
+
+class Glossary:
+    """Bilingual term groups; a question mentioning one term is expanded with the others."""
+
+    def __init__(self, groups: list[dict[str, list[str]]]) -> None:
+        self._groups: list[tuple[list[re.Pattern], list[str]]] = []
+        for g in groups:
+            terms = [t for lang_terms in g.values() for t in lang_terms]
+            self._groups.append(([_term_pattern(t) for t in terms], terms))
+
+    def expand(self, text: str) -> list[str]:
+        low = to_simplified(text).lower()
+        extra: list[str] = []
+        for patterns, terms in self._groups:
+            if any(p.search(low) for p in patterns):
+                extra.extend(terms)
+        return extra
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(text: str) -> str:
+    """Simplified, lower-case text, remembered: a library of thousands reloads after each added document."""
+    got = _FOLDED.get(text)
+    if got is None:
+        if len(_FOLDED) > 400_000:  # bounded: texts of removed documents are forgotten eventually
+            _FOLDED.clear()
+        got = _FOLDED[text] = to_simplified(text).lower()
+    return got
+
+
+_MENTIONS: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
+    """The out-of-scope terms any clause mentions, searched per document and remembered by its text: adding one
+    document to a library of thousands searches that document alone, not every clause again."""
+    by_doc: dict[str, list[str]] = {}
+    for c in clauses:
+        by_doc.setdefault(c.doc_id, []).extend(_folded(t) for t in c.text.values())
+    found: set[str] = set()
+    for texts in by_doc.values():
+        key = ("\n".join(texts), terms)
+        got = _MENTIONS.get(key)
+        if got is None:
+            if len(_MENTIONS) > 20_000:  # bounded like _FOLDED: removed documents are forgotten eventually
+                _MENTIONS.clear()
+            got = _MENTIONS[key] = frozenset(t for t in terms if _term_pattern(t).search(key[0]))
+        found |= got
+    return found
+
+
+class Retriever:
+    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
+                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+        self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
+        self.today = today
+        self.scoper = Scoper(corpus, home, _folded)
+        self._masks: dict[frozenset, np.ndarray] = {}  # entries of a scope, for this index
+        self.index = index
+        self.corpus = corpus
+        self.embedder = embedder
+        self.settings = settings
+        self.glossary = Glossary(corpus.glossary)
+        self.gazetteer = Gazetteer()
+        known = {t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
+            t for w in self.gazetteer.english_words() for t in tokenize(w)}
+        self.vocabulary = index.vocabulary() | known
+        # What the built-in corpus knows: a question it answers must be about its words, not the library's.
+        self.builtin_vocabulary = index.builtin_keywords.vocab | known
+        # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
+        self.speller = self._speller(corpus)
+        mentioned = _mentioned_terms(corpus.clauses, tuple(corpus.out_of_scope))
+        self._out_of_scope = [(term, _term_pattern(term)) for term in corpus.out_of_scope if term not in mentioned]
+
+    def _speller(self, corpus: Corpus) -> Speller:
+        claims = corpus.claims.spec if corpus.claims is not None else None
+        zh_terms = [t for g in corpus.glossary for t in g.get("zh", [])]
+        en_words = {w for g in corpus.glossary for t in g.get("en", []) for w in re.findall(r"[a-z]+", t)}
+        if claims is not None:
+            zh_terms += [t for s in claims.subjects.values() for t in s.zh]
+            en_words |= {w for s in claims.subjects.values() for t in s.en for w in re.findall(r"[a-z]+", t.lower())}
+        protected = {w for term in corpus.out_of_scope for w in re.findall(r"[a-z]+", term)}
+        return Speller(self.vocabulary | en_words, zh_terms, protected)
+
+    def make_query(self, question: str, lang: str) -> Query:
+        text = to_simplified(question) if lang == "zh-Hant" else question
+        # typos fixed before anything reads the question: search, coverage and refusal alike
+        text = self.speller.correct(text)
+        tokens = tokenize(text)
+        places = self.gazetteer.named(text)
+        # A place named in English is searched by its Chinese name too: its documents may be Chinese only.
+        expansion = [t for term in [*self.glossary.expand(text), *sorted(places)] for t in tokenize(term)]
+        # The question's own words count twice: expansions help recall but must not outvote them.
+        expanded = tokens + tokens + [t for t in expansion if t not in tokens]
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
+
+    def search(self, question: str, lang: str, chosen: set[str] | None = None) -> Retrieval:
+        """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``)."""
+        query = self.make_query(question, lang)
+        scope = self.scoper.scope(query.text, query.places, self.today(), chosen)
+        if not scope.tiers:
+            return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
+        ranked = [(self.rank(query, self._mask(docs) if docs else None), docs) for docs in scope.tiers]
+        best = max((h[0].dense for h, _ in ranked if h), default=0.0)
+        for hits, docs in ranked:
+            # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
+            # the narrower documents are preferred, not the only ones.
+            if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
+                prefer = scope.prefer if docs is scope.tiers[0] else set()
+                reason = scope.reason if docs is scope.tiers[0] else "all"
+                if prefer:
+                    return self._with_preferred(query, hits, prefer, reason)
+                return Retrieval(query=query, hits=hits, scope=reason)
+        return Retrieval(query=query, hits=ranked[-1][0], scope="all")
+
+    def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str], reason: str) -> Retrieval:
+        """The preferred built-in documents' clauses ranked as the built-in corpus alone ranks them (its own
+        keyword statistics, all ``top_k`` kept): hundreds of notices on the plan's topics neither push the plan's
+        clauses out nor reorder them. The scope's other documents' best clauses come beside them."""
+        own = self.rank(query, self._mask(prefer)[: self.index.builtin], builtin=True)
+        others = [h for h in hits if h.clause_id.split(":", 1)[0] not in prefer][: self.settings.top_k]
+        return Retrieval(query=query, hits=own, scope=reason, prefer=prefer, extra=others)
+
+    def _mask(self, docs: set[str]) -> np.ndarray:
+        key = frozenset(docs)
+        if key not in self._masks:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = self.index.mask(docs)
+        return self._masks[key]
+
+    def rank(self, query: Query, allowed: np.ndarray | None = None, builtin: bool = False) -> list[ClauseHit]:
+        """Clauses of the ``allowed`` entries, fused. ``builtin``: among the built-in entries only (the first
+        ``index.builtin``; ``allowed`` then covers just those), keyword scores with their own statistics."""
+        s = self.settings
+        if query.scores is None:  # once per question, whatever the number of scope tiers searched
+            query.scores = (self.index.similarities(query.vector),
+                            self.index.keywords.scores(query.expanded) if query.expanded else None)
+        sims, keyword_scores = query.scores
+        if builtin:
+            sims = sims[: self.index.builtin]
+            keyword_scores = self.index.builtin_keywords.scores(query.expanded) if query.expanded else None
+        dense = self.index.dense(query.vector, s.candidates, allowed, sims)
+        sparse = self.index.sparse(query.expanded, s.candidates, allowed, keyword_scores)
+        fused: dict[str, float] = {}
+        best_dense: dict[str, float] = {}
+        best_sparse: dict[str, float] = {}
+        for hits, best in ((dense, best_dense), (sparse, best_sparse)):
+            rank = 0
+            for pos, score in hits:
+                cid = self.index.entries[pos].clause_id
+                if cid in best:
+                    continue  # a clause ranks once per retriever, at its best entry
+                best[cid] = score
+                rank += 1
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
+        out = []
+        for cid, score in fused.items():
+            doc = self.corpus.document(cid.split(":", 1)[0])
+            # Documents of the place the question names first (a district's rules for "东滨区…").
+            weight = AUTHORITY_WEIGHT.get(doc.authority, 1.0) * self.gazetteer.weight(doc.jurisdiction, query.places)
+            out.append(ClauseHit(cid, score * weight,
+                                 best_dense.get(cid, 0.0), best_sparse.get(cid, 0.0)))
+        out.sort(key=lambda h: -h.score)
+        return out[: s.top_k]
+
+    def coverage(self, query: Query, builtin: bool = False) -> float:
+        """Share of the question's content terms that the corpus (or glossary) knows at all; ``builtin``: that
+        the built-in corpus knows (when it answers: the words of a library's notices do not make the plan
+        answer a question it never covers)."""
+        # Numbers say nothing about topic (figures are checked elsewhere), so they don't count.
+        words = content_words(query.tokens)
+        if not words:
+            return 1.0 if query.tokens else 0.0
+        vocabulary = self.builtin_vocabulary if builtin else self.vocabulary
+        return sum(t in vocabulary for t in words) / len(words)
+
+    def out_of_scope_terms(self, query: Query) -> list[str]:
+        low = query.text.lower()
+        return [term for term, p in self._out_of_scope if p.search(low)]
+
+    def answer_lang_entries(self, clause_id: str, lang: str) -> list[int]:
+        """Entry positions of the sentences of a clause in the corpus language serving ``lang``."""
+        want = base_lang(lang)
+        positions = self.index.sentence_positions(clause_id)
+        own = [i for i in positions if self.index.entries[i].lang == want]
+        # A document held in one language only is quoted in that language (with a note saying so).
+        return own or list(positions)

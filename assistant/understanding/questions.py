@@ -1,0 +1,178 @@
+"""What a question asks for: a list or comparison across benefits, a procedure the plan does not
+give (deadline, where, documents, whom to call), a rate or tax outside the plan, a year outside its validity,
+a measure it does not have, or an eligibility story. All terms come from corpus/questions.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.knowledge.claims import Matcher, fold
+from assistant.errors import CorpusError
+from assistant.knowledge.figures import cn_value, extract_figures
+
+
+class Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    en: list[str] = Field(default_factory=list)
+    zh: list[str] = Field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return self.en + self.zh
+
+
+class Family(Terms):
+    kinds: list[str]
+
+
+class QuestionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    list: Terms
+    largest: Terms
+    smallest: Terms
+    families: dict[str, Family]
+    procedure: dict[str, Terms]
+    rate: dict[str, Terms]
+    measure: Terms
+    story_years: Terms
+    eligibility: Terms
+    benefit_words: Terms
+    whole_list: Terms
+    who: Terms
+    first_person: Terms
+    year_asks: dict[str, list[str]]
+    graduation: Terms
+    story: dict[str, dict[str, Terms]] = Field(description="profile field -> value -> terms")
+    eval_forms: Terms = Field(default_factory=Terms, description="Question forms for cases generated from facts.")
+
+
+@dataclass
+class Intent:
+    """What one question asks. ``kind``: list | procedure | rate | out_of_years | missing_measure | story | None."""
+
+    kind: str | None = None
+    detail: str | None = None  # procedure/rate sub-kind, the year or the measure number asked about
+    order: str | None = None  # largest | smallest
+    families: list[str] = field(default_factory=list)
+    cap: tuple[str, float] | None = None  # "which items are capped at 2 million": the figure key
+    profile: dict = field(default_factory=dict)  # values a story implies
+
+
+class QuestionRules:
+    def __init__(self, spec: QuestionSpec) -> None:
+        self.spec = spec
+        m = lambda groups: Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
+        self.listing = m({"list": spec.list, "largest": spec.largest, "smallest": spec.smallest})
+        self.families = m(spec.families)
+        self.procedure = m(spec.procedure)
+        self.rate = m(spec.rate)
+        self.story_years = m({"story": spec.story_years})
+        self.eligibility = m({"eligibility": spec.eligibility})
+        self.graduation = m({"graduation": spec.graduation})
+        self.benefit_words = m({"benefit": spec.benefit_words})
+        self.whole_list = m({"all": spec.whole_list})
+        self.who = m({"who": spec.who})
+        self.first_person = m({"me": spec.first_person})
+        before = "|".join(map(re.escape, spec.year_asks.get("en", [])))
+        not_after = "|".join(map(re.escape, spec.year_asks.get("zh_not_after", [])))
+        self._year_ask = re.compile(rf"(?i)\b(?:{before})\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b"
+                                    rf"|(?<![0-9])((?:19|20)\d\d)\s*年") if before else None
+        self._zh_not_after = re.compile(rf"(?:{not_after})\s*$") if not_after else None
+        self.story = {f: m(values) for f, values in spec.story.items()}
+        en = "|".join(map(re.escape, spec.measure.en))
+        zh = "".join(map(re.escape, spec.measure.zh))
+        self._measure = re.compile(rf"(?i)\b(?:{en})\s*(?:no\.?\s*)?[(（]?\s*(\d{{1,3}})\s*[)）]?"
+                                   rf"|第\s*([0-9一二三四五六七八九十百]{{1,4}})\s*[{zh}]"
+                                   rf"|[(（]\s*([一二三四五六七八九十]{{1,4}}|\d{{1,3}})\s*[)）]")
+
+    # --- pieces ----------------------------------------------------------------------------------
+    def measure_number(self, text: str) -> int | None:
+        m = self._measure.search(text)
+        if not m:
+            return None
+        raw = next(g for g in m.groups() if g)
+        value = int(raw) if raw.isdigit() else cn_value(raw)
+        return int(value) if value else None
+
+    def profile_from(self, text: str, today: date | None = None) -> dict:
+        """Profile values a founder's story implies ({} when it tells none)."""
+        folded = fold(text)
+        out: dict = {}
+        for fname, matcher in self.story.items():
+            found = matcher.find(folded)
+            if found:
+                value = found[0].concept
+                out[fname] = {"yes": True, "no": False}.get(value, value)
+        grad = self.graduation.find(folded)
+        if grad:
+            today = today or date.today()
+            for f in extract_figures(text):
+                if f.unit == "year" and 1950 <= f.value <= today.year:
+                    out["graduation_year"] = int(f.value)
+                elif f.kind == "duration" and f.unit == "month" and f.value % 12 == 0 and 0 < f.value <= 600:
+                    out["graduation_year"] = today.year - int(f.value // 12)
+        return out
+
+    # --- the intent ------------------------------------------------------------------------------
+    def asked_years(self, text: str) -> list[int]:
+        """Years the question asks the plan about ("in 2029", "2029年还能…"), not premises ("until 2030")."""
+        if self._year_ask is None:
+            return []
+        out = []
+        for m in self._year_ask.finditer(text):
+            if m.group(1):
+                out.append(int(m.group(1)))
+            elif not (self._zh_not_after and self._zh_not_after.search(text[:m.start(2)])):
+                out.append(int(m.group(2)))
+        return out
+
+    def intent(self, text: str, *, measures: set[int], years: tuple[int, int] | None,
+               today: date | None = None, topic: str | None = None, stories: bool = True) -> Intent:
+        folded = fold(text)
+        profile = self.profile_from(text, today) if stories else {}
+        if profile and self.first_person.find(folded) and (self.eligibility.find(folded) or len(profile) >= 2):
+            return Intent("story", profile=profile)
+        proc = self.procedure.find(folded)
+        if proc:
+            return Intent("procedure", proc[0].concept)
+        rate = self.rate.find(folded)
+        if rate:
+            return Intent("rate", rate[0].concept)
+        number = self.measure_number(text)
+        if number is not None and measures and number not in measures:
+            return Intent("missing_measure", str(number))
+        if years and not self.story_years.find(folded):
+            for year in self.asked_years(text):
+                if not years[0] <= year <= years[1]:
+                    return Intent("out_of_years", str(year))
+        listing = {m.concept for m in self.listing.find(folded)}
+        if listing and not self.who.find(folded):
+            order = "largest" if "largest" in listing else "smallest" if "smallest" in listing else None
+            families = list(dict.fromkeys(m.concept for m in self.families.find(folded)))
+            if len(families) > 1 and "money" in families and {"voucher", "loan"} & set(families):
+                families.remove("money")  # "which vouchers give the most money": the vouchers
+            cap = next((f.key for f in extract_figures(text) if f.kind in ("money", "area")), None)
+            benefit = self.benefit_words.find(folded)
+            if (order and (topic or families or benefit)) or cap or families or topic \
+                    or self.whole_list.find(folded):
+                return Intent("list", order=order, families=families, cap=cap)
+        return Intent()
+
+
+@lru_cache(maxsize=8)
+def load_question_rules(path: Path) -> QuestionRules:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return QuestionRules(QuestionSpec.model_validate(raw))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path}: cannot read question kinds ({exc}).") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None

@@ -1,0 +1,186 @@
+"""Whose policy: a document's level and type, and which documents a question is answered from.
+
+Retrieval is scoped before it is ranked. A question (or an API filter) naming documents, issuers or
+places is answered from those; one naming none is answered from the deployment's home jurisdiction
+(``OPC_HOME_JURISDICTION``, Shenzhen municipal by default) and documents in force today, and from the
+whole library only when nothing there answers. The level and type rules are data in
+``corpus/government.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import CorpusError, InvalidQuestion, NotFound
+from assistant.knowledge.localities import GAZETTEER
+from assistant.understanding.text import to_simplified
+
+LEVELS = ("national", "provincial", "municipal", "district")
+DOC_TYPES = ("plan", "implementing_rules", "guide", "notice")
+MAX_FILTER = 50  # ids or issuers one request may narrow to
+
+
+@dataclass(frozen=True)
+class Kinds:
+    national_issuer: re.Pattern
+    suffixes: tuple[tuple[str, str], ...]
+    types: tuple[tuple[str, re.Pattern], ...]
+
+
+@lru_cache(maxsize=2)
+def load_kinds(path: Path = GAZETTEER) -> Kinds:
+    """The level and type rules; a malformed file fails with its name."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        levels = raw["levels"]
+        suffixes = tuple((str(k), str(v)) for k, v in levels["suffixes"].items())
+        types = tuple((str(t), re.compile(p, re.I)) for t, p in raw["doc_types"])
+        bad = [v for _, v in suffixes if v not in LEVELS] + [t for t, _ in types if t not in DOC_TYPES]
+        if bad:
+            raise ValueError(f"unknown level or type {bad[0]!r}")
+        return Kinds(re.compile(levels["national_issuer"], re.I), suffixes, types)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as exc:
+        raise CorpusError(f"{path}: invalid levels / doc_types ({exc.__class__.__name__}: {exc})") from None
+
+
+def level_of(jurisdiction: str | None, issuer: dict[str, str]) -> str | None:
+    kinds = load_kinds()
+    if any(kinds.national_issuer.search(name) for name in issuer.values()):
+        return "national"
+    if not jurisdiction:
+        return None
+    return next((level for suffix, level in kinds.suffixes if jurisdiction.endswith(suffix)), None)
+
+
+def type_of(title: dict[str, str]) -> str:
+    kinds = load_kinds()
+    for text in title.values():
+        for kind, pattern in kinds.types:
+            if pattern.search(text):
+                return kind
+    return "notice"
+
+
+@dataclass
+class Scope:
+    """The documents a question is answered from, tried in order: the first that answers is used."""
+
+    tiers: list[set[str]] = field(default_factory=list)  # doc ids; an empty list means the whole library
+    reason: str = "all"  # "filter" | "named" | "home" | "all"
+    prefer: set[str] = field(default_factory=set)  # searched on their own too, so many look-alikes never hide them
+
+
+def _names(doc, fold) -> list[str]:
+    """How a question may name a document: its titles, short titles, number and issuer (4+ characters)."""
+    out = [*doc.title.values(), *doc.short_title.values(), doc.doc_number or "", *doc.issuer.values()]
+    return [fold(n) for n in out if len(n) >= 4]
+
+
+NAME_KEY = 4  # every name is at least this long; its first characters key it in the name index
+
+
+class Scoper:
+    """The documents' names and scopes, prepared once per corpus. Names are indexed by their first
+    ``NAME_KEY`` characters, so naming a document costs a look-up per position of the question, not a scan of
+    every name of a library of thousands."""
+
+    def __init__(self, corpus, home: str, fold=lambda t: to_simplified(t).lower()) -> None:
+        self.corpus = corpus
+        self.home = home
+        self.names: dict[str, list[tuple[str, str]]] = {}  # first characters -> (name, doc id)
+        for d in corpus.documents:
+            if d.authority == "document":
+                for name in _names(d, fold):
+                    self.names.setdefault(name[:NAME_KEY], []).append((name, d.id))
+        self._home: dict[str, tuple[set[str], set[str]]] = {}
+        # The built-in documents (the plan and its background) are preferred where they are the home's own (a
+        # deployment elsewhere answers its own first), and rank among themselves as they do without a library.
+        self.builtin = {d.id for d in corpus.documents if d.authority != "document" and d.jurisdiction in (None, home)}
+
+    def named(self, low: str) -> set[str]:
+        """Documents whose title, number or issuer appears in ``low`` (folded question text)."""
+        found: set[str] = set()
+        for i in range(len(low) - NAME_KEY + 1):
+            for name, doc_id in self.names.get(low[i : i + NAME_KEY], ()):
+                if low.startswith(name, i):
+                    found.add(doc_id)
+        return found
+
+    def home_tiers(self, today: str) -> tuple[set[str], set[str]]:
+        """(home documents in force with the built-in ones, documents in force anywhere) as of ``today``."""
+        if today not in self._home:
+            docs = self.corpus.documents
+            in_force = {d.id for d in docs if d.authority != "document" or d.status(today) == "in_force"}
+            home = {d.id for d in docs if d.id in in_force and (d.authority != "document" or d.jurisdiction == self.home)}
+            self._home = {today: (home, in_force)}
+        return self._home[today]
+
+    def scope(self, text: str, places: set[str], today: str, chosen: set[str] | None) -> Scope:
+        if chosen is not None:
+            return Scope([chosen], "filter")
+        if not self.names:  # the built-in corpus alone: nothing to scope
+            return Scope([], "all")
+        named = self.named(to_simplified(text).lower())
+        if named:
+            return Scope([named, set()], "named")
+        if places:  # a place's documents; the built-in plan of that place first among them
+            named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
+            if named:
+                return Scope([named, set()], "place", named & self.builtin)
+        # The built-in plan (and its background) always belong to the home library; then documents in force
+        # anywhere; then everything (an expired document answers only when nothing else does, with its note).
+        home, in_force = self.home_tiers(today)
+        return Scope([home, in_force, set()], "home", self.builtin)
+
+
+def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
+    """The documents an API request narrows to (None: no filter). Unknown ids and issuers are errors."""
+    if not documents and not issuers:
+        return None
+    if len(documents or []) + len(issuers or []) > MAX_FILTER:
+        raise InvalidQuestion(f"Narrow to at most {MAX_FILTER} documents and issuers.")
+    chosen: set[str] = set()
+    for doc_id in documents or []:
+        chosen.add(corpus.document(doc_id).id)  # NotFound names the unknown id
+    for issuer in issuers or []:
+        want = to_simplified(issuer.strip()).lower()
+        found = {d.id for d in corpus.documents
+                 if want and any(want in to_simplified(n).lower() for n in d.issuer.values())}
+        if not found:
+            raise NotFound(f"No document issued by {issuer!r}.")
+        chosen |= found
+    return chosen
+
+
+# --- the eligibility check narrowed to places ---------------------------
+_PLACE_SUFFIX = re.compile(r"(市|区|县|省|\s+(city|district|county|province))$", re.I)
+
+
+@lru_cache(maxsize=4096)  # a library's documents name few places
+def _place_key(name: str) -> str:
+    return _PLACE_SUFFIX.sub("", to_simplified(name.strip()).lower()).strip()
+
+
+def check_jurisdictions(corpus, names: list[str] | None) -> set[str] | None:
+    """The documents of the places a request names ("深圳市", "深圳", "Shenzhen", "Nanshan District"); None for
+    no places. A place no document governs is an error naming it."""
+    if not names:
+        return None
+    if len(names) > MAX_FILTER:
+        raise InvalidQuestion(f"Narrow to at most {MAX_FILTER} places.")
+    by_place: dict[str, set[str]] = {}  # folded once per request: a library has thousands of documents
+    for d in corpus.documents:
+        for j in {d.jurisdiction, d.jurisdiction_en} - {None, ""}:
+            by_place.setdefault(_place_key(j), set()).add(d.id)
+    chosen: set[str] = set()
+    for name in names:
+        found = by_place.get(_place_key(name), set())
+        if not found:
+            raise NotFound(f"No document of the place {name!r}.")
+        chosen |= found
+    return chosen

@@ -1,0 +1,205 @@
+"""Language, script and token handling shared by indexing, retrieval and answering."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+from assistant.errors import InvalidQuestion
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
+_TOKEN_RE = re.compile(rf"[{CJK}]+|[a-z0-9]+(?:[.,'&][a-z0-9]+)*")
+_EN_SENT_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(A-Z0-9])")
+_ZH_SENT_RE = re.compile(r"(?<=[。！？!?])(?![”’）)])")
+# Abbreviations that end in a period but do not end a sentence ("Jan. 1, 2026").
+_ABBREV = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Art|e\.g|i\.e|etc|Mr|Ms|Dr|St|vs)\.$")
+
+# Function words plus the generic verbs, adverbs and meta-words of questions ("how much can I
+# actually get?"): they carry no topic, so they neither search nor count towards coverage.
+EN_STOPWORDS = frozenset(
+    """a an the of to in on for and or but nor is are was were be been being am do does did done can
+    could may might will would shall should must i me my mine we us our you your he him his she her it
+    its they them their this that these those there here what which who whom whose when where why how
+    much many long big large small as at by from with about into onto than then so if not no yes any
+    some all every each also just only still such other more most less least over under up down out
+    per via s t ll ve re d m isn aren don doesn didn won wouldn can't cannot i'm i've it's what's
+    get gets got getting give gives given take takes took make makes made let lets go goes going come
+    comes came want wants wanted wanting need needs needed like would hope hoping try tell told say
+    says said know knows mean means stand put keep kept see look find found ask asked help think
+    heard hear right correct true really actually exactly truly indeed basically roughly approximately
+    about around almost nearly maybe perhaps please thanks thank ok okay hi hello hey dear sir madam
+    someone somebody anyone anybody one ones thing things something anything stuff kind sort type
+    way ways much lot lots whole total overall exact specific specifically max maximum min minimum
+    cap limit upper lower highest largest biggest longest most best top first last now today currently
+    already yet ever never always often again else too very quite rather pretty enough
+    plan plans planned policy policies document say until since isn't
+    phone mobile email e-mail id card number wechat contact name"""
+    .split()
+)
+ZH_STOPWORDS = frozenset(
+    """的 了 着 过 吗 呢 吧 啊 呀 哦 嘛 么 是 在 有 没 没有 和 与 及 或 或者 还是 我 你 您 他 她 它 我们
+    你们 他们 自己 这 那 这个 那个 这些 那些 这份 那份 这里 那里 什么 甚么 啥 多少 多少钱 多久 多长
+    多大 几 几个 几种 几年 哪 哪些 哪个 哪里 哪几 哪几个 怎么 怎样 怎么样 如何 为什么 为何 可以 可 能
+    能否 能不能 会 会不会 要 想 想要 需要 请问 请 一下 个 对 给 把 被 让 从 到 于 以 为 之 其 中 上 下
+    也 都 还 就 又 而 并 等 最 最高 最多 最多能 最长 最少 至少 上限 下限 额度 每 该 此 该计划 计划 行动
+    行动计划 政策 文件 问 请教 是否 有没有 是不是 对吗 对不对 吗？ 多 少 钱 拿 领 能领 拿到 得到 获得 享受
+    来 去 说 讲 听说 据说 告诉 知道 了解 具体 到底 实际 实际上 其实 大概 大约 大致 左右 一共 总共 加起来
+    起来 分别 各 各自 各是 主要 手机 手机号 电话 邮箱 身份证 身份证号 银行卡 卡号 号码 微信 姓名 我叫 一般 现在 目前 已经 刚 刚刚 如果 的话 那么 那 呢？ 人 谁 时候 是从 之前
+    之后 以后 后 前 里 内 外 一 一个 一家 一下 吧？ 嗯 好 谢谢 您好 你好 意思 指 指的是 算 属于 还有 另外""".split()
+)
+
+
+@lru_cache(maxsize=2)
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _opencc("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _opencc("s2t").convert(text)
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK_RE.findall(text))
+
+
+def detect_language(text: str) -> str:
+    """'en', 'zh' or 'zh-Hant': the language and script the answer should be in.
+
+    Mixed questions follow the dominant language: a Chinese character carries roughly
+    two-thirds of an English word, so "How big is the 训练算力券?" is English and
+    "OPC社区 area target是多少？" is Chinese.
+    """
+    cjk = cjk_count(text)
+    if cjk == 0:
+        return "en"
+    words = len(_LATIN_WORD_RE.findall(text))
+    if words > cjk / 1.5:
+        return "en"
+    # Traditional when converting to Simplified changes more characters than the reverse.
+    changed_t2s = sum(a != b for a, b in zip(text, to_simplified(text)))
+    changed_s2t = sum(a != b for a, b in zip(text, to_traditional(text)))
+    return "zh-Hant" if changed_t2s > changed_s2t else "zh"
+
+
+def base_lang(lang: str) -> str:
+    """The corpus language that serves ``lang`` ('zh-Hant' reads the Chinese text)."""
+    return "zh" if lang.startswith("zh") else "en"
+
+
+def localise(text: str, lang: str) -> str:
+    """Render Chinese text in the script of ``lang``."""
+    return to_traditional(text) if lang == "zh-Hant" else text
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a clause into sentences, keeping each sentence's own punctuation."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        if cjk_count(para) > len(para) / 4:
+            parts = _ZH_SENT_RE.split(para)
+        else:
+            parts, start = [], 0
+            for m in _EN_SENT_RE.finditer(para):
+                if _ABBREV.search(para[start : m.start()]):
+                    continue
+                parts.append(para[start : m.start()])
+                start = m.end()
+            parts.append(para[start:])
+        out.extend(p.strip() for p in parts if p.strip())
+    return out
+
+
+_NO_STEM = frozenset("does has was is this its yes gas bus plus news less unless series".split())
+
+
+def _stem(word: str) -> str:
+    # Light English normalisation: plurals and possessives only, so figures and names survive.
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word in _NO_STEM:
+        return word
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for term in ("OPC社区", "算力券", "训练算力券", "模型券", "数据语料券", "智能券", "鲲鹏", "落户补贴",
+                 "住房补贴", "过渡性住房", "创业担保贷款", "低成本创业空间", "出海专区", "创新联合体"):
+        jieba.add_word(term)
+    return jieba
+
+
+def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
+    """Tokens for keyword search: jieba words for Chinese, light-stemmed words for English.
+
+    Traditional characters are folded to Simplified and digits lose their thousands
+    separators, so "1,250" and "1250" match.
+    """
+    return list(_tokenize(text, drop_stopwords))
+
+
+@lru_cache(maxsize=200_000)
+def _tokenize(text: str, drop_stopwords: bool) -> tuple[str, ...]:
+    # Cached: every index update re-tokenises the whole corpus (bm25 and sentence scoring), and jieba is slow.
+    text = unicodedata.normalize("NFKC", to_simplified(text)).lower()
+    tokens: list[str] = []
+    for m in _TOKEN_RE.finditer(text):
+        tok = m.group()
+        if _CJK_RE.match(tok):
+            words = _jieba().lcut_for_search(tok)
+            tokens.extend(w for w in words if not (drop_stopwords and w in ZH_STOPWORDS))
+        else:
+            tok = re.sub(r"(?<=\d),(?=\d{3})", "", tok).strip(".,'")
+            for part in re.split(r"[.,](?!\d)", tok):
+                part = _stem(part)
+                if part and not (drop_stopwords and part in EN_STOPWORDS):
+                    tokens.append(part)
+    return tuple(tokens)
+
+
+def has_content(text: str) -> bool:
+    """True when the text holds at least one letter, digit or CJK character (not only emoji/punctuation)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    """Return the cleaned question or raise InvalidQuestion with a message for the user."""
+    if isinstance(question, (bytes, bytearray)):
+        raise InvalidQuestion("The question must be text, not binary data.")
+    if not isinstance(question, str):
+        raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.")
+    cleaned = question.strip()
+    if not cleaned:
+        raise InvalidQuestion("The question is empty. Please type a question about the plan.")
+    if len(cleaned) > max_chars:
+        raise InvalidQuestion(
+            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. Please shorten it."
+        )
+    for ch in cleaned:
+        cat = unicodedata.category(ch)
+        if (cat == "Cc" and ch not in "\n\r\t") or cat == "Cs" or ch == "\ufffd" or cat == "Co":
+            raise InvalidQuestion(
+                "The question contains control characters or binary data "
+                f"(U+{ord(ch):04X}); please send plain text."
+            )
+    return cleaned
