@@ -30,6 +30,7 @@ _ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,
 
 
 def _default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/opc-assistant`, else `~/.local/share/opc-assistant`."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "opc-assistant"
 
