@@ -15,8 +15,12 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 
 class BuildWithCorpus(build_py):
     def run(self):
+        editable = getattr(self, "editable_mode", False)  # an editable install reads corpus/ in the checkout
+        if not editable:
+            # build/lib is reused between builds: a module moved or deleted since would otherwise ship again.
+            shutil.rmtree(self.build_lib, ignore_errors=True)
         super().run()
-        if getattr(self, "editable_mode", False):  # an editable install reads corpus/ in the checkout
+        if editable:
             return
         if not (CORPUS / "sz-ai-opc-plan" / "document.yaml").is_file():
             raise SystemExit(f"corpus/ not found beside setup.py ({CORPUS}): the wheel would have no plan to answer from")
