@@ -28,7 +28,7 @@ DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
 	--fail-under figure_accuracy=0.97 citation_cleanliness=1.0
 
-.PHONY: run test install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
+.PHONY: run test docs install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,7 +71,13 @@ MINIPROGRAM := ui/miniprogram
 $(MINIPROGRAM)/node_modules/.package-lock.json: $(MINIPROGRAM)/package-lock.json | system-deps
 	cd $(MINIPROGRAM) && npm ci --no-audit --no-fund
 
-test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json
+# The documentation site (docs/, mkdocs.yml), built offline; strict: a broken link or anchor fails the build.
+# The settings page is rendered from assistant/settings.py during the build (docs/gen_settings.py).
+DOCS_SITE := site
+docs: install-test
+	$(BIN)/mkdocs build --strict --quiet --clean -d $(DOCS_SITE)
+
+test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json docs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
@@ -98,4 +104,4 @@ bench-database: install system-deps
 	$(BIN)/python bench/database.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache $(DOCS_SITE)

@@ -12,8 +12,17 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# The built-in corpus ships in the repository beside the package.
-BUILTIN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+def _builtin_corpus() -> Path:
+    """The repository's corpus/ in a checkout (development, editable installs); otherwise the copy that
+    setup.py's build step puts inside the package (assistant/_corpus), so an installed wheel answers too."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "corpus"
+    if (checkout / "sz-ai-opc-plan" / "document.yaml").is_file():
+        return checkout
+    return package / "_corpus"
+
+
+BUILTIN_CORPUS = _builtin_corpus()
 
 
 # An origin for CSP frame-ancestors: http(s), a host (optionally "*." in front), an optional port, no path.
@@ -21,6 +30,7 @@ _ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,
 
 
 def _default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/opc-assistant`, else `~/.local/share/opc-assistant`."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "opc-assistant"
 

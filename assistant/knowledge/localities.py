@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import CorpusError
+from assistant.settings import BUILTIN_CORPUS
 
-GAZETTEER = Path(__file__).resolve().parent.parent.parent / "corpus" / "government.yaml"
+GAZETTEER = BUILTIN_CORPUS / "government.yaml"
 _SUFFIX = re.compile(r"(市|区|县|新区|自治区|省)$")
 _EN_SUFFIX = re.compile(r"\s+(city|district|new district|county|province)$", re.I)
 
