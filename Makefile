@@ -23,7 +23,7 @@ EVAL_FOUNDER := --mode extractive --dataset eval/founder.yaml --facts --eligibil
 	--fail-under figure_accuracy=1.0 refusal_accuracy=0.95 answerable_accuracy=0.98
 
 # The documents evaluation (issue 11): government documents of a fictional city, as published (eval/documents/,
-# built by tests/govdocs.py), added to a scratch data dir of their own; answers as of the suite's own day.
+# built by harness/govdocs.py), added to a scratch data dir of their own; answers as of the suite's own day.
 DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
 	--fail-under figure_accuracy=0.97 citation_cleanliness=1.0
@@ -88,20 +88,20 @@ eval: install
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
 
-# Rebuild the documents evaluation's files from their texts (tests/govtexts.py) after changing them.
+# Rebuild the documents evaluation's files from their texts (harness/govtexts.py) after changing them.
 eval-documents: install-test system-deps
-	$(BIN)/python -m tests.govdocs eval/documents
+	$(BIN)/python -m harness.govdocs eval/documents
 
 eval-baseline: install
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval --mode extractive --update-baseline --baseline eval/baseline.json \
 		--out eval/reports
 
 bench: install
-	$(BIN)/python bench/core.py
+	$(BIN)/python -m bench.core
 
 # What the database costs a request, SQLite and a throw-away PostgreSQL (issue 13).
 bench-database: install system-deps
-	$(BIN)/python bench/database.py
+	$(BIN)/python -m bench.database
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(DOCS_SITE)

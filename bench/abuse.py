@@ -14,7 +14,7 @@ over a fresh data directory, then runs each phase while a prober alternates ``GE
 Prints ONE JSON object: per phase, /healthz and /v1/ask latency p50/p95/p99 (ms), response statuses of the
 attack, server RSS peak (MB), and the targets (healthz p99 ≤ 200 ms, ask p95 ≤ 2 × idle, RSS < 1.5 GB).
 
-    python bench/abuse.py [--phase-seconds 8] [--cycles 10] [--slow-clients 8]
+    python -m bench.abuse [--phase-seconds 8] [--cycles 10] [--slow-clients 8]
 """
 
 from __future__ import annotations
@@ -36,13 +36,11 @@ import httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from load import log, start_server  # noqa: E402
+from bench.load import log, start_server  # noqa: E402
 
 from assistant.service import INDEX_GRACE_SECONDS  # noqa: E402
-from tests import docfactory as f  # noqa: E402  (the same hostile documents the tests use)
+from harness import docfactory as f  # noqa: E402  (the same hostile documents the tests use)
 
 ADMIN, ASK = {"Authorization": "Bearer bench-admin"}, {"Authorization": "Bearer bench-ask"}
 QUESTIONS = ["住房补贴每月多少钱？", "How big is the training power voucher?", "博士落户补贴最高多少？",

@@ -17,7 +17,7 @@ Measures, and prints as ONE JSON object on stdout (progress goes to stderr):
 
 Run from the repository root:
 
-    python bench/core.py [--data-dir DIR] [--repeat N]
+    python -m bench.core [--data-dir DIR] [--repeat N]
 
 Without ``--data-dir`` everything lives in a temporary directory that is removed afterwards.
 Nothing here uses the network.
@@ -38,7 +38,6 @@ from pathlib import Path
 
 os.environ["RAGAS_DO_NOT_TRACK"] = "true"
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 TARGETS = {"warm_p95_ms": 150, "cold_start_s": 8, "index_build_s": 60, "rss_mb": 800}
 COLD_QUESTION = "住房补贴每月多少钱？"

@@ -7,7 +7,7 @@ pays with OPC_CORPUS_POLL_SECONDS=0), ``corpus_version_cached`` (within the poll
 ``session_check``, ``history``, ``append_turn``, ``record_answer``; and ``per_chat_request_ms``, the sum of
 the p50s a /v1/chat turn pays (version, check, history, append, answer log).
 
-    python bench/database.py [--n 500] [--database-url postgresql://...]
+    python -m bench.database [--n 500] [--database-url postgresql://...]
 
 Without ``--database-url`` a throw-away PostgreSQL server is started on loopback (as the tests do) when its
 binaries are installed. Nothing here uses the network; no model is loaded.
@@ -23,7 +23,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.store.database import open_database  # noqa: E402
 from assistant.store.feedback import FeedbackStore  # noqa: E402
@@ -79,7 +78,7 @@ def main() -> None:
         server = None
         url = args.database_url
         if url is None:
-            from tests.pg import Postgres, pg_bin
+            from harness.pg import Postgres, pg_bin
 
             if pg_bin() is not None:
                 server = Postgres()

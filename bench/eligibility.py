@@ -12,7 +12,7 @@ their rule-read facts the way ingestion does, then indexed by the server's load,
 default request then checks the home jurisdiction's documents in force (the plan first); a second series names
 every place of the library (``jurisdictions``), so every notice's benefits are decided: ``latency_ms_every_place``.
 
-    python bench/eligibility.py [--requests 300] [--warmup 20] [--library 1000]
+    python -m bench.eligibility [--requests 300] [--warmup 20] [--library 1000]
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 from bench.notices import library  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -67,8 +66,7 @@ def main() -> None:
                             rate_limit_per_user="1000000/minute")
         facts = 0
         if args.library:
-            sys.path.insert(0, str(ROOT / "bench"))
-            from fact_load import write_library
+            from bench.fact_load import write_library
 
             from assistant.ingest.store import documents_root
 

@@ -7,7 +7,7 @@ pdfplumber table pass on the GB/T 9704 fixture PDFs. Prints ONE JSON object:
   of the page), ``ms`` (time), and ``chosen`` (what ingestion keeps, by the rule in assistant/ingest/html.py).
 - ``pdf_tables``: per PDF, pages read with pdfplumber (those that draw lines) and ms per page.
 
-    python bench/extractors.py
+    python -m bench.extractors
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
@@ -27,8 +26,8 @@ def main() -> None:
     from assistant.ingest.extract import is_boilerplate
     from assistant.ingest.govdoc import is_furniture
     from assistant.ingest.html import _prepare, _trafilatura_blocks, _walk, choose
-    from tests import govdocs as g
-    from tests import govtexts as t
+    from harness import govdocs as g
+    from harness import govtexts as t
 
     pages = {"trs (TRS CMS, 东滨区)": (g.trs_page(), t.DONGBIN), "gov.cn info table (星澜市)": (g.govcn_page(), t.CITY_PLAN),
              "district portal (北岭区)": (g.portal_page(), t.BEILING_OLD),

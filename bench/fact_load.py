@@ -7,7 +7,7 @@ facts by rule, ``store.write_version``; no index: this measures the corpus load 
 ``load_corpus`` over them, cold (first parse in the process) and warm (folders parsed before are cached), with
 the facts files and again with the facts files removed.
 
-    python bench/fact_load.py [--n 1000] [--repeat 3]
+    python -m bench.fact_load [--n 1000] [--repeat 3]
 
 Prints ONE JSON object on stdout. Nothing here uses the network.
 """
@@ -23,13 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def write_library(root: Path, n: int, settings) -> tuple[float, int]:
     """N notice folders with their facts files; (seconds, facts written)."""
-    from notices import library
+    from bench.notices import library
 
     from assistant.knowledge.corpus import load_corpus
     from assistant.ingest import facts as ingest_facts

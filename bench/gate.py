@@ -10,7 +10,7 @@ gate is timed (time.perf_counter).
 - ``server_ms``: what a running server pays: the sources (corpus clauses) were bound before, the answer
   text is new (each repeat makes every answer a string the caches have not seen).
 
-Target: p95 <= 20 ms per answer. Run from the repository root:  python bench/gate.py [--repeat N]
+Target: p95 <= 20 ms per answer. Run from the repository root:  python -m bench.gate [--repeat N]
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 TARGET_P95_MS = 20.0
 

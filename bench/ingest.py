@@ -13,7 +13,7 @@ PDFs with the same articles and figures, added with ``translation_of``. Prints O
   questions about the generated documents, after one warm-up pass.
 - ``targets`` / ``meets_targets`` and ``machine``.
 
-    python bench/ingest.py [--pages 500] [--pages-per-doc 25] [--keep DIR]
+    python -m bench.ingest [--pages 500] [--pages-per-doc 25] [--keep DIR]
 
 Everything lives in a temporary data dir unless ``--keep`` names one. Nothing here uses the network.
 """
@@ -34,7 +34,6 @@ os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 TARGETS = {"pages_per_s": 5.0, "warm_p95_ms": 250.0}
 DISTRICTS = [("南山区", "Nanshan"), ("福田区", "Futian"), ("罗湖区", "Luohu"), ("宝安区", "Bao'an"),
@@ -113,7 +112,7 @@ def main() -> None:
 
     from assistant import Assistant, Settings
     from bench.timing import warm_ask_ms
-    from tests.docfactory import pdf_bytes
+    from harness.docfactory import pdf_bytes
 
     tmp = tempfile.TemporaryDirectory(prefix="opc-bench-ingest-")
     data = args.keep or Path(tmp.name) / "data"

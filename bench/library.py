@@ -15,7 +15,7 @@ so that each peak RSS is its own (``ru_maxrss`` of the process and its parser wo
   each golden question asked of one then the other, twice over: p50/p95 of both and ``p95_ratio`` (the
   ask-latency target: a busy shared machine slows both alike).
 
-    python bench/library.py [--sizes 0,100,1000,3000] [--workers 2] [--keep DIR]
+    python -m bench.library [--sizes 0,100,1000,3000] [--workers 2] [--keep DIR]
 
 Prints ONE JSON object on stdout. Nothing here uses the network.
 """
@@ -38,7 +38,6 @@ os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 TARGETS = {"bulk_1000_s": 300, "one_more_at_1000_s": 2.0, "peak_rss_at_3000_mb": 1536, "ask_p95_ratio_3000": 1.5}
 

@@ -11,7 +11,7 @@ Serves the API with uvicorn on 127.0.0.1 (offline extractive mode, rate limits o
 as p50 / p95 over 6 questions (zh, en, zh-Hant, one refused) asked ``--repeat`` times after a warm-up round.
 The query-embedding cache is off unless ``--embedder-cache N`` is given, so repeats cost what new questions do.
 
-Run from the repository root: ``python bench/miniprogram.py [--repeat N] [--data-dir DIR]``. Needs node.
+Run from the repository root: ``python -m bench.miniprogram [--repeat N] [--data-dir DIR]``. Needs node.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def pct(values: list[float], q: int) -> float:
@@ -49,7 +48,7 @@ def main() -> None:
         sys.exit("bench/miniprogram.py needs node")
 
     from assistant import Assistant, Settings
-    from tests.servers import serve, ui_app
+    from harness.servers import serve, ui_app
 
     with tempfile.TemporaryDirectory() as tmp:
         bot = Assistant.load(Settings(data_dir=args.data_dir or Path(tmp), embedder_cache=args.embedder_cache))

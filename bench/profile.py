@@ -9,7 +9,7 @@ clients send requests for ``--seconds``. Each sample is charged to the deepest p
 per request (from /proc) and, per stage, its share of the samples and the milliseconds of CPU per request that
 share stands for.
 
-    python bench/profile.py [--clients 1] [--seconds 20] [--rate 250] [--stacks stacks.txt]
+    python -m bench.profile [--clients 1] [--seconds 20] [--rate 250] [--stacks stacks.txt]
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import arun, cpu_seconds, log, questions, run, start_server  # noqa: E402
+from bench.load import arun, cpu_seconds, log, questions, run, start_server  # noqa: E402
 
 # (stage, what marks it on a stack): the deepest marked frame names the stage of a sample.
 STAGES = [

@@ -18,7 +18,7 @@ reported as ``defaults_match_bot_ask``.
 
 Run from the repository root:
 
-    python bench/tune.py [--data-dir DIR]
+    python -m bench.tune [--data-dir DIR]
 
 Without ``--data-dir`` the index is built in a temporary directory that is removed afterwards.
 Nothing here uses the network.
@@ -36,10 +36,8 @@ from pathlib import Path
 
 os.environ["RAGAS_DO_NOT_TRACK"] = "true"
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from core import load_cases, log, quality  # noqa: E402  (bench/core.py, beside this file)
+from bench.core import load_cases, log, quality  # noqa: E402  (bench/core.py, beside this file)
 
 DENSE = [round(0.76 + 0.01 * i, 2) for i in range(11)]       # 0.76 .. 0.86
 COVERAGE = [round(0.30 + 0.05 * i, 2) for i in range(9)]     # 0.30 .. 0.70

@@ -8,7 +8,7 @@ object on stdout:
 - ``first_text_ms`` / ``answer_ms``: Enter pressed to the first answer text on screen, and to the finished
   answer with its sources — percentiles over every question in QUESTIONS, asked ``--repeat`` times.
 
-Run from the repository root: ``python bench/ui.py [--repeat N] [--data-dir DIR]``. Needs Chromium
+Run from the repository root: ``python -m bench.ui [--repeat N] [--data-dir DIR]``. Needs Chromium
 (``/usr/bin/chromium``). Nothing here uses the network.
 """
 
@@ -26,7 +26,6 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 QUESTIONS = ["住房补贴每月多少？", "How big is the training power voucher?", "创业贷款最高多少？",
              "What loans can graduates get?", "What does Shanghai offer one-person companies?"]
@@ -64,7 +63,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from assistant import Assistant, Settings
-    from tests.servers import serve, ui_app
+    from harness.servers import serve, ui_app
 
     with tempfile.TemporaryDirectory() as tmp:
         bot = Assistant.load(Settings(data_dir=args.data_dir or Path(tmp)))

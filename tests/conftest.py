@@ -71,7 +71,7 @@ def ingest_bot(ingest_settings):
 
 @pytest.fixture(scope="session")
 def doc_server():
-    from tests.docserver import DocServer
+    from harness.docserver import DocServer
 
     with DocServer() as server:
         yield server
@@ -80,7 +80,7 @@ def doc_server():
 @pytest.fixture(scope="module")
 def llm():
     """A scripted OpenAI-compatible server on loopback (the edge we do not own), one per test module."""
-    from tests.llm_server import ScriptedLLM
+    from harness.llm_server import ScriptedLLM
 
     with ScriptedLLM() as server:
         yield server

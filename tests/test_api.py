@@ -12,7 +12,7 @@ from httpx_sse import connect_sse
 from assistant import Settings
 from assistant.api import create_app
 
-from .servers import serve
+from harness.servers import serve
 
 WORKSPACE_ZH = "免费办公空间最长可以用多久？"
 HOUSING_EN = "How much is the monthly housing subsidy?"

@@ -8,8 +8,8 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.api import create_app
 
-from . import docfactory as f
-from .servers import serve
+from harness import docfactory as f
+from harness.servers import serve
 
 KEY = {"Authorization": "Bearer doc-key"}
 

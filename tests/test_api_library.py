@@ -12,7 +12,7 @@ from assistant import Assistant, Settings
 from assistant.api import create_app
 from bench.notices import notice
 
-from .servers import serve
+from harness.servers import serve
 from .test_library import MUNICIPAL
 
 KEY = {"Authorization": "Bearer lib-key"}

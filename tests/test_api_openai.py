@@ -8,7 +8,7 @@ import pytest
 from assistant import Settings
 from assistant.api import create_app
 
-from .servers import serve
+from harness.servers import serve
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from schemathesis import GenerationMode
 from assistant import Assistant, Settings
 from assistant.api import create_app
 
-from .servers import serve
+from harness.servers import serve
 
 KEY = "schema-test-key"
 

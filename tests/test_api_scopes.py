@@ -13,8 +13,8 @@ from assistant import Settings
 from assistant.api import create_app
 from assistant.errors import ConfigError
 
-from . import docfactory as f
-from .servers import serve
+from harness import docfactory as f
+from harness.servers import serve
 
 ADMIN, ASK = "admin-key-7f3a", "mp-public-key-19c2"
 Q = {"question": "住房补贴每月多少钱？"}

@@ -9,7 +9,7 @@ from assistant import Settings
 from assistant.api import create_app
 from assistant.errors import ConfigError
 
-from .servers import serve
+from harness.servers import serve
 
 KEYS = ["key-alpha-123", "key-beta-456"]
 Q = {"question": "住房补贴每月多少钱？"}

@@ -16,7 +16,7 @@ from assistant.api.sse import PING, with_heartbeat
 from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
 
-from .servers import serve
+from harness.servers import serve
 
 QUESTION = "How much is the monthly housing subsidy?"
 HEARTBEAT = 0.25

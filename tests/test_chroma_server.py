@@ -7,7 +7,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import IndexUnavailable
 
-from .servers import chroma_server, free_port
+from harness.servers import chroma_server, free_port
 
 
 @pytest.fixture(scope="module")

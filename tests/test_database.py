@@ -15,7 +15,7 @@ from assistant.store.database import forget, open_database
 from assistant.store.migrate import SCRIPTS, current, head, upgrade
 from assistant.errors import DatabaseUnavailable, NotFound
 
-from .pg import postgres  # noqa: F401  (fixture)
+from harness.pg import postgres  # noqa: F401  (fixture)
 
 POLICY = """# 南山区青年创业者租房补贴实施细则
 
@@ -223,7 +223,7 @@ def test_a_wrong_database_url_stops_at_start_and_writes_nothing(command, case, w
     import os
     import subprocess
 
-    from .servers import free_port
+    from harness.servers import free_port
     from .test_serve import OPC
 
     url = {"unreachable": f"postgresql://opc:secret@127.0.0.1:{free_port()}/opc",

@@ -19,7 +19,7 @@ from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.eligibility import check
 from assistant.types import FounderProfile
 
-from .servers import serve
+from harness.servers import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OPC = str(Path(sys.executable).parent / "opc")

@@ -17,7 +17,7 @@ from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.types import FounderProfile
 
-from .servers import serve
+from harness.servers import serve
 
 OPC = str(Path(sys.executable).parent / "opc")
 

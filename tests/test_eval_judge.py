@@ -14,7 +14,7 @@ from assistant.evaluate.dataset import parse_cases
 from assistant.evaluate.metrics import JUDGE_METRICS, OFFLINE_METRICS, Scorer
 from assistant.evaluate.run import answer_case, evaluate
 from assistant.settings import EvalSettings
-from tests.llm_server import ScriptedLLM
+from harness.llm_server import ScriptedLLM
 
 QUESTION = "How much is the monthly housing subsidy?"
 CASE = parse_cases([{"id": "housing-en", "question": QUESTION, "language": "en", "category": "figure",

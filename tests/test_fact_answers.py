@@ -9,7 +9,7 @@ from assistant import Assistant, Settings
 from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.settings import LLMSettings
 
-from .llm_server import ScriptedLLM
+from harness.llm_server import ScriptedLLM
 
 
 def grounded(answer) -> bool:

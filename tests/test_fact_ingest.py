@@ -271,7 +271,7 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
 
     from assistant.api import create_app
 
-    from .servers import serve
+    from harness.servers import serve
 
     settings = Settings(data_dir=seeded_data_dir("opc-facts-api"), ui=False, api_keys=["k:admin"], rate_limit="",
                         rate_limit_per_user="", llm=LLMSettings(base_url=llm.base_url, model="scripted-facts",

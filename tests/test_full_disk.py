@@ -17,8 +17,8 @@ from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.store.storage import NOT_SAVED
 
-from . import docfactory as f
-from .servers import serve
+from harness import docfactory as f
+from harness.servers import serve
 
 ADMIN = {"Authorization": "Bearer disk-admin"}
 

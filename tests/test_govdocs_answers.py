@@ -10,9 +10,9 @@ import datetime as dt
 import pytest
 
 from assistant.errors import EmptyDocument
-from tests import govdocs as g
-from tests import govtexts as t
-from tests.docserver import _Handler
+from harness import govdocs as g
+from harness import govtexts as t
+from harness.docserver import _Handler
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_llm_mode_answers_in_the_question_language_with_figures_checked_across_l
     figure the source lacks, and the not-yet-in-force and only-in-Chinese notes follow in English."""
     from assistant import Assistant
     from assistant.settings import LLMSettings
-    from tests.llm_server import ScriptedLLM
+    from harness.llm_server import ScriptedLLM
 
     question = "What is the maximum angel investment reward in Beiling District?"
     with ScriptedLLM() as llm:

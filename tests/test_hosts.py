@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from .pg import postgres  # noqa: F401  (fixture)
-from .servers import chroma_server, free_port, wait_until_ready
+from harness.pg import postgres  # noqa: F401  (fixture)
+from harness.servers import chroma_server, free_port, wait_until_ready
 from .test_database import POLICY
 from .test_serve import OPC
 

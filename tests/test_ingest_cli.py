@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests import docfactory as f
+from harness import docfactory as f
 from tests.test_cli import run
 
 BAOAN_EN_WRONG = """# Bao'an District Rules on Workspace for AI One-Person Companies

@@ -10,8 +10,8 @@ from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument,
 from assistant.ingest.align import align_ids
 from assistant.ingest.extract import detect_format, extract, looks_like_error_page, tidy_pdf_line
 from assistant.ingest.structure import MAX_CLAUSE_CHARS, Block, cn_number, find_clauses, match_heading, split_title
-from tests import docfactory as f
-from tests.docserver import ERROR_PAGE
+from harness import docfactory as f
+from harness.docserver import ERROR_PAGE
 
 
 def clauses_of(data: bytes, name: str, lang: str):

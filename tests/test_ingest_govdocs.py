@@ -15,8 +15,8 @@ from assistant import Settings
 from assistant.ingest.limits import ParseLimits
 from assistant.ingest.structure import Block, find_clauses
 from assistant.ingest.tables import fill_merged, table_rows
-from tests import govdocs as g
-from tests import govtexts as t
+from harness import govdocs as g
+from harness import govtexts as t
 
 LIMITS = ParseLimits.from_settings(Settings())
 
@@ -152,7 +152,7 @@ def test_attachment_only_notice_from_a_file_says_what_to_add():
 
 
 def test_cid_glyphs_are_not_text():
-    from tests.docfactory import pdf_bytes
+    from harness.docfactory import pdf_bytes
 
     data = pdf_bytes([["(cid:123)(cid:456)(cid:789)", "(cid:12)(cid:34)"]], cjk=False)
     with pytest.raises(NoExtractableText, match="Unicode map"):

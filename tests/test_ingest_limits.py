@@ -8,7 +8,7 @@ from assistant.errors import CorruptDocument, DocumentTooComplex, DocumentTooLar
 from assistant.ingest.limits import ParseLimits
 from assistant.ingest.sandbox import extract_sandboxed
 
-from . import docfactory as f
+from harness import docfactory as f
 
 LIMITS = ParseLimits(uncompressed_bytes=50_000_000, depth=256, pages=2, text_chars=1_000_000, timeout=20,
                      memory_mb=1536)

@@ -9,7 +9,7 @@ import textwrap
 
 from assistant import Assistant, Settings
 
-from . import docfactory as f
+from harness import docfactory as f
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

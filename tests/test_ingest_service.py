@@ -15,8 +15,8 @@ from assistant.errors import (CorruptDocument, DocumentTooLarge, DuplicateDocume
                               EncryptedDocument, FetchFailed, IndexUnavailable, IngestError, NoExtractableText,
                               NotFound, ProtectedDocument, UnsupportedDocument)
 from assistant.ingest.align import figure_mismatches
-from tests import docfactory as f
-from tests.docserver import ERROR_PAGE
+from harness import docfactory as f
+from harness.docserver import ERROR_PAGE
 
 PLAN_QUESTIONS = ["住房补贴每月多少钱？", "How big is the training power voucher?"]
 

@@ -13,7 +13,7 @@ import pytest
 from langchain_core import exceptions as lc_errors
 from langchain_openai import ChatOpenAI
 
-from .llm_server import CHUNK_CHARS, ScriptedLLM
+from harness.llm_server import CHUNK_CHARS, ScriptedLLM
 
 HI = [{"role": "user", "content": "住房补贴每月多少钱？"}]
 TEXT = "Qualified entrepreneurs get 1,250 yuan per month [1]. 符合条件的每月1250元。"

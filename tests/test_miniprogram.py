@@ -72,7 +72,7 @@ def test_miniprogram_client_against_the_real_api(bot):
     with API keys and a per-user limit: streamed answers cut inside characters and events, the unstreamed
     fallback, follow-up, feedback, and every documented error (401, 404, 413, 422, 429, network); and the chat
     page, rendered by the simulator, answering a typed question from the server."""
-    from .servers import serve, ui_app
+    from harness.servers import serve, ui_app
 
     with serve(ui_app(bot, ui=False, api_keys=["mp-key-1"], rate_limit_per_user="8/minute")) as url:
         env = {**os.environ, "OPC_API_URL": url, "OPC_API_KEY": "mp-key-1"}

@@ -17,8 +17,8 @@ from assistant.api import create_app
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 
-from .redis_server import RedisServer
-from .servers import free_port, serve, wait_until_ready
+from harness.redis_server import RedisServer
+from harness.servers import free_port, serve, wait_until_ready
 
 OPC = str(Path(sys.executable).parent / "opc")
 KEYS = {"one": "key-one-9f2c", "two": "key-two-4b7e"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from .servers import free_port, wait_until_ready
+from harness.servers import free_port, wait_until_ready
 
 OPC = str(Path(sys.executable).parent / "opc")
 

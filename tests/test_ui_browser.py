@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .servers import serve, ui_app
+from harness.servers import serve, ui_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"

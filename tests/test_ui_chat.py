@@ -15,7 +15,7 @@ from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
 from ui.chat import ChatHandlers, build_ui, official_url, translated_versions
 
-from .llm_server import ScriptedLLM
+from harness.llm_server import ScriptedLLM
 
 
 @pytest.fixture(scope="module")

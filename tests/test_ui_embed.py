@@ -15,7 +15,7 @@ import pytest
 
 from assistant import Settings
 
-from .servers import serve, ui_app
+from harness.servers import serve, ui_app
 from .test_ui_browser import ARGS, CHROMIUM, SHOTS
 
 IFRAME = '<iframe id="opc" src="{src}" title="OPC" style="width:375px;height:667px;border:0"></iframe>'

@@ -7,7 +7,7 @@ import hashlib
 import httpx
 from gradio_client import Client
 
-from .servers import serve, ui_app
+from harness.servers import serve, ui_app
 
 Q = "住房补贴每月多少钱？"
 

@@ -4,7 +4,7 @@ non-semantic class names), an English translation page, GB/T 9704 PDFs (red head
 numbers "— N —", articles across pages, ruled tables with merged cells, 抄送/印发 block), a DOCX guide with
 a Word table, and a notice page whose body only links its attachment.
 
-``python -m tests.govdocs eval/documents`` writes them for the documents evaluation (eval/documents.yaml).
+``python -m harness.govdocs eval/documents`` writes them for the documents evaluation (eval/documents.yaml).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Texts of the government documents of a fictional city, 星澜市 (Xinglan City), and its districts 东滨区
 and 北岭区, written for the tests and the documents evaluation. Their figures differ from the built-in
-plan's so that answers can only come from them. ``tests/govdocs.py`` lays them out as published.
+plan's so that answers can only come from them. ``harness/govdocs.py`` lays them out as published.
 
 Each document: issuer, document number, notice wrapper, articles (str lines, or ("table", header, rows)
 for a table; None in a cell is a merged cell), signing date.

@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints JSON; run from the checkout as ``python -m bench.<name>``."""
