@@ -15,8 +15,8 @@ are turned off for the run. Prints ONE JSON object on stdout:
 - ``targets`` / ``meets_targets`` (≥ 150 requests/s, p95 ≤ 300 ms, zero errors), ``machine`` (with the
   1-minute load average before the run: other jobs on a shared machine skew every figure).
 
-    python -m bench.load [--clients 32] [--requests 2000] [--workers 2] [--hosts 1] [--env KEY=VALUE ...]
-    python -m bench.load --url http://host-a:8000 --url http://host-b:8000     # servers already running
+    python bench/load.py [--clients 32] [--requests 2000] [--workers 2] [--hosts 1] [--env KEY=VALUE ...]
+    python bench/load.py --url http://host-a:8000 --url http://host-b:8000     # servers already running
 
 Nothing here uses the network beyond 127.0.0.1 (unless ``--url`` points elsewhere).
 """
@@ -30,7 +30,6 @@ import os
 import platform
 import shutil
 import signal
-
 import subprocess
 import sys
 import tempfile
@@ -48,17 +47,21 @@ from harness.servers import free_port
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"throughput_rps_min": 150, "p95_ms_max": 300, "errors_max": 0}
 
+
 def log(*parts) -> None:
     print(*parts, file=sys.stderr, flush=True)
+
 
 def questions() -> list[str]:
     cases = yaml.safe_load((ROOT / "eval" / "golden.yaml").read_text(encoding="utf-8"))
     return [c["question"] for c in cases if not c.get("turns")]
 
+
 def server_env(data_dir: Path, extra_env: dict | None = None) -> dict:
     return {**os.environ, "OPC_DATA_DIR": str(data_dir), "OPC_RATE_LIMIT": "", "OPC_RATE_LIMIT_PER_USER": "",
             "OPC_MODE": "extractive", "RAGAS_DO_NOT_TRACK": "true", "ANONYMIZED_TELEMETRY": "False",
             **(extra_env or {})}
+
 
 def start_server(data_dir: Path, workers: int, extra_env: dict | None = None, output=subprocess.DEVNULL,
                  build: bool = True) -> tuple[subprocess.Popen, str]:
@@ -83,6 +86,7 @@ def start_server(data_dir: Path, workers: int, extra_env: dict | None = None, ou
             raise SystemExit("the server did not become ready")
         time.sleep(0.3)
 
+
 def start_hosts(root: Path, hosts: int, workers: int, extra_env: dict) -> list[tuple[subprocess.Popen, str]]:
     """``hosts`` servers, each over its own data directory; the first builds the index, the others start
     from a copy of it (as a host whose cache was restored would)."""
@@ -92,6 +96,7 @@ def start_hosts(root: Path, hosts: int, workers: int, extra_env: dict) -> list[t
                         ignore=shutil.ignore_patterns(".lock"))
         started.append(start_server(root / f"host-{n}", workers, extra_env, build=False))
     return started
+
 
 async def run(urls: list[str], pool: list[str], clients: int, total: int, seconds: float | None = None) -> dict:
     """``total`` requests (or as many as ``seconds`` allow) from ``clients`` connections, round robin over
@@ -130,6 +135,7 @@ async def run(urls: list[str], pool: list[str], clients: int, total: int, second
             | {"max": round(float(arr.max()), 1)},
             "errors": sum(errors.values()), "errors_by_kind": dict(errors), "per_host": dict(per_host)}
 
+
 def arun(coro):
     """Run the client on uvloop when it is installed (uvicorn[standard] brings it): a cheaper event loop."""
     try:
@@ -138,6 +144,7 @@ def arun(coro):
         return uvloop.run(coro)
     except ImportError:
         return asyncio.run(coro)
+
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its children (uvicorn's workers), from Linux /proc."""
@@ -149,6 +156,7 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
 
 def _children(pid: int) -> list[int]:
     parents: dict[int, int] = {}
@@ -163,6 +171,7 @@ def _children(pid: int) -> list[int]:
         found += frontier
     return found
 
+
 def env_pairs(pairs: list[str]) -> dict[str, str]:
     env = {}
     for pair in pairs:
@@ -171,6 +180,7 @@ def env_pairs(pairs: list[str]) -> dict[str, str]:
             raise SystemExit(f"--env takes KEY=VALUE, not {pair!r}")
         env[key] = value
     return env
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -222,6 +232,7 @@ def main() -> None:
                     "platform": platform.platform()},
     }
     print(json.dumps(report, indent=2))
+
 
 if __name__ == "__main__":
     main()
