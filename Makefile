@@ -28,7 +28,7 @@ DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
 	--fail-under figure_accuracy=0.97 citation_cleanliness=1.0
 
-.PHONY: run test docs install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
+.PHONY: run test test-fast docs install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json do
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
+
+# Fast feedback: pure modules and in-process answering, no servers, browser or gates (about a minute on two cores).
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not system and not slow" -q $(PYTEST_ARGS)
 
 eval: install
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)

@@ -207,6 +207,7 @@ def test_session_id_is_echoed_and_latency_recorded(bot):
     assert answer.session_id == sid and answer.latency_ms > 0 and len(answer.id) == 32
 
 
+@pytest.mark.slow  # the whole golden set: tens of seconds
 def test_golden_set_quality_does_not_regress(bot, golden):
     """The whole golden set (follow-ups aside, they need conversation support): aggregate gates."""
     cases = [c for c in golden if c["category"] != "followup"]

@@ -14,6 +14,10 @@ from assistant.api import create_app
 
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 WORKSPACE_ZH = "免费办公空间最长可以用多久？"
 HOUSING_EN = "How much is the monthly housing subsidy?"
 

@@ -11,6 +11,10 @@ from assistant.api import create_app
 from harness import docfactory as f
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 KEY = {"Authorization": "Bearer doc-key"}
 
 

@@ -15,6 +15,10 @@ from bench.notices import notice
 from harness.servers import serve
 from .test_library import MUNICIPAL
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 KEY = {"Authorization": "Bearer lib-key"}
 
 

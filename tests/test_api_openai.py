@@ -11,6 +11,10 @@ from assistant.api import create_app
 from harness.servers import serve
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 @pytest.fixture(scope="module")
 def client(data_dir, bot):
     settings = Settings(data_dir=data_dir, ui=False, rate_limit="", rate_limit_per_user="")

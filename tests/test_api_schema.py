@@ -13,6 +13,10 @@ from assistant.api import create_app
 
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 KEY = "schema-test-key"
 
 

@@ -17,6 +17,10 @@ from harness import docfactory as f
 from harness.servers import serve
 
 ADMIN, ASK = "admin-key-7f3a", "mp-public-key-19c2"
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 Q = {"question": "住房补贴每月多少钱？"}
 
 

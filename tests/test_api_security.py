@@ -11,6 +11,10 @@ from assistant.errors import ConfigError
 
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 KEYS = ["key-alpha-123", "key-beta-456"]
 Q = {"question": "住房补贴每月多少钱？"}
 

@@ -18,6 +18,10 @@ from assistant.understanding.text import detect_language
 
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 QUESTION = "How much is the monthly housing subsidy?"
 HEARTBEAT = 0.25
 DELAY = 1.2  # the model's silence before it writes: several heartbeats long

@@ -10,6 +10,10 @@ from assistant.errors import IndexUnavailable
 from harness.servers import chroma_server, free_port
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
     with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:

@@ -17,6 +17,10 @@ from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.understanding.text import detect_language
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 M = "sz-ai-opc-plan:"
 
 

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 OPC = str(Path(sys.executable).parent / "opc")
 
 

@@ -55,6 +55,7 @@ def test_same_followup_in_a_different_session_does_not_leak(bot):
     assert bot.ask("And for data corpora?", session_id=b).citations[0].clause_id == "sz-ai-opc-plan:m6"
 
 
+@pytest.mark.slow  # builds a second index: tens of seconds
 def test_history_survives_a_restart_and_is_bounded(tmp_path):
     settings = Settings(data_dir=tmp_path / "d", max_turns=3)
     bot = Assistant.load(settings)

@@ -17,6 +17,10 @@ from assistant.errors import DatabaseUnavailable, NotFound
 
 from harness.pg import postgres  # noqa: F401  (fixture)
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 POLICY = """# 南山区青年创业者租房补贴实施细则
 
 第一条 为支持青年在南山区创办一人公司，制定本细则。

@@ -15,6 +15,10 @@ from pydantic import AliasChoices, BaseModel
 
 from assistant.settings import Settings
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 

@@ -21,6 +21,10 @@ from assistant.types import FounderProfile
 
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ROOT = Path(__file__).resolve().parent.parent
 OPC = str(Path(sys.executable).parent / "opc")
 THIS_YEAR = date.today().year

@@ -19,6 +19,10 @@ from assistant.types import FounderProfile
 
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 OPC = str(Path(sys.executable).parent / "opc")
 
 # Notices written for these tests in the shapes a city's bureaus and districts publish.

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 OPC = str(Path(sys.executable).parent / "opc")
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [

@@ -16,6 +16,10 @@ from assistant.evaluate.run import answer_case, evaluate
 from assistant.settings import EvalSettings
 from harness.llm_server import ScriptedLLM
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 QUESTION = "How much is the monthly housing subsidy?"
 CASE = parse_cases([{"id": "housing-en", "question": QUESTION, "language": "en", "category": "figure",
                      "answerable": True, "expected_clauses": ["sz-ai-opc-plan:m4"],

@@ -12,6 +12,10 @@ from assistant.settings import LLMSettings
 from harness.llm_server import ScriptedLLM
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 def grounded(answer) -> bool:
     """Every figure of the answer stands in a clause it cites (either language)."""
     sources = [t for c in answer.citations for t in (c.text, c.parallel_text)]

@@ -16,6 +16,10 @@ from assistant.ingest.store import documents_root
 from assistant.settings import LLMSettings
 from assistant.types import FounderProfile
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A district notice written for these tests, in the shape Chinese district measures take.

@@ -10,6 +10,10 @@ from assistant import Assistant, Settings
 from assistant.settings import LLMSettings
 
 # Notices written for these tests.
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 SZ_NOTICE = """深圳市工业和信息化局关于人工智能企业算力支持的通知
 深工信规〔2026〕5号
 各有关单位：

@@ -15,6 +15,10 @@ from assistant.settings import LLMSettings
 
 from .test_facts import _doc
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

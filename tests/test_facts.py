@@ -17,6 +17,10 @@ from assistant.knowledge.corpus import load_corpus
 from assistant.errors import CorpusError
 from assistant.knowledge.facts import amount_text
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ROOT = Path(__file__).resolve().parent.parent
 OPC = str(Path(sys.executable).parent / "opc")
 

@@ -14,6 +14,10 @@ from assistant.errors import AddressNotAllowed, FetchFailed
 from assistant.ingest.fetch import fetch
 from assistant.ingest.netguard import NOT_ALLOWED, FetchPolicy, is_public, parse_url
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 PAGE = "/policies/nanshan-measures-en.html"
 
 

@@ -20,6 +20,10 @@ from assistant.store.storage import NOT_SAVED
 from harness import docfactory as f
 from harness.servers import serve
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ADMIN = {"Authorization": "Bearer disk-admin"}
 
 

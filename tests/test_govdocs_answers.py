@@ -15,6 +15,10 @@ from harness import govtexts as t
 from harness.docserver import _Handler
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 @pytest.fixture(scope="module")
 def gov(seeded_data_dir, tmp_path_factory):
     from assistant import Assistant, Settings

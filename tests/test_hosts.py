@@ -20,6 +20,10 @@ from harness.servers import chroma_server, free_port, wait_until_ready
 from .test_database import POLICY
 from .test_serve import OPC
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 KEYS = "ask-key-1:ask,ask-key-2:ask,admin-key:admin"
 FOUNDER = {"Authorization": "Bearer ask-key-1", "X-Client-User-Id": "founder-7"}
 STRANGER = {"Authorization": "Bearer ask-key-2", "X-Client-User-Id": "founder-7"}

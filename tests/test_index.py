@@ -17,6 +17,10 @@ from assistant import Assistant, IndexUnavailable, Settings
 from assistant.settings import BUILTIN_CORPUS
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 def _current(data_dir: Path) -> str:
     return (data_dir / "index" / "CURRENT").read_text().strip()
 

@@ -9,6 +9,10 @@ import pytest
 from harness import docfactory as f
 from tests.test_cli import run
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 BAOAN_EN_WRONG = """# Bao'an District Rules on Workspace for AI One-Person Companies
 
 ## 1. Scope

@@ -12,6 +12,10 @@ from assistant.ingest.fetch import COULD_NOT_FETCH, fetch, is_url
 from assistant.ingest.netguard import FetchPolicy
 
 # The test server is on loopback, which the guard refuses unless the operator trusts it (OPC_FETCH_ALLOW).
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 LOOPBACK = FetchPolicy(["127.0.0.1/32"])
 
 

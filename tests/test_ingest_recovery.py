@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -10,6 +12,10 @@ import textwrap
 from assistant import Assistant, Settings
 
 from harness import docfactory as f
+
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

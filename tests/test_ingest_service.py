@@ -18,6 +18,10 @@ from assistant.ingest.align import figure_mismatches
 from harness import docfactory as f
 from harness.docserver import ERROR_PAGE
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 PLAN_QUESTIONS = ["住房补贴每月多少钱？", "How big is the training power voucher?"]
 
 

@@ -21,6 +21,10 @@ from bench.notices import notice
 
 # A Shenzhen municipal notice on the plan's own topic (the housing subsidy) with another figure, a district
 # notice, and another city's notice: written here in the shape such notices are published.
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 MUNICIPAL = """深圳市人力资源局关于印发《深圳市青年人才住房补贴实施办法》的通知
 深人规〔2026〕7号
 各有关单位：

@@ -14,6 +14,10 @@ from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 HOUSING_EN = "How much is the monthly housing subsidy?"
 HOUSING_ZH = "住房补贴每月多少钱？"
 M4 = "sz-ai-opc-plan:m4"

@@ -15,6 +15,10 @@ from langchain_openai import ChatOpenAI
 
 from harness.llm_server import CHUNK_CHARS, ScriptedLLM
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 HI = [{"role": "user", "content": "住房补贴每月多少钱？"}]
 TEXT = "Qualified entrepreneurs get 1,250 yuan per month [1]. 符合条件的每月1250元。"
 

@@ -14,6 +14,10 @@ import pytest
 
 from assistant.types import Answer
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 MINIPROGRAM = Path(__file__).resolve().parent.parent / "ui" / "miniprogram"
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="needs node (make test installs it)")

@@ -15,6 +15,10 @@ from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.spelling import Speller
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 @pytest.fixture(scope="module")
 def places():
     return load_corpus(BUILTIN_CORPUS).places

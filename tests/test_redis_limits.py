@@ -20,6 +20,10 @@ from assistant.settings import Settings
 from harness.redis_server import RedisServer
 from harness.servers import free_port, serve, wait_until_ready
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 OPC = str(Path(sys.executable).parent / "opc")
 KEYS = {"one": "key-one-9f2c", "two": "key-two-4b7e"}
 PER_KEY, PER_USER = 6, 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import subprocess
@@ -11,6 +13,10 @@ from pathlib import Path
 import httpx
 
 from harness.servers import free_port, wait_until_ready
+
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
 
 OPC = str(Path(sys.executable).parent / "opc")
 

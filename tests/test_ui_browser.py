@@ -20,8 +20,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 ANSWERED = ".bot .opc-answer:not(.opc-streaming)"  # a finished answer (streaming ones carry the class)
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="needs Chromium (make test installs it: apt-get install chromium)")
+pytestmark = [pytest.mark.system, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="needs Chromium (make test installs it: apt-get install chromium)")]
 
 
 @pytest.fixture(scope="module")

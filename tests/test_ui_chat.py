@@ -18,6 +18,10 @@ from ui.chat import ChatHandlers, build_ui, official_url, translated_versions
 from harness.llm_server import ScriptedLLM
 
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 @pytest.fixture(scope="module")
 def handlers(bot):
     return ChatHandlers(bot)

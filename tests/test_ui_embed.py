@@ -18,6 +18,10 @@ from assistant import Settings
 from harness.servers import serve, ui_app
 from .test_ui_browser import ARGS, CHROMIUM, SHOTS
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 IFRAME = '<iframe id="opc" src="{src}" title="OPC" style="width:375px;height:667px;border:0"></iframe>'
 
 

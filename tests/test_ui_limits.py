@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 
 import httpx
 from gradio_client import Client
 
 from harness.servers import serve, ui_app
+
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
 
 Q = "住房补贴每月多少钱？"
 

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+# Starts servers, processes or a browser: not in the fast tier (make test-fast).
+pytestmark = pytest.mark.system
+
+
 ROOT = Path(__file__).resolve().parent.parent
 # Only what the package needs: the build must not see the checkout's venv, node modules, data or old builds.
 SKIP = shutil.ignore_patterns(".git", ".venv", "node_modules", "build", "dist", "*.egg-info", "__pycache__",
