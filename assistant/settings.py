@@ -250,6 +250,9 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = Field(
         None, description="A file of 'key:scope' lines (scopes: ask, admin), re-read when it changes, so keys "
                           "rotate without a restart; used beside OPC_API_KEYS.")
+    api_keys_file_recheck: float = Field(
+        2.0, gt=0, le=3600, description="Seconds between content-hash checks of OPC_API_KEYS_FILE, besides its "
+                                        "modification time and size (an edit keeping both is still seen).")
     host: str = Field("127.0.0.1", description="The address `opc serve` binds (set by it): without keys, document "
                                                "writes are open only on a loopback address.")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
