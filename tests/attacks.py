@@ -251,8 +251,10 @@ def nginx_in_front(upstream_port: int) -> Iterator[tuple[str, int]]:
 
 
 @contextlib.contextmanager
-def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False) -> Iterator[tuple[str, int]]:
-    """A real ``opc serve`` (this tree's code) on a free loopback port; yields (base URL, port)."""
+def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False,
+              log_path: Path | None = None) -> Iterator[tuple[str, int]]:
+    """A real ``opc serve`` (this tree's code) on a free loopback port; yields (base URL, port). Its output
+    (access log included) goes to ``log_path`` when given."""
     import sys
 
     from .servers import wait_until_ready
@@ -260,7 +262,8 @@ def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False) -> Iter
     port = free_port()
     full_env = {**os.environ, "OPC_DATA_DIR": str(data_dir), "OPC_RATE_LIMIT": "", "OPC_RATE_LIMIT_PER_USER": "",
                 **(env or {})}
-    log = tempfile.TemporaryFile()  # not a pipe: a flood of log lines must never block the server
+    # A file, not a pipe: a flood of log lines must never block the server.
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()
     command = [sys.executable, "-c", "from assistant.cli import app; app()",
                "serve", "--ui" if ui else "--no-ui", "--port", str(port)]
     proc = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)

@@ -18,9 +18,30 @@ SERVE_ENV = {
 
 
 @pytest.fixture(scope="module")
-def served(bot, data_dir):
-    with opc_serve(data_dir, SERVE_ENV) as (base, port):
+def server_log(tmp_path_factory):
+    return tmp_path_factory.mktemp("front") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def served(bot, data_dir, server_log):
+    with opc_serve(data_dir, SERVE_ENV, log_path=server_log) as (base, port):
         yield base, port
+
+
+def test_keys_in_query_strings_never_reach_the_access_log(served, server_log):
+    base, _ = served
+    secrets = ["sekrit-AAA111", "sekrit-BBB222", "sekrit-CCC333", "sekrit-DDD444", "sekrit-EEE555"]
+    with httpx.Client(base_url=base, timeout=30) as http:
+        assert http.get(f"/healthz?api_key={secrets[0]}&lang=zh").status_code == 200
+        http.post(f"/v1/ask?key={secrets[1]}", json={"question": "博士落户补贴最高多少？"})
+        http.get(f"/v1/documents?x=1&API-KEY={secrets[2]}")
+        http.get(f"/v1/documents?access_token={secrets[3]}#frag")
+        http.get(f"/healthz?token={secrets[4]}&phone=13812345678")
+    log = server_log.read_text(encoding="utf-8", errors="replace")
+    assert "api_key=[REDACTED]&lang=zh" in log  # the request is logged, its key is not
+    assert "GET /healthz?token=[REDACTED]&phone=[PHONE]" in log
+    for secret in secrets:
+        assert secret not in log
 
 
 def _assert_answered(prober: Prober) -> None:
