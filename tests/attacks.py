@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -187,6 +188,7 @@ class Prober:
                 return {"n": 0}
             xs = sorted(xs)
             return {"n": len(xs), "p50_ms": round(statistics.median(xs) * 1000, 1),
+                    "p95_ms": round(xs[min(len(xs) - 1, int(0.95 * len(xs)))] * 1000, 1),
                     "max_ms": round(xs[-1] * 1000, 1)}
         return {"healthz": stats(self.samples["healthz"]), "ask": stats(self.samples["ask"]),
                 "failures": dict(self.failures)}
@@ -250,11 +252,35 @@ def nginx_in_front(upstream_port: int) -> Iterator[tuple[str, int]]:
         shutil.rmtree(prefix, ignore_errors=True)
 
 
+class Served(NamedTuple):
+    base: str
+    port: int
+    pid: int
+
+
+STOCK_SERVER = """
+import sys, uvicorn
+from assistant.api.app import create_app
+from assistant.api.clients import proxy_options
+from assistant.settings import Settings
+settings = Settings()
+uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="info", **proxy_options(settings))
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False,
-              log_path: Path | None = None) -> Iterator[tuple[str, int]]:
-    """A real ``opc serve`` (this tree's code) on a free loopback port; yields (base URL, port). Its output
-    (access log included) goes to ``log_path`` when given."""
+def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False, log_path: Path | None = None,
+              nofile: int | None = None, stock: bool = False) -> Iterator[Served]:
+    """A real ``opc serve`` (this tree's code) on a free loopback port; yields its URL, port and pid. Its
+    output (access log included) goes to ``log_path`` when given; ``nofile`` sets its descriptor limit.
+    ``stock`` runs the same app under uvicorn's defaults instead (what `opc serve` did before its front
+    limits), for the bench's before/after figures."""
     import sys
 
     from .servers import wait_until_ready
@@ -266,7 +292,17 @@ def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False,
     log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()
     command = [sys.executable, "-c", "from assistant.cli import app; app()",
                "serve", "--ui" if ui else "--no-ui", "--port", str(port)]
-    proc = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    if stock:
+        full_env["OPC_UI"] = "true" if ui else "false"
+        command = [sys.executable, "-c", STOCK_SERVER, str(port)]
+
+    def limit():
+        if nofile:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    proc = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=limit)
     base = f"http://127.0.0.1:{port}"
     try:
         try:
@@ -274,7 +310,7 @@ def opc_serve(data_dir: Path, env: dict | None = None, ui: bool = False,
         except AssertionError:
             log.seek(0)
             raise AssertionError(log.read()[-4000:].decode(errors="replace")) from None
-        yield base, port
+        yield Served(base, port, proc.pid)
     finally:
         proc.terminate()
         try:

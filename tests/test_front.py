@@ -24,8 +24,8 @@ def server_log(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def served(bot, data_dir, server_log):
-    with opc_serve(data_dir, SERVE_ENV, log_path=server_log) as (base, port):
-        yield base, port
+    with opc_serve(data_dir, SERVE_ENV, log_path=server_log) as server:
+        yield server.base, server.port
 
 
 def test_keys_in_query_strings_never_reach_the_access_log(served, server_log):
