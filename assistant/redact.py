@@ -27,8 +27,8 @@ _SEP = r"[ \-]?"
 _LOCAL = r"[\w%+\-](?:[\w.%+\-]{0,62}[\w%+\-])?"
 _LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
 _CJK_TLDS = "中国|中國|公司|网络|網絡|香港|台湾|台灣|澳门|澳門|新加坡|在线|网店|集团|政务|公益|手机|移动"
-_EMAIL = re.compile(rf"(?<![\w.%+\-])(?P<local>{_LOCAL})@(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}(?![A-Za-z0-9\-])|xn--[a-z0-9\-]+"
-                    rf"|(?:{_CJK_TLDS}))")
+_EMAIL = re.compile(rf"(?<![\w.%+\-])(?P<local>{_LOCAL})@(?:{_LABEL}\.)+"
+                    rf"(?:[A-Za-z]{{2,63}}(?![A-Za-z0-9\-])|xn--[a-z0-9\-]+|(?:{_CJK_TLDS}))")
 # 18 characters (6 region, 8 birth date, 3 sequence, 1 check), optionally spaced 6-8-4.
 _ID18 = re.compile(rf"(?<![0-9])[0-9]{{6}}{_SEP}[0-9]{{8}}{_SEP}[0-9]{{3}}[0-9Xx](?![0-9])")
 _ID15 = re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])")  # legacy: 6 region, YYMMDD, 3 sequence

@@ -3,9 +3,9 @@
 A key carries scopes: ``ask`` (questions, chat, feedback, the caller's own conversations) and ``admin``
 (documents, deleting any conversation). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
 is ``ask`` only) and ``OPC_API_KEYS_FILE`` (one ``key:scope`` a line, re-read when it changes, so keys rotate
-without a restart; deleting it revokes its keys). Keys are compared in constant time. Limits apply per API key (or per client address when
-no keys are configured) and per end user within a key (``X-Client-User-Id``); every /v1 response carries
-``X-RateLimit-*`` headers for the tighter of the two.
+without a restart; deleting it revokes its keys). Keys are compared in constant time. Limits apply per API
+key (or per client address when no keys are configured) and per end user within a key
+(``X-Client-User-Id``); every /v1 response carries ``X-RateLimit-*`` headers for the tighter of the two.
 """
 
 from __future__ import annotations
