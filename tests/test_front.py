@@ -87,6 +87,28 @@ def test_half_open_flood_from_one_address_is_capped(served):
         assert http.get(f"{base}/healthz").status_code == 200
 
 
+def test_slow_second_request_on_a_kept_alive_connection_is_cut_off(served):
+    import socket
+    import time
+
+    _, port = served
+    s = socket.socket()
+    s.bind(("127.0.0.2", 0))
+    s.connect(("127.0.0.1", port))
+    s.settimeout(10)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    first = b""
+    while b"\r\n\r\n" not in first or not first.rstrip().endswith(b"}"):
+        first += s.recv(4096)
+    assert first.startswith(b"HTTP/1.1 200")
+    s.sendall(b"GET /hea")  # the next request starts, then trickles
+    start = time.monotonic()
+    data = s.recv(4096)
+    s.close()
+    assert data.startswith(b"HTTP/1.1 408"), data
+    assert time.monotonic() - start < 2 + BOUND  # the 2 s header deadline
+
+
 def test_slow_body_is_cut_off(served):
     base, port = served
     import socket
