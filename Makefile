@@ -55,7 +55,8 @@ run: index
 # test (playwright cannot download browsers here) with CJK fonts for its screenshots, node and npm for the
 # mini-program's tests, a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build, and
 # redis-server, which the shared rate-limit tests start on loopback, and the PostgreSQL server binaries
-# (initdb, pg_ctl, psql) the several-host tests start on loopback (issue 13).
+# (initdb, pg_ctl, psql) the several-host tests start on loopback (issue 13), and nginx, which the front
+# tests start on loopback in front of opc serve with the shipped deploy/nginx/opc.conf.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -64,6 +65,7 @@ system-deps:
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || missing="$$missing fonts-wqy-zenhei"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 # The mini-program's test tools (the official miniprogram-simulate, jsdom), exactly as locked.

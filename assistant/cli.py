@@ -168,7 +168,7 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
-    from assistant.api.clients import proxy_options
+    from assistant.api.front import server_options
     from assistant.api.security import Guard
 
     os.environ["OPC_UI"] = "true" if ui else "false"  # workers read their settings from the environment
@@ -187,14 +187,15 @@ def serve(
               f"(chat page{'' if ui else ' off'}; API at /v1, docs at /docs). Ctrl-C stops.")
     for warning in (app_.state.guard if app_ is not None else guard).startup_warnings():
         out.print(f"[bold red]Warning:[/] {warning}")
-    # X-Forwarded-For only from OPC_TRUSTED_PROXIES (uvicorn would otherwise trust 127.0.0.1).
-    proxies = proxy_options(settings)
+    # Header cap and deadlines, connection caps (OPC_SERVER_*), and X-Forwarded-For only from
+    # OPC_TRUSTED_PROXIES (uvicorn would otherwise trust 127.0.0.1).
+    options = server_options(settings)
     if workers == 1:
-        uvicorn.run(app_, host=host, port=port, log_level="info", **proxies)
+        uvicorn.run(app_, host=host, port=port, log_level="info", **options)
     else:
         del bot
         uvicorn.run("assistant.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="info", **proxies)
+                    log_level="info", **options)
 
 
 def _corpus():

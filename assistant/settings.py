@@ -112,6 +112,33 @@ class EvalSettings(BaseSettings):
         return bool(self.base_url and self.model)
 
 
+class ServerSettings(BaseSettings):
+    """What one client may hold of `opc serve` before a request reaches the app (see docs/operators/security.md).
+
+    Per worker process; a reverse proxy in front (deploy/nginx/opc.conf) is the production front line.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OPC_SERVER_", extra="ignore")
+
+    max_header_kb: int = Field(
+        64, ge=8, le=1024, description="Largest request line plus headers, in KiB; more is refused with 431 "
+                                       "(the h11 parser's cap; httptools has none, so it is not used).")
+    header_timeout: float = Field(
+        10.0, gt=0, le=300, description="Seconds a request's headers may take from the connection's opening or the "
+                                        "request's first byte; a slower sender gets 408 and is disconnected.")
+    body_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds of silence allowed between two reads of a request body (while the "
+                                         "app is reading it); then the connection is closed.")
+    keep_alive: int = Field(
+        5, ge=1, le=300, description="Seconds an idle kept-alive connection stays open between requests.")
+    max_connections: int = Field(
+        1000, ge=16, le=100_000, description="Open connections per worker; more are answered 503 and closed at "
+                                             "once. Kept below the process's file-descriptor limit (ulimit -n).")
+    max_connections_per_address: int = Field(
+        100, ge=1, le=100_000, description="Open connections per client address and worker (addresses in "
+                                           "OPC_TRUSTED_PROXIES are exempt: a proxy carries many clients).")
+
+
 class Settings(BaseSettings):
     """Top-level settings. ``Settings()`` reads the environment; tests pass values directly."""
 
@@ -149,6 +176,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     eval: EvalSettings = Field(default_factory=EvalSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     # --- the HTTP server (opc serve) -----------------------------------------------------------
     chroma_url: str | None = Field(
@@ -232,6 +260,9 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = Field(
         None, description="A file of 'key:scope' lines (scopes: ask, admin), re-read when it changes, so keys "
                           "rotate without a restart; used beside OPC_API_KEYS.")
+    api_keys_file_recheck: float = Field(
+        2.0, gt=0, le=3600, description="Seconds between content-hash checks of OPC_API_KEYS_FILE, besides its "
+                                        "modification time and size (an edit keeping both is still seen).")
     host: str = Field("127.0.0.1", description="The address `opc serve` binds (set by it): without keys, document "
                                                "writes are open only on a loopback address.")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(

@@ -15,8 +15,8 @@ are turned off for the run. Prints ONE JSON object on stdout:
 - ``targets`` / ``meets_targets`` (≥ 150 requests/s, p95 ≤ 300 ms, zero errors), ``machine`` (with the
   1-minute load average before the run: other jobs on a shared machine skew every figure).
 
-    python bench/load.py [--clients 32] [--requests 2000] [--workers 2] [--hosts 1] [--env KEY=VALUE ...]
-    python bench/load.py --url http://host-a:8000 --url http://host-b:8000     # servers already running
+    python -m bench.load [--clients 32] [--requests 2000] [--workers 2] [--hosts 1] [--env KEY=VALUE ...]
+    python -m bench.load --url http://host-a:8000 --url http://host-b:8000     # servers already running
 
 Nothing here uses the network beyond 127.0.0.1 (unless ``--url`` points elsewhere).
 """

@@ -52,13 +52,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve(app, startup_timeout: float = 30.0) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
-    from assistant.api.clients import proxy_options
+    from assistant.api.front import server_options
 
     port = free_port()
-    # Forwarded headers exactly as `opc serve` treats them (only from OPC_TRUSTED_PROXIES).
-    proxies = proxy_options(app.state.settings) if hasattr(app.state, "settings") else {}
+    # The front limits and forwarded headers exactly as `opc serve` sets them.
+    options = server_options(app.state.settings) if hasattr(app.state, "settings") else {}
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", ws="none", **proxies))
+                                           lifespan="on", ws="none", **options))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_timeout

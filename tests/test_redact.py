@@ -16,8 +16,12 @@ ROWS = [
     ("id-fullwidth", "身份证１１０１０５１９４９１２３１００２Ｘ号", "身份证[ID]号"),
     ("id-spaced", "身份证 440305 19900307 1236 已上传", "身份证 [ID] 已上传"),
     ("id-legacy-15", "老身份证号110105491231002还能用吗", "老身份证号[ID]还能用吗"),
-    ("id-bad-check-digit", "身份证440305199003071235", "身份证440305199003071235"),
-    ("id-bad-check-X", "ID 110105194912310021", "ID 110105194912310021"),
+    # a wrong check digit is still somebody's (mistyped) ID number
+    ("id-bad-check-digit", "身份证440305199003071235", "身份证[ID]"),
+    ("id-bad-check-X", "ID 110105194912310021", "ID [ID]"),
+    ("id-bad-check-with-X", "身份证号码44030519900307123X。", "身份证号码[ID]。"),
+    ("id-legacy-15-en", "old ID 440305900307123 still valid?", "old ID [ID] still valid?"),
+    ("id-hyphenated", "ID 440305-19900307-1235", "ID [ID]"),
     ("id-bad-month", "ID 440305199013321235", "ID 440305199013321235"),          # check digit ok, 13th month
     ("id-future-birth", "ID 440305209003071232", "ID 440305209003071232"),       # check digit ok, born 2090
     ("id-bad-region", "编号000305199003071234", "编号000305199003071234"),        # check digit ok, region 00
@@ -36,7 +40,23 @@ ROWS = [
     ("phone-bad-prefix-12", "号码12812345678", "号码12812345678"),
     ("phone-12-digits", "编号138123456789", "编号138123456789"),
     ("phone-10-digits", "编号1381234567", "编号1381234567"),
+    ("phone-dots", "手机139.1234.5678联系", "手机[PHONE]联系"),
+    ("phone-paren-area", "Call (139)1234-5678 now", "Call [PHONE] now"),
+    ("phone-paren-fullwidth-area", "电话（139）1234-5678", "电话[PHONE]"),
+    ("phone-plus86-spaces", "WeChat/phone +86 139 1234 5678.", "WeChat/phone [PHONE]."),
+    ("phone-plus86-hyphens", "+86-139-1234-5678", "[PHONE]"),
+    ("phone-plus86-paren-area", "+86 (139) 1234 5678", "[PHONE]"),
+    ("phone-dashes", "139-1234-5678", "[PHONE]"),
+    ("phone-mixed-seps", "139 1234-5678", "[PHONE]"),
+    ("phone-dots-en", "my number: 139.1234.5678.", "my number: [PHONE]."),
+    ("phone-decimal-not", "增长139.12345678倍", "增长139.12345678倍"),
     # --- emails ---
+    ("email-idn-zh", "邮箱：用户@例子.中国，谢谢", "邮箱：[EMAIL]，谢谢"),
+    ("email-idn-de", "write to name@bücher.de today", "write to [EMAIL] today"),
+    ("email-idn-local", "Mail müller@bücher.de.", "Mail [EMAIL]."),
+    ("email-idn-hant", "電郵 客服@公司.香港 聯絡", "電郵 [EMAIL] 聯絡"),
+    ("email-punycode", "a@xn--fsqu00a.xn--fiqs8s ok", "[EMAIL] ok"),
+    ("email-cn-tld-before-zh", "发到zhang@example.cn的邮箱", "发到[EMAIL]的邮箱"),
     ("email-zh", "邮箱zhang.san@example.com，谢谢", "邮箱[EMAIL]，谢谢"),
     ("email-en", "Write to li_si+opc@mail.szu.edu.cn.", "Write to [EMAIL]."),
     ("email-phone-local-part", "我的邮箱13812345678@163.com", "我的邮箱[EMAIL]"),
@@ -78,6 +98,17 @@ ROWS = [
     ("noise-iso-dates", "2026-01-01 to 2027-12-31", None),
     ("noise-range", "The plan runs 2026–2027; 1,000 yuan after tax.", None),
     ("noise-placeholders", "[ID] [PHONE] [EMAIL] [CARD]", None),
+    ("noise-yuan-zh", "每月补贴1250元", None),
+    ("noise-year-zh", "2026年起实施，至2027年12月31日", None),
+    ("noise-yuan-commas", "up to 100,000 yuan", None),
+    ("noise-sqm", "面积10000平方米以上", None),
+    ("noise-dotted-date", "2026.01.15发布", None),
+    ("noise-slashed-date", "15/01/2026 and 2026/01/15", None),
+    ("noise-big-figure", "总规模13912345678元的基金", None),  # an amount, though shaped like a mobile number
+    ("noise-decimal", "增长13.5%，达到139.5亿元", None),
+    ("noise-doc-number", "深府办规〔2026〕3号", None),
+    ("noise-phone-landline", "咨询电话0755-88123456", None),
+    ("noise-postcode", "邮编518000", None),
 ]
 
 

@@ -139,7 +139,8 @@ def build_ui(bot, guard=None) -> gr.Blocks:
     handlers = ChatHandlers(bot, guard)
     url = official_url(bot)
     zh = interface_text("zh")
-    with gr.Blocks(title=zh.title, analytics_enabled=False) as blocks:
+    # Gradio's temporary files (none expected: the page takes no uploads) are swept hourly, kept ≤ 1 hour.
+    with gr.Blocks(title=zh.title, analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         with gr.Row(elem_id="opc-top"):
             header = gr.HTML(header_html("zh"), elem_id="opc-header")
             ui_lang = gr.Radio(list(UI_LANGS), value="中文", show_label=False, container=False,
@@ -205,5 +206,9 @@ def language_from_query(request: gr.Request):
 
 def mount_ui(app, bot, path: str = "/", guard=None):
     """Mount the chat page on a FastAPI ``app`` at ``path`` (same process, no HTTP between them)."""
+    from ui.closed_routes import ClosedGradioRoutes
+
+    # Gradio's upload, recording and dev routes are closed: the page takes text only.
+    app.add_middleware(ClosedGradioRoutes, prefix=path)
     return gr.mount_gradio_app(app, build_ui(bot, guard), path=path, css_paths=[CSS_PATH], head=EMBED_HEAD,
-                               footer_links=[], run_history=False, ssr_mode=False)
+                               footer_links=[], run_history=False, ssr_mode=False, max_file_size=1024)

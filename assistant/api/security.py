@@ -3,9 +3,9 @@
 A key carries scopes: ``ask`` (questions, chat, feedback, the caller's own conversations) and ``admin``
 (documents, deleting any conversation). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
 is ``ask`` only) and ``OPC_API_KEYS_FILE`` (one ``key:scope`` a line, re-read when it changes, so keys rotate
-without a restart). Keys are compared in constant time. Limits apply per API key (or per client address when
-no keys are configured) and per end user within a key (``X-Client-User-Id``); every /v1 response carries
-``X-RateLimit-*`` headers for the tighter of the two.
+without a restart; deleting it revokes its keys). Keys are compared in constant time. Limits apply per API
+key (or per client address when no keys are configured) and per end user within a key
+(``X-Client-User-Id``); every /v1 response carries ``X-RateLimit-*`` headers for the tighter of the two.
 """
 
 from __future__ import annotations
@@ -79,12 +79,17 @@ def parse_keys(entries: list[str], origin: str) -> dict[bytes, frozenset[str]]:
 
 
 class KeyRing:
-    """Keys from the settings plus the keys file, re-read when the file's modification time or size changes."""
+    """Keys from the settings plus the keys file. The file is re-read when its modification time, size or
+    inode changes, and its content hash is checked every ``api_keys_file_recheck`` seconds besides (an edit
+    that keeps size and mtime is still seen). Deleting the file revokes its keys."""
 
     def __init__(self, settings: Settings) -> None:
         self._static = parse_keys(settings.api_keys, "OPC_API_KEYS")
         self._file = Path(settings.api_keys_file) if settings.api_keys_file else None
+        self._recheck = settings.api_keys_file_recheck
         self._stamp: tuple | None = None
+        self._digest: bytes | None = None
+        self._hashed_at = -math.inf
         self._from_file: dict[bytes, frozenset[str]] = {}
         self._lock = threading.Lock()
         self._reload(strict=True)
@@ -95,11 +100,24 @@ class KeyRing:
         try:
             st = self._file.stat()
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-            if stamp == self._stamp:
+            now = time.monotonic()
+            if stamp == self._stamp and now - self._hashed_at < self._recheck:
                 return
-            lines = [line.split("#", 1)[0].strip() for line in self._file.read_text(encoding="utf-8").splitlines()]
+            data = self._file.read_bytes()
+            self._hashed_at = now
+            digest = hashlib.sha256(data).digest()
+            if digest == self._digest:
+                self._stamp = stamp
+                return
+            self._stamp, self._digest = stamp, digest  # a broken version is reported once, not on every check
+            lines = [line.split("#", 1)[0].strip() for line in data.decode("utf-8").splitlines()]
             self._from_file = parse_keys([line for line in lines if line], "OPC_API_KEYS_FILE")
-            self._stamp = stamp
+        except FileNotFoundError as exc:
+            if strict:
+                raise ConfigError(f"OPC_API_KEYS_FILE cannot be used: {exc}") from None
+            if self._from_file or self._digest is not None:
+                log.warning("keys file %s removed: its keys are revoked", self._file)
+            self._from_file, self._stamp, self._digest = {}, None, None
         except (OSError, UnicodeError, ConfigError) as exc:
             if strict:
                 raise ConfigError(f"OPC_API_KEYS_FILE cannot be used: {exc}") from None

@@ -82,27 +82,39 @@ def case_rows(run: RunResult) -> list[dict]:
 
 
 # --- Markdown ---------------------------------------------------------------------------------
+# Questions, answers, ids and names come from datasets and documents: in summary.md they are text, never
+# markup. Markdown's punctuation is backslash-escaped, HTML's written as entities, links broken.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+!|~$"})
+
+
+def md_text(value) -> str:
+    """``value`` as inert Markdown text on one line (no emphasis, links, images, HTML or table breaks)."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.translate(_MD_SPECIAL).replace("://", ":&#47;&#47;")
+
+
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    esc = [[str(x).replace("|", "\\|").replace("\n", " ") for x in row] for row in [header] + rows]
+    esc = [[md_text(x) for x in row] for row in [header] + rows]
     lines = ["| " + " | ".join(esc[0]) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in esc[1:]]
     return "\n".join(lines)
 
 
 def markdown(runs: list[RunResult], gate: GateResult, dataset: str) -> str:
-    out = [f"# OPC evaluation — {dataset}", "",
+    out = [f"# OPC evaluation — {md_text(dataset)}", "",
            f"{len(runs[0].cases)} cases · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · "
            f"gate: **{'PASSED' if gate.passed else 'FAILED'}**", ""]
     for r in runs:
-        out.append(f"- **{r.name}**: `{json.dumps(r.config, ensure_ascii=False, sort_keys=True)}`")
+        out.append(f"- **{md_text(r.name)}**: {md_text(json.dumps(r.config, ensure_ascii=False, sort_keys=True))}")
     if gate.failures:
-        out += ["", "## Gate failures", ""] + [f"- {f.message}" for f in gate.failures]
+        out += ["", "## Gate failures", ""] + [f"- {md_text(f.message)}" for f in gate.failures]
     out += ["", "## Summary", "", _md_table(summary_header(runs, gate), summary_rows(runs, gate))]
     for attr, title in (("per_category", "Per category"), ("per_language", "Per language")):
         out += ["", f"## {title}", "", _md_table(*group_rows(runs, attr))]
     for r in runs:
         failed = [row for row in case_rows(r) if row["result"] == "FAIL"]
-        out += ["", f"## Failed cases ({r.name}): {len(failed)} of {len(r.cases)}", ""]
+        out += ["", f"## Failed cases ({md_text(r.name)}): {len(failed)} of {len(r.cases)}", ""]
         if failed:
             out.append(_md_table(["id", "category", "language", "failures", "answer"],
                                  [[x["id"], x["category"], x["language"], x["failures"], x["answer"][:160]]

@@ -1,9 +1,12 @@
 """Redaction of personal data in a question before it reaches a model or a log.
 
-Finds mainland resident ID numbers, mainland mobile numbers, email addresses and bank card
-numbers, and replaces each with a placeholder. Candidates are validated (ID check digit and
-birth date, Luhn for cards) so the plan's figures, dates and ordinary numbers are left alone.
-Standard library only; full-width characters (０-９, Ｘ, ＠, ＋, －) are matched too.
+Finds mainland resident ID numbers, mainland mobile numbers, email addresses (internationalised
+ones too: 用户@例子.中国, name@bücher.de) and bank card numbers, and replaces each with a placeholder.
+Candidates are validated (an ID's region and birth date, whatever its check digit, since a mistyped ID
+is still personal; Luhn for cards) so the plan's figures, dates and ordinary numbers are left alone.
+Mobile numbers are matched as people write them: 13912345678, 139-1234-5678, 139 1234 5678,
+139.1234.5678, (139)1234-5678, +86 139 1234 5678. Standard library only; full-width characters
+(０-９, Ｘ, ＠, ＋, －, （）) are matched too.
 """
 
 from __future__ import annotations
@@ -18,18 +21,23 @@ PLACEHOLDERS = {"id": "[ID]", "phone": "[PHONE]", "email": "[EMAIL]", "card": "[
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _SEP = r"[ \-]?"
-_EMAIL = re.compile(r"[A-Za-z0-9_%+\-](?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_%+\-])?"
-                    r"@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# Local part and domain labels: letters of any script, digits, and the usual punctuation (IDN addresses).
+# The top-level domain is ASCII letters, punycode (xn--…), or one of the Chinese-script ones, so that
+# "name@example.cn的邮箱" stops at ".cn".
+_LOCAL = r"[\w%+\-](?:[\w.%+\-]{0,62}[\w%+\-])?"
+_LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
+_CJK_TLDS = "中国|中國|公司|网络|網絡|香港|台湾|台灣|澳门|澳門|新加坡|在线|网店|集团|政务|公益|手机|移动"
+_EMAIL = re.compile(rf"(?<![\w.%+\-])(?P<local>{_LOCAL})@(?:{_LABEL}\.)+"
+                    rf"(?:[A-Za-z]{{2,63}}(?![A-Za-z0-9\-])|xn--[a-z0-9\-]+|(?:{_CJK_TLDS}))")
 # 18 characters (6 region, 8 birth date, 3 sequence, 1 check), optionally spaced 6-8-4.
 _ID18 = re.compile(rf"(?<![0-9])[0-9]{{6}}{_SEP}[0-9]{{8}}{_SEP}[0-9]{{3}}[0-9Xx](?![0-9])")
 _ID15 = re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])")  # legacy: 6 region, YYMMDD, 3 sequence
 _CARD = re.compile(rf"(?<![0-9])[0-9]{{4}}(?:{_SEP}[0-9]{{4}}){{3}}(?:{_SEP}[0-9]{{1,3}})?(?![0-9])")
 # Optional +86 / 0086 / 86 prefix (the digit look-behind applies to the number only without one).
-_PHONE = re.compile(rf"(?:(?<![0-9])\(?(?:\+|00)?86\)?{_SEP}|(?<![0-9]))"
-                    rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}){{2}}(?![0-9])")
+_PHONE = re.compile(rf"(?:(?<![0-9])\(?(?:\+|00)?86\)?{_SEP}|(?<![0-9.]))"
+                    rf"(?:\(1[3-9][0-9]\){_SEP}[0-9]{{4}}{_SEP}|1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|\.[0-9]{{4}}\.))"
+                    rf"[0-9]{{4}}(?![0-9]|\.[0-9]|\s?(?:元|万|亿|yuan|RMB))")
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
               50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
 
@@ -49,9 +57,9 @@ def _plausible(region: str, year: int, month: int, day: int) -> bool:
 
 
 def _valid_id18(s: str) -> bool:
+    # The check digit is not required: a mistyped or made-up number in a person's message is still theirs.
     s = _digits(s).upper()
-    check = _CHECK[sum(int(c) * w for c, w in zip(s, _WEIGHTS)) % 11]
-    return s[17] == check and _plausible(s[:6], int(s[6:10]), int(s[10:12]), int(s[12:14]))
+    return _plausible(s[:6], int(s[6:10]), int(s[10:12]), int(s[12:14]))
 
 
 def _valid_id15(s: str) -> bool:
@@ -69,6 +77,15 @@ _RULES = (("email", _EMAIL, None), ("id", _ID18, _valid_id18), ("id", _ID15, _va
           ("card", _CARD, _luhn), ("phone", _PHONE, None))
 
 
+_HAN_THEN_ASCII = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]+(?=[A-Za-z0-9])")
+
+
+def _lead_words(local: str) -> int:
+    """Length of the Chinese words run into an ASCII local part (written without a space before it)."""
+    m = _HAN_THEN_ASCII.match(local)
+    return m.end() if m and local[m.end():].isascii() else 0
+
+
 def find_personal_data(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of each item of personal data, in order; kind is id/phone/email/card."""
     folded = text.translate(_FOLD)
@@ -78,6 +95,8 @@ def find_personal_data(text: str) -> list[tuple[str, int, int]]:
             start, end = m.span()
             if valid and not valid(m.group()):
                 continue
+            if kind == "email":  # "邮箱zhang@example.com": the address starts after the Chinese words
+                start += _lead_words(m.group("local"))
             if any(start < e and s < end for _, s, e in found):
                 continue
             found.append((kind, start, end))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -15,12 +16,37 @@ from assistant.errors import IngestError, StorageFull
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Citation, DocumentInfo, Job
 from assistant.api.deps import Admin, Bot
+from assistant.api.lang import pick
 
 router = APIRouter(tags=["documents"])
 
 
 class InvalidDocumentRequest(IngestError):
     code = "invalid_document_request"
+
+
+class InvalidFileName(InvalidDocumentRequest):
+    code = "invalid_file_name"
+
+
+# Control characters (NUL included) in an uploaded file's name: the name is shown back in job reports and
+# logs, and a NUL cannot be part of any path, so such a name is refused before anything is saved.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_file_names(request: Request, uploads: list[UploadFile]) -> None:
+    for n, upload in enumerate(uploads, 1):
+        name = upload.filename or ""
+        if _CONTROL.search(name) or len(name) > 1000:
+            shown = _CONTROL.sub("?", name)[:80]
+            raise InvalidFileName(pick(
+                request.headers.get("accept-language"),
+                en=f"File {n} has an unusable name ({shown!r}): names may not contain control characters such as "
+                   "NUL or line breaks, nor exceed 1000 characters. Rename the file and send it again.",
+                zh=f"第 {n} 个文件的文件名不可用（{shown!r}）：文件名不能包含 NUL、换行等控制字符，也不能超过 1000 个字符。"
+                   "请改名后重新上传。",
+                zh_Hant=f"第 {n} 個檔案的檔名不可用（{shown!r}）：檔名不能包含 NUL、換行等控制字元，也不能超過 1000 個字元。"
+                        "請改名後重新上傳。"))
 
 
 @router.get("/documents", response_model=list[DocumentInfo], summary="Documents the assistant answers from")
@@ -57,6 +83,7 @@ async def add_document(
     # Queued with bounded concurrency (see WorkQueue): answering keeps its threads while documents parse.
     queue = request.app.state.documents_queue
     if file is not None:
+        check_file_names(request, [file])
         data = await file.read()
         return await queue.run(bot.add_document, data, lang=lang, title=title, translation_of=translation_of,
                                filename=file.filename or "upload")
@@ -82,6 +109,7 @@ async def add_batch(
     links = [line.strip() for line in urls.splitlines() if line.strip()]
     if not files and not links:
         raise InvalidDocumentRequest("Send files (multipart field 'files') and/or 'urls', one per line.")
+    check_file_names(request, files)
     if len(files) + len(links) > settings.bulk_max_sources:
         raise InvalidDocumentRequest(f"At most {settings.bulk_max_sources} sources per batch (OPC_BULK_MAX_SOURCES).")
     bad = [u for u in links if urlsplit(u).scheme not in ("http", "https")]
