@@ -59,6 +59,7 @@ def test_console_needs_an_admin_key_and_signs_in_with_a_strict_cookie(base):
         assert "httponly" in cookie and "samesite=strict" in cookie
         console = http.get("/admin/")
         assert console.status_code == 200 and "Library" in console.text and "sz-ai-opc-plan" in console.text
+        assert console.headers["content-security-policy"] == "frame-ancestors 'none'"  # never framed
         # The cookie stands for the key on /v1 only with the console's header (no cross-site form can send it).
         assert http.post("/v1/documents/batch", data={"urls": "http://127.0.0.1:1/x"}).status_code == 401
         http.post("/admin/logout")

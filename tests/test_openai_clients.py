@@ -119,6 +119,27 @@ def test_llm_model_answers_with_the_chat_model(client, llm, bot):
         llm.script()
     assert done.model_extra["opc"]["mode"] == "llm" and "1,250 yuan" in done.choices[0].message.content
     assert done.model == "opc-assistant-llm"
+    # A figure the clause does not state fails the gate twice: the quoted answer is given, the metrics count it.
+    before = gate_counts(client)
+    wrong = llm.reply({"answered": True, "citations": [n], "answer": f"The housing subsidy is 9,999 yuan [{n}]."})
+    llm.script(wrong, wrong)
+    try:
+        fell_back = client.chat.completions.create(model="opc-assistant-llm",
+                                                   messages=[{"role": "user", "content": HOUSING_EN}])
+    finally:
+        llm.script()
+    opc = fell_back.model_extra["opc"]
+    assert opc["mode"] == "extractive" and opc["warnings"] and "9,999" not in fell_back.choices[0].message.content
+    after = gate_counts(client)
+    assert after["first"] == before.get("first", 0) + 1 and after["retry"] == before.get("retry", 0) + 1
+
+
+def gate_counts(client) -> dict[str, float]:
+    import httpx
+
+    text = httpx.get(str(client.base_url).replace("/v1/", "/metrics")).text  # a keyless loopback server: open
+    return {line.split('attempt="')[1].split('"')[0]: float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines() if line.startswith("opc_gate_rejections_total{")}
 
 
 def test_langchain_chat_openai_gets_usage_and_citation_ids(server):

@@ -26,6 +26,9 @@ from ..security import CONSOLE_COOKIE
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 templates.env.filters["utc"] = answer_log.utc
+# The console is never shown inside another site's frame (clickjacking its Remove buttons), whatever
+# OPC_FRAME_ANCESTORS allows for the chat page: the middleware leaves a route's own headers standing.
+NO_FRAMES = {"Content-Security-Policy": "frame-ancestors 'none'", "X-Frame-Options": "DENY"}
 EXPORTS = {"unanswered": answer_log.unanswered, "marked-down": answer_log.marked_down}
 
 
@@ -42,7 +45,8 @@ def _scopes(request: Request) -> frozenset[str] | None:
 
 
 def _login(request: Request, message: str = "", status: int = 401) -> HTMLResponse:
-    return templates.TemplateResponse(request, "login.html", {"message": message}, status_code=status)
+    return templates.TemplateResponse(request, "login.html", {"message": message}, status_code=status,
+                                      headers=NO_FRAMES)
 
 
 @router.get("/admin")
@@ -69,7 +73,7 @@ def console(request: Request, days: int | None = Query(None, ge=1, le=3650),
         "jobs": bot.jobs.recent(), "unanswered": answer_log.unanswered(bot.feedback_store, since),
         "marked_down": answer_log.marked_down(bot.feedback_store, since), "open_server": not bot_keys(request),
     }
-    return templates.TemplateResponse(request, "console.html", context)
+    return templates.TemplateResponse(request, "console.html", context, headers=NO_FRAMES)
 
 
 def bot_keys(request: Request) -> bool:
@@ -92,7 +96,8 @@ def jobs_fragment(request: Request):
     scopes = _scopes(request)
     if scopes is None or "admin" not in scopes:
         return Response("sign in again", status_code=401)
-    return templates.TemplateResponse(request, "jobs.html", {"jobs": request.app.state.bot.jobs.recent()})
+    return templates.TemplateResponse(request, "jobs.html", {"jobs": request.app.state.bot.jobs.recent()},
+                                      headers=NO_FRAMES)
 
 
 @router.get("/admin/export/{kind}.csv")
