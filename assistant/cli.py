@@ -194,6 +194,9 @@ def serve(
         uvicorn.run(app_, host=host, port=port, log_level="info", **options)
     else:
         del bot
+        from assistant import metrics
+
+        metrics.prepare_workers()  # before the workers start: they count into files one scrape adds up
         uvicorn.run("assistant.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="info", **options)
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from assistant import metrics
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.embed import make_embedder
 from assistant.store.database import Database, open_database
@@ -211,6 +212,7 @@ class Assistant:
                 raise
             log.warning("conversation turn not saved (storage): %s", exc)
             answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+        metrics.answered(answer)
         try:
             self.feedback_store.record_answer(answer)
         except Exception as exc:

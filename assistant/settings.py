@@ -248,6 +248,11 @@ class Settings(BaseSettings):
     bulk_max_sources: int = Field(
         5000, ge=1, description="Files and URLs one POST /v1/documents/batch may carry.")
 
+    # --- the operator's console (/admin/) -------------------------------------------------------------
+    console_expiring_days: int = Field(
+        30, ge=1, le=3650, description="The console flags documents in force whose last valid day is within this "
+                                       "many days (the page can ask for another window).")
+
     def today_iso(self) -> str:
         return (self.today or date.today()).isoformat()
 

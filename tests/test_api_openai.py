@@ -22,8 +22,12 @@ def client(data_dir, bot):
         yield openai.OpenAI(base_url=f"{base}/v1", api_key="unused", max_retries=0)
 
 
-def test_models_lists_the_assistant(client):
-    assert [m.id for m in client.models.list()] == ["opc-assistant"]
+def test_models_lists_the_answer_modes_served(client):
+    # No chat model configured here: the llm model is not served, and asking for it says why.
+    assert [m.id for m in client.models.list()] == ["opc-assistant", "opc-assistant-extractive"]
+    with pytest.raises(openai.NotFoundError) as llm:
+        client.chat.completions.create(model="opc-assistant-llm", messages=[{"role": "user", "content": "hi"}])
+    assert llm.value.code == "model_not_found" and "OPC_LLM_BASE_URL" in llm.value.message
 
 
 def test_completion_answers_with_figures_and_structured_citations(client):

@@ -10,6 +10,7 @@ from datetime import date
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant.answering.citations import citation_for, document_notes, suggestions
+from assistant import metrics
 from assistant.answering.gate import Problem, check, cited_numbers
 from assistant.answering.llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from assistant.knowledge.facts import amount_text
@@ -113,11 +114,13 @@ class LLMAnswerer:
             problems = self.check(reply, sources, lang, search_question, retrieval)
             if problems:
                 log.info("grounding gate rejected an answer: %s", "; ".join(problems))
+                metrics.gate_rejected("first")
                 named = "; ".join(p.render(lang) if isinstance(p, Problem) else p for p in problems)
                 messages += [AIMessage(raw), HumanMessage(RETRY[prompt_key(lang)].format(problems=named))]
                 reply = parse_reply(self.model.complete(messages))
                 problems = self.check(reply, sources, lang, search_question, retrieval)
                 if problems:
+                    metrics.gate_rejected("retry")
                     yield self._fallback(fallback, FALLBACK_WARNING["gate"].format(reason="; ".join(problems)),
                                          streamed)
                     return

@@ -194,6 +194,8 @@ def prompt_key(lang: str) -> str:
 
 # Front ends that show plain text only (OpenAI-compatible clients) list the sources under the answer.
 SOURCES_LIST = _with_hant({"en": "Sources:", "zh": "来源："})
+# ... and, under a refusal, the nearest clauses the refusal's own text announces ("listed below").
+NEAREST_LIST = _with_hant({"en": "Nearest clauses:", "zh": "最相近的条款："})
 # An OpenAI stream cannot take back text the grounding gate rejected; this introduces the checked answer.
 CORRECTION = _with_hant({"en": "Correction: the text above failed the figure check. The verified answer:",
                          "zh": "更正：以上文字未通过数字核对，经核对的回答如下："})
@@ -201,6 +203,10 @@ CORRECTION = _with_hant({"en": "Correction: the text above failed the figure che
 
 def sources_heading(lang: str) -> str:
     return SOURCES_LIST.get(lang, SOURCES_LIST["en"])
+
+
+def nearest_heading(lang: str) -> str:
+    return NEAREST_LIST.get(lang, NEAREST_LIST["en"])
 
 
 def correction_note(lang: str) -> str:

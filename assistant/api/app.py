@@ -15,12 +15,14 @@ from fastapi.responses import RedirectResponse
 from assistant import __doc__ as package_doc
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.api import errors
+from assistant.api import apidocs, errors
 from assistant.api.deps import guarded
 from assistant.api.frames import FrameAncestors
 from assistant.api.limits import BodyLimit, WorkQueue
 from assistant.api.logs import install_redaction
-from assistant.api.routes import ask, documents, eligibility, feedback, health, openai, sessions
+from assistant.api.observe import RequestMetrics
+from assistant.api.observe import router as metrics_router
+from assistant.api.routes import ask, console, documents, eligibility, feedback, health, openai, sessions
 from assistant.api.security import USER_HEADER, Guard, RateLimitHeaders
 
 log = logging.getLogger("assistant.api")
@@ -38,7 +40,9 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
         summary="Cited, bilingual answers about Shenzhen's AI OPC action plan (2026–2027).",
         description=(package_doc or "").strip().splitlines()[0],
         responses={413: {"model": errors.ErrorResponse, "description": "Request body too large"}},
+        docs_url=None, redoc_url=None,  # served from the installed packages instead of a CDN (apidocs)
     )
+    apidocs.install(app)
     app.state.bot, app.state.guard, app.state.settings = bot, guard, settings
     app.state.documents_queue = WorkQueue(settings.upload_concurrency, settings.upload_queue)
     for warning in guard.startup_warnings():
@@ -55,6 +59,8 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)
+    app.include_router(metrics_router)
+    app.include_router(console.router)
 
     app.add_middleware(RateLimitHeaders)
     if settings.cors_origins:
@@ -67,6 +73,7 @@ def create_app(settings: Settings | None = None, bot: Assistant | None = None) -
     app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024,
                        overrides={"/v1/documents": int(settings.max_document_mb * 1_000_000) + 64 * 1024})
     app.add_middleware(FrameAncestors, ancestors=settings.frame_ancestors)
+    app.add_middleware(RequestMetrics)  # outermost: every response counted, refusals by the layers above too
     if settings.ui:
         _mount_ui(app, bot, guard)
     else:

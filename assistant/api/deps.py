@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
 from assistant.service import Assistant
-from assistant.api.security import Caller, bearer, require_admin
+from assistant.api.security import CONSOLE_COOKIE, CONSOLE_HEADER, Caller, bearer, require_admin
 
 
 def get_bot(request: Request) -> Assistant:
@@ -22,10 +22,20 @@ async def guarded(request: Request,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
     """API key (when configured) and rate limits, for every /v1 route; leaves the caller on request.state."""
     guard = request.app.state.guard
+    if credentials is None:
+        credentials = console_credentials(request)
     if guard.counters.shared:  # a Redis round trip: off the event loop
         await run_in_threadpool(guard, request, credentials)
     else:  # in-memory counters take microseconds: a thread hop would cost more than the work
         guard(request, credentials)
+
+
+def console_credentials(request: Request) -> HTTPAuthorizationCredentials | None:
+    """The console's signed-in key (its cookie), honoured only beside the console's header (see security)."""
+    key = request.cookies.get(CONSOLE_COOKIE)
+    if key and request.headers.get(CONSOLE_HEADER) == "1":
+        return HTTPAuthorizationCredentials(scheme="Bearer", credentials=key)
+    return None
 
 
 def get_caller(request: Request) -> Caller:

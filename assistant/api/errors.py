@@ -49,6 +49,9 @@ class ErrorDetail(BaseModel):
     code: str = Field(description="Machine-readable error code, e.g. 'invalid_question', 'rate_limited'.")
     message: str = Field(description="What went wrong, written for the person using the client.")
     fields: list[dict] | None = Field(None, description="For 'validation_error': which request fields were wrong.")
+    # OpenAI's error fields, set where an OpenAI client expects them (e.g. model_not_found).
+    type: str | None = Field(None, description="OpenAI's error type, e.g. 'invalid_request_error' (some errors only).")
+    param: str | None = Field(None, description="The request parameter at fault, e.g. 'model' (some errors only).")
 
 
 class ErrorResponse(BaseModel):
@@ -88,8 +91,9 @@ def status_for(exc: errors.OPCError) -> int:
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
-                   fields: list[dict] | None = None) -> JSONResponse:
-    body = ErrorResponse(error=ErrorDetail(code=code, message=message, fields=fields))
+                   fields: list[dict] | None = None, type: str | None = None,
+                   param: str | None = None) -> JSONResponse:
+    body = ErrorResponse(error=ErrorDetail(code=code, message=message, fields=fields, type=type, param=param))
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
@@ -103,7 +107,8 @@ def install(app: FastAPI) -> None:
             headers = {"Retry-After": "5"}
         elif isinstance(exc, errors.Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
-        return error_response(status_for(exc), exc.code, str(exc), headers)
+        return error_response(status_for(exc), exc.code, str(exc), headers,
+                              type=getattr(exc, "openai_type", None), param=getattr(exc, "param", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

@@ -1,7 +1,8 @@
 """API keys with scopes, and rate limits, for the /v1 routes (mini-programs call these from the open internet).
 
-A key carries scopes: ``ask`` (questions, chat, feedback, the caller's own conversations) and ``admin``
-(documents, deleting any conversation). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
+A key carries scopes: ``ask`` (questions, chat, feedback, the caller's own conversations), ``admin``
+(documents, deleting any conversation, the operator's console at /admin/) and ``metrics`` (``/metrics`` only,
+for a Prometheus scraper; admin keys have it too). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
 is ``ask`` only) and ``OPC_API_KEYS_FILE`` (one ``key:scope`` a line, re-read when it changes, so keys rotate
 without a restart; deleting it revokes its keys). Keys are compared in constant time. Limits apply per API
 key (or per client address when no keys are configured) and per end user within a key
@@ -31,7 +32,11 @@ from assistant.api.clients import client_address
 from assistant.api.limits import Counters
 
 log = logging.getLogger("assistant.api")
-SCOPES = ("ask", "admin")
+SCOPES = ("ask", "admin", "metrics")
+# The console's sign-in: the admin key in an HttpOnly, SameSite=Strict cookie. It stands for the key on /v1 only
+# with the console's own header too, which a cross-site page cannot send without a CORS preflight we refuse.
+CONSOLE_COOKIE = "opc_console"
+CONSOLE_HEADER = "X-OPC-Console"
 
 USER_HEADER = "X-Client-User-Id"
 _USER_ID = re.compile(r"^[A-Za-z0-9_.:@=+/-]{1,128}$")
@@ -74,7 +79,8 @@ def parse_keys(entries: list[str], origin: str) -> dict[bytes, frozenset[str]]:
         if not key or not names or unknown:
             raise ConfigError(f"Entry {n} of {origin} is not 'key:scope' with scopes from {', '.join(SCOPES)} "
                               "(e.g. 'k1:ask' or 'k2:admin').")
-        keys[key.encode()] = names | {"ask"}  # admin can ask too
+        # every key can ask; admin can read the metrics too
+        keys[key.encode()] = names | {"ask"} | ({"metrics"} if "admin" in names else set())
     return keys
 
 
@@ -167,7 +173,7 @@ class Guard:
     def authenticate(self, credentials: HTTPAuthorizationCredentials | None) -> tuple[str | None, frozenset[str]]:
         """The caller's key id (a short hash; None when keys are not required) and its scopes."""
         if not self.keyring.configured:
-            return None, frozenset({"ask", "admin"} if self._open_admin else {"ask"})
+            return None, frozenset({"ask", "admin", "metrics"} if self._open_admin else {"ask"})
         given = (credentials.credentials if credentials else "").encode()
         # Compare against every key without stopping early, so timing reveals nothing.
         scopes: frozenset[str] = frozenset()

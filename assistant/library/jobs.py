@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant import metrics
 from assistant.errors import NotFound, OPCError
 from assistant.types import BatchOutcome, Job
 
@@ -28,6 +29,11 @@ class JobStore:
                 raise NotFound(f"No job with id {job_id!r}.")
             return job.model_copy(deep=True)
 
+    def recent(self) -> list[Job]:
+        """The jobs this process remembers, newest first (the operator's console)."""
+        with self._lock:
+            return [job.model_copy(deep=True) for job in reversed(self._jobs.values())]
+
     def start(self, bot, sources: list[str], workdir: Path | None = None, labels: dict | None = None) -> Job:
         """Run ``bot.add_documents(sources)`` in a background thread; ``workdir`` (uploads) is removed after."""
         job = Job(id=uuid.uuid4().hex, status="queued", sources=len(sources))
@@ -35,6 +41,7 @@ class JobStore:
             self._jobs[job.id] = job
             while len(self._jobs) > KEEP:
                 self._jobs.popitem(last=False)
+        metrics.BATCH_QUEUE.inc()
         threading.Thread(target=self._work, args=(job, bot, sources, workdir, labels or {}), daemon=True,
                          name=f"batch-{job.id[:8]}").start()
         return job.model_copy()
@@ -59,5 +66,6 @@ class JobStore:
         except Exception as exc:  # the job reports it; the server keeps answering
             job.status, job.error = "failed", f"{exc.__class__.__name__}: {exc}"
         finally:
+            metrics.BATCH_QUEUE.dec()
             if workdir is not None:
                 shutil.rmtree(workdir, ignore_errors=True)

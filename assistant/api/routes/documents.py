@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from assistant.errors import IngestError, StorageFull
+from assistant.ingest.store import slug
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Citation, DocumentInfo, Job
 from assistant.api.deps import Admin, Bot
@@ -124,9 +125,12 @@ def _start_batch(bot, data_dir: Path, files: list[UploadFile], links: list[str])
     sources, labels = [], {}
     try:
         for n, upload in enumerate(files):
-            # our own name (a number and the upload's suffix): a caller's file name never becomes a path
+            # our own name: a folder per upload (its number) and the upload's name as an ASCII slug (the new
+            # document's id comes from it, as for a single upload); a caller's file name never becomes a path
             suffix = Path(upload.filename or "").suffix.lower()[:10]
-            path = workdir / f"{n:05d}{suffix if suffix.isascii() else ''}"
+            folder = workdir / f"{n:05d}"
+            folder.mkdir()
+            path = folder / f"{slug(Path(upload.filename or '').stem)}{suffix if suffix.isascii() else ''}"
             with open(path, "wb") as out:
                 shutil.copyfileobj(upload.file, out, length=1 << 20)
             sources.append(str(path))
