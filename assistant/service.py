@@ -54,6 +54,7 @@ class Assistant:
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
         self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
         self._db_down = False
+        self.read_only: str | None = None  # why this process started read-only (a full or read-only disk)
         self.sessions = SessionStore(self.db, settings.max_turns)
         self.feedback_store = FeedbackStore(self.db, settings.answer_log_flush_seconds)
         self.jobs = JobStore()
@@ -90,15 +91,31 @@ class Assistant:
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
              progress: Progress | None = None) -> "Assistant":
         """Open the index (building it first if it is missing, stale or unreadable)."""
+        from .readonly import open_read_only, read_only_reason
+
         settings = settings or Settings()
         db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written
         if settings.parser_prewarm:  # preloads while the index opens: the first add pays no start
             prewarm_parser()
-        _recover_documents(settings, db)
-        corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
+        # A full or read-only data disk: start read-only on what is there (everything acknowledged was written
+        # before its 201) instead of failing; writes are refused with a 507 until a restart with room again.
+        read_only = read_only_reason(settings.data_dir)
         embedder = make_embedder(settings)
-        index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
-        return cls(settings, corpus, index, embedder, db)
+        if read_only is None:
+            try:
+                _recover_documents(settings, db)
+                corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
+                index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
+            except Exception as exc:
+                if not is_storage_error(exc):
+                    raise
+                read_only = "the data directory filled up while starting"
+                log.warning("%s (%s)", read_only, exc)
+        if read_only is not None:
+            corpus, index = open_read_only(settings, db, read_only)
+        bot = cls(settings, corpus, index, embedder, db)
+        bot.read_only = read_only
+        return bot
 
     @property
     def notice(self) -> str | None:
@@ -309,6 +326,9 @@ class Assistant:
         """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
         (give ``filename``). With ``translation_of``, it becomes that document's other language version.
         Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
+        from .readonly import writes_refused
+
+        writes_refused(self)
         from .ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
@@ -319,6 +339,9 @@ class Assistant:
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
+        from .readonly import writes_refused
+
+        writes_refused(self)
         from .ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
@@ -329,6 +352,9 @@ class Assistant:
                     labels: dict[str, str] | None = None) -> Job:
         """``add_documents`` as a background job (see ``job``); ``workdir`` holds uploads, removed after;
         ``labels``: how outcomes name sources (an upload's own file name instead of where it was saved)."""
+        from .readonly import writes_refused
+
+        writes_refused(self)
         return self.jobs.start(self, sources, workdir, labels)
 
     def job(self, job_id: str) -> Job:
@@ -336,6 +362,9 @@ class Assistant:
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
+        from .readonly import writes_refused
+
+        writes_refused(self)
         from .ingest.pipeline import remove_document
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
@@ -357,6 +386,8 @@ class Assistant:
         from .ingest import store
         from .ingest.pipeline import Update
 
+        if self.read_only:  # the cache cannot be rewritten: answer from what this process started with
+            return False
         try:
             latest = self.db.corpus_version(self.settings.corpus_poll_seconds)
         except DatabaseUnavailable as exc:  # keep answering from what this host has; readiness reports it
