@@ -54,10 +54,12 @@ class Assistant:
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
         self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
         self._db_down = False
+        self.writer_busy = False  # the last follow found a writer at work (so this host is behind on purpose)
         self.read_only: str | None = None  # why this process started read-only (a full or read-only disk)
         self.sessions = SessionStore(self.db, settings.max_turns)
         self.feedback_store = FeedbackStore(self.db, settings.answer_log_flush_seconds)
-        self.jobs = JobStore()
+        self.jobs = JobStore(self.db, settings.data_dir)
+        self.jobs.recover()  # batches a crash or restart cut short: reported 'interrupted', their uploads removed
         # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
         self.fetch_policy = FetchPolicy(settings.fetch_allow)
 
@@ -106,6 +108,7 @@ class Assistant:
                 _recover_documents(settings, db)
                 corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
                 index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
+                corpus, index = _match_database(settings, db, corpus, index, embedder)
             except Exception as exc:
                 if not is_storage_error(exc):
                     raise
@@ -336,7 +339,8 @@ class Assistant:
                               policy=self.fetch_policy, install=self._install)
         return update.info
 
-    def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
+    def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None,
+                      landed=None):
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
         from .readonly import writes_refused
@@ -345,7 +349,7 @@ class Assistant:
         from .ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
-                                    workers=workers, progress=progress, install=self._install)
+                                    workers=workers, progress=progress, install=self._install, landed=landed)
         return report
 
     def start_batch(self, sources: list[str], workdir: Path | None = None,
@@ -399,11 +403,20 @@ class Assistant:
         if latest <= self.corpus_version:
             return False
         root = store.documents_root(self.settings.data_dir)
-        with self.follow_lock:  # requests meanwhile wait: none is answered from a corpus known to be old
+        # Requests meanwhile wait for the thread following (none is answered from a corpus known to be old)...
+        with self.follow_lock:
             if latest <= self.corpus_version:
                 return False
             try:
-                with store.locked(root):  # the writer's order: documents lock, then swap lock (in _install)
+                # ...but never for a writer: a batch (here or on another process) holds the documents lock as long
+                # as it works and bumps the version with every document it lands, so waiting for it would stall
+                # every question for the whole batch. Until it is done (its 201 or job not yet reported), questions
+                # go on from the version this process has; the writer installs its own version, or the next
+                # request after it follows. The writer's order: documents lock, then swap lock (in _install).
+                with store.try_locked(root) as got:
+                    self.writer_busy = not got
+                    if not got:
+                        return False
                     corpus, index, self.followed = follow_corpus(self.settings, root, self.index, self.embedder)
                     self._install(Update(corpus, index))
             except Exception as exc:  # the database or Chroma went away meanwhile: answer as before, retry next time
@@ -432,6 +445,32 @@ def _recover_documents(settings: Settings, db: Database) -> None:
         log.warning("rolled back %d document change(s) interrupted before they were answered", undone)
     if carried:
         log.warning("carried %d document(s) over into the database: %s", len(carried), ", ".join(carried))
+
+
+def _match_database(settings: Settings, db: Database, corpus: Corpus, index: SearchIndex, embedder,
+                    tries: int = 3) -> tuple[Corpus, SearchIndex]:
+    """Start only from a corpus holding every document the database holds: a start must never answer (and
+    list) fewer documents than were acknowledged. A document committed after the folders were read (a writer
+    on another host, or a commit that became visible late) is fetched and indexed before the port opens."""
+    from .db.documents import stored_ids
+    from .ingest import store
+
+    root = store.documents_root(settings.data_dir)
+    for _ in range(tries):
+        missing = stored_ids(db) - {d.id for d in corpus.documents if d.authority == "document"}
+        if not missing:
+            break
+        log.warning("the database holds %d document(s) the folders lacked at start (%s); fetching them",
+                    len(missing), ", ".join(sorted(missing)[:10]))
+        with store.locked(root):
+            store.materialise(root)
+            # a folder written without its mark (a crash between the two) is rewritten from the database too
+            from .db.documents import materialise as pull
+
+            pull(db, root, since=-1)
+        corpus = load_corpus(settings.corpus_dir, root)
+        index = SearchIndex.open_or_build(settings, corpus, embedder, reuse=index)
+    return corpus, index
 
 
 def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:

@@ -70,6 +70,13 @@ def locked(root: Path):
     return file_lock(root)
 
 
+def try_locked(root: Path):
+    """``locked`` when no writer holds it, else False at once: for readers that can answer without it."""
+    from ..versions import try_file_lock
+
+    return try_file_lock(root)
+
+
 def slug(text: str, fallback: str = "document") -> str:
     """An ASCII id from a file name or title ("Shenzhen Rules (2026).pdf" → "shenzhen-rules-2026")."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()

@@ -56,6 +56,14 @@ def readyz(bot: Bot):
             entries = len(bot.index.entries)
         bot.db.ping()  # sessions, the answer log and documents (issue 13): one database
         problem = None
+        # Ready means answering from every document the database holds: a host behind the shared corpus
+        # version follows it now, and is not ready until it has (never "ready" listing fewer documents) —
+        # unless a writer is at work, whose documents are not acknowledged yet.
+        latest = bot.db.corpus_version()
+        if latest > bot.corpus_version and not bot.read_only:
+            bot.follow()
+        if latest > bot.corpus_version and not bot.read_only and not bot.writer_busy:
+            problem = f"not yet answering from the shared corpus (version {bot.corpus_version} of {latest})"
     except DatabaseUnavailable as exc:
         log.warning("not ready: %s", exc)
         problem = "the database does not answer"  # which database, and why, only in the log
