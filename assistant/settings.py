@@ -236,10 +236,11 @@ class Settings(BaseSettings):
     max_uncompressed_mb: float = Field(200.0, gt=0, description="Largest total uncompressed size of a DOCX's parts.")
     max_depth: int = Field(256, ge=16, description="Deepest element nesting accepted in DOCX XML and HTML.")
     max_pages: int = Field(2000, ge=1, description="Most pages a PDF may have.")
-    max_text_mb: float = Field(0.1, gt=0, description="Most extracted text per document, in millions of characters. "
-                                                      "Indexing costs the one document writer about 1.3 s (English) "
-                                                      "to 5 s (Chinese) per 1,000 characters on 2 busy cores "
-                                                      "(bench/upload_limits.py): 0.1 keeps one upload to minutes.")
+    max_text_mb: float = Field(0.03, gt=0, description="Most extracted text per document, in millions of characters. "
+                                                       "Indexing costs the one document writer about 1.3 s (English) "
+                                                       "to 5 s (Chinese) per 1,000 characters on 2 busy cores "
+                                                       "(bench/upload_limits.py): 30,000 characters keep one upload "
+                                                       "to about 2.5 minutes at worst.")
     upload_concurrency: int = Field(2, ge=1, le=16, description="Documents parsed at once; the rest wait in a queue.")
     upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "

@@ -40,8 +40,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def summary(ms: list[float]) -> dict:
-    return {"n": len(ms), "p50_ms": pct(ms, 50), "p95_ms": pct(ms, 95), "max_ms": round(max(ms), 1),
-            "mean_ms": round(statistics.mean(ms), 1)}
+    return {"n": len(ms), "p50_ms": pct(ms, 50), "p95_ms": pct(ms, 95), "p99_ms": pct(ms, 99),
+            "max_ms": round(max(ms), 1), "mean_ms": round(statistics.mean(ms), 1),
+            "over_1s": sum(m > 1000 for m in ms)}
 
 
 def ask(http: httpx.Client) -> float:
@@ -95,7 +96,8 @@ def main() -> None:
                "added": state["added"], "batch_s": round(batch_s, 1), "idle": summary(idle),
                "during_batch": summary(during)}
         out["p95_ratio"] = round(out["during_batch"]["p95_ms"] / max(out["idle"]["p95_ms"], 1e-6), 2)
-        out["meets_target"] = out["p95_ratio"] <= 2.0
+        out["max_ratio"] = round(out["during_batch"]["max_ms"] / max(out["idle"]["max_ms"], 1e-6), 2)
+        out["meets_target"] = out["p95_ratio"] <= 2.0  # and no question waits for the batch: see max_ms
         out["machine"] = {"cpus": os.cpu_count(), "load_1m": round(os.getloadavg()[0], 2)}
         print(json.dumps(out, ensure_ascii=False, indent=1))
     finally:
