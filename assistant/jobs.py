@@ -33,25 +33,32 @@ ORPHAN_SECONDS = 3600.0  # an upload folder no job names, this old, is a crashed
 INTERRUPTED = "The server stopped before this source was added; nothing of it was kept. Send it again."
 
 
+def _started(pid: int) -> str:
+    """When process ``pid`` started (clock ticks since boot, from /proc): a pid reused later starts later."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "?"
+
+
 def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{os.getpid()}:{_started(os.getpid())}"
 
 
 def _gone(owner: str) -> bool:
-    """True when ``owner`` (host:pid) is a process of this host that no longer runs (or is this one, just
-    started: its pid was reused). Other hosts' jobs are theirs to recover."""
-    host, _, pid = owner.rpartition(":")
+    """True when ``owner`` (host:pid:start) is a process of this host that no longer runs (its pid is free, or
+    now another process's). Other hosts' jobs are theirs to recover."""
+    host, pid, started = (owner.rsplit(":", 2) + ["", ""])[:3]
     if host != socket.gethostname() or not pid.isdigit():
         return False
-    if int(pid) == os.getpid():
-        return True
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return True
     except PermissionError:
-        return False
-    return False
+        pass
+    return started != "?" and _started(int(pid)) not in (started, "?")
 
 
 def _lower_priority() -> None:
