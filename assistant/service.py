@@ -94,6 +94,7 @@ class Assistant:
              progress: Progress | None = None) -> "Assistant":
         """Open the index (building it first if it is missing, stale or unreadable)."""
         from .readonly import open_read_only, read_only_reason
+        from .startup import match_database, recover_documents
 
         settings = settings or Settings()
         db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written
@@ -105,10 +106,10 @@ class Assistant:
         embedder = make_embedder(settings)
         if read_only is None:
             try:
-                _recover_documents(settings, db)
+                recover_documents(settings, db)
                 corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
                 index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
-                corpus, index = _match_database(settings, db, corpus, index, embedder)
+                corpus, index = match_database(settings, db, corpus, index, embedder)
             except Exception as exc:
                 if not is_storage_error(exc):
                     raise
@@ -429,48 +430,6 @@ class Assistant:
         from .citations import citation_for
 
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
-
-
-def _recover_documents(settings: Settings, db: Database) -> None:
-    """Undo document changes a killed process left half-done, then make the folders the database's documents
-    (carrying over folders made before issue 13), before the corpus is read."""
-    from .ingest import store
-
-    root = store.documents_root(settings.data_dir)
-    store.use_database(root, db)
-    with store.locked(root):
-        undone = store.recover(root)
-        carried = store.sync(root)
-    if undone:
-        log.warning("rolled back %d document change(s) interrupted before they were answered", undone)
-    if carried:
-        log.warning("carried %d document(s) over into the database: %s", len(carried), ", ".join(carried))
-
-
-def _match_database(settings: Settings, db: Database, corpus: Corpus, index: SearchIndex, embedder,
-                    tries: int = 3) -> tuple[Corpus, SearchIndex]:
-    """Start only from a corpus holding every document the database holds: a start must never answer (and
-    list) fewer documents than were acknowledged. A document committed after the folders were read (a writer
-    on another host, or a commit that became visible late) is fetched and indexed before the port opens."""
-    from .db.documents import stored_ids
-    from .ingest import store
-
-    root = store.documents_root(settings.data_dir)
-    for _ in range(tries):
-        missing = stored_ids(db) - {d.id for d in corpus.documents if d.authority == "document"}
-        if not missing:
-            break
-        log.warning("the database holds %d document(s) the folders lacked at start (%s); fetching them",
-                    len(missing), ", ".join(sorted(missing)[:10]))
-        with store.locked(root):
-            store.materialise(root)
-            # a folder written without its mark (a crash between the two) is rewritten from the database too
-            from .db.documents import materialise as pull
-
-            pull(db, root, since=-1)
-        corpus = load_corpus(settings.corpus_dir, root)
-        index = SearchIndex.open_or_build(settings, corpus, embedder, reuse=index)
-    return corpus, index
 
 
 def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:
