@@ -7,10 +7,28 @@ from __future__ import annotations
 
 
 class OPCError(Exception):
-    """Base class for every error the assistant raises on purpose."""
+    """Base class for every error the assistant raises on purpose. ``translations``: the message in other
+    languages ("zh", "zh-Hant"), for front ends that know the reader's (the API: Accept-Language)."""
 
     code = "opc_error"
     exit_code = 1
+
+    def __init__(self, *args, translations: dict[str, str] | None = None) -> None:
+        super().__init__(*args)
+        self.translations = dict(translations or {})
+
+    def __reduce__(self):  # keeps the translations across the parsing sandbox's pipe
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+    def in_language(self, lang: str | None) -> str:
+        return self.translations.get(lang or "en") or str(self)
+
+
+def _rebuild(cls, args, state):
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
 
 
 class InvalidQuestion(OPCError, ValueError):

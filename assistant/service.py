@@ -55,9 +55,12 @@ class Assistant:
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
         self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
         self._db_down = False
+        self.writer_busy = False  # the last follow found a writer at work (so this host is behind on purpose)
+        self.read_only: str | None = None  # why this process started read-only (a full or read-only disk)
         self.sessions = SessionStore(self.db, settings.max_turns)
         self.feedback_store = FeedbackStore(self.db, settings.answer_log_flush_seconds)
-        self.jobs = JobStore()
+        self.jobs = JobStore(self.db, settings.data_dir)
+        self.jobs.recover()  # batches a crash or restart cut short: reported 'interrupted', their uploads removed
         # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
         self.fetch_policy = FetchPolicy(settings.fetch_allow)
 
@@ -91,15 +94,33 @@ class Assistant:
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
              progress: Progress | None = None) -> "Assistant":
         """Open the index (building it first if it is missing, stale or unreadable)."""
+        from assistant.store.readonly import open_read_only, read_only_reason
+        from assistant.library.startup import match_database, recover_documents
+
         settings = settings or Settings()
         db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written
         if settings.parser_prewarm:  # preloads while the index opens: the first add pays no start
             prewarm_parser()
-        _recover_documents(settings, db)
-        corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
+        # A full or read-only data disk: start read-only on what is there (everything acknowledged was written
+        # before its 201) instead of failing; writes are refused with a 507 until a restart with room again.
+        read_only = read_only_reason(settings.data_dir)
         embedder = make_embedder(settings)
-        index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
-        return cls(settings, corpus, index, embedder, db)
+        if read_only is None:
+            try:
+                recover_documents(settings, db)
+                corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
+                index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
+                corpus, index = match_database(settings, db, corpus, index, embedder)
+            except Exception as exc:
+                if not is_storage_error(exc):
+                    raise
+                read_only = "the data directory filled up while starting"
+                log.warning("%s (%s)", read_only, exc)
+        if read_only is not None:
+            corpus, index = open_read_only(settings, db, read_only)
+        bot = cls(settings, corpus, index, embedder, db)
+        bot.read_only = read_only
+        return bot
 
     @property
     def notice(self) -> str | None:
@@ -311,6 +332,9 @@ class Assistant:
         """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
         (give ``filename``). With ``translation_of``, it becomes that document's other language version.
         Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
+        from assistant.store.readonly import writes_refused
+
+        writes_refused(self)
         from assistant.ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
@@ -318,19 +342,26 @@ class Assistant:
                               policy=self.fetch_policy, install=self._install)
         return update.info
 
-    def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
+    def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None,
+                      landed=None):
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
+        from assistant.store.readonly import writes_refused
+
+        writes_refused(self)
         from assistant.ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
-                                    workers=workers, progress=progress, install=self._install)
+                                    workers=workers, progress=progress, install=self._install, landed=landed)
         return report
 
     def start_batch(self, sources: list[str], workdir: Path | None = None,
                     labels: dict[str, str] | None = None) -> Job:
         """``add_documents`` as a background job (see ``job``); ``workdir`` holds uploads, removed after;
         ``labels``: how outcomes name sources (an upload's own file name instead of where it was saved)."""
+        from assistant.store.readonly import writes_refused
+
+        writes_refused(self)
         return self.jobs.start(self, sources, workdir, labels)
 
     def job(self, job_id: str) -> Job:
@@ -338,6 +369,9 @@ class Assistant:
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
+        from assistant.store.readonly import writes_refused
+
+        writes_refused(self)
         from assistant.ingest.pipeline import remove_document
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
@@ -359,6 +393,8 @@ class Assistant:
         from assistant.ingest import store
         from assistant.ingest.pipeline import Update
 
+        if self.read_only:  # the cache cannot be rewritten: answer from what this process started with
+            return False
         try:
             latest = self.db.corpus_version(self.settings.corpus_poll_seconds)
         except DatabaseUnavailable as exc:  # keep answering from what this host has; readiness reports it
@@ -370,11 +406,20 @@ class Assistant:
         if latest <= self.corpus_version:
             return False
         root = store.documents_root(self.settings.data_dir)
-        with self.follow_lock:  # requests meanwhile wait: none is answered from a corpus known to be old
+        # Requests meanwhile wait for the thread following (none is answered from a corpus known to be old)...
+        with self.follow_lock:
             if latest <= self.corpus_version:
                 return False
             try:
-                with store.locked(root):  # the writer's order: documents lock, then swap lock (in _install)
+                # ...but never for a writer: a batch (here or on another process) holds the documents lock as long
+                # as it works and bumps the version with every document it lands, so waiting for it would stall
+                # every question for the whole batch. Until it is done (its 201 or job not yet reported), questions
+                # go on from the version this process has; the writer installs its own version, or the next
+                # request after it follows. The writer's order: documents lock, then swap lock (in _install).
+                with store.try_locked(root) as got:
+                    self.writer_busy = not got
+                    if not got:
+                        return False
                     corpus, index, self.followed = follow_corpus(self.settings, root, self.index, self.embedder)
                     self._install(Update(corpus, index))
             except Exception as exc:  # the database or Chroma went away meanwhile: answer as before, retry next time
@@ -387,22 +432,6 @@ class Assistant:
         from assistant.answering.citations import citation_for
 
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
-
-
-def _recover_documents(settings: Settings, db: Database) -> None:
-    """Undo document changes a killed process left half-done, then make the folders the database's documents
-    (carrying over folders made before the database), before the corpus is read."""
-    from assistant.ingest import store
-
-    root = store.documents_root(settings.data_dir)
-    store.use_database(root, db)
-    with store.locked(root):
-        undone = store.recover(root)
-        carried = store.sync(root)
-    if undone:
-        log.warning("rolled back %d document change(s) interrupted before they were answered", undone)
-    if carried:
-        log.warning("carried %d document(s) over into the database: %s", len(carried), ", ".join(carried))
 
 
 def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:

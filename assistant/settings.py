@@ -168,7 +168,9 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
     max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (older ones are dropped).")
-    max_document_mb: float = Field(50.0, gt=0, description="Largest document file or download `opc corpus add` accepts, in MB.")
+    max_document_mb: float = Field(20.0, gt=0, description="Largest document file or download `opc corpus add` "
+                                                           "accepts, in MB (text formats are bounded by OPC_MAX_TEXT_MB "
+                                                           "long before this).")
     fetch_timeout: float = Field(20.0, gt=0, description="Seconds before fetching a document URL is abandoned.")
     mode: Literal["auto", "llm", "extractive"] = Field(
         "auto", description="'auto' answers with the LLM when one is configured, else extractively."
@@ -273,13 +275,18 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated proxy addresses or networks whose X-Forwarded-For is "
                                           "believed; by default none (the peer address counts).")
-    parse_timeout: float = Field(60.0, gt=0, description="Seconds one document may take to parse (in a worker "
-                                                          "process that is killed on overrun).")
+    parse_timeout: float = Field(30.0, gt=0, description="Seconds one document may take to parse (in a worker "
+                                                          "process that is killed on overrun). Documents within the "
+                                                          "text limit parse in seconds (bench/upload_limits.py).")
     parse_memory_mb: int = Field(1536, ge=256, description="Address-space limit of the parsing worker, in MB.")
     max_uncompressed_mb: float = Field(200.0, gt=0, description="Largest total uncompressed size of a DOCX's parts.")
     max_depth: int = Field(256, ge=16, description="Deepest element nesting accepted in DOCX XML and HTML.")
     max_pages: int = Field(2000, ge=1, description="Most pages a PDF may have.")
-    max_text_mb: float = Field(20.0, gt=0, description="Most extracted text per document, in MB of characters.")
+    max_text_mb: float = Field(0.03, gt=0, description="Most extracted text per document, in millions of characters. "
+                                                       "Indexing costs the one document writer about 1.3 s (English) "
+                                                       "to 5 s (Chinese) per 1,000 characters on 2 busy cores "
+                                                       "(bench/upload_limits.py): 30,000 characters keep one upload "
+                                                       "to about 2.5 minutes at worst.")
     upload_concurrency: int = Field(2, ge=1, le=16, description="Documents parsed at once; the rest wait in a queue.")
     upload_queue: int = Field(16, ge=0, description="Uploads allowed to wait; beyond that the API answers 503.")
     retention_days: float = Field(30.0, gt=0, description="Conversations and the answer log are deleted after this "

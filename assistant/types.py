@@ -289,9 +289,9 @@ class BatchOutcome(BaseModel):
     """What became of one source of a batch upload."""
 
     source: str = Field(description="The uploaded file's name or the URL.")
-    status: Literal["added", "skipped", "failed"] = Field(
+    status: Literal["added", "skipped", "failed", "interrupted"] = Field(
         description="'added'; 'skipped' as a duplicate (same content already in the library, any name); "
-                    "'failed' (see reason).")
+                    "'failed' (see reason); 'interrupted': the server stopped before it was added (send it again).")
     doc_id: str | None = Field(None, description="The added document's id.")
     reason: str = Field("", description="Why it was skipped or failed; warnings for an added one.")
 
@@ -300,7 +300,9 @@ class Job(BaseModel):
     """A batch of documents being added in the background."""
 
     id: str = Field(description="Job id, for GET /v1/jobs/{id}.")
-    status: Literal["queued", "running", "done", "failed"] = Field(description="Where the job is.")
+    status: Literal["queued", "running", "done", "failed", "interrupted"] = Field(
+        description="Where the job is; 'interrupted': the server stopped (or crashed) while it ran: `outcomes` "
+                    "say which sources landed ('added', kept and answered from) and which did not ('interrupted').")
     stage: str = Field("", description="What it is doing: 'parsing', 'embedding' ...")
     done: int = Field(0, description="Items of the current stage finished.")
     total: int = Field(0, description="Items of the current stage.")
@@ -310,4 +312,5 @@ class Job(BaseModel):
     failed: int = Field(0, description="Sources that failed (when done).")
     version: str | None = Field(None, description="The index version the batch produced (when done).")
     error: str | None = Field(None, description="Why the whole job failed, when it did.")
-    outcomes: list[BatchOutcome] = Field(default_factory=list, description="Every source's outcome (when done).")
+    outcomes: list[BatchOutcome] = Field(default_factory=list, description="Every source's outcome (when done or "
+                                                                          "interrupted; those landed so far while running).")

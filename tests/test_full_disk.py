@@ -1,7 +1,7 @@
 """A full disk, for real: the data directory on a small tmpfs (needs root; skipped where mount is refused).
 
 Uploads get a clear 507 and nothing stored changes; questions are still answered (the conversation and the
-answer log are best-effort); /readyz says the data directory cannot be written.
+answer log are best-effort); /readyz says read-only: the data directory cannot be written.
 """
 
 from __future__ import annotations
@@ -81,9 +81,9 @@ def test_full_disk_refuses_writes_but_answers(small_disk):
             assert set(chat.json()["warnings"]) <= {NOT_SAVED["zh"]}
             feedback = http.post("/v1/feedback", json={"answer_id": earlier["id"], "useful": True})
             assert feedback.status_code in (201, 507)  # SQLite may still fit one row in its WAL
-            ready = http.get("/readyz")
-            assert ready.status_code == 503 and "not writable" in ready.json()["problem"]
-            assert str(small_disk) not in ready.text
-        assert http.get("/readyz").status_code == 200  # space again: ready again, and writes work
+            ready = http.get("/readyz")  # still routed to (answers go on), but says it cannot take writes
+            assert ready.status_code == 200 and ready.json()["status"] == "read-only", ready.text
+            assert "not writable" in ready.json()["problem"] and str(small_disk) not in ready.text
+        assert http.get("/readyz").json()["status"] == "ready"  # space again: ready again, and writes work
         added = http.post("/v1/documents", files={"file": ("措施.pdf", f.zh_policy_pdf(), "application/pdf")})
         assert added.status_code == 201, added.text

@@ -97,6 +97,19 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
+def reader_language(request: Request) -> str:
+    """The reader's language from Accept-Language: 'zh-Hant' (zh-TW, zh-HK, zh-MO, zh-Hant), 'zh', or 'en'."""
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith(("zh-hant", "zh-tw", "zh-hk", "zh-mo", "yue")):
+            return "zh-Hant"
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "en"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.OPCError)
     async def _opc(request: Request, exc: errors.OPCError):
@@ -107,7 +120,7 @@ def install(app: FastAPI) -> None:
             headers = {"Retry-After": "5"}
         elif isinstance(exc, errors.Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
-        return error_response(status_for(exc), exc.code, str(exc), headers,
+        return error_response(status_for(exc), exc.code, exc.in_language(reader_language(request)), headers,
                               type=getattr(exc, "openai_type", None), param=getattr(exc, "param", None))
 
     @app.exception_handler(RequestValidationError)

@@ -74,6 +74,11 @@ def _die_with_parent(parent: int) -> None:
     leaving them waiting on a pipe nobody writes to."""
     import threading
 
+    try:
+        os.nice(10)  # parsing a batch yields the CPU to answers, as the single-upload sandbox does
+    except OSError:
+        pass
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
@@ -98,9 +103,11 @@ def _parse(source: str, limit: int, timeout: float, follow: bool, limits: ParseL
 
 def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources: list[str], *,
               workers: int | None = None, progress: Progress | None = None,
-              install: Callable[[Update], None] | None = None) -> tuple[Update, BatchReport]:
+              install: Callable[[Update], None] | None = None,
+              landed: Callable[[Outcome], None] | None = None) -> tuple[Update, BatchReport]:
     """Add ``sources``; returns the new corpus and index (one version) and what became of each source.
-    ``install`` (the caller's) gets them while the writer lock is still held, as for a single document."""
+    ``install`` (the caller's) gets them while the writer lock is still held, as for a single document.
+    ``landed`` hears each source's outcome as soon as it is decided (an added one is committed by then)."""
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     out = BatchReport()
@@ -121,6 +128,8 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
             for n, (source, future) in enumerate(zip(sources, futures), 1):
                 out.outcomes.append(_land(future.result(), source, root, corpus, known, taken,
                                            settings, model))
+                if landed is not None:
+                    landed(out.outcomes[-1])
                 report("parsing", n, len(sources))
         update = _index(settings, index, embedder, report)
         if install is not None:

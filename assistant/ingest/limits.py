@@ -128,8 +128,16 @@ def check_pdf_pages(data: bytes, filename: str, limits: ParseLimits) -> None:
     postcheck(pages, 0, filename, limits)
 
 
+# The most bytes a format can spend per character of text: UTF-8 (4), and HTML's markup around it. A text file
+# larger than the text limit times this cannot fit, and is refused before parsing (a 50 MB text file costs
+# nothing but this comparison).
+BYTES_PER_CHAR = {"text": 4, "markdown": 4, "html": 40}
+
+
 def precheck(data: bytes, filename: str, fmt: str, limits: ParseLimits) -> None:
     """Refuse a document whose parsing would cost too much, before parsing it."""
+    if fmt in BYTES_PER_CHAR and len(data) > limits.text_chars * BYTES_PER_CHAR[fmt]:
+        raise too_much_text(filename, limits)
     if fmt == "docx":
         check_zip(data, filename, limits)
     elif fmt == "html":
@@ -142,5 +150,20 @@ def postcheck(pages: int | None, text_chars: int, filename: str, limits: ParseLi
     if pages is not None and pages > limits.pages:
         raise DocumentTooComplex(f"{filename} has {pages} pages; the limit is {limits.pages} (OPC_MAX_PAGES).")
     if text_chars > limits.text_chars:
-        raise DocumentTooComplex(f"{filename} has more than {limits.text_chars / 1_000_000:g} MB of text "
-                                 "(OPC_MAX_TEXT_MB); split it into smaller documents.")
+        raise too_much_text(filename, limits)
+
+
+def too_much_text(filename: str, limits: ParseLimits) -> DocumentTooComplex:
+    """The text limit, and why: indexing is the costly step (the embedding model reads every sentence), done by
+    the one document writer, so a longer document would hold up every other upload for minutes
+    (bench/upload_limits.py measures it)."""
+    n = limits.text_chars
+    return DocumentTooComplex(
+        f"{filename} has more than {n:,} characters of text; the limit is {n:,} (OPC_MAX_TEXT_MB="
+        f"{n / 1_000_000:g}), because indexing a longer document would keep the server from adding any other "
+        "document for several minutes. Nothing was added; split it into smaller documents.",
+        translations={
+            "zh": f"{filename} 的正文超过 {n:,} 个字符，上限为 {n:,} 个字符（OPC_MAX_TEXT_MB={n / 1_000_000:g}）："
+                  "更长的文件建立索引需要数分钟，期间服务器无法添加其他文件。未添加任何内容，请拆分为较小的文件后再上传。",
+            "zh-Hant": f"{filename} 的正文超過 {n:,} 個字元，上限為 {n:,} 個字元（OPC_MAX_TEXT_MB={n / 1_000_000:g}）："
+                       "更長的文件建立索引需要數分鐘，期間伺服器無法新增其他文件。未新增任何內容，請拆分為較小的文件後再上傳。"})

@@ -115,8 +115,15 @@ def extract_sandboxed(data: bytes, filename: str, content_type: str | None, limi
     log.warning("parsing %s in the sandbox: %s (%s) after %.1f s", filename, kind, value,
                 time.monotonic() - started)
     if kind == "timeout" or (kind == "died" and value in (-9, -24)):  # SIGKILL / SIGXCPU
-        raise DocumentTooComplex(f"{filename} took longer than the {limits.timeout:g} s parsing limit "
-                                 "(OPC_PARSE_TIMEOUT); nothing was added.")
+        t = f"{limits.timeout:g}"
+        raise DocumentTooComplex(
+            f"{filename} took longer than the {t} s parsing limit (OPC_PARSE_TIMEOUT); ordinary documents within "
+            "the size limits parse in a few seconds, and a longer parse would hold up other uploads. Nothing was "
+            "added.",
+            translations={"zh": f"{filename} 解析时间超过 {t} 秒的上限（OPC_PARSE_TIMEOUT）：在大小限制内的普通文件几秒即可"
+                                "解析完毕，更长的解析会拖慢其他上传。未添加任何内容。",
+                          "zh-Hant": f"{filename} 解析時間超過 {t} 秒的上限（OPC_PARSE_TIMEOUT）：在大小限制內的普通文件幾秒"
+                                     "即可解析完畢，更長的解析會拖慢其他上傳。未新增任何內容。"})
     if kind in ("memory", "died"):
         raise DocumentTooComplex(f"{filename} needs more memory than the {limits.memory_mb} MB parsing limit "
                                  "(OPC_PARSE_MEMORY_MB); nothing was added.")

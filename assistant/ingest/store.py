@@ -24,6 +24,7 @@ import yaml
 
 from assistant.errors import DuplicateDocument
 from assistant.library.index import file_lock
+from assistant.store.storage import fsync_path, fsync_tree
 
 
 def documents_root(data_dir: Path) -> Path:
@@ -67,6 +68,13 @@ def cached_version(root: Path) -> int:
 def locked(root: Path):
     """One writer at a time (across processes) for the added documents and the index update after them."""
     return file_lock(root)
+
+
+def try_locked(root: Path):
+    """``locked`` when no writer holds it, else False at once: for readers that can answer without it."""
+    from assistant.library.versions import try_file_lock
+
+    return try_file_lock(root)
 
 
 def slug(text: str, fallback: str = "document") -> str:
@@ -134,6 +142,7 @@ class Change:
     def record(self) -> None:
         _dump(self.journal, {"folder": self.folder.name, "backup": self.backup.name if self.backup else None,
                              "removed": self.removed})
+        fsync_path(self.journal)
 
     def commit(self) -> None:
         db = database_for(self.folder.parent)
@@ -194,6 +203,7 @@ def _swap_in(root: Path, doc_id: str, stage: Path) -> Change:
         os.rename(folder, backup)
     try:
         os.rename(stage, folder)
+        fsync_path(root)  # the rename itself is on disk before the change is committed (and acknowledged)
     except OSError:
         change.rollback()
         raise
@@ -217,6 +227,7 @@ def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[
         for name, text in (files or {}).items():
             (stage / name).write_text(text, encoding="utf-8")
         _dump(stage / "document.yaml", meta)
+        fsync_tree(stage)  # a 201 is only sent after the commit: the files it names must survive a power cut
         return _swap_in(root, doc_id, stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -231,6 +242,7 @@ def remove_folder(root: Path, doc_id: str) -> Change:
     change.record()
     shutil.rmtree(backup, ignore_errors=True)
     os.rename(folder, backup)
+    fsync_path(root)
     return change
 
 

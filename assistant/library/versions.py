@@ -54,6 +54,22 @@ def file_lock(root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@contextmanager
+def try_file_lock(root: Path):
+    """``file_lock`` if it is free now, else yield False at once (a reader never waits for a writer)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def read_manifest(root: Path) -> dict | None:
     """The manifest ``CURRENT`` names, or None when there is none or it cannot be read."""
     try:

@@ -10,6 +10,7 @@ out to be dead (a restarted server), and failures become ``DatabaseUnavailable``
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -85,6 +86,7 @@ class Database:
         self.shown = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
         self.dialect = url.get_backend_name()
         self.engine = _engine(url)
+        self.read_only = False  # opened read-only on a full or read-only disk (see _read_only_sqlite)
         self._version = -1
         self._checked = float("-inf")
         self._version_lock = threading.Lock()
@@ -154,7 +156,9 @@ def _engine(url: URL) -> Engine:
             dbapi_conn.isolation_level = None  # transactions are begun below, so SQLite DDL is transactional too
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")  # several worker processes read while one writes
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: every commit is on disk before it returns (NORMAL in WAL mode can lose the last commits to a
+            # power cut), so a document acknowledged with 201 is never lost; commits here are few and small.
+            cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
@@ -176,6 +180,7 @@ def open_database(settings, *, upgrade: bool = True) -> Database:
     """The process's database for ``settings`` (opened once per URL): the URL checked, connected, the
     schema upgraded, earlier files carried over. Raises ConfigError / DatabaseUnavailable, writing nothing."""
     from assistant.store.legacy import import_legacy
+    from assistant.store.migrate import current, head
     from assistant.store.migrate import upgrade as run_upgrade
 
     text = database_url(settings)
@@ -189,14 +194,51 @@ def open_database(settings, *, upgrade: bool = True) -> Database:
         db = Database(url)
         try:
             db.check()
-            if upgrade:
-                run_upgrade(db)
-                import_legacy(db, Path(settings.data_dir))
+        except DatabaseUnavailable as exc:
+            db.close()
+            db = _read_only_sqlite(url, exc)
+        try:
+            if upgrade and not db.read_only:
+                try:
+                    run_upgrade(db)
+                    import_legacy(db, Path(settings.data_dir))
+                except DatabaseUnavailable as exc:  # a full or read-only disk: fine if nothing was to change
+                    if not _storage(exc) or current(db) != head():
+                        raise
+                    log.warning("the database cannot be written (%s); its schema is current", reason(exc))
         except BaseException:
             db.close()
             raise
         _OPEN[text] = db
         return db
+
+
+def _storage(exc: BaseException) -> bool:
+    from assistant.store.storage import is_storage_error
+
+    return is_storage_error(exc)
+
+
+def _read_only_sqlite(url: URL, exc: DatabaseUnavailable) -> Database:
+    """An SQLite file on a full or read-only disk after a clean stop (no write-ahead log left) cannot be opened
+    as usual: WAL mode must create its shared-memory file first. Its content is then all in the main file, so
+    it is opened immutable (read-only, no side files): everything stored is read; every write fails as a
+    read-only database does, which the callers treat as a full disk. Anything else: the error stands."""
+    if url.get_backend_name() != "sqlite" or not _storage(exc):
+        raise exc
+    path = Path(url.database)
+    wal = path.with_name(path.name + "-wal")
+    if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):  # a log to replay: never read without it
+        raise exc
+    log.warning("the database file cannot be opened for writing (%s); opening it read-only", reason(exc))
+    db = Database.__new__(Database)
+    db.url, db.dialect, db.read_only = url, "sqlite", True
+    db.shown = url.render_as_string(hide_password=True)
+    db.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+        f"file:{path}?immutable=1", uri=True, check_same_thread=False))
+    db._version, db._checked, db._version_lock = -1, float("-inf"), threading.Lock()
+    db.check()
+    return db
 
 
 def forget(settings) -> None:

@@ -208,3 +208,15 @@ def sync_cache(db: Database, root: Path) -> list[str]:
 def stored_ids(db: Database) -> set[str]:
     """Documents the database holds (not removed)."""
     return set(db.run(lambda c: c.execute(select(documents.c.id).where(documents.c.removed.is_(False))).scalars().all()))
+
+
+def document_rows(db: Database, ids: set[str]) -> dict[str, str]:
+    """Stored (not removed) documents among ``ids`` → their folder digest."""
+    return dict(db.run(lambda c: c.execute(select(documents.c.id, documents.c.digest).where(
+        documents.c.removed.is_(False), documents.c.id.in_(sorted(ids)))).all()))
+
+
+def stored_files(db: Database, doc_id: str) -> dict[str, bytes]:
+    """A stored document's files, as its folder holds them."""
+    return db.run(lambda c: {n: bytes(b) for n, b in c.execute(
+        select(document_files.c.name, document_files.c.data).where(document_files.c.doc_id == doc_id))})

@@ -83,3 +83,20 @@ corpus_state = Table(
     Column("version", Integer, nullable=False),
     Column("changed_at", Float, nullable=False),
 )
+
+# Batch jobs (background document batches): the process running one (``owner``: host and pid), where it is,
+# the upload folder it removes when done (a name in the data directory), the sources' labels in order, and the
+# Job as JSON (outcomes written as each source lands), so its id answers after a restart.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("updated", Float, nullable=False),
+    Column("workdir", String(255)),
+    Column("labels", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Index("ix_jobs_status", "status"),
+    Index("ix_jobs_created", "created"),
+)

@@ -41,6 +41,23 @@ def is_storage_error(exc: BaseException) -> bool:
     return False
 
 
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder (its entries: names renamed in or out) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(folder: Path) -> None:
+    """Flush every file of ``folder`` and the folder itself: what a rename of it then makes visible is on disk."""
+    for item in Path(folder).iterdir():
+        if item.is_file():
+            fsync_path(item)
+    fsync_path(folder)
+
+
 def writable_problem(data_dir: Path, probe_bytes: int = 64 * 1024) -> str | None:
     """None when a small file can be written and synced in ``data_dir``; else what is wrong (no path)."""
     probe = Path(data_dir) / f".probe-{uuid.uuid4().hex}"
