@@ -30,6 +30,12 @@ from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from assistant.understanding.text import detect_language, has_content, validate_question
 from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
                     Turn)
+from assistant.ingest import store
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.knowledge.eligibility import check_library
+from assistant.library.index import current_build, load_version
+from assistant.library.sync import follow_corpus
+from assistant.answering.citations import citation_for
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -40,8 +46,6 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
                  db: Database | None = None) -> None:
-        from assistant.ingest import store
-
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
@@ -62,8 +66,6 @@ class Assistant:
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
-        from assistant.answering.extractive import ExtractiveAnswerer
-
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
@@ -232,8 +234,6 @@ class Assistant:
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
-        from assistant.knowledge.eligibility import check_library
-
         scoper = self.retriever.scoper  # its own corpus: one consistent library even if a document is added now
         return check_library(scoper.corpus, profile, lang, self.settings, scoper=scoper, documents=documents,
                              issuers=issuers, jurisdictions=jurisdictions, limit=limit)
@@ -276,8 +276,6 @@ class Assistant:
         Cheap when nothing changed (one small file read, and the shared corpus version read at most every
         OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
         """
-        from assistant.library.index import current_build, load_version
-
         if self.follow():
             return True
         if current_build(self.settings) in (None, self.index.version):
@@ -309,6 +307,7 @@ class Assistant:
         """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
         (give ``filename``). With ``translation_of``, it becomes that document's other language version.
         Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
@@ -319,6 +318,7 @@ class Assistant:
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None):
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
+        # imported here: the bulk loader brings rich and httpx, needed only for a batch of documents
         from assistant.ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
@@ -336,6 +336,7 @@ class Assistant:
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import remove_document
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
@@ -343,8 +344,6 @@ class Assistant:
     def _install(self, update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
-        from assistant.ingest import store
-
         with self.swap_lock:
             self.use(update.corpus, update.index)
             self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
@@ -353,8 +352,7 @@ class Assistant:
         """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
-        from assistant.library.sync import follow_corpus
-        from assistant.ingest import store
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import Update
 
         try:
@@ -382,16 +380,12 @@ class Assistant:
         return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
-        from assistant.answering.citations import citation_for
-
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
 
 
 def _recover_documents(settings: Settings, db: Database) -> None:
     """Undo document changes a killed process left half-done, then make the folders the database's documents
     (carrying over folders made before the database), before the corpus is read."""
-    from assistant.ingest import store
-
     root = store.documents_root(settings.data_dir)
     store.use_database(root, db)
     with store.locked(root):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+import threading
 
 from assistant.knowledge.corpus import load_corpus
 from assistant.errors import DuplicateDocument, IngestError, OPCError
@@ -72,8 +73,6 @@ def expand(arg: str) -> list[str]:
 def _die_with_parent(parent: int) -> None:
     """Worker initializer: a loader killed mid-batch takes its parser workers with it (Linux), instead of
     leaving them waiting on a pipe nobody writes to."""
-    import threading
-
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
