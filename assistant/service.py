@@ -28,8 +28,8 @@ from assistant.store.sessions import LOCAL_OWNER, SessionStore, purge_expired
 from assistant.settings import Settings
 from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from assistant.understanding.text import detect_language, has_content, validate_question
-from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
-                    Turn)
+from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job,
+                             StreamEvent, Turn)
 from assistant.ingest import store
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.knowledge.eligibility import check_library

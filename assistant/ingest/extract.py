@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from charset_normalizer import from_bytes
 
 from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
-                      UnsupportedDocument)
+                              UnsupportedDocument)
 from assistant.ingest.pdftables import draws_lines, page_with_tables
 from assistant.ingest.tables import table_rows
 

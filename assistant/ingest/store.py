@@ -24,7 +24,9 @@ import yaml
 
 from assistant.errors import DuplicateDocument
 from assistant.library.index import file_lock
-from assistant.store.documents import (sync_cache, materialise as pull, cached_version as held, Conflict, note_version, publish)
+from assistant.store.documents import Conflict, note_version, publish, sync_cache
+from assistant.store.documents import cached_version as held
+from assistant.store.documents import materialise as pull
 
 
 def documents_root(data_dir: Path) -> Path:
