@@ -29,8 +29,14 @@ from assistant.store.sessions import LOCAL_OWNER, SessionStore, purge_expired
 from assistant.settings import Settings
 from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from assistant.understanding.text import detect_language, has_content, validate_question
-from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
-                    Turn)
+from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job,
+                             StreamEvent, Turn)
+from assistant.ingest import store
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.knowledge.eligibility import check_library
+from assistant.library.index import current_build, load_version
+from assistant.library.sync import follow_corpus
+from assistant.answering.citations import citation_for
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -41,8 +47,6 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
                  db: Database | None = None) -> None:
-        from assistant.ingest import store
-
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
@@ -66,8 +70,6 @@ class Assistant:
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
-        from assistant.answering.extractive import ExtractiveAnswerer
-
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
@@ -255,8 +257,6 @@ class Assistant:
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
-        from assistant.knowledge.eligibility import check_library
-
         scoper = self.retriever.scoper  # its own corpus: one consistent library even if a document is added now
         return check_library(scoper.corpus, profile, lang, self.settings, scoper=scoper, documents=documents,
                              issuers=issuers, jurisdictions=jurisdictions, limit=limit)
@@ -299,8 +299,6 @@ class Assistant:
         Cheap when nothing changed (one small file read, and the shared corpus version read at most every
         OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
         """
-        from assistant.library.index import current_build, load_version
-
         if self.follow():
             return True
         if current_build(self.settings) in (None, self.index.version):
@@ -335,6 +333,7 @@ class Assistant:
         from assistant.store.readonly import writes_refused
 
         writes_refused(self)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
@@ -349,6 +348,7 @@ class Assistant:
         from assistant.store.readonly import writes_refused
 
         writes_refused(self)
+        # imported here: the bulk loader brings rich and httpx, needed only for a batch of documents
         from assistant.ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
@@ -372,6 +372,7 @@ class Assistant:
         from assistant.store.readonly import writes_refused
 
         writes_refused(self)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import remove_document
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
@@ -379,8 +380,6 @@ class Assistant:
     def _install(self, update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
-        from assistant.ingest import store
-
         with self.swap_lock:
             self.use(update.corpus, update.index)
             self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
@@ -389,8 +388,7 @@ class Assistant:
         """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
-        from assistant.library.sync import follow_corpus
-        from assistant.ingest import store
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import Update
 
         if self.read_only:  # the cache cannot be rewritten: answer from what this process started with
@@ -429,8 +427,6 @@ class Assistant:
         return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
-        from assistant.answering.citations import citation_for
-
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
 
 

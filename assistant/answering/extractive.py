@@ -22,6 +22,7 @@ from assistant.library.retrieve import ClauseHit, Retrieval, Retriever, content_
 from assistant.settings import RetrievalSettings
 from assistant.understanding.text import base_lang, localise, tokenize
 from assistant.types import Answer, Citation
+from assistant.answering.fact_answers import scoped_facts
 
 
 # What kind of figure a question asks for ("when" wants a date, "how long" a duration ...):
@@ -250,7 +251,6 @@ class ExtractiveAnswerer:
         a narrowed scope; fact answers span every fact's document, so only when all are in it."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
             return None
-        from assistant.answering.fact_answers import scoped_facts
 
         plan, extra = scoped_facts(self.r, retrieval.query, within)
         if not plan and not extra:

@@ -43,6 +43,7 @@ from assistant.answering.prompts import (
 from assistant.understanding.questions import Intent
 from assistant.understanding.text import base_lang, localise
 from assistant.types import Answer, Citation, FounderProfile
+from assistant.knowledge.figures import cn_value
 
 MAX_LISTED = 12
 MAX_OTHERS = 5
@@ -304,8 +305,6 @@ class FactAnswerer:
 
     def measure_numbers(self) -> set[int]:
         """The numbered measures of the main document ("(1)" ... "(10)")."""
-        from assistant.knowledge.figures import cn_value
-
         out: set[int] = set()
         for clause in self.corpus.documents[0].clauses:
             label = clause.label.get("en", "").strip("()（） ")

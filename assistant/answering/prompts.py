@@ -282,8 +282,8 @@ PROFILE_WORDS = {
 
 
 # --- facts by model: an added document's facts, read by the configured model at ingestion ---------
-# Every field the model returns is verified against its clause before it is kept (assistant/knowledge/facts_by_model.py):
-# these rules ask for what verification can check — figures and conditions quoted in the clause's own words.
+# Every field the model returns is verified against its clause before it is kept
+# (assistant/knowledge/facts_by_model.py): these rules ask for what verification can check — figures and conditions quoted in the clause's own words.
 FACTS_EXTRACT = {
     "en": (
         "You read a policy document's clauses and list every benefit, target and deadline they state, as data.\n"

@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from assistant.errors import InvalidDataset
 from assistant.settings import LLMSettings, Settings
 from assistant.understanding.text import detect_language
+from assistant.service import Assistant
+from assistant.evaluate.scripted_llm import ScriptedLLM
 
 LIES_BLOCKED_MIN = 1.0
 TRUTHS_ACCEPTED_MIN = 0.98
@@ -51,9 +53,6 @@ def load_items(path: Path) -> list[GateItem]:
 
 
 def run(settings: Settings, items: list[GateItem]) -> GateEvalResult:
-    from assistant.service import Assistant
-    from assistant.evaluate.scripted_llm import ScriptedLLM
-
     outcome: dict[str, bool] = {}
     failures: list[dict] = []
     with ScriptedLLM() as llm:

@@ -13,6 +13,12 @@ from rich.table import Table
 
 from assistant.errors import ConfigError, OPCError
 from assistant.settings import Settings
+from assistant.service import Assistant
+from assistant.evaluate.dataset import load_suite
+from assistant.evaluate.overrides import apply_overrides, load_overrides
+from assistant.knowledge.corpus import load_corpus
+from assistant.evaluate.from_facts import fact_cases
+from assistant.evaluate import adversarial as adv, eligibility_eval as el
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXIT_GATE_FAILED = 1
@@ -22,7 +28,7 @@ err = Console(stderr=True)
 
 
 def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress):
-    from assistant.service import Assistant
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.metrics import Scorer
     from assistant.evaluate.run import evaluate
 
@@ -40,6 +46,7 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
 
 
 def _summary_table(runs, gate) -> Table:
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.report import summary_header, summary_rows
 
     table = Table(*summary_header(runs, gate), title="Summary")
@@ -49,6 +56,7 @@ def _summary_table(runs, gate) -> Table:
 
 
 def _case_table(run) -> Table:
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.report import case_rows
 
     table = Table("id", "category", "lang", "result", "failures", title=f"Cases ({run.name}), failures first")
@@ -87,9 +95,8 @@ def eval_command(
                                          "eval/baseline.json) instead of comparing against it."),
 ) -> None:
     """Evaluate answers on the golden set: checks, retrieval recall, ragas metrics, reports and a CI gate."""
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate import gate as gating
-    from assistant.evaluate.dataset import load_suite
-    from assistant.evaluate.overrides import apply_overrides, load_overrides
     from assistant.evaluate.metrics import JUDGE_METRICS, OFFLINE_METRICS
     from assistant.evaluate.report import write_reports
     from assistant.evaluate.run import summary_names
@@ -103,9 +110,6 @@ def eval_command(
         if suite.today is not None:  # the suite's answers are checked as of its own day
             settings = settings.model_copy(update={"today": suite.today})
         if facts:
-            from assistant.knowledge.corpus import load_corpus
-            from assistant.evaluate.from_facts import fact_cases
-
             suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
         if suite.home_jurisdiction:  # ... and as the deployment of its own city (home scope)
             settings = settings.model_copy(update={"home_jurisdiction": suite.home_jurisdiction})
@@ -131,8 +135,6 @@ def eval_command(
 
     gate_eval = None
     if adversarial is not None:
-        from assistant.evaluate import adversarial as adv
-
         try:
             gate_eval = adv.run(settings, adv.load_items(adversarial))
         except OPCError as exc:
@@ -140,9 +142,6 @@ def eval_command(
             raise typer.Exit(exc.exit_code)
     eligible = None
     if eligibility is not None:
-        from assistant.knowledge.corpus import load_corpus
-        from assistant.evaluate import eligibility_eval as el
-
         try:
             corpus = load_corpus(settings.corpus_dir)
             cases = el.load_profiles(eligibility, {f.id for f in corpus.facts if f.is_benefit}) + el.generated(corpus)

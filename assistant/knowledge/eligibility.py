@@ -18,6 +18,7 @@ from assistant.knowledge.facts import Condition, Fact, amount_text
 from assistant.understanding.scope import MAX_FILTER, check_filter, check_jurisdictions
 from assistant.understanding.text import base_lang, localise
 from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResult, FounderProfile, IssuerGroup
+from assistant.understanding.scope import Scoper
 
 _ORDER = {"met": 0, "unknown": 1, "not_met": 2}
 
@@ -124,8 +125,6 @@ def check(corpus, profile: FounderProfile, lang: str = "en", today: date | None 
 def check_library(corpus, profile: FounderProfile, lang: str, settings, *, scoper=None, documents=None,
                   issuers=None, jurisdictions=None, limit: int | None = None) -> EligibilityResult:
     """The check as the front ends run it: scoped (see ``scoped_documents``) and limited (settings' default)."""
-    from assistant.understanding.scope import Scoper
-
     scoper = scoper or Scoper(corpus, settings.home_jurisdiction)
     docs, scope = scoped_documents(corpus, scoper, settings.today_iso(), documents, issuers, jurisdictions)
     return check(corpus, profile, lang, today=settings.today, docs=docs, scope=scope, first=scoper.builtin,

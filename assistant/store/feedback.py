@@ -173,8 +173,10 @@ def _unknown(answer_id: str) -> NotFound:
 
 def _upsert(conn, answer_id: str, row: dict) -> None:
     if conn.dialect.name == "postgresql":
+        # imported here: only the dialect of the configured database is loaded
         from sqlalchemy.dialects.postgresql import insert
     else:
+        # imported here: only the dialect of the configured database is loaded
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(answers).values(id=answer_id, **row)
     conn.execute(stmt.on_conflict_do_update(index_elements=[answers.c.id], set_=row))
