@@ -15,6 +15,7 @@ export HF_HUB_OFFLINE := 1
 # conversations and answer log out of the user's. Reports: eval/reports/ (JSON, Markdown, HTML).
 EVAL_DATA := .opc-data/eval
 EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports --adversarial eval/gate.yaml \
+	--adversarial eval/blind/gate_answers.yaml \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
 # Issue 15: founders' questions (eval/founder.yaml, hand-written) and cases generated from the fact records,
 # scored per kind (category) in eval/reports/founder/; every figure of a fact case must be right; the eligibility
