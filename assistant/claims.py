@@ -34,6 +34,7 @@ class Terms(BaseModel):
 
 class SubjectSpec(Terms):
     parent: str | None = Field(None, description="A more general subject this one belongs to.")
+    kinds: list[str] = Field(default_factory=list, description="Figure kinds the subject can own (empty: all).")
 
 
 class ValueSpec(Terms):
@@ -44,6 +45,8 @@ class ValueSpec(Terms):
 class GroupSpec(BaseModel):
     scope: str = Field(description="'nearest' or 'adjacent' (see corpus/claims.yaml).")
     strict: bool = Field(False, description="An answer may not add a value the source figure lacks.")
+    keep: list[str] = Field(default_factory=list, description="Values the answer may not drop when the source "
+                                                              "figure has them.")
     kinds: list[str] = Field(default_factory=list, description="Figure kinds it applies to (empty: all).")
     values: dict[str, ValueSpec]
 
@@ -155,6 +158,10 @@ class ClaimRules:
         self.negations = _Matcher([("not", t, False) for t in neg.en + neg.zh]
                                   + [("not", t, True) for t in neg.after_en + neg.after_zh])
 
+    def owns(self, sid: str, kind: str) -> bool:
+        kinds = self.spec.subjects[sid].kinds
+        return not kinds or kind in kinds
+
     # subject a is compatible with b when equal or one is an ancestor of the other
     def ancestors(self, sid: str) -> list[str]:
         out = []
@@ -255,14 +262,18 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
         subjects = _non_overlapping(rules.subjects.find(folded))
         groups = {g: _non_overlapping(m.find(folded)) for g, (_, m) in rules.groups.items()}
         clauses = _clauses(folded)
+        carried = [carry] if carry else []
         for lo, hi in clauses:
             in_clause = [f for f in figures if lo <= f.start < hi]
             here = [m for m in subjects if lo <= m.start < hi]
             for f in in_clause:
-                subject = min(here, key=lambda m: _distance(f, m, folded)).concept if here else carry
+                fits = [m for m in here if rules.owns(m.concept, f.kind)]
+                subject = (min(fits, key=lambda m: _distance(f, m, folded)).concept if fits else
+                           next((c for c in reversed(carried) if rules.owns(c, f.kind)), carry))
                 out.append(BoundFigure(f, subject, _attributes(f, in_clause, groups, rules, lo, hi, folded)))
             if here:
                 carry = here[-1].concept
+                carried += [m.concept for m in here]
     return tuple(out)
 
 

@@ -13,8 +13,9 @@ from .citations import citation_for, document_notes, suggestions
 from .gate import Problem, check, cited_numbers
 from .llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from .facts import amount_text
-from .prompts import (FACT_CONDITIONS, FACT_CONFIRM, FACTS_HEADER, FALLBACK_WARNING, PARALLEL_NOTE, QUESTION_HEADER,
-                      RETRY, REWRITE, SOURCES_HEADER, prompt_key, system_prompt)
+from .prompts import (FACT_CONDITIONS, FACT_CONFIRM, FACTS_HEADER, FALLBACK_WARNING, GATE_WARNING, PARALLEL_NOTE,
+                      QUESTION_HEADER, RETRY, REWRITE, SOURCES_HEADER, prompt_key, system_prompt)
+from .text import localise
 from .redact import redact
 from .retrieve import Retrieval
 from .types import Answer, Citation, StreamEvent, Turn
@@ -107,8 +108,10 @@ class LLMAnswerer:
                 reply = parse_reply(self.model.complete(messages))
                 problems = self.check(reply, sources, lang, search_question, retrieval)
                 if problems:
-                    yield self._fallback(fallback, FALLBACK_WARNING["gate"].format(reason="; ".join(problems)),
-                                         streamed)
+                    # the founder is told, in their language, which statement could not be verified
+                    reason = "; ".join(p.render(lang) if isinstance(p, Problem) else p for p in problems[:3])
+                    warning = GATE_WARNING["en" if lang == "en" else "zh"].format(reason=reason)
+                    yield self._fallback(fallback, localise(warning, lang), streamed)
                     return
         except ModelUnavailable as exc:
             log.warning("model unavailable: %s", exc)
@@ -140,7 +143,18 @@ class LLMAnswerer:
             first = next(iter(sources.values()))
             jurisdiction = places.jurisdiction_of(self.corpus.document(first.doc_id))
         return check(reply.answer, reply.answered, sources, lang, question=question,
-                     rules=self.corpus.claims, places=places, jurisdiction=jurisdiction)
+                     rules=self.corpus.claims, places=places, jurisdiction=jurisdiction,
+                     support=getattr(self.corpus, "support", None), records=self.records(sources))
+
+    def records(self, sources: dict[int, Citation]) -> list[str]:
+        """The words of the verified fact records of the cited clauses (names, aliases, condition quotes): what
+        an answer may also say of them."""
+        out: list[str] = []
+        for c in sources.values():
+            for fact in self.facts.get(c.clause_id, ()):
+                out += [fact.names.en, fact.names.zh, *fact.names.aliases]
+                out += [q for cond in fact.conditions for q in (cond.quote.en, cond.quote.zh) if q]
+        return out
 
     @staticmethod
     def _fallback(fallback: Answer, warning: str, streamed: str) -> StreamEvent:

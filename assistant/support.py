@@ -1,0 +1,230 @@
+"""Is each statement of an answer supported? The grounding gate's allow-list (data: corpus/support.yaml).
+
+A statement (assistant/statements.py) is supported when what it says comes from the cited clauses, the verified
+fact records of those clauses or the question:
+- its words: every content word (English, stemmed) and every Chinese character pair must occur there, or be a
+  term of corpus/claims.yaml naming a subject, attribute or condition the sources name too. A run of words that
+  occurs nowhere in the sources is something the sources do not say: an item added to a list, a condition, a
+  procedure, a place;
+- its claim markers: "every", 无需申请, "the largest", a website, a processing time, "already" need a cited
+  clause making a claim of the same type;
+- its quotations: verbatim (after folding script, case and punctuation) in a cited clause.
+A statement about what the plan does not say (support.yaml `absence`) names what is missing; its words are not
+checked. Figures are the figure and claim checks' business (assistant/gate.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from .claims import Terms, fold
+from .errors import CorpusError
+from .figures import extract_figures
+from .statements import quotations, spell_out, statements
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+_URL = re.compile(r"https?://|www\.|\b[\w.-]+\.(?:gov|com|org|net|cn)\b|@[\w-]+\.|\b\d{3,4}[- ]?\d{7,8}\b"
+                  r"|\b1[3-9]\d{9}\b")
+_PUNCT = re.compile(r"[\s\W_]+")
+# Chinese runs of at least this many characters that the sources never use make a statement unsupported;
+# shorter ones are paraphrase ("期限" for "最长…个月"). English: this many content words the sources lack.
+ZH_NOVEL_MIN = 3
+EN_NOVEL_MIN = 2
+
+
+class SupportSpec(BaseModel):
+    filler: Terms = Field(description="Words that carry no claim: never checked.")
+    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people.")
+    families: dict[str, list[str]] = Field(default_factory=dict, description="Condition concepts (claims.yaml) a "
+                                           "clause lists together: a restriction may not keep only some of them.")
+    markers: dict[str, Terms] = Field(description="Claim types a cited clause must make too.")
+    absence: Terms = Field(description="Words of a statement about what the plan does not say.")
+
+
+@dataclass(frozen=True)
+class Finding:
+    statement: str
+    kind: str          # 'words', 'marker', 'quote', 'contact'
+    detail: str
+
+
+def _stem(w: str) -> str:
+    w = w.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl, min_len in (("ies", "y", 5), ("ing", "", 6), ("ied", "y", 5), ("ed", "", 5), ("es", "", 5),
+                                  ("s", "", 4), ("ly", "", 6)):
+        if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is")):
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+def _pattern(terms: list[str]) -> re.Pattern | None:
+    terms = sorted({fold(t).strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not terms:
+        return None
+    zh = [re.escape(t) for t in terms if _CJK.search(t)]
+    en = [r"\s+".join(map(re.escape, t.split())) for t in terms if not _CJK.search(t)]
+    parts = ([r"(?<![a-z0-9])(?:" + "|".join(en) + r")(?![a-z0-9])"] if en else []) + zh
+    return re.compile("|".join(parts))
+
+
+class SupportRules:
+    def __init__(self, spec: SupportSpec) -> None:
+        self.spec = spec
+        self.filler = _pattern(spec.filler.en + spec.filler.zh)
+        self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
+        # a marker is supported by a term of its group in a source of the statement's language ("any" in the
+        # English clause does not make 直接获得 true in Chinese)
+        self.markers_by_lang = {g: {"en": _pattern(t.en), "zh": _pattern(t.zh)} for g, t in spec.markers.items()}
+        self.absence = _pattern(spec.absence.en + spec.absence.zh)
+        self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
+
+    def claimed(self, answer: str) -> str:
+        """The answer without its statements of what the plan does not say."""
+        if self.absence is None:
+            return answer
+        return " ".join(st.text for st in statements(answer) if not self.absence.search(fold(st.part)))
+
+    # --- what the sources say ----------------------------------------------------------------
+    def vocabulary(self, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
+        return _vocabulary(self, texts, claims)
+
+    def check(self, answer: str, sources: list[str], question: str, claims=None,
+              extra: list[str] | None = None) -> list[Finding]:
+        """What no cited source supports, statement by statement (empty: every statement is supported)."""
+        support = tuple([*sources, *(extra or [])])
+        pairs, chars, stems = self.vocabulary(tuple([*support, question]), claims)
+        src_folded = [fold(t) for t in sources]
+        src_flat = [_PUNCT.sub("", fold(t)) for t in support]
+        out: list[Finding] = []
+        for quote in quotations(answer):
+            flat = _PUNCT.sub("", fold(quote))
+            if flat and not any(flat in s for s in src_flat):
+                out.append(Finding(quote, "quote", quote))
+        for st in statements(answer):
+            text = spell_out(re.sub(r"\[\d{1,3}\]", " ", st.text))
+            folded = fold(text)
+            if _URL.search(folded):
+                out.append(Finding(st.text, "contact", _URL.search(folded).group()))
+                continue
+            if self.absence and self.absence.search(fold(st.part)):
+                continue   # what the plan does not say: its words name what is missing
+            narrowed = self._narrowed(st.part, sources, claims)
+            if narrowed:
+                out.append(Finding(st.text, "marker", narrowed))
+                continue
+            for group, rx in self.markers.items():
+                m = rx.search(folded) if rx else None
+                same = self.markers_by_lang[group]["zh" if _CJK.search(m.group()) else "en"] if m else None
+                if m and not any(same and same.search(s) for s in src_folded):
+                    out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
+                    break
+            else:
+                novel = self._novel(folded, pairs, chars, stems)
+                if novel:
+                    out.append(Finding(st.text, "words", novel))
+        return out
+
+    def _narrowed(self, part: str, sources: list[str], claims) -> str | None:
+        """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together ("only PhD
+        holders" where the clause names PhD, master's and bachelor's holders)."""
+        if claims is None or self.restriction is None:
+            return None
+        m = self.restriction.search(fold(part))
+        if not m:
+            return None
+        said = claims.condition_concepts(part)
+        listed = claims.condition_concepts(*sources)
+        for family in self.spec.families.values():
+            kept, offered = said & set(family), listed & set(family)
+            if kept and kept < offered:
+                return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
+        return None
+
+    def _novel(self, folded: str, pairs, chars, stems) -> str | None:
+        """The first run of words no source uses, when long enough to be a claim of its own."""
+        blank = list(folded)
+        for f in extract_figures(folded):
+            blank[f.start:f.end] = " " * (f.end - f.start)
+        for rx in [self.filler, *self.markers.values()]:
+            if rx is None:
+                continue
+            for m in rx.finditer(folded):
+                blank[m.start():m.end()] = " " * (m.end() - m.start())
+        text = "".join(blank)
+        # Chinese: characters no source pair of characters covers
+        for run in re.finditer(r"[\u3400-\u9fff]+", text):
+            s = run.group()
+            covered = [False] * len(s)
+            for i in range(len(s) - 1):
+                if s[i:i + 2] in pairs:
+                    covered[i] = covered[i + 1] = True
+            if len(s) == 1:
+                covered[0] = s in chars
+            streak = ""
+            for c, ok in zip(s, covered):
+                streak = "" if ok else streak + c
+                if len(streak) >= ZH_NOVEL_MIN:
+                    return s
+        # English: consecutive content words no source uses
+        streak: list[str] = []
+        for m in _WORD.finditer(text):
+            w = m.group()
+            st = _stem(w)
+            ok = len(w) <= 2 or st in stems or (len(st) >= 7 and st[:6] in stems)
+            streak = [] if ok else streak + [w]
+            if len(streak) >= EN_NOVEL_MIN:
+                return " ".join(streak)
+        return None
+
+
+@lru_cache(maxsize=512)
+def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
+    """Character pairs, characters and English stems (with 6-letter prefixes) of the sources, with every term
+    of a claims.yaml concept the sources name (so "rent subsidy" is supported where the clause says "housing
+    subsidy")."""
+    words: list[str] = [fold(t) for t in texts]
+    if claims is not None:
+        spec = claims.spec
+        joined = " ".join(words)
+        for sid in claims.subjects_in(joined):
+            words += [fold(t) for t in spec.subjects[sid].en + spec.subjects[sid].zh]
+        for cid in claims.condition_concepts(joined):
+            words += [fold(t) for t in spec.conditions[cid].en + spec.conditions[cid].zh]
+        for g, (gspec, matcher) in claims.groups.items():
+            for m in matcher.find(joined):
+                v = gspec.values[m.concept]
+                words += [fold(t) for t in v.en + v.zh + v.after_en + v.after_zh]
+    pairs, chars, stems = set(), set(), set()
+    for w in words:
+        for run in re.findall(r"[\u3400-\u9fff]+", w):
+            chars.update(run)
+            pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+        for m in _WORD.finditer(w):
+            st = _stem(m.group())
+            stems.add(st)
+            if len(st) >= 7:
+                stems.add(st[:6])
+    return frozenset(pairs), frozenset(chars), frozenset(stems)
+
+
+@lru_cache(maxsize=8)
+def load_support(path: Path) -> SupportRules:
+    """Read and validate corpus/support.yaml; a broken file is a CorpusError naming what is wrong."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return SupportRules(SupportSpec.model_validate(raw or {}))
+    except FileNotFoundError:
+        raise CorpusError(f"Support rules missing: {path}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
+    except (ValidationError, re.error) as exc:
+        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None
