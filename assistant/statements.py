@@ -106,6 +106,8 @@ _RULES = [
     # "一倍半", "兩倍": so many times the other figure
     (re.compile(rf"(?P<n>[{_D}])倍(?P<half>半)?"),
      lambda m: _pct(100 * (_zh(m.group("n")) or 0) + (50 if m.group("half") else 0))),
+    (re.compile(r"(?<![\w-])(?:twice|double|two times)(?![\w-])", re.I), lambda m: "200%"),
+    (re.compile(r"(?<![\w-])(?:three times|triple)(?![\w-])", re.I), lambda m: "300%"),
     # Cantonese dates: "1月1號" is the 1st of January
     (re.compile(r"(?<=月)(?P<d>\d{1,2})[號号]"), lambda m: m.group("d") + "日"),
     (re.compile(r"(?<![\w-])(?<!and\s)(?<!and\sa\s)(?:(?P<num>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?"

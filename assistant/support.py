@@ -42,6 +42,7 @@ EN_NOVEL_MIN = 2
 class SupportSpec(BaseModel):
     filler: Terms = Field(description="Words that carry no claim: never checked.")
     restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people.")
+    equivalents: list[list[str]] = Field(default_factory=list, description="Words that say the same thing.")
     families: dict[str, list[str]] = Field(default_factory=dict, description="Condition concepts (claims.yaml) a "
                                            "clause lists together: a restriction may not keep only some of them.")
     markers: dict[str, Terms] = Field(description="Claim types a cited clause must make too.")
@@ -66,6 +67,11 @@ def _stem(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1024)
+def _one(term: str) -> re.Pattern | None:
+    return _pattern([term])
+
+
 def _pattern(terms: list[str]) -> re.Pattern | None:
     terms = sorted({fold(t).strip() for t in terms if t.strip()}, key=len, reverse=True)
     if not terms:
@@ -81,9 +87,6 @@ class SupportRules:
         self.spec = spec
         self.filler = _pattern(spec.filler.en + spec.filler.zh)
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
-        # a marker is supported by a term of its group in a source of the statement's language ("any" in the
-        # English clause does not make 直接获得 true in Chinese)
-        self.markers_by_lang = {g: {"en": _pattern(t.en), "zh": _pattern(t.zh)} for g, t in spec.markers.items()}
         self.absence = _pattern(spec.absence.en + spec.absence.zh)
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
 
@@ -123,8 +126,8 @@ class SupportRules:
                 continue
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
-                same = self.markers_by_lang[group]["zh" if _CJK.search(m.group()) else "en"] if m else None
-                if m and not any(same and same.search(s) for s in src_folded):
+                same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
+                if m and not any(same.search(s) for s in src_folded):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
@@ -160,30 +163,55 @@ class SupportRules:
             for m in rx.finditer(folded):
                 blank[m.start():m.end()] = " " * (m.end() - m.start())
         text = "".join(blank)
-        # Chinese: characters no source pair of characters covers
-        for run in re.finditer(r"[\u3400-\u9fff]+", text):
-            s = run.group()
-            covered = [False] * len(s)
-            for i in range(len(s) - 1):
-                if s[i:i + 2] in pairs:
-                    covered[i] = covered[i + 1] = True
-            if len(s) == 1:
-                covered[0] = s in chars
-            streak = ""
-            for c, ok in zip(s, covered):
-                streak = "" if ok else streak + c
-                if len(streak) >= ZH_NOVEL_MIN:
-                    return s
-        # English: consecutive content words no source uses
-        streak: list[str] = []
-        for m in _WORD.finditer(text):
-            w = m.group()
-            st = _stem(w)
-            ok = len(w) <= 2 or st in stems or (len(st) >= 7 and st[:6] in stems)
-            streak = [] if ok else streak + [w]
-            if len(streak) >= EN_NOVEL_MIN:
-                return " ".join(streak)
+        # List items ("A、B和C", "A, B and C") are claims of their own: one unknown item is one claim too many
+        zh_list, en_list = "、" in folded, bool(re.search(r"(?<![a-z])(?:and|or)(?![a-z])", folded))
+        # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")
+        cuts = sorted({0, len(folded), *(m.end() for m in _ITEM.finditer(folded)),
+                       *(m.end() for m in re.finditer(r"[a-z0-9]\s{3,}(?=[a-z])", text))})
+        for item in (text[a:b] for a, b in zip(cuts, cuts[1:])):
+            short_zh = zh_list and 0 < len(_CJK.findall(item)) <= LIST_ITEM_CHARS
+            short_en = en_list and 0 < len(_WORD.findall(item)) <= LIST_ITEM_WORDS
+            found = _novel_run(item, pairs, chars, stems, 2 if short_zh else ZH_NOVEL_MIN,
+                               1 if short_en else EN_NOVEL_MIN, lead=zh_list)
+            if found:
+                return found
         return None
+
+
+# where a list item ends: 、 and the connectives 和 及 与 或 同 "and" "or"
+_ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
+LIST_ITEM_CHARS = 6
+LIST_ITEM_WORDS = 3
+
+
+def _novel_run(text: str, pairs, chars, stems, zh_min: int, en_min: int, lead: bool = False) -> str | None:
+    """``lead``: the item of a list starts with its name ("南沙推动…"): two unknown characters there are enough."""
+    # Chinese: characters no source pair of characters covers
+    for k, run in enumerate(re.finditer(r"[\u3400-\u9fff]+", text)):
+        s = run.group()
+        covered = [False] * len(s)
+        for i in range(len(s) - 1):
+            if s[i:i + 2] in pairs:
+                covered[i] = covered[i + 1] = True
+        if len(s) == 1:
+            covered[0] = s in chars
+        if lead and k == 0 and len(s) >= 2 and not covered[0] and not covered[1]:
+            return s
+        streak = ""
+        for c, ok in zip(s, covered):
+            streak = "" if ok else streak + c
+            if len(streak) >= zh_min:
+                return s
+    # English: consecutive content words no source uses
+    words: list[str] = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        st = _stem(w)
+        ok = len(w) <= 2 or st in stems or (len(st) >= 7 and st[:6] in stems)
+        words = [] if ok else words + [w]
+        if len(words) >= en_min:
+            return " ".join(words)
+    return None
 
 
 @lru_cache(maxsize=512)
@@ -203,6 +231,10 @@ def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[fr
             for m in matcher.find(joined):
                 v = gspec.values[m.concept]
                 words += [fold(t) for t in v.en + v.zh + v.after_en + v.after_zh]
+    joined = " ".join(words)
+    for group in rules.spec.equivalents:
+        if any(_one(t) and _one(t).search(joined) for t in group):
+            words += [fold(t) for t in group]
     pairs, chars, stems = set(), set(), set()
     for w in words:
         for run in re.findall(r"[\u3400-\u9fff]+", w):
