@@ -68,7 +68,7 @@ def cited_numbers(text: str) -> list[int]:
 
 def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *, question: str = "",
           rules=None, places=None, jurisdiction: str | None = None, support=None,
-          records: list[str] | None = None) -> list[str]:
+          facts: list | None = None) -> list[str]:
     """Problems found in an answer (empty when it may be shown)."""
     problems: list[str] = []
     if not has_content(_MARKER.sub("", text)):
@@ -99,7 +99,7 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     if places is not None:
         problems += place_problems(text, texts, question, places, jurisdiction)
     if support is not None and answered:
-        for f in support.check(text, texts, question, rules, records):
+        for f in support.check(text, texts, question, rules, facts):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
     got = detect_language(_MARKER.sub("", text))
     if got != lang:

@@ -144,17 +144,9 @@ class LLMAnswerer:
             jurisdiction = places.jurisdiction_of(self.corpus.document(first.doc_id))
         return check(reply.answer, reply.answered, sources, lang, question=question,
                      rules=self.corpus.claims, places=places, jurisdiction=jurisdiction,
-                     support=getattr(self.corpus, "support", None), records=self.records(sources))
-
-    def records(self, sources: dict[int, Citation]) -> list[str]:
-        """The words of the verified fact records of the cited clauses (names, aliases, condition quotes): what
-        an answer may also say of them."""
-        out: list[str] = []
-        for c in sources.values():
-            for fact in self.facts.get(c.clause_id, ()):
-                out += [fact.names.en, fact.names.zh, *fact.names.aliases]
-                out += [q for cond in fact.conditions for q in (cond.quote.en, cond.quote.zh) if q]
-        return out
+                     support=getattr(self.corpus, "support", None),
+                     facts=[f for n in cited_numbers(reply.answer) if n in sources
+                            for f in self.facts.get(sources[n].clause_id, ())])
 
     @staticmethod
     def _fallback(fallback: Answer, warning: str, streamed: str) -> StreamEvent:

@@ -159,6 +159,8 @@ GATE_PROBLEM = {
                  "say \u201c{detail}\u201d)",
         "marker": "this statement claims \u201c{detail}\u201d, which no cited source states: \u201c{statement}\u201d",
         "quote": "this quotation is not in a cited source word for word: \u201c{statement}\u201d",
+        "bound_condition": "this statement ties the benefit to a condition its cited clause does not set for it "
+                     "(\u201c{detail}\u201d): \u201c{statement}\u201d",
         "contact": "this statement gives a web address or contact (\u201c{detail}\u201d) that no cited source "
                    "gives: \u201c{statement}\u201d",
     },
@@ -178,6 +180,7 @@ GATE_PROBLEM = {
         "words": "这句话没有所引用资料的依据：“{statement}”（资料中没有“{detail}”）",
         "marker": "这句话声称“{detail}”，所引用资料中没有这样的说法：“{statement}”",
         "quote": "引号中的文字不是所引用资料的原文：“{statement}”",
+        "bound_condition": "这句话给该项支持加上了所引用条文没有为它规定的条件（“{detail}”）：“{statement}”",
         "contact": "这句话给出了所引用资料中没有的网址或联系方式（“{detail}”）：“{statement}”",
     },
 }

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from .bound_conditions import conflicts
 from .claims import Terms, fold
 from .errors import CorpusError
 from .figures import extract_figures
@@ -42,6 +43,8 @@ EN_NOVEL_MIN = 2
 class SupportSpec(BaseModel):
     filler: Terms = Field(description="Words that carry no claim: never checked.")
     restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people.")
+    bound_flags: list[str] = Field(default_factory=list, description="Yes/no conditions (claims.yaml flags) a "
+                                   "statement must state as the record of its figure does.")
     equivalents: list[list[str]] = Field(default_factory=list, description="Words that say the same thing.")
     families: dict[str, list[str]] = Field(default_factory=dict, description="Condition concepts (claims.yaml) a "
                                            "clause lists together: a restriction may not keep only some of them.")
@@ -52,7 +55,7 @@ class SupportSpec(BaseModel):
 @dataclass(frozen=True)
 class Finding:
     statement: str
-    kind: str          # 'words', 'marker', 'quote', 'contact'
+    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition'
     detail: str
 
 
@@ -65,6 +68,19 @@ def _stem(w: str) -> str:
         if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is")):
             return w[: len(w) - len(suffix)] + repl
     return w
+
+
+def record_words(facts: list) -> list[str]:
+    """What a fact record lets an answer say of its benefit: names, aliases, condition quotes."""
+    out: list[str] = []
+    for fact in facts:
+        out += [fact.names.en, fact.names.zh, *fact.names.aliases]
+        out += [q for cond in fact.conditions for q in (cond.quote.en, cond.quote.zh) if q]
+    return out
+
+
+def _has_figure(text: str) -> bool:
+    return any(f.kind in ("money", "area", "percent", "count") for f in extract_figures(spell_out(text)))
 
 
 @lru_cache(maxsize=1024)
@@ -101,9 +117,10 @@ class SupportRules:
         return _vocabulary(self, texts, claims)
 
     def check(self, answer: str, sources: list[str], question: str, claims=None,
-              extra: list[str] | None = None) -> list[Finding]:
-        """What no cited source supports, statement by statement (empty: every statement is supported)."""
-        support = tuple([*sources, *(extra or [])])
+              facts: list | None = None) -> list[Finding]:
+        """What no cited source supports, statement by statement (empty: every statement is supported).
+        ``facts``: the verified fact records of the cited clauses."""
+        support = tuple([*sources, *record_words(facts or [])])
         pairs, chars, stems = self.vocabulary(tuple([*support, question]), claims)
         src_folded = [fold(t) for t in sources]
         src_flat = [_PUNCT.sub("", fold(t)) for t in support]
@@ -123,6 +140,10 @@ class SupportRules:
             narrowed = self._narrowed(st.part, sources, claims)
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
+                continue
+            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags) if _has_figure(st.text) else None
+            if moved:
+                out.append(Finding(st.text, "bound_condition", moved))
                 continue
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
