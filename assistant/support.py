@@ -34,6 +34,10 @@ _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _URL = re.compile(r"https?://|www\.|\b[\w.-]+\.(?:gov|com|org|net|cn)\b|@[\w-]+\.|\b\d{3,4}[- ]?\d{7,8}\b"
                   r"|\b1[3-9]\d{9}\b")
 _PUNCT = re.compile(r"[\s\W_]+")
+_PAREN = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]([^）)]{1,12})[）)]")
+# an authority: "深圳市科技创新局", "the science and technology innovation bureau"
+_ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|办公室)|(?:[a-z&]+\s){1,6}(?:bureau|commission|ministry)\b")
+_CITY = re.compile(r"^(?:深圳市|深圳|市|区|shenzhen(?:'s)?\s|the\s|municipal\s|city\s)+")
 # Chinese runs of at least this many characters that the sources never use make a statement unsupported;
 # shorter ones are paraphrase ("期限" for "最长…个月"). English: this many content words the sources lack.
 ZH_NOVEL_MIN = 3
@@ -145,6 +149,14 @@ class SupportRules:
             if moved:
                 out.append(Finding(st.text, "bound_condition", moved))
                 continue
+            paren = self._renamed(folded, src_folded)
+            if paren:
+                out.append(Finding(st.text, "marker", paren))
+                continue
+            org = _ORG.search(folded)
+            if org and not self._known_org(org.group(), src_flat):
+                out.append(Finding(st.text, "marker", text[org.start():org.end()]))
+                continue
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
@@ -156,6 +168,23 @@ class SupportRules:
                 if novel:
                     out.append(Finding(st.text, "words", novel))
         return out
+
+    @staticmethod
+    def _renamed(folded: str, src_folded: list[str]) -> str | None:
+        """"X（Y）" where the sources write "X（Z）": the bracket names which X, and this one is another."""
+        for m in _PAREN.finditer(folded):
+            head, inner = m.group(1), m.group(2)
+            written = [s for s in src_folded if re.search(re.escape(head[-4:]) + r"\s*[（(]", s)]
+            if written and not any(inner in s for s in written):
+                return m.group()
+        return None
+
+    def _known_org(self, name: str, src_flat: list[str]) -> bool:
+        """An authority the sources name (under any name support.yaml lists as the same)."""
+        core = _PUNCT.sub("", _CITY.sub("", name))
+        names = {core} | {_PUNCT.sub("", fold(t)) for g in self.spec.equivalents if any(
+            core.endswith(_PUNCT.sub("", fold(t))) for t in g) for t in g}
+        return any(n and n in s for n in names for s in src_flat)
 
     def _narrowed(self, part: str, sources: list[str], claims) -> str | None:
         """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together ("only PhD
