@@ -16,7 +16,7 @@ from .claims import fold
 from .figures import extract_figures, format_figure, is_grounded, ungrounded_figures
 from .prompts import GATE_PROBLEM
 from .statements import spell_out
-from .text import detect_language, has_content, localise, tokenize
+from .text import detect_language, has_content, localise, to_simplified, to_traditional, tokenize
 from .types import Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -102,7 +102,10 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
         for f in support.check(text, texts, question, rules, facts):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
     got = detect_language(_MARKER.sub("", text))
-    if got != lang:
+    # a question that reads the same in both scripts ("政策券可以用嚟做咩？") does not say which one the founder uses
+    neutral = question and got.startswith("zh") and lang.startswith("zh") \
+        and to_simplified(question) == to_traditional(question)
+    if got != lang and not neutral:
         problems.append(Problem.of("language", got=got, want=lang))
     return problems
 
