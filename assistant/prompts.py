@@ -196,9 +196,8 @@ FALLBACK_WARNING = {
 # The same, in the founder's language (Traditional is rendered from the Chinese where asked): what could not be
 # verified, then what is shown instead.
 GATE_WARNING = {
-    "en": "The language model's answer could not be verified against the plan ({reason}); this answer quotes the "
-          "plan instead.",
-    "zh": "语言模型的回答未能通过与原文的核对（{reason}），以下改为引用计划原文。",
+    "en": "The language model's answer failed the grounding check ({reason}); this answer quotes the plan instead.",
+    "zh": "语言模型的回答未通过依据核对（{reason}），以下改为引用计划原文。",
 }
 
 
