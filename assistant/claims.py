@@ -94,6 +94,9 @@ def fold(text: str) -> str:
     simple = to_simplified(text)
     if len(simple) != len(text):
         simple = text
+    low = simple.lower()
+    if len(low) == len(simple):   # the common case: no character lower-cases to two ("İ")
+        return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in simple)
 
 
@@ -101,22 +104,47 @@ def _is_zh(term: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", term))
 
 
+def trie_pattern(terms: list[str], space: str = r"\s+") -> str:
+    """One regex for many literal terms, as a trie ("训练(?:算力券|券)"): Python's re tries a flat alternation
+    term by term at every position, a trie once per character. Greedy, so the longest term wins; a space in a
+    term matches any whitespace."""
+    root: dict = {}
+    for t in terms:
+        node = root
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        end = "" in node
+        alts = [(space if ch == " " else re.escape(ch)) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return f"(?:{body})?" if len(alts) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return walk(root)
+
+
 class _Matcher:
-    """Longest-first alternation of every term; a match names its concept. English terms share one word
-    boundary check (one lookbehind per position, not one per term: the gate's time budget is tight)."""
+    """Every term as one trie regex (longest match first); a match names its concept by its text. English terms
+    share one word boundary check (the gate's time budget is tight)."""
 
     def __init__(self, terms: list[tuple[str, str, bool]]) -> None:
-        terms = sorted({(c, to_simplified(t).lower().strip(), a) for c, t, a in terms if t.strip()},
-                       key=lambda t: -len(t[1]))
-        self._concepts = [(c, after) for c, _, after in terms]
-        zh = [f"(?P<t{i}>{re.escape(t)})" for i, (_, t, _) in enumerate(terms) if _is_zh(t)]
-        en = [f"(?P<t{i}>" + r"\s+".join(map(re.escape, t.split())) + ")"
-              for i, (_, t, _) in enumerate(terms) if not _is_zh(t)]
+        terms = sorted({(c, " ".join(to_simplified(t).lower().split()), a) for c, t, a in terms if t.strip()},
+                       key=lambda t: (-len(t[1]), t[0]))
+        self._concepts: dict[str, tuple[str, bool]] = {}
+        for c, t, a in terms:
+            self._concepts.setdefault(t, (c, a))
+        zh = [t for t in self._concepts if _is_zh(t)]
+        en = [t for t in self._concepts if not _is_zh(t)]
         parts = []
         if en:   # plural or possessive on the last word: "vouchers", "master's"
-            parts.append(r"(?<![a-z0-9])(?:" + "|".join(en) + r")(?:s|es|'s)?(?![a-z0-9])")
+            parts.append(r"(?<![a-z0-9])(?P<en>" + trie_pattern(en) + r")(?:s|es|'s)?(?![a-z0-9])")
         if zh:
-            parts.append("|".join(zh))
+            parts.append("(?P<zh>" + trie_pattern(zh) + ")")
         self._rx = re.compile("|".join(parts)) if parts else None
 
     @lru_cache(maxsize=8192)
@@ -125,7 +153,9 @@ class _Matcher:
             return ()
         out = []
         for m in self._rx.finditer(folded):
-            concept, after = self._concepts[int(m.lastgroup[1:])]
+            en = m.group("en") if "en" in self._rx.groupindex else None
+            term = " ".join(en.split()) if en is not None else m.group("zh")
+            concept, after = self._concepts[term]
             out.append(Mention(concept, m.start(), m.end(), after))
         return tuple(out)
 

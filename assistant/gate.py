@@ -11,6 +11,7 @@ cited source or the question.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .claims import fold
 from .figures import extract_figures, format_figure, is_grounded, ungrounded_figures
@@ -43,8 +44,10 @@ class Problem(str):
         return localise(self.zh, lang) if lang != "en" and self.zh else str(self)
 
 
-def _words(text: str) -> set[str]:
-    return {t for t in tokenize(text) if any(c.isalpha() for c in t)}
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    # cached: every answer is compared with the same clauses' words
+    return frozenset(t for t in tokenize(text) if any(c.isalpha() for c in t))
 
 
 def _says_something(text: str, sources: dict[int, Citation], question: str) -> bool:

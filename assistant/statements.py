@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import split_sentences
 
@@ -28,7 +29,8 @@ class Statement:
     part: str = ""   # the part of the sentence it belongs to (up to ； or ;): what its framing words govern
 
 
-def statements(text: str) -> list[Statement]:
+@lru_cache(maxsize=2048)
+def statements(text: str) -> tuple[Statement, ...]:
     """The clauses of each sentence of ``text`` (citation markers kept), in order, none empty."""
     out: list[Statement] = []
     pos = 0
@@ -44,7 +46,7 @@ def statements(text: str) -> list[Statement]:
             hi = min(p for p in parts if p >= b)
             if _CITE.sub("", piece).strip(" ，。；;:：,.!?！？"):
                 out.append(Statement(piece.strip(), at + a, sentence.strip(), sentence[lo:hi].strip()))
-    return out
+    return tuple(out)
 
 
 # --- numbers in words --------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from .bound_conditions import conflicts
-from .claims import Terms, fold
+from .claims import Terms, fold, trie_pattern
 from .errors import CorpusError
 from .figures import extract_figures
 from .statements import quotations, spell_out, statements
@@ -93,12 +93,13 @@ def _one(term: str) -> re.Pattern | None:
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
-    terms = sorted({fold(t).strip() for t in terms if t.strip()}, key=len, reverse=True)
+    terms = sorted({" ".join(fold(t).split()) for t in terms if t.strip()})
     if not terms:
         return None
-    zh = [re.escape(t) for t in terms if _CJK.search(t)]
-    en = [r"\s+".join(map(re.escape, t.split())) for t in terms if not _CJK.search(t)]
-    parts = ([r"(?<![a-z0-9])(?:" + "|".join(en) + r")(?![a-z0-9])"] if en else []) + zh
+    zh = [t for t in terms if _CJK.search(t)]
+    en = [t for t in terms if not _CJK.search(t)]
+    parts = ([r"(?<![a-z0-9])(?:" + trie_pattern(en) + r")(?![a-z0-9])"] if en else []) \
+        + ([trie_pattern(zh)] if zh else [])
     return re.compile("|".join(parts))
 
 
@@ -126,9 +127,11 @@ class SupportRules:
         """What no cited source supports, statement by statement (empty: every statement is supported).
         ``facts``: the verified fact records of the cited clauses."""
         support = tuple([*sources, *record_words(facts or [])])
-        pairs, chars, stems = self.vocabulary(tuple([*support, question]), claims)
-        src_folded = [fold(t) for t in sources]
-        src_flat = [_PUNCT.sub("", fold(t)) for t in support]
+        pairs, chars, stems = self.vocabulary(support, claims)   # cached: a server has seen these clauses
+        if question:
+            q_pairs, q_chars, q_stems = _vocabulary.__wrapped__(self, (question,), None)
+            pairs, chars, stems = pairs | q_pairs, chars | q_chars, stems | q_stems
+        src_folded, src_flat = _folded(tuple(sources)), _flat(support)
         out: list[Finding] = []
         for quote in quotations(answer):
             flat = _PUNCT.sub("", fold(quote))
@@ -265,7 +268,7 @@ def _novel_run(text: str, pairs, chars, stems, zh_min: int, en_min: int, lead: b
     return None
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
     """Character pairs, characters and English stems (with 6-letter prefixes) of the sources, with every term
     of a claims.yaml concept the sources name (so "rent subsidy" is supported where the clause says "housing
@@ -299,9 +302,20 @@ def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[fr
     return frozenset(pairs), frozenset(chars), frozenset(stems)
 
 
+@lru_cache(maxsize=4096)
+def _folded(texts: tuple[str, ...]) -> list[str]:
+    return [fold(t) for t in texts]
+
+
+@lru_cache(maxsize=4096)
+def _flat(texts: tuple[str, ...]) -> list[str]:
+    return [_PUNCT.sub("", fold(t)) for t in texts]
+
+
 def clear_caches() -> None:
     """Forget the sources' vocabularies (benchmarks measure answers on sources never seen)."""
-    _vocabulary.cache_clear()
+    for cached in (_vocabulary, _folded, _flat):
+        cached.cache_clear()
 
 
 @lru_cache(maxsize=8)
