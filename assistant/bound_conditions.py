@@ -1,7 +1,8 @@
 """Conditions bound to the benefit a statement's figure belongs to (the verified fact records of the cited clauses).
 
 "Members of OPC communities get up to 50 m²" is false where the 50 m² record requires settling OUTSIDE OPC
-communities. A statement's yes/no conditions (claims.yaml `flags`, those support.yaml `bound_flags` names: their
+communities; "the training voucher requires a company in an OPC community" moves the smart voucher's condition
+onto it. A statement's yes/no conditions (claims.yaml `flags`, those support.yaml `bound_flags` names: their
 words are specific enough to read) must agree with the record its figure belongs to.
 """
 
@@ -21,9 +22,11 @@ def _owners(figure, facts: list, subject: str | None, claims) -> list:
     return fitting or out
 
 
-def conflicts(part: str, facts: list, claims, readable: list[str]) -> str | None:
+def conflicts(part: str, facts: list, claims, readable: list[str], restricted: bool = False) -> str | None:
     """The condition of ``part`` (a statement with the clauses it belongs to) that contradicts the record its
-    figure states; None when they agree or nothing can be bound."""
+    figure states; with ``restricted`` (the statement restricts: "requires", 仅限) also a condition the record
+    lacks while another record of the clause has it (a condition moved between benefits). None when they agree
+    or nothing can be bound."""
     if not facts or claims is None or not claims.flags:
         return None
     text = spell_out(part)
@@ -44,7 +47,8 @@ def conflicts(part: str, facts: list, claims, readable: list[str]) -> str | None
         problems = []
         for owner in owners:
             own = {c.field: c.value for c in owner.conditions if isinstance(c.value, bool) and c.op == "eq"}
-            bad = [flag for flag, value in said.items() if flag in own and own[flag] != value]
+            bad = [flag for flag, value in said.items() if (flag in own and own[flag] != value)
+                   or (restricted and value and flag not in own)]
             if not bad:
                 break
             problems.append(bad[0])

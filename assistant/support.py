@@ -149,9 +149,12 @@ class SupportRules:
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
-            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags) if _has_figure(st.text) else None
+            restricted = bool(self.restriction and self.restriction.search(fold(st.part)))
+            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted) \
+                if _has_figure(st.part) else None
             if moved:
-                out.append(Finding(st.text, "bound_condition", moved))
+                words = claims.spec.flags[moved].asserts
+                out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
                 continue
             paren = self._renamed(folded, src_folded)
             if paren:

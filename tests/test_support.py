@@ -94,7 +94,11 @@ LIES = [
      "m6", "gpu hardware"),
     # conditions the clause does not set for that benefit
     ("落户补贴最高10万元，仅面向新引进的博士和硕士，学士不在补贴范围内[1]。", "m2", "不在补贴范围内"),
-    ("要入驻OPC社区的人工智能团队，才可享受最高50平方米的低成本创业空间[1]。", "m3", "in_opc_community"),
+    ("要入驻OPC社区的人工智能团队，才可享受最高50平方米的低成本创业空间[1]。", "m3", "OPC社区"),
+    # a condition of another benefit of the clause (the districts' smart vouchers) moved onto this one
+    ("The training power voucher of up to 10 million yuan requires a company inside an OPC community [1].", "m6",
+     "ties the benefit to a condition"),
+    ("Bachelor's degree holders are excluded from the hukou subsidy of up to 100,000 yuan [1].", "m2", "excluded"),
     # validity, procedures, absolutes, rankings
     ("該計劃長期有效，沒有屆滿日期[1]。", "intro", "長期有效"),
     ("Apply for the training voucher at www.szopc.gov.cn and upload your invoices [1].", "m6", "www."),
