@@ -80,7 +80,12 @@ class ChatModel:
         )
 
     def _kwargs(self, as_json: bool) -> dict:
-        return {"response_format": {"type": "json_object"}} if as_json and self.settings.json_mode else {}
+        # JSON mode goes in the request body, not as `response_format`: with that keyword langchain streams through
+        # the client's beta helper, whose final message needs a `role` that some OpenAI-compatible servers never
+        # send (every reply then failed as a ValidationError). The plain stream path reads any delta.
+        if as_json and self.settings.json_mode:
+            return {"extra_body": {"response_format": {"type": "json_object"}}}
+        return {}
 
     def stream(self, messages: list, *, as_json: bool = True) -> Iterator[str]:
         """Text pieces of the reply as they arrive."""

@@ -155,6 +155,14 @@ GATE_PROBLEM = {
         "condition": "the answer adds \u201c{term}\u201d, which neither the cited sources nor the question mention",
         "place": "the answer names {place}, which neither the question nor the cited sources name (the plan "
                  "covers its own jurisdiction as a whole)",
+        "words": "this statement is not supported by a cited source: \u201c{statement}\u201d (the sources do not "
+                 "say \u201c{detail}\u201d)",
+        "marker": "this statement claims \u201c{detail}\u201d, which no cited source states: \u201c{statement}\u201d",
+        "quote": "this quotation is not in a cited source word for word: \u201c{statement}\u201d",
+        "bound_condition": "this statement ties the benefit to a condition its cited clause does not set for it "
+                     "(\u201c{detail}\u201d): \u201c{statement}\u201d",
+        "contact": "this statement gives a web address or contact (\u201c{detail}\u201d) that no cited source "
+                   "gives: \u201c{statement}\u201d",
     },
     "zh": {
         "empty": "回答为空",
@@ -169,6 +177,11 @@ GATE_PROBLEM = {
         "attribute": "资料中{figure}是“{source}”，不是“{said}”",
         "condition": "回答添加了“{term}”，所引用资料和问题都没有提到",
         "place": "回答提到了{place}，问题和所引用资料中都没有提到（计划适用于其整个辖区）",
+        "words": "这句话没有所引用资料的依据：“{statement}”（资料中没有“{detail}”）",
+        "marker": "这句话声称“{detail}”，所引用资料中没有这样的说法：“{statement}”",
+        "quote": "引号中的文字不是所引用资料的原文：“{statement}”",
+        "bound_condition": "这句话给该项支持加上了所引用条文没有为它规定的条件（“{detail}”）：“{statement}”",
+        "contact": "这句话给出了所引用资料中没有的网址或联系方式（“{detail}”）：“{statement}”",
     },
 }
 REWRITE = {
@@ -179,6 +192,12 @@ REWRITE = {
 FALLBACK_WARNING = {
     "unreachable": "The language model could not be used ({reason}); this answer quotes the plan instead.",
     "gate": "The language model's answer failed the grounding check ({reason}); this answer quotes the plan instead.",
+}
+# The same, in the founder's language (Traditional is rendered from the Chinese where asked): what could not be
+# verified, then what is shown instead.
+GATE_WARNING = {
+    "en": "The language model's answer failed the grounding check ({reason}); this answer quotes the plan instead.",
+    "zh": "语言模型的回答未通过依据核对（{reason}），以下改为引用计划原文。",
 }
 
 

@@ -79,10 +79,11 @@ def eval_command(
     more_thresholds: Optional[list[str]] = typer.Argument(
         None, metavar="[METRIC=MIN]...", show_default=False,
         help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
-    adversarial: Optional[Path] = typer.Option(
-        None, "--adversarial", help="Gate dataset (eval/gate.yaml): model answers served by a scripted "
-                                    "OpenAI-compatible server through the LLM path; every lie must be blocked "
-                                    "and >= 98% of truths accepted per language."),
+    adversarial: Optional[list[Path]] = typer.Option(
+        None, "--adversarial", help="Gate dataset (eval/gate.yaml; repeat for more, e.g. the blind set): model "
+                                    "answers served by a scripted OpenAI-compatible server through the LLM path; "
+                                    "every lie must be blocked and >= 97% of truths accepted. Items whose question "
+                                    "never reaches the model are reported as not tested."),
     facts: bool = typer.Option(
         False, "--facts", help="Add cases generated from the fact records (every money fact x question forms x "
                                "en/zh/zh-Hant, category 'fact'; issue 15)."),
@@ -133,10 +134,14 @@ def eval_command(
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(exc.exit_code)
 
-    gate_eval = None
-    if adversarial is not None:
+    gate_evals = []
+    if adversarial:
+        from assistant.evaluate import adversarial as adv
+
         try:
-            gate_eval = adv.run(settings, adv.load_items(adversarial))
+            for path in adversarial:
+                gate_evals.append(adv.run(settings, adv.load_items(path),
+                                          name="gate" if path.stem == "gate" else path.stem))
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
             raise typer.Exit(exc.exit_code)
@@ -162,15 +167,18 @@ def eval_command(
     out.print(_summary_table(runs, result))
     for f in result.failures:
         err.print(f"[bold red]Gate:[/] {f.message}")
-    if gate_eval is not None:
+    for gate_eval in gate_evals:
         paths.update(adv.write_reports(out_dir, gate_eval))
-        err.print(f"Grounding gate: lies blocked {gate_eval.lies_blocked}, truths accepted {gate_eval.truths_accepted}")
+        err.print(f"Grounding gate ({gate_eval.name}): lies blocked {gate_eval.lies_blocked}, truths accepted "
+                  f"{gate_eval.truths_accepted}")
         for f in gate_eval.failures:
             err.print(f"[bold red]Gate eval:[/] {f['id']} {'shown' if f['shown'] else 'blocked'}: {f['answer']}")
-        if not gate_eval.passed:
-            err.print("[bold red]Adversarial gate evaluation FAILED[/] (lies must all be blocked, >= 98% of "
-                      "truths accepted per language).")
-            raise typer.Exit(EXIT_GATE_FAILED)
+        for s in gate_eval.not_tested:
+            err.print(f"[yellow]Not tested[/] ({gate_eval.name}): {s['id']}: {s['why']}")
+    if any(not g.passed for g in gate_evals):
+        err.print("[bold red]Adversarial gate evaluation FAILED[/] (lies must all be blocked, >= 97% of "
+                  "truths accepted, something tested).")
+        raise typer.Exit(EXIT_GATE_FAILED)
     if eligible is not None:
         paths["eligibility"] = el.write_report(out_dir, eligible)
         kinds = ", ".join(f"{k} {v['correct']}/{v['checked']}" for k, v in sorted(eligible.per_kind.items()))

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from assistant.knowledge.claims import load_rules
+from assistant.answering.support import load_support
 from assistant.errors import CorpusError, NotFound
 from assistant.knowledge.fact_files import load_facts
 from assistant.knowledge.places import load_gazetteer
@@ -147,6 +148,7 @@ class Corpus:
     facts: list = field(default_factory=list)  # verified Fact records (assistant/knowledge/facts.py)
     fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
     questions: object = None  # QuestionRules from questions.yaml: what a question asks for
+    support: object = None  # SupportRules from support.yaml: what an answer's statement needs a source for
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
@@ -235,7 +237,7 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
-    claims = places = questions = None
+    claims = places = questions = support = None
     fact_files: list = []
     for root in roots:
         root = Path(root)
@@ -259,6 +261,7 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
         claims = _optional(root / "claims.yaml", load_rules, files) or claims
         places = _optional(root / "places.yaml", load_gazetteer, files) or places
         questions = _optional(root / "questions.yaml", load_question_rules, files) or questions
+        support = _optional(root / "support.yaml", load_support, files) or support
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)
@@ -279,4 +282,5 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     added = [d for d in documents if d.authority == "document" and d.id not in with_facts]
     facts, fact_problems = load_facts(fact_files, claims, added)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
-                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions)
+                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions,
+                  support=support)
