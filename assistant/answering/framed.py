@@ -1,0 +1,168 @@
+"""Answering a framed message: every ask answered or declared.
+
+The message is framed first (assistant/understanding/frame.py). Then:
+
+- the plan about itself (its validity, issuer, what it pays monthly) is answered from its preamble, goals and
+  fact records;
+- a ranking of places or communities, which the plan never makes, is declared first, then what the plan says;
+- otherwise the main ask is answered as before (quoted, or from the fact records), judged on the asks alone;
+- each part the sources do not state ("where do I apply", "when is it paid", "the price per m²") is declared,
+  with who to ask, and listed in ``Answer.unstated``: the answer stays answerable when its main ask is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.answering.citations import citation_for
+from assistant.answering.prompts import (ASK_ISSUER, MONTHLY_INTRO, NOT_STATED, OUTSIDE_VALIDITY, PLAN_SAYS,
+                                         UNSTATED_KEYS, VALID_UNTIL, WITHIN_VALIDITY)
+from assistant.knowledge.figures import extract_figures
+from assistant.understanding.text import base_lang, localise, split_sentences
+from assistant.types import Answer, Frame, Unstated
+
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+
+
+def read_frame(extractive, text: str, lang: str, today: date | None = None) -> Frame | None:
+    """The frame of a message, or None when the corpus has no frame terms."""
+    corpus = extractive.r.corpus
+    if corpus.frame is None:
+        return None
+    return corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
+                             _plan_years(corpus), corpus.questions)
+
+
+def _plan_years(corpus) -> tuple[int, int] | None:
+    doc = _plan(corpus)
+    if doc is None or not doc.effective_date or not doc.valid_until:
+        return None
+    return int(doc.effective_date[:4]), int(doc.valid_until[:4])
+
+
+def _plan(corpus):
+    return next((d for d in corpus.documents if d.authority == "plan"), None)
+
+
+def answer_text(frame: Frame, zh: bool) -> str:
+    """The asks an answer quotes for: the main one and those asking for figures (not the unstated parts)."""
+    parts = [a.text for a in frame.asks if a.main or a.kind in ("figure", "plan", "ranking")]
+    return ("，" if zh else ", ").join(parts) or frame.focus_text
+
+
+def answer_frame(extractive, frame: Frame, retrieval, lang: str, today: str) -> Answer | None:
+    """An answer the frame decides by itself (the plan about itself, a ranking), or None."""
+    main = frame.main
+    if main is None:
+        return None
+    if main.kind == "plan":
+        return plan_answer(extractive, frame, main.detail, lang, today)
+    if main.kind == "ranking":
+        quoted = extractive.answer(main.text, retrieval)
+        return declare_ranking(extractive, frame, quoted, lang)
+    return None
+
+
+# --- the plan about itself ------------------------------------------------------------------------------
+def plan_answer(extractive, frame: Frame, what: str | None, lang: str, today: str) -> Answer | None:
+    corpus = extractive.r.corpus
+    doc = _plan(corpus)
+    if doc is None or not doc.clauses:
+        return None
+    base = base_lang(lang)
+    citations, lines = [], []
+
+    def cite(clause) -> str:
+        for c in citations:
+            if c.clause_id == clause.id:
+                return f"[{c.n}]"
+        citations.append(citation_for(corpus, clause, lang, len(citations) + 1, today))
+        return f"[{len(citations)}]"
+
+    preamble = doc.clauses[0]
+    sentences = split_sentences(preamble.text.get(base, ""))
+    if what == "validity" and doc.valid_until:
+        dated = next((s for s in sentences if any(f.kind == "date" or f.unit == "year" for f in extract_figures(s))),
+                     None)
+        if dated is None:
+            return None
+        end = int(doc.valid_until[:4])
+        years = [int(y) for y in _YEAR.findall(frame.focus_text)] + frame.years_told
+        if years:
+            inside = all(int(doc.effective_date[:4]) <= y <= end for y in years) if doc.effective_date else True
+            lines.append((WITHIN_VALIDITY if inside else OUTSIDE_VALIDITY)[base])
+        lines.append(f"{dated}{'' if base == 'zh' else ' '}{cite(preamble)}")
+        # the end year as the plan writes it: the clause that sets its goals for that year
+        marker = f"{end}年底" if base == "zh" else f"end of {end}"
+        goals = next((c for c in doc.clauses[1:] if marker in c.text.get(base, "")), None)
+        if goals is not None:
+            lines.append(VALID_UNTIL[base].format(year=end, cite=cite(goals)))
+    elif what == "issuer":
+        if not sentences:
+            return None
+        lines.append(f"{sentences[0]}{'' if base == 'zh' else ' '}{cite(preamble)}")
+    elif what == "monthly" and extractive.facts is not None:
+        monthly = [f for f in extractive.facts.facts if f.is_benefit and any(a.per == "month" for a in f.amounts())]
+        if not monthly:
+            return None
+        from assistant.answering.fact_answers import _Cites
+
+        cites = _Cites(corpus, lang)
+        lines = [MONTHLY_INTRO[base]] + ["- " + extractive.facts._line(f, base, cites) for f in monthly]
+        citations = cites.list
+    else:
+        return None
+    sep = "\n" if what == "monthly" else ("" if base == "zh" else " ")
+    return Answer(question=frame.focus_text, answer=localise(sep.join(lines), lang), language=lang, answerable=True,
+                  citations=citations, mode="extractive")
+
+
+# --- what the plan does not state ----------------------------------------------------------------------
+def _not_stated(kind: str, base: str) -> str | None:
+    return NOT_STATED[base].get(UNSTATED_KEYS.get(kind, kind))
+
+
+def _issuer(extractive, answer: Answer, base: str) -> str:
+    corpus = extractive.r.corpus
+    doc_id = answer.citations[0].doc_id if answer.citations else (_plan(corpus).id if _plan(corpus) else None)
+    if doc_id is None:
+        return ""
+    names = corpus.document(doc_id).issuer
+    return names.get(base) or next(iter(names.values()), "")
+
+
+def declare_ranking(extractive, frame: Frame, quoted: Answer, lang: str) -> Answer:
+    """"Which district gives most": the plan ranks nothing; say so first, then what it does say (no caps
+    passed off as a ranking)."""
+    base = base_lang(lang)
+    head = NOT_STATED[base]["ranking"]
+    body = [head]
+    if quoted.answerable:
+        body += [PLAN_SAYS[base], quoted.answer]
+    answer = quoted.model_copy(update={"answer": localise("\n".join(body), lang), "answerable": False})
+    answer.unstated = [Unstated(kind="ranking", ask=frame.main.text, text=localise(head, lang))]
+    return answer
+
+
+def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str) -> Answer:
+    """Append a plain "the plan does not say …" for each part of the message the answer leaves open, with who
+    to ask, and list them in ``answer.unstated``. An answer that already declines says it for its own ask."""
+    base = base_lang(lang)
+    lines, listed = [], {u.kind for u in answer.unstated}
+    for ask in frame.asks:
+        if ask.kind != "unstated" or ask.detail in listed:
+            continue
+        text = _not_stated(ask.detail, base)
+        if text is None:
+            continue
+        listed.add(ask.detail)
+        answer.unstated.append(Unstated(kind=ask.detail, ask=ask.text, text=localise(text, lang)))
+        if answer.answerable:
+            lines.append(text)
+    if lines:
+        issuer = _issuer(extractive, answer, base)
+        if issuer:
+            lines.append(ASK_ISSUER[base].format(issuer=issuer))
+        answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
+    return answer
