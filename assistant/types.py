@@ -118,7 +118,8 @@ class Ask(BaseModel):
     """One thing the founder asks, and what it was taken to mean."""
 
     text: str = Field(description="The ask as written (instructions removed).")
-    kind: str = Field(description="figure | unstated | ranking | plan | other: what the ask wants.")
+    kind: str = Field(description="topic (the plan's subject matter) | unstated (a part sources may not state) | "
+                                  "ranking | plan (the plan itself) | other: what the ask wants.")
     detail: str | None = Field(None, description="For 'unstated': what the plan does not state (where_to_apply, "
                                                  "when_paid, price …); for 'plan': validity | issuer | monthly.")
     topic: str | None = Field(None, description="The benefit the ask is about (a claims subject id), if recognised.")

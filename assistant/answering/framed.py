@@ -47,7 +47,7 @@ def _plan(corpus):
 
 def answer_text(frame: Frame, zh: bool) -> str:
     """The asks an answer quotes for: the main one and those asking for figures (not the unstated parts)."""
-    parts = [a.text for a in frame.asks if a.main or a.kind in ("figure", "plan", "ranking")]
+    parts = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")]
     return ("，" if zh else ", ").join(parts) or frame.focus_text
 
 

@@ -268,11 +268,19 @@ class Retriever:
         the built-in corpus knows (when it answers: the words of a library's notices do not make the plan
         answer a question it never covers)."""
         # Numbers say nothing about topic (figures are checked elsewhere), so they don't count.
-        words = content_words(query.asked_tokens)
-        if not words:
-            return 1.0 if query.asked_tokens else 0.0
         vocabulary = self.builtin_vocabulary if builtin else self.vocabulary
-        return sum(t in vocabulary for t in words) / len(words)
+
+        def share(tokens: list[str]) -> float:
+            words = content_words(tokens)
+            if not words:
+                return 1.0 if tokens else 0.0
+            return sum(t in vocabulary for t in words) / len(words)
+
+        # A framed message: its asks, or the asks with the background that names their topic ("I've heard there
+        # are vouchers. Could you list what each one covers?"), whichever the corpus knows better.
+        if query.focus_tokens is None:
+            return share(query.tokens)
+        return max(share(query.focus_tokens), share(query.tokens))
 
     def out_of_scope_terms(self, query: Query) -> list[str]:
         low = query.asked.lower()

@@ -45,6 +45,7 @@ class FrameSpec(BaseModel):
     ranking: Terms
     ranked: Terms
     plan_self: dict[str, Terms]
+    plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
     unstated: dict[str, Terms]
 
 
@@ -79,6 +80,8 @@ _CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[
 _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
                      re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+_WH = frozenset("how what what's which when where who whom why whose".split())
+_AFTER = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:以后|之后|以後|之後|后|後)|\bafter\s+((?:19|20)\d\d)", re.I)
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
@@ -127,9 +130,11 @@ class FrameRules:
             return False
         if _CJK.search(clause):
             return True
-        # English: a question word opens the clause (after a filler), or a request phrase stands anywhere
+        # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
+        # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
         opening = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded).end()
-        return any(m.start <= opening or " " in folded[m.start:m.end] for m in found)
+        return any(" " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH)
+                   for m in found)
 
     def _drop_instructions(self, clause: str) -> str:
         folded = fold(clause)
@@ -178,7 +183,8 @@ class FrameRules:
                     pending.append(clean)
                 else:
                     background.append(clean)
-                    if subjects:
+                    # searched (not judged) when it names a benefit or leads into an ask ("若我申请鲲鹏项目，…")
+                    if subjects or asking:
                         topical.append(_YEAR_WORD.sub("", self._placeless(clean, places)))
             if pending and asks:
                 asks[-1] = self._join([asks[-1], *pending], zh)
@@ -186,14 +192,15 @@ class FrameRules:
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
-        frame.years_told = self.years_told(background, today, plan_years)
+        frame.years_told = self.years_told([*background, *asks], today, plan_years)
         frame.asks = [self.meaning(a, lang, claims, expand, questions) for a in asks]
         self._choose_main(frame)
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
-        figures = any(a.kind == "figure" for a in frame.asks)
-        used = [a.text for a in frame.asks if a.main or a.kind != "other" or not figures]
+        figures = any(a.kind == "topic" for a in frame.asks)
+        used = [a.text for a in frame.asks if a.main or a.kind not in ("other", "unstated") or
+                (a.kind == "other" and not figures)]
         frame.focus_text = self._join(used, zh)
-        searched = [a.text for a in frame.asks if a.main or a.kind in ("figure", "plan", "ranking")
+        searched = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")
                     or (a.kind == "other" and not figures)]
         frame.search_text = self._join([*topical, *searched], zh) or frame.focus_text
         return frame
@@ -204,7 +211,7 @@ class FrameRules:
         if self.ranking.find(folded) and self.ranked.find(folded):
             return Ask(text=text, kind="ranking", detail="ranking", topic=topic)
         plan = self.plan_self.find(folded)
-        if plan and not (plan[0].concept == "monthly" and topic):
+        if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
             return Ask(text=text, kind="plan", detail=plan[0].concept, topic=topic)
         unstated = self.unstated.find(folded)
         if unstated:
@@ -214,13 +221,15 @@ class FrameRules:
             if found:
                 return Ask(text=text, kind="unstated", detail=UNSTATED_NAMES.get(found[0].concept, found[0].concept),
                            topic=topic)
-        return Ask(text=text, kind="figure" if topic else "other", topic=topic)
+        # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
+        on_topic = topic is not None or bool(expand and expand(text))
+        return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
     @staticmethod
     def _choose_main(frame: Frame) -> None:
         if not frame.asks:
             return
-        lead = next((a for a in frame.asks if a.kind == "figure"), None) or \
+        lead = next((a for a in frame.asks if a.kind == "topic"), None) or \
             next((a for a in frame.asks if a.kind != "unstated"), None) or frame.asks[0]
         lead.main = True
 
@@ -248,6 +257,10 @@ class FrameRules:
         out = []
         for part in background:
             folded = fold(part)
+            for m in _AFTER.finditer(folded):  # "2027年以后", "after 2027": the year after
+                year = int(m.group(1) or m.group(2)) + 1
+                if year > plan_years[1]:
+                    out.append(year)
             for m in _YEAR.finditer(part):
                 year = int(m.group(1))
                 if year > plan_years[1] and year > today.year:
