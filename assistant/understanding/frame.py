@@ -80,6 +80,8 @@ _CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[
 _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
                      re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+_EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
+                        r"Should|Now|So|Also|My|We|Our)\b)")
 _WH = frozenset("how what what's which when where who whom why whose".split())
 _AFTER = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:以后|之后|以後|之後|后|後)|\bafter\s+((?:19|20)\d\d)", re.I)
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
@@ -110,8 +112,10 @@ class FrameRules:
     # --- pieces ---------------------------------------------------------------------------------
     @staticmethod
     def parts(text: str) -> list[list[str]]:
-        """Sentences, each split into clauses (commas, colons, and spaces between Chinese words)."""
+        """Sentences, each split into clauses (commas, colons, and spaces between Chinese words). English without
+        punctuation is split before a capitalised question word ("… in Shenzhen How much is …")."""
         out = []
+        text = _EN_OPENER.sub("\n", text)
         for sentence in _SENTENCE.split(text):
             clauses = [c.strip() for c in _CLAUSE.split(sentence or "") if c and c.strip()]
             more = []
@@ -159,6 +163,7 @@ class FrameRules:
         today = today or date.today()
         asks: list[str] = []
         topical: list[str] = []  # background parts naming a benefit: searched, never judged
+        leadins: list[str] = []  # the story part right before an ask: searched, never judged
         background: list[str] = []
         instructions: list[str] = []
         story = questions.first_person if questions is not None else None
@@ -173,21 +178,36 @@ class FrameRules:
                 if clean:
                     kept.append((clean, self._is_ask(clean), subjects))
             asking = any(a for _, a, _ in kept)
-            pending: list[str] = []
-            for clean, is_ask, subjects in kept:
-                mine = story is not None and bool(story.find(fold(clean)))
-                if is_ask:
-                    asks.append(self._join([*pending, clean], zh))
-                    pending = []
-                elif asking and not mine:  # "For the returnee funding, what's the max?": part of the ask
-                    pending.append(clean)
-                else:
+            pending: list[tuple[str, set]] = []  # lead-in parts right before an ask
+
+            def told(parts) -> None:
+                for clean, subjects in parts:
                     background.append(clean)
-                    # searched (not judged) when it names a benefit or leads into an ask ("若我申请鲲鹏项目，…")
-                    if subjects or asking:
+                    if subjects:  # searched (never judged) when the asks name no topic of their own
                         topical.append(_YEAR_WORD.sub("", self._placeless(clean, places)))
+
+            previous = None  # the part right before, when it told the story
+            for clean, is_ask, subjects in kept:
+                # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
+                # founder's story: first person, a place or a year
+                story_like = (story is not None and bool(story.find(fold(clean)))) or bool(_YEAR.search(clean)) \
+                    or bool(places is not None and places.find(clean))
+                if is_ask:
+                    if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
+                        leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
+                    asks.append(self._join([*(c for c, _ in pending), clean], zh))
+                    pending, previous = [], None
+                elif asking and not story_like:
+                    pending.append((clean, subjects))
+                    previous = None
+                else:
+                    told(pending)
+                    told([(clean, subjects)])
+                    pending, previous = [], clean
             if pending and asks:
-                asks[-1] = self._join([asks[-1], *pending], zh)
+                asks[-1] = self._join([asks[-1], *(c for c, _ in pending)], zh)
+            else:
+                told(pending)
         if not asks:  # a bare topic ("住房补贴") or a request without a question word: the whole of it is asked
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
@@ -202,7 +222,8 @@ class FrameRules:
         frame.focus_text = self._join(used, zh)
         searched = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")
                     or (a.kind == "other" and not figures)]
-        frame.search_text = self._join([*topical, *searched], zh) or frame.focus_text
+        named = any(a.topic for a in frame.asks) or any(a.kind == "topic" for a in frame.asks)
+        frame.search_text = self._join([*leadins, *([] if named else topical), *searched], zh) or frame.focus_text
         return frame
 
     def meaning(self, text: str, lang: str, claims=None, expand=None, questions=None) -> Ask:

@@ -145,7 +145,10 @@ class QuestionRules:
                     return Intent("out_of_years", str(year))
         whole = fold(told) if told else folded
         profile = self.profile_from(told or text, today) if stories else {}
-        if profile and self.first_person.find(whole) and (self.eligibility.find(whole) or len(profile) >= 2):
+        # a framed message's story makes the profile, but the ask must be about benefits: "which districts build
+        # OPC communities first?" after a founder's story is not an eligibility question
+        about = not told or bool(self.eligibility.find(folded) or self.benefit_words.find(folded) or topic)
+        if profile and about and self.first_person.find(whole) and (self.eligibility.find(whole) or len(profile) >= 2):
             return Intent("story", profile=profile)
         proc = self.procedure.find(folded)
         if proc:
