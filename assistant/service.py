@@ -18,7 +18,8 @@ from assistant.understanding.followup import is_followup, resolve_followup
 from assistant.library.jobs import JobStore
 from assistant.answering.llm import ChatModel
 from assistant.ingest.netguard import FetchPolicy
-from assistant.answering.framed import answer_frame, answer_text, declare_unstated, read_frame
+from assistant.answering.framed import (answer_frame, answer_from_documents, answer_text, declare_unstated,
+                                        read_frame)
 from assistant.answering.llm_answer import LLMAnswerer
 from assistant.library.index import Progress, SearchIndex
 from assistant.ingest.sandbox import prewarm as prewarm_parser
@@ -195,11 +196,14 @@ class Assistant:
             # both modes: no model rewrites them (issue 15); within a narrowed scope only its documents' facts.
             from_facts = from_facts or extractive.from_facts(
                 asked, retrieval, within=chosen, told=message, years_told=frame.years_told if frame else ())
+            # What the plan does not state may be stated by an added document in scope: quoted from it.
+            if from_facts is None and frame is not None:
+                from_facts = answer_from_documents(extractive, frame, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = from_facts or extractive.answer(asked, retrieval)
             quoted.question = cleaned
             if frame is not None:
-                quoted = declare_unstated(extractive, frame, quoted, lang)
+                quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
                 quoted.frame = frame
             if from_facts is None and use_llm and quoted.answerable:
                 events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
@@ -210,7 +214,7 @@ class Assistant:
                 answer = event.answer
                 if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
                     before = answer.answer
-                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language)
+                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
                     answer.frame = frame
                     event.replaced = event.replaced or answer.answer != before
                 answer.session_id = session_id

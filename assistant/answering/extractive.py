@@ -261,7 +261,8 @@ class ExtractiveAnswerer:
         # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
         topic = recognise(retrieval.query.text, retrieval.query.lang, self._rules)
         return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits, extra=extra, plan=plan,
-                                 told=told, years_told=years_told)
+                                 told=told, years_told=years_told,
+                                 candidates=retrieval.hits[:3] + retrieval.extra)
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:

@@ -90,11 +90,13 @@ class FactAnswerer:
         self._measures = self.measure_numbers() if corpus.documents else set()
 
     def answer(self, question: str, lang: str, topic: str | None, hits, today=None, extra: list[Fact] = (),
-               plan: bool = True, told: str | None = None, years_told: list[int] = ()) -> Answer | None:
+               plan: bool = True, told: str | None = None, years_told: list[int] = (),
+               candidates=None) -> Answer | None:
         """An answer from the facts when the question is a list, comparison, story or asks for what the plan
         does not state; None when quoting the best sentence is the right answer. ``extra``: verified facts of
         added documents in the question's scope (a list names them too, by issuer); ``plan``: the plan's own
-        facts are in scope."""
+        facts are in scope; ``candidates``: every clause found in scope (a "not stated" answer is given only when
+        none of them speaks of it: an added guide may state the deadline the plan does not)."""
         if self.questions is None or not (self.facts or extra):
             return None
         if hits and self.corpus.document(hits[0].clause_id.split(":", 1)[0]).authority == "document" or not plan:
@@ -120,7 +122,8 @@ class FactAnswerer:
                                            topic=known, stories=False, told=told)
         if intent.kind == "list":
             return self.listing(question, lang, intent, topic, self._families(intent), extra)
-        if intent.kind in ("procedure", "rate") and self._sources_state(intent, hits):
+        if intent.kind in ("procedure", "rate") and self._sources_state(intent, candidates or hits,
+                                                                        n=len(candidates) if candidates else 3):
             return None  # the clauses found do speak of it: quoting them answers the question
         if intent.kind in ("procedure", "rate", "out_of_years", "missing_measure"):
             return self.not_stated(question, lang, intent, topic, hits)

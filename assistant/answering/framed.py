@@ -145,7 +145,7 @@ def declare_ranking(extractive, frame: Frame, quoted: Answer, lang: str) -> Answ
     return answer
 
 
-def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str) -> Answer:
+def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrieval=None) -> Answer:
     """Append a plain "the plan does not say …" for each part of the message the answer leaves open, with who
     to ask, and list them in ``answer.unstated``. An answer that already declines says it for its own ask."""
     base = base_lang(lang)
@@ -153,6 +153,14 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str) -> Ans
     for ask in frame.asks:
         if ask.kind != "unstated" or ask.detail in listed:
             continue
+        if retrieval is not None and answer.answerable and not ask.main:
+            found = stating(extractive, ask.detail, retrieval)  # an added document in scope may state it
+            if found:
+                quoted = extractive.answer(ask.text, narrowed(retrieval, found))
+                if quoted.answerable:
+                    listed.add(ask.detail)
+                    answer = merge(answer, quoted, lang)
+                    continue
         text = _not_stated(ask.detail, base)
         if text is None:
             continue
@@ -166,3 +174,69 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str) -> Ans
             lines.append(ASK_ISSUER[base].format(issuer=issuer))
         answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
     return answer
+
+
+# --- an added document may state what the plan does not ------------------------------------------------------
+def _speaks_of(extractive, detail: str, text: str) -> bool:
+    """The text uses the terms of an unstated part (a deadline, where to apply, the price …)."""
+    from assistant.knowledge.claims import fold
+    from assistant.understanding.frame import UNSTATED_NAMES
+
+    corpus = extractive.r.corpus
+    folded = fold(text)
+    names = {v: k for k, v in UNSTATED_NAMES.items()}
+    concept = names.get(detail, detail)
+    q = corpus.questions
+    matchers = [m for m in (q.procedure, q.rate) if q is not None] + \
+        ([corpus.frame.unstated] if corpus.frame is not None else [])
+    return any(m.concept == concept or m.concept == detail for matcher in matchers for m in matcher.find(folded))
+
+
+def stating(extractive, detail: str, retrieval) -> list:
+    """Clauses of the added documents in scope (the best ones and those beside the plan's) that speak of the part
+    the plan leaves unstated, best first."""
+    corpus = extractive.r.corpus
+    out = []
+    for hit in retrieval.candidates:
+        doc = corpus.document(hit.clause_id.split(":", 1)[0])
+        if doc.authority != "document":
+            continue
+        if any(_speaks_of(extractive, detail, t) for t in corpus.clause(hit.clause_id).text.values()):
+            out.append(hit)
+    return out
+
+
+def narrowed(retrieval, hits):
+    """The same search, answered from these clauses alone."""
+    from assistant.library.retrieve import Retrieval
+
+    return Retrieval(query=retrieval.query, hits=list(hits), scope="named", prefer=set(), extra=[])
+
+
+def answer_from_documents(extractive, frame: Frame, retrieval) -> Answer | None:
+    """The main ask is a part the plan does not state (a deadline, where to apply) but an added document in scope
+    speaks of it: quote that document."""
+    main = frame.main
+    if main is None or main.kind != "unstated":
+        return None
+    found = stating(extractive, main.detail, retrieval)
+    if not found:
+        return None
+    quoted = extractive.answer(main.text, narrowed(retrieval, found))
+    return quoted if quoted.answerable else None
+
+
+def merge(first: Answer, second: Answer, lang: str) -> Answer:
+    """``second``'s text and citations after ``first``'s, its markers renumbered."""
+    known = {c.clause_id: c.n for c in first.citations}
+    renumber: dict[int, int] = {}
+    for c in second.citations:
+        if c.clause_id in known:
+            renumber[c.n] = known[c.clause_id]
+        else:
+            n = len(first.citations) + 1
+            renumber[c.n] = n
+            first.citations.append(c.model_copy(update={"n": n}))
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", second.answer)
+    first.answer += "\n" + text
+    return first

@@ -152,7 +152,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
-        self.gazetteer = Gazetteer()
+        self.gazetteer = Gazetteer.with_documents(corpus.documents)
         known = {t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         self.vocabulary = index.vocabulary() | known
