@@ -193,16 +193,20 @@ def _speaks_of(extractive, detail: str, text: str) -> bool:
 
 
 def stating(extractive, detail: str, retrieval) -> list:
-    """Clauses of the added documents in scope (the best ones and those beside the plan's) that speak of the part
-    the plan leaves unstated, best first."""
+    """Clauses that speak of the part the plan leaves unstated, in every clause of the added documents the search
+    found (the best ones and those beside the plan's): a guide's "申报时间" article need not be among the hits."""
+    from assistant.library.retrieve import ClauseHit
+
     corpus = extractive.r.corpus
+    docs = dict.fromkeys(h.clause_id.split(":", 1)[0] for h in retrieval.candidates)
     out = []
-    for hit in retrieval.candidates:
-        doc = corpus.document(hit.clause_id.split(":", 1)[0])
+    for doc_id in docs:
+        doc = corpus.document(doc_id)
         if doc.authority != "document":
             continue
-        if any(_speaks_of(extractive, detail, t) for t in corpus.clause(hit.clause_id).text.values()):
-            out.append(hit)
+        for clause in doc.clauses:
+            if any(_speaks_of(extractive, detail, t) for t in clause.text.values()):
+                out.append(ClauseHit(clause.id, 0.0, 0.0, 0.0))
     return out
 
 
