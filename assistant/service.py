@@ -184,20 +184,22 @@ class Assistant:
                     or resolve_followup(private, history)
             # The message framed first: what it asks, what it tells (background), what it only instructs.
             # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
+            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
             message = standalone or private
-            frame = read_frame(extractive, message, lang, self.settings.today)
-            asked = answer_text(frame, lang.startswith("zh")) if frame else (standalone or cleaned)
-            retrieval = retriever.search(frame.search_text if frame else message, lang, chosen,
-                                         focus=frame.focus_text if frame else None)
+            frame = read_frame(extractive, private, lang, self.settings.today)
+            framed = frame is not None and standalone is None
+            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
+            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
+                                         focus=frame.focus_text if framed else None)
             # The plan about itself and rankings it never makes are answered from the frame.
             from_facts = answer_frame(extractive, frame, retrieval, lang, self.settings.today_iso()) \
-                if frame else None
+                if framed else None
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
             # both modes: no model rewrites them (issue 15); within a narrowed scope only its documents' facts.
             from_facts = from_facts or extractive.from_facts(
-                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if frame else ())
+                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if framed else ())
             # What the plan does not state may be stated by an added document in scope: quoted from it.
-            if from_facts is None and frame is not None:
+            if from_facts is None and framed:
                 from_facts = answer_from_documents(extractive, frame, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = from_facts or extractive.answer(asked, retrieval)

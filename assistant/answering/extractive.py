@@ -236,13 +236,14 @@ class ExtractiveAnswerer:
         corpus, and it names no topic the corpus never mentions (another city, visas, tax rates...)."""
         q = retrieval.query
         closest = max((s.dense for s in scored), default=0.0)  # cross-language cosines come calibrated
-        if not scored or not q.asked_tokens or closest < self.settings.min_dense:
+        if not scored or not (q.asked_tokens or q.tokens) or closest < self.settings.min_dense:
             return False
         if self.r.out_of_scope_terms(q):
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
-        return len(content_words(q.asked_tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage
+        return len(content_words(q.asked_tokens or q.tokens)) < 2 or \
+            self.r.coverage(q, builtin) >= self.settings.min_coverage
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
                    years_told: list[int] = ()) -> Answer | None:

@@ -46,9 +46,8 @@ def _plan(corpus):
 
 
 def answer_text(frame: Frame, zh: bool) -> str:
-    """The asks an answer quotes for: the main one and those asking for figures (not the unstated parts)."""
-    parts = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")]
-    return ("，" if zh else ", ").join(parts) or frame.focus_text
+    """The asks an answer quotes for: the frame's focus (the parts it declares unstated left out)."""
+    return frame.focus_text or ("，" if zh else ", ").join(a.text for a in frame.asks)
 
 
 def answer_frame(extractive, frame: Frame, retrieval, lang: str, today: str) -> Answer | None:

@@ -39,10 +39,13 @@ class Terms(BaseModel):
 class FrameSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     asking: Terms
+    tags: Terms
     instructions: Terms
     graduation: Terms
     acting: Terms
     ranking: Terms
+    superlative: Terms
+    which: Terms
     ranked: Terms
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
@@ -82,6 +85,8 @@ _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|whic
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
                         r"Should|Now|So|Also|My|We|Our)\b)")
+_EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
+                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
 _WH = frozenset("how what what's which when where who whom why whose".split())
 _AFTER = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:以后|之后|以後|之後|后|後)|\bafter\s+((?:19|20)\d\d)", re.I)
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
@@ -96,15 +101,23 @@ _NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 UNSTATED_NAMES = {"where": "where_to_apply", "documents": "documents_needed", "tax_rate": "tax"}
 
 
+def _bare(text: str) -> str:
+    """Folded words only: "Isn't it?" -> "isn t it"."""
+    return re.sub(r"[\W_]+", " ", fold(text)).strip()
+
+
 class FrameRules:
     def __init__(self, spec: FrameSpec) -> None:
         self.spec = spec
         m = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
         self.asking = m({"ask": spec.asking})
         self.instructions = m({"instruction": spec.instructions})
+        self._tags = {_bare(t) for t in spec.tags.all()}
         self.graduation = m({"graduation": spec.graduation})
         self.acting = m({"acting": spec.acting})
         self.ranking = m({"ranking": spec.ranking})
+        self.superlative = m({"superlative": spec.superlative})
+        self.which = m({"which": spec.which})
         self.ranked = m({"ranked": spec.ranked})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
@@ -137,8 +150,8 @@ class FrameRules:
         # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
         # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
         opening = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded).end()
-        return any(" " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH)
-                   for m in found)
+        return bool(_EN_AUX_Q.match(folded[opening:])) or any(
+            " " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH) for m in found)
 
     def _drop_instructions(self, clause: str) -> str:
         folded = fold(clause)
@@ -187,6 +200,11 @@ class FrameRules:
                         topical.append(_YEAR_WORD.sub("", self._placeless(clean, places)))
 
             previous = None  # the part right before, when it told the story
+            for i in range(1, len(kept)):  # "…300,000 yuan hukou subsidy, right?": the statement is asked
+                if kept[i][1] and _bare(kept[i][0]) in self._tags:
+                    kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
+                    kept[i] = ("", False, set())
+            kept = [k for k in kept if k[0]]
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year
@@ -212,7 +230,8 @@ class FrameRules:
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
-        frame.years_told = self.years_told([*background, *asks], today, plan_years)
+        frame.years_told = self.years_told(background, today, plan_years) + \
+            self.years_told(asks, today, plan_years, asked=True)
         frame.asks = [self.meaning(a, lang, claims, expand, questions) for a in asks]
         self._choose_main(frame)
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
@@ -229,7 +248,8 @@ class FrameRules:
     def meaning(self, text: str, lang: str, claims=None, expand=None, questions=None) -> Ask:
         folded = fold(text)
         topic = recognise(text, lang, claims, expand)
-        if self.ranking.find(folded) and self.ranked.find(folded):
+        ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
+        if ranks and self.ranked.find(folded):
             return Ask(text=text, kind="ranking", detail="ranking", topic=topic)
         plan = self.plan_self.find(folded)
         if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
@@ -248,11 +268,16 @@ class FrameRules:
 
     @staticmethod
     def _choose_main(frame: Frame) -> None:
+        """The ask the answer leads with: the first naming the plan's subject matter, else one about the plan or a
+        ranking, else one the sources may leave unstated ("Do I have to charge VAT, and at what rate?")."""
         if not frame.asks:
             return
-        lead = next((a for a in frame.asks if a.kind == "topic"), None) or \
-            next((a for a in frame.asks if a.kind != "unstated"), None) or frame.asks[0]
-        lead.main = True
+        for kinds in (("topic",), ("plan", "ranking"), ("unstated",)):
+            lead = next((a for a in frame.asks if a.kind in kinds), None)
+            if lead is not None:
+                lead.main = True
+                return
+        frame.asks[0].main = True
 
     @staticmethod
     def _placeless(clause: str, places) -> str:
@@ -270,9 +295,12 @@ class FrameRules:
         out.append(clause[last:])
         return "".join(out)
 
-    def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None) -> list[int]:
+    def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
+                   asked: bool = False) -> list[int]:
         """Years of the story the plan's time scope must speak to: a future year past the plan's end (founding,
-        moving, graduating then), or a founding or registration before the plan began."""
+        moving, graduating then), a founding or registration before the plan began, the year after "2027年以后".
+        ``asked``: the parts are asks, whose own future years questions.py judges (a premise "runs until 2030"
+        is not a year asked about)."""
         if plan_years is None:
             return []
         out = []
@@ -284,7 +312,7 @@ class FrameRules:
                     out.append(year)
             for m in _YEAR.finditer(part):
                 year = int(m.group(1))
-                if year > plan_years[1] and year > today.year:
+                if year > plan_years[1] and year > today.year and not asked:  # an ask's own years: questions.py
                     out.append(year)
                 elif year < plan_years[0] and self.acting.find(folded) and not self.graduation.find(folded):
                     out.append(year)
