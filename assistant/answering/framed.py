@@ -56,6 +56,11 @@ def answer_frame(extractive, frame: Frame, retrieval, lang: str, today: str) -> 
     if main is None:
         return None
     if main.kind == "plan":
+        # only when the search lands on the plan itself: "东滨区措施从哪天施行" asks about that district's document
+        plan = _plan(extractive.r.corpus)
+        if plan is None or not retrieval.hits or retrieval.hits[0].clause_id.split(":", 1)[0] != plan.id \
+                or retrieval.scope in ("named", "place", "filter"):
+            return None
         return plan_answer(extractive, frame, main.detail, lang, today)
     if main.kind == "ranking":
         quoted = extractive.answer(main.text, retrieval)
