@@ -208,7 +208,9 @@ class Assistant:
                 quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
                 quoted.frame = frame
             if from_facts is None and use_llm and quoted.answerable:
-                events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
+                # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
+                shown = asked if framed and frame.instructions else cleaned
+                events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
         for event in events:
