@@ -13,6 +13,8 @@ The message is framed first (assistant/understanding/frame.py). Then:
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from datetime import date
 
 from assistant.answering.citations import citation_for
@@ -25,13 +27,31 @@ from assistant.types import Answer, Frame, Unstated
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
 
+# The same message read once per corpus files and day (founders repeat questions); the frame depends on the built-in
+# terms only (claims, places, questions, glossary, frame.yaml: the corpus digest), never on added documents.
+_FRAMES: OrderedDict = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+MAX_FRAMES = 2048
+
+
 def read_frame(extractive, text: str, lang: str, today: date | None = None) -> Frame | None:
-    """The frame of a message, or None when the corpus has no frame terms."""
+    """The frame of a message, or None when the corpus has no frame terms. A copy: answers carry and change it."""
     corpus = extractive.r.corpus
     if corpus.frame is None:
         return None
-    return corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
-                             _plan_years(corpus), corpus.questions)
+    key = (text, lang, today, corpus.digest)
+    with _FRAMES_LOCK:
+        frame = _FRAMES.get(key)
+        if frame is not None:
+            _FRAMES.move_to_end(key)
+    if frame is None:
+        frame = corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
+                                  _plan_years(corpus), corpus.questions)
+        with _FRAMES_LOCK:
+            _FRAMES[key] = frame
+            while len(_FRAMES) > MAX_FRAMES:
+                _FRAMES.popitem(last=False)
+    return frame.model_copy(deep=True)
 
 
 def _plan_years(corpus) -> tuple[int, int] | None:

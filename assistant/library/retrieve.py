@@ -182,7 +182,9 @@ class Retriever:
         tokens = tokenize(text)
         asked = None
         if focus is not None and focus != question:
-            asked = self.speller.correct(to_simplified(focus) if lang == "zh-Hant" else focus)
+            # not spell-corrected again: coverage also reads the corrected search text, and places or off-topic
+            # terms are rarely misspelt
+            asked = to_simplified(focus) if lang == "zh-Hant" else focus
         places = self.gazetteer.named(asked if asked is not None else text)
         # A place named in English is searched by its Chinese name too: its documents may be Chinese only.
         expansion = [t for term in [*self.glossary.expand(text), *sorted(places)] for t in tokenize(term)]

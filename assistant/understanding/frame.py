@@ -247,7 +247,8 @@ class FrameRules:
 
     def meaning(self, text: str, lang: str, claims=None, expand=None, questions=None) -> Ask:
         folded = fold(text)
-        topic = recognise(text, lang, claims, expand)
+        expanded = expand(text) if expand else []  # once: the glossary scan is the costly part
+        topic = recognise(text, lang, claims, (lambda _: expanded) if expand else None)
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
         if ranks and self.ranked.find(folded):
             return Ask(text=text, kind="ranking", detail="ranking", topic=topic)
@@ -263,7 +264,7 @@ class FrameRules:
                 return Ask(text=text, kind="unstated", detail=UNSTATED_NAMES.get(found[0].concept, found[0].concept),
                            topic=topic)
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
-        on_topic = topic is not None or bool(expand and expand(text))
+        on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
     @staticmethod
