@@ -31,6 +31,12 @@ DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
 	--fail-under figure_accuracy=0.97 citation_cleanliness=1.0
 
+# The blind founder messages (eval/blind/founder_messages.yaml, the dev set; written from the plan alone, frozen):
+# scored as written and in five programmatic variants (punctuation stripped, s2tw, s2hk, a background sentence,
+# an instruction wrapper); floors a little under the measured figures (docs/evaluators/blind.md).
+BLIND_GATE := --blind eval/blind/founder_messages.yaml --out eval/reports/blind \
+	--fail-under correct=0.88 variants_correct=0.86 unstated_recall=0.85
+
 .PHONY: run test test-fast docs install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
 
 $(BIN)/python:
@@ -87,6 +93,7 @@ test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json do
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(BLIND_GATE)
 
 # Fast feedback: pure modules and in-process answering, no servers, browser or gates (about a minute on two cores).
 test-fast: install-test
@@ -96,6 +103,7 @@ eval: install
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(BLIND_GATE)
 
 # Rebuild the documents evaluation's files from their texts (harness/govtexts.py) after changing them.
 eval-documents: install-test system-deps

@@ -333,7 +333,7 @@ def eligibility(
                   title=f"What can I get? ({len(result.benefits)} of {result.total})")
     for b in result.benefits:
         why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
-            else ", ".join(b.needed + b.to_confirm)
+            else ", ".join(b.needed_labels + b.to_confirm)
         table.add_row(marks[b.status], b.name, b.amount or "—", b.issuer, b.citation.label, why)
     out.print(table)
 

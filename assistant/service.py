@@ -19,6 +19,8 @@ from assistant.understanding.followup import is_followup, resolve_followup
 from assistant.library.jobs import JobStore
 from assistant.answering.llm import ChatModel
 from assistant.ingest.netguard import FetchPolicy
+from assistant.answering.framed import (answer_frame, answer_from_documents, answer_text, declare_unstated,
+                                        read_frame)
 from assistant.answering.llm_answer import LLMAnswerer
 from assistant.library.index import Progress, SearchIndex
 from assistant.ingest.sandbox import prewarm as prewarm_parser
@@ -195,7 +197,7 @@ class Assistant:
         retriever = extractive.r
         use_llm = use_llm and llm is not None
         lang = detect_language(cleaned)
-        standalone = None
+        standalone = frame = None
         if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
             events = iter([StreamEvent(type="final", answer=extractive.refusal(cleaned, lang, no_content=True))])
         else:
@@ -204,19 +206,45 @@ class Assistant:
             if history and is_followup(private):
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
-            retrieval = retriever.search(standalone or private, lang, chosen)
+            # The message framed first: what it asks, what it tells (background), what it only instructs.
+            # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
+            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
+            message = standalone or private
+            frame = read_frame(extractive, private, lang, self.settings.today)
+            framed = frame is not None and standalone is None
+            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
+            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
+                                         focus=frame.focus_text if framed else None)
+            # The plan about itself and rankings it never makes are answered from the frame.
+            from_facts = answer_frame(extractive, frame, retrieval, lang, self.settings.today_iso()) \
+                if framed else None
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
             # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
-            from_facts = extractive.from_facts(standalone or cleaned, retrieval, within=chosen)
+            from_facts = from_facts or extractive.from_facts(
+                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if framed else ())
+            # What the plan does not state may be stated by an added document in scope: quoted from it.
+            if from_facts is None and framed:
+                from_facts = answer_from_documents(extractive, frame, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = from_facts or extractive.answer(cleaned, retrieval)
+            quoted = from_facts or extractive.answer(asked, retrieval)
+            quoted.question = cleaned
+            if frame is not None:
+                quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
+                quoted.frame = frame
             if from_facts is None and use_llm and quoted.answerable:
-                events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
+                # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
+                shown = asked if framed and frame.instructions else cleaned
+                events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
         for event in events:
             if event.type == "final":
                 answer = event.answer
+                if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
+                    before = answer.answer
+                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
+                    answer.frame = frame
+                    event.replaced = event.replaced or answer.answer != before
                 answer.session_id = session_id
                 answer.standalone_question = standalone
                 answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -13,6 +13,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from assistant.answering.citations import citation_for
+from assistant.answering.prompts import profile_label
 from assistant.errors import InvalidProfile, InvalidQuestion
 from assistant.knowledge.facts import Condition, Fact, amount_text
 from assistant.understanding.scope import MAX_FILTER, check_filter, check_jurisdictions
@@ -75,6 +76,7 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: da
     return BenefitEligibility(
         fact_id=fact.id, name=localise(fact.name(lang), lang), kind=fact.kind, status=status,
         amount=localise(amount_text(fact, lang), lang), conditions=checks, needed=needed,
+        needed_labels=[profile_label(n, lang) for n in needed],
         to_confirm=[localise(getattr(t, base), lang) for t in fact.to_confirm], excludes=list(fact.excludes),
         issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
 
