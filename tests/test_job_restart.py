@@ -27,7 +27,7 @@ from harness.servers import free_port, wait_until_ready
 pytestmark = pytest.mark.system
 
 
-BATCH = 24
+BATCH = 60  # enough sources that a poll sees the batch part-way through even on an idle machine
 
 
 def _start(data_dir, env_extra: dict) -> tuple[subprocess.Popen, str]:
