@@ -5,7 +5,6 @@ Front ends translate these to exit codes (CLI) or HTTP statuses (API) at the edg
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 
@@ -20,7 +19,7 @@ class OPCError(Exception):
         super().__init__(*args)
         self.translations = dict(translations or {})
 
-    def __reduce__(self) -> tuple[Callable[..., OPCError], tuple[type[OPCError], tuple[Any, ...], dict[str, Any]]]:  # keeps the translations across the parsing sandbox's pipe
+    def __reduce__(self) -> tuple[Any, ...]:  # keeps the translations across the parsing sandbox's pipe
         return (_rebuild, (type(self), self.args, self.__dict__))
 
     def in_language(self, lang: str | None) -> str:
