@@ -178,7 +178,7 @@ def materialise(db: Database, root: Path, since: int | None = None) -> tuple[int
                 changed.append(doc_id)
         elif _folder_digest(root, doc_id) != digest or not (root / doc_id / "document.yaml").is_file():
             # SQLAlchemy's rows unpack as `object` to mypy (its Row is a TypeVarTuple generic)
-            files: dict[str, bytes] = db.run(lambda c, d=doc_id: {n: bytes(b) for n, b in c.execute(  # type: ignore[misc]
+            files = db.run(lambda c, d=doc_id: {n: bytes(b) for n, b in c.execute(  # type: ignore[misc]
                 select(document_files.c.name, document_files.c.data).where(document_files.c.doc_id == d))})
             _write_folder(root, doc_id, files, digest)
             changed.append(doc_id)
