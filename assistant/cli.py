@@ -6,6 +6,8 @@ import json
 import logging
 import sys
 from typing import Optional
+import os
+from dataclasses import asdict
 
 import typer
 from rich.console import Console
@@ -15,6 +17,13 @@ from rich.table import Table
 
 from assistant.errors import OPCError
 from assistant.settings import Settings
+from assistant.service import Assistant
+from assistant.store.database import open_database
+from assistant.store.feedback import FeedbackStore
+from assistant.store.sessions import SessionStore, purge_expired
+from assistant.knowledge.corpus import load_corpus
+from assistant.ingest.align import figure_mismatches
+from assistant.knowledge.eligibility import check_library, profile_from_pairs
 
 app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI OPC action plan (2026–2027).",
                   no_args_is_help=True, add_completion=False)
@@ -35,8 +44,6 @@ def _fail(exc: OPCError) -> None:
 
 
 def _load(rebuild: bool = False, show_progress: bool = False):
-    from assistant.service import Assistant
-
     logging.getLogger("assistant").setLevel(logging.ERROR)  # the CLI prints index notices itself
     settings = Settings()
     if not show_progress:
@@ -129,10 +136,6 @@ def chat() -> None:
 def purge(days: float = typer.Option(None, "--days", min=0,
                                      help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
     """Delete conversations idle, and logged answers and feedback older, than the retention period."""
-    from assistant.store.database import open_database
-    from assistant.store.feedback import FeedbackStore
-    from assistant.store.sessions import SessionStore, purge_expired
-
     settings = Settings()
     try:
         db = open_database(settings)
@@ -163,8 +166,7 @@ def serve(
     ui: bool = typer.Option(True, "--ui/--no-ui", help="Serve the chat page at '/' beside the API."),
 ) -> None:
     """Serve the HTTP API (/v1, docs at /docs) and the chat page (/) with uvicorn."""
-    import os
-
+    # imported here: the server stack (uvicorn, FastAPI, rate limiter) loads only for `opc serve`
     import uvicorn
 
     from assistant.api.app import create_app
@@ -203,8 +205,6 @@ def serve(
 
 def _corpus():
     """The corpus as configured (built-in documents plus added ones), without opening the index."""
-    from assistant.knowledge.corpus import load_corpus
-
     settings = Settings()
     try:
         return load_corpus(settings.corpus_dir, settings.data_dir / "documents")
@@ -275,8 +275,6 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added documen
 def corpus_check(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Report figures that differ between a clause and its translation, and fact records (facts.yaml) that do
     not match their clause text in every language (exit 1 when any do)."""
-    from assistant.ingest.align import figure_mismatches
-
     corpus = _corpus()
     found = figure_mismatches(corpus)
     facts = corpus.fact_problems
@@ -313,8 +311,6 @@ def eligibility(
 ) -> None:
     """What can I get? The benefits of the home jurisdiction's documents in force (the plan first), or of the
     documents, issuers or places named, checked against your profile, with amounts and clauses."""
-    from assistant.knowledge.eligibility import check_library, profile_from_pairs
-
     if lang not in ("en", "zh", "zh-Hant"):
         err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
         raise typer.Exit(2)
@@ -337,7 +333,7 @@ def eligibility(
                   title=f"What can I get? ({len(result.benefits)} of {result.total})")
     for b in result.benefits:
         why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
-            else ", ".join(b.needed + b.to_confirm)
+            else ", ".join(b.needed_labels + b.to_confirm)
         table.add_row(marks[b.status], b.name, b.amount or "—", b.issuer, b.citation.label, why)
     out.print(table)
 
@@ -355,8 +351,7 @@ def documents_add(
 ) -> None:
     """Add many documents: parsed in parallel, duplicates (same content, any name) skipped, failures reported,
     one new index version at the end. Run the same command again to resume an interrupted batch."""
-    from dataclasses import asdict
-
+    # imported here: the bulk loader brings rich and httpx, needed only for a batch of documents
     from assistant.ingest.bulk import expand
 
     try:
@@ -405,7 +400,7 @@ def main() -> None:  # pragma: no cover - console-script entry
 def db_upgrade() -> None:
     """Bring the database schema to this release (run it before starting upgraded hosts); carry over the
     data directory's conversation and answer files of earlier releases."""
-    from assistant.store.database import open_database
+    # imported here: Alembic loads only for the db commands
     from assistant.store.migrate import current
 
     try:
@@ -418,7 +413,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision and the newest this release knows, without changing anything."""
-    from assistant.store.database import open_database
+    # imported here: Alembic loads only for the db commands
     from assistant.store.migrate import current, head
 
     try:

@@ -19,6 +19,8 @@ from assistant.understanding.followup import is_followup, resolve_followup
 from assistant.library.jobs import JobStore
 from assistant.answering.llm import ChatModel
 from assistant.ingest.netguard import FetchPolicy
+from assistant.answering.framed import (answer_frame, answer_from_documents, answer_text, declare_unstated,
+                                        read_frame)
 from assistant.answering.llm_answer import LLMAnswerer
 from assistant.library.index import Progress, SearchIndex
 from assistant.ingest.sandbox import prewarm as prewarm_parser
@@ -29,8 +31,14 @@ from assistant.store.sessions import LOCAL_OWNER, SessionStore, purge_expired
 from assistant.settings import Settings
 from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
 from assistant.understanding.text import detect_language, has_content, validate_question
-from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
-                    Turn)
+from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job,
+                             StreamEvent, Turn)
+from assistant.ingest import store
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.knowledge.eligibility import check_library
+from assistant.library.index import current_build, load_version
+from assistant.library.sync import follow_corpus
+from assistant.answering.citations import citation_for
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -41,8 +49,6 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
                  db: Database | None = None) -> None:
-        from assistant.ingest import store
-
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
@@ -66,8 +72,6 @@ class Assistant:
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
-        from assistant.answering.extractive import ExtractiveAnswerer
-
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
@@ -193,7 +197,7 @@ class Assistant:
         retriever = extractive.r
         use_llm = use_llm and llm is not None
         lang = detect_language(cleaned)
-        standalone = None
+        standalone = frame = None
         if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
             events = iter([StreamEvent(type="final", answer=extractive.refusal(cleaned, lang, no_content=True))])
         else:
@@ -202,19 +206,45 @@ class Assistant:
             if history and is_followup(private):
                 standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
                     or resolve_followup(private, history)
-            retrieval = retriever.search(standalone or private, lang, chosen)
+            # The message framed first: what it asks, what it tells (background), what it only instructs.
+            # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
+            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
+            message = standalone or private
+            frame = read_frame(extractive, private, lang, self.settings.today)
+            framed = frame is not None and standalone is None
+            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
+            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
+                                         focus=frame.focus_text if framed else None)
+            # The plan about itself and rankings it never makes are answered from the frame.
+            from_facts = answer_frame(extractive, frame, retrieval, lang, self.settings.today_iso()) \
+                if framed else None
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
             # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
-            from_facts = extractive.from_facts(standalone or cleaned, retrieval, within=chosen)
+            from_facts = from_facts or extractive.from_facts(
+                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if framed else ())
+            # What the plan does not state may be stated by an added document in scope: quoted from it.
+            if from_facts is None and framed:
+                from_facts = answer_from_documents(extractive, frame, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = from_facts or extractive.answer(cleaned, retrieval)
+            quoted = from_facts or extractive.answer(asked, retrieval)
+            quoted.question = cleaned
+            if frame is not None:
+                quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
+                quoted.frame = frame
             if from_facts is None and use_llm and quoted.answerable:
-                events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
+                # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
+                shown = asked if framed and frame.instructions else cleaned
+                events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
         for event in events:
             if event.type == "final":
                 answer = event.answer
+                if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
+                    before = answer.answer
+                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
+                    answer.frame = frame
+                    event.replaced = event.replaced or answer.answer != before
                 answer.session_id = session_id
                 answer.standalone_question = standalone
                 answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -255,8 +285,6 @@ class Assistant:
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
-        from assistant.knowledge.eligibility import check_library
-
         scoper = self.retriever.scoper  # its own corpus: one consistent library even if a document is added now
         return check_library(scoper.corpus, profile, lang, self.settings, scoper=scoper, documents=documents,
                              issuers=issuers, jurisdictions=jurisdictions, limit=limit)
@@ -299,8 +327,6 @@ class Assistant:
         Cheap when nothing changed (one small file read, and the shared corpus version read at most every
         OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
         """
-        from assistant.library.index import current_build, load_version
-
         if self.follow():
             return True
         if current_build(self.settings) in (None, self.index.version):
@@ -335,6 +361,7 @@ class Assistant:
         from assistant.store.readonly import writes_refused
 
         writes_refused(self)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import add_document
 
         update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
@@ -349,6 +376,7 @@ class Assistant:
         from assistant.store.readonly import writes_refused
 
         writes_refused(self)
+        # imported here: the bulk loader brings rich and httpx, needed only for a batch of documents
         from assistant.ingest.bulk import add_batch
 
         _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
@@ -372,6 +400,7 @@ class Assistant:
         from assistant.store.readonly import writes_refused
 
         writes_refused(self)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import remove_document
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
@@ -379,8 +408,6 @@ class Assistant:
     def _install(self, update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
-        from assistant.ingest import store
-
         with self.swap_lock:
             self.use(update.corpus, update.index)
             self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
@@ -389,8 +416,7 @@ class Assistant:
         """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
-        from assistant.library.sync import follow_corpus
-        from assistant.ingest import store
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import Update
 
         if self.read_only:  # the cache cannot be rewritten: answer from what this process started with
@@ -429,8 +455,6 @@ class Assistant:
         return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
-        from assistant.answering.citations import citation_for
-
         return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
 
 

@@ -114,6 +114,48 @@ class ClauseRef(BaseModel):
     score: float = Field(0.0, description="Retrieval score (fused); higher is closer.")
 
 
+class Ask(BaseModel):
+    """One thing the founder asks, and what it was taken to mean."""
+
+    text: str = Field(description="The ask as written (instructions removed).")
+    kind: str = Field(description="topic (the plan's subject matter) | unstated (a part sources may not state) | "
+                                  "ranking | plan (the plan itself) | other: what the ask wants.")
+    detail: str | None = Field(None, description="For 'unstated': what the plan does not state (where_to_apply, "
+                                                 "when_paid, price …); for 'plan': validity | issuer | monthly.")
+    topic: str | None = Field(None, description="The benefit the ask is about (a claims subject id), if recognised.")
+    main: bool = Field(False, description="The ask the answer leads with.")
+
+
+class Frame(BaseModel):
+    """What a message asks and tells."""
+
+    asks: list[Ask] = Field(default_factory=list)
+    background: list[str] = Field(default_factory=list, description="Parts that tell, not ask.")
+    instructions: list[str] = Field(default_factory=list, description="Parts about the reply's form, ignored.")
+    profile: dict[str, Any] = Field(default_factory=dict, description="What the background says of the founder.")
+    years_told: list[int] = Field(default_factory=list,
+                                  description="Years of the story the answer must address (a founding or move "
+                                              "outside the plan's years); graduation and other past years are not.")
+    search_text: str = Field("", description="What is searched: the asks and the background parts naming a benefit.")
+    focus_text: str = Field("", description="What the guards judge: the asks alone.")
+
+    @property
+    def main(self) -> Ask | None:
+        return next((a for a in self.asks if a.main), None)
+
+    def unstated_asks(self) -> list[Ask]:
+        return [a for a in self.asks if a.kind == "unstated" and not a.main]
+
+
+class Unstated(BaseModel):
+    """A part of the question the sources do not state, declared in the answer (never silently skipped)."""
+
+    kind: str = Field(description="where_to_apply | when_paid | price | deadline | documents_needed | contact | "
+                                  "interest_rate | tax | processing_time | ranking | out_of_years | …")
+    ask: str = Field("", description="The part of the message it answers.")
+    text: str = Field("", description="What the answer says about it, for people.")
+
+
 class Answer(BaseModel):
     """What the assistant returns for one question."""
 
@@ -133,6 +175,10 @@ class Answer(BaseModel):
         None, description="The question as understood after resolving a follow-up (if it differs)."
     )
     latency_ms: float = Field(0.0, description="Time taken to answer, in milliseconds.")
+    unstated: list[Unstated] = Field(default_factory=list,
+                                     description="Parts of the question the sources do not state, each declared.")
+    frame: Frame | None = Field(None, description="How the message was read: its asks (and what each was taken "
+                                                  "to mean), its background, the founder profile it implies.")
 
 
 class DocumentInfo(BaseModel):
@@ -251,7 +297,9 @@ class BenefitEligibility(BaseModel):
                                         "the profile lacks something needed to decide.")
     amount: str = Field("", description="What it is worth as the plan states it ('' when it states no figure).")
     conditions: list[ConditionCheck] = Field(default_factory=list, description="Each condition, decided.")
-    needed: list[str] = Field(default_factory=list, description="Profile fields still needed to decide.")
+    needed: list[str] = Field(default_factory=list, description="Profile fields still needed to decide (ids).")
+    needed_labels: list[str] = Field(default_factory=list,
+                                     description="The same, as people call them, in the answer's language.")
     to_confirm: list[str] = Field(
         default_factory=list, description="Qualifications the plan names but does not define: confirm with the issuer.")
     excludes: list[str] = Field(default_factory=list, description="Benefits it cannot be combined with (fact ids).")

@@ -34,8 +34,9 @@ def gate(corpus, answer: str, clause: str, question: str = "", lang: str | None 
     sources = {1: citation_for(corpus, corpus.clause(M + clause), lang, 1),
                2: citation_for(corpus, corpus.clause(M + "intro"), lang, 2)}
     jurisdiction = corpus.places.jurisdiction_of(corpus.document("sz-ai-opc-plan"))
+    facts = [f for f in corpus.facts if f.clause_id in (M + clause, M + "intro")]
     return check(answer, True, sources, lang, question=question, rules=corpus.claims, places=corpus.places,
-                 jurisdiction=jurisdiction)
+                 jurisdiction=jurisdiction, support=corpus.support, facts=facts)
 
 
 TRUE = [
@@ -65,9 +66,10 @@ LIES = [
     ("The model voucher is worth up to 10 million yuan [1].", "m6", "belongs to the training power voucher"),
     ("Personal loans go up to 5 million yuan [1].", "m5", "belongs to the small- and micro-enterprise"),
     ("Training vouchers give at least 10 million yuan [1].", "m6", "is up to in the cited source, not at least"),
-    ("Only PhD holders in Nanshan can get the subsidy of up to 100,000 yuan [1].", "m2", "“only”"),
+    ("Only PhD holders in Nanshan can get the subsidy of up to 100,000 yuan [1].", "m2", "Nanshan"),
+    ("Only PhD holders can get the hukou subsidy of up to 100,000 yuan [1].", "m2", "“Only doctoral”"),
     ("The loan of up to 600,000 yuan requires a Shenzhen hukou [1].", "m5", "“hukou”"),
-    ("住房补贴每月税前1250元，仅限博士申请[1]。", "m4", "“only”"),
+    ("住房补贴每月税前1250元，仅限博士申请[1]。", "m4", "“phd”"),
     ("Shanghai also offers a housing subsidy of 1,250 yuan a month before tax [1].", "m4", "Shanghai"),
     ("Citywide OPC community area will be over a million square meters [1].", "m1", "1,000,000 m²"),
     ("PhD holders in Nanshan District get a hukou subsidy of up to 100,000 yuan [1].", "m2", "Nanshan"),

@@ -62,6 +62,25 @@ def test_good_answer_is_cited_and_marked_llm(llm, llm_bot):
     assert f"[{n}] (4) Provide housing support" in user and HOUSING_EN in user
 
 
+@pytest.mark.parametrize("json_mode", [True, False])
+def test_stream_without_a_role_is_read_and_gated(llm, data_dir, bot, json_mode):
+    """Some OpenAI-compatible servers send deltas without `role`: the answer is still read, gated and shown."""
+    n = n_of(bot, HOUSING_EN, M4)
+    settings = bot.settings.model_copy(update={"llm": LLMSettings(base_url=llm.base_url, model="scripted",
+                                                                  api_key="x", timeout=5, json_mode=json_mode)})
+    roleless = Assistant.load(settings)
+    llm.script({**llm.reply(good_housing_en(n)), "no_role": True})
+    answer = roleless.ask(HOUSING_EN)
+    assert answer.mode == "llm" and answer.warnings == [] and "1,250 yuan" in answer.answer
+    assert (llm.requests[0].get("response_format") == {"type": "json_object"}) is json_mode
+    # and a lie in the same role-less stream is still caught: the gate ran
+    llm.script({**llm.reply({"answered": True, "citations": [n], "answer": f"It is 1,500 yuan a month [{n}]."}),
+                "no_role": True}, {**llm.reply({"answered": True, "citations": [n],
+                                                "answer": f"It is 1,500 yuan a month [{n}]."}), "no_role": True})
+    lie = roleless.ask(HOUSING_EN)
+    assert lie.mode == "extractive" and any("1,500" in w for w in lie.warnings)
+
+
 def test_good_chinese_answer(llm, llm_bot):
     n = n_of(llm_bot, HOUSING_ZH, M4)
     llm.script(llm.reply({"answered": True, "citations": [n],

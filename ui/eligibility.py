@@ -43,7 +43,7 @@ def results_html(result, lang: str) -> str:
         if b.status == "not_met":
             why = w["requires"] + "；".join(f"“{esc(c.says)}”" for c in b.conditions if c.status == "not_met")
         else:
-            parts = ([w["needed"] + ", ".join(map(esc, b.needed))] if b.needed else []) + \
+            parts = ([w["needed"] + ", ".join(map(esc, b.needed_labels or b.needed))] if b.needed else []) + \
                     ([w["confirm"] + "；".join(map(esc, b.to_confirm))] if b.to_confirm else [])
             why = "<br>".join(parts)
         cite = f'{esc(b.citation.label)} {esc(b.citation.title)}'

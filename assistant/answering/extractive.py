@@ -20,8 +20,10 @@ from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from assistant.library.retrieve import ClauseHit, Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings
+from assistant.understanding.frame import recognise
 from assistant.understanding.text import base_lang, localise, tokenize
 from assistant.types import Answer, Citation
+from assistant.answering.fact_answers import scoped_facts
 
 
 # What kind of figure a question asks for ("when" wants a date, "how long" a duration ...):
@@ -175,13 +177,12 @@ class ExtractiveAnswerer:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
         if self._rules is None:
             return None
-        return self._rules.subject_of(query.text) or self._rules.subject_of(
-            " ".join(self.r.glossary.expand(query.text)))
+        return recognise(query.text, query.lang, self._rules, self.r.glossary.expand)
 
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
         q = retrieval.query
-        wanted = wanted_figures(q.text)
+        wanted = wanted_figures(q.asked)
         topic = self.main_topic(q)
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
@@ -236,28 +237,33 @@ class ExtractiveAnswerer:
         corpus, and it names no topic the corpus never mentions (another city, visas, tax rates...)."""
         q = retrieval.query
         closest = max((s.dense for s in scored), default=0.0)  # cross-language cosines come calibrated
-        if not scored or not q.tokens or closest < self.settings.min_dense:
+        if not scored or not (q.asked_tokens or q.tokens) or closest < self.settings.min_dense:
             return False
         if self.r.out_of_scope_terms(q):
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
-        return len(content_words(q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage
+        return len(content_words(q.asked_tokens or q.tokens)) < 2 or \
+            self.r.coverage(q, builtin) >= self.settings.min_coverage
 
-    def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
+    def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
+                   years_told: list[int] = ()) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records, or None
         when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
-        a narrowed scope; fact answers span every fact's document, so only when all are in it."""
+        a narrowed scope; fact answers span every fact's document, so only when all are in it. ``told``:
+        the whole message (its story decides eligibility); ``years_told``: years of the story the plan must
+        speak to (a founding after the plan ends)."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
             return None
-        from assistant.answering.fact_answers import scoped_facts
 
         plan, extra = scoped_facts(self.r, retrieval.query, within)
         if not plan and not extra:
             return None
         # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
-        topic = self._rules.subject_of(retrieval.query.text) if self._rules is not None else None
-        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits, extra=extra, plan=plan)
+        topic = recognise(retrieval.query.text, retrieval.query.lang, self._rules)
+        return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits, extra=extra, plan=plan,
+                                 told=told, years_told=years_told,
+                                 candidates=retrieval.hits[:3] + retrieval.extra)
 
     # --- composing -------------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
@@ -270,7 +276,7 @@ class ExtractiveAnswerer:
         if not self.answerable(retrieval, scored):
             return self.refusal(question, q.lang, retrieval.hits)
         chosen = [best]
-        if wanted_figures(q.text) and not best.has_wanted:
+        if wanted_figures(q.asked) and not best.has_wanted:
             figure = next((c for c in scored[1:] if c.clause_id == best.clause_id and c.has_wanted), None)
             if figure is None and self.r.corpus.document(best.clause_id.split(":", 1)[0]).authority == "document":
                 # An added document's preamble or definitions often outscore the table row or article that
@@ -285,7 +291,7 @@ class ExtractiveAnswerer:
             if len(chosen) == 2 or cand.share_of(best) < self.settings.second_sentence_ratio:
                 break
             chosen.append(cand)
-        chosen += self._other_documents(scored, chosen, wanted_figures(q.text), q.places)
+        chosen += self._other_documents(scored, chosen, wanted_figures(q.asked), q.places)
         # Quote in reading order within a clause, clauses in order of first choice.
         order = {c.clause_id: i for i, c in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda c: (order[c.clause_id], c.sent))

@@ -20,6 +20,7 @@ from assistant.knowledge.eligibility import check_fact
 from assistant.knowledge.facts import Fact, amount_text, figure_text
 from assistant.answering.prompts import (
     ASK_ISSUER,
+    profile_label,
     CAPPED_AT,
     FACTS_SAY,
     FAMILY,
@@ -43,6 +44,7 @@ from assistant.answering.prompts import (
 from assistant.understanding.questions import Intent
 from assistant.understanding.text import base_lang, localise
 from assistant.types import Answer, Citation, FounderProfile
+from assistant.knowledge.figures import cn_value
 
 MAX_LISTED = 12
 MAX_OTHERS = 5
@@ -71,7 +73,7 @@ def scoped_facts(retriever, query, within: set[str] | None) -> tuple[bool, list[
     reviewed = {f.doc_id for f in corpus.facts if f.reviewed}
     if within is None and not retriever.scoper.names:  # the built-in corpus alone
         return True, []
-    scope = retriever.scoper.scope(query.text, query.places, retriever.today(), within)
+    scope = retriever.scoper.scope(query.asked, query.places, retriever.today(), within)
     docs = scope.tiers[0] if scope.tiers else set()
     plan = within is None and scope.reason == "home" or bool(reviewed) and reviewed <= docs
     # model-read records only: they carry the benefit's name and kind; a rule-read one is a bare figure
@@ -89,11 +91,13 @@ class FactAnswerer:
         self._measures = self.measure_numbers() if corpus.documents else set()
 
     def answer(self, question: str, lang: str, topic: str | None, hits, today=None, extra: list[Fact] = (),
-               plan: bool = True) -> Answer | None:
+               plan: bool = True, told: str | None = None, years_told: list[int] = (),
+               candidates=None) -> Answer | None:
         """An answer from the facts when the question is a list, comparison, story or asks for what the plan
         does not state; None when quoting the best sentence is the right answer. ``extra``: verified facts of
         added documents in the question's scope (a list names them too, by issuer); ``plan``: the plan's own
-        facts are in scope."""
+        facts are in scope; ``candidates``: every clause found in scope (a "not stated" answer is given only when
+        none of them speaks of it: an added guide may state the deadline the plan does not)."""
         if self.questions is None or not (self.facts or extra):
             return None
         if hits and self.corpus.document(hits[0].clause_id.split(":", 1)[0]).authority == "document" or not plan:
@@ -108,17 +112,19 @@ class FactAnswerer:
         years = (int(doc.effective_date[:4]), int(doc.valid_until[:4])) if doc.effective_date and doc.valid_until \
             else None
         known = topic if self.on_topic(topic, [f for f in self.facts if f.is_benefit]) else None
-        intent = self.questions.intent(question, measures=self._measures, years=years, today=today, topic=known)
+        intent = self.questions.intent(question, measures=self._measures, years=years, today=today, topic=known,
+                                       told=told, years_told=years_told)
         if intent.kind == "story":
-            told = self.story(question, lang, intent, topic, today or date.today(), hits, extra)
-            if told is not None:
-                return told
+            answered = self.story(question, lang, intent, topic, today or date.today(), hits, extra)
+            if answered is not None:
+                return answered
             # the story rules nothing out: the question may still ask for a list ("what can I get as a founder?")
             intent = self.questions.intent(question, measures=self._measures, years=years, today=today,
-                                           topic=known, stories=False)
+                                           topic=known, stories=False, told=told)
         if intent.kind == "list":
             return self.listing(question, lang, intent, topic, self._families(intent), extra)
-        if intent.kind in ("procedure", "rate") and self._sources_state(intent, hits):
+        if intent.kind in ("procedure", "rate") and self._sources_state(intent, candidates or hits,
+                                                                        n=len(candidates) if candidates else 3):
             return None  # the clauses found do speak of it: quoting them answers the question
         if intent.kind in ("procedure", "rate", "out_of_years", "missing_measure"):
             return self.not_stated(question, lang, intent, topic, hits)
@@ -262,7 +268,8 @@ class FactAnswerer:
             else:
                 line = "- " + self._line(f, base, cites, label=True)
                 if d.needed:
-                    line += " " + STORY_UNDECIDED[base].format(needed=", ".join(d.needed))
+                    line += " " + STORY_UNDECIDED[base].format(needed=("，" if base == "zh" else ", ").join(
+                        profile_label(n, base) for n in d.needed))
                 lines.append(line)
         # what else fits: met first, then those the story does not rule out (largest first)
         others = [f for f in benefits if f not in asked and f not in ruled
@@ -304,8 +311,6 @@ class FactAnswerer:
 
     def measure_numbers(self) -> set[int]:
         """The numbered measures of the main document ("(1)" ... "(10)")."""
-        from assistant.knowledge.figures import cn_value
-
         out: set[int] = set()
         for clause in self.corpus.documents[0].clauses:
             label = clause.label.get("en", "").strip("()（） ")

@@ -11,10 +11,13 @@ cited source or the question.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from assistant.knowledge.figures import format_figure, is_grounded, ungrounded_figures
+from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import extract_figures, format_figure, is_grounded, ungrounded_figures
 from assistant.answering.prompts import GATE_PROBLEM
-from assistant.understanding.text import detect_language, has_content, tokenize
+from assistant.answering.statements import spell_out
+from assistant.understanding.text import detect_language, has_content, localise, to_simplified, to_traditional, tokenize
 from assistant.types import Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -38,11 +41,13 @@ class Problem(str):
         return p
 
     def render(self, lang: str) -> str:
-        return self.zh if lang != "en" and self.zh else str(self)
+        return localise(self.zh, lang) if lang != "en" and self.zh else str(self)
 
 
-def _words(text: str) -> set[str]:
-    return {t for t in tokenize(text) if any(c.isalpha() for c in t)}
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    # cached: every answer is compared with the same clauses' words
+    return frozenset(t for t in tokenize(text) if any(c.isalpha() for c in t))
 
 
 def _says_something(text: str, sources: dict[int, Citation], question: str) -> bool:
@@ -65,7 +70,8 @@ def cited_numbers(text: str) -> list[int]:
 
 
 def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *, question: str = "",
-          rules=None, places=None, jurisdiction: str | None = None) -> list[str]:
+          rules=None, places=None, jurisdiction: str | None = None, support=None,
+          facts: list | None = None) -> list[str]:
     """Problems found in an answer (empty when it may be shown)."""
     problems: list[str] = []
     if not has_content(_MARKER.sub("", text)):
@@ -85,26 +91,63 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
         problems.append(Problem.of("no_citation"))
     pool = [sources[n] for n in markers if n in sources] if answered else list(sources.values())
     texts = [t for c in pool for t in (c.text, c.parallel_text) if t]
-    missing = ungrounded_figures(text, texts)
+    # numbers as people write them: 捌佰萬元, "half", 三分之二, 打六折 are figures too
+    spelt = spell_out(text)
+    missing = [f for f in ungrounded_figures(spelt, texts) if not _a_ratio(f, texts, spelt, rules)]
     if missing:
         problems.append(Problem.of("ungrounded", figures=", ".join(format_figure(f) for f in missing)))
     if rules is not None:
-        problems += claim_problems(text, texts, question, rules)
+        problems += claim_problems(text, texts, question, rules,
+                                   claimed=support.claimed(text) if support is not None else None)
     if places is not None:
         problems += place_problems(text, texts, question, places, jurisdiction)
+    if support is not None and answered:
+        for f in support.check(text, texts, question, rules, facts):
+            problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
     got = detect_language(_MARKER.sub("", text))
-    if got != lang:
+    # a question that reads the same in both scripts ("政策券可以用嚟做咩？") does not say which one the founder uses
+    neutral = question and got.startswith("zh") and lang.startswith("zh") \
+        and to_simplified(question) == to_traditional(question)
+    if got != lang and not neutral:
         problems.append(Problem.of("language", got=got, want=lang))
     return problems
 
 
-def claim_problems(answer: str, sources: list[str], question: str, rules) -> list[Problem]:
+def _clip(s: str, n: int = 120) -> str:
+    s = _MARKER.sub("", s).strip()
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _a_ratio(fig, texts: list[str], answer: str, rules) -> bool:
+    """A percentage the sources imply: one of their figures as a share of another of the same kind ("the model
+    voucher is a fifth of the training voucher", "1,000 after tax is 80 % of 1,250 before"), or the rest of it.
+    Not where the sources give that subject a percentage of its own (the rent is about 60 %, not two-thirds)."""
+    if fig.kind != "percent":
+        return False
+    if rules is not None:
+        said = {b.subject for b in rules.bind(_MARKER.sub("", answer))
+                if b.figure.kind == "percent" and b.figure.value == fig.value}
+        own = {b.subject for t in texts for b in rules.bind(t) if b.figure.kind == "percent"}
+        if any(rules.compatible(a, o) for a in said for o in own if a and o):
+            return False
+    src = [f for t in texts for f in extract_figures(t) if f.kind in ("money", "area", "duration", "count")]
+    for a in src:
+        for b in src:
+            if a is b or a.kind != b.kind or not b.value:
+                continue
+            share = 100 * a.value / b.value
+            if abs(fig.value - share) < 0.5 or (share < 100 and abs(fig.value - (100 - share)) < 0.5):
+                return True
+    return False
+
+
+def claim_problems(answer: str, sources: list[str], question: str, rules, claimed: str | None = None) -> list[Problem]:
     """Figures bound to another subject or attribute in the sources; conditions the answer adds."""
     problems: list[Problem] = []
     src = [b for t in sources for b in rules.bind(t)]
     for b in rules.bind(_MARKER.sub("", answer), carry=rules.subject_of(question) if question else None):
         same = [s for s in src if is_grounded(b.figure, [s.figure])]
-        if not same or any(rules.compatible(b.subject, s.subject) and not _attr_conflict(b, s, rules)
+        if not same or any(rules.compatible(b.subject, s.subject) and not _attr_conflict(b, s, rules, answer)
                            for s in same):
             continue   # no source figure at all is the figure check's finding
         fig = format_figure(b.figure)
@@ -114,12 +157,14 @@ def claim_problems(answer: str, sources: list[str], question: str, rules) -> lis
             problems.append(Problem.of("subject", figure=fig, owner=_label(rules, owner),
                                        subject=_label(rules, b.subject)))
         else:
-            group, said, source = _attr_conflict(b, fitting[0], rules)
-            problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group),
+            group, said, source = _attr_conflict(b, fitting[0], rules, answer)
+            problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group) if said else
+                                       {"en": "stated without it", "zh": "未注明"},
                                        source=_label(rules, source, group) if source else
                                        GATE_PROBLEM_NONE.get(group, GATE_PROBLEM_NONE["default"])))
     allowed = rules.condition_concepts(*sources, question)
-    for concept in sorted(rules.condition_concepts(_MARKER.sub("", answer)) - allowed):
+    # a statement of what the plan does not say ("no age limit is given") adds no condition
+    for concept in sorted(rules.condition_concepts(_MARKER.sub("", claimed or answer)) - allowed):
         problems.append(Problem.of("condition", term=_label(rules, concept, "condition")))
     return problems
 
@@ -141,7 +186,11 @@ def place_problems(answer: str, sources: list[str], question: str, places, juris
 
 
 # An answer's attribute the source figure lacks ('strict' groups) or contradicts.
-def _attr_conflict(b, s, rules):
+def _attr_conflict(b, s, rules, answer: str = ""):
+    for group, have in s.attrs.items():   # "up to" dropped: the most said as what everyone gets
+        if have in rules.groups[group][0].keep and group not in b.attrs \
+                and not any(m.concept == have for m in rules.groups[group][1].find(fold(answer))):
+            return group, None, have
     for group, value in b.attrs.items():
         have = s.attrs.get(group)
         if have is None and rules.groups[group][0].strict:

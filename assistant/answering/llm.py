@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from langchain_core.utils.json import parse_partial_json
 
 from assistant.errors import OPCError
 from assistant.settings import LLMSettings
@@ -34,8 +35,6 @@ FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
 def partial_answer(raw: str) -> str:
     """The "answer" field of a JSON reply that is still arriving ('' until it starts)."""
-    from langchain_core.utils.json import parse_partial_json
-
     try:
         data = parse_partial_json(FENCE.sub("", raw.strip()))
     except Exception:  # incomplete in a way the partial parser can't mend yet
@@ -70,6 +69,7 @@ def parse_reply(raw: str) -> Reply:
 
 class ChatModel:
     def __init__(self, settings: LLMSettings) -> None:
+        # imported here: langchain_openai takes seconds to import and only a configured API model needs it
         from langchain_openai import ChatOpenAI
 
         self.settings = settings
@@ -80,7 +80,12 @@ class ChatModel:
         )
 
     def _kwargs(self, as_json: bool) -> dict:
-        return {"response_format": {"type": "json_object"}} if as_json and self.settings.json_mode else {}
+        # JSON mode goes in the request body, not as `response_format`: with that keyword langchain streams through
+        # the client's beta helper, whose final message needs a `role` that some OpenAI-compatible servers never
+        # send (every reply then failed as a ValidationError). The plain stream path reads any delta.
+        if as_json and self.settings.json_mode:
+            return {"extra_body": {"response_format": {"type": "json_object"}}}
+        return {}
 
     def stream(self, messages: list, *, as_json: bool = True) -> Iterator[str]:
         """Text pieces of the reply as they arrive."""

@@ -10,7 +10,6 @@ from datetime import date
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant.answering.citations import citation_for, document_notes, suggestions
-from assistant import metrics
 from assistant.answering.gate import Problem, check, cited_numbers
 from assistant.answering.llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
 from assistant.knowledge.facts import amount_text
@@ -19,6 +18,7 @@ from assistant.answering.prompts import (
     FACT_CONFIRM,
     FACTS_HEADER,
     FALLBACK_WARNING,
+    GATE_WARNING,
     PARALLEL_NOTE,
     QUESTION_HEADER,
     RETRY,
@@ -27,9 +27,11 @@ from assistant.answering.prompts import (
     prompt_key,
     system_prompt,
 )
+from assistant.understanding.text import localise
 from assistant.understanding.redact import redact
 from assistant.library.retrieve import Retrieval
 from assistant.types import Answer, Citation, StreamEvent, Turn
+from assistant import metrics
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +123,10 @@ class LLMAnswerer:
                 problems = self.check(reply, sources, lang, search_question, retrieval)
                 if problems:
                     metrics.gate_rejected("retry")
-                    yield self._fallback(fallback, FALLBACK_WARNING["gate"].format(reason="; ".join(problems)),
-                                         streamed)
+                    # the founder is told, in their language, which statement could not be verified
+                    reason = "; ".join(p.render(lang) if isinstance(p, Problem) else p for p in problems[:3])
+                    warning = GATE_WARNING["en" if lang == "en" else "zh"].format(reason=reason)
+                    yield self._fallback(fallback, localise(warning, lang), streamed)
                     return
         except ModelUnavailable as exc:
             log.warning("model unavailable: %s", exc)
@@ -154,7 +158,10 @@ class LLMAnswerer:
             first = next(iter(sources.values()))
             jurisdiction = places.jurisdiction_of(self.corpus.document(first.doc_id))
         return check(reply.answer, reply.answered, sources, lang, question=question,
-                     rules=self.corpus.claims, places=places, jurisdiction=jurisdiction)
+                     rules=self.corpus.claims, places=places, jurisdiction=jurisdiction,
+                     support=getattr(self.corpus, "support", None),
+                     facts=[f for n in cited_numbers(reply.answer) if n in sources
+                            for f in self.facts.get(sources[n].clause_id, ())])
 
     @staticmethod
     def _fallback(fallback: Answer, warning: str, streamed: str) -> StreamEvent:

@@ -155,6 +155,14 @@ GATE_PROBLEM = {
         "condition": "the answer adds \u201c{term}\u201d, which neither the cited sources nor the question mention",
         "place": "the answer names {place}, which neither the question nor the cited sources name (the plan "
                  "covers its own jurisdiction as a whole)",
+        "words": "this statement is not supported by a cited source: \u201c{statement}\u201d (the sources do not "
+                 "say \u201c{detail}\u201d)",
+        "marker": "this statement claims \u201c{detail}\u201d, which no cited source states: \u201c{statement}\u201d",
+        "quote": "this quotation is not in a cited source word for word: \u201c{statement}\u201d",
+        "bound_condition": "this statement ties the benefit to a condition its cited clause does not set for it "
+                     "(\u201c{detail}\u201d): \u201c{statement}\u201d",
+        "contact": "this statement gives a web address or contact (\u201c{detail}\u201d) that no cited source "
+                   "gives: \u201c{statement}\u201d",
     },
     "zh": {
         "empty": "回答为空",
@@ -169,6 +177,11 @@ GATE_PROBLEM = {
         "attribute": "资料中{figure}是“{source}”，不是“{said}”",
         "condition": "回答添加了“{term}”，所引用资料和问题都没有提到",
         "place": "回答提到了{place}，问题和所引用资料中都没有提到（计划适用于其整个辖区）",
+        "words": "这句话没有所引用资料的依据：“{statement}”（资料中没有“{detail}”）",
+        "marker": "这句话声称“{detail}”，所引用资料中没有这样的说法：“{statement}”",
+        "quote": "引号中的文字不是所引用资料的原文：“{statement}”",
+        "bound_condition": "这句话给该项支持加上了所引用条文没有为它规定的条件（“{detail}”）：“{statement}”",
+        "contact": "这句话给出了所引用资料中没有的网址或联系方式（“{detail}”）：“{statement}”",
     },
 }
 REWRITE = {
@@ -179,6 +192,12 @@ REWRITE = {
 FALLBACK_WARNING = {
     "unreachable": "The language model could not be used ({reason}); this answer quotes the plan instead.",
     "gate": "The language model's answer failed the grounding check ({reason}); this answer quotes the plan instead.",
+}
+# The same, in the founder's language (Traditional is rendered from the Chinese where asked): what could not be
+# verified, then what is shown instead.
+GATE_WARNING = {
+    "en": "The language model's answer failed the grounding check ({reason}); this answer quotes the plan instead.",
+    "zh": "语言模型的回答未通过依据核对（{reason}），以下改为引用计划原文。",
 }
 
 
@@ -282,8 +301,8 @@ PROFILE_WORDS = {
 
 
 # --- facts by model: an added document's facts, read by the configured model at ingestion ---------
-# Every field the model returns is verified against its clause before it is kept (assistant/knowledge/facts_by_model.py):
-# these rules ask for what verification can check — figures and conditions quoted in the clause's own words.
+# Every field the model returns is verified against its clause before it is kept
+# (assistant/knowledge/facts_by_model.py): these rules ask for what verification can check — figures and conditions quoted in the clause's own words.
 FACTS_EXTRACT = {
     "en": (
         "You read a policy document's clauses and list every benefit, target and deadline they state, as data.\n"
@@ -329,3 +348,51 @@ FACTS_HEADER = {"en": "Verified facts of these sources (each with its source num
                 "zh": "以上资料中经核对的事实（每条标明所属资料编号，引用时使用该编号）："}
 FACT_CONDITIONS = {"en": "conditions", "zh": "条件"}
 FACT_CONFIRM = {"en": "to confirm with the issuer", "zh": "需向发布部门确认"}
+
+# --- the message frame: parts the plan leaves unstated, rankings, the plan about itself ----------------------
+NOT_STATED["en"].update({
+    "when_paid": "The plan does not say when or in what instalments it is paid.",
+    "processing_time": "The plan does not say how long approval takes.",
+    "price": "The plan does not state a price or rent per square metre.",
+    "ranking": "The plan does not rank or compare districts or OPC communities: it names them, but says nothing "
+               "about which one gives more, costs less or suits a founder better.",
+})
+NOT_STATED["zh"].update({
+    "when_paid": "行动计划没有说明何时发放、是否分期发放。",
+    "processing_time": "行动计划没有说明审批需要多长时间。",
+    "price": "行动计划没有规定每平方米的价格或租金。",
+    "ranking": "行动计划没有对各区或各OPC社区进行比较或排名：计划只列出了这些地方，没有说明哪里给得更多、更便宜或更适合创业者。",
+})
+# unstated part name (frame) -> NOT_STATED key
+UNSTATED_KEYS = {"where_to_apply": "where", "documents_needed": "documents", "tax": "tax_rate"}
+PLAN_SAYS = {"en": "What the plan does say:", "zh": "计划的相关规定："}
+VALID_UNTIL = {"en": "That is, it applies until the end of {year}, the date its goals are set for {cite}.",
+               "zh": "即适用至{year}年底，与计划目标的期限一致{cite}。"}
+WITHIN_VALIDITY = {"en": "Yes: that is within the plan's period of validity.", "zh": "在有效期内："}
+OUTSIDE_VALIDITY = {"en": "No: that is after the plan's period of validity ends.", "zh": "不在有效期内：该时间已超出行动计划的有效期。"}
+MONTHLY_INTRO = {"en": "Paid monthly under the plan:", "zh": "计划中按月发放的支持："}
+# What a founder profile's fields are called, for people (never the field ids).
+PROFILE_LABELS = {
+    "en": {"degree": "your degree", "graduation_year": "your graduation year", "newly_arrived": "whether you are new "
+           "to Shenzhen", "overseas_educated": "whether you studied abroad", "is_founder": "whether you are founding a "
+           "startup", "works_in_ai": "whether you work in AI", "team_size": "your team size", "company_size": "your "
+           "company's size", "in_opc_community": "whether you are in an OPC community", "selected_kunpeng": "whether "
+           "you were selected for Kunpeng", "has_gov_product": "whether your product serves government services",
+           "has_demo_project": "whether you have a demonstration project", "in_consortium": "whether you are in an "
+           "innovation consortium", "conditions": "the conditions the document sets"},
+    "zh": {"degree": "学历学位", "graduation_year": "毕业年份", "newly_arrived": "是否新来深圳", "overseas_educated": "是否留学归国",
+           "is_founder": "是否正在创业", "works_in_ai": "是否从事人工智能", "team_size": "团队人数", "company_size": "企业规模",
+           "in_opc_community": "是否在OPC社区", "selected_kunpeng": "是否入选鲲鹏项目", "has_gov_product": "产品是否用于政务服务",
+           "has_demo_project": "是否有示范应用项目", "in_consortium": "是否参加创新联合体", "conditions": "文件规定的条件"},
+}
+
+
+def profile_label(field: str, lang: str) -> str:
+    """A profile field as people call it (never the id), in the answer's language and script."""
+    base = "en" if lang == "en" else "zh"
+    label = PROFILE_LABELS[base].get(field, field.replace("_", " "))
+    if lang == "zh-Hant":
+        from assistant.understanding.text import to_traditional
+
+        return to_traditional(label)
+    return label

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from assistant.knowledge.figures import normalise, ungrounded_figures
 from assistant.understanding.text import detect_language
+from assistant.ingest.govdoc import is_furniture
 
 _MARKER = re.compile(r"\[\d{1,3}\]")  # citation markers carry no figure and no language
 
@@ -99,8 +100,6 @@ def share(values: Iterable[bool | float | None]) -> tuple[float | None, int, int
 def citations_clean(cited_texts: Iterable[str], forbidden: Sequence[str] = ()) -> bool:
     """No cited text holds page furniture: no line of it is an info line, footer, page number or 版记 line
     (the ingestion rules, ``corpus/government.yaml``), and none contains a string the case forbids."""
-    from assistant.ingest.govdoc import is_furniture
-
     for text in cited_texts:
         if any(is_furniture(line) for line in re.split(r"\n+", text) if line.strip()):
             return False

@@ -13,6 +13,12 @@ from rich.table import Table
 
 from assistant.errors import ConfigError, OPCError
 from assistant.settings import Settings
+from assistant.service import Assistant
+from assistant.evaluate.dataset import load_suite
+from assistant.evaluate.overrides import apply_overrides, load_overrides
+from assistant.knowledge.corpus import load_corpus
+from assistant.evaluate.from_facts import fact_cases
+from assistant.evaluate import adversarial as adv, eligibility_eval as el
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXIT_GATE_FAILED = 1
@@ -22,7 +28,7 @@ err = Console(stderr=True)
 
 
 def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress):
-    from assistant.service import Assistant
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.metrics import Scorer
     from assistant.evaluate.run import evaluate
 
@@ -40,6 +46,7 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
 
 
 def _summary_table(runs, gate) -> Table:
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.report import summary_header, summary_rows
 
     table = Table(*summary_header(runs, gate), title="Summary")
@@ -49,6 +56,7 @@ def _summary_table(runs, gate) -> Table:
 
 
 def _case_table(run) -> Table:
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.report import case_rows
 
     table = Table("id", "category", "lang", "result", "failures", title=f"Cases ({run.name}), failures first")
@@ -71,10 +79,11 @@ def eval_command(
     more_thresholds: Optional[list[str]] = typer.Argument(
         None, metavar="[METRIC=MIN]...", show_default=False,
         help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
-    adversarial: Optional[Path] = typer.Option(
-        None, "--adversarial", help="Gate dataset (eval/gate.yaml): model answers served by a scripted "
-                                    "OpenAI-compatible server through the LLM path; every lie must be blocked "
-                                    "and >= 98% of truths accepted per language."),
+    adversarial: Optional[list[Path]] = typer.Option(
+        None, "--adversarial", help="Gate dataset (eval/gate.yaml; repeat for more, e.g. the blind set): model "
+                                    "answers served by a scripted OpenAI-compatible server through the LLM path; "
+                                    "every lie must be blocked and >= 97% of truths accepted. Items whose question "
+                                    "never reaches the model are reported as not tested."),
     facts: bool = typer.Option(
         False, "--facts", help="Add cases generated from the fact records (every money fact x question forms x "
                                "en/zh/zh-Hant, category 'fact'; issue 15)."),
@@ -82,19 +91,28 @@ def eval_command(
         None, "--eligibility", help="Founder profiles with their exact benefit sets (eval/eligibility.yaml), plus "
                                     "profiles generated from the fact records; every decision must be right "
                                     "(reported per benefit kind; issue 15)."),
+    blind: Optional[Path] = typer.Option(
+        None, "--blind", help="A blind founder-message set (eval/blind/founder_messages.yaml): scored per pattern, "
+                              "language and programmatic variant instead of the golden set; --fail-under takes "
+                              "its metrics (correct, variants_correct, ...)."),
+    blind_variants: str = typer.Option(
+        "all", "--blind-variants", help="With --blind: 'all', 'none', or variant kinds separated by commas "
+                                        "(punct, s2tw, s2hk, background, wrapper)."),
     update_baseline: bool = typer.Option(
         False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
                                          "eval/baseline.json) instead of comparing against it."),
 ) -> None:
     """Evaluate answers on the golden set: checks, retrieval recall, ragas metrics, reports and a CI gate."""
+    # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate import gate as gating
-    from assistant.evaluate.dataset import load_suite
-    from assistant.evaluate.overrides import apply_overrides, load_overrides
     from assistant.evaluate.metrics import JUDGE_METRICS, OFFLINE_METRICS
     from assistant.evaluate.report import write_reports
     from assistant.evaluate.run import summary_names
 
     logging.getLogger("assistant").setLevel(logging.ERROR)
+    if blind is not None:
+        _blind(blind, blind_variants, mode, [*(fail_under or []), *(more_thresholds or [])], out_dir)
+        return
     try:
         if mode not in (None, "auto", "llm", "extractive"):
             raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
@@ -103,9 +121,6 @@ def eval_command(
         if suite.today is not None:  # the suite's answers are checked as of its own day
             settings = settings.model_copy(update={"today": suite.today})
         if facts:
-            from assistant.knowledge.corpus import load_corpus
-            from assistant.evaluate.from_facts import fact_cases
-
             suite.cases = suite.cases + fact_cases(load_corpus(settings.corpus_dir))
         if suite.home_jurisdiction:  # ... and as the deployment of its own city (home scope)
             settings = settings.model_copy(update={"home_jurisdiction": suite.home_jurisdiction})
@@ -129,20 +144,19 @@ def eval_command(
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(exc.exit_code)
 
-    gate_eval = None
-    if adversarial is not None:
+    gate_evals = []
+    if adversarial:
         from assistant.evaluate import adversarial as adv
 
         try:
-            gate_eval = adv.run(settings, adv.load_items(adversarial))
+            for path in adversarial:
+                gate_evals.append(adv.run(settings, adv.load_items(path),
+                                          name="gate" if path.stem == "gate" else path.stem))
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
             raise typer.Exit(exc.exit_code)
     eligible = None
     if eligibility is not None:
-        from assistant.knowledge.corpus import load_corpus
-        from assistant.evaluate import eligibility_eval as el
-
         try:
             corpus = load_corpus(settings.corpus_dir)
             cases = el.load_profiles(eligibility, {f.id for f in corpus.facts if f.is_benefit}) + el.generated(corpus)
@@ -163,15 +177,18 @@ def eval_command(
     out.print(_summary_table(runs, result))
     for f in result.failures:
         err.print(f"[bold red]Gate:[/] {f.message}")
-    if gate_eval is not None:
+    for gate_eval in gate_evals:
         paths.update(adv.write_reports(out_dir, gate_eval))
-        err.print(f"Grounding gate: lies blocked {gate_eval.lies_blocked}, truths accepted {gate_eval.truths_accepted}")
+        err.print(f"Grounding gate ({gate_eval.name}): lies blocked {gate_eval.lies_blocked}, truths accepted "
+                  f"{gate_eval.truths_accepted}")
         for f in gate_eval.failures:
             err.print(f"[bold red]Gate eval:[/] {f['id']} {'shown' if f['shown'] else 'blocked'}: {f['answer']}")
-        if not gate_eval.passed:
-            err.print("[bold red]Adversarial gate evaluation FAILED[/] (lies must all be blocked, >= 98% of "
-                      "truths accepted per language).")
-            raise typer.Exit(EXIT_GATE_FAILED)
+        for s in gate_eval.not_tested:
+            err.print(f"[yellow]Not tested[/] ({gate_eval.name}): {s['id']}: {s['why']}")
+    if any(not g.passed for g in gate_evals):
+        err.print("[bold red]Adversarial gate evaluation FAILED[/] (lies must all be blocked, >= 97% of "
+                  "truths accepted, something tested).")
+        raise typer.Exit(EXIT_GATE_FAILED)
     if eligible is not None:
         paths["eligibility"] = el.write_report(out_dir, eligible)
         kinds = ", ".join(f"{k} {v['correct']}/{v['checked']}" for k, v in sorted(eligible.per_kind.items()))
@@ -186,3 +203,51 @@ def eval_command(
         err.print(f"[bold red]Evaluation gate FAILED[/] ({len(result.failures)} problem(s)).")
         raise typer.Exit(EXIT_GATE_FAILED)
     err.print("[green]Evaluation gate passed.[/]")
+
+
+def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], out_dir: Path) -> None:
+    """``opc eval --blind``: the blind set as written and in its variants, reported and gated."""
+    from assistant.service import Assistant
+    from assistant.evaluate import blind as bl
+    from assistant.evaluate import gate as gating
+
+    try:
+        if mode not in (None, "auto", "llm", "extractive"):
+            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        kinds = (bl.VARIANTS if variants == "all" else ("as_written",) if variants == "none" else
+                 ("as_written", *[k.strip() for k in variants.split(",") if k.strip()]))
+        for k in kinds:
+            if k not in bl.VARIANTS:
+                raise ConfigError(f"Unknown blind variant {k!r}: use one of {', '.join(bl.VARIANTS[1:])}.")
+        floors = gating.parse_thresholds(thresholds, list(bl.GATED))
+        cases = bl.load_cases(path)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as bar:
+            tasks: dict[str, int] = {}
+
+            def report(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(f"{stage:<9}", total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            bot = Assistant.load(Settings(), progress=report)
+            summary, results = bl.run(bot, cases, kinds, mode or "extractive", report)
+    except OPCError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(exc.exit_code)
+    paths = bl.write_reports(out_dir, summary, results, str(path))
+    table = Table("pattern", "n", "correct", title=f"Blind: {path}")
+    for name, v in summary["per_pattern"].items():
+        table.add_row(name, str(v["n"]), bl._pct(v["rate"]))
+    for name, v in summary["per_variant"].items():
+        table.add_row(f"variant {name}", str(v["n"]), bl._pct(v["rate"]))
+    table.add_row("ALL (as written)", str(summary["cases"]), bl._pct(summary["correct"]))
+    out.print(table)
+    err.print("Reports: " + ", ".join(str(p) for p in paths.values()))
+    failures = bl.check(summary, floors)
+    for f in failures:
+        err.print(f"[bold red]Gate:[/] {f}")
+    if failures:
+        err.print("[bold red]Blind evaluation gate FAILED[/].")
+        raise typer.Exit(EXIT_GATE_FAILED)
+    err.print("[green]Blind evaluation passed.[/]")

@@ -166,6 +166,7 @@ class Scorer:
 
 
 def _judge_metrics(judge: EvalSettings, embeddings) -> dict[str, t.Any]:
+    # imported here: ragas (over 10 s to import) and the OpenAI client only for the judge metrics
     from openai import AsyncOpenAI
     from ragas.llms import llm_factory
     from ragas.metrics.collections import AnswerRelevancy, ContextRecall, FactualCorrectness, Faithfulness

@@ -19,6 +19,8 @@ Each POST /v1/chat/completions records its body, then consumes one step of the s
     {"malformed": True}  200 with a body that is not JSON (stream: an SSE event whose data is not JSON)
     {"empty": True}    a completion whose content is "" (stream: no content deltas)
     {"drop": True}     close the connection without sending any response bytes
+    {"no_role": True, "content": str}  a stream whose deltas never carry a `role` (as some
+                       OpenAI-compatible servers send); a completion without one in its message
     (queue empty)      500, "no scripted reply left"
 
 Built on the standard library's ThreadingHTTPServer (one thread per connection, HTTP/1.1
@@ -202,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
                            "application/json")
         else:
             content = "" if step.get("empty") else str(step.get("content", ""))
-            (self._stream if stream else self._complete)(content, body)
+            (self._stream if stream else self._complete)(content, body, role=not step.get("no_role"))
 
     # --- responses -----------------------------------------------------------------------------
     def _send(self, status: int, data: bytes, content_type: str, headers: dict | None = None) -> None:
@@ -232,18 +234,19 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _complete(self, content: str, body: dict) -> None:
+    def _complete(self, content: str, body: dict, role: bool = True) -> None:
         prompt, completion = _tokens(json.dumps(body.get("messages", []))), _tokens(content)
         self._json(200, {
             "id": _new_id(), "object": "chat.completion", "created": int(time.time()),
             "model": body.get("model") or self.server.llm.model, "system_fingerprint": None,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
+            "choices": [{"index": 0, "message": {**({"role": "assistant"} if role else {}), "content": content,
+                                                 "refusal": None},
                          "logprobs": None, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
                       "total_tokens": prompt + completion},
         })
 
-    def _stream(self, content: str, body: dict) -> None:
+    def _stream(self, content: str, body: dict, role: bool = True) -> None:
         cid, created, model = _new_id(), int(time.time()), body.get("model") or self.server.llm.model
 
         def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
@@ -252,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
                    "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}], **extra}
             return b"data: " + json.dumps(obj, ensure_ascii=False).encode() + b"\n\n"
 
-        events = [chunk({"role": "assistant", "content": "", "refusal": None})]
+        events = [chunk({"role": "assistant", "content": "", "refusal": None})] if role else []
         events += [chunk({"content": content[i:i + CHUNK_CHARS]}) for i in range(0, len(content), CHUNK_CHARS)]
         events.append(chunk({}, "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):

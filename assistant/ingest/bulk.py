@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+import threading
 
 from assistant.knowledge.corpus import load_corpus
 from assistant.errors import DuplicateDocument, IngestError, OPCError
@@ -72,7 +73,6 @@ def expand(arg: str) -> list[str]:
 def _die_with_parent(parent: int) -> None:
     """Worker initializer: a loader killed mid-batch takes its parser workers with it (Linux), instead of
     leaving them waiting on a pipe nobody writes to."""
-    import threading
 
     try:
         os.nice(10)  # parsing a batch yields the CPU to answers, as the single-upload sandbox does

@@ -13,9 +13,12 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from charset_normalizer import from_bytes
 
 from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
-                      UnsupportedDocument)
+                              UnsupportedDocument)
+from assistant.ingest.pdftables import draws_lines, page_with_tables
+from assistant.ingest.tables import table_rows
 
 FORMATS = ("pdf", "docx", "html", "markdown", "text")
 _EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
@@ -91,6 +94,7 @@ def detect_format(data: bytes, filename: str, content_type: str | None = None) -
 def extract(data: bytes, filename: str, content_type: str | None = None, base_url: str | None = None) -> Extracted:
     """Read any supported document. Raises an ``IngestError`` subclass for anything unusable.
     ``base_url`` (where a page was fetched) resolves the links of its attachments."""
+    # imported here, not at the top: html imports this module (circular)
     from assistant.ingest.html import extract_html
 
     if not data.strip():
@@ -134,9 +138,9 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 
 
 def extract_pdf(data: bytes, filename: str) -> Extracted:
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from pypdf import PdfReader
 
-    from assistant.ingest.pdftables import draws_lines, page_with_tables
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     try:
@@ -191,11 +195,10 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
 
 # --- DOCX ------------------------------------------------------------------------------------------
 def extract_docx(data: bytes, filename: str) -> Extracted:
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table
-
-    from assistant.ingest.tables import table_rows
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -267,7 +270,6 @@ def decode_text(data: bytes, filename: str, declared: str | None = None) -> str:
             return data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
-    from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "cp1252"]).best()
     if best is None:
@@ -286,8 +288,10 @@ def is_boilerplate(tag) -> bool:
 
 
 def extract_markdown(data: bytes, filename: str) -> Extracted:
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from markdown_it import MarkdownIt
 
+    # imported here, not at the top: html imports this module (circular)
     from assistant.ingest.html import html_from_text
 
     html = MarkdownIt("commonmark").enable("table").render(decode_text(data, filename))

@@ -16,6 +16,7 @@ from assistant.knowledge.corpus import document_from
 from assistant.knowledge.facts_by_model import Reading, read_facts
 from assistant.knowledge.fact_files import facts_yaml
 from assistant.settings import Settings
+from assistant.answering.llm import ChatModel
 
 FACTS_FILE = "facts.yaml"
 
@@ -30,7 +31,6 @@ def chat_model(settings: Settings):
     """The configured chat model for fact extraction, or None (rules only)."""
     if not settings.facts_model_on:
         return None
-    from assistant.answering.llm import ChatModel
 
     return ChatModel(settings.llm)
 

@@ -16,16 +16,17 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from assistant.ingest.extract import (BLOCK_TAGS, HEADINGS, Block, Extracted, decode_text, is_boilerplate, looks_like_error_page)
+from assistant.ingest.extract import (BLOCK_TAGS, HEADINGS, Block, Extracted, decode_text, is_boilerplate,
+                                      looks_like_error_page)
 from assistant.errors import FetchFailed
 from assistant.ingest.tables import table_rows
+from assistant.ingest.govdoc import rules, is_furniture
+from assistant.ingest.structure import match_heading
 
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|ofd|zip|rar)(\?|#|$)", re.I)
 
 
 def _meta_tags(soup) -> dict:
-    from assistant.ingest.govdoc import rules
-
     names = rules().meta_tags
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):
@@ -68,8 +69,6 @@ def _grid(table) -> tuple[list[list[str | None]], int]:
 
 def _info_table(table) -> dict | None:
     """A gov.cn info table (label/value pairs such as 索引号 · 发文机关 · 发文字号) as fields, else None."""
-    from assistant.ingest.govdoc import rules
-
     labels = rules().info_fields
     found: dict[str, str] = {}
     cells = [c.get_text(" ", strip=True) for c in table.find_all(["td", "th"])]
@@ -115,6 +114,7 @@ def _prepare(soup, base_url: str | None) -> tuple[dict, list[dict]]:
 
 
 def _trafilatura_blocks(html: str) -> tuple[list[Block], dict]:
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from trafilatura import bare_extraction
 
     # fast: without trafilatura's own fallbacks (readability, jusText), which took seconds on short pages
@@ -137,15 +137,11 @@ def _trafilatura_blocks(html: str) -> tuple[list[Block], dict]:
 
 
 def _numbered(blocks: list[Block]) -> int:
-    from assistant.ingest.structure import match_heading
-
     return sum(1 for b in blocks if match_heading(b.text) is not None)
 
 
 def choose(fallback: list[Block], trafilatura: list[Block]) -> tuple[list[Block], str]:
     """The better of the two extractions of one page (rule in the module docstring)."""
-    from assistant.ingest.govdoc import is_furniture
-
     ours = [b for b in fallback if not is_furniture(b.text)]
     theirs = [b for b in trafilatura if not is_furniture(b.text)]
     size = lambda bs: sum(len(b.text) for b in bs)  # noqa: E731
@@ -155,6 +151,7 @@ def choose(fallback: list[Block], trafilatura: list[Block]) -> tuple[list[Block]
 
 
 def html_from_text(html: str, filename: str, fmt: str, base_url: str | None = None) -> Extracted:
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "lxml")
@@ -194,6 +191,7 @@ def _site_suffix(title: str | None) -> str | None:
 
 def _walk(root) -> list[Block]:
     """Walk the tree, flushing inline text at every block boundary, so "<b>（四）</b>住房" stays one line."""
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from bs4 import NavigableString, Tag
     from bs4.element import Comment, Doctype, ProcessingInstruction
 

@@ -119,6 +119,7 @@ def check_html_depth(data: bytes, filename: str, limits: ParseLimits) -> None:
 
 
 def check_pdf_pages(data: bytes, filename: str, limits: ParseLimits) -> None:
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from pypdf import PdfReader
 
     try:

@@ -30,6 +30,7 @@ def draws_lines(page) -> bool:
 def page_with_tables(data: bytes, number: int) -> list[tuple[str, bool]] | None:
     """Page ``number`` (1-based) as (line, is a table row) in reading order: text lines outside tables and
     one line per table row; None when pdfplumber finds no table there."""
+    # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:

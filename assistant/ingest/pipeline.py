@@ -21,7 +21,7 @@ import yaml
 
 from assistant.knowledge.corpus import LANGS, Corpus, load_corpus
 from assistant.errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
-                      ProtectedDocument, StorageFull, UnsupportedDocument)
+                              ProtectedDocument, StorageFull, UnsupportedDocument)
 from assistant.library.index import SearchIndex, current_build
 from assistant.ingest.netguard import FetchPolicy
 from assistant.settings import Settings

@@ -15,6 +15,8 @@ import multiprocessing
 import os
 import resource
 import time
+import sys
+from multiprocessing import forkserver
 
 from assistant.errors import DocumentTooComplex, IngestError, OPCError
 from assistant.ingest.extract import Extracted, detect_format, extract
@@ -30,9 +32,6 @@ def prewarm() -> None:
     """Start the forkserver now (it preloads the parsers in the background, about a second of its own CPU), so
     the first document added after start doesn't wait for it. Not from a multiprocessing child re-importing an
     unguarded main script: that would start servers from servers."""
-    import sys
-    from multiprocessing import forkserver
-
     # multiprocessing aliases __mp_main__ to __main__; a child re-running the main script has its own
     if sys.modules.get("__mp_main__") is sys.modules.get("__main__") and multiprocessing.parent_process() is None:
         forkserver.ensure_running()

@@ -25,6 +25,9 @@ import yaml
 from assistant.errors import DuplicateDocument
 from assistant.library.index import file_lock
 from assistant.store.storage import fsync_path, fsync_tree
+from assistant.store.documents import Conflict, note_version, publish, sync_cache
+from assistant.store.documents import cached_version as held
+from assistant.store.documents import materialise as pull
 
 
 def documents_root(data_dir: Path) -> Path:
@@ -46,22 +49,16 @@ def database_for(root: Path):
 def sync(root: Path) -> list[str]:
     """At start, under ``locked``: folders the database lacks are carried over into it, and the folders are made
     exactly the database's documents (missing or stale ones rewritten). The ids carried over."""
-    from assistant.store.documents import sync_cache
-
     db = database_for(root)
     return sync_cache(db, root) if db is not None else []
 
 
 def materialise(root: Path) -> tuple[int, list[str]]:
     """Under ``locked``: rewrite the folders other hosts changed since this cache's version; (version, ids)."""
-    from assistant.store.documents import materialise as pull
-
     return pull(database_for(root), root)
 
 
 def cached_version(root: Path) -> int:
-    from assistant.store.documents import cached_version as held
-
     return held(root)
 
 
@@ -147,8 +144,6 @@ class Change:
     def commit(self) -> None:
         db = database_for(self.folder.parent)
         if db is not None:
-            from assistant.store.documents import Conflict, note_version, publish
-
             try:
                 after = publish(db, self.folder.name, None if self.removed else self.folder, self.folder.parent,
                                 check=True)

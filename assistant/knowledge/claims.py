@@ -34,6 +34,7 @@ class Terms(BaseModel):
 
 class SubjectSpec(Terms):
     parent: str | None = Field(None, description="A more general subject this one belongs to.")
+    kinds: list[str] = Field(default_factory=list, description="Figure kinds the subject can own (empty: all).")
 
 
 class ValueSpec(Terms):
@@ -44,6 +45,8 @@ class ValueSpec(Terms):
 class GroupSpec(BaseModel):
     scope: str = Field(description="'nearest' or 'adjacent' (see corpus/claims.yaml).")
     strict: bool = Field(False, description="An answer may not add a value the source figure lacks.")
+    keep: list[str] = Field(default_factory=list, description="Values the answer may not drop when the source "
+                                                              "figure has them.")
     kinds: list[str] = Field(default_factory=list, description="Figure kinds it applies to (empty: all).")
     values: dict[str, ValueSpec]
 
@@ -91,6 +94,9 @@ def fold(text: str) -> str:
     simple = to_simplified(text)
     if len(simple) != len(text):
         simple = text
+    low = simple.lower()
+    if len(low) == len(simple):   # the common case: no character lower-cases to two ("İ")
+        return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in simple)
 
 
@@ -98,22 +104,47 @@ def _is_zh(term: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", term))
 
 
+def trie_pattern(terms: list[str], space: str = r"\s+") -> str:
+    """One regex for many literal terms, as a trie ("训练(?:算力券|券)"): Python's re tries a flat alternation
+    term by term at every position, a trie once per character. Greedy, so the longest term wins; a space in a
+    term matches any whitespace."""
+    root: dict = {}
+    for t in terms:
+        node = root
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        end = "" in node
+        alts = [(space if ch == " " else re.escape(ch)) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return f"(?:{body})?" if len(alts) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return walk(root)
+
+
 class Matcher:
-    """Longest-first alternation of every term; a match names its concept. English terms share one word
-    boundary check (one lookbehind per position, not one per term: the gate's time budget is tight)."""
+    """Every term as one trie regex (longest match first); a match names its concept by its text. English terms
+    share one word boundary check (the gate's time budget is tight)."""
 
     def __init__(self, terms: list[tuple[str, str, bool]]) -> None:
-        terms = sorted({(c, to_simplified(t).lower().strip(), a) for c, t, a in terms if t.strip()},
-                       key=lambda t: -len(t[1]))
-        self._concepts = [(c, after) for c, _, after in terms]
-        zh = [f"(?P<t{i}>{re.escape(t)})" for i, (_, t, _) in enumerate(terms) if _is_zh(t)]
-        en = [f"(?P<t{i}>" + r"\s+".join(map(re.escape, t.split())) + ")"
-              for i, (_, t, _) in enumerate(terms) if not _is_zh(t)]
+        terms = sorted({(c, " ".join(to_simplified(t).lower().split()), a) for c, t, a in terms if t.strip()},
+                       key=lambda t: (-len(t[1]), t[0]))
+        self._concepts: dict[str, tuple[str, bool]] = {}
+        for c, t, a in terms:
+            self._concepts.setdefault(t, (c, a))
+        zh = [t for t in self._concepts if _is_zh(t)]
+        en = [t for t in self._concepts if not _is_zh(t)]
         parts = []
         if en:   # plural or possessive on the last word: "vouchers", "master's"
-            parts.append(r"(?<![a-z0-9])(?:" + "|".join(en) + r")(?:s|es|'s)?(?![a-z0-9])")
+            parts.append(r"(?<![a-z0-9])(?P<en>" + trie_pattern(en) + r")(?:s|es|'s)?(?![a-z0-9])")
         if zh:
-            parts.append("|".join(zh))
+            parts.append("(?P<zh>" + trie_pattern(zh) + ")")
         self._rx = re.compile("|".join(parts)) if parts else None
 
     @lru_cache(maxsize=8192)
@@ -122,7 +153,9 @@ class Matcher:
             return ()
         out = []
         for m in self._rx.finditer(folded):
-            concept, after = self._concepts[int(m.lastgroup[1:])]
+            en = m.group("en") if "en" in self._rx.groupindex else None
+            term = " ".join(en.split()) if en is not None else m.group("zh")
+            concept, after = self._concepts[term]
             out.append(Mention(concept, m.start(), m.end(), after))
         return tuple(out)
 
@@ -154,6 +187,10 @@ class ClaimRules:
         neg = spec.negations
         self.negations = Matcher([("not", t, False) for t in neg.en + neg.zh]
                                   + [("not", t, True) for t in neg.after_en + neg.after_zh])
+
+    def owns(self, sid: str, kind: str) -> bool:
+        kinds = self.spec.subjects[sid].kinds
+        return not kinds or kind in kinds
 
     # subject a is compatible with b when equal or one is an ancestor of the other
     def ancestors(self, sid: str) -> list[str]:
@@ -255,14 +292,18 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
         subjects = _non_overlapping(rules.subjects.find(folded))
         groups = {g: _non_overlapping(m.find(folded)) for g, (_, m) in rules.groups.items()}
         clauses = _clauses(folded)
+        carried = [carry] if carry else []
         for lo, hi in clauses:
             in_clause = [f for f in figures if lo <= f.start < hi]
             here = [m for m in subjects if lo <= m.start < hi]
             for f in in_clause:
-                subject = min(here, key=lambda m: _distance(f, m, folded)).concept if here else carry
+                fits = [m for m in here if rules.owns(m.concept, f.kind)]
+                subject = (min(fits, key=lambda m: _distance(f, m, folded)).concept if fits else
+                           next((c for c in reversed(carried) if rules.owns(c, f.kind)), carry))
                 out.append(BoundFigure(f, subject, _attributes(f, in_clause, groups, rules, lo, hi, folded)))
             if here:
                 carry = here[-1].concept
+                carried += [m.concept for m in here]
     return tuple(out)
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import yaml
 
 from assistant.knowledge.claims import load_rules
+from assistant.answering.support import load_support
 from assistant.errors import CorpusError, NotFound
 from assistant.knowledge.fact_files import load_facts
 from assistant.knowledge.places import load_gazetteer
+from assistant.understanding.frame import load_frame_rules
 from assistant.understanding.questions import load_question_rules
 from assistant.understanding.scope import DOC_TYPES, LEVELS, level_of, type_of
 from assistant.types import Clause, Document, DocumentInfo
@@ -147,6 +149,8 @@ class Corpus:
     facts: list = field(default_factory=list)  # verified Fact records (assistant/knowledge/facts.py)
     fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
     questions: object = None  # QuestionRules from questions.yaml: what a question asks for
+    support: object = None  # SupportRules from support.yaml: what an answer's statement needs a source for
+    frame: object = None  # FrameRules from frame.yaml: asks, background and instructions of a message
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
@@ -235,7 +239,7 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
-    claims = places = questions = None
+    claims = places = questions = support = frame = None
     fact_files: list = []
     for root in roots:
         root = Path(root)
@@ -259,6 +263,8 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
         claims = _optional(root / "claims.yaml", load_rules, files) or claims
         places = _optional(root / "places.yaml", load_gazetteer, files) or places
         questions = _optional(root / "questions.yaml", load_question_rules, files) or questions
+        support = _optional(root / "support.yaml", load_support, files) or support
+        frame = _optional(root / "frame.yaml", load_frame_rules, files) or frame
         spath = root / "out_of_scope.yaml"
         if spath.is_file():
             files.append(spath)
@@ -279,4 +285,5 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     added = [d for d in documents if d.authority == "document" and d.id not in with_facts]
     facts, fact_problems = load_facts(fact_files, claims, added)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
-                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions)
+                  claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions,
+                  support=support, frame=frame)

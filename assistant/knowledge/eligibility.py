@@ -13,11 +13,13 @@ from datetime import date
 from pydantic import ValidationError
 
 from assistant.answering.citations import citation_for
+from assistant.answering.prompts import profile_label
 from assistant.errors import InvalidProfile, InvalidQuestion
 from assistant.knowledge.facts import Condition, Fact, amount_text
 from assistant.understanding.scope import MAX_FILTER, check_filter, check_jurisdictions
 from assistant.understanding.text import base_lang, localise
 from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResult, FounderProfile, IssuerGroup
+from assistant.understanding.scope import Scoper
 
 _ORDER = {"met": 0, "unknown": 1, "not_met": 2}
 
@@ -74,6 +76,7 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: da
     return BenefitEligibility(
         fact_id=fact.id, name=localise(fact.name(lang), lang), kind=fact.kind, status=status,
         amount=localise(amount_text(fact, lang), lang), conditions=checks, needed=needed,
+        needed_labels=[profile_label(n, lang) for n in needed],
         to_confirm=[localise(getattr(t, base), lang) for t in fact.to_confirm], excludes=list(fact.excludes),
         issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
 
@@ -124,8 +127,6 @@ def check(corpus, profile: FounderProfile, lang: str = "en", today: date | None 
 def check_library(corpus, profile: FounderProfile, lang: str, settings, *, scoper=None, documents=None,
                   issuers=None, jurisdictions=None, limit: int | None = None) -> EligibilityResult:
     """The check as the front ends run it: scoped (see ``scoped_documents``) and limited (settings' default)."""
-    from assistant.understanding.scope import Scoper
-
     scoper = scoper or Scoper(corpus, settings.home_jurisdiction)
     docs, scope = scoped_documents(corpus, scoper, settings.today_iso(), documents, issuers, jurisdictions)
     return check(corpus, profile, lang, today=settings.today, docs=docs, scope=scope, first=scoper.builtin,

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from assistant.errors import CorpusError
 from assistant.knowledge.facts import Fact, FactFile, verify
+from assistant.knowledge.facts_by_rule import extract_facts
 
 log = logging.getLogger(__name__)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # added documents' facts files are many
@@ -49,8 +50,6 @@ def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
     left out (never answered from) and reported. An added document's unreadable facts file costs that file,
     not the load: its facts are extracted by rule instead.
     """
-    from assistant.knowledge.facts_by_rule import extract_facts
-
     facts: list[Fact] = []
     problems: list[str] = []
     for doc in added:
@@ -82,8 +81,6 @@ _VERIFIED: dict = {}
 
 def _load_file(doc, path: Path, rules, facts: list[Fact], problems: list[str]) -> None:
     """Append the verified records of one facts file (and why the others were dropped)."""
-    from assistant.knowledge.facts_by_rule import extract_facts
-
     try:
         records = read_facts(path, doc)
     except CorpusError as exc:

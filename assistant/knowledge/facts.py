@@ -1,9 +1,10 @@
 """Facts: every benefit, target and deadline a document states, as a typed record.
 
 The built-in plan's records are reviewed data (``corpus/<doc>/facts.yaml``); added documents get theirs when
-they are added (``assistant/knowledge/facts_by_rule.py`` by rule, ``assistant/knowledge/facts_by_model.py`` by a configured model),
-stored in their folder and loaded by ``assistant/knowledge/fact_files.py``. Either way a record is kept only when it *verifies*: each amount,
-duration and condition quotes words that stand in its clause (every language held), and the figure
+they are added (``assistant/knowledge/facts_by_rule.py`` by rule, ``assistant/knowledge/facts_by_model.py`` by a
+configured model), stored in their folder and loaded by ``assistant/knowledge/fact_files.py``. Either way a record is
+kept only when it *verifies*: each amount, duration and condition quotes words that stand in its clause (every
+language held), and the figure
 the claim binder (corpus/claims.yaml) finds there has the record's value, subject and
 attributes (cap/floor, tax, period). One model of what the plan says serves the grounding gate,
 list and comparison answers and the eligibility check.

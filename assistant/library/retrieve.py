@@ -36,6 +36,17 @@ class Query:
     vector: np.ndarray
     places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
     scores: tuple | None = None  # (cosines, bm25 scores) of every entry, computed at the first search
+    # What the guards judge (the message's asks, its background left out); the searched text when not framed.
+    focus: str = ""
+    focus_tokens: list[str] | None = None
+
+    @property
+    def asked(self) -> str:
+        return self.focus or self.text
+
+    @property
+    def asked_tokens(self) -> list[str]:
+        return self.tokens if self.focus_tokens is None else self.focus_tokens
 
 
 @dataclass
@@ -141,7 +152,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
-        self.gazetteer = Gazetteer()
+        self.gazetteer = Gazetteer.with_documents(corpus.documents)
         known = {t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         self.vocabulary = index.vocabulary() | known
@@ -162,23 +173,32 @@ class Retriever:
         protected = {w for term in corpus.out_of_scope for w in re.findall(r"[a-z]+", term)}
         return Speller(self.vocabulary | en_words, zh_terms, protected)
 
-    def make_query(self, question: str, lang: str) -> Query:
+    def make_query(self, question: str, lang: str, focus: str | None = None) -> Query:
+        """``focus``: the asks of a framed message, which alone name the places searched and are judged for
+        coverage and out-of-scope topics (a founder's hometown or employer is not asked about)."""
         text = to_simplified(question) if lang == "zh-Hant" else question
         # typos fixed before anything reads the question: search, coverage and refusal alike
         text = self.speller.correct(text)
         tokens = tokenize(text)
-        places = self.gazetteer.named(text)
+        asked = None
+        if focus is not None and focus != question:
+            # not spell-corrected again: coverage also reads the corrected search text, and places or off-topic
+            # terms are rarely misspelt
+            asked = to_simplified(focus) if lang == "zh-Hant" else focus
+        places = self.gazetteer.named(asked if asked is not None else text)
         # A place named in English is searched by its Chinese name too: its documents may be Chinese only.
         expansion = [t for term in [*self.glossary.expand(text), *sorted(places)] for t in tokenize(term)]
         # The question's own words count twice: expansions help recall but must not outvote them.
         expanded = tokens + tokens + [t for t in expansion if t not in tokens]
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
+        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places,
+                     focus=asked or "", focus_tokens=tokenize(asked) if asked is not None else None)
 
-    def search(self, question: str, lang: str, chosen: set[str] | None = None) -> Retrieval:
-        """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``)."""
-        query = self.make_query(question, lang)
-        scope = self.scoper.scope(query.text, query.places, self.today(), chosen)
+    def search(self, question: str, lang: str, chosen: set[str] | None = None, focus: str | None = None) -> Retrieval:
+        """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``); ``focus``: the
+        asks of a framed message (see ``make_query``)."""
+        query = self.make_query(question, lang, focus)
+        scope = self.scoper.scope(query.asked, query.places, self.today(), chosen)
         if not scope.tiers:
             return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
         ranked = [(self.rank(query, self._mask(docs) if docs else None), docs) for docs in scope.tiers]
@@ -250,14 +270,22 @@ class Retriever:
         the built-in corpus knows (when it answers: the words of a library's notices do not make the plan
         answer a question it never covers)."""
         # Numbers say nothing about topic (figures are checked elsewhere), so they don't count.
-        words = content_words(query.tokens)
-        if not words:
-            return 1.0 if query.tokens else 0.0
         vocabulary = self.builtin_vocabulary if builtin else self.vocabulary
-        return sum(t in vocabulary for t in words) / len(words)
+
+        def share(tokens: list[str]) -> float:
+            words = content_words(tokens)
+            if not words:
+                return 1.0 if tokens else 0.0
+            return sum(t in vocabulary for t in words) / len(words)
+
+        # A framed message: its asks, or the asks with the background that names their topic ("I've heard there
+        # are vouchers. Could you list what each one covers?"), whichever the corpus knows better.
+        if query.focus_tokens is None:
+            return share(query.tokens)
+        return max(share(query.focus_tokens), share(query.tokens))
 
     def out_of_scope_terms(self, query: Query) -> list[str]:
-        low = query.text.lower()
+        low = query.asked.lower()
         return [term for term, p in self._out_of_scope if p.search(low)]
 
     def answer_lang_entries(self, clause_id: str, lang: str) -> list[int]:

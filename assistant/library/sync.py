@@ -20,6 +20,7 @@ from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.index import SearchIndex
 from assistant.ingest import store
 from assistant.settings import Settings
+from assistant.library.vectorstore import CLIENTS, close_client, open_client
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,6 @@ class Reusing:
 def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -> dict[str, np.ndarray]:
     """Text → vector of ``doc_ids``' entries from every collection of this generation on the Chroma server
     ({} without a server, or when it cannot be read: the documents are then embedded here)."""
-    from assistant.library.vectorstore import CLIENTS, close_client
-    from assistant.library.vectorstore import open_client
-
     if not settings.chroma_url or not doc_ids:
         return {}
     prefix = f"opc-build-{index.digest[:12]}-"

@@ -19,6 +19,7 @@ CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one a
 
 def open_client(settings: Settings, build: Path):
     """The embedded on-disk store inside the build folder, or the Chroma server named by OPC_CHROMA_URL."""
+    # imported here: chromadb takes about 2 s (400+ modules) to import; loaded when a store is opened
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

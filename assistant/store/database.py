@@ -184,6 +184,7 @@ _OPEN_LOCK = threading.Lock()
 def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
     """The process's database for ``settings`` (opened once per URL): the URL checked, connected, the
     schema upgraded, earlier files carried over. Raises ConfigError / DatabaseUnavailable, writing nothing."""
+    # imported here, not at the top: legacy and migrate import this module (circular)
     from assistant.store.legacy import import_legacy
     from assistant.store.migrate import current, head
     from assistant.store.migrate import upgrade as run_upgrade

@@ -178,6 +178,7 @@ def _unknown(answer_id: str) -> NotFound:
 
 def _upsert(conn: Connection, answer_id: str, row: dict[str, Any]) -> None:
     if conn.dialect.name == "postgresql":
+        # imported here: only the dialect of the configured database is loaded
         from sqlalchemy.dialects.postgresql import insert
     else:
         # the two dialects' Insert differ in type, not in on_conflict_do_update's arguments used here

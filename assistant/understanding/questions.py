@@ -134,10 +134,21 @@ class QuestionRules:
         return out
 
     def intent(self, text: str, *, measures: set[int], years: tuple[int, int] | None,
-               today: date | None = None, topic: str | None = None, stories: bool = True) -> Intent:
+               today: date | None = None, topic: str | None = None, stories: bool = True,
+               told: str | None = None, years_told=()) -> Intent:
+        """``text``: what is asked; ``told``: the whole message, whose story (background included) makes the
+        profile; ``years_told``: years of that story the plan's period must speak to (a founding in 2028)."""
         folded = fold(text)
-        profile = self.profile_from(text, today) if stories else {}
-        if profile and self.first_person.find(folded) and (self.eligibility.find(folded) or len(profile) >= 2):
+        if years:
+            for year in years_told:
+                if not years[0] <= year <= years[1]:
+                    return Intent("out_of_years", str(year))
+        whole = fold(told) if told else folded
+        profile = self.profile_from(told or text, today) if stories else {}
+        # a framed message's story makes the profile, but the ask must be about benefits: "which districts build
+        # OPC communities first?" after a founder's story is not an eligibility question
+        about = not told or bool(self.eligibility.find(folded) or self.benefit_words.find(folded) or topic)
+        if profile and about and self.first_person.find(whole) and (self.eligibility.find(whole) or len(profile) >= 2):
             return Intent("story", profile=profile)
         proc = self.procedure.find(folded)
         if proc:

@@ -75,10 +75,26 @@ class Scope:
     prefer: set[str] = field(default_factory=set)  # searched on their own too, so many look-alikes never hide them
 
 
+_WRAPPER = re.compile(r"^(?:关于)?(?:印发|发布|公布)?[《“]?|[》”]?(?:的通知|的公告)?$|[（(](?:试行|暂行|征求意见稿|修订)[)）]")
+_INNER = re.compile(r"《([^》]{4,})》")
+
+
 def _names(doc, fold) -> list[str]:
-    """How a question may name a document: its titles, short titles, number and issuer (4+ characters)."""
-    out = [*doc.title.values(), *doc.short_title.values(), doc.doc_number or "", *doc.issuer.values()]
-    return [fold(n) for n in out if len(n) >= 4]
+    """How a question may name a document: its titles (also as people shorten them: the 《…》 inside a notice's
+    title, without "（试行）", without the issuing place), short titles, number and issuer (4+ characters)."""
+    titles = [*doc.title.values(), *doc.short_title.values()]
+    for t in list(titles):
+        titles += _INNER.findall(t)
+    short = [_WRAPPER.sub("", t).strip() for t in titles]
+    place = doc.jurisdiction or ""
+    if len(place) >= 2:
+        bare = place[:-1] if place[-1] in "市区县省" else place
+        for t in list(short):
+            p = place if place in t else bare if bare in t else None
+            if p and len(t.split(p, 1)[1]) >= 6:
+                short.append(t.split(p, 1)[1])
+    out = [*titles, *short, doc.doc_number or "", *doc.issuer.values()]
+    return list(dict.fromkeys(fold(n) for n in out if len(n) >= 4))
 
 
 NAME_KEY = 4  # every name is at least this long; its first characters key it in the name index

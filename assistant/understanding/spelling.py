@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 
 from assistant.understanding.text import EN_STOPWORDS
 
@@ -25,13 +26,12 @@ MIN_SAME_CHARS = 0.5   # a homophone fix must keep at least half the characters
 
 @lru_cache(maxsize=1)
 def _english():
-    from spellchecker import SpellChecker
-
     return SpellChecker(language="en")
 
 
 @lru_cache(maxsize=4096)
 def _pinyin(text: str) -> tuple[str, ...]:
+    # imported here: pypinyin takes over a second to import; loaded on first use
     from pypinyin import lazy_pinyin
 
     return tuple(lazy_pinyin(text))

@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+import opencc
 
 from assistant.errors import InvalidQuestion
 
@@ -55,8 +56,6 @@ ZH_STOPWORDS = frozenset(
 
 @lru_cache(maxsize=2)
 def _opencc(config: str):
-    import opencc
-
     return opencc.OpenCC(config)
 
 
@@ -140,6 +139,7 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _jieba():
+    # imported here: jieba takes about a second to import; loaded on first Chinese text
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

@@ -1,0 +1,57 @@
+"""Conditions bound to the benefit a statement's figure belongs to (the verified fact records of the cited clauses).
+
+"Members of OPC communities get up to 50 m²" is false where the 50 m² record requires settling OUTSIDE OPC
+communities; "the training voucher requires a company in an OPC community" moves the smart voucher's condition
+onto it. A statement's yes/no conditions (claims.yaml `flags`, those support.yaml `bound_flags` names: their
+words are specific enough to read) must agree with the record its figure belongs to.
+"""
+
+from __future__ import annotations
+
+from assistant.knowledge.figures import extract_figures
+from assistant.answering.statements import spell_out
+
+_UNIT_KIND = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
+
+
+def _owners(figure, facts: list, subject: str | None, claims) -> list:
+    """The records whose amount is this figure (of the subject the statement gives it, when it gives one)."""
+    out = [f for f in facts for a in (f.amount, f.alt_amount)
+           if a is not None and _UNIT_KIND.get(a.unit) == figure.kind and abs(a.value - figure.value) < 1e-6]
+    fitting = [f for f in out if subject and f.subject and claims.compatible(subject, f.subject)]
+    return fitting or out
+
+
+def conflicts(part: str, facts: list, claims, readable: list[str], restricted: bool = False) -> str | None:
+    """The condition of ``part`` (a statement with the clauses it belongs to) that contradicts the record its
+    figure states; with ``restricted`` (the statement restricts: "requires", 仅限) also a condition the record
+    lacks while another record of the clause has it (a condition moved between benefits). None when they agree
+    or nothing can be bound."""
+    if not facts or claims is None or not claims.flags:
+        return None
+    text = spell_out(part)
+    flags = {c.field for f in facts for c in f.conditions
+             if isinstance(c.value, bool) and c.op == "eq" and c.field in readable}
+    said = {}
+    for flag in flags:
+        says = claims.flag_says(flag, text)
+        if says and len(says) == 1:
+            said[flag] = next(iter(says))
+    if not said:
+        return None
+    bound = {id(b.figure): b.subject for b in claims.bind(text)}
+    for fig in extract_figures(text):
+        owners = _owners(fig, facts, bound.get(id(fig)), claims)
+        if not owners:
+            continue
+        problems = []
+        for owner in owners:
+            own = {c.field: c.value for c in owner.conditions if isinstance(c.value, bool) and c.op == "eq"}
+            bad = [flag for flag, value in said.items() if (flag in own and own[flag] != value)
+                   or (restricted and value and flag not in own)]
+            if not bad:
+                break
+            problems.append(bad[0])
+        else:
+            return problems[0]
+    return None

@@ -1,0 +1,270 @@
+"""Answering a framed message: every ask answered or declared.
+
+The message is framed first (assistant/understanding/frame.py). Then:
+
+- the plan about itself (its validity, issuer, what it pays monthly) is answered from its preamble, goals and
+  fact records;
+- a ranking of places or communities, which the plan never makes, is declared first, then what the plan says;
+- otherwise the main ask is answered as before (quoted, or from the fact records), judged on the asks alone;
+- each part the sources do not state ("where do I apply", "when is it paid", "the price per m²") is declared,
+  with who to ask, and listed in ``Answer.unstated``: the answer stays answerable when its main ask is.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from assistant.answering.citations import citation_for
+from assistant.answering.prompts import (ASK_ISSUER, MONTHLY_INTRO, NOT_STATED, OUTSIDE_VALIDITY, PLAN_SAYS,
+                                         UNSTATED_KEYS, VALID_UNTIL, WITHIN_VALIDITY)
+from assistant.knowledge.figures import extract_figures
+from assistant.understanding.text import base_lang, localise, split_sentences
+from assistant.types import Answer, Frame, Unstated
+
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+
+
+# The same message read once per corpus files and day (founders repeat questions); the frame depends on the built-in
+# terms only (claims, places, questions, glossary, frame.yaml: the corpus digest), never on added documents.
+_FRAMES: OrderedDict = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+MAX_FRAMES = 2048
+
+
+def read_frame(extractive, text: str, lang: str, today: date | None = None) -> Frame | None:
+    """The frame of a message, or None when the corpus has no frame terms. A copy: answers carry and change it."""
+    corpus = extractive.r.corpus
+    if corpus.frame is None:
+        return None
+    key = (text, lang, today, corpus.digest)
+    with _FRAMES_LOCK:
+        frame = _FRAMES.get(key)
+        if frame is not None:
+            _FRAMES.move_to_end(key)
+    if frame is None:
+        frame = corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
+                                  _plan_years(corpus), corpus.questions)
+        with _FRAMES_LOCK:
+            _FRAMES[key] = frame
+            while len(_FRAMES) > MAX_FRAMES:
+                _FRAMES.popitem(last=False)
+    return frame.model_copy(deep=True)
+
+
+def _plan_years(corpus) -> tuple[int, int] | None:
+    doc = _plan(corpus)
+    if doc is None or not doc.effective_date or not doc.valid_until:
+        return None
+    return int(doc.effective_date[:4]), int(doc.valid_until[:4])
+
+
+def _plan(corpus):
+    return next((d for d in corpus.documents if d.authority == "plan"), None)
+
+
+def answer_text(frame: Frame, zh: bool) -> str:
+    """The asks an answer quotes for: the frame's focus (the parts it declares unstated left out)."""
+    return frame.focus_text or ("，" if zh else ", ").join(a.text for a in frame.asks)
+
+
+def answer_frame(extractive, frame: Frame, retrieval, lang: str, today: str) -> Answer | None:
+    """An answer the frame decides by itself (the plan about itself, a ranking), or None."""
+    main = frame.main
+    if main is None:
+        return None
+    if main.kind == "plan":
+        # only when the search lands on the plan itself: "东滨区措施从哪天施行" asks about that district's document
+        plan = _plan(extractive.r.corpus)
+        if plan is None or not retrieval.hits or retrieval.hits[0].clause_id.split(":", 1)[0] != plan.id \
+                or retrieval.scope in ("named", "place", "filter"):
+            return None
+        return plan_answer(extractive, frame, main.detail, lang, today)
+    if main.kind == "ranking":
+        quoted = extractive.answer(main.text, retrieval)
+        return declare_ranking(extractive, frame, quoted, lang)
+    return None
+
+
+# --- the plan about itself ------------------------------------------------------------------------------
+def plan_answer(extractive, frame: Frame, what: str | None, lang: str, today: str) -> Answer | None:
+    corpus = extractive.r.corpus
+    doc = _plan(corpus)
+    if doc is None or not doc.clauses:
+        return None
+    base = base_lang(lang)
+    citations, lines = [], []
+
+    def cite(clause) -> str:
+        for c in citations:
+            if c.clause_id == clause.id:
+                return f"[{c.n}]"
+        citations.append(citation_for(corpus, clause, lang, len(citations) + 1, today))
+        return f"[{len(citations)}]"
+
+    preamble = doc.clauses[0]
+    sentences = split_sentences(preamble.text.get(base, ""))
+    if what == "validity" and doc.valid_until:
+        dated = next((s for s in sentences if any(f.kind == "date" or f.unit == "year" for f in extract_figures(s))),
+                     None)
+        if dated is None:
+            return None
+        end = int(doc.valid_until[:4])
+        years = [int(y) for y in _YEAR.findall(frame.focus_text)] + frame.years_told
+        if years:
+            inside = all(int(doc.effective_date[:4]) <= y <= end for y in years) if doc.effective_date else True
+            lines.append((WITHIN_VALIDITY if inside else OUTSIDE_VALIDITY)[base])
+        lines.append(f"{dated}{'' if base == 'zh' else ' '}{cite(preamble)}")
+        # the end year as the plan writes it: the clause that sets its goals for that year
+        marker = f"{end}年底" if base == "zh" else f"end of {end}"
+        goals = next((c for c in doc.clauses[1:] if marker in c.text.get(base, "")), None)
+        if goals is not None:
+            lines.append(VALID_UNTIL[base].format(year=end, cite=cite(goals)))
+    elif what == "issuer":
+        if not sentences:
+            return None
+        lines.append(f"{sentences[0]}{'' if base == 'zh' else ' '}{cite(preamble)}")
+    elif what == "monthly" and extractive.facts is not None:
+        monthly = [f for f in extractive.facts.facts if f.is_benefit and any(a.per == "month" for a in f.amounts())]
+        if not monthly:
+            return None
+        from assistant.answering.fact_answers import _Cites
+
+        cites = _Cites(corpus, lang)
+        lines = [MONTHLY_INTRO[base]] + ["- " + extractive.facts._line(f, base, cites) for f in monthly]
+        citations = cites.list
+    else:
+        return None
+    sep = "\n" if what == "monthly" else ("" if base == "zh" else " ")
+    return Answer(question=frame.focus_text, answer=localise(sep.join(lines), lang), language=lang, answerable=True,
+                  citations=citations, mode="extractive")
+
+
+# --- what the plan does not state ----------------------------------------------------------------------
+def _not_stated(kind: str, base: str) -> str | None:
+    return NOT_STATED[base].get(UNSTATED_KEYS.get(kind, kind))
+
+
+def _issuer(extractive, answer: Answer, base: str) -> str:
+    corpus = extractive.r.corpus
+    doc_id = answer.citations[0].doc_id if answer.citations else (_plan(corpus).id if _plan(corpus) else None)
+    if doc_id is None:
+        return ""
+    names = corpus.document(doc_id).issuer
+    return names.get(base) or next(iter(names.values()), "")
+
+
+def declare_ranking(extractive, frame: Frame, quoted: Answer, lang: str) -> Answer:
+    """"Which district gives most": the plan ranks nothing; say so first, then what it does say (no caps
+    passed off as a ranking)."""
+    base = base_lang(lang)
+    head = NOT_STATED[base]["ranking"]
+    body = [head]
+    if quoted.answerable:
+        body += [PLAN_SAYS[base], quoted.answer]
+    answer = quoted.model_copy(update={"answer": localise("\n".join(body), lang), "answerable": False})
+    answer.unstated = [Unstated(kind="ranking", ask=frame.main.text, text=localise(head, lang))]
+    return answer
+
+
+def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrieval=None) -> Answer:
+    """Append a plain "the plan does not say …" for each part of the message the answer leaves open, with who
+    to ask, and list them in ``answer.unstated``. An answer that already declines says it for its own ask."""
+    base = base_lang(lang)
+    lines, listed = [], {u.kind for u in answer.unstated}
+    for ask in frame.asks:
+        if ask.kind != "unstated" or ask.detail in listed:
+            continue
+        if retrieval is not None and answer.answerable and not ask.main:
+            found = stating(extractive, ask.detail, retrieval)  # an added document in scope may state it
+            if found:
+                quoted = extractive.answer(ask.text, narrowed(retrieval, found))
+                if quoted.answerable:
+                    listed.add(ask.detail)
+                    answer = merge(answer, quoted, lang)
+                    continue
+        text = _not_stated(ask.detail, base)
+        if text is None:
+            continue
+        listed.add(ask.detail)
+        answer.unstated.append(Unstated(kind=ask.detail, ask=ask.text, text=localise(text, lang)))
+        if answer.answerable:
+            lines.append(text)
+    if lines:
+        issuer = _issuer(extractive, answer, base)
+        if issuer:
+            lines.append(ASK_ISSUER[base].format(issuer=issuer))
+        answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
+    return answer
+
+
+# --- an added document may state what the plan does not ------------------------------------------------------
+def _speaks_of(extractive, detail: str, text: str) -> bool:
+    """The text uses the terms of an unstated part (a deadline, where to apply, the price …)."""
+    from assistant.knowledge.claims import fold
+    from assistant.understanding.frame import UNSTATED_NAMES
+
+    corpus = extractive.r.corpus
+    folded = fold(text)
+    names = {v: k for k, v in UNSTATED_NAMES.items()}
+    concept = names.get(detail, detail)
+    q = corpus.questions
+    matchers = [m for m in (q.procedure, q.rate) if q is not None] + \
+        ([corpus.frame.unstated] if corpus.frame is not None else [])
+    return any(m.concept == concept or m.concept == detail for matcher in matchers for m in matcher.find(folded))
+
+
+def stating(extractive, detail: str, retrieval) -> list:
+    """Clauses that speak of the part the plan leaves unstated, in every clause of the added documents the search
+    found (the best ones and those beside the plan's): a guide's "申报时间" article need not be among the hits."""
+    from assistant.library.retrieve import ClauseHit
+
+    corpus = extractive.r.corpus
+    docs = dict.fromkeys(h.clause_id.split(":", 1)[0] for h in retrieval.candidates)
+    out = []
+    for doc_id in docs:
+        doc = corpus.document(doc_id)
+        if doc.authority != "document":
+            continue
+        for clause in doc.clauses:
+            if any(_speaks_of(extractive, detail, t) for t in clause.text.values()):
+                out.append(ClauseHit(clause.id, 0.0, 0.0, 0.0))
+    return out
+
+
+def narrowed(retrieval, hits):
+    """The same search, answered from these clauses alone."""
+    from assistant.library.retrieve import Retrieval
+
+    return Retrieval(query=retrieval.query, hits=list(hits), scope="named", prefer=set(), extra=[])
+
+
+def answer_from_documents(extractive, frame: Frame, retrieval) -> Answer | None:
+    """The main ask is a part the plan does not state (a deadline, where to apply) but an added document in scope
+    speaks of it: quote that document."""
+    main = frame.main
+    if main is None or main.kind != "unstated":
+        return None
+    found = stating(extractive, main.detail, retrieval)
+    if not found:
+        return None
+    quoted = extractive.answer(main.text, narrowed(retrieval, found))
+    return quoted if quoted.answerable else None
+
+
+def merge(first: Answer, second: Answer, lang: str) -> Answer:
+    """``second``'s text and citations after ``first``'s, its markers renumbered."""
+    known = {c.clause_id: c.n for c in first.citations}
+    renumber: dict[int, int] = {}
+    for c in second.citations:
+        if c.clause_id in known:
+            renumber[c.n] = known[c.clause_id]
+        else:
+            n = len(first.citations) + 1
+            renumber[c.n] = n
+            first.citations.append(c.model_copy(update={"n": n}))
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", second.answer)
+    first.answer += "\n" + text
+    return first

@@ -1,0 +1,136 @@
+"""An answer as statements, and numbers as people write them.
+
+`statements` cuts an answer into the statements the grounding gate checks one by one: sentences, then the
+clauses of a sentence (，；: and the like), each with its span in the answer so a warning can name it.
+`spell_out` rewrites the numbers people write in words into the figures `assistant/knowledge/figures.py` reads:
+financial numerals (壹贰叁…佰仟), fractions and ratios (half, a fifth, three-fifths, 三分之二, 一半, 打五折,
+平四成). It keeps what the words mean, not what they look like: "rent is 平四成" (four tenths cheaper) is 60 %
+of the rent, "打五折" is 50 %. `quotations` finds text the answer puts in quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.understanding.text import split_sentences
+
+_CITE = re.compile(r"\[\d{1,3}\]")
+# a clause boundary inside a sentence (a comma between thousands groups is not one)
+_CLAUSE = re.compile(r"[，；;：]|,(?![0-9]{3})|:(?![0-9])|\s[-–—]\s")
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    start: int
+    sentence: str
+    part: str = ""   # the part of the sentence it belongs to (up to ； or ;): what its framing words govern
+
+
+@lru_cache(maxsize=2048)
+def statements(text: str) -> tuple[Statement, ...]:
+    """The clauses of each sentence of ``text`` (citation markers kept), in order, none empty."""
+    out: list[Statement] = []
+    pos = 0
+    for sentence in split_sentences(text) or [text]:
+        at = text.find(sentence, pos)
+        at = pos if at < 0 else at
+        pos = at + len(sentence)
+        cuts = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence)]
+        parts = [0] + [m.end() for m in re.finditer(r"[；;]", sentence)] + [len(sentence)]
+        for a, b in zip(cuts, cuts[1:]):
+            piece = sentence[a:b]
+            lo = max(p for p in parts if p <= a)
+            hi = min(p for p in parts if p >= b)
+            if _CITE.sub("", piece).strip(" ，。；;:：,.!?！？"):
+                out.append(Statement(piece.strip(), at + a, sentence.strip(), sentence[lo:hi].strip()))
+    return tuple(out)
+
+
+# --- numbers in words --------------------------------------------------------------------------
+_FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億", "一二二三三四五六六七八九十百千万亿")
+# a run of numerals holding a financial one (參考, 大陸 are words: a lone character is translated only before 元/万)
+_FIN_RUN = re.compile(r"[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億万亿零〇一二三四五六七八九十百千两兩]{2,}"
+                      r"|[壹贰貳叁肆伍陆柒捌玖](?=[元万萬亿億])")
+_FIN_CHARS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
+_ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "兩": 2, "十": 10}
+_D = "一二三四五六七八九两兩"
+
+
+def _zh(n: str) -> int | None:
+    if n in _ZH_DIGIT:
+        return _ZH_DIGIT[n]
+    if n.isdigit():
+        return int(n)
+    return None
+
+
+def _pct(v: float) -> str:
+    return f"{round(v, 2):g}%"
+
+
+def _cheaper(m: re.Match) -> str:
+    tenths = _zh(m.group("n"))
+    return m.group(0) if tenths is None else m.group("pre") + _pct(100 - tenths * 10)
+
+
+def _discount(m: re.Match) -> str:
+    a, b = _zh(m.group("a")), _zh(m.group("b")) if m.group("b") else None
+    if a is None:
+        return m.group(0)
+    return _pct(a * 10 + (b or 0)) if m.group("b") else _pct(a * 10)
+
+
+def _fraction_zh(m: re.Match) -> str:
+    den, num = _zh(m.group("den")), _zh(m.group("num"))
+    return m.group(0) if not den or num is None else _pct(100 * num / den)
+
+
+_EN_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9}
+_EN_DEN = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "tenth": 10}
+
+
+def _fraction_en(m: re.Match) -> str:
+    num = _EN_NUM.get((m.group("num") or "one").lower(), 1)
+    den = _EN_DEN[m.group("den").lower().rstrip("s")]
+    return _pct(100 * num / den)
+
+
+_RULES = [
+    # "平(咗)(大约)四成", "便宜四成": that much cheaper, so the rest of the price
+    (re.compile(rf"(?P<pre>(?:平|便宜|低|减|減|省)(?:咗|了)?(?:大约|大約|大概|约|約)?)(?P<n>[{_D}1-9])成"), _cheaper),
+    (re.compile(rf"(?:打)?(?P<a>[{_D}])(?P<b>[{_D}])?折"), _discount),
+    (re.compile(rf"(?P<den>[{_D}十]|\d+)分之(?P<num>[{_D}]|\d+)"), _fraction_zh),
+    (re.compile(r"(?:一半|半价|半價)"), lambda m: "50%"),
+    # "一倍半", "兩倍": so many times the other figure
+    (re.compile(rf"(?P<n>[{_D}])倍(?P<half>半)?"),
+     lambda m: _pct(100 * (_zh(m.group("n")) or 0) + (50 if m.group("half") else 0))),
+    (re.compile(r"(?<![\w-])(?:twice|double|two times)(?![\w-])", re.I), lambda m: "200%"),
+    (re.compile(r"(?<![\w-])(?:three times|triple)(?![\w-])", re.I), lambda m: "300%"),
+    # Cantonese dates: "1月1號" is the 1st of January
+    (re.compile(r"(?<=月)(?P<d>\d{1,2})[號号]"), lambda m: m.group("d") + "日"),
+    (re.compile(r"(?<![\w-])(?<!and\s)(?<!and\sa\s)(?:(?P<num>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?"
+                r"(?P<den>half|halve|thirds?|quarters?|fourths?|fifths?|sixths?|tenths?)(?![\w-])"
+                r"(?!\s+an?\s+(?:million|billion|thousand|year|month|day))", re.I),
+     _fraction_en),
+]
+
+
+def spell_out(text: str) -> str:
+    """``text`` with financial numerals and fractions written as the figures they are (see the module doc)."""
+    out = _FIN_RUN.sub(lambda m: m.group().translate(_FINANCIAL) if _FIN_CHARS & set(m.group()) else m.group(), text)
+    for rx, fn in _RULES:
+        out = rx.sub(fn, out)
+    return out
+
+
+# --- quotations --------------------------------------------------------------------------------
+_QUOTE = re.compile(r"「([^」]{2,})」|『([^』]{2,})』|“([^”]{2,})”|\"([^\"]{2,})\"")
+
+
+def quotations(text: str) -> list[str]:
+    """Text in quotation marks (「」 『』 “” "")."""
+    return [next(g for g in m.groups() if g) for m in _QUOTE.finditer(text)]

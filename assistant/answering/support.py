@@ -1,0 +1,335 @@
+"""Is each statement of an answer supported? The grounding gate's allow-list (data: corpus/support.yaml).
+
+A statement (assistant/answering/statements.py) is supported when what it says comes from the cited clauses, the verified
+fact records of those clauses or the question:
+- its words: every content word (English, stemmed) and every Chinese character pair must occur there, or be a
+  term of corpus/claims.yaml naming a subject, attribute or condition the sources name too. A run of words that
+  occurs nowhere in the sources is something the sources do not say: an item added to a list, a condition, a
+  procedure, a place;
+- its claim markers: "every", 无需申请, "the largest", a website, a processing time, "already" need a cited
+  clause making a claim of the same type;
+- its quotations: verbatim (after folding script, case and punctuation) in a cited clause.
+A statement about what the plan does not say (support.yaml `absence`) names what is missing; its words are not
+checked. Figures are the figure and claim checks' business (assistant/answering/gate.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.answering.bound_conditions import conflicts
+from assistant.knowledge.claims import Terms, fold, trie_pattern
+from assistant.errors import CorpusError
+from assistant.knowledge.figures import extract_figures
+from assistant.answering.statements import quotations, spell_out, statements
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+_URL = re.compile(r"(?:https?://|www\.)[\w./%-]+|[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|cn)\b"
+                  r"|\b\d{3,4}[- ]?\d{7,8}\b|\b1[3-9]\d{9}\b")
+_PUNCT = re.compile(r"[\s\W_]+")
+_PAREN = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]([^）)]{1,12})[）)]")
+# an authority: "深圳市科技创新局", "the science and technology innovation bureau"
+_ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|办公室)|(?:[a-z&]+\s){1,6}(?:bureau|commission|ministry)\b")
+_CITY = re.compile(r"^(?:深圳市|深圳|市|区|shenzhen(?:'s)?\s|the\s|municipal\s|city\s)+")
+# Chinese runs of at least this many characters that the sources never use make a statement unsupported;
+# shorter ones are paraphrase ("期限" for "最长…个月"). English: this many content words the sources lack.
+ZH_NOVEL_MIN = 3
+EN_NOVEL_MIN = 2
+
+
+class SupportSpec(BaseModel):
+    filler: Terms = Field(description="Words that carry no claim: never checked.")
+    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people.")
+    bound_flags: list[str] = Field(default_factory=list, description="Yes/no conditions (claims.yaml flags) a "
+                                   "statement must state as the record of its figure does.")
+    equivalents: list[list[str]] = Field(default_factory=list, description="Words that say the same thing.")
+    families: dict[str, list[str]] = Field(default_factory=dict, description="Condition concepts (claims.yaml) a "
+                                           "clause lists together: a restriction may not keep only some of them.")
+    markers: dict[str, Terms] = Field(description="Claim types a cited clause must make too.")
+    absence: Terms = Field(description="Words of a statement about what the plan does not say.")
+
+
+@dataclass(frozen=True)
+class Finding:
+    statement: str
+    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition'
+    detail: str
+
+
+def _stem(w: str) -> str:
+    w = w.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl, min_len in (("ies", "y", 5), ("ing", "", 6), ("ied", "y", 5), ("ed", "", 5), ("es", "", 5),
+                                  ("s", "", 4), ("ly", "", 6)):
+        if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is")):
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+def record_words(facts: list) -> list[str]:
+    """What a fact record lets an answer say of its benefit: names, aliases, condition quotes."""
+    out: list[str] = []
+    for fact in facts:
+        out += [fact.names.en, fact.names.zh, *fact.names.aliases]
+        out += [q for cond in fact.conditions for q in (cond.quote.en, cond.quote.zh) if q]
+    return out
+
+
+def _has_figure(text: str) -> bool:
+    return any(f.kind in ("money", "area", "percent", "count") for f in extract_figures(spell_out(text)))
+
+
+@lru_cache(maxsize=1024)
+def _one(term: str) -> re.Pattern | None:
+    return _pattern([term])
+
+
+def _pattern(terms: list[str]) -> re.Pattern | None:
+    terms = sorted({" ".join(fold(t).split()) for t in terms if t.strip()})
+    if not terms:
+        return None
+    zh = [t for t in terms if _CJK.search(t)]
+    en = [t for t in terms if not _CJK.search(t)]
+    parts = ([r"(?<![a-z0-9])(?:" + trie_pattern(en) + r")(?![a-z0-9])"] if en else []) \
+        + ([trie_pattern(zh)] if zh else [])
+    return re.compile("|".join(parts))
+
+
+class SupportRules:
+    def __init__(self, spec: SupportSpec) -> None:
+        self.spec = spec
+        self.filler = _pattern(spec.filler.en + spec.filler.zh)
+        self.filler_stems = frozenset(_stem(fold(w)) for w in spec.filler.en)   # "paying" is "pay"
+        self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
+        self.absence = _pattern(spec.absence.en + spec.absence.zh)
+        self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
+
+    def claimed(self, answer: str) -> str:
+        """The answer without its statements of what the plan does not say."""
+        if self.absence is None:
+            return answer
+        return " ".join(st.text for st in statements(answer) if not self.absence.search(fold(st.part)))
+
+    # --- what the sources say ----------------------------------------------------------------
+    def vocabulary(self, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
+        return _vocabulary(self, texts, claims)
+
+    def check(self, answer: str, sources: list[str], question: str, claims=None,
+              facts: list | None = None) -> list[Finding]:
+        """What no cited source supports, statement by statement (empty: every statement is supported).
+        ``facts``: the verified fact records of the cited clauses."""
+        support = tuple([*sources, *record_words(facts or [])])
+        pairs, chars, stems = self.vocabulary(support, claims)   # cached: a server has seen these clauses
+        if question:
+            q_pairs, q_chars, q_stems = _vocabulary.__wrapped__(self, (question,), None)
+            pairs, chars, stems = pairs | q_pairs, chars | q_chars, stems | q_stems
+        src_folded, src_flat = _folded(tuple(sources)), _flat(support)
+        out: list[Finding] = []
+        for quote in quotations(answer):
+            flat = _PUNCT.sub("", fold(quote))
+            if flat and not any(flat in s for s in src_flat):
+                out.append(Finding(quote, "quote", quote))
+        for st in statements(answer):
+            text = spell_out(re.sub(r"\[\d{1,3}\]", " ", st.text))
+            folded = fold(text)
+            if _URL.search(folded):
+                out.append(Finding(st.text, "contact", _URL.search(folded).group()))
+                continue
+            if self.absence and self.absence.search(fold(st.part)):
+                continue   # what the plan does not say: its words name what is missing
+            narrowed = self._narrowed(st.part, sources, claims)
+            if narrowed:
+                out.append(Finding(st.text, "marker", narrowed))
+                continue
+            restricted = bool(self.restriction and self.restriction.search(fold(st.part)))
+            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted) \
+                if _has_figure(st.part) else None
+            if moved:
+                words = claims.spec.flags[moved].asserts
+                out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
+                continue
+            paren = self._renamed(folded, src_folded)
+            if paren:
+                out.append(Finding(st.text, "marker", paren))
+                continue
+            org = _ORG.search(folded)
+            if org and not self._known_org(org.group(), src_flat):
+                out.append(Finding(st.text, "marker", text[org.start():org.end()]))
+                continue
+            for group, rx in self.markers.items():
+                m = rx.search(folded) if rx else None
+                same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
+                if m and not any(same.search(s) for s in src_folded):
+                    out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
+                    break
+            else:
+                novel = self._novel(folded, pairs, chars, stems)
+                if novel:
+                    out.append(Finding(st.text, "words", novel))
+        return out
+
+    @staticmethod
+    def _renamed(folded: str, src_folded: list[str]) -> str | None:
+        """"X（Y）" where the sources write "X（Z）": the bracket names which X, and this one is another."""
+        for m in _PAREN.finditer(folded):
+            head, inner = m.group(1), m.group(2)
+            written = [s for s in src_folded if re.search(re.escape(head[-4:]) + r"\s*[（(]", s)]
+            if written and not any(inner in s for s in written):
+                return m.group()
+        return None
+
+    def _known_org(self, name: str, src_flat: list[str]) -> bool:
+        """An authority the sources name (under any name support.yaml lists as the same)."""
+        core = _PUNCT.sub("", _CITY.sub("", name))
+        names = {core} | {_PUNCT.sub("", fold(t)) for g in self.spec.equivalents if any(
+            core.endswith(_PUNCT.sub("", fold(t))) for t in g) for t in g}
+        return any(n and n in s for n in names for s in src_flat)
+
+    def _narrowed(self, part: str, sources: list[str], claims) -> str | None:
+        """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together ("only PhD
+        holders" where the clause names PhD, master's and bachelor's holders)."""
+        if claims is None or self.restriction is None:
+            return None
+        m = self.restriction.search(fold(part))
+        if not m:
+            return None
+        said = claims.condition_concepts(part)
+        listed = claims.condition_concepts(*sources)
+        for family in self.spec.families.values():
+            kept, offered = said & set(family), listed & set(family)
+            if kept and kept < offered:
+                return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
+        return None
+
+    def _novel(self, folded: str, pairs, chars, stems) -> str | None:
+        """The first run of words no source uses, when long enough to be a claim of its own."""
+        blank = list(folded)
+        for f in extract_figures(folded):
+            blank[f.start:f.end] = " " * (f.end - f.start)
+        for rx in [self.filler, *self.markers.values()]:
+            if rx is None:
+                continue
+            for m in rx.finditer(folded):
+                blank[m.start():m.end()] = " " * (m.end() - m.start())
+        text = "".join(blank)
+        # List items ("A、B和C", "A, B and C") are claims of their own: one unknown item is one claim too many
+        zh_list, en_list = "、" in folded, bool(re.search(r"(?<![a-z])(?:and|or)(?![a-z])", folded))
+        # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")
+        cuts = sorted({0, len(folded), *(m.end() for m in _ITEM.finditer(folded)),
+                       *(m.end() for m in re.finditer(r"[a-z0-9]\s{3,}(?=[a-z])", text))})
+        for item in (text[a:b] for a, b in zip(cuts, cuts[1:])):
+            short_zh = zh_list and 0 < len(_CJK.findall(item)) <= LIST_ITEM_CHARS
+            short_en = en_list and 0 < len(_WORD.findall(item)) <= LIST_ITEM_WORDS
+            found = _novel_run(item, pairs, chars, stems | self.filler_stems, 2 if short_zh else ZH_NOVEL_MIN,
+                               1 if short_en else EN_NOVEL_MIN, lead=zh_list)
+            if found:
+                return found
+        return None
+
+
+# where a list item ends: 、 and the connectives 和 及 与 或 同 "and" "or"
+_ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
+LIST_ITEM_CHARS = 6
+LIST_ITEM_WORDS = 3
+
+
+def _novel_run(text: str, pairs, chars, stems, zh_min: int, en_min: int, lead: bool = False) -> str | None:
+    """``lead``: the item of a list starts with its name ("南沙推动…"): two unknown characters there are enough."""
+    # Chinese: characters no source pair of characters covers
+    for k, run in enumerate(re.finditer(r"[\u3400-\u9fff]+", text)):
+        s = run.group()
+        covered = [False] * len(s)
+        for i in range(len(s) - 1):
+            if s[i:i + 2] in pairs:
+                covered[i] = covered[i + 1] = True
+        if len(s) == 1:
+            covered[0] = s in chars
+        if lead and k == 0 and len(s) >= 2 and not covered[0] and not covered[1]:
+            return s
+        streak = ""
+        for c, ok in zip(s, covered):
+            streak = "" if ok else streak + c
+            if len(streak) >= zh_min:
+                return s
+    # English: consecutive content words no source uses
+    words: list[str] = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        st = _stem(w)
+        ok = len(w) <= 2 or st in stems or (len(st) >= 7 and st[:6] in stems)
+        words = [] if ok else words + [w]
+        if len(words) >= en_min:
+            return " ".join(words)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
+    """Character pairs, characters and English stems (with 6-letter prefixes) of the sources, with every term
+    of a claims.yaml concept the sources name (so "rent subsidy" is supported where the clause says "housing
+    subsidy")."""
+    words: list[str] = [fold(t) for t in texts]
+    if claims is not None:
+        spec = claims.spec
+        joined = " ".join(words)
+        for sid in claims.subjects_in(joined):
+            words += [fold(t) for t in spec.subjects[sid].en + spec.subjects[sid].zh]
+        for cid in claims.condition_concepts(joined):
+            words += [fold(t) for t in spec.conditions[cid].en + spec.conditions[cid].zh]
+        for g, (gspec, matcher) in claims.groups.items():
+            for m in matcher.find(joined):
+                v = gspec.values[m.concept]
+                words += [fold(t) for t in v.en + v.zh + v.after_en + v.after_zh]
+    joined = " ".join(words)
+    for group in rules.spec.equivalents:
+        if any(_one(t) and _one(t).search(joined) for t in group):
+            words += [fold(t) for t in group]
+    pairs, chars, stems = set(), set(), set()
+    for w in words:
+        for run in re.findall(r"[\u3400-\u9fff]+", w):
+            chars.update(run)
+            pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+        for m in _WORD.finditer(w):
+            st = _stem(m.group())
+            stems.add(st)
+            if len(st) >= 7:
+                stems.add(st[:6])
+    return frozenset(pairs), frozenset(chars), frozenset(stems)
+
+
+@lru_cache(maxsize=4096)
+def _folded(texts: tuple[str, ...]) -> list[str]:
+    return [fold(t) for t in texts]
+
+
+@lru_cache(maxsize=4096)
+def _flat(texts: tuple[str, ...]) -> list[str]:
+    return [_PUNCT.sub("", fold(t)) for t in texts]
+
+
+def clear_caches() -> None:
+    """Forget the sources' vocabularies (benchmarks measure answers on sources never seen)."""
+    for cached in (_vocabulary, _folded, _flat):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def load_support(path: Path) -> SupportRules:
+    """Read and validate corpus/support.yaml; a broken file is a CorpusError naming what is wrong."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return SupportRules(SupportSpec.model_validate(raw or {}))
+    except FileNotFoundError:
+        raise CorpusError(f"Support rules missing: {path}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
+    except (ValidationError, re.error) as exc:
+        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None

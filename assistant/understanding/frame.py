@@ -1,0 +1,358 @@
+"""The frame of a founder's message, read before retrieval and before any guard.
+
+A message holds one or more *asks* (what the founder wants to know), *background* (what the founder tells:
+hometown, university, employer, graduation year) and sometimes *instructions* about the reply ("请用专业口吻
+回答，不要引用"). Only the asks are judged for place, time and stated figures: a place or a year in the founder's
+story never refuses an answer or flags a figure. The background feeds a founder profile. Instructions are
+dropped (the answer keeps its citations whatever the message asks).
+
+Which benefit an ask is about is recognised through one seam, :func:`recognise`: a learned recogniser may be
+installed with :func:`use_recogniser`; without one (or when it abstains) the rules of corpus/claims.yaml and
+the glossary decide, as before. Terms live in corpus/frame.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.knowledge.claims import Matcher as _Matcher, fold
+from assistant.errors import CorpusError
+from assistant.types import Ask, Frame
+
+
+class Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    en: list[str] = Field(default_factory=list)
+    zh: list[str] = Field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return self.en + self.zh
+
+
+class FrameSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    asking: Terms
+    tags: Terms
+    instructions: Terms
+    graduation: Terms
+    acting: Terms
+    ranking: Terms
+    superlative: Terms
+    which: Terms
+    ranked: Terms
+    plan_self: dict[str, Terms]
+    plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
+    unstated: dict[str, Terms]
+
+
+# --- the recognition seam ----------------------------------------------------------------------------
+Recogniser = Callable[[str, str], "str | None"]
+_learned: list[Recogniser] = []
+
+
+def use_recogniser(fn: Recogniser | None) -> None:
+    """Install a recogniser ``fn(ask_text, lang) -> claims subject id | None`` tried before the rules
+    (None uninstalls). It must be offline and quick: it runs for every ask."""
+    _learned.clear()
+    if fn is not None:
+        _learned.append(fn)
+
+
+def recognise(text: str, lang: str, rules, expand: Callable[[str], list[str]] | None = None) -> str | None:
+    """The benefit an ask is about: the installed recogniser's answer, else the claims rules on the text, else on
+    its glossary expansion ("能贷" -> 贷款)."""
+    for fn in _learned:
+        got = fn(text, lang)
+        if got:
+            return got
+    if rules is None:
+        return None
+    return rules.subject_of(text) or (rules.subject_of(" ".join(expand(text))) if expand else None)
+
+
+# --- reading a message -------------------------------------------------------------------------------
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
+_CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
+                     re.I)
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+_EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
+                        r"Should|Now|So|Also|My|We|Our)\b)")
+_EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
+                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
+_WH = frozenset("how what what's which when where who whom why whose".split())
+_AFTER = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:以后|之后|以後|之後|后|後)|\bafter\s+((?:19|20)\d\d)", re.I)
+_YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
+_TEAM_EN = re.compile(r"(?:we(?:'re| are)|team of)\s+(two|three|four|five|six|\d{1,2})(?:\s+people)?", re.I)
+_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+        "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+# questions.yaml's procedure and rate names -> the names of the unstated parts an answer lists
+UNSTATED_NAMES = {"where": "where_to_apply", "documents": "documents_needed", "tax_rate": "tax"}
+
+
+def _bare(text: str) -> str:
+    """Folded words only: "Isn't it?" -> "isn t it"."""
+    return re.sub(r"[\W_]+", " ", fold(text)).strip()
+
+
+class FrameRules:
+    def __init__(self, spec: FrameSpec) -> None:
+        self.spec = spec
+        m = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
+        self.asking = m({"ask": spec.asking})
+        self.instructions = m({"instruction": spec.instructions})
+        self._tags = {_bare(t) for t in spec.tags.all()}
+        self.graduation = m({"graduation": spec.graduation})
+        self.acting = m({"acting": spec.acting})
+        self.ranking = m({"ranking": spec.ranking})
+        self.superlative = m({"superlative": spec.superlative})
+        self.which = m({"which": spec.which})
+        self.ranked = m({"ranked": spec.ranked})
+        self.plan_self = m(spec.plan_self)
+        self.unstated = m(spec.unstated)
+
+    # --- pieces ---------------------------------------------------------------------------------
+    @staticmethod
+    def parts(text: str) -> list[list[str]]:
+        """Sentences, each split into clauses (commas, colons, and spaces between Chinese words). English without
+        punctuation is split before a capitalised question word ("… in Shenzhen How much is …")."""
+        out = []
+        text = _EN_OPENER.sub("\n", text)
+        for sentence in _SENTENCE.split(text):
+            clauses = [c.strip() for c in _CLAUSE.split(sentence or "") if c and c.strip()]
+            more = []
+            for c in clauses:
+                more += [p.strip() for p in _EN_AND.split(c) if p.strip()]
+            if more:
+                out.append(more)
+        return out
+
+    def _is_ask(self, clause: str) -> bool:
+        if "?" in clause or "？" in clause:
+            return True
+        folded = fold(clause)
+        found = self.asking.find(folded)
+        if not found:
+            return False
+        if _CJK.search(clause):
+            return True
+        # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
+        # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
+        opening = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded).end()
+        return bool(_EN_AUX_Q.match(folded[opening:])) or any(
+            " " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH) for m in found)
+
+    def _drop_instructions(self, clause: str) -> str:
+        folded = fold(clause)
+        spans = self.instructions.find(folded)
+        if not spans:
+            return clause
+        out, last = [], 0
+        for m in spans:
+            out.append(clause[last:m.start])
+            last = m.end
+        out.append(clause[last:])
+        return re.sub(r"\s{2,}", " ", "".join(out)).strip(" ，,。.")
+
+    @staticmethod
+    def _join(parts: list[str], zh: bool) -> str:
+        return ("，" if zh else ", ").join(p.strip(" ，,。.") for p in parts if p.strip(" ，,。."))
+
+    # --- the frame ------------------------------------------------------------------------------
+    def read(self, text: str, lang: str, claims=None, places=None, expand=None, today: date | None = None,
+             plan_years: tuple[int, int] | None = None, questions=None) -> Frame:
+        zh = lang.startswith("zh")
+        today = today or date.today()
+        asks: list[str] = []
+        topical: list[str] = []  # background parts naming a benefit: searched, never judged
+        leadins: list[str] = []  # the story part right before an ask: searched, never judged
+        background: list[str] = []
+        instructions: list[str] = []
+        story = questions.first_person if questions is not None else None
+        for sentence in self.parts(text):
+            kept: list[tuple[str, bool, set]] = []  # (clause, asks, subjects)
+            for clause in sentence:
+                subjects = claims.subjects_in(clause) if claims is not None else set()
+                if self.instructions.find(fold(clause)) and not subjects:
+                    instructions.append(clause)
+                    continue
+                clean = self._drop_instructions(clause)
+                if clean:
+                    kept.append((clean, self._is_ask(clean), subjects))
+            asking = any(a for _, a, _ in kept)
+            pending: list[tuple[str, set]] = []  # lead-in parts right before an ask
+
+            def told(parts) -> None:
+                for clean, subjects in parts:
+                    background.append(clean)
+                    if subjects:  # searched (never judged) when the asks name no topic of their own
+                        topical.append(_YEAR_WORD.sub("", self._placeless(clean, places)))
+
+            previous = None  # the part right before, when it told the story
+            for i in range(1, len(kept)):  # "…300,000 yuan hukou subsidy, right?": the statement is asked
+                if kept[i][1] and _bare(kept[i][0]) in self._tags:
+                    kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
+                    kept[i] = ("", False, set())
+            kept = [k for k in kept if k[0]]
+            for clean, is_ask, subjects in kept:
+                # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
+                # founder's story: first person, a place or a year
+                story_like = (story is not None and bool(story.find(fold(clean)))) or bool(_YEAR.search(clean)) \
+                    or bool(places is not None and places.find(clean))
+                if is_ask:
+                    if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
+                        leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
+                    asks.append(self._join([*(c for c, _ in pending), clean], zh))
+                    pending, previous = [], None
+                elif asking and not story_like:
+                    pending.append((clean, subjects))
+                    previous = None
+                else:
+                    told(pending)
+                    told([(clean, subjects)])
+                    pending, previous = [], clean
+            if pending and asks:
+                asks[-1] = self._join([asks[-1], *(c for c, _ in pending)], zh)
+            else:
+                told(pending)
+        if not asks:  # a bare topic ("住房补贴") or a request without a question word: the whole of it is asked
+            asks, background, topical = background, [], []
+        frame = Frame(background=background, instructions=instructions)
+        frame.profile = self.profile(text, background, questions, places, today)
+        frame.years_told = self.years_told(background, today, plan_years) + \
+            self.years_told(asks, today, plan_years, asked=True)
+        frame.asks = [self.meaning(a, lang, claims, expand, questions) for a in asks]
+        self._choose_main(frame)
+        # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
+        figures = any(a.kind == "topic" for a in frame.asks)
+        used = [a.text for a in frame.asks if a.main or a.kind not in ("other", "unstated") or
+                (a.kind == "other" and not figures)]
+        frame.focus_text = self._join(used, zh)
+        searched = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")
+                    or (a.kind == "other" and not figures)]
+        named = any(a.topic for a in frame.asks) or any(a.kind == "topic" for a in frame.asks)
+        frame.search_text = self._join([*leadins, *([] if named else topical), *searched], zh) or frame.focus_text
+        return frame
+
+    def meaning(self, text: str, lang: str, claims=None, expand=None, questions=None) -> Ask:
+        folded = fold(text)
+        expanded = expand(text) if expand else []  # once: the glossary scan is the costly part
+        topic = recognise(text, lang, claims, (lambda _: expanded) if expand else None)
+        ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
+        if ranks and self.ranked.find(folded):
+            return Ask(text=text, kind="ranking", detail="ranking", topic=topic)
+        plan = self.plan_self.find(folded)
+        if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
+            return Ask(text=text, kind="plan", detail=plan[0].concept, topic=topic)
+        unstated = self.unstated.find(folded)
+        if unstated:
+            return Ask(text=text, kind="unstated", detail=unstated[0].concept, topic=topic)
+        if questions is not None:  # the procedures and rates of questions.yaml, under the names answers use
+            found = questions.procedure.find(folded) or questions.rate.find(folded)
+            if found:
+                return Ask(text=text, kind="unstated", detail=UNSTATED_NAMES.get(found[0].concept, found[0].concept),
+                           topic=topic)
+        # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
+        on_topic = topic is not None or bool(expanded)
+        return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
+
+    @staticmethod
+    def _choose_main(frame: Frame) -> None:
+        """The ask the answer leads with: the first naming the plan's subject matter, else one about the plan or a
+        ranking, else one the sources may leave unstated ("Do I have to charge VAT, and at what rate?")."""
+        if not frame.asks:
+            return
+        for kinds in (("topic",), ("plan", "ranking"), ("unstated",)):
+            lead = next((a for a in frame.asks if a.kind in kinds), None)
+            if lead is not None:
+                lead.main = True
+                return
+        frame.asks[0].main = True
+
+    @staticmethod
+    def _placeless(clause: str, places) -> str:
+        """A background part without the places it names: they say where the founder comes from."""
+        if places is None:
+            return clause
+        found = places.find(clause)
+        if not found:
+            return clause
+        out, last = [], 0
+        for p in found:
+            if p.start >= last:
+                out.append(clause[last:p.start])
+                last = p.end
+        out.append(clause[last:])
+        return "".join(out)
+
+    def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
+                   asked: bool = False) -> list[int]:
+        """Years of the story the plan's time scope must speak to: a future year past the plan's end (founding,
+        moving, graduating then), a founding or registration before the plan began, the year after "2027年以后".
+        ``asked``: the parts are asks, whose own future years questions.py judges (a premise "runs until 2030"
+        is not a year asked about)."""
+        if plan_years is None:
+            return []
+        out = []
+        for part in background:
+            folded = fold(part)
+            for m in _AFTER.finditer(folded):  # "2027年以后", "after 2027": the year after
+                year = int(m.group(1) or m.group(2)) + 1
+                if year > plan_years[1]:
+                    out.append(year)
+            for m in _YEAR.finditer(part):
+                year = int(m.group(1))
+                if year > plan_years[1] and year > today.year and not asked:  # an ask's own years: questions.py
+                    out.append(year)
+                elif year < plan_years[0] and self.acting.find(folded) and not self.graduation.find(folded):
+                    out.append(year)
+        return out
+
+    def profile(self, text: str, background: list[str], questions, places, today: date) -> dict:
+        """The founder's profile from the whole message (degree, graduation year, overseas study …), the team size
+        and where the founder comes from (the first place of the story)."""
+        out = dict(questions.profile_from(text, today)) if questions is not None else {}
+        for part in background:  # a year written beside the graduation is the graduation year
+            years = [int(y) for y in _YEAR.findall(part)]
+            if years and self.graduation.find(fold(part)):
+                out["graduation_year"] = years[0]
+                break
+        grad = out.get("graduation_year")
+        if grad is not None and grad > today.year:
+            out.pop("graduation_year")
+        for rx in (_TEAM_ZH, _TEAM_EN):
+            m = rx.search(fold(text))
+            if m:
+                raw = m.group(1)
+                n = int(raw) if raw.isdigit() else _NUM.get(raw)
+                if n:
+                    out["team_size"] = n
+                break
+        if places is not None and background:
+            found = places.find(" ".join(background))
+            if found:
+                out["origin"] = found[0].zh if _CJK.search(text) else found[0].en
+        return out
+
+
+@lru_cache(maxsize=8)
+def load_frame_rules(path: Path) -> FrameRules:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return FrameRules(FrameSpec.model_validate(raw))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path}: cannot read the message frame terms ({exc}).") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
