@@ -5,6 +5,8 @@ Front ends translate these to exit codes (CLI) or HTTP statuses (API) at the edg
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class OPCError(Exception):
     """Base class for every error the assistant raises on purpose. ``translations``: the message in other
@@ -13,18 +15,18 @@ class OPCError(Exception):
     code = "opc_error"
     exit_code = 1
 
-    def __init__(self, *args, translations: dict[str, str] | None = None) -> None:
+    def __init__(self, *args: object, translations: dict[str, str] | None = None) -> None:
         super().__init__(*args)
         self.translations = dict(translations or {})
 
-    def __reduce__(self):  # keeps the translations across the parsing sandbox's pipe
+    def __reduce__(self) -> tuple[Any, ...]:  # keeps the translations across the parsing sandbox's pipe
         return (_rebuild, (type(self), self.args, self.__dict__))
 
     def in_language(self, lang: str | None) -> str:
         return self.translations.get(lang or "en") or str(self)
 
 
-def _rebuild(cls, args, state):
+def _rebuild(cls: type[OPCError], args: tuple[Any, ...], state: dict[str, Any]) -> OPCError:
     exc = cls.__new__(cls)
     Exception.__init__(exc, *args)
     exc.__dict__.update(state)

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -215,7 +215,7 @@ class Settings(BaseSettings):
 
     @field_validator("frame_ancestors", mode="before")
     @classmethod
-    def _split_origins(cls, value):
+    def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
@@ -344,12 +344,12 @@ class Settings(BaseSettings):
 
     @field_validator("api_keys", "cors_origins", "fetch_allow", "trusted_proxies", mode="before")
     @classmethod
-    def _split_list(cls, value):
+    def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    def index_fingerprint(self) -> dict:
+    def index_fingerprint(self) -> dict[str, Any]:
         """The settings that change what the index contains (part of the rebuild hash)."""
         return {"embedder": self.embedder, "embedder_base_url": self.embedder_base_url,
                 "embedder_prefixes": self.embedder_prefixes, "chroma_url": self.chroma_url}

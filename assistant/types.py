@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -50,14 +50,14 @@ class Document:
     effective_date: str | None
     valid_until: str | None
     official_url: str | None
-    versions: dict[str, dict]
+    versions: dict[str, dict[str, Any]]
     clauses: list[Clause] = field(default_factory=list)
     # What a government document says about itself: GB/T 9704 版头/版记 and page metadata.
     doc_number: str | None = None  # 发文字号, e.g. "星澜东滨科〔2026〕3号"
     date_signed: str | None = None  # 成文日期, ISO
     jurisdiction: str | None = None  # the place the issuer governs, as written: "深圳市", "南山区"
     jurisdiction_en: str | None = None  # its English name when known: "Nanshan District"
-    attachments: list[dict] = field(default_factory=list)  # {"title", "url"} listed on the page
+    attachments: list[dict[str, str]] = field(default_factory=list)  # {"title", "url"} listed on the page
     # Whose policy: from document.yaml, else from the rules in corpus/government.yaml.
     level: str | None = None  # national | provincial | municipal | district
     doc_type: str = "notice"  # plan | implementing_rules | guide | notice
@@ -132,7 +132,7 @@ class Frame(BaseModel):
     asks: list[Ask] = Field(default_factory=list)
     background: list[str] = Field(default_factory=list, description="Parts that tell, not ask.")
     instructions: list[str] = Field(default_factory=list, description="Parts about the reply's form, ignored.")
-    profile: dict = Field(default_factory=dict, description="What the background says of the founder.")
+    profile: dict[str, Any] = Field(default_factory=dict, description="What the background says of the founder.")
     years_told: list[int] = Field(default_factory=list,
                                   description="Years of the story the answer must address (a founding or move "
                                               "outside the plan's years); graduation and other past years are not.")

@@ -11,12 +11,17 @@ import io
 import re
 import time
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from assistant.store.models import answers, feedback
 from assistant.understanding.text import to_simplified
+
+if TYPE_CHECKING:
+    from assistant.store.feedback import FeedbackStore
 
 MAX_ROWS = 50_000  # newest rows read per report: bounded work however long the log grows
 _TRAILING = re.compile(r"[\s?？!！。.,，;；:：~～…]+$")
@@ -52,7 +57,7 @@ class Group:
             self.modes.add(mode)
 
 
-def _grouped(rows) -> list[Group]:
+def _grouped(rows: Iterable[Sequence[Any]]) -> list[Group]:
     groups: dict[str, Group] = {}
     for question, created, language, mode, *comment in rows:
         key = normalise(question)
@@ -65,7 +70,7 @@ def _grouped(rows) -> list[Group]:
     return sorted(groups.values(), key=lambda g: (-g.count, -g.last))
 
 
-def unanswered(store, days: float | None = None) -> list[Group]:
+def unanswered(store: FeedbackStore, days: float | None = None) -> list[Group]:
     """Questions answered 'answerable: false' (refusals), grouped; ``days``: only the last ``days`` days."""
     store.flush()  # answers still waiting for the background writer count too
     query = (select(answers.c.question, answers.c.created, answers.c.language, answers.c.mode)
@@ -75,7 +80,7 @@ def unanswered(store, days: float | None = None) -> list[Group]:
     return _grouped(store.db.run(lambda c: c.execute(query).all()))
 
 
-def marked_down(store, days: float | None = None) -> list[Group]:
+def marked_down(store: FeedbackStore, days: float | None = None) -> list[Group]:
     """Answers founders rated 👎, grouped by their question, with up to five comments per group."""
     store.flush()
     query = (select(answers.c.question, feedback.c.created, answers.c.language, answers.c.mode, feedback.c.comment)
@@ -86,7 +91,7 @@ def marked_down(store, days: float | None = None) -> list[Group]:
     return _grouped(store.db.run(lambda c: c.execute(query).all()))
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: questions are client input, and a leading = + - @ would run
     as a formula (CSV injection)."""
     text = str(value)

@@ -15,14 +15,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.store import models
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,7 +34,7 @@ _CREDENTIALS = ("password authentication failed", "authentication failed", "no p
                 "role \"", "peer authentication")
 
 
-def database_url(settings) -> str:
+def database_url(settings: Settings) -> str:
     """The configured URL, or the default SQLite file in the data directory."""
     if settings.database_url:
         return settings.database_url
@@ -91,7 +94,7 @@ class Database:
         self._checked = float("-inf")
         self._version_lock = threading.Lock()
 
-    def run(self, work: Callable, write: bool = False):
+    def run(self, work: Callable[[Connection], T], write: bool = False) -> T:
         """``work(connection)`` in one transaction (``write``: take the write lock at once on SQLite, so a
         read-then-write never fails half way), retried once on a connection the server had dropped."""
         for attempt in (1, 2):
@@ -111,6 +114,7 @@ class Database:
                     raise DatabaseUnavailable(f"The database does not answer ({reason(exc)}). "
                                               "Please try again shortly.") from exc
                 raise DatabaseUnavailable(f"The database refused the operation ({reason(exc)}).") from exc
+        raise AssertionError("unreachable: the second attempt returns or raises")  # for the type checker
 
     def check(self) -> None:
         """Connect once: a clear one-line error for an unreachable server or refused credentials."""
@@ -140,7 +144,8 @@ class Database:
 
     def _read_version(self) -> int:
         table = models.corpus_state
-        return self.run(lambda c: c.execute(select(table.c.version).where(table.c.id == 1)).scalar_one())
+        version: int = self.run(lambda c: c.execute(select(table.c.version).where(table.c.id == 1)).scalar_one())
+        return version
 
     def close(self) -> None:
         self.engine.dispose()
@@ -148,11 +153,11 @@ class Database:
 
 def _engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(cast(str, url.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _connect(dbapi_conn, _record):
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # transactions are begun below, so SQLite DDL is transactional too
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")  # several worker processes read while one writes
@@ -163,7 +168,7 @@ def _engine(url: URL) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin(conn):
+        def _begin(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("opc_write") else "BEGIN")
 
         return engine
@@ -176,7 +181,7 @@ _OPEN: dict[str, Database] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def open_database(settings, *, upgrade: bool = True) -> Database:
+def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
     """The process's database for ``settings`` (opened once per URL): the URL checked, connected, the
     schema upgraded, earlier files carried over. Raises ConfigError / DatabaseUnavailable, writing nothing."""
     # imported here, not at the top: legacy and migrate import this module (circular)
@@ -227,7 +232,7 @@ def _read_only_sqlite(url: URL, exc: DatabaseUnavailable) -> Database:
     read-only database does, which the callers treat as a full disk. Anything else: the error stands."""
     if url.get_backend_name() != "sqlite" or not _storage(exc):
         raise exc
-    path = Path(url.database)
+    path = Path(cast(str, url.database))  # parse_url refused an SQLite URL without a file
     wal = path.with_name(path.name + "-wal")
     if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):  # a log to replay: never read without it
         raise exc
@@ -242,7 +247,7 @@ def _read_only_sqlite(url: URL, exc: DatabaseUnavailable) -> Database:
     return db
 
 
-def forget(settings) -> None:
+def forget(settings: Settings) -> None:
     """Close and drop the process's engine for ``settings`` (tests that restart a server, `opc db`)."""
     with _OPEN_LOCK:
         db = _OPEN.pop(database_url(settings), None)

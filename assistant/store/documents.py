@@ -15,10 +15,12 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from assistant.store.database import Database
 from assistant.store.models import corpus_state, document_files, documents
@@ -40,16 +42,17 @@ def files_digest(files: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def _hashes(meta: dict) -> list[str]:
+def _hashes(meta: dict[str, Any]) -> list[str]:
     return sorted({v[k] for v in (meta.get("versions") or {}).values() if isinstance(v, dict)
                    for k in ("sha256", "text_sha256") if v.get(k)})
 
 
-def _bump(conn) -> int:
+def _bump(conn: Connection) -> int:
     # The row lock taken here also orders concurrent writers on several hosts.
     conn.execute(update(corpus_state).where(corpus_state.c.id == 1)
                  .values(version=corpus_state.c.version + 1, changed_at=time.time()))
-    return conn.execute(select(corpus_state.c.version).where(corpus_state.c.id == 1)).scalar_one()
+    version: int = conn.execute(select(corpus_state.c.version).where(corpus_state.c.id == 1)).scalar_one()
+    return version
 
 
 class Conflict(Exception):
@@ -68,7 +71,7 @@ def publish(db: Database, doc_id: str, folder: Path | None, root: Path | None = 
     digest = files_digest(files)
     held = _folder_digest(root, doc_id) if root is not None else None
 
-    def work(conn) -> int:
+    def work(conn: Connection) -> int:
         version = _bump(conn)  # first: the row lock orders this write after any other host's
         now = time.time()
         existing = conn.execute(select(documents.c.added_at, documents.c.removed, documents.c.digest)
@@ -158,15 +161,15 @@ def materialise(db: Database, root: Path, since: int | None = None) -> tuple[int
     stale folders rewritten); (the version now held, the ids rewritten or dropped). Call under the lock."""
     since = cached_version(root) if since is None else since
 
-    def read(conn):
-        version = conn.execute(select(corpus_state.c.version).where(corpus_state.c.id == 1)).scalar_one()
+    def read(conn: Connection) -> tuple[int, Sequence[tuple[Any, ...]]]:
+        version: int = conn.execute(select(corpus_state.c.version).where(corpus_state.c.id == 1)).scalar_one()
         rows = conn.execute(select(documents.c.id, documents.c.removed, documents.c.digest)
                             .where(documents.c.revision > since)).all()
         return version, rows
 
     version, rows = db.run(read)
     root.mkdir(parents=True, exist_ok=True)
-    changed = []
+    changed: list[str] = []
     for doc_id, removed, digest in rows:
         if removed:
             _mark(root, doc_id, None)
@@ -174,7 +177,8 @@ def materialise(db: Database, root: Path, since: int | None = None) -> tuple[int
                 _drop_folder(root, doc_id)
                 changed.append(doc_id)
         elif _folder_digest(root, doc_id) != digest or not (root / doc_id / "document.yaml").is_file():
-            files = db.run(lambda c, d=doc_id: {n: bytes(b) for n, b in c.execute(
+            # SQLAlchemy's rows unpack as `object` to mypy (its Row is a TypeVarTuple generic)
+            files = db.run(lambda c, d=doc_id: {n: bytes(b) for n, b in c.execute(  # type: ignore[misc]
                 select(document_files.c.name, document_files.c.data).where(document_files.c.doc_id == d))})
             _write_folder(root, doc_id, files, digest)
             changed.append(doc_id)
@@ -187,7 +191,7 @@ def import_folders(db: Database, root: Path) -> list[str]:
     stored as they are; the ids carried over. Call under the lock, after interrupted changes are rolled back."""
     if not root.is_dir():
         return []
-    known = set(db.run(lambda c: c.execute(select(documents.c.id)).scalars().all()))
+    known: set[str] = set(db.run(lambda c: c.execute(select(documents.c.id)).scalars().all()))
     carried = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] != "." and p.name not in known):
         if (folder / "document.yaml").is_file():
@@ -218,5 +222,6 @@ def document_rows(db: Database, ids: set[str]) -> dict[str, str]:
 
 def stored_files(db: Database, doc_id: str) -> dict[str, bytes]:
     """A stored document's files, as its folder holds them."""
-    return db.run(lambda c: {n: bytes(b) for n, b in c.execute(
+    # SQLAlchemy's rows unpack as `object` to mypy (its Row is a TypeVarTuple generic)
+    return db.run(lambda c: {n: bytes(b) for n, b in c.execute(  # type: ignore[misc,call-overload]
         select(document_files.c.name, document_files.c.data).where(document_files.c.doc_id == doc_id))})

@@ -11,8 +11,10 @@ import atexit
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 
 from assistant.store.database import Database
 from assistant.store.models import answers, feedback
@@ -34,7 +36,7 @@ class FeedbackStore:
     def __init__(self, db: Database, flush_seconds: float = 0.0) -> None:
         self.db = db
         self.flush_seconds = flush_seconds
-        self._pending: dict[str, dict] = {}
+        self._pending: dict[str, dict[str, Any]] = {}
         self._cond = threading.Condition()
         self._writer: threading.Thread | None = None
         self._failing = False  # the last write was refused (logged once per outage)
@@ -68,7 +70,9 @@ class FeedbackStore:
         if not batch:
             return
         try:
-            self.db.run(lambda c: [_upsert(c, answer_id, row) for answer_id, row in batch.items()], write=True)
+            # the list only drives the loop (_upsert returns nothing)
+            self.db.run(lambda c: [_upsert(c, answer_id, row)  # type: ignore[func-returns-value]
+                                   for answer_id, row in batch.items()], write=True)
         except Exception as exc:  # best-effort, as the synchronous write is: the answers were already given
             if not (isinstance(exc, DatabaseUnavailable) or is_storage_error(exc)):
                 log.warning("answer log: %d answer(s) not written (%s)", len(batch), exc)  # never retried
@@ -128,12 +132,13 @@ class FeedbackStore:
         if self._stored(answer_id) is None:
             raise _unknown(answer_id)
 
-        def work(conn) -> int:
+        def work(conn: Connection) -> int:
             if conn.execute(select(answers.c.id).where(answers.c.id == answer_id)).first() is None:
                 raise _unknown(answer_id)
-            return conn.execute(feedback.insert().values(answer_id=answer_id, created=created, useful=useful,
-                                                         comment=comment, source=source)
-                                .returning(feedback.c.id)).scalar_one()
+            new_id: int = conn.execute(feedback.insert().values(answer_id=answer_id, created=created, useful=useful,
+                                                                comment=comment, source=source)
+                                       .returning(feedback.c.id)).scalar_one()
+            return new_id
 
         new_id = self.db.run(work, write=True)
         return Feedback(id=new_id, answer_id=answer_id, useful=useful, comment=comment, source=source, created=created)
@@ -144,7 +149,7 @@ class FeedbackStore:
                        feedback.c.source).order_by(feedback.c.id)
         if answer_id is not None:
             query = query.where(feedback.c.answer_id == answer_id)
-        rows = self.db.run(lambda c: c.execute(query).all())
+        rows: Sequence[tuple[Any, ...]] = self.db.run(lambda c: c.execute(query).all())
         return [Feedback(id=i, answer_id=a, created=c, useful=bool(u), comment=m, source=s)
                 for i, a, c, u, m, s in rows]
 
@@ -152,8 +157,8 @@ class FeedbackStore:
         """Delete answers and feedback recorded before ``before`` (epoch seconds); how many answers went."""
         self.flush()
 
-        def work(conn) -> int:
-            gone = conn.execute(delete(answers).where(answers.c.created < before)).rowcount
+        def work(conn: Connection) -> int:
+            gone: int = conn.execute(delete(answers).where(answers.c.created < before)).rowcount
             conn.execute(delete(feedback).where(feedback.c.created < before))
             return gone
 
@@ -171,12 +176,12 @@ def _unknown(answer_id: str) -> NotFound:
     return NotFound(f"No answer with id {answer_id!r}: feedback must name an answer this assistant gave.")
 
 
-def _upsert(conn, answer_id: str, row: dict) -> None:
+def _upsert(conn: Connection, answer_id: str, row: dict[str, Any]) -> None:
     if conn.dialect.name == "postgresql":
         # imported here: only the dialect of the configured database is loaded
         from sqlalchemy.dialects.postgresql import insert
     else:
-        # imported here: only the dialect of the configured database is loaded
-        from sqlalchemy.dialects.sqlite import insert
+        # the two dialects' Insert differ in type, not in on_conflict_do_update's arguments used here
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     stmt = insert(answers).values(id=answer_id, **row)
     conn.execute(stmt.on_conflict_do_update(index_elements=[answers.c.id], set_=row))

@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from assistant.store.database import Database
 from assistant.store.models import answers, feedback, sessions, turns
@@ -16,7 +17,7 @@ from assistant.store.models import answers, feedback, sessions, turns
 log = logging.getLogger(__name__)
 
 
-def _rows(path: Path, query: str) -> list[tuple]:
+def _rows(path: Path, query: str) -> list[tuple[Any, ...]]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return con.execute(query).fetchall()
@@ -37,8 +38,8 @@ def _import_sessions(db: Database, path: Path) -> int:
     heads = _rows(path, "SELECT id, owner, created, updated FROM sessions")
     body = _rows(path, "SELECT session_id, n, created, question, standalone, answer FROM turns")
 
-    def work(conn) -> int:
-        have = set(conn.execute(select(sessions.c.id)).scalars())
+    def work(conn: Connection) -> int:
+        have: set[str] = set(conn.execute(select(sessions.c.id)).scalars())
         new = [dict(id=i, owner=o, created=c, updated=u) for i, o, c, u in heads if i not in have]
         if new:
             conn.execute(sessions.insert(), new)
@@ -56,8 +57,8 @@ def _import_feedback(db: Database, path: Path) -> int:
     logged = _rows(path, "SELECT id, created, language, answerable, mode, question, answer FROM answers")
     votes = _rows(path, "SELECT answer_id, created, useful, comment, source FROM feedback ORDER BY id")
 
-    def work(conn) -> int:
-        have = set(conn.execute(select(answers.c.id)).scalars())
+    def work(conn: Connection) -> int:
+        have: set[str] = set(conn.execute(select(answers.c.id)).scalars())
         new = [dict(id=i, created=c, language=lg, answerable=None if a is None else bool(a), mode=m, question=q,
                     answer=ans) for i, c, lg, a, m, q, ans in logged if i not in have]
         if new:

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.errors import DatabaseUnavailable
@@ -19,14 +20,14 @@ SCRIPTS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 713_013  # any constant: the advisory lock hosts hold while migrating
 
 
-def _config(conn, scripts: Path) -> Config:
+def _config(conn: Connection | None, scripts: Path) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(scripts))
     cfg.attributes["connection"] = conn
     return cfg
 
 
-def head(scripts: Path = SCRIPTS) -> str:
+def head(scripts: Path = SCRIPTS) -> str | None:  # None only for a folder without scripts
     return ScriptDirectory.from_config(_config(None, scripts)).get_current_head()
 
 
@@ -35,10 +36,10 @@ def current(db: Database) -> str | None:
     return db.run(lambda conn: MigrationContext.configure(conn).get_current_revision())
 
 
-def upgrade(db: Database, scripts: Path = SCRIPTS) -> tuple[str | None, str]:
+def upgrade(db: Database, scripts: Path = SCRIPTS) -> tuple[str | None, str | None]:
     """Bring the schema to the newest revision; (before, after). Nothing changes when a script fails."""
 
-    def work(conn):
+    def work(conn: Connection) -> tuple[str | None, str | None]:
         if db.dialect == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
         before = MigrationContext.configure(conn).get_current_revision()

@@ -13,12 +13,16 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.errors import IndexUnavailable
 from assistant.library.index import SearchIndex, load_version
 from assistant.settings import Settings
 from assistant.store.storage import writable_problem
+
+if TYPE_CHECKING:
+    from assistant.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ def read_only_reason(data_dir: Path) -> str | None:
     return writable_problem(Path(data_dir))
 
 
-def open_read_only(settings: Settings, db, reason: str) -> tuple[Corpus, SearchIndex]:
+def open_read_only(settings: Settings, db: Database, reason: str) -> tuple[Corpus, SearchIndex]:
     """The index version ``CURRENT`` names and exactly the documents it holds, without writing anything."""
     log.warning("starting read-only: %s; answering from the index as it is, document changes refused", reason)
     try:
@@ -56,7 +60,7 @@ def open_read_only(settings: Settings, db, reason: str) -> tuple[Corpus, SearchI
     return corpus, index
 
 
-def _from_database(db, root: Path, wanted: set[str]) -> Path | None:
+def _from_database(db: Database, root: Path, wanted: set[str]) -> Path | None:
     """When a document the index holds has no cached folder, or not the database's (the cache could not be
     rewritten on a full disk): every stored document written from the database to a temporary folder (outside
     the full disk), to load instead of the cache. None when the cache is right."""
@@ -81,7 +85,7 @@ def _from_database(db, root: Path, wanted: set[str]) -> Path | None:
     return spare
 
 
-def writes_refused(bot) -> None:
+def writes_refused(bot: object) -> None:
     """Raise the 507 a read-only process gives every document change."""
     from assistant.errors import StorageFull
     from assistant.store.storage import STORAGE_FULL

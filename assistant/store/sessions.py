@@ -13,14 +13,19 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from assistant.store.database import Database
 from assistant.store.models import sessions, turns
 from assistant.errors import InvalidSessionId, NotFound
 from assistant.understanding.redact import redact
 from assistant.types import Answer, Turn
+
+if TYPE_CHECKING:
+    from assistant.store.feedback import FeedbackStore
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 NO_SUCH_SESSION = "No such conversation (it may have expired, or belong to someone else): start a new one."
@@ -72,7 +77,7 @@ class SessionStore:
     def history(self, session_id: str) -> list[Turn]:
         """The session's turns, oldest first ([] for a session without turns). Callers check ownership first."""
         check_session_id(session_id)
-        rows = self.db.run(lambda c: c.execute(
+        rows: Sequence[tuple[Any, ...]] = self.db.run(lambda c: c.execute(
             select(turns.c.n, turns.c.created, turns.c.question, turns.c.standalone, turns.c.answer)
             .where(turns.c.session_id == session_id).order_by(turns.c.n)).all())
         return [Turn(n=n, created=created, question=q, standalone_question=s, answer=Answer.model_validate_json(a))
@@ -90,11 +95,11 @@ class SessionStore:
         stored = redacted(answer)
         created = time.time()
 
-        def work(conn) -> int:
+        def work(conn: Connection) -> int:
             # The session's row lock (PostgreSQL) / the write lock (SQLite) orders turns appended at once,
             # from any worker or host, so numbers never collide.
             conn.execute(select(sessions.c.id).where(sessions.c.id == session_id).with_for_update())
-            last = conn.execute(select(func.coalesce(func.max(turns.c.n), 0))
+            last: int = conn.execute(select(func.coalesce(func.max(turns.c.n), 0))
                                 .where(turns.c.session_id == session_id)).scalar_one()
             conn.execute(turns.insert().values(session_id=session_id, n=last + 1, created=created,
                                                question=stored.question, standalone=stored.standalone_question,
@@ -104,7 +109,7 @@ class SessionStore:
             conn.execute(update(sessions).where(sessions.c.id == session_id).values(updated=created))
             return last + 1
 
-        n = self.db.run(work, write=True)
+        n: int = self.db.run(work, write=True)
         return Turn(n=n, created=created, question=stored.question,
                     standalone_question=stored.standalone_question, answer=stored)
 
@@ -115,7 +120,7 @@ class SessionStore:
         except NotFound:
             return False
 
-        def work(conn) -> None:
+        def work(conn: Connection) -> None:
             conn.execute(delete(turns).where(turns.c.session_id == session_id))
             conn.execute(delete(sessions).where(sessions.c.id == session_id))
 
@@ -125,8 +130,8 @@ class SessionStore:
     def purge(self, before: float) -> int:
         """Delete conversations idle since before ``before`` (epoch seconds), and turns of no known session."""
 
-        def work(conn) -> int:
-            gone = conn.execute(delete(sessions).where(sessions.c.updated < before)).rowcount
+        def work(conn: Connection) -> int:
+            gone: int = conn.execute(delete(sessions).where(sessions.c.updated < before)).rowcount
             conn.execute(delete(turns).where(turns.c.session_id.not_in(select(sessions.c.id))))
             return gone
 
@@ -140,7 +145,7 @@ class SessionStore:
         pass  # the engine belongs to the process (assistant.store.database.open_database)
 
 
-def purge_expired(sessions: SessionStore, feedback, days: float) -> dict[str, int]:
+def purge_expired(sessions: SessionStore, feedback: FeedbackStore, days: float) -> dict[str, int]:
     """Retention: conversations idle, and answers/feedback recorded, more than ``days`` ago are deleted."""
     before = time.time() - 86400 * days
     return {"sessions": sessions.purge(before), "answers": feedback.purge(before)}

@@ -27,7 +27,7 @@ NOT_SAVED = {
 STORAGE_FULL = "The server's storage is full or read-only; nothing was changed. Please try again later."
 
 
-def is_storage_error(exc: BaseException) -> bool:
+def is_storage_error(exc: BaseException | None) -> bool:
     """True when ``exc`` (or what caused it) is a full or read-only disk, however the library wrapped it."""
     seen = 0
     while exc is not None and seen < 10:
