@@ -362,7 +362,12 @@ class ExtractiveAnswerer:
 
     def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
         """True when the question states a figure that none of the cited clauses holds."""
-        asked = extract_figures(question)
+        # A document's name is not a premise: "《…行动计划（2026—2027年）》" states no figure of the answer.
+        for doc_id in {c.doc_id for c in citations}:
+            doc = self.r.corpus.document(doc_id)
+            for title in sorted({*doc.title.values(), *doc.short_title.values()}, key=len, reverse=True):
+                question = question.replace(title, " ")
+        asked = extract_figures(re.sub(r"《[^《》]*》", " ", question))
         if not asked:
             return False
         sources = [t for c in citations for t in (c.text, c.parallel_text)]
