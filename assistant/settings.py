@@ -35,6 +35,11 @@ class RetrievalSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPC_RETRIEVAL_", extra="ignore")
 
     top_k: int = Field(5, ge=1, le=20, description="Clauses returned by hybrid retrieval.")
+    query_embed_tokens: int = Field(
+        128, ge=16, le=512, description="The most tokens of a question the query embedding reads: its asks (question-"
+                                        "like sentences, last first, then the last sentences) up to this many. The "
+                                        "embedding's CPU time grows faster than the text; background beyond it is "
+                                        "still read as keywords.")
     candidates: int = Field(40, ge=5, le=200, description="Hits per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_dense: float = Field(
@@ -156,6 +161,13 @@ class Settings(BaseSettings):
     rate_limit_per_user: str = Field(
         "30/minute", description="Requests per end user (X-Client-User-Id) within a key; '' turns it off."
     )
+    cost_limit: str = Field(
+        "30000/minute", description="Processor time questions may take, in milliseconds, per API key (or per client "
+                                    "address without keys); '' turns it off. A spent budget answers 429.")
+    cost_limit_per_user: str = Field(
+        "10000/minute", description="Processor milliseconds per end user (X-Client-User-Id) within a key; '' turns it off.")
+    cost_limit_per_address: str = Field(
+        "30000/minute", description="Processor milliseconds per client address, whatever the key; '' turns it off.")
     rate_limit_storage: str = Field(
         "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
     )

@@ -126,6 +126,12 @@ class Guard:
             self._per_user = parse(settings.rate_limit_per_user) if settings.rate_limit_per_user.strip() else None
         except (ValueError, NotImplementedError) as exc:
             raise ConfigError(f"Unusable rate-limit setting: {exc}. Use e.g. OPC_RATE_LIMIT='120/minute'.") from None
+        try:  # what a question costs (characters embedded), per key or address, end user, and address
+            self.costs = [(kind, parse(value)) for kind, value in (
+                ("key", settings.cost_limit), ("user", settings.cost_limit_per_user),
+                ("address", settings.cost_limit_per_address)) if value.strip()]
+        except (ValueError, NotImplementedError) as exc:
+            raise ConfigError(f"Unusable cost-limit setting: {exc}. Use e.g. OPC_COST_LIMIT='12000/minute'.") from None
         self.counters = Counters(settings)
 
     def startup_warnings(self) -> list[str]:
@@ -194,6 +200,25 @@ class Guard:
                 tightest = headers
         return tightest
 
+    def cost_idents(self, caller: str, address: str, user_ident: tuple | None) -> list[tuple]:
+        """(limit, identity, kind) for each cost budget that applies: key (or address), end user, address."""
+        idents = {"key": ("cost", "key", caller), "user": ("cost", *user_ident) if user_ident else None,
+                  "address": ("cost", "address", address)}
+        return [(item, idents[kind], kind) for kind, item in self.costs if idents[kind] is not None]
+
+    def check_cost(self, budgets: list[tuple], lang: str = "en") -> None:
+        """RateLimited, in the question's language, when a budget is spent: the question is not started."""
+        for item, ident, kind in budgets:
+            stats = self.counters.cost_left(item, *ident)
+            if stats.remaining <= 0:
+                raise RateLimited(cost_message(lang, kind, item.amount, _window(item)),
+                                  retry_after=max(1, math.ceil(stats.reset_time - time.time())),
+                                  headers={"X-Cost-Limit": str(item.amount), "X-Cost-Remaining": "0"})
+
+    def spend(self, budgets: list[tuple], cpu_ms: int) -> None:
+        for item, ident, _ in budgets:
+            self.counters.spend(item, *ident, cost=cpu_ms)
+
     def __call__(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Caller:
         key_id, scopes = self.authenticate(credentials)
         address = client_address(request.scope)
@@ -201,6 +226,71 @@ class Guard:
         caller = Caller(key_id, scopes, address, request.headers.get(USER_HEADER))
         request.state.caller = caller
         return caller
+
+
+COST_LIMITED = {
+    "en": "Too much work asked by {who}: questions may use at most {amount} ms of processor time per {window}, and "
+          "that is spent. Please wait a moment, or ask shorter questions.",
+    "zh": "{who}的提问占用计算资源过多：每{window}最多{amount}毫秒处理时间，已经用完。请稍后再试，或把问题问得简短些。",
+}
+COST_WHO = {"en": {"key": "this API key or address", "user": "this end user", "address": "this address"},
+            "zh": {"key": "此API密钥或地址", "user": "此用户", "address": "此地址"}}
+WINDOWS_ZH = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天"}
+
+
+def cost_message(lang: str, kind: str, amount: int, window: str) -> str:
+    from assistant.understanding.text import localise
+
+    key = "zh" if lang.startswith("zh") else "en"
+    if key == "zh":
+        count, _, unit = window.rpartition(" ")
+        window = (count or "") + WINDOWS_ZH.get(unit.rstrip("s"), unit)
+    return localise(COST_LIMITED[key].format(who=COST_WHO[key][kind], amount=amount, window=window), lang)
+
+
+class Meter:
+    """The processor time a question takes on the threads that answer it, charged to its budgets when done."""
+
+    def __init__(self, guard, budgets: list[tuple]) -> None:
+        self.guard, self.budgets, self.cpu = guard, budgets, 0.0
+
+    def run(self, fn, *args, **kwargs):
+        start = time.thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.cpu += time.thread_time() - start
+
+    def events(self, events):
+        """A stream's events, each step timed on whichever thread runs it; charged when the stream ends."""
+        try:
+            while True:
+                try:
+                    event = self.run(next, events)
+                except StopIteration:
+                    return
+                yield event
+        finally:
+            self.done()
+
+    def done(self) -> None:
+        if self.budgets and self.cpu:
+            self.guard.spend(self.budgets, max(1, round(self.cpu * 1000)))
+            self.cpu = 0.0
+
+
+def question_meter(request: Request, question: str) -> Meter:
+    """Before answering: refuse (429) when the caller's work budget is spent; the meter charges what it costs."""
+    guard = getattr(request.app.state, "guard", None)
+    caller = getattr(request.state, "caller", None)
+    if guard is None or caller is None or not guard.costs:
+        return Meter(guard, [])
+    from assistant.understanding.text import detect_language
+
+    user = ("user", caller.key_id or caller.address, caller.user) if caller.user else None
+    budgets = guard.cost_idents(caller.key_id or caller.address, caller.address, user)
+    guard.check_cost(budgets, detect_language(question))
+    return Meter(guard, budgets)
 
 
 def require_admin(caller: Caller) -> None:

@@ -18,6 +18,7 @@ from assistant.answering.prompts import correction_note, sources_heading
 from assistant.understanding.text import detect_language
 from assistant.types import Answer, Citation, StreamEvent, Turn
 from assistant.api.deps import Bot
+from assistant.api.security import question_meter
 from assistant.api.sse import event_stream
 from assistant.api.routes.ask import SSE_EVENT
 
@@ -130,14 +131,18 @@ def conversation(messages: list[Message]) -> tuple[str, list[Turn]]:
                               "description": "A chat.completion, or chat.completion.chunk events ending in [DONE]."}})
 def completions(body: CompletionRequest, bot: Bot, request: Request):
     question, history = conversation(body.messages)
+    meter = question_meter(request, question)
     created = int(time.time())
     if not body.stream:
-        answer = bot.ask(question, history=history)
+        try:
+            answer = meter.run(bot.ask, question, history=history)
+        finally:
+            meter.done()
         return Completion(id=f"chatcmpl-{answer.id}", created=created, model=body.model,
                           choices=[Choice(message=ChoiceMessage(content=with_sources(answer)))],
                           citations=answer.citations, answer=answer)
-    events = bot.stream(question, history=history)  # validates before streaming
-    return event_stream(_chunks(events, body.model, created), request.app.state.settings.sse_heartbeat)
+    events = meter.run(bot.stream, question, history=history)  # validates before streaming
+    return event_stream(_chunks(meter.events(events), body.model, created), request.app.state.settings.sse_heartbeat)
 
 
 def _chunk(cid: str, model: str, created: int, delta: dict, finish: str | None = None, **extra) -> bytes:
