@@ -162,12 +162,12 @@ class Settings(BaseSettings):
         "30/minute", description="Requests per end user (X-Client-User-Id) within a key; '' turns it off."
     )
     cost_limit: str = Field(
-        "30000/minute", description="Processor time questions may take, in milliseconds, per API key (or per client "
+        "10000/minute", description="Processor time questions may take, in milliseconds, per API key (or per client "
                                     "address without keys); '' turns it off. A spent budget answers 429.")
     cost_limit_per_user: str = Field(
-        "10000/minute", description="Processor milliseconds per end user (X-Client-User-Id) within a key; '' turns it off.")
+        "5000/minute", description="Processor milliseconds per end user (X-Client-User-Id) within a key; '' turns it off.")
     cost_limit_per_address: str = Field(
-        "30000/minute", description="Processor milliseconds per client address, whatever the key; '' turns it off.")
+        "10000/minute", description="Processor milliseconds per client address, whatever the key; '' turns it off.")
     rate_limit_storage: str = Field(
         "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
     )

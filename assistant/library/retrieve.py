@@ -23,7 +23,7 @@ from assistant.knowledge.localities import Gazetteer
 from assistant.understanding.scope import Scoper
 from assistant.settings import RetrievalSettings
 from assistant.understanding.spelling import Speller
-from assistant.understanding.text import base_lang, tokenize, to_simplified
+from assistant.understanding.text import base_lang, split_sentences, tokenize, to_simplified
 
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
@@ -179,10 +179,19 @@ class Retriever:
         """The part of a question the query embedding reads: its asks, up to the token cap (the cost bound)."""
         return embed_text(text, self.settings.query_embed_tokens, self._count)
 
+    def _correct_asks(self, text: str) -> str:
+        for sentence in split_sentences(self.embed_text(text)):
+            fixed = self.speller.correct(sentence)
+            if fixed != sentence:
+                text = text.replace(sentence, fixed, 1)
+        return text
+
     def make_query(self, question: str, lang: str) -> Query:
         text = to_simplified(question) if lang == "zh-Hant" else question
-        # typos fixed before anything reads the question: search, coverage and refusal alike
-        text = self.speller.correct(text)
+        # typos fixed before anything reads the question: search, coverage and refusal alike. In a long message
+        # only its asks (the speller's time grows with the text; background is read for keywords as written).
+        text = self.speller.correct(text) if len(text) <= self.settings.query_embed_tokens else \
+            self._correct_asks(text)
         tokens = tokenize(text)
         places = self.gazetteer.named(text)
         # A place named in English is searched by its Chinese name too: its documents may be Chinese only.
