@@ -36,7 +36,7 @@ class RetrievalSettings(BaseSettings):
 
     top_k: int = Field(5, ge=1, le=20, description="Clauses returned by hybrid retrieval.")
     query_embed_tokens: int = Field(
-        128, ge=16, le=512, description="The most tokens of a question the query embedding reads: its asks (question-"
+        64, ge=16, le=512, description="The most tokens of a question the query embedding reads: its asks (question-"
                                         "like sentences, last first, then the last sentences) up to this many. The "
                                         "embedding's CPU time grows faster than the text; background beyond it is "
                                         "still read as keywords.")
@@ -162,12 +162,16 @@ class Settings(BaseSettings):
         "30/minute", description="Requests per end user (X-Client-User-Id) within a key; '' turns it off."
     )
     cost_limit: str = Field(
-        "10000/minute", description="Processor time questions may take, in milliseconds, per API key (or per client "
-                                    "address without keys); '' turns it off. A spent budget answers 429.")
+        "1000/10 seconds", description="Processor time questions may take, in milliseconds, per API key (or per client "
+                                       "address without keys); '' turns it off. A spent budget answers 429. With "
+                                       "OPC_RATE_LIMIT='' every cost and in-flight limit is off too.")
     cost_limit_per_user: str = Field(
-        "5000/minute", description="Processor milliseconds per end user (X-Client-User-Id) within a key; '' turns it off.")
+        "500/10 seconds", description="Processor milliseconds per end user (X-Client-User-Id) within a key; '' turns it off.")
     cost_limit_per_address: str = Field(
-        "10000/minute", description="Processor milliseconds per client address, whatever the key; '' turns it off.")
+        "1000/10 seconds", description="Processor milliseconds per client address, whatever the key; '' turns it off.")
+    max_questions_in_flight_per_address: int = Field(
+        2, ge=0, le=1000, description="Questions one client address may have being answered at once in a worker "
+                                      "(429 beyond); 0 turns it off.")
     rate_limit_storage: str = Field(
         "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
     )

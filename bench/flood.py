@@ -4,11 +4,14 @@
 Starts ``opc serve --no-ui`` (one worker, the request limit at its default 120/minute, forwarded addresses
 trusted from loopback so the two clients are two addresses) in each configuration over one data directory:
 
-- ``limits_off``: no cost limits (only requests are counted, as before); the embedding still reads the asks,
-- ``defaults``: the embedding reads the asks up to OPC_RETRIEVAL__QUERY_EMBED_TOKENS and each address, key and
-  user spends a budget of processor time (OPC_COST_LIMIT*).
+- ``limits_off``: no cost limits and no in-flight limit (only requests are counted, as before); the embedding
+  still reads the asks,
+- ``defaults``: the embedding reads the asks up to OPC_RETRIEVAL__QUERY_EMBED_TOKENS, each address, key and
+  user spends a budget of processor time (OPC_COST_LIMIT*), and an address has at most
+  OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS questions being answered at once.
 
-The flooder varies each question a little, so no cache answers it. Run it with ``PYTHONPATH`` pointing at an
+The flooder varies each question a little, so no cache answers it, and waits as a 429's Retry-After says (at
+most 5 s at a time), as the client that found the problem did: well inside the request limit, every question long. Run it with ``PYTHONPATH`` pointing at an
 older checkout and ``--configs limits_off`` to measure the code before.
 For each, the other client's latency (p50/p95/p99 ms) with nothing else running (``idle``) and during the
 flood, the flooder's response statuses, and the target: the other client's p95 during the flood within 2× idle.
@@ -43,7 +46,8 @@ NORMAL = ["住房补贴每月多少钱？", "How big is the training power vouch
           "免費辦公空間可以用多久？"]
 BACKGROUND = "我是一名在深圳创业的人工智能工程师，公司刚刚成立，团队只有我一个人，平时主要做大模型应用，也在考虑搬到南山区。"
 CONFIGS = {
-    "limits_off": {"OPC_COST_LIMIT": "", "OPC_COST_LIMIT_PER_USER": "", "OPC_COST_LIMIT_PER_ADDRESS": ""},
+    "limits_off": {"OPC_COST_LIMIT": "", "OPC_COST_LIMIT_PER_USER": "", "OPC_COST_LIMIT_PER_ADDRESS": "",
+                   "OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS": "0"},
     "defaults": {},
 }
 
@@ -89,11 +93,12 @@ def flood(url: str, stop: threading.Event, threads: int, question: str, statuses
             n = 0
             while not stop.is_set():  # each question a little different: no cache answers it
                 n += 1
-                asked = f"{threading.get_ident() % 997}-{n}。" + question
-                r = http.post("/v1/ask", json={"question": asked[:len(question)], "mode": "extractive"})
+                prefix = f"{threading.get_ident() % 997}-{n}。"
+                asked = prefix + question[len(prefix):]  # the same length, the ask at its end kept
+                r = http.post("/v1/ask", json={"question": asked, "mode": "extractive"})
                 statuses[r.status_code] += 1
-                if r.status_code == 429:
-                    time.sleep(0.05)  # a real flooder retries at once; a little pause keeps the client's CPU off the server's
+                if r.status_code == 429:  # as the finding's client: within the limits, waiting when told to
+                    stop.wait(min(float(r.headers.get("Retry-After", 1)), 5.0))
     workers = [threading.Thread(target=one, daemon=True) for _ in range(threads)]
     for w in workers:
         w.start()

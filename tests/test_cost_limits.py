@@ -75,9 +75,56 @@ def test_the_flooding_address_is_refused_once_its_budget_is_spent(flood_server):
     assert http.post("/v1/ask", headers=other, json={"question": LONG_ZH, "mode": "extractive"}).status_code == 200
 
 
+def test_turning_rate_limits_off_turns_cost_limits_off(bot):
+    from assistant.api.security import Guard
+
+    guard = Guard(bot.settings.model_copy(update={"rate_limit": ""}))
+    assert guard.costs == [] and guard.max_in_flight == 0
+    assert Guard(bot.settings).costs and Guard(bot.settings).max_in_flight == 2
+
+
 def test_cost_limits_are_settings_checked_at_start(bot):
     from assistant.api import create_app
     from assistant.errors import ConfigError
 
     with pytest.raises(ConfigError, match="OPC_COST_LIMIT"):
         create_app(bot.settings.model_copy(update={"ui": False, "cost_limit": "lots"}), bot)
+
+
+def test_an_address_has_few_questions_in_flight(llm, data_dir, bot):
+    """Three slow answers at once from one address: two are answered, the third is refused at once (its
+    language), and another address is served meanwhile; places are given back when answers end."""
+    import threading
+
+    from assistant import Assistant
+    from assistant.api import create_app
+    from assistant.settings import LLMSettings
+
+    settings = bot.settings.model_copy(update={
+        "ui": False, "api_keys": [], "rate_limit": "1000/minute", "rate_limit_per_user": "", "cost_limit": "",
+        "cost_limit_per_user": "", "cost_limit_per_address": "", "trusted_proxies": ["127.0.0.1"],
+        "llm": LLMSettings(base_url=llm.base_url, model="scripted", timeout=10)})
+    slow = Assistant.load(settings)
+    reply = llm.reply({"answered": True, "citations": [1], "answer": "每月税前1250元[1]。"})
+    llm.script(*[{"delay": 2, **reply}] * 2, reply)
+    flooder = {"X-Forwarded-For": "203.0.113.7"}
+    with serve(create_app(settings, slow)) as url, httpx.Client(base_url=url, timeout=60) as http:
+        results: list[int] = []
+        threads = [threading.Thread(target=lambda: results.append(http.post(
+            "/v1/ask", headers=flooder, json={"question": "住房补贴每月多少钱？", "mode": "llm"}).status_code))
+            for _ in range(2)]
+        for t in threads:
+            t.start()
+        import time
+
+        time.sleep(1.0)  # both are waiting on the model now
+        third = http.post("/v1/ask", headers=flooder, json={"question": "住房补贴每月多少钱？", "mode": "extractive"})
+        assert third.status_code == 429 and "此地址已有2个问题正在回答" in third.json()["error"]["message"]
+        other = http.post("/v1/ask", headers={"X-Forwarded-For": "198.51.100.9"},
+                          json={"question": "住房补贴每月多少钱？", "mode": "extractive"})
+        assert other.status_code == 200
+        for t in threads:
+            t.join(timeout=30)
+        assert results == [200, 200]
+        again = http.post("/v1/ask", headers=flooder, json={"question": "住房补贴每月多少钱？", "mode": "extractive"})
+        assert again.status_code == 200

@@ -76,7 +76,7 @@ class ChatHandlers:
                 browser = ("page", address, request.session_hash) if request.session_hash else None
                 budgets = self.guard.cost_idents(address, address, browser)
                 self.guard.check_cost(budgets, detect_language(question))
-                return Meter(self.guard, budgets)
+                return Meter(self.guard, budgets, self.guard.enter(address, detect_language(question)))
         return None
 
     def ask(self, question: str, history: list | None, session_id: str | None,
@@ -89,8 +89,13 @@ class ChatHandlers:
         owner = page_owner(request)
         try:
             meter = self._limit(request, question)
-            events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
-                                     issuers=list(issuers or []) or None)
+            try:
+                events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
+                                         issuers=list(issuers or []) or None)
+            except BaseException:
+                if meter is not None:
+                    meter.done()
+                raise
             if meter is not None:
                 events = meter.events(events)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing

@@ -102,7 +102,11 @@ def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
             meter.done()
         _log(answer, "chat")
         return _json(answer)
-    events = meter.run(bot.stream, body.question, **options)  # validates (question, owner) before streaming
+    try:
+        events = meter.run(bot.stream, body.question, **options)  # validates (question, owner) before streaming
+    except BaseException:
+        meter.done()
+        raise
     return event_stream(_sse(meter.events(events)), request.app.state.settings.sse_heartbeat)
 
 

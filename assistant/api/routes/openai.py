@@ -141,7 +141,11 @@ def completions(body: CompletionRequest, bot: Bot, request: Request):
         return Completion(id=f"chatcmpl-{answer.id}", created=created, model=body.model,
                           choices=[Choice(message=ChoiceMessage(content=with_sources(answer)))],
                           citations=answer.citations, answer=answer)
-    events = meter.run(bot.stream, question, history=history)  # validates before streaming
+    try:
+        events = meter.run(bot.stream, question, history=history)  # validates before streaming
+    except BaseException:
+        meter.done()
+        raise
     return event_stream(_chunks(meter.events(events), body.model, created), request.app.state.settings.sse_heartbeat)
 
 
