@@ -220,13 +220,16 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     if as_json:
         sys.stdout.write(json.dumps([d.model_dump() for d in infos], ensure_ascii=False, indent=2) + "\n")
         return
-    for doc, info in zip(corpus.documents, infos):
+    for doc, info in zip(corpus.every_document, infos):
         # issuer · number · in force / expired, as citations show it
         official = " · ".join(x for x in (next(iter(info.issuer.values()), ""), info.doc_number,
                                           info.jurisdiction, info.status.replace("_", " ")) if x)
+        trust = f"{info.origin} · [bold]{info.trust}[/]" + (
+            f" · conflicts with {', '.join(info.conflicts_with)}" if info.conflicts_with else "") + (
+            f" · instruction-like text in {', '.join(info.flagged_clauses)}" if info.flagged_clauses else "")
         table = Table("clause id", "label", "title (en)", "title (zh)",
                       title=f"{doc.title.get('en', '')}\n{doc.title.get('zh', '')}\n[dim]{doc.id} · {doc.authority}"
-                            f" · languages: {', '.join(doc.languages)}\n{official}[/]")
+                            f" · languages: {', '.join(doc.languages)}\n{official}\n{trust}[/]")
         for c in doc.clauses:
             table.add_row(c.id, " / ".join(c.label.values()), c.title.get("en", ""), c.title.get("zh", ""))
         out.print(table)
@@ -269,6 +272,38 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Id of an added documen
         _fail(exc)
         return
     out.print(f"Removed {doc_id}; {len(bot.corpus.documents)} documents remain.")
+
+
+@corpus_app.command("trust")
+def corpus_trust(doc_id: str = typer.Argument(..., help="Id of an added document (see `opc corpus list`)."),
+                 level: str = typer.Argument(..., help="reviewed (confirm) | unreviewed | quarantined.")) -> None:
+    """Set how far an added document is trusted: confirm a quarantined one ('reviewed') or quarantine one."""
+    try:
+        bot = _load(show_progress=False)
+        with err.status("Re-indexing…"):
+            info = bot.set_trust(doc_id, level)
+    except OPCError as exc:
+        _fail(exc)
+        return
+    out.print(f"{info.id} is now {info.trust}.")
+
+
+@corpus_app.command("conflicts")
+def corpus_conflicts(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Documents claiming another's title or number, and benefits documents state with different figures."""
+    from assistant.knowledge.provenance import conflicts_report
+
+    report = conflicts_report(_corpus())
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        return
+    for c in report.claims:
+        out.print(f"[bold]{c.doc_id}[/] ({c.trust}) claims {c.what} of {c.claims}")
+    for f in report.figures:
+        sides = "; ".join(f"{s.doc_id} {s.clause_id}: {', '.join(f'{v:g}' for v in s.values)}" for s in f.sides)
+        out.print(f"[bold]{f.subject}[/] ({f.unit}{'/' + f.per if f.per else ''}): {sides}")
+    if not report.claims and not report.figures:
+        out.print("No conflicts.")
 
 
 @corpus_app.command("check")

@@ -405,6 +405,20 @@ class Assistant:
 
         remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
 
+    def set_trust(self, doc_id: str, trust: str) -> DocumentInfo:
+        """An admin's decision on an added document (see ``assistant.knowledge.provenance``): 'reviewed'
+        confirms it — a quarantined one is indexed and answers from then on —, 'quarantined' takes it out."""
+        from assistant.ingest.pipeline import set_trust
+
+        return set_trust(self.settings, self.corpus, self.index, self.embedder, doc_id, trust,
+                         install=self._install).info
+
+    def conflicts(self):
+        """Documents claiming another's title or number, and benefits stated with different figures."""
+        from assistant.knowledge.provenance import conflicts_report
+
+        return conflicts_report(self.corpus)
+
     def _install(self, update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.

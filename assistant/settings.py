@@ -45,6 +45,11 @@ class RetrievalSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPC_RETRIEVAL_", extra="ignore")
 
     top_k: int = Field(5, ge=1, le=20, description="Clauses returned by hybrid retrieval.")
+    query_embed_tokens: int = Field(
+        64, ge=16, le=512, description="The most tokens of a question the query embedding reads: its asks (question-"
+                                        "like sentences, last first, then the last sentences) up to this many. The "
+                                        "embedding's CPU time grows faster than the text; background beyond it is "
+                                        "still read as keywords.")
     candidates: int = Field(40, ge=5, le=200, description="Hits per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_dense: float = Field(
@@ -196,6 +201,17 @@ class Settings(BaseSettings):
     rate_limit_per_user: str = Field(
         "30/minute", description="Requests per end user (X-Client-User-Id) within a key; '' turns it off."
     )
+    cost_limit: str = Field(
+        "1000/10 seconds", description="Processor time questions may take, in milliseconds, per API key (or per client "
+                                       "address without keys); '' turns it off. A spent budget answers 429. With "
+                                       "OPC_RATE_LIMIT='' every cost and in-flight limit is off too.")
+    cost_limit_per_user: str = Field(
+        "500/10 seconds", description="Processor milliseconds per end user (X-Client-User-Id) within a key; '' turns it off.")
+    cost_limit_per_address: str = Field(
+        "1000/10 seconds", description="Processor milliseconds per client address, whatever the key; '' turns it off.")
+    max_questions_in_flight_per_address: int = Field(
+        2, ge=0, le=1000, description="Questions one client address may have being answered at once in a worker "
+                                      "(429 beyond); 0 turns it off.")
     rate_limit_storage: str = Field(
         "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
     )

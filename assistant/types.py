@@ -61,6 +61,11 @@ class Document:
     # Whose policy: from document.yaml, else from the rules in corpus/government.yaml.
     level: str | None = None  # national | provincial | municipal | district
     doc_type: str = "notice"  # plan | implementing_rules | guide | notice
+    # Provenance: where it came from and how far the operator trusts it (assistant/knowledge/provenance.py).
+    origin: str = "builtin"  # builtin | upload | url
+    trust: str = "reviewed"  # reviewed | unreviewed | quarantined
+    conflicts_with: list[str] = field(default_factory=list)  # documents whose title, number or issuer it claims
+    flagged: list[str] = field(default_factory=list)  # clause ids holding instruction-like text
 
     @property
     def languages(self) -> list[str]:
@@ -208,6 +213,15 @@ class DocumentInfo(BaseModel):
     sources: dict[str, str] = Field(
         default_factory=dict, description="Per language: the file name or URL the text came from (added documents).")
     warnings: list[str] = Field(default_factory=list, description="Notes from adding the document (e.g. unpaired clauses).")
+    origin: Literal["builtin", "upload", "url"] = Field(
+        "builtin", description="Where the text came from: the reviewed built-in corpus, an operator's upload, or a "
+                               "fetched URL.")
+    trust: Literal["reviewed", "unreviewed", "quarantined"] = Field(
+        "reviewed", description="How far the operator trusts it: 'quarantined' documents are never used to answer.")
+    conflicts_with: list[str] = Field(
+        default_factory=list, description="Documents whose title, number or issuer and title this one claims.")
+    flagged_clauses: list[str] = Field(
+        default_factory=list, description="Clauses holding instruction-like text (treated as data, never quoted).")
 
 
 class Turn(BaseModel):

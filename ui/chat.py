@@ -65,10 +65,19 @@ class ChatHandlers:
         self.guard = guard  # the API's rate limiter (None when the page runs without the API)
         self.translated = translated_versions(bot)
 
-    def _limit(self, request: gr.Request | None) -> None:
+    def _limit(self, request: gr.Request | None, question: str | None = None):
         if self.guard is not None and request is not None:
             address = request.client.host if request.client else "unknown"
             self.guard.limit_page(address, request.session_hash)
+            if question:  # the page's questions spend the same work budgets as the API's
+                from assistant.api.security import Meter
+                from assistant.understanding.text import detect_language
+
+                browser = ("page", address, request.session_hash) if request.session_hash else None
+                budgets = self.guard.cost_idents(address, address, browser)
+                self.guard.check_cost(budgets, detect_language(question))
+                return Meter(self.guard, budgets, self.guard.enter(address, detect_language(question)))
+        return None
 
     def ask(self, question: str, history: list | None, session_id: str | None,
             answer_ids: dict | None, issuers: list[str] | None = None,
@@ -79,9 +88,16 @@ class ChatHandlers:
         answer_ids = dict(answer_ids or {})
         owner = page_owner(request)
         try:
-            self._limit(request)
-            events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
-                                     issuers=list(issuers or []) or None)
+            meter = self._limit(request, question)
+            try:
+                events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
+                                         issuers=list(issuers or []) or None)
+            except BaseException:
+                if meter is not None:
+                    meter.done()
+                raise
+            if meter is not None:
+                events = meter.events(events)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
             gr.Warning(str(exc))
             yield history, question, session_id, answer_ids

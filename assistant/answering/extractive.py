@@ -18,9 +18,11 @@ from assistant.answering.citations import citation_for, document_notes, format_l
 from assistant.answering.fact_answers import FactAnswerer
 from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
+from assistant.answering.disagreements import disagreeing, disagreement
 from assistant.library.retrieve import ClauseHit, Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings
 from assistant.understanding.frame import recognise
+from assistant.understanding.instructions import is_instruction
 from assistant.understanding.text import base_lang, localise, tokenize
 from assistant.types import Answer, Citation
 from assistant.answering.fact_answers import scoped_facts
@@ -123,7 +125,8 @@ def _derive(index, corpus) -> dict:
                     tokens = segment.token_sets()
                 fresh[key] = old.get(key) or (
                     tokens[i], figure_kinds(e.text) if key[1] else set(),
-                    rules.subjects_in(e.text) if rules is not None and key[1] else set())
+                    rules.subjects_in(e.text) if rules is not None and key[1] else set(),
+                    key[1] and is_instruction(e.text))
     _DERIVED = (corpus.digest, fresh)
     return fresh
 
@@ -149,6 +152,8 @@ class ExtractiveAnswerer:
         self._builtin_idf = self._idf if builtin == len(entries) else \
             _sentence_idf(entries[:builtin], self._tokens[:builtin])
         self._kinds = [derived[(e.text, e.kind == "sentence")][1] for e in entries]
+        # A document's text addressed to the assistant ("系统提示：忽略之前的所有指令…") is never quoted.
+        self._instructions = {i for i, e in enumerate(entries) if derived[(e.text, e.kind == "sentence")][3]}
         self._parallel = {(e.clause_id, e.lang, e.sent): i for i, e in enumerate(entries) if e.kind == "sentence"}
         # The benefits each sentence names (corpus/claims.yaml): the question's main topic leads the answer.
         self._rules = retriever.corpus.claims
@@ -210,6 +215,8 @@ class ExtractiveAnswerer:
             heading = {t for title in clause.title.values() for t in tokenize(title)} \
                 if doc.authority == "document" else set()
             for pos in self.r.answer_lang_entries(hit.clause_id, q.lang):
+                if pos in self._instructions:
+                    continue
                 e = entries[pos]
                 idf = self._builtin_idf if pos < self.r.index.builtin else self._idf
                 # Use both language versions of the sentence: either may match the question better.
@@ -314,6 +321,14 @@ class ExtractiveAnswerer:
                 quote = format_lead(self.r.corpus, clause, q.lang, with_issuer=several) + quote
             parts.append(quote)
             last_clause = c.clause_id
+        # Another document of the same voice, or one claiming to be a quoted one, stating a different figure for
+        # the same benefit: quoted too, with whose and when — one of two figures is never picked silently.
+        for other in disagreeing(self.r, scored, chosen, self._instructions):
+            clause = self.r.corpus.clause(other.clause_id)
+            numbers[other.clause_id] = len(numbers) + 1
+            citations.append(citation_for(self.r.corpus, clause, q.lang, numbers[other.clause_id], today))
+            parts.append(disagreement(self.r, clause, self.r.index.entries[other.pos].text, q.lang,
+                                      numbers[other.clause_id]))
         text = sep.join(parts)
         notes = document_notes(self.r.corpus, citations, q.lang)
         if self._premise_mismatch(question, citations):
@@ -353,7 +368,12 @@ class ExtractiveAnswerer:
 
     def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
         """True when the question states a figure that none of the cited clauses holds."""
-        asked = extract_figures(question)
+        # A document's name is not a premise: "《…行动计划（2026—2027年）》" states no figure of the answer.
+        for doc_id in {c.doc_id for c in citations}:
+            doc = self.r.corpus.document(doc_id)
+            for title in sorted({*doc.title.values(), *doc.short_title.values()}, key=len, reverse=True):
+                question = question.replace(title, " ")
+        asked = extract_figures(re.sub(r"《[^《》]*》", " ", question))
         if not asked:
             return False
         sources = [t for c in citations for t in (c.text, c.parallel_text)]

@@ -71,7 +71,7 @@ def scoped_facts(retriever, query, within: set[str] | None) -> tuple[bool, list[
     documents in force (scope.py decides, as for retrieval)."""
     corpus = retriever.corpus
     reviewed = {f.doc_id for f in corpus.facts if f.reviewed}
-    if within is None and not retriever.scoper.names:  # the built-in corpus alone
+    if within is None and not retriever.scoper.library:  # the built-in corpus alone
         return True, []
     scope = retriever.scoper.scope(query.asked, query.places, retriever.today(), within)
     docs = scope.tiers[0] if scope.tiers else set()

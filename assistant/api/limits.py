@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from limits import WindowStats
 from limits.errors import ConfigurationError, StorageError
 from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 from redis.exceptions import AuthenticationError as RedisAuthError
 
 from assistant.errors import Busy, ConfigError, LimitsUnavailable
@@ -150,6 +150,9 @@ class Counters:
         except (ConfigurationError, ValueError) as exc:
             raise ConfigError(f"OPC_RATE_LIMIT_STORAGE cannot be used: {exc}") from None
         self._local = MovingWindowRateLimiter(MemoryStorage())
+        # Costs (CPU milliseconds) are counted, not logged one entry per unit as a moving window would.
+        self._cost = SlidingWindowCounterRateLimiter(self._limiter.storage)
+        self._local_cost = SlidingWindowCounterRateLimiter(self._local.storage)
         self._lock = threading.Lock()
         self._down_since: float | None = None  # wall-clock time Redis stopped answering, None while it answers
         self._next_try = 0.0
@@ -166,16 +169,30 @@ class Counters:
 
     def hit(self, item, *ident) -> tuple[bool, WindowStats]:
         """Count one request against ``item`` for ``ident``: (allowed, window stats)."""
+        return self._run(lambda lim: (lim.hit(item, *ident), lim.get_window_stats(item, *ident)))
+
+    def cost_left(self, item, *ident) -> WindowStats:
+        """The work budget ``item`` leaves ``ident`` now (``remaining`` 0: spent)."""
+        return self._run(lambda lim: lim.get_window_stats(item, *ident), cost=True)
+
+    def spend(self, item, *ident, cost: int) -> None:
+        """Count ``cost`` units of work done (all of it: what is over the budget still fills it)."""
+        def work(lim):
+            if cost > 0 and not lim.hit(item, *ident, cost=cost):
+                left = lim.get_window_stats(item, *ident).remaining
+                if left > 0:
+                    lim.hit(item, *ident, cost=left)
+        self._run(work, cost=True)
+
+    def _run(self, call, cost: bool = False):
         if self._use_shared():
             try:
-                allowed = self._limiter.hit(item, *ident)
-                return allowed, self._limiter.get_window_stats(item, *ident)
+                return call(self._cost if cost else self._limiter)
             except StorageError as exc:
                 self._mark_down(exc.storage_error)
         if not self.fail_open:
             raise LimitsUnavailable("The service cannot check request limits right now; please try again shortly.")
-        allowed = self._local.hit(item, *ident)
-        return allowed, self._local.get_window_stats(item, *ident)
+        return call(self._local_cost if cost else self._local)
 
     def _use_shared(self) -> bool:
         if not self.shared:

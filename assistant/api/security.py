@@ -150,7 +150,18 @@ class Guard:
             self._per_user = parse(settings.rate_limit_per_user) if settings.rate_limit_per_user.strip() else None
         except (ValueError, NotImplementedError) as exc:
             raise ConfigError(f"Unusable rate-limit setting: {exc}. Use e.g. OPC_RATE_LIMIT='120/minute'.") from None
+        try:  # what a question costs (characters embedded), per key or address, end user, and address
+            self.costs = [(kind, parse(value)) for kind, value in (
+                ("key", settings.cost_limit), ("user", settings.cost_limit_per_user),
+                ("address", settings.cost_limit_per_address)) if value.strip()]
+        except (ValueError, NotImplementedError) as exc:
+            raise ConfigError(f"Unusable cost-limit setting: {exc}. Use e.g. OPC_COST_LIMIT='12000/minute'.") from None
         self.counters = Counters(settings)
+        self.max_in_flight = settings.max_questions_in_flight_per_address
+        if not settings.rate_limit.strip():  # rate limiting off (a trusted network, a benchmark): costs too
+            self.costs, self.max_in_flight = [], 0
+        self._in_flight: dict[str, int] = {}
+        self._flight_lock = threading.Lock()
 
     def startup_warnings(self) -> list[str]:
         limits = self.counters.status()
@@ -218,6 +229,47 @@ class Guard:
                 tightest = headers
         return tightest
 
+    def cost_idents(self, caller: str, address: str, user_ident: tuple | None) -> list[tuple]:
+        """(limit, identity, kind) for each cost budget that applies: key (or address), end user, address."""
+        idents = {"key": ("cost", "key", caller), "user": ("cost", *user_ident) if user_ident else None,
+                  "address": ("cost", "address", address)}
+        return [(item, idents[kind], kind) for kind, item in self.costs if idents[kind] is not None]
+
+    def check_cost(self, budgets: list[tuple], lang: str = "en") -> None:
+        """RateLimited, in the question's language, when a budget is spent: the question is not started."""
+        for item, ident, kind in budgets:
+            stats = self.counters.cost_left(item, *ident)
+            if stats.remaining <= 0:
+                raise RateLimited(cost_message(lang, kind, item.amount, _window(item)),
+                                  retry_after=max(1, math.ceil(stats.reset_time - time.time())),
+                                  headers={"X-Cost-Limit": str(item.amount), "X-Cost-Remaining": "0"})
+
+    def enter(self, address: str, lang: str = "en") -> str | None:
+        """Take one of the address's places for questions in flight in this worker (429 when none is free): a few
+        threads of one address cannot crowd every other answer out of the interpreter. None when unlimited."""
+        if not self.max_in_flight:
+            return None
+        with self._flight_lock:
+            if self._in_flight.get(address, 0) >= self.max_in_flight:
+                key = "zh" if lang.startswith("zh") else "en"
+                from assistant.understanding.text import localise
+
+                raise RateLimited(localise(IN_FLIGHT[key].format(n=self.max_in_flight), lang), retry_after=1)
+            self._in_flight[address] = self._in_flight.get(address, 0) + 1
+        return address
+
+    def leave(self, address: str) -> None:
+        with self._flight_lock:
+            left = self._in_flight.get(address, 1) - 1
+            if left > 0:
+                self._in_flight[address] = left
+            else:
+                self._in_flight.pop(address, None)
+
+    def spend(self, budgets: list[tuple], cpu_ms: int) -> None:
+        for item, ident, _ in budgets:
+            self.counters.spend(item, *ident, cost=cpu_ms)
+
     def __call__(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Caller:
         key_id, scopes = self.authenticate(credentials)
         address = client_address(request.scope)
@@ -225,6 +277,81 @@ class Guard:
         caller = Caller(key_id, scopes, address, request.headers.get(USER_HEADER))
         request.state.caller = caller
         return caller
+
+
+COST_LIMITED = {
+    "en": "Too much work asked by {who}: questions may use at most {amount} ms of processor time per {window}, and "
+          "that is spent. Please wait a moment, or ask shorter questions.",
+    "zh": "{who}的提问占用计算资源过多：每{window}最多{amount}毫秒处理时间，已经用完。请稍后再试，或把问题问得简短些。",
+}
+IN_FLIGHT = {
+    "en": "This address already has {n} questions being answered; please wait for them before asking more.",
+    "zh": "此地址已有{n}个问题正在回答，请等它们答完再提问。",
+}
+COST_WHO = {"en": {"key": "this API key or address", "user": "this end user", "address": "this address"},
+            "zh": {"key": "此API密钥或地址", "user": "此用户", "address": "此地址"}}
+WINDOWS_ZH = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天"}
+
+
+def cost_message(lang: str, kind: str, amount: int, window: str) -> str:
+    from assistant.understanding.text import localise
+
+    key = "zh" if lang.startswith("zh") else "en"
+    if key == "zh":
+        count, _, unit = window.rpartition(" ")
+        window = (count or "") + WINDOWS_ZH.get(unit.rstrip("s"), unit)
+    return localise(COST_LIMITED[key].format(who=COST_WHO[key][kind], amount=amount, window=window), lang)
+
+
+class Meter:
+    """The processor time a question takes on the threads that answer it, charged to its budgets when done; and
+    its place among the questions its address has in flight (released when done)."""
+
+    def __init__(self, guard, budgets: list[tuple], address: str | None = None) -> None:
+        self.guard, self.budgets, self.cpu, self.address = guard, budgets, 0.0, address
+
+    def run(self, fn, *args, **kwargs):
+        start = time.thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.cpu += time.thread_time() - start
+
+    def events(self, events):
+        """A stream's events, each step timed on whichever thread runs it; charged when the stream ends."""
+        try:
+            while True:
+                try:
+                    event = self.run(next, events)
+                except StopIteration:
+                    return
+                yield event
+        finally:
+            self.done()
+
+    def done(self) -> None:
+        """Charge what was spent and give the address's place back (once; later calls do nothing)."""
+        if self.budgets and self.cpu:
+            self.guard.spend(self.budgets, max(1, round(self.cpu * 1000)))
+            self.cpu = 0.0
+        if self.address is not None:
+            self.guard.leave(self.address)
+            self.address = None
+
+
+def question_meter(request: Request, question: str) -> Meter:
+    """Before answering: refuse (429) when the caller's work budget is spent; the meter charges what it costs."""
+    guard = getattr(request.app.state, "guard", None)
+    caller = getattr(request.state, "caller", None)
+    if guard is None or caller is None:
+        return Meter(guard, [])
+    from assistant.understanding.text import detect_language
+
+    lang = detect_language(question)
+    user = ("user", caller.key_id or caller.address, caller.user) if caller.user else None
+    budgets = guard.cost_idents(caller.key_id or caller.address, caller.address, user)
+    guard.check_cost(budgets, lang)
+    return Meter(guard, budgets, guard.enter(caller.address, lang))
 
 
 def require_admin(caller: Caller) -> None:

@@ -118,7 +118,7 @@ def add_batch(settings: Settings, corpus, index: SearchIndex, embedder, sources:
     with writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
         known = store.known_hashes(corpus)
-        taken = {d.id for d in corpus.documents}
+        taken = {d.id for d in corpus.every_document}
         model = ingest_facts.chat_model(settings)
         report("parsing", 0, len(sources))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from assistant.knowledge.corpus import LANGS, Corpus, load_corpus
+from assistant.knowledge import provenance
 from assistant.errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
                               ProtectedDocument, StorageFull, UnsupportedDocument)
 from assistant.library.index import SearchIndex, current_build
@@ -169,14 +170,16 @@ def prepare(source: Source, extracted: Extracted, docmeta: DocMeta, root: Path, 
     fname = store.original_name(lang, source.filename, extracted.format)
     warnings = list(extracted.warnings)
     if translation_of is None:
-        taken = {d.id for d in corpus.documents} if taken is None else taken
+        taken = {d.id for d in corpus.every_document} if taken is None else taken
         doc_id = store.unique_id(root, store.slug(title or Path(source.filename).stem), taken)
         ids = _unique([local_id(c.key) for c in clauses])
         meta = {"id": doc_id, "title": {lang: doc_title}, "short_title": {lang: _short(doc_title)},
                 "authority": "document", "primary": lang, "official_url": source.url,
                 **_govmeta(docmeta, lang),
                 "versions": {lang: _version(source, extracted, lang, len(clauses), fname, hashes)}}
-        return Prepared(doc_id, lang, meta, _clause_rows(clauses, ids, lang), source.data, fname, warnings)
+        rows = _clause_rows(clauses, ids, lang)
+        provenance.vet(meta, rows, corpus, lang, warnings)
+        return Prepared(doc_id, lang, meta, rows, source.data, fname, warnings)
 
     doc = corpus.document(translation_of)  # NotFound for an unknown id
     if doc.authority != "document" or not (root / doc.id).is_dir():
@@ -203,7 +206,29 @@ def prepare(source: Source, extracted: Extracted, docmeta: DocMeta, root: Path, 
     version = _version(source, extracted, lang, len(clauses), fname, hashes)
     version["translation_of"] = primary
     meta["versions"] = {**(meta.get("versions") or {}), lang: version}
-    return Prepared(doc.id, lang, meta, _clause_rows(clauses, ids, lang), source.data, fname, warnings)
+    rows = _clause_rows(clauses, ids, lang)
+    provenance.vet(meta, rows, corpus, lang, warnings, translation=True)
+    return Prepared(doc.id, lang, meta, rows, source.data, fname, warnings)
+
+
+def set_trust(settings: Settings, corpus: Corpus, index: SearchIndex, embedder, doc_id: str, trust: str,
+              install: Callable[[Update], None] | None = None) -> Update:
+    """An admin's decision on an added document: 'reviewed' confirms it (a quarantined one is then indexed and
+    answers), 'unreviewed' keeps it answerable unvouched, 'quarantined' takes it out of answers."""
+    if trust not in provenance.TRUST_LEVELS:
+        raise IngestError(f"Unknown trust level {trust!r}: use one of {', '.join(provenance.TRUST_LEVELS)}.")
+    with writing(settings.data_dir) as root:
+        corpus = current_corpus(settings, corpus, index)
+        doc = corpus.find(doc_id)  # NotFound for an unknown id
+        if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
+            raise ProtectedDocument(f"{doc_id!r} is a built-in document: it is reviewed with the code, not here.")
+        meta = store.read_meta(root / doc_id)
+        meta["trust"] = trust
+        update = _reindex(settings, index, embedder, store.rewrite_meta(root, doc_id, meta))
+        if install is not None:
+            install(update)
+    update.info = next(i for i in update.corpus.infos(settings.today_iso()) if i.id == doc_id)
+    return update
 
 
 @dataclass
@@ -319,7 +344,7 @@ def remove_document(settings: Settings, corpus: Corpus, index: SearchIndex, embe
                     install: Callable[[Update], None] | None = None) -> Update:
     with writing(settings.data_dir) as root:
         corpus = current_corpus(settings, corpus, index)
-        doc = corpus.document(doc_id)  # NotFound for an unknown id
+        doc = corpus.find(doc_id)  # NotFound for an unknown id; a quarantined one is rejected by removing it
         if doc.authority != "document" or not (root / doc_id / "document.yaml").is_file():
             raise ProtectedDocument(f"{doc_id!r} is a built-in document and cannot be removed.")
         if len(corpus.documents) == 1:

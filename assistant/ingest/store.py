@@ -96,7 +96,7 @@ def known_hashes(corpus) -> dict[str, tuple[str, str, str]]:
     """Content hashes of the added documents' versions (file bytes and extracted text) → (id, lang, added_at),
     from the corpus in memory: checking a new document costs a lookup, not a read of every folder."""
     known: dict[str, tuple[str, str, str]] = {}
-    for doc in corpus.documents:
+    for doc in getattr(corpus, "every_document", corpus.documents):  # quarantined ones too: no second copy
         for lang, version in (doc.versions or {}).items():
             if isinstance(version, dict):
                 for kind in ("sha256", "text_sha256"):
@@ -223,6 +223,18 @@ def write_version(root: Path, doc_id: str, meta: dict, lang: str, clauses: list[
             (stage / name).write_text(text, encoding="utf-8")
         _dump(stage / "document.yaml", meta)
         fsync_tree(stage)  # a 201 is only sent after the commit: the files it names must survive a power cut
+        return _swap_in(root, doc_id, stage)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def rewrite_meta(root: Path, doc_id: str, meta: dict) -> Change:
+    """Replace a document's ``document.yaml`` only (an admin's trust decision), atomically like any change."""
+    stage = _stage(root, doc_id)
+    try:
+        shutil.copytree(root / doc_id, stage)
+        _dump(stage / "document.yaml", meta)
         return _swap_in(root, doc_id, stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

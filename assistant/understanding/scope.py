@@ -77,14 +77,17 @@ class Scope:
 
 _WRAPPER = re.compile(r"^(?:关于)?(?:印发|发布|公布)?[《“]?|[》”]?(?:的通知|的公告)?$|[（(](?:试行|暂行|征求意见稿|修订)[)）]")
 _INNER = re.compile(r"《([^》]{4,})》")
+_PERIOD = re.compile(r"\s*[（(][^（）()]*\d[^（）()]*[）)]")
 
 
 def _names(doc, fold) -> list[str]:
     """How a question may name a document: its titles (also as people shorten them: the 《…》 inside a notice's
-    title, without "（试行）", without the issuing place), short titles, number and issuer (4+ characters)."""
+    title, without "（试行）", without its period, without the issuing place), short titles, number and issuer (4+ characters)."""
     titles = [*doc.title.values(), *doc.short_title.values()]
     for t in list(titles):
         titles += _INNER.findall(t)
+    # a title is named without its period too: "深圳市打造…行动计划" names "…行动计划（2026—2027年）"
+    titles += [_PERIOD.sub("", t).strip() for t in titles]
     short = [_WRAPPER.sub("", t).strip() for t in titles]
     place = doc.jurisdiction or ""
     if len(place) >= 2:
@@ -109,10 +112,12 @@ class Scoper:
         self.corpus = corpus
         self.home = home
         self.names: dict[str, list[tuple[str, str]]] = {}  # first characters -> (name, doc id)
+        # Every document's names, the built-in plan's included: a question naming the plan's title or issuer
+        # is answered from the plan, never only from an added document claiming the same name.
         for d in corpus.documents:
-            if d.authority == "document":
-                for name in _names(d, fold):
-                    self.names.setdefault(name[:NAME_KEY], []).append((name, d.id))
+            for name in _names(d, fold):
+                self.names.setdefault(name[:NAME_KEY], []).append((name, d.id))
+        self.library = any(d.authority == "document" for d in corpus.documents)
         self._home: dict[str, tuple[set[str], set[str]]] = {}
         # The built-in documents (the plan and its background) are preferred where they are the home's own (a
         # deployment elsewhere answers its own first), and rank among themselves as they do without a library.
@@ -139,11 +144,11 @@ class Scoper:
     def scope(self, text: str, places: set[str], today: str, chosen: set[str] | None) -> Scope:
         if chosen is not None:
             return Scope([chosen], "filter")
-        if not self.names:  # the built-in corpus alone: nothing to scope
+        if not self.library:  # the built-in corpus alone: nothing to scope
             return Scope([], "all")
         named = self.named(to_simplified(text).lower())
         if named:
-            return Scope([named, set()], "named")
+            return Scope([named, set()], "named", named & self.builtin)
         if places:  # a place's documents; the built-in plan of that place first among them
             named = {d.id for d in self.corpus.documents if d.jurisdiction in places}
             if named:

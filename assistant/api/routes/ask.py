@@ -14,6 +14,7 @@ from assistant.errors import OPCError
 from assistant.understanding.redact import redact
 from assistant.types import Answer, StreamEvent
 from assistant.api.deps import Bot, CallerDep
+from assistant.api.security import question_meter
 from assistant.api.errors import ErrorDetail, ErrorResponse
 from assistant.api.sse import event_stream
 
@@ -77,8 +78,12 @@ def _json(answer: Answer) -> Response:
 
 
 @router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)", responses=NOT_FOUND)
-def ask(body: AskRequest, bot: Bot) -> Answer:
-    answer = bot.ask(body.question, mode=body.mode, documents=body.documents, issuers=body.issuers)
+def ask(body: AskRequest, bot: Bot, request: Request) -> Answer:
+    meter = question_meter(request, body.question)  # 429 once the caller's work budget is spent
+    try:
+        answer = meter.run(bot.ask, body.question, mode=body.mode, documents=body.documents, issuers=body.issuers)
+    finally:
+        meter.done()
     _log(answer, "ask")
     return _json(answer)
 
@@ -87,14 +92,22 @@ def ask(body: AskRequest, bot: Bot) -> Answer:
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "The answer (JSON), or an event stream. " + SSE_DOC}, **NOT_FOUND})
 def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
+    meter = question_meter(request, body.question)
     options = dict(session_id=body.session_id, mode=body.mode, owner=caller.owner,
                    new_session=body.session_id is None, documents=body.documents, issuers=body.issuers)
     if not body.stream:
-        answer = bot.ask(body.question, **options)
+        try:
+            answer = meter.run(bot.ask, body.question, **options)
+        finally:
+            meter.done()
         _log(answer, "chat")
         return _json(answer)
-    events = bot.stream(body.question, **options)  # validates (question, session owner) before streaming
-    return event_stream(_sse(events), request.app.state.settings.sse_heartbeat)
+    try:
+        events = meter.run(bot.stream, body.question, **options)  # validates (question, owner) before streaming
+    except BaseException:
+        meter.done()
+        raise
+    return event_stream(_sse(meter.events(events)), request.app.state.settings.sse_heartbeat)
 
 
 def _sse(events: Iterator[StreamEvent]) -> Iterator[bytes]:

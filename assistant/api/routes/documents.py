@@ -11,9 +11,11 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field
 
 from assistant.errors import IngestError, StorageFull
 from assistant.ingest.store import slug
+from assistant.knowledge.provenance import ConflictReport
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Citation, DocumentInfo, Job
 from assistant.api.deps import Admin, Bot
@@ -154,3 +156,26 @@ def get_job(job_id: str, bot: Bot, _admin: Admin) -> Job:
 async def remove_document(doc_id: str, request: Request, bot: Bot, _admin: Admin) -> Response:
     await request.app.state.documents_queue.run(bot.remove_document, doc_id)
     return Response(status_code=204)
+
+
+class TrustChange(BaseModel):
+    trust: Literal["reviewed", "unreviewed", "quarantined"] = Field(
+        description="'reviewed' confirms the document (a quarantined one then answers); 'quarantined' takes it out "
+                    "of answers. To reject a document, remove it (DELETE /v1/documents/{id}).")
+
+
+@router.post("/admin/documents/{doc_id}/trust", response_model=DocumentInfo, summary="Confirm or quarantine a document",
+             responses={403: {"description": "A built-in document, or a key without the admin scope"},
+                        404: {"description": "No such document"}})
+async def set_trust(doc_id: str, body: TrustChange, request: Request, bot: Bot, _admin: Admin) -> DocumentInfo:
+    """Needs a key with the admin scope. A document claiming an existing document's title, number or issuer and
+    title is quarantined when added; an admin confirms it here after checking it, or removes it."""
+    return await request.app.state.documents_queue.run(bot.set_trust, doc_id, body.trust)
+
+
+@router.get("/admin/conflicts", response_model=ConflictReport, summary="Documents and figures in conflict",
+            responses={403: {"description": "The key lacks the admin scope"}})
+def list_conflicts(bot: Bot, _admin: Admin) -> ConflictReport:
+    """Needs a key with the admin scope. Documents claiming another's title or number (quarantined until an admin
+    decides), and benefits two documents state with different figures (answers quote both)."""
+    return bot.conflicts()

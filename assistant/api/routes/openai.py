@@ -25,6 +25,7 @@ from assistant.understanding.text import detect_language
 from assistant.types import Answer, Citation, ClauseRef, StreamEvent, Turn
 from assistant.api.deps import Bot
 from assistant.api.errors import ErrorResponse
+from assistant.api.security import question_meter
 from assistant.api.sse import event_stream
 from assistant.api import tokens
 from assistant.api.routes.ask import SSE_EVENT
@@ -210,10 +211,14 @@ def usage(prompt: int, content: str) -> Usage:
 def completions(body: CompletionRequest, bot: Bot, request: Request, response: Response):
     mode = mode_for(body.model, bot)
     question, history = conversation(body.messages)
+    meter = question_meter(request, question)
     created = int(time.time())
     prompt = tokens.count_messages([m.plain() for m in body.messages])
     if not body.stream:
-        answer = bot.ask(question, history=history, mode=mode)
+        try:
+            answer = meter.run(bot.ask, question, history=history, mode=mode)
+        finally:
+            meter.done()
         content = with_sources(answer)
         # For clients that keep only OpenAI's fields (LangChain's ChatOpenAI): the answer id and cited clause
         # ids ride in headers too (include_response_headers=True), percent-encoded as headers must be ASCII.
@@ -222,10 +227,14 @@ def completions(body: CompletionRequest, bot: Bot, request: Request, response: R
         return Completion(id=f"chatcmpl-{answer.id}", created=created, model=body.model,
                           choices=[Choice(message=ChoiceMessage(content=content))], usage=usage(prompt, content),
                           opc=extension(answer), citations=answer.citations, answer=answer)
-    events = bot.stream(question, history=history, mode=mode)  # validates before streaming
+    try:
+        events = meter.run(bot.stream, question, history=history, mode=mode)  # validates before streaming
+    except BaseException:
+        meter.done()
+        raise
     with_usage = bool(body.stream_options and body.stream_options.include_usage)
     chunks = Chunks(f"chatcmpl-{uuid.uuid4().hex}", body.model, created, prompt if with_usage else None)
-    return event_stream(chunks.run(events), request.app.state.settings.sse_heartbeat)
+    return event_stream(chunks.run(meter.events(events)), request.app.state.settings.sse_heartbeat)
 
 
 class Chunks:
