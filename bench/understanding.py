@@ -1,0 +1,131 @@
+"""Understanding figures, printed as JSON: the blind conversations turn by turn through a stored session,
+the dev founder messages per pattern, and the recogniser's accuracy on held-out generated variants and on
+the blind dev messages. Offline, extractive mode, a scratch data dir of its own.
+
+    PYTHONPATH=. python bench/understanding.py [--patterns colloquial,paraphrase,code_mixed] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fold(text: str) -> str:
+    from assistant.understanding.text import to_simplified
+
+    t = unicodedata.normalize("NFKC", to_simplified(text)).lower()
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
+    return re.sub(r"\s+", "", t)
+
+
+def figure_stated(figure: str, answer: str) -> bool:
+    from assistant.knowledge.figures import normalise
+    from assistant.understanding.text import to_simplified
+
+    want = normalise(to_simplified(figure))
+    if want and want <= normalise(to_simplified(answer)):
+        return True
+    return bool(re.search(rf"(?<![\d.]){re.escape(_fold(figure))}", _fold(answer)))
+
+
+def score(answer, case: dict) -> dict:
+    cited = [c.clause_id.split(":", 1)[-1] for c in answer.citations]
+    want = bool(case["answerable"])
+    figures = all(figure_stated(f, answer.answer) for f in case.get("expected_figures") or [])
+    clauses = not case.get("expected_clauses") or any(c in cited for c in case["expected_clauses"])
+    ok = answer.answerable == want and (not want or (figures and clauses))
+    return {"ok": ok, "answerable": answer.answerable, "figures": figures, "clauses": clauses, "cited": cited}
+
+
+def conversations(assistant, path: Path, verbose: bool) -> dict:
+    convs = yaml.safe_load(path.read_text(encoding="utf-8"))
+    total = right = 0
+    by_pos: dict[int, list[bool]] = defaultdict(list)
+    failures = []
+    for conv in convs:
+        sid = assistant.new_session()
+        for i, turn in enumerate(conv["turns"]):
+            ans = assistant.ask(turn["user"], session_id=sid, mode="extractive")
+            s = score(ans, turn)
+            total += 1
+            right += s["ok"]
+            by_pos[i + 1].append(s["ok"])
+            if not s["ok"]:
+                failures.append({"id": f"{conv['id']}#{i + 1}", "user": turn["user"], **s,
+                                 "standalone": ans.standalone_question, "answer": ans.answer[:160]})
+    out = {"turns": total, "right": right, "rate": round(right / total, 3),
+           "by_turn": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_pos.items())}}
+    if verbose:
+        out["failures"] = failures
+    return out
+
+
+def messages(assistant, path: Path, patterns: set[str] | None, verbose: bool) -> dict:
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    per: dict[str, list[bool]] = defaultdict(list)
+    failures = []
+    for case in cases:
+        if patterns and case["pattern"] not in patterns:
+            continue
+        ans = assistant.ask(case["question"], mode="extractive")
+        s = score(ans, case)
+        per[case["pattern"]].append(s["ok"])
+        if not s["ok"]:
+            failures.append({"id": case["id"], "q": case["question"], **s, "answer": ans.answer[:160]})
+    out = {p: f"{sum(v)}/{len(v)}" for p, v in sorted(per.items())}
+    allv = [x for v in per.values() for x in v]
+    out["all"] = f"{sum(allv)}/{len(allv)}"
+    if verbose:
+        out["failures"] = failures
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--patterns", default="colloquial,paraphrase,code_mixed",
+                    help="dev-set patterns to score ('all' for every one)")
+    ap.add_argument("--data-dir", default=str(ROOT / ".opc-data" / "understanding"))
+    ap.add_argument("--verbose", action="store_true", help="list each failing turn or message")
+    ap.add_argument("--skip", default="", help="comma list of: conversations, messages, recogniser")
+    args = ap.parse_args()
+    os.environ.setdefault("OPC_DATA_DIR", args.data_dir)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    sys.path.insert(0, str(ROOT))
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    skip = set(filter(None, args.skip.split(",")))
+    started = time.perf_counter()
+    assistant = Assistant.load(Settings(mode="extractive"))
+    report: dict = {"load_s": round(time.perf_counter() - started, 1)}
+    blind = ROOT / "eval" / "blind"
+    if "conversations" not in skip:
+        report["conversations"] = conversations(assistant, blind / "conversations.yaml", args.verbose)
+    if "messages" not in skip:
+        pats = None if args.patterns == "all" else set(args.patterns.split(","))
+        report["dev_messages"] = messages(assistant, blind / "founder_messages.yaml", pats, args.verbose)
+    if "recogniser" not in skip:
+        try:
+            from assistant.understanding.intents import accuracy
+        except ImportError:
+            report["recogniser"] = None
+        else:
+            report["recogniser"] = accuracy(assistant, blind / "founder_messages.yaml")
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
