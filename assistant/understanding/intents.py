@@ -189,7 +189,7 @@ class Recogniser:
 def data_key(spec_path: Path, facts, claims, out_of_scope: list[str], embedder_name: str) -> str:
     """Everything the trained model depends on, hashed: the data files' content and the embedder."""
     h = hashlib.sha256(f"v{VERSION}|{embedder_name}|".encode())
-    h.update(Path(spec_path).read_bytes())
+    h.update(load_spec(Path(spec_path)).model_dump_json().encode())  # the data, not its comments
     h.update(json.dumps([f.model_dump(mode="json", exclude={"conditions", "to_confirm", "notes"})
                          for f in facts], sort_keys=True, ensure_ascii=False).encode())
     if claims is not None:
