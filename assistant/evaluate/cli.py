@@ -82,6 +82,13 @@ def eval_command(
         None, "--eligibility", help="Founder profiles with their exact benefit sets (eval/eligibility.yaml), plus "
                                     "profiles generated from the fact records; every decision must be right "
                                     "(reported per benefit kind; issue 15)."),
+    blind: Optional[Path] = typer.Option(
+        None, "--blind", help="A blind founder-message set (eval/blind/founder_messages.yaml): scored per pattern, "
+                              "language and programmatic variant instead of the golden set; --fail-under takes "
+                              "its metrics (correct, variants_correct, ...)."),
+    blind_variants: str = typer.Option(
+        "all", "--blind-variants", help="With --blind: 'all', 'none', or variant kinds separated by commas "
+                                        "(punct, s2tw, s2hk, background, wrapper)."),
     update_baseline: bool = typer.Option(
         False, "--update-baseline", help="Write this run's figures as the baseline (--baseline, default "
                                          "eval/baseline.json) instead of comparing against it."),
@@ -95,6 +102,9 @@ def eval_command(
     from assistant.evaluate.run import summary_names
 
     logging.getLogger("assistant").setLevel(logging.ERROR)
+    if blind is not None:
+        _blind(blind, blind_variants, mode, [*(fail_under or []), *(more_thresholds or [])], out_dir)
+        return
     try:
         if mode not in (None, "auto", "llm", "extractive"):
             raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
@@ -186,3 +196,51 @@ def eval_command(
         err.print(f"[bold red]Evaluation gate FAILED[/] ({len(result.failures)} problem(s)).")
         raise typer.Exit(EXIT_GATE_FAILED)
     err.print("[green]Evaluation gate passed.[/]")
+
+
+def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], out_dir: Path) -> None:
+    """``opc eval --blind``: the blind set as written and in its variants, reported and gated."""
+    from ..service import Assistant
+    from . import blind as bl
+    from . import gate as gating
+
+    try:
+        if mode not in (None, "auto", "llm", "extractive"):
+            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        kinds = (bl.VARIANTS if variants == "all" else ("as_written",) if variants == "none" else
+                 ("as_written", *[k.strip() for k in variants.split(",") if k.strip()]))
+        for k in kinds:
+            if k not in bl.VARIANTS:
+                raise ConfigError(f"Unknown blind variant {k!r}: use one of {', '.join(bl.VARIANTS[1:])}.")
+        floors = gating.parse_thresholds(thresholds, list(bl.GATED))
+        cases = bl.load_cases(path)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as bar:
+            tasks: dict[str, int] = {}
+
+            def report(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(f"{stage:<9}", total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            bot = Assistant.load(Settings(), progress=report)
+            summary, results = bl.run(bot, cases, kinds, mode or "extractive", report)
+    except OPCError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(exc.exit_code)
+    paths = bl.write_reports(out_dir, summary, results, str(path))
+    table = Table("pattern", "n", "correct", title=f"Blind: {path}")
+    for name, v in summary["per_pattern"].items():
+        table.add_row(name, str(v["n"]), bl._pct(v["rate"]))
+    for name, v in summary["per_variant"].items():
+        table.add_row(f"variant {name}", str(v["n"]), bl._pct(v["rate"]))
+    table.add_row("ALL (as written)", str(summary["cases"]), bl._pct(summary["correct"]))
+    out.print(table)
+    err.print("Reports: " + ", ".join(str(p) for p in paths.values()))
+    failures = bl.check(summary, floors)
+    for f in failures:
+        err.print(f"[bold red]Gate:[/] {f}")
+    if failures:
+        err.print("[bold red]Blind evaluation gate FAILED[/].")
+        raise typer.Exit(EXIT_GATE_FAILED)
+    err.print("[green]Blind evaluation passed.[/]")
