@@ -24,8 +24,8 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import ConfigError, InvalidQuestion
-from ..figures import normalise
-from ..text import to_simplified
+from ..knowledge.figures import normalise
+from ..understanding.text import to_simplified
 
 PLAN = "sz-ai-opc-plan"  # a bare clause id ("m4") in a blind set is the plan's
 VARIANTS = ("as_written", "punct", "s2tw", "s2hk", "background", "wrapper")
