@@ -49,8 +49,8 @@ DOCUMENT_BONUS = 0.1
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
 FIGURE_SENTENCE_RATIO = 0.8
 # A question whose words the corpus mostly does not know is still answered when the recogniser is at least this
-# sure which benefit it asks about and that benefit's clause answers it best.
-RECOGNISED_ANSWERS = 0.6
+# sure which benefit clause it asks about and that clause answers it best.
+RECOGNISED_ANSWERS = 0.5
 
 
 def figure_kinds(text: str) -> set[str]:
@@ -251,8 +251,8 @@ class ExtractiveAnswerer:
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
         # colloquial ask ("政府兜底的那种借钱") rather than another topic.
         rec = q.recognition
-        return bool(rec is not None and rec.benefit and rec.confidence >= RECOGNISED_ANSWERS
-                    and scored[0].clause_id == rec.clause)
+        return bool(rec is not None and rec.clause_confidence >= RECOGNISED_ANSWERS
+                    and scored[0].clause_id == rec.likely_clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records, or None

@@ -246,8 +246,8 @@ class Retriever:
         # The recognised benefit's clause ranks as a third list would rank it, by the recogniser's confidence:
         # "money for rent instead of the flat" finds the housing clause though it shares few words with it.
         rec = query.recognition
-        if rec is not None and rec.clause and rec.clause in fused:
-            fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
+        if rec is not None and rec.likely_clause in fused:
+            fused[rec.likely_clause] += rec.clause_confidence / (s.rrf_k + 1)
         out = []
         for cid, score in fused.items():
             doc = self.corpus.document(cid.split(":", 1)[0])

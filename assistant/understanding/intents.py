@@ -52,13 +52,18 @@ class Recognition:
     alternatives: tuple[tuple[str, float], ...] = ()  # the next benefits, most likely first
     explicit: bool = False  # the ask names the benefit in words (a claims subject)
     clause: str | None = None  # the benefit's clause, "<doc>:<clause>"
+    # The clause the ask is most likely about, summing its benefits' probabilities (several benefits share a
+    # clause: "借钱" is about the loans' clause though not sure which loan), and that sum.
+    likely_clause: str | None = None
+    clause_confidence: float = 0.0
     subject: str | None = None  # its claims subject
     names: dict[str, str] = field(default_factory=dict)  # its names: en, zh
 
     def as_dict(self) -> dict:
         return {"benefit": self.benefit, "attribute": self.attribute, "confidence": round(self.confidence, 3),
                 "attribute_confidence": round(self.attribute_confidence, 3), "explicit": self.explicit,
-                "alternatives": [[b, round(p, 3)] for b, p in self.alternatives], "clause": self.clause}
+                "alternatives": [[b, round(p, 3)] for b, p in self.alternatives], "clause": self.clause,
+                "likely_clause": self.likely_clause, "clause_confidence": round(self.clause_confidence, 3)}
 
 
 def ngrams(text: str) -> np.ndarray:
@@ -116,8 +121,8 @@ class Recogniser:
         self.claims = claims
         self.embedder = embedder
         self.cantonese = Cantonese(spec.cantonese, spec.cantonese_keep)
-        self.benefits: list[str] = list(model["benefits"])
-        self.attributes: list[str] = list(model["attributes"])
+        self.benefits: list[str] = [str(b) for b in model["benefits"]]
+        self.attributes: list[str] = [str(a) for a in model["attributes"]]
         self._wb, self._bb = model["wb"].astype(np.float32), model["bb"].astype(np.float32)
         self._wa, self._ba = model["wa"].astype(np.float32), model["ba"].astype(np.float32)
         self.by_subject: dict[str, list[str]] = {}
@@ -153,7 +158,13 @@ class Recogniser:
         attribute = self.attributes[a] if pa[a] >= ATTRIBUTE_MIN else None
         alternatives = tuple((self.benefits[i], float(pb[i])) for i in order[1:4] if self.benefits[i] != NONE)
         fact = self.facts.get(benefit) if benefit else None
-        return Recognition(benefit=benefit, attribute=attribute, confidence=conf, attribute_confidence=float(pa[a]),
+        mass: dict[str, float] = {}
+        for i, b in enumerate(self.benefits):
+            if b != NONE:
+                mass[self.facts[b].clause_id] = mass.get(self.facts[b].clause_id, 0.0) + float(pb[i])
+        likely = max(mass, key=mass.get) if mass else None
+        return Recognition(likely_clause=likely, clause_confidence=mass.get(likely, 0.0),
+                           benefit=benefit, attribute=attribute, confidence=conf, attribute_confidence=float(pa[a]),
                            alternatives=alternatives, explicit=bool(fact and fact.subject in named),
                            clause=fact.clause_id if fact else None, subject=fact.subject if fact else None,
                            names={"en": fact.names.en, "zh": fact.names.zh} if fact else {})
