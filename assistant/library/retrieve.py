@@ -23,6 +23,8 @@ from assistant.settings import RetrievalSettings
 from assistant.understanding.spelling import Speller
 from assistant.understanding.text import base_lang, tokenize, to_simplified
 
+# A benefit recognised (not named) with at least this confidence ranks its clause up (assistant/understanding/intents.py).
+BOOST_MIN = 0.7
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 
@@ -245,9 +247,11 @@ class Retriever:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
         # The recognised benefit's clause ranks as a third list would rank it, by the recogniser's confidence:
         # "money for rent instead of the flat" finds the housing clause though it shares few words with it.
+        # Only a benefit the ask names, or one recognised with little doubt: the recogniser knows the plan's
+        # benefits, not its other topics (districts, platforms, the issuer), which it would pull to a benefit.
         rec = query.recognition
-        if rec is not None and rec.likely_clause in fused:
-            fused[rec.likely_clause] += rec.clause_confidence / (s.rrf_k + 1)
+        if rec is not None and rec.benefit and rec.clause in fused and (rec.explicit or rec.confidence >= BOOST_MIN):
+            fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
         out = []
         for cid, score in fused.items():
             doc = self.corpus.document(cid.split(":", 1)[0])

@@ -22,6 +22,7 @@ from assistant.errors import CorpusError
 ATTRIBUTES = ("amount", "duration", "condition", "procedure", "validity")
 LANGS = ("zh", "en", "yue")
 NONE = "none"
+TOPIC = "topic:"  # class of a plan clause's other topics: "topic:m1"
 
 
 class LangTerms(BaseModel):
@@ -41,6 +42,8 @@ class IntentSpec(BaseModel):
     describe: dict[str, LangTerms] = Field(default_factory=dict, description="benefit id -> descriptions")
     none: LangTerms = Field(default_factory=LangTerms)
     pronouns: LangTerms = Field(default_factory=LangTerms, description="what stands for a benefit not named")
+    topics: dict[str, LangTerms] = Field(default_factory=dict, description="clause id -> how founders name it")
+    topic_templates: LangTerms = Field(default_factory=LangTerms)
     fillers: LangTerms = Field(default_factory=LangTerms)
     backgrounds: LangTerms = Field(default_factory=LangTerms)
     wrappers: LangTerms = Field(default_factory=LangTerms)
@@ -197,8 +200,10 @@ def _transforms(text: str, lang: str, spec: IntentSpec, key: str) -> list[str]:
     return out
 
 
-def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str]) -> list[Sample]:
-    """Variants per benefit x attribute x language form, and the "none" class."""
+def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str],
+             titles: dict[str, dict[str, str]] | None = None) -> list[Sample]:
+    """Variants per benefit x attribute x language form, the plan's other topics, and the "none" class.
+    ``titles``: clause id -> the clause's title per language (a topic's name too)."""
     yue = Cantonese(spec.cantonese, spec.cantonese_keep)
     subjects: dict[str, int] = {}
     for f in facts:
@@ -237,6 +242,19 @@ def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str]) -> list[S
                         text = template.format(name=name)
                         for variant in _transforms(text, lang, spec, key)[round_:]:
                             samples.append(Sample(variant, fact.id, attr, lang))
+    for clause, terms in spec.topics.items():
+        names = {"zh": list(terms.zh), "en": list(terms.en)}
+        for lang, title in (titles or {}).get(clause, {}).items():
+            names.setdefault(lang, []).append(title)
+        for lang in LANGS:
+            pool = names["en"] if lang == "en" else names["zh"]
+            for i, template in enumerate(getattr(spec.topic_templates, lang)):
+                for j, name in enumerate(pool):
+                    key = f"{clause}|{lang}|{i}|{j}"
+                    if lang == "yue":
+                        name = yue.from_mandarin(name)
+                    for variant in _transforms(template.format(name=name), lang, spec, key):
+                        samples.append(Sample(variant, TOPIC + clause, None, lang))
     for lang in LANGS:
         for i, text in enumerate(getattr(spec.none, lang) or []):
             samples.append(Sample(text, NONE, None, lang))

@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.knowledge.claims import fold
-from assistant.understanding.intent_data import ATTRIBUTES, NONE, Cantonese, IntentSpec, Sample, generate, load_spec
+from assistant.understanding.intent_data import (ATTRIBUTES, NONE, TOPIC, Cantonese, IntentSpec, Sample, generate,
+                                                  load_spec)
 
 log = logging.getLogger(__name__)
 VERSION = 1  # bump when features or training change: cached models are then retrained
@@ -118,6 +119,7 @@ class Recogniser:
     def __init__(self, spec: IntentSpec, facts, claims, embedder, model: dict) -> None:
         self.spec = spec
         self.facts = {f.id: f for f in facts}
+        self.doc = facts[0].doc_id if facts else ""  # the plan, whose clauses the topics are
         self.claims = claims
         self.embedder = embedder
         self.cantonese = Cantonese(spec.cantonese, spec.cantonese_keep)
@@ -127,7 +129,9 @@ class Recogniser:
         self._wa, self._ba = model["wa"].astype(np.float32), model["ba"].astype(np.float32)
         self.by_subject: dict[str, list[str]] = {}
         for f in facts:
-            if claims is not None and f.subject:
+            # a benefit named in words pins the choice; a target (goals, dates) is a figure of the plan, not a
+            # benefit, and its broad subject ("OPC社区") must not pin asks about districts or spaces
+            if claims is not None and f.subject and f.kind not in ("target", "deadline"):
                 for s in claims.ancestors(f.subject):
                     self.by_subject.setdefault(s, []).append(f.id)
 
@@ -153,15 +157,17 @@ class Recogniser:
         order = np.argsort(-pb)
         best = self.benefits[order[0]]
         conf = float(pb[order[0]])
-        benefit = best if best != NONE and (allowed or conf >= BENEFIT_MIN) else None
+        benefit = best if best in self.facts and (allowed or conf >= BENEFIT_MIN) else None
         a = int(np.argmax(pa))
         attribute = self.attributes[a] if pa[a] >= ATTRIBUTE_MIN else None
-        alternatives = tuple((self.benefits[i], float(pb[i])) for i in order[1:4] if self.benefits[i] != NONE)
+        alternatives = tuple((self.benefits[i], float(pb[i])) for i in order[1:4] if self.benefits[i] in self.facts)
         fact = self.facts.get(benefit) if benefit else None
         mass: dict[str, float] = {}
         for i, b in enumerate(self.benefits):
-            if b != NONE:
-                mass[self.facts[b].clause_id] = mass.get(self.facts[b].clause_id, 0.0) + float(pb[i])
+            clause = self.facts[b].clause_id if b in self.facts else \
+                f"{self.doc}:{b[len(TOPIC):]}" if b.startswith(TOPIC) else None
+            if clause:
+                mass[clause] = mass.get(clause, 0.0) + float(pb[i])
         likely = max(mass, key=mass.get) if mass else None
         return Recognition(likely_clause=likely, clause_confidence=mass.get(likely, 0.0),
                            benefit=benefit, attribute=attribute, confidence=conf, attribute_confidence=float(pa[a]),
@@ -197,7 +203,19 @@ class Recogniser:
                 "bb": bb, "wa": wa.astype(np.float16), "ba": ba}
 
 
-def data_key(spec_path: Path, facts, claims, out_of_scope: list[str], embedder_name: str) -> str:
+def plan_titles(corpus, facts) -> dict[str, dict[str, str]]:
+    """The plan's clause titles per language (the topics' names): clause id -> {lang: title}."""
+    doc = facts[0].doc_id if facts else None
+    out = {}
+    for d in corpus.documents:
+        if d.id == doc:
+            for c in d.clauses:
+                out[c.id.split(":", 1)[-1]] = {k: v for k, v in (c.title or {}).items() if v}
+    return out
+
+
+def data_key(spec_path: Path, facts, claims, out_of_scope: list[str], embedder_name: str,
+             titles: dict | None = None) -> str:
     """Everything the trained model depends on, hashed: the data files' content and the embedder."""
     h = hashlib.sha256(f"v{VERSION}|{embedder_name}|".encode())
     h.update(load_spec(Path(spec_path)).model_dump_json().encode())  # the data, not its comments
@@ -207,6 +225,7 @@ def data_key(spec_path: Path, facts, claims, out_of_scope: list[str], embedder_n
         h.update(json.dumps({k: v.model_dump() for k, v in claims.spec.subjects.items()}, sort_keys=True,
                             ensure_ascii=False).encode())
     h.update("\n".join(out_of_scope).encode())
+    h.update(json.dumps(titles or {}, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()[:24]
 
 
@@ -223,7 +242,8 @@ def load_recogniser(corpus_dir: Path, data_dir: Path, corpus, embedder) -> Recog
         return None
     spec = load_spec(spec_path)
     name = getattr(embedder, "name", type(embedder).__name__)
-    key = data_key(spec_path, facts, corpus.claims, corpus.out_of_scope, name)
+    titles = plan_titles(corpus, facts)
+    key = data_key(spec_path, facts, corpus.claims, corpus.out_of_scope, name, titles)
     with _LOCK:
         model = _LOADED.get(key)
         if model is None:
@@ -234,14 +254,14 @@ def load_recogniser(corpus_dir: Path, data_dir: Path, corpus, embedder) -> Recog
                     break
             if model is None:
                 log.warning("Training the ask recogniser for this data (once; cached in %s).", cached.parent)
-                model = train(spec, facts, corpus.claims, corpus.out_of_scope, embedder)
+                model = train(spec, facts, corpus.claims, corpus.out_of_scope, embedder, titles)
                 _write(cached, key, model)
             _LOADED[key] = model
     return Recogniser(spec, facts, corpus.claims, embedder, model)
 
 
-def train(spec: IntentSpec, facts, claims, out_of_scope: list[str], embedder) -> dict:
-    samples = generate(spec, facts, claims, out_of_scope)
+def train(spec: IntentSpec, facts, claims, out_of_scope: list[str], embedder, titles: dict | None = None) -> dict:
+    samples = generate(spec, facts, claims, out_of_scope, titles)
     cantonese = Cantonese(spec.cantonese, spec.cantonese_keep)
     vectors = embed_queries(embedder, [fold(cantonese.to_mandarin(s.text)) for s in samples])
     return Recogniser.fit(samples, vectors, cantonese)
@@ -274,8 +294,9 @@ def bundle(corpus_dir: Path, embedder) -> Path:
     corpus = load_corpus(Path(corpus_dir))
     facts = [f for f in corpus.facts if f.reviewed]
     spec_path = Path(corpus_dir) / "intents.yaml"
-    key = data_key(spec_path, facts, corpus.claims, corpus.out_of_scope, getattr(embedder, "name", ""))
-    model = train(load_spec(spec_path), facts, corpus.claims, corpus.out_of_scope, embedder)
+    titles = plan_titles(corpus, facts)
+    key = data_key(spec_path, facts, corpus.claims, corpus.out_of_scope, getattr(embedder, "name", ""), titles)
+    model = train(load_spec(spec_path), facts, corpus.claims, corpus.out_of_scope, embedder, titles)
     out = Path(corpus_dir) / BUNDLED
     _write(out, key, model)
     return out
