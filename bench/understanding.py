@@ -94,14 +94,14 @@ def messages(assistant, path: Path, patterns: set[str] | None, verbose: bool) ->
 
 
 def recognition_on_blind(assistant, path: Path) -> dict:
-    """Share of answerable blind messages about a benefit clause whose recognised benefit's clause is expected."""
+    """Share of answerable blind messages about a benefit clause whose recognised clause is expected."""
     rec = assistant.retriever.recogniser
     clauses = {f.clause for f in rec.facts.values()}
     per: dict[str, list[bool]] = defaultdict(list)
     for case in yaml.safe_load(path.read_text(encoding="utf-8")):
         if not case["answerable"] or not set(case["expected_clauses"]) & clauses:
             continue
-        got = rec.recognise(case["question"], case["language"]).clause
+        got = rec.recognise(case["question"], case["language"]).likely_clause
         per[case["pattern"]].append(bool(got) and got.split(":", 1)[1] in case["expected_clauses"])
     allv = [x for v in per.values() for x in v]
     return {**{p: f"{sum(v)}/{len(v)}" for p, v in sorted(per.items())}, "all": f"{sum(allv)}/{len(allv)}",

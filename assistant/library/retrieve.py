@@ -247,11 +247,12 @@ class Retriever:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
         # The recognised benefit's clause ranks as a third list would rank it, by the recogniser's confidence:
         # "money for rent instead of the flat" finds the housing clause though it shares few words with it.
-        # Only a benefit the ask names, or one recognised with little doubt: the recogniser knows the plan's
-        # benefits, not its other topics (districts, platforms, the issuer), which it would pull to a benefit.
+        # Only a benefit the ask names, or a benefit or another topic of the plan recognised with little doubt.
         rec = query.recognition
         if rec is not None and rec.benefit and rec.clause in fused and (rec.explicit or rec.confidence >= BOOST_MIN):
             fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
+        elif rec is not None and rec.likely_clause in fused and rec.clause_confidence >= BOOST_MIN:
+            fused[rec.likely_clause] += rec.clause_confidence / (s.rrf_k + 1)  # one of the plan's other topics
         out = []
         for cid, score in fused.items():
             doc = self.corpus.document(cid.split(":", 1)[0])
