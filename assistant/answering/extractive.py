@@ -251,7 +251,7 @@ class ExtractiveAnswerer:
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
         # colloquial ask ("政府兜底的那种借钱") rather than another topic.
         rec = q.recognition
-        return bool(rec is not None and rec.clause_confidence >= RECOGNISED_ANSWERS
+        return bool(rec is not None and rec.clause_confidence >= RECOGNISED_ANSWERS and builtin
                     and scored[0].clause_id == rec.likely_clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None) -> Answer | None:

@@ -248,7 +248,9 @@ class Retriever:
         # The recognised benefit's clause ranks as a third list would rank it, by the recogniser's confidence:
         # "money for rent instead of the flat" finds the housing clause though it shares few words with it.
         # Only a benefit the ask names, or a benefit or another topic of the plan recognised with little doubt.
-        rec = query.recognition
+        # The recogniser knows the built-in plan: it ranks the plan's own clauses (alone, or among a library's
+        # only when ranking the built-in corpus by itself), never an added document's below the plan's.
+        rec = query.recognition if builtin or self.index.builtin == len(self.index.entries) else None
         if rec is not None and rec.benefit and rec.clause in fused and (rec.explicit or rec.confidence >= BOOST_MIN):
             fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
         elif rec is not None and rec.likely_clause in fused and rec.clause_confidence >= BOOST_MIN:
