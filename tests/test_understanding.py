@@ -44,6 +44,14 @@ def test_an_ask_naming_no_benefit_is_not_given_one(recogniser):
         assert recogniser.recognise(text).benefit is None, (text, recogniser.recognise(text).as_dict())
 
 
+def test_the_plans_other_topics_are_not_pulled_to_a_benefit(recogniser):
+    # districts and the issuer are topics of the plan without a benefit: no benefit, but their clause
+    rec = recogniser.recognise("Which districts get the first OPC communities?", "en")
+    assert rec.benefit is None and rec.likely_clause == PLAN + "m1", rec.as_dict()
+    rec = recogniser.recognise("这个行动计划是哪个部门印发的？")
+    assert rec.benefit is None and rec.likely_clause == PLAN + "intro", rec.as_dict()
+
+
 def test_a_benefit_named_in_words_is_never_overridden(recogniser):
     # a background that talks of housing and loans; the ask names the hukou subsidy
     rec = recogniser.recognise("我租房住，之前还借过钱，想问落户补贴有多少？")
