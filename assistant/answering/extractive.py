@@ -51,6 +51,8 @@ FIGURE_SENTENCE_RATIO = 0.8
 # A question whose words the corpus mostly does not know is still answered when the recogniser is at least this
 # sure which benefit clause it asks about and that clause answers it best.
 RECOGNISED_ANSWERS = 0.5
+# ... and its sentences lead (as a named topic's do) when it is at least this sure of the clause.
+RECOGNISED_LEADS = 0.7
 
 
 def figure_kinds(text: str) -> set[str]:
@@ -187,6 +189,9 @@ class ExtractiveAnswerer:
         q = retrieval.query
         wanted = wanted_figures(q.text)
         topic = self.main_topic(q)
+        # the plan's clause the recogniser is sure the ask is about (a topic such as its districts, or a benefit)
+        rec = q.recognition
+        recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
@@ -229,6 +234,8 @@ class ExtractiveAnswerer:
                 if wanted & kinds:
                     score += FIGURE_BONUS
                 if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
+                    score += TOPIC_BONUS
+                if recognised == e.clause_id and pos < self.r.index.builtin:
                     score += TOPIC_BONUS
                 score *= fit
                 out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds), plan * fit))
