@@ -116,24 +116,31 @@ def heldout(assistant) -> dict:
 
     from assistant.knowledge.claims import fold
     from assistant.understanding.intent_data import generate
-    from assistant.understanding.intents import Recogniser, embed_queries
+    from assistant.understanding.intents import Recogniser, embed_queries, plan_titles
 
     rec = assistant.retriever.recogniser
     corpus = assistant.corpus
-    samples = generate(rec.spec, list(rec.facts.values()), corpus.claims, corpus.out_of_scope)
+    facts = list(rec.facts.values())
+    samples = generate(rec.spec, facts, corpus.claims, corpus.out_of_scope, plan_titles(corpus, facts))
     vectors = embed_queries(assistant.embedder, [fold(rec.cantonese.to_mandarin(s.text)) for s in samples])
     test = np.array([int(hashlib.sha1(s.text.encode()).hexdigest(), 16) % 5 == 0 for s in samples])
     model = Recogniser.fit([s for s, t in zip(samples, test) if not t], vectors[~test], rec.cantonese)
     held = Recogniser(rec.spec, list(rec.facts.values()), corpus.claims, assistant.embedder, model)
-    right = right_attr = with_attr = 0
+    right = right_attr = with_attr = same_clause = 0
     for s, v in zip([s for s, t in zip(samples, test) if t], vectors[test]):
         got = held.recognise(s.text, s.lang, vector=v)
-        right += (got.benefit or "none") == s.benefit
+        label = got.benefit or ("none" if got.clause_confidence < 0.5 else "?")
+        right += label == s.benefit or (s.benefit.startswith("topic:") and got.benefit is None
+                                         and got.likely_clause.endswith(":" + s.benefit[6:]))
+        want = rec.facts[s.benefit].clause_id if s.benefit in rec.facts else None
+        same_clause += want is not None and got.likely_clause == want
         if s.attribute:
             with_attr += 1
             right_attr += got.attribute == s.attribute
     n = int(test.sum())
+    benefits = sum(s.benefit in rec.facts for s, t in zip(samples, test) if t)
     return {"variants": len(samples), "held_out": n, "benefit_accuracy": round(right / n, 3),
+            "benefit_clause_accuracy": round(same_clause / benefits, 3),
             "attribute_accuracy": round(right_attr / with_attr, 3)}
 
 
