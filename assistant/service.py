@@ -35,6 +35,7 @@ from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, 
                              StreamEvent, Turn)
 from assistant.ingest import store
 from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.understanding.intents import load_recogniser
 from assistant.knowledge.eligibility import check_library
 from assistant.library.index import current_build, load_version
 from assistant.library.sync import follow_corpus
@@ -72,8 +73,10 @@ class Assistant:
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
+        recogniser = load_recogniser(self.settings.corpus_dir, self.settings.data_dir, corpus, self.embedder)
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
-                              home=self.settings.home_jurisdiction, today=self.settings.today_iso)
+                              home=self.settings.home_jurisdiction, today=self.settings.today_iso,
+                              recogniser=recogniser)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
         llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
             if self.settings.llm.configured else None
@@ -203,9 +206,9 @@ class Assistant:
         else:
             # Contact details are never search terms: search (and the model) see them redacted.
             private = redact(cleaned)
-            if history and is_followup(private):
-                standalone = (llm.rewrite(private, history, lang) if use_llm else None) \
-                    or resolve_followup(private, history)
+            if history:  # the conversation's state decides: a new topic, a switch, or an ellipsis
+                standalone = (llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None) \
+                    or resolve_followup(private, history, retriever.recogniser, retriever.corpus.questions)
             # The message framed first: what it asks, what it tells (background), what it only instructs.
             # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
             # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).

@@ -152,6 +152,18 @@ def test_follow_up_then_new_conversation(tab):
     assert "按以下问题检索" not in answer.inner_text()
 
 
+def test_follow_ups_switch_topic_keep_it_and_switch_language(zh_tab):
+    # a topic switch, an ellipsis, then English: each answered about the benefit the founder means now
+    tab = zh_tab
+    assert "10万元" in tab.ask("博士落户补贴最高多少？").inner_text()
+    answer = tab.ask("那住房补贴呢？")
+    assert "1250元" in answer.inner_text() and "（四）" in answer.locator("summary").first.inner_text()
+    assert "24个月" in tab.ask("能领多久？").inner_text()
+    answer = tab.ask("And the transitional housing, for how long?")
+    assert "36 months" in answer.inner_text() and "(4)" in answer.locator("summary").first.inner_text()
+    tab.shot("zh-follow-ups-switch-topic")
+
+
 def test_interface_language_toggle(tab):
     page = tab.page
     assert page.locator("#opc-send").inner_text() == "发送"

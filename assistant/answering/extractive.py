@@ -52,6 +52,11 @@ DOCUMENT_BONUS = 0.1
 # When the best sentence states no figure of the kind asked for, the clause's best sentence that does
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
 FIGURE_SENTENCE_RATIO = 0.8
+# A question whose words the corpus mostly does not know is still answered when the recogniser is at least this
+# sure which benefit clause it asks about and that clause answers it best.
+RECOGNISED_ANSWERS = 0.5
+# ... and its sentences lead (as a named topic's do) when it is at least this sure of the clause.
+RECOGNISED_LEADS = 0.7
 
 
 def figure_kinds(text: str) -> set[str]:
@@ -182,13 +187,18 @@ class ExtractiveAnswerer:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
         if self._rules is None:
             return None
-        return recognise(query.text, query.lang, self._rules, self.r.glossary.expand)
+        rec = query.recognition  # named in words first; else what the recogniser is confident it is about
+        return self._rules.subject_of(query.text) or (rec.subject if rec is not None and rec.benefit else None) \
+            or self._rules.subject_of(" ".join(self.r.glossary.expand(query.text)))
 
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
         q = retrieval.query
         wanted = wanted_figures(q.asked)
         topic = self.main_topic(q)
+        # the plan's clause the recogniser is sure the ask is about (a topic such as its districts, or a benefit)
+        rec = q.recognition
+        recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
@@ -234,6 +244,8 @@ class ExtractiveAnswerer:
                     score += FIGURE_BONUS
                 if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
                     score += TOPIC_BONUS
+                if recognised == e.clause_id and pos < self.r.index.builtin:
+                    score += TOPIC_BONUS
                 score *= fit
                 out.append(Scored(pos, e.clause_id, e.sent, score, dense, overlap, bool(wanted & kinds), plan * fit))
         out.sort(key=lambda s: -s.score)
@@ -250,8 +262,13 @@ class ExtractiveAnswerer:
             return False
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
-        return len(content_words(q.asked_tokens or q.tokens)) < 2 or \
-            self.r.coverage(q, builtin) >= self.settings.min_coverage
+        if len(content_words(q.asked_tokens or q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage:
+            return True
+        # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
+        # colloquial ask ("政府兜底的那种借钱") rather than another topic.
+        rec = q.recognition
+        return bool(rec is not None and rec.clause_confidence >= RECOGNISED_ANSWERS and builtin
+                    and scored[0].clause_id == rec.likely_clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
                    years_told: list[int] = ()) -> Answer | None:

@@ -25,6 +25,8 @@ from assistant.settings import RetrievalSettings
 from assistant.understanding.spelling import Speller
 from assistant.understanding.text import base_lang, split_sentences, tokenize, to_simplified
 
+# A benefit recognised (not named) with at least this confidence ranks its clause up (assistant/understanding/intents.py).
+BOOST_MIN = 0.7
 # Background sources (news) rank below the plan's own text when both match.
 AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 
@@ -49,6 +51,7 @@ class Query:
     @property
     def asked_tokens(self) -> list[str]:
         return self.tokens if self.focus_tokens is None else self.focus_tokens
+    recognition: object = None  # what the ask is about (assistant/understanding/intents.py Recognition), when recognised
 
 
 @dataclass
@@ -153,7 +156,9 @@ def _token_counter(embedder):
 
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
-                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat(),
+                 recogniser=None) -> None:
+        self.recogniser = recogniser  # assistant/understanding/intents.py: which benefit and attribute an ask is about
         self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
         self.today = today
         self.scoper = Scoper(corpus, home, _folded)
@@ -200,6 +205,10 @@ class Retriever:
     def make_query(self, question: str, lang: str, focus: str | None = None) -> Query:
         """``focus``: the asks of a framed message, which alone name the places searched and are judged for
         coverage and out-of-scope topics (a founder's hometown or employer is not asked about)."""
+        if self.recogniser is not None:  # a Cantonese ask is searched in Mandarin words (corpus/intents.yaml)
+            question = self.recogniser.cantonese.to_mandarin(question)
+            if focus is not None:
+                focus = self.recogniser.cantonese.to_mandarin(focus)
         text = to_simplified(question) if lang == "zh-Hant" else question
         # typos fixed before anything reads the question: search, coverage and refusal alike. In a long message
         # only its asks (the speller's time grows with the text; background is read for keywords as written).
@@ -217,8 +226,11 @@ class Retriever:
         # The question's own words count twice: expansions help recall but must not outvote them.
         expanded = tokens + tokens + [t for t in expansion if t not in tokens]
         vector = np.asarray(self.embedder.embed_query(self.embed_text(text)), dtype=np.float32)
-        return Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places,
-                     focus=asked or "", focus_tokens=tokenize(asked) if asked is not None else None)
+        query = Query(text=text, lang=lang, tokens=tokens, expanded=expanded, vector=vector, places=places,
+                      focus=asked or "", focus_tokens=tokenize(asked) if asked is not None else None)
+        if self.recogniser is not None:  # the same embedding: recognition costs no second one
+            query.recognition = self.recogniser.recognise(text, lang, vector=vector)
+        return query
 
     def search(self, question: str, lang: str, chosen: set[str] | None = None, focus: str | None = None) -> Retrieval:
         """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``); ``focus``: the
@@ -281,6 +293,16 @@ class Retriever:
                 best[cid] = score
                 rank += 1
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (s.rrf_k + rank)
+        # The recognised benefit's clause ranks as a third list would rank it, by the recogniser's confidence:
+        # "money for rent instead of the flat" finds the housing clause though it shares few words with it.
+        # Only a benefit the ask names, or a benefit or another topic of the plan recognised with little doubt.
+        # The recogniser knows the built-in plan: it ranks the plan's own clauses (alone, or among a library's
+        # only when ranking the built-in corpus by itself), never an added document's below the plan's.
+        rec = query.recognition if builtin or self.index.builtin == len(self.index.entries) else None
+        if rec is not None and rec.benefit and rec.clause in fused and (rec.explicit or rec.confidence >= BOOST_MIN):
+            fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
+        elif rec is not None and rec.likely_clause in fused and rec.clause_confidence >= BOOST_MIN:
+            fused[rec.likely_clause] += rec.clause_confidence / (s.rrf_k + 1)  # one of the plan's other topics
         out = []
         for cid, score in fused.items():
             doc = self.corpus.document(cid.split(":", 1)[0])

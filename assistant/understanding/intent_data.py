@@ -1,0 +1,280 @@
+"""Training variants for the recogniser, generated from data: the plan's fact records (names, aliases, their
+claims subject's words), corpus/intents.yaml (attribute templates, descriptions, fillers, backgrounds,
+wrappers, code-mixing and the Cantonese word table) and corpus/out_of_scope.yaml (the "none" class).
+
+Deterministic (seeded by the text), so the same data always gives the same variants and the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import CorpusError
+
+ATTRIBUTES = ("amount", "duration", "condition", "procedure", "validity")
+LANGS = ("zh", "en", "yue")
+NONE = "none"
+TOPIC = "topic:"  # class of a plan clause's other topics: "topic:m1"
+
+
+class LangTerms(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    yue: list[str] = Field(default_factory=list)
+
+
+class IntentSpec(BaseModel):
+    """corpus/intents.yaml, validated at load."""
+
+    model_config = ConfigDict(extra="forbid")
+    attributes: dict[str, LangTerms] = Field(description="attribute -> question templates with {name}")
+    always: list[str] = Field(description="attributes every benefit is asked about")
+    validity_benefits: list[str] = Field(default_factory=list)
+    describe: dict[str, LangTerms] = Field(default_factory=dict, description="benefit id -> descriptions")
+    none: LangTerms = Field(default_factory=LangTerms)
+    pronouns: LangTerms = Field(default_factory=LangTerms, description="what stands for a benefit not named")
+    topics: dict[str, LangTerms] = Field(default_factory=dict, description="clause id -> how founders name it")
+    topic_templates: LangTerms = Field(default_factory=LangTerms)
+    fillers: LangTerms = Field(default_factory=LangTerms)
+    backgrounds: LangTerms = Field(default_factory=LangTerms)
+    wrappers: LangTerms = Field(default_factory=LangTerms)
+    code_mixing: dict[str, dict[str, str]] = Field(default_factory=dict)
+    cantonese: dict[str, str] = Field(description="Cantonese word -> Mandarin word (Traditional script)")
+    cantonese_keep: list[str] = Field(default_factory=list, description="Mandarin words left alone")
+    carry: dict[str, dict[str, str]] = Field(default_factory=dict,
+                                             description="attribute -> {zh, en}: what a topic switch carries over")
+
+    def check(self) -> None:
+        unknown = set(self.attributes) - set(ATTRIBUTES)
+        if unknown:
+            raise ValueError(f"unknown attribute(s) {sorted(unknown)}: use {', '.join(ATTRIBUTES)}")
+        for attr, terms in self.attributes.items():
+            for t in terms.zh + terms.en + terms.yue:
+                if "{name}" not in t:
+                    raise ValueError(f"attributes.{attr}: template {t!r} has no {{name}}")
+        for t in self.wrappers.zh + self.wrappers.en + self.wrappers.yue:
+            if "{q}" not in t:
+                raise ValueError(f"wrappers: {t!r} has no {{q}}")
+
+
+@lru_cache(maxsize=4)
+def load_spec(path: Path) -> IntentSpec:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        spec = IntentSpec.model_validate(raw)
+        spec.check()
+        return spec
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path}: cannot read the intent data ({exc}).") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    except ValueError as exc:
+        raise CorpusError(f"{path}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def _cc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+class Cantonese:
+    """The reviewed word table, both ways: a Cantonese ask in Mandarin words (for search and recognition), and
+    a Mandarin template in Cantonese (for training variants)."""
+
+    def __init__(self, table: dict[str, str], keep: list[str]) -> None:
+        s = _cc("t2s").convert
+        pairs = {**table, **{s(k): s(v) for k, v in table.items()}}
+        self._to_mandarin = sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+        self._rx = re.compile("|".join(re.escape(k) for k, _ in self._to_mandarin))
+        self._keep = [w for k in keep for w in {k, s(k)}]
+        # Words with a particle-free, unambiguous Mandarin side turn Mandarin templates into Cantonese.
+        back = {v: k for k, v in table.items() if v and (len(v) >= 2 or v in "拿的給誰")}
+        self._to_yue = sorted(back.items(), key=lambda kv: -len(kv[0]))
+        self._markers = re.compile("|".join(re.escape(k) for k, v in self._to_mandarin if len(k) >= 2 or k in
+                                            "喺攞嘅冇咗嗰啲佢哋咩嘢畀俾㗎喎囉唔啱揾搵"))
+
+    def is_cantonese(self, text: str) -> bool:
+        return bool(self._markers.search(text))
+
+    def to_mandarin(self, text: str) -> str:
+        """The ask in Mandarin words (unchanged when it has no Cantonese word)."""
+        if not self.is_cantonese(text):
+            return text
+        held = {}
+        for i, word in enumerate(self._keep):  # "關係" keeps its 係
+            if word in text:
+                held[f"\x00{i}\x00"] = word
+                text = text.replace(word, f"\x00{i}\x00")
+        table = dict(self._to_mandarin)
+        text = self._rx.sub(lambda m: table[m.group(0)], text)
+        for mark, word in held.items():
+            text = text.replace(mark, word)
+        return text
+
+    def from_mandarin(self, text: str) -> str:
+        """A Mandarin (Simplified) text in Cantonese words, Hong Kong script."""
+        text = _cc("s2hk").convert(text)
+        for zh, yue in self._to_yue:
+            text = text.replace(zh, yue)
+        return text
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    benefit: str  # a fact id, or "none"
+    attribute: str | None
+    lang: str
+
+
+def _pick(options: list[str], key: str, salt: str = "") -> str:
+    return options[int(hashlib.sha1((salt + key).encode()).hexdigest(), 16) % len(options)]
+
+
+def strip_punctuation(text: str) -> str:
+    out = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def benefit_names(fact, claims, spec: IntentSpec, shared: set[str]) -> dict[str, list[str]]:
+    """A benefit's names per language: its record's names and aliases (bracketed parts also dropped), its claims
+    subject's words when no other benefit shares the subject, and the descriptions of intents.yaml."""
+    names: dict[str, list[str]] = {"zh": [], "en": []}
+
+    def add(term: str) -> None:
+        lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"
+        for t in {term, re.sub(r"\s*[（(][^）)]*[）)]", "", term).strip()}:
+            if t and t not in names[lang]:
+                names[lang].append(t)
+
+    for term in _fact_names(fact):
+        add(term)
+    if claims is not None and fact.subject and fact.subject not in shared and fact.subject in claims.spec.subjects:
+        sub = claims.spec.subjects[fact.subject]
+        for term in [*sub.zh, *sub.en]:
+            if len(term) >= 2:
+                add(term)
+    extra = spec.describe.get(fact.id)
+    if extra:
+        for term in extra.zh + extra.en:
+            add(term)
+    return names
+
+
+def _fact_names(fact) -> list[str]:
+    n = fact.names
+    return [t for t in [n.en, n.zh, *n.aliases] if t]
+
+
+def _transforms(text: str, lang: str, spec: IntentSpec, key: str) -> list[str]:
+    """The ask as written plus one or two spoken/written forms of it."""
+    form = _pick(["plain", "filler", "punct", "background", "wrapper", "mixed", "trad"], key, "form")
+    out = [text]
+    if form == "filler" and getattr(spec.fillers, lang):
+        out.append(_pick(getattr(spec.fillers, lang), key) + (" " if lang == "en" else "，") + text)
+    elif form == "punct":
+        out.append(strip_punctuation(text))
+    elif form == "background" and getattr(spec.backgrounds, lang):
+        out.append(_pick(getattr(spec.backgrounds, lang), key) + (" " if lang == "en" else "") + text)
+    elif form == "wrapper" and getattr(spec.wrappers, lang):
+        out.append(_pick(getattr(spec.wrappers, lang), key).format(q=text))
+    elif form == "mixed" and lang == "zh":
+        mixed = text
+        for zh, en in spec.code_mixing.get("zh_to_en", {}).items():
+            mixed = mixed.replace(zh, f" {en} ")
+        out.append(re.sub(r"\s+", " ", mixed).strip())
+    elif form == "trad" and lang == "zh":
+        out.append(_cc("s2tw").convert(text))
+    return out
+
+
+def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str],
+             titles: dict[str, dict[str, str]] | None = None) -> list[Sample]:
+    """Variants per benefit x attribute x language form, the plan's other topics, and the "none" class.
+    ``titles``: clause id -> the clause's title per language (a topic's name too)."""
+    yue = Cantonese(spec.cantonese, spec.cantonese_keep)
+    subjects: dict[str, int] = {}
+    for f in facts:
+        subjects[f.subject] = subjects.get(f.subject, 0) + 1
+    shared = {s for s, n in subjects.items() if n > 1}
+    samples: list[Sample] = []
+    for fact in facts:
+        names = benefit_names(fact, claims, spec, shared)
+        # targets and the plan's dates are asked about as figures, not applied for
+        attrs = list(spec.always) if fact.kind not in ("target", "deadline") else []
+        if fact.amount is not None:
+            attrs.append("amount")
+        if fact.duration is not None:
+            attrs.append("duration")
+        if fact.id in spec.validity_benefits:
+            attrs.append("validity")
+        for attr in attrs:
+            templates = spec.attributes.get(attr)
+            if templates is None:
+                continue
+            for lang in LANGS:
+                own = getattr(templates, lang)
+                # Cantonese: its own templates, and Mandarin ones turned Cantonese; names from the Chinese ones
+                forms = own if lang != "yue" else own + [yue.from_mandarin(t) for t in templates.zh[::2]]
+                pool = names["en"] if lang == "en" else names["zh"]
+                if not pool:
+                    continue
+                for i, template in enumerate(forms):
+                    for round_ in range(2):
+                        key = f"{fact.id}|{attr}|{lang}|{i}|{round_}"
+                        name = _pick(pool, key, "name")
+                        if lang == "yue":
+                            name = yue.from_mandarin(name)
+                        elif round_ and lang == "zh" and names["en"] and _pick([0, 0, 0, 1], key, "cm"):
+                            name = _pick(names["en"], key)  # an English benefit name in a Chinese ask
+                        text = template.format(name=name)
+                        for variant in _transforms(text, lang, spec, key)[round_:]:
+                            samples.append(Sample(variant, fact.id, attr, lang))
+    for clause, terms in spec.topics.items():
+        names = {"zh": list(terms.zh), "en": list(terms.en)}
+        for lang, title in (titles or {}).get(clause, {}).items():
+            names.setdefault(lang, []).append(title)
+        for lang in LANGS:
+            pool = names["en"] if lang == "en" else names["zh"]
+            for i, template in enumerate(getattr(spec.topic_templates, lang)):
+                for j, name in enumerate(pool):
+                    key = f"{clause}|{lang}|{i}|{j}"
+                    if lang == "yue":
+                        name = yue.from_mandarin(name)
+                    for variant in _transforms(template.format(name=name), lang, spec, key):
+                        samples.append(Sample(variant, TOPIC + clause, None, lang))
+    for lang in LANGS:
+        for i, text in enumerate(getattr(spec.none, lang) or []):
+            samples.append(Sample(text, NONE, None, lang))
+        # An ask that names no benefit ("能领多久？", "who can get it?") is about none by itself: a follow-up
+        # then keeps the conversation's benefit instead of switching to a guess.
+        for attr, templates in spec.attributes.items():
+            for i, template in enumerate(getattr(templates, lang)):
+                for pronoun in getattr(spec.pronouns, lang) or [""]:
+                    text = re.sub(r"\s+", " ", template.format(name=pronoun)).strip()
+                    samples.append(Sample(text, NONE, attr, lang))
+    # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits.
+    for i, term in enumerate(out_of_scope):
+        lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"
+        attr = _pick([a for a in ("amount", "condition", "procedure") if a in spec.attributes], term)
+        template = _pick(getattr(spec.attributes[attr], lang), term, "none")
+        samples.append(Sample(template.format(name=term), NONE, attr, lang))
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for s in samples:
+        if (s.text, s.benefit) not in seen:
+            seen.add((s.text, s.benefit))
+            unique.append(s)
+    return unique
