@@ -360,13 +360,13 @@ class ExtractiveAnswerer:
         if places is None or not retrieval.hits:
             return None
         doc = self.r.corpus.document(retrieval.hits[0].clause_id.split(":", 1)[0])
-        own = places.jurisdiction_of(doc)
+        own = places.jurisdiction_of(doc, self.r.home)
         found = places.other_jurisdictions(question, own)
         if not found:
             return None
         zh = retrieval.query.lang.startswith("zh")
-        home = next((p for p in places.find(getattr(doc, "jurisdiction", None) or "深圳市")), None)
-        name = (lambda p: p.zh if zh else p.en)
+        home = places.place(own)
+        name = (lambda p: p.zh if zh else (p.en or p.zh))
         return name(found[0]), (name(home) if home else "")
 
     def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,

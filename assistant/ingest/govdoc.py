@@ -16,15 +16,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from assistant.errors import CorpusError
-from assistant.knowledge.localities import load_places
-from assistant.settings import BUILTIN_CORPUS
+from assistant.knowledge.places import government_file, load_government, load_places
 from assistant.ingest.extract import Block
 from assistant.ingest.structure import match_heading
 
-RULES_FILE = BUILTIN_CORPUS / "government.yaml"
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "十": 10}
 
 
@@ -64,16 +61,21 @@ class Rules:
     meta_tags: dict[str, str]  # lower-case meta name → field
 
 
+def rules(path: Path | None = None) -> Rules:
+    """The reviewed rules of the deployment's government.yaml, validated: a bad pattern fails here, with
+    its file and entry named."""
+    return _rules(government_file(path))
+
+
 @lru_cache(maxsize=4)
-def rules(path: Path = RULES_FILE) -> Rules:
-    """The reviewed rules, validated: a bad pattern fails here, with its file and entry named."""
+def _rules(path: Path) -> Rules:
+    raw = load_government(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         furniture = [re.compile(p, re.I) for p in raw["furniture"]]
         tail, attachment = re.compile(raw["tail_headings"], re.I), re.compile(raw["attachment_heading"], re.I)
         info = {label.lower(): name for name, labels in raw["info_fields"].items() for label in labels}
         tags = {tag.lower(): name for name, names in raw["meta_tags"].items() for tag in names}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise CorpusError(f"{path}: invalid government-document rules ({exc.__class__.__name__}: {exc})") from None
     return Rules(furniture, tail, attachment, info, tags)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.knowledge.corpus import Corpus
 from assistant.library.index import SearchIndex
-from assistant.knowledge.localities import Gazetteer
+from assistant.knowledge.places import Gazetteer
 from assistant.understanding.scope import Scoper
 from assistant.settings import RetrievalSettings
 from assistant.understanding.spelling import Speller
@@ -131,7 +131,7 @@ def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
 
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
-                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+                 home: str | None = None, today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
         self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
         self.today = today
         self.scoper = Scoper(corpus, home, _folded)
@@ -141,7 +141,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
-        self.gazetteer = Gazetteer()
+        self.gazetteer = corpus.places if corpus.places is not None else Gazetteer.local()
         known = {t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         self.vocabulary = index.vocabulary() | known
