@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import CorpusError
-from assistant.settings import BUILTIN_CORPUS
+from assistant.settings import BUILTIN_CORPUS, corpus_folder
 from assistant.understanding.text import to_simplified, to_traditional
 
 # Suffixes a Chinese place name may drop in speech: 深圳市 -> 深圳, 广东省 -> 广东.
@@ -48,10 +47,8 @@ def government_file(path: Path | str | None = None) -> Path:
     else the built-in one."""
     if path is not None:
         return Path(path)
-    folder = os.environ.get("OPC_CORPUS_DIR")
-    if folder and (Path(folder) / "government.yaml").is_file():
-        return Path(folder) / "government.yaml"
-    return BUILTIN_CORPUS / "government.yaml"
+    own = corpus_folder() / "government.yaml"
+    return own if own.is_file() else BUILTIN_CORPUS / "government.yaml"
 
 
 def load_government(path: Path | str | None = None) -> dict:
