@@ -429,3 +429,7 @@ def db_current() -> None:
         return
     state = "up to date" if now == newest else "run `opc db upgrade`"
     out.print(f"Database {db.shown}: revision {now or 'none (empty)'}; this release's newest: {newest} ({state}).")
+
+
+if __name__ == "__main__":   # python -m assistant.cli, as the docs and the gates run it
+    main()
