@@ -129,14 +129,10 @@ def chat() -> None:
 def purge(days: float = typer.Option(None, "--days", min=0,
                                      help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
     """Delete conversations idle, and logged answers and feedback older, than the retention period."""
-    from assistant.store.database import open_database
-    from assistant.store.feedback import FeedbackStore
-    from assistant.store.sessions import SessionStore, purge_expired
+    from assistant.service import Assistant
 
-    settings = Settings()
     try:
-        db = open_database(settings)
-        done = purge_expired(SessionStore(db), FeedbackStore(db), settings.retention_days if days is None else days)
+        done = Assistant.purge_stored(Settings(), days)
     except OPCError as exc:
         _fail(exc)
         return
