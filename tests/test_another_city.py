@@ -124,3 +124,40 @@ def test_the_cli_deploys_it_from_settings_alone(city):
     assert run.returncode == 0, run.stderr[-2000:]
     answer = json.loads(run.stdout)
     assert answer["answerable"] is False and "星澜市" in answer["answer"]
+
+
+def test_a_new_condition_is_one_yaml_change(tmp_path):
+    """A profile field declared in the deployment's profile.yaml: the profile type, its validation and the
+    conditions facts may state follow it, with no Python change (a fresh process: the type is built at load)."""
+    folder = write_city_corpus(tmp_path / "corpus")
+    spec = yaml.safe_load((ROOT / "corpus" / "profile.yaml").read_text(encoding="utf-8"))
+    spec["fields"]["has_local_social_insurance"] = {"type": "bool", "description": "Pays social insurance in the city."}
+    spec["form"].append(["has_local_social_insurance", "在本市缴纳社保？/ Paying social insurance here?"])
+    (folder / "profile.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    probe = """
+from assistant.types import FounderProfile
+from assistant.knowledge.facts import Condition
+from assistant.knowledge.eligibility import profile_from_pairs
+from assistant.errors import InvalidProfile
+p = profile_from_pairs(["has_local_social_insurance=yes"])
+assert p.has_local_social_insurance is True
+Condition(field="has_local_social_insurance", op="eq", value=True, quote={"zh": "在本市缴纳社保"})
+try:
+    profile_from_pairs(["has_local_social_insurance=maybe"])
+except InvalidProfile as exc:
+    print("refused:", exc)
+from ui.eligibility import QUESTIONS
+print("asked:", QUESTIONS[-1][0])
+"""
+    import os
+
+    env = {**os.environ, "OPC_CORPUS_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "refused: Invalid has_local_social_insurance" in run.stdout and "asked: has_local_social_insurance" in run.stdout
+    # the built-in deployment does not know the field: it is the YAML, not code, that added it
+    builtin = subprocess.run([sys.executable, "-c", "from assistant.knowledge.eligibility import profile_from_pairs;"
+                              "profile_from_pairs(['has_local_social_insurance=yes'])"],
+                             capture_output=True, text=True, timeout=120,
+                             env={k: v for k, v in env.items() if k != "OPC_CORPUS_DIR"})
+    assert builtin.returncode != 0 and "InvalidProfile" in builtin.stderr
