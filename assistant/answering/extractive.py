@@ -354,13 +354,22 @@ class ExtractiveAnswerer:
             return None
         doc = self.r.corpus.document(retrieval.hits[0].clause_id.split(":", 1)[0])
         own = places.jurisdiction_of(doc, self.r.home)
-        found = places.other_jurisdictions(question, own)
+        # a place the library has documents of is not "another place" (东滨区 and 北岭区 asked together)
+        found = [p for p in places.other_jurisdictions(question, own) if p.key not in self._covered(places)]
         if not found:
             return None
         zh = retrieval.query.lang.startswith("zh")
         home = places.place(own)
         name = (lambda p: p.zh if zh else (p.en or p.zh))
         return name(found[0]), (name(home) if home else "")
+
+    def _covered(self, places) -> set[str]:
+        """The places the library's documents govern (computed once per corpus version)."""
+        corpus = self.r.corpus
+        if getattr(self, "_covered_of", None) is not corpus:
+            self._covered_keys = {places.jurisdiction_of(d, self.r.home) for d in corpus.documents} - {None}
+            self._covered_of = corpus
+        return self._covered_keys
 
     def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,
                 elsewhere: tuple[str, str] | None = None) -> Answer:
