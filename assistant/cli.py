@@ -136,10 +136,8 @@ def chat() -> None:
 def purge(days: float = typer.Option(None, "--days", min=0,
                                      help="Keep this many days (default OPC_RETENTION_DAYS).")) -> None:
     """Delete conversations idle, and logged answers and feedback older, than the retention period."""
-    settings = Settings()
     try:
-        db = open_database(settings)
-        done = purge_expired(SessionStore(db), FeedbackStore(db), settings.retention_days if days is None else days)
+        done = Assistant.purge_stored(Settings(), days)
     except OPCError as exc:
         _fail(exc)
         return
@@ -459,3 +457,7 @@ def db_current() -> None:
         return
     state = "up to date" if now == newest else "run `opc db upgrade`"
     out.print(f"Database {db.shown}: revision {now or 'none (empty)'}; this release's newest: {newest} ({state}).")
+
+
+if __name__ == "__main__":   # python -m assistant.cli, as the docs and the gates run it
+    main()

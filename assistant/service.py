@@ -1,45 +1,35 @@
-"""The one service every front end calls: ``Assistant.load()`` then ``ask()``."""
+"""The one facade every front end calls: ``Assistant.load()`` then ``ask()``.
+
+The ``Assistant`` holds the state (settings, corpus, index, stores, locks) and delegates the work to three
+services (assistant/services/): questions (ask, stream, eligibility), conversations (sessions, feedback)
+and the library (documents, batch jobs, following other hosts, index versions). Front ends call only this
+facade."""
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant import metrics
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.embed import make_embedder
 from assistant.store.database import Database, open_database
-from assistant.errors import ConfigError, DatabaseUnavailable, StorageFull
 from assistant.store.feedback import FeedbackStore
-from assistant.understanding.followup import is_followup, resolve_followup
 from assistant.library.jobs import JobStore
 from assistant.answering.llm import ChatModel
 from assistant.ingest.netguard import FetchPolicy
-from assistant.answering.framed import (answer_frame, answer_from_documents, answer_text, declare_unstated,
-                                        read_frame)
 from assistant.answering.llm_answer import LLMAnswerer
 from assistant.library.index import Progress, SearchIndex
 from assistant.ingest.sandbox import prewarm as prewarm_parser
 from assistant.library.retrieve import Retriever
-from assistant.understanding.scope import check_filter
-from assistant.understanding.redact import redact
-from assistant.store.sessions import LOCAL_OWNER, SessionStore, purge_expired
-from assistant.settings import Settings
-from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
-from assistant.understanding.text import detect_language, has_content, validate_question
-from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job,
-                             StreamEvent, Turn)
-from assistant.ingest import store
-from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.understanding.intents import load_recogniser
-from assistant.knowledge.eligibility import check_library
-from assistant.library.index import current_build, load_version
-from assistant.library.sync import follow_corpus
-from assistant.answering.citations import citation_for
+from assistant.store.sessions import LOCAL_OWNER, SessionStore
+from assistant.services import ConversationService, LibraryService, QuestionService
+from assistant.settings import Settings
+from assistant.store.storage import is_storage_error
+from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
+                    Turn)
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -50,6 +40,8 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
                  db: Database | None = None) -> None:
+        from assistant.ingest import store
+
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
@@ -70,9 +62,14 @@ class Assistant:
         self.jobs.recover()  # batches a crash or restart cut short: reported 'interrupted', their uploads removed
         # Which addresses document URLs may be fetched from (the resolver is replaceable in tests).
         self.fetch_policy = FetchPolicy(settings.fetch_allow)
+        self.questions = QuestionService(self)
+        self.conversations = ConversationService(self)
+        self.library = LibraryService(self)
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
+        from assistant.answering.extractive import ExtractiveAnswerer
+
         recogniser = load_recogniser(self.settings.corpus_dir, self.settings.data_dir, corpus, self.embedder)
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso,
@@ -134,350 +131,104 @@ class Assistant:
         """A message about index maintenance done while loading (e.g. a rebuild), if any."""
         return self.index.notice
 
+    # --- asking (QuestionService) ------------------------------------------------------------
     def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
             history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
             documents: list[str] | None = None, issuers: list[str] | None = None) -> Answer:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input, and
         ``NotFound`` for a session that is not ``owner``'s."""
-        final = None
-        for event in self.stream(question, session_id=session_id, mode=mode, history=history, owner=owner,
-                                 new_session=new_session, documents=documents, issuers=issuers):
-            final = event
-        return final.answer
+        return self.questions.ask(question, session_id, mode, history, owner, new_session, documents, issuers)
 
     def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
                history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
                documents: list[str] | None = None, issuers: list[str] | None = None) -> Iterator[StreamEvent]:
-        """Text deltas, then one final event with the complete, gated answer and its citations.
+        """Text deltas, then one final event with the complete, gated answer and its citations (see
+        ``QuestionService.stream``); bad input raises before the first event."""
+        return self.questions.stream(question, session_id, mode, history, owner, new_session, documents, issuers)
 
-        Input is validated before the first event, so bad input raises instead of streaming.
-        ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
-        a stored session. ``new_session`` starts a conversation for ``owner`` once the input is valid (the
-        answer carries its id); a given ``session_id`` must be ``owner``'s (NotFound otherwise).
-        ``documents`` / ``issuers`` narrow the answer to those documents (ids) or issuers (any part of an
-        issuer's name); unknown ones raise ``NotFound``.
-        """
-        started = time.perf_counter()
-        cleaned = validate_question(question, self.settings.max_question_chars)
-        use_llm = self._use_llm(mode)
-        if session_id is not None:
-            self.sessions.check(session_id, owner)  # someone else's (or an invented) id: NotFound
-        if history is None:
-            history = self.sessions.history(session_id) if session_id is not None else []
-        chosen = check_filter(self.corpus, documents, issuers)
-        unsaved = False
-        if new_session and session_id is None:
-            try:
-                session_id = self.sessions.create(owner)
-            except Exception as exc:  # a full disk: answer anyway, without a conversation
-                if not is_storage_error(exc):
-                    raise
-                log.warning("conversation not started (storage): %s", exc)
-                unsaved = True
-        return self._events(cleaned, session_id, history, use_llm, started, unsaved, chosen)
-
-    def _events(self, *args) -> Iterator[StreamEvent]:
-        # One consistent corpus/index for the whole question, even if a document is added meanwhile: held
-        # (counted) while the question runs, so a replaced version is freed as soon as no question reads it.
-        with self._readers_lock:
-            extractive, llm = self.extractive, self.llm
-            index = extractive.r.index
-            self._readers[id(index)] = self._readers.get(id(index), 0) + 1
-        try:
-            yield from self._answer_events(extractive, llm, *args)
-        finally:
-            with self._readers_lock:
-                left = self._readers[id(index)] = self._readers[id(index)] - 1
-                if not left:
-                    del self._readers[id(index)]
-                retired = self._retired.pop(id(index), None) if not left else None
-            if retired is not None:
-                retired.close()
-
-    def _answer_events(self, extractive, llm, cleaned: str, session_id: str | None, history: list[Turn],
-                       use_llm: bool, started: float, unsaved: bool = False,
-                       chosen: set[str] | None = None) -> Iterator[StreamEvent]:
-        retriever = extractive.r
-        use_llm = use_llm and llm is not None
-        lang = detect_language(cleaned)
-        standalone = frame = None
-        if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
-            events = iter([StreamEvent(type="final", answer=extractive.refusal(cleaned, lang, no_content=True))])
-        else:
-            # Contact details are never search terms: search (and the model) see them redacted.
-            private = redact(cleaned)
-            if history:  # the conversation's state decides: a new topic, a switch, or an ellipsis
-                standalone = (llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None) \
-                    or resolve_followup(private, history, retriever.recogniser, retriever.corpus.questions)
-            # The message framed first: what it asks, what it tells (background), what it only instructs.
-            # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
-            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
-            message = standalone or private
-            frame = read_frame(extractive, private, lang, self.settings.today)
-            framed = frame is not None and standalone is None
-            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
-            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
-                                         focus=frame.focus_text if framed else None)
-            # The plan about itself and rankings it never makes are answered from the frame.
-            from_facts = answer_frame(extractive, frame, retrieval, lang, self.settings.today_iso()) \
-                if framed else None
-            # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
-            # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
-            from_facts = from_facts or extractive.from_facts(
-                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if framed else ())
-            # What the plan does not state may be stated by an added document in scope: quoted from it.
-            if from_facts is None and framed:
-                from_facts = answer_from_documents(extractive, frame, retrieval)
-            # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
-            quoted = from_facts or extractive.answer(asked, retrieval)
-            quoted.question = cleaned
-            if frame is not None:
-                quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
-                quoted.frame = frame
-            if from_facts is None and use_llm and quoted.answerable:
-                # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
-                shown = asked if framed and frame.instructions else cleaned
-                events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
-            else:
-                events = _extractive_events(quoted)
-        for event in events:
-            if event.type == "final":
-                answer = event.answer
-                if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
-                    before = answer.answer
-                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
-                    answer.frame = frame
-                    event.replaced = event.replaced or answer.answer != before
-                answer.session_id = session_id
-                answer.standalone_question = standalone
-                answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-                if unsaved:
-                    answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
-                self._keep(answer, session_id)
-            yield event
-
-    def _keep(self, answer: Answer, session_id: str | None) -> None:
-        """Store the turn and log the answer, best-effort: a full disk must not cost the founder the answer."""
-        try:
-            if session_id is not None:
-                self.sessions.append(session_id, answer)
-        except Exception as exc:
-            if not is_storage_error(exc) and not isinstance(exc, DatabaseUnavailable):
-                raise
-            log.warning("conversation turn not saved (storage): %s", exc)
-            answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
-        metrics.answered(answer)
-        try:
-            self.feedback_store.record_answer(answer)
-        except Exception as exc:
-            if not is_storage_error(exc) and not isinstance(exc, DatabaseUnavailable):
-                raise
-            log.warning("answer log not written (storage): %s", exc)
-
-    def _use_llm(self, mode: str | None) -> bool:
-        mode = mode or self.settings.mode
-        if mode not in ("auto", "llm", "extractive"):
-            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
-        if mode == "llm" and self.llm is None:
-            raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
-        return mode != "extractive" and self.llm is not None
-
-    # --- what a founder can get ------------------------------------------------------
     def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
                     issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
-        scoper = self.retriever.scoper  # its own corpus: one consistent library even if a document is added now
-        return check_library(scoper.corpus, profile, lang, self.settings, scoper=scoper, documents=documents,
-                             issuers=issuers, jurisdictions=jurisdictions, limit=limit)
+        return self.questions.eligibility(profile, lang, documents, issuers, jurisdictions, limit)
 
-    # --- conversations -----------------------------------------------------------------------
+    def profile(self, values: dict) -> FounderProfile:
+        """A founder profile from field values, validated."""
+        return self.questions.profile(values)
+
+    # --- conversations and feedback (ConversationService) ---------------------------------------
     def new_session(self, owner: str = LOCAL_OWNER) -> str:
         """Start a conversation for ``owner`` (the server picks the id; clients never do)."""
-        return self.sessions.create(owner)
+        return self.conversations.new_session(owner)
 
     def session(self, session_id: str, owner: str = LOCAL_OWNER) -> list[Turn]:
         """The turns of ``owner``'s conversation, oldest first (NotFound if it has none or is not theirs)."""
-        return self.sessions.get(session_id, owner)
+        return self.conversations.session(session_id, owner)
 
-    def delete_session(self, session_id: str, owner: str | None = LOCAL_OWNER) -> bool:
-        """Forget ``owner``'s conversation (``owner=None``: anyone's, for admins). False if there was none."""
-        return self.sessions.delete(session_id, owner)
+    def delete_session(self, session_id: str, owner: str | None = LOCAL_OWNER, must_exist: bool = False) -> bool:
+        """Forget ``owner``'s conversation (``owner=None``: anyone's). False if there was none (``must_exist``:
+        NotFound)."""
+        return self.conversations.delete_session(session_id, owner, must_exist)
 
     def purge(self, days: float | None = None) -> dict[str, int]:
         """Delete conversations idle, and answers and feedback older, than ``days`` (OPC_RETENTION_DAYS)."""
-        return purge_expired(self.sessions, self.feedback_store,
-                             self.settings.retention_days if days is None else days)
+        return self.conversations.purge(days)
 
-    # --- feedback -------------------------------------------------------------------------------
+    @staticmethod
+    def purge_stored(settings: Settings, days: float | None = None) -> dict[str, int]:
+        """``purge`` on the configured database without loading the index (for the CLI)."""
+        return ConversationService.purge_database(settings, days)
+
     def feedback(self, answer_id: str, useful: bool, comment: str | None = None, source: str = "api") -> Feedback:
         """Store a 👍/👎 (and optional comment) on an answer this assistant gave (NotFound otherwise)."""
-        try:
-            return self.feedback_store.add(answer_id, useful, comment, source)
-        except Exception as exc:
-            if is_storage_error(exc):
-                raise StorageFull(STORAGE_FULL) from None
-            raise
+        return self.conversations.feedback(answer_id, useful, comment, source)
 
-    # --- corpus views, for the CLI and the API ------------------------------------------------
+    # --- the library (LibraryService) -----------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        return self.corpus.infos(self.settings.today_iso())
+        return self.library.documents()
 
     def refresh(self) -> bool:
-        """Follow a corpus changed by another process (another worker added or removed a document).
-
-        Cheap when nothing changed (one small file read, and the shared corpus version read at most every
-        OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
-        """
-        if self.follow():
-            return True
-        if current_build(self.settings) in (None, self.index.version):
-            return False
-        # One swap at a time: concurrent requests (or this process's own writer) refreshing at once could
-        # otherwise install an older version over a newer one. Whoever holds the lock installs the newest.
-        if not self.swap_lock.acquire(blocking=False):
-            return False
-        try:
-            if current_build(self.settings) in (None, self.index.version):
-                return False
-            try:
-                index = load_version(self.settings, reuse=self.index)
-            except Exception as exc:  # a version pruned or half-copied under us: keep answering, follow next time
-                log.warning("Could not follow index version %s (%s: %s); still answering from %s.",
-                            current_build(self.settings), exc.__class__.__name__, exc, self.index.version)
-                return False
-            if index is None:
-                return False
-            # Exactly the documents the version holds: a batch still being written is not answered from yet.
-            corpus = load_corpus(self.settings.corpus_dir, self.settings.data_dir / "documents", only=set(index.docs))
-            self.use(corpus, index)
-            return True
-        finally:
-            self.swap_lock.release()
+        """Follow a corpus changed by another process; cheap when nothing changed (the API calls it per request)."""
+        return self.library.refresh()
 
     def add_document(self, source: str | Path | bytes, lang: str | None = None, title: str | None = None,
                      translation_of: str | None = None, filename: str | None = None) -> DocumentInfo:
         """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
-        (give ``filename``). With ``translation_of``, it becomes that document's other language version.
-        Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
-        from assistant.store.readonly import writes_refused
-
-        writes_refused(self)
-        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
-        from assistant.ingest.pipeline import add_document
-
-        update = add_document(self.settings, self.corpus, self.index, self.embedder, source, lang=lang,
-                              title=title, translation_of=translation_of, filename=filename,
-                              policy=self.fetch_policy, install=self._install)
-        return update.info
+        (give ``filename``). Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
+        return self.library.add_document(source, lang, title, translation_of, filename)
 
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None,
                       landed=None):
-        """Add many files or URLs (parsed in worker processes) as one new index version; returns a
-        ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
-        from assistant.store.readonly import writes_refused
-
-        writes_refused(self)
-        # imported here: the bulk loader brings rich and httpx, needed only for a batch of documents
-        from assistant.ingest.bulk import add_batch
-
-        _update, report = add_batch(self.settings, self.corpus, self.index, self.embedder, sources,
-                                    workers=workers, progress=progress, install=self._install, landed=landed)
-        return report
+        """Add many files or URLs as one new index version; returns a ``BatchReport``."""
+        return self.library.add_documents(sources, workers, progress, landed)
 
     def start_batch(self, sources: list[str], workdir: Path | None = None,
                     labels: dict[str, str] | None = None) -> Job:
-        """``add_documents`` as a background job (see ``job``); ``workdir`` holds uploads, removed after;
-        ``labels``: how outcomes name sources (an upload's own file name instead of where it was saved)."""
-        from assistant.store.readonly import writes_refused
-
-        writes_refused(self)
-        return self.jobs.start(self, sources, workdir, labels)
+        """``add_documents`` as a background job (see ``job``)."""
+        return self.library.start_batch(sources, workdir, labels)
 
     def job(self, job_id: str) -> Job:
-        return self.jobs.get(job_id)
+        return self.library.job(job_id)
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
-        from assistant.store.readonly import writes_refused
-
-        writes_refused(self)
-        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
-        from assistant.ingest.pipeline import remove_document
-
-        remove_document(self.settings, self.corpus, self.index, self.embedder, doc_id, install=self._install)
+        self.library.remove_document(doc_id)
 
     def set_trust(self, doc_id: str, trust: str) -> DocumentInfo:
-        """An admin's decision on an added document (see ``assistant.knowledge.provenance``): 'reviewed'
-        confirms it — a quarantined one is indexed and answers from then on —, 'quarantined' takes it out."""
-        from assistant.ingest.pipeline import set_trust
-
-        return set_trust(self.settings, self.corpus, self.index, self.embedder, doc_id, trust,
-                         install=self._install).info
+        """An admin's decision on an added document: 'reviewed' confirms it, 'quarantined' takes it out."""
+        return self.library.set_trust(doc_id, trust)
 
     def conflicts(self):
         """Documents claiming another's title or number, and benefits stated with different figures."""
-        from assistant.knowledge.provenance import conflicts_report
-
-        return conflicts_report(self.corpus)
+        return self.library.conflicts()
 
     def _install(self, update) -> None:
-        # Called under the documents' writer lock: never interleaved with a request's refresh()
-        # installing another build, nor with another writer's install.
-        with self.swap_lock:
-            self.use(update.corpus, update.index)
-            self.corpus_version = store.cached_version(store.documents_root(self.settings.data_dir))
+        self.library.install(update)
 
     def follow(self) -> bool:
-        """Follow documents added or removed on another host: when the database's corpus version is
-        ahead of this host's, the changed folders are rewritten from the database and the index brought to
-        them (only the changed documents are indexed), before this request is answered."""
-        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
-        from assistant.ingest.pipeline import Update
-
-        if self.read_only:  # the cache cannot be rewritten: answer from what this process started with
-            return False
-        try:
-            latest = self.db.corpus_version(self.settings.corpus_poll_seconds)
-        except DatabaseUnavailable as exc:  # keep answering from what this host has; readiness reports it
-            if not self._db_down:  # once per outage, not once per request
-                log.warning("corpus version not checked: %s", exc)
-            self._db_down = True
-            return False
-        self._db_down = False
-        if latest <= self.corpus_version:
-            return False
-        root = store.documents_root(self.settings.data_dir)
-        # Requests meanwhile wait for the thread following (none is answered from a corpus known to be old)...
-        with self.follow_lock:
-            if latest <= self.corpus_version:
-                return False
-            try:
-                # ...but never for a writer: a batch (here or on another process) holds the documents lock as long
-                # as it works and bumps the version with every document it lands, so waiting for it would stall
-                # every question for the whole batch. Until it is done (its 201 or job not yet reported), questions
-                # go on from the version this process has; the writer installs its own version, or the next
-                # request after it follows. The writer's order: documents lock, then swap lock (in _install).
-                with store.try_locked(root) as got:
-                    self.writer_busy = not got
-                    if not got:
-                        return False
-                    corpus, index, self.followed = follow_corpus(self.settings, root, self.index, self.embedder)
-                    self._install(Update(corpus, index))
-            except Exception as exc:  # the database or Chroma went away meanwhile: answer as before, retry next time
-                log.warning("could not follow the shared corpus (%s: %s); still answering from version %d",
-                            type(exc).__name__, exc, self.corpus_version)
-                return False
-        return True
+        """Follow documents added or removed on another host (see ``LibraryService.follow``)."""
+        return self.library.follow()
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
-        return citation_for(self.corpus, self.corpus.clause(clause_id), lang, n=1)
-
-
-def _extractive_events(answer: Answer) -> Iterator[StreamEvent]:
-    """Stream a quoted answer sentence by sentence, so front ends render both modes alike."""
-    for piece in re.findall(r".+?(?:\[\d+\]|$)", answer.answer, flags=re.S):
-        if piece:
-            yield StreamEvent(type="delta", text=piece)
-    yield StreamEvent(type="final", answer=answer)
+        return self.library.clause(clause_id, lang)

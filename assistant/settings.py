@@ -25,6 +25,13 @@ def _builtin_corpus() -> Path:
 BUILTIN_CORPUS = _builtin_corpus()
 
 
+def corpus_folder() -> Path:
+    """The deployment's corpus folder (``OPC_CORPUS_DIR``), for data read below the settings tree
+    (tokeniser words, ingestion rules); the built-in one when unset."""
+    folder = os.environ.get("OPC_CORPUS_DIR")
+    return Path(folder) if folder and Path(folder).is_dir() else BUILTIN_CORPUS
+
+
 # An origin for CSP frame-ancestors: http(s), a host (optionally "*." in front), an optional port, no path.
 _ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field
+
+from assistant.profile import build_profile_model, load_profile_spec
 
 Language = Literal["en", "zh", "zh-Hant"]
 Authority = Literal["plan", "background", "document"]
@@ -263,34 +265,8 @@ CompanySize = Literal["none", "micro", "small", "medium", "large"]
 Status = Literal["met", "not_met", "unknown"]
 
 
-class FounderProfile(BaseModel):
-    """What a founder tells us about themselves; every field optional (unknown stays unknown)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    degree: Degree | None = Field(None, description="Highest degree: none, bachelor, master or doctoral.")
-    graduation_year: int | None = Field(None, ge=1950, description="Year of graduation (not in the future).")
-    newly_arrived: bool | None = Field(
-        None, description="Newly introduced to Shenzhen (moving here, not yet holding a Shenzhen hukou).")
-    overseas_educated: bool | None = Field(None, description="Educated abroad (a returnee).")
-    is_founder: bool | None = Field(None, description="Founding or running a startup.")
-    works_in_ai: bool | None = Field(None, description="The founder or team works in AI.")
-    team_size: int | None = Field(None, ge=1, le=100000, description="People in the team, the founder included.")
-    company_size: CompanySize | None = Field(
-        None, description="Registered company size: none (not registered yet), micro, small, medium or large.")
-    in_opc_community: bool | None = Field(None, description="Located (or moving) into a Shenzhen OPC community.")
-    selected_kunpeng: bool | None = Field(
-        None, description="Selected into the Kunpeng Youth Innovation and Entrepreneurship Projects.")
-    has_gov_product: bool | None = Field(None, description="Has an AI product deployed in government services.")
-    has_demo_project: bool | None = Field(None, description="Runs a selected demonstration application project.")
-    in_consortium: bool | None = Field(None, description="Part of a selected innovation consortium project.")
-
-    @field_validator("graduation_year")
-    @classmethod
-    def _not_future(cls, value: int | None) -> int | None:
-        if value is not None and value > date.today().year:
-            raise ValueError(f"graduation_year {value} is in the future (this year is {date.today().year})")
-        return value
+# Built from the corpus folder's profile.yaml (assistant/profile.py): a new condition is a YAML change.
+FounderProfile = build_profile_model(load_profile_spec())
 
 
 class ConditionCheck(BaseModel):

@@ -39,7 +39,7 @@ def test_gazetteer_finds_places_in_every_script(places, text, names):
 
 
 def test_jurisdiction_is_document_metadata(places):
-    shenzhen = places.jurisdiction_of(SimpleNamespace(jurisdiction=None))   # the default
+    shenzhen = places.jurisdiction_of(SimpleNamespace(jurisdiction=None), "深圳市")   # the home, a setting
     guangzhou = places.jurisdiction_of(SimpleNamespace(jurisdiction="广州市"))
     assert shenzhen == "440300" and guangzhou == "440100"
     assert places.other_jurisdictions("天河区的补贴", guangzhou) == []

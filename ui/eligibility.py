@@ -8,8 +8,8 @@ from html import escape as esc
 
 import gradio as gr
 
-from assistant.knowledge.eligibility import validate_profile
 from assistant.errors import OPCError
+from assistant.profile import load_profile_spec
 
 from ui.texts import UI_LANGS
 
@@ -20,14 +20,7 @@ DEGREES = [("不确定 / Not sure", None), ("博士 / Doctorate", "doctoral"), (
            ("学士 / Bachelor's", "bachelor"), ("无 / None", "none")]
 SIZES = [("不确定 / Not sure", None), ("尚未注册 / Not registered yet", "none"), ("微型 / Micro", "micro"),
          ("小型 / Small", "small"), ("中型 / Medium", "medium"), ("大型 / Large", "large")]
-QUESTIONS = [  # (profile field, label)
-    ("newly_arrived", "新来深圳、尚无深圳户口？/ New to Shenzhen (no Shenzhen hukou yet)?"),
-    ("is_founder", "正在创业？/ Founding a startup?"),
-    ("in_opc_community", "在OPC社区内？/ In an OPC community?"),
-    ("overseas_educated", "留学归国？/ Educated abroad?"),
-    ("works_in_ai", "从事人工智能？/ Working in AI?"),
-    ("selected_kunpeng", "入选鲲鹏项目？/ Selected for Kunpeng projects?"),
-]
+QUESTIONS = [tuple(q) for q in load_profile_spec().form]  # (profile field, label): `form` of profile.yaml
 STATUS = {"zh": {"met": "✓ 符合", "unknown": "? 待确认", "not_met": "✗ 不符合"},
           "en": {"met": "✓ Fits", "unknown": "? To decide", "not_met": "✗ Ruled out"}}
 WORDS = {"zh": {"needed": "尚需：", "confirm": "需向发布部门确认：", "requires": "计划要求：", "clause": "条款",
@@ -73,7 +66,7 @@ def build_panel(bot, ui_lang) -> None:
         raw = {"degree": degree_v, "graduation_year": int(year_v) if year_v not in (None, "") else None,
                "company_size": size_v, **{field: v for (field, _), v in zip(QUESTIONS, flags)}}
         try:
-            profile = validate_profile({k: v for k, v in raw.items() if v is not None})
+            profile = bot.profile({k: v for k, v in raw.items() if v is not None})
         except OPCError as exc:  # an impossible value: say which, show nothing decided
             return f'<div class="opc-error">{esc(str(exc))}</div>'
         return results_html(bot.eligibility(profile, lang), lang)

@@ -7,10 +7,11 @@ offers the nearest clauses as suggestions, with no figure at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -20,28 +21,20 @@ from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from assistant.answering.disagreements import disagreeing, disagreement
 from assistant.library.retrieve import ClauseHit, Retrieval, Retriever, content_words
-from assistant.settings import RetrievalSettings
+from assistant.settings import RetrievalSettings, corpus_folder
 from assistant.understanding.frame import recognise
 from assistant.understanding.instructions import is_instruction
+from assistant.understanding.questions import load_question_rules
 from assistant.understanding.text import base_lang, localise, tokenize
 from assistant.types import Answer, Citation
 from assistant.answering.fact_answers import scoped_facts
 
 
-# What kind of figure a question asks for ("when" wants a date, "how long" a duration ...):
-# sentences stating a figure of that kind are preferred.
-_WANTS = [
-    # A day ("哪天", "what date") is answered by a full date only; "when" also by a year ("by 2027").
-    (re.compile(r"what date|which date|哪天|哪一天|几号|日期|几月几日", re.I), {"date"}),
-    (re.compile(r"\bwhen\b|什么时候|何时", re.I), {"date", "year"}),
-    (re.compile(r"what year|which year|哪年|哪一年", re.I), {"year"}),
-    (re.compile(r"how long|多久|多长时间|几年|几个月|期限|有效期|valid", re.I), {"duration"}),
-    (re.compile(r"how (big|large)|\b(area|size)\b|多大|面积|平方", re.I), {"area", "money"}),
-    (re.compile(r"how many|多少(个|家|名|人)|几(个|家)", re.I), {"count"}),
-    (re.compile(r"percent|percentage|how much rent|比例|几成|折", re.I), {"percent"}),
-    (re.compile(r"how much|\b(amount|maximum|max|cap|limit|up to|worth)\b|多少钱|金额|额度|最高|上限|最多|多少", re.I),
-     {"money", "area", "percent", "count"}),
-]
+# What kind of figure a question asks for ("when" wants a date, "how long" a duration ...) is data:
+# `figure_asks` of the corpus folder's questions.yaml. Sentences stating a figure of that kind are preferred.
+@lru_cache(maxsize=4)
+def _figure_asks(path: Path) -> list:
+    return load_question_rules(path).figure_asks if path.is_file() else []
 FIGURE_BONUS = 0.1
 # A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
 # "how much is the housing subsidy" must not lead with the hukou subsidy.
@@ -67,7 +60,7 @@ def figure_kinds(text: str) -> set[str]:
 def wanted_figures(question: str) -> set[str]:
     """The figure kinds a question asks for (empty when it asks for none)."""
     kinds: set[str] = set()
-    for pattern, wanted in _WANTS:
+    for pattern, wanted in _figure_asks(corpus_folder() / "questions.yaml"):
         if pattern.search(question):
             kinds |= wanted
     return kinds
@@ -403,14 +396,23 @@ class ExtractiveAnswerer:
         if places is None or not retrieval.hits:
             return None
         doc = self.r.corpus.document(retrieval.hits[0].clause_id.split(":", 1)[0])
-        own = places.jurisdiction_of(doc)
-        found = places.other_jurisdictions(question, own)
+        own = places.jurisdiction_of(doc, self.r.home)
+        # a place the library has documents of is not "another place" (东滨区 and 北岭区 asked together)
+        found = [p for p in places.other_jurisdictions(question, own) if p.key not in self._covered(places)]
         if not found:
             return None
         zh = retrieval.query.lang.startswith("zh")
-        home = next((p for p in places.find(getattr(doc, "jurisdiction", None) or "深圳市")), None)
-        name = (lambda p: p.zh if zh else p.en)
+        home = places.place(own)
+        name = (lambda p: p.zh if zh else (p.en or p.zh))
         return name(found[0]), (name(home) if home else "")
+
+    def _covered(self, places) -> set[str]:
+        """The places the library's documents govern (computed once per corpus version)."""
+        corpus = self.r.corpus
+        if getattr(self, "_covered_of", None) is not corpus:
+            self._covered_keys = {places.jurisdiction_of(d, self.r.home) for d in corpus.documents} - {None}
+            self._covered_of = corpus
+        return self._covered_keys
 
     def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,
                 elsewhere: tuple[str, str] | None = None) -> Answer:

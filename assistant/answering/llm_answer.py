@@ -95,6 +95,9 @@ class LLMAnswerer:
         self.model = model
         self.corpus = corpus
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
+        # the plan the prompt names: the corpus's own (first by authority), not a city written in code
+        home = next((d for d in corpus.documents if d.authority == "plan"), None) if corpus is not None else None
+        self.plan = (getattr(home, "title", None), getattr(home, "issuer", None))
         self.facts: dict[str, list] = {}  # verified fact records by clause id, offered with the sources
         for fact in getattr(corpus, "facts", ()):
             self.facts.setdefault(fact.clause_id, []).append(fact)
@@ -127,7 +130,7 @@ class LLMAnswerer:
             + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
         if searched != asked:
             user += f"\n({searched})"
-        messages = [SystemMessage(system_prompt(lang)), HumanMessage(user)]
+        messages = [SystemMessage(system_prompt(lang, *self.plan)), HumanMessage(user)]
         streamed = ""
         try:
             raw = ""

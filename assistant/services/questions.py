@@ -1,0 +1,204 @@
+"""Asking: one question answered (streamed or whole) from one consistent index version, and the
+eligibility check of a founder profile."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+
+from assistant import metrics
+from assistant.answering.framed import (answer_frame, answer_from_documents, answer_text, declare_unstated,
+                                        read_frame)
+from assistant.errors import ConfigError, DatabaseUnavailable
+from assistant.store.sessions import LOCAL_OWNER
+from assistant.store.storage import NOT_SAVED, is_storage_error
+from assistant.types import Answer, EligibilityResult, FounderProfile, StreamEvent, Turn
+from assistant.understanding.followup import is_followup, resolve_followup
+from assistant.understanding.redact import redact
+from assistant.understanding.scope import check_filter
+from assistant.understanding.text import detect_language, has_content, validate_question
+
+log = logging.getLogger("assistant.service")  # the facade's logger, as before the split
+
+
+class QuestionService:
+    """Answers and eligibility, over the state the ``Assistant`` holds (its corpus, index and stores)."""
+
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
+            history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
+            documents: list[str] | None = None, issuers: list[str] | None = None) -> Answer:
+        """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input, and
+        ``NotFound`` for a session that is not ``owner``'s."""
+        final = None
+        for event in self.stream(question, session_id=session_id, mode=mode, history=history, owner=owner,
+                                 new_session=new_session, documents=documents, issuers=issuers):
+            final = event
+        return final.answer
+
+    def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
+               history: list[Turn] | None = None, owner: str = LOCAL_OWNER, new_session: bool = False,
+               documents: list[str] | None = None, issuers: list[str] | None = None) -> Iterator[StreamEvent]:
+        """Text deltas, then one final event with the complete, gated answer and its citations.
+
+        Input is validated before the first event, so bad input raises instead of streaming.
+        ``history`` supplies earlier turns held by the client (the OpenAI-compatible route) instead of
+        a stored session. ``new_session`` starts a conversation for ``owner`` once the input is valid (the
+        answer carries its id); a given ``session_id`` must be ``owner``'s (NotFound otherwise).
+        ``documents`` / ``issuers`` narrow the answer to those documents (ids) or issuers (any part of an
+        issuer's name); unknown ones raise ``NotFound``.
+        """
+        started = time.perf_counter()
+        cleaned = validate_question(question, self.bot.settings.max_question_chars)
+        use_llm = self._use_llm(mode)
+        if session_id is not None:
+            self.bot.sessions.check(session_id, owner)  # someone else's (or an invented) id: NotFound
+        if history is None:
+            history = self.bot.sessions.history(session_id) if session_id is not None else []
+        chosen = check_filter(self.bot.corpus, documents, issuers)
+        unsaved = False
+        if new_session and session_id is None:
+            try:
+                session_id = self.bot.sessions.create(owner)
+            except Exception as exc:  # a full disk: answer anyway, without a conversation
+                if not is_storage_error(exc):
+                    raise
+                log.warning("conversation not started (storage): %s", exc)
+                unsaved = True
+        return self._events(cleaned, session_id, history, use_llm, started, unsaved, chosen)
+
+    def _events(self, *args) -> Iterator[StreamEvent]:
+        # One consistent corpus/index for the whole question, even if a document is added meanwhile: held
+        # (counted) while the question runs, so a replaced version is freed as soon as no question reads it.
+        with self.bot._readers_lock:
+            extractive, llm = self.bot.extractive, self.bot.llm
+            index = extractive.r.index
+            self.bot._readers[id(index)] = self.bot._readers.get(id(index), 0) + 1
+        try:
+            yield from self._answer_events(extractive, llm, *args)
+        finally:
+            with self.bot._readers_lock:
+                left = self.bot._readers[id(index)] = self.bot._readers[id(index)] - 1
+                if not left:
+                    del self.bot._readers[id(index)]
+                retired = self.bot._retired.pop(id(index), None) if not left else None
+            if retired is not None:
+                retired.close()
+
+    def _answer_events(self, extractive, llm, cleaned: str, session_id: str | None, history: list[Turn],
+                       use_llm: bool, started: float, unsaved: bool = False,
+                       chosen: set[str] | None = None) -> Iterator[StreamEvent]:
+        retriever = extractive.r
+        use_llm = use_llm and llm is not None
+        lang = detect_language(cleaned)
+        standalone = frame = None
+        today = self.bot.settings.today
+        if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
+            events = iter([StreamEvent(type="final", answer=extractive.refusal(cleaned, lang, no_content=True))])
+        else:
+            # Contact details are never search terms: search (and the model) see them redacted.
+            private = redact(cleaned)
+            if history:  # the conversation's state decides: a new topic, a switch, or an ellipsis
+                standalone = (llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None) \
+                    or resolve_followup(private, history, retriever.recogniser, retriever.corpus.questions)
+            # The message framed first: what it asks, what it tells (background), what it only instructs.
+            # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
+            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
+            message = standalone or private
+            frame = read_frame(extractive, private, lang, today)
+            framed = frame is not None and standalone is None
+            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
+            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
+                                         focus=frame.focus_text if framed else None)
+            # The plan about itself and rankings it never makes are answered from the frame.
+            from_facts = answer_frame(extractive, frame, retrieval, lang, self.bot.settings.today_iso()) \
+                if framed else None
+            # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
+            # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
+            from_facts = from_facts or extractive.from_facts(
+                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if framed else ())
+            # What the plan does not state may be stated by an added document in scope: quoted from it.
+            if from_facts is None and framed:
+                from_facts = answer_from_documents(extractive, frame, retrieval)
+            # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
+            quoted = from_facts or extractive.answer(asked, retrieval)
+            quoted.question = cleaned
+            if frame is not None:
+                quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
+                quoted.frame = frame
+            if from_facts is None and use_llm and quoted.answerable:
+                # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
+                shown = asked if framed and frame.instructions else cleaned
+                events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
+            else:
+                events = extractive_events(quoted)
+        for event in events:
+            if event.type == "final":
+                answer = event.answer
+                if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
+                    before = answer.answer
+                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
+                    answer.frame = frame
+                    event.replaced = event.replaced or answer.answer != before
+                answer.session_id = session_id
+                answer.standalone_question = standalone
+                answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+                if unsaved:
+                    answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+                self._keep(answer, session_id)
+            yield event
+
+    def _keep(self, answer: Answer, session_id: str | None) -> None:
+        """Store the turn and log the answer, best-effort: a full disk must not cost the founder the answer."""
+        try:
+            if session_id is not None:
+                self.bot.sessions.append(session_id, answer)
+        except Exception as exc:
+            if not is_storage_error(exc) and not isinstance(exc, DatabaseUnavailable):
+                raise
+            log.warning("conversation turn not saved (storage): %s", exc)
+            answer.warnings.append(NOT_SAVED.get(answer.language, NOT_SAVED["en"]))
+        metrics.answered(answer)
+        try:
+            self.bot.feedback_store.record_answer(answer)
+        except Exception as exc:
+            if not is_storage_error(exc) and not isinstance(exc, DatabaseUnavailable):
+                raise
+            log.warning("answer log not written (storage): %s", exc)
+
+    def _use_llm(self, mode: str | None) -> bool:
+        mode = mode or self.bot.settings.mode
+        if mode not in ("auto", "llm", "extractive"):
+            raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        if mode == "llm" and self.bot.llm is None:
+            raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
+        return mode != "extractive" and self.bot.llm is not None
+
+    def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
+                    issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
+                    limit: int | None = None) -> EligibilityResult:
+        """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
+        jurisdiction's documents in force unless the request names documents, issuers or places."""
+        from assistant.knowledge.eligibility import check_library
+
+        scoper = self.bot.retriever.scoper  # its own corpus: one consistent library even if a document is added now
+        return check_library(scoper.corpus, profile, lang, self.bot.settings, scoper=scoper, documents=documents,
+                             issuers=issuers, jurisdictions=jurisdictions, limit=limit)
+
+    def profile(self, values: dict) -> FounderProfile:
+        """A founder profile from field values, validated (``InvalidProfile`` names the bad field)."""
+        from assistant.knowledge.eligibility import validate_profile
+
+        return validate_profile(values)
+
+
+def extractive_events(answer: Answer) -> Iterator[StreamEvent]:
+    """Stream a quoted answer sentence by sentence, so front ends render both modes alike."""
+    for piece in re.findall(r".+?(?:\[\d+\]|$)", answer.answer, flags=re.S):
+        if piece:
+            yield StreamEvent(type="delta", text=piece)
+    yield StreamEvent(type="final", answer=answer)
