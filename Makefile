@@ -25,7 +25,7 @@ EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports 
 EVAL_FOUNDER := --mode extractive --dataset eval/founder.yaml --facts --eligibility eval/eligibility.yaml --out eval/reports/founder \
 	--fail-under figure_accuracy=1.0 refusal_accuracy=0.95 answerable_accuracy=0.98
 
-# The documents evaluation (issue 11): government documents of a fictional city, as published (eval/documents/,
+# The documents evaluation: government documents of a fictional city, as published (eval/documents/,
 # built by harness/govdocs.py), added to a scratch data dir of their own; answers as of the suite's own day.
 DOCS_DATA := .opc-data/eval-documents
 DOCS_GATE := --dataset eval/documents.yaml --mode extractive --out eval/reports/documents \
@@ -64,7 +64,7 @@ run: index
 # test (playwright cannot download browsers here) with CJK fonts for its screenshots, node and npm for the
 # mini-program's tests, a CJK TrueType font (wqy-zenhei) for the Chinese PDFs the ingestion tests build, and
 # redis-server, which the shared rate-limit tests start on loopback, and the PostgreSQL server binaries
-# (initdb, pg_ctl, psql) the several-host tests start on loopback (issue 13), and nginx, which the front
+# (initdb, pg_ctl, psql) the several-host tests start on loopback, and nginx, which the front
 # tests start on loopback in front of opc serve with the shipped deploy/nginx/opc.conf.
 system-deps:
 	@missing=""; \
@@ -94,10 +94,7 @@ lint: install-test
 	$(BIN)/ruff check assistant ui tests bench harness docs
 	$(BIN)/mypy
 
-# `make test` runs lint too: enabled after the autofix (ruff check --fix over the tree), so CI does not go red
-# before it.
-# test: lint
-test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json docs
+test: install-test system-deps $(MINIPROGRAM)/node_modules/.package-lock.json docs lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	OPC_DATA_DIR=$(EVAL_DATA) $(BIN)/opc eval $(EVAL_GATE)
 	OPC_DATA_DIR=$(DOCS_DATA) $(BIN)/opc eval $(DOCS_GATE)
@@ -125,7 +122,7 @@ eval-baseline: install
 bench: install
 	$(BIN)/python -m bench.core
 
-# What the database costs a request, SQLite and a throw-away PostgreSQL (issue 13).
+# What the database costs a request, SQLite and a throw-away PostgreSQL.
 bench-database: install system-deps
 	$(BIN)/python -m bench.database
 

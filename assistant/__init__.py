@@ -5,8 +5,17 @@
     print(bot.ask("住房补贴每月多少钱？").answer)
 """
 
-from assistant.errors import (ConfigError, CorpusError, IndexUnavailable, IngestError, InvalidFeedback,
-                              InvalidQuestion, InvalidSessionId, NotFound, OPCError)
+from assistant.errors import (
+                              ConfigError,
+                              CorpusError,
+                              IndexUnavailable,
+                              IngestError,
+                              InvalidFeedback,
+                              InvalidQuestion,
+                              InvalidSessionId,
+                              NotFound,
+                              OPCError,
+)
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, ClauseRef, DocumentInfo, Feedback, Turn

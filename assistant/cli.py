@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
-from typing import Optional
 import os
+import sys
 from dataclasses import asdict
 
 import typer
@@ -16,14 +15,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.errors import OPCError
-from assistant.settings import Settings
-from assistant.service import Assistant
-from assistant.store.database import open_database
-from assistant.store.feedback import FeedbackStore
-from assistant.store.sessions import SessionStore, purge_expired
-from assistant.knowledge.corpus import load_corpus
 from assistant.ingest.align import figure_mismatches
+from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.eligibility import check_library, profile_from_pairs
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.store.database import open_database
 
 app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI OPC action plan (2026–2027).",
                   no_args_is_help=True, add_completion=False)
@@ -69,8 +66,8 @@ def _load(rebuild: bool = False, show_progress: bool = False):
 def ask(
     question: str = typer.Argument(..., help="Your question, in Chinese or English."),
     as_json: bool = typer.Option(False, "--json", help="Print the full answer as JSON."),
-    session: Optional[str] = typer.Option(None, "--session", help="Conversation id for follow-up questions."),
-    mode: Optional[str] = typer.Option(
+    session: str | None = typer.Option(None, "--session", help="Conversation id for follow-up questions."),
+    mode: str | None = typer.Option(
         None, "--mode", help="llm | extractive | auto (default: OPC_MODE, 'auto' = llm when configured)."),
 ) -> None:
     """Ask a question about the plan; the answer cites its clauses."""
@@ -236,9 +233,9 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print as JSO
 @corpus_app.command("add")
 def corpus_add(
     source: str = typer.Argument(..., help="A file (PDF, DOCX, HTML, Markdown, text) or an http(s) URL."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh | en (default: detected from the text)."),
-    title: Optional[str] = typer.Option(None, "--title", help="Document title (default: from the document)."),
-    translation_of: Optional[str] = typer.Option(
+    lang: str | None = typer.Option(None, "--lang", help="zh | en (default: detected from the text)."),
+    title: str | None = typer.Option(None, "--title", help="Document title (default: from the document)."),
+    translation_of: str | None = typer.Option(
         None, "--translation-of", help="Id of an added document this one translates; clauses pair by number."),
     as_json: bool = typer.Option(False, "--json", help="Print the added document as JSON."),
 ) -> None:
@@ -379,7 +376,7 @@ app.add_typer(documents_app, name="documents")
 def documents_add(
     sources: list[str] = typer.Argument(..., help="Folders (their PDF, DOCX, HTML, Markdown and text files), "
                                                   "files, http(s) URLs, or .lst/.urls files listing one per line."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Parser processes (default OPC_BULK_WORKERS)."),
+    workers: int | None = typer.Option(None, "--workers", help="Parser processes (default OPC_BULK_WORKERS)."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome of every source as JSON."),
 ) -> None:
     """Add many documents: parsed in parallel, duplicates (same content, any name) skipped, failures reported,

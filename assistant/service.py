@@ -12,24 +12,33 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from assistant.answering.llm import ChatModel
+from assistant.answering.llm_answer import LLMAnswerer
+from assistant.ingest.netguard import FetchPolicy
+from assistant.ingest.sandbox import prewarm as prewarm_parser
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.embed import make_embedder
-from assistant.store.database import Database, open_database
-from assistant.store.feedback import FeedbackStore
-from assistant.library.jobs import JobStore
-from assistant.answering.llm import ChatModel
-from assistant.ingest.netguard import FetchPolicy
-from assistant.answering.llm_answer import LLMAnswerer
 from assistant.library.index import Progress, SearchIndex
-from assistant.ingest.sandbox import prewarm as prewarm_parser
+from assistant.library.jobs import JobStore
 from assistant.library.retrieve import Retriever
-from assistant.understanding.intents import load_recogniser
-from assistant.store.sessions import LOCAL_OWNER, SessionStore
 from assistant.services import ConversationService, LibraryService, QuestionService
 from assistant.settings import Settings
+from assistant.store.database import Database, open_database
+from assistant.store.feedback import FeedbackStore
+from assistant.store.sessions import LOCAL_OWNER, SessionStore
 from assistant.store.storage import is_storage_error
-from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
-                    Turn)
+from assistant.types import (
+    Answer,
+    Citation,
+    DocumentInfo,
+    EligibilityResult,
+    Feedback,
+    FounderProfile,
+    Job,
+    StreamEvent,
+    Turn,
+)
+from assistant.understanding.intents import load_recogniser
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -96,10 +105,10 @@ class Assistant:
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
-             progress: Progress | None = None) -> "Assistant":
+             progress: Progress | None = None) -> Assistant:
         """Open the index (building it first if it is missing, stale or unreadable)."""
-        from assistant.store.readonly import open_read_only, read_only_reason
         from assistant.library.startup import match_database, recover_documents
+        from assistant.store.readonly import open_read_only, read_only_reason
 
         settings = settings or Settings()
         db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written

@@ -6,11 +6,11 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-
 from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
 
 def _builtin_corpus() -> Path:
     """The repository's corpus/ in a checkout (development, editable installs); otherwise the copy that

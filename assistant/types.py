@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.profile import build_profile_model, load_profile_spec
+from assistant.knowledge.profile import build_profile_model, load_profile_spec
 
 Language = Literal["en", "zh", "zh-Hant"]
 Authority = Literal["plan", "background", "document"]
@@ -265,8 +264,11 @@ CompanySize = Literal["none", "micro", "small", "medium", "large"]
 Status = Literal["met", "not_met", "unknown"]
 
 
-# Built from the corpus folder's profile.yaml (assistant/profile.py): a new condition is a YAML change.
-FounderProfile = build_profile_model(load_profile_spec())
+# Built from the corpus folder's profile.yaml (assistant/knowledge/profile.py): a new condition is a YAML change.
+if TYPE_CHECKING:  # its fields come from data at run time: type checkers see a plain model
+    FounderProfile = BaseModel
+else:
+    FounderProfile = build_profile_model(load_profile_spec())
 
 
 class ConditionCheck(BaseModel):

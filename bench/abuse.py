@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -37,9 +36,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from bench.load import log, start_server  # noqa: E402
-
 from assistant.service import INDEX_GRACE_SECONDS  # noqa: E402
+from bench.load import log, start_server  # noqa: E402
 from harness import docfactory as f  # noqa: E402  (the same hostile documents the tests use)
 
 ADMIN, ASK = {"Authorization": "Bearer bench-admin"}, {"Authorization": "Bearer bench-ask"}
@@ -95,7 +93,7 @@ class Prober:
                 i += 1
                 time.sleep(0.05)
 
-    def __enter__(self) -> "Prober":
+    def __enter__(self) -> Prober:
         self._thread.start()
         return self
 

@@ -18,16 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-
+from assistant.settings import Settings  # noqa: E402
 from assistant.store.database import open_database  # noqa: E402
 from assistant.store.feedback import FeedbackStore  # noqa: E402
 from assistant.store.sessions import SessionStore  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 
 

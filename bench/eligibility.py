@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench.notices import library  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
@@ -66,9 +67,8 @@ def main() -> None:
                             rate_limit_per_user="1000000/minute")
         facts = 0
         if args.library:
-            from bench.fact_load import write_library
-
             from assistant.ingest.store import documents_root
+            from bench.fact_load import write_library
 
             print(f"writing {args.library} notices…", file=sys.stderr)
             _, facts = write_library(documents_root(Path(data)), args.library, settings)

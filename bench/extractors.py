@@ -13,7 +13,6 @@ pdfplumber table pass on the GB/T 9704 fixture PDFs. Prints ONE JSON object:
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 

@@ -18,23 +18,20 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 
-
 def write_library(root: Path, n: int, settings) -> tuple[float, int]:
     """N notice folders with their facts files; (seconds, facts written)."""
-    from bench.notices import library
-
-    from assistant.knowledge.corpus import load_corpus
     from assistant.ingest import facts as ingest_facts
     from assistant.ingest import store
     from assistant.ingest.extract import extract
     from assistant.ingest.govdoc import clean_blocks, page_meta
     from assistant.ingest.pipeline import Source, prepare
+    from assistant.knowledge.corpus import load_corpus
+    from bench.notices import library
 
     corpus = load_corpus(settings.corpus_dir)
     known, taken = {}, {d.id for d in corpus.documents}
@@ -56,7 +53,8 @@ def write_library(root: Path, n: int, settings) -> tuple[float, int]:
 
 def time_load(roots, repeat: int) -> dict:
     """Cold (fresh caches) and warm load times, and the facts loaded."""
-    from assistant.knowledge import claims, corpus as corpus_mod
+    from assistant.knowledge import claims
+    from assistant.knowledge import corpus as corpus_mod
 
     spent: list[float] = []
     real = corpus_mod.load_facts

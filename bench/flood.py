@@ -26,7 +26,6 @@ import argparse
 import json
 import platform
 import shutil
-import sys
 import tempfile
 import threading
 import time

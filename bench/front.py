@@ -34,8 +34,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness.attacks import (Prober, cpu_seconds, half_open, huge_header, nginx_binary, nginx_in_front,  # noqa: E402
-                           opc_serve, slowloris)
+from harness.attacks import (  # noqa: E402
+    Prober,
+    cpu_seconds,
+    half_open,
+    huge_header,
+    nginx_binary,
+    nginx_in_front,
+    opc_serve,
+    slowloris,
+)
 
 
 def log(*parts) -> None:

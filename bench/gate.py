@@ -42,19 +42,18 @@ def main() -> None:
     ap.add_argument("--data-dir", default=None)
     args = ap.parse_args()
 
-    import yaml
 
     from assistant import Assistant, Settings
     from assistant.answering.citations import citation_for
-    from assistant.knowledge.claims import clear_caches
     from assistant.answering.gate import check
     from assistant.answering.support import clear_caches as clear_support_caches
+    from assistant.knowledge.claims import clear_caches
 
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     bot = Assistant.load(settings)
     corpus = bot.corpus
-    from assistant.evaluate.adversarial import _numbered, load_items
     from assistant.answering.gate import cited_numbers
+    from assistant.evaluate.adversarial import _numbered, load_items
     from assistant.understanding.text import detect_language
 
     items = load_items(ROOT / "eval" / "gate.yaml") + load_items(ROOT / "eval" / "blind" / "gate_answers.yaml")

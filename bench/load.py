@@ -121,7 +121,7 @@ async def run(urls: list[str], pool: list[str], clients: int, total: int, second
                         await r.read()
                         if r.status != 200:
                             errors[f"http_{r.status}"] += 1
-                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiohttp.ClientError) as exc:
                     errors[type(exc).__name__] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
                 per_host[url] += 1

@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 

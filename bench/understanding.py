@@ -11,8 +11,6 @@ import argparse
 import json
 import os
 import re
-import sys
-import tempfile
 import time
 import unicodedata
 from collections import defaultdict

@@ -72,7 +72,7 @@ class DocServer:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "DocServer":
+    def __enter__(self) -> DocServer:
         self.thread.start()
         return self
 

@@ -6,7 +6,6 @@ import pytest
 
 from assistant.evaluate.adversarial import GateItem, _numbered, score
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

@@ -11,7 +11,6 @@ from httpx_sse import connect_sse
 
 from assistant import Settings
 from assistant.api import create_app
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -7,7 +7,6 @@ import pytest
 
 from assistant.api import create_app
 from assistant.settings import Settings
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

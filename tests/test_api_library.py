@@ -11,8 +11,8 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.api import create_app
 from bench.notices import notice
-
 from harness.servers import serve
+
 from .test_library import MUNICIPAL
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -7,9 +7,7 @@ import pytest
 
 from assistant import Settings
 from assistant.api import create_app
-
 from harness.servers import serve
-
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

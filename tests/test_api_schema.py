@@ -10,7 +10,6 @@ from schemathesis import GenerationMode
 
 from assistant import Assistant, Settings
 from assistant.api import create_app
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -12,7 +12,6 @@ import pytest
 from assistant import Settings
 from assistant.api import create_app
 from assistant.errors import ConfigError
-
 from harness import docfactory as f
 from harness.servers import serve
 

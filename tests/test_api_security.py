@@ -8,7 +8,6 @@ import pytest
 from assistant import Settings
 from assistant.api import create_app
 from assistant.errors import ConfigError
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -15,7 +15,6 @@ from assistant.api import create_app
 from assistant.api.sse import PING, with_heartbeat
 from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

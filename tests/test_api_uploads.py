@@ -10,7 +10,6 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.api import create_app
-
 from harness import docfactory as f
 from harness.servers import serve
 

@@ -6,9 +6,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import IndexUnavailable
-
 from harness.servers import chroma_server, free_port
-
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

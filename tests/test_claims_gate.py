@@ -4,18 +4,16 @@ scripted OpenAI-compatible server naming the exact problem."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from assistant import Assistant, Settings
 from assistant.answering.citations import citation_for
+from assistant.answering.gate import check
+from assistant.errors import CorpusError
 from assistant.knowledge.claims import load_rules
 from assistant.knowledge.corpus import load_corpus
-from assistant.errors import CorpusError
-from assistant.answering.gate import check
 from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.understanding.text import detect_language
-
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

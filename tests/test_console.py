@@ -16,9 +16,8 @@ import httpx
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.store.answer_log import normalise
 from assistant.api import create_app
-
+from assistant.store.answer_log import normalise
 from harness.servers import free_port, serve, wait_until_ready
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

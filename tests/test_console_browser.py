@@ -16,9 +16,9 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.api import create_app
-
 from harness import docfactory as f
 from harness.servers import serve
+
 from .test_ui_browser import ARGS, CHROMIUM, SHOTS
 
 pytestmark = [pytest.mark.system, pytest.mark.skipif(not CHROMIUM or not __import__("pathlib").Path(CHROMIUM).exists(),

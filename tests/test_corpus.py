@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from assistant.knowledge.corpus import load_corpus
 from assistant.errors import CorpusError
+from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures, same_figures
 from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import split_sentences

@@ -7,7 +7,6 @@ import httpx
 import pytest
 
 from assistant.understanding.asks import embed_text, estimate_tokens
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import inspect, text
 
 from assistant import Assistant, Settings
+from assistant.errors import DatabaseUnavailable, NotFound
 from assistant.store.database import forget, open_database
 from assistant.store.migrate import SCRIPTS, current, head, upgrade
-from assistant.errors import DatabaseUnavailable, NotFound
-
 from harness.pg import postgres  # noqa: F401  (fixture)
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
@@ -228,6 +227,7 @@ def test_a_wrong_database_url_stops_at_start_and_writes_nothing(command, case, w
     import subprocess
 
     from harness.servers import free_port
+
     from .test_serve import OPC
 
     url = {"unreachable": f"postgresql://opc:secret@127.0.0.1:{free_port()}/opc",

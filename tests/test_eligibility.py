@@ -18,7 +18,6 @@ from assistant.api import create_app
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.eligibility import check
 from assistant.types import FounderProfile
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -16,7 +16,6 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.types import FounderProfile
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

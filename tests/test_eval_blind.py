@@ -9,7 +9,6 @@ import pytest
 from assistant.errors import ConfigError
 from assistant.evaluate import blind as bl
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

@@ -153,8 +153,8 @@ def test_cases_generated_from_the_facts():
     """Every money fact x question form x en/zh/zh-Hant, expecting its clause and amount."""
     from pathlib import Path
 
-    from assistant.knowledge.corpus import load_corpus
     from assistant.evaluate.from_facts import fact_cases
+    from assistant.knowledge.corpus import load_corpus
 
     cases = fact_cases(load_corpus(Path(__file__).resolve().parent.parent / "corpus"))
     assert len(cases) >= 70 and {c.language for c in cases} == {"en", "zh", "zh-Hant"}

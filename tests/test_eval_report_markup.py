@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from markdown_it import MarkdownIt
 
 from assistant.evaluate.gate import GateResult

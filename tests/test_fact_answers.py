@@ -8,9 +8,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.settings import LLMSettings
-
 from harness.llm_server import ScriptedLLM
-
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
@@ -117,8 +115,8 @@ def test_llm_mode_answers_lists_from_the_facts_without_the_model(data_dir, bot):
     ("zh", "住房补贴是多少？", "住房补贴"),
 ])
 def test_llm_prompt_carries_the_sources_verified_facts_and_the_gate_still_checks(data_dir, lang, question, name):
-    from assistant.knowledge.facts import amount_text
     from assistant.answering.prompts import FACTS_HEADER
+    from assistant.knowledge.facts import amount_text
 
     with ScriptedLLM() as llm:
         settings = Settings(data_dir=data_dir, llm=LLMSettings(base_url=llm.base_url, model="scripted", timeout=2))

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from assistant import Assistant, Settings
-from assistant.knowledge.corpus import load_corpus
 from assistant.ingest.store import documents_root
+from assistant.knowledge.corpus import load_corpus
 from assistant.settings import LLMSettings
 from assistant.types import FounderProfile
 
@@ -274,7 +274,6 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
     import httpx
 
     from assistant.api import create_app
-
     from harness.servers import serve
 
     settings = Settings(data_dir=seeded_data_dir("opc-facts-api"), ui=False, api_keys=["k:admin"], rate_limit="",
@@ -297,8 +296,8 @@ def test_post_documents_reports_the_models_dropped_facts_and_eligibility_decides
 
 def test_a_degree_condition_must_name_its_lowest_degree(llm):
     """"本科及以上" is bachelor and above: a model narrowing it to master's loses the condition."""
-    from assistant.knowledge.facts_by_model import read_facts
     from assistant.answering.llm import ChatModel
+    from assistant.knowledge.facts_by_model import read_facts
     from assistant.types import Clause, Document
 
     text = "对本科及以上学历的新引进人才，给予一次性生活补贴3万元。"
@@ -328,8 +327,8 @@ def test_a_degree_condition_must_name_its_lowest_degree(llm):
 
 def test_a_sloppy_but_true_reply_is_kept_once(llm):
     """A name in one language, `conditions: null`, the same benefit listed twice: one verified fact."""
-    from assistant.knowledge.facts_by_model import read_facts
     from assistant.answering.llm import ChatModel
+    from assistant.knowledge.facts_by_model import read_facts
 
     from .test_facts import _doc
 

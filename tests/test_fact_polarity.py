@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.llm import ChatModel
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.facts import verify
-from assistant.answering.llm import ChatModel
 from assistant.settings import LLMSettings
 
 from .test_facts import _doc

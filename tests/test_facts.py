@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.knowledge.corpus import load_corpus
 from assistant.errors import CorpusError
+from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.facts import amount_text
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

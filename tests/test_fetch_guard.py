@@ -98,7 +98,7 @@ def test_connection_is_pinned_to_the_checked_address(doc_server):
 def test_redirect_to_loopback_is_refused_even_from_a_trusted_host(doc_server):
     port = _port(doc_server)
     doc_server.redirects["/moved.html"] = f"http://127.0.0.1:{port}{PAGE}"
-    doc_server.redirects["/moved-by-name.html"] = f"http://metadata.example/latest/"
+    doc_server.redirects["/moved-by-name.html"] = "http://metadata.example/latest/"
     resolver = Resolver({"mirror.example.org": [["127.0.0.1"]], "metadata.example": [["169.254.169.254"]]})
     policy = FetchPolicy(["mirror.example.org"], resolver=resolver)  # the first hop only
     fetched_before = [p for p, _ in doc_server.seen].count(PAGE)

@@ -16,7 +16,6 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.store.storage import NOT_SAVED
-
 from harness import docfactory as f
 from harness.servers import serve
 

@@ -14,7 +14,6 @@ from harness import govdocs as g
 from harness import govtexts as t
 from harness.docserver import _Handler
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 
@@ -166,11 +165,11 @@ def test_llm_mode_answers_in_the_question_language_with_figures_checked_across_l
 
 
 def test_ingestion_returns_the_new_corpus_and_index_and_the_service_swaps_them_in(gov, tmp_path):
-    from assistant.ingest import pipeline
-
     # The ingestion package never imports the service (it used to, and the service imported it back).
     import ast
     from pathlib import Path
+
+    from assistant.ingest import pipeline
 
     for module in Path(pipeline.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from harness.pg import postgres  # noqa: F401  (fixture)
 from harness.servers import chroma_server, free_port, wait_until_ready
+
 from .test_database import POLICY
 from .test_serve import OPC
 
@@ -41,7 +42,7 @@ class Host:
         self.logfile = data_dir.parent / f"{name}.log"
         self.proc = None
 
-    def start(self) -> "Host":
+    def start(self) -> Host:
         env = {**os.environ, **self.env, "OPC_DATA_DIR": str(self.data_dir)}
         self.proc = subprocess.Popen([OPC, "serve", "--no-ui", "--port", str(self.port)], env=env,
                                      stdout=open(self.logfile, "a"), stderr=subprocess.STDOUT)

@@ -16,7 +16,6 @@ import pytest
 from assistant import Assistant, IndexUnavailable, Settings
 from assistant.settings import BUILTIN_CORPUS
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

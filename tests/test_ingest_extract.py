@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
-                              UnsupportedDocument)
+from assistant.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    FetchFailed,
+    NoExtractableText,
+    UnsupportedDocument,
+)
 from assistant.ingest.align import align_ids
 from assistant.ingest.extract import detect_format, extract, looks_like_error_page, tidy_pdf_line
 from assistant.ingest.structure import MAX_CLAUSE_CHARS, Block, cn_number, find_clauses, match_heading, split_title

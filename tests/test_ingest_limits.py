@@ -7,7 +7,6 @@ import pytest
 from assistant.errors import CorruptDocument, DocumentTooComplex, DocumentTooLarge
 from assistant.ingest.limits import ParseLimits
 from assistant.ingest.sandbox import extract_sandboxed
-
 from harness import docfactory as f
 
 LIMITS = ParseLimits(uncompressed_bytes=50_000_000, depth=256, pages=2, text_chars=1_000_000, timeout=20,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import subprocess
 import sys
 import textwrap
 
-from assistant import Assistant, Settings
+import pytest
 
+from assistant import Assistant, Settings
 from harness import docfactory as f
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -11,9 +11,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.errors import (CorruptDocument, DocumentTooLarge, DuplicateDocument, EmptyDocument,
-                              EncryptedDocument, FetchFailed, IndexUnavailable, IngestError, NoExtractableText,
-                              NotFound, ProtectedDocument, UnsupportedDocument)
+from assistant.errors import (
+    CorruptDocument,
+    DocumentTooLarge,
+    DuplicateDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    FetchFailed,
+    IndexUnavailable,
+    IngestError,
+    NoExtractableText,
+    NotFound,
+    ProtectedDocument,
+    UnsupportedDocument,
+)
 from assistant.ingest.align import figure_mismatches
 from harness import docfactory as f
 from harness.docserver import ERROR_PAGE

@@ -18,10 +18,10 @@ from assistant import Settings
 from assistant.store.database import forget, open_database
 from assistant.store.documents import stored_ids
 from bench.notices import notice
-
 from harness.pg import postgres  # noqa: F401  (fixture)
-from .test_read_only_start import ADMIN, OPC
 from harness.servers import free_port, wait_until_ready
+
+from .test_read_only_start import ADMIN, OPC
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

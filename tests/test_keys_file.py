@@ -11,7 +11,6 @@ from assistant.api.security import KeyRing
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

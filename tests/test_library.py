@@ -4,7 +4,6 @@ answer quotes. Real documents (generated notices in the shape cities publish the
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from pathlib import Path
 

@@ -13,7 +13,6 @@ from assistant.knowledge.figures import normalise
 from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

@@ -14,7 +14,6 @@ from assistant.knowledge.corpus import load_corpus
 from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.spelling import Speller
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

@@ -14,7 +14,6 @@ import pytest
 from langchain_openai import ChatOpenAI
 
 from assistant.understanding.text import detect_language
-
 from harness.servers import free_port, wait_until_ready
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -11,7 +11,6 @@ from assistant.understanding.instructions import is_instruction, load_patterns, 
 
 from .conftest import ROOT
 
-
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
 

@@ -17,6 +17,7 @@ import pytest
 
 from harness import docfactory as f
 from harness.servers import free_port, wait_until_ready
+
 from .test_full_disk import filled
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

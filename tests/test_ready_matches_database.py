@@ -4,18 +4,16 @@ database implies. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
-
 import httpx
+import pytest
 
 from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.store.documents import stored_ids
-
 from harness.pg import postgres  # noqa: F401  (fixture)
 from harness.servers import serve
-from .test_database import POLICY, backend  # noqa: F401  (fixture)
 
+from .test_database import POLICY, backend  # noqa: F401  (fixture)
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

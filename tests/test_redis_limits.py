@@ -15,8 +15,6 @@ import pytest
 
 from assistant.api import create_app
 from assistant.errors import ConfigError
-from assistant.settings import Settings
-
 from harness.redis_server import RedisServer
 from harness.servers import free_port, serve, wait_until_ready
 

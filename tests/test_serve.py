@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import signal
 import subprocess
@@ -11,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from harness.servers import free_port, wait_until_ready
 

@@ -8,12 +8,12 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.answering.citations import citation_for
-from assistant.knowledge.corpus import load_corpus
-from assistant.errors import CorpusError
 from assistant.answering.gate import check
-from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.answering.support import load_support
+from assistant.errors import CorpusError
+from assistant.knowledge.corpus import load_corpus
+from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.understanding.text import detect_language
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -11,7 +11,6 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.settings import LLMSettings
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

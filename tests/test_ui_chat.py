@@ -13,10 +13,8 @@ from assistant import Assistant, Settings
 from assistant.errors import NotFound
 from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
-from ui.chat import ChatHandlers, build_ui, official_url, translated_versions
-
 from harness.llm_server import ScriptedLLM
-
+from ui.chat import ChatHandlers, build_ui, official_url, translated_versions
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from assistant import Settings
-
 from harness.servers import serve, ui_app
+
 from .test_ui_browser import ARGS, CHROMIUM, SHOTS
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

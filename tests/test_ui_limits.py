@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import hashlib
 
 import httpx
+import pytest
 from gradio_client import Client
 
 from harness.servers import serve, ui_app

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from assistant.types import Answer, Citation, ClauseRef
-from ui.render import (answer_body, answer_html, citation_html, esc, header_html, notice_html, paragraphs,
-                       safe_url, streaming_html)
+from ui.render import (
+    answer_body,
+    answer_html,
+    citation_html,
+    esc,
+    header_html,
+    notice_html,
+    paragraphs,
+    safe_url,
+    streaming_html,
+)
 from ui.texts import INTERFACE, interface_text
 
 URL = "https://www.sz.gov.cn/plan.html"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-import os
 import re
 from pathlib import Path
 
 import httpx
+import pytest
 from gradio_client import Client
 
 from harness.servers import serve, ui_app

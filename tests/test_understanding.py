@@ -9,10 +9,9 @@ import pytest
 from assistant import Settings
 from assistant.api import create_app
 from assistant.knowledge.figures import normalise
+from assistant.types import Answer, Turn
 from assistant.understanding.followup import Conversation
 from assistant.understanding.intents import data_key, load_recogniser
-from assistant.types import Answer, Turn
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

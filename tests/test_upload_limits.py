@@ -14,7 +14,6 @@ from assistant.api import create_app
 from assistant.errors import DocumentTooComplex
 from assistant.ingest.limits import ParseLimits
 from assistant.ingest.sandbox import extract_sandboxed
-
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).

@@ -12,7 +12,6 @@ import uvicorn
 from fastapi import FastAPI
 
 from assistant import Assistant, Settings
-
 from ui.chat import mount_ui
 
 

@@ -18,7 +18,6 @@ import gradio as gr
 
 from assistant.errors import OPCError
 from assistant.store.sessions import LOCAL_OWNER
-
 from ui.render import answer_html, esc, header_html, notice_html, streaming_html
 from ui.texts import UI_LANGS, interface_text
 

@@ -9,8 +9,7 @@ from html import escape as esc
 import gradio as gr
 
 from assistant.errors import OPCError
-from assistant.profile import load_profile_spec
-
+from assistant.knowledge.profile import load_profile_spec
 from ui.texts import UI_LANGS
 
 # Labels are bilingual so the panel reads in either interface language without extra wiring;

@@ -11,7 +11,6 @@ import re
 
 from assistant.answering.citations import source_line
 from assistant.types import Answer, Citation, ClauseRef
-
 from ui.texts import AnswerText, answer_text, interface_text
 
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -8,8 +8,8 @@ words are specific enough to read) must agree with the record its figure belongs
 
 from __future__ import annotations
 
-from assistant.knowledge.figures import extract_figures
 from assistant.answering.statements import spell_out
+from assistant.knowledge.figures import extract_figures
 
 _UNIT_KIND = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.knowledge.corpus import Corpus
 from assistant.answering.prompts import (
     LEAD,
     LEAD_BACKGROUND,
@@ -16,8 +15,9 @@ from assistant.answering.prompts import (
     STATUS_LABEL,
     STATUS_NOTE,
 )
-from assistant.understanding.text import base_lang, localise
+from assistant.knowledge.corpus import Corpus
 from assistant.types import Citation, Clause, ClauseRef
+from assistant.understanding.text import base_lang, localise
 
 
 def _pick(values: dict[str, str], lang: str) -> str:

@@ -7,6 +7,7 @@ offers the nearest clauses as suggestions, with no figure at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -16,18 +17,17 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering.citations import citation_for, document_notes, format_lead, suggestions
-from assistant.answering.fact_answers import FactAnswerer
-from assistant.knowledge.figures import extract_figures, is_grounded
-from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
 from assistant.answering.disagreements import disagreeing, disagreement
+from assistant.answering.fact_answers import FactAnswerer, scoped_facts
+from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION, PREMISE_NOTE
+from assistant.knowledge.figures import extract_figures, is_grounded
 from assistant.library.retrieve import ClauseHit, Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings, corpus_folder
+from assistant.types import Answer, Citation
 from assistant.understanding.frame import recognise
 from assistant.understanding.instructions import is_instruction
 from assistant.understanding.questions import load_question_rules
 from assistant.understanding.text import base_lang, localise, tokenize
-from assistant.types import Answer, Citation
-from assistant.answering.fact_answers import scoped_facts
 
 
 # What kind of figure a question asks for ("when" wants a date, "how long" a duration ...) is data:
@@ -77,7 +77,7 @@ class Scored:
     has_wanted: bool = False  # states a figure of the kind the question asks for
     lead: float = 0.0  # the preference for the home's built-in documents included in ``score``
 
-    def share_of(self, best: "Scored") -> float:
+    def share_of(self, best: Scored) -> float:
         """This score as a share of the best's; between two sentences with the same preference, without it
         (the preference puts the built-in corpus first; it must not change how much of it is quoted)."""
         lead = best.lead if self.lead == best.lead else 0.0

@@ -15,12 +15,8 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.answering.citations import citation_for, suggestions
-from assistant.knowledge.claims import fold
-from assistant.knowledge.eligibility import check_fact
-from assistant.knowledge.facts import Fact, amount_text, figure_text
 from assistant.answering.prompts import (
     ASK_ISSUER,
-    profile_label,
     CAPPED_AT,
     FACTS_SAY,
     FAMILY,
@@ -40,11 +36,15 @@ from assistant.answering.prompts import (
     STORY_FITS,
     STORY_INTRO,
     STORY_UNDECIDED,
+    profile_label,
 )
+from assistant.knowledge.claims import fold
+from assistant.knowledge.eligibility import check_fact
+from assistant.knowledge.facts import Fact, amount_text, figure_text
+from assistant.knowledge.figures import cn_value
+from assistant.types import Answer, Citation, FounderProfile
 from assistant.understanding.questions import Intent
 from assistant.understanding.text import base_lang, localise
-from assistant.types import Answer, Citation, FounderProfile
-from assistant.knowledge.figures import cn_value
 
 MAX_LISTED = 12
 MAX_OTHERS = 5

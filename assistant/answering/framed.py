@@ -18,11 +18,19 @@ from collections import OrderedDict
 from datetime import date
 
 from assistant.answering.citations import citation_for
-from assistant.answering.prompts import (ASK_ISSUER, MONTHLY_INTRO, NOT_STATED, OUTSIDE_VALIDITY, PLAN_SAYS,
-                                         UNSTATED_KEYS, VALID_UNTIL, WITHIN_VALIDITY)
+from assistant.answering.prompts import (
+    ASK_ISSUER,
+    MONTHLY_INTRO,
+    NOT_STATED,
+    OUTSIDE_VALIDITY,
+    PLAN_SAYS,
+    UNSTATED_KEYS,
+    VALID_UNTIL,
+    WITHIN_VALIDITY,
+)
 from assistant.knowledge.figures import extract_figures
-from assistant.understanding.text import base_lang, localise, split_sentences
 from assistant.types import Answer, Frame, Unstated
+from assistant.understanding.text import base_lang, localise, split_sentences
 
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 

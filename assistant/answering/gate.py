@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.knowledge.claims import fold
-from assistant.knowledge.figures import extract_figures, format_figure, is_grounded, ungrounded_figures
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.statements import spell_out
-from assistant.understanding.text import detect_language, has_content, localise, to_simplified, to_traditional, tokenize
+from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import extract_figures, format_figure, is_grounded, ungrounded_figures
 from assistant.types import Citation
+from assistant.understanding.text import detect_language, has_content, localise, to_simplified, to_traditional, tokenize
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # "1,2,5,0", "1.1.1 yuan": digits no reader can take as one figure (thousands groups and dates are fine)
@@ -33,7 +33,7 @@ class Problem(str):
     zh: str = ""
 
     @classmethod
-    def of(cls, key: str, **params) -> "Problem":
+    def of(cls, key: str, **params) -> Problem:
         p = cls(GATE_PROBLEM["en"][key].format(**{k: v["en"] if isinstance(v, dict) else v
                                                  for k, v in params.items()}))
         p.zh = GATE_PROBLEM["zh"][key].format(**{k: v["zh"] if isinstance(v, dict) else v

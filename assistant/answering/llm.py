@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
 from langchain_core.utils.json import parse_partial_json
 
 from assistant.errors import OPCError

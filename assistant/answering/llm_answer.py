@@ -10,10 +10,10 @@ from datetime import date
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
+from assistant import metrics
 from assistant.answering.citations import citation_for, document_notes, suggestions
 from assistant.answering.gate import Problem, check, cited_numbers
 from assistant.answering.llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
-from assistant.knowledge.facts import amount_text
 from assistant.answering.prompts import (
     FACT_CONDITIONS,
     FACT_CONFIRM,
@@ -28,12 +28,12 @@ from assistant.answering.prompts import (
     prompt_key,
     system_prompt,
 )
-from assistant.understanding.text import localise
-from assistant.understanding.instructions import without_instructions
-from assistant.understanding.redact import redact
+from assistant.knowledge.facts import amount_text
 from assistant.library.retrieve import Retrieval
 from assistant.types import Answer, Citation, StreamEvent, Turn
-from assistant import metrics
+from assistant.understanding.instructions import without_instructions
+from assistant.understanding.redact import redact
+from assistant.understanding.text import localise
 
 log = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answering.bound_conditions import conflicts
-from assistant.knowledge.claims import Terms, fold, trie_pattern
-from assistant.errors import CorpusError
-from assistant.knowledge.figures import extract_figures
 from assistant.answering.statements import quotations, spell_out, statements
+from assistant.errors import CorpusError
+from assistant.knowledge.claims import Terms, fold, trie_pattern
+from assistant.knowledge.figures import extract_figures
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")

@@ -13,8 +13,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from assistant import __doc__ as package_doc
-from assistant.service import Assistant
-from assistant.settings import Settings
 from assistant.api import apidocs, errors
 from assistant.api.deps import guarded
 from assistant.api.frames import FrameAncestors
@@ -24,6 +22,8 @@ from assistant.api.observe import RequestMetrics
 from assistant.api.observe import router as metrics_router
 from assistant.api.routes import ask, console, documents, eligibility, feedback, health, openai, sessions
 from assistant.api.security import USER_HEADER, Guard, RateLimitHeaders
+from assistant.service import Assistant
+from assistant.settings import Settings
 
 log = logging.getLogger("assistant.api")
 API_VERSION = "1"

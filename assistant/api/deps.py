@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
-from assistant.service import Assistant
 from assistant.api.security import CONSOLE_COOKIE, CONSOLE_HEADER, Caller, bearer, require_admin
+from assistant.service import Assistant
 
 
 def get_bot(request: Request) -> Assistant:

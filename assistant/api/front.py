@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from assistant.settings import Settings
 from assistant.api.clients import proxy_options
+from assistant.settings import Settings
 
 log = logging.getLogger("assistant.api.front")
 

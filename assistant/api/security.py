@@ -26,10 +26,10 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse
 
-from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized
-from assistant.settings import Settings
 from assistant.api.clients import client_address
 from assistant.api.limits import Counters
+from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized
+from assistant.settings import Settings
 
 log = logging.getLogger("assistant.api")
 SCOPES = ("ask", "admin", "metrics")

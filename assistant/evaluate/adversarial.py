@@ -21,10 +21,10 @@ import yaml
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import InvalidDataset
+from assistant.evaluate.scripted_llm import ScriptedLLM
+from assistant.service import Assistant
 from assistant.settings import LLMSettings, Settings
 from assistant.understanding.text import detect_language
-from assistant.service import Assistant
-from assistant.evaluate.scripted_llm import ScriptedLLM
 
 LIES_BLOCKED_MIN = 1.0
 TRUTHS_ACCEPTED_MIN = 0.97
@@ -84,8 +84,6 @@ def _numbered(answer: str, numbers: list[int]) -> str:
 
 
 def run(settings: Settings, items: list[GateItem], name: str = "gate") -> GateEvalResult:
-    from assistant.service import Assistant
-    from assistant.evaluate.scripted_llm import ScriptedLLM
 
     outcome: dict[str, bool] = {}
     failures, skipped, reasons = [], [], []

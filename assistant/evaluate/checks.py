@@ -10,9 +10,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
+from assistant.ingest.govdoc import is_furniture
 from assistant.knowledge.figures import normalise, ungrounded_figures
 from assistant.understanding.text import detect_language
-from assistant.ingest.govdoc import is_furniture
 
 _MARKER = re.compile(r"\[\d{1,3}\]")  # citation markers carry no figure and no language
 

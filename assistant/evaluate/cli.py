@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -12,13 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.errors import ConfigError, OPCError
-from assistant.settings import Settings
-from assistant.service import Assistant
+from assistant.evaluate import eligibility_eval as el
 from assistant.evaluate.dataset import load_suite
+from assistant.evaluate.from_facts import fact_cases
 from assistant.evaluate.overrides import apply_overrides, load_overrides
 from assistant.knowledge.corpus import load_corpus
-from assistant.evaluate.from_facts import fact_cases
-from assistant.evaluate import adversarial as adv, eligibility_eval as el
+from assistant.service import Assistant
+from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXIT_GATE_FAILED = 1
@@ -67,31 +66,31 @@ def _case_table(run) -> Table:
 
 
 def eval_command(
-    dataset: Optional[Path] = typer.Option(None, "--dataset", help="Golden YAML (default: eval/golden.yaml)."),
-    mode: Optional[str] = typer.Option(None, "--mode", help="extractive | llm | auto (default: OPC_MODE)."),
-    compare: Optional[Path] = typer.Option(
+    dataset: Path | None = typer.Option(None, "--dataset", help="Golden YAML (default: eval/golden.yaml)."),
+    mode: str | None = typer.Option(None, "--mode", help="extractive | llm | auto (default: OPC_MODE)."),
+    compare: Path | None = typer.Option(
         None, "--compare", help="YAML of Settings overrides (e.g. 'retrieval.top_k: 3'): a second configuration "
                                 "evaluated on the same cases and reported side by side."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline JSON to compare against."),
-    fail_under: Optional[list[str]] = typer.Option(
+    baseline: Path | None = typer.Option(None, "--baseline", help="Baseline JSON to compare against."),
+    fail_under: list[str] | None = typer.Option(
         None, "--fail-under", help="metric=minimum (repeat, or separate with commas), e.g. figure_accuracy=0.97."),
     out_dir: Path = typer.Option(ROOT / "eval" / "reports", "--out", help="Folder for the reports."),
-    more_thresholds: Optional[list[str]] = typer.Argument(
+    more_thresholds: list[str] | None = typer.Argument(
         None, metavar="[METRIC=MIN]...", show_default=False,
         help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
-    adversarial: Optional[list[Path]] = typer.Option(
+    adversarial: list[Path] | None = typer.Option(
         None, "--adversarial", help="Gate dataset (eval/gate.yaml; repeat for more, e.g. the blind set): model "
                                     "answers served by a scripted OpenAI-compatible server through the LLM path; "
                                     "every lie must be blocked and >= 97% of truths accepted. Items whose question "
                                     "never reaches the model are reported as not tested."),
     facts: bool = typer.Option(
         False, "--facts", help="Add cases generated from the fact records (every money fact x question forms x "
-                               "en/zh/zh-Hant, category 'fact'; issue 15)."),
-    eligibility: Optional[Path] = typer.Option(
+                               "en/zh/zh-Hant, category 'fact')."),
+    eligibility: Path | None = typer.Option(
         None, "--eligibility", help="Founder profiles with their exact benefit sets (eval/eligibility.yaml), plus "
                                     "profiles generated from the fact records; every decision must be right "
-                                    "(reported per benefit kind; issue 15)."),
-    blind: Optional[Path] = typer.Option(
+                                    "(reported per benefit kind)."),
+    blind: Path | None = typer.Option(
         None, "--blind", help="A blind founder-message set (eval/blind/founder_messages.yaml): scored per pattern, "
                               "language and programmatic variant instead of the golden set; --fail-under takes "
                               "its metrics (correct, variants_correct, ...)."),
@@ -207,9 +206,9 @@ def eval_command(
 
 def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], out_dir: Path) -> None:
     """``opc eval --blind``: the blind set as written and in its variants, reported and gated."""
-    from assistant.service import Assistant
     from assistant.evaluate import blind as bl
     from assistant.evaluate import gate as gating
+    from assistant.service import Assistant
 
     try:
         if mode not in (None, "auto", "llm", "extractive"):

@@ -34,7 +34,7 @@ class GoldenCase(BaseModel):
         default_factory=list, description="Text no cited clause may hold (page furniture of the source page).")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "GoldenCase":
+    def _consistent(self) -> GoldenCase:
         if not self.answerable and (self.expected_figures or self.expected_clauses):
             raise ValueError("a case that must be refused cannot expect figures or clauses")
         bad = [c for c in self.expected_clauses if ":" not in c]

@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from assistant.knowledge.eligibility import check
 from assistant.errors import InvalidDataset
+from assistant.knowledge.eligibility import check
 from assistant.types import FounderProfile
 
 

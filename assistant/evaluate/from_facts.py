@@ -4,9 +4,9 @@ clause and state its amount."""
 
 from __future__ import annotations
 
+from assistant.evaluate.dataset import GoldenCase
 from assistant.knowledge.facts import figure_text
 from assistant.understanding.text import localise
-from assistant.evaluate.dataset import GoldenCase
 
 
 def fact_cases(corpus) -> list[GoldenCase]:

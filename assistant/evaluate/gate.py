@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
@@ -102,7 +102,7 @@ def make_baseline(run: RunResult, dataset: str, previous: Baseline | None = None
     """The run's gated metrics as a new baseline (tolerances carried over from the previous one)."""
     metrics = {m: round(s.value, 4) for m, s in run.summary.items()
                if m in gated_metrics(run.summary) and s.value is not None and not math.isnan(s.value)}
-    return Baseline(created=datetime.now(timezone.utc).isoformat(timespec="seconds"), dataset=dataset,
+    return Baseline(created=datetime.now(UTC).isoformat(timespec="seconds"), dataset=dataset,
                     cases=len(run.cases), config=run.config, metrics=metrics,
                     tolerance=previous.tolerance if previous else {"default": DEFAULT_TOLERANCE})
 

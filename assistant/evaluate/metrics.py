@@ -22,6 +22,7 @@ os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")  # ragas otherwise sends usa
 
 from ragas.dataset_schema import SingleTurnSample  # noqa: E402
 from ragas.embeddings.base import BaseRagasEmbedding  # noqa: E402
+
 # ragas 0.4.3 has no ID-based or non-LLM context metrics in ragas.metrics.collections yet: they are
 # imported from their defining modules (importing them from ragas.metrics warns "deprecated").
 from ragas.metrics._context_precision import IDBasedContextPrecision, NonLLMContextPrecisionWithReference  # noqa: E402
@@ -30,8 +31,8 @@ from ragas.metrics.base import MetricType, SingleTurnMetric  # noqa: E402
 from ragas.metrics.collections import CHRFScore, StringPresence  # noqa: E402
 from ragas.run_config import RunConfig  # noqa: E402
 
-from assistant.settings import EvalSettings  # noqa: E402
 from assistant.evaluate.checks import figures_present  # noqa: E402
+from assistant.settings import EvalSettings  # noqa: E402
 
 OFFLINE_METRICS = ("figure_accuracy", "string_presence", "chrf", "id_context_precision", "id_context_recall",
                    "nonllm_context_precision", "nonllm_context_recall")
@@ -43,7 +44,7 @@ class FigureAccuracy(SingleTurnMetric):
     """1.0 when the response states every expected figure (the reference, one figure per line)."""
 
     name: str = "figure_accuracy"
-    _required_columns: t.Dict[MetricType, t.Set[str]] = field(
+    _required_columns: dict[MetricType, set[str]] = field(
         default_factory=lambda: {MetricType.SINGLE_TURN: {"response", "reference"}})
 
     def init(self, run_config: RunConfig) -> None: ...

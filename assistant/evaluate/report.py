@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.evaluate.gate import GateResult
@@ -103,7 +103,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
 
 def markdown(runs: list[RunResult], gate: GateResult, dataset: str) -> str:
     out = [f"# OPC evaluation — {md_text(dataset)}", "",
-           f"{len(runs[0].cases)} cases · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · "
+           f"{len(runs[0].cases)} cases · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · "
            f"gate: **{'PASSED' if gate.passed else 'FAILED'}**", ""]
     for r in runs:
         out.append(f"- **{md_text(r.name)}**: {md_text(json.dumps(r.config, ensure_ascii=False, sort_keys=True))}")
@@ -184,7 +184,7 @@ def html_report(runs: list[RunResult], gate: GateResult, dataset: str) -> str:
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>OPC evaluation</title>"
              f"<style>{_CSS}</style></head><body>",
              f"<h1>OPC evaluation</h1><p>{html.escape(dataset)} · {len(runs[0].cases)} cases · "
-             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · gate <b class='{status}'>{status.upper()}</b></p>",
+             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · gate <b class='{status}'>{status.upper()}</b></p>",
              "<ul>" + "".join(f"<li><b>{html.escape(r.name)}</b>: <code>"
                               f"{html.escape(json.dumps(r.config, ensure_ascii=False, sort_keys=True))}</code></li>"
                               for r in runs) + "</ul>"]
@@ -215,7 +215,7 @@ def write_reports(out_dir: Path | str, runs: list[RunResult], gate: GateResult, 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "results.json", "markdown": out / "summary.md", "html": out / "report.html"}
-    data = {"dataset": dataset, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    data = {"dataset": dataset, "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "gate": gate.model_dump(), "runs": [r.model_dump() for r in runs]}
     # NaN is not valid JSON: it is written as the string "NaN", so it stays visible.
     paths["json"].write_text(json.dumps(_no_nan(data), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from assistant.errors import InvalidQuestion
-from assistant.understanding.redact import redact
-from assistant.types import Answer
 from assistant.evaluate import checks
 from assistant.evaluate.dataset import GoldenCase, check_clause_ids
 from assistant.evaluate.metrics import MetricInput, Scorer
+from assistant.types import Answer
+from assistant.understanding.redact import redact
 
 # Deterministic checks, in the order the per-case table shows them.
 CHECKS = ("refusal", "grounded", "citation", "language", "pair", "clean")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assistant.ingest.structure import RawClause
 from assistant.knowledge.corpus import Corpus
 from assistant.knowledge.figures import format_figure, same_figures
-from assistant.ingest.structure import RawClause
 
 
 def _leaf(key: str) -> str:

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-import threading
 
-from assistant.knowledge.corpus import load_corpus
 from assistant.errors import DuplicateDocument, IngestError, OPCError
-from assistant.library.index import SearchIndex
-from assistant.settings import Settings
 from assistant.ingest import facts as ingest_facts
 from assistant.ingest import store
 from assistant.ingest.fetch import is_url
-from assistant.ingest.netguard import FetchPolicy
 from assistant.ingest.limits import ParseLimits
+from assistant.ingest.netguard import FetchPolicy
 from assistant.ingest.pipeline import Follow, Update, current_corpus, prepare, read_document, read_source, writing
+from assistant.knowledge.corpus import load_corpus
+from assistant.library.index import SearchIndex
+from assistant.settings import Settings
 
 SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt"}
 Progress = Callable[[str, int, int], None]

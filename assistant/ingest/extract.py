@@ -13,10 +13,16 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+
 from charset_normalizer import from_bytes
 
-from assistant.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, FetchFailed, NoExtractableText,
-                              UnsupportedDocument)
+from assistant.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    NoExtractableText,
+    UnsupportedDocument,
+)
 from assistant.ingest.pdftables import draws_lines, page_with_tables
 from assistant.ingest.tables import table_rows
 
@@ -140,7 +146,6 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 def extract_pdf(data: bytes, filename: str) -> Extracted:
     # imported here: parser libraries load in the sandboxed parse worker (forkserver preload), not the server
     from pypdf import PdfReader
-
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     try:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from assistant.knowledge.corpus import document_from
-from assistant.knowledge.facts_by_model import Reading, read_facts
-from assistant.knowledge.fact_files import facts_yaml
-from assistant.settings import Settings
 from assistant.answering.llm import ChatModel
+from assistant.knowledge.corpus import document_from
+from assistant.knowledge.fact_files import facts_yaml
+from assistant.knowledge.facts_by_model import Reading, read_facts
+from assistant.settings import Settings
 
 FACTS_FILE = "facts.yaml"
 

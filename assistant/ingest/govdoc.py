@@ -16,11 +16,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-
 from assistant.errors import CorpusError
-from assistant.knowledge.places import government_file, load_government, load_places
 from assistant.ingest.extract import Block
 from assistant.ingest.structure import match_heading
+from assistant.knowledge.places import government_file, load_government, load_places
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "十": 10}
 
@@ -41,7 +40,7 @@ class DocMeta:
     site: str | None = None
     attachments: list[dict] = field(default_factory=list)  # {"title", "url"} links of the page's attachment list
 
-    def merge(self, other: "DocMeta") -> "DocMeta":
+    def merge(self, other: DocMeta) -> DocMeta:
         """Fill what this one lacks from ``other`` (this one — metadata read first — wins)."""
         for name in self.__dataclass_fields__:
             if not getattr(self, name):

@@ -16,12 +16,19 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from assistant.ingest.extract import (BLOCK_TAGS, HEADINGS, Block, Extracted, decode_text, is_boilerplate,
-                                      looks_like_error_page)
 from assistant.errors import FetchFailed
-from assistant.ingest.tables import table_rows
-from assistant.ingest.govdoc import rules, is_furniture
+from assistant.ingest.extract import (
+    BLOCK_TAGS,
+    HEADINGS,
+    Block,
+    Extracted,
+    decode_text,
+    is_boilerplate,
+    looks_like_error_page,
+)
+from assistant.ingest.govdoc import is_furniture, rules
 from assistant.ingest.structure import match_heading
+from assistant.ingest.tables import table_rows
 
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|ofd|zip|rar)(\?|#|$)", re.I)
 

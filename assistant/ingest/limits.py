@@ -34,7 +34,7 @@ class ParseLimits:
     memory_mb: int
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "ParseLimits":
+    def from_settings(cls, s: Settings) -> ParseLimits:
         return cls(int(s.max_uncompressed_mb * 1_000_000), s.max_depth, s.max_pages, int(s.max_text_mb * 1_000_000),
                    s.parse_timeout, s.parse_memory_mb)
 

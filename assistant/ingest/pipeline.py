@@ -19,16 +19,17 @@ from pathlib import Path
 
 import yaml
 
-from assistant.knowledge.corpus import LANGS, Corpus, load_corpus
-from assistant.knowledge import provenance
-from assistant.errors import (DocumentTooLarge, EmptyDocument, IndexUnavailable, IngestError, NotFound, OPCError,
-                              ProtectedDocument, StorageFull, UnsupportedDocument)
-from assistant.library.index import SearchIndex, current_build
-from assistant.ingest.netguard import FetchPolicy
-from assistant.settings import Settings
-from assistant.store.storage import STORAGE_FULL, is_storage_error
-from assistant.understanding.text import cjk_count
-from assistant.types import DocumentInfo
+from assistant.errors import (
+    DocumentTooLarge,
+    EmptyDocument,
+    IndexUnavailable,
+    IngestError,
+    NotFound,
+    OPCError,
+    ProtectedDocument,
+    StorageFull,
+    UnsupportedDocument,
+)
 from assistant.ingest import facts as ingest_facts
 from assistant.ingest import store
 from assistant.ingest.align import align_ids
@@ -36,8 +37,16 @@ from assistant.ingest.extract import Extracted
 from assistant.ingest.fetch import fetch, is_url
 from assistant.ingest.govdoc import DocMeta, clean_blocks, closing_clause, has_articles, page_meta
 from assistant.ingest.limits import ParseLimits
+from assistant.ingest.netguard import FetchPolicy
 from assistant.ingest.sandbox import extract_sandboxed
 from assistant.ingest.structure import RawClause, find_clauses
+from assistant.knowledge import provenance
+from assistant.knowledge.corpus import LANGS, Corpus, load_corpus
+from assistant.library.index import SearchIndex, current_build
+from assistant.settings import Settings
+from assistant.store.storage import STORAGE_FULL, is_storage_error
+from assistant.types import DocumentInfo
+from assistant.understanding.text import cjk_count
 
 log = logging.getLogger(__name__)
 

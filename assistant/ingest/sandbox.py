@@ -14,8 +14,8 @@ import logging
 import multiprocessing
 import os
 import resource
-import time
 import sys
+import time
 from multiprocessing import forkserver
 
 from assistant.errors import DocumentTooComplex, IngestError, OPCError

@@ -24,10 +24,10 @@ import yaml
 
 from assistant.errors import DuplicateDocument
 from assistant.library.index import file_lock
-from assistant.store.storage import fsync_path, fsync_tree
 from assistant.store.documents import Conflict, note_version, publish, sync_cache
 from assistant.store.documents import cached_version as held
 from assistant.store.documents import materialise as pull
+from assistant.store.storage import fsync_path, fsync_tree
 
 
 def documents_root(data_dir: Path) -> Path:

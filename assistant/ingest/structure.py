@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.understanding.text import cjk_count, split_sentences
 from assistant.ingest.extract import Block
+from assistant.understanding.text import cjk_count, split_sentences
 
 MAX_CLAUSE_CHARS = 900
 _CN = "[一二三四五六七八九十百零〇两]+"

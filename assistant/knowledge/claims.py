@@ -66,7 +66,7 @@ class ClaimsSpec(BaseModel):
     subjects: dict[str, SubjectSpec]
     attributes: dict[str, GroupSpec]
     conditions: dict[str, Terms]
-    flags: dict[str, FlagSpec] = Field(default_factory=dict, description="Yes/no profile conditions (issue 15).")
+    flags: dict[str, FlagSpec] = Field(default_factory=dict, description="Yes/no profile conditions.")
     negations: ValueSpec = Field(default_factory=ValueSpec, description="Words turning a flag's term around.")
 
     @model_validator(mode="after")

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import yaml
 
-from assistant.knowledge.claims import load_rules
 from assistant.answering.support import load_support
 from assistant.errors import CorpusError, NotFound
+from assistant.knowledge.claims import load_rules
 from assistant.knowledge.fact_files import load_facts
 from assistant.knowledge.places import load_gazetteer
-from assistant.understanding.frame import load_frame_rules
 from assistant.knowledge.provenance import ORIGINS, TRUST_LEVELS, default_trust, origin_of
+from assistant.types import Clause, Document, DocumentInfo
+from assistant.understanding.frame import load_frame_rules
 from assistant.understanding.questions import load_question_rules
 from assistant.understanding.scope import DOC_TYPES, LEVELS, level_of, type_of
-from assistant.types import Clause, Document, DocumentInfo
 
 LANGS = ("en", "zh")
 # libyaml's safe loader when PyYAML has it: added documents make the corpus large enough for parsing to count.

@@ -16,10 +16,9 @@ from assistant.answering.citations import citation_for
 from assistant.answering.prompts import profile_label
 from assistant.errors import InvalidProfile, InvalidQuestion
 from assistant.knowledge.facts import Condition, Fact, amount_text
-from assistant.understanding.scope import MAX_FILTER, check_filter, check_jurisdictions
-from assistant.understanding.text import base_lang, localise
 from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResult, FounderProfile, IssuerGroup
-from assistant.understanding.scope import Scoper
+from assistant.understanding.scope import MAX_FILTER, Scoper, check_filter, check_jurisdictions
+from assistant.understanding.text import base_lang, localise
 
 _ORDER = {"met": 0, "unknown": 1, "not_met": 2}
 

@@ -15,12 +15,19 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assistant.knowledge.facts_by_rule import twin, extract_facts
+from assistant.answering.llm import FENCE, ModelUnavailable
+from assistant.answering.prompts import (
+    FACTS_CLAUSES_HEADER,
+    FACTS_EXTRACT,
+    FACTS_MODEL_DROPPED,
+    FACTS_MODEL_FAILED,
+    prompt_key,
+)
 from assistant.knowledge.facts import (
     CONDITION_FIELDS,
     KINDS,
@@ -32,14 +39,7 @@ from assistant.knowledge.facts import (
     Provenance,
     verify,
 )
-from assistant.answering.llm import FENCE, ModelUnavailable
-from assistant.answering.prompts import (
-    FACTS_CLAUSES_HEADER,
-    FACTS_EXTRACT,
-    FACTS_MODEL_DROPPED,
-    FACTS_MODEL_FAILED,
-    prompt_key,
-)
+from assistant.knowledge.facts_by_rule import extract_facts, twin
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Reading:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def chunks(doc, max_chars: int) -> list[list]:

@@ -9,9 +9,9 @@ always point back into the original string.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
 
 
 @dataclass(frozen=True)

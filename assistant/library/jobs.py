@@ -24,9 +24,9 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
+from assistant import metrics
 from assistant.errors import NotFound, OPCError
 from assistant.types import BatchOutcome, Job
-from assistant import metrics
 
 log = logging.getLogger(__name__)
 KEEP = 200  # finished jobs remembered in memory (oldest forgotten first; the database keeps them all)

@@ -7,23 +7,21 @@ whose English side matches, and the reverse.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 from collections.abc import Callable
-from functools import lru_cache
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
-from assistant.understanding.asks import embed_text, estimate_tokens
-
 from assistant.knowledge.corpus import Corpus
-from assistant.library.index import SearchIndex
 from assistant.knowledge.places import Gazetteer
-from assistant.understanding.scope import Scoper
+from assistant.library.index import SearchIndex
 from assistant.settings import RetrievalSettings
+from assistant.understanding.asks import embed_text, estimate_tokens
+from assistant.understanding.scope import Scoper
 from assistant.understanding.spelling import Speller
-from assistant.understanding.text import base_lang, split_sentences, tokenize, to_simplified
+from assistant.understanding.text import base_lang, split_sentences, to_simplified, tokenize
 
 # A benefit recognised (not named) with at least this confidence ranks its clause up (assistant/understanding/intents.py).
 BOOST_MIN = 0.7

@@ -75,7 +75,7 @@ class Segment:
         return {e.doc_id for e in self.entries}
 
     @classmethod
-    def build(cls, name: str, entries: list[Entry], vectors: np.ndarray) -> "Segment":
+    def build(cls, name: str, entries: list[Entry], vectors: np.ndarray) -> Segment:
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
         for r, e in enumerate(entries):
@@ -86,7 +86,7 @@ class Segment:
         terms = sp.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(entries), len(vocab)))
         return cls(name, entries, np.asarray(vectors, dtype=np.float32).reshape(len(entries), -1), terms, list(vocab))
 
-    def without(self, name: str, docs: set[str]) -> "Segment | None":
+    def without(self, name: str, docs: set[str]) -> Segment | None:
         """This segment less the entries of ``docs`` (None when nothing is left)."""
         keep = [i for i, e in enumerate(self.entries) if e.doc_id not in docs]
         if not keep:
@@ -126,7 +126,7 @@ class Segment:
         return sorted(self.vocab, key=self.vocab.__getitem__)
 
     @classmethod
-    def merge(cls, name: str, parts: list["Segment"]) -> "Segment":
+    def merge(cls, name: str, parts: list[Segment]) -> Segment:
         """One segment holding ``parts`` (compaction: no re-embedding, no re-tokenising)."""
         vocab: dict[str, int] = {}
         blocks = []
@@ -159,7 +159,7 @@ class Segment:
         _fsync(folder)
 
     @classmethod
-    def load(cls, folder: Path, name: str) -> "Segment":
+    def load(cls, folder: Path, name: str) -> Segment:
         path = folder / name
         entries = [Entry(**e) for e in json.loads((path / "entries.json").read_text(encoding="utf-8"))]
         vectors = np.load(path / "vectors.npy")

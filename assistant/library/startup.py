@@ -6,16 +6,16 @@ from __future__ import annotations
 import logging
 
 from assistant.knowledge.corpus import Corpus, load_corpus
-from assistant.store.database import Database
 from assistant.library.index import SearchIndex
 from assistant.settings import Settings
+from assistant.store.database import Database
 
 log = logging.getLogger(__name__)
 
 
 def recover_documents(settings: Settings, db: Database) -> None:
     """Undo document changes a killed process left half-done, then make the folders the database's documents
-    (carrying over folders made before issue 13), before the corpus is read."""
+    (carrying over folders made before the database), before the corpus is read."""
     from assistant.ingest import store
 
     root = store.documents_root(settings.data_dir)
@@ -34,8 +34,8 @@ def match_database(settings: Settings, db: Database, corpus: Corpus, index: Sear
     """Start only from a corpus holding every document the database holds: a start must never answer (and
     list) fewer documents than were acknowledged. A document committed after the folders were read (a writer
     on another host, or a commit that became visible late) is fetched and indexed before the port opens."""
-    from assistant.store.documents import stored_ids
     from assistant.ingest import store
+    from assistant.store.documents import stored_ids
 
     root = store.documents_root(settings.data_dir)
     for _ in range(tries):

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.ingest import store
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.index import SearchIndex
-from assistant.ingest import store
-from assistant.settings import Settings
 from assistant.library.vectorstore import CLIENTS, close_client, open_client
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 

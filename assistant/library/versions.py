@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import IndexUnavailable
+from assistant.library import vectorstore
 from assistant.library.segments import Segment
 from assistant.settings import Settings
-from assistant.library import vectorstore
 
 SCHEMA = 4  # bump when the entry layout, tokenisation or segment files change
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.errors import NotFound, StorageFull
-from assistant.store.sessions import LOCAL_OWNER, NO_SUCH_SESSION, purge_expired as purge_stores
+from assistant.store.sessions import LOCAL_OWNER, NO_SUCH_SESSION
+from assistant.store.sessions import purge_expired as purge_stores
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Feedback, Turn
 

@@ -133,9 +133,9 @@ class LibraryService:
         """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
-        from assistant.library.sync import follow_corpus
         from assistant.ingest import store
         from assistant.ingest.pipeline import Update
+        from assistant.library.sync import follow_corpus
 
         if self.bot.read_only:  # the cache cannot be rewritten: answer from what this process started with
             return False

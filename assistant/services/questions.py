@@ -9,8 +9,7 @@ import time
 from collections.abc import Iterator
 
 from assistant import metrics
-from assistant.answering.framed import (answer_frame, answer_from_documents, answer_text, declare_unstated,
-                                        read_frame)
+from assistant.answering.framed import answer_frame, answer_from_documents, answer_text, declare_unstated, read_frame
 from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.store.sessions import LOCAL_OWNER
 from assistant.store.storage import NOT_SAVED, is_storage_error

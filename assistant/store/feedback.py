@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from assistant.errors import DatabaseUnavailable, InvalidFeedback, NotFound
 from assistant.store.database import Database
 from assistant.store.models import answers, feedback
-from assistant.errors import DatabaseUnavailable, InvalidFeedback, NotFound
-from assistant.understanding.redact import redact
 from assistant.store.storage import is_storage_error
 from assistant.types import Answer, Feedback
+from assistant.understanding.redact import redact
 
 MAX_COMMENT_CHARS = 2000
 MAX_PENDING = 10_000  # answers waiting for the writer; beyond this (database down for long) the oldest go

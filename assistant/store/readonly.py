@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.errors import IndexUnavailable
+from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.index import SearchIndex, load_version
 from assistant.settings import Settings
 from assistant.store.storage import writable_problem

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from assistant.errors import InvalidSessionId, NotFound
 from assistant.store.database import Database
 from assistant.store.models import sessions, turns
-from assistant.errors import InvalidSessionId, NotFound
-from assistant.understanding.redact import redact
 from assistant.types import Answer, Turn
+from assistant.understanding.redact import redact
 
 if TYPE_CHECKING:
     from assistant.store.feedback import FeedbackStore

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.library.retrieve import content_words
-from assistant.understanding.text import detect_language, split_sentences, tokenize
 from assistant.types import Turn
+from assistant.understanding.text import detect_language, split_sentences, tokenize
 
 _MARKER = re.compile(
     r"^\s*(?:(?:and|also|what about|how about|what if|and if|or|but|then|so|instead|same for|for)\b"

@@ -22,8 +22,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.knowledge.claims import Matcher as _Matcher, fold
 from assistant.errors import CorpusError
+from assistant.knowledge.claims import Matcher as _Matcher
+from assistant.knowledge.claims import fold
 from assistant.types import Ask, Frame
 
 

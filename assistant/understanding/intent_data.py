@@ -256,17 +256,17 @@ def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str],
                     for variant in _transforms(template.format(name=name), lang, spec, key):
                         samples.append(Sample(variant, TOPIC + clause, None, lang))
     for lang in LANGS:
-        for i, text in enumerate(getattr(spec.none, lang) or []):
+        for text in getattr(spec.none, lang) or []:
             samples.append(Sample(text, NONE, None, lang))
         # An ask that names no benefit ("能领多久？", "who can get it?") is about none by itself: a follow-up
         # then keeps the conversation's benefit instead of switching to a guess.
         for attr, templates in spec.attributes.items():
-            for i, template in enumerate(getattr(templates, lang)):
+            for template in getattr(templates, lang):
                 for pronoun in getattr(spec.pronouns, lang) or [""]:
                     text = re.sub(r"\s+", " ", template.format(name=pronoun)).strip()
                     samples.append(Sample(text, NONE, attr, lang))
     # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits.
-    for i, term in enumerate(out_of_scope):
+    for term in out_of_scope:
         lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"
         attr = _pick([a for a in ("amount", "condition", "procedure") if a in spec.attributes], term)
         template = _pick(getattr(spec.attributes[attr], lang), term, "none")

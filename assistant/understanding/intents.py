@@ -29,8 +29,15 @@ from pathlib import Path
 import numpy as np
 
 from assistant.knowledge.claims import fold
-from assistant.understanding.intent_data import (ATTRIBUTES, NONE, TOPIC, Cantonese, IntentSpec, Sample, generate,
-                                                  load_spec)
+from assistant.understanding.intent_data import (
+    ATTRIBUTES,
+    TOPIC,
+    Cantonese,
+    IntentSpec,
+    Sample,
+    generate,
+    load_spec,
+)
 
 log = logging.getLogger(__name__)
 VERSION = 1  # bump when features or training change: cached models are then retrained

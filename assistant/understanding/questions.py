@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.knowledge.claims import Matcher, fold
 from assistant.errors import CorpusError
+from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import cn_value, extract_figures
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-
 from assistant.errors import CorpusError, InvalidQuestion, NotFound
 from assistant.knowledge.places import government_file, load_government
 from assistant.understanding.text import to_simplified

@@ -6,9 +6,9 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
-import opencc
 from pathlib import Path
 
+import opencc
 import yaml
 
 from assistant.errors import CorpusError, InvalidQuestion

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.sse import format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from assistant.errors import OPCError
-from assistant.understanding.redact import redact
-from assistant.types import Answer, StreamEvent
 from assistant.api.deps import Bot, CallerDep
-from assistant.api.security import question_meter
 from assistant.api.errors import ErrorDetail, ErrorResponse
+from assistant.api.security import question_meter
 from assistant.api.sse import event_stream
+from assistant.errors import OPCError
+from assistant.types import Answer, StreamEvent
+from assistant.understanding.redact import redact
 
 log = logging.getLogger("assistant.api")
 router = APIRouter(tags=["questions"])

@@ -17,11 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 
-from assistant.store import answer_log
-from assistant.errors import Unauthorized
-from assistant.types import DocumentInfo
 from assistant.api.clients import client_address
 from assistant.api.security import CONSOLE_COOKIE
+from assistant.errors import Unauthorized
+from assistant.store import answer_log
+from assistant.types import DocumentInfo
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
-from urllib.parse import urlsplit
-
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from assistant.api.deps import Admin, Bot
+from assistant.api.lang import pick
 from assistant.errors import IngestError, StorageFull
 from assistant.ingest.store import slug
 from assistant.knowledge.provenance import ConflictReport
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Citation, DocumentInfo, Job
-from assistant.api.deps import Admin, Bot
-from assistant.api.lang import pick
 
 router = APIRouter(tags=["documents"])
 

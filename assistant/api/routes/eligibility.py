@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from assistant.types import EligibilityResult, FounderProfile, Language
 from assistant.api.deps import Bot
 from assistant.api.routes.ask import NOT_FOUND
+from assistant.types import EligibilityResult, FounderProfile, Language
 
 _Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 

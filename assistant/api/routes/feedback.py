@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.api.deps import Bot
 from assistant.store.feedback import MAX_COMMENT_CHARS
 from assistant.types import Feedback
-from assistant.api.deps import Bot
 
 router = APIRouter(tags=["feedback"])
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from assistant.api.deps import Bot
 from assistant.errors import DatabaseUnavailable
 from assistant.store.storage import writable_problem
-from assistant.api.deps import Bot
 
 log = logging.getLogger("assistant.api")
 

@@ -19,16 +19,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import InvalidQuestion, NotFound, OPCError
 from assistant.answering.prompts import correction_note, nearest_heading, sources_heading
-from assistant.understanding.text import detect_language
-from assistant.types import Answer, Citation, ClauseRef, StreamEvent, Turn
+from assistant.api import tokens
 from assistant.api.deps import Bot
 from assistant.api.errors import ErrorResponse
+from assistant.api.routes.ask import SSE_EVENT
 from assistant.api.security import question_meter
 from assistant.api.sse import event_stream
-from assistant.api import tokens
-from assistant.api.routes.ask import SSE_EVENT
+from assistant.errors import InvalidQuestion, NotFound, OPCError
+from assistant.types import Answer, Citation, ClauseRef, StreamEvent, Turn
+from assistant.understanding.text import detect_language
 
 router = APIRouter(tags=["openai-compatible"])
 MODEL_ID = "opc-assistant"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from assistant.types import Turn
 from assistant.api.deps import Bot, CallerDep
+from assistant.types import Turn
 
 router = APIRouter(prefix="/sessions", tags=["conversations"])
 
