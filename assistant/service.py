@@ -28,7 +28,8 @@ from assistant.understanding.redact import redact
 from assistant.store.sessions import LOCAL_OWNER, SessionStore, purge_expired
 from assistant.settings import Settings
 from assistant.store.storage import NOT_SAVED, STORAGE_FULL, is_storage_error
-from assistant.understanding.text import detect_language, has_content, validate_question
+from assistant.understanding.text import (detect_language, has_content, to_region, traditional_region,
+                                          validate_question)
 from assistant.types import (Answer, Citation, DocumentInfo, EligibilityResult, Feedback, FounderProfile, Job, StreamEvent,
                     Turn)
 
@@ -212,9 +213,16 @@ class Assistant:
                 events = llm.stream(cleaned, standalone or private, lang, retrieval, quoted)
             else:
                 events = _extractive_events(quoted)
+        # Traditional answers are written in Taiwan's standard forms; a question asked the Hong Kong way
+        # (Cantonese, HK-only forms) is answered in Hong Kong's.
+        region = traditional_region(cleaned) if lang == "zh-Hant" else "tw"
         for event in events:
+            if region != "tw" and event.type == "delta":
+                event.text = to_region(event.text, region)
             if event.type == "final":
                 answer = event.answer
+                if region != "tw" and answer.language == "zh-Hant":
+                    answer.answer = to_region(answer.answer, region)
                 answer.session_id = session_id
                 answer.standalone_question = standalone
                 answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
