@@ -18,6 +18,7 @@ import gradio as gr
 
 from assistant.errors import OPCError
 from assistant.store.sessions import LOCAL_OWNER
+from assistant.understanding.text import detect_language
 
 from ui.render import answer_html, esc, header_html, notice_html, streaming_html
 from ui.texts import UI_LANGS, interface_text
@@ -57,6 +58,14 @@ def page_owner(request: gr.Request | None) -> str:
     return f"page:{request.session_hash}" if request is not None and request.session_hash else LOCAL_OWNER
 
 
+def in_readers_language(exc: OPCError, question: object, ui_lang: str | None = None) -> str:
+    """The error in the language the founder wrote the question in (else the interface's)."""
+    lang = exc.reader
+    if lang is None and isinstance(question, str) and question.strip():
+        lang = detect_language(question[:300])
+    return exc.in_language(lang or UI_LANGS.get(ui_lang or "", "zh"))
+
+
 class ChatHandlers:
     """The page's event handlers, kept apart from layout so they can be called directly."""
 
@@ -83,7 +92,7 @@ class ChatHandlers:
             events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
                                      issuers=list(issuers or []) or None)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
-            gr.Warning(str(exc))
+            gr.Warning(in_readers_language(exc, question))
             yield history, question, session_id, answer_ids
             return
         history += [{"role": "user", "content": question_html(question)},
@@ -103,7 +112,8 @@ class ChatHandlers:
                 yield list(history), "", session_id, dict(answer_ids)
         except OPCError as exc:
             log.warning("answer failed: %s", exc)
-            history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(str(exc))}</div>'}
+            message = in_readers_language(exc, question)
+            history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(message)}</div>'}
             yield history, question, session_id, answer_ids
 
     def like(self, data: gr.LikeData, answer_ids: dict | None, ui_lang: str, request: gr.Request = None) -> None:
@@ -111,7 +121,7 @@ class ChatHandlers:
         try:
             self._limit(request)
         except OPCError as exc:
-            gr.Warning(str(exc))
+            gr.Warning(exc.in_language(UI_LANGS.get(ui_lang, "zh")))
             return
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer_id = (answer_ids or {}).get(index)

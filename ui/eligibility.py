@@ -75,7 +75,7 @@ def build_panel(bot, ui_lang) -> None:
         try:
             profile = validate_profile({k: v for k, v in raw.items() if v is not None})
         except OPCError as exc:  # an impossible value: say which, show nothing decided
-            return f'<div class="opc-error">{esc(str(exc))}</div>'
+            return f'<div class="opc-error">{esc(exc.in_language(lang))}</div>'
         return results_html(bot.eligibility(profile, lang), lang)
 
     check.click(decide, [ui_lang, degree, year, size, *answers], output)

@@ -26,7 +26,7 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse
 
-from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized
+from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized, chinese
 from assistant.settings import Settings
 from assistant.api.clients import client_address
 from assistant.api.limits import Counters
@@ -181,7 +181,8 @@ class Guard:
             if hmac.compare_digest(given, key):
                 scopes = key_scopes
         if not scopes:
-            raise Unauthorized("A valid API key is required: send 'Authorization: Bearer <key>'.")
+            raise Unauthorized("A valid API key is required: send 'Authorization: Bearer <key>'.",
+                               translations=chinese("需要有效的 API 密钥：请发送 'Authorization: Bearer <密钥>'。"))
         return hashlib.sha256(given).hexdigest()[:16], scopes
 
     def limit(self, request: Request, caller: str) -> None:
@@ -210,10 +211,12 @@ class Guard:
                        "X-RateLimit-Reset": str(math.ceil(stats.reset_time))}
             if not allowed:
                 who = "this API key or address" if ident[0] == "key" else user_words
+                wait = max(1, math.ceil(stats.reset_time - time.time()))
                 raise RateLimited(
                     f"Too many requests for {who}: the limit is {item.amount} per {_window(item)}. "
-                    "Please wait a moment and try again.",
-                    retry_after=max(1, math.ceil(stats.reset_time - time.time())), headers=headers)
+                    "Please wait a moment and try again.", retry_after=wait, headers=headers,
+                    translations=chinese(f"请求太频繁：上限为每{_window_zh(item)} {item.amount} 次，"
+                                         f"请 {wait} 秒后再试。"))
             if tightest is None or stats.remaining < int(tightest["X-RateLimit-Remaining"]):
                 tightest = headers
         return tightest
@@ -229,7 +232,8 @@ class Guard:
 
 def require_admin(caller: Caller) -> None:
     if not caller.admin:
-        raise Forbidden("This needs an API key with the admin scope; the key sent may only ask questions.")
+        raise Forbidden("This needs an API key with the admin scope; the key sent may only ask questions.",
+                        translations=chinese("此操作需要具有 admin 权限的 API 密钥；所发送的密钥只能提问。"))
 
 
 def is_loopback(host: str) -> bool:
@@ -239,6 +243,11 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _window_zh(item) -> str:
+    unit = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天"}.get(item.GRANULARITY.name, "分钟")
+    return unit if item.multiples == 1 else f" {item.multiples} {unit}"
 
 
 def _window(item) -> str:

@@ -153,6 +153,8 @@ def validate_profile(raw: dict) -> FounderProfile:
     try:
         return FounderProfile.model_validate(raw)
     except ValidationError as exc:
+        from assistant.field_errors import field_message
+
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "profile"
-        raise InvalidProfile(f"Invalid {where}: {first['msg']}.") from None
+        raise InvalidProfile(field_message(first, "en"), translations={
+            lang: field_message(first, lang) for lang in ("zh", "zh-Hant")}) from None

@@ -210,23 +210,33 @@ def has_content(text: str) -> bool:
 
 
 def validate_question(question: object, max_chars: int) -> str:
-    """Return the cleaned question or raise InvalidQuestion with a message for the user."""
+    """Return the cleaned question or raise InvalidQuestion with a message for the user, in the question's
+    own language when it has one (``reader``) and in every language (``translations``)."""
+    from assistant.errors import chinese
+
     if isinstance(question, (bytes, bytearray)):
-        raise InvalidQuestion("The question must be text, not binary data.")
+        raise InvalidQuestion("The question must be text, not binary data.",
+                              translations=chinese("问题必须是文字，不能是二进制数据。"))
     if not isinstance(question, str):
-        raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.")
+        raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.",
+                              translations=chinese("问题必须是文字。"))
     cleaned = question.strip()
     if not cleaned:
-        raise InvalidQuestion("The question is empty. Please type a question about the plan.")
+        raise InvalidQuestion("The question is empty. Please type a question about the plan.",
+                              translations=chinese("问题是空的，请输入关于政策的问题。"))
+    # The language is read from the start only: an over-long question must not cost a full conversion.
+    reader = detect_language(cleaned[:300])
     if len(cleaned) > max_chars:
         raise InvalidQuestion(
-            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. Please shorten it."
-        )
+            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. Please shorten it.",
+            translations=chinese(f"问题共 {len(cleaned):,} 个字符，上限为 {max_chars:,} 个，请缩短后再问。"),
+            reader=reader)
     for ch in cleaned:
         cat = unicodedata.category(ch)
         if (cat == "Cc" and ch not in "\n\r\t") or cat == "Cs" or ch == "\ufffd" or cat == "Co":
             raise InvalidQuestion(
                 "The question contains control characters or binary data "
-                f"(U+{ord(ch):04X}); please send plain text."
-            )
+                f"(U+{ord(ch):04X}); please send plain text.",
+                translations=chinese(f"问题含有控制字符或二进制数据（U+{ord(ch):04X}），请只发送文字。"),
+                reader=reader)
     return cleaned
