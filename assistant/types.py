@@ -208,6 +208,10 @@ class FounderProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    origin: str | None = Field(
+        None, min_length=1, max_length=60,
+        description="Where the founder moves to Shenzhen from (a city or country; 'Shenzhen' when already here). "
+                    "Decides newly_arrived when that is not given.")
     degree: Degree | None = Field(None, description="Highest degree: none, bachelor, master or doctoral.")
     graduation_year: int | None = Field(None, ge=1950, description="Year of graduation (not in the future).")
     newly_arrived: bool | None = Field(

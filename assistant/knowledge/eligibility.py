@@ -22,7 +22,15 @@ from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResul
 _ORDER = {"met": 0, "unknown": 1, "not_met": 2}
 
 
+def from_shenzhen(origin: str) -> bool:
+    from assistant.understanding.text import to_simplified
+
+    return "深圳" in to_simplified(origin) or "shenzhen" in origin.lower()
+
+
 def profile_value(profile: FounderProfile, field: str, today: date):
+    if field == "newly_arrived" and profile.newly_arrived is None and profile.origin:
+        return not from_shenzhen(profile.origin)  # moving here from elsewhere: newly arrived
     if field == "years_since_graduation":
         return None if profile.graduation_year is None else today.year - profile.graduation_year
     return getattr(profile, field)
