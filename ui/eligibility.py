@@ -9,7 +9,7 @@ from html import escape as esc
 import gradio as gr
 
 from assistant.errors import InvalidProfile, OPCError
-from assistant.knowledge.eligibility import validate_profile
+from assistant.knowledge.eligibility import choices_between, validate_profile
 from assistant.knowledge.profile_fields import profile_words
 from assistant.understanding.text import base_lang, localise
 
@@ -40,19 +40,6 @@ def both(words) -> str:
 
 def _words(lang: str) -> dict:
     return {k: localise(v, lang) for k, v in WORDS[base_lang(lang)].items()}
-
-
-def choices_between(result) -> dict[str, list[str]]:
-    """Benefit id -> names of the other benefits shown that it excludes (or that exclude it), where both
-    could still be had: the founder has to pick one."""
-    shown = {b.fact_id: b for b in result.benefits if b.status != "not_met"}
-    pairs: dict[str, list[str]] = {}
-    for b in shown.values():
-        for other in b.excludes:
-            if other in shown:
-                pairs.setdefault(b.fact_id, []).append(shown[other].name)
-                pairs.setdefault(other, []).append(b.name)
-    return {k: sorted(set(v)) for k, v in pairs.items()}
 
 
 def results_html(result, lang: str) -> str:

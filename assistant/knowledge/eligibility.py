@@ -86,6 +86,19 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: da
         issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
 
 
+def choices_between(result) -> dict[str, list[str]]:
+    """Benefit id -> names of the other benefits shown that it excludes (or that exclude it), where both
+    could still be had: the founder has to pick one."""
+    shown = {b.fact_id: b for b in result.benefits if b.status != "not_met"}
+    pairs: dict[str, list[str]] = {}
+    for b in shown.values():
+        for other in b.excludes:
+            if other in shown:
+                pairs.setdefault(b.fact_id, []).append(shown[other].name)
+                pairs.setdefault(other, []).append(b.name)
+    return {k: sorted(set(v)) for k, v in pairs.items()}
+
+
 def worth(fact: Fact) -> float:
     """Yuan a year the benefit is worth at most, for ordering (0 when it states no money)."""
     money = [a.value * (12 if a.per == "month" else 1) for a in fact.amounts() if a.unit == "yuan"]
