@@ -196,6 +196,10 @@ class Settings(BaseSettings):
     rate_limit_per_user: str = Field(
         "30/minute", description="Requests per end user (X-Client-User-Id) within a key; '' turns it off."
     )
+    rate_limit_eval: str = Field(
+        "3000/hour", description="Requests per API key with the 'eval' scope (opc eval --url): such a key skips the "
+                                 "per-key and per-user limits and is counted against this one instead; '' turns it off."
+    )
     rate_limit_storage: str = Field(
         "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
     )

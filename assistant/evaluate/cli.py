@@ -21,7 +21,8 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress):
+def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress, url: str | None = None,
+              key: str | None = None):
     from assistant.service import Assistant
     from assistant.evaluate.metrics import Scorer
     from assistant.evaluate.run import evaluate
@@ -33,7 +34,12 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
             tasks[stage] = bar.add_task(f"{name}: {stage:<9}", total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
-    bot = Assistant.load(settings, progress=report)
+    if url:
+        from assistant.evaluate.remote import RemoteAssistant
+
+        bot = RemoteAssistant(url, key, settings)
+    else:
+        bot = Assistant.load(settings, progress=report)
     suite.add_documents(bot)  # a suite's own documents join the corpus of its (scratch) data dir
     scorer = Scorer(settings.eval, bot.embedder)
     return evaluate(bot, suite.cases, scorer, name=name, mode=mode, progress=report)
@@ -58,16 +64,51 @@ def _case_table(run) -> Table:
     return table
 
 
+def _compare_reports(before: Path, rest: list[str] | None) -> None:
+    from assistant.evaluate.ci import compare_reports
+
+    if not rest or len(rest) != 1 or not rest[0].endswith(".json"):
+        err.print("[bold red]Error:[/] --compare with reports takes two results.json files: "
+                  "opc eval --compare A/results.json B/results.json")
+        raise typer.Exit(2)
+    try:
+        rows = compare_reports(before, Path(rest[0]))
+    except OPCError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(exc.exit_code)
+    table = Table("case", "change", "before", "after", title=f"{before} → {rest[0]}: cases that changed")
+    colour = {"regression": "red", "fixed": "green"}
+    for r in rows:
+        style = colour.get(r["change"], "yellow")
+        table.add_row(r["id"], f"[{style}]{r['change']}[/]", r["before"], r["after"])
+    out.print(table)
+    regressions = sum(r["change"] == "regression" for r in rows)
+    fixed = sum(r["change"] == "fixed" for r in rows)
+    err.print(f"{regressions} regression(s), {fixed} fixed, {len(rows) - regressions - fixed} other change(s).")
+    if regressions:
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
 def eval_command(
     dataset: Optional[Path] = typer.Option(None, "--dataset", help="Golden YAML (default: eval/golden.yaml)."),
     mode: Optional[str] = typer.Option(None, "--mode", help="extractive | llm | auto (default: OPC_MODE)."),
     compare: Optional[Path] = typer.Option(
         None, "--compare", help="YAML of Settings overrides (e.g. 'retrieval.top_k: 3'): a second configuration "
-                                "evaluated on the same cases and reported side by side."),
+                                "evaluated on the same cases and reported side by side. Or two report JSONs, "
+                                "'--compare A/results.json B/results.json': the cases whose outcome changed, "
+                                "regressions first; exit 1 on any regression (nothing is run)."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline JSON to compare against."),
     fail_under: Optional[list[str]] = typer.Option(
         None, "--fail-under", help="metric=minimum (repeat, or separate with commas), e.g. figure_accuracy=0.97."),
-    out_dir: Path = typer.Option(ROOT / "eval" / "reports", "--out", help="Folder for the reports."),
+    out_dir: Optional[Path] = typer.Option(
+        None, "--out", help="Folder for the reports (default: a new folder under OPC_DATA_DIR/eval-reports/, "
+                            "outside the checkout; the path is printed)."),
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML here: one testcase per case, "
+                                                               "failures with their reasons (for CI)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Evaluate a deployed server over HTTP (its /v1/chat) "
+                                                          "instead of the local assistant."),
+    key: Optional[str] = typer.Option(None, "--key", envvar="OPC_EVAL_KEY", help="API key for --url; give one "
+                                      "with the 'eval' scope so a full run is not rate limited (env OPC_EVAL_KEY)."),
     more_thresholds: Optional[list[str]] = typer.Argument(
         None, metavar="[METRIC=MIN]...", show_default=False,
         help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
@@ -95,6 +136,9 @@ def eval_command(
     from assistant.evaluate.run import summary_names
 
     logging.getLogger("assistant").setLevel(logging.ERROR)
+    if compare is not None and compare.suffix == ".json":  # two reports: compare them, run nothing
+        _compare_reports(compare, more_thresholds)
+        return
     try:
         if mode not in (None, "auto", "llm", "extractive"):
             raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
@@ -121,7 +165,7 @@ def eval_command(
                     if update_baseline and baseline_path and baseline_path.exists() else None)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err) as bar:
-            runs = [_evaluate(settings, suite, "default", mode, bar)]
+            runs = [_evaluate(settings, suite, url or "default", mode, bar, url, key)]
             if compare_settings is not None:
                 runs.append(_evaluate(compare_settings, suite, compare.stem,
                                       None if "mode" in overrides else mode, bar))
@@ -157,7 +201,15 @@ def eval_command(
         err.print(f"Baseline written: {baseline_path}")
     elif update_baseline:
         err.print(f"[yellow]Baseline NOT written[/] ({baseline_path}): this run fails its own gate.")
+    if out_dir is None:
+        from assistant.evaluate.ci import default_out_dir
+
+        out_dir = default_out_dir(settings.data_dir)
     paths = write_reports(out_dir, runs, result, label)
+    if junit is not None:
+        from assistant.evaluate.ci import write_junit
+
+        paths["junit"] = write_junit(junit, runs)
 
     out.print(_case_table(runs[0]))
     out.print(_summary_table(runs, result))
