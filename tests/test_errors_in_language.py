@@ -104,3 +104,18 @@ def test_the_chat_page_says_it_in_the_questions_language(bot):
         gr.Warning = original
     assert warned == ["问题共 2,200 个字符，上限为 2,000 个，请缩短后再问。"]
     assert out[-1][1] == LONG_ZH  # the text stays in the box to be fixed
+
+
+def test_an_empty_question_is_refused_in_the_interface_language(bot):
+    import gradio as gr
+
+    from ui.chat import ChatHandlers
+
+    warned = []
+    original, gr.Warning = gr.Warning, warned.append
+    try:
+        for ui_lang in ("中文", "English"):
+            list(ChatHandlers(bot).ask("   ", [], None, {}, None, ui_lang))
+    finally:
+        gr.Warning = original
+    assert warned == ["问题是空的，请输入关于政策的问题。", "The question is empty. Please type a question about the plan."]

@@ -63,7 +63,7 @@ def in_readers_language(exc: OPCError, question: object, ui_lang: str | None = N
     lang = exc.reader
     if lang is None and isinstance(question, str) and question.strip():
         lang = detect_language(question[:300])
-    return exc.in_language(lang or UI_LANGS.get(ui_lang or "", "zh"))
+    return exc.in_language(lang or UI_LANGS.get(ui_lang or "", "en"))
 
 
 class ChatHandlers:
@@ -80,10 +80,11 @@ class ChatHandlers:
             self.guard.limit_page(address, request.session_hash)
 
     def ask(self, question: str, history: list | None, session_id: str | None,
-            answer_ids: dict | None, issuers: list[str] | None = None,
+            answer_ids: dict | None, issuers: list[str] | None = None, ui_lang: str | None = None,
             request: gr.Request = None) -> Iterator[tuple]:
         """Stream one answer into the chat; yields (history, textbox, session id, answer ids). ``issuers``: the
-        narrowing control's choice (answers only from those issuers' documents)."""
+        narrowing control's choice (answers only from those issuers' documents); ``ui_lang``: the interface toggle,
+        the language of an error when the question has none (an empty one)."""
         history = list(history or [])
         answer_ids = dict(answer_ids or {})
         owner = page_owner(request)
@@ -92,7 +93,7 @@ class ChatHandlers:
             events = self.bot.stream(question, session_id=session_id, owner=owner, new_session=True,
                                      issuers=list(issuers or []) or None)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
-            gr.Warning(in_readers_language(exc, question))
+            gr.Warning(in_readers_language(exc, question, ui_lang))
             yield history, question, session_id, answer_ids
             return
         history += [{"role": "user", "content": question_html(question)},
@@ -112,7 +113,7 @@ class ChatHandlers:
                 yield list(history), "", session_id, dict(answer_ids)
         except OPCError as exc:
             log.warning("answer failed: %s", exc)
-            message = in_readers_language(exc, question)
+            message = in_readers_language(exc, question, ui_lang)
             history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(message)}</div>'}
             yield history, question, session_id, answer_ids
 
@@ -179,10 +180,10 @@ def build_ui(bot, guard=None) -> gr.Blocks:
         ask_outputs = [chatbot, textbox, session_id, answer_ids]
         # One shared limit ("answer") across every way of asking.
         queue = dict(concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
-        textbox.submit(handlers.ask, [textbox, *state, narrow], ask_outputs, **queue)
-        send.click(handlers.ask, [textbox, *state, narrow], ask_outputs, **queue)
+        textbox.submit(handlers.ask, [textbox, *state, narrow, ui_lang], ask_outputs, **queue)
+        send.click(handlers.ask, [textbox, *state, narrow, ui_lang], ask_outputs, **queue)
         for button in example_buttons:  # an example button's value is its question
-            button.click(handlers.ask, [button, *state, narrow], ask_outputs, **queue)
+            button.click(handlers.ask, [button, *state, narrow, ui_lang], ask_outputs, **queue)
         chatbot.like(handlers.like, [answer_ids, ui_lang], None)
         reset_outputs = [chatbot, textbox, session_id, answer_ids]
         new_chat.click(handlers.new_conversation, None, reset_outputs)
