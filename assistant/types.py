@@ -256,6 +256,8 @@ class BenefitEligibility(BaseModel):
     amount: str = Field("", description="What it is worth as the plan states it ('' when it states no figure).")
     conditions: list[ConditionCheck] = Field(default_factory=list, description="Each condition, decided.")
     needed: list[str] = Field(default_factory=list, description="Profile fields still needed to decide.")
+    asks: list[str] = Field(default_factory=list, description="The same, as words asking for each, in the "
+                                                              "requested language (to show a person).")
     to_confirm: list[str] = Field(
         default_factory=list, description="Qualifications the plan names but does not define: confirm with the issuer.")
     excludes: list[str] = Field(default_factory=list, description="Benefits it cannot be combined with (fact ids).")

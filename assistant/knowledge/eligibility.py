@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from assistant.answering.citations import citation_for
 from assistant.errors import InvalidProfile, InvalidQuestion
 from assistant.knowledge.facts import Condition, Fact, amount_text
+from assistant.knowledge.profile_fields import profile_words
 from assistant.understanding.scope import MAX_FILTER, check_filter, check_jurisdictions
 from assistant.understanding.text import base_lang, localise
 from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResult, FounderProfile, IssuerGroup
@@ -82,6 +83,7 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: da
     return BenefitEligibility(
         fact_id=fact.id, name=localise(fact.name(lang), lang), kind=fact.kind, status=status,
         amount=localise(amount_text(fact, lang), lang), conditions=checks, needed=needed,
+        asks=[profile_words().ask(n, lang) for n in needed],
         to_confirm=[localise(getattr(t, base), lang) for t in fact.to_confirm], excludes=list(fact.excludes),
         issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
 
