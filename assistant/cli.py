@@ -35,8 +35,11 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _fail(exc: OPCError) -> None:
-    err.print(f"[bold red]Error:[/] {exc}", soft_wrap=True)  # one line, however narrow the terminal
+def _fail(exc: OPCError, lang: str = "en") -> None:
+    label = "Error" if lang == "en" else "錯誤" if lang == "zh-Hant" else "错误"
+    from rich.markup import escape
+
+    err.print(f"[bold red]{label}:[/] {escape(exc.in_language(lang))}", soft_wrap=True, highlight=False)
     raise typer.Exit(exc.exit_code)
 
 
@@ -85,7 +88,10 @@ def ask(
 
 def _show(answer) -> None:
     style = "green" if answer.answerable else "yellow"
-    out.print(Panel(answer.answer, title="Answer" if answer.language == "en" else "回答", border_style=style))
+    from assistant.cli_text import answer_text
+
+    out.print(Panel(answer_text(answer.answer), title="Answer" if answer.language == "en" else "回答",
+                    border_style=style))
     if answer.citations:
         table = Table("n", "clause", "text", title="Sources", show_lines=True, expand=True)
         for c in answer.citations:
@@ -341,30 +347,41 @@ def eligibility(
 ) -> None:
     """What can I get? The benefits of the home jurisdiction's documents in force (the plan first), or of the
     documents, issuers or places named, checked against your profile, with amounts and clauses."""
+    from assistant.knowledge.eligibility import choices_between
+
     if lang not in ("en", "zh", "zh-Hant"):
         err.print(f"[bold red]Error:[/] Unknown language {lang!r}: use en, zh or zh-Hant.")
         raise typer.Exit(2)
     try:
         profile = profile_from_pairs(fields or [])
     except OPCError as exc:
-        _fail(exc)
+        _fail(exc, lang)
         return
     try:
         result = check_library(_corpus(), profile, lang, Settings(), documents=documents, issuers=issuers,
                                jurisdictions=places, limit=limit)
     except OPCError as exc:
-        _fail(exc)
+        _fail(exc, lang)
         return
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
-    marks = {"met": "[green]✓ fits[/]", "unknown": "[yellow]? to decide[/]", "not_met": "[red]✗ ruled out[/]"}
-    table = Table("", "benefit", "amount", "issuer", "clause", "why / still needed",
-                  title=f"What can I get? ({len(result.benefits)} of {result.total})")
+    from assistant.cli_text import Wrapped, table_words
+    from assistant.knowledge.profile_fields import profile_words
+
+    w, asks, choose = table_words(lang), profile_words(), choices_between(result)
+    table = Table("", w["benefit"], w["amount"], w["issuer"], w["clause"], w["why"],
+                  title=w["title"].format(n=len(result.benefits), total=result.total))
     for b in result.benefits:
-        why = "; ".join(f"“{c.says}”" for c in b.conditions if c.status == "not_met") if b.status == "not_met" \
-            else ", ".join(b.needed_labels + b.to_confirm)
-        table.add_row(marks[b.status], b.name, b.amount or "—", b.issuer, b.citation.label, why)
+        if b.status == "not_met":
+            why = w["sep"].join(f"“{c.says}”" for c in b.conditions if c.status == "not_met")
+        else:  # what is unknown is asked for in words, never by field id; an exclusive pair is a choice
+            parts = ([w["tell"] + w["sep"].join(asks.ask(n, lang) for n in b.needed)] if b.needed else []) + \
+                    ([w["confirm"] + w["sep"].join(b.to_confirm)] if b.to_confirm else []) + \
+                    [w["choose"].format(a=b.name, b=other) for other in choose.get(b.fact_id, [])]
+            why = "\n".join(parts)
+        table.add_row(w["marks"][b.status], Wrapped(b.name), Wrapped(b.amount or "—"), Wrapped(b.issuer),
+                      b.citation.label, Wrapped(why))
     out.print(table)
 
 

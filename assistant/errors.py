@@ -15,15 +15,73 @@ class OPCError(Exception):
     code = "opc_error"
     exit_code = 1
 
-    def __init__(self, *args: object, translations: dict[str, str] | None = None) -> None:
+    def __init__(self, *args: object, translations: dict[str, str] | None = None, reader: str | None = None) -> None:
         super().__init__(*args)
         self.translations = dict(translations or {})
+        self.reader = reader  # the language the person who caused it writes (their question's), when known
 
     def __reduce__(self) -> tuple[Any, ...]:  # keeps the translations across the parsing sandbox's pipe
         return (_rebuild, (type(self), self.args, self.__dict__))
 
     def in_language(self, lang: str | None) -> str:
-        return self.translations.get(lang or "en") or str(self)
+        """The message for a reader of ``lang``: its own translation, else (Chinese readers) the general
+        sentence for its kind of error with the English detail after it, never English alone."""
+        lang = lang or "en"
+        if lang == "en":
+            return str(self)
+        own = self.translations.get(lang) or (_hant(self.translations["zh"]) if lang == "zh-Hant"
+                                              and "zh" in self.translations else None)
+        if own:
+            return own
+        general = GENERAL.get(self.code) or GENERAL["opc_error"]
+        general = _hant(general) if lang == "zh-Hant" else general
+        return f"{general}（{str(self)}）" if str(self) else general
+
+
+def _hant(text: str) -> str:
+    from assistant.understanding.text import for_reader  # text imports this module
+
+    return for_reader(text)
+
+
+def chinese(zh: str) -> dict[str, str]:
+    """``translations=`` for a Simplified message: the Traditional one is derived (Taiwan's standard forms)."""
+    return {"zh": zh, "zh-Hant": _hant(zh)}
+
+
+# What each kind of error means, in Chinese: said first when the specific message has no translation.
+GENERAL = {
+    "opc_error": "请求无法完成。",
+    "invalid_question": "无法处理这个问题，请检查后重试。",
+    "corpus_error": "政策资料有误，请联系管理员。",
+    "config_error": "设置有误，无法完成请求。",
+    "index_unavailable": "检索索引暂不可用，请稍后再试。",
+    "not_found": "找不到请求的内容。",
+    "invalid_session_id": "对话编号无效。",
+    "invalid_feedback": "反馈内容无效。",
+    "invalid_profile": "填写的情况有误，请检查后重试。",
+    "unauthorized": "需要有效的 API 密钥。",
+    "forbidden": "此密钥无权执行该操作。",
+    "rate_limited": "请求太频繁，请稍后再试。",
+    "invalid_dataset": "评测数据无效。",
+    "ingest_error": "文件无法添加，未做任何更改。",
+    "document_too_large": "文件太大，未做任何更改。",
+    "duplicate_document": "该文件已存在。",
+    "unsupported_document": "不支持这种文件格式。",
+    "protected_document": "文件受密码保护，无法读取。",
+    "storage_full": "服务器存储空间已满，请稍后再试。",
+    "database_unavailable": "数据库暂不可用，请稍后再试。",
+    "busy": "服务繁忙，请稍后再试。",
+    "invalid_user_id": "用户编号无效。",
+    "too_large": "文件太大，未做任何更改。",
+    "duplicate": "该文件已存在。",
+    "unsupported_type": "不支持这种文件格式。",
+    "encrypted": "文件已加密，无法读取。",
+    "no_text": "文件中没有可读取的文字。",
+    "corrupt": "文件已损坏，无法读取。",
+    "empty_document": "文件是空的。",
+    "fetch_failed": "无法下载该文件。",
+}
 
 
 def _rebuild(cls: type[OPCError], args: tuple[Any, ...], state: dict[str, Any]) -> OPCError:
@@ -109,8 +167,9 @@ class RateLimited(OPCError):
     code = "rate_limited"
     exit_code = 8
 
-    def __init__(self, message: str, retry_after: int, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, headers: dict[str, str] | None = None,
+                 translations: dict[str, str] | None = None) -> None:
+        super().__init__(message, translations=translations)
         self.retry_after = retry_after
         self.headers = headers or {}
 

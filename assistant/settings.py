@@ -219,6 +219,10 @@ class Settings(BaseSettings):
     max_questions_in_flight_per_address: int = Field(
         2, ge=0, le=1000, description="Questions one client address may have being answered at once in a worker "
                                       "(429 beyond); 0 turns it off.")
+    rate_limit_eval: str = Field(
+        "3000/hour", description="Requests per API key with the 'eval' scope (opc eval --url): such a key skips the "
+                                 "per-key and per-user limits and is counted against this one instead; '' turns it off."
+    )
     rate_limit_storage: str = Field(
         "memory://", description="Where counters live (limits storage URI; e.g. redis://host:6379 for several workers)."
     )

@@ -292,6 +292,8 @@ class BenefitEligibility(BaseModel):
     needed: list[str] = Field(default_factory=list, description="Profile fields still needed to decide (ids).")
     needed_labels: list[str] = Field(default_factory=list,
                                      description="The same, as people call them, in the answer's language.")
+    asks: list[str] = Field(default_factory=list, description="The same, as words asking for each, in the "
+                                                              "requested language (to show a person).")
     to_confirm: list[str] = Field(
         default_factory=list, description="Qualifications the plan names but does not define: confirm with the issuer.")
     excludes: list[str] = Field(default_factory=list, description="Benefits it cannot be combined with (fact ids).")

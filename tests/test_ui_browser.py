@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/screenshots/ for review.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -206,7 +207,13 @@ def test_what_can_i_get_panel(tab):
 
     page = tab.page
     page.locator("#opc-eligibility").get_by_text("What can I get?").click()
-    page.locator("#opc-elig-year input").fill(str(date.today().year - 8))
+    year = page.locator("#opc-elig-graduation_year textarea, #opc-elig-graduation_year input").first
+    assert year.input_value() == ""  # unknown until the founder says: no year 0
+    # every condition a founder can answer has a labelled control, in both languages
+    for field in ("origin", "has_gov_product", "has_demo_project", "in_consortium", "team_size", "company_size"):
+        label = page.locator(f"#opc-elig-{field}").inner_text()
+        assert re.search(r"[\u4e00-\u9fff]", label) and re.search(r"[A-Za-z]{3}", label), (field, label)
+    year.fill(str(date.today().year - 8))
     page.locator("#opc-elig-is_founder").get_by_label("是 / Yes").check()
     page.locator("#opc-elig-newly_arrived").get_by_label("否 / No").check()
     page.locator("#opc-elig-check").click()
@@ -217,6 +224,10 @@ def test_what_can_i_get_panel(tab):
     caption = page.locator("#opc-elig-results caption").inner_text()  # the home's documents in force, counted
     assert "本地现行政策" in caption and "共" in caption
     assert page.locator("#opc-elig-results tr[data-fact='personal_loan'] .opc-elig-issuer").inner_text().strip()
+    results = page.locator("#opc-elig-results").inner_text()
+    # unknowns are asked for in words, never ids; the housing pair is offered as a choice
+    assert not re.search(r"in_consortium|has_gov_product|has_demo_project|graduation_year|company_size", results)
+    assert "尚需告知" in results and "二选一" in page.locator("#opc-elig-results tr[data-fact='housing_subsidy']").inner_text()
     tab.shot("eligibility-zh")
     page.get_by_label("English").check()
     page.wait_for_function("document.querySelector('#opc-send').innerText.trim() === 'Send'")
@@ -224,7 +235,8 @@ def test_what_can_i_get_panel(tab):
     page.wait_for_function("document.querySelector('#opc-elig-results').innerText.includes('Ruled out')")
     loan = page.locator("#opc-elig-results tr[data-fact='personal_loan']").inner_text()
     assert "within five years" in loan and "600,000 yuan" in loan
-    page.locator("#opc-elig-year input").fill(str(date.today().year + 2))
+    assert "Choose one" in page.locator("#opc-elig-results tr[data-fact='housing_subsidy']").inner_text()
+    year.fill(str(date.today().year + 2))
     page.locator("#opc-elig-check").click()
     page.wait_for_function("document.querySelector('#opc-elig-results').innerText.includes('graduation_year')")
     assert "future" in page.locator("#opc-elig-results").inner_text()

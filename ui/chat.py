@@ -18,6 +18,7 @@ import gradio as gr
 
 from assistant.errors import OPCError
 from assistant.store.sessions import LOCAL_OWNER
+from assistant.understanding.text import detect_language
 from ui.render import answer_html, esc, header_html, notice_html, streaming_html
 from ui.texts import UI_LANGS, interface_text
 
@@ -56,6 +57,14 @@ def page_owner(request: gr.Request | None) -> str:
     return f"page:{request.session_hash}" if request is not None and request.session_hash else LOCAL_OWNER
 
 
+def in_readers_language(exc: OPCError, question: object, ui_lang: str | None = None) -> str:
+    """The error in the language the founder wrote the question in (else the interface's)."""
+    lang = exc.reader
+    if lang is None and isinstance(question, str) and question.strip():
+        lang = detect_language(question[:300])
+    return exc.in_language(lang or UI_LANGS.get(ui_lang or "", "en"))
+
+
 class ChatHandlers:
     """The page's event handlers, kept apart from layout so they can be called directly."""
 
@@ -79,10 +88,11 @@ class ChatHandlers:
         return None
 
     def ask(self, question: str, history: list | None, session_id: str | None,
-            answer_ids: dict | None, issuers: list[str] | None = None,
+            answer_ids: dict | None, issuers: list[str] | None = None, ui_lang: str | None = None,
             request: gr.Request = None) -> Iterator[tuple]:
         """Stream one answer into the chat; yields (history, textbox, session id, answer ids). ``issuers``: the
-        narrowing control's choice (answers only from those issuers' documents)."""
+        narrowing control's choice (answers only from those issuers' documents); ``ui_lang``: the interface toggle,
+        the language of an error when the question has none (an empty one)."""
         history = list(history or [])
         answer_ids = dict(answer_ids or {})
         owner = page_owner(request)
@@ -98,7 +108,7 @@ class ChatHandlers:
             if meter is not None:
                 events = meter.events(events)
         except OPCError as exc:  # bad input: say why, keep the text so it can be fixed, change nothing
-            gr.Warning(str(exc))
+            gr.Warning(in_readers_language(exc, question, ui_lang))
             yield history, question, session_id, answer_ids
             return
         history += [{"role": "user", "content": question_html(question)},
@@ -118,7 +128,8 @@ class ChatHandlers:
                 yield list(history), "", session_id, dict(answer_ids)
         except OPCError as exc:
             log.warning("answer failed: %s", exc)
-            history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(str(exc))}</div>'}
+            message = in_readers_language(exc, question, ui_lang)
+            history[-1] = {"role": "assistant", "content": f'<div class="opc-error">{esc(message)}</div>'}
             yield history, question, session_id, answer_ids
 
     def like(self, data: gr.LikeData, answer_ids: dict | None, ui_lang: str, request: gr.Request = None) -> None:
@@ -126,7 +137,7 @@ class ChatHandlers:
         try:
             self._limit(request)
         except OPCError as exc:
-            gr.Warning(str(exc))
+            gr.Warning(exc.in_language(UI_LANGS.get(ui_lang, "zh")))
             return
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer_id = (answer_ids or {}).get(index)
@@ -184,10 +195,10 @@ def build_ui(bot, guard=None) -> gr.Blocks:
         ask_outputs = [chatbot, textbox, session_id, answer_ids]
         # One shared limit ("answer") across every way of asking.
         queue = dict(concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
-        textbox.submit(handlers.ask, [textbox, *state, narrow], ask_outputs, **queue)
-        send.click(handlers.ask, [textbox, *state, narrow], ask_outputs, **queue)
+        textbox.submit(handlers.ask, [textbox, *state, narrow, ui_lang], ask_outputs, **queue)
+        send.click(handlers.ask, [textbox, *state, narrow, ui_lang], ask_outputs, **queue)
         for button in example_buttons:  # an example button's value is its question
-            button.click(handlers.ask, [button, *state, narrow], ask_outputs, **queue)
+            button.click(handlers.ask, [button, *state, narrow, ui_lang], ask_outputs, **queue)
         chatbot.like(handlers.like, [answer_ids, ui_lang], None)
         reset_outputs = [chatbot, textbox, session_id, answer_ids]
         new_chat.click(handlers.new_conversation, None, reset_outputs)

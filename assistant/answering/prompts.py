@@ -7,11 +7,11 @@ two scripts never drift apart.
 
 from __future__ import annotations
 
-from assistant.understanding.text import to_traditional
+from assistant.understanding.text import for_reader
 
 
 def _with_hant(table: dict[str, str]) -> dict[str, str]:
-    return {**table, "zh-Hant": to_traditional(table["zh"])}
+    return {**table, "zh-Hant": for_reader(table["zh"])}
 
 
 # Refusals state no figure at all: nothing here may be mistaken for the plan's numbers.

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
 from assistant import errors
+from assistant.field_errors import field_message
 
 log = logging.getLogger("assistant.api")
 
@@ -110,6 +111,34 @@ def reader_language(request: Request) -> str:
     return "en"
 
 
+# The edge's own messages, in each reader's language (zh-Hant derived from zh in Taiwan's standard forms).
+EDGE = {
+    "invalid_json": ("The request body must be a JSON object, sent as application/json (see the API documentation "
+                     "at /docs).", "请求体必须是 JSON 对象，并以 application/json 发送（见 /docs 的接口文档）。"),
+    "too_large": ("The request body is too large.", "请求体太大。"),
+    "not_found": ("Nothing is at {path}; see the API documentation at /docs.", "{path} 不存在；请查看 /docs 的接口文档。"),
+    "method": ("{method} is not allowed here; use {allowed}.", "此处不接受 {method} 请求；请使用 {allowed}。"),
+    "crash": ("Something went wrong on our side; please try again.", "服务器内部出错，请稍后再试。"),
+    "http": ("{detail}", "请求无法完成（{detail}）。"),
+}
+def edge(key: str, lang: str, **values) -> str:
+    from assistant.understanding.text import for_reader
+
+    en, zh = EDGE[key]
+    text = (en if lang == "en" else zh).format(**values)
+    return for_reader(text) if lang == "zh-Hant" else text
+
+
+def body_language(body) -> str | None:
+    """The language of the question in a request body (the reader's, before any header), when it has one."""
+    from assistant.understanding.text import detect_language
+
+    text = body.get("question") if isinstance(body, dict) else None
+    if isinstance(text, str) and text.strip():
+        return detect_language(text[:300])
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.OPCError)
     async def _opc(request: Request, exc: errors.OPCError):
@@ -120,34 +149,40 @@ def install(app: FastAPI) -> None:
             headers = {"Retry-After": "5"}
         elif isinstance(exc, errors.Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
-        return error_response(status_for(exc), exc.code, exc.in_language(reader_language(request)), headers,
+        lang = exc.reader if exc.reader in ("en", "zh", "zh-Hant") else reader_language(request)
+        return error_response(status_for(exc), exc.code, exc.in_language(lang), headers,
                               type=getattr(exc, "openai_type", None), param=getattr(exc, "param", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
+        lang = body_language(exc.body) or reader_language(request)
         if any(_not_json(e) for e in exc.errors()):  # nothing to validate field by field
-            return error_response(400, "invalid_json", "The request body must be a JSON object, sent as "
-                                  "application/json (see the API documentation at /docs).")
-        fields = [{"loc": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")} for e in exc.errors()]
-        first = fields[0] if fields else {"loc": [], "message": "invalid request"}
-        where = ".".join(p for p in first["loc"] if p not in ("body",)) or "request"
-        return error_response(422, "validation_error", f"Invalid {where}: {first['message']}.", fields=fields)
+            return error_response(400, "invalid_json", edge("invalid_json", lang))
+        # Each field's message in the reader's language; the top message is the first field's.
+        fields = [{"loc": [str(p) for p in e.get("loc", ())], "message": field_message(e, lang)}
+                  for e in exc.errors()]
+        message = fields[0]["message"] if fields else edge("invalid_json", lang)
+        return error_response(422, "validation_error", message, fields=fields)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException):
         code = HTTP_CODES.get(exc.status_code, "http_error")
-        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        lang = reader_language(request)
+        detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        message = edge("http", lang, detail=detail)
         headers = getattr(exc, "headers", None)
         if exc.status_code == 413:
-            message = "The request body is too large."
+            message = edge("too_large", lang)
+        elif exc.status_code == 404 and detail == "Not Found":  # no route here (a route's own 404 says more)
+            message = edge("not_found", lang, path=request.url.path[:200])
         elif exc.status_code == 405:
             # Starlette names only the first route's methods; a path served by several routes has more.
             allowed = allowed_methods(request)
             headers = {**(headers or {}), "Allow": ", ".join(allowed)}
-            message = f"{request.method} is not allowed here; use {', '.join(allowed)}."
+            message = edge("method", lang, method=request.method, allowed=", ".join(allowed))
         return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "Something went wrong on our side; please try again.")
+        return error_response(500, "internal_error", edge("crash", reader_language(request)))

@@ -26,8 +26,14 @@ log = logging.getLogger("assistant.api")
 STORAGE_SCHEMES = ("memory", "redis", "rediss", "redis+unix")
 BACKGROUND_NICE = 10  # document work yields the CPU to answers
 
-TOO_LARGE = json.dumps({"error": {"code": "payload_too_large",
-                                  "message": "The request body is too large."}}).encode()
+def too_large(scope) -> bytes:
+    """The 413 body in the reader's language (Accept-Language: this is refused before any route runs)."""
+    from assistant.api.errors import edge
+    from assistant.api.lang import preferred
+
+    header = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    return json.dumps({"error": {"code": "payload_too_large", "message": edge("too_large", preferred(header))}},
+                      ensure_ascii=False).encode()
 
 
 class BodyLimit:
@@ -58,7 +64,7 @@ class BodyLimit:
             except ValueError:
                 too_big = False
             if too_big:
-                return await _reject(send)
+                return await _reject(send, scope)
             return await self.app(scope, receive, send)
         chunks, size = [], 0
         while True:
@@ -67,7 +73,7 @@ class BodyLimit:
                 break
             size += len(message.get("body", b""))
             if size > limit:
-                return await _reject(send)
+                return await _reject(send, scope)
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
@@ -83,11 +89,12 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _reject(send) -> None:
+async def _reject(send, scope=None) -> None:
+    body = too_large(scope or {})
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(TOO_LARGE)).encode()),
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": TOO_LARGE})
+    await send({"type": "http.response.body", "body": body})
 
 
 class WorkQueue:

@@ -2,7 +2,9 @@
 
 A key carries scopes: ``ask`` (questions, chat, feedback, the caller's own conversations), ``admin``
 (documents, deleting any conversation, the operator's console at /admin/) and ``metrics`` (``/metrics`` only,
-for a Prometheus scraper; admin keys have it too). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
+for a Prometheus scraper; admin keys have it too) and ``eval`` (an evaluation run, ``opc eval --url``: it asks
+like ``ask`` but skips the per-key and per-user limits, counted instead against its own ``OPC_RATE_LIMIT_EVAL``,
+generous enough for a full golden-set run and still bounded). Keys come from ``OPC_API_KEYS`` (``key:ask,other:admin``; a bare key
 is ``ask`` only) and ``OPC_API_KEYS_FILE`` (one ``key:scope`` a line, re-read when it changes, so keys rotate
 without a restart; deleting it revokes its keys). Keys are compared in constant time. Limits apply per API
 key (or per client address when no keys are configured) and per end user within a key
@@ -28,11 +30,11 @@ from limits import parse
 
 from assistant.api.clients import client_address
 from assistant.api.limits import Counters
-from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized
+from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized, chinese
 from assistant.settings import Settings
 
 log = logging.getLogger("assistant.api")
-SCOPES = ("ask", "admin", "metrics")
+SCOPES = ("ask", "admin", "metrics", "eval")
 # The console's sign-in: the admin key in an HttpOnly, SameSite=Strict cookie. It stands for the key on /v1 only
 # with the console's own header too, which a cross-site page cannot send without a CORS preflight we refuse.
 CONSOLE_COOKIE = "opc_console"
@@ -148,6 +150,7 @@ class Guard:
         try:
             self._per_key = parse(settings.rate_limit) if settings.rate_limit.strip() else None
             self._per_user = parse(settings.rate_limit_per_user) if settings.rate_limit_per_user.strip() else None
+            self._per_eval = parse(settings.rate_limit_eval) if settings.rate_limit_eval.strip() else None
         except (ValueError, NotImplementedError) as exc:
             raise ConfigError(f"Unusable rate-limit setting: {exc}. Use e.g. OPC_RATE_LIMIT='120/minute'.") from None
         try:  # what a question costs (characters embedded), per key or address, end user, and address
@@ -192,14 +195,18 @@ class Guard:
             if hmac.compare_digest(given, key):
                 scopes = key_scopes
         if not scopes:
-            raise Unauthorized("A valid API key is required: send 'Authorization: Bearer <key>'.")
+            raise Unauthorized("A valid API key is required: send 'Authorization: Bearer <key>'.",
+                               translations=chinese("需要有效的 API 密钥：请发送 'Authorization: Bearer <密钥>'。"))
         return hashlib.sha256(given).hexdigest()[:16], scopes
 
-    def limit(self, request: Request, caller: str) -> None:
+    def limit(self, request: Request, caller: str, evaluation: bool = False) -> None:
         user = request.headers.get(USER_HEADER)
         if user is not None and not _USER_ID.match(user):
             raise InvalidUserId(f"{USER_HEADER} must be 1–128 characters of letters, digits and _.:@=+/-.")
-        tightest = self._hit(caller, ("user", caller, user) if user else None, "this end user")
+        if evaluation:  # an evaluation key: its own bound, per key, instead of the end users' limits
+            tightest = self._check([(self._per_eval, ("eval", caller))] if self._per_eval else [], "")
+        else:
+            tightest = self._hit(caller, ("user", caller, user) if user else None, "this end user")
         if tightest:
             request.state.ratelimit = tightest
 
@@ -214,17 +221,22 @@ class Guard:
             checks.append((self._per_key, ("key", caller)))
         if self._per_user and user_ident:
             checks.append((self._per_user, user_ident))
+        return self._check(checks, user_words)
+
+    def _check(self, checks: list, user_words: str) -> dict | None:
         tightest = None
         for item, ident in checks:
             allowed, stats = self.counters.hit(item, *ident)
             headers = {"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
                        "X-RateLimit-Reset": str(math.ceil(stats.reset_time))}
             if not allowed:
-                who = "this API key or address" if ident[0] == "key" else user_words
+                who = {"key": "this API key or address", "eval": "this evaluation key"}.get(ident[0], user_words)
+                wait = max(1, math.ceil(stats.reset_time - time.time()))
                 raise RateLimited(
                     f"Too many requests for {who}: the limit is {item.amount} per {_window(item)}. "
-                    "Please wait a moment and try again.",
-                    retry_after=max(1, math.ceil(stats.reset_time - time.time())), headers=headers)
+                    "Please wait a moment and try again.", retry_after=wait, headers=headers,
+                    translations=chinese(f"请求太频繁：上限为每{_window_zh(item)} {item.amount} 次，"
+                                         f"请 {wait} 秒后再试。"))
             if tightest is None or stats.remaining < int(tightest["X-RateLimit-Remaining"]):
                 tightest = headers
         return tightest
@@ -273,7 +285,8 @@ class Guard:
     def __call__(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Caller:
         key_id, scopes = self.authenticate(credentials)
         address = client_address(request.scope)
-        self.limit(request, key_id or address)
+        # Only a configured key can be an evaluation key: without keys nobody skips the limits.
+        self.limit(request, key_id or address, evaluation=key_id is not None and "eval" in scopes)
         caller = Caller(key_id, scopes, address, request.headers.get(USER_HEADER))
         request.state.caller = caller
         return caller
@@ -356,7 +369,8 @@ def question_meter(request: Request, question: str) -> Meter:
 
 def require_admin(caller: Caller) -> None:
     if not caller.admin:
-        raise Forbidden("This needs an API key with the admin scope; the key sent may only ask questions.")
+        raise Forbidden("This needs an API key with the admin scope; the key sent may only ask questions.",
+                        translations=chinese("此操作需要具有 admin 权限的 API 密钥；所发送的密钥只能提问。"))
 
 
 def is_loopback(host: str) -> bool:
@@ -366,6 +380,11 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _window_zh(item) -> str:
+    unit = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天"}.get(item.GRANULARITY.name, "分钟")
+    return unit if item.multiples == 1 else f" {item.multiples} {unit}"
 
 
 def _window(item) -> str:

@@ -26,7 +26,8 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress):
+def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progress, url: str | None = None,
+              key: str | None = None):
     # imported here: these load ragas (over 10 s to import), needed only when an evaluation runs
     from assistant.evaluate.metrics import Scorer
     from assistant.evaluate.run import evaluate
@@ -38,7 +39,12 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
             tasks[stage] = bar.add_task(f"{name}: {stage:<9}", total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
-    bot = Assistant.load(settings, progress=report)
+    if url:
+        from assistant.evaluate.remote import RemoteAssistant
+
+        bot = RemoteAssistant(url, key, settings)
+    else:
+        bot = Assistant.load(settings, progress=report)
     suite.add_documents(bot)  # a suite's own documents join the corpus of its (scratch) data dir
     scorer = Scorer(settings.eval, bot.embedder)
     return evaluate(bot, suite.cases, scorer, name=name, mode=mode, progress=report)
@@ -65,16 +71,51 @@ def _case_table(run) -> Table:
     return table
 
 
+def _compare_reports(before: Path, rest: list[str] | None) -> None:
+    from assistant.evaluate.ci import compare_reports
+
+    if not rest or len(rest) != 1 or not rest[0].endswith(".json"):
+        err.print("[bold red]Error:[/] --compare with reports takes two results.json files: "
+                  "opc eval --compare A/results.json B/results.json")
+        raise typer.Exit(2)
+    try:
+        rows = compare_reports(before, Path(rest[0]))
+    except OPCError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(exc.exit_code)
+    table = Table("case", "change", "before", "after", title=f"{before} → {rest[0]}: cases that changed")
+    colour = {"regression": "red", "fixed": "green"}
+    for r in rows:
+        style = colour.get(r["change"], "yellow")
+        table.add_row(r["id"], f"[{style}]{r['change']}[/]", r["before"], r["after"])
+    out.print(table)
+    regressions = sum(r["change"] == "regression" for r in rows)
+    fixed = sum(r["change"] == "fixed" for r in rows)
+    err.print(f"{regressions} regression(s), {fixed} fixed, {len(rows) - regressions - fixed} other change(s).")
+    if regressions:
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
 def eval_command(
     dataset: Path | None = typer.Option(None, "--dataset", help="Golden YAML (default: eval/golden.yaml)."),
     mode: str | None = typer.Option(None, "--mode", help="extractive | llm | auto (default: OPC_MODE)."),
     compare: Path | None = typer.Option(
         None, "--compare", help="YAML of Settings overrides (e.g. 'retrieval.top_k: 3'): a second configuration "
-                                "evaluated on the same cases and reported side by side."),
+                                "evaluated on the same cases and reported side by side. Or two report JSONs, "
+                                "'--compare A/results.json B/results.json': the cases whose outcome changed, "
+                                "regressions first; exit 1 on any regression (nothing is run)."),
     baseline: Path | None = typer.Option(None, "--baseline", help="Baseline JSON to compare against."),
     fail_under: list[str] | None = typer.Option(
         None, "--fail-under", help="metric=minimum (repeat, or separate with commas), e.g. figure_accuracy=0.97."),
-    out_dir: Path = typer.Option(ROOT / "eval" / "reports", "--out", help="Folder for the reports."),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder for the reports (default: a new folder under OPC_DATA_DIR/eval-reports/, "
+                            "outside the checkout; the path is printed)."),
+    junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML here: one testcase per case, "
+                                                               "failures with their reasons (for CI)."),
+    url: str | None = typer.Option(None, "--url", help="Evaluate a deployed server over HTTP (its /v1/chat) "
+                                                          "instead of the local assistant."),
+    key: str | None = typer.Option(None, "--key", envvar="OPC_EVAL_KEY", help="API key for --url; give one "
+                                      "with the 'eval' scope so a full run is not rate limited (env OPC_EVAL_KEY)."),
     more_thresholds: list[str] | None = typer.Argument(
         None, metavar="[METRIC=MIN]...", show_default=False,
         help="More thresholds, so that '--fail-under a=0.97 b=0.95' reads as written."),
@@ -109,6 +150,8 @@ def eval_command(
     from assistant.evaluate.run import summary_names
 
     logging.getLogger("assistant").setLevel(logging.ERROR)
+    if compare is not None and compare.suffix == ".json":  # two reports: compare them, run nothing
+        _compare_reports(compare, more_thresholds)
     if blind is not None:
         _blind(blind, blind_variants, mode, [*(fail_under or []), *(more_thresholds or [])], out_dir)
         return
@@ -135,7 +178,7 @@ def eval_command(
                     if update_baseline and baseline_path and baseline_path.exists() else None)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err) as bar:
-            runs = [_evaluate(settings, suite, "default", mode, bar)]
+            runs = [_evaluate(settings, suite, url or "default", mode, bar, url, key)]
             if compare_settings is not None:
                 runs.append(_evaluate(compare_settings, suite, compare.stem,
                                       None if "mode" in overrides else mode, bar))
@@ -170,7 +213,15 @@ def eval_command(
         err.print(f"Baseline written: {baseline_path}")
     elif update_baseline:
         err.print(f"[yellow]Baseline NOT written[/] ({baseline_path}): this run fails its own gate.")
+    if out_dir is None:
+        from assistant.evaluate.ci import default_out_dir
+
+        out_dir = default_out_dir(settings.data_dir)
     paths = write_reports(out_dir, runs, result, label)
+    if junit is not None:
+        from assistant.evaluate.ci import write_junit
+
+        paths["junit"] = write_junit(junit, runs)
 
     out.print(_case_table(runs[0]))
     out.print(_summary_table(runs, result))

@@ -8,7 +8,9 @@ issuer, so "met" means "nothing the plan states rules you out".
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import lru_cache
 
 from pydantic import ValidationError
 
@@ -16,6 +18,7 @@ from assistant.answering.citations import citation_for
 from assistant.answering.prompts import profile_label
 from assistant.errors import InvalidProfile, InvalidQuestion
 from assistant.knowledge.facts import Condition, Fact, amount_text
+from assistant.knowledge.profile_fields import profile_words
 from assistant.types import BenefitEligibility, ConditionCheck, EligibilityResult, FounderProfile, IssuerGroup
 from assistant.understanding.scope import MAX_FILTER, Scoper, check_filter, check_jurisdictions
 from assistant.understanding.text import base_lang, localise
@@ -23,7 +26,28 @@ from assistant.understanding.text import base_lang, localise
 _ORDER = {"met": 0, "unknown": 1, "not_met": 2}
 
 
+@lru_cache(maxsize=1)
+def _home_names() -> tuple[str, str]:
+    """The home jurisdiction's short Chinese name and its pinyin ("深圳", "shenzhen"), from the settings."""
+    from pypinyin import lazy_pinyin  # imported here: over a second to import, needed only for an origin
+
+    from assistant.settings import Settings
+
+    short = re.sub(r"(市|区|县|省)$", "", Settings().home_jurisdiction) or Settings().home_jurisdiction
+    return short, "".join(lazy_pinyin(short)).lower()
+
+
+def from_home(origin: str) -> bool:
+    """The founder already lives in the home jurisdiction (the origin names it, in Chinese or pinyin)."""
+    from assistant.understanding.text import to_simplified
+
+    zh, en = _home_names()
+    return zh in to_simplified(origin) or en in origin.lower().replace(" ", "")
+
+
 def profile_value(profile: FounderProfile, field: str, today: date):
+    if field == "newly_arrived" and profile.newly_arrived is None and profile.origin:
+        return not from_home(profile.origin)  # moving here from elsewhere: newly arrived
     if field == "years_since_graduation":
         return None if profile.graduation_year is None else today.year - profile.graduation_year
     return getattr(profile, field)
@@ -76,8 +100,22 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus, lang: str, today: da
         fact_id=fact.id, name=localise(fact.name(lang), lang), kind=fact.kind, status=status,
         amount=localise(amount_text(fact, lang), lang), conditions=checks, needed=needed,
         needed_labels=[profile_label(n, lang) for n in needed],
+        asks=[profile_words().ask(n, lang) for n in needed],
         to_confirm=[localise(getattr(t, base), lang) for t in fact.to_confirm], excludes=list(fact.excludes),
         issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
+
+
+def choices_between(result) -> dict[str, list[str]]:
+    """Benefit id -> names of the other benefits shown that it excludes (or that exclude it), where both
+    could still be had: the founder has to pick one."""
+    shown = {b.fact_id: b for b in result.benefits if b.status != "not_met"}
+    pairs: dict[str, list[str]] = {}
+    for b in shown.values():
+        for other in b.excludes:
+            if other in shown:
+                pairs.setdefault(b.fact_id, []).append(shown[other].name)
+                pairs.setdefault(other, []).append(b.name)
+    return {k: sorted(set(v)) for k, v in pairs.items()}
 
 
 def worth(fact: Fact) -> float:
@@ -153,6 +191,8 @@ def validate_profile(raw: dict) -> FounderProfile:
     try:
         return FounderProfile.model_validate(raw)
     except ValidationError as exc:
+        from assistant.field_errors import field_message
+
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "profile"
-        raise InvalidProfile(f"Invalid {where}: {first['msg']}.") from None
+        raise InvalidProfile(field_message(first, "en"), translations={
+            lang: field_message(first, lang) for lang in ("zh", "zh-Hant")}) from None

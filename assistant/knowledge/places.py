@@ -23,7 +23,7 @@ import yaml
 
 from assistant.errors import CorpusError
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
-from assistant.understanding.text import to_simplified, to_traditional
+from assistant.understanding.text import for_reader, to_simplified, to_traditional
 
 # Suffixes a Chinese place name may drop in speech: 深圳市 -> 深圳, 广东省 -> 广东.
 _EN_WORD = re.compile(r"[A-Za-z]+")
@@ -325,12 +325,12 @@ def _load_gazetteer(countries_zh: Path, government: Path) -> Gazetteer:
         code, name = r["adcode"][:6], r["name"]
         level = "district" if code[4:] != "00" else "city" if code[2:4] != "00" else "province"
         short = _ZH_SUFFIX.sub("", name)
-        names = {name, to_traditional(name)}
+        names = {name, to_traditional(name), for_reader(name)}
         if short in stop:
             short = name
         # Districts only by their full name (南山区): short district names are too often ordinary words.
         if len(short) >= 2 and level != "district":
-            names |= {short, to_traditional(short)}
+            names |= {short, to_traditional(short), for_reader(short)}
         entries += [(n, code, name, False) for n in names]
         en = _pinyin(short if len(short) >= 2 else name)
         if len(short) >= 2 and (level != "district" or name.endswith("区")) and en.lower() not in stop:

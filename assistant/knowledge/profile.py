@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from assistant.errors import CorpusError
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
 
-TYPES = ("bool", "int", "year", "choice")
+TYPES = ("bool", "int", "year", "choice", "text")
 
 
 class FieldSpec(BaseModel):
@@ -71,6 +71,9 @@ def build_profile_model(spec: ProfileSpec) -> type[BaseModel]:
     """The pydantic model of a founder profile, every field optional."""
     fields: dict = {}
     for name, f in spec.fields.items():
+        if f.type == "text":  # free words (a place): bounded, never empty
+            fields[name] = (str | None, Field(None, min_length=1, max_length=f.max or 200, description=f.description))
+            continue
         kind = {"bool": bool, "int": int, "year": int}.get(f.type) or Literal[tuple(f.values)]
         fields[name] = (kind | None, Field(None, ge=f.min, le=f.max, description=f.description))
     years = [n for n, f in spec.fields.items() if f.type == "year"]

@@ -17,7 +17,7 @@ from assistant.types import Answer, EligibilityResult, FounderProfile, StreamEve
 from assistant.understanding.followup import is_followup, resolve_followup
 from assistant.understanding.redact import redact
 from assistant.understanding.scope import check_filter
-from assistant.understanding.text import detect_language, has_content, validate_question
+from assistant.understanding.text import detect_language, has_content, to_region, traditional_region, validate_question
 
 log = logging.getLogger("assistant.service")  # the facade's logger, as before the split
 
@@ -135,9 +135,16 @@ class QuestionService:
                 events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
             else:
                 events = extractive_events(quoted)
+        # Traditional answers are written in Taiwan's standard forms; a question asked the Hong Kong way
+        # (Cantonese, HK-only forms) is answered in Hong Kong's.
+        region = traditional_region(cleaned) if lang == "zh-Hant" else "tw"
         for event in events:
+            if region != "tw" and event.type == "delta":
+                event.text = to_region(event.text, region)
             if event.type == "final":
                 answer = event.answer
+                if region != "tw" and answer.language == "zh-Hant":
+                    answer.answer = to_region(answer.answer, region)
                 if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
                     before = answer.answer
                     answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)

@@ -57,7 +57,7 @@ ZH_STOPWORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=6)
 def _opencc(config: str):
     return opencc.OpenCC(config)
 
@@ -67,7 +67,34 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
+    """OpenCC's character-level Traditional: for matching and detection, not for readers (it writes 爲/牀)."""
     return _opencc("s2t").convert(text)
+
+
+# Forms readers in Taiwan and Hong Kong both write; OpenCC's Hong Kong table keeps the older 牀 (and 爲 in a few
+# words), which neither region's school standard uses.
+_STANDARD = str.maketrans({"爲": "為", "牀": "床", "僞": "偽", "衆": "眾", "敎": "教"})
+# Characters and words only Hong Kong written Chinese or Cantonese uses: a question with one reads in the
+# Hong Kong variant; every other Traditional question in Taiwan's.
+_HK_MARKS = ("嘅", "咗", "喺", "係咪", "冇", "唔", "啲", "咁", "嚟", "佢", "睇", "乜", "邊個", "點樣", "幾多",
+             "俾", "畀", "搵", "噉", "㗎", "囉", "咩", "香港", "港人", "港幣", "港元", "着", "綫", "裏", "衞")
+
+
+def traditional_region(question: str) -> str:
+    """'hk' when the question is written the Hong Kong way (Cantonese or HK-only forms), else 'tw'."""
+    return "hk" if any(mark in question for mark in _HK_MARKS) else "tw"
+
+
+def for_reader(text: str, region: str = "tw") -> str:
+    """Simplified (or character-level Traditional) text in the Traditional a reader in ``region`` writes:
+    Taiwan's standard forms by default (為, 床, 裡), Hong Kong's (裏, 着) for 'hk'; never 爲/牀."""
+    config = "s2hk" if region == "hk" else "s2tw"
+    return _opencc(config).convert(text).translate(_STANDARD)
+
+
+def to_region(text: str, region: str) -> str:
+    """Traditional text already in Taiwan's forms (what ``localise`` writes), re-rendered for ``region``."""
+    return text if region != "hk" else for_reader(to_simplified(text), "hk")
 
 
 def cjk_count(text: str) -> int:
@@ -100,7 +127,7 @@ def base_lang(lang: str) -> str:
 
 def localise(text: str, lang: str) -> str:
     """Render Chinese text in the script of ``lang``."""
-    return to_traditional(text) if lang == "zh-Hant" else text
+    return for_reader(text) if lang == "zh-Hant" else text
 
 
 def split_sentences(text: str) -> list[str]:
@@ -201,23 +228,33 @@ def has_content(text: str) -> bool:
 
 
 def validate_question(question: object, max_chars: int) -> str:
-    """Return the cleaned question or raise InvalidQuestion with a message for the user."""
+    """Return the cleaned question or raise InvalidQuestion with a message for the user, in the question's
+    own language when it has one (``reader``) and in every language (``translations``)."""
+    from assistant.errors import chinese
+
     if isinstance(question, (bytes, bytearray)):
-        raise InvalidQuestion("The question must be text, not binary data.")
+        raise InvalidQuestion("The question must be text, not binary data.",
+                              translations=chinese("问题必须是文字，不能是二进制数据。"))
     if not isinstance(question, str):
-        raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.")
+        raise InvalidQuestion(f"The question must be text, not {type(question).__name__}.",
+                              translations=chinese("问题必须是文字。"))
     cleaned = question.strip()
     if not cleaned:
-        raise InvalidQuestion("The question is empty. Please type a question about the plan.")
+        raise InvalidQuestion("The question is empty. Please type a question about the plan.",
+                              translations=chinese("问题是空的，请输入关于政策的问题。"))
+    # The language is read from the start only: an over-long question must not cost a full conversion.
+    reader = detect_language(cleaned[:300])
     if len(cleaned) > max_chars:
         raise InvalidQuestion(
-            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. Please shorten it."
-        )
+            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. Please shorten it.",
+            translations=chinese(f"问题共 {len(cleaned):,} 个字符，上限为 {max_chars:,} 个，请缩短后再问。"),
+            reader=reader)
     for ch in cleaned:
         cat = unicodedata.category(ch)
         if (cat == "Cc" and ch not in "\n\r\t") or cat == "Cs" or ch == "\ufffd" or cat == "Co":
             raise InvalidQuestion(
                 "The question contains control characters or binary data "
-                f"(U+{ord(ch):04X}); please send plain text."
-            )
+                f"(U+{ord(ch):04X}); please send plain text.",
+                translations=chinese(f"问题含有控制字符或二进制数据（U+{ord(ch):04X}），请只发送文字。"),
+                reader=reader)
     return cleaned

@@ -13,15 +13,16 @@ test('chat request: URL, headers with key and user id, body per the API contract
   assert.equal(req.url, 'https://opc.example.com/v1/chat');
   assert.equal(req.method, 'POST');
   assert.deepEqual(req.header, {
-    'Content-Type': 'application/json', Authorization: 'Bearer k-123', 'X-Client-User-Id': 'anon-u1',
+    'Content-Type': 'application/json', 'Accept-Language': 'zh-CN', Authorization: 'Bearer k-123',
+    'X-Client-User-Id': 'anon-u1',
   });
   assert.deepEqual(req.data, { question: '住房补贴每月多少？', session_id: 'sess-1', stream: false, mode: null });
   assert.equal(req.timeout, 20000);
 });
 
-test('no key, no user id: only Content-Type; a new conversation sends session_id null', () => {
+test('no key, no user id: only Content-Type and the language; a new conversation sends session_id null', () => {
   const req = api.buildChatRequest({ baseUrl: 'http://127.0.0.1:8000', timeout: 5000 }, 'q', undefined);
-  assert.deepEqual(req.header, { 'Content-Type': 'application/json' });
+  assert.deepEqual(req.header, { 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN' });
   assert.equal(req.data.session_id, null);
   assert.equal(req.timeout, 5000);
 });
@@ -170,4 +171,18 @@ test('the <web-view> address: HTTPS only, embed mode and language added once, fr
   for (const bad of ['', null, 'http://opc.example.com', 'opc.example.com', 'javascript:alert(1)', 'https://']) {
     assert.equal(api.embedUrl(bad, 'zh'), '', String(bad));
   }
+});
+
+test('the server is asked for errors in the user\'s language: Simplified, Taiwan, Hong Kong, English', () => {
+  const header = (lang) => api.buildChatRequest({ ...CONFIG, lang }, 'q').header['Accept-Language'];
+  assert.deepEqual(['zh_CN', 'zh_TW', 'zh_HK', 'en', 'en_US'].map(header), ['zh-CN', 'zh-TW', 'zh-HK', 'en', 'en']);
+  assert.equal(api.buildFeedbackRequest({ ...CONFIG, lang: 'zh_TW' }, 1, true).header['Accept-Language'], 'zh-TW');
+});
+
+test('a server message in the user\'s language is shown as is; the client\'s own in Traditional for zh_TW', async () => {
+  const tooLong = { statusCode: 422, header: {}, data: { error: { code: 'invalid_question',
+    message: '问题共 2,200 个字符，上限为 2,000 个，请缩短后再问。' } } };
+  assert.equal(api.parseResponse(tooLong, 'zh').error.message, '问题共 2,200 个字符，上限为 2,000 个，请缩短后再问。');
+  const empty = await api.createClient({}, { ...CONFIG, lang: 'zh_TW' }).ask('  ', null);
+  assert.equal(empty.error.message, '請輸入問題。');
 });

@@ -105,3 +105,17 @@ test('a server that is down is a network error, not a crash', { skip }, async ()
     assert.deepEqual([res.ok, res.error.code], [false, 'network_error']);
   }
 });
+
+test('an over-long Chinese question is refused in Chinese by the real server (Simplified and Traditional)', { skip }, async () => {
+  const zh = await api.createClient(nodeWx({ chunked: false }), config('node-long-zh'))
+    .ask('住房补贴每月多少'.repeat(275), null);
+  assert.equal(zh.ok, false);
+  assert.equal(zh.error.code, 'invalid_question');
+  assert.match(zh.error.message, /^问题共 2,200 个字符，上限为 2,000 个/);
+  const hant = await api.createClient(nodeWx({ chunked: false }), config('node-long-hant', { lang: 'zh_TW' }))
+    .ask('住房補貼每月多少'.repeat(275), null);
+  assert.match(hant.error.message, /^問題共 2,200 個字符/);
+  const bad = await api.createClient(nodeWx({ chunked: false }), config('node-long-en', { lang: 'en' }))
+    .ask('How much '.repeat(250), null);
+  assert.match(bad.error.message, /^The question is 2,249 characters long/);
+});

@@ -20,6 +20,17 @@ const MESSAGES = {
     unexpected: '收到无法识别的回复，请稍后再试。',
     cutOff: '回答传输中断，请重试。',
   },
+  'zh-Hant': {
+    network: '網路連線失敗，請檢查網路後重試。',
+    unauthorized: '服務暫不可用（API 金鑰無效），請聯絡管理員。',
+    rateLimited: '提問太頻繁，請{s}秒後再試。',
+    rateLimitedSoon: '提問太頻繁，請稍後再試。',
+    server: '服務暫時出錯，請稍後再試。',
+    invalid: '無法處理這個問題，請換一種問法。',
+    empty: '請輸入問題。',
+    unexpected: '收到無法識別的回覆，請稍後再試。',
+    cutOff: '回答傳輸中斷，請重試。',
+  },
   en: {
     network: 'Network error: check your connection and try again.',
     unauthorized: 'The service is unavailable (invalid API key). Please contact the administrator.',
@@ -43,6 +54,25 @@ function uiLang(lang) {
   return String(lang || '').toLowerCase().startsWith('en') ? 'en' : 'zh';
 }
 
+// Traditional for Taiwan, Hong Kong and Macau settings (WeChat reports e.g. 'zh_TW', 'zh_HK').
+function isHant(lang) {
+  return /^(zh[-_](hant|tw|hk|mo)|yue)/i.test(String(lang || ''));
+}
+
+// The client's own messages: Simplified, Traditional or English.
+function messages(lang) {
+  if (uiLang(lang) === 'en') return MESSAGES.en;
+  return isHant(lang) ? MESSAGES['zh-Hant'] : MESSAGES.zh;
+}
+
+// Accept-Language for the server, so the errors it writes (a question too long, a field wrong) come in the
+// user's language rather than English.
+function acceptLanguage(lang) {
+  if (uiLang(lang) === 'en') return 'en';
+  if (!isHant(lang)) return 'zh-CN';
+  return /hk|mo|yue/i.test(String(lang)) ? 'zh-HK' : 'zh-TW';
+}
+
 function trimBase(baseUrl) {
   if (!baseUrl || !/^https?:\/\//i.test(baseUrl)) {
     throw new Error('config.baseUrl must be the API address, e.g. https://opc.example.com');
@@ -51,7 +81,7 @@ function trimBase(baseUrl) {
 }
 
 function headers(config) {
-  const header = { 'Content-Type': 'application/json' };
+  const header = { 'Content-Type': 'application/json', 'Accept-Language': acceptLanguage(config.lang) };
   if (config.apiKey) header.Authorization = `Bearer ${config.apiKey}`;
   if (config.userId) header['X-Client-User-Id'] = String(config.userId);
   return header;
@@ -92,7 +122,7 @@ function retryAfterSeconds(header) {
 
 // wx.request `success` result -> {ok: true, status, data} or {ok: false, error: {...}}.
 function parseResponse(res, lang) {
-  const msgs = MESSAGES[uiLang(lang)];
+  const msgs = messages(lang);
   const status = res && res.statusCode;
   let body = res && res.data;
   if (typeof body === 'string') {
@@ -109,7 +139,7 @@ function parseResponse(res, lang) {
 
 // An HTTP error status (or an error event inside a stream) -> the error the page shows.
 function apiError(status, err, header, lang) {
-  const msgs = MESSAGES[uiLang(lang)];
+  const msgs = messages(lang);
   const code = err.code || (status === 401 ? 'unauthorized' : status === 429 ? 'rate_limited' : 'http_error');
   const error = { status, code, serverMessage: err.message || null, retryAfter: null };
   if (status === 429) {
@@ -132,7 +162,7 @@ function apiError(status, err, header, lang) {
 function networkError(failure, lang) {
   return {
     ok: false,
-    error: { status: 0, code: 'network_error', message: MESSAGES[uiLang(lang)].network,
+    error: { status: 0, code: 'network_error', message: messages(lang).network,
       detail: (failure && failure.errMsg) || String(failure || '') },
   };
 }
@@ -196,7 +226,7 @@ function streamError(code, message, status) {
 // POST /v1/chat with "stream": true, read as Server-Sent Events while it arrives: onDelta(text) per
 // `delta` event; resolves like send() with the final answer ({ok, status, data, replaced}).
 function sendStreamed(wx, options, lang, onDelta) {
-  const msgs = MESSAGES[uiLang(lang)];
+  const msgs = messages(lang);
   return new Promise((resolve) => {
     const decoder = createUtf8Decoder();
     let text = ''; // everything received, for error bodies and servers that answer with plain JSON
@@ -278,7 +308,7 @@ function createClient(wx, config) {
     ask(question, sessionId, { onDelta } = {}) {
       const text = String(question || '').trim();
       if (!text) {
-        return Promise.resolve({ ok: false, error: { status: 0, code: 'empty', message: MESSAGES[uiLang(lang)].empty } });
+        return Promise.resolve({ ok: false, error: { status: 0, code: 'empty', message: messages(lang).empty } });
       }
       if (this.streaming) return sendStreamed(wx, buildChatRequest(config, text, sessionId, true), lang, onDelta);
       return send(wx, buildChatRequest(config, text, sessionId, false), lang);
