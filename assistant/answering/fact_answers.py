@@ -50,7 +50,7 @@ MAX_LISTED = 12
 MAX_OTHERS = 5
 
 
-class _Cites:
+class Cites:
     """Citation numbers per clause, in order of first use."""
 
     def __init__(self, corpus, lang: str) -> None:
@@ -157,7 +157,7 @@ class FactAnswerer:
     def listing(self, question: str, lang: str, intent: Intent, topic: str | None, families,
                 extra: list[Fact] = ()) -> Answer | None:
         base = base_lang(lang)
-        cites = _Cites(self.corpus, lang)
+        cites = Cites(self.corpus, lang)
         groups = self._select(intent, topic, families)
         others = [f for _, fs in self._select(intent, topic, self._families(intent, list(extra))) for f in fs] \
             if extra else []
@@ -187,7 +187,7 @@ class FactAnswerer:
                 if fam:
                     lines.append(FAMILY[base].get(fam, fam) + (":" if base == "en" else "："))
                 for f in fs[:MAX_LISTED]:
-                    lines.append("- " + self._line(f, base, cites))
+                    lines.append("- " + self.line(f, base, cites))
             if others:  # the documents' own lines after the plan's, each under its issuer
                 lines.append(LIST_OTHERS[base].format(what=what))
                 lines += self._by_issuer(others, base, cites)
@@ -202,7 +202,7 @@ class FactAnswerer:
         name = names.get(base) or next(iter(names.values()), "")
         return (f" ({name})" if base == "en" else f"（{name}）") if name else ""
 
-    def _by_issuer(self, facts, base: str, cites: _Cites) -> list[str]:
+    def _by_issuer(self, facts, base: str, cites: Cites) -> list[str]:
         """Added documents' facts under their issuer and document title, at most MAX_LISTED lines."""
         by_doc: dict[str, list[Fact]] = {}
         for f in list(facts)[:MAX_LISTED]:
@@ -215,12 +215,12 @@ class FactAnswerer:
             name = issuer.get(base) or next(iter(issuer.values()), "")
             lines.append(ISSUER_LINE[base].format(issuer=name, title=title) if name else
                          title + (":" if base == "en" else "："))
-            lines += ["- " + self._line(f, base, cites) for f in fs]
+            lines += ["- " + self.line(f, base, cites) for f in fs]
         return lines
 
     def not_stated(self, question: str, lang: str, intent: Intent, topic: str | None, hits) -> Answer:
         base = base_lang(lang)
-        cites = _Cites(self.corpus, lang)
+        cites = Cites(self.corpus, lang)
         first = self._not_stated_line(intent, base)
         lines = [first]
         shown = self.on_topic(topic)
@@ -228,7 +228,7 @@ class FactAnswerer:
             shown = [f for f in self.facts if f.kind == "deadline"] + shown
         if shown:
             lines.append(FACTS_SAY[base])
-            lines += ["- " + self._line(f, base, cites) for f in shown[:MAX_LISTED]]
+            lines += ["- " + self.line(f, base, cites) for f in shown[:MAX_LISTED]]
         issuer = self._issuer(shown, hits, base)
         if issuer:
             lines.append(ASK_ISSUER[base].format(issuer=issuer))
@@ -252,7 +252,7 @@ class FactAnswerer:
         ruled = [f for f in (asked or benefits) if decided[key(f)].status == "not_met"]
         if not ruled:
             return None  # the story rules nothing out: quoting the plan answers the question
-        cites = _Cites(self.corpus, lang)
+        cites = Cites(self.corpus, lang)
         words = self._profile_words(profile, base)
         intro = STORY_INTRO[base] if words else STORY_INTRO[base].replace(" ({profile})", "").replace("（{profile}）", "")
         lines = [intro.format(profile=words)]
@@ -266,7 +266,7 @@ class FactAnswerer:
                     name=f.name(base) + self._from(f, base), amount=amount, says=localise(says, base),
                     cite=cites.mark(f)))
             else:
-                line = "- " + self._line(f, base, cites, label=True)
+                line = "- " + self.line(f, base, cites, label=True)
                 if d.needed:
                     line += " " + STORY_UNDECIDED[base].format(needed=("，" if base == "zh" else ", ").join(
                         profile_label(n, base) for n in d.needed))
@@ -279,7 +279,7 @@ class FactAnswerer:
                                    -(f.amount.value if f.amount and f.amount.unit == "yuan" else 0)))
         if others:
             lines.append(STORY_FITS[base])
-            lines += ["- " + self._line(f, base, cites, label=True) for f in others[:MAX_OTHERS]]
+            lines += ["- " + self.line(f, base, cites, label=True) for f in others[:MAX_OTHERS]]
         if len(lines) == 1:
             return None
         return self._answer(question, lang, lines, cites.list, answerable=True)
@@ -294,7 +294,7 @@ class FactAnswerer:
         return False
 
     # --- pieces ------------------------------------------------------------------------------------
-    def _line(self, f: Fact, base: str, cites: _Cites, label: bool = False) -> str:
+    def line(self, f: Fact, base: str, cites: Cites, label: bool = False) -> str:
         """One benefit with its amount, cited; ``label``: an added document's named with its issuer."""
         name = f.name(base) + (self._from(f, base) if label else "")
         amount = amount_text(f, base)

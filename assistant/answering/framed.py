@@ -18,6 +18,7 @@ from collections import OrderedDict
 from datetime import date
 
 from assistant.answering.citations import citation_for
+from assistant.answering.fact_answers import Cites
 from assistant.answering.prompts import (
     ASK_ISSUER,
     MONTHLY_INTRO,
@@ -138,10 +139,8 @@ def plan_answer(extractive, frame: Frame, what: str | None, lang: str, today: st
         monthly = [f for f in extractive.facts.facts if f.is_benefit and any(a.per == "month" for a in f.amounts())]
         if not monthly:
             return None
-        from assistant.answering.fact_answers import _Cites
-
-        cites = _Cites(corpus, lang)
-        lines = [MONTHLY_INTRO[base]] + ["- " + extractive.facts._line(f, base, cites) for f in monthly]
+        cites = Cites(corpus, lang)
+        lines = [MONTHLY_INTRO[base]] + ["- " + extractive.facts.line(f, base, cites) for f in monthly]
         citations = cites.list
     else:
         return None
