@@ -146,8 +146,8 @@ try:
     profile_from_pairs(["has_local_social_insurance=maybe"])
 except InvalidProfile as exc:
     print("refused:", exc)
-from ui.eligibility import QUESTIONS
-print("asked:", QUESTIONS[-1][0])
+from assistant.knowledge.profile import load_profile_spec
+print("asked:", load_profile_spec().form[-1][0])
 """
     import os
 

@@ -62,8 +62,9 @@ def test_the_flooding_address_is_refused_once_its_budget_is_spent(flood_server):
     flooder, other = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.9"}
     statuses = []
     for n in range(40):  # well inside 120 requests a minute: only their cost counts against them
-        # each one different, as a flood meant to cost is: a repeated message is answered from caches, cheaply
-        r = http.post("/v1/ask", headers=flooder, json={"question": f"{LONG_ZH}（第{n}次）", "mode": "extractive"})
+        # each ask different, as a flood meant to cost is: a repeated ask is answered from caches, cheaply
+        question = f"{BACKGROUND_ZH * 40}请问第{n}号社区的住房补贴每月多少钱？"
+        r = http.post("/v1/ask", headers=flooder, json={"question": question, "mode": "extractive"})
         statuses.append(r.status_code)
         if r.status_code == 429:
             break

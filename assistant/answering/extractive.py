@@ -192,6 +192,8 @@ class ExtractiveAnswerer:
         # the plan's clause the recogniser is sure the ask is about (a topic such as its districts, or a benefit)
         rec = q.recognition
         recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
+        if recognised and retrieval.hits and retrieval.hits[0].clause_id.split(":", 1)[0] != recognised.split(":", 1)[0]:
+            recognised = None  # an added document ranks first on its own words: the recogniser knows only the plan
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
@@ -407,10 +409,14 @@ class ExtractiveAnswerer:
         return name(found[0]), (name(home) if home else "")
 
     def _covered(self, places) -> set[str]:
-        """The places the library's documents govern (computed once per corpus version)."""
+        """The places the library's documents govern or name in their titles (once per corpus version)."""
         corpus = self.r.corpus
         if getattr(self, "_covered_of", None) is not corpus:
-            self._covered_keys = {places.jurisdiction_of(d, self.r.home) for d in corpus.documents} - {None}
+            keys = {places.jurisdiction_of(d, self.r.home) for d in corpus.documents}
+            # and the places their titles name: a page read without an issuer ("Xinglan City Measures for …")
+            # is still that place's document
+            keys |= {p.key for d in corpus.documents for t in d.title.values() for p in places.find(t)}
+            self._covered_keys = keys - {None}
             self._covered_of = corpus
         return self._covered_keys
 

@@ -152,6 +152,7 @@ def eval_command(
     logging.getLogger("assistant").setLevel(logging.ERROR)
     if compare is not None and compare.suffix == ".json":  # two reports: compare them, run nothing
         _compare_reports(compare, more_thresholds)
+        return
     if blind is not None:
         _blind(blind, blind_variants, mode, [*(fail_under or []), *(more_thresholds or [])], out_dir)
         return

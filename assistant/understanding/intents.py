@@ -116,8 +116,8 @@ def train_softmax(x: np.ndarray, y: np.ndarray, classes: int, epochs: int = 300,
 def embed_queries(embedder, texts: list[str]) -> np.ndarray:
     """Query embeddings of many texts: batched for the bundled model, one by one otherwise."""
     inner = getattr(embedder, "inner", embedder)
-    if hasattr(inner, "_e5"):
-        parts = [np.atleast_2d(inner._e5.query(texts[i:i + 64])) for i in range(0, len(texts), 64)]
+    if hasattr(inner, "embed_queries"):
+        parts = [inner.embed_queries(texts[i:i + 64]) for i in range(0, len(texts), 64)]
         return np.vstack(parts).astype(np.float32)
     return np.asarray([embedder.embed_query(t) for t in texts], dtype=np.float32)
 
