@@ -79,6 +79,8 @@ def recognise(text: str, lang: str, rules, expand: Callable[[str], list[str]] | 
 
 
 # --- reading a message -------------------------------------------------------------------------------
+# an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
+_EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
 _CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
@@ -212,6 +214,9 @@ class FrameRules:
                 story_like = (story is not None and bool(story.find(fold(clean)))) or bool(_YEAR.search(clean)) \
                     or bool(places is not None and places.find(clean))
                 if is_ask:
+                    if previous is not None and not pending and _EACH.search(clean):
+                        # "在星澜市和东滨区入驻…，…分别是多少？": the places before it are what is asked about
+                        pending, previous = [(previous, set())], None
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
                         leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
                     asks.append(self._join([*(c for c, _ in pending), clean], zh))
