@@ -26,15 +26,7 @@ from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
 from assistant.types import Ask, Frame
-
-
-class Terms(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    en: list[str] = Field(default_factory=list)
-    zh: list[str] = Field(default_factory=list)
-
-    def all(self) -> list[str]:
-        return self.en + self.zh
+from assistant.understanding.questions import Terms
 
 
 class FrameSpec(BaseModel):
