@@ -14,7 +14,7 @@ from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.store.sessions import LOCAL_OWNER
 from assistant.store.storage import NOT_SAVED, is_storage_error
 from assistant.types import Answer, EligibilityResult, FounderProfile, StreamEvent, Turn
-from assistant.understanding.followup import is_followup, resolve_followup
+from assistant.understanding.followup import Conversation, is_followup
 from assistant.understanding.redact import redact
 from assistant.understanding.scope import check_filter
 from assistant.understanding.text import detect_language, has_content, to_region, traditional_region, validate_question
@@ -101,17 +101,26 @@ class QuestionService:
         else:
             # Contact details are never search terms: search (and the model) see them redacted.
             private = redact(cleaned)
+            asked_as = private  # what the answer is framed on
             if history:  # the conversation's state decides: a new topic, a switch, or an ellipsis
-                standalone = (llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None) \
-                    or resolve_followup(private, history, retriever.recogniser, retriever.corpus.questions)
+                standalone = llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None
+                if standalone is None:
+                    framer = lambda text, lng: read_frame(extractive, text, lng, today)  # noqa: E731
+                    standalone, state = Conversation(retriever.recogniser, retriever.corpus.questions,
+                                                     framer).resolve(private, history)
+                    asked_as = state.asked or private
+                else:
+                    asked_as = standalone
             # The message framed first: what it asks, what it tells (background), what it only instructs.
             # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
-            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
+            # A follow-up is framed as resolved, so it is answered as that question would be as a first turn; a
+            # follow-up on a topic that is no benefit is framed on its own ask and searched with the topic's.
             message = standalone or private
-            frame = read_frame(extractive, private, lang, today)
-            framed = frame is not None and standalone is None
-            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
-            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
+            frame = read_frame(extractive, asked_as, lang, today)
+            framed = frame is not None
+            asked = answer_text(frame, lang.startswith("zh")) if framed else message
+            alone = standalone is None or asked_as == standalone
+            retrieval = retriever.search(frame.search_text if framed and alone else message, lang, chosen,
                                          focus=frame.focus_text if framed else None)
             # The plan about itself and rankings it never makes are answered from the frame.
             from_facts = answer_frame(extractive, frame, retrieval, lang, self.bot.settings.today_iso()) \
