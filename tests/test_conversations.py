@@ -11,6 +11,7 @@ import openai
 import pytest
 
 from assistant import Settings
+from assistant.answering.framed import read_frame
 from assistant.api import create_app
 from assistant.knowledge.figures import normalise
 from assistant.types import Answer, FounderProfile, Turn
@@ -170,3 +171,14 @@ def test_a_question_pointing_back_at_a_list_leans_on_it_however_long(bot, recogn
     assert standalone is not None and "券" in standalone
     # a question pointing back but naming a benefit of its own is about that benefit
     assert conversation.resolve("那个住房补贴一个月多少钱？", history)[1].benefit == "housing_subsidy"
+
+
+def test_where_to_apply_is_not_told_as_the_founders_story(bot, recogniser):
+    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
+    conversation = Conversation(recogniser, bot.corpus.questions, framer)
+    history = _turns("我是博士，住房补贴每月多少？")
+    assert conversation.state(history).profile.degree == "doctoral"
+    where, _ = conversation.resolve("and where do I apply for it?", history)
+    assert where and "phd" not in where.lower() and "博士" not in where
+    qualify, _ = conversation.resolve("那我能申请吗？", history)  # whether they qualify: told with the profile
+    assert "博士" in qualify

@@ -4,8 +4,12 @@ The state (benefit, attribute, the question that set the topic, the founder's pr
 founder's own questions, so a stored session, an OpenAI-style ``messages`` list and the chat page all resolve
 a follow-up the same way. A follow-up that names another benefit ("那住房补贴呢？") switches topic and keeps
 the attribute asked; an ellipsis ("and for how long?", 「那硕士呢？」) keeps the benefit and changes the slot.
-The profile accumulates (later turns win field by field) and is rendered in the founder's own terms from
-corpus/questions.yaml, never from cut-off text, so it cannot come back inverted.
+A follow-up on a benefit resolves to one ask (the benefit's name, the follow-up, the slot carried only when it
+asks none of its own) that the service frames like a first turn, so a ranking or a part the plan leaves unstated
+is judged as it would be asked alone; a follow-up on a topic that is no benefit is searched with the topic's
+question and framed on its own ask. The profile is one FounderProfile merged turn by turn (later turns win
+field by field), rendered in the founder's own terms from corpus/questions.yaml, never from cut-off text, so it
+cannot come back inverted.
 """
 
 from __future__ import annotations
@@ -142,7 +146,8 @@ class Conversation:
             return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile, standalone)
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
             carry = "" if own_slot else self._carry(state.attribute, lang)
-            told = self._told(question, profile, lang)
+            # whether the founder qualifies is told with the profile; where or how to apply is not about them
+            told = "" if own is not None and own.kind in OWN_SLOT else self._told(question, profile, lang)
             standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
             standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
             return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile, standalone)
