@@ -182,3 +182,16 @@ def test_where_to_apply_is_not_told_as_the_founders_story(bot, recogniser):
     assert where and "phd" not in where.lower() and "博士" not in where
     qualify, _ = conversation.resolve("那我能申请吗？", history)  # whether they qualify: told with the profile
     assert "博士" in qualify
+
+
+def test_a_turn_in_characters_both_scripts_share_keeps_the_founders_script(base, bot):
+    asks = ["碩士落戶補貼最高有幾多？", "咁博士呢？", "And for a bachelor?", "咁博士呢？"]
+    for door in (_through_sessions(base, asks), _through_messages(base, asks)):
+        assert [a.language for a in door] == ["zh-Hant", "zh-Hant", "en", "zh"], [a.language for a in door]
+        assert all(a.citations[0].clause_id == PLAN + "m2" for a in door)
+
+
+def test_a_cantonese_followup_asks_its_own_slot(bot, recogniser):
+    conversation = Conversation(recogniser, bot.corpus.questions)
+    standalone, state = conversation.resolve("可以領幾耐？", _turns("住房補貼每個月有幾多？"))
+    assert recogniser.spec.carry["amount"]["zh"] not in standalone and state.attribute == "duration"

@@ -14,10 +14,10 @@ from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.store.sessions import LOCAL_OWNER
 from assistant.store.storage import NOT_SAVED, is_storage_error
 from assistant.types import Answer, EligibilityResult, FounderProfile, StreamEvent, Turn
-from assistant.understanding.followup import Conversation, is_followup
+from assistant.understanding.followup import Conversation, conversation_language, is_followup
 from assistant.understanding.redact import redact
 from assistant.understanding.scope import check_filter
-from assistant.understanding.text import detect_language, has_content, to_region, traditional_region, validate_question
+from assistant.understanding.text import has_content, to_region, traditional_region, validate_question
 
 log = logging.getLogger("assistant.service")  # the facade's logger, as before the split
 
@@ -93,7 +93,7 @@ class QuestionService:
                        chosen: set[str] | None = None) -> Iterator[StreamEvent]:
         retriever = extractive.r
         use_llm = use_llm and llm is not None
-        lang = detect_language(cleaned)
+        lang = conversation_language(cleaned, history)
         standalone = frame = None
         today = self.bot.settings.today
         if not has_content(cleaned):  # only emoji or punctuation: nothing to search for

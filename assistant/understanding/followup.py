@@ -24,7 +24,7 @@ from assistant.answering.extractive import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
-from assistant.understanding.text import detect_language, split_sentences, tokenize
+from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
 
 _MARKER = re.compile(
     r"^\s*(?:(?:and|also|what about|how about|what if|and if|or|but|then|so|instead|same for|for)\b"
@@ -126,7 +126,9 @@ class Conversation:
         profile = merged(state.profile, self._profile(question))
         lang = "en" if detect_language(question) == "en" else "zh"
         own = self._own(question)  # the follow-up's own main ask, as a first turn would be framed
-        own_attr = rec.attribute if rec is not None and _asks_attribute(question, self.rules) else None
+        # the slot asked is read in Mandarin words: 「要幾耐？」 asks a duration as 「要多久？」 does
+        mandarin = self.recogniser.cantonese.to_mandarin(question) if self.recogniser is not None else question
+        own_attr = rec.attribute if rec is not None and _asks_attribute(mandarin, self.rules) else None
         named = own is not None and own.topic is not None  # the message names a benefit or topic itself
         if state.anchor is None or (own is not None and own.kind == "plan") or \
                 not is_followup(question, None if named else rec):
@@ -207,6 +209,19 @@ def _asks_attribute(question: str, rules=None) -> bool:
         return False
     folded = fold(question)
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
+
+
+def conversation_language(question: str, history: list[Turn]) -> str:
+    """The language to answer in: the latest turn's. A Chinese turn written only in characters both scripts share
+    (「咁博士呢？」) is in the script the founder last wrote in."""
+    lang = detect_language(question)
+    if lang != "zh" or to_traditional(question) != question:
+        return lang
+    for turn in reversed(history):
+        earlier = detect_language(turn.question)
+        if earlier == "en" or to_traditional(turn.question) != turn.question or earlier == "zh-Hant":
+            return "zh-Hant" if earlier == "zh-Hant" else lang
+    return lang
 
 
 def resolve_followup(question: str, history: list[Turn], recogniser=None, rules=None,
