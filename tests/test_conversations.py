@@ -195,3 +195,17 @@ def test_a_cantonese_followup_asks_its_own_slot(bot, recogniser):
     conversation = Conversation(recogniser, bot.corpus.questions)
     standalone, state = conversation.resolve("可以領幾耐？", _turns("住房補貼每個月有幾多？"))
     assert recogniser.spec.carry["amount"]["zh"] not in standalone and state.attribute == "duration"
+
+
+@pytest.mark.parametrize("first, followup, lang", [
+    ("新引进的硕士落户补贴最高多少？", "那它要交税吗？", "zh"),
+    ("How much is the model voucher worth?", "and is that taxable?", "en"),
+])
+def test_a_yes_no_followup_asks_its_own_predicate_not_the_last_slot(bot, recogniser, first, followup, lang):
+    conversation = Conversation(recogniser, bot.corpus.questions)
+    carry = recogniser.spec.carry["amount"][lang]
+    standalone, _ = conversation.resolve(followup, _turns(first))
+    assert standalone and carry not in standalone
+    # an ellipsis asking nothing of its own is still given the slot
+    ellipsis, _ = conversation.resolve("那博士呢？" if lang == "zh" else "and the data one?", _turns(first))
+    assert carry in ellipsis

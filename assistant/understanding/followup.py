@@ -41,6 +41,8 @@ _ANAPHORA = re.compile(
 # the resolved question reads as one ask ("and is that free?" -> "<benefit> is that free?").
 _OPENER = re.compile(r"^\s*(?:(?:and|also|so|then|but|ok|okay|well)\b[\s,，]*|(?:那么|那(?![个個些种種边邊里裡儿])|而|咁|噉)"
                      r"[\s,，]*)+", re.IGNORECASE)
+_YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:(?:and|so|but|ok|okay|also|then)\W+)*"
+                     r"(?:is|are|was|were|do|does|did|can|could|will|would|should|may|has|have)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure
@@ -137,7 +139,9 @@ class Conversation:
         # a turn that only tells ("我2024年毕业的") asks no slot of its own and is not given the last one: the
         # carried words would be read as its ask (and its year as a figure asked about)
         tells_only = own_attr is None and bool(self._profile(question)) and not _QUESTION.search(question)
-        own_slot = own_attr is not None or tells_only or (own is not None and own.kind in OWN_SLOT)
+        # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
+        own_slot = own_attr is not None or tells_only or bool(_YES_NO.search(question)) or \
+            (own is not None and own.kind in OWN_SLOT)
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= SWITCH_MIN)
         ask = _OPENER.sub("", question) or question
