@@ -62,6 +62,9 @@ def _through_sessions(base: str, asks: list[str]) -> list[Answer]:
             answer = Answer.model_validate(r.json())
             sid = answer.session_id
             out.append(answer)
+        # the stored session reads back each turn as resolved
+        turns = http.get(f"/v1/sessions/{sid}").json()["turns"]
+        assert [t["standalone_question"] for t in turns] == [a.standalone_question for a in out]
     return out
 
 
