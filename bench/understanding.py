@@ -50,7 +50,7 @@ def score(answer, case: dict) -> dict:
 
 def conversations(assistant, path: Path, verbose: bool) -> dict:
     convs = yaml.safe_load(path.read_text(encoding="utf-8"))
-    total = right = 0
+    total = right = in_language = 0
     by_pos: dict[int, list[bool]] = defaultdict(list)
     failures = []
     for conv in convs:
@@ -60,12 +60,15 @@ def conversations(assistant, path: Path, verbose: bool) -> dict:
             s = score(ans, turn)
             total += 1
             right += s["ok"]
+            # the answer in the turn's language (Cantonese is answered in Traditional characters); not in "ok"
+            in_language += ans.language == {"yue": "zh-Hant"}.get(turn["language"], turn["language"])
             by_pos[i + 1].append(s["ok"])
             if not s["ok"]:
                 failures.append({"id": f"{conv['id']}#{i + 1}", "user": turn["user"], **s,
                                  "standalone": ans.standalone_question, "answer": ans.answer[:160]})
     out = {"turns": total, "right": right, "rate": round(right / total, 3),
-           "by_turn": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_pos.items())}}
+           "by_turn": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_pos.items())},
+           "language": f"{in_language}/{total}"}
     if verbose:
         out["failures"] = failures
     return out
