@@ -213,12 +213,13 @@ GATE_WARNING = {
 }
 
 
-def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = None) -> str:
-    """The rules, naming the deployment's home plan and its issuer (from the corpus's document.yaml)."""
+def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = None, rules: dict | None = None) -> str:
+    """The rules (``rules``: another design's, keyed like SYSTEM), naming the deployment's home plan and its
+    issuer (from the corpus's document.yaml)."""
     en = lang == "en"
     title = _pick(plan, en) or ("policy documents" if en else "政策文件")
     who = _pick(issuer, en)
-    text = SYSTEM["en" if en else "zh"].replace("{plan}", title).replace("{script}", SCRIPT_NAME.get(lang, "简体中文"))
+    text = (rules or SYSTEM)["en" if en else "zh"].replace("{plan}", title).replace("{script}", SCRIPT_NAME.get(lang, "简体中文"))
     return text.replace("{issuer}", (f" (issued by {who})" if en else who) if who else "")
 
 
