@@ -210,7 +210,11 @@ def write_reports(out_dir: Path, result: GateEvalResult) -> dict[str, Path]:
 
 def summary(result: GateEvalResult) -> dict:
     """Per kind: lies blocked / truths accepted as right/tested (not tested apart)."""
-    extra = {"not_expressible": result.not_expressible, "truths_complete": result.truths_complete} \
+    lies = sum(c["tested"] for k, c in result.counts.items() if k != "truth")
+    blocked = sum(c["right"] for k, c in result.counts.items() if k != "truth")
+    extra = {"not_expressible": result.not_expressible, "truths_complete": result.truths_complete,
+             # blocked by a check, or never able to reach the founder (the records' figures shown instead)
+             "lies_kept_out": round((blocked + result.not_expressible) / lies, 4) if lies else 1.0} \
         if result.design == "constrained" else {}
     return {"set": result.name, "design": result.design, "lies_blocked": result.lies_blocked["all"],
             "truths_accepted": result.truths_accepted["all"], "not_tested": len(result.not_tested),

@@ -7,12 +7,14 @@ design the model cannot write a figure: it chooses records, and the records are 
 - ``facts``: the records of those clauses that the answer is about — a record whose name or alias the answer
   uses, or whose subject (corpus/claims.yaml) the answer names; a clause with a chosen record is not quoted too;
 - ``framing``: the answer's text with its citation markers removed and every figure the figure reader finds cut
-  out (the figures are what the records now show). Its words stay, so a lie told in words (a condition, a place,
+  out, numbers written in words (陆拾万元, 五分之三) read as figures first (the figures are what the records now
+  show). Its words stay, so a lie told in words (a condition, a place,
   "only", a ranking, a procedure) reaches the framing check as it reached the free gate. ``sentences="first"``
   keeps only the first sentence (what a one-sentence framing holds); ``"all"`` keeps them all (the worst case).
 
-The same mapping is applied to truths and lies. Limits: a figure written in words the figure reader does not
-find stays in the framing (and the framing check's figure rule then sees it); a lie carried only by its figures
+The same mapping is applied to truths and lies. Limits: a figure neither the number speller nor the figure
+reader finds stays in the framing (and the framing check's figure rule would see it only if it could); what is
+left of a sentence without its figures is often ungrammatical, which the gate's word checks may reject; a lie carried only by its figures
 (a figure bound to the wrong benefit or qualifier) cannot be told at all — the founder reads the record's figure —
 and is reported apart as "not expressible", never as blocked by the check.
 """
@@ -32,7 +34,9 @@ FIGURE_KINDS = frozenset({"subject", "attribute", "figure", "bad_input", "fracti
 
 
 def cut_figures(text: str) -> tuple[str, bool]:
-    """``text`` without the figures the figure reader finds (and whether it held any)."""
+    """``text`` without the figures the figure reader finds, numbers written in words included (and whether it
+    held any)."""
+    text = spell_out(text)
     figures = extract_figures(text)
     out, at = [], 0
     for f in sorted(figures, key=lambda f: f.start):
