@@ -129,10 +129,15 @@ def test_reply_parsing_and_framing_rules():
 
 
 def test_a_case_in_constrained_form(bot):
-    form, cut = constrained_form("The housing subsidy is paid for up to 36 months [2].", [M4], bot.corpus)
+    sources = ["sz-ai-opc-plan:m6", M4]
+    form, cut = constrained_form("The housing subsidy is paid for up to 36 months [2].", sources, bot.corpus)
     assert cut and form["facts"] == ["housing_subsidy"] and form["clauses"] == []
     assert "36" not in form["framing"] and form["framing"].startswith("The housing subsidy is paid for")
     form, cut = constrained_form("The plan is issued by the municipal government [1]. It lasts 2 years.",
                                  ["sz-ai-opc-plan:intro"], bot.corpus, sentences="first")
     assert not cut and form["clauses"] == ["sz-ai-opc-plan:intro"] and "lasts" not in form["framing"]
+    # a marker pointing to no source is an id offered nowhere; no marker, nothing chosen
+    assert constrained_form("It is 1,250 yuan [42].", sources, bot.corpus)[0]["clauses"] == ["42"]
+    assert constrained_form("It is 1,250 yuan.", sources, bot.corpus)[0] | {"framing": ""} == \
+        {"answered": True, "framing": "", "facts": [], "clauses": []}
     assert cut_figures("最高陆拾万元的贷款") == ("最高的贷款", True)

@@ -111,7 +111,7 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate", design: s
             cites = it.citations if it.citations is not None else numbers
             cut = False
             if design == "constrained":
-                form, cut = constrained_form(text, it.cite, bot.corpus, sentences)
+                form, cut = constrained_form(text, hits, bot.corpus, sentences)
                 reply = llm.reply(form)
             else:
                 reply = llm.reply({"answered": True, "answer": text, "citations": cites})

@@ -3,7 +3,8 @@
 The gate sets (eval/gate.yaml, eval/blind/gate_answers*.yaml) hold model answers in free text. In the constrained
 design the model cannot write a figure: it chooses records, and the records are rendered. So each case becomes:
 
-- ``clauses``: the clauses the case cites;
+- ``clauses``: the clauses the answer's citation markers point to (a marker pointing to no source is an unknown id;
+  an answer citing nothing chooses nothing);
 - ``facts``: the records of those clauses that the answer is about — a record whose name or alias the answer
   uses, or whose subject (corpus/claims.yaml) the answer names; a clause with a chosen record is not quoted too;
 - ``framing``: the answer's text with its citation markers removed and every figure the figure reader finds cut
@@ -48,9 +49,13 @@ def cut_figures(text: str) -> tuple[str, bool]:
     return cut, bool(figures)
 
 
-def constrained_form(answer: str, cite: list[str], corpus, sentences: str = "all") -> tuple[dict, bool]:
-    """The constrained reply for a case's free-text ``answer`` (citation markers already numbered) citing
-    ``cite`` (clause ids), and whether figures were cut from its framing."""
+def constrained_form(answer: str, sources: list[str], corpus, sentences: str = "all") -> tuple[dict, bool]:
+    """The constrained reply for a case's free-text ``answer`` (citation markers numbered as the prompt numbers
+    ``sources``, the clause ids retrieved), and whether figures were cut from its framing. Its citation markers
+    are its choice: a marker pointing to no source becomes an id offered nowhere; no marker, nothing chosen."""
+    numbers = list(dict.fromkeys(int(m) for m in re.findall(r"\[(\d{1,3})\]", answer)))
+    cite = [sources[n - 1] for n in numbers if 0 < n <= len(sources)]
+    unknown = [str(n) for n in numbers if not 0 < n <= len(sources)]
     text = _MARKER.sub("", answer).strip()
     if sentences == "first":
         text = next(iter(split_sentences(text)), text)
@@ -67,7 +72,7 @@ def constrained_form(answer: str, cite: list[str], corpus, sentences: str = "all
                 any(rules.compatible(n, f.subject) for n in named if f.subject and n):
             facts.append(f.id)
             covered.add(f.clause_id)
-    clauses = [c for c in cite if c not in covered]
+    clauses = [c for c in cite if c not in covered] + unknown
     return {"answered": True, "framing": framing, "facts": facts, "clauses": clauses}, had
 
 
