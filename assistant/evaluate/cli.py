@@ -165,6 +165,9 @@ def eval_command(
     try:
         if mode not in (None, "auto", "llm", "extractive"):
             raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        if design not in (None, "free", "constrained") or framing not in ("all", "first"):
+            raise ConfigError(f"Unknown model design {design!r} or framing {framing!r}: --design takes 'free' or "
+                              "'constrained', --framing 'all' or 'first'.")
         suite = load_suite(dataset)
         settings = Settings()
         if suite.today is not None:  # the suite's answers are checked as of its own day
@@ -194,9 +197,6 @@ def eval_command(
         raise typer.Exit(exc.exit_code)
 
     gate_evals = []
-    if design not in (None, "free", "constrained") or framing not in ("all", "first"):
-        err.print("[bold red]Error:[/] --design takes 'free' or 'constrained', --framing 'all' or 'first'.")
-        raise typer.Exit(2)
     if adversarial:
         from assistant.evaluate import adversarial as adv
 
