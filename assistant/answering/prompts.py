@@ -307,21 +307,6 @@ RULED_OUT_DOC = {"en": "{name}{amount}: ruled out — the document requires “{
 FITS = {"en": "{name}: {amount} {cite}", "zh": "{name}：{amount}{cite}"}
 STORY_FITS = {"en": "What may still fit (nothing you said rules it out):", "zh": "仍可能适合您的支持（您所述情况未排除）："}
 STORY_UNDECIDED = {"en": "(still needed to decide: {needed})", "zh": "（尚需确认：{needed}）"}
-PROFILE_WORDS = {
-    "en": {"degree": "{v} degree", "newly_arrived": {True: "new to Shenzhen",
-           False: "already holding a Shenzhen hukou"}, "overseas_educated": {True: "educated abroad", False: "educated in China"},
-           "is_founder": {True: "founding a startup", False: "not founding"}, "in_opc_community": {True: "in an OPC community",
-           False: "outside OPC communities"}, "company_size": "{v} company", "selected_kunpeng": {True: "selected for Kunpeng",
-           False: "not selected for Kunpeng"}},
-    "zh": {"degree": {"doctoral": "博士", "master": "硕士", "bachelor": "学士", "none": "无学位"},
-           "newly_arrived": {True: "新来深圳", False: "已有深圳户口"},
-           "overseas_educated": {True: "留学归国", False: "国内毕业"}, "is_founder": {True: "正在创业", False: "未创业"},
-           "in_opc_community": {True: "在OPC社区", False: "不在OPC社区"},
-           "company_size": {"micro": "微型企业", "small": "小型企业", "medium": "中型企业", "large": "大型企业", "none": "尚未注册公司"},
-           "selected_kunpeng": {True: "入选鲲鹏项目", False: "未入选鲲鹏项目"}},
-}
-
-
 # The LLM answer path: the verified facts of the retrieved clauses, offered beside the sources.
 FACTS_HEADER = {"en": "Verified facts of these sources (each with its source number; cite that number):",
                 "zh": "以上资料中经核对的事实（每条标明所属资料编号，引用时使用该编号）："}
