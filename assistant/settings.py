@@ -74,7 +74,8 @@ class RetrievalSettings(BaseSettings):
                          "sentence scores at least this share of the best.")
     cross_language_margin: float = Field(
         0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
-                                        "language than the question, when the question names the document's place: "
+                                        "language than the question, when the question names the document's place "
+                                        "(or, choosing where to search, names none and the document is the home's): "
                                         "cosines across languages run lower.")
     # a city's policy library
     plan_preference: float = Field(
