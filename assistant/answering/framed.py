@@ -19,6 +19,7 @@ from datetime import date
 
 from assistant.answering.citations import citation_for
 from assistant.answering.fact_answers import Cites
+from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
 from assistant.answering.prompts import (
     ASK_ISSUER,
     MONTHLY_INTRO,
@@ -33,6 +34,7 @@ from assistant.knowledge.figures import extract_figures
 from assistant.types import Answer, Frame, Unstated
 from assistant.understanding.text import base_lang, localise, split_sentences
 
+MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
 
@@ -150,8 +152,18 @@ def plan_answer(extractive, frame: Frame, what: str | None, lang: str, today: st
 
 
 # --- what the plan does not state ----------------------------------------------------------------------
-def _not_stated(kind: str, base: str) -> str | None:
-    return NOT_STATED[base].get(UNSTATED_KEYS.get(kind, kind))
+def _not_stated(kind: str, base: str, docs=()) -> str | None:
+    """The sentence declaring an unstated part: of the added documents answered from, by name, else of the plan."""
+    key = UNSTATED_KEYS.get(kind, kind)
+    return documents_not_stated(key, docs, base) or NOT_STATED[base].get(key)
+
+
+def _answered_from(extractive, answer: Answer) -> list:
+    """The documents an answer cites, when any is an added one (a district's notice, a city's rules): what is
+    unstated is declared of them, not of the plan."""
+    corpus = extractive.r.corpus
+    docs = [corpus.document(d) for d in dict.fromkeys(c.doc_id for c in answer.citations)]
+    return docs if any(d.authority == "document" for d in docs) else []
 
 
 def _issuer(extractive, answer: Answer, base: str) -> str:
@@ -181,6 +193,7 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
     to ask, and list them in ``answer.unstated``. An answer that already declines says it for its own ask."""
     base = base_lang(lang)
     lines, listed = [], {u.kind for u in answer.unstated}
+    docs = _answered_from(extractive, answer)
     for ask in frame.asks:
         if ask.kind != "unstated" or ask.detail in listed:
             continue
@@ -191,8 +204,9 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
                 if quoted.answerable:
                     listed.add(ask.detail)
                     answer = merge(answer, quoted, lang)
+                    docs = _answered_from(extractive, answer)
                     continue
-        text = _not_stated(ask.detail, base)
+        text = _not_stated(ask.detail, base, docs)
         if text is None:
             continue
         listed.add(ask.detail)
@@ -200,9 +214,9 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
         if answer.answerable:
             lines.append(text)
     if lines:
-        issuer = _issuer(extractive, answer, base)
+        issuer = issuers(docs, base) if docs else _issuer(extractive, answer, base)
         if issuer:
-            lines.append(ASK_ISSUER[base].format(issuer=issuer))
+            lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
         answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
     return answer
 
@@ -225,11 +239,14 @@ def _speaks_of(extractive, detail: str, text: str) -> bool:
 
 def stating(extractive, detail: str, retrieval) -> list:
     """Clauses that speak of the part the plan leaves unstated, in every clause of the added documents the search
-    found (the best ones and those beside the plan's): a guide's "申报时间" article need not be among the hits."""
+    found (the best ones and those beside the plan's) and of every document the question names or whose place it
+    names (up to ``MAX_SCANNED``): a guide's "申报时间" article need not be among the hits."""
     from assistant.library.retrieve import ClauseHit
 
     corpus = extractive.r.corpus
     docs = dict.fromkeys(h.clause_id.split(":", 1)[0] for h in retrieval.candidates)
+    if retrieval.scope in ("named", "place", "filter") and len(retrieval.docs) <= MAX_SCANNED:
+        docs.update(dict.fromkeys(sorted(retrieval.docs)))  # every document the question names, not only the hits
     out = []
     for doc_id in docs:
         doc = corpus.document(doc_id)

@@ -109,15 +109,20 @@ class Gazetteer:
         list knows is still recognised in a question once one of its notices is added (its parent: a listed
         place its issuer or title names, "星澜市东滨区科技创新局" -> 星澜市). A copy: the shared gazetteer is
         never changed."""
-        new: list[Place] = []
+        found: dict[str, tuple[str | None, str]] = {}  # place -> (English name, its documents' issuers and titles)
         for d in documents:
             name = getattr(d, "jurisdiction", None)
-            if not name or name in self.localities or any(p.zh == name for p in new) \
-                    or len(_LOCAL_SUFFIX.sub("", name)) < 2:
+            if not name or name in self.localities or len(_LOCAL_SUFFIX.sub("", name)) < 2:
                 continue
-            words = " ".join([*d.issuer.values(), *d.title.values()])
-            parent = next((p.zh for p in self.localities.values() if p.zh != name and p.zh in words), None)
-            new.append(Place(f"loc:{name}", getattr(d, "jurisdiction_en", None), name, parent=parent))
+            en, words = found.get(name, (None, ""))
+            words += " " + " ".join([*d.issuer.values(), *d.title.values()])
+            found[name] = (en or getattr(d, "jurisdiction_en", None), words)
+        # Parents among the listed places and the documents' own (a district of a city no list knows); an English
+        # name spelt as the tables spell theirs when no document gives one ("Yunxiu City" for 云岫市).
+        names = [*(p.zh for p in self.localities.values()), *found]
+        new = [Place(f"loc:{name}", en or _english(name), name,
+                     parent=next((p for p in names if _rank(p) > _rank(name) and p in words), None))
+               for name, (en, words) in found.items()]
         if not new:
             return self
         copy = Gazetteer.__new__(Gazetteer)
@@ -297,6 +302,22 @@ class Gazetteer:
             return None
         en, zh = self._label.get(key, (None, None))
         return Place(key, en, zh) if zh else None
+
+
+_EN_KIND = {"市": "City", "区": "District", "新区": "New District", "县": "County", "省": "Province"}
+
+
+def _rank(name: str) -> int:
+    """A place's level by its suffix (a parent ranks above its child: the city of a district, never the reverse)."""
+    m = _LOCAL_SUFFIX.search(name)
+    return {"省": 3, "市": 2}.get(m.group(1), 1) if m else 0
+
+
+def _english(name: str) -> str | None:
+    """A place's English name in pinyin with its kind ("云岫市" -> "Yunxiu City")."""
+    m = _LOCAL_SUFFIX.search(name)
+    kind = _EN_KIND.get(m.group(1)) if m else None
+    return f"{_pinyin(name[: m.start()])} {kind}" if m and kind else None
 
 
 def _pinyin(name: str) -> str:

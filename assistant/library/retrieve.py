@@ -69,6 +69,7 @@ class Retrieval:
     # Beside preferred hits: the best clauses of the scope's other documents, so that another issuer's figure
     # for the same benefit can be quoted under its own name (the hits themselves are the built-in corpus's own).
     extra: list[ClauseHit] = field(default_factory=list)
+    docs: set[str] = field(default_factory=set)  # the documents of the tier searched (empty: the whole library)
 
     @property
     def candidates(self) -> list[ClauseHit]:
@@ -80,7 +81,9 @@ def _term_pattern(term: str) -> re.Pattern:
     # Chinese terms match as substrings; English ones on word boundaries ("fee" is not "feedback").
     if re.search(r"[\u4e00-\u9fff]", term):
         return re.compile(re.escape(term))
-    return re.compile(rf"(?<![a-z]){re.escape(term)}(?![a-z])")
+    # ... in the singular or plural ("vouchers", "subsidies" are the glossary's "voucher", "subsidy").
+    plural = rf"{re.escape(term[:-1])}(?:y|ies)" if re.search(r"[^aeiou]y$", term) else rf"{re.escape(term)}(?:s|es)?"
+    return re.compile(rf"(?<![a-z]){plural}(?![a-z])")
 
 
 UNIT_TOKENS = frozenset("元 万 亿 万元 亿元 千 个月 月 年 天 平方米 yuan million billion thousand month year day percent".split())
@@ -241,17 +244,32 @@ class Retriever:
         if not scope.tiers:
             return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
         ranked = [(self.rank(query, self._mask(docs) if docs else None), docs) for docs in scope.tiers]
-        best = max((h[0].dense for h, _ in ranked if h), default=0.0)
+        named = scope.tiers[0]  # the documents the question names, or whose place it names, or the home's
+        best = max((self._fair(query, h[0], named) for h, _ in ranked if h), default=0.0)
         for hits, docs in ranked:
             # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
             # the narrower documents are preferred, not the only ones.
-            if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
+            if hits and self._fair(query, hits[0], named) >= max(self.settings.min_dense,
+                                                                 best - self.settings.scope_margin):
                 prefer = scope.prefer if docs is scope.tiers[0] else set()
                 reason = scope.reason if docs is scope.tiers[0] else "all"
                 if prefer:
-                    return self._with_preferred(query, hits, prefer, reason)
-                return Retrieval(query=query, hits=hits, scope=reason)
+                    found = self._with_preferred(query, hits, prefer, reason)
+                    found.docs = docs
+                    return found
+                return Retrieval(query=query, hits=hits, scope=reason, docs=docs)
         return Retrieval(query=query, hits=ranked[-1][0], scope="all")
+
+    def _fair(self, query: Query, hit: ClauseHit, named: set[str]) -> float:
+        """A hit's cosine as the tiers compare it: a clause of the first tier's documents (those the question
+        names, or whose place it names, or the home's) held only in the other language gets
+        ``cross_language_margin``, as the extractive answerer calibrates it. Cosines across languages run lower:
+        an English question about a city whose notices are in Chinese alone must not fall through to another
+        place's translated ones."""
+        if hit.clause_id.split(":", 1)[0] not in named or \
+                base_lang(query.lang) in self.corpus.clause(hit.clause_id).text:
+            return hit.dense
+        return hit.dense + self.settings.cross_language_margin
 
     def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str], reason: str) -> Retrieval:
         """The preferred built-in documents' clauses ranked as the built-in corpus alone ranks them (its own

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.errors import CorpusError, InvalidQuestion, NotFound
 from assistant.knowledge.places import government_file, load_government
-from assistant.understanding.text import to_simplified
+from assistant.understanding.text import segment, to_simplified
 
 LEVELS = ("national", "provincial", "municipal", "district")
 DOC_TYPES = ("plan", "implementing_rules", "guide", "notice")
@@ -98,8 +98,27 @@ def _names(doc, fold) -> list[str]:
             p = place if place in t else bare if bare in t else None
             if p and len(t.split(p, 1)[1]) >= 6:
                 short.append(t.split(p, 1)[1])
-    out = [*titles, *short, doc.doc_number or "", *doc.issuer.values()]
+    out = [*titles, *short, *_tails([t for t in short if not _PERIOD.search(t)]), doc.doc_number or "", *doc.issuer.values()]
     return list(dict.fromkeys(fold(n) for n in out if len(n) >= 4))
+
+
+# A Chinese title is also named by its tail from a word on: "算力券管理办法" names "星澜市人工智能算力券管理办法",
+# "融资支持实施细则" the district's "一人公司融资支持实施细则". At least this many characters and words, so that a
+# bare kind of document ("管理办法", "实施细则") names none.
+TAIL_CHARS, TAIL_WORDS = 6, 3
+
+
+def _tails(titles: list[str]) -> list[str]:
+    out = []
+    for title in titles:
+        if not re.search(r"[\u4e00-\u9fff]", title):
+            continue
+        words = segment(title)
+        for i in range(1, len(words) - TAIL_WORDS + 1):
+            tail = "".join(words[i:])
+            if len(tail) >= TAIL_CHARS:
+                out.append(tail)
+    return out
 
 
 NAME_KEY = 4  # every name is at least this long; its first characters key it in the name index
