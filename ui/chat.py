@@ -78,7 +78,7 @@ class ChatHandlers:
             address = request.client.host if request.client else "unknown"
             self.guard.limit_page(address, request.session_hash)
             if question:  # the page's questions spend the same work budgets as the API's
-                from assistant.api.security import Meter
+                from assistant.api.meter import Meter
                 from assistant.understanding.text import detect_language
 
                 browser = ("page", address, request.session_hash) if request.session_hash else None
