@@ -8,12 +8,15 @@ trusted from loopback so the two clients are two addresses) in each configuratio
   still reads the asks,
 - ``defaults``: the embedding reads the asks up to OPC_RETRIEVAL__QUERY_EMBED_TOKENS, each address, key and
   user spends a budget of processor time (OPC_COST_LIMIT*), and an address has at most
-  OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS questions being answered at once.
+  OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS questions being answered at once; extractive questions take fair
+  turns at the worker's answer slots (OPC_ANSWER_SLOTS),
+- ``before``: the defaults served by an older checkout (``--before PATH``, put first on the server's
+  PYTHONPATH), to measure a change against the code before it in the same run.
 
 The flooder runs in a process of its own (as another machine would), so its client threads do not share the
-other client's interpreter. The flooder varies each question a little, so no cache answers it, and waits as a 429's Retry-After says (at
-most 5 s at a time), as the client that found the problem did: well inside the request limit, every question long. Run it with ``PYTHONPATH`` pointing at an
-older checkout and ``--configs limits_off`` to measure the code before.
+other client's interpreter. It varies each question a little, so no cache answers it, and waits as a 429's
+Retry-After says (at most 5 s at a time), as the client that found the problem did: well inside the request
+limit, every question long.
 For each, the other client's latency (p50/p95/p99 ms) with nothing else running (``idle``) and during the
 flood, the flooder's response statuses, and the target: the other client's p95 during the flood within 2× idle.
 Prints ONE JSON object.
@@ -23,6 +26,7 @@ pooled: on a shared, noisy machine a before/after pair is then measured under th
 load average is reported before and after every phase.
 
     python -m bench.flood [--seconds 20] [--threads 8] [--chars 1990] [--rounds 1] [--configs limits_off defaults]
+    python -m bench.flood --configs before defaults --before /tmp/opc-before --rounds 3
 """
 
 from __future__ import annotations
