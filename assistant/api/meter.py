@@ -70,10 +70,14 @@ def question_meter(request: Request, question: str, mode: str | None = None) -> 
     user = ("user", caller.key_id or caller.address, caller.user) if caller.user else None
     budgets = guard.cost_idents(caller.key_id or caller.address, caller.address, user)
     guard.check_cost(budgets, lang)
-    state = request.app.state
-    by_model = (mode or state.settings.mode) != "extractive" and getattr(state.bot, "llm", None) is not None
-    gate = None if by_model else guard.gate
     # the turn is per end user within a key (a gateway's users are not one client); the in-flight limit per
     # address bounds an address that rotates user ids
     client = f"{caller.key_id or caller.address}|{caller.user or ''}"
+    gate = turns(guard, request.app.state.bot, mode)
     return Meter(guard, budgets, guard.enter(caller.address, lang), gate, client)
+
+
+def turns(guard, bot, mode: str | None = None):
+    """The gate a question takes turns at: None for an answer a model writes (mostly waiting on the model)."""
+    by_model = (mode or bot.settings.mode) != "extractive" and getattr(bot, "llm", None) is not None
+    return None if by_model else guard.gate
