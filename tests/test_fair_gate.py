@@ -77,8 +77,9 @@ def test_one_client_alone_still_gets_answers_in_turn():
 def test_no_turn_in_time_is_busy_and_gives_the_place_back():
     gate = FairGate(1, max_wait=0.1)
     gate.enter("a")
-    with pytest.raises(Busy):
+    with pytest.raises(Busy) as refused:
         gate.enter("b")
+    assert "try again" in str(refused.value) and "稍后再试" in refused.value.translations["zh"]
     assert gate.snapshot() == {"busy": 1, "waiting": 0, "running": {"a": 1}}
     gate.leave("a")
     gate.enter("b")  # the slot is free again

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import defaultdict
 
-from assistant.errors import Busy
+from assistant.errors import Busy, chinese
 
 HALF_LIFE = 5.0  # seconds: how long a client's recent answering time counts against its turn
 
@@ -55,7 +55,8 @@ class FairGate:
                 if left <= 0:
                     self._drop(client, ticket)
                     self._cond.notify_all()  # the turn may pass to someone else now
-                    raise Busy("The server is answering many questions right now; please try again in a moment.")
+                    raise Busy("The server is answering many questions right now; please try again in a moment.",
+                               translations=chinese("服务器正在回答很多问题，请稍后再试。"))
                 self._cond.wait(left)
             self._drop(client, ticket)
             self._running[client] += 1
