@@ -16,7 +16,7 @@ from assistant.answering.llm import ChatModel
 from assistant.answering.llm_answer import LLMAnswerer
 from assistant.ingest.netguard import FetchPolicy
 from assistant.ingest.sandbox import prewarm as prewarm_parser
-from assistant.knowledge.corpus import Corpus, load_corpus
+from assistant.knowledge.corpus import Corpus
 from assistant.library.embed import make_embedder
 from assistant.library.index import Progress, SearchIndex
 from assistant.library.jobs import JobStore
@@ -26,7 +26,6 @@ from assistant.settings import Settings
 from assistant.store.database import Database, open_database
 from assistant.store.feedback import FeedbackStore
 from assistant.store.sessions import LOCAL_OWNER, SessionStore
-from assistant.store.storage import is_storage_error
 from assistant.types import (
     Answer,
     Citation,
@@ -108,7 +107,7 @@ class Assistant:
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
              progress: Progress | None = None) -> Assistant:
         """Open the index (building it first if it is missing, stale or unreadable)."""
-        from assistant.library.startup import match_database, recover_documents
+        from assistant.library.startup import start_writable
         from assistant.store.readonly import open_read_only, read_only_reason
 
         settings = settings or Settings()
@@ -120,16 +119,11 @@ class Assistant:
         read_only = read_only_reason(settings.data_dir)
         embedder = make_embedder(settings)
         if read_only is None:
-            try:
-                recover_documents(settings, db)
-                corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
-                index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
-                corpus, index = match_database(settings, db, corpus, index, embedder)
-            except Exception as exc:
-                if not is_storage_error(exc):
-                    raise
-                read_only = "the data directory filled up while starting"
-                log.warning("%s (%s)", read_only, exc)
+            started = start_writable(settings, db, embedder, rebuild=rebuild, progress=progress)
+            if isinstance(started, str):  # the disk filled up (or turned read-only) while starting
+                read_only = started
+            else:
+                corpus, index = started
         if read_only is not None:
             corpus, index = open_read_only(settings, db, read_only)
         bot = cls(settings, corpus, index, embedder, db)

@@ -224,6 +224,10 @@ class Settings(BaseSettings):
     max_questions_in_flight_per_address: int = Field(
         2, ge=0, le=1000, description="Questions one client address may have being answered at once in a worker "
                                       "(429 beyond); 0 turns it off.")
+    answer_slots: int = Field(
+        0, ge=0, le=256, description="Extractive questions a worker answers at once, shared fairly across clients "
+                                     "(one client at most all but one; the least busy client goes first); 0: one "
+                                     "per processor core. Off with OPC_RATE_LIMIT=''.")
     rate_limit_eval: str = Field(
         "3000/hour", description="Requests per API key with the 'eval' scope (opc eval --url): such a key skips the "
                                  "per-key and per-user limits and is counted against this one instead; '' turns it off."
