@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from assistant.knowledge.corpus import Corpus, load_corpus
+from assistant.library.embed import DocumentEmbedder
 from assistant.library.index import SearchIndex
 from assistant.settings import Settings
 from assistant.store.database import Database
@@ -29,7 +30,7 @@ def recover_documents(settings: Settings, db: Database) -> None:
         log.warning("carried %d document(s) over into the database: %s", len(carried), ", ".join(carried))
 
 
-def match_database(settings: Settings, db: Database, corpus: Corpus, index: SearchIndex, embedder,
+def match_database(settings: Settings, db: Database, corpus: Corpus, index: SearchIndex, embedder: DocumentEmbedder,
                     tries: int = 3) -> tuple[Corpus, SearchIndex]:
     """Start only from a corpus holding every document the database holds: a start must never answer (and
     list) fewer documents than were acknowledged. A document committed after the folders were read (a writer
