@@ -103,7 +103,8 @@ class Assistant:
             unread = previous is not None and previous is not index and not self._readers.get(id(previous))
             if previous is not None and previous is not index and not unread:
                 self._retired[id(previous)] = previous
-        if unread and previous is not None:  # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+        # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+        if unread and previous is not None:
             timer = threading.Timer(0.5, previous.close)
             timer.daemon = True
             timer.start()

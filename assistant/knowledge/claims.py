@@ -328,8 +328,8 @@ def _clauses(folded: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _attributes(f: Figure, clause_figs: list[Figure], groups: Mapping[str, list[Mention]], rules: ClaimRules, lo: int, hi: int,
-                folded: str) -> dict[str, str]:
+def _attributes(f: Figure, clause_figs: list[Figure], groups: Mapping[str, list[Mention]], rules: ClaimRules,
+                lo: int, hi: int, folded: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
     for g, mentions in groups.items():
         spec = rules.groups[g][0]

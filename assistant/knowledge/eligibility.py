@@ -63,9 +63,10 @@ def from_home(origin: str) -> bool:
 
 def profile_value(profile: FounderProfile, field: str, today: date) -> ProfileValue:
     # the profile model is built from profile.yaml at import: its fields are read by name
-    origin: str | None = getattr(profile, "origin", None)
-    if field == "newly_arrived" and getattr(profile, "newly_arrived", None) is None and origin:
-        return not from_home(origin)  # moving here from elsewhere: newly arrived
+    if field == "newly_arrived" and getattr(profile, "newly_arrived", None) is None:
+        origin: str | None = getattr(profile, "origin", None)
+        if origin:
+            return not from_home(origin)  # moving here from elsewhere: newly arrived
     if field == "years_since_graduation":
         graduated: int | None = getattr(profile, "graduation_year", None)
         return None if graduated is None else today.year - graduated
@@ -116,7 +117,8 @@ def _issuer(fact: Fact, corpus: Corpus, lang: str) -> str:
     return localise(names.get(base) or next(iter(names.values()), ""), lang)
 
 
-def check_fact(fact: Fact, profile: FounderProfile, corpus: Corpus, lang: str, today: date, n: int = 1) -> BenefitEligibility:
+def check_fact(fact: Fact, profile: FounderProfile, corpus: Corpus, lang: str, today: date,
+               n: int = 1) -> BenefitEligibility:
     status, decided = _checks(fact, profile, today)
     checks = [ConditionCheck(field=c.field, status=s, says=_quote(c.quote, lang)) for c, s in decided]
     needed = sorted({("graduation_year" if c.field == "years_since_graduation" else c.field)
@@ -129,7 +131,8 @@ def check_fact(fact: Fact, profile: FounderProfile, corpus: Corpus, lang: str, t
         amount=localise(amount_text(fact, lang), lang), conditions=checks, needed=needed,
         needed_labels=[profile_label(n, lang) for n in needed],
         asks=[profile_words().ask(n, lang) for n in needed],
-        to_confirm=[localise(t.zh if base == "zh" else t.en, lang) for t in fact.to_confirm], excludes=list(fact.excludes),
+        to_confirm=[localise(t.zh if base == "zh" else t.en, lang) for t in fact.to_confirm],
+        excludes=list(fact.excludes),
         issuer=_issuer(fact, corpus, lang), citation=citation_for(corpus, corpus.clause(fact.clause_id), lang, n))
 
 
@@ -177,7 +180,8 @@ def check(corpus: Corpus, profile: FounderProfile, lang: Language = "en", today:
     decided = [(f, _checks(f, profile, today)[0]) for f in benefits]
     decided.sort(key=lambda fs: (_ORDER[fs[1]], fs[0].doc_id not in first, -worth(fs[0])))
     groups: dict[str, IssuerGroup] = {}
-    issuers: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}  # localising a name is costly (OpenCC); a library repeats few issuers
+    # localising a name is costly (OpenCC); a library repeats few issuers
+    issuers: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
     for fact, status in decided:
         key = (fact.doc_id, tuple(fact.issuer.items()))
         name = issuers.get(key) or issuers.setdefault(key, _issuer(fact, corpus, lang))
@@ -193,7 +197,8 @@ def check(corpus: Corpus, profile: FounderProfile, lang: Language = "en", today:
 
 def check_library(corpus: Corpus, profile: FounderProfile, lang: Language, settings: Settings, *,
                   scoper: Scoper | None = None, documents: list[str] | None = None,
-                  issuers: list[str] | None = None, jurisdictions: list[str] | None = None, limit: int | None = None) -> EligibilityResult:
+                  issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
+                  limit: int | None = None) -> EligibilityResult:
     """The check as the front ends run it: scoped (see ``scoped_documents``) and limited (settings' default)."""
     scoper = scoper or Scoper(corpus, settings.home_jurisdiction)
     docs, scope = scoped_documents(corpus, scoper, settings.today_iso(), documents, issuers, jurisdictions)

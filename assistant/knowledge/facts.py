@@ -192,8 +192,8 @@ def _spans(text: str, quote: str) -> list[tuple[int, int]]:
     return out
 
 
-def _figure_problems(what: str, fact: Fact, clause: Clause, rules: ClaimRules | None, key: tuple[str, float], quote: Quote,
-                     attrs: dict[str, str | None], bound: str, subject_check: bool = True) -> list[str]:
+def _figure_problems(what: str, fact: Fact, clause: Clause, rules: ClaimRules | None, key: tuple[str, float],
+                     quote: Quote, attrs: dict[str, str | None], bound: str, subject_check: bool = True) -> list[str]:
     problems: list[str] = []
     for lang, text in clause.text.items():
         q = getattr(quote, lang if lang in ("en", "zh") else "zh", None)

@@ -138,7 +138,8 @@ class _Builder:
 
     def _check(self, fact: Fact, clause: Clause, **part: Amount | Duration | list[Condition]) -> list[str]:
         """``verify`` on the record holding only ``part`` (amount, duration or one condition)."""
-        only: dict[str, object] = {"amount": None, "alt_amount": None, "duration": None, "conditions": [], "to_confirm": [], **part}
+        only: dict[str, object] = {"amount": None, "alt_amount": None, "duration": None, "conditions": [],
+                                   "to_confirm": [], **part}
         return verify(fact.model_copy(update=only), clause, self.rules)
 
     def build(self, raw: dict[str, Any]) -> Fact | None:
@@ -259,7 +260,8 @@ def rule_facts(doc: Document, rules: ClaimRules | None, reading: Reading,
     return out
 
 
-def read_facts(doc: Document, rules: ClaimRules | None, model: ChatModel | None = None, max_chars: int = 6000) -> Reading:
+def read_facts(doc: Document, rules: ClaimRules | None, model: ChatModel | None = None,
+               max_chars: int = 6000) -> Reading:
     """An added document's facts at ingestion: by the model when one is given, else by rule."""
     if model is not None:
         return read_facts_by_model(doc, rules, model, max_chars)

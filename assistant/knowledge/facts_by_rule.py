@@ -27,8 +27,9 @@ _PERIODS: dict[str | None, Literal["month", "year", "one_off"]] = {
     "per_month": "month", "per_year": "year", "one_off": "one_off"}
 _TAXES: dict[str | None, Literal["before_tax", "after_tax"]] = {"before_tax": "before_tax", "after_tax": "after_tax"}
 # Benefit kinds by the subject a figure binds to (claims.yaml subject ids and their parents).
-_KIND_OF_SUBJECT: dict[str, BenefitKind] = {"loan": "loan", "voucher": "voucher", "workspace": "space", "transitional_housing": "housing",
-                    "innovation_reward": "reward"}
+_KIND_OF_SUBJECT: dict[str, BenefitKind] = {
+    "loan": "loan", "voucher": "voucher", "workspace": "space", "transitional_housing": "housing",
+    "innovation_reward": "reward"}
 
 
 def _kind(subject: str | None, unit: str, rules: ClaimRules | None) -> BenefitKind:

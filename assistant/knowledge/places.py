@@ -82,7 +82,8 @@ def load_places(path: Path | str | None = None) -> dict[str, Place]:
 
 
 class Gazetteer:
-    def __init__(self, entries: Iterable[tuple[str, str, str, bool]] = (), localities: dict[str, Place] | None = None) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str, str, bool]] = (),
+                 localities: dict[str, Place] | None = None) -> None:
         # entries: (name, key, zh name, English?). Names are looked up in dictionaries, not one giant regex:
         # tens of thousands of alternatives make a regex scan far too slow for the gate's budget.
         self._by_name: dict[str, list[str]] = {}

@@ -111,7 +111,8 @@ def origin_of(meta: Mapping[str, Any]) -> Origin:
     return "url" if any(v.get("source_url") for v in versions) else "upload"
 
 
-def vet(meta: dict[str, Any], rows: list[dict[str, str]], corpus: Corpus, lang: str, warnings: list[str], translation: bool = False) -> None:
+def vet(meta: dict[str, Any], rows: list[dict[str, str]], corpus: Corpus, lang: str, warnings: list[str],
+        translation: bool = False) -> None:
     """Provenance of a new document or version: its origin, its trust (quarantined when it claims an existing
     document's title, number or issuer and title), and its clauses holding instruction-like text."""
     meta["origin"] = meta.get("origin") if translation and meta.get("origin") else origin_of(meta)

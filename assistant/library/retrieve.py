@@ -240,7 +240,8 @@ class Retriever:
             query.recognition = self.recogniser.recognise(text, lang, vector=vector)
         return query
 
-    def search(self, question: str, lang: Language, chosen: set[str] | None = None, focus: str | None = None) -> Retrieval:
+    def search(self, question: str, lang: Language, chosen: set[str] | None = None,
+               focus: str | None = None) -> Retrieval:
         """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``); ``focus``: the
         asks of a framed message (see ``make_query``)."""
         query = self.make_query(question, lang, focus)

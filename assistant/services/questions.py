@@ -97,7 +97,8 @@ class QuestionService:
             if retired is not None:
                 retired.close()
 
-    def _answer_events(self, extractive: ExtractiveAnswerer, llm: LLMAnswerer | None, cleaned: str, session_id: str | None, history: list[Turn],
+    def _answer_events(self, extractive: ExtractiveAnswerer, llm: LLMAnswerer | None, cleaned: str,
+                       session_id: str | None, history: list[Turn],
                        use_llm: bool, started: float, unsaved: bool = False,
                        chosen: set[str] | None = None) -> Iterator[StreamEvent]:
         retriever = extractive.r
@@ -129,7 +130,8 @@ class QuestionService:
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
             # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
             from_facts = from_facts or extractive.from_facts(
-                asked, retrieval, within=chosen, told=message, years_told=framed.years_told if framed is not None else [])
+                asked, retrieval, within=chosen, told=message,
+                years_told=framed.years_told if framed is not None else [])
             # What the plan does not state may be stated by an added document in scope: quoted from it.
             if from_facts is None and framed is not None:
                 from_facts = answer_from_documents(extractive, framed, retrieval)
