@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
 
 from assistant.answering.llm import ChatModel
 from assistant.answering.llm_answer import LLMAnswerer
@@ -21,6 +24,7 @@ from assistant.library.embed import make_embedder
 from assistant.library.index import Progress, SearchIndex
 from assistant.library.jobs import JobStore
 from assistant.library.retrieve import Retriever
+from assistant.library.sync import Followed
 from assistant.services import ConversationService, LibraryService, QuestionService
 from assistant.settings import Settings
 from assistant.store.database import Database, open_database
@@ -34,10 +38,16 @@ from assistant.types import (
     Feedback,
     FounderProfile,
     Job,
+    Language,
     StreamEvent,
     Turn,
 )
 from assistant.understanding.intents import load_recogniser
+
+if TYPE_CHECKING:  # the batch and document pipelines are imported when a document changes
+    from assistant.ingest.bulk import BatchReport, Outcome
+    from assistant.ingest.pipeline import Update
+    from assistant.knowledge.provenance import ConflictReport
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -46,7 +56,7 @@ INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
 class Assistant:
     """Answers questions about the plan from its clauses, citing them."""
 
-    def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
+    def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder: Embeddings,
                  db: Database | None = None) -> None:
         from assistant.ingest import store
 
@@ -60,7 +70,7 @@ class Assistant:
         self.use(corpus, index)
         self.db = db or open_database(settings)
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
-        self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
+        self.followed: Followed | None = None  # what the last follow() did (version, documents, vectors reused)
         self._db_down = False
         self.writer_busy = False  # the last follow found a writer at work (so this host is behind on purpose)
         self.read_only: str | None = None  # why this process started read-only (a full or read-only disk)
@@ -88,12 +98,13 @@ class Assistant:
             if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
         with self._readers_lock:
-            previous = getattr(self, "index", None)
+            previous: SearchIndex | None = getattr(self, "index", None)  # None on the first use
             self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
             unread = previous is not None and previous is not index and not self._readers.get(id(previous))
             if previous is not None and previous is not index and not unread:
                 self._retired[id(previous)] = previous
-        if unread:  # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+        # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+        if unread and previous is not None:
             timer = threading.Timer(0.5, previous.close)
             timer.daemon = True
             timer.start()
@@ -150,14 +161,14 @@ class Assistant:
         ``QuestionService.stream``); bad input raises before the first event."""
         return self.questions.stream(question, session_id, mode, history, owner, new_session, documents, issuers)
 
-    def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
+    def eligibility(self, profile: FounderProfile, lang: Language = "en", documents: list[str] | None = None,
                     issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
         return self.questions.eligibility(profile, lang, documents, issuers, jurisdictions, limit)
 
-    def profile(self, values: dict) -> FounderProfile:
+    def profile(self, values: Mapping[str, Any]) -> FounderProfile:
         """A founder profile from field values, validated."""
         return self.questions.profile(values)
 
@@ -203,7 +214,7 @@ class Assistant:
         return self.library.add_document(source, lang, title, translation_of, filename)
 
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None,
-                      landed=None):
+                      landed: Callable[[Outcome], None] | None = None) -> BatchReport:
         """Add many files or URLs as one new index version; returns a ``BatchReport``."""
         return self.library.add_documents(sources, workers, progress, landed)
 
@@ -223,11 +234,11 @@ class Assistant:
         """An admin's decision on an added document: 'reviewed' confirms it, 'quarantined' takes it out."""
         return self.library.set_trust(doc_id, trust)
 
-    def conflicts(self):
+    def conflicts(self) -> ConflictReport:
         """Documents claiming another's title or number, and benefits stated with different figures."""
         return self.library.conflicts()
 
-    def _install(self, update) -> None:
+    def _install(self, update: Update) -> None:
         self.library.install(update)
 
     def follow(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
@@ -17,7 +17,8 @@ from assistant.errors import CorpusError
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
 from assistant.understanding.text import base_lang, for_reader
 
-TYPES = ("bool", "int", "year", "choice", "text")
+FieldType = Literal["bool", "int", "year", "choice", "text"]
+TYPES: tuple[FieldType, ...] = get_args(FieldType)
 
 
 class Words(BaseModel):
@@ -34,7 +35,7 @@ class Words(BaseModel):
 
 class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    type: Literal[TYPES]
+    type: FieldType
     description: str = Field(description="The field's meaning, for the API schema (English).")
     values: list[str] | None = Field(None, description="A choice's values, ordered low to high.")
     min: int | None = None
@@ -102,7 +103,7 @@ def load_profile_spec(path: Path | None = None) -> ProfileSpec:
     return spec
 
 
-def _not_future(cls, value: int | None, info: ValidationInfo) -> int | None:
+def _not_future(cls: type[BaseModel], value: int | None, info: ValidationInfo) -> int | None:
     if value is not None and value > date.today().year:
         raise ValueError(f"{info.field_name} {value} is in the future (this year is {date.today().year})")
     return value
@@ -110,15 +111,16 @@ def _not_future(cls, value: int | None, info: ValidationInfo) -> int | None:
 
 def build_profile_model(spec: ProfileSpec) -> type[BaseModel]:
     """The pydantic model of a founder profile, every field optional."""
-    fields: dict = {}
+    fields: dict[str, Any] = {}  # name -> (type, FieldInfo), as create_model takes them
     for name, f in spec.fields.items():
         if f.type == "text":  # free words (a place): bounded, never empty
             fields[name] = (str | None, Field(None, min_length=1, max_length=f.max or 200, description=f.description))
             continue
-        kind = {"bool": bool, "int": int, "year": int}.get(f.type) or Literal[tuple(f.values)]
+        kind = {"bool": bool, "int": int, "year": int}.get(f.type) or Literal[tuple(f.values or ())]
         fields[name] = (kind | None, Field(None, ge=f.min, le=f.max, description=f.description))
     years = [n for n, f in spec.fields.items() if f.type == "year"]
-    validators = {"_not_future": field_validator(*years)(classmethod(_not_future))} if years else {}
+    # create_model's stub wants plain callables; pydantic takes the classmethod field_validator returns
+    validators: dict[str, Any] = {"_not_future": field_validator(*years)(classmethod(_not_future))} if years else {}
     model = create_model("FounderProfile", __config__=ConfigDict(extra="forbid"), __validators__=validators,
                          __module__="assistant.types", **fields)
     model.__doc__ = "What a founder tells us about themselves; every field optional (unknown stays unknown)."

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from assistant.knowledge.corpus import Corpus, load_corpus
+from assistant.library.embed import DocumentEmbedder
 from assistant.library.index import Progress, SearchIndex
 from assistant.settings import Settings
 from assistant.store.database import Database
@@ -37,7 +38,7 @@ def recover_documents(settings: Settings, db: Database) -> None:
         log.warning("carried %d document(s) over into the database: %s", len(carried), ", ".join(carried))
 
 
-def match_database(settings: Settings, db: Database, corpus: Corpus, index: SearchIndex, embedder,
+def match_database(settings: Settings, db: Database, corpus: Corpus, index: SearchIndex, embedder: DocumentEmbedder,
                     tries: int = 3) -> tuple[Corpus, SearchIndex]:
     """Start only from a corpus holding every document the database holds: a start must never answer (and
     list) fewer documents than were acknowledged. A document committed after the folders were read (a writer
@@ -63,7 +64,7 @@ def match_database(settings: Settings, db: Database, corpus: Corpus, index: Sear
     return corpus, index
 
 
-def start_writable(settings: Settings, db: Database, embedder, *, rebuild: bool = False,
+def start_writable(settings: Settings, db: Database, embedder: DocumentEmbedder, *, rebuild: bool = False,
                    progress: Progress | None = None, tries: int = 2) -> tuple[Corpus, SearchIndex] | str:
     """Recover, sync, open (or build) the index and match the database: (corpus, index); or, when the disk
     fills or turns read-only meanwhile, why, for a read-only start. A storage error on a disk that can still be
