@@ -7,6 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import opencc
 import yaml
@@ -57,9 +58,18 @@ ZH_STOPWORDS = frozenset(
 )
 
 
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+class _Segmenter(Protocol):
+    def lcut_for_search(self, sentence: str) -> list[str]: ...
+
+
 @lru_cache(maxsize=6)
-def _opencc(config: str):
-    return opencc.OpenCC(config)
+def _opencc(config: str) -> _Converter:
+    converter: _Converter = opencc.OpenCC(config)  # opencc ships no type stubs
+    return converter
 
 
 def to_simplified(text: str) -> str:
@@ -184,14 +194,15 @@ def glossary_words(folder: Path | None = None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def _jieba() -> _Segmenter:
     # imported here: jieba takes about a second to import; loaded on first Chinese text
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     for term in glossary_words():
         jieba.add_word(term)
-    return jieba
+    segmenter: _Segmenter = jieba  # jieba ships no type stubs
+    return segmenter
 
 
 def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
