@@ -213,7 +213,7 @@ GATE_WARNING = {
 }
 
 
-def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = None) -> str:
+def system_prompt(lang: str, plan: dict[str, str] | None = None, issuer: dict[str, str] | None = None) -> str:
     """The rules, naming the deployment's home plan and its issuer (from the corpus's document.yaml)."""
     en = lang == "en"
     title = _pick(plan, en) or ("policy documents" if en else "政策文件")
@@ -222,7 +222,7 @@ def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = Non
     return text.replace("{issuer}", (f" (issued by {who})" if en else who) if who else "")
 
 
-def _pick(names: dict | None, en: bool) -> str:
+def _pick(names: dict[str, str] | None, en: bool) -> str:
     names = names or {}
     return str(names.get("en") if en else names.get("zh") or names.get("zh-Hant") or "") or \
         str(names.get("zh") or names.get("en") or "")
@@ -306,7 +306,8 @@ RULED_OUT_DOC = {"en": "{name}{amount}: ruled out — the document requires “{
 FITS = {"en": "{name}: {amount} {cite}", "zh": "{name}：{amount}{cite}"}
 STORY_FITS = {"en": "What may still fit (nothing you said rules it out):", "zh": "仍可能适合您的支持（您所述情况未排除）："}
 STORY_UNDECIDED = {"en": "(still needed to decide: {needed})", "zh": "（尚需确认：{needed}）"}
-PROFILE_WORDS = {
+# a field's words: a template of its value, or the words of each value
+PROFILE_WORDS: dict[str, dict[str, str | dict[bool, str] | dict[str, str]]] = {
     "en": {"degree": "{v} degree", "newly_arrived": {True: "new to Shenzhen",
            False: "already holding a Shenzhen hukou"}, "overseas_educated": {True: "educated abroad", False: "educated in China"},
            "is_founder": {True: "founding a startup", False: "not founding"}, "in_opc_community": {True: "in an OPC community",
