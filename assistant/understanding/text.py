@@ -7,12 +7,15 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import opencc
 import yaml
 
 from assistant.errors import CorpusError, InvalidQuestion
+
+if TYPE_CHECKING:
+    from assistant.types import Language
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -111,7 +114,7 @@ def cjk_count(text: str) -> int:
     return len(_CJK_RE.findall(text))
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Language:
     """'en', 'zh' or 'zh-Hant': the language and script the answer should be in.
 
     Mixed questions follow the dominant language: a Chinese character carries roughly
