@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.library.retrieve import content_words
 from assistant.types import Turn
 from assistant.understanding.text import detect_language, split_sentences, tokenize
+
+if TYPE_CHECKING:
+    from assistant.understanding.intents import Recogniser
+    from assistant.understanding.questions import ProfileValues, QuestionRules
 
 _MARKER = re.compile(
     r"^\s*(?:(?:and|also|what about|how about|what if|and if|or|but|then|so|instead|same for|for)\b"
@@ -49,7 +54,7 @@ class State:
     benefit: str | None = None  # a fact id of the plan
     attribute: str | None = None  # amount | duration | condition | procedure | validity
     anchor: str | None = None  # the question that set the topic (its standalone form)
-    profile: dict = field(default_factory=dict)  # the founder's situation so far (FounderProfile fields)
+    profile: ProfileValues = field(default_factory=dict)  # the founder's situation so far (FounderProfile fields)
 
 
 def _tail(text: str, limit: int = MAX_CARRIED) -> str:
@@ -65,7 +70,7 @@ def _tail(text: str, limit: int = MAX_CARRIED) -> str:
 class Conversation:
     """Resolves follow-ups with the recogniser (assistant/understanding/intents.py) and the question rules (questions.yaml)."""
 
-    def __init__(self, recogniser=None, rules=None) -> None:
+    def __init__(self, recogniser: Recogniser | None = None, rules: QuestionRules | None = None) -> None:
         self.recogniser = recogniser
         self.rules = rules
 
@@ -89,7 +94,7 @@ class Conversation:
         lang = "en" if detect_language(question) == "en" else "zh"
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= SWITCH_MIN)
-        if switched:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
+        if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_attr else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
             standalone = " ".join(p for p in (name, question, carry) if p)
@@ -113,10 +118,10 @@ class Conversation:
             return ""
         return self.recogniser.spec.carry.get(attribute, {}).get(lang, "")
 
-    def _profile(self, question: str) -> dict:
+    def _profile(self, question: str) -> ProfileValues:
         return self.rules.profile_from(question) if self.rules is not None else {}
 
-    def _told(self, question: str, profile: dict, lang: str) -> str:
+    def _told(self, question: str, profile: ProfileValues, lang: str) -> str:
         """The founder's situation, in the words questions.yaml matches, when the follow-up asks whether they
         qualify and tells nothing new itself ("can I get it?")."""
         if self.rules is None or not profile or self._profile(question):
@@ -126,7 +131,7 @@ class Conversation:
         folded = fold(question)
         if not (self.rules.eligibility.find(folded) and self.rules.first_person.find(folded)):
             return ""
-        words = []
+        words: list[str] = []
         for fname, value in profile.items():
             key = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
             terms = self.rules.spec.story.get(fname, {}).get(str(key))
@@ -137,7 +142,7 @@ class Conversation:
         return ("I " if lang == "en" else "我") + ", ".join(words) if words else ""
 
 
-def _asks_attribute(question: str, rules=None) -> bool:
+def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
     """The question asks its own attribute ("能领多久？", "where do I apply?") rather than leaning on the last
     turn's: it asks for a kind of figure, a procedure, or who is eligible (corpus/questions.yaml)."""
     from assistant.answering.extractive import wanted_figures
@@ -151,7 +156,8 @@ def _asks_attribute(question: str, rules=None) -> bool:
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
 
 
-def resolve_followup(question: str, history: list[Turn], recogniser=None, rules=None) -> str | None:
+def resolve_followup(question: str, history: list[Turn], recogniser: Recogniser | None = None,
+                     rules: QuestionRules | None = None) -> str | None:
     """The standalone question for ``question`` after ``history`` (None when it stands alone)."""
     if not history:
         return None
