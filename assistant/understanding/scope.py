@@ -116,7 +116,7 @@ class Scoper:
     ``NAME_KEY`` characters, so naming a document costs a look-up per position of the question, not a scan of
     every name of a library of thousands."""
 
-    def __init__(self, corpus: Corpus, home: str, fold: Callable[[str], str] = lambda t: to_simplified(t).lower()) -> None:
+    def __init__(self, corpus: Corpus, home: str | None, fold: Callable[[str], str] = lambda t: to_simplified(t).lower()) -> None:
         self.corpus = corpus
         self.home = home
         self.names: dict[str, list[tuple[str, str]]] = {}  # first characters -> (name, doc id)

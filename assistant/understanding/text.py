@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import opencc
 import yaml
 
 from assistant.errors import CorpusError, InvalidQuestion
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the domain types import modules that import this one
     from assistant.types import Language
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -61,27 +62,19 @@ ZH_STOPWORDS = frozenset(
 )
 
 
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
-
-
-class _Segmenter(Protocol):
-    def lcut_for_search(self, sentence: str) -> list[str]: ...
-
-
 @lru_cache(maxsize=6)
-def _opencc(config: str) -> _Converter:
-    converter: _Converter = opencc.OpenCC(config)  # opencc ships no type stubs
-    return converter
+def _opencc(config: str) -> Callable[[str], str]:
+    convert: Callable[[str], str] = opencc.OpenCC(config).convert  # opencc ships no type stubs
+    return convert
 
 
 def to_simplified(text: str) -> str:
-    return _opencc("t2s").convert(text)
+    return _opencc("t2s")(text)
 
 
 def to_traditional(text: str) -> str:
     """OpenCC's character-level Traditional: for matching and detection, not for readers (it writes 爲/牀)."""
-    return _opencc("s2t").convert(text)
+    return _opencc("s2t")(text)
 
 
 # Forms readers in Taiwan and Hong Kong both write; OpenCC's Hong Kong table keeps the older 牀 (and 爲 in a few
@@ -102,7 +95,7 @@ def for_reader(text: str, region: str = "tw") -> str:
     """Simplified (or character-level Traditional) text in the Traditional a reader in ``region`` writes:
     Taiwan's standard forms by default (為, 床, 裡), Hong Kong's (裏, 着) for 'hk'; never 爲/牀."""
     config = "s2hk" if region == "hk" else "s2tw"
-    return _opencc(config).convert(text).translate(_STANDARD)
+    return _opencc(config)(text).translate(_STANDARD)
 
 
 def to_region(text: str, region: str) -> str:
@@ -197,15 +190,15 @@ def glossary_words(folder: Path | None = None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _jieba() -> _Segmenter:
+def _jieba() -> Callable[[str], list[str]]:
     # imported here: jieba takes about a second to import; loaded on first Chinese text
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     for term in glossary_words():
         jieba.add_word(term)
-    segmenter: _Segmenter = jieba  # jieba ships no type stubs
-    return segmenter
+    segment: Callable[[str], list[str]] = jieba.lcut_for_search  # jieba ships no type stubs
+    return segment
 
 
 def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
@@ -225,7 +218,7 @@ def _tokenize(text: str, drop_stopwords: bool) -> tuple[str, ...]:
     for m in _TOKEN_RE.finditer(text):
         tok = m.group()
         if _CJK_RE.match(tok):
-            words = _jieba().lcut_for_search(tok)
+            words = _jieba()(tok)
             tokens.extend(w for w in words if not (drop_stopwords and w in ZH_STOPWORDS))
         else:
             tok = re.sub(r"(?<=\d),(?=\d{3})", "", tok).strip(".,'")
