@@ -84,7 +84,8 @@ class Assistant:
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso,
                               recogniser=recogniser)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
-        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
+        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso,
+                          design=self.settings.llm.design) \
             if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
         with self._readers_lock:

@@ -103,6 +103,10 @@ class LLMSettings(BaseSettings):
     timeout: float = Field(30.0, gt=0, description="Seconds before a model call is abandoned.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
     json_mode: bool = Field(True, description="Ask for JSON output (response_format); replies are parsed tolerantly either way.")
+    design: Literal["free", "constrained"] = Field(
+        "free", description="How the model answers: 'free' writes the answer, every statement checked by the "
+        "grounding gate; 'constrained' only chooses fact records and clauses plus one framing sentence, and the "
+        "figures and conditions shown are rendered from the verified records (docs/gate.md, Constrained rendering).")
 
     @property
     def configured(self) -> bool:

@@ -30,7 +30,6 @@ from assistant.answering.prompts import (
     LIST_INTRO,
     LIST_OTHERS,
     NOT_STATED,
-    PROFILE_WORDS,
     RULED_OUT,
     RULED_OUT_DOC,
     SMALLEST,
@@ -44,6 +43,7 @@ from assistant.knowledge.claims import fold
 from assistant.knowledge.eligibility import check_fact
 from assistant.knowledge.facts import Fact, amount_text, figure_text
 from assistant.knowledge.figures import cn_value
+from assistant.knowledge.profile_fields import profile_words
 from assistant.types import Answer, Citation, FounderProfile
 from assistant.understanding.questions import Intent
 from assistant.understanding.text import base_lang, localise
@@ -266,7 +266,7 @@ class FactAnswerer:
         if not ruled:
             return None  # the story rules nothing out: quoting the plan answers the question
         cites = Cites(self.corpus, lang)
-        words = self._profile_words(profile, base)
+        words = (", " if base == "en" else "，").join(profile_words().told(profile, base))
         intro = STORY_INTRO[base] if words else STORY_INTRO[base].replace(" ({profile})", "").replace("（{profile}）", "")
         lines = [intro.format(profile=words)]
         for f in asked or ruled:
@@ -340,17 +340,6 @@ class FactAnswerer:
             doc = self.corpus.document(hits[0].clause_id.split(":", 1)[0])
             names = [doc.issuer.get(base, "")]
         return ("; " if base == "en" else "；").join(dict.fromkeys(n for n in names if n))
-
-    @staticmethod
-    def _profile_words(profile: FounderProfile, base: str) -> str:
-        words: list[str] = []
-        for name, value in profile.model_dump(exclude_none=True).items():
-            spec = PROFILE_WORDS[base].get(name)
-            if isinstance(spec, dict):
-                words.append(str(spec.get(value, value)))
-            elif spec:
-                words.append(spec.format(v=value))
-        return ", ".join(words) if base == "en" else "，".join(words)
 
     @staticmethod
     def _answer(question: str, lang: Language, lines: list[str], citations: list[Citation], *, answerable: bool) -> Answer:

@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant import metrics
 from assistant.answering.citations import citation_for, document_notes, suggestions
+from assistant.answering.constrained import stream_constrained
 from assistant.answering.gate import Problem, check, cited_numbers
 from assistant.answering.llm import ChatModel, ModelUnavailable, Reply, parse_reply, partial_answer
 from assistant.answering.prompts import (
@@ -97,8 +98,10 @@ def facts_block(facts_by_clause: Mapping[str, Sequence[Fact]], sources: dict[int
 
 
 class LLMAnswerer:
-    def __init__(self, model: ChatModel, corpus: Corpus, today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+    def __init__(self, model: ChatModel, corpus: Corpus, today: Callable[[], str] = lambda: date.today().isoformat(),
+                 design: str = "free") -> None:
         self.model = model
+        self.design = design  # "free": the model writes the answer; "constrained": it chooses records (constrained.py)
         self.corpus = corpus
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         # the plan the prompt names: the corpus's own (first by authority), not a city written in code
@@ -123,20 +126,18 @@ class LLMAnswerer:
     def stream(self, question: str, search_question: str, lang: Language, retrieval: Retrieval,
                fallback: Answer) -> Iterator[StreamEvent]:
         """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
-        today = self.today()
-        trust = {i + 1: self.corpus.document(h.clause_id.split(":", 1)[0]).trust
-                 for i, h in enumerate(retrieval.candidates)}
-        sources = {i + 1: as_data(citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today),
-                                  lang, trust[i + 1])
-                   for i, h in enumerate(retrieval.candidates)}
+        if self.design == "constrained":
+            yield from stream_constrained(self, question, search_question, lang, retrieval, fallback)
+            return
+        sources = self.sources(lang, retrieval)
         asked = redact(question)
         searched = redact(search_question)
         facts = facts_block(self.facts, sources, lang)
-        user = source_block(sources, lang, trust) + (f"\n\n{facts}" if facts else "") \
+        user = self.source_text(sources, lang, retrieval) + (f"\n\n{facts}" if facts else "") \
             + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
         if searched != asked:
             user += f"\n({searched})"
-        messages = [SystemMessage(system_prompt(lang, *self.plan)), HumanMessage(user)]
+        messages = [SystemMessage(self.system(None, lang)), HumanMessage(user)]
         streamed = ""
         try:
             raw = ""
@@ -183,6 +184,24 @@ class LLMAnswerer:
             suggestions=[] if reply.answered else suggestions(self.corpus, retrieval.hits, lang),
         )
         yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
+
+    def sources(self, lang: str, retrieval: Retrieval) -> dict[int, Citation]:
+        """The retrieved clauses as numbered sources, as the model and the gate see them."""
+        today = self.today()
+        return {i + 1: as_data(citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today),
+                               lang, self._trust(h.clause_id))
+                for i, h in enumerate(retrieval.candidates)}
+
+    def source_text(self, sources: dict[int, Citation], lang: str, retrieval: Retrieval) -> str:
+        trust = {i + 1: self._trust(h.clause_id) for i, h in enumerate(retrieval.candidates)}
+        return source_block(sources, lang, trust)
+
+    def system(self, rules: dict[str, str] | None, lang: str) -> str:
+        """The system prompt of a design's rules (None: the free design's), naming the corpus's plan."""
+        return system_prompt(lang, *self.plan, rules=rules)
+
+    def _trust(self, clause_id: str) -> str:
+        return self.corpus.document(clause_id.split(":", 1)[0]).trust
 
     def check(self, reply: Reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
         """The grounding gate with the corpus's claim rules, places and the jurisdiction of the sources."""

@@ -21,12 +21,12 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.answering.llm import FENCE, ModelUnavailable
-from assistant.answering.prompts import (
+from assistant.answering.prompts import prompt_key
+from assistant.answering.prompts_extract import (
     FACTS_CLAUSES_HEADER,
     FACTS_EXTRACT,
     FACTS_MODEL_DROPPED,
     FACTS_MODEL_FAILED,
-    prompt_key,
 )
 from assistant.knowledge.facts import (
     CONDITION_FIELDS,

@@ -1,6 +1,7 @@
 """The founder profile's fields as data: ``profile.yaml`` of the corpus folder (``OPC_CORPUS_DIR``, else the
-built-in one) declares each field's type, range and description; ``FounderProfile`` (assistant/types.py) is
-built from it when the package loads, so a new benefit condition is a YAML change, not a Python one."""
+built-in one) declares each field's type, range and description and the words every reader sees for it (label,
+asking words, options, how an answer restates it); ``FounderProfile`` (assistant/types.py) is built from it when
+the package loads, so a new benefit condition is a YAML change, not a Python one."""
 
 from __future__ import annotations
 
@@ -14,23 +15,60 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from assistant.errors import CorpusError
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
+from assistant.understanding.text import base_lang, for_reader
 
 TYPES = ("bool", "int", "year", "choice", "text")
+
+
+class Words(BaseModel):
+    """The same words in Simplified Chinese and English (Traditional is derived for its readers)."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh: str
+    en: str
+
+    def said(self, lang: str) -> str:
+        text = getattr(self, base_lang(lang))
+        return for_reader(text) if lang == "zh-Hant" else text
 
 
 class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal[TYPES]
-    description: str
-    values: list[str] | None = None
+    description: str = Field(description="The field's meaning, for the API schema (English).")
+    values: list[str] | None = Field(None, description="A choice's values, ordered low to high.")
     min: int | None = None
     max: int | None = None
+    label: Words = Field(description="The field's control on the chat page and in the CLI.")
+    ask: Words = Field(description="The words asking for the field when a benefit still needs it.")
+    placeholder: Words | None = Field(None, description="An example shown in an empty text box.")
+    options: dict[str, Words] | None = Field(None, description="A choice's values in the order shown, with words.")
+    told: dict[bool | str, Words] = Field(default_factory=dict, description="How an answer restates a value "
+                                          "the founder told (a bool's true/false, a choice's values).")
 
 
 class ProfileSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fields: dict[str, FieldSpec]
-    form: list[tuple[str, str]] = Field(default_factory=list)
+    needs: dict[str, Words] = Field(default_factory=dict, description="Words for what the check needs but no "
+                                                                      "field answers.")
+
+    def ask(self, name: str, lang: str) -> str:
+        """The words asking for ``name`` (a profile field or one of ``needs``), never its id."""
+        words = self.fields[name].ask if name in self.fields else self.needs[name]
+        return words.said(lang)
+
+    def label(self, name: str, lang: str) -> str:
+        return self.fields[name].label.said(lang)
+
+    def told(self, profile: BaseModel, lang: str) -> list[str]:
+        """What the founder told, restated in words, for the fields that have them."""
+        said = []
+        for name, value in profile.model_dump(exclude_none=True).items():
+            words = self.fields[name].told.get(value) if name in self.fields else None
+            if words is not None:
+                said.append(words.said(lang))
+        return said
 
 
 def profile_file() -> Path:
@@ -55,9 +93,12 @@ def load_profile_spec(path: Path | None = None) -> ProfileSpec:
             raise CorpusError(f"{path}: {name!r} is not a field name")
         if (f.type == "choice") != bool(f.values):
             raise CorpusError(f"{path}: {name}: `values` belong to (and are needed by) type choice")
-    for name, _label in spec.form:
-        if spec.fields.get(name) is None or spec.fields[name].type != "bool":
-            raise CorpusError(f"{path}: form: {name!r} is not a bool field")
+        if f.type == "choice" and set(f.options or {}) != set(f.values or []):
+            raise CorpusError(f"{path}: {name}: `options` must give words for each of `values` {f.values}")
+        allowed = {True, False} if f.type == "bool" else set(f.values or [])
+        if set(f.told) - allowed:
+            raise CorpusError(f"{path}: {name}: `told` words for values it cannot take: "
+                              f"{sorted(map(str, set(f.told) - allowed))}")
     return spec
 
 
