@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -37,6 +38,11 @@ from assistant.knowledge.figures import extract_figures, format_figure
 from assistant.types import Answer, Citation, StreamEvent
 from assistant.understanding.redact import redact
 from assistant.understanding.text import localise, split_sentences
+
+if TYPE_CHECKING:
+    from assistant.answering.llm_answer import LLMAnswerer
+    from assistant.library.retrieve import Retrieval
+    from assistant.types import Language
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +177,7 @@ def named(problems: list[str], lang: str, limit: int | None = None) -> str:
     return "; ".join(p.render(lang) if isinstance(p, (Problem, Finding)) else p for p in problems[:limit])
 
 
-def stream_constrained(llm, question: str, search_question: str, lang: str, retrieval,
+def stream_constrained(llm: LLMAnswerer, question: str, search_question: str, lang: Language, retrieval: Retrieval,
                        fallback: Answer) -> Iterator[StreamEvent]:
     """The constrained design's events for one question: the rendered answer, or the fallback with a warning.
     ``llm`` is the LLMAnswerer (its model, corpus, records and gate)."""
@@ -201,6 +207,7 @@ def stream_constrained(llm, question: str, search_question: str, lang: str, retr
         log.warning("model unavailable: %s", exc)
         yield _fallback(fallback, FALLBACK_WARNING["unreachable"].format(reason=str(exc)))
         return
+    assert choice is not None  # judge() gives no choice only with problems
     facts, clauses, _ = offer.resolve(choice)
     used = list(dict.fromkeys([n for n, _ in facts] + clauses))
     cited = [sources[n] for n in used] if choice.answered else []
@@ -218,7 +225,7 @@ def stream_constrained(llm, question: str, search_question: str, lang: str, retr
     yield StreamEvent(type="final", answer=answer, replaced=False)
 
 
-def judge(llm, raw: str, offer: Offer, lang: str, question: str, retrieval) -> tuple[Choice | None, list[str]]:
+def judge(llm: LLMAnswerer, raw: str, offer: Offer, lang: str, question: str, retrieval: Retrieval) -> tuple[Choice | None, list[str]]:
     """The reply read and checked: ids offered, something chosen, the framing figure-free and through the gate."""
     choice = parse_choice(raw)
     if isinstance(choice, Finding):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -14,7 +15,7 @@ from assistant import metrics
 from assistant.answering.citations import citation_for, document_notes, suggestions
 from assistant.answering.constrained import stream_constrained
 from assistant.answering.gate import Problem, check, cited_numbers
-from assistant.answering.llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
+from assistant.answering.llm import ChatModel, ModelUnavailable, Reply, parse_reply, partial_answer
 from assistant.answering.prompts import (
     FACT_CONDITIONS,
     FACT_CONFIRM,
@@ -36,6 +37,11 @@ from assistant.understanding.instructions import without_instructions
 from assistant.understanding.redact import redact
 from assistant.understanding.text import localise
 
+if TYPE_CHECKING:
+    from assistant.knowledge.corpus import Corpus
+    from assistant.knowledge.facts import Fact
+    from assistant.types import Language
+
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +60,7 @@ def as_data(c: Citation, lang: str, trust: str) -> Citation:
         c.model_copy(update={"text": text, "parallel_text": parallel})
 
 
-def source_block(sources: dict[int, Citation], lang: str, trust: dict[int, str] | None = None) -> str:
+def source_block(sources: dict[int, Citation], lang: str, trust: Mapping[int, str] | None = None) -> str:
     """The sources, each between <source> delimiters marked as untrusted data (spotlighting): the system prompt
     says text inside them never carries instructions."""
     key = prompt_key(lang)
@@ -70,12 +76,12 @@ def source_block(sources: dict[int, Citation], lang: str, trust: dict[int, str] 
     return "\n".join(lines)
 
 
-def facts_block(facts_by_clause: dict, sources: dict[int, Citation], lang: str) -> str:
+def facts_block(facts_by_clause: Mapping[str, Sequence[Fact]], sources: dict[int, Citation], lang: str) -> str:
     """The verified fact records of the sources' clauses, one line each, tagged with the source number: the
     model gets each benefit's amount, period, duration and conditions as data ('' when the sources have none).
     The figures are the records' own, each verified against that clause, so the gate accepts them there."""
     key = prompt_key(lang)
-    lines = []
+    lines: list[str] = []
     for n, c in sources.items():
         for fact in facts_by_clause.get(c.clause_id, ()):
             parts = [f"[{n}] {fact.name(key)} ({fact.kind})"]
@@ -92,7 +98,7 @@ def facts_block(facts_by_clause: dict, sources: dict[int, Citation], lang: str) 
 
 
 class LLMAnswerer:
-    def __init__(self, model: ChatModel, corpus, today: Callable[[], str] = lambda: date.today().isoformat(),
+    def __init__(self, model: ChatModel, corpus: Corpus, today: Callable[[], str] = lambda: date.today().isoformat(),
                  design: str = "free") -> None:
         self.model = model
         self.design = design  # "free": the model writes the answer; "constrained": it chooses records (constrained.py)
@@ -100,8 +106,8 @@ class LLMAnswerer:
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         # the plan the prompt names: the corpus's own (first by authority), not a city written in code
         home = next((d for d in corpus.documents if d.authority == "plan"), None) if corpus is not None else None
-        self.plan = (getattr(home, "title", None), getattr(home, "issuer", None))
-        self.facts: dict[str, list] = {}  # verified fact records by clause id, offered with the sources
+        self.plan: tuple[dict[str, str] | None, dict[str, str] | None] = (getattr(home, "title", None), getattr(home, "issuer", None))
+        self.facts: dict[str, list[Fact]] = {}  # verified fact records by clause id, offered with the sources
         for fact in getattr(corpus, "facts", ()):
             self.facts.setdefault(fact.clause_id, []).append(fact)
 
@@ -117,7 +123,7 @@ class LLMAnswerer:
             return None
         return text if 0 < len(text) <= 2000 else None
 
-    def stream(self, question: str, search_question: str, lang: str, retrieval: Retrieval,
+    def stream(self, question: str, search_question: str, lang: Language, retrieval: Retrieval,
                fallback: Answer) -> Iterator[StreamEvent]:
         """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
         if self.design == "constrained":
@@ -190,14 +196,14 @@ class LLMAnswerer:
         trust = {i + 1: self._trust(h.clause_id) for i, h in enumerate(retrieval.candidates)}
         return source_block(sources, lang, trust)
 
-    def system(self, rules: dict | None, lang: str) -> str:
+    def system(self, rules: dict[str, str] | None, lang: str) -> str:
         """The system prompt of a design's rules (None: the free design's), naming the corpus's plan."""
         return system_prompt(lang, *self.plan, rules=rules)
 
     def _trust(self, clause_id: str) -> str:
         return self.corpus.document(clause_id.split(":", 1)[0]).trust
 
-    def check(self, reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
+    def check(self, reply: Reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
         """The grounding gate with the corpus's claim rules, places and the jurisdiction of the sources."""
         places = self.corpus.places
         jurisdiction = None

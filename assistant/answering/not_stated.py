@@ -7,6 +7,12 @@ says it of that notice, by its title, in the reader's language ("《星澜市东
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.types import Document
+
 DOCS_NOT_STATED = {
     "en": {
         "deadline": "{docs} {do} not state an application deadline.",
@@ -35,7 +41,7 @@ DOCS_ASK_ISSUER = {"en": "For what is left open, ask the issuer: {issuer}.",
                    "zh": "未规定的事项，请咨询发布部门：{issuer}。"}
 
 
-def document_names(docs, base: str) -> str:
+def document_names(docs: Sequence[Document], base: str) -> str:
     """The documents by title in the reader's language (the Chinese title in 《》 when there is no English one),
     joined as a sentence's subject."""
     names = []
@@ -49,7 +55,7 @@ def document_names(docs, base: str) -> str:
     return "、".join(names[:-1]) + "和" + names[-1]
 
 
-def documents_not_stated(key: str, docs, base: str) -> str | None:
+def documents_not_stated(key: str, docs: Sequence[Document], base: str) -> str | None:
     """The sentence declaring ``key`` (an unstated part: "where", "deadline" …) unstated by ``docs``; None for
     a part only the plan's own sentences cover."""
     template = DOCS_NOT_STATED[base].get(key)
@@ -58,6 +64,6 @@ def documents_not_stated(key: str, docs, base: str) -> str | None:
     return template.format(docs=document_names(docs, base), do="does" if len(docs) == 1 else "do")
 
 
-def issuers(docs, base: str) -> str:
+def issuers(docs: Sequence[Document], base: str) -> str:
     names = [d.issuer.get(base) or next(iter(d.issuer.values()), "") for d in docs]
     return ("; " if base == "en" else "；").join(dict.fromkeys(n for n in names if n))

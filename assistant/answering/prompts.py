@@ -213,7 +213,8 @@ GATE_WARNING = {
 }
 
 
-def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = None, rules: dict | None = None) -> str:
+def system_prompt(lang: str, plan: dict[str, str] | None = None, issuer: dict[str, str] | None = None,
+                  rules: dict[str, str] | None = None) -> str:
     """The rules (``rules``: another design's, keyed like SYSTEM), naming the deployment's home plan and its
     issuer (from the corpus's document.yaml)."""
     en = lang == "en"
@@ -223,7 +224,7 @@ def system_prompt(lang: str, plan: dict | None = None, issuer: dict | None = Non
     return text.replace("{issuer}", (f" (issued by {who})" if en else who) if who else "")
 
 
-def _pick(names: dict | None, en: bool) -> str:
+def _pick(names: dict[str, str] | None, en: bool) -> str:
     names = names or {}
     return str(names.get("en") if en else names.get("zh") or names.get("zh-Hant") or "") or \
         str(names.get("zh") or names.get("en") or "")

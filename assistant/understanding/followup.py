@@ -15,16 +15,22 @@ cannot come back inverted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from assistant.answering.extractive import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
-from assistant.types import FounderProfile, Frame, Turn
+from assistant.types import Ask, FounderProfile, Frame, Turn
 from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
+
+if TYPE_CHECKING:
+    from assistant.types import Language
+    from assistant.understanding.intents import Recogniser, Recognition
+    from assistant.understanding.questions import ProfileValues, QuestionRules
 
 _MARKER = re.compile(
     r"^\s*(?:(?:and|also|what about|how about|what if|and if|or|but|then|so|instead|same for|for)\b"
@@ -50,7 +56,7 @@ OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks it
 Framer = Callable[[str, str], "Frame | None"]
 
 
-def is_followup(question: str, rec=None) -> bool:
+def is_followup(question: str, rec: Recognition | None = None) -> bool:
     """True when the question leans on the previous turn for its topic. ``rec``: what the recogniser made of it;
     a question pointing back ("can they be used for …", 「佢哋可以…」) that names no benefit of its own leans on
     the last turn however long it is."""
@@ -75,7 +81,7 @@ class State:
     asked: str | None = None  # what the answer is framed on: the resolved ask (None: the question as written)
 
 
-def merged(profile: FounderProfile, told: dict) -> FounderProfile:
+def merged(profile: FounderProfile, told: Mapping[str, object]) -> FounderProfile:
     """``profile`` with what a turn tells on top, field by field (a value that does not validate is left out)."""
     values = profile.model_dump(exclude_none=True)
     for name, value in told.items():
@@ -108,7 +114,8 @@ class Conversation:
     (questions.yaml) and, when given, the message framer (what a turn asks: a ranking, a part the plan leaves
     unstated, the plan itself)."""
 
-    def __init__(self, recogniser=None, rules=None, framer: Framer | None = None) -> None:
+    def __init__(self, recogniser: Recogniser | None = None, rules: QuestionRules | None = None,
+                 framer: Framer | None = None) -> None:
         self.recogniser = recogniser
         self.rules = rules
         self.framer = framer
@@ -145,7 +152,7 @@ class Conversation:
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= SWITCH_MIN)
         ask = _OPENER.sub("", question) or question
-        if switched:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
+        if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
             standalone = _compose([name, ask, carry], lang)
@@ -163,7 +170,7 @@ class Conversation:
         return standalone, State(None, own_attr or state.attribute, state.anchor, profile, question)
 
     # --- pieces ----------------------------------------------------------------------------------
-    def _own(self, question: str):
+    def _own(self, question: str) -> Ask | None:
         if self.framer is None:
             return None
         frame = self.framer(question, detect_language(question))
@@ -178,7 +185,7 @@ class Conversation:
             return ""
         return self.recogniser.spec.carry.get(attribute, {}).get(lang, "")
 
-    def _profile(self, question: str) -> dict:
+    def _profile(self, question: str) -> ProfileValues:
         return self.rules.profile_from(question) if self.rules is not None else {}
 
     def _told(self, question: str, profile: FounderProfile, lang: str) -> str:
@@ -204,7 +211,7 @@ class Conversation:
         return ("I " if lang == "en" else "我") + ", ".join(words) if words else ""
 
 
-def _asks_attribute(question: str, rules=None) -> bool:
+def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
     """The question asks its own attribute ("能领多久？", "where do I apply?") rather than leaning on the last
     turn's: it asks for a kind of figure, a procedure, or who is eligible (corpus/questions.yaml)."""
     if wanted_figures(question):
@@ -215,7 +222,7 @@ def _asks_attribute(question: str, rules=None) -> bool:
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
 
 
-def conversation_language(question: str, history: list[Turn]) -> str:
+def conversation_language(question: str, history: list[Turn]) -> Language:
     """The language to answer in: the latest turn's. A Chinese turn written only in characters both scripts share
     (「咁博士呢？」) is in the script the founder last wrote in."""
     lang = detect_language(question)
@@ -228,8 +235,8 @@ def conversation_language(question: str, history: list[Turn]) -> str:
     return lang
 
 
-def resolve_followup(question: str, history: list[Turn], recogniser=None, rules=None,
-                     framer: Framer | None = None) -> str | None:
+def resolve_followup(question: str, history: list[Turn], recogniser: Recogniser | None = None,
+                     rules: QuestionRules | None = None, framer: Framer | None = None) -> str | None:
     """The standalone question for ``question`` after ``history`` (None when it stands alone)."""
     if not history:
         return None

@@ -10,13 +10,19 @@ whole library only when nothing there answers. The level and type rules are data
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import CorpusError, InvalidQuestion, NotFound
 from assistant.knowledge.places import government_file, load_government
 from assistant.understanding.text import segment, to_simplified
+
+if TYPE_CHECKING:
+    from assistant.knowledge.corpus import Corpus
+    from assistant.types import Document
 
 LEVELS = ("national", "provincial", "municipal", "district")
 DOC_TYPES = ("plan", "implementing_rules", "guide", "notice")
@@ -25,9 +31,9 @@ MAX_FILTER = 50  # ids or issuers one request may narrow to
 
 @dataclass(frozen=True)
 class Kinds:
-    national_issuer: re.Pattern
+    national_issuer: re.Pattern[str]
     suffixes: tuple[tuple[str, str], ...]
-    types: tuple[tuple[str, re.Pattern], ...]
+    types: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def load_kinds(path: Path | None = None) -> Kinds:
@@ -82,7 +88,7 @@ _INNER = re.compile(r"《([^》]{4,})》")
 _PERIOD = re.compile(r"\s*[（(][^（）()]*\d[^（）()]*[）)]")
 
 
-def _names(doc, fold) -> list[str]:
+def _names(doc: Document, fold: Callable[[str], str]) -> list[str]:
     """How a question may name a document: its titles (also as people shorten them: the 《…》 inside a notice's
     title, without "（试行）", without its period, without the issuing place), short titles, number and issuer (4+ characters)."""
     titles = [*doc.title.values(), *doc.short_title.values()]
@@ -129,7 +135,8 @@ class Scoper:
     ``NAME_KEY`` characters, so naming a document costs a look-up per position of the question, not a scan of
     every name of a library of thousands."""
 
-    def __init__(self, corpus, home: str | None, fold=lambda t: to_simplified(t).lower()) -> None:
+    def __init__(self, corpus: Corpus, home: str | None,
+                 fold: Callable[[str], str] = lambda t: to_simplified(t).lower()) -> None:
         self.corpus = corpus
         self.home = home
         self.names: dict[str, list[tuple[str, str]]] = {}  # first characters -> (name, doc id)
@@ -180,7 +187,7 @@ class Scoper:
         return Scope([home, in_force, set()], "home", self.builtin)
 
 
-def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
+def check_filter(corpus: Corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
     """The documents an API request narrows to (None: no filter). Unknown ids and issuers are errors."""
     if not documents and not issuers:
         return None
@@ -208,7 +215,7 @@ def _place_key(name: str) -> str:
     return _PLACE_SUFFIX.sub("", to_simplified(name.strip()).lower()).strip()
 
 
-def check_jurisdictions(corpus, names: list[str] | None) -> set[str] | None:
+def check_jurisdictions(corpus: Corpus, names: list[str] | None) -> set[str] | None:
     """The documents of the places a request names ("深圳市", "深圳", "Shenzhen", "Nanshan District"); None for
     no places. A place no document governs is an error naming it."""
     if not names:
