@@ -54,8 +54,11 @@ def read_frame(extractive, text: str, lang: str, today: date | None = None) -> F
         if frame is not None:
             _FRAMES.move_to_end(key)
     if frame is None:
+        rec = extractive.r.recogniser  # the learned reading of each ask: its benefit, part, confidence
         frame = corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
-                                  _plan_years(corpus), corpus.questions)
+                                  _plan_years(corpus), corpus.questions,
+                                  learned=rec.recognise if rec is not None else None,
+                                  normalise=rec.normalise if rec is not None else None)
         with _FRAMES_LOCK:
             _FRAMES[key] = frame
             while len(_FRAMES) > MAX_FRAMES:
@@ -182,23 +185,26 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
     base = base_lang(lang)
     lines, listed = [], {u.kind for u in answer.unstated}
     for ask in frame.asks:
-        if ask.kind != "unstated" or ask.detail in listed:
+        if ask.kind not in ("unstated", "ranking"):
             continue
-        if retrieval is not None and answer.answerable and not ask.main:
-            found = stating(extractive, ask.detail, retrieval)  # an added document in scope may state it
-            if found:
-                quoted = extractive.answer(ask.text, narrowed(retrieval, found))
-                if quoted.answerable:
-                    listed.add(ask.detail)
-                    answer = merge(answer, quoted, lang)
-                    continue
-        text = _not_stated(ask.detail, base)
-        if text is None:
-            continue
-        listed.add(ask.detail)
-        answer.unstated.append(Unstated(kind=ask.detail, ask=ask.text, text=localise(text, lang)))
-        if answer.answerable:
-            lines.append(text)
+        for detail in [ask.detail, *ask.also] if ask.kind == "unstated" else ask.also:
+            if detail in listed:
+                continue
+            if retrieval is not None and answer.answerable and not ask.main:
+                found = stating(extractive, detail, retrieval)  # an added document in scope may state it
+                if found:
+                    quoted = extractive.answer(ask.text, narrowed(retrieval, found))
+                    if quoted.answerable:
+                        listed.add(detail)
+                        answer = merge(answer, quoted, lang)
+                        continue
+            text = _not_stated(detail, base)
+            if text is None:
+                continue
+            listed.add(detail)
+            answer.unstated.append(Unstated(kind=detail, ask=ask.text, text=localise(text, lang)))
+            if answer.answerable:
+                lines.append(text)
     if lines:
         issuer = _issuer(extractive, answer, base)
         if issuer:

@@ -1,0 +1,103 @@
+"""The ask's part (unstated parts, rankings) learned over the recogniser's features, years in asks read by one
+date parser, the main ask chosen by the recogniser's score, Cantonese read in Mandarin words by the frame rules.
+
+Wordings here are written for these tests (not taken from any evaluation set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.knowledge.claims import fold
+from assistant.knowledge.corpus import load_corpus
+from assistant.settings import BUILTIN_CORPUS
+from assistant.understanding.dates import DateWords, YearParser
+from assistant.understanding.frame import load_frame_rules
+from assistant.understanding.intent_data import LANGS, generate, load_spec
+from assistant.understanding.intents import BUNDLED, plan_titles
+from assistant.understanding.part_data import ANSWER, RANKING, generate_parts
+
+TODAY = dt.date(2026, 12, 6)
+PLAN = (2026, 2027)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_frame_rules(Path(BUILTIN_CORPUS) / "frame.yaml")
+
+
+# --- years: one parser for every date expression ------------------------------------------------------
+@pytest.mark.parametrize("text, years", [
+    ("公司打算2030年初再注册，到时候还能申请吗", [2030]),
+    ("要是二〇三一年才落地呢", [2031]),
+    ("民国一百二十年还有这个政策吗", [2031]),
+    ("民國120年還有嗎", [2031]),
+    ("大后年还能领吗", [2029]),
+    ("三年后还有没有", [2029]),
+    ("Could I still join in late 2030?", [2030]),
+    ("what about the year after next", [2028]),
+    ("if I wait three years, is it still there? in three years I mean", [2029]),
+])
+def test_every_date_expression_gives_its_year(rules, text, years):
+    assert [y.year for y in rules.dates.asked(fold(text), TODAY)] == years
+
+
+def test_a_premise_year_is_not_asked_about(rules):
+    assert rules.dates.asked(fold("The scheme lasts until 2031, so can I apply?"), TODAY) == []
+    assert rules.dates.asked(fold("截至2031年都有效吧"), TODAY) == []
+    assert [y.year for y in rules.dates.years(fold("截至2031年都有效吧"), TODAY)] == [2031]
+
+
+def test_relative_years_follow_the_day_asked():
+    parser = YearParser(DateWords(relative={"明年": 1, "next year": 1}))
+    assert [y.year for y in parser.years("明年开业", dt.date(2027, 3, 1))] == [2028]
+    assert [y.year for y in parser.years("opening next year", dt.date(2025, 3, 1))] == [2026]
+
+
+@pytest.mark.parametrize("ask, told", [
+    ("我们准备2029年上半年才开公司，计划里的算力券那时还能用吗？", [2029]),
+    ("后年才搬去深圳，到时住房补贴还在吗？", [2028]),
+    ("Opening the office in mid 2031 — would the loan still be on offer?", [2031]),
+    ("明年开公司能拿住房补贴吗？", []),  # 2027: within the plan
+    ("这个计划截至2030年吗？", []),  # a premise
+])
+def test_a_year_outside_the_plan_in_an_ask_is_told(rules, ask, told):
+    assert rules.years_told([ask], TODAY, PLAN, asked=True) == told
+
+
+def test_a_past_relative_year_in_a_story_is_not_a_founding_before_the_plan(rules):
+    assert rules.years_told(["我去年开始创业，做AI配音"], TODAY, PLAN) == []
+    assert rules.years_told(["公司2024年就注册了"], TODAY, PLAN) == [2024]
+
+
+# --- the part classifier's data and its held-out score ------------------------------------------------
+@pytest.fixture(scope="module")
+def part_samples():
+    corpus = load_corpus(Path(BUILTIN_CORPUS))
+    facts = [f for f in corpus.facts if f.reviewed]
+    spec = load_spec(Path(BUILTIN_CORPUS) / "intents.yaml")
+    samples = generate(spec, facts, corpus.claims, corpus.out_of_scope, plan_titles(corpus, facts))
+    return spec, generate_parts(spec, facts, corpus.claims, samples)
+
+
+def test_every_part_has_variants_in_every_language_form(part_samples):
+    spec, samples = part_samples
+    for part in [*spec.parts, ANSWER]:
+        mine = [s for s in samples if s.part == part]
+        assert len(mine) >= 30, part
+        assert any(fold(s.text) != s.text for s in mine if not s.text.isascii()), part  # Traditional forms
+        for lang in LANGS:
+            assert any(s.group.split("|")[1] == lang for s in mine) or lang == "yue", (part, lang)
+    assert RANKING in spec.parts
+
+
+def test_the_shipped_model_has_a_part_classifier_that_generalises_to_unseen_templates():
+    with np.load(Path(BUILTIN_CORPUS) / BUNDLED, allow_pickle=False) as z:
+        accuracy, n = z["part_heldout"]
+        recall = dict(zip(z["parts"], z["part_heldout_recall"]))
+    assert n >= 300
+    assert accuracy >= 0.8
+    assert recall[ANSWER] >= 0.9  # an answerable ask is seldom taken for a part the plan leaves unstated
