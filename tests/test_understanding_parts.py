@@ -101,3 +101,56 @@ def test_the_shipped_model_has_a_part_classifier_that_generalises_to_unseen_temp
     assert n >= 300
     assert accuracy >= 0.8
     assert recall[ANSWER] >= 0.9  # an answerable ask is seldom taken for a part the plan leaves unstated
+
+
+# --- the frame with the learned recogniser (the shipped model), through the assistant -------------------
+@pytest.fixture(scope="module")
+def framed(bot):
+    from assistant.answering.framed import read_frame
+
+    return lambda text, lang="zh": read_frame(bot.extractive, text, lang, TODAY)
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("text, lang", [
+    ("龙岗跟宝安比，哪边的算力券给得更大方？", "zh"),
+    ("寶安同羅湖，邊個區嘅社區環境好啲？", "yue"),
+    ("Give me the five strongest OPC communities for a fintech founder.", "en"),
+])
+def test_rankings_worded_without_the_rule_words_are_learned(framed, text, lang):
+    f = framed(text, lang)
+    assert f.main.kind == "ranking"
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("text, lang, part", [
+    ("人才公寓一平米月租大概几块钱？", "zh", "price"),
+    ("模型券批下来一般要等几周？", "zh", "processing_time"),
+    ("Is the Kunpeng award a taxable income for me?", "en", "tax"),
+])
+def test_unstated_parts_worded_without_the_rule_words_are_learned(framed, text, lang, part):
+    f = framed(text, lang)
+    ask = f.asks[-1]
+    assert ask.kind == "unstated" and part in [ask.detail, *ask.also]
+
+
+@pytest.mark.system
+def test_an_answerable_ask_is_not_taken_for_a_part(framed):
+    for text, lang in [("住房补贴每个月发多少？", "zh"), ("Which voucher has the largest cap?", "en"),
+                       ("过渡性住房最长能住几年？", "zh")]:
+        assert framed(text, lang).main.kind == "topic", text
+
+
+@pytest.mark.system
+def test_the_main_ask_is_the_one_recognised_surest_not_the_first(framed):
+    text = "我在佛山做了三年嵌入式，想搬去深圳。是不是要先注册公司？示范应用项目的研发资助最高多少？"
+    f = framed(text)
+    assert "示范应用" in f.main.text
+
+
+@pytest.mark.system
+def test_a_year_in_an_ask_past_the_plan_declines_first(bot):
+    a = bot.ask("后年才注册公司的话，模型券还能申请吗？")
+    assert not a.answerable and 2028 in a.frame.years_told
+    b = bot.ask("这份计划二〇二九年还算数吗？")
+    assert b.frame.main.kind == "plan" and b.answerable and "2027" in b.answer

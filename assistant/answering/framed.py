@@ -187,7 +187,7 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
     for ask in frame.asks:
         if ask.kind not in ("unstated", "ranking"):
             continue
-        for detail in [ask.detail, *ask.also] if ask.kind == "unstated" else ask.also:
+        for detail in [ask.detail, *ask.also]:  # a ranking beside the main ask is declared too
             if detail in listed:
                 continue
             if retrieval is not None and answer.answerable and not ask.main:
