@@ -154,3 +154,5 @@ def test_a_year_in_an_ask_past_the_plan_declines_first(bot):
     assert not a.answerable and 2028 in a.frame.years_told
     b = bot.ask("这份计划二〇二九年还算数吗？")
     assert b.frame.main.kind == "plan" and b.answerable and "2027" in b.answer
+    c = bot.ask("这个计划在2030年会给创业者发些什么？")  # its content in a year it does not cover: declined
+    assert c.frame.main.kind != "plan" and not c.answerable

@@ -44,7 +44,8 @@ class FrameSpec(BaseModel):
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
-                                                                 "asked about and no benefit, it asks the plan's validity.")
+                              "asked about, a 'still' word and no benefit, it asks the plan's validity.")
+    still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
     unstated: dict[str, Terms]
     dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
@@ -132,6 +133,7 @@ class FrameRules:
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
         self.plan_named = m({"plan": spec.plan_named})
+        self.still = m({"still": spec.still})
 
     # --- pieces ---------------------------------------------------------------------------------
     @staticmethod
@@ -290,7 +292,7 @@ class FrameRules:
         if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
             return Ask(text=text, kind="plan", detail=plan[0].concept, topic=topic)
         if (topic in self.spec.plan_subjects and getattr(rec, "attribute", None) == "validity") or \
-                (topic is None and self.plan_named.find(folded) and self.dates.asked(folded)):
+                (topic is None and self.plan_named.find(folded) and self.still.find(folded) and self.dates.asked(folded)):
             return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
         if part not in _NOT_PARTS and sure >= PART_MIN and part not in details:
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
