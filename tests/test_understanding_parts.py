@@ -156,3 +156,23 @@ def test_a_year_in_an_ask_past_the_plan_declines_first(bot):
     assert b.frame.main.kind == "plan" and b.answerable and "2027" in b.answer
     c = bot.ask("这个计划在2030年会给创业者发些什么？")  # its content in a year it does not cover: declined
     assert c.frame.main.kind != "plan" and not c.answerable
+
+
+# --- Cantonese read in Mandarin words by the frame's rules ---------------------------------------------
+def test_the_rules_read_a_cantonese_ask_in_mandarin_words(rules):
+    from assistant.understanding.intent_data import Cantonese
+
+    spec = load_spec(Path(BUILTIN_CORPUS) / "intents.yaml")
+    table = Cantonese(spec.cantonese, spec.cantonese_keep)
+    ask = "邊度嘅社區補貼最多？"  # 邊度 is "哪里": the rules' "which" word only in Mandarin
+    assert rules.meaning(ask, "yue").kind != "ranking"
+    assert rules.meaning(ask, "yue", normalise=lambda t: fold(table.to_mandarin(t))).kind == "ranking"
+
+
+@pytest.mark.system
+def test_every_part_of_a_message_is_declared(bot):
+    a = bot.ask("住房补贴一个月多少钱？另外你觉得龙岗和南山哪边的社区更适合我？")
+    assert a.answerable and "1250元" in a.answer
+    assert "ranking" in [u.kind for u in a.unstated]  # a ranking beside the main ask is declared too
+    b = bot.ask("深圳哪个OPC社区的办公室租金最便宜？")  # a ranking by a price the plan does not state
+    assert not b.answerable and {"ranking", "price"} <= {u.kind for u in b.unstated}
