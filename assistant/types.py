@@ -135,6 +135,8 @@ class Ask(BaseModel):
                                                  "when_paid, price …); for 'plan': validity | issuer | monthly.")
     topic: str | None = Field(None, description="The benefit the ask is about (a claims subject id), if recognised.")
     main: bool = Field(False, description="The ask the answer leads with.")
+    also: list[str] = Field(default_factory=list, description="For 'unstated': further parts the same ask leaves "
+                                                               "open (\"几个工作日到账\": when paid and how long).")
 
 
 class Frame(BaseModel):

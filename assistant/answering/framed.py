@@ -65,8 +65,11 @@ def read_frame(extractive: ExtractiveAnswerer, text: str, lang: str, today: date
         if frame is not None:
             _FRAMES.move_to_end(key)
     if frame is None:
+        rec = extractive.r.recogniser  # the learned reading of each ask: its benefit, part, confidence
         frame = corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
-                                  _plan_years(corpus), corpus.questions)
+                                  _plan_years(corpus), corpus.questions,
+                                  learned=rec.recognise if rec is not None else None,
+                                  normalise=rec.normalise if rec is not None else None)
         with _FRAMES_LOCK:
             _FRAMES[key] = frame
             while len(_FRAMES) > MAX_FRAMES:
@@ -208,24 +211,27 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
     listed = {u.kind for u in answer.unstated}
     docs = _answered_from(extractive, answer)
     for ask in frame.asks:
-        if ask.kind != "unstated" or ask.detail is None or ask.detail in listed:  # an unstated ask has its detail
+        if ask.kind not in ("unstated", "ranking"):
             continue
-        if retrieval is not None and answer.answerable and not ask.main:
-            found = stating(extractive, ask.detail, retrieval)  # an added document in scope may state it
-            if found:
-                quoted = extractive.answer(ask.text, narrowed(retrieval, found))
-                if quoted.answerable:
-                    listed.add(ask.detail)
-                    answer = merge(answer, quoted, lang)
-                    docs = _answered_from(extractive, answer)
-                    continue
-        text = _not_stated(ask.detail, base, docs)
-        if text is None:
-            continue
-        listed.add(ask.detail)
-        answer.unstated.append(Unstated(kind=ask.detail, ask=ask.text, text=localise(text, lang)))
-        if answer.answerable:
-            lines.append(text)
+        for detail in [ask.detail, *ask.also]:  # a ranking beside the main ask is declared too
+            if detail is None or detail in listed:
+                continue
+            if retrieval is not None and answer.answerable and not ask.main:
+                found = stating(extractive, detail, retrieval)  # an added document in scope may state it
+                if found:
+                    quoted = extractive.answer(ask.text, narrowed(retrieval, found))
+                    if quoted.answerable:
+                        listed.add(detail)
+                        answer = merge(answer, quoted, lang)
+                        docs = _answered_from(extractive, answer)
+                        continue
+            text = _not_stated(detail, base, docs)
+            if text is None:
+                continue
+            listed.add(detail)
+            answer.unstated.append(Unstated(kind=detail, ask=ask.text, text=localise(text, lang)))
+            if answer.answerable:
+                lines.append(text)
     if lines:
         issuer = issuers(docs, base) if docs else _issuer(extractive, answer, base)
         if issuer:

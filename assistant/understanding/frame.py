@@ -27,11 +27,13 @@ from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
 from assistant.types import Ask, Frame
+from assistant.understanding.dates import DateWords, YearParser
 from assistant.understanding.questions import Terms
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
     from assistant.knowledge.places import Gazetteer
+    from assistant.understanding.intents import Recognition
     from assistant.understanding.questions import QuestionRules
 
 
@@ -48,7 +50,11 @@ class FrameSpec(BaseModel):
     ranked: Terms
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
+    plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
+                              "asked about, a 'still' word and no benefit, it asks the plan's validity.")
+    still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
     unstated: dict[str, Terms]
+    dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
 
 # --- the recognition seam ----------------------------------------------------------------------------
@@ -74,6 +80,16 @@ def recognise(text: str, lang: str, rules: ClaimRules | None, expand: Callable[[
     if rules is None:
         return None
     return rules.subject_of(text) or (rules.subject_of(" ".join(expand(text))) if expand else None)
+
+
+# The learned recogniser (assistant/understanding/intents.py) read per ask, when one is given: it names the
+# benefit the rules miss (at TOPIC_MIN), the part asked for — an unstated part (PART_MIN) or a ranking
+# (RANKING_MIN: declaring a ranking declines the answer, so it must be surer) — and chooses the main ask.
+Learned = Callable[[str, str], "Recognition | None"]
+TOPIC_MIN = 0.6
+PART_MIN = 0.6
+RANKING_MIN = 0.75
+_NOT_PARTS = ("answer", "ranking", None)
 
 
 # --- reading a message -------------------------------------------------------------------------------
@@ -122,6 +138,9 @@ class FrameRules:
         self.ranked = m({"ranked": spec.ranked})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
+        self.dates = YearParser(spec.dates)
+        self.plan_named = m({"plan": spec.plan_named})
+        self.still = m({"still": spec.still})
 
     # --- pieces ---------------------------------------------------------------------------------
     @staticmethod
@@ -174,7 +193,10 @@ class FrameRules:
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
              expand: Callable[[str], list[str]] | None = None, today: date | None = None,
-             plan_years: tuple[int, int] | None = None, questions: QuestionRules | None = None) -> Frame:
+             plan_years: tuple[int, int] | None = None, questions: QuestionRules | None = None,
+             learned: Learned | None = None, normalise: Callable[[str], str] | None = None) -> Frame:
+        """``learned(ask, lang)``: the recogniser's Recognition of an ask (its benefit, part, confidence);
+        ``normalise``: an ask in Mandarin words (Cantonese word table), also read by the rules."""
         zh = lang.startswith("zh")
         today = today or date.today()
         asks: list[str] = []
@@ -238,8 +260,10 @@ class FrameRules:
         frame.profile = self.profile(text, background, questions, places, today)
         frame.years_told = self.years_told(background, today, plan_years) + \
             self.years_told(asks, today, plan_years, asked=True)
-        frame.asks = [self.meaning(a, lang, claims, expand, questions) for a in asks]
-        self._choose_main(frame)
+        recs = [learned(a, lang) if learned is not None else None for a in asks]
+        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise) for a, r in zip(asks, recs)]
+        self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
+                                  for r in recs])
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
         figures = any(a.kind == "topic" for a in frame.asks)
         used = [a.text for a in frame.asks if a.main or a.kind not in ("other", "unstated") or
@@ -252,37 +276,54 @@ class FrameRules:
         return frame
 
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
-                expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None) -> Ask:
+                expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None,
+                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None) -> Ask:
+        """What one ask wants. The rules read it as written and in Mandarin words; ``rec`` (the learned
+        recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss."""
         folded = fold(text)
+        mandarin = normalise(text) if normalise is not None else folded
+        if mandarin != folded:  # "邊度…高啲" read as "哪里…高些" too
+            folded = f"{folded}\n{mandarin}"
         expanded = expand(text) if expand else []  # once: the glossary scan is the costly part
         topic = recognise(text, lang, claims, (lambda _: expanded) if expand else None)
+        if topic is None and rec is not None and getattr(rec, "subject", None) and rec.confidence >= TOPIC_MIN:
+            topic = rec.subject
+        part = getattr(rec, "part", None) if rec is not None else None
+        sure = getattr(rec, "part_confidence", 0.0) if rec is not None else 0.0
+        details = [u.concept for u in self.unstated.find(folded)[:1]]
+        if not details and questions is not None:  # questions.yaml's procedures and rates, under the answers' names
+            found = questions.procedure.find(folded) or questions.rate.find(folded)
+            details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
-        if ranks and self.ranked.find(folded):
-            return Ask(text=text, kind="ranking", detail="ranking", topic=topic)
+        if (ranks and self.ranked.find(folded)) or (part == "ranking" and sure >= RANKING_MIN):
+            # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
+            return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         plan = self.plan_self.find(folded)
         if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
             return Ask(text=text, kind="plan", detail=plan[0].concept, topic=topic)
-        unstated = self.unstated.find(folded)
-        if unstated:
-            return Ask(text=text, kind="unstated", detail=unstated[0].concept, topic=topic)
-        if questions is not None:  # the procedures and rates of questions.yaml, under the names answers use
-            found = questions.procedure.find(folded) or questions.rate.find(folded)
-            if found:
-                return Ask(text=text, kind="unstated", detail=UNSTATED_NAMES.get(found[0].concept, found[0].concept),
-                           topic=topic)
+        if (topic in self.spec.plan_subjects and getattr(rec, "attribute", None) == "validity") or \
+                (topic is None and self.plan_named.find(folded) and self.still.find(folded) and self.dates.asked(folded)):
+            return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
+        if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details:
+            details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
+        if details:
+            return Ask(text=text, kind="unstated", detail=details[0], also=details[1:], topic=topic)
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
         on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
     @staticmethod
-    def _choose_main(frame: Frame) -> None:
-        """The ask the answer leads with: the first naming the plan's subject matter, else one about the plan or a
-        ranking, else one the sources may leave unstated ("Do I have to charge VAT, and at what rate?")."""
+    def _choose_main(frame: Frame, scores: list[float] | None = None) -> None:
+        """The ask the answer leads with: of those naming the plan's subject matter, the one the recogniser is
+        surest names a benefit (a benefit named in words counts as sure; the first on a tie) — not the first by
+        position; else one about the plan or a ranking, else one the sources may leave unstated."""
         if not frame.asks:
             return
+        scores = scores or [0.0] * len(frame.asks)
         for kinds in (("topic",), ("plan", "ranking"), ("unstated",)):
-            lead = next((a for a in frame.asks if a.kind in kinds), None)
-            if lead is not None:
+            found = [(i, a) for i, a in enumerate(frame.asks) if a.kind in kinds]
+            if found:
+                _, lead = max(found, key=lambda ia: (max(scores[ia[0]], 0.99 if ia[1].topic else 0.0), -ia[0]))
                 lead.main = True
                 return
         frame.asks[0].main = True
@@ -318,12 +359,14 @@ class FrameRules:
                 year = int(m.group(1) or m.group(2)) + 1
                 if year > plan_years[1]:
                     out.append(year)
-            for m in _YEAR.finditer(part):
-                year = int(m.group(1))
-                if year > plan_years[1] and year > today.year and not asked:  # an ask's own years: questions.py
-                    out.append(year)
-                elif year < plan_years[0] and self.acting.find(folded) and not self.graduation.find(folded):
-                    out.append(year)
+            # every date expression, one parser: "early 2029", "2028年底", "后年", "民國118年"; in an ask, a year
+            # a premise word leads ("until 2030") is not asked about
+            for y in (self.dates.asked(folded, today) if asked else self.dates.years(folded, today)):
+                if y.year > plan_years[1] and (y.year > today.year or y.relative):
+                    out.append(y.year)
+                elif y.year < plan_years[0] and not y.relative and self.acting.find(folded) \
+                        and not self.graduation.find(folded):
+                    out.append(y.year)
         return out
 
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,

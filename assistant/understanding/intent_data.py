@@ -58,6 +58,10 @@ class IntentSpec(BaseModel):
     cantonese_keep: list[str] = Field(default_factory=list, description="Mandarin words left alone")
     carry: dict[str, dict[str, str]] = Field(default_factory=dict,
                                              description="attribute -> {zh, en}: what a topic switch carries over")
+    parts: dict[str, LangTerms] = Field(default_factory=dict,
+                                        description="unstated part or 'ranking' -> templates ({name}, {place}, {place2})")
+    part_answer: LangTerms = Field(default_factory=LangTerms, description="answerable asks that look like parts")
+    ranked_places: LangTerms = Field(default_factory=LangTerms, description="places a ranking compares")
 
     def check(self) -> None:
         unknown = set(self.attributes) - set(ATTRIBUTES)
@@ -153,7 +157,7 @@ class Sample:
     lang: str
 
 
-def _pick(options: Sequence[_T], key: str, salt: str = "") -> _T:
+def pick(options: Sequence[_T], key: str, salt: str = "") -> _T:
     return options[int(hashlib.sha1((salt + key).encode()).hexdigest(), 16) % len(options)]
 
 
@@ -192,18 +196,18 @@ def _fact_names(fact: Fact) -> list[str]:
     return [t for t in [n.en, n.zh, *n.aliases] if t]
 
 
-def _transforms(text: str, lang: str, spec: IntentSpec, key: str) -> list[str]:
+def transforms(text: str, lang: str, spec: IntentSpec, key: str) -> list[str]:
     """The ask as written plus one or two spoken/written forms of it."""
-    form = _pick(["plain", "filler", "punct", "background", "wrapper", "mixed", "trad"], key, "form")
+    form = pick(["plain", "filler", "punct", "background", "wrapper", "mixed", "trad"], key, "form")
     out = [text]
     if form == "filler" and getattr(spec.fillers, lang):
-        out.append(_pick(getattr(spec.fillers, lang), key) + (" " if lang == "en" else "，") + text)
+        out.append(pick(getattr(spec.fillers, lang), key) + (" " if lang == "en" else "，") + text)
     elif form == "punct":
         out.append(strip_punctuation(text))
     elif form == "background" and getattr(spec.backgrounds, lang):
-        out.append(_pick(getattr(spec.backgrounds, lang), key) + (" " if lang == "en" else "") + text)
+        out.append(pick(getattr(spec.backgrounds, lang), key) + (" " if lang == "en" else "") + text)
     elif form == "wrapper" and getattr(spec.wrappers, lang):
-        out.append(_pick(getattr(spec.wrappers, lang), key).format(q=text))
+        out.append(pick(getattr(spec.wrappers, lang), key).format(q=text))
     elif form == "mixed" and lang == "zh":
         mixed = text
         for zh, en in spec.code_mixing.get("zh_to_en", {}).items():
@@ -248,13 +252,13 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
                 for i, template in enumerate(forms):
                     for round_ in range(2):
                         key = f"{fact.id}|{attr}|{lang}|{i}|{round_}"
-                        name = _pick(pool, key, "name")
+                        name = pick(pool, key, "name")
                         if lang == "yue":
                             name = yue.from_mandarin(name)
-                        elif round_ and lang == "zh" and names["en"] and _pick([0, 0, 0, 1], key, "cm"):
-                            name = _pick(names["en"], key)  # an English benefit name in a Chinese ask
+                        elif round_ and lang == "zh" and names["en"] and pick([0, 0, 0, 1], key, "cm"):
+                            name = pick(names["en"], key)  # an English benefit name in a Chinese ask
                         text = template.format(name=name)
-                        for variant in _transforms(text, lang, spec, key)[round_:]:
+                        for variant in transforms(text, lang, spec, key)[round_:]:
                             samples.append(Sample(variant, fact.id, attr, lang))
     for clause, terms in spec.topics.items():
         names = {"zh": list(terms.zh), "en": list(terms.en)}
@@ -267,7 +271,7 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
                     key = f"{clause}|{lang}|{i}|{j}"
                     if lang == "yue":
                         name = yue.from_mandarin(name)
-                    for variant in _transforms(template.format(name=name), lang, spec, key):
+                    for variant in transforms(template.format(name=name), lang, spec, key):
                         samples.append(Sample(variant, TOPIC + clause, None, lang))
     for lang in LANGS:
         for text in getattr(spec.none, lang) or []:
@@ -282,8 +286,8 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
     # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits.
     for term in out_of_scope:
         lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"
-        attr = _pick([a for a in ("amount", "condition", "procedure") if a in spec.attributes], term)
-        template = _pick(getattr(spec.attributes[attr], lang), term, "none")
+        attr = pick([a for a in ("amount", "condition", "procedure") if a in spec.attributes], term)
+        template = pick(getattr(spec.attributes[attr], lang), term, "none")
         samples.append(Sample(template.format(name=term), NONE, attr, lang))
     seen: set[tuple[str, str]] = set()
     unique = []

