@@ -131,6 +131,8 @@ def _a_ratio(fig, texts: list[str], answer: str, rules) -> bool:
         if any(rules.compatible(a, o) for a in said for o in own if a and o):
             return False
     src = [f for t in texts for f in extract_figures(t) if f.kind in ("money", "area", "duration", "count")]
+    if rules is not None:
+        src = _of_named(fig, src, texts, answer, rules)
     for a in src:
         for b in src:
             if a is b or a.kind != b.kind or not b.value:
@@ -139,6 +141,23 @@ def _a_ratio(fig, texts: list[str], answer: str, rules) -> bool:
             if abs(fig.value - share) < 0.5 or (share < 100 and abs(fig.value - (100 - share)) < 0.5):
                 return True
     return False
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\d)")
+
+
+def _of_named(fig, src: list, texts: list[str], answer: str, rules) -> list:
+    """The source figures a ratio may be taken of: those of the benefits the ratio's sentence names ("the
+    personal loan is a fifth of the business loan" compares those two, not any two figures of the clause)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(answer[:fig.start])]
+    stop = _SENTENCE_END.search(answer, fig.end)
+    named = rules.subjects_in(answer[ends[-1] if ends else 0: stop.end() if stop else len(answer)])
+    if not named:
+        return src
+    owners: dict[tuple, set] = {}
+    for b in (b for t in texts for b in rules.bind(t)):
+        owners.setdefault((b.figure.kind, b.figure.value), set()).add(b.subject)
+    return [f for f in src if any(rules.compatible(n, o) for n in named for o in owners.get((f.kind, f.value), {None}))]
 
 
 def claim_problems(answer: str, sources: list[str], question: str, rules, claimed: str | None = None) -> list[Problem]:

@@ -154,7 +154,7 @@ _EMULT_VAL = {"k": 1e3, "thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1
 # (pattern, kind, unit, factor, add).  Order matters: "个月" before the measure
 # word "个", "个百分点" before "个".
 _UNITS = [(re.compile(p, re.I), *rest) for p, *rest in (
-    (r"\s*-?\s*(?:元(?!宇宙|素|旦)|块钱|yuan\b|rmb\b|cny\b|renminbi\b)", "money", "yuan", 1, 0),
+    (r"\s*-?\s*(?:元(?!宇宙|素|旦)|块钱|蚊(?![子帐帳香])|yuan\b|rmb\b|cny\b|renminbi\b)", "money", "yuan", 1, 0),
     (r"\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|个百分点)", "percent", "%", 1, 0),
     (r"成(?![为立功本果员都长熟效交])", "percent", "%", 10, 0),
     (r"\s*(?:平方公里|平方千米|km²|km2\b|sq\.?\s*km\b|square\s+kilomet(?:er|re)s?\b)", "area", "km2", 1, 0),
