@@ -16,9 +16,18 @@ from functools import lru_cache
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.statements import spell_out
 from assistant.knowledge.claims import fold
-from assistant.knowledge.figures import extract_figures, format_figure, is_grounded, ungrounded_figures
+from assistant.knowledge.figure_text import format_figure
+from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
 from assistant.types import Citation
-from assistant.understanding.text import detect_language, has_content, localise, to_simplified, to_traditional, tokenize
+from assistant.understanding.text import (
+    EN_STOPWORDS,
+    ZH_STOPWORDS,
+    detect_language,
+    has_content,
+    localise,
+    to_simplified,
+    to_traditional,
+)
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # "1,2,5,0", "1.1.1 yuan": digits no reader can take as one figure (thousands groups and dates are fine)
@@ -44,10 +53,31 @@ class Problem(str):
         return localise(self.zh, lang) if lang != "en" and self.zh else str(self)
 
 
+_TOKEN = re.compile(r"[\u3400-\u9fff]+|[^\W\d_\u3400-\u9fff]+")
+
+
 @lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
-    # cached: every answer is compared with the same clauses' words
-    return frozenset(t for t in tokenize(text) if any(c.isalpha() for c in t))
+    """English words and pairs of Chinese characters (a lone character alone): what a sentence could say.
+    Cached: every answer is compared with the same clauses' words."""
+    out: set[str] = set()
+    for tok in _TOKEN.findall(fold(text)):
+        if "\u3400" <= tok[0] <= "\u9fff":
+            out.update([tok] if len(tok) == 1 else (tok[i:i + 2] for i in range(len(tok) - 1)))
+        else:
+            out.add(tok)
+    return frozenset(out - EN_STOPWORDS - ZH_STOPWORDS)   # "up to up to" says nothing
+
+
+@lru_cache(maxsize=1024)
+def _source_words(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_words(t) for t in texts))
+
+
+def clear_caches() -> None:
+    """Forget the words of texts seen (benchmarks measure answers on sources never seen)."""
+    _words.cache_clear()
+    _source_words.cache_clear()
 
 
 def _says_something(text: str, sources: dict[int, Citation], question: str) -> bool:
@@ -56,8 +86,8 @@ def _says_something(text: str, sources: dict[int, Citation], question: str) -> b
     words = _words(_MARKER.sub("", text))
     if not words:
         return False
-    return bool(words & set().union(_words(question), *(_words(c.text) | _words(c.parallel_text)
-                                                        for c in sources.values())))
+    known = _source_words(tuple(t for c in sources.values() for t in (c.text, c.parallel_text) if t))
+    return bool(words & known) or bool(words & _words(question))
 
 
 def cited_numbers(text: str) -> list[int]:

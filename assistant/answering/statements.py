@@ -129,6 +129,7 @@ _RULES = [
 ]
 
 
+@lru_cache(maxsize=8192)   # the gate reads each statement's numbers in several checks
 def spell_out(text: str) -> str:
     """``text`` with financial numerals and fractions written as the figures they are (see the module doc)."""
     out = _FIN_RUN.sub(lambda m: m.group().translate(_FINANCIAL) if _FIN_CHARS & set(m.group()) else m.group(), text)

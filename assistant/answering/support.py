@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answering.bound_conditions import conflicts
+from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.errors import CorpusError
@@ -134,7 +135,7 @@ class SupportRules:
         support = tuple([*sources, *record_words(facts or [])])
         pairs, chars, stems = self.vocabulary(support, claims)   # cached: a server has seen these clauses
         if question:
-            q_pairs, q_chars, q_stems = _vocabulary.__wrapped__(self, (question,), None)
+            q_pairs, q_chars, q_stems = _vocabulary(self, (question,), None)   # again on the retry
             pairs, chars, stems = pairs | q_pairs, chars | q_chars, stems | q_stems
         src_folded, src_flat = _folded(tuple(sources)), _flat(support)
         out: list[Finding] = []
@@ -326,8 +327,9 @@ def _flat(texts: tuple[str, ...]) -> list[str]:
 
 def clear_caches() -> None:
     """Forget the sources' vocabularies (benchmarks measure answers on sources never seen)."""
-    for cached in (_vocabulary, _folded, _flat):
+    for cached in (_vocabulary, _folded, _flat, spell_out, statements):
         cached.cache_clear()
+    clear_modality_caches()
 
 
 @lru_cache(maxsize=8)

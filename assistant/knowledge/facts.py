@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.knowledge.figures import format_figure
+from assistant.knowledge.figure_text import format_figure
 from assistant.types import Degree, FounderProfile
 
 BENEFIT_KINDS = ("cash_grant", "voucher", "loan", "space", "housing", "reward")
