@@ -41,6 +41,9 @@ TRUE = [
      "of up to 100,000 yuan [1].", "m2"),
     ("要攞最高50平方米嘅低成本創業空間，必須係入駐其他產業空間嘅人工智能個人或團隊[1]。", "m3"),
     ("計劃規定，入選的創新聯合體項目最高可獲3000萬元資助[1]。", "m9"),
+    # a duty whose action the clause provides (not one it only encourages)
+    ("The municipal AI policy vouchers must be used for model training [1].", "m6"),
+    ("市級人工智能政策券必須用於模型訓練[1]。", "m6"),
     # caps are no rankings
     ("过渡性住房最长可租36个月[1]。", "m4"),
     ("Eligible AI teams settling in other industrial spaces get at most 50 square meters of low-cost space [1].", "m3"),
@@ -116,7 +119,8 @@ def test_a_duty_is_judged_by_what_it_obliges(corpus):
     m8 = [corpus.clause(M + "m8").text["zh"]]
 
     def duty(text: str) -> str | None:
-        return duty_problem(fold(text), m8, corpus.claims, support.obligation, support.encouragement, support.filler)
+        return duty_problem(fold(text), m8, corpus.claims, support.obligation, support.encouragement, support.filler,
+                            support.provision)
 
     assert duty("各区必须定期举办投融资路演") == "必须"            # encouraged, not obliged
     assert duty("企业须自行承担路演场地费用")                        # nothing of the kind

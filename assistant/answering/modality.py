@@ -43,7 +43,21 @@ def _sentences(source: str, filler) -> tuple[tuple[str, frozenset], ...]:
     return tuple((s, _units(s, filler)) for s in re.split(r"(?<=[。；;！？!?])|(?<=\.)\s+|\n", source) if s.strip())
 
 
-def duty_problem(part: str, sources: list[str], claims, obligation, encouragement, filler) -> str | None:
+def _encouraged(sentence: str, units: frozenset[str], encouragement, provision) -> bool:
+    """The words ``units`` match in ``sentence`` are what it encourages: an encouraging word stands before them
+    with no word of provision between ("鼓励各区设立…，定期举办投融资路演"; not "support applications … and
+    provide vouchers … to fund model training")."""
+    at = [sentence.find(u) for u in units]
+    start = min((i for i in at if i >= 0), default=-1)
+    before = [m for m in encouragement.finditer(sentence) if m.end() <= start]
+    if not before:
+        return False
+    between = sentence[before[-1].end():start]
+    return provision is None or not provision.search(between)
+
+
+def duty_problem(part: str, sources: list[str], claims, obligation, encouragement, filler,
+                 provision=None) -> str | None:
     """What an obligation in ``part`` (folded) obliges, when no cited sentence states it as a duty."""
     if obligation is None:
         return None
@@ -57,15 +71,16 @@ def duty_problem(part: str, sources: list[str], claims, obligation, encouragemen
     units = _units(governed, filler)
     if not units:
         return None
-    best, share = "", 0.0
+    best, share, have = "", 0.0, frozenset()
     for src in sources:
-        for sentence, have in _sentences(fold(src), filler):
-            s = len(units & have) / len(units)
+        for sentence, words in _sentences(fold(src), filler):
+            s = len(units & words) / len(units)
             if s > share:
-                best, share = sentence, s
+                best, share, have = sentence, s, words
     if share < DUTY_SUPPORTED:
         return part[m.start():].strip(" ，。,.")[:40]
-    if encouragement is not None and encouragement.search(best) and not obligation.search(best):
+    if encouragement is not None and not obligation.search(best) \
+            and _encouraged(best, units & have, encouragement, provision):
         return part[m.start():m.end()]
     return None
 

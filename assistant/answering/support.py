@@ -60,6 +60,8 @@ class SupportSpec(BaseModel):
                               "condition of the benefit or a duty a cited sentence states (assistant/answering/modality.py).")
     encouragement: Terms = Field(default_factory=Terms, description="Words of a sentence that encourages, supports or "
                                  "explores: no duty.")
+    provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
+                             "what follows them is given, not encouraged.")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class SupportRules:
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
+        self.provision = _pattern(spec.provision.en + spec.provision.zh)
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -155,7 +158,8 @@ class SupportRules:
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
-            duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler) \
+            duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler,
+                                self.provision) \
                 or superlative_problem(folded, sources, self.superlatives_allowed)
             if duty:
                 out.append(Finding(st.text, "marker", duty))
