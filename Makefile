@@ -19,7 +19,7 @@ EVAL_DATA := .opc-data/eval
 EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports --adversarial eval/gate.yaml \
 	--adversarial eval/blind/gate_answers.yaml --adversarial eval/blind/gate_answers_holdout.yaml \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
-# Issue 15: founders' questions (eval/founder.yaml, hand-written) and cases generated from the fact records,
+# Founders' questions (eval/founder.yaml, hand-written) and cases generated from the fact records,
 # scored per kind (category) in eval/reports/founder/; every figure of a fact case must be right; the eligibility
 # check on eval/eligibility.yaml's profiles and those generated from the facts, every decision right.
 EVAL_FOUNDER := --mode extractive --dataset eval/founder.yaml --facts --eligibility eval/eligibility.yaml --out eval/reports/founder \

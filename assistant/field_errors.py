@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # Pydantic's error types, said in Chinese; ``{field}`` is the field's name, the rest comes from the error's ctx.
 FIELD_ZH = {
     "missing": "缺少必填字段 {field}。",
@@ -28,7 +31,7 @@ FIELD_ZH = {
 }
 
 
-def field_message(error: dict, lang: str) -> str:
+def field_message(error: Mapping[str, Any], lang: str) -> str:
     """One validation error for a reader of ``lang``, naming the field."""
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
     field = ".".join(loc) or "request"

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
 
 from assistant.answering.llm import ChatModel
 from assistant.answering.llm_answer import LLMAnswerer
 from assistant.ingest.netguard import FetchPolicy
 from assistant.ingest.sandbox import prewarm as prewarm_parser
-from assistant.knowledge.corpus import Corpus, load_corpus
+from assistant.knowledge.corpus import Corpus
 from assistant.library.embed import make_embedder
 from assistant.library.index import Progress, SearchIndex
 from assistant.library.jobs import JobStore
 from assistant.library.retrieve import Retriever
+from assistant.library.sync import Followed
 from assistant.services import ConversationService, LibraryService, QuestionService
 from assistant.settings import Settings
 from assistant.store.database import Database, open_database
 from assistant.store.feedback import FeedbackStore
 from assistant.store.sessions import LOCAL_OWNER, SessionStore
-from assistant.store.storage import is_storage_error
 from assistant.types import (
     Answer,
     Citation,
@@ -35,10 +38,16 @@ from assistant.types import (
     Feedback,
     FounderProfile,
     Job,
+    Language,
     StreamEvent,
     Turn,
 )
 from assistant.understanding.intents import load_recogniser
+
+if TYPE_CHECKING:  # the batch and document pipelines are imported when a document changes
+    from assistant.ingest.bulk import BatchReport, Outcome
+    from assistant.ingest.pipeline import Update
+    from assistant.knowledge.provenance import ConflictReport
 
 log = logging.getLogger(__name__)
 INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
@@ -47,7 +56,7 @@ INDEX_GRACE_SECONDS = 30.0  # far longer than any answer takes
 class Assistant:
     """Answers questions about the plan from its clauses, citing them."""
 
-    def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder,
+    def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder: Embeddings,
                  db: Database | None = None) -> None:
         from assistant.ingest import store
 
@@ -61,7 +70,7 @@ class Assistant:
         self.use(corpus, index)
         self.db = db or open_database(settings)
         self.corpus_version = store.cached_version(store.documents_root(settings.data_dir))
-        self.followed: dict | None = None  # what the last follow() did (version, documents, vectors reused)
+        self.followed: Followed | None = None  # what the last follow() did (version, documents, vectors reused)
         self._db_down = False
         self.writer_busy = False  # the last follow found a writer at work (so this host is behind on purpose)
         self.read_only: str | None = None  # why this process started read-only (a full or read-only disk)
@@ -84,16 +93,18 @@ class Assistant:
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso,
                               recogniser=recogniser)
         extractive = ExtractiveAnswerer(retriever, self.settings.retrieval, today=self.settings.today_iso)
-        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso) \
+        llm = LLMAnswerer(ChatModel(self.settings.llm), corpus, today=self.settings.today_iso,
+                          design=self.settings.llm.design) \
             if self.settings.llm.configured else None
         # Questions in flight hold the previous set (see _events); new ones get the new set.
         with self._readers_lock:
-            previous = getattr(self, "index", None)
+            previous: SearchIndex | None = getattr(self, "index", None)  # None on the first use
             self.corpus, self.index, self.retriever, self.extractive, self.llm = corpus, index, retriever, extractive, llm
             unread = previous is not None and previous is not index and not self._readers.get(id(previous))
             if previous is not None and previous is not index and not unread:
                 self._retired[id(previous)] = previous
-        if unread:  # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+        # freed at once (on a timer thread, off this one): ten quick adds must not hold ten versions
+        if unread and previous is not None:
             timer = threading.Timer(0.5, previous.close)
             timer.daemon = True
             timer.start()
@@ -107,7 +118,7 @@ class Assistant:
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
              progress: Progress | None = None) -> Assistant:
         """Open the index (building it first if it is missing, stale or unreadable)."""
-        from assistant.library.startup import match_database, recover_documents
+        from assistant.library.startup import start_writable
         from assistant.store.readonly import open_read_only, read_only_reason
 
         settings = settings or Settings()
@@ -119,16 +130,11 @@ class Assistant:
         read_only = read_only_reason(settings.data_dir)
         embedder = make_embedder(settings)
         if read_only is None:
-            try:
-                recover_documents(settings, db)
-                corpus = load_corpus(settings.corpus_dir, settings.data_dir / "documents")
-                index = SearchIndex.open_or_build(settings, corpus, embedder, rebuild=rebuild, progress=progress)
-                corpus, index = match_database(settings, db, corpus, index, embedder)
-            except Exception as exc:
-                if not is_storage_error(exc):
-                    raise
-                read_only = "the data directory filled up while starting"
-                log.warning("%s (%s)", read_only, exc)
+            started = start_writable(settings, db, embedder, rebuild=rebuild, progress=progress)
+            if isinstance(started, str):  # the disk filled up (or turned read-only) while starting
+                read_only = started
+            else:
+                corpus, index = started
         if read_only is not None:
             corpus, index = open_read_only(settings, db, read_only)
         bot = cls(settings, corpus, index, embedder, db)
@@ -155,14 +161,14 @@ class Assistant:
         ``QuestionService.stream``); bad input raises before the first event."""
         return self.questions.stream(question, session_id, mode, history, owner, new_session, documents, issuers)
 
-    def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
+    def eligibility(self, profile: FounderProfile, lang: Language = "en", documents: list[str] | None = None,
                     issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
         return self.questions.eligibility(profile, lang, documents, issuers, jurisdictions, limit)
 
-    def profile(self, values: dict) -> FounderProfile:
+    def profile(self, values: Mapping[str, Any]) -> FounderProfile:
         """A founder profile from field values, validated."""
         return self.questions.profile(values)
 
@@ -208,7 +214,7 @@ class Assistant:
         return self.library.add_document(source, lang, title, translation_of, filename)
 
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None,
-                      landed=None):
+                      landed: Callable[[Outcome], None] | None = None) -> BatchReport:
         """Add many files or URLs as one new index version; returns a ``BatchReport``."""
         return self.library.add_documents(sources, workers, progress, landed)
 
@@ -228,11 +234,11 @@ class Assistant:
         """An admin's decision on an added document: 'reviewed' confirms it, 'quarantined' takes it out."""
         return self.library.set_trust(doc_id, trust)
 
-    def conflicts(self):
+    def conflicts(self) -> ConflictReport:
         """Documents claiming another's title or number, and benefits stated with different figures."""
         return self.library.conflicts()
 
-    def _install(self, update) -> None:
+    def _install(self, update: Update) -> None:
         self.library.install(update)
 
     def follow(self) -> bool:

@@ -74,7 +74,8 @@ class RetrievalSettings(BaseSettings):
                          "sentence scores at least this share of the best.")
     cross_language_margin: float = Field(
         0.05, ge=0, le=0.2, description="Added to the cosine of a sentence of a one-language document in the other "
-                                        "language than the question, when the question names the document's place: "
+                                        "language than the question, when the question names the document's place "
+                                        "(or, choosing where to search, names none and the document is the home's): "
                                         "cosines across languages run lower.")
     # a city's policy library
     plan_preference: float = Field(
@@ -103,6 +104,10 @@ class LLMSettings(BaseSettings):
     timeout: float = Field(30.0, gt=0, description="Seconds before a model call is abandoned.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
     json_mode: bool = Field(True, description="Ask for JSON output (response_format); replies are parsed tolerantly either way.")
+    design: Literal["free", "constrained"] = Field(
+        "free", description="How the model answers: 'free' writes the answer, every statement checked by the "
+        "grounding gate; 'constrained' only chooses fact records and clauses plus one framing sentence, and the "
+        "figures and conditions shown are rendered from the verified records (docs/gate.md, Constrained rendering).")
 
     @property
     def configured(self) -> bool:
@@ -219,6 +224,10 @@ class Settings(BaseSettings):
     max_questions_in_flight_per_address: int = Field(
         2, ge=0, le=1000, description="Questions one client address may have being answered at once in a worker "
                                       "(429 beyond); 0 turns it off.")
+    answer_slots: int = Field(
+        0, ge=0, le=256, description="Extractive questions a worker answers at once, shared fairly across clients "
+                                     "(one client at most all but one; the least busy client goes first); 0: one "
+                                     "per processor core. Off with OPC_RATE_LIMIT=''.")
     rate_limit_eval: str = Field(
         "3000/hour", description="Requests per API key with the 'eval' scope (opc eval --url): such a key skips the "
                                  "per-key and per-user limits and is counted against this one instead; '' turns it off."

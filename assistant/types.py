@@ -13,6 +13,11 @@ from assistant.knowledge.profile import build_profile_model, load_profile_spec
 Language = Literal["en", "zh", "zh-Hant"]
 Authority = Literal["plan", "background", "document"]
 Mode = Literal["extractive", "llm"]
+Level = Literal["national", "provincial", "municipal", "district"]
+DocType = Literal["plan", "implementing_rules", "guide", "notice"]
+Origin = Literal["builtin", "upload", "url"]
+Trust = Literal["reviewed", "unreviewed", "quarantined"]
+DocStatus = Literal["in_force", "expired", "not_yet"]
 
 # --- inside the library -------------------------------------------------------------------
 
@@ -47,7 +52,7 @@ class Document:
     title: dict[str, str]
     short_title: dict[str, str]
     issuer: dict[str, str]
-    authority: str
+    authority: Authority
     effective_date: str | None
     valid_until: str | None
     official_url: str | None
@@ -60,11 +65,11 @@ class Document:
     jurisdiction_en: str | None = None  # its English name when known: "Nanshan District"
     attachments: list[dict[str, str]] = field(default_factory=list)  # {"title", "url"} listed on the page
     # Whose policy: from document.yaml, else from the rules in corpus/government.yaml.
-    level: str | None = None  # national | provincial | municipal | district
-    doc_type: str = "notice"  # plan | implementing_rules | guide | notice
+    level: Level | None = None
+    doc_type: DocType = "notice"
     # Provenance: where it came from and how far the operator trusts it (assistant/knowledge/provenance.py).
-    origin: str = "builtin"  # builtin | upload | url
-    trust: str = "reviewed"  # reviewed | unreviewed | quarantined
+    origin: Origin = "builtin"
+    trust: Trust = "reviewed"
     conflicts_with: list[str] = field(default_factory=list)  # documents whose title, number or issuer it claims
     flagged: list[str] = field(default_factory=list)  # clause ids holding instruction-like text
 
@@ -72,7 +77,7 @@ class Document:
     def languages(self) -> list[str]:
         return sorted(self.versions)
 
-    def status(self, today: str) -> str:
+    def status(self, today: str) -> DocStatus:
         """'in_force', 'expired' or 'not_yet' on ``today`` (ISO); 'in_force' when the dates are unknown."""
         if self.effective_date and today < str(self.effective_date):
             return "not_yet"
@@ -203,21 +208,21 @@ class DocumentInfo(BaseModel):
     date_signed: str | None = Field(None, description="Date signed (成文日期), ISO.")
     jurisdiction: str | None = Field(None, description="The place the issuer governs, e.g. '深圳市' or '南山区'.")
     jurisdiction_en: str | None = Field(None, description="The jurisdiction's English name, when known.")
-    status: Literal["in_force", "expired", "not_yet"] = Field(
+    status: DocStatus = Field(
         "in_force", description="In force, expired or not yet in force today (OPC_TODAY).")
-    level: Literal["national", "provincial", "municipal", "district"] | None = Field(
+    level: Level | None = Field(
         None, description="The level of government whose policy this is.")
-    doc_type: Literal["plan", "implementing_rules", "guide", "notice"] = Field(
+    doc_type: DocType = Field(
         "notice", description="What kind of document: a plan, implementing rules, an application guide or a notice.")
     attachments: list[dict[str, str]] = Field(
         default_factory=list, description="Attachment links the source page listed ({'title', 'url'}).")
     sources: dict[str, str] = Field(
         default_factory=dict, description="Per language: the file name or URL the text came from (added documents).")
     warnings: list[str] = Field(default_factory=list, description="Notes from adding the document (e.g. unpaired clauses).")
-    origin: Literal["builtin", "upload", "url"] = Field(
+    origin: Origin = Field(
         "builtin", description="Where the text came from: the reviewed built-in corpus, an operator's upload, or a "
                                "fetched URL.")
-    trust: Literal["reviewed", "unreviewed", "quarantined"] = Field(
+    trust: Trust = Field(
         "reviewed", description="How far the operator trusts it: 'quarantined' documents are never used to answer.")
     conflicts_with: list[str] = Field(
         default_factory=list, description="Documents whose title, number or issuer and title this one claims.")

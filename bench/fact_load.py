@@ -29,7 +29,8 @@ def write_library(root: Path, n: int, settings) -> tuple[float, int]:
     from assistant.ingest import store
     from assistant.ingest.extract import extract
     from assistant.ingest.govdoc import clean_blocks, page_meta
-    from assistant.ingest.pipeline import Source, prepare
+    from assistant.ingest.pipeline import prepare
+    from assistant.ingest.sources import Source
     from assistant.knowledge.corpus import load_corpus
     from bench.notices import library
 

@@ -8,22 +8,33 @@ trusted from loopback so the two clients are two addresses) in each configuratio
   still reads the asks,
 - ``defaults``: the embedding reads the asks up to OPC_RETRIEVAL__QUERY_EMBED_TOKENS, each address, key and
   user spends a budget of processor time (OPC_COST_LIMIT*), and an address has at most
-  OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS questions being answered at once.
+  OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS questions being answered at once; extractive questions take fair
+  turns at the worker's answer slots (OPC_ANSWER_SLOTS),
+- ``before``: the defaults served by an older checkout (``--before PATH``, put first on the server's
+  PYTHONPATH), to measure a change against the code before it in the same run.
 
-The flooder varies each question a little, so no cache answers it, and waits as a 429's Retry-After says (at
-most 5 s at a time), as the client that found the problem did: well inside the request limit, every question long. Run it with ``PYTHONPATH`` pointing at an
-older checkout and ``--configs limits_off`` to measure the code before.
+The flooder runs in a process of its own (as another machine would), so its client threads do not share the
+other client's interpreter. It varies each question a little, so no cache answers it, and waits as a 429's
+Retry-After says (at most 5 s at a time), as the client that found the problem did: well inside the request
+limit, every question long.
 For each, the other client's latency (p50/p95/p99 ms) with nothing else running (``idle``) and during the
 flood, the flooder's response statuses, and the target: the other client's p95 during the flood within 2× idle.
 Prints ONE JSON object.
 
-    python -m bench.flood [--seconds 20] [--threads 8] [--chars 1990] [--configs limits_off defaults]
+With ``--rounds N`` the configurations are run N times, interleaved (a, b, a, b …), and each one's samples are
+pooled: on a shared, noisy machine a before/after pair is then measured under the same background load. The
+load average is reported before and after every phase.
+
+    python -m bench.flood [--seconds 20] [--threads 8] [--chars 1990] [--rounds 1] [--configs limits_off defaults]
+    python -m bench.flood --configs before defaults --before /tmp/opc-before --rounds 3
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import platform
 import shutil
 import tempfile
@@ -46,6 +57,7 @@ CONFIGS = {
     "limits_off": {"OPC_COST_LIMIT": "", "OPC_COST_LIMIT_PER_USER": "", "OPC_COST_LIMIT_PER_ADDRESS": "",
                    "OPC_MAX_QUESTIONS_IN_FLIGHT_PER_ADDRESS": "0"},
     "defaults": {},
+    "before": {},  # the defaults, served by the checkout --before names
 }
 
 
@@ -84,7 +96,8 @@ def probe(url: str, seconds: float, refused: Counter | None = None) -> list[floa
     return out
 
 
-def flood(url: str, stop: threading.Event, threads: int, question: str, statuses: Counter) -> list[threading.Thread]:
+def flood(url: str, stop, threads: int, question: str, statuses) -> None:
+    """The flooder: ``threads`` threads asking long questions until ``stop`` is set; statuses counted."""
     def one() -> None:
         with httpx.Client(base_url=url, timeout=120, headers={"X-Forwarded-For": "203.0.113.7"}) as http:
             n = 0
@@ -99,7 +112,50 @@ def flood(url: str, stop: threading.Event, threads: int, question: str, statuses
     workers = [threading.Thread(target=one, daemon=True) for _ in range(threads)]
     for w in workers:
         w.start()
-    return workers
+    for w in workers:
+        w.join()
+
+
+def flood_process(url: str, stop, threads: int, question: str, out) -> None:
+    """The flooder in a process of its own, as another machine would be: its client threads do not share the
+    other client's interpreter (in one process they added their own GIL waits to the other's latency)."""
+    statuses: Counter = Counter()
+    flood(url, stop, threads, question, statuses)
+    out.put(dict(statuses))
+
+
+def one_round(root: Path, name: str, args, question: str, build: bool) -> dict:
+    """One configuration once: a fresh server, the other client idle, then during the flood."""
+    env = dict(CONFIGS[name])
+    if name == "before":
+        if not args.before:
+            raise SystemExit("the 'before' configuration needs --before PATH (an older checkout)")
+        env["PYTHONPATH"] = args.before
+    proc, url = start_server(root / "data", 1, {"OPC_TRUSTED_PROXIES": "127.0.0.1",
+                                                "OPC_RATE_LIMIT": "120/minute", **env}, build=build)
+    try:
+        probe(url, 3)  # warm up
+        time.sleep(5)
+        log(f"{name}: idle …")
+        load = [os.getloadavg()[0]]
+        idle = probe(url, args.seconds)
+        log(f"{name}: flood …")
+        ctx = multiprocessing.get_context("spawn")
+        stop, out = ctx.Event(), ctx.Queue()
+        flooder = ctx.Process(target=flood_process, args=(url, stop, args.threads, question, out), daemon=True)
+        flooder.start()
+        time.sleep(3)  # the flooder's process started and flooding
+        other_refused: Counter = Counter()
+        load.append(os.getloadavg()[0])
+        during = probe(url, args.seconds, other_refused)
+        load.append(os.getloadavg()[0])
+        stop.set()
+        statuses = Counter(out.get(timeout=180))
+        flooder.join(timeout=30)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"idle": idle, "flood": during, "statuses": statuses, "refused": other_refused, "load": load}
 
 
 def main() -> None:
@@ -107,39 +163,34 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--chars", type=int, default=1990)
-    ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument("--rounds", type=int, default=1, help="run the configurations this many times, interleaved")
+    ap.add_argument("--before", help="an older checkout, served in the 'before' configuration (PYTHONPATH)")
+    ap.add_argument("--configs", nargs="+", default=["limits_off", "defaults"], choices=list(CONFIGS))
     args = ap.parse_args()
     question = long_question(args.chars)
     root = Path(tempfile.mkdtemp(prefix="opc-flood-"))
     result = {"bench": "flood", "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
-              "threads": args.threads, "question_chars": len(question), "seconds": args.seconds, "configs": {}}
+              "threads": args.threads, "question_chars": len(question), "seconds": args.seconds,
+              "rounds": args.rounds, "configs": {}}
     try:
-        for n, name in enumerate(args.configs):
-            env = CONFIGS[name]
-            proc, url = start_server(root / "data", 1, {"OPC_TRUSTED_PROXIES": "127.0.0.1",
-                                                        "OPC_RATE_LIMIT": "120/minute", **env}, build=n == 0)
-            try:
-                probe(url, 3)  # warm up
-                time.sleep(5)
-                log(f"{name}: idle …")
-                idle = probe(url, args.seconds)
-                log(f"{name}: flood …")
-                stop, statuses = threading.Event(), Counter()
-                workers = flood(url, stop, args.threads, question, statuses)
-                time.sleep(1)
-                other_refused: Counter = Counter()
-                during = probe(url, args.seconds, other_refused)
-                stop.set()
-                for w in workers:
-                    w.join(timeout=120)
-                i, d = stats(idle), stats(during)
-                ratio = round(d["p95_ms"] / i["p95_ms"], 2) if i.get("p95_ms") else None
-                result["configs"][name] = {"env": env, "idle": i, "flood": d, "p95_ratio": ratio,
-                                           "flooder_statuses": dict(statuses), "other_refused": dict(other_refused),
-                                           "target_met": ratio is not None and ratio <= 2.0}
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
+        runs = [(r, name) for r in range(args.rounds) for name in args.configs]
+        got: dict[str, list[dict]] = {name: [] for name in args.configs}
+        for n, (r, name) in enumerate(runs):
+            log(f"round {r + 1}/{args.rounds}")
+            got[name].append(one_round(root, name, args, question, build=n == 0))
+        for name, rounds in got.items():
+            idle = [x for g in rounds for x in g["idle"]]
+            during = [x for g in rounds for x in g["flood"]]
+            i, d = stats(idle), stats(during)
+            ratio = round(d["p95_ms"] / i["p95_ms"], 2) if i.get("p95_ms") and d.get("p95_ms") else None
+            per_round = [round(stats(g["flood"]).get("p95_ms", 0) / stats(g["idle"])["p95_ms"], 2)
+                         if g["idle"] and g["flood"] else None for g in rounds]
+            result["configs"][name] = {
+                "env": CONFIGS[name], "idle": i, "flood": d, "p95_ratio": ratio, "p95_ratio_per_round": per_round,
+                "flooder_statuses": dict(sum((g["statuses"] for g in rounds), Counter())),
+                "other_refused": dict(sum((g["refused"] for g in rounds), Counter())),
+                "load_average": [[round(v, 2) for v in g["load"]] for g in rounds],
+                "target_met": ratio is not None and ratio <= 2.0}
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False, indent=2))

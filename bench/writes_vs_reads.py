@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -59,7 +58,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from bench.notices import notice
-    from harness.servers import free_port, wait_until_ready
+    from harness.servers import free_port, stop_process, wait_until_ready
 
     tmp = Path(tempfile.mkdtemp(prefix="opc-wvr-"))
     pg = None
@@ -100,11 +99,7 @@ def main() -> None:
         out["machine"] = {"cpus": os.cpu_count(), "load_1m": round(os.getloadavg()[0], 2)}
         print(json.dumps(out, ensure_ascii=False, indent=1))
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         if pg is not None:
             pg.close()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -7,7 +7,9 @@ The one place tests build the whole web app for the browser: ``ui_app(bot)`` is 
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +43,16 @@ def wait_until_ready(url: str, proc, timeout: float, interval: float = 0.3) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"{url} did not answer within {timeout:.0f} s")
         time.sleep(interval)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Stop a server process as an operator would (Ctrl-C), killing it if it does not stop in time."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
 
 
 def free_port() -> int:

@@ -131,8 +131,10 @@ def test_a_new_condition_is_one_yaml_change(tmp_path):
     conditions facts may state follow it, with no Python change (a fresh process: the type is built at load)."""
     folder = write_city_corpus(tmp_path / "corpus")
     spec = yaml.safe_load((ROOT / "corpus" / "profile.yaml").read_text(encoding="utf-8"))
-    spec["fields"]["has_local_social_insurance"] = {"type": "bool", "description": "Pays social insurance in the city."}
-    spec["form"].append(["has_local_social_insurance", "在本市缴纳社保？/ Paying social insurance here?"])
+    spec["fields"]["has_local_social_insurance"] = {
+        "type": "bool", "description": "Pays social insurance in the city.",
+        "label": {"zh": "在本市缴纳社保？", "en": "Paying social insurance here?"},
+        "ask": {"zh": "是否在本市缴纳社保", "en": "whether you pay social insurance here"}}
     (folder / "profile.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     probe = """
 from assistant.types import FounderProfile
@@ -146,15 +148,15 @@ try:
     profile_from_pairs(["has_local_social_insurance=maybe"])
 except InvalidProfile as exc:
     print("refused:", exc)
-from assistant.knowledge.profile import load_profile_spec
-print("asked:", load_profile_spec().form[-1][0])
+from assistant.knowledge.profile_fields import profile_words
+print("asked:", profile_words().ask("has_local_social_insurance", "en"))
 """
     import os
 
     env = {**os.environ, "OPC_CORPUS_DIR": str(folder), "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "refused: Invalid has_local_social_insurance" in run.stdout and "asked: has_local_social_insurance" in run.stdout
+    assert "refused: Invalid has_local_social_insurance" in run.stdout and "asked: whether you pay social insurance here" in run.stdout
     # the built-in deployment does not know the field: it is the YAML, not code, that added it
     builtin = subprocess.run([sys.executable, "-c", "from assistant.knowledge.eligibility import profile_from_pairs;"
                               "profile_from_pairs(['has_local_social_insurance=yes'])"],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli_text import wrap_keeping_figures
+from assistant.cli.text import wrap_keeping_figures
 
 pytestmark = pytest.mark.system  # runs the CLI as a process
 

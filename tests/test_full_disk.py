@@ -6,10 +6,6 @@ answer log are best-effort); /readyz says read-only: the data directory cannot b
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import subprocess
-
 import httpx
 import pytest
 
@@ -17,6 +13,7 @@ from assistant import Assistant, Settings
 from assistant.api import create_app
 from assistant.store.storage import NOT_SAVED
 from harness import docfactory as f
+from harness.disk import filled, tmpfs_with_index
 from harness.servers import serve
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
@@ -28,36 +25,9 @@ ADMIN = {"Authorization": "Bearer disk-admin"}
 
 @pytest.fixture(scope="module")
 def small_disk(bot, data_dir, tmp_path_factory):  # `bot` builds the session index copied here
-    mount = tmp_path_factory.mktemp("small-disk")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()})")
-    try:
-        shutil.copytree(data_dir / "index", mount / "index", ignore=shutil.ignore_patterns(".lock"))
+    with tmpfs_with_index(tmp_path_factory.mktemp("small-disk"), "24m", data_dir / "index") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
-
-@contextlib.contextmanager
-def filled(folder):
-    """Fill the file system holding ``folder`` to the last byte; free it again afterwards."""
-    filler = folder / "filler.bin"
-    with open(filler, "wb") as fh:
-        with contextlib.suppress(OSError):
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-    with contextlib.suppress(OSError):  # and the last few bytes
-        with open(folder / "filler-2.bin", "wb") as fh:
-            while True:
-                fh.write(b"\0")
-                fh.flush()
-    try:
-        yield
-    finally:
-        filler.unlink()
-        (folder / "filler-2.bin").unlink(missing_ok=True)
 
 
 def test_full_disk_refuses_writes_but_answers(small_disk):

@@ -11,7 +11,7 @@ from assistant.errors import EmptyDocument, IngestError, NoExtractableText
 from assistant.ingest.govdoc import clean_blocks, is_furniture, jurisdiction, parse_date, validity
 from assistant.ingest.html import choose
 from assistant.ingest.limits import ParseLimits
-from assistant.ingest.pipeline import Source, detect_doc_lang, read_document
+from assistant.ingest.sources import Source, detect_doc_lang, read_document
 from assistant.ingest.structure import Block, find_clauses
 from assistant.ingest.tables import fill_merged, table_rows
 from harness import govdocs as g

@@ -6,7 +6,6 @@ the database holds."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 import uuid
@@ -19,7 +18,7 @@ from assistant.store.database import forget, open_database
 from assistant.store.documents import stored_ids
 from bench.notices import notice
 from harness.pg import postgres  # noqa: F401  (fixture)
-from harness.servers import free_port, wait_until_ready
+from harness.servers import free_port, stop_process, wait_until_ready
 
 from .test_read_only_start import ADMIN, OPC
 
@@ -39,15 +38,6 @@ def _start(data_dir, env_extra: dict) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     wait_until_ready(f"{base}/readyz", proc, timeout=300, interval=0.5)
     return proc, base
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def _killed_mid_batch(data_dir, env_extra: dict) -> None:
@@ -96,7 +86,7 @@ def _killed_mid_batch(data_dir, env_extra: dict) -> None:
             assert answer.status_code == 200, answer.text
             assert {c["doc_id"] for c in answer.json()["citations"]} <= {doc}
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 def test_job_survives_a_crash_sqlite(seeded_data_dir):

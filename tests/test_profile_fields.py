@@ -1,4 +1,4 @@
-"""The words of the eligibility check (corpus/profile_fields.yaml): one entry per profile field, validated at
+"""The words of the eligibility check (each field's words in corpus/profile.yaml), validated at
 load; unknowns come back asked in words in the requested language; the origin field decides newly_arrived."""
 
 from __future__ import annotations
@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 
 from assistant.errors import CorpusError
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.eligibility import check, choices_between, validate_profile
+from assistant.knowledge.profile import load_profile_spec
 from assistant.knowledge.profile_fields import profile_words
 from assistant.settings import BUILTIN_CORPUS
 from assistant.types import FounderProfile
@@ -32,11 +34,28 @@ def test_every_profile_field_has_labels_and_asking_words():
 
 
 def test_a_field_without_words_fails_loudly(tmp_path):
-    text = (BUILTIN_CORPUS / "profile_fields.yaml").read_text(encoding="utf-8")
-    broken = tmp_path / "profile_fields.yaml"
-    broken.write_text(text.replace("  in_consortium:", "  in_consortia:"), encoding="utf-8")
-    with pytest.raises(CorpusError, match="in_consortium"):
-        profile_words(broken)
+    spec = yaml.safe_load((BUILTIN_CORPUS / "profile.yaml").read_text(encoding="utf-8"))
+    del spec["fields"]["in_consortium"]["ask"]
+    broken = tmp_path / "profile.yaml"
+    broken.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CorpusError, match="in_consortium.ask"):
+        load_profile_spec(broken)
+
+
+def test_words_for_a_value_a_field_cannot_take_fail_loudly(tmp_path):
+    spec = yaml.safe_load((BUILTIN_CORPUS / "profile.yaml").read_text(encoding="utf-8"))
+    spec["fields"]["degree"]["told"]["postdoc"] = {"zh": "博士后", "en": "a postdoc"}
+    broken = tmp_path / "profile.yaml"
+    broken.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CorpusError, match="degree.*postdoc"):
+        load_profile_spec(broken)
+
+
+def test_what_was_told_is_restated_in_words():
+    profile = FounderProfile(degree="doctoral", newly_arrived=False, team_size=3)
+    words = profile_words()
+    assert words.told(profile, "en") == ["doctoral degree", "already holding a Shenzhen hukou"]
+    assert words.told(profile, "zh-Hant") == ["博士", "已有深圳戶口"]
 
 
 @pytest.mark.parametrize("lang,word", [("zh", "是否参与入选的创新联合体项目"), ("zh-Hant", "是否參與入選的創新聯合體項目"),

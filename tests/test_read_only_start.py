@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +14,8 @@ import httpx
 import pytest
 
 from harness import docfactory as f
-from harness.servers import free_port, wait_until_ready
-
-from .test_full_disk import filled
+from harness.disk import filled, tmpfs_with_index
+from harness.servers import free_port, stop_process, wait_until_ready
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
@@ -30,16 +27,8 @@ OPC = str(Path(sys.executable).parent / "opc")  # the code imported is this tree
 
 @pytest.fixture(scope="module")
 def tiny_disk(bot, data_dir, tmp_path_factory):  # `bot` builds the session index copied here
-    mount = tmp_path_factory.mktemp("tiny-disk")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()})")
-    try:
-        shutil.copytree(data_dir / "index", mount / "index", ignore=shutil.ignore_patterns(".lock"))
+    with tmpfs_with_index(tmp_path_factory.mktemp("tiny-disk"), "8m", data_dir / "index") as mount:
         yield mount
-    finally:
-        subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=False)
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 @contextlib.contextmanager
@@ -55,12 +44,7 @@ def opc_serve(data_dir, **extra):
         with httpx.Client(base_url=base, headers=ADMIN, timeout=120) as http:
             yield http
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+        stop_process(proc)
 
 
 def _serves_read_only(http, acknowledged: dict[str, str]) -> None:

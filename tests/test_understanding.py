@@ -124,7 +124,7 @@ def test_the_profile_accumulates_over_turns_and_is_never_inverted(bot, recognise
     history = _turns("我不在OPC社区，在其他产业园租了办公室，能拿低成本创业空间吗？",
                      "那住房补贴呢？", "能领多久？", "我是硕士，2023年毕业的")
     state = conversation.state(history)
-    assert state.profile["in_opc_community"] is False and state.profile["degree"] == "master"
+    assert state.profile.in_opc_community is False and state.profile.degree == "master"
     assert state.benefit == "housing_subsidy"
     standalone, _ = conversation.resolve("那我能申请吗？", history)
     assert "不在OPC社区" in standalone and "硕士" in standalone

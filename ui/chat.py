@@ -78,13 +78,16 @@ class ChatHandlers:
             address = request.client.host if request.client else "unknown"
             self.guard.limit_page(address, request.session_hash)
             if question:  # the page's questions spend the same work budgets as the API's
-                from assistant.api.security import Meter
+                from assistant.api.meter import Meter, turns
                 from assistant.understanding.text import detect_language
 
                 browser = ("page", address, request.session_hash) if request.session_hash else None
                 budgets = self.guard.cost_idents(address, address, browser)
-                self.guard.check_cost(budgets, detect_language(question))
-                return Meter(self.guard, budgets, self.guard.enter(address, detect_language(question)))
+                lang = detect_language(question)
+                self.guard.check_cost(budgets, lang)
+                # the page's questions take the same fair turns as the API's, per browser session
+                return Meter(self.guard, budgets, self.guard.enter(address, lang), turns(self.guard, self.bot),
+                             f"{address}|page:{request.session_hash or ''}")
         return None
 
     def ask(self, question: str, history: list | None, session_id: str | None,

@@ -14,7 +14,7 @@ from assistant.knowledge.profile_fields import profile_words
 from assistant.understanding.text import base_lang, localise
 from ui.texts import UI_LANGS
 
-# Controls and their labels come from corpus/profile_fields.yaml (reviewed words, one entry per profile field);
+# Controls and their labels come from corpus/profile.yaml (reviewed words, one entry per profile field);
 # labels are bilingual so the panel reads in either interface language without extra wiring; the results
 # follow the interface language.
 NOT_SURE = {"zh": "不确定", "en": "Not sure"}
@@ -71,10 +71,10 @@ def _control(name, field):
     eid = f"opc-elig-{name}"
     label = both(field.label)
     hint = both(field.placeholder) if field.placeholder else None
-    if field.kind == "bool":
+    if field.type == "bool":
         yes_no = [("是 / Yes", True), ("否 / No", False), (f"{NOT_SURE['zh']} / {NOT_SURE['en']}", None)]
         return gr.Radio(yes_no, value=None, label=label, elem_id=eid)
-    if field.kind == "choice":
+    if field.type == "choice":
         options = [(f"{NOT_SURE['zh']} / {NOT_SURE['en']}", None)] + \
                   [(both(words), value) for value, words in field.options.items()]
         return gr.Dropdown(options, value=None, label=label, elem_id=eid)

@@ -8,13 +8,21 @@ words are specific enough to read) must agree with the record its figure belongs
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
 from assistant.answering.statements import spell_out
 from assistant.knowledge.figures import extract_figures
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
+    from assistant.knowledge.facts import Fact
+    from assistant.knowledge.figures import Figure
 
 _UNIT_KIND = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
 
 
-def _owners(figure, facts: list, subject: str | None, claims) -> list:
+def _owners(figure: Figure, facts: Sequence[Fact], subject: str | None, claims: ClaimRules) -> list[Fact]:
     """The records whose amount is this figure (of the subject the statement gives it, when it gives one)."""
     out = [f for f in facts for a in (f.amount, f.alt_amount)
            if a is not None and _UNIT_KIND.get(a.unit) == figure.kind and abs(a.value - figure.value) < 1e-6]
@@ -22,7 +30,8 @@ def _owners(figure, facts: list, subject: str | None, claims) -> list:
     return fitting or out
 
 
-def conflicts(part: str, facts: list, claims, readable: list[str], restricted: bool = False) -> str | None:
+def conflicts(part: str, facts: Sequence[Fact], claims: ClaimRules | None, readable: Collection[str],
+              restricted: bool = False) -> str | None:
     """The condition of ``part`` (a statement with the clauses it belongs to) that contradicts the record its
     figure states; with ``restricted`` (the statement restricts: "requires", 仅限) also a condition the record
     lacks while another record of the clause has it (a condition moved between benefits). None when they agree
@@ -32,7 +41,7 @@ def conflicts(part: str, facts: list, claims, readable: list[str], restricted: b
     text = spell_out(part)
     flags = {c.field for f in facts for c in f.conditions
              if isinstance(c.value, bool) and c.op == "eq" and c.field in readable}
-    said = {}
+    said: dict[str, bool] = {}
     for flag in flags:
         says = claims.flag_says(flag, text)
         if says and len(says) == 1:
@@ -53,9 +62,9 @@ def conflicts(part: str, facts: list, claims, readable: list[str], restricted: b
     return None
 
 
-def _disagreement(owners: list, said: dict, restricted: bool) -> str | None:
+def _disagreement(owners: Sequence[Fact], said: dict[str, bool], restricted: bool) -> str | None:
     """The condition every one of ``owners`` (records the statement may be about) contradicts; None when one agrees."""
-    problems = []
+    problems: list[str] = []
     for owner in owners:
         own = {c.field: c.value for c in owner.conditions if isinstance(c.value, bool) and c.op == "eq"}
         bad = [flag for flag, value in said.items() if (flag in own and own[flag] != value)

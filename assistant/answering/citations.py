@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.answering.prompts import (
     LEAD,
@@ -18,6 +20,9 @@ from assistant.answering.prompts import (
 from assistant.knowledge.corpus import Corpus
 from assistant.types import Citation, Clause, ClauseRef
 from assistant.understanding.text import base_lang, localise
+
+if TYPE_CHECKING:
+    from assistant.library.retrieve import ClauseHit
 
 
 def _pick(values: dict[str, str], lang: str) -> str:
@@ -83,7 +88,7 @@ def clause_ref(corpus: Corpus, clause: Clause, lang: str, score: float = 0.0) ->
     )
 
 
-def suggestions(corpus: Corpus, hits, lang: str, limit: int = 3) -> list[ClauseRef]:
+def suggestions(corpus: Corpus, hits: Sequence[ClauseHit], lang: str, limit: int = 3) -> list[ClauseRef]:
     """The nearest clauses, offered when a question is not answered."""
     return [clause_ref(corpus, corpus.clause(h.clause_id), lang, h.score) for h in hits[:limit]]
 

@@ -8,10 +8,18 @@ number): there one figure would otherwise win silently. Figures are compared thr
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from assistant.answering.citations import format_lead
 from assistant.answering.prompts import DISAGREE
 from assistant.knowledge.provenance import money_claims
 from assistant.understanding.text import base_lang, localise
+
+if TYPE_CHECKING:
+    from assistant.answering.extractive import Scored
+    from assistant.library.retrieve import Retriever
+    from assistant.types import Clause, Document
 
 MAX_EXTRA = 2  # other documents quoted for one answer
 
@@ -20,7 +28,7 @@ def _doc_of(clause_id: str) -> str:
     return clause_id.split(":", 1)[0]
 
 
-def _related(a, b) -> bool:
+def _related(a: Document, b: Document) -> bool:
     """Documents whose differing figures nothing else in the answer would show: one voice, or one claiming the
     other's identity (other voices are quoted beside the best already)."""
     same_voice = (a.jurisdiction, a.issuer.get("zh") or a.issuer.get("en")) == \
@@ -28,7 +36,8 @@ def _related(a, b) -> bool:
     return same_voice or a.id in b.conflicts_with or b.id in a.conflicts_with
 
 
-def disagreeing(retriever, scored, chosen, skip: set[int]) -> list:
+def disagreeing(retriever: Retriever, scored: Iterable[Scored], chosen: Sequence[Scored],
+                skip: set[int]) -> list[Scored]:
     """Scored sentences of other documents that state a different figure for a benefit a chosen sentence states."""
     rules = retriever.corpus.claims
     if rules is None or not chosen:
@@ -36,13 +45,13 @@ def disagreeing(retriever, scored, chosen, skip: set[int]) -> list:
     entries = retriever.index.entries
     corpus = retriever.corpus
     quoted_docs = {_doc_of(c.clause_id) for c in chosen}
-    claims = {}
+    claims: dict[tuple[str, str | None], set[float]] = {}
     for c in chosen:
         for key, values in money_claims(rules, entries[c.pos].text).items():
             claims.setdefault(key, set()).update(values)
     if not claims:
         return []
-    out = []
+    out: list[Scored] = []
     for cand in scored:
         doc_id = _doc_of(cand.clause_id)
         if doc_id in quoted_docs or cand.pos in skip:
@@ -59,7 +68,7 @@ def disagreeing(retriever, scored, chosen, skip: set[int]) -> list:
     return out
 
 
-def disagreement(retriever, clause, sentence: str, lang: str, n: int) -> str:
+def disagreement(retriever: Retriever, clause: Clause, sentence: str, lang: str, n: int) -> str:
     doc = retriever.corpus.document(clause.doc_id)
     key = "zh" if base_lang(lang) == "zh" else "en"
     issuer = doc.issuer.get(key) or next(iter(doc.issuer.values()), "") or doc.id

@@ -8,11 +8,12 @@ offers the nearest clauses as suggestions, with no figure at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,11 +30,24 @@ from assistant.understanding.instructions import is_instruction
 from assistant.understanding.questions import load_question_rules
 from assistant.understanding.text import base_lang, localise, tokenize
 
+if TYPE_CHECKING:
+    from assistant.knowledge.corpus import Corpus
+    from assistant.knowledge.places import Gazetteer, Place
+    from assistant.library.index import SearchIndex
+    from assistant.library.retrieve import Query
+    from assistant.library.segments import Entry
+    from assistant.types import Document, Language
+    from assistant.understanding.questions import FigureKind
+
+# What is derived once per entry text: its tokens, the figure kinds it states, the benefits it names, and
+# whether it reads as an instruction to the assistant.
+Derived = tuple[set[str], set[str], set[str], bool]
+
 
 # What kind of figure a question asks for ("when" wants a date, "how long" a duration ...) is data:
 # `figure_asks` of the corpus folder's questions.yaml. Sentences stating a figure of that kind are preferred.
 @lru_cache(maxsize=4)
-def _figure_asks(path: Path) -> list:
+def _figure_asks(path: Path) -> list[tuple[re.Pattern[str], set[FigureKind]]]:
     return load_question_rules(path).figure_asks if path.is_file() else []
 FIGURE_BONUS = 0.1
 # A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
@@ -91,7 +105,7 @@ def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, flo
     return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
 
 
-def _sentence_idf(entries, tokens: list[set[str]]) -> dict[str, float]:
+def _sentence_idf(entries: Sequence[Entry], tokens: list[set[str]]) -> dict[str, float]:
     n = sum(e.kind == "sentence" for e in entries)
     df: dict[str, int] = {}
     for e, toks in zip(entries, tokens):
@@ -101,10 +115,10 @@ def _sentence_idf(entries, tokens: list[set[str]]) -> dict[str, float]:
     return {t: float(np.log(1 + n / c)) for t, c in df.items()}
 
 
-_DERIVED: tuple[str, dict] = ("", {})
+_DERIVED: tuple[str, dict[tuple[str, bool], Derived]] = ("", {})
 
 
-def _derive(index, corpus) -> dict:
+def _derive(index: SearchIndex, corpus: Corpus) -> dict[tuple[str, bool], Derived]:
     """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
     adding one document to a library of thousands derives only the new document's (the built-in files,
     claim rules included, are in ``corpus.digest``; when they change everything is derived again). Tokens
@@ -113,23 +127,25 @@ def _derive(index, corpus) -> dict:
     digest, old = _DERIVED
     old = old if digest == corpus.digest else {}
     rules = corpus.claims
-    fresh: dict = {}
+    fresh: dict[tuple[str, bool], Derived] = {}
     for segment in index.segments.values():
-        tokens = None  # read from a segment only when it has texts not derived before (a new document's)
+        tokens: list[set[str]] | None = None  # read from a segment only when it has texts not derived before (a new document's)
         for i, e in enumerate(segment.entries):
             key = (e.text, e.kind == "sentence")
             if key not in fresh:
-                if key not in old and tokens is None:
-                    tokens = segment.token_sets()
-                fresh[key] = old.get(key) or (
-                    tokens[i], figure_kinds(e.text) if key[1] else set(),
-                    rules.subjects_in(e.text) if rules is not None and key[1] else set(),
-                    key[1] and is_instruction(e.text))
+                derived = old.get(key)
+                if derived is None:
+                    if tokens is None:
+                        tokens = segment.token_sets()
+                    derived = (tokens[i], figure_kinds(e.text) if key[1] else set(),
+                               rules.subjects_in(e.text) if rules is not None and key[1] else set(),
+                               key[1] and is_instruction(e.text))
+                fresh[key] = derived
     _DERIVED = (corpus.digest, fresh)
     return fresh
 
 
-def _whose(doc) -> tuple[str | None, str]:
+def _whose(doc: Document) -> tuple[str | None, str]:
     """A policy's owner: its place and issuer (two bureaus of one city are two voices)."""
     return doc.jurisdiction, doc.issuer.get("zh") or doc.issuer.get("en") or ""
 
@@ -160,7 +176,7 @@ class ExtractiveAnswerer:
         self._topics = [self._sentence_topics(e, derived[(e.text, True)][2])
                         if self._rules is not None and e.kind == "sentence" else set() for e in entries]
 
-    def _sentence_topics(self, entry, found: set[str]) -> set[str]:
+    def _sentence_topics(self, entry: Entry, found: set[str]) -> set[str]:
         """The benefits a sentence is about: those it names (``found``, derived once per text); else, in an
         added document, those its heading or the document's title names (a guide's "申报时间" section is about
         the guide's subsidy). Headings are looked up once per clause: a library has thousands."""
@@ -172,11 +188,12 @@ class ExtractiveAnswerer:
                 self._headings[entry.clause_id] = set()
             else:
                 clause = self.r.corpus.clause(entry.clause_id)
+                assert self._rules is not None  # topics are found only with claim rules
                 self._headings[entry.clause_id] = self._rules.subjects_in(
                     " ".join([*clause.title.values(), *doc.title.values()]))
         return self._headings[entry.clause_id]
 
-    def main_topic(self, query) -> str | None:
+    def main_topic(self, query: Query) -> str | None:
         """The benefit a question is about: named in it, else named by its glossary expansion ("能贷" -> 贷款)."""
         if self._rules is None:
             return None
@@ -197,6 +214,7 @@ class ExtractiveAnswerer:
         qtokens = set(q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
+        assert vectors is not None  # only a closed version has none, and nothing searches it
         entries = self.r.index.entries
         out: list[Scored] = []
         titles: dict[str, set[str]] = {}
@@ -237,7 +255,7 @@ class ExtractiveAnswerer:
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:
                     score += FIGURE_BONUS
-                if topic and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
+                if topic and self._rules is not None and any(topic in self._rules.ancestors(t) for i in twins for t in self._topics[i]):
                     score += TOPIC_BONUS
                 if recognised == e.clause_id and pos < self.r.index.builtin:
                     score += TOPIC_BONUS
@@ -266,7 +284,7 @@ class ExtractiveAnswerer:
                     and scored[0].clause_id == rec.likely_clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
-                   years_told: list[int] = ()) -> Answer | None:
+                   years_told: Sequence[int] = ()) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records, or None
         when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
         a narrowed scope; fact answers span every fact's document, so only when all are in it. ``told``:
@@ -294,6 +312,7 @@ class ExtractiveAnswerer:
             return self.refusal(question, q.lang, retrieval.hits, elsewhere=elsewhere)
         if not self.answerable(retrieval, scored):
             return self.refusal(question, q.lang, retrieval.hits)
+        assert best is not None  # answerable() is False without a scored sentence
         chosen = [best]
         if wanted_figures(q.asked) and not best.has_wanted:
             figure = next((c for c in scored[1:] if c.clause_id == best.clause_id and c.has_wanted), None)
@@ -405,10 +424,10 @@ class ExtractiveAnswerer:
             return None
         zh = retrieval.query.lang.startswith("zh")
         home = places.place(own)
-        name = (lambda p: p.zh if zh else (p.en or p.zh))
+        name: Callable[[Place], str] = (lambda p: p.zh if zh else (p.en or p.zh))
         return name(found[0]), (name(home) if home else "")
 
-    def _covered(self, places) -> set[str]:
+    def _covered(self, places: Gazetteer) -> set[str | None]:
         """The places the library's documents govern or name in their titles (once per corpus version)."""
         corpus = self.r.corpus
         if getattr(self, "_covered_of", None) is not corpus:
@@ -420,7 +439,7 @@ class ExtractiveAnswerer:
             self._covered_of = corpus
         return self._covered_keys
 
-    def refusal(self, question: str, lang: str, hits: list[ClauseHit] = (), *, no_content: bool = False,
+    def refusal(self, question: str, lang: Language, hits: Sequence[ClauseHit] = (), *, no_content: bool = False,
                 elsewhere: tuple[str, str] | None = None) -> Answer:
         message = (NO_CONTENT if no_content else NOT_COVERED)[lang]
         if elsewhere:

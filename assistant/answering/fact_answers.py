@@ -12,7 +12,9 @@ Every figure is rendered from a verified record (assistant/knowledge/facts.py), 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.answering.citations import citation_for, suggestions
 from assistant.answering.prompts import (
@@ -28,7 +30,6 @@ from assistant.answering.prompts import (
     LIST_INTRO,
     LIST_OTHERS,
     NOT_STATED,
-    PROFILE_WORDS,
     RULED_OUT,
     RULED_OUT_DOC,
     SMALLEST,
@@ -42,9 +43,18 @@ from assistant.knowledge.claims import fold
 from assistant.knowledge.eligibility import check_fact
 from assistant.knowledge.facts import Fact, amount_text, figure_text
 from assistant.knowledge.figures import cn_value
+from assistant.knowledge.profile_fields import profile_words
 from assistant.types import Answer, Citation, FounderProfile
 from assistant.understanding.questions import Intent
 from assistant.understanding.text import base_lang, localise
+
+if TYPE_CHECKING:
+    from assistant.knowledge.corpus import Corpus
+    from assistant.library.retrieve import ClauseHit, Query, Retriever
+    from assistant.types import Language
+
+# The benefits of one family ("money", "space" ... of questions.yaml; None: every benefit).
+Families = Sequence[tuple[str | None, list[Fact]]]
 
 MAX_LISTED = 12
 MAX_OTHERS = 5
@@ -53,8 +63,9 @@ MAX_OTHERS = 5
 class Cites:
     """Citation numbers per clause, in order of first use."""
 
-    def __init__(self, corpus, lang: str) -> None:
-        self.corpus, self.lang, self.list = corpus, lang, []
+    def __init__(self, corpus: Corpus, lang: str) -> None:
+        self.corpus, self.lang = corpus, lang
+        self.list: list[Citation] = []
         self._n: dict[str, int] = {}
 
     def mark(self, fact: Fact) -> str:
@@ -65,7 +76,7 @@ class Cites:
         return f"[{self._n[cid]}]"
 
 
-def scoped_facts(retriever, query, within: set[str] | None) -> tuple[bool, list[Fact]]:
+def scoped_facts(retriever: Retriever, query: Query, within: set[str] | None) -> tuple[bool, list[Fact]]:
     """(the plan's reviewed facts are in scope, added documents' verified model-read facts in scope) for a question:
     the documents it or the request narrows to (names a document, issuer or place), else the home jurisdiction's
     documents in force (scope.py decides, as for retrieval)."""
@@ -82,7 +93,7 @@ def scoped_facts(retriever, query, within: set[str] | None) -> tuple[bool, list[
 
 
 class FactAnswerer:
-    def __init__(self, corpus) -> None:
+    def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.rules = corpus.claims
         self.questions = corpus.questions  # QuestionRules from corpus/questions.yaml
@@ -90,9 +101,9 @@ class FactAnswerer:
         self.facts: list[Fact] = [f for f in corpus.facts if f.reviewed]
         self._measures = self.measure_numbers() if corpus.documents else set()
 
-    def answer(self, question: str, lang: str, topic: str | None, hits, today=None, extra: list[Fact] = (),
-               plan: bool = True, told: str | None = None, years_told: list[int] = (),
-               candidates=None) -> Answer | None:
+    def answer(self, question: str, lang: Language, topic: str | None, hits: Sequence[ClauseHit],
+               today: date | None = None, extra: Sequence[Fact] = (), plan: bool = True, told: str | None = None,
+               years_told: Sequence[int] = (), candidates: Sequence[ClauseHit] | None = None) -> Answer | None:
         """An answer from the facts when the question is a list, comparison, story or asks for what the plan
         does not state; None when quoting the best sentence is the right answer. ``extra``: verified facts of
         added documents in the question's scope (a list names them too, by issuer); ``plan``: the plan's own
@@ -139,13 +150,14 @@ class FactAnswerer:
                                                    or f.subject in self.rules.ancestors(topic))]
 
     def _families(self, intent: Intent, facts: list[Fact] | None = None) -> list[tuple[str | None, list[Fact]]]:
+        assert self.questions is not None  # answer() returns before any composing without question rules
         spec = self.questions.spec
         facts = self.facts if facts is None else facts
         if not intent.families:
             return [(None, [f for f in facts if f.is_benefit])]
         return [(fam, [f for f in facts if f.kind in spec.families[fam].kinds]) for fam in intent.families]
 
-    def _select(self, intent: Intent, topic: str | None, families) -> list[tuple[str | None, list[Fact]]]:
+    def _select(self, intent: Intent, topic: str | None, families: Families) -> list[tuple[str | None, list[Fact]]]:
         """The families' facts on the question's topic (all of them when none is) and within its cap."""
         groups = [(fam, self.on_topic(topic, fs) or fs) for fam, fs in families]
         if intent.cap:
@@ -154,8 +166,8 @@ class FactAnswerer:
         return [(fam, fs) for fam, fs in groups if fs]
 
     # --- composing ---------------------------------------------------------------------------------
-    def listing(self, question: str, lang: str, intent: Intent, topic: str | None, families,
-                extra: list[Fact] = ()) -> Answer | None:
+    def listing(self, question: str, lang: Language, intent: Intent, topic: str | None, families: Families,
+                extra: Sequence[Fact] = ()) -> Answer | None:
         base = base_lang(lang)
         cites = Cites(self.corpus, lang)
         groups = self._select(intent, topic, families)
@@ -169,8 +181,8 @@ class FactAnswerer:
             if not money:
                 return None
             pick = max if intent.order == "largest" else min
-            best = pick(f.amount.value for f in money)
-            top = [f for f in money if f.amount.value == best]
+            best = pick(f.amount.value for f in money if f.amount)
+            top = [f for f in money if f.amount and f.amount.value == best]
             names = ("; " if base == "en" else "；").join(
                 f"{f.name(base)}{self._from(f, base)} {cites.mark(f)}" for f in top)
             template = (LARGEST if intent.order == "largest" else SMALLEST) if not others else \
@@ -202,12 +214,12 @@ class FactAnswerer:
         name = names.get(base) or next(iter(names.values()), "")
         return (f" ({name})" if base == "en" else f"（{name}）") if name else ""
 
-    def _by_issuer(self, facts, base: str, cites: Cites) -> list[str]:
+    def _by_issuer(self, facts: Iterable[Fact], base: str, cites: Cites) -> list[str]:
         """Added documents' facts under their issuer and document title, at most MAX_LISTED lines."""
         by_doc: dict[str, list[Fact]] = {}
         for f in list(facts)[:MAX_LISTED]:
             by_doc.setdefault(f.doc_id, []).append(f)
-        lines = []
+        lines: list[str] = []
         for doc_id, fs in by_doc.items():
             doc = self.corpus.document(doc_id)
             issuer = fs[0].issuer or doc.issuer
@@ -218,7 +230,8 @@ class FactAnswerer:
             lines += ["- " + self.line(f, base, cites) for f in fs]
         return lines
 
-    def not_stated(self, question: str, lang: str, intent: Intent, topic: str | None, hits) -> Answer:
+    def not_stated(self, question: str, lang: Language, intent: Intent, topic: str | None,
+                   hits: Sequence[ClauseHit]) -> Answer:
         base = base_lang(lang)
         cites = Cites(self.corpus, lang)
         first = self._not_stated_line(intent, base)
@@ -236,8 +249,8 @@ class FactAnswerer:
         answer.suggestions = [] if shown else suggestions(self.corpus, hits, lang)
         return answer
 
-    def story(self, question: str, lang: str, intent: Intent, topic: str | None, today, hits=(),
-              extra: list[Fact] = ()) -> Answer | None:
+    def story(self, question: str, lang: Language, intent: Intent, topic: str | None, today: date,
+              hits: Sequence[ClauseHit] = (), extra: Sequence[Fact] = ()) -> Answer | None:
         base = base_lang(lang)
         try:
             profile = FounderProfile.model_validate(intent.profile)
@@ -245,7 +258,7 @@ class FactAnswerer:
             return None  # an impossible story (a graduation year ahead): answer it as a plain question
         # the plan's and the scoped documents' (each named with its issuer); ids are unique per document only
         benefits = [f for f in [*self.facts, *extra] if f.is_benefit]
-        key = lambda f: (f.doc_id, f.id)  # noqa: E731
+        key: Callable[[Fact], tuple[str, str]] = lambda f: (f.doc_id, f.id)  # noqa: E731
         # the benefits asked about: named in the question, else those of the clause that answers it best
         asked = self.on_topic(topic, benefits) or [f for f in benefits if hits and f.clause_id == hits[0].clause_id]
         decided = {key(f): check_fact(f, profile, self.corpus, lang, today) for f in benefits}
@@ -253,7 +266,7 @@ class FactAnswerer:
         if not ruled:
             return None  # the story rules nothing out: quoting the plan answers the question
         cites = Cites(self.corpus, lang)
-        words = self._profile_words(profile, base)
+        words = (", " if base == "en" else "，").join(profile_words().told(profile, base))
         intro = STORY_INTRO[base] if words else STORY_INTRO[base].replace(" ({profile})", "").replace("（{profile}）", "")
         lines = [intro.format(profile=words)]
         for f in asked or ruled:
@@ -284,8 +297,9 @@ class FactAnswerer:
             return None
         return self._answer(question, lang, lines, cites.list, answerable=True)
 
-    def _sources_state(self, intent: Intent, hits, n: int = 3) -> bool:
+    def _sources_state(self, intent: Intent, hits: Sequence[ClauseHit], n: int = 3) -> bool:
         """True when one of the best clauses uses the terms of what was asked (a deadline, materials, a rate)."""
+        assert self.questions is not None  # answer() returns before any composing without question rules
         matcher = self.questions.procedure if intent.kind == "procedure" else self.questions.rate
         for hit in hits[:n]:
             for text in self.corpus.clause(hit.clause_id).text.values():
@@ -307,7 +321,7 @@ class FactAnswerer:
     def _not_stated_line(self, intent: Intent, base: str) -> str:
         table = NOT_STATED[base]
         # no figure here: the first line of an answer that declines states none (the year asked is not the plan's)
-        return table[intent.kind if intent.kind in ("out_of_years", "missing_measure") else intent.detail]
+        return table[intent.kind if intent.kind in ("out_of_years", "missing_measure") else intent.detail or ""]
 
     def measure_numbers(self) -> set[int]:
         """The numbered measures of the main document ("(1)" ... "(10)")."""
@@ -320,7 +334,7 @@ class FactAnswerer:
                 out.add(int(v))
         return out
 
-    def _issuer(self, shown: list[Fact], hits, base: str) -> str:
+    def _issuer(self, shown: list[Fact], hits: Sequence[ClauseHit], base: str) -> str:
         names = [f.issuer.get(base, "") for f in shown if f.issuer]
         if not names and hits:
             doc = self.corpus.document(hits[0].clause_id.split(":", 1)[0])
@@ -328,17 +342,6 @@ class FactAnswerer:
         return ("; " if base == "en" else "；").join(dict.fromkeys(n for n in names if n))
 
     @staticmethod
-    def _profile_words(profile: FounderProfile, base: str) -> str:
-        words = []
-        for name, value in profile.model_dump(exclude_none=True).items():
-            spec = PROFILE_WORDS[base].get(name)
-            if isinstance(spec, dict):
-                words.append(str(spec.get(value, value)))
-            elif spec:
-                words.append(spec.format(v=value))
-        return ", ".join(words) if base == "en" else "，".join(words)
-
-    @staticmethod
-    def _answer(question: str, lang: str, lines: list[str], citations: list[Citation], *, answerable: bool) -> Answer:
+    def _answer(question: str, lang: Language, lines: list[str], citations: list[Citation], *, answerable: bool) -> Answer:
         return Answer(question=question, answer=localise("\n".join(lines), lang), language=lang,
                       answerable=answerable, citations=citations, mode="extractive")

@@ -15,10 +15,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.answering.citations import citation_for
 from assistant.answering.fact_answers import Cites
+from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
 from assistant.answering.prompts import (
     ASK_ISSUER,
     MONTHLY_INTRO,
@@ -33,17 +36,25 @@ from assistant.knowledge.figures import extract_figures
 from assistant.types import Answer, Frame, Unstated
 from assistant.understanding.text import base_lang, localise, split_sentences
 
+if TYPE_CHECKING:
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.knowledge.corpus import Corpus
+    from assistant.library.retrieve import ClauseHit, Retrieval
+    from assistant.types import Citation, Clause, Document, Language
+
+
+MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
 
 # The same message read once per corpus files and day (founders repeat questions); the frame depends on the built-in
 # terms only (claims, places, questions, glossary, frame.yaml: the corpus digest), never on added documents.
-_FRAMES: OrderedDict = OrderedDict()
+_FRAMES: OrderedDict[tuple[str, str, date | None, str], Frame] = OrderedDict()
 _FRAMES_LOCK = threading.Lock()
 MAX_FRAMES = 2048
 
 
-def read_frame(extractive, text: str, lang: str, today: date | None = None) -> Frame | None:
+def read_frame(extractive: ExtractiveAnswerer, text: str, lang: str, today: date | None = None) -> Frame | None:
     """The frame of a message, or None when the corpus has no frame terms. A copy: answers carry and change it."""
     corpus = extractive.r.corpus
     if corpus.frame is None:
@@ -63,14 +74,14 @@ def read_frame(extractive, text: str, lang: str, today: date | None = None) -> F
     return frame.model_copy(deep=True)
 
 
-def _plan_years(corpus) -> tuple[int, int] | None:
+def _plan_years(corpus: Corpus) -> tuple[int, int] | None:
     doc = _plan(corpus)
     if doc is None or not doc.effective_date or not doc.valid_until:
         return None
     return int(doc.effective_date[:4]), int(doc.valid_until[:4])
 
 
-def _plan(corpus):
+def _plan(corpus: Corpus) -> Document | None:
     return next((d for d in corpus.documents if d.authority == "plan"), None)
 
 
@@ -79,7 +90,7 @@ def answer_text(frame: Frame, zh: bool) -> str:
     return frame.focus_text or ("，" if zh else ", ").join(a.text for a in frame.asks)
 
 
-def answer_frame(extractive, frame: Frame, retrieval, lang: str, today: str) -> Answer | None:
+def answer_frame(extractive: ExtractiveAnswerer, frame: Frame, retrieval: Retrieval, lang: Language, today: str) -> Answer | None:
     """An answer the frame decides by itself (the plan about itself, a ranking), or None."""
     main = frame.main
     if main is None:
@@ -98,15 +109,16 @@ def answer_frame(extractive, frame: Frame, retrieval, lang: str, today: str) -> 
 
 
 # --- the plan about itself ------------------------------------------------------------------------------
-def plan_answer(extractive, frame: Frame, what: str | None, lang: str, today: str) -> Answer | None:
+def plan_answer(extractive: ExtractiveAnswerer, frame: Frame, what: str | None, lang: Language, today: str) -> Answer | None:
     corpus = extractive.r.corpus
     doc = _plan(corpus)
     if doc is None or not doc.clauses:
         return None
     base = base_lang(lang)
-    citations, lines = [], []
+    citations: list[Citation] = []
+    lines: list[str] = []
 
-    def cite(clause) -> str:
+    def cite(clause: Clause) -> str:
         for c in citations:
             if c.clause_id == clause.id:
                 return f"[{c.n}]"
@@ -150,20 +162,30 @@ def plan_answer(extractive, frame: Frame, what: str | None, lang: str, today: st
 
 
 # --- what the plan does not state ----------------------------------------------------------------------
-def _not_stated(kind: str, base: str) -> str | None:
-    return NOT_STATED[base].get(UNSTATED_KEYS.get(kind, kind))
+def _not_stated(kind: str, base: str, docs: Sequence[Document] = ()) -> str | None:
+    """The sentence declaring an unstated part: of the added documents answered from, by name, else of the plan."""
+    key = UNSTATED_KEYS.get(kind, kind)
+    return documents_not_stated(key, docs, base) or NOT_STATED[base].get(key)
 
 
-def _issuer(extractive, answer: Answer, base: str) -> str:
+def _answered_from(extractive: ExtractiveAnswerer, answer: Answer) -> list[Document]:
+    """The documents an answer cites, when any is an added one (a district's notice, a city's rules): what is
+    unstated is declared of them, not of the plan."""
     corpus = extractive.r.corpus
-    doc_id = answer.citations[0].doc_id if answer.citations else (_plan(corpus).id if _plan(corpus) else None)
+    docs = [corpus.document(d) for d in dict.fromkeys(c.doc_id for c in answer.citations)]
+    return docs if any(d.authority == "document" for d in docs) else []
+
+
+def _issuer(extractive: ExtractiveAnswerer, answer: Answer, base: str) -> str:
+    corpus = extractive.r.corpus
+    doc_id = answer.citations[0].doc_id if answer.citations else (plan.id if (plan := _plan(corpus)) else None)
     if doc_id is None:
         return ""
     names = corpus.document(doc_id).issuer
     return names.get(base) or next(iter(names.values()), "")
 
 
-def declare_ranking(extractive, frame: Frame, quoted: Answer, lang: str) -> Answer:
+def declare_ranking(extractive: ExtractiveAnswerer, frame: Frame, quoted: Answer, lang: str) -> Answer:
     """"Which district gives most": the plan ranks nothing; say so first, then what it does say (no caps
     passed off as a ranking)."""
     base = base_lang(lang)
@@ -172,17 +194,21 @@ def declare_ranking(extractive, frame: Frame, quoted: Answer, lang: str) -> Answ
     if quoted.answerable:
         body += [PLAN_SAYS[base], quoted.answer]
     answer = quoted.model_copy(update={"answer": localise("\n".join(body), lang), "answerable": False})
+    assert frame.main is not None  # only a frame whose main ask is a ranking is declared one
     answer.unstated = [Unstated(kind="ranking", ask=frame.main.text, text=localise(head, lang))]
     return answer
 
 
-def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrieval=None) -> Answer:
+def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answer, lang: str,
+                     retrieval: Retrieval | None = None) -> Answer:
     """Append a plain "the plan does not say …" for each part of the message the answer leaves open, with who
     to ask, and list them in ``answer.unstated``. An answer that already declines says it for its own ask."""
     base = base_lang(lang)
-    lines, listed = [], {u.kind for u in answer.unstated}
+    lines: list[str] = []
+    listed = {u.kind for u in answer.unstated}
+    docs = _answered_from(extractive, answer)
     for ask in frame.asks:
-        if ask.kind != "unstated" or ask.detail in listed:
+        if ask.kind != "unstated" or ask.detail is None or ask.detail in listed:  # an unstated ask has its detail
             continue
         if retrieval is not None and answer.answerable and not ask.main:
             found = stating(extractive, ask.detail, retrieval)  # an added document in scope may state it
@@ -191,8 +217,9 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
                 if quoted.answerable:
                     listed.add(ask.detail)
                     answer = merge(answer, quoted, lang)
+                    docs = _answered_from(extractive, answer)
                     continue
-        text = _not_stated(ask.detail, base)
+        text = _not_stated(ask.detail, base, docs)
         if text is None:
             continue
         listed.add(ask.detail)
@@ -200,15 +227,15 @@ def declare_unstated(extractive, frame: Frame, answer: Answer, lang: str, retrie
         if answer.answerable:
             lines.append(text)
     if lines:
-        issuer = _issuer(extractive, answer, base)
+        issuer = issuers(docs, base) if docs else _issuer(extractive, answer, base)
         if issuer:
-            lines.append(ASK_ISSUER[base].format(issuer=issuer))
+            lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
         answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
     return answer
 
 
 # --- an added document may state what the plan does not ------------------------------------------------------
-def _speaks_of(extractive, detail: str, text: str) -> bool:
+def _speaks_of(extractive: ExtractiveAnswerer, detail: str, text: str) -> bool:
     """The text uses the terms of an unstated part (a deadline, where to apply, the price …)."""
     from assistant.knowledge.claims import fold
     from assistant.understanding.frame import UNSTATED_NAMES
@@ -218,19 +245,22 @@ def _speaks_of(extractive, detail: str, text: str) -> bool:
     names = {v: k for k, v in UNSTATED_NAMES.items()}
     concept = names.get(detail, detail)
     q = corpus.questions
-    matchers = [m for m in (q.procedure, q.rate) if q is not None] + \
+    matchers = ([q.procedure, q.rate] if q is not None else []) + \
         ([corpus.frame.unstated] if corpus.frame is not None else [])
     return any(m.concept == concept or m.concept == detail for matcher in matchers for m in matcher.find(folded))
 
 
-def stating(extractive, detail: str, retrieval) -> list:
+def stating(extractive: ExtractiveAnswerer, detail: str, retrieval: Retrieval) -> list[ClauseHit]:
     """Clauses that speak of the part the plan leaves unstated, in every clause of the added documents the search
-    found (the best ones and those beside the plan's): a guide's "申报时间" article need not be among the hits."""
+    found (the best ones and those beside the plan's) and of every document the question names or whose place it
+    names (up to ``MAX_SCANNED``): a guide's "申报时间" article need not be among the hits."""
     from assistant.library.retrieve import ClauseHit
 
     corpus = extractive.r.corpus
     docs = dict.fromkeys(h.clause_id.split(":", 1)[0] for h in retrieval.candidates)
-    out = []
+    if retrieval.scope in ("named", "place", "filter") and len(retrieval.docs) <= MAX_SCANNED:
+        docs.update(dict.fromkeys(sorted(retrieval.docs)))  # every document the question names, not only the hits
+    out: list[ClauseHit] = []
     for doc_id in docs:
         doc = corpus.document(doc_id)
         if doc.authority != "document":
@@ -241,18 +271,18 @@ def stating(extractive, detail: str, retrieval) -> list:
     return out
 
 
-def narrowed(retrieval, hits):
+def narrowed(retrieval: Retrieval, hits: Iterable[ClauseHit]) -> Retrieval:
     """The same search, answered from these clauses alone."""
     from assistant.library.retrieve import Retrieval
 
     return Retrieval(query=retrieval.query, hits=list(hits), scope="named", prefer=set(), extra=[])
 
 
-def answer_from_documents(extractive, frame: Frame, retrieval) -> Answer | None:
+def answer_from_documents(extractive: ExtractiveAnswerer, frame: Frame, retrieval: Retrieval) -> Answer | None:
     """The main ask is a part the plan does not state (a deadline, where to apply) but an added document in scope
     speaks of it: quote that document."""
     main = frame.main
-    if main is None or main.kind != "unstated":
+    if main is None or main.kind != "unstated" or main.detail is None:  # an unstated ask has its detail
         return None
     found = stating(extractive, main.detail, retrieval)
     if not found:

@@ -11,7 +11,9 @@ cited source or the question.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.statements import spell_out
@@ -29,6 +31,16 @@ from assistant.understanding.text import (
     to_traditional,
 )
 
+if TYPE_CHECKING:
+    from assistant.answering.support import SupportRules
+    from assistant.knowledge.claims import BoundFigure, ClaimRules
+    from assistant.knowledge.facts import Fact
+    from assistant.knowledge.figures import Figure
+    from assistant.knowledge.places import Gazetteer, Place
+
+# A term of a problem: the same words for both languages, or each language's own ({"en": …, "zh": …}).
+Term = str | Mapping[str, str | None]
+
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # "1,2,5,0", "1.1.1 yuan": digits no reader can take as one figure (thousands groups and dates are fine)
 _NUMBERISH = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+){2,}(?![\w])")
@@ -42,7 +54,7 @@ class Problem(str):
     zh: str = ""
 
     @classmethod
-    def of(cls, key: str, **params) -> Problem:
+    def of(cls, key: str, **params: Term) -> Problem:
         p = cls(GATE_PROBLEM["en"][key].format(**{k: v["en"] if isinstance(v, dict) else v
                                                  for k, v in params.items()}))
         p.zh = GATE_PROBLEM["zh"][key].format(**{k: v["zh"] if isinstance(v, dict) else v
@@ -100,8 +112,8 @@ def cited_numbers(text: str) -> list[int]:
 
 
 def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *, question: str = "",
-          rules=None, places=None, jurisdiction: str | None = None, support=None,
-          facts: list | None = None) -> list[str]:
+          rules: ClaimRules | None = None, places: Gazetteer | None = None, jurisdiction: str | None = None,
+          support: SupportRules | None = None, facts: Sequence[Fact] | None = None) -> list[str]:
     """Problems found in an answer (empty when it may be shown)."""
     problems: list[str] = []
     if not has_content(_MARKER.sub("", text)):
@@ -148,7 +160,7 @@ def _clip(s: str, n: int = 120) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _a_ratio(fig, texts: list[str], answer: str, rules) -> bool:
+def _a_ratio(fig: Figure, texts: list[str], answer: str, rules: ClaimRules | None) -> bool:
     """A percentage the sources imply: one of their figures as a share of another of the same kind ("the model
     voucher is a fifth of the training voucher", "1,000 after tax is 80 % of 1,250 before"), or the rest of it.
     Not where the sources give that subject a percentage of its own (the rent is about 60 %, not two-thirds)."""
@@ -176,7 +188,7 @@ def _a_ratio(fig, texts: list[str], answer: str, rules) -> bool:
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\d)")
 
 
-def _of_named(fig, src: list, texts: list[str], answer: str, rules) -> list:
+def _of_named(fig: Figure, src: list[Figure], texts: Sequence[str], answer: str, rules: ClaimRules) -> list[Figure]:
     """The source figures a ratio may be taken of: those of the benefits the ratio's sentence names ("the
     personal loan is a fifth of the business loan" compares those two, not any two figures of the clause)."""
     ends = [m.end() for m in _SENTENCE_END.finditer(answer[:fig.start])]
@@ -184,13 +196,13 @@ def _of_named(fig, src: list, texts: list[str], answer: str, rules) -> list:
     named = rules.subjects_in(answer[ends[-1] if ends else 0: stop.end() if stop else len(answer)])
     if not named:
         return src
-    owners: dict[tuple, set] = {}
+    owners: dict[tuple[str, float], set[str | None]] = {}
     for b in (b for t in texts for b in rules.bind(t)):
         owners.setdefault((b.figure.kind, b.figure.value), set()).add(b.subject)
     return [f for f in src if any(rules.compatible(n, o) for n in named for o in owners.get((f.kind, f.value), {None}))]
 
 
-def claim_problems(answer: str, sources: list[str], question: str, rules, claimed: str | None = None) -> list[Problem]:
+def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimRules, claimed: str | None = None) -> list[Problem]:
     """Figures bound to another subject or attribute in the sources; conditions the answer adds."""
     problems: list[Problem] = []
     src = [b for t in sources for b in rules.bind(t)]
@@ -206,7 +218,9 @@ def claim_problems(answer: str, sources: list[str], question: str, rules, claime
             problems.append(Problem.of("subject", figure=fig, owner=_label(rules, owner),
                                        subject=_label(rules, b.subject)))
         else:
-            group, said, source = _attr_conflict(b, fitting[0], rules, answer)
+            conflict = _attr_conflict(b, fitting[0], rules, answer)
+            assert conflict is not None  # a compatible source figure without a conflict was skipped above
+            group, said, source = conflict
             problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group) if said else
                                        {"en": "stated without it", "zh": "未注明"},
                                        source=_label(rules, source, group) if source else
@@ -218,15 +232,15 @@ def claim_problems(answer: str, sources: list[str], question: str, rules, claime
     return problems
 
 
-def place_problems(answer: str, sources: list[str], question: str, places, jurisdiction: str | None) -> list[Problem]:
+def place_problems(answer: str, sources: list[str], question: str, places: Gazetteer, jurisdiction: str | None) -> list[Problem]:
     """A place the answer names that neither a cited source nor the question names, unless it is the
     document's own jurisdiction or a region containing it: another city, or a district the plan does not
     single out ("PhD holders in Nanshan")."""
     known = set().union(*(places.names_in(t) for t in [*sources, question]))
-    spans: dict[tuple[int, int], list] = {}
+    spans: dict[tuple[int, int], list[Place]] = {}
     for p in places.find(_MARKER.sub("", answer)):
         spans.setdefault((p.start, p.end), []).append(p)
-    out = []
+    out: list[Problem] = []
     for found in spans.values():
         if any(p.key in known or places.encloses(p, jurisdiction) for p in found):
             continue
@@ -235,7 +249,9 @@ def place_problems(answer: str, sources: list[str], question: str, places, juris
 
 
 # An answer's attribute the source figure lacks ('strict' groups) or contradicts.
-def _attr_conflict(b, s, rules, answer: str = ""):
+def _attr_conflict(b: BoundFigure, s: BoundFigure, rules: ClaimRules,
+                   answer: str = "") -> tuple[str, str | None, str | None] | None:
+    have: str | None
     for group, have in s.attrs.items():   # "up to" dropped: the most said as what everyone gets
         if have in rules.groups[group][0].keep and group not in b.attrs \
                 and not any(m.concept == have for m in rules.groups[group][1].find(fold(answer))):
@@ -255,7 +271,7 @@ GATE_PROBLEM_NONE = {"tax": {"en": "given without any tax qualifier", "zh": "未
                      "default": {"en": "stated without that qualifier", "zh": "没有该限定"}}
 
 
-def _label(rules, concept: str | None, group: str | None = None) -> dict:
+def _label(rules: ClaimRules, concept: str | None, group: str | None = None) -> dict[str, str]:
     """A concept's first term in each language: what the retry prompt and the warning name."""
     if concept is None:
         return {"en": "no subject", "zh": "未指明对象"}

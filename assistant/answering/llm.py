@@ -11,7 +11,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from langchain_core.messages import BaseMessage
 from langchain_core.utils.json import parse_partial_json
 
 from assistant.errors import OPCError
@@ -75,12 +77,12 @@ class ChatModel:
 
         self.settings = settings
         # Retries are ours (one corrective retry after the gate); client retries would hide failures.
-        self._model = ChatOpenAI(
+        self._model = ChatOpenAI(  # type: ignore[call-arg]  # its field aliases are invisible to pydantic's plugin
             model=settings.model, base_url=settings.base_url, api_key=settings.api_key or "not-needed",
             timeout=settings.timeout, temperature=settings.temperature, max_retries=0,
         )
 
-    def _kwargs(self, as_json: bool) -> dict:
+    def _kwargs(self, as_json: bool) -> dict[str, Any]:  # langchain's **kwargs, passed to the client
         # JSON mode goes in the request body, not as `response_format`: with that keyword langchain streams through
         # the client's beta helper, whose final message needs a `role` that some OpenAI-compatible servers never
         # send (every reply then failed as a ValidationError). The plain stream path reads any delta.
@@ -88,7 +90,7 @@ class ChatModel:
             return {"extra_body": {"response_format": {"type": "json_object"}}}
         return {}
 
-    def stream(self, messages: list, *, as_json: bool = True) -> Iterator[str]:
+    def stream(self, messages: list[BaseMessage], *, as_json: bool = True) -> Iterator[str]:
         """Text pieces of the reply as they arrive."""
         try:
             for chunk in self._model.stream(messages, **self._kwargs(as_json)):
@@ -97,7 +99,7 @@ class ChatModel:
         except Exception as exc:  # every transport/protocol failure means the same to us
             raise ModelUnavailable(describe(exc)) from exc
 
-    def complete(self, messages: list, *, as_json: bool = True) -> str:
+    def complete(self, messages: list[BaseMessage], *, as_json: bool = True) -> str:
         return "".join(self.stream(messages, as_json=as_json))
 
 

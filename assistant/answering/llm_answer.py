@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant import metrics
 from assistant.answering.citations import citation_for, document_notes, suggestions
+from assistant.answering.constrained import stream_constrained
 from assistant.answering.gate import Problem, check, cited_numbers
-from assistant.answering.llm import ChatModel, ModelUnavailable, parse_reply, partial_answer
+from assistant.answering.llm import ChatModel, ModelUnavailable, Reply, parse_reply, partial_answer
 from assistant.answering.prompts import (
     FACT_CONDITIONS,
     FACT_CONFIRM,
@@ -35,6 +37,11 @@ from assistant.understanding.instructions import without_instructions
 from assistant.understanding.redact import redact
 from assistant.understanding.text import localise
 
+if TYPE_CHECKING:
+    from assistant.knowledge.corpus import Corpus
+    from assistant.knowledge.facts import Fact
+    from assistant.types import Language
+
 log = logging.getLogger(__name__)
 
 
@@ -53,7 +60,7 @@ def as_data(c: Citation, lang: str, trust: str) -> Citation:
         c.model_copy(update={"text": text, "parallel_text": parallel})
 
 
-def source_block(sources: dict[int, Citation], lang: str, trust: dict[int, str] | None = None) -> str:
+def source_block(sources: dict[int, Citation], lang: str, trust: Mapping[int, str] | None = None) -> str:
     """The sources, each between <source> delimiters marked as untrusted data (spotlighting): the system prompt
     says text inside them never carries instructions."""
     key = prompt_key(lang)
@@ -69,12 +76,12 @@ def source_block(sources: dict[int, Citation], lang: str, trust: dict[int, str] 
     return "\n".join(lines)
 
 
-def facts_block(facts_by_clause: dict, sources: dict[int, Citation], lang: str) -> str:
+def facts_block(facts_by_clause: Mapping[str, Sequence[Fact]], sources: dict[int, Citation], lang: str) -> str:
     """The verified fact records of the sources' clauses, one line each, tagged with the source number: the
     model gets each benefit's amount, period, duration and conditions as data ('' when the sources have none).
     The figures are the records' own, each verified against that clause, so the gate accepts them there."""
     key = prompt_key(lang)
-    lines = []
+    lines: list[str] = []
     for n, c in sources.items():
         for fact in facts_by_clause.get(c.clause_id, ()):
             parts = [f"[{n}] {fact.name(key)} ({fact.kind})"]
@@ -91,14 +98,16 @@ def facts_block(facts_by_clause: dict, sources: dict[int, Citation], lang: str) 
 
 
 class LLMAnswerer:
-    def __init__(self, model: ChatModel, corpus, today: Callable[[], str] = lambda: date.today().isoformat()) -> None:
+    def __init__(self, model: ChatModel, corpus: Corpus, today: Callable[[], str] = lambda: date.today().isoformat(),
+                 design: str = "free") -> None:
         self.model = model
+        self.design = design  # "free": the model writes the answer; "constrained": it chooses records (constrained.py)
         self.corpus = corpus
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         # the plan the prompt names: the corpus's own (first by authority), not a city written in code
         home = next((d for d in corpus.documents if d.authority == "plan"), None) if corpus is not None else None
-        self.plan = (getattr(home, "title", None), getattr(home, "issuer", None))
-        self.facts: dict[str, list] = {}  # verified fact records by clause id, offered with the sources
+        self.plan: tuple[dict[str, str] | None, dict[str, str] | None] = (getattr(home, "title", None), getattr(home, "issuer", None))
+        self.facts: dict[str, list[Fact]] = {}  # verified fact records by clause id, offered with the sources
         for fact in getattr(corpus, "facts", ()):
             self.facts.setdefault(fact.clause_id, []).append(fact)
 
@@ -114,23 +123,21 @@ class LLMAnswerer:
             return None
         return text if 0 < len(text) <= 2000 else None
 
-    def stream(self, question: str, search_question: str, lang: str, retrieval: Retrieval,
+    def stream(self, question: str, search_question: str, lang: Language, retrieval: Retrieval,
                fallback: Answer) -> Iterator[StreamEvent]:
         """Deltas of the model's answer, then a final event: the gated answer or the fallback."""
-        today = self.today()
-        trust = {i + 1: self.corpus.document(h.clause_id.split(":", 1)[0]).trust
-                 for i, h in enumerate(retrieval.candidates)}
-        sources = {i + 1: as_data(citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today),
-                                  lang, trust[i + 1])
-                   for i, h in enumerate(retrieval.candidates)}
+        if self.design == "constrained":
+            yield from stream_constrained(self, question, search_question, lang, retrieval, fallback)
+            return
+        sources = self.sources(lang, retrieval)
         asked = redact(question)
         searched = redact(search_question)
         facts = facts_block(self.facts, sources, lang)
-        user = source_block(sources, lang, trust) + (f"\n\n{facts}" if facts else "") \
+        user = self.source_text(sources, lang, retrieval) + (f"\n\n{facts}" if facts else "") \
             + f"\n\n{QUESTION_HEADER[prompt_key(lang)]} {asked}"
         if searched != asked:
             user += f"\n({searched})"
-        messages = [SystemMessage(system_prompt(lang, *self.plan)), HumanMessage(user)]
+        messages = [SystemMessage(self.system(None, lang)), HumanMessage(user)]
         streamed = ""
         try:
             raw = ""
@@ -178,7 +185,25 @@ class LLMAnswerer:
         )
         yield StreamEvent(type="final", answer=answer, replaced=answer.answer != streamed)
 
-    def check(self, reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
+    def sources(self, lang: str, retrieval: Retrieval) -> dict[int, Citation]:
+        """The retrieved clauses as numbered sources, as the model and the gate see them."""
+        today = self.today()
+        return {i + 1: as_data(citation_for(self.corpus, self.corpus.clause(h.clause_id), lang, i + 1, today),
+                               lang, self._trust(h.clause_id))
+                for i, h in enumerate(retrieval.candidates)}
+
+    def source_text(self, sources: dict[int, Citation], lang: str, retrieval: Retrieval) -> str:
+        trust = {i + 1: self._trust(h.clause_id) for i, h in enumerate(retrieval.candidates)}
+        return source_block(sources, lang, trust)
+
+    def system(self, rules: dict[str, str] | None, lang: str) -> str:
+        """The system prompt of a design's rules (None: the free design's), naming the corpus's plan."""
+        return system_prompt(lang, *self.plan, rules=rules)
+
+    def _trust(self, clause_id: str) -> str:
+        return self.corpus.document(clause_id.split(":", 1)[0]).trust
+
+    def check(self, reply: Reply, sources: dict[int, Citation], lang: str, question: str, retrieval: Retrieval) -> list[str]:
         """The grounding gate with the corpus's claim rules, places and the jurisdiction of the sources."""
         places = self.corpus.places
         jurisdiction = None

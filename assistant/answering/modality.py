@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from assistant.knowledge.claims import fold
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 _EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
@@ -25,7 +29,7 @@ _SUPERLATIVE_ZH = re.compile(r"最([\u3400-\u9fff])")
 _SUPERLATIVE_EN = re.compile(r"(?<![a-z])(?<!at )most\s+([a-z]{3,})")   # "at most 50 m²" is a cap
 
 
-def _units(text: str, filler: re.Pattern | None) -> frozenset[str]:
+def _units(text: str, filler: re.Pattern[str] | None) -> frozenset[str]:
     """Character pairs and English words of ``text`` (filler words left out): what a sentence says."""
     if filler is not None:
         text = filler.sub(lambda m: " " if not _is_zh(m.group()) else m.group(), text)
@@ -38,12 +42,13 @@ def _is_zh(s: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _sentences(source: str, filler) -> tuple[tuple[str, frozenset], ...]:
+def _sentences(source: str, filler: re.Pattern[str] | None) -> tuple[tuple[str, frozenset[str]], ...]:
     """A cited clause's sentences with their units: analysed once per clause text in a running server."""
     return tuple((s, _units(s, filler)) for s in re.split(r"(?<=[。；;！？!?])|(?<=\.)\s+|\n", source) if s.strip())
 
 
-def _encouraged(sentence: str, units: frozenset[str], encouragement, provision) -> bool:
+def _encouraged(sentence: str, units: frozenset[str], encouragement: re.Pattern[str],
+                provision: re.Pattern[str] | None) -> bool:
     """The words ``units`` match in ``sentence`` are what it encourages: an encouraging word stands before them
     with no word of provision between ("鼓励各区设立…，定期举办投融资路演"; not "support applications … and
     provide vouchers … to fund model training")."""
@@ -56,8 +61,9 @@ def _encouraged(sentence: str, units: frozenset[str], encouragement, provision) 
     return provision is None or not provision.search(between)
 
 
-def duty_problem(part: str, sources: list[str], claims, obligation, encouragement, filler,
-                 provision=None) -> str | None:
+def duty_problem(part: str, sources: list[str], claims: ClaimRules | None, obligation: re.Pattern[str] | None,
+                 encouragement: re.Pattern[str] | None, filler: re.Pattern[str] | None,
+                 provision: re.Pattern[str] | None = None) -> str | None:
     """What an obligation in ``part`` (folded) obliges, when no cited sentence states it as a duty."""
     if obligation is None:
         return None
@@ -71,7 +77,7 @@ def duty_problem(part: str, sources: list[str], claims, obligation, encouragemen
     units = _units(governed, filler)
     if not units:
         return None
-    best, share, have = "", 0.0, frozenset()
+    best, share, have = "", 0.0, frozenset[str]()
     for src in sources:
         for sentence, words in _sentences(fold(src), filler):
             s = len(units & words) / len(units)

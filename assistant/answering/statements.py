@@ -71,19 +71,19 @@ def _pct(v: float) -> str:
     return f"{round(v, 2):g}%"
 
 
-def _cheaper(m: re.Match) -> str:
+def _cheaper(m: re.Match[str]) -> str:
     tenths = _zh(m.group("n"))
     return m.group(0) if tenths is None else m.group("pre") + _pct(100 - tenths * 10)
 
 
-def _discount(m: re.Match) -> str:
+def _discount(m: re.Match[str]) -> str:
     a, b = _zh(m.group("a")), _zh(m.group("b")) if m.group("b") else None
     if a is None:
         return m.group(0)
     return _pct(a * 10 + (b or 0)) if m.group("b") else _pct(a * 10)
 
 
-def _fraction_zh(m: re.Match) -> str:
+def _fraction_zh(m: re.Match[str]) -> str:
     den, num = _zh(m.group("den")), _zh(m.group("num"))
     return m.group(0) if not den or num is None else _pct(100 * num / den)
 
@@ -93,7 +93,7 @@ _EN_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 _EN_DEN = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "tenth": 10}
 
 
-def _fraction_en(m: re.Match) -> str:
+def _fraction_en(m: re.Match[str]) -> str:
     num = _EN_NUM.get((m.group("num") or "one").lower(), 1)
     den = _EN_DEN[m.group("den").lower().rstrip("s")]
     return _pct(100 * num / den)

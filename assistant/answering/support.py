@@ -16,9 +16,11 @@ checked. Figures are the figure and claim checks' business (assistant/answering/
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -28,8 +30,14 @@ from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.errors import CorpusError
-from assistant.knowledge.claims import Terms, fold, trie_pattern
+from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
+
+if TYPE_CHECKING:
+    from assistant.knowledge.facts import Fact
+
+# The sources' character pairs, characters and English stems: what an answer's words are checked against.
+Vocabulary = tuple[frozenset[str], frozenset[str], frozenset[str]]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
@@ -82,7 +90,7 @@ def _stem(w: str) -> str:
     return w
 
 
-def record_words(facts: list) -> list[str]:
+def record_words(facts: Iterable[Fact]) -> list[str]:
     """What a fact record lets an answer say of its benefit: names, aliases, condition quotes."""
     out: list[str] = []
     for fact in facts:
@@ -92,11 +100,11 @@ def record_words(facts: list) -> list[str]:
 
 
 @lru_cache(maxsize=1024)
-def _one(term: str) -> re.Pattern | None:
+def _one(term: str) -> re.Pattern[str] | None:
     return _pattern([term])
 
 
-def _pattern(terms: list[str]) -> re.Pattern | None:
+def _pattern(terms: list[str]) -> re.Pattern[str] | None:
     terms = sorted({" ".join(fold(t).split()) for t in terms if t.strip()})
     if not terms:
         return None
@@ -128,11 +136,11 @@ class SupportRules:
         return " ".join(st.text for st in statements(answer) if not self.absence.search(fold(st.part)))
 
     # --- what the sources say ----------------------------------------------------------------
-    def vocabulary(self, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
+    def vocabulary(self, texts: tuple[str, ...], claims: ClaimRules | None) -> Vocabulary:
         return _vocabulary(self, texts, claims)
 
-    def check(self, answer: str, sources: list[str], question: str, claims=None,
-              facts: list | None = None) -> list[Finding]:
+    def check(self, answer: str, sources: list[str], question: str, claims: ClaimRules | None = None,
+              facts: Sequence[Fact] | None = None) -> list[Finding]:
         """What no cited source supports, statement by statement (empty: every statement is supported).
         ``facts``: the verified fact records of the cited clauses."""
         support = tuple([*sources, *record_words(facts or [])])
@@ -149,8 +157,8 @@ class SupportRules:
         for st in statements(answer):
             text = spell_out(re.sub(r"\[\d{1,3}\]", " ", st.text))
             folded = fold(text)
-            if _URL.search(folded):
-                out.append(Finding(st.text, "contact", _URL.search(folded).group()))
+            if url := _URL.search(folded):
+                out.append(Finding(st.text, "contact", url.group()))
                 continue
             if self.absence and self.absence.search(fold(st.part)):
                 continue   # what the plan does not say: its words name what is missing
@@ -166,7 +174,7 @@ class SupportRules:
                 continue
             restricted = bool(self.restriction and self.restriction.search(fold(st.part)))
             moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted)
-            if moved:
+            if moved and claims is not None:  # only claim rules bind a moved condition
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
                 continue
@@ -181,7 +189,7 @@ class SupportRules:
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
-                if m and not any(same.search(s) for s in src_folded):
+                if m and same is not None and not any(same.search(s) for s in src_folded):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
@@ -207,7 +215,7 @@ class SupportRules:
             core.endswith(_PUNCT.sub("", fold(t))) for t in g) for t in g}
         return any(n and n in s for n in names for s in src_flat)
 
-    def _narrowed(self, part: str, sources: list[str], claims) -> str | None:
+    def _narrowed(self, part: str, sources: list[str], claims: ClaimRules | None) -> str | None:
         """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together ("only PhD
         holders" where the clause names PhD, master's and bachelor's holders)."""
         if claims is None or self.restriction is None:
@@ -223,7 +231,7 @@ class SupportRules:
                 return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
         return None
 
-    def _novel(self, folded: str, pairs, chars, stems) -> str | None:
+    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
         """The first run of words no source uses, when long enough to be a claim of its own."""
         blank = list(folded)
         for f in extract_figures(folded):
@@ -255,7 +263,7 @@ LIST_ITEM_CHARS = 6
 LIST_ITEM_WORDS = 3
 
 
-def _novel_run(text: str, pairs, chars, stems, zh_min: int, en_min: int, lead: bool = False) -> str | None:
+def _novel_run(text: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str], zh_min: int, en_min: int, lead: bool = False) -> str | None:
     """``lead``: the item of a list starts with its name ("南沙推动…"): two unknown characters there are enough."""
     # Chinese: characters no source pair of characters covers
     for k, run in enumerate(re.finditer(r"[\u3400-\u9fff]+", text)):
@@ -286,7 +294,7 @@ def _novel_run(text: str, pairs, chars, stems, zh_min: int, en_min: int, lead: b
 
 
 @lru_cache(maxsize=4096)
-def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[frozenset, frozenset, frozenset]:
+def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims: ClaimRules | None) -> Vocabulary:
     """Character pairs, characters and English stems (with 6-letter prefixes) of the sources, with every term
     of a claims.yaml concept the sources name (so "rent subsidy" is supported where the clause says "housing
     subsidy")."""
@@ -304,15 +312,17 @@ def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims) -> tuple[fr
                 words += [fold(t) for t in v.en + v.zh + v.after_en + v.after_zh]
     joined = " ".join(words)
     for group in rules.spec.equivalents:
-        if any(_one(t) and _one(t).search(joined) for t in group):
+        if any((p := _one(t)) and p.search(joined) for t in group):
             words += [fold(t) for t in group]
-    pairs, chars, stems = set(), set(), set()
+    pairs: set[str] = set()
+    chars: set[str] = set()
+    stems: set[str] = set()
     for w in words:
         for run in re.findall(r"[\u3400-\u9fff]+", w):
             chars.update(run)
             pairs.update(run[i:i + 2] for i in range(len(run) - 1))
-        for m in _WORD.finditer(w):
-            st = _stem(m.group())
+        for word in _WORD.finditer(w):  # not `m`: the claim matches above are Mentions
+            st = _stem(word.group())
             stems.add(st)
             if len(st) >= 7:
                 stems.add(st[:6])

@@ -18,9 +18,11 @@ import hmac
 import ipaddress
 import logging
 import math
+import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse
 
 from assistant.api.clients import client_address
+from assistant.api.fair import FairGate
 from assistant.api.limits import Counters
 from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized, chinese
 from assistant.settings import Settings
@@ -161,8 +164,9 @@ class Guard:
             raise ConfigError(f"Unusable cost-limit setting: {exc}. Use e.g. OPC_COST_LIMIT='12000/minute'.") from None
         self.counters = Counters(settings)
         self.max_in_flight = settings.max_questions_in_flight_per_address
+        self.gate: FairGate | None = FairGate(settings.answer_slots or os.cpu_count() or 1)
         if not settings.rate_limit.strip():  # rate limiting off (a trusted network, a benchmark): costs too
-            self.costs, self.max_in_flight = [], 0
+            self.costs, self.max_in_flight, self.gate = [], 0, None
         self._in_flight: dict[str, int] = {}
         self._flight_lock = threading.Lock()
 
@@ -247,22 +251,24 @@ class Guard:
                   "address": ("cost", "address", address)}
         return [(item, idents[kind], kind) for kind, item in self.costs if idents[kind] is not None]
 
-    def check_cost(self, budgets: list[tuple], lang: str = "en") -> None:
-        """RateLimited, in the question's language, when a budget is spent: the question is not started."""
+    def check_cost(self, budgets: list[tuple], lang: str | Callable[[], str] = "en") -> None:
+        """RateLimited, in the question's language (``lang``: or what works it out, only when refusing), when a
+        budget is spent: the question is not started."""
         for item, ident, kind in budgets:
             stats = self.counters.cost_left(item, *ident)
             if stats.remaining <= 0:
-                raise RateLimited(cost_message(lang, kind, item.amount, _window(item)),
+                raise RateLimited(cost_message(_lang(lang), kind, item.amount, _window(item)),
                                   retry_after=max(1, math.ceil(stats.reset_time - time.time())),
                                   headers={"X-Cost-Limit": str(item.amount), "X-Cost-Remaining": "0"})
 
-    def enter(self, address: str, lang: str = "en") -> str | None:
+    def enter(self, address: str, lang: str | Callable[[], str] = "en") -> str | None:
         """Take one of the address's places for questions in flight in this worker (429 when none is free): a few
         threads of one address cannot crowd every other answer out of the interpreter. None when unlimited."""
         if not self.max_in_flight:
             return None
         with self._flight_lock:
             if self._in_flight.get(address, 0) >= self.max_in_flight:
+                lang = _lang(lang)
                 key = "zh" if lang.startswith("zh") else "en"
                 from assistant.understanding.text import localise
 
@@ -316,55 +322,8 @@ def cost_message(lang: str, kind: str, amount: int, window: str) -> str:
     return localise(COST_LIMITED[key].format(who=COST_WHO[key][kind], amount=amount, window=window), lang)
 
 
-class Meter:
-    """The processor time a question takes on the threads that answer it, charged to its budgets when done; and
-    its place among the questions its address has in flight (released when done)."""
-
-    def __init__(self, guard, budgets: list[tuple], address: str | None = None) -> None:
-        self.guard, self.budgets, self.cpu, self.address = guard, budgets, 0.0, address
-
-    def run(self, fn, *args, **kwargs):
-        start = time.thread_time()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            self.cpu += time.thread_time() - start
-
-    def events(self, events):
-        """A stream's events, each step timed on whichever thread runs it; charged when the stream ends."""
-        try:
-            while True:
-                try:
-                    event = self.run(next, events)
-                except StopIteration:
-                    return
-                yield event
-        finally:
-            self.done()
-
-    def done(self) -> None:
-        """Charge what was spent and give the address's place back (once; later calls do nothing)."""
-        if self.budgets and self.cpu:
-            self.guard.spend(self.budgets, max(1, round(self.cpu * 1000)))
-            self.cpu = 0.0
-        if self.address is not None:
-            self.guard.leave(self.address)
-            self.address = None
-
-
-def question_meter(request: Request, question: str) -> Meter:
-    """Before answering: refuse (429) when the caller's work budget is spent; the meter charges what it costs."""
-    guard = getattr(request.app.state, "guard", None)
-    caller = getattr(request.state, "caller", None)
-    if guard is None or caller is None:
-        return Meter(guard, [])
-    from assistant.understanding.text import detect_language
-
-    lang = detect_language(question)
-    user = ("user", caller.key_id or caller.address, caller.user) if caller.user else None
-    budgets = guard.cost_idents(caller.key_id or caller.address, caller.address, user)
-    guard.check_cost(budgets, lang)
-    return Meter(guard, budgets, guard.enter(caller.address, lang))
+def _lang(lang: str | Callable[[], str]) -> str:
+    return lang() if callable(lang) else lang
 
 
 def require_admin(caller: Caller) -> None:

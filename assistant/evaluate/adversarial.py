@@ -21,7 +21,9 @@ import yaml
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import InvalidDataset
+from assistant.evaluate.constrained_cases import FIGURE_KINDS, complete, constrained_form
 from assistant.evaluate.scripted_llm import ScriptedLLM
+from assistant.knowledge.figures import extract_figures
 from assistant.service import Assistant
 from assistant.settings import LLMSettings, Settings
 from assistant.understanding.text import detect_language
@@ -65,6 +67,12 @@ class GateEvalResult(BaseModel):
     reasons: list[dict] = Field(default_factory=list, description="Every tested item: outcome and the gate's "
                                                                   "per-statement findings.")
     passed: bool
+    design: str = Field("free", description="The model design measured (OPC_LLM_DESIGN): free or constrained.")
+    not_expressible: int = Field(0, description="Constrained: lies shown whose falsehood was only their figures "
+                                                "(a figure kind, every figure cut): the founder read the records'.")
+    truths_complete: float | None = Field(None, description="Constrained: share of the truths shown whose every "
+                                                            "figure is in the rendered answer.")
+    answer_chars: float | None = Field(None, description="Mean length of the answers shown for truths.")
 
 
 def load_items(path: Path) -> list[GateItem]:
@@ -83,13 +91,15 @@ def _numbered(answer: str, numbers: list[int]) -> str:
     return _MARK.sub(sub, answer)
 
 
-def run(settings: Settings, items: list[GateItem], name: str = "gate") -> GateEvalResult:
-
+def run(settings: Settings, items: list[GateItem], name: str = "gate", design: str = "free",
+        sentences: str = "all") -> GateEvalResult:
+    """``design``: the model design served (constrained: each case in its constrained form, see
+    constrained_cases.py; ``sentences`` picks which of the answer's sentences become the framing)."""
     outcome: dict[str, bool] = {}
     failures, skipped, reasons = [], [], []
     with ScriptedLLM() as llm:
         bot = Assistant.load(settings.model_copy(update={
-            "llm": LLMSettings(base_url=llm.base_url, model="scripted", api_key="x", timeout=5)}))
+            "llm": LLMSettings(base_url=llm.base_url, model="scripted", api_key="x", timeout=5, design=design)}))
         for it in items:
             hits = [h.clause_id for h in bot.retriever.search(it.question, detect_language(it.question)).hits]
             missing = [c for c in it.cite if c not in hits]
@@ -99,7 +109,12 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate") -> GateEv
             numbers = [hits.index(c) + 1 for c in it.cite]
             text = _numbered(it.answer, numbers)
             cites = it.citations if it.citations is not None else numbers
-            reply = llm.reply({"answered": True, "answer": text, "citations": cites})
+            cut = False
+            if design == "constrained":
+                form, cut = constrained_form(text, hits, bot.corpus, sentences)
+                reply = llm.reply(form)
+            else:
+                reply = llm.reply({"answered": True, "answer": text, "citations": cites})
             llm.script(reply, reply)
             before = len(llm.requests)
             answer = bot.ask(it.question, mode="llm")
@@ -111,11 +126,24 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate") -> GateEv
             ok = shown == it.truthful
             outcome[it.id] = ok
             entry = {"id": it.id, "kind": it.kind, "lang": it.lang, "truthful": it.truthful, "shown": shown,
-                     "ok": ok, "answer": text, "warnings": answer.warnings, "why": it.why}
+                     "ok": ok, "answer": text, "warnings": answer.warnings, "why": it.why,
+                     "shown_text": answer.answer if shown else None}
+            if design == "constrained" and shown:
+                entry["framing"] = form["framing"]
+                entry["not_expressible"] = not it.truthful and cut and it.kind in FIGURE_KINDS \
+                    and not extract_figures(form["framing"])
+                entry["complete"] = complete(text, answer.answer) if it.truthful else None
             reasons.append(entry)
             if not ok:
                 failures.append(entry)
-    return score(items, outcome, failures, skipped, reasons, name)
+    result = score(items, outcome, failures, skipped, reasons, name)
+    shown = [r for r in reasons if r["truthful"] and r["shown"]]
+    extra = {"design": design, "answer_chars": round(sum(len(r["shown_text"]) for r in shown) / len(shown), 1)
+             if shown else None}
+    if design == "constrained":
+        extra["not_expressible"] = sum(bool(r.get("not_expressible")) for r in reasons)
+        extra["truths_complete"] = round(sum(bool(r["complete"]) for r in shown) / len(shown), 4) if shown else None
+    return result.model_copy(update=extra)
 
 
 def score(items: list[GateItem], outcome: dict[str, bool], failures: list[dict], skipped: list[dict] | None = None,
@@ -182,8 +210,15 @@ def write_reports(out_dir: Path, result: GateEvalResult) -> dict[str, Path]:
 
 def summary(result: GateEvalResult) -> dict:
     """Per kind: lies blocked / truths accepted as right/tested (not tested apart)."""
-    return {"set": result.name, "lies_blocked": result.lies_blocked["all"],
+    lies = sum(c["tested"] for k, c in result.counts.items() if k != "truth")
+    blocked = sum(c["right"] for k, c in result.counts.items() if k != "truth")
+    extra = {"not_expressible": result.not_expressible, "truths_complete": result.truths_complete,
+             # blocked by a check, or never able to reach the founder (the records' figures shown instead)
+             "lies_kept_out": round((blocked + result.not_expressible) / lies, 4) if lies else 1.0} \
+        if result.design == "constrained" else {}
+    return {"set": result.name, "design": result.design, "lies_blocked": result.lies_blocked["all"],
             "truths_accepted": result.truths_accepted["all"], "not_tested": len(result.not_tested),
+            "tested": result.tested, "answer_chars": result.answer_chars, **extra,
             "per_kind": {k: f"{c['right']}/{c['tested']}" + (f" (+{c['not_tested']} not tested)" if c["not_tested"]
                                                              else "") for k, c in result.counts.items()},
             "passed": result.passed}
@@ -196,10 +231,14 @@ def main() -> None:  # pragma: no cover - a developer's shortcut; `opc eval --ad
     ap = argparse.ArgumentParser(description="Score gate datasets through the LLM path (no golden set).")
     ap.add_argument("paths", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--design", choices=["free", "constrained"], default="free")
+    ap.add_argument("--framing", choices=["all", "first"], default="all",
+                    help="constrained: the answer's sentences that become the framing")
     args = ap.parse_args()
     logging.getLogger("assistant").setLevel(logging.ERROR)
     for p in args.paths:
-        result = run(Settings(), load_items(p), name="gate" if p.stem == "gate" else p.stem)
+        result = run(Settings(), load_items(p), name="gate" if p.stem == "gate" else p.stem, design=args.design,
+                     sentences=args.framing)
         if args.out:
             write_reports(args.out, result)
         print(json.dumps(summary(result), ensure_ascii=False))

@@ -124,6 +124,12 @@ def eval_command(
                                     "answers served by a scripted OpenAI-compatible server through the LLM path; "
                                     "every lie must be blocked and >= 97% of truths accepted. Items whose question "
                                     "never reaches the model are reported as not tested."),
+    design: str | None = typer.Option(
+        None, "--design", help="With --adversarial: the model design served, 'free' or 'constrained' (each case in "
+                               "its constrained form: docs/gate.md, Constrained rendering); default OPC_LLM_DESIGN."),
+    framing: str = typer.Option(
+        "all", "--framing", help="With --design constrained: the answer's sentences that become the framing "
+                                 "('all', the worst case, or 'first')."),
     facts: bool = typer.Option(
         False, "--facts", help="Add cases generated from the fact records (every money fact x question forms x "
                                "en/zh/zh-Hant, category 'fact')."),
@@ -159,6 +165,9 @@ def eval_command(
     try:
         if mode not in (None, "auto", "llm", "extractive"):
             raise ConfigError(f"Unknown answer mode {mode!r}: use 'auto', 'llm' or 'extractive'.")
+        if design not in (None, "free", "constrained") or framing not in ("all", "first"):
+            raise ConfigError(f"Unknown model design {design!r} or framing {framing!r}: --design takes 'free' or "
+                              "'constrained', --framing 'all' or 'first'.")
         suite = load_suite(dataset)
         settings = Settings()
         if suite.today is not None:  # the suite's answers are checked as of its own day
@@ -194,7 +203,8 @@ def eval_command(
         try:
             for path in adversarial:
                 gate_evals.append(adv.run(settings, adv.load_items(path),
-                                          name="gate" if path.stem == "gate" else path.stem))
+                                          name="gate" if path.stem == "gate" else path.stem,
+                                          design=design or settings.llm.design, sentences=framing))
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
             raise typer.Exit(exc.exit_code)
@@ -230,8 +240,10 @@ def eval_command(
         err.print(f"[bold red]Gate:[/] {f.message}")
     for gate_eval in gate_evals:
         paths.update(adv.write_reports(out_dir, gate_eval))
-        err.print(f"Grounding gate ({gate_eval.name}): lies blocked {gate_eval.lies_blocked}, truths accepted "
-                  f"{gate_eval.truths_accepted}")
+        err.print(f"Grounding gate ({gate_eval.name}, {gate_eval.design} design): lies blocked "
+                  f"{gate_eval.lies_blocked}, truths accepted {gate_eval.truths_accepted}"
+                  + (f", lies not expressible {gate_eval.not_expressible}, truths complete "
+                     f"{gate_eval.truths_complete}" if gate_eval.design == "constrained" else ""))
         for f in gate_eval.failures:
             err.print(f"[bold red]Gate eval:[/] {f['id']} {'shown' if f['shown'] else 'blocked'}: {f['answer']}")
         for s in gate_eval.not_tested:

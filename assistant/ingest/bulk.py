@@ -24,7 +24,8 @@ from assistant.ingest import store
 from assistant.ingest.fetch import is_url
 from assistant.ingest.limits import ParseLimits
 from assistant.ingest.netguard import FetchPolicy
-from assistant.ingest.pipeline import Follow, Update, current_corpus, prepare, read_document, read_source, writing
+from assistant.ingest.pipeline import Update, current_corpus, prepare, writing
+from assistant.ingest.sources import Follow, read_document, read_source
 from assistant.knowledge.corpus import load_corpus
 from assistant.library.index import SearchIndex
 from assistant.settings import Settings

@@ -9,6 +9,7 @@ All rules come from the reviewed data; nothing here names a benefit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -51,7 +52,7 @@ class GroupSpec(BaseModel):
     values: dict[str, ValueSpec]
 
     @model_validator(mode="after")
-    def _scope(self):
+    def _scope(self) -> GroupSpec:
         if self.scope not in ("nearest", "adjacent"):
             raise ValueError(f"scope must be 'nearest' or 'adjacent', not {self.scope!r}")
         return self
@@ -70,7 +71,7 @@ class ClaimsSpec(BaseModel):
     negations: ValueSpec = Field(default_factory=ValueSpec, description="Words turning a flag's term around.")
 
     @model_validator(mode="after")
-    def _parents(self):
+    def _parents(self) -> ClaimsSpec:
         for sid, s in self.subjects.items():
             if s.parent and s.parent not in self.subjects:
                 raise ValueError(f"subject {sid!r}: unknown parent {s.parent!r}")
@@ -104,18 +105,21 @@ def _is_zh(term: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", term))
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def trie_pattern(terms: list[str], space: str = r"\s+") -> str:
     """One regex for many literal terms, as a trie ("训练(?:算力券|券)"): Python's re tries a flat alternation
     term by term at every position, a trie once per character. Greedy, so the longest term wins; a space in a
     term matches any whitespace."""
-    root: dict = {}
+    root: _Trie = {}
     for t in terms:
         node = root
         for ch in t:
             node = node.setdefault(ch, {})
-        node[""] = True
+        node[""] = {}  # a term ends here
 
-    def walk(node: dict) -> str:
+    def walk(node: _Trie) -> str:
         end = "" in node
         alts = [(space if ch == " " else re.escape(ch)) + walk(child) for ch, child in sorted(node.items()) if ch]
         if not alts:
@@ -194,10 +198,11 @@ class ClaimRules:
 
     # subject a is compatible with b when equal or one is an ancestor of the other
     def ancestors(self, sid: str) -> list[str]:
-        out = []
-        while sid:
-            out.append(sid)
-            sid = self.parent.get(sid)
+        out: list[str] = []
+        node: str | None = sid
+        while node:
+            out.append(node)
+            node = self.parent.get(node)
         return out
 
     def compatible(self, answer: str | None, source: str | None) -> bool:
@@ -211,7 +216,8 @@ class ClaimRules:
 
     def bind_located(self, text: str) -> list[tuple[int, BoundFigure]]:
         """Like ``bind`` over a whole text, each bound figure with its start offset in ``text``."""
-        out, carry = [], None
+        out: list[tuple[int, BoundFigure]] = []
+        carry: str | None = None
         for sentence, offset in _sentences(text):
             bound = self.bind(sentence, carry)
             out.extend((offset + b.figure.start, b) for b in bound)
@@ -243,7 +249,7 @@ class ClaimRules:
         # "不超过10人", "no more than": a cap or floor word is no negation
         bounds = self.groups["bound"][1].find(folded) if "bound" in self.groups else ()
         negs = [n for n in self.negations.find(folded) if not any(b.start <= n.start < b.end for b in bounds)]
-        out = set()
+        out: set[bool] = set()
         for m in _non_overlapping(matcher.find(folded)):
             value = m.concept == "yes"
             if any(_negates(n, m, folded) for n in negs):
@@ -266,7 +272,7 @@ def _negates(n: Mention, term: Mention, folded: str) -> bool:
     return len(gap.split()) <= 5 if folded[n.start].isascii() else len(gap) <= 4
 
 
-def _non_overlapping(mentions) -> list[Mention]:
+def _non_overlapping(mentions: Iterable[Mention]) -> list[Mention]:
     taken: list[Mention] = []
     for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
         if all(m.end <= t.start or m.start >= t.end for t in taken):
@@ -313,7 +319,8 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
 
 
 def _sentences(text: str) -> list[tuple[str, int]]:
-    out, pos = [], 0
+    out: list[tuple[str, int]] = []
+    pos = 0
     for s in split_sentences(text):
         i = text.find(s, pos)
         out.append((s, max(i, 0)))
@@ -326,8 +333,8 @@ def _clauses(folded: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _attributes(f: Figure, clause_figs: list[Figure], groups, rules: ClaimRules, lo: int, hi: int,
-                folded: str) -> dict[str, str]:
+def _attributes(f: Figure, clause_figs: list[Figure], groups: Mapping[str, list[Mention]], rules: ClaimRules,
+                lo: int, hi: int, folded: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
     for g, mentions in groups.items():
         spec = rules.groups[g][0]

@@ -7,30 +7,35 @@ either language can answer for.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar, get_args
 
 import yaml
 
-from assistant.answering.support import load_support
+from assistant.answering.support import SupportRules, load_support
 from assistant.errors import CorpusError, NotFound
-from assistant.knowledge.claims import load_rules
+from assistant.knowledge.claims import ClaimRules, load_rules
 from assistant.knowledge.fact_files import load_facts
-from assistant.knowledge.places import load_gazetteer
+from assistant.knowledge.facts import Fact
+from assistant.knowledge.places import Gazetteer, load_gazetteer
 from assistant.knowledge.provenance import ORIGINS, TRUST_LEVELS, default_trust, origin_of
-from assistant.types import Clause, Document, DocumentInfo
-from assistant.understanding.frame import load_frame_rules
-from assistant.understanding.questions import load_question_rules
+from assistant.types import Clause, DocType, Document, DocumentInfo, Level
+from assistant.understanding.frame import FrameRules, load_frame_rules
+from assistant.understanding.questions import QuestionRules, load_question_rules
 from assistant.understanding.scope import DOC_TYPES, LEVELS, level_of, type_of
 
 LANGS = ("en", "zh")
 # libyaml's safe loader when PyYAML has it: added documents make the corpus large enough for parsing to count.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 AUTHORITIES = ("plan", "background", "document")
+_Rules = TypeVar("_Rules")
+_Word = TypeVar("_Word", bound=str)
 
 
-def _read_yaml(path: Path):
+def _read_yaml(path: Path) -> Any:  # whatever the YAML holds: callers check its shape
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
@@ -39,7 +44,7 @@ def _read_yaml(path: Path):
         raise CorpusError(f"Corpus file {path} is not valid UTF-8 YAML: {exc}") from None
 
 
-def _bilingual(value, where: str) -> dict[str, str]:
+def _bilingual(value: object, where: str) -> dict[str, str]:
     if isinstance(value, str):
         return {"en": value}
     if not isinstance(value, dict) or not value:
@@ -53,7 +58,7 @@ def load_document(folder: Path) -> Document:
     return document_from(folder, meta, lambda lang: _read_yaml(folder / f"{lang}.yaml"))
 
 
-def document_from(folder: Path, meta: dict, body_of) -> Document:
+def document_from(folder: Path, meta: dict[str, Any], body_of: Callable[[str], Any]) -> Document:
     """A document from its ``document.yaml`` mapping and ``body_of(lang)`` (a language's clause file as
     parsed): ingestion builds the document it is about to write (for its facts) without writing it first."""
     doc_id = meta.get("id") or folder.name
@@ -127,8 +132,8 @@ def document_from(folder: Path, meta: dict, body_of) -> Document:
         jurisdiction=_opt_str(meta.get("jurisdiction")),
         jurisdiction_en=_opt_str(meta.get("jurisdiction_en")),
         attachments=[a for a in meta.get("attachments") or [] if isinstance(a, dict) and a.get("url")],
-        level=meta.get("level") or level_of(_opt_str(meta.get("jurisdiction")), issuer),
-        doc_type=meta.get("doc_type") or type_of(title),
+        level=_one_of(meta.get("level") or level_of(_opt_str(meta.get("jurisdiction")), issuer), get_args(Level)),
+        doc_type=_one_of(meta.get("doc_type") or type_of(title), get_args(DocType)) or "notice",
         origin=origin,
         trust=trust,
         conflicts_with=[str(d) for d in meta.get("conflicts_with") or []],
@@ -136,12 +141,17 @@ def document_from(folder: Path, meta: dict, body_of) -> Document:
     )
 
 
-def _opt_str(value) -> str | None:
+def _one_of(value: object, allowed: tuple[_Word, ...]) -> _Word | None:
+    """``value`` as one of a Literal's ``allowed`` words (checked above, or by government.yaml's loader)."""
+    return next((a for a in allowed if a == value), None)
+
+
+def _opt_str(value: object) -> str | None:
     # YAML reads 2026-03-01 as a date: every date here is kept as ISO text.
     return str(value) if value not in (None, "") else None
 
 
-def order_lang(versions: dict) -> str:
+def order_lang(versions: Iterable[str]) -> str:
     """The primary language of a document: English when present (clauses are defined there first)."""
     return "en" if "en" in versions else sorted(versions)[0]
 
@@ -154,13 +164,13 @@ class Corpus:
     glossary: list[dict[str, list[str]]]
     digest: str
     out_of_scope: list[str] = field(default_factory=list)
-    claims: object = None  # ClaimRules from claims.yaml: subjects and attributes of figures
-    places: object = None  # Gazetteer built with places.yaml: jurisdiction checks
-    facts: list = field(default_factory=list)  # verified Fact records (assistant/knowledge/facts.py)
+    claims: ClaimRules | None = None  # from claims.yaml: subjects and attributes of figures
+    places: Gazetteer | None = None  # built with places.yaml: jurisdiction checks
+    facts: list[Fact] = field(default_factory=list)  # verified records (assistant/knowledge/facts.py)
     fact_problems: list[str] = field(default_factory=list)  # records dropped because they did not verify
-    questions: object = None  # QuestionRules from questions.yaml: what a question asks for
-    support: object = None  # SupportRules from support.yaml: what an answer's statement needs a source for
-    frame: object = None  # FrameRules from frame.yaml: asks, background and instructions of a message
+    questions: QuestionRules | None = None  # from questions.yaml: what a question asks for
+    support: SupportRules | None = None  # from support.yaml: what an answer's statement needs a source for
+    frame: FrameRules | None = None  # from frame.yaml: asks, background and instructions of a message
     held: list[Document] = field(default_factory=list)  # quarantined: listed, never indexed nor answered from
 
     def __post_init__(self) -> None:
@@ -233,10 +243,11 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-_PARSED: dict[Path, tuple[tuple, Document]] = {}
+_FolderKey = tuple[tuple[str, int, int, int], ...]  # (name, inode, size, mtime) of each YAML file
+_PARSED: dict[Path, tuple[_FolderKey, Document]] = {}
 
 
-def _cached_document(folder: Path, fresh: dict) -> Document:
+def _cached_document(folder: Path, fresh: dict[Path, tuple[_FolderKey, Document]]) -> Document:
     """A folder parsed before and unchanged since (same files, sizes, times, inodes) is not parsed again:
     a library of thousands of documents reloads in the time it takes to list them."""
     key = tuple((p.name, st.st_ino, st.st_size, st.st_mtime_ns)
@@ -247,7 +258,7 @@ def _cached_document(folder: Path, fresh: dict) -> Document:
     return doc
 
 
-def _optional(path: Path, loader, files: list[Path]):
+def _optional(path: Path, loader: Callable[[Path], _Rules], files: list[Path]) -> _Rules | None:
     """A root's optional data file (claims, places, questions) loaded and hashed, or None when absent."""
     if not path.is_file():
         return None
@@ -258,14 +269,18 @@ def _optional(path: Path, loader, files: list[Path]):
 def load_corpus(*roots: Path, only: set[str] | None = None) -> Corpus:
     """Load every document folder under ``roots`` (missing roots are skipped) and the glossary.
     ``only``: the added documents to keep (those an index version holds); built-in ones are always kept."""
-    fresh: dict = {}
+    fresh: dict[Path, tuple[_FolderKey, Document]] = {}
     documents: list[Document] = []
     held: list[Document] = []
     files: list[Path] = []
     glossary: list[dict[str, list[str]]] = []
     out_of_scope: list[str] = []
-    claims = places = questions = support = frame = None
-    fact_files: list = []
+    claims: ClaimRules | None = None
+    places: Gazetteer | None = None
+    questions: QuestionRules | None = None
+    support: SupportRules | None = None
+    frame: FrameRules | None = None
+    fact_files: list[tuple[Document, Path]] = []
     for root in roots:
         root = Path(root)
         if not root.is_dir():

@@ -8,20 +8,23 @@ extracted by rule at load.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from assistant.errors import CorpusError
+from assistant.knowledge.claims import ClaimRules
 from assistant.knowledge.facts import Fact, FactFile, verify
 from assistant.knowledge.facts_by_rule import extract_facts
+from assistant.types import Document
 
 log = logging.getLogger(__name__)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # added documents' facts files are many
 
 
-def read_facts(path: Path, doc) -> list[Fact]:
+def read_facts(path: Path, doc: Document) -> list[Fact]:
     """Parse and validate one facts.yaml (CorpusError naming the file and field when it is malformed)."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {"facts": []}
@@ -40,7 +43,8 @@ def read_facts(path: Path, doc) -> list[Fact]:
     return facts
 
 
-def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
+def load_facts(documents: Iterable[tuple[Document, Path]], rules: ClaimRules | None,
+               added: Iterable[Document] = ()) -> tuple[list[Fact], list[str]]:
     """The facts of every document folder that has a facts.yaml (``documents``: (doc, path) pairs), and those
     extracted by rule from ``added`` documents without one (written by older code): (verified facts,
     problems of dropped ones).
@@ -56,7 +60,7 @@ def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
         kept, dropped = extract_facts(doc, rules)
         facts += [_inherit(f, doc) for f in kept]
         problems += dropped
-    fresh: dict = {}
+    fresh: dict[Path, _Verdict] = {}
     for doc, path in documents:
         st = path.stat()
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -76,10 +80,12 @@ def load_facts(documents, rules, added=()) -> tuple[list[Fact], list[str]]:
     return facts, problems
 
 
-_VERIFIED: dict = {}
+# (inode, size, mtime) of the file, the document and rules it was verified with, its facts and problems
+_Verdict = tuple[tuple[int, int, int], Document, ClaimRules | None, list[Fact], list[str]]
+_VERIFIED: dict[Path, _Verdict] = {}
 
 
-def _load_file(doc, path: Path, rules, facts: list[Fact], problems: list[str]) -> None:
+def _load_file(doc: Document, path: Path, rules: ClaimRules | None, facts: list[Fact], problems: list[str]) -> None:
     """Append the verified records of one facts file (and why the others were dropped)."""
     try:
         records = read_facts(path, doc)
@@ -110,7 +116,7 @@ def facts_yaml(facts: list[Fact]) -> str:
     return yaml.safe_dump({"facts": rows}, allow_unicode=True, sort_keys=False, width=120)
 
 
-def _inherit(fact: Fact, doc) -> Fact:
+def _inherit(fact: Fact, doc: Document) -> Fact:
     fact.issuer = fact.issuer or dict(doc.issuer)
     fact.jurisdiction = fact.jurisdiction or doc.jurisdiction
     fact.effective = fact.effective or doc.effective_date

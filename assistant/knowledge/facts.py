@@ -13,15 +13,24 @@ list and comparison answers and the eligibility check.
 from __future__ import annotations
 
 import typing
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from assistant.knowledge.claims import ClaimRules
 from assistant.knowledge.figure_text import format_figure
-from assistant.types import Degree, FounderProfile
+from assistant.types import Clause, Degree, FounderProfile
 
-BENEFIT_KINDS = ("cash_grant", "voucher", "loan", "space", "housing", "reward")
-KINDS = BENEFIT_KINDS + ("target", "deadline")
+BenefitKind = Literal["cash_grant", "voucher", "loan", "space", "housing", "reward"]
+Kind = BenefitKind | Literal["target", "deadline"]
+Bound = Literal["cap", "floor", "exact", "approx"]
+BENEFIT_KINDS: tuple[BenefitKind, ...] = typing.get_args(BenefitKind)
+KINDS: tuple[Kind, ...] = (*BENEFIT_KINDS, "target", "deadline")
+
+
+def is_kind(value: str) -> TypeGuard[Kind]:
+    return value in KINDS
+
 # Profile fields a condition may test; years_since_graduation is derived from graduation_year.
 CONDITION_FIELDS = set(FounderProfile.model_fields) | {"years_since_graduation"}
 _MONTHS = {"month": 1, "year": 12}
@@ -49,11 +58,11 @@ class Amount(BaseModel):
     currency: str | None = Field(None, description="ISO 4217 code for money (CNY for yuan).")
     per: Literal["month", "year", "one_off"] | None = None
     tax: Literal["before_tax", "after_tax"] | None = None
-    bound: Literal["cap", "floor", "exact", "approx"] = "exact"
+    bound: Bound = "exact"
     quote: Quote
 
     @model_validator(mode="after")
-    def _currency(self):
+    def _currency(self) -> Amount:
         if self.unit == "yuan" and self.currency is None:
             self.currency = "CNY"
         return self
@@ -67,7 +76,7 @@ class Duration(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: float = Field(gt=0)
     unit: Literal["month", "year"]
-    bound: Literal["cap", "floor", "exact", "approx"] = "exact"
+    bound: Bound = "exact"
     quote: Quote
 
     @property
@@ -83,7 +92,7 @@ class Condition(BaseModel):
     quote: Quote
 
     @model_validator(mode="after")
-    def _known(self):
+    def _known(self) -> Condition:
         if self.field not in CONDITION_FIELDS:
             raise ValueError(f"unknown profile field {self.field!r} (known: {', '.join(sorted(CONDITION_FIELDS))})")
         if self.op == "in" and not isinstance(self.value, list):
@@ -118,7 +127,7 @@ class Fact(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     clause: str = Field(description="Local clause id within the document.")
     subject: str | None = Field(None, description="Subject id from corpus/claims.yaml.")
-    kind: Literal[KINDS]  # type: ignore[valid-type]
+    kind: Kind
     names: Names
     amount: Amount | None = None
     alt_amount: Amount | None = Field(None, description="The same benefit stated another way (after tax ...).")
@@ -161,7 +170,7 @@ class FactFile(BaseModel):
     facts: list[Fact]
 
     @model_validator(mode="after")
-    def _unique(self):
+    def _unique(self) -> FactFile:
         ids = [f.id for f in self.facts]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
@@ -175,15 +184,16 @@ class FactFile(BaseModel):
 
 # --- verifying -----------------------------------------------------------------------------------
 def _spans(text: str, quote: str) -> list[tuple[int, int]]:
-    out, i = [], text.find(quote)
+    out: list[tuple[int, int]] = []
+    i = text.find(quote)
     while i >= 0:
         out.append((i, i + len(quote)))
         i = text.find(quote, i + 1)
     return out
 
 
-def _figure_problems(what: str, fact: Fact, clause, rules, key: tuple[str, float], quote: Quote,
-                     attrs: dict[str, str | None], bound: str, subject_check: bool = True) -> list[str]:
+def _figure_problems(what: str, fact: Fact, clause: Clause, rules: ClaimRules | None, key: tuple[str, float],
+                     quote: Quote, attrs: dict[str, str | None], bound: str, subject_check: bool = True) -> list[str]:
     problems: list[str] = []
     for lang, text in clause.text.items():
         q = getattr(quote, lang if lang in ("en", "zh") else "zh", None)
@@ -216,7 +226,7 @@ def _figure_problems(what: str, fact: Fact, clause, rules, key: tuple[str, float
     return problems
 
 
-def _quote_problems(what: str, fact: Fact, clause, quote: Quote) -> list[str]:
+def _quote_problems(what: str, fact: Fact, clause: Clause, quote: Quote) -> list[str]:
     problems = []
     for lang, text in clause.text.items():
         q = getattr(quote, lang if lang in ("en", "zh") else "zh", None)
@@ -228,7 +238,7 @@ def _quote_problems(what: str, fact: Fact, clause, quote: Quote) -> list[str]:
 _DEGREES = typing.get_args(Degree)  # lowest first
 
 
-def _degree_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
+def _degree_problems(what: str, fact: Fact, c: Condition, rules: ClaimRules | None) -> list[str]:
     """A degree condition's lowest degree must be named in its quote (claims.yaml's condition terms): "硕士及以上"
     is master or doctoral, never bachelor, and words naming no degree prove no degree."""
     if c.field != "degree" or rules is None:
@@ -243,7 +253,7 @@ def _degree_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
     return []
 
 
-def _flag_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
+def _flag_problems(what: str, fact: Fact, c: Condition, rules: ClaimRules | None) -> list[str]:
     """A yes/no condition's value must be what its quote says (claims.yaml flags and negations): "新引进" is
     newly_arrived = true, "尚未取得本市户籍" too, "已有本市户籍" false; words naming none of the flag prove nothing."""
     if rules is None or c.op != "eq" or not isinstance(c.value, bool):
@@ -261,21 +271,23 @@ def _flag_problems(what: str, fact: Fact, c: Condition, rules) -> list[str]:
     return problems
 
 
-def verify(fact: Fact, clause, rules) -> list[str]:
+_PERIOD = {"month": "per_month", "year": "per_year", "one_off": "one_off"}  # Amount.per -> claims.yaml period
+
+
+def verify(fact: Fact, clause: Clause, rules: ClaimRules | None) -> list[str]:
     """Why ``fact`` does not match its clause, in every language the clause holds ([] when it does)."""
     problems: list[str] = []
     for i, amount in enumerate(fact.amounts()):
         what = "amount" if i == 0 else "alternative amount"
         problems += _figure_problems(what, fact, clause, rules, amount.key, amount.quote,
-                                     {"tax": amount.tax, "period": {"month": "per_month", "year": "per_year",
-                                                                    "one_off": "one_off"}.get(amount.per)},
+                                     {"tax": amount.tax, "period": _PERIOD.get(amount.per) if amount.per else None},
                                      amount.bound)
     if fact.duration:
         problems += _figure_problems("duration", fact, clause, rules, ("month", fact.duration.months),
                                      fact.duration.quote, {}, fact.duration.bound)
     for c in fact.conditions:
         what = f"condition {c.field}"
-        if c.op in ("le", "ge"):
+        if c.op in ("le", "ge") and isinstance(c.value, float | int):  # a number: Condition checks it
             months = c.value * 12 if c.field == "years_since_graduation" else c.value
             unit = "month" if c.field == "years_since_graduation" else ""
             problems += _figure_problems(what, fact, clause, rules, (unit, months), c.quote, {}, "exact",

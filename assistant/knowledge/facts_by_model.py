@@ -14,20 +14,23 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assistant.answering.llm import FENCE, ModelUnavailable
-from assistant.answering.prompts import (
+from assistant.answering.llm import FENCE, ChatModel, ModelUnavailable
+from assistant.answering.prompts import prompt_key
+from assistant.answering.prompts_extract import (
     FACTS_CLAUSES_HEADER,
     FACTS_EXTRACT,
     FACTS_MODEL_DROPPED,
     FACTS_MODEL_FAILED,
-    prompt_key,
 )
+from assistant.knowledge.claims import ClaimRules
 from assistant.knowledge.facts import (
     CONDITION_FIELDS,
     KINDS,
@@ -37,11 +40,14 @@ from assistant.knowledge.facts import (
     Fact,
     Names,
     Provenance,
+    is_kind,
     verify,
 )
 from assistant.knowledge.facts_by_rule import extract_facts, twin
+from assistant.types import Clause, Document
 
 log = logging.getLogger(__name__)
+_Part = TypeVar("_Part", Amount, Duration, Condition)
 
 
 class _Item(BaseModel):
@@ -51,9 +57,9 @@ class _Item(BaseModel):
     clause: str
     names: dict[str, str | None]
     kind: str
-    amount: dict | None = None
-    duration: dict | None = None
-    conditions: list[dict] | None = None
+    amount: dict[str, Any] | None = None  # the model's JSON, validated part by part
+    duration: dict[str, Any] | None = None
+    conditions: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -68,9 +74,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def chunks(doc, max_chars: int) -> list[list]:
+def chunks(doc: Document, max_chars: int) -> list[list[Clause]]:
     """The document's clauses in groups of about ``max_chars`` characters of text (one request each)."""
-    out: list[list] = [[]]
+    out: list[list[Clause]] = [[]]
     size = 0
     for clause in doc.clauses:
         n = sum(len(t) for t in clause.text.values())
@@ -82,7 +88,7 @@ def chunks(doc, max_chars: int) -> list[list]:
     return [c for c in out if c]
 
 
-def messages(clauses: list, lang: str) -> list:
+def messages(clauses: list[Clause], lang: str) -> list[BaseMessage]:
     key = prompt_key(lang)
     system = FACTS_EXTRACT[key].format(kinds=", ".join(KINDS), fields=", ".join(sorted(CONDITION_FIELDS)))
     lines = [FACTS_CLAUSES_HEADER[key]]
@@ -92,7 +98,7 @@ def messages(clauses: list, lang: str) -> list:
     return [SystemMessage(system), HumanMessage("\n".join(lines))]
 
 
-def parse(raw: str) -> list[dict]:
+def parse(raw: str) -> list[dict[str, Any]]:
     """The ``facts`` list of a reply (ModelUnavailable when the reply is no such JSON object)."""
     text = FENCE.sub("", (raw or "").strip()).strip()
     if "{" in text:
@@ -106,7 +112,7 @@ def parse(raw: str) -> list[dict]:
     return [item for item in data["facts"] if isinstance(item, dict)]
 
 
-def _fill_quote(part, clause, rules, key) -> None:
+def _fill_quote(part: Amount | Duration, clause: Clause, rules: ClaimRules | None, key: tuple[str, float]) -> None:
     """A figure quoted in one language only: the other version's sentence stating the same figure (as the rule
     extraction pairs them); verification still decides whether it holds."""
     for lang in clause.text:
@@ -119,7 +125,7 @@ def _fill_quote(part, clause, rules, key) -> None:
 class _Builder:
     """Turns the model's items into verified records of one document."""
 
-    def __init__(self, doc, rules, model_name: str) -> None:
+    def __init__(self, doc: Document, rules: ClaimRules | None, model_name: str) -> None:
         self.doc, self.rules, self.model_name = doc, rules, model_name
         self.lang = doc.languages[0] if doc.languages else "zh"
         self.clauses = {c.local_id: c for c in doc.clauses}
@@ -130,25 +136,27 @@ class _Builder:
         self.warnings.append(FACTS_MODEL_DROPPED.format(doc=self.doc.id, what=what, fact=name, clause=clause,
                                                         problem=problem))
 
-    def _check(self, fact: Fact, clause, **part) -> list[str]:
+    def _check(self, fact: Fact, clause: Clause, **part: Amount | Duration | list[Condition]) -> list[str]:
         """``verify`` on the record holding only ``part`` (amount, duration or one condition)."""
-        only = {"amount": None, "alt_amount": None, "duration": None, "conditions": [], "to_confirm": [], **part}
+        only: dict[str, object] = {"amount": None, "alt_amount": None, "duration": None, "conditions": [],
+                                   "to_confirm": [], **part}
         return verify(fact.model_copy(update=only), clause, self.rules)
 
-    def build(self, raw: dict) -> Fact | None:
+    def build(self, raw: dict[str, Any]) -> Fact | None:
         try:
             item = _Item.model_validate(raw)
         except ValidationError as exc:
             self._drop("fact", str(raw.get("names", "?"))[:60], str(raw.get("clause", "?")), _first(exc))
             return None
         # a name in one language only stands for both (the eligibility list shows it as the model wrote it)
-        zh, en = item.names.get("zh") or item.names.get("en"), item.names.get("en") or item.names.get("zh")
+        zh = item.names.get("zh") or item.names.get("en")
         if not zh:
             self._drop("fact", "?", item.clause, "it has no name")
             return None
+        en = item.names.get("en") or zh
         names, name = Names(zh=zh, en=en), zh
         clause = self.clauses.get(item.clause)
-        if clause is None or item.kind not in KINDS:
+        if clause is None or not is_kind(item.kind):
             problem = f"no clause {item.clause!r}" if clause is None else f"unknown kind {item.kind!r}"
             self._drop("fact", name, item.clause, problem)
             return None
@@ -185,7 +193,7 @@ class _Builder:
             problems = self._check(fact, clause, conditions=[cond]) if cond is not None else ["malformed"]
             if cond is not None and problems:
                 self._drop(f"condition {cond.field}", name, item.clause, problems[0].split(": ", 1)[-1])
-            if problems:
+            if problems or cond is None:  # no condition without problems
                 complete = False
                 continue
             fact.conditions.append(cond)
@@ -197,7 +205,7 @@ class _Builder:
                                      conditions_complete=complete)
         return fact
 
-    def _part(self, cls, raw, what: str, name: str, clause: str):
+    def _part(self, cls: type[_Part], raw: dict[str, Any] | None, what: str, name: str, clause: str) -> _Part | None:
         if raw is None:
             return None
         try:
@@ -212,7 +220,7 @@ def _first(exc: ValidationError) -> str:
     return f"{'.'.join(map(str, err['loc'])) or 'value'}: {err['msg']}"
 
 
-def read_facts_by_model(doc, rules, model, max_chars: int) -> Reading:
+def read_facts_by_model(doc: Document, rules: ClaimRules | None, model: ChatModel, max_chars: int) -> Reading:
     """Verified facts of ``doc``: the model's (when it answers) and the rules' for every figure it left out."""
     builder = _Builder(doc, rules, model.settings.model or "")
     facts: list[Fact] = []
@@ -237,13 +245,14 @@ def read_facts_by_model(doc, rules, model, max_chars: int) -> Reading:
     return reading
 
 
-def rule_facts(doc, rules, reading: Reading, covered: set = frozenset()) -> list[Fact]:
+def rule_facts(doc: Document, rules: ClaimRules | None, reading: Reading,
+               covered: Set[tuple[str, tuple[str, float] | None]] = frozenset()) -> list[Fact]:
     """The rule extraction's verified records (those of figures not ``covered`` already), with provenance;
     its dropped candidates go to ``reading.warnings``."""
     kept, dropped = extract_facts(doc, rules)
     reading.warnings += dropped
     at = _now()
-    out = []
+    out: list[Fact] = []
     for f in kept:
         if (f.clause, f.amount.key if f.amount else None) not in covered:
             f.provenance = Provenance(extracted_by="rule", at=at)
@@ -251,7 +260,8 @@ def rule_facts(doc, rules, reading: Reading, covered: set = frozenset()) -> list
     return out
 
 
-def read_facts(doc, rules, model=None, max_chars: int = 6000) -> Reading:
+def read_facts(doc: Document, rules: ClaimRules | None, model: ChatModel | None = None,
+               max_chars: int = 6000) -> Reading:
     """An added document's facts at ingestion: by the model when one is given, else by rule."""
     if model is not None:
         return read_facts_by_model(doc, rules, model, max_chars)

@@ -13,26 +13,33 @@ met.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from assistant.knowledge.facts import Amount, Duration, Fact, Names, Quote, verify
+from assistant.knowledge.claims import ClaimRules
+from assistant.knowledge.facts import Amount, BenefitKind, Bound, Duration, Fact, Names, Quote, verify
+from assistant.types import Clause, Document
 from assistant.understanding.text import split_sentences
 
-_UNITS = {"yuan": "yuan", "m2": "m2", "%": "%"}
-_BOUNDS = {"cap": "cap", "floor": "floor"}
-_PERIODS = {"per_month": "month", "per_year": "year", "one_off": "one_off"}
+# claims.yaml's words for a figure's unit, bound, period and tax -> a record's
+_UNITS: dict[str, Literal["yuan", "m2", "%"]] = {"yuan": "yuan", "m2": "m2", "%": "%"}
+_BOUNDS: dict[str | None, Bound] = {"cap": "cap", "floor": "floor"}
+_PERIODS: dict[str | None, Literal["month", "year", "one_off"]] = {
+    "per_month": "month", "per_year": "year", "one_off": "one_off"}
+_TAXES: dict[str | None, Literal["before_tax", "after_tax"]] = {"before_tax": "before_tax", "after_tax": "after_tax"}
 # Benefit kinds by the subject a figure binds to (claims.yaml subject ids and their parents).
-_KIND_OF_SUBJECT = {"loan": "loan", "voucher": "voucher", "workspace": "space", "transitional_housing": "housing",
-                    "innovation_reward": "reward"}
+_KIND_OF_SUBJECT: dict[str, BenefitKind] = {
+    "loan": "loan", "voucher": "voucher", "workspace": "space", "transitional_housing": "housing",
+    "innovation_reward": "reward"}
 
 
-def _kind(subject: str | None, unit: str, rules) -> str:
+def _kind(subject: str | None, unit: str, rules: ClaimRules | None) -> BenefitKind:
     for sid in (rules.ancestors(subject) if subject and rules is not None else []):
         if sid in _KIND_OF_SUBJECT:
             return _KIND_OF_SUBJECT[sid]
     return "space" if unit == "m2" else "cash_grant"
 
 
-def twin(clause, lang: str, key: tuple[str, float], rules) -> tuple[str | None, str | None]:
+def twin(clause: Clause, lang: str, key: tuple[str, float], rules: ClaimRules) -> tuple[str | None, str | None]:
     """The sentence of the other language version stating the same figure, and the figure's subject there."""
     for sentence in split_sentences(clause.text.get(lang, "")):
         same = [b for b in rules.bind(sentence) if b.figure.key == key]
@@ -41,10 +48,11 @@ def twin(clause, lang: str, key: tuple[str, float], rules) -> tuple[str | None, 
     return None, None
 
 
-def _quote(clause, lang: str, sentence: str, key, rules, subject: str | None) -> tuple[Quote, str | None]:
+def _quote(clause: Clause, lang: str, sentence: str, key: tuple[str, float], rules: ClaimRules,
+           subject: str | None) -> tuple[Quote, str | None]:
     """The quote in every language, and the subject when every language binds the figure to a compatible one
     (the two versions may word a benefit differently: then the record names no subject)."""
-    quotes = {lang: sentence}
+    quotes: dict[str, str | None] = {lang: sentence}
     for other in clause.text:
         if other != lang:
             quotes[other], theirs = twin(clause, other, key, rules)
@@ -53,7 +61,7 @@ def _quote(clause, lang: str, sentence: str, key, rules, subject: str | None) ->
     return Quote(**{k: v for k, v in quotes.items() if k in ("en", "zh")}), subject
 
 
-def candidates(doc, rules) -> list[Fact]:
+def candidates(doc: Document, rules: ClaimRules | None) -> list[Fact]:
     """Candidate records of one added document, before verification."""
     out: list[Fact] = []
     if rules is None:
@@ -69,7 +77,7 @@ def candidates(doc, rules) -> list[Fact]:
                 unit = _UNITS[b.figure.unit]
                 quote, subject = _quote(clause, lang, sentence, b.figure.key, rules, b.subject)
                 amount = Amount(value=b.figure.value, unit=unit, bound=_BOUNDS.get(b.attrs.get("bound"), "exact"),
-                                per=_PERIODS.get(b.attrs.get("period")), tax=b.attrs.get("tax"), quote=quote)
+                                per=_PERIODS.get(b.attrs.get("period")), tax=_TAXES.get(b.attrs.get("tax")), quote=quote)
                 duration = None
                 if durations and f_i == 0 and durations[0].figure.value > 0:
                     d = durations[0]
@@ -85,7 +93,7 @@ def candidates(doc, rules) -> list[Fact]:
     return out
 
 
-def extract_facts(doc, rules) -> tuple[list[Fact], list[str]]:
+def extract_facts(doc: Document, rules: ClaimRules | None) -> tuple[list[Fact], list[str]]:
     """(verified records, why the others were dropped) for one added document."""
     kept: list[Fact] = []
     problems: list[str] = []

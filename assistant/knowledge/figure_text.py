@@ -3,6 +3,10 @@ the fact records' checks)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.knowledge.figures import Figure
 
 def _num(v: float) -> str:
     if v != v or abs(v) == float("inf"):
@@ -10,7 +14,7 @@ def _num(v: float) -> str:
     return f"{int(v):,}" if v == int(v) else f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
-def format_figure(fig) -> str:
+def format_figure(fig: Figure | tuple[str, float]) -> str:
     """Figure or (unit, value) key -> "100,000 yuan", "36 months", "60%"."""
     unit, value = fig if isinstance(fig, tuple) else fig.key
     if unit == "yuan":

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from assistant.knowledge.figure_text import format_figure as format_figure  # re-exported from its old home
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -69,7 +71,7 @@ _NOISE_LATE = [re.compile(p) for p in (
 )]
 
 
-def _blank(m: re.Match) -> str:
+def _blank(m: re.Match[str]) -> str:
     return "".join("\n" if c == "\n" else " " for c in m.group())
 
 
@@ -103,7 +105,7 @@ _DATES = [re.compile(p) for p in (
 )]
 
 
-def _date_value(m: re.Match) -> float | None:
+def _date_value(m: re.Match[str]) -> float | None:
     g = m.groupdict()
     mon = _MONTHS[g["mon"][:3].lower()] if g.get("mon") else int(g["m"])
     y, d = int(g.get("y") or 0), int(g.get("d") or 0)
@@ -151,9 +153,9 @@ _M_MILLION = re.compile(r"m(?![A-Za-z0-9²])")
 _EMULT = re.compile(r"(?i)(?:(?P<k>k)(?![A-Za-z])|\s*-?\s*(?P<w>thousand|million|billion|mn|bn)\b)")
 _EMULT_VAL = {"k": 1e3, "thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
-# (pattern, kind, unit, factor, add).  Order matters: "个月" before the measure
-# word "个", "个百分点" before "个".
-_UNITS = [(re.compile(p, re.I), *rest) for p, *rest in (
+# (pattern, kind, unit, factor, add).  Order matters: "个月" before the measure word "个", "个百分点" before "个".
+_Unit = tuple[str, str, float, float]  # kind, unit, factor, add
+_UNITS: list[tuple[re.Pattern[str], str, str, float, float]] = [(re.compile(p, re.I), k, u, f, a) for p, k, u, f, a in (
     (r"\s*-?\s*(?:元(?!宇宙|素|旦)|块钱|蚊(?![子帐帳香])|yuan\b|rmb\b|cny\b|renminbi\b)", "money", "yuan", 1, 0),
     (r"\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|个百分点)", "percent", "%", 1, 0),
     (r"成(?![为立功本果员都长熟效交])", "percent", "%", 10, 0),
@@ -171,9 +173,9 @@ _UNITS = [(re.compile(p, re.I), *rest) for p, *rest in (
     (r"[余多]?(?:个|家|名|人次|人|项|所|座|栋|幢|台|套|间|张|批|位|支|户|类|种|件|份|场|层"
      r"|次|倍|条|款|辆|处|期|届|门|本)", "count", "", 1, 0),
 )]
-_YEAR = ("date", "year", 1, 0)
-_COUNT = ("count", "", 1, 0)
-_MONEY = ("money", "yuan", 1, 0)
+_YEAR: _Unit = ("date", "year", 1, 0)
+_COUNT: _Unit = ("count", "", 1, 0)
+_MONEY: _Unit = ("money", "yuan", 1, 0)
 _CN_YEAR = re.compile(r"\s*年(?![代级龄])")
 _CURRENCY = re.compile(r"(?i)(?:rmb|cny|¥|￥|人民币)\s*$")
 _MONEY_WORDS = re.compile(r"资助|补贴|补助|奖励|奖补|资金|扶持|贷款|融资|投资|担保|租金|费用|"
@@ -195,11 +197,11 @@ class _Tok:
     base: float
     scale: float = 1.0
     own_scale: bool = False   # carries its own 万/million, so a range must not rescale it
-    unit: tuple | None = None
+    unit: _Unit | None = None
     word: bool = False        # written in words (一, two): stricter noise rules
     yearlike: bool = False
     wan: bool = False         # scaled by 万/亿, a hint for money without 元
-    span: list = field(default_factory=list)
+    span: list[int] = field(default_factory=list)  # [start, end], widened by a range
 
 
 def cn_value(s: str) -> float | None:
@@ -236,7 +238,7 @@ def _en_value(s: str) -> float:
     return float(total + cur)
 
 
-def _read_token(t: str, m: re.Match) -> _Tok | None:
+def _read_token(t: str, m: re.Match[str]) -> _Tok | None:
     ar, cn, en = m.group("ar"), m.group("cn"), m.group("en")
     if ar:
         mult = (m.group("mult") or "").lstrip(" \t余多")
@@ -268,9 +270,9 @@ def _read_token(t: str, m: re.Match) -> _Tok | None:
     if k.yearlike and (ym := _CN_YEAR.match(t, pos)):
         k.unit, pos = _YEAR, ym.end()
     else:
-        for rx, *unit in _UNITS:
+        for rx, kind, unit, factor, add in _UNITS:
             if um := rx.match(t, pos):
-                k.unit, pos = tuple(unit), um.end()
+                k.unit, pos = (kind, unit, factor, add), um.end()
                 break
     if k.unit is None and t.endswith("百分之", 0, k.start):
         k.unit, k.start = ("percent", "%", 1, 0), k.start - 3
@@ -372,11 +374,10 @@ def _matches(fig: Figure, src: Figure) -> bool:
     return False
 
 
-def _source_figures(sources) -> list[Figure]:
-    if isinstance(sources, (str, Figure)):
-        sources = [sources]
+def _source_figures(sources: str | Figure | Iterable[str] | Iterable[Figure]) -> list[Figure]:
+    items: Iterable[str | Figure] = [sources] if isinstance(sources, (str, Figure)) else sources
     out: list[Figure] = []
-    for s in sources:
+    for s in items:
         out.extend([s] if isinstance(s, Figure) else extract_figures(s))
     return out
 
@@ -391,6 +392,6 @@ def ungrounded_figures(answer: str, sources: Iterable[str]) -> list[Figure]:
     return [f for f in extract_figures(answer) if f.key not in keys and not any(_matches(f, s) for s in src)]
 
 
-def same_figures(a: str, b: str) -> tuple[set, set]:
+def same_figures(a: str, b: str) -> tuple[set[tuple[str, float]], set[tuple[str, float]]]:
     ka, kb = normalise(a), normalise(b)
     return ka - kb, kb - ka

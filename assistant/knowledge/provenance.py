@@ -12,15 +12,23 @@ quote both, each with its issuer and date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from assistant.knowledge.claims import ClaimRules
+from assistant.types import Authority, Document, Origin, Trust
 from assistant.understanding.instructions import instruction_sentences, without_instructions
 from assistant.understanding.text import to_simplified
 
-ORIGINS = ("builtin", "upload", "url")
-TRUST_LEVELS = ("reviewed", "unreviewed", "quarantined")
+if TYPE_CHECKING:  # the corpus imports this module
+    from assistant.knowledge.corpus import Corpus
+
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+TRUST_LEVELS: tuple[Trust, ...] = get_args(Trust)
+ClaimKind = Literal["title", "number", "issuer_title"]
 
 # Said to whoever added the document (the CLI and the API's 201 body), in the document's language.
 CONFLICT_NOTE = {
@@ -52,8 +60,8 @@ def _undated(text: str) -> str:
     return _fold(text)
 
 
-def _titles(titles) -> set[str]:
-    out = set()
+def _titles(titles: Iterable[str]) -> set[str]:
+    out: set[str] = set()
     for t in titles:
         for key in (_fold(t), _undated(t)):
             if len(key) >= 6:  # a word or two is not a title anyone can claim
@@ -66,10 +74,10 @@ def _titles(titles) -> set[str]:
 @dataclass
 class Claim:
     doc_id: str  # the existing document claimed
-    what: str  # "title" | "number" | "issuer_title"
+    what: ClaimKind
 
 
-def claimed(meta: dict, documents) -> Claim | None:
+def claimed(meta: Mapping[str, Any], documents: Iterable[Document]) -> Claim | None:
     """The existing document a new one's ``document.yaml`` mapping claims to be, if any."""
     titles = _titles((meta.get("title") or {}).values())
     number = _fold(meta.get("doc_number") or "")
@@ -85,7 +93,7 @@ def claimed(meta: dict, documents) -> Claim | None:
     return None
 
 
-def conflict_note(claim: Claim, corpus, new_id: str, lang: str) -> str:
+def conflict_note(claim: Claim, corpus: Corpus, new_id: str, lang: str) -> str:
     doc = corpus.find(claim.doc_id)
     key = "zh" if lang.startswith("zh") else "en"
     title = doc.title.get(key) or next(iter(doc.title.values()))
@@ -93,17 +101,18 @@ def conflict_note(claim: Claim, corpus, new_id: str, lang: str) -> str:
     return CONFLICT_NOTE[key].format(what=WHAT[key][claim.what], title=title, issuer=issuer, id=doc.id, new=new_id)
 
 
-def default_trust(authority: str) -> str:
+def default_trust(authority: Authority) -> Trust:
     return "reviewed" if authority != "document" else "unreviewed"
 
 
-def origin_of(meta: dict) -> str:
+def origin_of(meta: Mapping[str, Any]) -> Origin:
     """An added document's origin from its versions (fetched when a version has a source URL)."""
     versions = [v for v in (meta.get("versions") or {}).values() if isinstance(v, dict)]
     return "url" if any(v.get("source_url") for v in versions) else "upload"
 
 
-def vet(meta: dict, rows: list[dict], corpus, lang: str, warnings: list[str], translation: bool = False) -> None:
+def vet(meta: dict[str, Any], rows: list[dict[str, str]], corpus: Corpus, lang: str, warnings: list[str],
+        translation: bool = False) -> None:
     """Provenance of a new document or version: its origin, its trust (quarantined when it claims an existing
     document's title, number or issuer and title), and its clauses holding instruction-like text."""
     meta["origin"] = meta.get("origin") if translation and meta.get("origin") else origin_of(meta)
@@ -123,7 +132,7 @@ def vet(meta: dict, rows: list[dict], corpus, lang: str, warnings: list[str], tr
 
 
 # --- figures that disagree --------------------------------------------------------------------------------
-def money_claims(rules, text: str) -> dict[tuple[str, str | None], set[float]]:
+def money_claims(rules: ClaimRules, text: str) -> dict[tuple[str, str | None], set[float]]:
     """The money a text binds to each benefit, by period: {(subject, period): values}."""
     out: dict[tuple[str, str | None], set[float]] = {}
     for b in rules.bind_located(text):
@@ -142,16 +151,16 @@ class FigureConflict:
     sides: list[tuple[str, str, float]]  # (doc id, clause id, value), one per document
 
 
-def figure_conflicts(corpus) -> list[FigureConflict]:
+def figure_conflicts(corpus: Corpus) -> list[FigureConflict]:
     """Benefits two or more documents state with different amounts (same unit, period and tax basis)."""
-    groups: dict[tuple, dict[str, tuple[str, float]]] = {}
+    groups: dict[tuple[str, str, str | None, str | None], dict[str, tuple[str, float]]] = {}
     for fact in corpus.facts:
-        amount = getattr(fact, "amount", None)
-        if amount is None or not getattr(fact, "subject", None):
+        amount = fact.amount
+        if amount is None or not fact.subject:
             continue
         key = (fact.subject, amount.unit, amount.per, amount.tax)
         groups.setdefault(key, {}).setdefault(fact.doc_id, (fact.clause_id, amount.value))
-    out = []
+    out: list[FigureConflict] = []
     for (subject, unit, per, tax), by_doc in groups.items():
         if len(by_doc) > 1 and len({v for _, v in by_doc.values()}) > 1:
             out.append(FigureConflict(subject, unit, per, tax,
@@ -187,7 +196,7 @@ class ConflictReport(BaseModel):
     figures: list[FigureDisagreement] = Field(default_factory=list)
 
 
-def conflicts_report(corpus) -> ConflictReport:
+def conflicts_report(corpus: Corpus) -> ConflictReport:
     """What the operator must decide: documents claiming another's identity, and figures that disagree."""
     claims = []
     for doc in corpus.every_document:
@@ -225,8 +234,11 @@ def conflicts_report(corpus) -> ConflictReport:
     return ConflictReport(claims=claims, figures=figures)
 
 
-def _money_by_clause(rules, doc) -> dict:
-    out: dict = {}
+_MoneyByClause = dict[tuple[str, str | None], tuple[str, set[float]]]  # (subject, period) -> (clause id, values)
+
+
+def _money_by_clause(rules: ClaimRules, doc: Document) -> _MoneyByClause:
+    out: _MoneyByClause = {}
     for clause in doc.clauses:
         for text in clause.text.values():
             for key, values in money_claims(rules, without_instructions(text)).items():

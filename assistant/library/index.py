@@ -25,19 +25,21 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.errors import IndexUnavailable
 from assistant.knowledge.corpus import Corpus
 from assistant.library import vectorstore, versions
+from assistant.library.embed import DocumentEmbedder
 from assistant.library.segments import Entry, Keywords, Segment, document_entries
-from assistant.library.versions import (  # public here too: hosts and the ingest pipeline use them
-    SCHEMA,
-    current_build,
-    file_lock,
-)
+from assistant.library.versions import SCHEMA, current_build, file_lock  # public here too: hosts, ingestion
 from assistant.settings import Settings
+from assistant.types import Document
+
+if TYPE_CHECKING:  # chromadb takes seconds to import: only its types here
+    from chromadb.api.types import GetResult
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +53,14 @@ def make_entries(corpus: Corpus) -> list[Entry]:
     return [e for d in corpus.documents for e in document_entries(d)]
 
 
-def _base_docs(corpus: Corpus) -> list:
+def _base_docs(corpus: Corpus) -> list[Document]:
     return [d for d in corpus.documents if d.authority != "document"]
 
 
-_HASHES: dict[int, tuple[object, str]] = {}  # id(document) -> (document, hash): loads reuse unchanged documents
+_HASHES: dict[int, tuple[Document, str]] = {}  # id(document) -> (document, hash): loads reuse unchanged documents
 
 
-def doc_hash(doc) -> str:
+def doc_hash(doc: Document) -> str:
     """What a document contributes to the index: a change (a translation added) means re-indexing it.
     Remembered per document object: every add compares the whole library, whose documents are mostly the
     same objects as at the previous load."""
@@ -82,7 +84,7 @@ def fingerprint(settings: Settings, corpus: Corpus) -> str:
 class SearchIndex:
     """One version of the index: its segments' entries, vectors and keyword statistics, and the Chroma store."""
 
-    def __init__(self, path: Path, manifest: dict, segments: list[Segment], settings: Settings) -> None:
+    def __init__(self, path: Path, manifest: versions.Manifest, segments: list[Segment], settings: Settings) -> None:
         self.path = path  # the generation folder
         self.manifest = manifest
         self.version = manifest["name"]  # "<generation>/v000007.json", as CURRENT names it
@@ -90,7 +92,7 @@ class SearchIndex:
         self.segments = {s.name: s for s in segments}
         self.entries = [e for s in segments for e in s.entries]
         dim = next((s.vectors.shape[1] for s in segments if len(s.entries)), 1)
-        self.vectors = np.vstack([s.vectors for s in segments]) if self.entries else np.zeros((0, dim), np.float32)
+        self.vectors: np.ndarray | None = np.vstack([s.vectors for s in segments]) if self.entries else np.zeros((0, dim), np.float32)
         self.keywords = Keywords(segments)
         # The first segment holds the built-in documents (the plan and its background), with keyword statistics
         # of their own: the built-in clauses rank among themselves as in an empty library, however many notices.
@@ -124,7 +126,7 @@ class SearchIndex:
         """Positions of a clause's sentence entries, all languages, in text order."""
         return self._sentences.get(clause_id, [])
 
-    def store_get(self, doc_id: str) -> dict:
+    def store_get(self, doc_id: str) -> GetResult:
         """A document's entries as the Chroma store holds them (ids and metadata)."""
         with vectorstore.store(self.settings, self.path, create=False) as collection:
             return collection.get(where={"doc_id": doc_id}, include=["metadatas"])
@@ -133,7 +135,10 @@ class SearchIndex:
         """Free this version's vectors once nothing reads it (see Assistant.use). No Chroma client is held
         (each store operation opens and closes its own); segments may be shared with the next version, so
         only this version's own stacked copy and keyword statistics go."""
-        self.vectors = self.keywords = self.builtin_keywords = self._dense = None
+        if self.vectors is None:  # closed already
+            return
+        self.vectors = None
+        del self.keywords, self.builtin_keywords, self._dense  # a read after close fails, as it always did
         _trim_heap()
 
     def count(self) -> int:
@@ -142,7 +147,7 @@ class SearchIndex:
             return collection.count()
 
     # --- search ----------------------------------------------------------------------------
-    def similarities(self, query_vec) -> np.ndarray:
+    def similarities(self, query_vec: np.ndarray | list[float]) -> np.ndarray:
         """Cosine of the query with every entry: one matrix product over the distinct vectors (a clause of one
         sentence has its sentence's vector: computed once, copied), the cost that grows with the library."""
         sims = np.empty(len(self.entries), dtype=np.float32)
@@ -151,7 +156,7 @@ class SearchIndex:
             sims[self._copies[0]] = sims[self._copies[1]]
         return sims
 
-    def dense(self, query_vec, k: int, allowed: np.ndarray | None = None,
+    def dense(self, query_vec: np.ndarray | list[float], k: int, allowed: np.ndarray | None = None,
               sims: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Entry positions and cosine similarities of the k nearest entries of this version (exact search
         over its own vectors, so every host answers from exactly the version its manifest names). ``sims``:
@@ -183,7 +188,7 @@ class SearchIndex:
     # --- open / build ------------------------------------------------------------------------
     @classmethod
     def open_or_build(
-        cls, settings: Settings, corpus: Corpus, embedder, *, rebuild: bool = False, progress: Progress | None = None,
+        cls, settings: Settings, corpus: Corpus, embedder: DocumentEmbedder, *, rebuild: bool = False, progress: Progress | None = None,
         reuse: SearchIndex | None = None,
     ) -> SearchIndex:
         """The index for ``corpus``: the current version when it matches, else a new version that changes only
@@ -234,7 +239,7 @@ def load_version(settings: Settings, reuse: SearchIndex | None = None) -> Search
     return None if manifest is None else _open(root, manifest, settings, reuse)
 
 
-def _open(root: Path, manifest: dict, settings: Settings, reuse: SearchIndex | None) -> SearchIndex:
+def _open(root: Path, manifest: versions.Manifest, settings: Settings, reuse: SearchIndex | None) -> SearchIndex:
     path = root / manifest["name"].split("/", 1)[0]
     have = reuse.segments if reuse is not None and reuse.path == path else {}
     segments = [have.get(s["id"]) or Segment.load(path / "segments", s["id"]) for s in manifest["segments"]]
@@ -244,7 +249,7 @@ def _open(root: Path, manifest: dict, settings: Settings, reuse: SearchIndex | N
     return SearchIndex(path, manifest, segments, settings)
 
 
-def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np.ndarray] | None = None,
+def _embed(entries: list[Entry], embedder: DocumentEmbedder, report: Progress, cache: dict[str, np.ndarray] | None = None,
            pool: bool = True) -> np.ndarray:
     """Vectors of ``entries``: reused from ``cache`` by text, the rest embedded in batches. With ``pool``
     (added documents) a whole-clause entry is the mean of its sentences' vectors instead of a second pass
@@ -277,7 +282,7 @@ def _embed(entries: list[Entry], embedder, report: Progress, cache: dict[str, np
     return out
 
 
-def _distinct_rows(segments: list[Segment]) -> tuple[np.ndarray, np.ndarray, tuple]:
+def _distinct_rows(segments: list[Segment]) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """(rows searched, their vectors stacked, (copies, originals)) of a version, from each segment's own
     (worked out once per segment: versions share segments)."""
     rows, copies, originals, offset = [], [], [], 0
@@ -305,7 +310,7 @@ def _trim_heap() -> None:
         pass
 
 
-def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Progress | None,
+def _generation(root: Path, digest: str, corpus: Corpus, embedder: DocumentEmbedder, progress: Progress | None,
                 settings: Settings) -> SearchIndex:
     """A new generation: the built-in documents' segment plus one segment of every added document."""
     report = progress or (lambda stage, done, total: None)
@@ -345,7 +350,7 @@ def _generation(root: Path, digest: str, corpus: Corpus, embedder, progress: Pro
     return SearchIndex(final, manifest, parts, settings)
 
 
-def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder, progress: Progress | None,
+def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder: DocumentEmbedder, progress: Progress | None,
           settings: Settings) -> SearchIndex:
     """Bring ``index`` to ``corpus`` by changing only the documents that differ; a new version if any do."""
     want = {d.id: doc_hash(d) for d in corpus.documents if d.authority == "document"}
@@ -358,20 +363,21 @@ def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder, progress: Pr
     version = int(index.manifest["version"]) + 1
     folder = index.path / "segments"
     old_rows = {row["id"]: row for row in index.manifest["segments"]}
-    kept: list[tuple[Segment, dict]] = []
+    kept: list[tuple[Segment, versions.SegmentRow]] = []
     for name, seg in index.segments.items():
         row = old_rows[name]
         if gone & set(row["docs"]):
-            seg = seg.without(versions.segment_name(version), gone)
-            if seg is None:
+            rest = seg.without(versions.segment_name(version), gone)
+            if rest is None:
                 continue
+            seg, row = rest, versions.segment_row(rest, want)
             seg.save(folder)
-            row = versions.segment_row(seg, want)
         kept.append((seg, row))
     if new:
         entries = [e for d in new for e in document_entries(d)]
         # a changed document (a translation added) keeps the vectors of the text it already had
-        cache = {index.entries[i].text: index.vectors[i] for i, e in enumerate(index.entries) if e.doc_id in gone}
+        cache = {e.text: s.vectors[i] for s in index.segments.values() for i, e in enumerate(s.entries)
+                 if e.doc_id in gone}
         seg = Segment.build(versions.segment_name(version), entries, _embed(entries, embedder, report, cache))
         seg.save(folder)
         # embedding is done: the client lock is held briefly

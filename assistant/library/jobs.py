@@ -21,12 +21,18 @@ import uuid
 from collections import OrderedDict
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 
 from assistant import metrics
 from assistant.errors import NotFound, OPCError
 from assistant.types import BatchOutcome, Job
+
+if TYPE_CHECKING:  # the service and the batch pipeline import this module
+    from assistant.ingest.bulk import Outcome
+    from assistant.service import Assistant
+    from assistant.store.database import Database
 
 log = logging.getLogger(__name__)
 KEEP = 200  # finished jobs remembered in memory (oldest forgotten first; the database keeps them all)
@@ -73,7 +79,7 @@ def _lower_priority() -> None:
 
 
 class JobStore:
-    def __init__(self, db=None, data_dir: Path | None = None) -> None:
+    def __init__(self, db: Database | None = None, data_dir: Path | None = None) -> None:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._run = threading.Lock()  # one batch at a time per process (the library lock serialises hosts)
@@ -81,7 +87,7 @@ class JobStore:
         self.data_dir = Path(data_dir) if data_dir is not None else None
 
     # --- the database record (best-effort: a full disk or a database outage must not stop a batch) -----------
-    def _save(self, job: Job, **row) -> None:
+    def _save(self, job: Job, **row: str | None) -> None:
         if self.db is None:
             return
         from assistant.store.models import jobs
@@ -185,7 +191,8 @@ class JobStore:
         with self._lock:
             return [job.model_copy(deep=True) for job in reversed(self._jobs.values())]
 
-    def start(self, bot, sources: list[str], workdir: Path | None = None, labels: dict | None = None) -> Job:
+    def start(self, bot: Assistant, sources: list[str], workdir: Path | None = None,
+              labels: dict[str, str] | None = None) -> Job:
         """Run ``bot.add_documents(sources)`` in a background thread; ``workdir`` (uploads) is removed after."""
         labels = labels or {}
         job = Job(id=uuid.uuid4().hex, status="queued", sources=len(sources))
@@ -200,16 +207,16 @@ class JobStore:
                          name=f"batch-{job.id[:8]}").start()
         return job.model_copy()
 
-    def _work(self, job: Job, bot, sources: list[str], workdir: Path | None, labels: dict) -> None:
+    def _work(self, job: Job, bot: Assistant, sources: list[str], workdir: Path | None, labels: dict[str, str]) -> None:
         def step(stage: str, done: int, total: int) -> None:
             with self._lock:
                 job.stage, job.done, job.total = stage, done, total
 
-        def shown(o) -> BatchOutcome:
+        def shown(o: Outcome) -> BatchOutcome:
             return BatchOutcome(**{**asdict(o), "source": labels.get(o.source, o.source),
                                    "reason": o.reason.replace(str(workdir), "upload") if workdir else o.reason})
 
-        def landed(o) -> None:  # recorded as each source lands: a crash later still reports it
+        def landed(o: Outcome) -> None:  # recorded as each source lands: a crash later still reports it
             with self._lock:
                 job.outcomes.append(shown(o))
                 setattr(job, o.status, getattr(job, o.status) + 1)

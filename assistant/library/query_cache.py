@@ -17,6 +17,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ class QueryVectorStore:
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
 
     @classmethod
-    def open(cls, data_dir: Path, embedder_fingerprint: dict, max_rows: int) -> QueryVectorStore | None:
+    def open(cls, data_dir: Path, embedder_fingerprint: Mapping[str, object], max_rows: int) -> QueryVectorStore | None:
         """The store for this embedder's settings, or None (logged) when the data directory cannot hold it."""
         if max_rows <= 0:
             return None

@@ -7,21 +7,27 @@ whose English side matches, and the reverse.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from assistant.knowledge.corpus import Corpus
 from assistant.knowledge.places import Gazetteer
 from assistant.library.index import SearchIndex
 from assistant.settings import RetrievalSettings
+from assistant.types import Clause, Language
 from assistant.understanding.asks import embed_text, estimate_tokens
 from assistant.understanding.scope import Scoper
 from assistant.understanding.spelling import Speller
 from assistant.understanding.text import base_lang, split_sentences, to_simplified, tokenize
+
+if TYPE_CHECKING:  # the recogniser is built from the corpus and embedder this module serves
+    from assistant.understanding.intents import Recogniser, Recognition
 
 # A benefit recognised (not named) with at least this confidence ranks its clause up (assistant/understanding/intents.py).
 BOOST_MIN = 0.7
@@ -32,12 +38,13 @@ AUTHORITY_WEIGHT = {"plan": 1.0, "document": 1.0, "background": 0.9}
 @dataclass
 class Query:
     text: str  # as searched (Simplified Chinese when the user wrote Traditional)
-    lang: str  # answer language: en | zh | zh-Hant
+    lang: Language  # answer language
     tokens: list[str]  # content tokens of the question itself
     expanded: list[str]  # tokens plus glossary expansions, for keyword search
     vector: np.ndarray
     places: set[str] = field(default_factory=set)  # places the question names (Chinese names)
-    scores: tuple | None = None  # (cosines, bm25 scores) of every entry, computed at the first search
+    # (cosines, bm25 scores) of every entry, computed at the first search
+    scores: tuple[np.ndarray, np.ndarray | None] | None = None
     # What the guards judge (the message's asks, its background left out); the searched text when not framed.
     focus: str = ""
     focus_tokens: list[str] | None = None
@@ -49,7 +56,7 @@ class Query:
     @property
     def asked_tokens(self) -> list[str]:
         return self.tokens if self.focus_tokens is None else self.focus_tokens
-    recognition: object = None  # what the ask is about (assistant/understanding/intents.py Recognition), when recognised
+    recognition: Recognition | None = None  # what the ask is about (assistant/understanding/intents.py Recognition), when recognised
 
 
 @dataclass
@@ -69,6 +76,7 @@ class Retrieval:
     # Beside preferred hits: the best clauses of the scope's other documents, so that another issuer's figure
     # for the same benefit can be quoted under its own name (the hits themselves are the built-in corpus's own).
     extra: list[ClauseHit] = field(default_factory=list)
+    docs: set[str] = field(default_factory=set)  # the documents of the tier searched (empty: the whole library)
 
     @property
     def candidates(self) -> list[ClauseHit]:
@@ -76,11 +84,13 @@ class Retrieval:
 
 
 @lru_cache(maxsize=8192)  # the same glossary and topic terms for every corpus version
-def _term_pattern(term: str) -> re.Pattern:
+def _term_pattern(term: str) -> re.Pattern[str]:
     # Chinese terms match as substrings; English ones on word boundaries ("fee" is not "feedback").
     if re.search(r"[\u4e00-\u9fff]", term):
         return re.compile(re.escape(term))
-    return re.compile(rf"(?<![a-z]){re.escape(term)}(?![a-z])")
+    # ... in the singular or plural ("vouchers", "subsidies" are the glossary's "voucher", "subsidy").
+    plural = rf"{re.escape(term[:-1])}(?:y|ies)" if re.search(r"[^aeiou]y$", term) else rf"{re.escape(term)}(?:s|es)?"
+    return re.compile(rf"(?<![a-z]){plural}(?![a-z])")
 
 
 UNIT_TOKENS = frozenset("元 万 亿 万元 亿元 千 个月 月 年 天 平方米 yuan million billion thousand month year day percent".split())
@@ -95,7 +105,7 @@ class Glossary:
     """Bilingual term groups; a question mentioning one term is expanded with the others."""
 
     def __init__(self, groups: list[dict[str, list[str]]]) -> None:
-        self._groups: list[tuple[list[re.Pattern], list[str]]] = []
+        self._groups: list[tuple[list[re.Pattern[str]], list[str]]] = []
         for g in groups:
             terms = [t for lang_terms in g.values() for t in lang_terms]
             self._groups.append(([_term_pattern(t) for t in terms], terms))
@@ -125,7 +135,7 @@ def _folded(text: str) -> str:
 _MENTIONS: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
 
 
-def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
+def _mentioned_terms(clauses: Iterable[Clause], terms: tuple[str, ...]) -> set[str]:
     """The out-of-scope terms any clause mentions, searched per document and remembered by its text: adding one
     document to a library of thousands searches that document alone, not every clause again."""
     by_doc: dict[str, list[str]] = {}
@@ -143,7 +153,7 @@ def _mentioned_terms(clauses, terms: tuple[str, ...]) -> set[str]:
     return found
 
 
-def _token_counter(embedder):
+def _token_counter(embedder: Embeddings) -> Callable[[str], int]:
     inner = getattr(embedder, "inner", None) or getattr(embedder, "embedder", None) or embedder
     e5 = getattr(inner, "_e5", None)
     if e5 is not None and hasattr(e5, "get_model"):
@@ -153,14 +163,14 @@ def _token_counter(embedder):
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, corpus: Corpus, embedder, settings: RetrievalSettings,
+    def __init__(self, index: SearchIndex, corpus: Corpus, embedder: Embeddings, settings: RetrievalSettings,
                  home: str | None = None, today: Callable[[], str] = lambda: date.today().isoformat(),
-                 recogniser=None) -> None:
+                 recogniser: Recogniser | None = None) -> None:
         self.recogniser = recogniser  # assistant/understanding/intents.py: which benefit and attribute an ask is about
         self.home = home  # the deployment's home jurisdiction (OPC_HOME_JURISDICTION)
         self.today = today
         self.scoper = Scoper(corpus, home, _folded)
-        self._masks: dict[frozenset, np.ndarray] = {}  # entries of a scope, for this index
+        self._masks: dict[frozenset[str], np.ndarray] = {}  # entries of a scope, for this index
         self.index = index
         self.corpus = corpus
         self.embedder = embedder
@@ -203,7 +213,7 @@ class Retriever:
                 text = text.replace(sentence, fixed, 1)
         return text
 
-    def make_query(self, question: str, lang: str, focus: str | None = None) -> Query:
+    def make_query(self, question: str, lang: Language, focus: str | None = None) -> Query:
         """``focus``: the asks of a framed message, which alone name the places searched and are judged for
         coverage and out-of-scope topics (a founder's hometown or employer is not asked about)."""
         if self.recogniser is not None:  # a Cantonese ask is searched in Mandarin words (corpus/intents.yaml)
@@ -233,7 +243,8 @@ class Retriever:
             query.recognition = self.recogniser.recognise(text, lang, vector=vector)
         return query
 
-    def search(self, question: str, lang: str, chosen: set[str] | None = None, focus: str | None = None) -> Retrieval:
+    def search(self, question: str, lang: Language, chosen: set[str] | None = None,
+               focus: str | None = None) -> Retrieval:
         """``chosen``: the documents a request narrows to (checked by ``scope.check_filter``); ``focus``: the
         asks of a framed message (see ``make_query``)."""
         query = self.make_query(question, lang, focus)
@@ -241,17 +252,32 @@ class Retriever:
         if not scope.tiers:
             return Retrieval(query=query, hits=self.rank(query), scope=scope.reason)
         ranked = [(self.rank(query, self._mask(docs) if docs else None), docs) for docs in scope.tiers]
-        best = max((h[0].dense for h, _ in ranked if h), default=0.0)
+        named = scope.tiers[0]  # the documents the question names, or whose place it names, or the home's
+        best = max((self._fair(query, h[0], named) for h, _ in ranked if h), default=0.0)
         for hits, docs in ranked:
             # A wider tier only when this one has nothing as close as the best anywhere (less a margin):
             # the narrower documents are preferred, not the only ones.
-            if hits and hits[0].dense >= max(self.settings.min_dense, best - self.settings.scope_margin):
+            if hits and self._fair(query, hits[0], named) >= max(self.settings.min_dense,
+                                                                 best - self.settings.scope_margin):
                 prefer = scope.prefer if docs is scope.tiers[0] else set()
                 reason = scope.reason if docs is scope.tiers[0] else "all"
                 if prefer:
-                    return self._with_preferred(query, hits, prefer, reason)
-                return Retrieval(query=query, hits=hits, scope=reason)
+                    found = self._with_preferred(query, hits, prefer, reason)
+                    found.docs = docs
+                    return found
+                return Retrieval(query=query, hits=hits, scope=reason, docs=docs)
         return Retrieval(query=query, hits=ranked[-1][0], scope="all")
+
+    def _fair(self, query: Query, hit: ClauseHit, named: set[str]) -> float:
+        """A hit's cosine as the tiers compare it: a clause of the first tier's documents (those the question
+        names, or whose place it names, or the home's) held only in the other language gets
+        ``cross_language_margin``, as the extractive answerer calibrates it. Cosines across languages run lower:
+        an English question about a city whose notices are in Chinese alone must not fall through to another
+        place's translated ones."""
+        if hit.clause_id.split(":", 1)[0] not in named or \
+                base_lang(query.lang) in self.corpus.clause(hit.clause_id).text:
+            return hit.dense
+        return hit.dense + self.settings.cross_language_margin
 
     def _with_preferred(self, query: Query, hits: list[ClauseHit], prefer: set[str], reason: str) -> Retrieval:
         """The preferred built-in documents' clauses ranked as the built-in corpus alone ranks them (its own

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse as sp
 
+from assistant.types import Document
 from assistant.understanding.text import split_sentences, tokenize
 
 K1, B = 1.5, 0.75  # bm25s defaults
@@ -42,7 +43,7 @@ class Entry:
         return self.clause_id.split(":", 1)[0]
 
 
-def document_entries(doc) -> list[Entry]:
+def document_entries(doc: Document) -> list[Entry]:
     entries: list[Entry] = []
     for clause in doc.clauses:
         for lang, text in clause.text.items():
@@ -68,7 +69,7 @@ class Segment:
         self.vocab = {w: i for i, w in enumerate(vocab)}
         self.lengths = np.asarray(terms.sum(axis=1)).ravel().astype(np.float32)
         self.df = Counter({w: int(n) for w, n in zip(vocab, np.diff(self.terms.indptr)) if n})
-        self._distinct: tuple | None = None
+        self._distinct: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def docs(self) -> set[str]:
@@ -104,7 +105,7 @@ class Segment:
                 if e.kind == "sentence":
                     sentences.setdefault((e.clause_id, e.lang), []).append(i)
             pairs = [(i, only[0]) for i, e in enumerate(self.entries) if e.kind == "clause"
-                     and len(only := sentences.get((e.clause_id, e.lang), ())) == 1]
+                     and len(only := sentences.get((e.clause_id, e.lang), [])) == 1]
             copy, orig = (np.asarray(pairs, dtype=np.int64).T if pairs else (np.zeros(0, np.int64),) * 2)
             if len(copy):
                 # equal up to the rounding of re-normalising a unit vector (built-in clauses keep their own)
@@ -182,7 +183,7 @@ class Keywords:
         self.segments = segments
         self.offsets = np.cumsum([0] + [len(s.entries) for s in segments])
         self.n = int(self.offsets[-1])
-        self.df: Counter = Counter()
+        self.df: Counter[str] = Counter()
         for s in segments:
             self.df.update(s.df)
         lengths = sum(float(s.lengths.sum()) for s in segments)

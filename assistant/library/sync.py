@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 
 from assistant.ingest import store
 from assistant.knowledge.corpus import Corpus, load_corpus
+from assistant.library.embed import DocumentEmbedder
 from assistant.library.index import SearchIndex
 from assistant.library.vectorstore import CLIENTS, close_client, open_client
 from assistant.settings import Settings
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 class Reusing:
     """An embedder that takes the vectors of texts already embedded elsewhere, and embeds only the rest."""
 
-    embedder: object
+    embedder: DocumentEmbedder
     known: dict[str, np.ndarray]
     embedded: int = field(default=0)
     reused: int = field(default=0)
@@ -41,8 +43,17 @@ class Reusing:
         self.reused += len(texts) - len(missing)
         return [list(self.known[t]) if t in self.known else fresh[t] for t in texts]
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:  # the rest of the embedder's interface (its name), passed through
         return getattr(self.embedder, name)
+
+
+class Followed(TypedDict):
+    """What following the shared corpus did."""
+
+    version: int  # the corpus version the folders were brought to
+    changed: list[str]  # the documents changed
+    reused: int  # vectors taken from the Chroma server
+    embedded: int  # texts embedded here
 
 
 def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -> dict[str, np.ndarray]:
@@ -59,7 +70,8 @@ def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -
                 for collection in client.list_collections():
                     if not collection.name.startswith(prefix) or collection.name.endswith(".tmp"):
                         continue
-                    got = collection.get(where={"doc_id": {"$in": list(doc_ids)}},
+                    among: dict[Literal["$in", "$nin"], list[str | int | float | bool]] = {"$in": list(doc_ids)}
+                    got = collection.get(where={"doc_id": among},
                                          include=["embeddings", "documents"])
                     for text, vector in zip(got["documents"] or [], got["embeddings"] if got["embeddings"] is not None else []):
                         found.setdefault(text, np.asarray(vector, dtype=np.float32))
@@ -71,7 +83,8 @@ def shared_vectors(settings: Settings, index: SearchIndex, doc_ids: list[str]) -
     return found
 
 
-def follow_corpus(settings: Settings, root: Path, index: SearchIndex, embedder) -> tuple[Corpus, SearchIndex, dict]:
+def follow_corpus(settings: Settings, root: Path, index: SearchIndex,
+                  embedder: DocumentEmbedder) -> tuple[Corpus, SearchIndex, Followed]:
     """Under the documents lock: the folders brought to the database, the corpus read and the index made to
     match (only changed documents are indexed); (corpus, index, what was done: version, changed, vectors
     reused and embedded)."""

@@ -5,19 +5,28 @@ document. Embedded on disk inside the generation folder, or on the Chroma server
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from assistant.errors import IndexUnavailable
 from assistant.library.segments import Segment
 from assistant.settings import Settings
+from assistant.types import Document
+
+if TYPE_CHECKING:  # chromadb takes seconds to import: only its types here
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from assistant.knowledge.corpus import Corpus
 
 COLLECTION = "opc_entries"
 CLIENTS = threading.Lock()  # opening and closing embedded Chroma clients, one at a time
 
 
-def open_client(settings: Settings, build: Path):
+def open_client(settings: Settings, build: Path) -> ClientAPI:
     """The embedded on-disk store inside the build folder, or the Chroma server named by OPC_CHROMA_URL."""
     # imported here: chromadb takes about 2 s (400+ modules) to import; loaded when a store is opened
     import chromadb
@@ -41,15 +50,16 @@ def _collection_name(settings: Settings, build: Path) -> str:
     return f"opc-{build.name.removesuffix('.tmp')}" if settings.chroma_url else COLLECTION
 
 
-def close_client(client) -> None:
+def close_client(client: ClientAPI) -> None:
     try:
-        client.close()  # callers hold CLIENTS (see store)
+        # callers hold CLIENTS (see store); chromadb's ClientAPI type omits the close() its clients have
+        client.close()  # type: ignore[attr-defined]
     except Exception:  # an HTTP client, or already closed
         pass
 
 
 @contextmanager
-def store(settings: Settings, build: Path, *, create: bool = True):
+def store(settings: Settings, build: Path, *, create: bool = True) -> Iterator[Collection]:
     """The generation's Chroma collection, on a client opened for this use and closed after it, all under
     ``CLIENTS``: chromadb's per-path system cache is not thread-safe (a request reading the store while the
     writer opened or closed a client on the same path lost the cache entry: KeyError, the intermittent 500),
@@ -75,14 +85,14 @@ def drop(settings: Settings, build: Path) -> None:
         pass
 
 
-def whose(doc) -> dict:
+def whose(doc: Document) -> dict[str, str]:
     """What every entry of a document carries in the store: whose policy it is and while it is valid."""
     return {"doc_id": doc.id, "authority": doc.authority, "doc_type": doc.doc_type,
             "issuer": doc.issuer.get("zh") or doc.issuer.get("en") or "", "jurisdiction": doc.jurisdiction or "",
             "level": doc.level or "", "effective_date": doc.effective_date or "", "valid_until": doc.valid_until or ""}
 
 
-def upsert(collection, segment: Segment, docs: set[str], corpus) -> None:
+def upsert(collection: Collection, segment: Segment, docs: Set[str], corpus: Corpus) -> None:
     """Put the vectors of ``docs`` (from ``segment``) in Chroma, replacing any earlier ones of the same documents."""
     owners = {d: whose(corpus.document(d)) for d in docs}
     for doc in sorted(docs):

@@ -14,8 +14,10 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from assistant.errors import IndexUnavailable
 from assistant.library import vectorstore
@@ -23,6 +25,27 @@ from assistant.library.segments import Segment
 from assistant.settings import Settings
 
 SCHEMA = 4  # bump when the entry layout, tokenisation or segment files change
+
+
+class SegmentRow(TypedDict):
+    """A segment as a manifest lists it."""
+
+    id: str
+    entries: int
+    docs: dict[str, str]  # the documents it holds -> their content hash
+
+
+class Manifest(TypedDict):
+    """One version of the index (``v000007.json``)."""
+
+    schema: int
+    version: int
+    digest: str  # the generation's fingerprint
+    built_at: float
+    embedder: str
+    entries: int
+    segments: list[SegmentRow]
+    name: NotRequired[str]  # "<generation>/v000007.json" as CURRENT names it: added when read or written
 
 
 def index_root(settings: Settings) -> Path:
@@ -43,7 +66,7 @@ def current_build(settings: Settings) -> str | None:
 
 
 @contextmanager
-def file_lock(root: Path):
+def file_lock(root: Path) -> Iterator[None]:
     """One writer at a time, across processes, for what lives under ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as fh:
@@ -55,7 +78,7 @@ def file_lock(root: Path):
 
 
 @contextmanager
-def try_file_lock(root: Path):
+def try_file_lock(root: Path) -> Iterator[bool]:
     """``file_lock`` if it is free now, else yield False at once (a reader never waits for a writer)."""
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "a") as fh:
@@ -70,11 +93,11 @@ def try_file_lock(root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def read_manifest(root: Path) -> dict | None:
+def read_manifest(root: Path) -> Manifest | None:
     """The manifest ``CURRENT`` names, or None when there is none or it cannot be read."""
     try:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-        manifest = json.loads((root / name).read_text(encoding="utf-8"))
+        manifest: Manifest = json.loads((root / name).read_text(encoding="utf-8"))  # its shape checked below
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA \
@@ -88,7 +111,7 @@ def segment_name(version: int) -> str:
     return f"s{version:06d}-{uuid.uuid4().hex[:8]}"
 
 
-def segment_row(seg: Segment, hashes: dict[str, str]) -> dict:
+def segment_row(seg: Segment, hashes: Mapping[str, str]) -> SegmentRow:
     """A segment as its manifest lists it: id, entries and the documents it holds with their hashes."""
     docs = {d: hashes[d] for d in sorted(seg.docs) if d in hashes}
     return {"id": seg.name, "entries": len(seg.entries), "docs": docs}
@@ -101,10 +124,10 @@ def _fsynced(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
-def write_manifest(root: Path, path: Path, version: int, digest: str, segments: list[tuple[Segment, dict]],
-                   embedder) -> dict:
+def write_manifest(root: Path, path: Path, version: int, digest: str,
+                   segments: Sequence[tuple[Segment, SegmentRow]], embedder: object) -> Manifest:
     """Write version ``version`` of generation ``path`` and switch ``CURRENT`` to it (atomically, last)."""
-    manifest = {"schema": SCHEMA, "version": version, "digest": digest, "built_at": time.time(),
+    manifest: Manifest = {"schema": SCHEMA, "version": version, "digest": digest, "built_at": time.time(),
                 "embedder": getattr(embedder, "name", type(embedder).__name__),
                 "entries": sum(len(s.entries) for s, _ in segments), "segments": [row for _, row in segments]}
     name = f"{path.name}/v{version:06d}.json"

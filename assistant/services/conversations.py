@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.errors import NotFound, StorageFull
 from assistant.store.sessions import LOCAL_OWNER, NO_SUCH_SESSION
 from assistant.store.sessions import purge_expired as purge_stores
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Feedback, Turn
 
+if TYPE_CHECKING:  # the facade imports this module
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
 
 class ConversationService:
     """Sessions and feedback over the ``Assistant``'s stores."""
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: Assistant) -> None:
         self.bot = bot
 
     # --- conversations -----------------------------------------------------------------------
@@ -39,7 +45,7 @@ class ConversationService:
                             self.bot.settings.retention_days if days is None else days)
 
     @staticmethod
-    def purge_database(settings, days: float | None = None) -> dict[str, int]:
+    def purge_database(settings: Settings, days: float | None = None) -> dict[str, int]:
         """``purge`` straight on the configured database, without opening the index (the CLI's purge)."""
         from assistant.store.database import open_database
         from assistant.store.feedback import FeedbackStore

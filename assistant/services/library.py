@@ -4,12 +4,20 @@ index version answers."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import DatabaseUnavailable
 from assistant.knowledge.corpus import load_corpus
 from assistant.library.index import Progress
 from assistant.types import Citation, DocumentInfo, Job
+
+if TYPE_CHECKING:  # the facade imports this module; the pipeline is imported when a document changes
+    from assistant.ingest.bulk import BatchReport, Outcome
+    from assistant.ingest.pipeline import Update
+    from assistant.knowledge.provenance import ConflictReport
+    from assistant.service import Assistant
 
 log = logging.getLogger("assistant.service")  # the facade's logger, as before the split
 
@@ -17,7 +25,7 @@ log = logging.getLogger("assistant.service")  # the facade's logger, as before t
 class LibraryService:
     """Documents and index versions, over the ``Assistant``'s corpus, index and locks."""
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: Assistant) -> None:
         self.bot = bot
 
     def documents(self) -> list[DocumentInfo]:
@@ -70,10 +78,10 @@ class LibraryService:
         update = add_document(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, source, lang=lang,
                               title=title, translation_of=translation_of, filename=filename,
                               policy=self.bot.fetch_policy, install=self.install)
-        return update.info
+        return described(update)
 
     def add_documents(self, sources: list[str], workers: int | None = None, progress: Progress | None = None,
-                      landed=None):
+                      landed: Callable[[Outcome], None] | None = None) -> BatchReport:
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
         from assistant.store.readonly import writes_refused
@@ -111,16 +119,16 @@ class LibraryService:
         confirms it — a quarantined one is indexed and answers from then on —, 'quarantined' takes it out."""
         from assistant.ingest.pipeline import set_trust
 
-        return set_trust(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, doc_id, trust,
-                         install=self.install).info
+        return described(set_trust(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, doc_id,
+                                   trust, install=self.install))
 
-    def conflicts(self):
+    def conflicts(self) -> ConflictReport:
         """Documents claiming another's title or number, and benefits stated with different figures."""
         from assistant.knowledge.provenance import conflicts_report
 
         return conflicts_report(self.bot.corpus)
 
-    def install(self, update) -> None:
+    def install(self, update: Update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
         from assistant.ingest import store
@@ -176,4 +184,11 @@ class LibraryService:
         from assistant.answering.citations import citation_for
 
         return citation_for(self.bot.corpus, self.bot.corpus.clause(clause_id), lang, n=1)
+
+
+def described(update: Update) -> DocumentInfo:
+    """The document a change added or re-trusted (the pipeline always describes it)."""
+    if update.info is None:
+        raise RuntimeError("the library change described no document")
+    return update.info
 

@@ -6,18 +6,24 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from assistant import metrics
 from assistant.answering.framed import answer_frame, answer_from_documents, answer_text, declare_unstated, read_frame
 from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.store.sessions import LOCAL_OWNER
 from assistant.store.storage import NOT_SAVED, is_storage_error
-from assistant.types import Answer, EligibilityResult, FounderProfile, StreamEvent, Turn
-from assistant.understanding.followup import is_followup, resolve_followup
+from assistant.types import Answer, EligibilityResult, FounderProfile, Language, StreamEvent, Turn
+from assistant.understanding.followup import Conversation, conversation_language, is_followup
 from assistant.understanding.redact import redact
 from assistant.understanding.scope import check_filter
-from assistant.understanding.text import detect_language, has_content, to_region, traditional_region, validate_question
+from assistant.understanding.text import has_content, to_region, traditional_region, validate_question
+
+if TYPE_CHECKING:  # the facade imports this module
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.answering.llm_answer import LLMAnswerer
+    from assistant.service import Assistant
 
 log = logging.getLogger("assistant.service")  # the facade's logger, as before the split
 
@@ -25,7 +31,7 @@ log = logging.getLogger("assistant.service")  # the facade's logger, as before t
 class QuestionService:
     """Answers and eligibility, over the state the ``Assistant`` holds (its corpus, index and stores)."""
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: Assistant) -> None:
         self.bot = bot
 
     def ask(self, question: str, session_id: str | None = None, mode: str | None = None,
@@ -33,10 +39,11 @@ class QuestionService:
             documents: list[str] | None = None, issuers: list[str] | None = None) -> Answer:
         """Answer one question. Raises ``InvalidQuestion`` (a ``ValueError``) for unusable input, and
         ``NotFound`` for a session that is not ``owner``'s."""
-        final = None
+        final: StreamEvent | None = None
         for event in self.stream(question, session_id=session_id, mode=mode, history=history, owner=owner,
                                  new_session=new_session, documents=documents, issuers=issuers):
             final = event
+        assert final is not None and final.answer is not None  # every stream ends with its final answer
         return final.answer
 
     def stream(self, question: str, session_id: str | None = None, mode: str | None = None,
@@ -70,7 +77,8 @@ class QuestionService:
                 unsaved = True
         return self._events(cleaned, session_id, history, use_llm, started, unsaved, chosen)
 
-    def _events(self, *args) -> Iterator[StreamEvent]:
+    def _events(self, cleaned: str, session_id: str | None, history: list[Turn], use_llm: bool, started: float,
+                unsaved: bool, chosen: set[str] | None) -> Iterator[StreamEvent]:
         # One consistent corpus/index for the whole question, even if a document is added meanwhile: held
         # (counted) while the question runs, so a replaced version is freed as soon as no question reads it.
         with self.bot._readers_lock:
@@ -78,7 +86,8 @@ class QuestionService:
             index = extractive.r.index
             self.bot._readers[id(index)] = self.bot._readers.get(id(index), 0) + 1
         try:
-            yield from self._answer_events(extractive, llm, *args)
+            yield from self._answer_events(extractive, llm, cleaned, session_id, history, use_llm, started, unsaved,
+                                           chosen)
         finally:
             with self.bot._readers_lock:
                 left = self.bot._readers[id(index)] = self.bot._readers[id(index)] - 1
@@ -88,12 +97,13 @@ class QuestionService:
             if retired is not None:
                 retired.close()
 
-    def _answer_events(self, extractive, llm, cleaned: str, session_id: str | None, history: list[Turn],
+    def _answer_events(self, extractive: ExtractiveAnswerer, llm: LLMAnswerer | None, cleaned: str,
+                       session_id: str | None, history: list[Turn],
                        use_llm: bool, started: float, unsaved: bool = False,
                        chosen: set[str] | None = None) -> Iterator[StreamEvent]:
         retriever = extractive.r
-        use_llm = use_llm and llm is not None
-        lang = detect_language(cleaned)
+        model = llm if use_llm else None  # the chat model answering, when one is configured and asked for
+        lang = conversation_language(cleaned, history)
         standalone = frame = None
         today = self.bot.settings.today
         if not has_content(cleaned):  # only emoji or punctuation: nothing to search for
@@ -101,27 +111,37 @@ class QuestionService:
         else:
             # Contact details are never search terms: search (and the model) see them redacted.
             private = redact(cleaned)
+            asked_as = private  # what the answer is framed on
             if history:  # the conversation's state decides: a new topic, a switch, or an ellipsis
-                standalone = (llm.rewrite(private, history, lang) if use_llm and is_followup(private) else None) \
-                    or resolve_followup(private, history, retriever.recogniser, retriever.corpus.questions)
+                standalone = model.rewrite(private, history, lang) \
+                    if model is not None and is_followup(private) else None
+                if standalone is None:
+                    framer = lambda text, lng: read_frame(extractive, text, lng, today)  # noqa: E731
+                    standalone, state = Conversation(retriever.recogniser, retriever.corpus.questions,
+                                                     framer).resolve(private, history)
+                    asked_as = state.asked or private
+                else:
+                    asked_as = standalone
             # The message framed first: what it asks, what it tells (background), what it only instructs.
             # Search reads the asks and the background naming a benefit; every guard judges the asks alone.
-            # A follow-up is searched as resolved (its frame still lists what it asks and declares what is unstated).
+            # A follow-up is framed as resolved, so it is answered as that question would be as a first turn; a
+            # follow-up on a topic that is no benefit is framed on its own ask and searched with the topic's.
             message = standalone or private
-            frame = read_frame(extractive, private, lang, today)
-            framed = frame is not None and standalone is None
-            asked = answer_text(frame, lang.startswith("zh")) if framed else (standalone or cleaned)
-            retrieval = retriever.search(frame.search_text if framed else message, lang, chosen,
-                                         focus=frame.focus_text if framed else None)
+            frame = read_frame(extractive, asked_as, lang, today)
+            asked = answer_text(frame, lang.startswith("zh")) if frame is not None else message
+            alone = standalone is None or asked_as == standalone
+            retrieval = retriever.search(frame.search_text if frame is not None and alone else message, lang,
+                                         chosen, focus=frame.focus_text if frame is not None else None)
             # The plan about itself and rankings it never makes are answered from the frame.
             from_facts = answer_frame(extractive, frame, retrieval, lang, self.bot.settings.today_iso()) \
-                if framed else None
+                if frame is not None else None
             # Lists, comparisons, stories and "the plan does not say" come from the verified fact records in
             # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
             from_facts = from_facts or extractive.from_facts(
-                asked, retrieval, within=chosen, told=message, years_told=frame.years_told if framed else ())
+                asked, retrieval, within=chosen, told=message,
+                years_told=frame.years_told if frame is not None else [])
             # What the plan does not state may be stated by an added document in scope: quoted from it.
-            if from_facts is None and framed:
+            if from_facts is None and frame is not None:
                 from_facts = answer_from_documents(extractive, frame, retrieval)
             # The extractive answer is cheap: it decides out-of-scope refusals and is the LLM's fallback.
             quoted = from_facts or extractive.answer(asked, retrieval)
@@ -129,10 +149,10 @@ class QuestionService:
             if frame is not None:
                 quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
                 quoted.frame = frame
-            if from_facts is None and use_llm and quoted.answerable:
+            if from_facts is None and model is not None and quoted.answerable:
                 # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
-                shown = asked if framed and frame.instructions else cleaned
-                events = llm.stream(shown, standalone or private, lang, retrieval, quoted)
+                shown = asked if frame is not None and frame.instructions else cleaned
+                events = model.stream(shown, standalone or private, lang, retrieval, quoted)
             else:
                 events = extractive_events(quoted)
         # Traditional answers are written in Taiwan's standard forms; a question asked the Hong Kong way
@@ -141,8 +161,7 @@ class QuestionService:
         for event in events:
             if region != "tw" and event.type == "delta":
                 event.text = to_region(event.text, region)
-            if event.type == "final":
-                answer = event.answer
+            if event.type == "final" and (answer := event.answer) is not None:
                 if region != "tw" and answer.language == "zh-Hant":
                     answer.answer = to_region(answer.answer, region)
                 if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
@@ -184,7 +203,7 @@ class QuestionService:
             raise ConfigError("Mode 'llm' needs a chat model: set OPC_LLM_BASE_URL and OPC_LLM_MODEL.")
         return mode != "extractive" and self.bot.llm is not None
 
-    def eligibility(self, profile: FounderProfile, lang: str = "en", documents: list[str] | None = None,
+    def eligibility(self, profile: FounderProfile, lang: Language = "en", documents: list[str] | None = None,
                     issuers: list[str] | None = None, jurisdictions: list[str] | None = None,
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
@@ -195,7 +214,7 @@ class QuestionService:
         return check_library(scoper.corpus, profile, lang, self.bot.settings, scoper=scoper, documents=documents,
                              issuers=issuers, jurisdictions=jurisdictions, limit=limit)
 
-    def profile(self, values: dict) -> FounderProfile:
+    def profile(self, values: Mapping[str, Any]) -> FounderProfile:
         """A founder profile from field values, validated (``InvalidProfile`` names the bad field)."""
         from assistant.knowledge.eligibility import validate_profile
 

@@ -4,18 +4,33 @@ The state (benefit, attribute, the question that set the topic, the founder's pr
 founder's own questions, so a stored session, an OpenAI-style ``messages`` list and the chat page all resolve
 a follow-up the same way. A follow-up that names another benefit ("那住房补贴呢？") switches topic and keeps
 the attribute asked; an ellipsis ("and for how long?", 「那硕士呢？」) keeps the benefit and changes the slot.
-The profile accumulates (later turns win field by field) and is rendered in the founder's own terms from
-corpus/questions.yaml, never from cut-off text, so it cannot come back inverted.
+A follow-up on a benefit resolves to one ask (the benefit's name, the follow-up, the slot carried only when it
+asks none of its own) that the service frames like a first turn, so a ranking or a part the plan leaves unstated
+is judged as it would be asked alone; a follow-up on a topic that is no benefit is searched with the topic's
+question and framed on its own ask. The profile is one FounderProfile merged turn by turn (later turns win
+field by field), rendered in the founder's own terms from corpus/questions.yaml, never from cut-off text, so it
+cannot come back inverted.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from assistant.answering.extractive import wanted_figures
+from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
-from assistant.types import Turn
-from assistant.understanding.text import detect_language, split_sentences, tokenize
+from assistant.types import Ask, FounderProfile, Frame, Turn
+from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
+
+if TYPE_CHECKING:
+    from assistant.types import Language
+    from assistant.understanding.intents import Recogniser, Recognition
+    from assistant.understanding.questions import ProfileValues, QuestionRules
 
 _MARKER = re.compile(
     r"^\s*(?:(?:and|also|what about|how about|what if|and if|or|but|then|so|instead|same for|for)\b"
@@ -28,18 +43,31 @@ _ANAPHORA = re.compile(
     r"|呢個|嗰個|佢",
     re.IGNORECASE,
 )
+# A discourse opener a follow-up starts with ("and …", "那…", "咁…"): left out of the question it resolves to, so
+# the resolved question reads as one ask ("and is that free?" -> "<benefit> is that free?").
+_OPENER = re.compile(r"^\s*(?:(?:and|also|so|then|but|ok|okay|well)\b[\s,，]*|(?:那么|那(?![个個些种種边邊里裡儿])|而|咁|噉)"
+                     r"[\s,，]*)+", re.IGNORECASE)
+_YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:(?:and|so|but|ok|okay|also|then)\W+)*"
+                     r"(?:is|are|was|were|do|does|did|can|could|will|would|should|may|has|have)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure
+OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks its own slot: nothing carried
+Framer = Callable[[str, str], "Frame | None"]
 
 
-def is_followup(question: str) -> bool:
-    """True when the question leans on the previous turn for its topic."""
+def is_followup(question: str, rec: Recognition | None = None) -> bool:
+    """True when the question leans on the previous turn for its topic. ``rec``: what the recogniser made of it;
+    a question pointing back ("can they be used for …", 「佢哋可以…」) that names no benefit of its own leans on
+    the last turn however long it is."""
     words = len(content_words(tokenize(question)))
     if _MARKER.search(question) or _ENDS_WITH_NE.search(question):
         return words <= 6
     if words <= 2:
         return True
-    return bool(_ANAPHORA.search(question)) and words <= 4
+    if not _ANAPHORA.search(question):
+        return False
+    return words <= 4 or (rec is not None and rec.benefit is None)
 
 
 @dataclass
@@ -49,7 +77,19 @@ class State:
     benefit: str | None = None  # a fact id of the plan
     attribute: str | None = None  # amount | duration | condition | procedure | validity
     anchor: str | None = None  # the question that set the topic (its standalone form)
-    profile: dict = field(default_factory=dict)  # the founder's situation so far (FounderProfile fields)
+    profile: FounderProfile = field(default_factory=FounderProfile)  # the founder's situation so far, merged
+    asked: str | None = None  # what the answer is framed on: the resolved ask (None: the question as written)
+
+
+def merged(profile: FounderProfile, told: Mapping[str, object]) -> FounderProfile:
+    """``profile`` with what a turn tells on top, field by field (a value that does not validate is left out)."""
+    values = profile.model_dump(exclude_none=True)
+    for name, value in told.items():
+        try:
+            values = FounderProfile.model_validate({**values, name: value}).model_dump(exclude_none=True)
+        except ValidationError:
+            continue
+    return FounderProfile.model_validate(values)
 
 
 def _tail(text: str, limit: int = MAX_CARRIED) -> str:
@@ -62,12 +102,23 @@ def _tail(text: str, limit: int = MAX_CARRIED) -> str:
     return out[-limit:] if len(out) > limit else out
 
 
-class Conversation:
-    """Resolves follow-ups with the recogniser (assistant/understanding/intents.py) and the question rules (questions.yaml)."""
+def _compose(parts: list[str], lang: str) -> str:
+    """One ask from its pieces (the benefit's name, the follow-up, the slot carried): one question, so a frame
+    reads a single ask about the benefit."""
+    parts = [p.strip().rstrip("?？。.!！ ") for p in parts if p and p.strip()]
+    return (" ".join(parts) + "?") if lang == "en" else ("".join(parts) + "？")
 
-    def __init__(self, recogniser=None, rules=None) -> None:
+
+class Conversation:
+    """Resolves follow-ups with the recogniser (assistant/understanding/intents.py), the question rules
+    (questions.yaml) and, when given, the message framer (what a turn asks: a ranking, a part the plan leaves
+    unstated, the plan itself)."""
+
+    def __init__(self, recogniser: Recogniser | None = None, rules: QuestionRules | None = None,
+                 framer: Framer | None = None) -> None:
         self.recogniser = recogniser
         self.rules = rules
+        self.framer = framer
 
     def state(self, history: list[Turn]) -> State:
         state = State()
@@ -81,29 +132,50 @@ class Conversation:
 
     def step(self, state: State, question: str) -> tuple[str | None, State]:
         rec = self.recogniser.recognise(question) if self.recogniser is not None else None
-        profile = {**state.profile, **self._profile(question)}
-        own_attr = rec.attribute if rec is not None and _asks_attribute(question, self.rules) else None
-        if state.anchor is None or not is_followup(question):
+        profile = merged(state.profile, self._profile(question))
+        lang = "en" if detect_language(question) == "en" else "zh"
+        own = self._own(question)  # the follow-up's own main ask, as a first turn would be framed
+        # the slot asked is read in Mandarin words: 「要幾耐？」 asks a duration as 「要多久？」 does
+        mandarin = self.recogniser.cantonese.to_mandarin(question) if self.recogniser is not None else question
+        own_attr = rec.attribute if rec is not None and _asks_attribute(mandarin, self.rules) else None
+        named = own is not None and own.topic is not None  # the message names a benefit or topic itself
+        if state.anchor is None or (own is not None and own.kind == "plan") or \
+                not is_followup(question, None if named else rec):
             return None, State(rec.benefit if rec else None, own_attr or (rec.attribute if rec else None),
                                question, profile)
-        lang = "en" if detect_language(question) == "en" else "zh"
+        # a turn that only tells ("我2024年毕业的") asks no slot of its own and is not given the last one: the
+        # carried words would be read as its ask (and its year as a figure asked about)
+        tells_only = own_attr is None and bool(self._profile(question)) and not _QUESTION.search(question)
+        # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
+        own_slot = own_attr is not None or tells_only or bool(_YES_NO.search(question)) or \
+            (own is not None and own.kind in OWN_SLOT)
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= SWITCH_MIN)
-        if switched:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
-            carry = "" if own_attr else self._carry(state.attribute, lang)
+        ask = _OPENER.sub("", question) or question
+        if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
+            carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
-            standalone = " ".join(p for p in (name, question, carry) if p)
-            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile)
+            standalone = _compose([name, ask, carry], lang)
+            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile, standalone)
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
-            name = self._name(state.benefit, lang)
-            carry = "" if own_attr else self._carry(state.attribute, lang)
-            standalone = " ".join(p for p in (name, question, carry, self._told(question, profile, lang)) if p)
-            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile)
-        # a topic that is not a benefit (the plan's dates, its communities): searched with the topic's question
+            carry = "" if own_slot else self._carry(state.attribute, lang)
+            # whether the founder qualifies is told with the profile; where or how to apply is not about them
+            told = "" if own is not None and own.kind in OWN_SLOT else self._told(question, profile, lang)
+            standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
+            standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
+            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile, standalone)
+        # a topic that is not a benefit (the plan's communities, its goals): searched with the topic's question,
+        # the answer framed on the follow-up's own ask (the places it names, the ranking or the part it asks)
         standalone = f"{_tail(state.anchor)} {question}"
-        return standalone, State(None, own_attr or state.attribute, state.anchor, profile)
+        return standalone, State(None, own_attr or state.attribute, state.anchor, profile, question)
 
     # --- pieces ----------------------------------------------------------------------------------
+    def _own(self, question: str) -> Ask | None:
+        if self.framer is None:
+            return None
+        frame = self.framer(question, detect_language(question))
+        return frame.main if frame is not None else None
+
     def _name(self, benefit: str, lang: str) -> str:
         fact = self.recogniser.facts.get(benefit) if self.recogniser is not None else None
         return "" if fact is None else (fact.names.en if lang == "en" else fact.names.zh)
@@ -113,36 +185,35 @@ class Conversation:
             return ""
         return self.recogniser.spec.carry.get(attribute, {}).get(lang, "")
 
-    def _profile(self, question: str) -> dict:
+    def _profile(self, question: str) -> ProfileValues:
         return self.rules.profile_from(question) if self.rules is not None else {}
 
-    def _told(self, question: str, profile: dict, lang: str) -> str:
+    def _told(self, question: str, profile: FounderProfile, lang: str) -> str:
         """The founder's situation, in the words questions.yaml matches, when the follow-up asks whether they
         qualify and tells nothing new itself ("can I get it?")."""
-        if self.rules is None or not profile or self._profile(question):
+        values = profile.model_dump(exclude_none=True)
+        if self.rules is None or not values or self._profile(question):
             return ""
-        from assistant.knowledge.claims import fold
-
         folded = fold(question)
         if not (self.rules.eligibility.find(folded) and self.rules.first_person.find(folded)):
             return ""
         words = []
-        for fname, value in profile.items():
+        for fname, value in values.items():
             key = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
             terms = self.rules.spec.story.get(fname, {}).get(str(key))
             if terms is not None:
                 pick = (terms.en if lang == "en" else terms.zh) or terms.en or terms.zh
                 if pick:
                     words.append(pick[0])
+        year, grad = values.get("graduation_year"), self.rules.spec.graduation
+        if year and (grad.en if lang == "en" else grad.zh):  # in the graduation words questions.yaml reads
+            words.append(f"{grad.en[0]} in {year}" if lang == "en" else f"{year}年{grad.zh[0]}")
         return ("I " if lang == "en" else "我") + ", ".join(words) if words else ""
 
 
-def _asks_attribute(question: str, rules=None) -> bool:
+def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
     """The question asks its own attribute ("能领多久？", "where do I apply?") rather than leaning on the last
     turn's: it asks for a kind of figure, a procedure, or who is eligible (corpus/questions.yaml)."""
-    from assistant.answering.extractive import wanted_figures
-    from assistant.knowledge.claims import fold
-
     if wanted_figures(question):
         return True
     if rules is None:
@@ -151,8 +222,22 @@ def _asks_attribute(question: str, rules=None) -> bool:
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
 
 
-def resolve_followup(question: str, history: list[Turn], recogniser=None, rules=None) -> str | None:
+def conversation_language(question: str, history: list[Turn]) -> Language:
+    """The language to answer in: the latest turn's. A Chinese turn written only in characters both scripts share
+    (「咁博士呢？」) is in the script the founder last wrote in."""
+    lang = detect_language(question)
+    if lang != "zh" or to_traditional(question) != question:
+        return lang
+    for turn in reversed(history):
+        earlier = detect_language(turn.question)
+        if earlier == "en" or to_traditional(turn.question) != turn.question or earlier == "zh-Hant":
+            return "zh-Hant" if earlier == "zh-Hant" else lang
+    return lang
+
+
+def resolve_followup(question: str, history: list[Turn], recogniser: Recogniser | None = None,
+                     rules: QuestionRules | None = None, framer: Framer | None = None) -> str | None:
     """The standalone question for ``question`` after ``history`` (None when it stands alone)."""
     if not history:
         return None
-    return Conversation(recogniser, rules).resolve(question, history)[0]
+    return Conversation(recogniser, rules, framer).resolve(question, history)[0]

@@ -14,10 +14,11 @@ the glossary decide, as before. Terms live in corpus/frame.yaml.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -27,6 +28,11 @@ from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
 from assistant.types import Ask, Frame
 from assistant.understanding.questions import Terms
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
+    from assistant.knowledge.places import Gazetteer
+    from assistant.understanding.questions import QuestionRules
 
 
 class FrameSpec(BaseModel):
@@ -58,7 +64,7 @@ def use_recogniser(fn: Recogniser | None) -> None:
         _learned.append(fn)
 
 
-def recognise(text: str, lang: str, rules, expand: Callable[[str], list[str]] | None = None) -> str | None:
+def recognise(text: str, lang: str, rules: ClaimRules | None, expand: Callable[[str], list[str]] | None = None) -> str | None:
     """The benefit an ask is about: the installed recogniser's answer, else the claims rules on the text, else on
     its glossary expansion ("能贷" -> 贷款)."""
     for fn in _learned:
@@ -104,7 +110,7 @@ def _bare(text: str) -> str:
 class FrameRules:
     def __init__(self, spec: FrameSpec) -> None:
         self.spec = spec
-        m = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
+        m: Callable[[Mapping[str, Terms]], _Matcher] = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
         self.asking = m({"ask": spec.asking})
         self.instructions = m({"instruction": spec.instructions})
         self._tags = {_bare(t) for t in spec.tags.all()}
@@ -144,7 +150,8 @@ class FrameRules:
             return True
         # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
         # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
-        opening = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded).end()
+        lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)
+        opening = lead.end() if lead else 0  # the pattern matches every text, if only emptily
         return bool(_EN_AUX_Q.match(folded[opening:])) or any(
             " " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH) for m in found)
 
@@ -165,8 +172,9 @@ class FrameRules:
         return ("，" if zh else ", ").join(p.strip(" ，,。.") for p in parts if p.strip(" ，,。."))
 
     # --- the frame ------------------------------------------------------------------------------
-    def read(self, text: str, lang: str, claims=None, places=None, expand=None, today: date | None = None,
-             plan_years: tuple[int, int] | None = None, questions=None) -> Frame:
+    def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
+             expand: Callable[[str], list[str]] | None = None, today: date | None = None,
+             plan_years: tuple[int, int] | None = None, questions: QuestionRules | None = None) -> Frame:
         zh = lang.startswith("zh")
         today = today or date.today()
         asks: list[str] = []
@@ -176,7 +184,7 @@ class FrameRules:
         instructions: list[str] = []
         story = questions.first_person if questions is not None else None
         for sentence in self.parts(text):
-            kept: list[tuple[str, bool, set]] = []  # (clause, asks, subjects)
+            kept: list[tuple[str, bool, set[str]]] = []  # (clause, asks, subjects)
             for clause in sentence:
                 subjects = claims.subjects_in(clause) if claims is not None else set()
                 if self.instructions.find(fold(clause)) and not subjects:
@@ -186,9 +194,9 @@ class FrameRules:
                 if clean:
                     kept.append((clean, self._is_ask(clean), subjects))
             asking = any(a for _, a, _ in kept)
-            pending: list[tuple[str, set]] = []  # lead-in parts right before an ask
+            pending: list[tuple[str, set[str]]] = []  # lead-in parts right before an ask
 
-            def told(parts) -> None:
+            def told(parts: Iterable[tuple[str, set[str]]]) -> None:
                 for clean, subjects in parts:
                     background.append(clean)
                     if subjects:  # searched (never judged) when the asks name no topic of their own
@@ -243,7 +251,8 @@ class FrameRules:
         frame.search_text = self._join([*leadins, *([] if named else topical), *searched], zh) or frame.focus_text
         return frame
 
-    def meaning(self, text: str, lang: str, claims=None, expand=None, questions=None) -> Ask:
+    def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
+                expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None) -> Ask:
         folded = fold(text)
         expanded = expand(text) if expand else []  # once: the glossary scan is the costly part
         topic = recognise(text, lang, claims, (lambda _: expanded) if expand else None)
@@ -279,7 +288,7 @@ class FrameRules:
         frame.asks[0].main = True
 
     @staticmethod
-    def _placeless(clause: str, places) -> str:
+    def _placeless(clause: str, places: Gazetteer | None) -> str:
         """A background part without the places it names: they say where the founder comes from."""
         if places is None:
             return clause
@@ -317,10 +326,11 @@ class FrameRules:
                     out.append(year)
         return out
 
-    def profile(self, text: str, background: list[str], questions, places, today: date) -> dict:
+    def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
+                today: date) -> dict[str, Any]:
         """The founder's profile from the whole message (degree, graduation year, overseas study …), the team size
         and where the founder comes from (the first place of the story)."""
-        out = dict(questions.profile_from(text, today)) if questions is not None else {}
+        out: dict[str, Any] = dict(questions.profile_from(text, today)) if questions is not None else {}
         for part in background:  # a year written beside the graduation is the graduation year
             years = [int(y) for y in _YEAR.findall(part)]
             if years and self.graduation.find(fold(part)):

@@ -22,7 +22,7 @@ REMOVED = {"en": "[instruction-like text removed]", "zh": "[已删去指令样�
 
 
 @lru_cache(maxsize=2)
-def load_patterns(path: Path = PATTERNS) -> re.Pattern:
+def load_patterns(path: Path = PATTERNS) -> re.Pattern[str]:
     """One pattern of every listed one; a malformed file fails with its name and the bad entry."""
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

@@ -10,14 +10,20 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import CorpusError
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
+    from assistant.knowledge.facts import Fact
 
 ATTRIBUTES = ("amount", "duration", "condition", "procedure", "validity")
 LANGS = ("zh", "en", "yue")
@@ -82,11 +88,19 @@ def load_spec(path: Path) -> IntentSpec:
         raise CorpusError(f"{path}: {exc}") from None
 
 
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+_T = TypeVar("_T")
+
+
 @lru_cache(maxsize=4)
-def _cc(config: str):
+def _cc(config: str) -> _Converter:
     import opencc
 
-    return opencc.OpenCC(config)
+    converter: _Converter = opencc.OpenCC(config)  # opencc ships no type stubs
+    return converter
 
 
 class Cantonese:
@@ -139,7 +153,7 @@ class Sample:
     lang: str
 
 
-def _pick(options: list[str], key: str, salt: str = "") -> str:
+def _pick(options: Sequence[_T], key: str, salt: str = "") -> _T:
     return options[int(hashlib.sha1((salt + key).encode()).hexdigest(), 16) % len(options)]
 
 
@@ -148,7 +162,7 @@ def strip_punctuation(text: str) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
-def benefit_names(fact, claims, spec: IntentSpec, shared: set[str]) -> dict[str, list[str]]:
+def benefit_names(fact: Fact, claims: ClaimRules | None, spec: IntentSpec, shared: set[str | None]) -> dict[str, list[str]]:
     """A benefit's names per language: its record's names and aliases (bracketed parts also dropped), its claims
     subject's words when no other benefit shares the subject, and the descriptions of intents.yaml."""
     names: dict[str, list[str]] = {"zh": [], "en": []}
@@ -173,7 +187,7 @@ def benefit_names(fact, claims, spec: IntentSpec, shared: set[str]) -> dict[str,
     return names
 
 
-def _fact_names(fact) -> list[str]:
+def _fact_names(fact: Fact) -> list[str]:
     n = fact.names
     return [t for t in [n.en, n.zh, *n.aliases] if t]
 
@@ -200,12 +214,12 @@ def _transforms(text: str, lang: str, spec: IntentSpec, key: str) -> list[str]:
     return out
 
 
-def generate(spec: IntentSpec, facts, claims, out_of_scope: list[str],
+def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None, out_of_scope: list[str],
              titles: dict[str, dict[str, str]] | None = None) -> list[Sample]:
     """Variants per benefit x attribute x language form, the plan's other topics, and the "none" class.
     ``titles``: clause id -> the clause's title per language (a topic's name too)."""
     yue = Cantonese(spec.cantonese, spec.cantonese_keep)
-    subjects: dict[str, int] = {}
+    subjects: dict[str | None, int] = {}
     for f in facts:
         subjects[f.subject] = subjects.get(f.subject, 0) + 1
     shared = {s for s, n in subjects.items() if n > 1}

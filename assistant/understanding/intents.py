@@ -23,8 +23,10 @@ import logging
 import re
 import threading
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +41,13 @@ from assistant.understanding.intent_data import (
     load_spec,
 )
 
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.knowledge.claims import ClaimRules
+    from assistant.knowledge.corpus import Corpus
+    from assistant.knowledge.facts import Fact
+
 log = logging.getLogger(__name__)
 VERSION = 1  # bump when features or training change: cached models are then retrained
 NGRAM_DIM = 2048
@@ -47,6 +56,8 @@ ATTRIBUTE_MIN = 0.5
 EMBEDDING_WEIGHT = 3.0  # the embedding carries meaning across wordings; n-grams carry the names
 EPOCHS = 600
 BUNDLED = "intents.npz"
+# A trained model as the .npz holds it: class names (benefits, attributes) and weights (wb, bb, wa, ba).
+Model = dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ class Recognition:
     subject: str | None = None  # its claims subject
     names: dict[str, str] = field(default_factory=dict)  # its names: en, zh
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"benefit": self.benefit, "attribute": self.attribute, "confidence": round(self.confidence, 3),
                 "attribute_confidence": round(self.attribute_confidence, 3), "explicit": self.explicit,
                 "alternatives": [[b, round(p, 3)] for b, p in self.alternatives], "clause": self.clause,
@@ -90,7 +101,7 @@ def ngrams(text: str) -> np.ndarray:
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]  # numpy types this quotient Any
 
 
 def train_softmax(x: np.ndarray, y: np.ndarray, classes: int, epochs: int = 300, l2: float = 1e-4,
@@ -113,7 +124,7 @@ def train_softmax(x: np.ndarray, y: np.ndarray, classes: int, epochs: int = 300,
     return w, b
 
 
-def embed_queries(embedder, texts: list[str]) -> np.ndarray:
+def embed_queries(embedder: Embeddings, texts: list[str]) -> np.ndarray:
     """Query embeddings of many texts: batched for the bundled model, one by one otherwise."""
     inner = getattr(embedder, "inner", embedder)
     if hasattr(inner, "embed_queries"):
@@ -123,7 +134,8 @@ def embed_queries(embedder, texts: list[str]) -> np.ndarray:
 
 
 class Recogniser:
-    def __init__(self, spec: IntentSpec, facts, claims, embedder, model: dict) -> None:
+    def __init__(self, spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None, embedder: Embeddings,
+                 model: Model) -> None:
         self.spec = spec
         self.facts = {f.id: f for f in facts}
         self.doc = facts[0].doc_id if facts else ""  # the plan, whose clauses the topics are
@@ -147,7 +159,7 @@ class Recogniser:
         """The ask in Mandarin words, Simplified, lower-case: what the classifier and search read."""
         return fold(self.cantonese.to_mandarin(text))
 
-    def recognise(self, text: str, lang: str = "zh", vector=None) -> Recognition:
+    def recognise(self, text: str, lang: str = "zh", vector: Sequence[float] | np.ndarray | None = None) -> Recognition:
         """What ``text`` asks about. ``vector``: its query embedding when the caller has it (retrieval's)."""
         folded = self.normalise(text)
         if vector is None:
@@ -169,13 +181,13 @@ class Recogniser:
         attribute = self.attributes[a] if pa[a] >= ATTRIBUTE_MIN else None
         alternatives = tuple((self.benefits[i], float(pb[i])) for i in order[1:4] if self.benefits[i] in self.facts)
         fact = self.facts.get(benefit) if benefit else None
-        mass: dict[str, float] = {}
+        mass: dict[str | None, float] = {}
         for i, b in enumerate(self.benefits):
             clause = self.facts[b].clause_id if b in self.facts else \
                 f"{self.doc}:{b[len(TOPIC):]}" if b.startswith(TOPIC) else None
             if clause:
                 mass[clause] = mass.get(clause, 0.0) + float(pb[i])
-        likely = max(mass, key=mass.get) if mass else None
+        likely = max(mass, key=mass.__getitem__) if mass else None
         return Recognition(likely_clause=likely, clause_confidence=mass.get(likely, 0.0),
                            benefit=benefit, attribute=attribute, confidence=conf, attribute_confidence=float(pa[a]),
                            alternatives=alternatives, explicit=bool(fact and fact.subject in named),
@@ -195,14 +207,14 @@ class Recogniser:
 
     # --- training ----------------------------------------------------------------------------------
     @staticmethod
-    def fit(samples: list[Sample], vectors: np.ndarray, cantonese: Cantonese) -> dict:
+    def fit(samples: list[Sample], vectors: np.ndarray, cantonese: Cantonese) -> Model:
         folded = [fold(cantonese.to_mandarin(s.text)) for s in samples]
         x = np.hstack([EMBEDDING_WEIGHT * vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9),
                        np.vstack([ngrams(t) for t in folded])]).astype(np.float32)
         benefits = sorted({s.benefit for s in samples})
         yb = np.array([benefits.index(s.benefit) for s in samples])
         wb, bb = train_softmax(x, yb, len(benefits), EPOCHS)
-        attrs = [a for a in ATTRIBUTES if any(s.attribute == a for s in samples)]
+        attrs: list[str | None] = [a for a in ATTRIBUTES if any(s.attribute == a for s in samples)]
         keep = [i for i, s in enumerate(samples) if s.attribute in attrs]
         ya = np.array([attrs.index(samples[i].attribute) for i in keep])
         wa, ba = train_softmax(x[keep], ya, len(attrs), EPOCHS)
@@ -210,10 +222,10 @@ class Recogniser:
                 "bb": bb, "wa": wa.astype(np.float16), "ba": ba}
 
 
-def plan_titles(corpus, facts) -> dict[str, dict[str, str]]:
+def plan_titles(corpus: Corpus, facts: Sequence[Fact]) -> dict[str, dict[str, str]]:
     """The plan's clause titles per language (the topics' names): clause id -> {lang: title}."""
     doc = facts[0].doc_id if facts else None
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for d in corpus.documents:
         if d.id == doc:
             for c in d.clauses:
@@ -221,8 +233,8 @@ def plan_titles(corpus, facts) -> dict[str, dict[str, str]]:
     return out
 
 
-def data_key(spec_path: Path, facts, claims, out_of_scope: list[str], embedder_name: str,
-             titles: dict | None = None) -> str:
+def data_key(spec_path: Path, facts: Sequence[Fact], claims: ClaimRules | None, out_of_scope: list[str],
+             embedder_name: str, titles: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """Everything the trained model depends on, hashed: the data files' content and the embedder."""
     h = hashlib.sha256(f"v{VERSION}|{embedder_name}|".encode())
     h.update(load_spec(Path(spec_path)).model_dump_json().encode())  # the data, not its comments
@@ -236,11 +248,11 @@ def data_key(spec_path: Path, facts, claims, out_of_scope: list[str], embedder_n
     return h.hexdigest()[:24]
 
 
-_LOADED: dict[str, dict] = {}
+_LOADED: dict[str, Model] = {}
 _LOCK = threading.Lock()
 
 
-def load_recogniser(corpus_dir: Path, data_dir: Path, corpus, embedder) -> Recogniser | None:
+def load_recogniser(corpus_dir: Path, data_dir: Path, corpus: Corpus, embedder: Embeddings) -> Recogniser | None:
     """The recogniser for this corpus's plan facts: from memory, the data dir, the shipped model, or trained
     (and cached in the data dir). None when the corpus has no intent data or no reviewed facts."""
     spec_path = Path(corpus_dir) / "intents.yaml"
@@ -267,14 +279,15 @@ def load_recogniser(corpus_dir: Path, data_dir: Path, corpus, embedder) -> Recog
     return Recogniser(spec, facts, corpus.claims, embedder, model)
 
 
-def train(spec: IntentSpec, facts, claims, out_of_scope: list[str], embedder, titles: dict | None = None) -> dict:
+def train(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None, out_of_scope: list[str],
+          embedder: Embeddings, titles: dict[str, dict[str, str]] | None = None) -> Model:
     samples = generate(spec, facts, claims, out_of_scope, titles)
     cantonese = Cantonese(spec.cantonese, spec.cantonese_keep)
     vectors = embed_queries(embedder, [fold(cantonese.to_mandarin(s.text)) for s in samples])
     return Recogniser.fit(samples, vectors, cantonese)
 
 
-def _read(path: Path, key: str) -> dict | None:
+def _read(path: Path, key: str) -> Model | None:
     try:
         with np.load(path, allow_pickle=False) as z:
             if str(z["key"]) != key:
@@ -284,17 +297,17 @@ def _read(path: Path, key: str) -> dict | None:
         return None
 
 
-def _write(path: Path, key: str, model: dict) -> None:
+def _write(path: Path, key: str, model: Model) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, key=np.array(key), **model)
+        np.savez_compressed(tmp, key=np.array(key), **model)  # type: ignore[arg-type]  # stub: **arrays may hold allow_pickle
         tmp.replace(path)
     except OSError as exc:  # a read-only or full data dir: answer anyway, train again next start
         log.warning("ask recogniser not cached (%s)", exc)
 
 
-def bundle(corpus_dir: Path, embedder) -> Path:
+def bundle(corpus_dir: Path, embedder: Embeddings) -> Path:
     """Train on the shipped data and write corpus/intents.npz (a fresh data dir then loads it, not trains)."""
     from assistant.knowledge.corpus import load_corpus
 

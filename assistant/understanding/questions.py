@@ -5,12 +5,14 @@ a measure it does not have, or an eligibility story. All terms come from corpus/
 
 from __future__ import annotations
 
+import builtins
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -33,14 +35,17 @@ class Family(Terms):
     kinds: list[str]
 
 
-FIGURE_KINDS = ("date", "year", "duration", "area", "money", "count", "percent")
+FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent"]
+FIGURE_KINDS: tuple[FigureKind, ...] = get_args(FigureKind)
+# What a founder's story implies: a profile field's concept or flag, or a graduation year.
+ProfileValues = dict[str, bool | str | int]
 
 
 class FigureAsk(BaseModel):
     """A question form asking for a kind of figure ("how long" wants a duration); a case-insensitive regex."""
     model_config = ConfigDict(extra="forbid")
     pattern: str
-    kinds: list[Literal[FIGURE_KINDS]]
+    kinds: list[FigureKind]
 
     @field_validator("pattern")
     @classmethod
@@ -67,11 +72,11 @@ class QuestionSpec(BaseModel):
     whole_list: Terms
     who: Terms
     first_person: Terms
-    year_asks: dict[str, list[str]]
+    year_asks: dict[str, builtins.list[str]]  # builtins: the field `list` shadows the type here
     graduation: Terms
     story: dict[str, dict[str, Terms]] = Field(description="profile field -> value -> terms")
     eval_forms: Terms = Field(default_factory=Terms, description="Question forms for cases generated from facts.")
-    figure_asks: list[FigureAsk] = Field(default_factory=list, description="Which figure kinds a question asks for.")
+    figure_asks: builtins.list[FigureAsk] = Field(default_factory=builtins.list, description="Which figure kinds a question asks for.")
 
 
 @dataclass
@@ -83,13 +88,13 @@ class Intent:
     order: str | None = None  # largest | smallest
     families: list[str] = field(default_factory=list)
     cap: tuple[str, float] | None = None  # "which items are capped at 2 million": the figure key
-    profile: dict = field(default_factory=dict)  # values a story implies
+    profile: ProfileValues = field(default_factory=dict)  # values a story implies
 
 
 class QuestionRules:
     def __init__(self, spec: QuestionSpec) -> None:
         self.spec = spec
-        m = lambda groups: Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
+        m: Callable[[Mapping[str, Terms]], Matcher] = lambda groups: Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
         self.listing = m({"list": spec.list, "largest": spec.largest, "smallest": spec.smallest})
         self.families = m(spec.families)
         self.procedure = m(spec.procedure)
@@ -123,10 +128,10 @@ class QuestionRules:
         value = int(raw) if raw.isdigit() else cn_value(raw)
         return int(value) if value else None
 
-    def profile_from(self, text: str, today: date | None = None) -> dict:
+    def profile_from(self, text: str, today: date | None = None) -> ProfileValues:
         """Profile values a founder's story implies ({} when it tells none)."""
         folded = fold(text)
-        out: dict = {}
+        out: ProfileValues = {}
         for fname, matcher in self.story.items():
             found = matcher.find(folded)
             if found:
@@ -157,7 +162,7 @@ class QuestionRules:
 
     def intent(self, text: str, *, measures: set[int], years: tuple[int, int] | None,
                today: date | None = None, topic: str | None = None, stories: bool = True,
-               told: str | None = None, years_told=()) -> Intent:
+               told: str | None = None, years_told: Iterable[int] = ()) -> Intent:
         """``text``: what is asked; ``told``: the whole message, whose story (background included) makes the
         profile; ``years_told``: years of that story the plan's period must speak to (a founding in 2028)."""
         folded = fold(text)

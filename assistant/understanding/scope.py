@@ -10,13 +10,19 @@ whole library only when nothing there answers. The level and type rules are data
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import CorpusError, InvalidQuestion, NotFound
 from assistant.knowledge.places import government_file, load_government
-from assistant.understanding.text import to_simplified
+from assistant.understanding.text import segment, to_simplified
+
+if TYPE_CHECKING:
+    from assistant.knowledge.corpus import Corpus
+    from assistant.types import Document
 
 LEVELS = ("national", "provincial", "municipal", "district")
 DOC_TYPES = ("plan", "implementing_rules", "guide", "notice")
@@ -25,9 +31,9 @@ MAX_FILTER = 50  # ids or issuers one request may narrow to
 
 @dataclass(frozen=True)
 class Kinds:
-    national_issuer: re.Pattern
+    national_issuer: re.Pattern[str]
     suffixes: tuple[tuple[str, str], ...]
-    types: tuple[tuple[str, re.Pattern], ...]
+    types: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def load_kinds(path: Path | None = None) -> Kinds:
@@ -82,7 +88,7 @@ _INNER = re.compile(r"《([^》]{4,})》")
 _PERIOD = re.compile(r"\s*[（(][^（）()]*\d[^（）()]*[）)]")
 
 
-def _names(doc, fold) -> list[str]:
+def _names(doc: Document, fold: Callable[[str], str]) -> list[str]:
     """How a question may name a document: its titles (also as people shorten them: the 《…》 inside a notice's
     title, without "（试行）", without its period, without the issuing place), short titles, number and issuer (4+ characters)."""
     titles = [*doc.title.values(), *doc.short_title.values()]
@@ -98,8 +104,27 @@ def _names(doc, fold) -> list[str]:
             p = place if place in t else bare if bare in t else None
             if p and len(t.split(p, 1)[1]) >= 6:
                 short.append(t.split(p, 1)[1])
-    out = [*titles, *short, doc.doc_number or "", *doc.issuer.values()]
+    out = [*titles, *short, *_tails([t for t in short if not _PERIOD.search(t)]), doc.doc_number or "", *doc.issuer.values()]
     return list(dict.fromkeys(fold(n) for n in out if len(n) >= 4))
+
+
+# A Chinese title is also named by its tail from a word on: "算力券管理办法" names "星澜市人工智能算力券管理办法",
+# "融资支持实施细则" the district's "一人公司融资支持实施细则". At least this many characters and words, so that a
+# bare kind of document ("管理办法", "实施细则") names none.
+TAIL_CHARS, TAIL_WORDS = 6, 3
+
+
+def _tails(titles: list[str]) -> list[str]:
+    out = []
+    for title in titles:
+        if not re.search(r"[\u4e00-\u9fff]", title):
+            continue
+        words = segment(title)
+        for i in range(1, len(words) - TAIL_WORDS + 1):
+            tail = "".join(words[i:])
+            if len(tail) >= TAIL_CHARS:
+                out.append(tail)
+    return out
 
 
 NAME_KEY = 4  # every name is at least this long; its first characters key it in the name index
@@ -110,7 +135,8 @@ class Scoper:
     ``NAME_KEY`` characters, so naming a document costs a look-up per position of the question, not a scan of
     every name of a library of thousands."""
 
-    def __init__(self, corpus, home: str, fold=lambda t: to_simplified(t).lower()) -> None:
+    def __init__(self, corpus: Corpus, home: str | None,
+                 fold: Callable[[str], str] = lambda t: to_simplified(t).lower()) -> None:
         self.corpus = corpus
         self.home = home
         self.names: dict[str, list[tuple[str, str]]] = {}  # first characters -> (name, doc id)
@@ -161,7 +187,7 @@ class Scoper:
         return Scope([home, in_force, set()], "home", self.builtin)
 
 
-def check_filter(corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
+def check_filter(corpus: Corpus, documents: list[str] | None, issuers: list[str] | None) -> set[str] | None:
     """The documents an API request narrows to (None: no filter). Unknown ids and issuers are errors."""
     if not documents and not issuers:
         return None
@@ -189,7 +215,7 @@ def _place_key(name: str) -> str:
     return _PLACE_SUFFIX.sub("", to_simplified(name.strip()).lower()).strip()
 
 
-def check_jurisdictions(corpus, names: list[str] | None) -> set[str] | None:
+def check_jurisdictions(corpus: Corpus, names: list[str] | None) -> set[str] | None:
     """The documents of the places a request names ("深圳市", "深圳", "Shenzhen", "Nanshan District"); None for
     no places. A place no document governs is an error naming it."""
     if not names:

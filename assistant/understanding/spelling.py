@@ -25,7 +25,7 @@ MIN_SAME_CHARS = 0.5   # a homophone fix must keep at least half the characters
 
 
 @lru_cache(maxsize=1)
-def _english():
+def _english() -> SpellChecker:
     return SpellChecker(language="en")
 
 
@@ -69,7 +69,7 @@ class Speller:
                     ties += 1
         return best[1] if best and ties == 1 else None   # an ambiguous guess is no correction
 
-    def _word(self, m: re.Match) -> str:
+    def _word(self, m: re.Match[str]) -> str:
         fixed = self._fix(m.group())
         return fixed if fixed else m.group()
 

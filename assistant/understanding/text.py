@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import opencc
 import yaml
 
 from assistant.errors import CorpusError, InvalidQuestion
+
+if TYPE_CHECKING:  # the domain types import modules that import this one
+    from assistant.types import Language
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -58,17 +63,18 @@ ZH_STOPWORDS = frozenset(
 
 
 @lru_cache(maxsize=6)
-def _opencc(config: str):
-    return opencc.OpenCC(config)
+def _opencc(config: str) -> Callable[[str], str]:
+    convert: Callable[[str], str] = opencc.OpenCC(config).convert  # opencc ships no type stubs
+    return convert
 
 
 def to_simplified(text: str) -> str:
-    return _opencc("t2s").convert(text)
+    return _opencc("t2s")(text)
 
 
 def to_traditional(text: str) -> str:
     """OpenCC's character-level Traditional: for matching and detection, not for readers (it writes 爲/牀)."""
-    return _opencc("s2t").convert(text)
+    return _opencc("s2t")(text)
 
 
 # Forms readers in Taiwan and Hong Kong both write; OpenCC's Hong Kong table keeps the older 牀 (and 爲 in a few
@@ -89,7 +95,7 @@ def for_reader(text: str, region: str = "tw") -> str:
     """Simplified (or character-level Traditional) text in the Traditional a reader in ``region`` writes:
     Taiwan's standard forms by default (為, 床, 裡), Hong Kong's (裏, 着) for 'hk'; never 爲/牀."""
     config = "s2hk" if region == "hk" else "s2tw"
-    return _opencc(config).convert(text).translate(_STANDARD)
+    return _opencc(config)(text).translate(_STANDARD)
 
 
 def to_region(text: str, region: str) -> str:
@@ -101,7 +107,7 @@ def cjk_count(text: str) -> int:
     return len(_CJK_RE.findall(text))
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Language:
     """'en', 'zh' or 'zh-Hant': the language and script the answer should be in.
 
     Mixed questions follow the dominant language: a Chinese character carries roughly
@@ -183,15 +189,30 @@ def glossary_words(folder: Path | None = None) -> tuple[str, ...]:
                  for t in (e.get("words") or []))
 
 
+class _Segmenter(Protocol):
+    """The two cuts of jieba used here (jieba ships no type stubs)."""
+
+    def lcut(self, sentence: str) -> list[str]: ...
+
+    def lcut_for_search(self, sentence: str) -> list[str]: ...
+
+
 @lru_cache(maxsize=1)
-def _jieba():
+def _jieba() -> _Segmenter:
     # imported here: jieba takes about a second to import; loaded on first Chinese text
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     for term in glossary_words():
         jieba.add_word(term)
-    return jieba
+    segmenter: _Segmenter = jieba
+    return segmenter
+
+
+@lru_cache(maxsize=100_000)  # a library's titles are cut again for every version of it
+def segment(text: str) -> tuple[str, ...]:
+    """Chinese text cut into words as written (jieba's accurate mode: every character once, in order)."""
+    return tuple(_jieba().lcut(text))
 
 
 def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:

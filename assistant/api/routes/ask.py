@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.api.deps import Bot, CallerDep
 from assistant.api.errors import ErrorDetail, ErrorResponse
-from assistant.api.security import question_meter
+from assistant.api.meter import question_meter
 from assistant.api.sse import event_stream
 from assistant.errors import OPCError
 from assistant.types import Answer, StreamEvent
@@ -79,7 +79,7 @@ def _json(answer: Answer) -> Response:
 
 @router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)", responses=NOT_FOUND)
 def ask(body: AskRequest, bot: Bot, request: Request) -> Answer:
-    meter = question_meter(request, body.question)  # 429 once the caller's work budget is spent
+    meter = question_meter(request, body.question, body.mode)  # 429 once the caller's work budget is spent
     try:
         answer = meter.run(bot.ask, body.question, mode=body.mode, documents=body.documents, issuers=body.issuers)
     finally:
@@ -92,7 +92,7 @@ def ask(body: AskRequest, bot: Bot, request: Request) -> Answer:
              responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                               "description": "The answer (JSON), or an event stream. " + SSE_DOC}, **NOT_FOUND})
 def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
-    meter = question_meter(request, body.question)
+    meter = question_meter(request, body.question, body.mode)
     options = dict(session_id=body.session_id, mode=body.mode, owner=caller.owner,
                    new_session=body.session_id is None, documents=body.documents, issuers=body.issuers)
     if not body.stream:

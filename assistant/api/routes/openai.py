@@ -23,8 +23,8 @@ from assistant.answering.prompts import correction_note, nearest_heading, source
 from assistant.api import tokens
 from assistant.api.deps import Bot
 from assistant.api.errors import ErrorResponse
+from assistant.api.meter import question_meter
 from assistant.api.routes.ask import SSE_EVENT
-from assistant.api.security import question_meter
 from assistant.api.sse import event_stream
 from assistant.errors import InvalidQuestion, NotFound, OPCError
 from assistant.types import Answer, Citation, ClauseRef, StreamEvent, Turn
@@ -211,7 +211,7 @@ def usage(prompt: int, content: str) -> Usage:
 def completions(body: CompletionRequest, bot: Bot, request: Request, response: Response):
     mode = mode_for(body.model, bot)
     question, history = conversation(body.messages)
-    meter = question_meter(request, question)
+    meter = question_meter(request, question, mode)
     created = int(time.time())
     prompt = tokens.count_messages([m.plain() for m in body.messages])
     if not body.stream:
