@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.knowledge.figure_text import format_figure
 from assistant.knowledge.figures import (
     Figure,
     extract_figures,
-    format_figure,
     is_grounded,
     normalise,
     same_figures,

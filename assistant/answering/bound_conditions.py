@@ -49,18 +49,27 @@ def conflicts(part: str, facts: Sequence[Fact], claims: ClaimRules | None, reada
     if not said:
         return None
     bound = {id(b.figure): b.subject for b in claims.bind(text)}
-    for fig in extract_figures(text):
-        owners = _owners(fig, facts, bound.get(id(fig)), claims)
-        if not owners:
-            continue
-        problems: list[str] = []
-        for owner in owners:
-            own = {c.field: c.value for c in owner.conditions if isinstance(c.value, bool) and c.op == "eq"}
-            bad = [flag for flag, value in said.items() if (flag in own and own[flag] != value)
-                   or (restricted and value and flag not in own)]
-            if not bad:
-                break
-            problems.append(bad[0])
-        else:
-            return problems[0]
+    groups = [_owners(fig, facts, bound.get(id(fig)), claims) for fig in extract_figures(text)]
+    if not any(groups):
+        # no figure of a record: the benefits the statement names ("smart vouchers for firms outside OPC
+        # communities" binds the condition to the smart voucher's record all the same)
+        named = claims.subjects_in(text)
+        groups = [[f for f in facts if f.subject and any(claims.compatible(n, f.subject) for n in named)]]
+    for owners in groups:
+        bad = _disagreement(owners, said, restricted)
+        if bad:
+            return bad
     return None
+
+
+def _disagreement(owners: Sequence[Fact], said: dict[str, bool], restricted: bool) -> str | None:
+    """The condition every one of ``owners`` (records the statement may be about) contradicts; None when one agrees."""
+    problems: list[str] = []
+    for owner in owners:
+        own = {c.field: c.value for c in owner.conditions if isinstance(c.value, bool) and c.op == "eq"}
+        bad = [flag for flag, value in said.items() if (flag in own and own[flag] != value)
+               or (restricted and value and flag not in own)]
+        if not bad:
+            return None
+        problems.append(bad[0])
+    return problems[0] if problems else None

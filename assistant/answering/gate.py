@@ -18,9 +18,18 @@ from typing import TYPE_CHECKING
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.statements import spell_out
 from assistant.knowledge.claims import fold
-from assistant.knowledge.figures import extract_figures, format_figure, is_grounded, ungrounded_figures
+from assistant.knowledge.figure_text import format_figure
+from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
 from assistant.types import Citation
-from assistant.understanding.text import detect_language, has_content, localise, to_simplified, to_traditional, tokenize
+from assistant.understanding.text import (
+    EN_STOPWORDS,
+    ZH_STOPWORDS,
+    detect_language,
+    has_content,
+    localise,
+    to_simplified,
+    to_traditional,
+)
 
 if TYPE_CHECKING:
     from assistant.answering.support import SupportRules
@@ -56,10 +65,31 @@ class Problem(str):
         return localise(self.zh, lang) if lang != "en" and self.zh else str(self)
 
 
+_TOKEN = re.compile(r"[\u3400-\u9fff]+|[^\W\d_\u3400-\u9fff]+")
+
+
 @lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
-    # cached: every answer is compared with the same clauses' words
-    return frozenset(t for t in tokenize(text) if any(c.isalpha() for c in t))
+    """English words and pairs of Chinese characters (a lone character alone): what a sentence could say.
+    Cached: every answer is compared with the same clauses' words."""
+    out: set[str] = set()
+    for tok in _TOKEN.findall(fold(text)):
+        if "\u3400" <= tok[0] <= "\u9fff":
+            out.update([tok] if len(tok) == 1 else (tok[i:i + 2] for i in range(len(tok) - 1)))
+        else:
+            out.add(tok)
+    return frozenset(out - EN_STOPWORDS - ZH_STOPWORDS)   # "up to up to" says nothing
+
+
+@lru_cache(maxsize=1024)
+def _source_words(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(_words(t) for t in texts))
+
+
+def clear_caches() -> None:
+    """Forget the words of texts seen (benchmarks measure answers on sources never seen)."""
+    _words.cache_clear()
+    _source_words.cache_clear()
 
 
 def _says_something(text: str, sources: dict[int, Citation], question: str) -> bool:
@@ -68,8 +98,8 @@ def _says_something(text: str, sources: dict[int, Citation], question: str) -> b
     words = _words(_MARKER.sub("", text))
     if not words:
         return False
-    return bool(words & set().union(_words(question), *(_words(c.text) | _words(c.parallel_text)
-                                                        for c in sources.values())))
+    known = _source_words(tuple(t for c in sources.values() for t in (c.text, c.parallel_text) if t))
+    return bool(words & known) or bool(words & _words(question))
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -143,6 +173,8 @@ def _a_ratio(fig: Figure, texts: list[str], answer: str, rules: ClaimRules | Non
         if any(rules.compatible(a, o) for a in said for o in own if a and o):
             return False
     src = [f for t in texts for f in extract_figures(t) if f.kind in ("money", "area", "duration", "count")]
+    if rules is not None:
+        src = _of_named(fig, src, texts, answer, rules)
     for a in src:
         for b in src:
             if a is b or a.kind != b.kind or not b.value:
@@ -151,6 +183,23 @@ def _a_ratio(fig: Figure, texts: list[str], answer: str, rules: ClaimRules | Non
             if abs(fig.value - share) < 0.5 or (share < 100 and abs(fig.value - (100 - share)) < 0.5):
                 return True
     return False
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\d)")
+
+
+def _of_named(fig: Figure, src: list[Figure], texts: Sequence[str], answer: str, rules: ClaimRules) -> list[Figure]:
+    """The source figures a ratio may be taken of: those of the benefits the ratio's sentence names ("the
+    personal loan is a fifth of the business loan" compares those two, not any two figures of the clause)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(answer[:fig.start])]
+    stop = _SENTENCE_END.search(answer, fig.end)
+    named = rules.subjects_in(answer[ends[-1] if ends else 0: stop.end() if stop else len(answer)])
+    if not named:
+        return src
+    owners: dict[tuple[str, float], set[str | None]] = {}
+    for b in (b for t in texts for b in rules.bind(t)):
+        owners.setdefault((b.figure.kind, b.figure.value), set()).add(b.subject)
+    return [f for f in src if any(rules.compatible(n, o) for n in named for o in owners.get((f.kind, f.value), {None}))]
 
 
 def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimRules, claimed: str | None = None) -> list[Problem]:

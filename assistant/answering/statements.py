@@ -100,9 +100,19 @@ def _fraction_en(m: re.Match[str]) -> str:
 
 
 _RULES = [
+    # "便宜40%": that much cheaper (before the 成 rule, whose output it must not read again)
+    (re.compile(r"(?P<pre>(?:平|便宜|低|减|減|省|优惠|優惠)(?:咗|了)?(?:大约|大約|大概|约|約)?)(?P<n>\d{1,2}(?:\.\d+)?)\s*%"),
+     lambda m: m.group("pre") + _pct(100 - float(m.group("n")))),
     # "平(咗)(大约)四成", "便宜四成": that much cheaper, so the rest of the price
     (re.compile(rf"(?P<pre>(?:平|便宜|低|减|減|省)(?:咗|了)?(?:大约|大約|大概|约|約)?)(?P<n>[{_D}1-9])成"), _cheaper),
     (re.compile(rf"(?:打)?(?P<a>[{_D}])(?P<b>[{_D}])?折"), _discount),
+    # "a 40 percent discount", "40% off", "便宜40%": that much off, so the rest of the price
+    (re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)\s*"
+                r"(?=(?:discount|off|cheaper|less than|below|under|lower than)\b)", re.I),
+     lambda m: _pct(100 - float(m.group("n"))) + " "),
+    (re.compile(r"(?<![\w-])(?:discount|reduction)\s+of\s+(?:about\s+|around\s+|roughly\s+)?"
+                r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.I),
+     lambda m: "discount of " + _pct(100 - float(m.group("n")))),
     (re.compile(rf"(?P<den>[{_D}十]|\d+)分之(?P<num>[{_D}]|\d+)"), _fraction_zh),
     (re.compile(r"(?:一半|半价|半價)"), lambda m: "50%"),
     # "一倍半", "兩倍": so many times the other figure
@@ -119,6 +129,7 @@ _RULES = [
 ]
 
 
+@lru_cache(maxsize=8192)   # the gate reads each statement's numbers in several checks
 def spell_out(text: str) -> str:
     """``text`` with financial numerals and fractions written as the figures they are (see the module doc)."""
     out = _FIN_RUN.sub(lambda m: m.group().translate(_FINANCIAL) if _FIN_CHARS & set(m.group()) else m.group(), text)

@@ -26,6 +26,8 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answering.bound_conditions import conflicts
+from assistant.answering.modality import clear_caches as clear_modality_caches
+from assistant.answering.modality import duty_problem, superlative_problem
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
@@ -62,6 +64,12 @@ class SupportSpec(BaseModel):
                                            "clause lists together: a restriction may not keep only some of them.")
     markers: dict[str, Terms] = Field(description="Claim types a cited clause must make too.")
     absence: Terms = Field(description="Words of a statement about what the plan does not say.")
+    obligation: Terms = Field(default_factory=Terms, description="Words stating a duty: what they oblige must be a "
+                              "condition of the benefit or a duty a cited sentence states (assistant/answering/modality.py).")
+    encouragement: Terms = Field(default_factory=Terms, description="Words of a sentence that encourages, supports or "
+                                 "explores: no duty.")
+    provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
+                             "what follows them is given, not encouraged.")
 
 
 @dataclass(frozen=True)
@@ -91,10 +99,6 @@ def record_words(facts: Iterable[Fact]) -> list[str]:
     return out
 
 
-def _has_figure(text: str) -> bool:
-    return any(f.kind in ("money", "area", "percent", "count") for f in extract_figures(spell_out(text)))
-
-
 @lru_cache(maxsize=1024)
 def _one(term: str) -> re.Pattern[str] | None:
     return _pattern([term])
@@ -119,6 +123,11 @@ class SupportRules:
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
         self.absence = _pattern(spec.absence.en + spec.absence.zh)
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
+        self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
+        self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
+        self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        # 最高, 最长: caps, not rankings
+        self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
     def claimed(self, answer: str) -> str:
         """The answer without its statements of what the plan does not say."""
@@ -137,7 +146,7 @@ class SupportRules:
         support = tuple([*sources, *record_words(facts or [])])
         pairs, chars, stems = self.vocabulary(support, claims)   # cached: a server has seen these clauses
         if question:
-            q_pairs, q_chars, q_stems = _vocabulary.__wrapped__(self, (question,), None)
+            q_pairs, q_chars, q_stems = _vocabulary(self, (question,), None)   # again on the retry
             pairs, chars, stems = pairs | q_pairs, chars | q_chars, stems | q_stems
         src_folded, src_flat = _folded(tuple(sources)), _flat(support)
         out: list[Finding] = []
@@ -157,9 +166,14 @@ class SupportRules:
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
+            duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler,
+                                self.provision) \
+                or superlative_problem(folded, sources, self.superlatives_allowed)
+            if duty:
+                out.append(Finding(st.text, "marker", duty))
+                continue
             restricted = bool(self.restriction and self.restriction.search(fold(st.part)))
-            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted) \
-                if _has_figure(st.part) else None
+            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted)
             if moved and claims is not None:  # only claim rules bind a moved condition
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
@@ -327,8 +341,9 @@ def _flat(texts: tuple[str, ...]) -> list[str]:
 
 def clear_caches() -> None:
     """Forget the sources' vocabularies (benchmarks measure answers on sources never seen)."""
-    for cached in (_vocabulary, _folded, _flat):
+    for cached in (_vocabulary, _folded, _flat, spell_out, statements):
         cached.cache_clear()
+    clear_modality_caches()
 
 
 @lru_cache(maxsize=8)

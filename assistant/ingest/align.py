@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from assistant.ingest.structure import RawClause
 from assistant.knowledge.corpus import Corpus
-from assistant.knowledge.figures import format_figure, same_figures
+from assistant.knowledge.figure_text import format_figure
+from assistant.knowledge.figures import same_figures
 
 
 def _leaf(key: str) -> str:

@@ -284,8 +284,13 @@ _JOINER = re.compile(r"\b(?:and|or)\b|[和及与或]")
 
 
 def _distance(f: Figure, m: Mention, folded: str = "") -> int:
-    gap = folded[f.end:m.start] if m.start >= f.end else folded[m.end:f.start] if m.end <= f.start else ""
-    # "600,000 and micro-enterprise loans": a subject across a conjunction belongs to the next figure
+    if m.start >= f.end:
+        # "600,000 and micro-enterprise loans": a subject across a conjunction belongs to the next figure; one
+        # inside the noun the figure counts does not separate them ("10,000 innovation and entrepreneurship
+        # professionals")
+        gap = folded[f.end:m.start]
+        return len(gap) + (1000 if _JOINER.match(gap.lstrip()) else 0)
+    gap = folded[m.end:f.start] if m.end <= f.start else ""
     return len(gap) + (1000 if _JOINER.search(gap) else 0)
 
 
@@ -343,7 +348,12 @@ def _attributes(f: Figure, clause_figs: list[Figure], groups: Mapping[str, list[
                         and not re.search(r"[0-9]", gap):
                     attrs[g] = m.concept
         elif len(here) == 1:
-            attrs[g] = here[0].concept
+            # the one marker of the clause qualifies its figures of the kind nearest it ("10 communities of
+            # 10,000 m² each": the area is each community's, the count is not)
+            nearest = min((x for x in clause_figs if not spec.kinds or x.kind in spec.kinds),
+                          key=lambda x: _distance(x, here[0], folded), default=f)
+            if nearest.kind == f.kind:
+                attrs[g] = here[0].concept
         else:
             mine = [m for m in here if min(clause_figs, key=lambda x: _distance(x, m, folded)) is f]
             if mine:

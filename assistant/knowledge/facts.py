@@ -18,7 +18,7 @@ from typing import Literal, TypeGuard
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.knowledge.claims import ClaimRules
-from assistant.knowledge.figures import format_figure
+from assistant.knowledge.figure_text import format_figure
 from assistant.types import Clause, Degree, FounderProfile
 
 BenefitKind = Literal["cash_grant", "voucher", "loan", "space", "housing", "reward"]

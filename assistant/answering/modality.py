@@ -1,0 +1,109 @@
+"""Claims judged by what they govern: obligations and superlatives (data: corpus/support.yaml).
+
+- An **obligation** ("must", 必须, 规定, 须) is a claim about what it obliges. When that is a condition of the
+  benefit (who may get it: a degree, an OPC community address), the restriction checks judge it. Otherwise it
+  is a duty: it needs a cited sentence stating the same action, and that sentence must not merely encourage,
+  support or explore it ("districts must hold monthly roadshows" where the plan encourages regular ones;
+  "the company must raise matching funds" where the plan says nothing of the kind).
+- A **superlative** (最 + what it ranks, "the most …") is a ranking: a cited clause must use the same one
+  (最高 and 最长 are the plan's caps; 最重视 ranks what the plan only lists).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.claims import fold
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
+
+_CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+_EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
+_CITE = re.compile(r"\[\d{1,3}\]")
+# of what an obligation says, this share must be in one cited sentence
+DUTY_SUPPORTED = 0.5
+_SUPERLATIVE_ZH = re.compile(r"最([\u3400-\u9fff])")
+_SUPERLATIVE_EN = re.compile(r"(?<![a-z])(?<!at )most\s+([a-z]{3,})")   # "at most 50 m²" is a cap
+
+
+def _units(text: str, filler: re.Pattern[str] | None) -> frozenset[str]:
+    """Character pairs and English words of ``text`` (filler words left out): what a sentence says."""
+    if filler is not None:
+        text = filler.sub(lambda m: " " if not _is_zh(m.group()) else m.group(), text)
+    words = {w[:6] for w in _EN_WORD.findall(text) if len(w) > 2}
+    return frozenset(set(_CJK_PAIR.findall(text)) | words)
+
+
+def _is_zh(s: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff]", s))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(source: str, filler: re.Pattern[str] | None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A cited clause's sentences with their units: analysed once per clause text in a running server."""
+    return tuple((s, _units(s, filler)) for s in re.split(r"(?<=[。；;！？!?])|(?<=\.)\s+|\n", source) if s.strip())
+
+
+def _encouraged(sentence: str, units: frozenset[str], encouragement: re.Pattern[str],
+                provision: re.Pattern[str] | None) -> bool:
+    """The words ``units`` match in ``sentence`` are what it encourages: an encouraging word stands before them
+    with no word of provision between ("鼓励各区设立…，定期举办投融资路演"; not "support applications … and
+    provide vouchers … to fund model training")."""
+    at = [sentence.find(u) for u in units]
+    start = min((i for i in at if i >= 0), default=-1)
+    before = [m for m in encouragement.finditer(sentence) if m.end() <= start]
+    if not before:
+        return False
+    between = sentence[before[-1].end():start]
+    return provision is None or not provision.search(between)
+
+
+def duty_problem(part: str, sources: list[str], claims: ClaimRules | None, obligation: re.Pattern[str] | None,
+                 encouragement: re.Pattern[str] | None, filler: re.Pattern[str] | None,
+                 provision: re.Pattern[str] | None = None) -> str | None:
+    """What an obligation in ``part`` (folded) obliges, when no cited sentence states it as a duty."""
+    if obligation is None:
+        return None
+    m = obligation.search(part)
+    if not m:
+        return None
+    governed = _CITE.sub(" ", part[m.end():]).strip(" ，。,.")
+    if not governed or claims is not None and (claims.condition_concepts(governed)
+                                               or any(claims.flag_says(f, governed) for f in claims.flags)):
+        return None   # a condition of the benefit: the restriction checks judge it
+    units = _units(governed, filler)
+    if not units:
+        return None
+    best, share, have = "", 0.0, frozenset[str]()
+    for src in sources:
+        for sentence, words in _sentences(fold(src), filler):
+            s = len(units & words) / len(units)
+            if s > share:
+                best, share, have = sentence, s, words
+    if share < DUTY_SUPPORTED:
+        return part[m.start():].strip(" ，。,.")[:40]
+    if encouragement is not None and not obligation.search(best) \
+            and _encouraged(best, units & have, encouragement, provision):
+        return part[m.start():m.end()]
+    return None
+
+
+def superlative_problem(part: str, sources: list[str], allowed: frozenset[str]) -> str | None:
+    """A superlative of ``part`` (folded) no cited source uses (``allowed``: caps and floors, 最高 最多 最长)."""
+    srcs = [fold(s) for s in sources]
+    for m in _SUPERLATIVE_ZH.finditer(part):
+        if m.group() not in allowed and not any(m.group() in s for s in srcs):
+            return m.group() + part[m.end():m.end() + 2]
+    for m in _SUPERLATIVE_EN.finditer(part):
+        word = m.group(1)
+        if not any(re.search(rf"(?<![a-z])most\s+{re.escape(word[:5])}", s) for s in srcs):
+            return "most " + word
+    return None
+
+
+def clear_caches() -> None:
+    """Forget the clauses' analysed sentences (benchmarks measure answers on sources never seen)."""
+    _sentences.cache_clear()
