@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from assistant.understanding.text import for_reader
+
 # Pydantic's error types, said in Chinese; ``{field}`` is the field's name, the rest comes from the error's ctx.
 FIELD_ZH = {
     "missing": "缺少必填字段 {field}。",
@@ -37,7 +39,6 @@ def field_message(error: Mapping[str, Any], lang: str) -> str:
     field = ".".join(loc) or "request"
     if lang == "en":
         return f"Invalid {field}: {error.get('msg', 'invalid value')}."
-    from assistant.understanding.text import for_reader
 
     ctx = {k: str(v).replace(" or ", " 或 ") for k, v in (error.get("ctx") or {}).items()}
     template = FIELD_ZH.get(error.get("type", ""), "{field} 的值无效。")

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.llm import ChatModel
 from assistant.answering.llm_answer import LLMAnswerer
+from assistant.ingest import store
 from assistant.ingest.netguard import FetchPolicy
 from assistant.ingest.sandbox import prewarm as prewarm_parser
 from assistant.knowledge.corpus import Corpus
@@ -24,11 +26,13 @@ from assistant.library.embed import make_embedder
 from assistant.library.index import Progress, SearchIndex
 from assistant.library.jobs import JobStore
 from assistant.library.retrieve import Retriever
+from assistant.library.startup import start_writable
 from assistant.library.sync import Followed
 from assistant.services import ConversationService, LibraryService, QuestionService
 from assistant.settings import Settings
 from assistant.store.database import Database, open_database
 from assistant.store.feedback import FeedbackStore
+from assistant.store.readonly import open_read_only, read_only_reason
 from assistant.store.sessions import LOCAL_OWNER, SessionStore
 from assistant.types import (
     Answer,
@@ -58,8 +62,6 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: SearchIndex, embedder: Embeddings,
                  db: Database | None = None) -> None:
-        from assistant.ingest import store
-
         self.settings = settings
         self.embedder = embedder
         self.swap_lock = threading.Lock()  # serialises replacing the corpus/index in this process
@@ -86,8 +88,6 @@ class Assistant:
 
     def use(self, corpus: Corpus, index: SearchIndex) -> None:
         """Answer from this corpus and index from now on (after a document is added or removed)."""
-        from assistant.answering.extractive import ExtractiveAnswerer
-
         recogniser = load_recogniser(self.settings.corpus_dir, self.settings.data_dir, corpus, self.embedder)
         retriever = Retriever(index, corpus, self.embedder, self.settings.retrieval,
                               home=self.settings.home_jurisdiction, today=self.settings.today_iso,
@@ -118,9 +118,6 @@ class Assistant:
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
              progress: Progress | None = None) -> Assistant:
         """Open the index (building it first if it is missing, stale or unreadable)."""
-        from assistant.library.startup import start_writable
-        from assistant.store.readonly import open_read_only, read_only_reason
-
         settings = settings or Settings()
         db = open_database(settings)  # first: a wrong OPC_DATABASE_URL fails before anything is written
         if settings.parser_prewarm:  # preloads while the index opens: the first add pays no start

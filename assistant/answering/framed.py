@@ -32,14 +32,16 @@ from assistant.answering.prompts import (
     VALID_UNTIL,
     WITHIN_VALIDITY,
 )
+from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
+from assistant.library.retrieve import ClauseHit, Retrieval
 from assistant.types import Answer, Frame, Unstated
+from assistant.understanding.frame import UNSTATED_NAMES
 from assistant.understanding.text import base_lang, localise, split_sentences
 
 if TYPE_CHECKING:
     from assistant.answering.extractive import ExtractiveAnswerer
     from assistant.knowledge.corpus import Corpus
-    from assistant.library.retrieve import ClauseHit, Retrieval
     from assistant.types import Citation, Clause, Document, Language
 
 
@@ -243,9 +245,6 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
 # --- an added document may state what the plan does not ------------------------------------------------------
 def _speaks_of(extractive: ExtractiveAnswerer, detail: str, text: str) -> bool:
     """The text uses the terms of an unstated part (a deadline, where to apply, the price …)."""
-    from assistant.knowledge.claims import fold
-    from assistant.understanding.frame import UNSTATED_NAMES
-
     corpus = extractive.r.corpus
     folded = fold(text)
     names = {v: k for k, v in UNSTATED_NAMES.items()}
@@ -260,7 +259,6 @@ def stating(extractive: ExtractiveAnswerer, detail: str, retrieval: Retrieval) -
     """Clauses that speak of the part the plan leaves unstated, in every clause of the added documents the search
     found (the best ones and those beside the plan's) and of every document the question names or whose place it
     names (up to ``MAX_SCANNED``): a guide's "申报时间" article need not be among the hits."""
-    from assistant.library.retrieve import ClauseHit
 
     corpus = extractive.r.corpus
     docs = dict.fromkeys(h.clause_id.split(":", 1)[0] for h in retrieval.candidates)
@@ -279,7 +277,6 @@ def stating(extractive: ExtractiveAnswerer, detail: str, retrieval: Retrieval) -
 
 def narrowed(retrieval: Retrieval, hits: Iterable[ClauseHit]) -> Retrieval:
     """The same search, answered from these clauses alone."""
-    from assistant.library.retrieve import Retrieval
 
     return Retrieval(query=retrieval.query, hits=list(hits), scope="named", prefer=set(), extra=[])
 

@@ -7,7 +7,7 @@ two scripts never drift apart.
 
 from __future__ import annotations
 
-from assistant.understanding.text import for_reader
+from assistant.understanding.text import for_reader, to_traditional
 
 
 def _with_hant(table: dict[str, str]) -> dict[str, str]:
@@ -357,7 +357,5 @@ def profile_label(field: str, lang: str) -> str:
     base = "en" if lang == "en" else "zh"
     label = PROFILE_LABELS[base].get(field, field.replace("_", " "))
     if lang == "zh-Hant":
-        from assistant.understanding.text import to_traditional
-
         return to_traditional(label)
     return label

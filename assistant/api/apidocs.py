@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, Response
@@ -18,8 +19,6 @@ REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
 def assets_dir() -> Path:
-    import fastapi_offline
-
     return Path(fastapi_offline.__file__).resolve().parent / "static"
 
 

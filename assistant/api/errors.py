@@ -16,6 +16,7 @@ from starlette.routing import Match, Mount
 
 from assistant import errors
 from assistant.field_errors import field_message
+from assistant.understanding.text import detect_language, for_reader
 
 log = logging.getLogger("assistant.api")
 
@@ -122,8 +123,6 @@ EDGE = {
     "http": ("{detail}", "请求无法完成（{detail}）。"),
 }
 def edge(key: str, lang: str, **values) -> str:
-    from assistant.understanding.text import for_reader
-
     en, zh = EDGE[key]
     text = (en if lang == "en" else zh).format(**values)
     return for_reader(text) if lang == "zh-Hant" else text
@@ -131,8 +130,6 @@ def edge(key: str, lang: str, **values) -> str:
 
 def body_language(body) -> str | None:
     """The language of the question in a request body (the reader's, before any header), when it has one."""
-    from assistant.understanding.text import detect_language
-
     text = body.get("question") if isinstance(body, dict) else None
     if isinstance(text, str) and text.strip():
         return detect_language(text[:300])

@@ -18,6 +18,8 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 from redis.exceptions import AuthenticationError as RedisAuthError
 
+from assistant.api.errors import edge
+from assistant.api.lang import preferred
 from assistant.errors import Busy, ConfigError, LimitsUnavailable
 from assistant.settings import Settings
 
@@ -28,9 +30,6 @@ BACKGROUND_NICE = 10  # document work yields the CPU to answers
 
 def too_large(scope) -> bytes:
     """The 413 body in the reader's language (Accept-Language: this is refused before any route runs)."""
-    from assistant.api.errors import edge
-    from assistant.api.lang import preferred
-
     header = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
     return json.dumps({"error": {"code": "payload_too_large", "message": edge("too_large", preferred(header))}},
                       ensure_ascii=False).encode()

@@ -35,6 +35,7 @@ from assistant.api.fair import FairGate
 from assistant.api.limits import Counters
 from assistant.errors import ConfigError, Forbidden, InvalidQuestion, RateLimited, Unauthorized, chinese
 from assistant.settings import Settings
+from assistant.understanding.text import localise
 
 log = logging.getLogger("assistant.api")
 SCOPES = ("ask", "admin", "metrics", "eval")
@@ -270,7 +271,6 @@ class Guard:
             if self._in_flight.get(address, 0) >= self.max_in_flight:
                 lang = _lang(lang)
                 key = "zh" if lang.startswith("zh") else "en"
-                from assistant.understanding.text import localise
 
                 raise RateLimited(localise(IN_FLIGHT[key].format(n=self.max_in_flight), lang), retry_after=1)
             self._in_flight[address] = self._in_flight.get(address, 0) + 1
@@ -313,8 +313,6 @@ WINDOWS_ZH = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天
 
 
 def cost_message(lang: str, kind: str, amount: int, window: str) -> str:
-    from assistant.understanding.text import localise
-
     key = "zh" if lang.startswith("zh") else "en"
     if key == "zh":
         count, _, unit = window.rpartition(" ")

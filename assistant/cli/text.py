@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len
+from rich.measure import Measurement
 from rich.text import Text
 
 from assistant.understanding.text import localise
@@ -41,8 +42,6 @@ class Wrapped:
         self.text, self.style = text, style
 
     def __rich_measure__(self, console, options):
-        from rich.measure import Measurement
-
         widest = max((cell_len(u.strip()) for u in _UNIT.findall(self.text)), default=1)
         longest = max((cell_len(line) for line in self.text.split("\n")), default=1)
         return Measurement(min(max(widest, 1), options.max_width), min(longest, options.max_width))

@@ -12,8 +12,10 @@ the rates; a set of which nothing was tested fails.
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -225,8 +227,6 @@ def summary(result: GateEvalResult) -> dict:
 
 
 def main() -> None:  # pragma: no cover - a developer's shortcut; `opc eval --adversarial` is the gate
-    import argparse
-    import logging
 
     ap = argparse.ArgumentParser(description="Score gate datasets through the LLM path (no golden set).")
     ap.add_argument("paths", nargs="+", type=Path)

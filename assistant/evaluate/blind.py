@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+import opencc
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
@@ -124,8 +125,6 @@ def _pick(options: list[str], key: str) -> str:
 
 @lru_cache(maxsize=2)
 def _cc(config: str):
-    import opencc
-
     return opencc.OpenCC(config)
 
 

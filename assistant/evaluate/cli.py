@@ -40,6 +40,7 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
         bar.update(tasks[stage], completed=done, total=total)
 
     if url:
+        # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
         from assistant.evaluate.remote import RemoteAssistant
 
         bot = RemoteAssistant(url, key, settings)
@@ -72,6 +73,7 @@ def _case_table(run) -> Table:
 
 
 def _compare_reports(before: Path, rest: list[str] | None) -> None:
+    # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
     from assistant.evaluate.ci import compare_reports
 
     if not rest or len(rest) != 1 or not rest[0].endswith(".json"):
@@ -198,6 +200,7 @@ def eval_command(
 
     gate_evals = []
     if adversarial:
+        # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
         from assistant.evaluate import adversarial as adv
 
         try:
@@ -225,11 +228,13 @@ def eval_command(
     elif update_baseline:
         err.print(f"[yellow]Baseline NOT written[/] ({baseline_path}): this run fails its own gate.")
     if out_dir is None:
+        # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
         from assistant.evaluate.ci import default_out_dir
 
         out_dir = default_out_dir(settings.data_dir)
     paths = write_reports(out_dir, runs, result, label)
     if junit is not None:
+        # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
         from assistant.evaluate.ci import write_junit
 
         paths["junit"] = write_junit(junit, runs)
@@ -270,6 +275,7 @@ def eval_command(
 
 def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], out_dir: Path) -> None:
     """``opc eval --blind``: the blind set as written and in its variants, reported and gated."""
+    # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
     from assistant.evaluate import blind as bl
     from assistant.evaluate import gate as gating
     from assistant.service import Assistant

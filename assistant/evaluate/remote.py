@@ -11,6 +11,8 @@ from types import SimpleNamespace
 import httpx
 
 from assistant.errors import ConfigError, IndexUnavailable, InvalidQuestion, NotFound, OPCError, RateLimited
+from assistant.knowledge.corpus import load_corpus
+from assistant.library.embed import make_embedder
 from assistant.types import Answer
 
 
@@ -18,15 +20,12 @@ class RemoteAssistant:
     """Just what the evaluation asks of an ``Assistant``, over HTTP."""
 
     def __init__(self, url: str, key: str | None, settings, timeout: float = 120.0) -> None:
-        from assistant.knowledge.corpus import load_corpus
-
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"--url must be the server's address, e.g. https://opc.example.com (got {url!r}).")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.http = httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout)
         self.settings = settings
         self.corpus = load_corpus(settings.corpus_dir)
-        from assistant.library.embed import make_embedder
 
         self.embedder = make_embedder(settings) if settings.eval.configured else None  # the judge's metrics
         self.retriever = SimpleNamespace(search=self._no_ranking)

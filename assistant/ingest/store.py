@@ -24,6 +24,7 @@ import yaml
 
 from assistant.errors import DuplicateDocument
 from assistant.library.index import file_lock
+from assistant.library.versions import try_file_lock
 from assistant.store.documents import Conflict, note_version, publish, sync_cache
 from assistant.store.documents import cached_version as held
 from assistant.store.documents import materialise as pull
@@ -69,8 +70,6 @@ def locked(root: Path):
 
 def try_locked(root: Path):
     """``locked`` when no writer holds it, else False at once: for readers that can answer without it."""
-    from assistant.library.versions import try_file_lock
-
     return try_file_lock(root)
 
 

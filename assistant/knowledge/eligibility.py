@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from assistant.answering.citations import citation_for
 from assistant.answering.prompts import profile_label
 from assistant.errors import InvalidProfile, InvalidQuestion
+from assistant.field_errors import field_message
 from assistant.knowledge.facts import Condition, Fact, Quote, amount_text
 from assistant.knowledge.profile_fields import profile_words
 from assistant.types import (
@@ -31,7 +32,7 @@ from assistant.types import (
     Status,
 )
 from assistant.understanding.scope import MAX_FILTER, Scoper, check_filter, check_jurisdictions
-from assistant.understanding.text import base_lang, localise
+from assistant.understanding.text import base_lang, localise, to_simplified
 
 if TYPE_CHECKING:  # the corpus and settings import this module's neighbours
     from assistant.knowledge.corpus import Corpus
@@ -55,8 +56,6 @@ def _home_names() -> tuple[str, str]:
 
 def from_home(origin: str) -> bool:
     """The founder already lives in the home jurisdiction (the origin names it, in Chinese or pinyin)."""
-    from assistant.understanding.text import to_simplified
-
     zh, en = _home_names()
     return zh in to_simplified(origin) or en in origin.lower().replace(" ", "")
 
@@ -227,8 +226,6 @@ def validate_profile(raw: Mapping[str, Any]) -> FounderProfile:
     try:
         return FounderProfile.model_validate(raw)
     except ValidationError as exc:
-        from assistant.field_errors import field_message
-
         first = exc.errors()[0]
         raise InvalidProfile(field_message(first, "en"), translations={
             lang: field_message(first, lang) for lang in ("zh", "zh-Hant")}) from None

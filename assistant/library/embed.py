@@ -61,7 +61,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     """A local sentence-transformers model; e5-family models get their prefixes."""
 
     def __init__(self, model: str, prefixes: bool | None = None) -> None:
-        try:
+        try:  # an optional dependency (the `st` extra), imported only for this embedder
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise ConfigError(

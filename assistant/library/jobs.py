@@ -27,6 +27,7 @@ from sqlalchemy import insert, select, update
 
 from assistant import metrics
 from assistant.errors import NotFound, OPCError
+from assistant.store.models import jobs
 from assistant.types import BatchOutcome, Job
 
 if TYPE_CHECKING:  # the service and the batch pipeline import this module
@@ -90,7 +91,6 @@ class JobStore:
     def _save(self, job: Job, **row: str | None) -> None:
         if self.db is None:
             return
-        from assistant.store.models import jobs
 
         body = job.model_dump_json()
         try:
@@ -107,7 +107,6 @@ class JobStore:
     def _stored(self, job_id: str) -> Job | None:
         if self.db is None:
             return None
-        from assistant.store.models import jobs
 
         row = self.db.run(lambda c: c.execute(select(jobs.c.owner, jobs.c.status, jobs.c.labels, jobs.c.body,
                                                      jobs.c.workdir).where(jobs.c.id == job_id)).first())
@@ -144,7 +143,6 @@ class JobStore:
         and upload folders no job names, older than an hour, are removed. How many jobs were interrupted."""
         if self.db is None:
             return 0
-        from assistant.store.models import jobs
 
         try:
             rows = self.db.run(lambda c: c.execute(select(jobs.c.id, jobs.c.owner, jobs.c.status, jobs.c.labels,

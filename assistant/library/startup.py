@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import logging
 
+from assistant.ingest import store
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.embed import DocumentEmbedder
 from assistant.library.index import Progress, SearchIndex
 from assistant.settings import Settings
 from assistant.store.database import Database
+from assistant.store.documents import materialise as pull
+from assistant.store.documents import stored_ids
 from assistant.store.storage import is_storage_error, writable_problem
 
 log = logging.getLogger(__name__)
@@ -25,8 +28,6 @@ log = logging.getLogger(__name__)
 def recover_documents(settings: Settings, db: Database) -> None:
     """Undo document changes a killed process left half-done, then make the folders the database's documents
     (carrying over folders made before the database), before the corpus is read."""
-    from assistant.ingest import store
-
     root = store.documents_root(settings.data_dir)
     store.use_database(root, db)
     with store.locked(root):
@@ -43,9 +44,6 @@ def match_database(settings: Settings, db: Database, corpus: Corpus, index: Sear
     """Start only from a corpus holding every document the database holds: a start must never answer (and
     list) fewer documents than were acknowledged. A document committed after the folders were read (a writer
     on another host, or a commit that became visible late) is fetched and indexed before the port opens."""
-    from assistant.ingest import store
-    from assistant.store.documents import stored_ids
-
     root = store.documents_root(settings.data_dir)
     for _ in range(tries):
         missing = stored_ids(db) - {d.id for d in corpus.documents if d.authority == "document"}
@@ -56,7 +54,6 @@ def match_database(settings: Settings, db: Database, corpus: Corpus, index: Sear
         with store.locked(root):
             store.materialise(root)
             # a folder written without its mark (a crash between the two) is rewritten from the database too
-            from assistant.store.documents import materialise as pull
 
             pull(db, root, since=-1)
         corpus = load_corpus(settings.corpus_dir, root)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.errors import NotFound, StorageFull
-from assistant.store.sessions import LOCAL_OWNER, NO_SUCH_SESSION
+from assistant.store.database import open_database
+from assistant.store.feedback import FeedbackStore
+from assistant.store.sessions import LOCAL_OWNER, NO_SUCH_SESSION, SessionStore
 from assistant.store.sessions import purge_expired as purge_stores
 from assistant.store.storage import STORAGE_FULL, is_storage_error
 from assistant.types import Feedback, Turn
@@ -47,10 +49,6 @@ class ConversationService:
     @staticmethod
     def purge_database(settings: Settings, days: float | None = None) -> dict[str, int]:
         """``purge`` straight on the configured database, without opening the index (the CLI's purge)."""
-        from assistant.store.database import open_database
-        from assistant.store.feedback import FeedbackStore
-        from assistant.store.sessions import SessionStore
-
         db = open_database(settings)
         return purge_stores(SessionStore(db), FeedbackStore(db), settings.retention_days if days is None else days)
 

@@ -8,9 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answering.citations import citation_for
 from assistant.errors import DatabaseUnavailable
+from assistant.ingest import store
 from assistant.knowledge.corpus import load_corpus
-from assistant.library.index import Progress
+from assistant.knowledge.provenance import conflicts_report
+from assistant.library.index import Progress, current_build, load_version
+from assistant.library.sync import follow_corpus
+from assistant.store.readonly import writes_refused
 from assistant.types import Citation, DocumentInfo, Job
 
 if TYPE_CHECKING:  # the facade imports this module; the pipeline is imported when a document changes
@@ -37,8 +42,6 @@ class LibraryService:
         Cheap when nothing changed (one small file read, and the shared corpus version read at most every
         OPC_CORPUS_POLL_SECONDS), so the API calls it before each request.
         """
-        from assistant.library.index import current_build, load_version
-
         if self.follow():
             return True
         if current_build(self.bot.settings) in (None, self.bot.index.version):
@@ -70,9 +73,8 @@ class LibraryService:
         """Add a PDF, DOCX, HTML, Markdown or text document from a path, an http(s) URL, or uploaded bytes
         (give ``filename``). With ``translation_of``, it becomes that document's other language version.
         Raises an ``IngestError`` subclass (nothing changed) for unusable input."""
-        from assistant.store.readonly import writes_refused
-
         writes_refused(self.bot)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import add_document
 
         update = add_document(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, source, lang=lang,
@@ -84,9 +86,8 @@ class LibraryService:
                       landed: Callable[[Outcome], None] | None = None) -> BatchReport:
         """Add many files or URLs (parsed in worker processes) as one new index version; returns a
         ``BatchReport`` of what was added, skipped as a duplicate, or failed and why."""
-        from assistant.store.readonly import writes_refused
-
         writes_refused(self.bot)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.bulk import add_batch
 
         _update, report = add_batch(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, sources,
@@ -97,8 +98,6 @@ class LibraryService:
                     labels: dict[str, str] | None = None) -> Job:
         """``add_documents`` as a background job (see ``job``); ``workdir`` holds uploads, removed after;
         ``labels``: how outcomes name sources (an upload's own file name instead of where it was saved)."""
-        from assistant.store.readonly import writes_refused
-
         writes_refused(self.bot)
         return self.bot.jobs.start(self.bot, sources, workdir, labels)
 
@@ -107,9 +106,8 @@ class LibraryService:
 
     def remove_document(self, doc_id: str) -> None:
         """Remove an added document (NotFound if unknown, ProtectedDocument for built-in ones)."""
-        from assistant.store.readonly import writes_refused
-
         writes_refused(self.bot)
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import remove_document
 
         remove_document(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, doc_id, install=self.install)
@@ -117,6 +115,7 @@ class LibraryService:
     def set_trust(self, doc_id: str, trust: str) -> DocumentInfo:
         """An admin's decision on an added document (see ``assistant.knowledge.provenance``): 'reviewed'
         confirms it — a quarantined one is indexed and answers from then on —, 'quarantined' takes it out."""
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import set_trust
 
         return described(set_trust(self.bot.settings, self.bot.corpus, self.bot.index, self.bot.embedder, doc_id,
@@ -124,14 +123,11 @@ class LibraryService:
 
     def conflicts(self) -> ConflictReport:
         """Documents claiming another's title or number, and benefits stated with different figures."""
-        from assistant.knowledge.provenance import conflicts_report
-
         return conflicts_report(self.bot.corpus)
 
     def install(self, update: Update) -> None:
         # Called under the documents' writer lock: never interleaved with a request's refresh()
         # installing another build, nor with another writer's install.
-        from assistant.ingest import store
 
         with self.bot.swap_lock:
             self.bot.use(update.corpus, update.index)
@@ -141,9 +137,8 @@ class LibraryService:
         """Follow documents added or removed on another host: when the database's corpus version is
         ahead of this host's, the changed folders are rewritten from the database and the index brought to
         them (only the changed documents are indexed), before this request is answered."""
-        from assistant.ingest import store
+        # imported here: the ingestion pipeline brings the fetcher (httpx), about 0.7 s at every start otherwise
         from assistant.ingest.pipeline import Update
-        from assistant.library.sync import follow_corpus
 
         if self.bot.read_only:  # the cache cannot be rewritten: answer from what this process started with
             return False
@@ -181,8 +176,6 @@ class LibraryService:
         return True
 
     def clause(self, clause_id: str, lang: str = "en") -> Citation:
-        from assistant.answering.citations import citation_for
-
         return citation_for(self.bot.corpus, self.bot.corpus.clause(clause_id), lang, n=1)
 
 

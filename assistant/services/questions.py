@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import metrics
 from assistant.answering.framed import answer_frame, answer_from_documents, answer_text, declare_unstated, read_frame
 from assistant.errors import ConfigError, DatabaseUnavailable
+from assistant.knowledge.eligibility import check_library, validate_profile
 from assistant.store.sessions import LOCAL_OWNER
 from assistant.store.storage import NOT_SAVED, is_storage_error
 from assistant.types import Answer, EligibilityResult, FounderProfile, Language, StreamEvent, Turn
@@ -208,16 +209,12 @@ class QuestionService:
                     limit: int | None = None) -> EligibilityResult:
         """The benefits in scope decided for a founder profile (met / not met / unknown), cited: the home
         jurisdiction's documents in force unless the request names documents, issuers or places."""
-        from assistant.knowledge.eligibility import check_library
-
         scoper = self.bot.retriever.scoper  # its own corpus: one consistent library even if a document is added now
         return check_library(scoper.corpus, profile, lang, self.bot.settings, scoper=scoper, documents=documents,
                              issuers=issuers, jurisdictions=jurisdictions, limit=limit)
 
     def profile(self, values: Mapping[str, Any]) -> FounderProfile:
         """A founder profile from field values, validated (``InvalidProfile`` names the bad field)."""
-        from assistant.knowledge.eligibility import validate_profile
-
         return validate_profile(values)
 
 

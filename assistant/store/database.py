@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 
 from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.store import models
+from assistant.store.storage import is_storage_error
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -220,8 +221,6 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
 
 def _storage(exc: BaseException) -> bool:
-    from assistant.store.storage import is_storage_error
-
     return is_storage_error(exc)
 
 

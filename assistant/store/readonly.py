@@ -15,11 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import IndexUnavailable
+from assistant.errors import IndexUnavailable, StorageFull
 from assistant.knowledge.corpus import Corpus, load_corpus
 from assistant.library.index import SearchIndex, load_version
 from assistant.settings import Settings
-from assistant.store.storage import writable_problem
+from assistant.store.documents import document_rows, files_digest, folder_files, stored_files
+from assistant.store.storage import STORAGE_FULL, writable_problem
 
 if TYPE_CHECKING:
     from assistant.store.database import Database
@@ -64,8 +65,6 @@ def _from_database(db: Database, root: Path, wanted: set[str]) -> Path | None:
     """When a document the index holds has no cached folder, or not the database's (the cache could not be
     rewritten on a full disk): every stored document written from the database to a temporary folder (outside
     the full disk), to load instead of the cache. None when the cache is right."""
-    from assistant.store.documents import document_rows, files_digest, folder_files, stored_files
-
     try:
         rows = document_rows(db, wanted)
     except Exception as exc:  # the database is on the same full disk and cannot be read: the cache it is
@@ -87,9 +86,6 @@ def _from_database(db: Database, root: Path, wanted: set[str]) -> Path | None:
 
 def writes_refused(bot: object) -> None:
     """Raise the 507 a read-only process gives every document change."""
-    from assistant.errors import StorageFull
-    from assistant.store.storage import STORAGE_FULL
-
     if getattr(bot, "read_only", None):
         raise StorageFull(STORAGE_FULL + " (The server started read-only: restart it once there is room.)")
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+import opencc
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -101,8 +102,6 @@ _T = TypeVar("_T")
 
 @lru_cache(maxsize=4)
 def _cc(config: str) -> _Converter:
-    import opencc
-
     converter: _Converter = opencc.OpenCC(config)  # opencc ships no type stubs
     return converter
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.knowledge.claims import fold
+from assistant.knowledge.corpus import load_corpus
 from assistant.understanding.intent_data import (
     ATTRIBUTES,
     TOPIC,
@@ -358,8 +359,6 @@ def _write(path: Path, key: str, model: Model) -> None:
 
 def bundle(corpus_dir: Path, embedder: Embeddings) -> Path:
     """Train on the shipped data and write corpus/intents.npz (a fresh data dir then loads it, not trains)."""
-    from assistant.knowledge.corpus import load_corpus
-
     corpus = load_corpus(Path(corpus_dir))
     facts = [f for f in corpus.facts if f.reviewed]
     spec_path = Path(corpus_dir) / "intents.yaml"

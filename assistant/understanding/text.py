@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 import opencc
 import yaml
 
-from assistant.errors import CorpusError, InvalidQuestion
+from assistant.errors import CorpusError, InvalidQuestion, chinese
+from assistant.settings import corpus_folder
 
 if TYPE_CHECKING:  # the domain types import modules that import this one
     from assistant.types import Language
@@ -176,8 +177,6 @@ def _stem(word: str) -> str:
 def glossary_words(folder: Path | None = None) -> tuple[str, ...]:
     """The benefit names jieba must keep whole ("算力券", "过渡性住房"): the Chinese terms of the corpus
     folder's glossary.yaml (``OPC_CORPUS_DIR``), listed under ``words`` on their entry."""
-    from assistant.settings import corpus_folder
-
     path = (folder or corpus_folder()) / "glossary.yaml"
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.is_file() else []
@@ -251,8 +250,6 @@ def has_content(text: str) -> bool:
 def validate_question(question: object, max_chars: int) -> str:
     """Return the cleaned question or raise InvalidQuestion with a message for the user, in the question's
     own language when it has one (``reader``) and in every language (``translations``)."""
-    from assistant.errors import chinese
-
     if isinstance(question, (bytes, bytearray)):
         raise InvalidQuestion("The question must be text, not binary data.",
                               translations=chinese("问题必须是文字，不能是二进制数据。"))
