@@ -22,16 +22,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from assistant.answering.bound_conditions import conflicts
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
 from assistant.answering.statements import quotations, spell_out, statements
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
+from assistant.knowledge.rules_file import read_rules
 
 if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
@@ -349,12 +348,4 @@ def clear_caches() -> None:
 @lru_cache(maxsize=8)
 def load_support(path: Path) -> SupportRules:
     """Read and validate corpus/support.yaml; a broken file is a CorpusError naming what is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return SupportRules(SupportSpec.model_validate(raw or {}))
-    except FileNotFoundError:
-        raise CorpusError(f"Support rules missing: {path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
-    except (ValidationError, re.error) as exc:
-        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None
+    return read_rules(path, SupportSpec, "the support rules", SupportRules)
