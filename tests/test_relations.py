@@ -89,3 +89,18 @@ def test_a_comparison_is_judged_on_the_cited_sources_only(corpus):
     # the startup loan figures are in m5; cited m4 alone gives the housing subsidy nothing to be compared with
     answer = "The housing subsidy is higher than the personal startup guaranteed loan [1]."
     assert gate(corpus, answer, "m4")
+
+
+@pytest.mark.parametrize("answer, clause, holds", [
+    ("过渡性住房的期限比住房补贴长[1]。", "m4", True),
+    ("住房补贴的期限比过渡性住房长[1]。", "m4", False),
+    ("訓練算力券嘅上限比模型券高好多[1]。", "m6", True),
+    ("模型券的上限比训练算力券高[1]。", "m6", False),
+])
+def test_x_bi_y_comparisons_follow_the_figures(corpus, answer, clause, holds):
+    assert (gate(corpus, answer, clause) == []) is holds
+
+
+def test_words_holding_bi_compare_nothing(corpus):
+    # 比如 gives an example: "最高" after it bounds a figure, it ranks nothing
+    assert gate(corpus, "市级政策券比如训练算力券最高1000万元，模型券最高200万元[1]。", "m6") == []

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # relation words: which relation a matched word states
 ALTERNATIVE, EXCLUSIVE, COMBINED, NEGATION, GREATER, LESS = (
     "alternative", "exclusive", "combined", "negation", "greater", "less")
+THAN = "than"
 # a negation this close before a "both" word turns it round: "不能同时", "cannot be combined"
 NEGATION_REACH = 12
 _RATIO = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -52,6 +53,12 @@ class RelationSpec(BaseModel):
     negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
     greater: Terms = Field(default_factory=Terms, description="Comparison words: the first is more (高于, more than).")
     less: Terms = Field(default_factory=Terms, description="Comparison words: the first is less (低于, 平過, less than).")
+    than: Terms = Field(default_factory=Terms, description="A comparison's word before the second thing, its "
+                        "direction after it: 「X比Y高」.")
+    not_than: Terms = Field(default_factory=Terms, description="Words holding a `than` word that compare nothing "
+                            "(比如, 比例).")
+    more_after: list[str] = Field(default_factory=list, description="After 「比Y」: X is more (高, 多, 长).")
+    less_after: list[str] = Field(default_factory=list, description="After 「比Y」: X is less (低, 少, 短).")
     ratios: dict[str, float] = Field(default_factory=dict, description="Words stating a multiple of the other "
                                      "figure (twice: 2, 一半: 0.5); 'N times' and 'N倍' are read as N.")
 
@@ -68,12 +75,14 @@ class Relations:
         groups = {ALTERNATIVE: spec.alternative, EXCLUSIVE: spec.exclusive, COMBINED: spec.combined,
                   NEGATION: spec.negation, GREATER: spec.greater, LESS: spec.less}
         self.words = Matcher([(g, t, False) for g, terms in groups.items() for t in terms.en + terms.zh]
-                             + [("ratio", t, False) for t in spec.ratios])
+                             + [("ratio", t, False) for t in spec.ratios]
+                             + [(THAN, t, False) for t in spec.than.en + spec.than.zh]
+                             + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
-        found = [m for m in self.words.find(folded) if m.concept != NEGATION]
+        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, "word")]
         if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
             return Verdict(None, folded)
         sentence = fold(spell_out(_CITE.sub(" ", st.sentence)))
@@ -86,6 +95,12 @@ class Relations:
                 problem = self._comparison(m, word, folded, offset, named, sources, claims)
                 if problem == "":   # a comparison the figures bear out: its word is no novel word
                     blank[m.start:m.end] = " " * (m.end - m.start)
+            elif m.concept == THAN:
+                problem, adjective = self._than(m, offset, sentence, named, sources, claims)
+                if problem == "":   # 比 and the direction word: what the figures bear out
+                    for i in (m.start, adjective - offset):
+                        if 0 <= i < len(blank):
+                            blank[i] = " "
             elif m.concept == COMBINED and not self.negated(folded, m):
                 problem = self._both(word, named, sources, claims)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
@@ -107,7 +122,7 @@ class Relations:
         for share in _SHARE.finditer(folded):   # "X是Y的200%" (两倍, 一半 spelt out), "X is 50% of Y"
             m = Mention("ratio", share.start(), share.end())
             factor = float(share.group("p") or share.group("p2")) / 100
-            problem = self._comparison(m, share.group(), folded, offset, named, sources, claims, factor,
+            problem = self._comparison(m, share.group().lstrip("的 ").strip(), folded, offset, named, sources, claims, factor,
                                        before=share.group("p") is not None)
             if problem:
                 return Verdict(problem, folded)
@@ -141,6 +156,23 @@ class Relations:
         return _joins(self, sources, claims)
 
     # --- comparisons ------------------------------------------------------------------------------
+    def _than(self, m: Mention, offset: int, sentence: str, named: list[Mention], sources: tuple[str, ...],
+              claims: ClaimRules) -> tuple[str | None, int]:
+        """「X比Y高」: Y right after the word, the direction after Y (before any figure); with the direction
+        word's place in the sentence."""
+        at, end = offset + m.start, offset + m.end
+        left = [n for n in named if n.end <= at]
+        y = next((n for n in named if end <= n.start <= end + 2), None)
+        if not left or y is None:
+            return None, -1
+        tail = re.split(r"[\d，,。；;：:]|最", sentence[y.end:y.end + 8])[0]
+        for i, ch in enumerate(tail):
+            kind = GREATER if ch in self.spec.more_after else LESS if ch in self.spec.less_after else None
+            if kind:
+                word = sentence[at:y.end + i + 1]
+                return self._holds(kind, word, left[-1].concept, y.concept, sources, claims, None), y.end + i
+        return None, -1
+
     def _comparison(self, m: Mention, word: str, folded: str, offset: int, named: list[Mention],
                     sources: tuple[str, ...], claims: ClaimRules, factor: float | None = None,
                     before: bool = False) -> str | None:
@@ -155,19 +187,23 @@ class Relations:
             left, right = left[:1], left[-1:] if len(left) > 1 else []
         if not left or not right:
             return None
-        x, y = left[-1].concept, right[0].concept
+        if factor is None and m.concept == "ratio":
+            factor = self.ratios.get(" ".join(word.split()))
+        return self._holds(m.concept, word, left[-1].concept, right[0].concept, sources, claims, factor)
+
+    def _holds(self, kind: str, word: str, x: str, y: str, sources: tuple[str, ...], claims: ClaimRules,
+               factor: float | None) -> str | None:
+        """"" when the figures the sources bind to x and y bear the comparison out, else its word."""
         if x == y or claims.compatible(x, y):
             return None
         if any(_says(s, word, x, y, claims) for s in sources):
             return ""   # a cited sentence makes this comparison itself
-        if factor is None and m.concept == "ratio":
-            factor = self.ratios.get(" ".join(word.split()))
         pairs = _comparable(_figures(sources, claims, x), _figures(sources, claims, y))
         if not pairs:
             return word   # no figures for one side: nothing to compare
         if factor is not None:
             return "" if any(abs(a - factor * b) <= 0.01 * abs(a) for a, b in pairs) else word
-        holds = all(a > b for a, b in pairs) if m.concept == GREATER else all(a < b for a, b in pairs)
+        holds = all(a > b for a, b in pairs) if kind == GREATER else all(a < b for a, b in pairs)
         return "" if holds else word
 
 
