@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answering.citations import citation_for
 from assistant.answering.gate import check
+from assistant.answering.statements import spell_out
 from assistant.knowledge.corpus import load_corpus
 from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import detect_language
@@ -104,3 +105,12 @@ def test_x_bi_y_comparisons_follow_the_figures(corpus, answer, clause, holds):
 def test_words_holding_bi_compare_nothing(corpus):
     # 比如 gives an example: "最高" after it bounds a figure, it ranks nothing
     assert gate(corpus, "市级政策券比如训练算力券最高1000万元，模型券最高200万元[1]。", "m6") == []
+
+
+@pytest.mark.parametrize("text, spelt", [
+    ("是模型券上限的5倍", "是模型券上限的500%"),
+    ("five times the model voucher", "500% the model voucher"),
+    ("roadshows 4 times a year", "roadshows 4 times a year"),   # how often, not a multiple
+])
+def test_multiples_in_digits_and_english_words_are_figures(text, spelt):
+    assert spell_out(text) == spelt
