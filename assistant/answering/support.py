@@ -27,6 +27,8 @@ from pydantic import BaseModel, Field
 from assistant.answering.bound_conditions import conflicts
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
+from assistant.answering.relations import Relations, RelationSpec
+from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
@@ -69,6 +71,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
+                                    "words (assistant/answering/relations.py).")
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class SupportRules:
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        self.relations = Relations(spec.relations)
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -185,6 +190,11 @@ class SupportRules:
             if org and not self._known_org(org.group(), src_flat):
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
                 continue
+            related = self.relations.check(st, folded, tuple(sources), claims)
+            if related.problem:
+                out.append(Finding(st.text, "marker", related.problem))
+                continue
+            folded = related.folded   # the choice the sources offer, said in other words, is no novel word
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
@@ -343,6 +353,7 @@ def clear_caches() -> None:
     for cached in (_vocabulary, _folded, _flat, spell_out, statements):
         cached.cache_clear()
     clear_modality_caches()
+    clear_relation_caches()
 
 
 @lru_cache(maxsize=8)
