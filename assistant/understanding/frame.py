@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import extract_figures
 from assistant.types import Ask, Frame
 from assistant.understanding.dates import DateWords, YearParser
 from assistant.understanding.questions import Terms
@@ -53,6 +54,10 @@ class FrameSpec(BaseModel):
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
                               "asked about, a 'still' word and no benefit, it asks the plan's validity.")
     still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
+    weak_asking: Terms = Field(default_factory=Terms, description="Asking words that also end statements "
+                               "(㗎): they make a clause an ask only when it does not tell the founder's story.")
+    embedding: Terms = Field(default_factory=Terms, description="Words after which an English question word "
+                             "opens an embedded question ('tell me how much'), not a new ask.")
     unstated: dict[str, Terms]
     dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
@@ -96,12 +101,18 @@ _NOT_PARTS = ("answer", "ranking", None)
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
-_CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000")
+_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
                      re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
-                        r"Should|Now|So|Also|My|We|Our)\b)")
+                        r"Should|Now|So|Also|My|We|Our|If|Since|Because|But|Then|Concretely|Anyway|Honestly|"
+                        r"Basically)\b)")
+# A question word with what it asks, inside an unpunctuated English clause ("If I move to Shenzhen how much could
+# …"): where a new ask may begin. "which"/"who" are left out: they open relative clauses as often.
+_EN_WH = re.compile(r"(?<=\w)\s+(?=(?:how|what|when|where|why)\s+(?:much|many|long|often|soon|is|are|was|were|do|does|"
+                    r"did|can|could|would|will|should|s|'s|kind|type|exactly)\b)", re.I)
 _EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
                        r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
 _WH = frozenset("how what what's which when where who whom why whose".split())
@@ -141,22 +152,70 @@ class FrameRules:
         self.dates = YearParser(spec.dates)
         self.plan_named = m({"plan": spec.plan_named})
         self.still = m({"still": spec.still})
+        self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
+        self.embedding = m({"embedding": spec.embedding})
 
     # --- pieces ---------------------------------------------------------------------------------
-    @staticmethod
-    def parts(text: str) -> list[list[str]]:
+    def parts(self, text: str) -> list[list[str]]:
         """Sentences, each split into clauses (commas, colons, and spaces between Chinese words). English without
-        punctuation is split before a capitalised question word ("… in Shenzhen How much is …")."""
+        punctuation is split before a capitalised opener ("… in Shenzhen How much is …", "… since If I move …")
+        and before a question word that starts a new ask (:meth:`_wh_split`)."""
         out = []
         text = _EN_OPENER.sub("\n", text)
         for sentence in _SENTENCE.split(text):
             clauses = [c.strip() for c in _CLAUSE.split(sentence or "") if c and c.strip()]
             more = []
             for c in clauses:
-                more += [p.strip() for p in _EN_AND.split(c) if p.strip()]
+                for p in _EN_AND.split(c):
+                    more += self._wh_split(p.strip()) if p.strip() else []
             if more:
                 out.append(more)
         return out
+
+    def _wh_split(self, clause: str) -> list[str]:
+        """An English clause parted before a question word that begins an ask of its own: after a lead-in that asks
+        nothing ("If I move to Shenzhen | how much could …"), or after an ask ("what's the maximum | where do I
+        submit"), but not after a word that embeds it ("tell me how much", "wondering what is")."""
+        if _CJK.search(clause):
+            return [clause]
+        out, last = [], 0
+        for m in _EN_WH.finditer(clause):
+            before = clause[last:m.start()].strip()
+            tail = " ".join(_bare(before).split()[-2:])
+            if not tail or any(e.end == len(tail) for e in self.embedding.find(tail)):
+                continue
+            asks = bool(self.asking.find(fold(before)))
+            if asks and not (self._is_ask(before) and clause[m.end():m.end() + 5].lower().startswith(("wher", "when", "how"))):
+                continue
+            out.append(before)
+            last = m.end()
+        out.append(clause[last:].strip())
+        return [p for p in out if p]
+
+    @staticmethod
+    def _states_figure(clause: str) -> bool:
+        """The part states an amount (not a date): "…最高60万", "up to 1 million yuan"."""
+        return any(f.kind not in ("date", "year") for f in extract_figures(clause))
+
+    @staticmethod
+    def _story_like(clause: str, story: _Matcher | None, places: Gazetteer | None) -> bool:
+        """The part tells the founder's story: first person, a place or a year."""
+        return (story is not None and bool(story.find(fold(clause)))) or bool(_YEAR.search(clause)) \
+            or bool(places is not None and places.find(clause))
+
+    def _asks(self, clause: str, story_like: bool) -> bool:
+        """The part asks: a question (:meth:`_is_ask`) — unless only a particle that also ends statements makes it
+        one and it tells the story ("我廣州人嚟㗎") — or a statement ending in a tag ("…200萬對吧")."""
+        bare = _bare(clause)
+        if any(bare.endswith(t) and (_CJK.search(t) or " " in t) and (bare == t or _CJK.search(t)
+               or bare.endswith(" " + t)) for t in self._tags):
+            return True
+        if not self._is_ask(clause):
+            return False
+        if story_like and "?" not in clause and "？" not in clause:
+            folded = fold(clause)
+            return any(folded[m.start:m.end] not in self.weak_asking for m in self.asking.find(folded))
+        return True
 
     def _is_ask(self, clause: str) -> bool:
         if "?" in clause or "？" in clause:
@@ -205,6 +264,7 @@ class FrameRules:
         background: list[str] = []
         instructions: list[str] = []
         story = questions.first_person if questions is not None else None
+        premises: dict[int, tuple[list[str], str]] = {}  # ask -> (the benefit and figure it leads with, the rest)
         for sentence in self.parts(text):
             kept: list[tuple[str, bool, set[str]]] = []  # (clause, asks, subjects)
             for clause in sentence:
@@ -214,7 +274,7 @@ class FrameRules:
                     continue
                 clean = self._drop_instructions(clause)
                 if clean:
-                    kept.append((clean, self._is_ask(clean), subjects))
+                    kept.append((clean, self._asks(clean, self._story_like(clean, story, places)), subjects))
             asking = any(a for _, a, _ in kept)
             pending: list[tuple[str, set[str]]] = []  # lead-in parts right before an ask
 
@@ -233,8 +293,7 @@ class FrameRules:
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year
-                story_like = (story is not None and bool(story.find(fold(clean)))) or bool(_YEAR.search(clean)) \
-                    or bool(places is not None and places.find(clean))
+                story_like = self._story_like(clean, story, places)
                 if is_ask:
                     if previous is not None and not pending and _EACH.search(clean):
                         # "在星澜市和东滨区入驻…，…分别是多少？": the places before it are what is asked about
@@ -242,6 +301,10 @@ class FrameRules:
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
                         leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
                     asks.append(self._join([*(c for c, _ in pending), clean], zh))
+                    stated = [c for c, subj in pending if subj and self._states_figure(c)]
+                    if stated:  # "个人创业担保贷款最高60万，那年利率是多少？": the premise may be its own ask
+                        premises[len(asks) - 1] = (stated, self._join([*(c for c, _ in pending if c not in stated),
+                                                                       clean], zh))
                     pending, previous = [], None
                 elif asking and not story_like:
                     pending.append((clean, subjects))
@@ -262,6 +325,17 @@ class FrameRules:
             self.years_told(asks, today, plan_years, asked=True)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise) for a, r in zip(asks, recs)]
+        # An ask for a part the plan may leave unstated, led by a benefit and its figure ("鯤鵬項目最多有100萬研發
+        # 資助，咁幾時截止報名？"): the premise is an ask of its own (the figure confirmed), the part declared unstated.
+        for i in sorted(premises, reverse=True):
+            if frame.asks[i].kind != "unstated":
+                continue
+            stated, rest = premises[i]
+            parts = [*stated, rest]
+            got = [learned(p, lang) if learned is not None else None for p in parts]
+            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise)
+                                   for p, r in zip(parts, got)]
+            recs[i:i + 1] = got
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
                                   for r in recs])
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
