@@ -35,7 +35,7 @@ class Family(Terms):
     kinds: list[str]
 
 
-FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent"]
+FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent", "places"]
 FIGURE_KINDS: tuple[FigureKind, ...] = get_args(FigureKind)
 # What a founder's story implies: a profile field's concept or flag, or a graduation year.
 ProfileValues = dict[str, bool | str | int]
