@@ -107,6 +107,15 @@ def test_story_parted_from_the_ask_without_punctuation(corpus):
                                                     ("unstated", "deadline")]
 
 
+def test_that_in_an_ask_points_back_at_the_story(corpus):
+    f = frame_of(corpus, "We make robot arms. I read that the city backs demonstration application projects. "
+                         "How much R&D money is there for that?", "en")
+    assert [a.text for a in f.asks] == ["How much R&D money is there for that?"]
+    assert "demonstration application projects" in f.search_text and "robot arms" not in f.search_text
+    g = frame_of(corpus, "We make robot arms. How much R&D money is there?", "en")  # no pointer, nothing added
+    assert "robot arms" not in g.search_text
+
+
 def test_stated_figure_before_an_unstated_part_is_its_own_ask(corpus):
     f = frame_of(corpus, "落户补贴最高10万元，去哪里申请？")
     assert [(a.text, a.kind) for a in f.asks] == [("落户补贴最高10万元", "topic"), ("去哪里申请？", "unstated")]

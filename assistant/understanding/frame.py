@@ -56,6 +56,8 @@ class FrameSpec(BaseModel):
     still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
     weak_asking: Terms = Field(default_factory=Terms, description="Asking words that also end statements "
                                "(㗎): they make a clause an ask only when it does not tell the founder's story.")
+    anaphora: Terms = Field(default_factory=Terms, description="Words in an ask pointing back at what the story "
+                            "told last ('for that'): that part is searched with the ask.")
     embedding: Terms = Field(default_factory=Terms, description="Words after which an English question word "
                              "opens an embedded question ('tell me how much'), not a new ask.")
     unstated: dict[str, Terms]
@@ -134,6 +136,7 @@ class FrameRules(ClauseReader):
         self.still = m({"still": spec.still})
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
         self.embedding = m({"embedding": spec.embedding})
+        self.anaphora = m({"anaphora": spec.anaphora})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -150,6 +153,7 @@ class FrameRules(ClauseReader):
         background: list[str] = []
         instructions: list[str] = []
         story = questions.first_person if questions is not None else None
+        last_told = ""  # the story part told last, across sentences: what "that" in an ask may point back to
         premises: dict[int, tuple[list[str], str]] = {}  # ask -> (the benefit and figure it leads with, the rest)
         for sentence in self.parts(text):
             kept: list[tuple[str, bool, set[str]]] = []  # (clause, asks, subjects)
@@ -184,6 +188,8 @@ class FrameRules(ClauseReader):
                     if previous is not None and not pending and _EACH.search(clean):
                         # "在星澜市和东滨区入驻…，…分别是多少？": the places before it are what is asked about
                         pending, previous = [(previous, set())], None
+                    if previous is None and not pending and last_told and self.anaphora.find(fold(clean)):
+                        previous = last_told  # "I've heard the city funds X. What's the max for that?": X searched
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
                         leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
                     asks.append(self._join([*(c for c, _ in pending), clean], zh))
@@ -198,6 +204,7 @@ class FrameRules(ClauseReader):
                 else:
                     told(pending)
                     told([(clean, subjects)])
+                    last_told = clean
                     pending, previous = [], clean
             if pending and asks:
                 asks[-1] = self._join([asks[-1], *(c for c, _ in pending)], zh)
