@@ -166,7 +166,7 @@ def test_each_part_of_the_plan_asked_is_answered(bot):
     # which districts: the sentence naming them, beside the figure asked in the same message
     a = bot.ask("OPC社区首先在哪些区建？全市面积目标是多少？")
     assert a.answerable and "南山、龙岗、福田、光明" in a.answer and "50万平方米" in a.answer
-    b = bot.ask("What districts will the OPC communities start in?")
+    b = bot.ask("Which districts are named first for building OPC communities?")
     assert b.answerable and "Nanshan, Longgang, Futian, and Guangming" in b.answer
     # a topic's benefits listed from the facts: the housing ones, the cash subsidy included
     c = bot.ask("住屋方面計劃有咩福利？")
