@@ -26,6 +26,7 @@ from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
 from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
+from assistant.understanding.clauses import ClauseReader, bare
 from assistant.understanding.dates import DateWords, YearParser
 from assistant.understanding.questions import Terms
 
@@ -52,6 +53,12 @@ class FrameSpec(BaseModel):
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
                               "asked about, a 'still' word and no benefit, it asks the plan's validity.")
     still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
+    weak_asking: Terms = Field(default_factory=Terms, description="Asking words that also end statements "
+                               "(㗎): they make a clause an ask only when it does not tell the founder's story.")
+    anaphora: Terms = Field(default_factory=Terms, description="Words in an ask pointing back at what the story "
+                            "told last ('for that'): that part is searched with the ask.")
+    embedding: Terms = Field(default_factory=Terms, description="Words after which an English question word "
+                             "opens an embedded question ('tell me how much'), not a new ask.")
     unstated: dict[str, Terms]
     dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
@@ -94,16 +101,7 @@ _NOT_PARTS = ("answer", "ranking", None)
 # --- reading a message -------------------------------------------------------------------------------
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
-_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
-_CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
-                     re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
-_EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
-                        r"Should|Now|So|Also|My|We|Our)\b)")
-_EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
-                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
-_WH = frozenset("how what what's which when where who whom why whose".split())
 _AFTER = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:以后|之后|以後|之後|后|後)|\bafter\s+((?:19|20)\d\d)", re.I)
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -117,18 +115,13 @@ _NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 UNSTATED_NAMES = {"where": "where_to_apply", "documents": "documents_needed", "tax_rate": "tax"}
 
 
-def _bare(text: str) -> str:
-    """Folded words only: "Isn't it?" -> "isn t it"."""
-    return re.sub(r"[\W_]+", " ", fold(text)).strip()
-
-
-class FrameRules:
+class FrameRules(ClauseReader):
     def __init__(self, spec: FrameSpec) -> None:
         self.spec = spec
         m: Callable[[Mapping[str, Terms]], _Matcher] = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
         self.asking = m({"ask": spec.asking})
         self.instructions = m({"instruction": spec.instructions})
-        self._tags = {_bare(t) for t in spec.tags.all()}
+        self._tags = {bare(t) for t in spec.tags.all()}
         self.graduation = m({"graduation": spec.graduation})
         self.acting = m({"acting": spec.acting})
         self.ranking = m({"ranking": spec.ranking})
@@ -140,54 +133,9 @@ class FrameRules:
         self.dates = YearParser(spec.dates)
         self.plan_named = m({"plan": spec.plan_named})
         self.still = m({"still": spec.still})
-
-    # --- pieces ---------------------------------------------------------------------------------
-    @staticmethod
-    def parts(text: str) -> list[list[str]]:
-        """Sentences, each split into clauses (commas, colons, and spaces between Chinese words). English without
-        punctuation is split before a capitalised question word ("… in Shenzhen How much is …")."""
-        out = []
-        text = _EN_OPENER.sub("\n", text)
-        for sentence in _SENTENCE.split(text):
-            clauses = [c.strip() for c in _CLAUSE.split(sentence or "") if c and c.strip()]
-            more = []
-            for c in clauses:
-                more += [p.strip() for p in _EN_AND.split(c) if p.strip()]
-            if more:
-                out.append(more)
-        return out
-
-    def _is_ask(self, clause: str) -> bool:
-        if "?" in clause or "？" in clause:
-            return True
-        folded = fold(clause)
-        found = self.asking.find(folded)
-        if not found:
-            return False
-        if _CJK.search(clause):
-            return True
-        # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
-        # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
-        lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)
-        opening = lead.end() if lead else 0  # the pattern matches every text, if only emptily
-        return bool(_EN_AUX_Q.match(folded[opening:])) or any(
-            " " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH) for m in found)
-
-    def _drop_instructions(self, clause: str) -> str:
-        folded = fold(clause)
-        spans = self.instructions.find(folded)
-        if not spans:
-            return clause
-        out, last = [], 0
-        for m in spans:
-            out.append(clause[last:m.start])
-            last = m.end
-        out.append(clause[last:])
-        return re.sub(r"\s{2,}", " ", "".join(out)).strip(" ，,。.")
-
-    @staticmethod
-    def _join(parts: list[str], zh: bool) -> str:
-        return ("，" if zh else ", ").join(p.strip(" ，,。.") for p in parts if p.strip(" ，,。."))
+        self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
+        self.embedding = m({"embedding": spec.embedding})
+        self.anaphora = m({"anaphora": spec.anaphora})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -204,6 +152,8 @@ class FrameRules:
         background: list[str] = []
         instructions: list[str] = []
         story = questions.first_person if questions is not None else None
+        last_told = ""  # the story part told last, across sentences: what "that" in an ask may point back to
+        premises: dict[int, tuple[list[str], str]] = {}  # ask -> (the benefit and figure it leads with, the rest)
         for sentence in self.parts(text):
             kept: list[tuple[str, bool, set[str]]] = []  # (clause, asks, subjects)
             for clause in sentence:
@@ -213,7 +163,7 @@ class FrameRules:
                     continue
                 clean = self._drop_instructions(clause)
                 if clean:
-                    kept.append((clean, self._is_ask(clean), subjects))
+                    kept.append((clean, self._asks(clean, self._story_like(clean, story, places)), subjects))
             asking = any(a for _, a, _ in kept)
             pending: list[tuple[str, set[str]]] = []  # lead-in parts right before an ask
 
@@ -225,22 +175,27 @@ class FrameRules:
 
             previous = None  # the part right before, when it told the story
             for i in range(1, len(kept)):  # "…300,000 yuan hukou subsidy, right?": the statement is asked
-                if kept[i][1] and _bare(kept[i][0]) in self._tags:
+                if kept[i][1] and bare(kept[i][0]) in self._tags:
                     kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
                     kept[i] = ("", False, set())
             kept = [k for k in kept if k[0]]
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year
-                story_like = (story is not None and bool(story.find(fold(clean)))) or bool(_YEAR.search(clean)) \
-                    or bool(places is not None and places.find(clean))
+                story_like = self._story_like(clean, story, places)
                 if is_ask:
                     if previous is not None and not pending and _EACH.search(clean):
                         # "在星澜市和东滨区入驻…，…分别是多少？": the places before it are what is asked about
                         pending, previous = [(previous, set())], None
+                    if previous is None and not pending and last_told and self.anaphora.find(fold(clean)):
+                        previous = last_told  # "I've heard the city funds X. What's the max for that?": X searched
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
                         leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
                     asks.append(self._join([*(c for c, _ in pending), clean], zh))
+                    stated = [c for c, subj in pending if subj and self._states_figure(c)]
+                    if stated:  # "个人创业担保贷款最高60万，那年利率是多少？": the premise may be its own ask
+                        premises[len(asks) - 1] = (stated, self._join([*(c for c, _ in pending if c not in stated),
+                                                                       clean], zh))
                     pending, previous = [], None
                 elif asking and not story_like:
                     pending.append((clean, subjects))
@@ -248,6 +203,7 @@ class FrameRules:
                 else:
                     told(pending)
                     told([(clean, subjects)])
+                    last_told = clean
                     pending, previous = [], clean
             if pending and asks:
                 asks[-1] = self._join([asks[-1], *(c for c, _ in pending)], zh)
@@ -261,6 +217,17 @@ class FrameRules:
             self.years_told(asks, today, plan_years, asked=True)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise) for a, r in zip(asks, recs)]
+        # An ask for a part the plan may leave unstated, led by a benefit and its figure ("鯤鵬項目最多有100萬研發
+        # 資助，咁幾時截止報名？"): the premise is an ask of its own (the figure confirmed), the part declared unstated.
+        for i in sorted(premises, reverse=True):
+            if frame.asks[i].kind != "unstated":
+                continue
+            stated, rest = premises[i]
+            parts = [*stated, rest]
+            got = [learned(p, lang) if learned is not None else None for p in parts]
+            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise)
+                                   for p, r in zip(parts, got)]
+            recs[i:i + 1] = got
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
                                   for r in recs])
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.

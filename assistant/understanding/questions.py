@@ -34,7 +34,7 @@ class Family(Terms):
     kinds: list[str]
 
 
-FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent"]
+FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent", "places"]
 FIGURE_KINDS: tuple[FigureKind, ...] = get_args(FigureKind)
 # What a founder's story implies: a profile field's concept or flag, or a graduation year.
 ProfileValues = dict[str, bool | str | int]
@@ -190,7 +190,9 @@ class QuestionRules:
                 if not years[0] <= year <= years[1]:
                     return Intent("out_of_years", str(year))
         listing = {m.concept for m in self.listing.find(folded)}
-        if listing and not self.who.find(folded):
+        # "which districts…" asks for the places the plan names (quoted), not a list of benefits
+        places = any("places" in kinds and pattern.search(text) for pattern, kinds in self.figure_asks)
+        if listing and not self.who.find(folded) and not places:
             order = "largest" if "largest" in listing else "smallest" if "smallest" in listing else None
             families = list(dict.fromkeys(m.concept for m in self.families.find(folded)))
             if len(families) > 1 and "money" in families and {"voucher", "loan"} & set(families):
