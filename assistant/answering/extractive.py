@@ -28,6 +28,7 @@ from assistant.settings import RetrievalSettings, corpus_folder
 from assistant.types import Answer, Citation
 from assistant.understanding.frame import recognise
 from assistant.understanding.instructions import is_instruction
+from assistant.understanding.objects import load_object_reader
 from assistant.understanding.questions import load_question_rules
 from assistant.understanding.text import base_lang, localise, tokenize
 
@@ -273,8 +274,10 @@ class ExtractiveAnswerer(Declines):
             return False
         if self.r.out_of_scope_terms(q):
             return False
-        # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
+        if self.object_missing(q, builtin):
+            return False
+        # One unknown word in a two-word question is noise; most words unknown is a different topic.
         if len(content_words(q.asked_tokens or q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage:
             return True
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
@@ -282,6 +285,21 @@ class ExtractiveAnswerer(Declines):
         rec = q.recognition
         return bool(rec is not None and rec.clause_confidence >= RECOGNISED_ANSWERS and builtin
                     and scored[0].clause_id == rec.likely_clause)
+
+    def object_missing(self, q: Query, builtin: bool) -> bool:
+        """The ask's object is something no source in scope provides: a family member it is for that no clause
+        names ("my spouse"), or — with no benefit recognised — a kind of support whose qualifying words no
+        clause uses ("招聘补贴": the plan has subsidies, none for hiring). The nearest clause is then no answer."""
+        reader = load_object_reader(corpus_folder() / "objects.yaml")
+        if reader is None:
+            return False
+        asked = q.asked
+        if any(self.r.uncovered_terms(b, builtin) for b in reader.beneficiaries_named(asked)):
+            return True
+        rec = q.recognition
+        if rec is not None and rec.benefit is not None:  # a paraphrase the recogniser reads as a benefit
+            return False
+        return any(self.r.uncovered_terms(words, builtin) for words in reader.qualifiers(asked))
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
                    years_told: Sequence[int] = ()) -> Answer | None:

@@ -1,0 +1,82 @@
+"""What an ask asks for — its object — read from where it stands in the ask, not from a list of topics.
+
+An extractive answer is an answer only when the sources in scope provide the ask's object. The object of
+"政府有冇招聘補貼？" is a *hiring* subsidy: "补贴" is a generic head, "招聘" qualifies it. The plan has
+subsidies, so the nearest clause reads well; but no clause uses "招聘", so it provides no hiring subsidy. The
+words that mark heads, where a qualifier starts and who a benefit is for are data (corpus/objects.yaml); what
+the object's words are is read from each ask, and whether the sources use them from their vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assistant.errors import CorpusError
+from assistant.knowledge.claims import Matcher, fold
+from assistant.understanding.questions import Terms
+
+ZH_SPAN = 10  # characters read back from a head: a qualifier is a few words ("给创业者孩子上学的学位")
+EN_SPAN = 3  # words read either side of a head ("electricity bill subsidy", "subsidy for hiring staff")
+_PUNCT = re.compile(r"[，,。.？?！!；;：:、\n（）()“”\"—–-]")
+
+
+class ObjectSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    heads: Terms
+    bounds: Terms
+    beneficiaries: Terms
+
+
+class ObjectReader:
+    def __init__(self, spec: ObjectSpec) -> None:
+        self.heads = Matcher([("head", t, False) for t in spec.heads.all()])
+        self.bounds = Matcher([("bound", t, False) for t in spec.bounds.all()])
+        self.beneficiaries = Matcher([("beneficiary", t, False) for t in spec.beneficiaries.all()])
+
+    def qualifiers(self, text: str) -> list[str]:
+        """The words qualifying each generic head of the ask: in Chinese the words before it back to a
+        question word or a verb of giving; in English up to three words before it and after its "for"."""
+        folded = fold(text)
+        out = []
+        for head in self.heads.find(folded):
+            if re.search(r"[\u4e00-\u9fff]", folded[head.start:head.end]):
+                start = max(0, head.start - ZH_SPAN)
+                window = _PUNCT.split(folded[start:head.start])[-1]
+                cut = [b.end for b in self.bounds.find(window)]
+                out.append(window[max(cut, default=0):])
+            else:
+                before = _PUNCT.split(folded[:head.start])[-1].split()
+                words = []
+                for w in reversed(before[-EN_SPAN:]):
+                    if self.bounds.find(w):
+                        break
+                    words.insert(0, w)
+                after = _PUNCT.split(folded[head.end:])[0].split()
+                if after[:1] in (["for"], ["to"], ["on"]):
+                    words += after[1:1 + EN_SPAN]
+                out.append(" ".join(words))
+        return [q for q in out if q.strip()]
+
+    def beneficiaries_named(self, text: str) -> list[str]:
+        """Family members the ask names as who a benefit is for ("give my spouse a hukou")."""
+        folded = fold(text)
+        return [folded[m.start:m.end] for m in self.beneficiaries.find(folded)]
+
+
+@lru_cache(maxsize=4)
+def load_object_reader(path: Path) -> ObjectReader | None:
+    """The reader of corpus/objects.yaml; None when the corpus folder has none (no object is judged)."""
+    if not path.is_file():
+        return None
+    try:
+        return ObjectReader(ObjectSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path}: cannot read the ask-object terms ({exc}).") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
