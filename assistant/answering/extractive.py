@@ -294,7 +294,7 @@ class ExtractiveAnswerer(Declines):
         if reader is None:
             return False
         asked = q.asked
-        if any(self.r.uncovered_terms(b, builtin) for b in reader.beneficiaries_named(asked)):
+        if any(self.r.uncovered_terms(b, builtin, listed=True) for b in reader.beneficiaries_named(asked)):
             return True
         rec = q.recognition
         if rec is not None and rec.benefit is not None:  # a paraphrase the recogniser reads as a benefit
@@ -309,6 +309,8 @@ class ExtractiveAnswerer(Declines):
         the whole message (its story decides eligibility); ``years_told``: years of the story the plan must
         speak to (a founding after the plan ends)."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        if self.object_missing(retrieval.query, builtin=False):  # no record provides it either: declined as quoted
             return None
 
         plan, extra = scoped_facts(self.r, retrieval.query, within)

@@ -360,13 +360,14 @@ class Retriever:
             return share(query.tokens)
         return max(share(query.focus_tokens), share(query.tokens))
 
-    def uncovered_terms(self, text: str, builtin: bool = False) -> list[str]:
+    def uncovered_terms(self, text: str, builtin: bool = False, listed: bool = False) -> list[str]:
         """The content words of ``text`` that no clause in scope uses, nor the glossary (so no synonym of theirs
         either): words, not single characters or short English fragments, which are mostly function words
-        the tokenizer kept ("做", "边")."""
+        the tokenizer kept ("做", "边") — unless ``listed``: the text is a listed term ("kids")."""
         vocabulary = self.builtin_vocabulary if builtin else self.vocabulary
         words = content_words(tokenize(text))
-        return [t for t in dict.fromkeys(words) if t not in vocabulary and len(t) >= (2 if _CJK.match(t) else 4)]
+        return [t for t in dict.fromkeys(words) if t not in vocabulary and
+                (listed or len(t) >= (2 if _CJK.match(t) else 4))]
 
     def out_of_scope_terms(self, query: Query) -> list[str]:
         low = query.asked.lower()
