@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.knowledge.corpus import load_corpus
+from assistant.library.retrieve import Glossary
 from assistant.understanding.objects import load_object_reader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,18 +41,32 @@ def test_beneficiaries_only_when_named(reader):
     assert reader.beneficiaries_named("住房补贴每月多少？") == []
 
 
-def test_ranking_reads_what_the_lead_in_names():
+@pytest.fixture(scope="module")
+def main():
     corpus = load_corpus(ROOT / "corpus")
+    glossary = Glossary(corpus.glossary)
 
-    def main(text):
-        f = corpus.frame.read(text, "zh", corpus.claims, corpus.places, None, dt.date(2026, 6, 1), (2026, 2027),
-                              corpus.questions)
-        return f.main
+    def main_ask(text, lang="zh"):
+        return corpus.frame.read(text, lang, corpus.claims, corpus.places, glossary.expand, dt.date(2026, 6, 1),
+                                 (2026, 2027), corpus.questions).main
 
+    return main_ask
+
+
+def test_ranking_reads_what_the_lead_in_names(main):
     assert main("在全市这些OPC社区中，哪一个最适合做机器人？").kind == "ranking"
     assert main("福田和南山的社区当中，哪两个最便宜？").kind == "ranking"
     # the founder's own story names a place, not what is ranked: which benefit is largest is a list the plan makes
     assert main("我在龙岗区上班，哪个券额度最大？").kind != "ranking"
+
+
+def test_ranking_things_that_are_no_benefit(main):
+    assert main("哪家律所做一人公司注册最便宜？").kind == "ranking"
+    assert main("Which accelerator is the best for a solo AI founder?", "en").kind == "ranking"
+    # which of the plan's own benefits or terms is largest is a list it makes, and "哪里" asks where
+    assert main("哪个券的额度最大？").kind != "ranking"
+    assert main("Which grant is the biggest?", "en").kind != "ranking"
+    assert main("哪里申请最快？").kind != "ranking"
 
 
 @pytest.mark.system

@@ -68,6 +68,16 @@ class ObjectReader:
         return [folded[m.start:m.end] for m in self.beneficiaries.find(folded)]
 
 
+def named_after(folded: str, end: int) -> str:
+    """The thing a "which" word at ``end`` asks about: "哪家银行的…" -> "银行", "which bank approves" -> "bank";
+    empty when the ask goes straight on ("哪一个最适合…")."""
+    rest = _PUNCT.split(folded[end:])[0]
+    if re.match(r"[\u4e00-\u9fff]", rest):
+        return re.split(r"的|最|更|比|给|有|是|会|能|可|在|去|对|跟|和", rest, maxsplit=1)[0][:4]
+    words = re.findall(r"[a-z]+", rest)
+    return words[0] if words else ""
+
+
 @lru_cache(maxsize=4)
 def load_object_reader(path: Path) -> ObjectReader | None:
     """The reader of corpus/objects.yaml; None when the corpus folder has none (no object is judged)."""
