@@ -26,12 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
-from assistant.settings import corpus_folder
 from assistant.types import Ask, Frame
 from assistant.understanding.dates import DateWords, YearParser
-from assistant.understanding.objects import load_object_reader, named_after
+from assistant.understanding.objects import ranks_a_thing
 from assistant.understanding.questions import Terms
-from assistant.understanding.text import tokenize
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -306,7 +304,7 @@ class FrameRules:
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
         ranked = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among)) \
-            or (bool(ranks) and self._ranks_no_benefit(folded, claims, expand))
+            or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
         if (ranks and ranked) or (part == "ranking" and sure >= RANKING_MIN):
             # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
@@ -323,20 +321,6 @@ class FrameRules:
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
         on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
-
-    def _ranks_no_benefit(self, folded: str, claims: ClaimRules | None,
-                          expand: Callable[[str], list[str]] | None) -> bool:
-        """"哪家银行…最好批": what the "which" asks about is a thing, not a benefit or term of the plan (a claims
-        subject, a glossary term, a generic head such as 补贴), which a list of the plan's benefits would answer."""
-        heads = load_object_reader(corpus_folder() / "objects.yaml")
-        for m in self.which.find(folded):
-            noun = named_after(folded, m.end)
-            if folded[m.start:m.end].endswith(("里", "where")) or not tokenize(noun):
-                continue  # "哪里申请最快" asks where, not which thing
-            if not ((claims is not None and claims.subjects_in(noun)) or (expand is not None and expand(noun))
-                    or (heads is not None and heads.heads.find(noun))):
-                return True
-        return False
 
     @staticmethod
     def _choose_main(frame: Frame, scores: list[float] | None = None) -> None:

@@ -10,15 +10,22 @@ the object's words are is read from each ask, and whether the sources use them f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher, fold
+from assistant.settings import corpus_folder
 from assistant.understanding.questions import Terms
+from assistant.understanding.text import tokenize
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
 
 ZH_SPAN = 10  # characters read back from a head: a qualifier is a few words ("给创业者孩子上学的学位")
 EN_SPAN = 3  # words read either side of a head ("electricity bill subsidy", "subsidy for hiring staff")
@@ -66,6 +73,21 @@ class ObjectReader:
         """Family members the ask names as who a benefit is for ("give my spouse a hukou")."""
         folded = fold(text)
         return [folded[m.start:m.end] for m in self.beneficiaries.find(folded)]
+
+
+def ranks_a_thing(which: Matcher, folded: str, claims: ClaimRules | None,
+                  expand: Callable[[str], list[str]] | None) -> bool:
+    """"哪家银行…最好批": what a "which" asks about is a thing, not a benefit or term of the plan (a claims subject,
+    a glossary term, a generic head such as 补贴), which a list of the plan's benefits would answer."""
+    reader = load_object_reader(corpus_folder() / "objects.yaml")
+    for m in which.find(folded):
+        noun = named_after(folded, m.end)
+        if folded[m.start:m.end].endswith(("里", "where")) or not tokenize(noun):
+            continue  # "哪里申请最快" asks where, not which thing
+        if not ((claims is not None and claims.subjects_in(noun)) or (expand is not None and expand(noun))
+                or (reader is not None and reader.heads.find(noun))):
+            return True
+    return False
 
 
 def named_after(folded: str, end: int) -> str:
