@@ -39,6 +39,7 @@ def test_beneficiaries_only_when_named(reader):
     assert reader.beneficiaries_named("Can my parents also get the housing subsidy?") == ["parents"]
     assert reader.beneficiaries_named("我女儿能不能也领落户补贴") == ["女儿"]
     assert reader.beneficiaries_named("住房补贴每月多少？") == []
+    assert reader.beneficiaries_named("國家人工智能券是什麼券？") == []  # 家人 inside 国家人工智能 is no one
 
 
 @pytest.fixture(scope="module")

@@ -72,7 +72,9 @@ class ObjectReader:
     def beneficiaries_named(self, text: str) -> list[str]:
         """Family members the ask names as who a benefit is for ("give my spouse a hukou")."""
         folded = fold(text)
-        return [folded[m.start:m.end] for m in self.beneficiaries.find(folded)]
+        words = set(tokenize(folded, drop_stopwords=False))  # a word of the ask, not inside one: 国家人工智能 has no 家人
+        found = [folded[m.start:m.end] for m in self.beneficiaries.find(folded)]
+        return [f for f in found if not re.match(r"[\u4e00-\u9fff]", f) or f in words]
 
 
 def ranks_a_thing(which: Matcher, folded: str, claims: ClaimRules | None,
