@@ -67,6 +67,7 @@ def test_ranking_things_that_are_no_benefit(main):
     # which of the plan's own benefits or terms is largest is a list it makes, and "哪里" asks where
     assert main("哪个券的额度最大？").kind != "ranking"
     assert main("Which grant is the biggest?", "en").kind != "ranking"
+    assert main("Which single subsidy pays the most?", "en").kind != "ranking"
     assert main("哪里申请最快？").kind != "ranking"
 
 

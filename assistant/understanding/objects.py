@@ -93,13 +93,12 @@ def ranks_a_thing(which: Matcher, folded: str, claims: ClaimRules | None,
 
 
 def named_after(folded: str, end: int) -> str:
-    """The thing a "which" word at ``end`` asks about: "哪家银行的…" -> "银行", "which bank approves" -> "bank";
+    """The thing a "which" word at ``end`` asks about: "哪家银行的…" -> "银行", "which bank approves" -> "bank approves";
     empty when the ask goes straight on ("哪一个最适合…")."""
     rest = _PUNCT.split(folded[end:])[0]
     if re.match(r"[\u4e00-\u9fff]", rest):
         return re.split(r"的|最|更|比|给|有|是|会|能|可|在|去|对|跟|和", rest, maxsplit=1)[0][:4]
-    words = re.findall(r"[a-z]+", rest)
-    return words[0] if words else ""
+    return " ".join(re.findall(r"[a-z]+", rest)[:2])  # "which single benefit": a word may qualify the noun
 
 
 @lru_cache(maxsize=4)
