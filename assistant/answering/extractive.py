@@ -250,8 +250,10 @@ class ExtractiveAnswerer(Declines):
             return False
         if self.r.out_of_scope_terms(q):
             return False
-        # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
+        if self.object_missing(q, builtin):
+            return False
+        # One unknown word in a two-word question is noise; most words unknown is a different topic.
         if len(content_words(q.asked_tokens or q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage:
             return True
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
@@ -268,6 +270,8 @@ class ExtractiveAnswerer(Declines):
         the whole message (its story decides eligibility); ``years_told``: years of the story the plan must
         speak to (a founding after the plan ends)."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        if self.object_missing(retrieval.query, builtin=False):  # no record provides it either: declined as quoted
             return None
 
         plan, extra = scoped_facts(self.r, retrieval.query, within)

@@ -152,7 +152,7 @@ class Relations:
             return word
         return None if alt else word
 
-    def _joins(self, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset, frozenset, frozenset]:
+    def _joins(self, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
         return _joins(self, sources, claims)
 
     # --- comparisons ------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def _pairs(named: list[Mention], claims: ClaimRules) -> set[frozenset[str]]:
 
 
 @lru_cache(maxsize=1024)
-def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset, frozenset, frozenset]:
+def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
     """Pairs of subjects the cited sentences join as alternatives, join otherwise, and say may be had both."""
     alt: set[frozenset[str]] = set()
     joint: set[frozenset[str]] = set()

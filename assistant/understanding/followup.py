@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from assistant.answering.extractive import wanted_figures
+from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import Ask, FounderProfile, Frame, Turn

@@ -28,6 +28,7 @@ from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
 from assistant.understanding.clauses import ClauseReader, bare
 from assistant.understanding.dates import DateWords, YearParser
+from assistant.understanding.objects import ranks_a_thing
 from assistant.understanding.questions import Terms
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ class FrameRules(ClauseReader):
         zh = lang.startswith("zh")
         today = today or date.today()
         asks: list[str] = []
+        among: list[str] = []  # per ask, the lead-in naming what it may rank
         topical: list[str] = []  # background parts naming a benefit: searched, never judged
         leadins: list[str] = []  # the story part right before an ask: searched, never judged
         background: list[str] = []
@@ -191,6 +193,9 @@ class FrameRules(ClauseReader):
                         previous = last_told  # "I've heard the city funds X. What's the max for that?": X searched
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
                         leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
+                    # "深圳各区的OPC社区里，哪一个最适合…": a lead-in not about the founder names what is ranked
+                    among.append(previous if previous is not None and not pending and not
+                                 (story is not None and story.find(fold(previous))) else "")
                     asks.append(self._join([*(c for c, _ in pending), clean], zh))
                     stated = [c for c, subj in pending if subj and self._states_figure(c)]
                     if stated:  # "个人创业担保贷款最高60万，那年利率是多少？": the premise may be its own ask
@@ -216,7 +221,9 @@ class FrameRules(ClauseReader):
         frame.years_told = self.years_told(background, today, plan_years) + \
             self.years_told(asks, today, plan_years, asked=True)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
-        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise) for a, r in zip(asks, recs)]
+        among += [""] * (len(asks) - len(among))
+        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m)
+                      for a, r, m in zip(asks, recs, among)]
         # An ask for a part the plan may leave unstated, led by a benefit and its figure ("鯤鵬項目最多有100萬研發
         # 資助，咁幾時截止報名？"): the premise is an ask of its own (the figure confirmed), the part declared unstated.
         for i in sorted(premises, reverse=True):
@@ -225,7 +232,7 @@ class FrameRules(ClauseReader):
             stated, rest = premises[i]
             parts = [*stated, rest]
             got = [learned(p, lang) if learned is not None else None for p in parts]
-            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise)
+            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise, among=among[i])
                                    for p, r in zip(parts, got)]
             recs[i:i + 1] = got
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
@@ -243,9 +250,10 @@ class FrameRules(ClauseReader):
 
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
                 expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None,
-                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None) -> Ask:
+                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None, among: str = "") -> Ask:
         """What one ask wants. The rules read it as written and in Mandarin words; ``rec`` (the learned
-        recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss."""
+        recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss;
+        ``among``: the lead-in naming the places or communities the ask may rank."""
         folded = fold(text)
         mandarin = normalise(text) if normalise is not None else folded
         if mandarin != folded:  # "邊度…高啲" read as "哪里…高些" too
@@ -261,7 +269,9 @@ class FrameRules(ClauseReader):
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
-        if (ranks and self.ranked.find(folded)) or (part == "ranking" and sure >= RANKING_MIN):
+        ranked = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among)) \
+            or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
+        if (ranks and ranked) or (part == "ranking" and sure >= RANKING_MIN):
             # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         plan = self.plan_self.find(folded)
