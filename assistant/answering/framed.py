@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.answering.citations import citation_for
+from assistant.answering.extractive import figure_kinds, wanted_figures
 from assistant.answering.fact_answers import Cites
 from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
 from assistant.answering.prompts import (
@@ -238,8 +239,37 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
         issuer = issuers(docs, base) if docs else _issuer(extractive, answer, base)
         if issuer:
             lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
-        answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
+        said = localise(("" if base == "zh" else " ").join(lines), lang)
+        if _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer):
+            # every ask is a part the sources leave open ("要交税吗？", "how long does filing take?") and what is
+            # quoted does not speak of it ("税后1000元" does): that is the answer, said first; what the plan
+            # does say follows, and the answer declines
+            return answer.model_copy(update={
+                "answer": f"{said}\n{localise(PLAN_SAYS[base], lang)}\n{answer.answer}", "answerable": False})
+        answer.answer += "\n" + said
     return answer
+
+
+def _quoted_speaks_of(extractive: ExtractiveAnswerer, detail: str, answer: Answer) -> bool:
+    """What is quoted uses the part's terms, or qualifies a figure by it (claims.yaml's attribute group of that
+    name: "每月税前1250元/税后1000元" speaks of tax)."""
+    if _speaks_of(extractive, detail, answer.answer):
+        return True
+    claims = extractive.r.corpus.claims
+    return claims is not None and detail in claims.spec.attributes and \
+        any(detail in b.attrs for b in claims.bind(answer.answer))
+
+
+def _only_unstated(frame: Frame, declared: set[str], quoted: str) -> bool:
+    """The main ask is a part declared unstated, what is quoted states no figure of the kind it wants ("租金是
+    市场价的几成？" is answered by "约60%") and no other ask wants a figure or names a benefit: nothing asked
+    is answered by what is quoted."""
+    main = frame.main
+    if main is None or main.kind != "unstated" or main.detail not in declared or \
+            wanted_figures(main.text) & figure_kinds(quoted):
+        return False
+    return not any(a.kind in ("topic", "plan") or (a.kind == "other" and wanted_figures(a.text))
+                   for a in frame.asks if not a.main)
 
 
 # --- an added document may state what the plan does not ------------------------------------------------------
