@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from assistant.types import Citation, Clause, Document, Language
 
 
+# The kinds of figure that state a part asked about: "is the transitional housing free?" is answered by "about
+# 60% of market rent", "is the space free?" is not by "up to 50 m²".
+PART_FIGURES: dict[str, set[str]] = {"price": {"money", "percent"}, "interest_rate": {"percent"},
+                                     "processing_time": {"duration"}, "when_paid": {"date"}}
 MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
@@ -261,12 +265,12 @@ def _quoted_speaks_of(extractive: ExtractiveAnswerer, detail: str, answer: Answe
 
 
 def _only_unstated(frame: Frame, declared: set[str], quoted: str) -> bool:
-    """The main ask is a part declared unstated, what is quoted states no figure of the kind it wants ("租金是
-    市场价的几成？" is answered by "约60%") and no other ask wants a figure or names a benefit: nothing asked
-    is answered by what is quoted."""
+    """The main ask is a part declared unstated, what is quoted states no figure of the kind the part is stated
+    in (else of the kind the ask wants: "租金是市场价的几成？" is answered by "约60%") and no other ask wants a
+    figure or names a benefit: nothing asked is answered by what is quoted."""
     main = frame.main
     if main is None or main.kind != "unstated" or main.detail not in declared or \
-            wanted_figures(main.text) & figure_kinds(quoted):
+            (PART_FIGURES.get(main.detail) or wanted_figures(main.text)) & figure_kinds(quoted):
         return False
     return not any(a.kind in ("topic", "plan") or (a.kind == "other" and wanted_figures(a.text))
                    for a in frame.asks if not a.main)
