@@ -35,10 +35,10 @@ from assistant.answering.prompts import (
 )
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
-from assistant.library.retrieve import ClauseHit, Retrieval
-from assistant.types import Answer, Frame, Unstated
+from assistant.library.retrieve import ClauseHit, Retrieval, content_words
+from assistant.types import Answer, Ask, Frame, Unstated
 from assistant.understanding.frame import UNSTATED_NAMES
-from assistant.understanding.text import base_lang, localise, split_sentences
+from assistant.understanding.text import base_lang, localise, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from assistant.answering.extractive import ExtractiveAnswerer
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 # 60% of market rent", "is the space free?" is not by "up to 50 m²".
 PART_FIGURES: dict[str, set[str]] = {"price": {"money", "percent"}, "interest_rate": {"percent"},
                                      "processing_time": {"duration"}, "when_paid": {"date"}}
+PART_SURE = 0.8  # the learned recogniser's reading of a part this sure is declined on however the quote reads
 MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
@@ -244,7 +245,8 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
         if issuer:
             lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
         said = localise(("" if base == "zh" else " ").join(lines), lang)
-        if _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer):
+        if _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
+                and not _unsure_and_quoted(extractive, frame.main, answer.answer):
             # every ask is a part the sources leave open ("要交税吗？", "how long does filing take?") and what is
             # quoted does not speak of it ("税后1000元" does): that is the answer, said first; what the plan
             # does say follows, and the answer declines
@@ -262,6 +264,19 @@ def _quoted_speaks_of(extractive: ExtractiveAnswerer, detail: str, answer: Answe
     claims = extractive.r.corpus.claims
     return claims is not None and detail in claims.spec.attributes and \
         any(detail in b.attrs for b in claims.bind(answer.answer))
+
+
+def _unsure_and_quoted(extractive: ExtractiveAnswerer, ask: Ask, quoted: str) -> bool:
+    """The part was read by the learned recogniser alone, not surely, and what is quoted speaks the ask's own
+    words beside the benefit's name ("Can I use it for API calls?" is not asking whom to call)."""
+    recogniser = extractive.r.recogniser
+    if recogniser is None or ask.detail is None or _speaks_of(extractive, ask.detail, ask.text):
+        return False  # the rules read the part in the ask's words: sure
+    got = recogniser.recognise(ask.text)
+    if got.part == ask.detail and got.part_confidence >= PART_SURE:
+        return False
+    named = set(content_words(tokenize(" ".join(got.names.values()))))
+    return bool((set(content_words(tokenize(ask.text))) - named) & set(content_words(tokenize(quoted))))
 
 
 def _only_unstated(frame: Frame, declared: set[str], quoted: str) -> bool:
