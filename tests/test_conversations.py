@@ -260,3 +260,14 @@ def test_the_three_doors_agree_on_switches_and_parts_left_open(base, bot):
     assert ended.answerable and PLAN + "intro" in [c.clause_id for c in ended.citations] and "2027" in ended.answer
     assert after_tax.answerable and "1000元" in after_tax.answer
     assert not taxed.answerable and "tax" in {u.kind for u in taxed.unstated} and taxed.language == "zh"
+
+
+def test_a_followup_asking_its_own_slot_switches_benefit_only_when_the_recogniser_is_sure(bot, recogniser):
+    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
+    conversation = Conversation(recogniser, bot.corpus.questions, framer)
+    # "how long" leans towards the plan's validity on the turn alone; the turn asks a slot of the benefit carried
+    _, state = conversation.resolve("and how long does approval take?", _turns("过渡性住房最长能住多久？"))
+    assert state.benefit == "transitional_housing"
+    # a follow-up that only names what changes switches on a fairly sure reading
+    _, state = conversation.resolve("and the training one?", _turns("How much is the model voucher worth?"))
+    assert state.benefit == "training_voucher"

@@ -51,7 +51,8 @@ _YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:
                      r"(?:is|are|was|were|do|does|did|can|could|will|would|should|may|has|have)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
-SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure
+SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure ...
+SWITCH_SURE = 0.8  # ... or this sure when it asks a slot of its own
 OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks its own slot: nothing carried
 Framer = Callable[[str, str], "Frame | None"]
 
@@ -161,8 +162,11 @@ class Conversation:
         # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
         own_slot = own_attr is not None or tells_only or bool(_YES_NO.search(question)) or \
             (own is not None and own.kind in OWN_SLOT)
+        # a benefit the turn does not name in words wins over the carried one when the recogniser is fairly sure
+        # of it; when the turn asks a slot of its own, only when sure: the slot's words alone lean towards some
+        # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
-            rec.explicit or rec.confidence >= SWITCH_MIN)
+            rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
         ask = _OPENER.sub("", question) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
