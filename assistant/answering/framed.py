@@ -281,11 +281,16 @@ def _unsure_and_quoted(extractive: ExtractiveAnswerer, ask: Ask, quoted: str) ->
 
 def _only_unstated(frame: Frame, declared: set[str], quoted: str) -> bool:
     """The main ask is a part declared unstated, what is quoted states no figure of the kind the part is stated
-    in (else of the kind the ask wants: "租金是市场价的几成？" is answered by "约60%") and no other ask wants a
-    figure or names a benefit: nothing asked is answered by what is quoted."""
+    in (else of the kind the ask wants: "租金是市场价的几成？" is answered by "约60%"), nor of a kind the message
+    tells, and no other ask wants a figure or names a benefit: nothing asked is answered by what is quoted."""
     main = frame.main
     if main is None or main.kind != "unstated" or main.detail not in declared or \
             (PART_FIGURES.get(main.detail) or wanted_figures(main.text)) & figure_kinds(quoted):
+        return False
+    # a figure the founder tells as a premise ("空间最多50平方米，租金多少？") is one the quote confirms: answered
+    told = {k for part in [*frame.background, *(a.text for a in frame.asks)] for k in figure_kinds(part)} - \
+        {"year", "date"}
+    if told & figure_kinds(quoted):
         return False
     return not any(a.kind in ("topic", "plan") or (a.kind == "other" and wanted_figures(a.text))
                    for a in frame.asks if not a.main)
