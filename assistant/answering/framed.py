@@ -20,7 +20,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.answering.citations import citation_for
-from assistant.answering.extractive import figure_kinds, wanted_figures
 from assistant.answering.fact_answers import Cites
 from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
 from assistant.answering.prompts import (
@@ -33,6 +32,7 @@ from assistant.answering.prompts import (
     VALID_UNTIL,
     WITHIN_VALIDITY,
 )
+from assistant.answering.wanted import figure_kinds, wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
 from assistant.library.retrieve import ClauseHit, Retrieval, content_words
@@ -245,7 +245,7 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
         if issuer:
             lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
         said = localise(("" if base == "zh" else " ").join(lines), lang)
-        if _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
+        if frame.main is not None and _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
                 and not _unsure_and_quoted(extractive, frame.main, answer.answer):
             # every ask is a part the sources leave open ("要交税吗？", "how long does filing take?") and what is
             # quoted does not speak of it ("税后1000元" does): that is the answer, said first; what the plan

@@ -151,7 +151,7 @@ class Conversation:
         if state.anchor is None or (own is not None and own.kind == "plan") or \
                 not is_followup(question, None if named else rec) or \
                 (named and state.benefit is not None and benefit != state.benefit and not _bare(question)
-                 and (rec is None or not rec.benefit) and not self._related(own.topic, state.benefit)):
+                 and (rec is None or not rec.benefit) and not self._related(own.topic if own is not None else None, state.benefit)):
             # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried
             # ("那首批OPC社区在哪几个区？" after the plan's validity), is one too: it is asked as written ("and
             # talent?" only names what changes: an ellipsis)
@@ -198,10 +198,11 @@ class Conversation:
 
     def _related(self, topic: str | None, benefit: str) -> bool:
         """The topic is the benefit's subject, a part of it or a family it belongs to."""
-        fact = self.recogniser.facts.get(benefit) if self.recogniser is not None else None
-        if topic is None or fact is None or fact.subject is None:
+        rec = self.recogniser
+        fact = rec.facts.get(benefit) if rec is not None else None
+        if topic is None or rec is None or rec.claims is None or fact is None or fact.subject is None:
             return True
-        return topic == benefit or self.recogniser.claims.compatible(topic, fact.subject)
+        return topic == benefit or rec.claims.compatible(topic, fact.subject)
 
     def _name(self, benefit: str, lang: str) -> str:
         fact = self.recogniser.facts.get(benefit) if self.recogniser is not None else None
