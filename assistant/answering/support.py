@@ -26,9 +26,11 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answering.bound_conditions import conflicts
+from assistant.answering.enumerations import swapped_items
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
-from assistant.answering.statements import quotations, spell_out, statements
+from assistant.answering.restrictions import restriction_problem
+from assistant.answering.statements import Statement, quotations, spell_out, statements
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
@@ -56,7 +58,12 @@ EN_NOVEL_MIN = 2
 
 class SupportSpec(BaseModel):
     filler: Terms = Field(description="Words that carry no claim: never checked.")
-    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people.")
+    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people: "
+                               "what follows them must be stated as a limit (assistant/answering/restrictions.py).")
+    leading: Terms = Field(default_factory=Terms, description="Words giving someone the leading role (牵头, led by): "
+                           "a restriction a cited clause must make too.")
+    reporting: Terms = Field(default_factory=Terms, description="Words reporting what the plan says (says, 提到): "
+                             "\"it only says X\" restricts the report, not a benefit.")
     bound_flags: list[str] = Field(default_factory=list, description="Yes/no conditions (claims.yaml flags) a "
                                    "statement must state as the record of its figure does.")
     equivalents: list[list[str]] = Field(default_factory=list, description="Words that say the same thing.")
@@ -123,6 +130,8 @@ class SupportRules:
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
         self.absence = _pattern(spec.absence.en + spec.absence.zh)
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
+        self.leading = _pattern(spec.leading.en + spec.leading.zh)
+        self.reporting = _pattern(spec.reporting.en + spec.reporting.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
@@ -162,7 +171,9 @@ class SupportRules:
                 continue
             if self.absence and self.absence.search(fold(st.part)):
                 continue   # what the plan does not say: its words name what is missing
-            narrowed = self._narrowed(st.part, sources, claims)
+            narrowed = self._narrowed(st.part, sources, claims) or restriction_problem(
+                st.text, st.part, sources, self, _stem, lambda t: self._unsupported(t, pairs, chars, stems)) \
+                or self._swapped(st, sources)
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
@@ -231,8 +242,15 @@ class SupportRules:
                 return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
         return None
 
-    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
-        """The first run of words no source uses, when long enough to be a claim of its own."""
+    def _swapped(self, st: Statement, sources: list[str]) -> str | None:
+        """An item of a list the statement's sentence part enumerates that is a member of another list of the
+        sources (assistant/answering/enumerations.py), reported at the statement naming it."""
+        items = swapped_items(fold(st.part), sources, self.filler, self.filler_stems, _stem)
+        here = fold(st.text)
+        return next((i for i in items if i in here), None)
+
+    def _blanked(self, folded: str) -> str:
+        """``folded`` with its figures, filler words and claim markers blanked: what its words must support."""
         blank = list(folded)
         for f in extract_figures(folded):
             blank[f.start:f.end] = " " * (f.end - f.start)
@@ -241,7 +259,25 @@ class SupportRules:
                 continue
             for m in rx.finditer(folded):
                 blank[m.start():m.end()] = " " * (m.end() - m.start())
-        text = "".join(blank)
+        return "".join(blank)
+
+    def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str],
+                     stems: frozenset[str]) -> str | None:
+        """Word for word: a Chinese character no source pair covers (read with its neighbours, even those that are
+        figures or filler: "5年内创业"), or an English content word no source uses (a restricted phrase)."""
+        blank = self._blanked(folded)
+        for run in re.finditer(r"[\u3400-\u9fff]+", folded):
+            s, at = run.group(), run.start()
+            for i, c in enumerate(s):
+                if blank[at + i] == " ":
+                    continue
+                if not (s[max(i - 1, 0):i + 1] in pairs or s[i:i + 2] in pairs or len(s) == 1 and c in chars):
+                    return s
+        return _novel_run(re.sub(r"[\u3400-\u9fff]", " ", blank), pairs, chars, stems | self.filler_stems, 1, 1)
+
+    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
+        """The first run of words no source uses, when long enough to be a claim of its own."""
+        text = self._blanked(folded)
         # List items ("A、B和C", "A, B and C") are claims of their own: one unknown item is one claim too many
         zh_list, en_list = "、" in folded, bool(re.search(r"(?<![a-z])(?:and|or)(?![a-z])", folded))
         # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")

@@ -1,0 +1,176 @@
+"""Lists a text enumerates ("A、B和C", "A, B, and C") and what an answer does with a cited clause's lists.
+
+A list item is a claim of membership: "the platform offers A、B、C以及D" says D is one of THOSE services, not merely a
+word the sources use somewhere (D may be a problem another list of the plan names). And a restriction that keeps
+some items of a list the clause enumerates ("仅限A" where the clause supports A、B和C) narrows the clause.
+
+Items are read by where their head word sits: the first item of a list ends at the separator ("支持**高校**、"), the
+last one starts after the connective ("和**企业**组建"), a middle item is whole. Words that carry no claim
+(support.yaml `filler`: 提供, 支持, 的, "the") are cut off the first item's front.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.knowledge.claims import fold
+
+# where a list cannot continue: sentence and clause punctuation, brackets, quotes
+_SEGMENT_ZH = re.compile(r"[，。；：！？,;:!?（）()“”「」『』\"\n]")
+_CONNECTIVE_ZH = re.compile(r"以及|或者|和|及|与|或")
+_RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
+# an English list: comma-separated items closed by "and"/"or" (the last item's first word)
+_SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
+_EN_AND = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+([a-z][a-z0-9'’-]*)")
+_EN_WORD = re.compile(r"[a-z][a-z0-9'’-]*")
+Stem = Callable[[str], str]
+_CUT_ZH = re.compile(r"[的对为向由在于从把将给]")
+# the head of a first item ends it, the head of a last item starts it: two characters, or a Latin word ("API")
+_FIRST_KEY = re.compile(r"(?:[a-z][a-z0-9]*|[\u3400-\u9fff]{2})$")
+_LAST_KEY = re.compile(r"[a-z][a-z0-9]*|[\u3400-\u9fff]{2}")
+_NUMBER_WORDS = frozenset({"hundred", "thousand", "million", "billion"})
+EDGE_ZH = 4          # characters of a first or last item that can hold its head word
+MIDDLE_WORDS = 5     # a comma-separated chunk longer than this is a clause, not a list item
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str           # what names the item: its head (Chinese, 2+ characters) or head word (English, stemmed)
+    start: int         # span of the item's text in the folded text
+    end: int
+
+
+@dataclass(frozen=True)
+class Listing:
+    items: tuple[Item, ...]
+    span: str          # the text of the whole list (a member of the list occurs in it)
+
+
+def _zh_lists(text: str, filler: re.Pattern[str] | None) -> list[Listing]:
+    out: list[Listing] = []
+    pos = 0
+    for seg in [*_SEGMENT_ZH.split(text)]:
+        at = text.find(seg, pos)
+        pos = at + len(seg)
+        pieces = seg.split("、")
+        if len(pieces) < 2:
+            conn = _CONNECTIVE_ZH.search(seg)
+            if not conn:
+                continue
+            pieces = [seg[:conn.start()], seg[conn.end():]]
+        else:
+            conn = _CONNECTIVE_ZH.search(pieces[-1])
+            if conn and conn.start() > 0:   # "税务和知识产权服务": two items
+                pieces = [*pieces[:-1], pieces[-1][:conn.start()], pieces[-1][conn.end():]]
+        first = _after_filler(pieces[0], filler)[-EDGE_ZH:]
+        last = _before_filler(pieces[-1], filler)[:EDGE_ZH]
+        head, tail = _FIRST_KEY.search(first), _LAST_KEY.match(last)
+        if not head or not tail or any(not p.strip() for p in pieces[1:-1]):
+            continue
+        items = [Item(head.group(), at, at + len(pieces[0]))]
+        off = at + len(pieces[0]) + 1
+        for m in pieces[1:-1]:
+            items.append(Item(m, off, off + len(m)))
+            off += len(m) + 1
+        end = at + len(seg)
+        items.append(Item(tail.group(), end - len(pieces[-1]), end))
+        span = first + text[at + len(pieces[0]):end - len(pieces[-1])] + last
+        out.append(Listing(tuple(items), span))
+    return out
+
+
+def _cut(piece: str, filler: re.Pattern[str] | None) -> list[str]:
+    """The runs of ``piece`` between words that carry no claim (a lone character of filler, 人 or 者, may be part of
+    the item: only the words of two characters or more and the particles of _CUT_ZH cut)."""
+    if filler is not None:
+        piece = filler.sub(lambda m: " " if len(m.group()) > 1 else m.group(), piece)
+    return _RUN_ZH.findall(_CUT_ZH.sub(" ", piece))
+
+
+def _after_filler(piece: str, filler: re.Pattern[str] | None) -> str:
+    """The first item: the last run of the piece no filler word cuts ("对新引进的博士" -> 博士)."""
+    runs = _cut(piece, filler)
+    return runs[-1] if runs else ""
+
+
+def _before_filler(piece: str, filler: re.Pattern[str] | None) -> str:
+    runs = _cut(piece, filler)
+    return runs[0] if runs else ""
+
+
+def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listing]:
+    out: list[Listing] = []
+    for seg in _SEGMENT_EN.split(text):
+        for m in _EN_AND.finditer(seg):
+            last = stem(m.group(1))
+            if last in filler_stems or last in _NUMBER_WORDS:
+                continue
+            chunks = seg[:m.start()].split(",")
+            keys: list[str] = []
+            for i in range(len(chunks) - 1, -1, -1):   # the items before "and", back to the list's first
+                words = _content(chunks[i], filler_stems, stem)
+                if not words:
+                    break
+                first = i == 0 or len(chunks[i].split()) > MIDDLE_WORDS
+                keys.insert(0, words[-1] if first else words[0])   # a first item ends with its head word
+                if first:
+                    break
+            if keys and len({*keys, last}) > len(keys):
+                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]),
+                                   " ".join(stem(w) for w in _EN_WORD.findall(seg))))
+    return out
+
+
+def _content(chunk: str, filler_stems: frozenset[str], stem: Stem) -> list[str]:
+    return [s for s in (stem(w) for w in _EN_WORD.findall(chunk))
+            if s not in filler_stems and s not in _NUMBER_WORDS and len(s) > 2]
+
+
+@lru_cache(maxsize=4096)
+def lists_in(text: str, filler: re.Pattern[str] | None, filler_stems: frozenset[str], stem: Stem) -> tuple[Listing, ...]:
+    """The lists ``text`` (folded) enumerates, Chinese and English."""
+    return tuple(_zh_lists(text, filler) + _en_lists(text, filler_stems, stem))
+
+
+def _in(key: str, text: str, words: frozenset[str]) -> bool:
+    return key in text if re.search(r"[\u3400-\u9fff]", key) else key in words
+
+
+def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
+                stem: Stem) -> str | None:
+    """The items a restricted ``phrase`` keeps of a list a source enumerates, when it keeps some but not all."""
+    folded = fold(phrase)
+    words = frozenset(stem(w) for w in _EN_WORD.findall(folded))
+    for src in sources:
+        for listing in lists_in(fold(src), filler, filler_stems, stem):
+            keys = {it.key for it in listing.items}
+            kept = {k for k in keys if _in(k, folded, words)}
+            if kept and kept < keys:
+                return "、".join(sorted(kept))
+    return None
+
+
+def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
+                  stem: Stem) -> list[str]:
+    """Items of a list ``part`` (folded) enumerates that belong to ANOTHER list of the sources than the one its other
+    items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems)."""
+    src_lists = [lst for s in sources for lst in lists_in(fold(s), filler, filler_stems, stem)]
+    if not src_lists:
+        return []
+    out: list[str] = []
+    for listing in lists_in(part, filler, filler_stems, stem):
+        if len(listing.items) < 3 and "、" not in listing.span:
+            continue   # "A和B" is as often a phrase as a list
+        spans = [(lst, frozenset(lst.span.split())) for lst in src_lists]
+        members = [[it for it in listing.items if _in(it.key, lst.span, words)] for lst, words in spans]
+        best = max(range(len(spans)), key=lambda i: len(members[i]))
+        if len(members[best]) < 2:
+            continue
+        home = {it.key for it in members[best]}
+        for it in listing.items:
+            if it.key not in home and any(it in m for m in members):
+                out.append(it.key)
+    return out
