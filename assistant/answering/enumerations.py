@@ -25,6 +25,7 @@ _RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 # an English list: comma-separated items closed by "and"/"or" (the last item's first word)
 _SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
 _EN_AND = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+([a-z][a-z0-9'’-]*)")
+_COMMA = re.compile(r",(?![0-9]{3})")   # not the comma of 100,000
 _EN_WORD = re.compile(r"[a-z][a-z0-9'’-]*")
 Stem = Callable[[str], str]
 _CUT_ZH = re.compile(r"[的对为向由在于从把将给]")
@@ -104,35 +105,54 @@ def _before_filler(piece: str, filler: re.Pattern[str] | None) -> str:
 def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listing]:
     out: list[Listing] = []
     for seg in _SEGMENT_EN.split(text):
+        span = ""
         for m in _EN_AND.finditer(seg):
             last = stem(m.group(1))
             if last in filler_stems or last in _NUMBER_WORDS:
                 continue
-            chunks = seg[:m.start()].split(",")
+            chunks = _COMMA.split(seg[:m.start()])
             keys: list[str] = []
             for i in range(len(chunks) - 1, -1, -1):   # the items before "and", back to the list's first
-                words = _content(chunks[i], filler_stems, stem)
-                if not words:
-                    break
                 first = i == 0 or len(chunks[i].split()) > MIDDLE_WORDS
-                keys.insert(0, words[-1] if first else words[0])   # a first item ends with its head word
+                word = _content(chunks[i], filler_stems, stem, from_end=first)
+                if not word:
+                    break
+                keys.insert(0, word)   # a first item ends with its head word, a middle one starts with it
                 if first:
                     break
-            if keys and len({*keys, last}) > len(keys):
-                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]),
-                                   " ".join(stem(w) for w in _EN_WORD.findall(seg))))
+            if keys and last not in keys:
+                span = span or " ".join(stem(w) for w in _EN_WORD.findall(seg))
+                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]), span))
     return out
 
 
-def _content(chunk: str, filler_stems: frozenset[str], stem: Stem) -> list[str]:
-    return [s for s in (stem(w) for w in _EN_WORD.findall(chunk))
-            if s not in filler_stems and s not in _NUMBER_WORDS and len(s) > 2]
+def _content(chunk: str, filler_stems: frozenset[str], stem: Stem, from_end: bool) -> str | None:
+    """The first (``from_end``: the last) word of ``chunk`` that names something."""
+    words = _EN_WORD.findall(chunk)
+    for w in reversed(words) if from_end else words:
+        s = stem(w)
+        if s not in filler_stems and s not in _NUMBER_WORDS and len(s) > 2:
+            return s
+    return None
 
 
 @lru_cache(maxsize=4096)
 def lists_in(text: str, filler: re.Pattern[str] | None, filler_stems: frozenset[str], stem: Stem) -> tuple[Listing, ...]:
     """The lists ``text`` (folded) enumerates, Chinese and English."""
     return tuple(_zh_lists(text, filler) + _en_lists(text, filler_stems, stem))
+
+
+@lru_cache(maxsize=1024)
+def _source_lists(sources: tuple[str, ...], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
+                  stem: Stem) -> tuple[Listing, ...]:
+    """The lists of the cited sources: read once per set of clauses in a running server."""
+    return tuple(lst for s in sources for lst in lists_in(fold(s), filler, filler_stems, stem))
+
+
+def clear_caches() -> None:
+    """Forget the lists read (benchmarks measure answers on sources never seen)."""
+    lists_in.cache_clear()
+    _source_lists.cache_clear()
 
 
 def _in(key: str, text: str, words: frozenset[str]) -> bool:
@@ -144,12 +164,11 @@ def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None,
     """The items a restricted ``phrase`` keeps of a list a source enumerates, when it keeps some but not all."""
     folded = fold(phrase)
     words = frozenset(stem(w) for w in _EN_WORD.findall(folded))
-    for src in sources:
-        for listing in lists_in(fold(src), filler, filler_stems, stem):
-            keys = {it.key for it in listing.items}
-            kept = {k for k in keys if _in(k, folded, words)}
-            if kept and kept < keys:
-                return "、".join(sorted(kept))
+    for listing in _source_lists(tuple(sources), filler, filler_stems, stem):
+        keys = {it.key for it in listing.items}
+        kept = {k for k in keys if _in(k, folded, words)}
+        if kept and kept < keys:
+            return "、".join(sorted(kept))
     return None
 
 
@@ -157,13 +176,11 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
                   stem: Stem) -> list[str]:
     """Items of a list ``part`` (folded) enumerates that belong to ANOTHER list of the sources than the one its other
     items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems)."""
-    src_lists = [lst for s in sources for lst in lists_in(fold(s), filler, filler_stems, stem)]
-    if not src_lists:
-        return []
+    said = [lst for lst in lists_in(part, filler, filler_stems, stem)
+            if len(lst.items) >= 3 or "、" in lst.span]   # "A和B" is as often a phrase as a list
+    src_lists = _source_lists(tuple(sources), filler, filler_stems, stem) if said else ()
     out: list[str] = []
-    for listing in lists_in(part, filler, filler_stems, stem):
-        if len(listing.items) < 3 and "、" not in listing.span:
-            continue   # "A和B" is as often a phrase as a list
+    for listing in said if src_lists else []:
         spans = [(lst, frozenset(lst.span.split())) for lst in src_lists]
         members = [[it for it in listing.items if _in(it.key, lst.span, words)] for lst, words in spans]
         best = max(range(len(spans)), key=lambda i: len(members[i]))

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from assistant.answering.enumerations import EDGE_ZH, Stem, kept_subset
+from assistant.answering.enumerations import Stem, kept_subset
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
 
@@ -28,16 +28,16 @@ _CITE = re.compile(r"\[\d{1,3}\]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
 _AND_WORD = re.compile(r"(?<![a-z])(?:and|or)\s+[a-z][a-z'’-]*")
-# how much of the restricted phrase names what it keeps: a list item further on is not what the restriction keeps
-HEAD_ZH = 10
+_CLAUSE_END = re.compile(r"[，。；！？,;!?]")
+# how much of an English restricted phrase names what it keeps (its clause may run on past commas): a list item
+# further on is not what the restriction keeps
 HEAD_EN = 4
 
 
 def _head(phrase: str, filler_stems: frozenset[str], stem: Stem) -> str:
-    """The start of the restricted phrase: its first characters, or its first content words."""
-    if _CJK.search(phrase):   # and the whole of a list it starts ("仅限新引进的博士、硕士、学士")
-        listed = 0 <= phrase.find("、") < HEAD_ZH
-        return phrase[:max(HEAD_ZH, phrase.rfind("、") + 1 + EDGE_ZH if listed else 0)]
+    """What a restriction keeps: its Chinese clause, or its first English content words."""
+    if _CJK.search(phrase):   # a Chinese clause is short: all of it, with the whole of a list it holds
+        return _CLAUSE_END.split(phrase, maxsplit=1)[0]
     words = [m for m in _EN_WORD.finditer(phrase) if stem(m.group()) not in filler_stems]
     if len(words) < HEAD_EN:
         return phrase

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answering.bound_conditions import conflicts
+from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import swapped_items
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
@@ -380,6 +381,7 @@ def clear_caches() -> None:
     for cached in (_vocabulary, _folded, _flat, spell_out, statements):
         cached.cache_clear()
     clear_modality_caches()
+    clear_list_caches()
 
 
 @lru_cache(maxsize=8)
