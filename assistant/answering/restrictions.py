@@ -5,8 +5,10 @@ it, up to the end of its clause: the restricted phrase. A cited clause must stat
 - the phrase is supported word for word: every Chinese character pair, every English content word of it is in the
   sources (the claims.yaml and `equivalents` synonyms count), not merely no run of three unknown characters
   ("只係支持深圳本地大學嘅人才" where the clause supports 高校人才: 本地 is a restriction of its own);
-- it keeps no proper part of a list the clause enumerates ("仅限高校" where the clause supports 高校、科研机构和
-  企业; assistant/answering/enumerations.py);
+- an exclusive one ("only", 仅限: support.yaml `exclusive`) keeps no proper part of a list the clause enumerates
+  ("仅限高校" where the clause supports 高校、科研机构和企业; assistant/answering/enumerations.py). An obligation
+  ("must be used for model training", the clause's uses being training, agents and API calls) claims no
+  exclusivity: the duty check (assistant/answering/modality.py) judges what it obliges;
 - a leading role (牵头, "led by") is a restriction on who may take part: a cited clause must give one.
 True restrictions pass: "分档落户补贴仅限新引进的博士、硕士、学士" restates the clause's whole list.
 """
@@ -65,10 +67,11 @@ def restriction_problem(statement: str, part: str, sources: list[str], rules: Su
         return None   # "it only says …": a claim about the text, its words checked as any other
     if any(f.start == 0 for f in extract_figures(phrase)):
         return None   # "at least 10,000 m²" bounds a figure: the figure and claim checks judge it
-    at = part.find(statement)
-    rest = fold(_CITE.sub(" ", part[at + m.end():] if at >= 0 else phrase))
-    kept = kept_subset(_head(rest, rules.filler_stems, stem), sources, rules.filler, rules.filler_stems, stem)
-    if kept:
-        return f"{m.group()} {kept}"
+    if rules.exclusive is not None and rules.exclusive.fullmatch(m.group()):
+        at = part.find(statement)
+        rest = fold(_CITE.sub(" ", part[at + m.end():] if at >= 0 else phrase))
+        kept = kept_subset(_head(rest, rules.filler_stems, stem), sources, rules.filler, rules.filler_stems, stem)
+        if kept:
+            return f"{m.group()} {kept}"
     novel = unsupported(phrase)
     return f"{m.group()} {novel}" if novel else None

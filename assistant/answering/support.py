@@ -61,6 +61,8 @@ class SupportSpec(BaseModel):
     filler: Terms = Field(description="Words that carry no claim: never checked.")
     restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people: "
                                "what follows them must be stated as a limit (assistant/answering/restrictions.py).")
+    exclusive: Terms = Field(default_factory=Terms, description="Restriction words keeping a benefit to what "
+                             "follows them (only, 仅限): a proper part of a list a cited clause enumerates is unsupported.")
     leading: Terms = Field(default_factory=Terms, description="Words giving someone the leading role (牵头, led by): "
                            "a restriction a cited clause must make too.")
     reporting: Terms = Field(default_factory=Terms, description="Words reporting what the plan says (says, 提到): "
@@ -132,6 +134,7 @@ class SupportRules:
         self.absence = _pattern(spec.absence.en + spec.absence.zh)
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
         self.leading = _pattern(spec.leading.en + spec.leading.zh)
+        self.exclusive = _pattern(spec.exclusive.en + spec.exclusive.zh)
         self.reporting = _pattern(spec.reporting.en + spec.reporting.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
@@ -172,9 +175,7 @@ class SupportRules:
                 continue
             if self.absence and self.absence.search(fold(st.part)):
                 continue   # what the plan does not say: its words name what is missing
-            narrowed = self._narrowed(st.part, sources, claims) or restriction_problem(
-                st.text, st.part, sources, self, _stem, lambda t: self._unsupported(t, pairs, chars, stems)) \
-                or self._swapped(st, sources)
+            narrowed = self._narrowed(st.part, sources, claims)
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
@@ -189,6 +190,12 @@ class SupportRules:
             if moved and claims is not None:  # only claim rules bind a moved condition
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
+                continue
+            limited = restriction_problem(st.text, st.part, sources, self, _stem,
+                                          lambda t: self._unsupported(t, pairs, chars, stems)) \
+                or self._swapped(st, sources)
+            if limited:
+                out.append(Finding(st.text, "marker", limited))
                 continue
             paren = self._renamed(folded, src_folded)
             if paren:
