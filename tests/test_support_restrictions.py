@@ -89,6 +89,9 @@ LIST_LIES = [
     ("对活跃于开源社区、应用开发和投资人对接的优秀创新人才给予重点政策支持[1]。", "m2", "投资"),
     ("Top AI innovators selected as high-level talents get mentorship, investor access, funding support and "
      "competitions [1].", "m2", "competition"),
+    ("The platform offers policy consultation, tax, intellectual property and cross-border payment services [1].",
+     "m10", "cross-border"),
+    ("出海专区帮助企业解决跨境支付、海外推广和商事登记等难题[1]。", "m10", "商事"),
 ]
 
 
@@ -105,6 +108,10 @@ LIST_TRUTHS = [
     ("Top AI innovators selected as municipal-level high-level talents get mentorship, investor access and funding "
      "support [1].", "m2"),
     ("出海专区帮助企业解决跨境支付、海外推广等难题[1]。", "m10"),
+    # two lists of one clause that are both what it provides (the platform's services) may be merged
+    ("平台提供政策咨询、商事登记、税务、知识产权、大模型备案指导和安全评估等服务[1]。", "m10"),
+    ("The platform offers policy consultation, tax, intellectual property and security evaluation services [1].",
+     "m10"),
 ]
 
 

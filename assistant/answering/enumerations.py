@@ -33,6 +33,7 @@ _CUT_ZH = re.compile(r"[的对为向由在于从把将给]")
 _FIRST_KEY = re.compile(r"(?:[a-z][a-z0-9]*|[\u3400-\u9fff]{2})$")
 _LAST_KEY = re.compile(r"[a-z][a-z0-9]*|[\u3400-\u9fff]{2}")
 _NUMBER_WORDS = frozenset({"hundred", "thousand", "million", "billion"})
+LEAD_ZH, LEAD_EN = 12, 8   # how far before its first item a list's governing word may stand
 EDGE_ZH = 4          # characters of a first or last item that can hold its head word
 MIDDLE_WORDS = 5     # a comma-separated chunk longer than this is a clause, not a list item
 
@@ -48,6 +49,7 @@ class Item:
 class Listing:
     items: tuple[Item, ...]
     span: str          # the text of the whole list (a member of the list occurs in it)
+    lead: str = ""     # the words before and of its first item: what governs the list ("提供政策咨询")
 
 
 def _zh_lists(text: str, filler: re.Pattern[str] | None) -> list[Listing]:
@@ -79,7 +81,7 @@ def _zh_lists(text: str, filler: re.Pattern[str] | None) -> list[Listing]:
         end = at + len(seg)
         items.append(Item(tail.group(), end - len(pieces[-1]), end))
         span = first + text[at + len(pieces[0]):end - len(pieces[-1])] + last
-        out.append(Listing(tuple(items), span))
+        out.append(Listing(tuple(items), span, pieces[0][-LEAD_ZH:]))
     return out
 
 
@@ -122,7 +124,9 @@ def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listi
                     break
             if keys and last not in keys:
                 span = span or " ".join(stem(w) for w in _EN_WORD.findall(seg))
-                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]), span))
+                # the first item's last words and the next item: "…life cycle, offering policy consultation"
+                lead = " ".join(chunks[i].split()[-LEAD_EN:] + chunks[i + 1:i + 2])
+                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]), span, lead))
     return out
 
 
@@ -144,9 +148,9 @@ def lists_in(text: str, filler: re.Pattern[str] | None, filler_stems: frozenset[
 
 @lru_cache(maxsize=1024)
 def _source_lists(sources: tuple[str, ...], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
-                  stem: Stem) -> tuple[Listing, ...]:
-    """The lists of the cited sources: read once per set of clauses in a running server."""
-    return tuple(lst for s in sources for lst in lists_in(fold(s), filler, filler_stems, stem))
+                  stem: Stem) -> tuple[tuple[int, Listing], ...]:
+    """The lists of the cited sources, with the source they are in: read once per set of clauses in a server."""
+    return tuple((n, lst) for n, s in enumerate(sources) for lst in lists_in(fold(s), filler, filler_stems, stem))
 
 
 def clear_caches() -> None:
@@ -164,7 +168,7 @@ def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None,
     """The items a restricted ``phrase`` keeps of a list a source enumerates, when it keeps some but not all."""
     folded = fold(phrase)
     words = frozenset(stem(w) for w in _EN_WORD.findall(folded))
-    for listing in _source_lists(tuple(sources), filler, filler_stems, stem):
+    for _, listing in _source_lists(tuple(sources), filler, filler_stems, stem):
         keys = {it.key for it in listing.items}
         kept = {k for k in keys if _in(k, folded, words)}
         if kept and kept < keys:
@@ -173,20 +177,27 @@ def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None,
 
 
 def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
-                  stem: Stem) -> list[str]:
+                  stem: Stem, provision: re.Pattern[str] | None = None) -> list[str]:
     """Items of a list ``part`` (folded) enumerates that belong to ANOTHER list of the sources than the one its other
-    items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems)."""
+    items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems). Lists of one
+    clause that are each what it provides (``provision``: 提供, "offering") are one list: an answer may merge them
+    (the platform's services and its professional services)."""
     said = [lst for lst in lists_in(part, filler, filler_stems, stem)
             if len(lst.items) >= 3 or "、" in lst.span]   # "A和B" is as often a phrase as a list
     src_lists = _source_lists(tuple(sources), filler, filler_stems, stem) if said else ()
     out: list[str] = []
     for listing in said if src_lists else []:
-        spans = [(lst, frozenset(lst.span.split())) for lst in src_lists]
-        members = [[it for it in listing.items if _in(it.key, lst.span, words)] for lst, words in spans]
-        best = max(range(len(spans)), key=lambda i: len(members[i]))
+        spans = [(n, lst, frozenset(lst.span.split())) for n, lst in src_lists]
+        members = [[it for it in listing.items if _in(it.key, lst.span, words)] for _, lst, words in spans]
+        provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
+        # English lists of one sentence share its words: of those, the one the sentence provides
+        best = max(range(len(spans)), key=lambda i: (len(members[i]), provided[i]))
         if len(members[best]) < 2:
             continue
         home = {it.key for it in members[best]}
+        if provided[best]:
+            home |= {it.key for i, (n, _, _) in enumerate(spans) if n == spans[best][0] and provided[i]
+                     for it in members[i]}
         for it in listing.items:
             if it.key not in home and any(it in m for m in members):
                 out.append(it.key)

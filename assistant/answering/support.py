@@ -253,7 +253,7 @@ class SupportRules:
     def _swapped(self, st: Statement, sources: list[str]) -> str | None:
         """An item of a list the statement's sentence part enumerates that is a member of another list of the
         sources (assistant/answering/enumerations.py), reported at the statement naming it."""
-        items = swapped_items(fold(st.part), sources, self.filler, self.filler_stems, _stem)
+        items = swapped_items(fold(st.part), sources, self.filler, self.filler_stems, _stem, self.provision)
         here = fold(st.text)
         return next((i for i in items if i in here), None)
 
