@@ -160,7 +160,8 @@ def clear_caches() -> None:
 
 
 def _in(key: str, text: str, words: frozenset[str]) -> bool:
-    return key in text if re.search(r"[\u3400-\u9fff]", key) else key in words
+    """``key`` is in a list's ``text``: a substring of a Chinese list ("api" in "和api调用"), a word of an English one."""
+    return key in text if re.search(r"[\u3400-\u9fff]", key + text) else key in words
 
 
 def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
@@ -202,3 +203,11 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
             if it.key not in home and any(it in m for m in members):
                 out.append(it.key)
     return out
+
+
+def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern[str] | None,
+               filler_stems: frozenset[str], stem: Stem, provision: re.Pattern[str] | None) -> str | None:
+    """The swapped item (``swapped_items``) of the list of ``part`` (folded) that ``statement`` names: a finding is
+    reported at the clause holding it."""
+    here = fold(statement)
+    return next((i for i in swapped_items(part, sources, filler, filler_stems, stem, provision) if i in here), None)

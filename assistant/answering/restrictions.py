@@ -25,6 +25,7 @@ from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
     from assistant.answering.support import SupportRules
+    from assistant.knowledge.claims import ClaimRules
 
 _CITE = re.compile(r"\[\d{1,3}\]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -75,3 +76,21 @@ def restriction_problem(statement: str, part: str, sources: list[str], rules: Su
             return f"{m.group()} {kept}"
     novel = unsupported(phrase)
     return f"{m.group()} {novel}" if novel else None
+
+
+def narrowed_family(part: str, sources: list[str], claims: ClaimRules | None, rules: SupportRules) -> str | None:
+    """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together (support.yaml
+    `families` of claims.yaml concepts: "only PhD holders" where the clause names PhD, master's and bachelor's
+    holders, in whatever words)."""
+    if claims is None or rules.restriction is None:
+        return None
+    m = rules.restriction.search(fold(part))
+    if not m:
+        return None
+    said = claims.condition_concepts(part)
+    listed = claims.condition_concepts(*sources)
+    for family in rules.spec.families.values():
+        kept, offered = said & set(family), listed & set(family)
+        if kept and kept < offered:
+            return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
+    return None

@@ -22,19 +22,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from assistant.answering.bound_conditions import conflicts
 from assistant.answering.enumerations import clear_caches as clear_list_caches
-from assistant.answering.enumerations import swapped_items
+from assistant.answering.enumerations import swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
-from assistant.answering.restrictions import restriction_problem
-from assistant.answering.statements import Statement, quotations, spell_out, statements
-from assistant.errors import CorpusError
+from assistant.answering.relations import Relations, RelationSpec
+from assistant.answering.relations import clear_caches as clear_relation_caches
+from assistant.answering.restrictions import narrowed_family, restriction_problem
+from assistant.answering.statements import quotations, spell_out, statements
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
+from assistant.knowledge.rules_file import read_rules
 
 if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
@@ -80,6 +81,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
+                                    "words (assistant/answering/relations.py).")
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class SupportRules:
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        self.relations = Relations(spec.relations)
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -175,7 +179,7 @@ class SupportRules:
                 continue
             if self.absence and self.absence.search(fold(st.part)):
                 continue   # what the plan does not say: its words name what is missing
-            narrowed = self._narrowed(st.part, sources, claims)
+            narrowed = narrowed_family(st.part, sources, claims, self)
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
@@ -191,12 +195,6 @@ class SupportRules:
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
                 continue
-            limited = restriction_problem(st.text, st.part, sources, self, _stem,
-                                          lambda t: self._unsupported(t, pairs, chars, stems)) \
-                or self._swapped(st, sources)
-            if limited:
-                out.append(Finding(st.text, "marker", limited))
-                continue
             paren = self._renamed(folded, src_folded)
             if paren:
                 out.append(Finding(st.text, "marker", paren))
@@ -204,6 +202,20 @@ class SupportRules:
             org = _ORG.search(folded)
             if org and not self._known_org(org.group(), src_flat):
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
+                continue
+            related = self.relations.check(st, folded, tuple(sources), claims)
+            if related.problem:
+                out.append(Finding(st.text, "marker", related.problem))
+                continue
+            # relation words the sources bear out ("只能二选一" where they offer the choice) restrict nothing new
+            borne = [w for w in re.split(r"\s+", "".join(a if a != b else " " for a, b in zip(folded, related.folded)))
+                     if w]
+            folded = related.folded   # the choice the sources offer, said in other words, is no novel word
+            limited = restriction_problem(st.text, st.part, sources, self, _stem,
+                                          lambda t, b=borne: self._unsupported(t, pairs, chars, stems, b)) \
+                or swapped_in(st.text, fold(st.part), sources, self.filler, self.filler_stems, _stem, self.provision)
+            if limited:
+                out.append(Finding(st.text, "marker", limited))
                 continue
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
@@ -234,29 +246,6 @@ class SupportRules:
             core.endswith(_PUNCT.sub("", fold(t))) for t in g) for t in g}
         return any(n and n in s for n in names for s in src_flat)
 
-    def _narrowed(self, part: str, sources: list[str], claims: ClaimRules | None) -> str | None:
-        """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together ("only PhD
-        holders" where the clause names PhD, master's and bachelor's holders)."""
-        if claims is None or self.restriction is None:
-            return None
-        m = self.restriction.search(fold(part))
-        if not m:
-            return None
-        said = claims.condition_concepts(part)
-        listed = claims.condition_concepts(*sources)
-        for family in self.spec.families.values():
-            kept, offered = said & set(family), listed & set(family)
-            if kept and kept < offered:
-                return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
-        return None
-
-    def _swapped(self, st: Statement, sources: list[str]) -> str | None:
-        """An item of a list the statement's sentence part enumerates that is a member of another list of the
-        sources (assistant/answering/enumerations.py), reported at the statement naming it."""
-        items = swapped_items(fold(st.part), sources, self.filler, self.filler_stems, _stem, self.provision)
-        here = fold(st.text)
-        return next((i for i in items if i in here), None)
-
     def _blanked(self, folded: str) -> str:
         """``folded`` with its figures, filler words and claim markers blanked: what its words must support."""
         blank = list(folded)
@@ -269,10 +258,12 @@ class SupportRules:
                 blank[m.start():m.end()] = " " * (m.end() - m.start())
         return "".join(blank)
 
-    def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str],
-                     stems: frozenset[str]) -> str | None:
+    def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
+                     borne: list[str]) -> str | None:
         """Word for word: a Chinese character no source pair covers (read with its neighbours, even those that are
         figures or filler: "5年内创业"), or an English content word no source uses (a restricted phrase)."""
+        for w in borne:
+            folded = folded.replace(w, " " * len(w))
         blank = self._blanked(folded)
         for run in re.finditer(r"[\u3400-\u9fff]+", folded):
             s, at = run.group(), run.start()
@@ -389,17 +380,10 @@ def clear_caches() -> None:
         cached.cache_clear()
     clear_modality_caches()
     clear_list_caches()
+    clear_relation_caches()
 
 
 @lru_cache(maxsize=8)
 def load_support(path: Path) -> SupportRules:
     """Read and validate corpus/support.yaml; a broken file is a CorpusError naming what is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return SupportRules(SupportSpec.model_validate(raw or {}))
-    except FileNotFoundError:
-        raise CorpusError(f"Support rules missing: {path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
-    except (ValidationError, re.error) as exc:
-        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None
+    return read_rules(path, SupportSpec, "the support rules", SupportRules)

@@ -20,12 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
+from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
 from assistant.understanding.dates import DateWords, YearParser
 from assistant.understanding.questions import Terms
@@ -399,11 +398,4 @@ class FrameRules:
 
 @lru_cache(maxsize=8)
 def load_frame_rules(path: Path) -> FrameRules:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return FrameRules(FrameSpec.model_validate(raw))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read the message frame terms ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return read_rules(path, FrameSpec, "the message frame terms", FrameRules)

@@ -14,12 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import cn_value, extract_figures
+from assistant.knowledge.rules_file import read_rules
 
 
 class Terms(BaseModel):
@@ -206,11 +205,4 @@ class QuestionRules:
 
 @lru_cache(maxsize=8)
 def load_question_rules(path: Path) -> QuestionRules:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return QuestionRules(QuestionSpec.model_validate(raw))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read question kinds ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return read_rules(path, QuestionSpec, "the question kinds", QuestionRules)
