@@ -207,7 +207,11 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
 
 def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern[str] | None,
                filler_stems: frozenset[str], stem: Stem, provision: re.Pattern[str] | None) -> str | None:
-    """The swapped item (``swapped_items``) of the list of ``part`` (folded) that ``statement`` names: a finding is
-    reported at the clause holding it."""
+    """The swapped item (``swapped_items``) of the list of ``part`` that ``statement`` names: a finding is reported
+    at the clause holding it. A list of three items or more holds a comma, a shorter one 、: without either,
+    there is none to read."""
+    if "、" not in part and "," not in part:
+        return None
     here = fold(statement)
-    return next((i for i in swapped_items(part, sources, filler, filler_stems, stem, provision) if i in here), None)
+    items = swapped_items(fold(part), sources, filler, filler_stems, stem, provision)
+    return next((i for i in items if i in here), None)

@@ -211,9 +211,10 @@ class SupportRules:
             borne = [w for w in re.split(r"\s+", "".join(a if a != b else " " for a, b in zip(folded, related.folded)))
                      if w]
             folded = related.folded   # the choice the sources offer, said in other words, is no novel word
-            limited = restriction_problem(st.text, st.part, sources, self, _stem,
-                                          lambda t, b=borne: self._unsupported(t, pairs, chars, stems, b)) \
-                or swapped_in(st.text, fold(st.part), sources, self.filler, self.filler_stems, _stem, self.provision)
+            limits = any(rx is not None and rx.search(folded) for rx in (self.restriction, self.leading))
+            limited = limits and restriction_problem(st.text, st.part, sources, self, _stem,
+                                                     lambda t, b=borne: self._unsupported(t, pairs, chars, stems, b)) \
+                or swapped_in(st.text, st.part, sources, self.filler, self.filler_stems, _stem, self.provision)
             if limited:
                 out.append(Finding(st.text, "marker", limited))
                 continue
