@@ -212,8 +212,9 @@ class SupportRules:
                      if w]
             folded = related.folded   # the choice the sources offer, said in other words, is no novel word
             limits = any(rx is not None and rx.search(folded) for rx in (self.restriction, self.leading))
-            limited = limits and restriction_problem(st.text, st.part, sources, self, _stem,
-                                                     lambda t, b=borne: self._unsupported(t, pairs, chars, stems, b)) \
+            def unsupported(t: str, b: list[str] = borne) -> str | None:
+                return self._unsupported(t, pairs, chars, stems, b)
+            limited = limits and restriction_problem(st.text, st.part, sources, self, _stem, unsupported) \
                 or swapped_in(st.text, st.part, sources, self.filler, self.filler_stems, _stem, self.provision)
             if limited:
                 out.append(Finding(st.text, "marker", limited))
