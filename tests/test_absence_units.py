@@ -124,3 +124,10 @@ def test_units_read_in_both_scripts():
 ])
 def test_the_gate_blocks_a_figure_in_another_unit(corpus, answer, clause):
     assert any("figures not in a cited source" in p for p in gate(corpus, answer, clause))
+
+
+def test_an_absence_of_another_benefits_figure_is_true(corpus):
+    # m3: the 50 m² is for those in other industrial spaces; inside OPC communities no area is set
+    assert gate(corpus, "在OPC社区内，低成本创业空间是按团队需要提供的，计划没有为此设定具体面积[1]。", "m3") == []
+    problems = gate(corpus, "在其他产业空间，计划没有为低成本创业空间设定面积上限[1]。", "m3")
+    assert any("does not give" in p for p in problems), problems

@@ -39,7 +39,14 @@ class AbsentKind(Terms):
                         "(a validity is a duration said of the plan's effect).")
 
 
+class Split(BaseModel):
+    negations: Terms = Field(default_factory=Terms, description="Negations a verb of saying may stand apart from.")
+    verbs: Terms = Field(default_factory=Terms, description="Verbs of saying, setting, providing.")
+
+
 class AbsentSpec(BaseModel):
+    split: Split = Field(default_factory=Split, description="A negation and its verb with the thing between "
+                         "(没有为低成本创业空间设定…, \"does not explicitly say\"): an absence too.")
     kinds: dict[str, AbsentKind] = Field(default_factory=dict, description="Kinds of figure a statement may say "
                                          "the plan does not give.")
     aspects: Terms = Field(default_factory=Terms, description="What a statement may say the plan does not "
@@ -62,11 +69,22 @@ def _blank(text: str, rx: re.Pattern[str] | None) -> str:
 
 
 class AbsenceRules:
-    """``absence``: words of a statement about what the plan does not say; ``filler``: words saying nothing."""
+    """``absence``: words of a statement about what the plan does not say; ``filler``: words saying nothing.
+    ``pattern``: what makes a statement one of absence (those words, or a split negation and verb)."""
 
     def __init__(self, spec: AbsentSpec, absence: re.Pattern[str] | None, filler: re.Pattern[str] | None) -> None:
         self.spec = spec
-        self.absence = absence
+        parts = [absence.pattern] if absence else []
+        neg, verb = spec.split.negations, spec.split.verbs
+        if neg.zh and verb.zh:   # no punctuation between: the negation governs the verb
+            parts.append(f"(?P<neg>{trie_pattern(sorted(fold(t) for t in neg.zh))})[^，。；;,.!?！？、：:]{{0,10}}?"
+                         f"(?P<verb>{trie_pattern(sorted(fold(t) for t in verb.zh))})")
+        if neg.en and verb.en:
+            parts.append(f"(?<![a-z])(?P<eneg>{trie_pattern(sorted(fold(t) for t in neg.en))})"
+                         r"(?:\s+[a-z]+){0,3}?\s+"
+                         f"(?P<everb>{trie_pattern(sorted(fold(t) for t in verb.en))})(?![a-z])")
+        self.absence = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+        self.pattern = self.absence
         self.filler = filler
         self.near = {k: _rx(v.near.en + v.near.zh) for k, v in spec.kinds.items()}
         # one matcher, longest term first: "how long" is a duration, not "how"; 申请期限 an aspect, not 期限
@@ -76,23 +94,33 @@ class AbsenceRules:
         self.framing = _rx(spec.framing.en + spec.framing.zh)
 
     def problem(self, text: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules | None,
-                novel: Callable[[str], str | None]) -> str | None:
+                novel: Callable[[str], str | None], context: str = "", flags: Sequence[str] = ()) -> str | None:
         """What ``text`` says is missing but a cited source gives (None: true, or no absence in ``text``).
-        ``novel``: the first words of a text that no source uses."""
+        ``novel``: the first words of a text that no source uses; ``context``: the sentence, whose yes/no
+        conditions (``flags``, claims.yaml) say which benefit it speaks of ("in OPC communities … no area is
+        set" is true where the clause's 50 m² is for those outside them)."""
         folded = fold(text)
         m = self.absence.search(folded) if self.absence else None
         if not m:
             return None
-        named = folded[:m.start()] + " " * (m.end() - m.start()) + folded[m.end():]
+        spans = [m.span(g) for g in ("neg", "verb", "eneg", "everb") if m.group(g)] or [m.span()]
+        named = folded
+        for a, b in spans:   # a split negation keeps the thing between it and its verb
+            named = named[:a] + " " * (b - a) + named[b:]
         cuts = [0, *(c.end() for c in _ITEM.finditer(named)), len(named)]
         src = [fold(s) for s in sources]
+        said = _said(context or text, facts, claims, flags)
+        kept = [f for f in facts if not _contradicts(f, said)]
+        # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
+        barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
         for item in (named[a:b] for a, b in zip(cuts, cuts[1:])):
-            if self._given(item, src, sources, facts, claims, novel):
+            if self._given(item, src, sources, kept, claims, novel, barred):
                 return " ".join(item.split()).strip(" ，,。.；;：:")
         return None
 
     def _given(self, item: str, src: list[str], sources: Sequence[str], facts: Sequence[Fact],
-               claims: ClaimRules | None, novel: Callable[[str], str | None]) -> bool:
+               claims: ClaimRules | None, novel: Callable[[str], str | None],
+               barred: set[tuple[str, float]]) -> bool:
         kinds: set[str] = set()
         for m in self.named.finditer(item) if self.named else ():
             label = self.label[" ".join(m.group().split())]
@@ -110,10 +138,10 @@ class AbsenceRules:
         if not kinds:
             return bool(_CONTENT.search(rest))   # the sources name it: they do give it
         subjects = claims.subjects_in(item) if claims is not None else set()
-        return any(self._figure_given(k, subjects, src, sources, facts, claims) for k in kinds)
+        return any(self._figure_given(k, subjects, src, sources, facts, claims, barred) for k in kinds)
 
     def _figure_given(self, kind: str, subjects: set[str], src: list[str], sources: Sequence[str],
-                      facts: Sequence[Fact], claims: ClaimRules | None) -> bool:
+                      facts: Sequence[Fact], claims: ClaimRules | None, barred: set[tuple[str, float]]) -> bool:
         spec, near = self.spec.kinds[kind], self.near[kind]
 
         def fits(subject: str | None) -> bool:
@@ -128,17 +156,44 @@ class AbsenceRules:
                     return True
                 continue
             for b in claims.bind(text):
-                if b.figure.kind in spec.figures and fits(b.subject) \
+                if b.figure.kind in spec.figures and fits(b.subject) and (b.figure.kind, b.figure.value) not in barred \
                         and (spec.bound is None or b.attrs.get("bound") == spec.bound):
                     return True
         if near is not None:
             return False
-        kinds = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
         for fact in facts:
             if not fits(fact.subject):
                 continue
             given = [("duration", fact.duration.bound)] if fact.duration is not None else []
-            given += [(kinds[a.unit], a.bound) for a in (fact.amount, fact.alt_amount) if a is not None]
+            given += [(_UNIT_KIND[a.unit], a.bound) for a in (fact.amount, fact.alt_amount) if a is not None]
             if any(k in spec.figures and (spec.bound is None or b == spec.bound) for k, b in given):
                 return True
         return False
+
+
+_UNIT_KIND = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
+
+
+def _figures_of(facts: Sequence[Fact]) -> set[tuple[str, float]]:
+    """(figure kind, value) of what the records give: 36 months, 50 m², 600,000 yuan."""
+    out = {("duration", f.duration.months) for f in facts if f.duration is not None}
+    return out | {(_UNIT_KIND[a.unit], a.value) for f in facts for a in (f.amount, f.alt_amount) if a is not None}
+
+
+def _said(text: str, facts: Sequence[Fact], claims: ClaimRules | None, flags: Sequence[str]) -> dict[str, bool]:
+    """The yes/no conditions of the records that ``text`` states one way ({in_opc_community: True})."""
+    if claims is None:
+        return {}
+    fields = {c.field for f in facts for c in f.conditions
+              if isinstance(c.value, bool) and c.op == "eq" and c.field in flags}
+    said: dict[str, bool] = {}
+    for flag in fields:
+        says = claims.flag_says(flag, text)
+        if says and len(says) == 1:
+            said[flag] = next(iter(says))
+    return said
+
+
+def _contradicts(fact: Fact, said: dict[str, bool]) -> bool:
+    return any(c.field in said and c.value != said[c.field] for c in fact.conditions
+               if isinstance(c.value, bool) and c.op == "eq")

@@ -124,8 +124,8 @@ class SupportRules:
         self.filler = _pattern(spec.filler.en + spec.filler.zh)
         self.filler_stems = frozenset(_stem(fold(w)) for w in spec.filler.en)   # "paying" is "pay"
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
-        self.absence = _pattern(spec.absence.en + spec.absence.zh)
-        self.absent = AbsenceRules(spec.absent, self.absence, self.filler)
+        self.absent = AbsenceRules(spec.absent, _pattern(spec.absence.en + spec.absence.zh), self.filler)
+        self.absence = self.absent.pattern
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
@@ -168,7 +168,7 @@ class SupportRules:
                 # what the plan does not say: its words name what is missing, which must be missing indeed
                 # the sources' own words: the question asking about a thing does not give it
                 given = self.absent.problem(text, sources, facts or [], claims, lambda t: _novel_run(
-                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1))
+                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1), st.sentence, self.spec.bound_flags)
                 if given:
                     out.append(Finding(st.text, "absence", given))
                 continue
