@@ -50,6 +50,15 @@ def gate(corpus, answer: str, *clauses: str, question: str = "") -> list[str]:
     ("计划没有提及福田[1]。", "m1"),                                              # a place m1 names
     ("The plan gives no details of rewards for Kunpeng projects[1].", "m5"),
     ("計劃冇提供過渡性住房，亦冇講租金係幾多[1]。", "m4"),                          # the second item is false too
+    ("个人创业担保贷款没有上限[1]。", "m5"),                                      # a bare negation of a cap
+    ("The personal startup guaranteed loan has no cap[1].", "m5"),
+    ("創業擔保貸款上不封頂[1]。", "m5"),
+    ("The housing subsidy comes without any time limit[1].", "m4"),
+    ("计划中没有住房补贴[1]。", "m4"),                                             # the plan as the subject
+    ("The plan has no housing subsidy[1].", "m4"),
+    ("行動計劃入面冇住房補貼[1]。", "m4"),
+    ("计划没有为低成本创业空间设定面积上限[1]。", "m3"),                             # negation and verb apart
+    ("The plan does not explicitly say there is a housing subsidy[1].", "m4"),
 ])
 def test_an_absence_the_cited_clause_contradicts_is_blocked(corpus, answer, clause):
     problems = gate(corpus, answer, clause)
@@ -71,6 +80,9 @@ def test_an_absence_the_cited_clause_contradicts_is_blocked(corpus, answer, clau
     ("计划没有提供住房补贴的申请流程，只写明补贴最长24个月[1]。", "m4"),
     ("The plan took effect on 1 January 2026 and is valid for two years[1]; it does not say whether it will be "
      "extended.", "intro"),
+    ("The plan has no application deadline for the housing subsidy, which lasts up to 24 months[1].", "m4"),
+    ("住房补贴最长24个月，计划中没有申请截止时间[1]。", "m4"),
+    ("智能券没有具体金额，由各区根据规模发放[1]。", "m6"),
 ])
 def test_a_true_absence_passes(corpus, answer, clause):
     assert gate(corpus, answer, clause) == []

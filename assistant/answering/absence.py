@@ -42,6 +42,8 @@ class AbsentKind(Terms):
 class Split(BaseModel):
     negations: Terms = Field(default_factory=Terms, description="Negations a verb of saying may stand apart from.")
     verbs: Terms = Field(default_factory=Terms, description="Verbs of saying, setting, providing.")
+    bare: Terms = Field(default_factory=Terms, description="Negations saying a kind of figure (`kinds`) right after "
+                        "them is missing: \"no cap\", 没有上限, 不封顶, uncapped.")
 
 
 class AbsentSpec(BaseModel):
@@ -83,6 +85,14 @@ class AbsenceRules:
             parts.append(f"(?<![a-z])(?P<eneg>{trie_pattern(sorted(fold(t) for t in neg.en))})"
                          r"(?:\s+[a-z]+){0,3}?\s+"
                          f"(?P<everb>{trie_pattern(sorted(fold(t) for t in verb.en))})(?![a-z])")
+        kinds = [fold(t) for k in spec.kinds.values() for t in k.en + k.zh]
+        bare = spec.split.bare
+        if bare.zh:   # 没有上限, 无期限, 不封顶 (a kind of figure is never a word of a condition)
+            parts.append(f"(?:{trie_pattern(sorted(fold(t) for t in bare.zh))})[^，。；;,.!?！？、：:]{{0,2}}?"
+                         f"(?P<zkind>{trie_pattern(sorted(t for t in kinds if _CJK.search(t)))})")
+        if bare.en:   # "no cap", "without any upper limit", "uncapped"
+            parts.append(f"(?<![a-z])(?:{trie_pattern(sorted(fold(t) for t in bare.en))})(?:\\s*[a-z]+\\s+)?\\s*"
+                         f"(?P<ekind>{trie_pattern(sorted(t for t in kinds if not _CJK.search(t)))})(?![a-z])")
         self.absence = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
         self.pattern = self.absence
         self.filler = filler
@@ -107,6 +117,9 @@ class AbsenceRules:
         named = folded
         for a, b in spans:   # a split negation keeps the thing between it and its verb
             named = named[:a] + " " * (b - a) + named[b:]
+        for k in self.named.finditer(folded) if self.named else ():
+            if self.label[" ".join(k.group().split())]:   # a kind of figure said missing (没有上限, 不封顶) is named
+                named = named[:k.start()] + k.group() + named[k.end():]
         cuts = [0, *(c.end() for c in _ITEM.finditer(named)), len(named)]
         src = [fold(s) for s in sources]
         said = _said(context or text, facts, claims, flags)
