@@ -164,8 +164,10 @@ class SupportRules:
             if url := _URL.search(folded):
                 out.append(Finding(st.text, "contact", url.group()))
                 continue
-            if self.absence and self.absence.search(fold(st.part)):
-                # what the plan does not say: its words name what is missing, which must be missing indeed
+            if self.absence and self.absence.search(fold(st.part)) and (self.absence.search(fold(st.text)) or not any(
+                    rx and rx.search(folded) for rx in self.markers.values())):
+                # what the plan does not say: its words name what is missing, which must be missing indeed (a
+                # clause it governs, "…, for example an age limit", names more of it unless it makes a claim)
                 # the sources' own words: the question asking about a thing does not give it
                 given = self.absent.problem(text, sources, facts or [], claims, lambda t: _novel_run(
                     t, own[0], own[1], own[2] | self.filler_stems, 1, 1), st.sentence, self.spec.bound_flags)
