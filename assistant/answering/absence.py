@@ -1,6 +1,7 @@
 """Is a statement of absence true? "The plan sets no cap on the loan", 「计划没有提供住房补贴」, 「行動計劃冇講有效期」.
 
-A statement saying the plan does not provide, say or cover something (corpus/support.yaml `absence`) names what
+A statement saying the plan does not provide, say or cover something (corpus/support.yaml `absence`; a negation
+apart from its verb, 没有为…设定; a negation before a kind of figure, "no cap", 没有上限: `absent.split`) names what
 is missing. It is supported only when that thing really is missing from the cited clauses and their fact records:
 - the thing is named by words the sources lack ("age limit", 申请截止时间, "which bank"): they do not say it;
 - it is a kind of figure (support.yaml `absent.kinds`: a cap, a duration, a validity, an amount…): a cited
