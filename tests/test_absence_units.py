@@ -123,6 +123,8 @@ def test_a_count_or_another_area_unit_is_not_square_metres(answer):
     ("最高60萬", "个人创业担保贷款最高60万元", True),                       # a sum said without 元
     ("a 600,000 cap on the loan", "最高60万元", True),                       # a noun naming an amount, no count
     ("1000家以上初创企业", "培育1000家以上高成长性人工智能初创企业", True),
+    ("a 50-square-metre space", "可享受最高50平方米的低成本创业空间", True),  # a hyphen joins number and unit
+    ("a 50-hectare site", "全市OPC社区面积预计超过50万平方米", True),
 ])
 def test_the_unit_of_a_figure_must_be_the_sources(answer, source, grounded):
     assert (not ungrounded_figures(answer, [source])) is grounded
