@@ -22,17 +22,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from assistant.answering.absence import AbsenceRules, AbsentSpec
 from assistant.answering.bound_conditions import conflicts
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
+from assistant.answering.relations import Relations, RelationSpec
+from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.statements import quotations, spell_out, statements
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
+from assistant.knowledge.rules_file import read_rules
 
 if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
@@ -73,6 +74,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
+                                    "words (assistant/answering/relations.py).")
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ class SupportRules:
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        self.relations = Relations(spec.relations)
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -198,6 +202,11 @@ class SupportRules:
             if org and not self._known_org(org.group(), src_flat):
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
                 continue
+            related = self.relations.check(st, folded, tuple(sources), claims)
+            if related.problem:
+                out.append(Finding(st.text, "marker", related.problem))
+                continue
+            folded = related.folded   # the choice the sources offer, said in other words, is no novel word
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
@@ -356,17 +365,10 @@ def clear_caches() -> None:
     for cached in (_vocabulary, _folded, _flat, spell_out, statements):
         cached.cache_clear()
     clear_modality_caches()
+    clear_relation_caches()
 
 
 @lru_cache(maxsize=8)
 def load_support(path: Path) -> SupportRules:
     """Read and validate corpus/support.yaml; a broken file is a CorpusError naming what is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return SupportRules(SupportSpec.model_validate(raw or {}))
-    except FileNotFoundError:
-        raise CorpusError(f"Support rules missing: {path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
-    except (ValidationError, re.error) as exc:
-        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None
+    return read_rules(path, SupportSpec, "the support rules", SupportRules)

@@ -14,7 +14,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from assistant.knowledge.numerals import cn_int
+
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a few": 3}
 
@@ -69,11 +70,11 @@ class YearParser:
         for m in _ARABIC.finditer(text):
             found.append(YearMention(int(m.group(1)), m.start(), m.end()))
         for m in _CN_YEAR.finditer(text):
-            found.append(YearMention(int("".join(str(_CN_DIGIT[c]) for c in m.group(1))), m.start(), m.end()))
+            found.append(YearMention(cn_int(m.group(1)) or 0, m.start(), m.end()))
         if self._era is not None:
             for m in self._era.finditer(text):
                 era = next(v for k, v in self.words.eras.items() if m.group(0).startswith(k))
-                n = int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
+                n = int(m.group(1)) if m.group(1).isdigit() else cn_int(m.group(1))
                 if n:
                     found.append(YearMention(era + n, m.start(), m.end()))
         if self._relative is not None:
@@ -102,20 +103,3 @@ class YearParser:
                 continue
             out.append(y)
         return out
-
-
-def _cn_number(raw: str) -> int | None:
-    """一百一十八 -> 118, 十五 -> 15."""
-    total, current = 0, 0
-    for ch in raw:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch in _CN_SMALL:
-            current = _CN_SMALL[ch]
-        else:
-            return None
-    return total + current or None
