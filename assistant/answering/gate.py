@@ -227,7 +227,7 @@ def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimR
                                        GATE_PROBLEM_NONE.get(group, GATE_PROBLEM_NONE["default"])))
     allowed = rules.condition_concepts(*sources, question)
     # a statement of what the plan does not say ("no age limit is given") adds no condition
-    for concept in sorted(rules.condition_concepts(_MARKER.sub("", claimed or answer)) - allowed):
+    for concept in sorted(rules.condition_concepts(_MARKER.sub("", answer if claimed is None else claimed)) - allowed):
         problems.append(Problem.of("condition", term=_label(rules, concept, "condition")))
     return problems
 

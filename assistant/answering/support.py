@@ -9,8 +9,8 @@ fact records of those clauses or the question:
 - its claim markers: "every", 无需申请, "the largest", a website, a processing time, "already" need a cited
   clause making a claim of the same type;
 - its quotations: verbatim (after folding script, case and punctuation) in a cited clause.
-A statement about what the plan does not say (support.yaml `absence`) names what is missing; its words are not
-checked. Figures are the figure and claim checks' business (assistant/answering/gate.py).
+A statement about what the plan does not say (support.yaml `absence`) names what is missing: it is supported when
+that is missing from the sources and their fact records (assistant/answering/absence.py). Figures are the figure and claim checks' business (assistant/answering/gate.py).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from assistant.answering.absence import AbsenceRules, AbsentSpec
 from assistant.answering.bound_conditions import conflicts
 from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import swapped_in
@@ -75,6 +76,8 @@ class SupportSpec(BaseModel):
                                            "clause lists together: a restriction may not keep only some of them.")
     markers: dict[str, Terms] = Field(description="Claim types a cited clause must make too.")
     absence: Terms = Field(description="Words of a statement about what the plan does not say.")
+    absent: AbsentSpec = Field(default_factory=AbsentSpec, description="What a statement of absence may name as "
+                               "missing and how the sources give it (assistant/answering/absence.py).")
     obligation: Terms = Field(default_factory=Terms, description="Words stating a duty: what they oblige must be a "
                               "condition of the benefit or a duty a cited sentence states (assistant/answering/modality.py).")
     encouragement: Terms = Field(default_factory=Terms, description="Words of a sentence that encourages, supports or "
@@ -88,7 +91,7 @@ class SupportSpec(BaseModel):
 @dataclass(frozen=True)
 class Finding:
     statement: str
-    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition'
+    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition', 'absence'
     detail: str
 
 
@@ -134,7 +137,8 @@ class SupportRules:
         self.filler = _pattern(spec.filler.en + spec.filler.zh)
         self.filler_stems = frozenset(_stem(fold(w)) for w in spec.filler.en)   # "paying" is "pay"
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
-        self.absence = _pattern(spec.absence.en + spec.absence.zh)
+        self.absent = AbsenceRules(spec.absent, _pattern(spec.absence.en + spec.absence.zh), self.filler)
+        self.absence = self.absent.pattern
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
         self.leading = _pattern(spec.leading.en + spec.leading.zh)
         self.exclusive = _pattern(spec.exclusive.en + spec.exclusive.zh)
@@ -161,7 +165,7 @@ class SupportRules:
         """What no cited source supports, statement by statement (empty: every statement is supported).
         ``facts``: the verified fact records of the cited clauses."""
         support = tuple([*sources, *record_words(facts or [])])
-        pairs, chars, stems = self.vocabulary(support, claims)   # cached: a server has seen these clauses
+        pairs, chars, stems = own = self.vocabulary(support, claims)   # cached: a server has seen these clauses
         if question:
             q_pairs, q_chars, q_stems = _vocabulary(self, (question,), None)   # again on the retry
             pairs, chars, stems = pairs | q_pairs, chars | q_chars, stems | q_stems
@@ -177,8 +181,16 @@ class SupportRules:
             if url := _URL.search(folded):
                 out.append(Finding(st.text, "contact", url.group()))
                 continue
-            if self.absence and self.absence.search(fold(st.part)):
-                continue   # what the plan does not say: its words name what is missing
+            if self.absence and self.absence.search(fold(st.part)) and (self.absence.search(fold(st.text)) or not any(
+                    rx and rx.search(folded) for rx in self.markers.values())):
+                # what the plan does not say: its words name what is missing, which must be missing indeed (a
+                # clause it governs, "…, for example an age limit", names more of it unless it makes a claim)
+                # the sources' own words: the question asking about a thing does not give it
+                given = self.absent.problem(text, sources, facts or [], claims, lambda t: _novel_run(
+                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1), st.sentence, self.spec.bound_flags)
+                if given:
+                    out.append(Finding(st.text, "absence", given))
+                continue
             narrowed = narrowed_family(st.part, sources, claims, self)
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))

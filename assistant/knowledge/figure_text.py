@@ -25,8 +25,10 @@ def format_figure(fig: Figure | tuple[str, float]) -> str:
         return f"{_num(value)} {unit}{'' if value == 1 else 's'}"
     if unit in ("m2", "km2"):
         return f"{_num(value)} {unit[:-1]}²"
-    if unit == "mu":
-        return f"{_num(value)} mu"
+    if unit in ("mu", "ping", "acre", "sqft", "km", "m", "kg", "minute", "second"):
+        return f"{_num(value)} {unit}"
+    if unit in ("usd", "hkd", "eur", "gbp", "jpy"):
+        return f"{_num(value)} {unit.upper()}"
     if unit == "year":
         return str(int(value))
     if unit == "date":

@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from assistant.knowledge.figure_text import format_figure as format_figure  # re-exported from its old home
 from assistant.knowledge.numerals import DIGITS
 from assistant.knowledge.numerals import cn_value as cn_value  # re-exported: figures' readers use it
+from assistant.knowledge.units import AMOUNT_NOUNS, UNITS, Unit, countable, foreign_money
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Figure:
     text: str
     start: int
     end: int
+    scaled: bool = False   # carries its own 万/million: a count so scaled is an amount said without its unit
 
     @cached_property   # compared with every source figure of every answer
     def key(self) -> tuple[str, float]:
@@ -43,7 +45,8 @@ def _round(v: float) -> float:
 # --- text preparation: every step keeps the length, so spans stay valid ----
 # Traditional-script numerals and measure words fold to Simplified (one character each), so
 # answers rendered in Traditional ("10萬元", "36個月") carry the same figures.
-_FW = str.maketrans("０１２３４５６７８９％．－萬億兩個圓", "0123456789%.-万亿两个元")
+_FW = str.maketrans("０１２３４５６７８９％．－萬億兩個圓週禮時鐘間張項條類種場層棟臺輛處屆門戶餘",
+                  "0123456789%.-万亿两个元周礼时钟间张项条类种场层栋台辆处届门户余")
 # A full-width comma is a thousands separator only inside a proper 1-3 + 3n group.
 _FW_COMMA = re.compile(r"(?<![0-9])[0-9]{1,3}(?:，[0-9]{3})+(?![0-9])")
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
@@ -155,26 +158,7 @@ _M_MILLION = re.compile(r"m(?![A-Za-z0-9²])")
 _EMULT = re.compile(r"(?i)(?:(?P<k>k)(?![A-Za-z])|\s*-?\s*(?P<w>thousand|million|billion|mn|bn)\b)")
 _EMULT_VAL = {"k": 1e3, "thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
-# (pattern, kind, unit, factor, add).  Order matters: "个月" before the measure word "个", "个百分点" before "个".
-_Unit = tuple[str, str, float, float]  # kind, unit, factor, add
-_UNITS: list[tuple[re.Pattern[str], str, str, float, float]] = [(re.compile(p, re.I), k, u, f, a) for p, k, u, f, a in (
-    (r"\s*-?\s*(?:元(?!宇宙|素|旦)|块钱|蚊(?![子帐帳香])|yuan\b|rmb\b|cny\b|renminbi\b)", "money", "yuan", 1, 0),
-    (r"\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|个百分点)", "percent", "%", 1, 0),
-    (r"成(?![为立功本果员都长熟效交])", "percent", "%", 10, 0),
-    (r"\s*(?:平方公里|平方千米|km²|km2\b|sq\.?\s*km\b|square\s+kilomet(?:er|re)s?\b)", "area", "km2", 1, 0),
-    (r"\s*(?:平方米|平米|㎡|m²|m2\b|sq\.?\s*m\b|sqm\b|square\s+met(?:er|re)s?\b)", "area", "m2", 1, 0),
-    (r"亩", "area", "mu", 1, 0),
-    (r"个半月", "duration", "month", 1, 0.5),
-    (r"个?年半", "duration", "month", 12, 6),
-    # "two consecutive years", "three full months": one qualifier may stand before the unit.
-    (r"个多?月|\s*-?\s*(?:(?:consecutive|full|straight|whole)\s+)?months?\b", "duration", "month", 1, 0),
-    (r"个?年(?![代级龄])|\s*-?\s*(?:(?:consecutive|full|straight|whole)\s+)?years?\b", "duration", "month", 12, 0),
-    (r"个?(?:工作)?日|天|\s*-?\s*(?:(?:working|business|calendar)\s+)?days?\b", "duration", "day", 1, 0),
-    (r"个?(?:星期|礼拜)|周(?![年岁])|\s*-?\s*weeks?\b", "duration", "day", 7, 0),
-    (r"个?小时|\s*-?\s*hours?\b", "duration", "hour", 1, 0),
-    (r"[余多]?(?:个|家|名|人次|人|项|所|座|栋|幢|台|套|间|张|批|位|支|户|类|种|件|份|场|层"
-     r"|次|倍|条|款|辆|处|期|届|门|本)", "count", "", 1, 0),
-)]
+_Unit = Unit
 _YEAR: _Unit = ("date", "year", 1, 0)
 _COUNT: _Unit = ("count", "", 1, 0)
 _MONEY: _Unit = ("money", "yuan", 1, 0)
@@ -251,10 +235,12 @@ def _read_token(t: str, m: re.Match[str]) -> _Tok | None:
     if k.yearlike and (ym := _CN_YEAR.match(t, pos)):
         k.unit, pos = _YEAR, ym.end()
     else:
-        for rx, kind, unit, factor, add in _UNITS:
+        for rx, kind, unit, factor, add in UNITS:
             if um := rx.match(t, pos):
                 k.unit, pos = (kind, unit, factor, add), um.end()
                 break
+    if k.unit is None and (fm := foreign_money(t, k.start)):
+        k.unit = fm
     if k.unit is None and t.endswith("百分之", 0, k.start):
         k.unit, k.start = ("percent", "%", 1, 0), k.start - 3
     if k.unit in (None, _MONEY) and (cm := _CURRENCY.search(t, max(0, k.start - 8), k.start)):
@@ -262,7 +248,7 @@ def _read_token(t: str, m: re.Match[str]) -> _Tok | None:
     if k.unit is None and not cn and (nm := _NOUN.match(t, pos)):
         w = nm.group(1)
         # "By 2027 Shenzhen" is a year; "2000 startups" a count.
-        if w.lower() not in _STOP and (not k.yearlike or (w[0].islower() and w.endswith("s"))):
+        if w.lower() not in _STOP | AMOUNT_NOUNS and (not k.yearlike or (w[0].islower() and w.endswith("s"))):
             k.unit = _COUNT
     k.end = pos   # the noun of a count is not part of the figure
     k.span = [k.start, k.end]
@@ -301,7 +287,7 @@ def _finish(text: str, t: str, k: _Tok) -> Figure | None:
     if k.word and k.base * k.scale == 1 and kind in ("count", "number"):
         return None         # 一/"one" as an article or in set phrases
     s, e = k.span
-    return Figure(kind, _round(k.base * k.scale * factor + add), u, text[s:e], s, e)
+    return Figure(kind, _round(k.base * k.scale * factor + add), u, text[s:e], s, e, k.own_scale or k.wan)
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -343,8 +329,8 @@ def _date_year(v: float) -> int | None:
 
 def _matches(fig: Figure, src: Figure) -> bool:
     unit, value = fig.key
-    if unit == "":
-        return src.key[1] == value          # bare numbers: any unit will do
+    if unit == "":   # a bare number: any unit will do; a count: things counted (assistant/knowledge/units.py)
+        return src.key[1] == value and countable(fig, src)
     if src.key == fig.key:
         return True
     if src.unit == "date" and src.value >= 1e7:   # a full date also grounds its year/month

@@ -1,0 +1,213 @@
+"""Is a statement of absence true? "The plan sets no cap on the loan", 「计划没有提供住房补贴」, 「行動計劃冇講有效期」.
+
+A statement saying the plan does not provide, say or cover something (corpus/support.yaml `absence`; a negation
+apart from its verb, 没有为…设定; a negation before a kind of figure, "no cap", 没有上限: `absent.split`) names what
+is missing. It is supported only when that thing really is missing from the cited clauses and their fact records:
+- the thing is named by words the sources lack ("age limit", 申请截止时间, "which bank"): they do not say it;
+- it is a kind of figure (support.yaml `absent.kinds`: a cap, a duration, a validity, an amount…): a cited
+  clause or fact record giving a figure of that kind, for the subject named (claims.yaml subjects), makes the
+  statement false; none makes it true;
+- it is an aspect (how, where, 流程: `absent.aspects`) the sources do not use: true;
+- otherwise, every word of it is the sources' own (a benefit, a place, a measure the clause names): false.
+A list ("no cap and no deadline") is one claim per item: any item the sources give makes it false.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from assistant.knowledge.claims import Terms, fold, trie_pattern
+from assistant.knowledge.figures import extract_figures
+
+if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
+    from assistant.knowledge.facts import Fact
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# list items of what is missing: "age limit and deadline", 上限、期限或截止日期
+_ITEM = re.compile(r"[、/和及与或]|以及|(?<![a-z])(?:and|or|nor)(?![a-z])")
+_CONTENT = re.compile(r"[\u3400-\u9fff]|[a-z]{3,}")
+
+
+class AbsentKind(Terms):
+    figures: list[str] = Field(description="Figure kinds (assistant/knowledge/figures.py) that give this thing.")
+    bound: str | None = Field(None, description="claims.yaml `bound` value the figure must carry (cap).")
+    near: Terms = Field(default_factory=Terms, description="Words the clause holding the figure must use too "
+                        "(a validity is a duration said of the plan's effect).")
+
+
+class Split(BaseModel):
+    negations: Terms = Field(default_factory=Terms, description="Negations a verb of saying may stand apart from.")
+    verbs: Terms = Field(default_factory=Terms, description="Verbs of saying, setting, providing.")
+    bare: Terms = Field(default_factory=Terms, description="Negations saying a kind of figure (`kinds`) right after "
+                        "them is missing: \"no cap\", 没有上限, 不封顶, uncapped.")
+
+
+class AbsentSpec(BaseModel):
+    split: Split = Field(default_factory=Split, description="A negation and its verb with the thing between "
+                         "(没有为低成本创业空间设定…, \"does not explicitly say\"): an absence too.")
+    kinds: dict[str, AbsentKind] = Field(default_factory=dict, description="Kinds of figure a statement may say "
+                                         "the plan does not give.")
+    aspects: Terms = Field(default_factory=Terms, description="What a statement may say the plan does not "
+                           "explain (how, where, the process): true unless a cited clause uses the same word.")
+    framing: Terms = Field(default_factory=Terms, description="Words framing what is missing (details, "
+                           "具体): they name nothing.")
+
+
+def _rx(terms: list[str]) -> re.Pattern[str] | None:
+    terms = sorted({" ".join(fold(t).split()) for t in terms if t.strip()})
+    zh = [t for t in terms if _CJK.search(t)]
+    en = [t for t in terms if not _CJK.search(t)]
+    parts = ([r"(?<![a-z0-9])(?:" + trie_pattern(en) + r")(?![a-z0-9])"] if en else []) \
+        + ([trie_pattern(zh)] if zh else [])
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _blank(text: str, rx: re.Pattern[str] | None) -> str:
+    return rx.sub(lambda m: " " * len(m.group()), text) if rx else text
+
+
+class AbsenceRules:
+    """``absence``: words of a statement about what the plan does not say; ``filler``: words saying nothing.
+    ``pattern``: what makes a statement one of absence (those words, or a split negation and verb)."""
+
+    def __init__(self, spec: AbsentSpec, absence: re.Pattern[str] | None, filler: re.Pattern[str] | None) -> None:
+        self.spec = spec
+        parts = [absence.pattern] if absence else []
+        neg, verb = spec.split.negations, spec.split.verbs
+        if neg.zh and verb.zh:   # no punctuation between: the negation governs the verb
+            parts.append(f"(?P<neg>{trie_pattern(sorted(fold(t) for t in neg.zh))})[^，。；;,.!?！？、：:]{{0,10}}?"
+                         f"(?P<verb>{trie_pattern(sorted(fold(t) for t in verb.zh))})")
+        if neg.en and verb.en:
+            parts.append(f"(?<![a-z])(?P<eneg>{trie_pattern(sorted(fold(t) for t in neg.en))})"
+                         r"(?:\s+[a-z]+){0,3}?\s+"
+                         f"(?P<everb>{trie_pattern(sorted(fold(t) for t in verb.en))})(?![a-z])")
+        kinds = [fold(t) for k in spec.kinds.values() for t in k.en + k.zh]
+        bare = spec.split.bare
+        if bare.zh:   # 没有上限, 无期限, 不封顶 (a kind of figure is never a word of a condition)
+            parts.append(f"(?:{trie_pattern(sorted(fold(t) for t in bare.zh))})[^，。；;,.!?！？、：:]{{0,2}}?"
+                         f"(?P<zkind>{trie_pattern(sorted(t for t in kinds if _CJK.search(t)))})")
+        if bare.en:   # "no cap", "without any upper limit", "uncapped"
+            parts.append(f"(?<![a-z])(?:{trie_pattern(sorted(fold(t) for t in bare.en))})(?:\\s*[a-z]+\\s+)?\\s*"
+                         f"(?P<ekind>{trie_pattern(sorted(t for t in kinds if not _CJK.search(t)))})(?![a-z])")
+        self.absence = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+        self.pattern = self.absence
+        self.filler = filler
+        self.near = {k: _rx(v.near.en + v.near.zh) for k, v in spec.kinds.items()}
+        # one matcher, longest term first: "how long" is a duration, not "how"; 申请期限 an aspect, not 期限
+        self.label = {" ".join(fold(t).split()): k for k, v in spec.kinds.items() for t in v.en + v.zh}
+        self.label.update({" ".join(fold(t).split()): "" for t in spec.aspects.en + spec.aspects.zh})
+        self.named = _rx(list(self.label))
+        self.framing = _rx(spec.framing.en + spec.framing.zh)
+
+    def problem(self, text: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules | None,
+                novel: Callable[[str], str | None], context: str = "", flags: Sequence[str] = ()) -> str | None:
+        """What ``text`` says is missing but a cited source gives (None: true, or no absence in ``text``).
+        ``novel``: the first words of a text that no source uses; ``context``: the sentence, whose yes/no
+        conditions (``flags``, claims.yaml) say which benefit it speaks of ("in OPC communities … no area is
+        set" is true where the clause's 50 m² is for those outside them)."""
+        folded = fold(text)
+        m = self.absence.search(folded) if self.absence else None
+        if not m:
+            return None
+        spans = [m.span(g) for g in ("neg", "verb", "eneg", "everb") if m.group(g)] or [m.span()]
+        named = folded
+        for a, b in spans:   # a split negation keeps the thing between it and its verb
+            named = named[:a] + " " * (b - a) + named[b:]
+        for k in self.named.finditer(folded) if self.named else ():
+            if self.label[" ".join(k.group().split())]:   # a kind of figure said missing (没有上限, 不封顶) is named
+                named = named[:k.start()] + k.group() + named[k.end():]
+        cuts = [0, *(c.end() for c in _ITEM.finditer(named)), len(named)]
+        src = [fold(s) for s in sources]
+        said = _said(context or text, facts, claims, flags)
+        kept = [f for f in facts if not _contradicts(f, said)]
+        # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
+        barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
+        for item in (named[a:b] for a, b in zip(cuts, cuts[1:])):
+            if self._given(item, src, sources, kept, claims, novel, barred):
+                return " ".join(item.split()).strip(" ，,。.；;：:")
+        return None
+
+    def _given(self, item: str, src: list[str], sources: Sequence[str], facts: Sequence[Fact],
+               claims: ClaimRules | None, novel: Callable[[str], str | None],
+               barred: set[tuple[str, float]]) -> bool:
+        kinds: set[str] = set()
+        for m in self.named.finditer(item) if self.named else ():
+            label = self.label[" ".join(m.group().split())]
+            if label:
+                kinds.add(label)
+            elif not any(re.search(r"(?<![a-z])" + re.escape(m.group()) + r"(?![a-z])", s) for s in src):
+                return False   # "how to apply" where no clause says how: they do not say it
+        rest = _blank(_blank(item, self.named), self.framing)
+        blank = list(_blank(rest, self.filler))
+        for f in extract_figures(rest):   # figures are the figure check's business
+            blank[f.start:f.end] = " " * (f.end - f.start)
+        rest = "".join(blank)
+        if novel(rest):
+            return False   # named by words the sources lack
+        if not kinds:
+            return bool(_CONTENT.search(rest))   # the sources name it: they do give it
+        subjects = claims.subjects_in(item) if claims is not None else set()
+        return any(self._figure_given(k, subjects, src, sources, facts, claims, barred) for k in kinds)
+
+    def _figure_given(self, kind: str, subjects: set[str], src: list[str], sources: Sequence[str],
+                      facts: Sequence[Fact], claims: ClaimRules | None, barred: set[tuple[str, float]]) -> bool:
+        spec, near = self.spec.kinds[kind], self.near[kind]
+
+        def fits(subject: str | None) -> bool:
+            return not subjects or (claims is not None and any(claims.compatible(s, subject) for s in subjects)
+                                    and subject is not None)
+
+        for text, folded in zip(sources, src):
+            if near is not None and not near.search(folded):
+                continue
+            if claims is None:
+                if any(f.kind in spec.figures for f in extract_figures(text)):
+                    return True
+                continue
+            for b in claims.bind(text):
+                if b.figure.kind in spec.figures and fits(b.subject) and (b.figure.kind, b.figure.value) not in barred \
+                        and (spec.bound is None or b.attrs.get("bound") == spec.bound):
+                    return True
+        if near is not None:
+            return False
+        for fact in facts:
+            if not fits(fact.subject):
+                continue
+            given = [("duration", fact.duration.bound)] if fact.duration is not None else []
+            given += [(_UNIT_KIND[a.unit], a.bound) for a in (fact.amount, fact.alt_amount) if a is not None]
+            if any(k in spec.figures and (spec.bound is None or b == spec.bound) for k, b in given):
+                return True
+        return False
+
+
+_UNIT_KIND = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
+
+
+def _figures_of(facts: Sequence[Fact]) -> set[tuple[str, float]]:
+    """(figure kind, value) of what the records give: 36 months, 50 m², 600,000 yuan."""
+    out = {("duration", f.duration.months) for f in facts if f.duration is not None}
+    return out | {(_UNIT_KIND[a.unit], a.value) for f in facts for a in (f.amount, f.alt_amount) if a is not None}
+
+
+def _said(text: str, facts: Sequence[Fact], claims: ClaimRules | None, flags: Sequence[str]) -> dict[str, bool]:
+    """The yes/no conditions of the records that ``text`` states one way ({in_opc_community: True})."""
+    if claims is None:
+        return {}
+    fields = {c.field for f in facts for c in f.conditions
+              if isinstance(c.value, bool) and c.op == "eq" and c.field in flags}
+    said: dict[str, bool] = {}
+    for flag in fields:
+        says = claims.flag_says(flag, text)
+        if says and len(says) == 1:
+            said[flag] = next(iter(says))
+    return said
+
+
+def _contradicts(fact: Fact, said: dict[str, bool]) -> bool:
+    return any(c.field in said and c.value != said[c.field] for c in fact.conditions
+               if isinstance(c.value, bool) and c.op == "eq")
