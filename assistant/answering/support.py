@@ -30,6 +30,7 @@ from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
+from assistant.answering.names import AUTHORITY, known_authority, renamed
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
@@ -49,10 +50,6 @@ _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _URL = re.compile(r"(?:https?://|www\.)[\w./%-]+|[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|cn)\b"
                   r"|\b\d{3,4}[- ]?\d{7,8}\b|\b1[3-9]\d{9}\b")
 _PUNCT = re.compile(r"[\s\W_]+")
-_PAREN = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]([^）)]{1,12})[）)]")
-# an authority: "深圳市科技创新局", "the science and technology innovation bureau"
-_ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|办公室)|(?:[a-z&]+\s){1,6}(?:bureau|commission|ministry)\b")
-_CITY = re.compile(r"^(?:深圳市|深圳|市|区|shenzhen(?:'s)?\s|the\s|municipal\s|city\s)+")
 # Chinese runs of at least this many characters that the sources never use make a statement unsupported;
 # shorter ones are paraphrase ("期限" for "最长…个月"). English: this many content words the sources lack.
 ZH_NOVEL_MIN = 3
@@ -207,12 +204,12 @@ class SupportRules:
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
                 continue
-            paren = self._renamed(folded, src_folded)
+            paren = renamed(folded, src_folded)
             if paren:
                 out.append(Finding(st.text, "marker", paren))
                 continue
-            org = _ORG.search(folded)
-            if org and not self._known_org(org.group(), src_flat):
+            org = AUTHORITY.search(folded)
+            if org and not known_authority(org.group(), src_flat, self.spec.equivalents):
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
                 continue
             related = self.relations.check(st, folded, tuple(sources), claims)
@@ -242,23 +239,6 @@ class SupportRules:
                 if novel:
                     out.append(Finding(st.text, "words", novel))
         return out
-
-    @staticmethod
-    def _renamed(folded: str, src_folded: list[str]) -> str | None:
-        """"X（Y）" where the sources write "X（Z）": the bracket names which X, and this one is another."""
-        for m in _PAREN.finditer(folded):
-            head, inner = m.group(1), m.group(2)
-            written = [s for s in src_folded if re.search(re.escape(head[-4:]) + r"\s*[（(]", s)]
-            if written and not any(inner in s for s in written):
-                return m.group()
-        return None
-
-    def _known_org(self, name: str, src_flat: list[str]) -> bool:
-        """An authority the sources name (under any name support.yaml lists as the same)."""
-        core = _PUNCT.sub("", _CITY.sub("", name))
-        names = {core} | {_PUNCT.sub("", fold(t)) for g in self.spec.equivalents if any(
-            core.endswith(_PUNCT.sub("", fold(t))) for t in g) for t in g}
-        return any(n and n in s for n in names for s in src_flat)
 
     def _blanked(self, folded: str) -> str:
         """``folded`` with its figures, filler words and claim markers blanked: what its words must support."""
