@@ -144,3 +144,13 @@ def test_an_ask_outside_the_period_is_declined_first(bot, question, opening):
 def test_a_background_year_never_declines(bot):
     a = bot.ask("我2021年毕业，在腾讯工作到现在。住房补贴每个月多少？")
     assert a.answerable and a.frame.years_told == []
+
+
+@pytest.mark.system
+def test_the_plans_validity_is_judged_on_each_side_of_its_period(bot):
+    a = bot.ask("Does the plan still apply after it expires?")
+    assert a.frame.main.kind == "plan" and a.answer.startswith("No: that is after")
+    b = bot.ask("这个行动计划2025年有效吗？")
+    assert b.frame.main.kind == "plan" and b.answer.startswith("不在有效期内：该时间早于")
+    c = bot.ask("这个行动计划2027年12月还有效吗？")
+    assert c.frame.main.kind == "plan" and c.answer.startswith("在有效期内")
