@@ -93,9 +93,13 @@ def test_after_the_plan_ends_is_the_year_after_its_last():
     ("2028年1月还可以申请吗？", [2028]),
     ("二〇二八年还能领住房补贴吗？", [2028]),
     ("民國118年還有創業補助嗎？", [2029]),
-    # a premise is not asked about
+    # a premise about the plan's own term is not asked about; "by/until" a year beyond it otherwise is
     ("这个计划截至2027年底吗？", []),
     ("If the plan runs until 2030, can I apply?", []),
+    ("截至2030年都有效吧？", []),
+    ("到2030年全市要建成多少个OPC社区？", [2030]),
+    ("住房補貼會唔會一直發到2030年？", [2030]),
+    ("Can I keep drawing the rent subsidy until 2029?", [2029]),
 ])
 def test_a_date_asked_about_outside_the_period(corpus, ask, years):
     assert asked(corpus, ask) == years

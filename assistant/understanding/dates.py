@@ -50,6 +50,9 @@ class DateWords(BaseModel):
     eras: dict[str, int] = Field(default_factory=dict, description="era name -> year 0 of it (民国: 1911)")
     premise: list[str] = Field(default_factory=list,
                                description="Words before a year that make it a premise, not a year asked about.")
+    term: list[str] = Field(default_factory=list,
+                            description="Words of the plan's own term (runs, lasts, valid, 有效): a premise word makes "
+                                        "a year a premise only beside one of them — '到2030年的目标' asks about 2030.")
     after_end: list[str] = Field(default_factory=list,
                                  description="Words naming the time after the plan ends (到期后, after the plan "
                                              "ends): the year after its last year is asked about.")
@@ -96,6 +99,7 @@ class YearParser:
                            for p in sorted(words.premise, key=len, reverse=True))
         self._premise = re.compile(rf"(?:{premise})\s*(?:the\s+)?(?:end\s+of\s+)?$", re.I) if premise else None
         self._after_end = _words(words.after_end)
+        self._term = _words(words.term)
         self._told = _words(words.told)
         self._enquiring = _words(words.enquiring)
 
@@ -143,10 +147,12 @@ class YearParser:
         return out
 
     def asked(self, text: str, today: date | None = None, plan_end: int | None = None) -> list[YearMention]:
-        """The years an ask asks about: every year but those a premise word leads ("until 2030", "到2030年")."""
+        """The years an ask asks about: every year but those a premise word leads when the ask speaks of the
+        plan's term ("the plan runs until 2030", "截至2030年都有效"); "到2030年的目标是多少" asks about 2030."""
         out = []
+        term = self._term is None or bool(self._term.search(text))
         for y in self.years(text, today, plan_end):
-            if y.bound is None and self._premise is not None and \
+            if y.bound is None and term and self._premise is not None and \
                     self._premise.search(text[:y.start].rstrip().removesuffix("early").removesuffix("late").rstrip()):
                 continue
             out.append(y)
