@@ -158,3 +158,27 @@ def test_the_plans_validity_is_judged_on_each_side_of_its_period(bot):
     assert b.frame.main.kind == "plan" and b.answer.startswith("不在有效期内：该时间早于")
     c = bot.ask("这个行动计划2027年12月还有效吗？")
     assert c.frame.main.kind == "plan" and c.answer.startswith("在有效期内")
+
+
+@pytest.mark.parametrize("ask", [
+    "I moved back from London in 2024, what housing subsidy can I get?",
+    "我2024年搬来深圳，住房补贴每月多少？",
+])
+def test_a_past_move_is_the_founders_story(corpus, ask):
+    assert asked(corpus, ask) == []
+
+
+def test_a_year_when_something_ends_is_the_year_after(corpus):
+    assert asked(corpus, "2027年结束后还有住房补贴吗？") == [2028]
+    assert asked(corpus, "2027年過後仲有冇住房補貼？") == [2028]
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("question", [
+    "I joined Huawei in 2019, how much is the housing subsidy?",
+    "Worked at Baidu from 2018 to 2024 — how much is the model voucher?",
+    "我2024年回国，创业担保贷款最多多少？",
+])
+def test_a_year_of_the_story_inside_an_ask_never_declines(bot, question):
+    a = bot.ask(question)
+    assert a.answerable and a.frame.years_told == []

@@ -36,7 +36,7 @@ _MONTH_EN = r"(?:(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 _AFTER_EN = re.compile(rf"(?:\b(?:after|beyond|past|later\s+than)\s+|\bpost-?\s*)(?:the\s+)?(?P<end>end\s+of\s+|late\s+)?"
                        rf"{_MONTH_EN}(?P<y>(?:19|20)\d\d)(?![0-9])", re.I)
 _AFTER_ZH = re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d\d)\s*年?\s*(?:(?P<end>底|末|年底|年末)|(?P<mon>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:份|底)?)?"
-                       r"\s*(?:以后|之后|以後|之後|后|後)")
+                       r"\s*(?:结束|結束|完)?\s*(?:以后|之后|以後|之後|过后|過後|往后|往後|后|後)")
 _BEFORE_EN = re.compile(r"\b(?:before|prior\s+to|earlier\s+than)\s+(?:the\s+)?(?:start\s+of\s+|early\s+)?"
                         r"(?P<y>(?:19|20)\d\d)(?![0-9])", re.I)
 _BEFORE_ZH = re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d\d)\s*年?\s*(?:初\s*)?(?:以前|之前|前(?![0-9一二三四五六七八九十后後]))")
