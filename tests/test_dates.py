@@ -40,6 +40,8 @@ def framed(corpus, text: str, lang: str) -> list[int]:
     ("2026年之前", 2025), ("二〇二八年", 2028), ("二零三零年", 2030), ("２０２８年", 2028), ("民國117年", 2028),
     ("民国一一七年", 2028), ("民国一百一十七年", 2028), ("January 2028", 2028), ("December 2027", 2027),
     ("三年前", 2023), ("two years ago", 2024), ("two years from now", 2028), ("in a year", 2027),
+    ("after 31 December 2027", 2028), ("after December 31, 2027", 2028), ("after March 3rd 2027", 2027),
+    ("2027年12月31日之后", 2028), ("2027年过后", 2028), ("in 2 yrs", 2028), ("下下年", 2028),
     ("下年", 2027), ("出年", 2027), ("後年", 2028), ("舊年", 2025), ("前年", 2024), ("the year before last", 2024),
 ])
 def test_each_form_gives_its_year(corpus, text, year):
@@ -64,7 +66,9 @@ def test_after_the_plan_ends_is_the_year_after_its_last():
     ("Our company was already registered in 2025 — can it still get the model voucher?", [2025]),
     ("我哋間公司2025年已經註冊咗，仲可唔可以攞智能券？", [2025]),
     ("舊年嘅住房補貼係幾多？", [2025]),
-    ("我想问下去年嘅租金补贴几多？", [2025]),  # "我想问" opens the question: no story
+    ("我想问下去年嘅租金补贴几多？", [2025]),
+    ("我哋2024年已經開咗公司，仲可唔可以申請模型券？", [2024]),
+    ("I opened my company in 2024 — can I apply for the voucher?", [2024]),  # "我想问" opens the question: no story
     ("2026年之前有沒有類似的補助？", [2025]),
     # after the period
     ("What happens to the housing subsidy after 2027?", [2028]),
@@ -85,6 +89,7 @@ def test_after_the_plan_ends_is_the_year_after_its_last():
     ("Is the housing subsidy still valid in 2029?", [2029]),
     ("住房補貼2029年仲有效嗎？", [2029]),
     ("Does the model voucher still apply after the plan ends?", [2028]),
+    ("Once the two-year plan is over, does the housing subsidy stop?", [2028]),
     ("计划到期后算力券还发吗？", [2028]),
     # months, numerals, eras
     ("Can I apply for the loan in December 2027?", []),

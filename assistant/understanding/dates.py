@@ -25,17 +25,18 @@ _WIDE = str.maketrans("０１２３４５６７８９", "0123456789")  # full-wi
 _ARABIC = re.compile(r"(?<![0-9.,])((?:19|20)\d\d)(?![0-9])")
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
 _SMALL = r"(\d{1,2}|one|two|three|four|five|a couple of|a few|a)"
-_IN_YEARS_EN = re.compile(rf"\bin\s+{_SMALL}\s+years?\b|\b{_SMALL}\s+years?\s+from\s+now\b", re.I)
-_AGO_EN = re.compile(rf"\b{_SMALL}\s+years?\s+ago\b", re.I)
+_IN_YEARS_EN = re.compile(rf"\bin\s+{_SMALL}\s+(?:years?|yrs?)\b|\b{_SMALL}\s+(?:years?|yrs?)\s+from\s+now\b", re.I)
+_AGO_EN = re.compile(rf"\b{_SMALL}\s+(?:years?|yrs?)\s+ago\b", re.I)
 _YEARS_LATER_ZH = re.compile(r"(?<![0-9年])(\d{1,2}|[一二两兩三四五六七八九十])\s*年\s*(?:后|後|以后|以後|之后|之後)")
 _YEARS_AGO_ZH = re.compile(r"(?<![0-9年])(\d{1,2}|[一二两兩三四五六七八九十])\s*年\s*(?:前|以前|之前)")
 _MONTHS = ("january february march april may june july august september october november december").split()
-_MONTH_EN = r"(?:(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
-            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?:of\s+)?)?"
+_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
+_MONTH_EN = rf"(?:{_DAY}(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+" + _DAY + r"(?:of\s+)?)?"
 # a bound: the year past it is what is asked about ("after 2027" -> 2028; "after March 2027" stays in 2027)
 _AFTER_EN = re.compile(rf"(?:\b(?:after|beyond|past|later\s+than)\s+|\bpost-?\s*)(?:the\s+)?(?P<end>end\s+of\s+|late\s+)?"
                        rf"{_MONTH_EN}(?P<y>(?:19|20)\d\d)(?![0-9])", re.I)
-_AFTER_ZH = re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d\d)\s*年?\s*(?:(?P<end>底|末|年底|年末)|(?P<mon>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:份|底)?)?"
+_AFTER_ZH = re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d\d)\s*年?\s*(?:(?P<end>底|末|年底|年末)|(?P<mon>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:份|底|\s*\d{1,2}\s*[日号號])?)?"
                        r"\s*(?:结束|結束|完)?\s*(?:以后|之后|以後|之後|过后|過後|往后|往後|后|後)")
 _BEFORE_EN = re.compile(r"\b(?:before|prior\s+to|earlier\s+than)\s+(?:the\s+)?(?:start\s+of\s+|early\s+)?"
                         r"(?P<y>(?:19|20)\d\d)(?![0-9])", re.I)
