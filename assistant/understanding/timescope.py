@@ -12,26 +12,21 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Protocol
 
-from assistant.knowledge.claims import fold
+from assistant.knowledge.claims import Matcher, fold
 from assistant.understanding.dates import YearMention, YearParser
 
 _CLAUSE = re.compile(r"[，,；;。！？!?]|\s[-–—]\s")
 
 
-class Finds(Protocol):
-    def find(self, text: str) -> list: ...
-
-
 class TimeScope:
-    def __init__(self, dates: YearParser, graduation: Finds, acting: Finds) -> None:
+    def __init__(self, dates: YearParser, graduation: Matcher, acting: Matcher) -> None:
         self.dates = dates
         self.graduation = graduation
         self.acting = acting
 
     def outside(self, parts: list[str], today: date, plan_years: tuple[int, int], asked: bool = False,
-                me: Finds | None = None) -> list[int]:
+                me: Matcher | None = None) -> list[int]:
         """Years outside ``plan_years`` the parts speak of. ``asked``: the parts are asks, where a year a premise
         word leads ("until 2030") is not asked about; ``me``: first-person words (a story told in an ask)."""
         first, last = plan_years
@@ -46,7 +41,7 @@ class TimeScope:
                         out.append(y.year)
         return out
 
-    def past_asked(self, clause: str, y: YearMention, asked: bool, me: Finds | None = None) -> bool:
+    def past_asked(self, clause: str, y: YearMention, asked: bool, me: Matcher | None = None) -> bool:
         """Whether a year before the plan, in its clause, is asked about rather than the founder's story."""
         if self.graduation.find(clause) or self.dates.told(clause):
             return False
