@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.extractive import figure_kinds, wanted_figures
+from assistant.answering.wanted import figure_kinds, wanted_figures
 from assistant.knowledge.figures import normalise
 from assistant.understanding.text import to_simplified, to_traditional
 

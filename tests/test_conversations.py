@@ -212,3 +212,62 @@ def test_a_yes_no_followup_asks_its_own_predicate_not_the_last_slot(bot, recogni
     # an ellipsis asking nothing of its own is still given the slot
     ellipsis, _ = conversation.resolve("那博士呢？" if lang == "zh" else "and the data one?", _turns(first))
     assert carry in ellipsis
+
+
+# Written for these tests: a part the plan leaves open asked alone as a follow-up, and the same kind of part that
+# the quoted clause does state (a figure after tax, a share of the market rent).
+@pytest.mark.parametrize("turns, declines, part, shown", [
+    (["小微企业创业担保贷款最高能贷多少？", "年利率是多少？"], True, "interest_rate", "500万元"),
+    (["How much low-cost startup space can I get outside an OPC community?", "is it free?"], True, "price",
+     "50 square"),
+    (["住房补贴每月多少？", "税后呢？"], False, None, "1000元"),
+    (["过渡性住房最长能住多久？", "要收费吗？"], False, None, "60%"),
+])
+def test_a_followup_asking_only_a_part_the_plan_leaves_open_says_so_first(bot, turns, declines, part, shown):
+    sid = bot.new_session()
+    for ask in turns:
+        answer = bot.ask(ask, session_id=sid, mode="extractive")
+    assert answer.standalone_question and shown in answer.answer, (answer.standalone_question, answer.answer)
+    assert answer.answerable is not declines, (answer.standalone_question, answer.answer)
+    if declines:  # the part not stated leads; what the plan does say follows, cited
+        said = next(u for u in answer.unstated if u.kind == part)
+        assert answer.answer.startswith(said.text) and answer.citations, answer.answer
+
+
+def test_a_followup_asking_about_a_topic_of_its_own_starts_anew(bot, recogniser):
+    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
+    conversation = Conversation(recogniser, bot.corpus.questions, framer)
+    # the plan's validity is the topic though the recogniser reads no benefit in the question: an ellipsis keeps it
+    ended, state = conversation.resolve("and when does it end?", _turns("When did this plan take effect?"))
+    assert state.benefit == "plan_validity" and ended and "when does it end" in ended
+    # a question of its own about another topic is asked as written, not glued to the plan's validity
+    where, state = conversation.resolve("那首批OPC社区建在哪几个区？", _turns("When did this plan take effect?"))
+    assert where is None and state.benefit != "plan_validity"
+    # a follow-up that only names what changes is an ellipsis, even when what it names is a topic of its own
+    talent, state = conversation.resolve("那人才呢？", _turns("到2027年底要培育多少家高成长AI企业？"))
+    assert talent is not None and state.benefit == "target_startups"
+
+
+def test_the_three_doors_agree_on_switches_and_parts_left_open(base, bot):
+    asks = ["When did this plan take effect?", "and when does it end?", "那首批OPC社区建在哪几个区？",
+            "住房补贴每月多少？", "税后呢？", "那落户补贴要交税吗？"]
+    doors = [_through_sessions(base, asks), _through_messages(base, asks), _through_the_chat_page(bot, asks)]
+    for step in range(len(asks)):
+        seen = [(a.standalone_question, a.answerable, a.language, [c.clause_id for c in a.citations],
+                 sorted(u.kind for u in a.unstated)) for a in (door[step] for door in doors)]
+        assert seen[0] == seen[1] == seen[2], (asks[step], seen)
+    ended, after_tax, taxed = doors[0][1], doors[0][4], doors[0][5]
+    assert ended.answerable and PLAN + "intro" in [c.clause_id for c in ended.citations] and "2027" in ended.answer
+    assert after_tax.answerable and "1000元" in after_tax.answer
+    assert not taxed.answerable and "tax" in {u.kind for u in taxed.unstated} and taxed.language == "zh"
+
+
+def test_a_followup_asking_its_own_slot_switches_benefit_only_when_the_recogniser_is_sure(bot, recogniser):
+    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
+    conversation = Conversation(recogniser, bot.corpus.questions, framer)
+    # "how long" leans towards the plan's validity on the turn alone; the turn asks a slot of the benefit carried
+    _, state = conversation.resolve("and how long does approval take?", _turns("过渡性住房最长能住多久？"))
+    assert state.benefit == "transitional_housing"
+    # a follow-up that only names what changes switches on a fairly sure reading
+    _, state = conversation.resolve("and the training one?", _turns("How much is the model voucher worth?"))
+    assert state.benefit == "training_voucher"

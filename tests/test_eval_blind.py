@@ -74,3 +74,16 @@ def test_a_malformed_blind_file_is_refused(tmp_path):
     dup.write_text("- {id: x, pattern: plain, language: zh, question: q, answerable: true}\n" * 2, encoding="utf-8")
     with pytest.raises(ConfigError, match="repeats"):
         bl.load_cases(dup)
+
+
+def test_unstated_recall_counts_parts_under_any_writers_name_and_not_whole_topics():
+    """A writer's 'required_documents' is the answers' 'documents_needed'; 'visa' names a topic the plan never
+    covers (judged by the refusal), so it is not a part an answer could have listed."""
+    def case(want, got):
+        return bl.BlindResult(id="x", pattern="half_answerable", language="en", variant="as_written", question="q",
+                              expected_answerable=True, answerable=True, answer="", correct=True,
+                              unstated_expected=want, unstated_got=got)
+    assert bl.unstated_parts()["required_documents"] == "documents_needed"
+    assert bl._unstated_recall([case(["required_documents", "visa"], ["documents_needed"])]) == 1.0
+    assert bl._unstated_recall([case(["tax_rate", "when_paid"], ["tax"])]) == 0.5
+    assert bl._unstated_recall([case(["visa", "policy_after_2027"], [])]) is None

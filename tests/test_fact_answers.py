@@ -55,6 +55,9 @@ def test_money_versus_space(bot):
     ("What interest rate do the startup guaranteed loans charge?", "en", "does not state an interest rate",
      "600,000 yuan"),
     ("创业担保贷款的年利率是多少？", "zh", "没有规定利率", "最高60万元"),
+    # a deadline asked as "before when" / "by when"
+    ("住房補貼要在什麼時候之前申請？", "zh-Hant", "沒有規定申請截止時間", "1250元"),
+    ("By when must I apply for the model voucher?", "en", "does not state an application deadline", "2 million yuan"),
 ])
 def test_what_the_plan_does_not_state_comes_first_then_what_it_says(bot, question, lang, says, topic_figure):
     a = bot.ask(question)

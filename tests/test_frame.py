@@ -88,6 +88,45 @@ def test_recognition_seam(corpus):
     assert recognise("人才房能住多久", "zh", corpus.claims) == "transitional_housing"  # the claims' own term
 
 
+def test_story_parted_from_the_ask_without_punctuation(corpus):
+    # a full-width comma before a year parts clauses; a statement ending in a particle that also asks (㗎) tells
+    f = frame_of(corpus, "我係佛山人嚟㗎，2020年喺華南理工讀完碩士，住房補貼每個月有幾多？", "zh-Hant")
+    assert [a.text for a in f.asks] == ["住房補貼每個月有幾多？"]
+    assert "2020年喺華南理工讀完碩士" in f.background and not f.years_told
+    assert [a.text for a in frame_of(corpus, "呢個補貼有冇㗎").asks] == ["呢個補貼有冇㗎"]  # a question stays one
+    # English with no punctuation: a capitalised opener and a question word part the story from the ask
+    g = frame_of(corpus, "I grew up in Wuhan worked at a bank in Hong Kong since 2020 If I relocate to Shenzhen "
+                         "what is the maximum hukou subsidy", "en")
+    assert [a.text for a in g.asks] == ["what is the maximum hukou subsidy"]
+    assert g.asks[0].topic == "hukou_subsidy" and "Hong Kong" not in g.search_text
+    # ... but not a question word that another word embeds ("tell me how", "by how much")
+    for text in ("Can you tell me how much the housing subsidy is", "Rank the districts by how much they pay"):
+        assert [a.text for a in frame_of(corpus, text, "en").asks] == [text]
+    h = frame_of(corpus, "For the model voucher what is the cap where do I apply and is there a deadline", "en")
+    assert [(a.kind, a.detail) for a in h.asks] == [("topic", None), ("unstated", "where_to_apply"),
+                                                    ("unstated", "deadline")]
+
+
+def test_that_in_an_ask_points_back_at_the_story(corpus):
+    f = frame_of(corpus, "We make robot arms. I read that the city backs demonstration application projects. "
+                         "How much R&D money is there for that?", "en")
+    assert [a.text for a in f.asks] == ["How much R&D money is there for that?"]
+    assert "demonstration application projects" in f.search_text and "robot arms" not in f.search_text
+    g = frame_of(corpus, "We make robot arms. How much R&D money is there?", "en")  # no pointer, nothing added
+    assert "robot arms" not in g.search_text
+
+
+def test_stated_figure_before_an_unstated_part_is_its_own_ask(corpus):
+    f = frame_of(corpus, "落户补贴最高10万元，去哪里申请？")
+    assert [(a.text, a.kind) for a in f.asks] == [("落户补贴最高10万元", "topic"), ("去哪里申请？", "unstated")]
+    assert f.main is f.asks[0]
+    # a statement ending in a tag is asked, even without punctuation
+    g = frame_of(corpus, "数据语料券最高200万元对吧 需要提交什么材料")
+    assert [a.kind for a in g.asks] == ["topic", "unstated"] and g.asks[0].topic == "data_voucher"
+    # no figure stated: the lead-in stays part of the ask
+    assert [a.text for a in frame_of(corpus, "关于落户补贴，去哪里申请？").asks] == ["关于落户补贴，去哪里申请？"]
+
+
 # --- end to end -----------------------------------------------------------------------------------------------
 def test_background_place_never_refuses(bot):
     a = bot.ask("我老家江西赣州，在南京读的研究生，2019年毕业，想来深圳做AI一人公司，住房补贴每月多少？")
@@ -121,6 +160,23 @@ def test_plan_about_itself(bot):
     assert b.answerable and "1,250 yuan" in b.answer and "Housing subsidy" in b.answer
     c = bot.ask("这个行动计划是哪个部门发的？")
     assert c.answerable and "深圳市工业和信息化局" in c.answer
+
+
+def test_each_part_of_the_plan_asked_is_answered(bot):
+    # which districts: the sentence naming them, beside the figure asked in the same message
+    a = bot.ask("OPC社区首先在哪些区建？全市面积目标是多少？")
+    assert a.answerable and "南山、龙岗、福田、光明" in a.answer and "50万平方米" in a.answer
+    b = bot.ask("Which districts are named first for building OPC communities?")
+    assert b.answerable and "Nanshan, Longgang, Futian, and Guangming" in b.answer
+    # a topic's benefits listed from the facts: the housing ones, the cash subsidy included
+    c = bot.ask("住屋方面計劃有咩福利？")
+    assert c.answerable and "36個月" in c.answer and "1250元" in c.answer and "24個月" in c.answer
+    assert [x.clause_id for x in c.citations] == ["sz-ai-opc-plan:m4"]
+
+
+def test_main_ask_answered_the_rest_declared(bot):
+    a = bot.ask("小微企业创业担保贷款最高500万，利率是多少？")
+    assert a.answerable and "500万元" in a.answer and [u.kind for u in a.unstated] == ["interest_rate"]
 
 
 def test_outside_the_plans_years_says_so_first(bot):

@@ -15,7 +15,8 @@ from assistant.errors import (
 )
 from assistant.ingest.align import align_ids
 from assistant.ingest.extract import detect_format, extract, looks_like_error_page, tidy_pdf_line
-from assistant.ingest.structure import MAX_CLAUSE_CHARS, Block, cn_number, find_clauses, match_heading, split_title
+from assistant.ingest.structure import MAX_CLAUSE_CHARS, Block, find_clauses, match_heading, split_title
+from assistant.knowledge.numerals import cn_int, cn_value
 from harness import docfactory as f
 from harness.docserver import ERROR_PAGE
 
@@ -49,9 +50,16 @@ def test_text_that_is_not_numbering(line):
     assert match_heading(line) is None
 
 
-@pytest.mark.parametrize("cn, n", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105)])
+@pytest.mark.parametrize("cn, n", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105),
+                                   ("兩", 2), ("一百一十八", 118), ("二〇二六", 2026), ("一千二百万", 12_000_000), ("2026", 2026)])
 def test_chinese_numbers(cn, n):
-    assert cn_number(cn) == n
+    assert cn_int(cn) == n
+
+
+@pytest.mark.parametrize("text", ["三五", "十好", "abc", ""])
+def test_what_is_not_one_chinese_numeral(text):
+    """Digits alone that name no number ("三五": three to five) and other characters are not read as a number."""
+    assert cn_int(text) is None and cn_value(text) is None
 
 
 @pytest.mark.parametrize("rest, whole, title, body", [

@@ -162,9 +162,16 @@ def test_reply_without_json_mode_is_read_as_prose(llm, data_dir, bot):
 
 
 def test_model_refusal_keeps_suggestions(llm, llm_bot):
-    llm.script(llm.reply({"answered": False, "citations": [], "answer": "The plan does not say how to apply."}))
-    answer = llm_bot.ask("How do I apply for the housing subsidy?")
+    llm.script(llm.reply({"answered": False, "citations": [], "answer": "The plan does not say."}))
+    answer = llm_bot.ask("What housing support does the plan give?")
     assert answer.mode == "llm" and not answer.answerable and answer.citations == [] and answer.suggestions
+
+
+def test_a_question_asking_only_what_the_plan_leaves_open_is_declined_without_the_model(llm, llm_bot):
+    asked = len(llm.requests)
+    answer = llm_bot.ask("How do I apply for the housing subsidy?")
+    assert len(llm.requests) == asked and answer.mode == "extractive" and not answer.answerable
+    assert "where_to_apply" in {u.kind for u in answer.unstated} and answer.citations  # what the plan says, cited
 
 
 def test_out_of_scope_is_refused_without_calling_the_model(llm, llm_bot):

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from assistant.answering.citations import suggestions
 from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION
 from assistant.knowledge.figures import extract_figures, is_grounded
+from assistant.settings import corpus_folder
 from assistant.types import Answer, Citation
+from assistant.understanding.objects import load_object_reader
 from assistant.understanding.text import localise
 
 if TYPE_CHECKING:
     from assistant.knowledge.places import Gazetteer, Place
-    from assistant.library.retrieve import ClauseHit, Retrieval, Retriever
+    from assistant.library.retrieve import ClauseHit, Query, Retrieval, Retriever
     from assistant.types import Language
 
 
@@ -25,6 +27,21 @@ class Declines:
     r: Retriever
     _covered_of: object
     _covered_keys: set[str | None]
+
+    def object_missing(self, q: Query, builtin: bool) -> bool:
+        """The ask's object is something no source in scope provides: a family member it is for that no clause
+        names ("my spouse"), or — with no benefit recognised — a kind of support whose qualifying words no
+        clause uses ("招聘补贴": the plan has subsidies, none for hiring). The nearest clause is then no answer."""
+        reader = load_object_reader(corpus_folder() / "objects.yaml")
+        if reader is None:
+            return False
+        asked = q.asked
+        if any(self.r.uncovered_terms(b, builtin, listed=True) for b in reader.beneficiaries_named(asked)):
+            return True
+        rec = q.recognition
+        if rec is not None and rec.benefit is not None:  # a paraphrase the recogniser reads as a benefit
+            return False
+        return any(self.r.uncovered_terms(words, builtin) for words in reader.qualifiers(asked))
 
     def _premise_mismatch(self, question: str, citations: list[Citation]) -> bool:
         """True when the question states a figure that none of the cited clauses holds."""

@@ -7,12 +7,9 @@ offers the nearest clauses as suggestions, with no figure at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,13 +19,12 @@ from assistant.answering.declines import Declines
 from assistant.answering.disagreements import disagreeing, disagreement
 from assistant.answering.fact_answers import FactAnswerer, scoped_facts
 from assistant.answering.prompts import PREMISE_NOTE
-from assistant.knowledge.figures import extract_figures
+from assistant.answering.wanted import figure_kinds, wanted_figures, wanted_groups
 from assistant.library.retrieve import Retrieval, Retriever, content_words
-from assistant.settings import RetrievalSettings, corpus_folder
+from assistant.settings import RetrievalSettings
 from assistant.types import Answer, Citation
 from assistant.understanding.frame import recognise
 from assistant.understanding.instructions import is_instruction
-from assistant.understanding.questions import load_question_rules
 from assistant.understanding.text import base_lang, localise, tokenize
 
 if TYPE_CHECKING:
@@ -37,18 +33,13 @@ if TYPE_CHECKING:
     from assistant.library.retrieve import Query
     from assistant.library.segments import Entry
     from assistant.types import Document
-    from assistant.understanding.questions import FigureKind
 
 # What is derived once per entry text: its tokens, the figure kinds it states, the benefits it names, and
 # whether it reads as an instruction to the assistant.
 Derived = tuple[set[str], set[str], set[str], bool]
 
 
-# What kind of figure a question asks for ("when" wants a date, "how long" a duration ...) is data:
-# `figure_asks` of the corpus folder's questions.yaml. Sentences stating a figure of that kind are preferred.
-@lru_cache(maxsize=4)
-def _figure_asks(path: Path) -> list[tuple[re.Pattern[str], set[FigureKind]]]:
-    return load_question_rules(path).figure_asks if path.is_file() else []
+# Sentences stating a figure of the kind a question asks for (assistant/answering/wanted.py) are preferred.
 FIGURE_BONUS = 0.1
 # A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
 # "how much is the housing subsidy" must not lead with the hukou subsidy.
@@ -64,20 +55,6 @@ FIGURE_SENTENCE_RATIO = 0.8
 RECOGNISED_ANSWERS = 0.5
 # ... and its sentences lead (as a named topic's do) when it is at least this sure of the clause.
 RECOGNISED_LEADS = 0.7
-
-
-def figure_kinds(text: str) -> set[str]:
-    """Kinds of figure a sentence states; a bare year ("by 2027") is a 'year', a day or month a 'date'."""
-    return {"year" if f.unit == "year" else f.kind for f in extract_figures(text)}
-
-
-def wanted_figures(question: str) -> set[str]:
-    """The figure kinds a question asks for (empty when it asks for none)."""
-    kinds: set[str] = set()
-    for pattern, wanted in _figure_asks(corpus_folder() / "questions.yaml"):
-        if pattern.search(question):
-            kinds |= wanted
-    return kinds
 
 
 @dataclass
@@ -137,7 +114,7 @@ def _derive(index: SearchIndex, corpus: Corpus) -> dict[tuple[str, bool], Derive
                 if derived is None:
                     if tokens is None:
                         tokens = segment.token_sets()
-                    derived = (tokens[i], figure_kinds(e.text) if key[1] else set(),
+                    derived = (tokens[i], figure_kinds(e.text, corpus.places) if key[1] else set(),
                                rules.subjects_in(e.text) if rules is not None and key[1] else set(),
                                key[1] and is_instruction(e.text))
                 fresh[key] = derived
@@ -273,8 +250,10 @@ class ExtractiveAnswerer(Declines):
             return False
         if self.r.out_of_scope_terms(q):
             return False
-        # One unknown word in a two-word question is noise; most words unknown is a different topic.
         builtin = scored[0].pos < self.r.index.builtin  # the built-in corpus would answer
+        if self.object_missing(q, builtin):
+            return False
+        # One unknown word in a two-word question is noise; most words unknown is a different topic.
         if len(content_words(q.asked_tokens or q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage:
             return True
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
@@ -291,6 +270,8 @@ class ExtractiveAnswerer(Declines):
         the whole message (its story decides eligibility); ``years_told``: years of the story the plan must
         speak to (a founding after the plan ends), as the frame decided them (None: no frame read the message)."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
+            return None
+        if self.object_missing(retrieval.query, builtin=False):  # no record provides it either: declined as quoted
             return None
 
         plan, extra = scoped_facts(self.r, retrieval.query, within)
@@ -323,6 +304,12 @@ class ExtractiveAnswerer(Declines):
                 figure = next((c for c in scored[1:] if c.clause_id.startswith(doc + ":") and c.has_wanted), None)
             if figure is not None and figure.share_of(best) >= FIGURE_SENTENCE_RATIO:
                 chosen.append(figure)
+        # each part asked for ("哪几个区…？面积多少？") answered by a sentence of the best clause stating it
+        for group in wanted_groups(q.asked) if len(wanted_groups(q.asked)) > 1 else []:
+            if not any(group & self._kinds_of(c) for c in chosen):
+                part = next((c for c in scored[1:] if c.clause_id == best.clause_id and group & self._kinds_of(c)), None)
+                if part is not None and part.share_of(best) >= FIGURE_SENTENCE_RATIO:
+                    chosen.append(part)
         for cand in scored[1:]:
             if cand in chosen:
                 continue
@@ -368,6 +355,10 @@ class ExtractiveAnswerer(Declines):
             text += ("" if q.lang.startswith("zh") else " ") + sep.join(notes)
         return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
                       citations=citations, mode="extractive")
+
+    def _kinds_of(self, c: Scored) -> set[str]:
+        twin = self._parallel.get((c.clause_id, "en" if self.r.index.entries[c.pos].lang == "zh" else "zh", c.sent))
+        return self._kinds[c.pos] | (self._kinds[twin] if twin is not None else set())
 
     def _other_documents(self, scored: list[Scored], chosen: list[Scored], wanted: set[str],
                          named: set[str]) -> list[Scored]:

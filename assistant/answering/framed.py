@@ -33,12 +33,13 @@ from assistant.answering.prompts import (
     VALID_UNTIL,
     WITHIN_VALIDITY,
 )
+from assistant.answering.wanted import figure_kinds, wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
-from assistant.library.retrieve import ClauseHit, Retrieval
-from assistant.types import Answer, Frame, Unstated
+from assistant.library.retrieve import ClauseHit, Retrieval, content_words
+from assistant.types import Answer, Ask, Frame, Unstated
 from assistant.understanding.frame import UNSTATED_NAMES
-from assistant.understanding.text import base_lang, localise, split_sentences
+from assistant.understanding.text import base_lang, localise, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from assistant.answering.extractive import ExtractiveAnswerer
@@ -46,6 +47,11 @@ if TYPE_CHECKING:
     from assistant.types import Citation, Clause, Document, Language
 
 
+# The kinds of figure that state a part asked about: "is the transitional housing free?" is answered by "about
+# 60% of market rent", "is the space free?" is not by "up to 50 m²".
+PART_FIGURES: dict[str, set[str]] = {"price": {"money", "percent"}, "interest_rate": {"percent"},
+                                     "processing_time": {"duration"}, "when_paid": {"date"}}
+PART_SURE = 0.8  # the learned recogniser's reading of a part this sure is declined on however the quote reads
 MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
@@ -241,8 +247,56 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
         issuer = issuers(docs, base) if docs else _issuer(extractive, answer, base)
         if issuer:
             lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
-        answer.answer += "\n" + localise(("" if base == "zh" else " ").join(lines), lang)
+        said = localise(("" if base == "zh" else " ").join(lines), lang)
+        if frame.main is not None and _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
+                and not _unsure_and_quoted(extractive, frame.main, answer.answer):
+            # every ask is a part the sources leave open ("要交税吗？", "how long does filing take?") and what is
+            # quoted does not speak of it ("税后1000元" does): that is the answer, said first; what the plan
+            # does say follows, and the answer declines
+            return answer.model_copy(update={
+                "answer": f"{said}\n{localise(PLAN_SAYS[base], lang)}\n{answer.answer}", "answerable": False})
+        answer.answer += "\n" + said
     return answer
+
+
+def _quoted_speaks_of(extractive: ExtractiveAnswerer, detail: str, answer: Answer) -> bool:
+    """What is quoted uses the part's terms, or qualifies a figure by it (claims.yaml's attribute group of that
+    name: "每月税前1250元/税后1000元" speaks of tax)."""
+    if _speaks_of(extractive, detail, answer.answer):
+        return True
+    claims = extractive.r.corpus.claims
+    return claims is not None and detail in claims.spec.attributes and \
+        any(detail in b.attrs for b in claims.bind(answer.answer))
+
+
+def _unsure_and_quoted(extractive: ExtractiveAnswerer, ask: Ask, quoted: str) -> bool:
+    """The part was read by the learned recogniser alone, not surely, and what is quoted speaks the ask's own
+    words beside the benefit's name ("Can I use it for API calls?" is not asking whom to call)."""
+    recogniser = extractive.r.recogniser
+    if recogniser is None or ask.detail is None or _speaks_of(extractive, ask.detail, ask.text):
+        return False  # the rules read the part in the ask's words: sure
+    got = recogniser.recognise(ask.text)
+    if got.part == ask.detail and got.part_confidence >= PART_SURE:
+        return False
+    named = set(content_words(tokenize(" ".join(got.names.values()))))
+    return bool((set(content_words(tokenize(ask.text))) - named) & set(content_words(tokenize(quoted))))
+
+
+def _only_unstated(frame: Frame, declared: set[str], quoted: str) -> bool:
+    """The main ask is a part declared unstated, what is quoted states no figure of the kind the part is stated
+    in (else of the kind the ask wants: "租金是市场价的几成？" is answered by "约60%"), nor of a kind the message
+    tells, and no other ask wants a figure or names a benefit: nothing asked is answered by what is quoted."""
+    main = frame.main
+    if main is None or main.kind != "unstated" or main.detail not in declared or \
+            (PART_FIGURES.get(main.detail) or wanted_figures(main.text)) & figure_kinds(quoted):
+        return False
+    # a figure the founder tells as a premise ("空间最多50平方米，租金多少？") is one the quote confirms: answered
+    told = {k for part in [*frame.background, *(a.text for a in frame.asks)] for k in figure_kinds(part)} - \
+        {"year", "date"}
+    if told & figure_kinds(quoted):
+        return False
+    return not any(a.kind in ("topic", "plan") or (a.kind == "other" and wanted_figures(a.text))
+                   for a in frame.asks if not a.main)
 
 
 # --- an added document may state what the plan does not ------------------------------------------------------

@@ -90,6 +90,7 @@ def _fraction_zh(m: re.Match[str]) -> str:
 
 _EN_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9}
+_TEN = {"ten": 10}
 _EN_DEN = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "tenth": 10}
 
 
@@ -116,10 +117,14 @@ _RULES = [
     (re.compile(rf"(?P<den>[{_D}十]|\d+)分之(?P<num>[{_D}]|\d+)"), _fraction_zh),
     (re.compile(r"(?:一半|半价|半價)"), lambda m: "50%"),
     # "一倍半", "兩倍": so many times the other figure
-    (re.compile(rf"(?P<n>[{_D}])倍(?P<half>半)?"),
+    (re.compile(rf"(?P<n>[{_D}]|(?<![\d.])\d{{1,2}})倍(?P<half>半)?"),
      lambda m: _pct(100 * (_zh(m.group("n")) or 0) + (50 if m.group("half") else 0))),
     (re.compile(r"(?<![\w-])(?:twice|double|two times)(?![\w-])", re.I), lambda m: "200%"),
     (re.compile(r"(?<![\w-])(?:three times|triple)(?![\w-])", re.I), lambda m: "300%"),
+    # "five times the model voucher" (not "five times a year": how often)
+    (re.compile(r"(?<![\w.-])(?P<n>four|five|six|seven|eight|nine|ten|\d{1,2})\s+times(?![\w-])"
+                r"(?!\s+(?:a|an|per|each|every|in)\b)", re.I),
+     lambda m: _pct(100 * (_EN_NUM.get(m.group("n").lower()) or _TEN.get(m.group("n").lower()) or int(m.group("n"))))),
     # Cantonese dates: "1月1號" is the 1st of January
     (re.compile(r"(?<=月)(?P<d>\d{1,2})[號号]"), lambda m: m.group("d") + "日"),
     (re.compile(r"(?<![\w-])(?<!and\s)(?<!and\sa\s)(?:(?P<num>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?"

@@ -22,16 +22,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from assistant.answering.bound_conditions import conflicts
+from assistant.answering.enumerations import clear_caches as clear_list_caches
+from assistant.answering.enumerations import swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, superlative_problem
+from assistant.answering.relations import Relations, RelationSpec
+from assistant.answering.relations import clear_caches as clear_relation_caches
+from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.statements import quotations, spell_out, statements
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
+from assistant.knowledge.rules_file import read_rules
 
 if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
@@ -56,7 +60,14 @@ EN_NOVEL_MIN = 2
 
 class SupportSpec(BaseModel):
     filler: Terms = Field(description="Words that carry no claim: never checked.")
-    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people.")
+    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people: "
+                               "what follows them must be stated as a limit (assistant/answering/restrictions.py).")
+    exclusive: Terms = Field(default_factory=Terms, description="Restriction words keeping a benefit to what "
+                             "follows them (only, 仅限): a proper part of a list a cited clause enumerates is unsupported.")
+    leading: Terms = Field(default_factory=Terms, description="Words giving someone the leading role (牵头, led by): "
+                           "a restriction a cited clause must make too.")
+    reporting: Terms = Field(default_factory=Terms, description="Words reporting what the plan says (says, 提到): "
+                             "\"it only says X\" restricts the report, not a benefit.")
     bound_flags: list[str] = Field(default_factory=list, description="Yes/no conditions (claims.yaml flags) a "
                                    "statement must state as the record of its figure does.")
     equivalents: list[list[str]] = Field(default_factory=list, description="Words that say the same thing.")
@@ -70,6 +81,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
+                                    "words (assistant/answering/relations.py).")
 
 
 @dataclass(frozen=True)
@@ -123,9 +136,13 @@ class SupportRules:
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
         self.absence = _pattern(spec.absence.en + spec.absence.zh)
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
+        self.leading = _pattern(spec.leading.en + spec.leading.zh)
+        self.exclusive = _pattern(spec.exclusive.en + spec.exclusive.zh)
+        self.reporting = _pattern(spec.reporting.en + spec.reporting.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        self.relations = Relations(spec.relations)
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -162,7 +179,7 @@ class SupportRules:
                 continue
             if self.absence and self.absence.search(fold(st.part)):
                 continue   # what the plan does not say: its words name what is missing
-            narrowed = self._narrowed(st.part, sources, claims)
+            narrowed = narrowed_family(st.part, sources, claims, self)
             if narrowed:
                 out.append(Finding(st.text, "marker", narrowed))
                 continue
@@ -185,6 +202,22 @@ class SupportRules:
             org = _ORG.search(folded)
             if org and not self._known_org(org.group(), src_flat):
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
+                continue
+            related = self.relations.check(st, folded, tuple(sources), claims)
+            if related.problem:
+                out.append(Finding(st.text, "marker", related.problem))
+                continue
+            # relation words the sources bear out ("只能二选一" where they offer the choice) restrict nothing new
+            borne = [w for w in re.split(r"\s+", "".join(a if a != b else " " for a, b in zip(folded, related.folded)))
+                     if w]
+            folded = related.folded   # the choice the sources offer, said in other words, is no novel word
+            limits = any(rx is not None and rx.search(folded) for rx in (self.restriction, self.leading))
+            def unsupported(t: str, b: list[str] = borne) -> str | None:
+                return self._unsupported(t, pairs, chars, stems, b)
+            limited = limits and restriction_problem(st.text, st.part, sources, self, _stem, unsupported) \
+                or swapped_in(st.text, st.part, sources, self.filler, self.filler_stems, _stem, self.provision)
+            if limited:
+                out.append(Finding(st.text, "marker", limited))
                 continue
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
@@ -215,24 +248,8 @@ class SupportRules:
             core.endswith(_PUNCT.sub("", fold(t))) for t in g) for t in g}
         return any(n and n in s for n in names for s in src_flat)
 
-    def _narrowed(self, part: str, sources: list[str], claims: ClaimRules | None) -> str | None:
-        """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together ("only PhD
-        holders" where the clause names PhD, master's and bachelor's holders)."""
-        if claims is None or self.restriction is None:
-            return None
-        m = self.restriction.search(fold(part))
-        if not m:
-            return None
-        said = claims.condition_concepts(part)
-        listed = claims.condition_concepts(*sources)
-        for family in self.spec.families.values():
-            kept, offered = said & set(family), listed & set(family)
-            if kept and kept < offered:
-                return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
-        return None
-
-    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
-        """The first run of words no source uses, when long enough to be a claim of its own."""
+    def _blanked(self, folded: str) -> str:
+        """``folded`` with its figures, filler words and claim markers blanked: what its words must support."""
         blank = list(folded)
         for f in extract_figures(folded):
             blank[f.start:f.end] = " " * (f.end - f.start)
@@ -241,7 +258,27 @@ class SupportRules:
                 continue
             for m in rx.finditer(folded):
                 blank[m.start():m.end()] = " " * (m.end() - m.start())
-        text = "".join(blank)
+        return "".join(blank)
+
+    def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
+                     borne: list[str]) -> str | None:
+        """Word for word: a Chinese character no source pair covers (read with its neighbours, even those that are
+        figures or filler: "5年内创业"), or an English content word no source uses (a restricted phrase)."""
+        for w in borne:
+            folded = folded.replace(w, " " * len(w))
+        blank = self._blanked(folded)
+        for run in re.finditer(r"[\u3400-\u9fff]+", folded):
+            s, at = run.group(), run.start()
+            for i, c in enumerate(s):
+                if blank[at + i] == " ":
+                    continue
+                if not (s[max(i - 1, 0):i + 1] in pairs or s[i:i + 2] in pairs or len(s) == 1 and c in chars):
+                    return s
+        return _novel_run(re.sub(r"[\u3400-\u9fff]", " ", blank), pairs, chars, stems | self.filler_stems, 1, 1)
+
+    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
+        """The first run of words no source uses, when long enough to be a claim of its own."""
+        text = self._blanked(folded)
         # List items ("A、B和C", "A, B and C") are claims of their own: one unknown item is one claim too many
         zh_list, en_list = "、" in folded, bool(re.search(r"(?<![a-z])(?:and|or)(?![a-z])", folded))
         # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")
@@ -344,17 +381,11 @@ def clear_caches() -> None:
     for cached in (_vocabulary, _folded, _flat, spell_out, statements):
         cached.cache_clear()
     clear_modality_caches()
+    clear_list_caches()
+    clear_relation_caches()
 
 
 @lru_cache(maxsize=8)
 def load_support(path: Path) -> SupportRules:
     """Read and validate corpus/support.yaml; a broken file is a CorpusError naming what is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return SupportRules(SupportSpec.model_validate(raw or {}))
-    except FileNotFoundError:
-        raise CorpusError(f"Support rules missing: {path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
-    except (ValidationError, re.error) as exc:
-        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None
+    return read_rules(path, SupportSpec, "the support rules", SupportRules)

@@ -29,6 +29,7 @@ from assistant.knowledge.figures import normalise
 from assistant.understanding.text import to_simplified
 
 PLAN = "sz-ai-opc-plan"  # a bare clause id ("m4") in a blind set is the plan's
+UNSTATED_PARTS = Path(__file__).resolve().parents[2] / "eval" / "blind" / "unstated_parts.yaml"
 VARIANTS = ("as_written", "punct", "s2tw", "s2hk", "background", "wrapper")
 Progress = Callable[[str, int, int], None]
 
@@ -187,15 +188,25 @@ def _rate(xs: list[bool]) -> float | None:
     return round(sum(xs) / len(xs), 4) if xs else None
 
 
+@lru_cache(maxsize=1)
+def unstated_parts() -> dict[str, str]:
+    """Every name of an unstated part (eval/blind/unstated_parts.yaml) -> the name answers use."""
+    raw = yaml.safe_load(UNSTATED_PARTS.read_text(encoding="utf-8")) or {}
+    return {str(a): str(name) for name, aliases in raw.items() for a in [name, *(aliases or [])]}
+
+
 def _unstated_recall(results: list[BlindResult]) -> float | None:
-    # Only specific kinds count: "other" (the plan is silent on the whole topic) is judged by the refusal.
+    # Only the parts an answer can name count: any other label ("other", "visa": the plan is silent on the whole
+    # topic) is judged by the refusal.
+    parts = unstated_parts()
     hits = total = 0
     for r in results:
-        want = [u for u in r.unstated_expected if u != "other"]
+        want = [parts[u] for u in r.unstated_expected if u in parts]
         if not want or r.unstated_got is None:
             continue
+        got = {parts.get(u, u) for u in r.unstated_got}
         total += len(want)
-        hits += sum(u in r.unstated_got for u in want)
+        hits += sum(u in got for u in want)
     return round(hits / total, 4) if total else None
 
 

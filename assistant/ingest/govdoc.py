@@ -19,6 +19,7 @@ from pathlib import Path
 from assistant.errors import CorpusError
 from assistant.ingest.extract import Block
 from assistant.ingest.structure import match_heading
+from assistant.knowledge.numerals import cn_int
 from assistant.knowledge.places import government_file, load_government, load_places
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "十": 10}
@@ -113,23 +114,12 @@ _EN_DATE = re.compile(r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2}),\s*(?P<y>\d{4})")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 
 
-def _cn_int(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if len(s) == 4 and "十" not in s:  # 二〇二六
-        return int("".join(str(_CN_DIGITS[c]) for c in s))
-    tens, _, ones = s.partition("十")
-    if "十" not in s:
-        return _CN_DIGITS.get(s, 0)
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-
-
 def parse_date(text: str) -> str | None:
     """The first date in ``text`` as ISO (Chinese, English or numeric), else None."""
     for pattern, parts in ((_ZH_DATE, lambda m: (m[1], m[2], m[3])), (_ISO, lambda m: (m[1], m[2], m[3]))):
         m = pattern.search(text)
         if m:
-            y, mo, d = (_cn_int(x) for x in parts(m))
+            y, mo, d = (cn_int(x) or 0 for x in parts(m))
             try:
                 return date(y, mo, d).isoformat()
             except ValueError:
@@ -168,7 +158,7 @@ def validity(text: str, signed: str | None = None) -> tuple[str | None, str | No
         until = parse_date(m["date"] or m["en"])
     m = _YEARS.search(text)
     if until is None and m and effective:
-        n = _cn_int(m["n"]) if m["n"] else _EN_NUMBERS.get(m["en"].lower()) or (int(m["en"]) if m["en"].isdigit() else 0)
+        n = (cn_int(m["n"]) or 0) if m["n"] else _EN_NUMBERS.get(m["en"].lower()) or (int(m["en"]) if m["en"].isdigit() else 0)
         if n:
             start = date.fromisoformat(effective)
             try:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.ingest.extract import Block
+from assistant.knowledge.numerals import cn_int
 from assistant.understanding.text import cjk_count, split_sentences
 
 MAX_CLAUSE_CHARS = 900
@@ -53,22 +54,6 @@ class RawClause:
     lang: str
 
 
-def cn_number(s: str) -> int:
-    """一 → 1, 十二 → 12, 二十 → 20, 一百零五 → 105."""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    total, current = 0, 0
-    for ch in s:
-        if ch in digits:
-            current = digits[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-    return total + current
-
-
 def roman_number(s: str) -> int:
     values = [_ROMAN[c] for c in s.upper()]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
@@ -81,7 +66,7 @@ def parse_number(raw: str) -> int:
         return int(raw)
     if re.fullmatch(r"[IVXLC]+", raw):
         return roman_number(raw)
-    return cn_number(raw)
+    return cn_int(raw) or 0
 
 
 @dataclass

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from assistant.errors import CorpusError
 from assistant.knowledge.figures import Figure, extract_figures
+from assistant.knowledge.rules_file import read_rules
 from assistant.understanding.text import split_sentences, to_simplified
 
 # Figures whose subject matters; dates and years name when, not what.
@@ -371,12 +370,4 @@ def clear_caches() -> None:
 @lru_cache(maxsize=8)
 def load_rules(path: Path) -> ClaimRules:
     """Read and validate corpus/claims.yaml; a broken file is a CorpusError naming what is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return ClaimRules(ClaimsSpec.model_validate(raw or {}))
-    except FileNotFoundError:
-        raise CorpusError(f"Claim rules missing: {path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path} is not valid UTF-8 YAML: {exc}") from None
-    except (ValidationError, re.error) as exc:
-        raise CorpusError(f"{path}: {str(exc).splitlines()[0]} — {exc}") from None
+    return read_rules(path, ClaimsSpec, "the claim rules", ClaimRules)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from assistant.knowledge.figure_text import format_figure as format_figure  # re-exported from its old home
+from assistant.knowledge.numerals import DIGITS
+from assistant.knowledge.numerals import cn_value as cn_value  # re-exported: figures' readers use it
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def _extract_dates(text: str, t: str, figs: list[Figure]) -> str:
 
 
 # --- numbers ----------------------------------------------------------------
-_CN_DIG = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9)))
+_CN_DIG = DIGITS
 _EN_NUM = {w: i for i, w in enumerate(
     "_ one two three four five six seven eight nine ten eleven twelve thirteen "
     "fourteen fifteen sixteen seventeen eighteen nineteen".split()) if i}
@@ -202,27 +204,6 @@ class _Tok:
     yearlike: bool = False
     wan: bool = False         # scaled by 万/亿, a hint for money without 元
     span: list[int] = field(default_factory=list)  # [start, end], widened by a range
-
-
-def cn_value(s: str) -> float | None:
-    if all(c in _CN_DIG for c in s):
-        # "二〇二六" is a year written digit by digit; "三五" (3-5) is too vague.
-        if len(s) == 1:
-            return float(_CN_DIG[s])
-        return float("".join(str(_CN_DIG[c]) for c in s)) if len(s) == 4 else None
-    total = wan = section = num = 0
-    for c in s:
-        if c in _CN_DIG:
-            num = _CN_DIG[c]
-        elif c in "十百千":
-            section += (num or 1) * {"十": 10, "百": 100, "千": 1000}[c]   # 十 alone is 10
-            num = 0
-        elif c == "万":
-            wan, section, num = (wan + section + num) * 10000, 0, 0
-        else:  # 亿
-            total, wan, section, num = (total + wan + section + num) * 10**8, 0, 0, 0
-    value = total + wan + section + num
-    return float(value) if value < 1e300 else float("inf")   # "一万一万…" must not overflow
 
 
 def _en_value(s: str) -> float:

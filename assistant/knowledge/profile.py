@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from assistant.errors import CorpusError
+from assistant.knowledge.rules_file import read_spec
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
 from assistant.understanding.text import base_lang, for_reader
 
@@ -82,13 +82,7 @@ def load_profile_spec(path: Path | None = None) -> ProfileSpec:
     """The declared fields, validated: a bad type, a choice without values or a form line naming no bool
     field fails with the file named."""
     path = path or profile_file()
-    try:
-        spec = ProfileSpec.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read the profile fields ({exc}).") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    spec = read_spec(path, ProfileSpec, "the profile fields")
     for name, f in spec.fields.items():
         if not name.isidentifier() or name.startswith("_"):
             raise CorpusError(f"{path}: {name!r} is not a field name")

@@ -93,6 +93,7 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){plural}(?![a-z])")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 UNIT_TOKENS = frozenset("元 万 亿 万元 亿元 千 个月 月 年 天 平方米 yuan million billion thousand month year day percent".split())
 
 
@@ -358,6 +359,15 @@ class Retriever:
         if query.focus_tokens is None:
             return share(query.tokens)
         return max(share(query.focus_tokens), share(query.tokens))
+
+    def uncovered_terms(self, text: str, builtin: bool = False, listed: bool = False) -> list[str]:
+        """The content words of ``text`` that no clause in scope uses, nor the glossary (so no synonym of theirs
+        either): words, not single characters or short English fragments, which are mostly function words
+        the tokenizer kept ("做", "边") — unless ``listed``: the text is a listed term ("kids")."""
+        vocabulary = self.builtin_vocabulary if builtin else self.vocabulary
+        words = content_words(tokenize(text))
+        return [t for t in dict.fromkeys(words) if t not in vocabulary and
+                (listed or len(t) >= (2 if _CJK.match(t) else 4))]
 
     def out_of_scope_terms(self, query: Query) -> list[str]:
         low = query.asked.lower()

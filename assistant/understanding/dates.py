@@ -17,7 +17,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from assistant.knowledge.numerals import DIGITS, cn_int
+
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a few": 3, "a": 1}
 _WIDE = str.maketrans("０１２３４５６７８９", "0123456789")  # full-width digits, one character each: spans hold
@@ -113,11 +114,11 @@ class YearParser:
         for m in _ARABIC.finditer(text):
             found.append(YearMention(int(m.group(1)), m.start(), m.end()))
         for m in _CN_YEAR.finditer(text):
-            found.append(YearMention(int("".join(str(_CN_DIGIT[c]) for c in m.group(1))), m.start(), m.end()))
+            found.append(YearMention(cn_int(m.group(1)) or 0, m.start(), m.end()))
         if self._era is not None:
             for m in self._era.finditer(text):
                 era = next(v for k, v in self.words.eras.items() if m.group(0).lower().startswith(k.lower()))
-                n = int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
+                n = _era_number(m.group(1))
                 if n:
                     found.append(YearMention(era + n, m.start(), m.end()))
         if self._relative is not None:
@@ -177,24 +178,12 @@ def _month(raw: str) -> int:
     if raw.isdigit():
         return int(raw)
     if raw[0] in _CN_SMALL or raw[0] == "十":
-        return _cn_number(raw) or 0
+        return cn_int(raw) or 0
     return next((i + 1 for i, name in enumerate(_MONTHS) if name.startswith(raw[:3])), 0)
 
 
-def _cn_number(raw: str) -> int | None:
-    """一百一十八 -> 118, 十五 -> 15, 一一七 -> 117 (digit by digit)."""
-    if raw and all(ch in _CN_DIGIT for ch in raw):
-        return int("".join(str(_CN_DIGIT[ch]) for ch in raw)) or None
-    total, current = 0, 0
-    for ch in raw:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch in _CN_SMALL:
-            current = _CN_SMALL[ch]
-        else:
-            return None
-    return total + current or None
+def _era_number(raw: str) -> int | None:
+    """118, 一百一十八 -> 118; 一一七 -> 117 (an era year written digit by digit)."""
+    if raw and all(ch in DIGITS for ch in raw):
+        return int("".join(str(DIGITS[ch]) for ch in raw)) or None
+    return cn_int(raw)

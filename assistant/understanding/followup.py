@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from assistant.answering.extractive import wanted_figures
+from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import Ask, FounderProfile, Frame, Turn
@@ -51,7 +51,8 @@ _YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:
                      r"(?:is|are|was|were|do|does|did|can|could|will|would|should|may|has|have)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
-SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure
+SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure ...
+SWITCH_SURE = 0.8  # ... or this sure when it asks a slot of its own
 OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks its own slot: nothing carried
 Framer = Callable[[str, str], "Frame | None"]
 
@@ -68,6 +69,11 @@ def is_followup(question: str, rec: Recognition | None = None) -> bool:
     if not _ANAPHORA.search(question):
         return False
     return words <= 4 or (rec is not None and rec.benefit is None)
+
+
+def _bare(question: str) -> bool:
+    """The follow-up only names what changes ("and talent?", 「那硕士呢？」): it asks nothing of its own."""
+    return bool(_ENDS_WITH_NE.search(question)) or len(content_words(tokenize(question))) <= 2
 
 
 @dataclass
@@ -139,18 +145,28 @@ class Conversation:
         mandarin = self.recogniser.cantonese.to_mandarin(question) if self.recogniser is not None else question
         own_attr = rec.attribute if rec is not None and _asks_attribute(mandarin, self.rules) else None
         named = own is not None and own.topic is not None  # the message names a benefit or topic itself
+        # the benefit the turn is about: the recogniser's, else the one its frame names ("when did the plan take
+        # effect?" is about the plan's validity, a benefit record the recogniser reads no benefit in)
+        benefit = rec.benefit if rec is not None and rec.benefit else self._fact(own.topic if own else None)
         if state.anchor is None or (own is not None and own.kind == "plan") or \
-                not is_followup(question, None if named else rec):
-            return None, State(rec.benefit if rec else None, own_attr or (rec.attribute if rec else None),
-                               question, profile)
+                not is_followup(question, None if named else rec) or \
+                (named and state.benefit is not None and benefit != state.benefit and not _bare(question)
+                 and (rec is None or not rec.benefit) and not self._related(own.topic if own is not None else None, state.benefit)):
+            # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried
+            # ("那首批OPC社区在哪几个区？" after the plan's validity), is one too: it is asked as written ("and
+            # talent?" only names what changes: an ellipsis)
+            return None, State(benefit, own_attr or (rec.attribute if rec else None), question, profile)
         # a turn that only tells ("我2024年毕业的") asks no slot of its own and is not given the last one: the
         # carried words would be read as its ask (and its year as a figure asked about)
         tells_only = own_attr is None and bool(self._profile(question)) and not _QUESTION.search(question)
         # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
         own_slot = own_attr is not None or tells_only or bool(_YES_NO.search(question)) or \
             (own is not None and own.kind in OWN_SLOT)
+        # a benefit the turn does not name in words wins over the carried one when the recogniser is fairly sure
+        # of it; when the turn asks a slot of its own, only when sure: the slot's words alone lean towards some
+        # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
-            rec.explicit or rec.confidence >= SWITCH_MIN)
+            rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
         ask = _OPENER.sub("", question) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
@@ -175,6 +191,18 @@ class Conversation:
             return None
         frame = self.framer(question, detect_language(question))
         return frame.main if frame is not None else None
+
+    def _fact(self, topic: str | None) -> str | None:
+        """The benefit record a frame's topic names, when it names one by its id."""
+        return topic if topic is not None and self.recogniser is not None and topic in self.recogniser.facts else None
+
+    def _related(self, topic: str | None, benefit: str) -> bool:
+        """The topic is the benefit's subject, a part of it or a family it belongs to."""
+        rec = self.recogniser
+        fact = rec.facts.get(benefit) if rec is not None else None
+        if topic is None or rec is None or rec.claims is None or fact is None or fact.subject is None:
+            return True
+        return topic == benefit or rec.claims.compatible(topic, fact.subject)
 
     def _name(self, benefit: str, lang: str) -> str:
         fact = self.recogniser.facts.get(benefit) if self.recogniser is not None else None

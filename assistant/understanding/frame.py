@@ -20,14 +20,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
+from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
+from assistant.understanding.clauses import ClauseReader, bare
 from assistant.understanding.dates import DateWords, YearParser
+from assistant.understanding.objects import ranks_a_thing
 from assistant.understanding.questions import Terms
 from assistant.understanding.timescope import TimeScope
 
@@ -54,6 +55,12 @@ class FrameSpec(BaseModel):
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
                               "asked about, a 'still' word and no benefit, it asks the plan's validity.")
     still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
+    weak_asking: Terms = Field(default_factory=Terms, description="Asking words that also end statements "
+                               "(㗎): they make a clause an ask only when it does not tell the founder's story.")
+    anaphora: Terms = Field(default_factory=Terms, description="Words in an ask pointing back at what the story "
+                            "told last ('for that'): that part is searched with the ask.")
+    embedding: Terms = Field(default_factory=Terms, description="Words after which an English question word "
+                             "opens an embedded question ('tell me how much'), not a new ask.")
     unstated: dict[str, Terms]
     dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
@@ -96,16 +103,7 @@ _NOT_PARTS = ("answer", "ranking", None)
 # --- reading a message -------------------------------------------------------------------------------
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
-_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
-_CLAUSE = re.compile(r"(?<!\d)[，,](?!\d)|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
-                     re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
-_EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
-                        r"Should|Now|So|Also|My|We|Our)\b)")
-_EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
-                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
-_WH = frozenset("how what what's which when where who whom why whose".split())
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
@@ -118,18 +116,13 @@ _NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 UNSTATED_NAMES = {"where": "where_to_apply", "documents": "documents_needed", "tax_rate": "tax"}
 
 
-def _bare(text: str) -> str:
-    """Folded words only: "Isn't it?" -> "isn t it"."""
-    return re.sub(r"[\W_]+", " ", fold(text)).strip()
-
-
-class FrameRules:
+class FrameRules(ClauseReader):
     def __init__(self, spec: FrameSpec) -> None:
         self.spec = spec
         m: Callable[[Mapping[str, Terms]], _Matcher] = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
         self.asking = m({"ask": spec.asking})
         self.instructions = m({"instruction": spec.instructions})
-        self._tags = {_bare(t) for t in spec.tags.all()}
+        self._tags = {bare(t) for t in spec.tags.all()}
         self.graduation = m({"graduation": spec.graduation})
         self.acting = m({"acting": spec.acting})
         self.ranking = m({"ranking": spec.ranking})
@@ -142,54 +135,9 @@ class FrameRules:
         self.time_scope = TimeScope(self.dates, self.graduation, self.acting)
         self.plan_named = m({"plan": spec.plan_named})
         self.still = m({"still": spec.still})
-
-    # --- pieces ---------------------------------------------------------------------------------
-    @staticmethod
-    def parts(text: str) -> list[list[str]]:
-        """Sentences, each split into clauses (commas, colons, and spaces between Chinese words). English without
-        punctuation is split before a capitalised question word ("… in Shenzhen How much is …")."""
-        out = []
-        text = _EN_OPENER.sub("\n", text)
-        for sentence in _SENTENCE.split(text):
-            clauses = [c.strip() for c in _CLAUSE.split(sentence or "") if c and c.strip()]
-            more = []
-            for c in clauses:
-                more += [p.strip() for p in _EN_AND.split(c) if p.strip()]
-            if more:
-                out.append(more)
-        return out
-
-    def _is_ask(self, clause: str) -> bool:
-        if "?" in clause or "？" in clause:
-            return True
-        folded = fold(clause)
-        found = self.asking.find(folded)
-        if not found:
-            return False
-        if _CJK.search(clause):
-            return True
-        # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
-        # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
-        lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)
-        opening = lead.end() if lead else 0  # the pattern matches every text, if only emptily
-        return bool(_EN_AUX_Q.match(folded[opening:])) or any(
-            " " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH) for m in found)
-
-    def _drop_instructions(self, clause: str) -> str:
-        folded = fold(clause)
-        spans = self.instructions.find(folded)
-        if not spans:
-            return clause
-        out, last = [], 0
-        for m in spans:
-            out.append(clause[last:m.start])
-            last = m.end
-        out.append(clause[last:])
-        return re.sub(r"\s{2,}", " ", "".join(out)).strip(" ，,。.")
-
-    @staticmethod
-    def _join(parts: list[str], zh: bool) -> str:
-        return ("，" if zh else ", ").join(p.strip(" ，,。.") for p in parts if p.strip(" ，,。."))
+        self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
+        self.embedding = m({"embedding": spec.embedding})
+        self.anaphora = m({"anaphora": spec.anaphora})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -201,11 +149,14 @@ class FrameRules:
         zh = lang.startswith("zh")
         today = today or date.today()
         asks: list[str] = []
+        among: list[str] = []  # per ask, the lead-in naming what it may rank
         topical: list[str] = []  # background parts naming a benefit: searched, never judged
         leadins: list[str] = []  # the story part right before an ask: searched, never judged
         background: list[str] = []
         instructions: list[str] = []
         story = questions.first_person if questions is not None else None
+        last_told = ""  # the story part told last, across sentences: what "that" in an ask may point back to
+        premises: dict[int, tuple[list[str], str]] = {}  # ask -> (the benefit and figure it leads with, the rest)
         for sentence in self.parts(text):
             kept: list[tuple[str, bool, set[str]]] = []  # (clause, asks, subjects)
             for clause in sentence:
@@ -215,7 +166,7 @@ class FrameRules:
                     continue
                 clean = self._drop_instructions(clause)
                 if clean:
-                    kept.append((clean, self._is_ask(clean), subjects))
+                    kept.append((clean, self._asks(clean, self._story_like(clean, story, places)), subjects))
             asking = any(a for _, a, _ in kept)
             pending: list[tuple[str, set[str]]] = []  # lead-in parts right before an ask
 
@@ -227,22 +178,30 @@ class FrameRules:
 
             previous = None  # the part right before, when it told the story
             for i in range(1, len(kept)):  # "…300,000 yuan hukou subsidy, right?": the statement is asked
-                if kept[i][1] and _bare(kept[i][0]) in self._tags:
+                if kept[i][1] and bare(kept[i][0]) in self._tags:
                     kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
                     kept[i] = ("", False, set())
             kept = [k for k in kept if k[0]]
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year
-                story_like = (story is not None and bool(story.find(fold(clean)))) or bool(_YEAR.search(clean)) \
-                    or bool(places is not None and places.find(clean))
+                story_like = self._story_like(clean, story, places)
                 if is_ask:
                     if previous is not None and not pending and _EACH.search(clean):
                         # "在星澜市和东滨区入驻…，…分别是多少？": the places before it are what is asked about
                         pending, previous = [(previous, set())], None
+                    if previous is None and not pending and last_told and self.anaphora.find(fold(clean)):
+                        previous = last_told  # "I've heard the city funds X. What's the max for that?": X searched
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
                         leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
+                    # "深圳各区的OPC社区里，哪一个最适合…": a lead-in not about the founder names what is ranked
+                    among.append(previous if previous is not None and not pending and not
+                                 (story is not None and story.find(fold(previous))) else "")
                     asks.append(self._join([*(c for c, _ in pending), clean], zh))
+                    stated = [c for c, subj in pending if subj and self._states_figure(c)]
+                    if stated:  # "个人创业担保贷款最高60万，那年利率是多少？": the premise may be its own ask
+                        premises[len(asks) - 1] = (stated, self._join([*(c for c, _ in pending if c not in stated),
+                                                                       clean], zh))
                     pending, previous = [], None
                 elif asking and not story_like:
                     pending.append((clean, subjects))
@@ -250,6 +209,7 @@ class FrameRules:
                 else:
                     told(pending)
                     told([(clean, subjects)])
+                    last_told = clean
                     pending, previous = [], clean
             if pending and asks:
                 asks[-1] = self._join([asks[-1], *(c for c, _ in pending)], zh)
@@ -262,7 +222,20 @@ class FrameRules:
         frame.years_told = self.years_told(background, today, plan_years, questions=questions) + \
             self.years_told(asks, today, plan_years, asked=True, questions=questions)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
-        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise) for a, r in zip(asks, recs)]
+        among += [""] * (len(asks) - len(among))
+        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m)
+                      for a, r, m in zip(asks, recs, among)]
+        # An ask for a part the plan may leave unstated, led by a benefit and its figure ("鯤鵬項目最多有100萬研發
+        # 資助，咁幾時截止報名？"): the premise is an ask of its own (the figure confirmed), the part declared unstated.
+        for i in sorted(premises, reverse=True):
+            if frame.asks[i].kind != "unstated":
+                continue
+            stated, rest = premises[i]
+            parts = [*stated, rest]
+            got = [learned(p, lang) if learned is not None else None for p in parts]
+            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise, among=among[i])
+                                   for p, r in zip(parts, got)]
+            recs[i:i + 1] = got
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
                                   for r in recs])
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
@@ -278,9 +251,10 @@ class FrameRules:
 
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
                 expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None,
-                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None) -> Ask:
+                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None, among: str = "") -> Ask:
         """What one ask wants. The rules read it as written and in Mandarin words; ``rec`` (the learned
-        recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss."""
+        recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss;
+        ``among``: the lead-in naming the places or communities the ask may rank."""
         folded = fold(text)
         mandarin = normalise(text) if normalise is not None else folded
         if mandarin != folded:  # "邊度…高啲" read as "哪里…高些" too
@@ -296,7 +270,9 @@ class FrameRules:
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
-        if (ranks and self.ranked.find(folded)) or (part == "ranking" and sure >= RANKING_MIN):
+        ranked = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among)) \
+            or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
+        if (ranks and ranked) or (part == "ranking" and sure >= RANKING_MIN):
             # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         plan = self.plan_self.find(folded)
@@ -385,11 +361,4 @@ class FrameRules:
 
 @lru_cache(maxsize=8)
 def load_frame_rules(path: Path) -> FrameRules:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return FrameRules(FrameSpec.model_validate(raw))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read the message frame terms ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return read_rules(path, FrameSpec, "the message frame terms", FrameRules)

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import opencc
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import CorpusError
+from assistant.knowledge.rules_file import read_rules
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -79,18 +78,10 @@ class IntentSpec(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_spec(path: Path) -> IntentSpec:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        spec = IntentSpec.model_validate(raw)
+    def checked(spec: IntentSpec) -> IntentSpec:
         spec.check()
         return spec
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read the intent data ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
-    except ValueError as exc:
-        raise CorpusError(f"{path}: {exc}") from None
+    return read_rules(path, IntentSpec, "the intent data", checked)
 
 
 class _Converter(Protocol):

@@ -14,12 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import cn_value, extract_figures
+from assistant.knowledge.rules_file import read_rules
 
 
 class Terms(BaseModel):
@@ -35,7 +34,7 @@ class Family(Terms):
     kinds: list[str]
 
 
-FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent"]
+FigureKind = Literal["date", "year", "duration", "area", "money", "count", "percent", "places"]
 FIGURE_KINDS: tuple[FigureKind, ...] = get_args(FigureKind)
 # What a founder's story implies: a profile field's concept or flag, or a graduation year.
 ProfileValues = dict[str, bool | str | int]
@@ -192,7 +191,9 @@ class QuestionRules:
                 if not years[0] <= year <= years[1]:
                     return Intent("out_of_years", str(year))
         listing = {m.concept for m in self.listing.find(folded)}
-        if listing and not self.who.find(folded):
+        # "which districts…" asks for the places the plan names (quoted), not a list of benefits
+        places = any("places" in kinds and pattern.search(text) for pattern, kinds in self.figure_asks)
+        if listing and not self.who.find(folded) and not places:
             order = "largest" if "largest" in listing else "smallest" if "smallest" in listing else None
             families = list(dict.fromkeys(m.concept for m in self.families.find(folded)))
             if len(families) > 1 and "money" in families and {"voucher", "loan"} & set(families):
@@ -207,11 +208,4 @@ class QuestionRules:
 
 @lru_cache(maxsize=8)
 def load_question_rules(path: Path) -> QuestionRules:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return QuestionRules(QuestionSpec.model_validate(raw))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read question kinds ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return read_rules(path, QuestionSpec, "the question kinds", QuestionRules)

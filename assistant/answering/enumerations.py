@@ -1,0 +1,217 @@
+"""Lists a text enumerates ("A、B和C", "A, B, and C") and what an answer does with a cited clause's lists.
+
+A list item is a claim of membership: "the platform offers A、B、C以及D" says D is one of THOSE services, not merely a
+word the sources use somewhere (D may be a problem another list of the plan names). And a restriction that keeps
+some items of a list the clause enumerates ("仅限A" where the clause supports A、B和C) narrows the clause.
+
+Items are read by where their head word sits: the first item of a list ends at the separator ("支持**高校**、"), the
+last one starts after the connective ("和**企业**组建"), a middle item is whole. Words that carry no claim
+(support.yaml `filler`: 提供, 支持, 的, "the") are cut off the first item's front.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.knowledge.claims import fold
+
+# where a list cannot continue: sentence and clause punctuation, brackets, quotes
+_SEGMENT_ZH = re.compile(r"[，。；：！？,;:!?（）()“”「」『』\"\n]")
+_CONNECTIVE_ZH = re.compile(r"以及|或者|和|及|与|或")
+_RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
+# an English list: comma-separated items closed by "and"/"or" (the last item's first word)
+_SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
+_EN_AND = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+([a-z][a-z0-9'’-]*)")
+_COMMA = re.compile(r",(?![0-9]{3})")   # not the comma of 100,000
+_EN_WORD = re.compile(r"[a-z][a-z0-9'’-]*")
+Stem = Callable[[str], str]
+_CUT_ZH = re.compile(r"[的对为向由在于从把将给]")
+# the head of a first item ends it, the head of a last item starts it: two characters, or a Latin word ("API")
+_FIRST_KEY = re.compile(r"(?:[a-z][a-z0-9]*|[\u3400-\u9fff]{2})$")
+_LAST_KEY = re.compile(r"[a-z][a-z0-9]*|[\u3400-\u9fff]{2}")
+_NUMBER_WORDS = frozenset({"hundred", "thousand", "million", "billion"})
+LEAD_ZH, LEAD_EN = 12, 8   # how far before its first item a list's governing word may stand
+EDGE_ZH = 4          # characters of a first or last item that can hold its head word
+MIDDLE_WORDS = 5     # a comma-separated chunk longer than this is a clause, not a list item
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str           # what names the item: its head (Chinese, 2+ characters) or head word (English, stemmed)
+    start: int         # span of the item's text in the folded text
+    end: int
+
+
+@dataclass(frozen=True)
+class Listing:
+    items: tuple[Item, ...]
+    span: str          # the text of the whole list (a member of the list occurs in it)
+    lead: str = ""     # the words before and of its first item: what governs the list ("提供政策咨询")
+
+
+def _zh_lists(text: str, filler: re.Pattern[str] | None) -> list[Listing]:
+    out: list[Listing] = []
+    pos = 0
+    for seg in [*_SEGMENT_ZH.split(text)]:
+        at = text.find(seg, pos)
+        pos = at + len(seg)
+        pieces = seg.split("、")
+        if len(pieces) < 2:
+            conn = _CONNECTIVE_ZH.search(seg)
+            if not conn:
+                continue
+            pieces = [seg[:conn.start()], seg[conn.end():]]
+        else:
+            conn = _CONNECTIVE_ZH.search(pieces[-1])
+            if conn and conn.start() > 0:   # "税务和知识产权服务": two items
+                pieces = [*pieces[:-1], pieces[-1][:conn.start()], pieces[-1][conn.end():]]
+        first = _after_filler(pieces[0], filler)[-EDGE_ZH:]
+        last = _before_filler(pieces[-1], filler)[:EDGE_ZH]
+        head, tail = _FIRST_KEY.search(first), _LAST_KEY.match(last)
+        if not head or not tail or any(not p.strip() for p in pieces[1:-1]):
+            continue
+        items = [Item(head.group(), at, at + len(pieces[0]))]
+        off = at + len(pieces[0]) + 1
+        for m in pieces[1:-1]:
+            items.append(Item(m, off, off + len(m)))
+            off += len(m) + 1
+        end = at + len(seg)
+        items.append(Item(tail.group(), end - len(pieces[-1]), end))
+        span = first + text[at + len(pieces[0]):end - len(pieces[-1])] + last
+        out.append(Listing(tuple(items), span, pieces[0][-LEAD_ZH:]))
+    return out
+
+
+def _cut(piece: str, filler: re.Pattern[str] | None) -> list[str]:
+    """The runs of ``piece`` between words that carry no claim (a lone character of filler, 人 or 者, may be part of
+    the item: only the words of two characters or more and the particles of _CUT_ZH cut)."""
+    if filler is not None:
+        piece = filler.sub(lambda m: " " if len(m.group()) > 1 else m.group(), piece)
+    return _RUN_ZH.findall(_CUT_ZH.sub(" ", piece))
+
+
+def _after_filler(piece: str, filler: re.Pattern[str] | None) -> str:
+    """The first item: the last run of the piece no filler word cuts ("对新引进的博士" -> 博士)."""
+    runs = _cut(piece, filler)
+    return runs[-1] if runs else ""
+
+
+def _before_filler(piece: str, filler: re.Pattern[str] | None) -> str:
+    runs = _cut(piece, filler)
+    return runs[0] if runs else ""
+
+
+def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listing]:
+    out: list[Listing] = []
+    for seg in _SEGMENT_EN.split(text):
+        span = ""
+        for m in _EN_AND.finditer(seg):
+            last = stem(m.group(1))
+            if last in filler_stems or last in _NUMBER_WORDS:
+                continue
+            chunks = _COMMA.split(seg[:m.start()])
+            keys: list[str] = []
+            for i in range(len(chunks) - 1, -1, -1):   # the items before "and", back to the list's first
+                first = i == 0 or len(chunks[i].split()) > MIDDLE_WORDS
+                word = _content(chunks[i], filler_stems, stem, from_end=first)
+                if not word:
+                    break
+                keys.insert(0, word)   # a first item ends with its head word, a middle one starts with it
+                if first:
+                    break
+            if keys and last not in keys:
+                span = span or " ".join(stem(w) for w in _EN_WORD.findall(seg))
+                # the first item's last words and the next item: "…life cycle, offering policy consultation"
+                lead = " ".join(chunks[i].split()[-LEAD_EN:] + chunks[i + 1:i + 2])
+                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]), span, lead))
+    return out
+
+
+def _content(chunk: str, filler_stems: frozenset[str], stem: Stem, from_end: bool) -> str | None:
+    """The first (``from_end``: the last) word of ``chunk`` that names something."""
+    words = _EN_WORD.findall(chunk)
+    for w in reversed(words) if from_end else words:
+        s = stem(w)
+        if s not in filler_stems and s not in _NUMBER_WORDS and len(s) > 2:
+            return s
+    return None
+
+
+@lru_cache(maxsize=4096)
+def lists_in(text: str, filler: re.Pattern[str] | None, filler_stems: frozenset[str], stem: Stem) -> tuple[Listing, ...]:
+    """The lists ``text`` (folded) enumerates, Chinese and English."""
+    return tuple(_zh_lists(text, filler) + _en_lists(text, filler_stems, stem))
+
+
+@lru_cache(maxsize=1024)
+def _source_lists(sources: tuple[str, ...], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
+                  stem: Stem) -> tuple[tuple[int, Listing], ...]:
+    """The lists of the cited sources, with the source they are in: read once per set of clauses in a server."""
+    return tuple((n, lst) for n, s in enumerate(sources) for lst in lists_in(fold(s), filler, filler_stems, stem))
+
+
+def clear_caches() -> None:
+    """Forget the lists read (benchmarks measure answers on sources never seen)."""
+    lists_in.cache_clear()
+    _source_lists.cache_clear()
+
+
+def _in(key: str, text: str, words: frozenset[str]) -> bool:
+    """``key`` is in a list's ``text``: a substring of a Chinese list ("api" in "和api调用"), a word of an English one."""
+    return key in text if re.search(r"[\u3400-\u9fff]", key + text) else key in words
+
+
+def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
+                stem: Stem) -> str | None:
+    """The items a restricted ``phrase`` keeps of a list a source enumerates, when it keeps some but not all."""
+    folded = fold(phrase)
+    words = frozenset(stem(w) for w in _EN_WORD.findall(folded))
+    for _, listing in _source_lists(tuple(sources), filler, filler_stems, stem):
+        keys = {it.key for it in listing.items}
+        kept = {k for k in keys if _in(k, folded, words)}
+        if kept and kept < keys:
+            return "、".join(sorted(kept))
+    return None
+
+
+def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
+                  stem: Stem, provision: re.Pattern[str] | None = None) -> list[str]:
+    """Items of a list ``part`` (folded) enumerates that belong to ANOTHER list of the sources than the one its other
+    items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems). Lists of one
+    clause that are each what it provides (``provision``: 提供, "offering") are one list: an answer may merge them
+    (the platform's services and its professional services)."""
+    said = [lst for lst in lists_in(part, filler, filler_stems, stem)
+            if len(lst.items) >= 3 or "、" in lst.span]   # "A和B" is as often a phrase as a list
+    src_lists = _source_lists(tuple(sources), filler, filler_stems, stem) if said else ()
+    out: list[str] = []
+    for listing in said if src_lists else []:
+        spans = [(n, lst, frozenset(lst.span.split())) for n, lst in src_lists]
+        members = [[it for it in listing.items if _in(it.key, lst.span, words)] for _, lst, words in spans]
+        provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
+        # English lists of one sentence share its words: of those, the one the sentence provides
+        best = max(range(len(spans)), key=lambda i: (len(members[i]), provided[i]))
+        if len(members[best]) < 2:
+            continue
+        home = {it.key for it in members[best]}
+        if provided[best]:
+            home |= {it.key for i, (n, _, _) in enumerate(spans) if n == spans[best][0] and provided[i]
+                     for it in members[i]}
+        for it in listing.items:
+            if it.key not in home and any(it in m for m in members):
+                out.append(it.key)
+    return out
+
+
+def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern[str] | None,
+               filler_stems: frozenset[str], stem: Stem, provision: re.Pattern[str] | None) -> str | None:
+    """The swapped item (``swapped_items``) of the list of ``part`` that ``statement`` names: a finding is reported
+    at the clause holding it. A list of three items or more holds a comma, a shorter one 、: without either,
+    there is none to read."""
+    if "、" not in part and "," not in part:
+        return None
+    here = fold(statement)
+    items = swapped_items(fold(part), sources, filler, filler_stems, stem, provision)
+    return next((i for i in items if i in here), None)

@@ -1,0 +1,270 @@
+"""Relations between the things a statement names: either/or against both, and comparisons (data: the
+`relations` section of corpus/support.yaml; called once per statement by `SupportRules.check`).
+
+- Alternatives. A cited sentence that joins two subjects (corpus/claims.yaml) with an alternative word ("或选择",
+  "or opt for") offers a choice: a statement saying both can be had (同时, 叠加, "both", "as well as") is
+  unsupported unless a cited sentence says so. A statement saying only one can be had (二选一, "choose one")
+  is unsupported where the sources join the two with "and" and never as alternatives. A truthful paraphrase
+  of the choice ("二揀一", "you pick either") is the relation the source states: its words are not novel.
+- Comparisons. "X 高于 Y", "X is twice Y", "X 平過 Y": X and Y are the subjects on either side of the word; the
+  figures the cited sources bind to them (claims.yaml) must bear it out. A comparison with no figure for one
+  side, or a false one (two caps of 1 million "higher" than each other), is unsupported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from assistant.answering.statements import spell_out
+from assistant.knowledge.claims import Matcher, Mention, Terms, fold
+
+if TYPE_CHECKING:
+    from assistant.answering.statements import Statement
+    from assistant.knowledge.claims import BoundFigure, ClaimRules
+
+# relation words: which relation a matched word states
+ALTERNATIVE, EXCLUSIVE, COMBINED, NEGATION, GREATER, LESS = (
+    "alternative", "exclusive", "combined", "negation", "greater", "less")
+THAN = "than"
+# a negation this close before a "both" word turns it round: "不能同时", "cannot be combined"
+NEGATION_REACH = 12
+_RATIO = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
+                    r"\s*(?:倍|times)(?![a-z])")
+_NUMBER = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten".split())} \
+    | {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
+# a share of another subject's figure: "Y的200%" (Y before it), "50% of Y" (Y after it)
+_SHARE = re.compile(r"的\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
+_CITE = re.compile(r"\[\d{1,3}\]")
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+|(?<=[。！？!?；;\n])")
+_FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*[\d一二两三四五六七八九十百千万]")
+
+
+class RelationSpec(BaseModel):
+    alternative: Terms = Field(default_factory=Terms, description="Words joining alternatives (或, or opt for).")
+    exclusive: Terms = Field(default_factory=Terms, description="Words saying only one of them may be had "
+                             "(二选一, choose one, cannot be combined).")
+    combined: Terms = Field(default_factory=Terms, description="Words saying they may be had together (同时, both).")
+    negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
+    greater: Terms = Field(default_factory=Terms, description="Comparison words: the first is more (高于, more than).")
+    less: Terms = Field(default_factory=Terms, description="Comparison words: the first is less (低于, 平過, less than).")
+    than: Terms = Field(default_factory=Terms, description="A comparison's word before the second thing, its "
+                        "direction after it: 「X比Y高」.")
+    not_than: Terms = Field(default_factory=Terms, description="Words holding a `than` word that compare nothing "
+                            "(比如, 比例).")
+    more_after: list[str] = Field(default_factory=list, description="After 「比Y」: X is more (高, 多, 长).")
+    less_after: list[str] = Field(default_factory=list, description="After 「比Y」: X is less (低, 少, 短).")
+    ratios: dict[str, float] = Field(default_factory=dict, description="Words stating a multiple of the other "
+                                     "figure (twice: 2, 一半: 0.5); 'N times' and 'N倍' are read as N.")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    problem: str | None   # the relation word no cited source bears out
+    folded: str           # the statement's folded text, relation words the sources bear out blanked
+
+
+class Relations:
+    def __init__(self, spec: RelationSpec) -> None:
+        self.spec = spec
+        groups = {ALTERNATIVE: spec.alternative, EXCLUSIVE: spec.exclusive, COMBINED: spec.combined,
+                  NEGATION: spec.negation, GREATER: spec.greater, LESS: spec.less}
+        self.words = Matcher([(g, t, False) for g, terms in groups.items() for t in terms.en + terms.zh]
+                             + [("ratio", t, False) for t in spec.ratios]
+                             + [(THAN, t, False) for t in spec.than.en + spec.than.zh]
+                             + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
+        self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
+
+    def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
+        """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
+        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, "word")]
+        if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
+            return Verdict(None, folded)
+        sentence = fold(spell_out(_CITE.sub(" ", st.sentence)))
+        offset = max(sentence.find(folded.strip()) - (len(folded) - len(folded.lstrip())), 0)
+        named = _mentions(claims, sentence)
+        blank = list(folded)
+        for m in found:
+            word = folded[m.start:m.end]
+            if m.concept in (GREATER, LESS, "ratio"):
+                problem = self._comparison(m, word, folded, offset, named, sources, claims)
+                if problem == "":   # a comparison the figures bear out: its word is no novel word
+                    blank[m.start:m.end] = " " * (m.end - m.start)
+            elif m.concept == THAN:
+                problem, adjective = self._than(m, offset, sentence, named, sources, claims)
+                if problem == "":   # 比 and the direction word: what the figures bear out
+                    for i in (m.start, adjective - offset):
+                        if 0 <= i < len(blank):
+                            blank[i] = " "
+            elif m.concept == COMBINED and not self.negated(folded, m):
+                problem = self._both(word, named, sources, claims)
+            else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
+                problem = self._one_of(word, named, sources, claims)
+                if problem is None:   # the choice the sources offer, in other words
+                    blank[m.start:m.end] = " " * (m.end - m.start)
+                elif m.concept == ALTERNATIVE:
+                    problem = None
+            if problem:
+                return Verdict(problem, folded)
+        ratio = _RATIO.search(folded)
+        if ratio and not any(m.concept == "ratio" for m in found):
+            n = ratio.group("n")
+            factor = float(n) if n[0].isdigit() else _NUMBER[n]
+            m = Mention("ratio", ratio.start(), ratio.end())
+            problem = self._comparison(m, ratio.group(), folded, offset, named, sources, claims, factor)
+            if problem:
+                return Verdict(problem, folded)
+        for share in _SHARE.finditer(folded):   # "X是Y的200%" (两倍, 一半 spelt out), "X is 50% of Y"
+            m = Mention("ratio", share.start(), share.end())
+            factor = float(share.group("p") or share.group("p2")) / 100
+            problem = self._comparison(m, share.group().lstrip("的 ").strip(), folded, offset, named, sources, claims, factor,
+                                       before=share.group("p") is not None)
+            if problem:
+                return Verdict(problem, folded)
+        return Verdict(None, "".join(blank))
+
+    # --- either/or --------------------------------------------------------------------------------
+    def negated(self, folded: str, m: Mention) -> bool:
+        """A negation just before a "both" word: "不能同时", "cannot be combined"."""
+        lo = max(0, m.start - NEGATION_REACH)
+        return any(n.concept == NEGATION for n in self.words.find(folded[lo:m.start]))
+
+    def _both(self, word: str, named: list[Mention], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
+        """Both of two subjects a cited sentence offers as alternatives, where none says both."""
+        alt, _, both = self._joins(sources, claims)
+        for pair in _pairs(named, claims):
+            if pair in alt and pair not in both:
+                return word
+        return None
+
+    def _one_of(self, word: str, named: list[Mention], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
+        """Only one of two subjects: the sources must offer them as alternatives."""
+        alt, joint, _ = self._joins(sources, claims)
+        pairs = _pairs(named, claims)
+        if any(p in alt for p in pairs):
+            return None
+        if any(p in joint for p in pairs):
+            return word
+        return None if alt else word
+
+    def _joins(self, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
+        return _joins(self, sources, claims)
+
+    # --- comparisons ------------------------------------------------------------------------------
+    def _than(self, m: Mention, offset: int, sentence: str, named: list[Mention], sources: tuple[str, ...],
+              claims: ClaimRules) -> tuple[str | None, int]:
+        """「X比Y高」: Y right after the word, the direction after Y (before any figure); with the direction
+        word's place in the sentence."""
+        at, end = offset + m.start, offset + m.end
+        left = [n for n in named if n.end <= at]
+        y = next((n for n in named if end <= n.start <= end + 2), None)
+        if not left or y is None:
+            return None, -1
+        tail = re.split(r"[\d，,。；;：:]|最", sentence[y.end:y.end + 8])[0]
+        for i, ch in enumerate(tail):
+            kind = GREATER if ch in self.spec.more_after else LESS if ch in self.spec.less_after else None
+            if kind:
+                word = sentence[at:y.end + i + 1]
+                return self._holds(kind, word, left[-1].concept, y.concept, sources, claims, None), y.end + i
+        return None, -1
+
+    def _comparison(self, m: Mention, word: str, folded: str, offset: int, named: list[Mention],
+                    sources: tuple[str, ...], claims: ClaimRules, factor: float | None = None,
+                    before: bool = False) -> str | None:
+        """The comparison word when the figures do not bear it out; "" when they do; None: no comparison of two
+        subjects ("超过50万平方米" bounds a figure)."""
+        if m.concept != "ratio" and _FIGURE_NEXT.match(folded, m.end):
+            return None   # "超过50万平方米": a bound of a figure, not a comparison of two things
+        at, end = offset + m.start, offset + m.end
+        left = [n for n in named if n.end <= at]
+        right = [n for n in named if n.start >= end]
+        if before:   # "X是Y的两倍": both named before the figure
+            left, right = left[:1], left[-1:] if len(left) > 1 else []
+        if not left or not right:
+            return None
+        if factor is None and m.concept == "ratio":
+            factor = self.ratios.get(" ".join(word.split()))
+        return self._holds(m.concept, word, left[-1].concept, right[0].concept, sources, claims, factor)
+
+    def _holds(self, kind: str, word: str, x: str, y: str, sources: tuple[str, ...], claims: ClaimRules,
+               factor: float | None) -> str | None:
+        """"" when the figures the sources bind to x and y bear the comparison out, else its word."""
+        if x == y or claims.compatible(x, y):
+            return None
+        if any(_says(s, word, x, y, claims) for s in sources):
+            return ""   # a cited sentence makes this comparison itself
+        pairs = _comparable(_figures(sources, claims, x), _figures(sources, claims, y))
+        if not pairs:
+            return word   # no figures for one side: nothing to compare
+        if factor is not None:
+            return "" if any(abs(a - factor * b) <= 0.01 * abs(a) for a, b in pairs) else word
+        holds = all(a > b for a, b in pairs) if kind == GREATER else all(a < b for a, b in pairs)
+        return "" if holds else word
+
+
+def _mentions(claims: ClaimRules, folded: str) -> list[Mention]:
+    """Subjects named in ``folded``, the longest where two overlap, in order."""
+    out: list[Mention] = []
+    for m in sorted(claims.subjects.find(folded), key=lambda m: (m.start, m.start - m.end)):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
+
+
+def _pairs(named: list[Mention], claims: ClaimRules) -> set[frozenset[str]]:
+    return {frozenset((a.concept, b.concept)) for a, b in combinations(named, 2)
+            if not claims.compatible(a.concept, b.concept)}
+
+
+@lru_cache(maxsize=1024)
+def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
+    """Pairs of subjects the cited sentences join as alternatives, join otherwise, and say may be had both."""
+    alt: set[frozenset[str]] = set()
+    joint: set[frozenset[str]] = set()
+    both: set[frozenset[str]] = set()
+    for text in sources:
+        for s in _SENTENCE.findall(fold(text)):
+            named = _mentions(claims, s)
+            if len(named) < 2:
+                continue
+            words = rel.words.find(s)
+            for a, b in combinations(named, 2):
+                if claims.compatible(a.concept, b.concept):
+                    continue
+                pair = frozenset((a.concept, b.concept))
+                between = [w for w in words if a.end <= w.start < b.start]
+                if any(w.concept in (ALTERNATIVE, EXCLUSIVE) for w in between):
+                    alt.add(pair)
+                else:
+                    joint.add(pair)
+                if any(w.concept == COMBINED and not rel.negated(s, w) for w in words):
+                    both.add(pair)
+    return frozenset(alt), frozenset(joint), frozenset(both)
+
+
+def _says(source: str, word: str, x: str, y: str, claims: ClaimRules) -> bool:
+    return any(word in s and {x, y} <= {m.concept for m in _mentions(claims, s)}
+               for s in _SENTENCE.findall(fold(source)))
+
+
+def _figures(sources: tuple[str, ...], claims: ClaimRules, subject: str) -> list[BoundFigure]:
+    """The figures the cited sources bind to ``subject`` (or, failing those, to a narrower subject)."""
+    bound = [b for t in sources for b in claims.bind(t) if b.subject]
+    own = [b for b in bound if b.subject == subject]
+    return own or [b for b in bound if subject in claims.ancestors(b.subject or "")]
+
+
+def _comparable(xs: list[BoundFigure], ys: list[BoundFigure]) -> list[tuple[float, float]]:
+    """Value pairs of the same kind, with the same qualifiers where there are such."""
+    same = [(a, b) for a in xs for b in ys if a.figure.kind == b.figure.kind and a.figure.kind != "date"]
+    alike = [(a, b) for a, b in same if a.attrs == b.attrs]
+    return [(a.figure.value, b.figure.value) for a, b in (alike or same)]
+
+
+def clear_caches() -> None:
+    _joins.cache_clear()

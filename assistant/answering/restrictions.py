@@ -1,0 +1,96 @@
+"""Restrictions judged by what they restrict (data: corpus/support.yaml `restriction`, `leading`).
+
+A restriction ("only", 仅限, 只係, 必须, "requires", "at least", 前提是) claims the benefit is limited to what follows
+it, up to the end of its clause: the restricted phrase. A cited clause must state that limit:
+- the phrase is supported word for word: every Chinese character pair, every English content word of it is in the
+  sources (the claims.yaml and `equivalents` synonyms count), not merely no run of three unknown characters
+  ("只係支持深圳本地大學嘅人才" where the clause supports 高校人才: 本地 is a restriction of its own);
+- an exclusive one ("only", 仅限: support.yaml `exclusive`) keeps no proper part of a list the clause enumerates
+  ("仅限高校" where the clause supports 高校、科研机构和企业; assistant/answering/enumerations.py). An obligation
+  ("must be used for model training", the clause's uses being training, agents and API calls) claims no
+  exclusivity: the duty check (assistant/answering/modality.py) judges what it obliges;
+- a leading role (牵头, "led by") is a restriction on who may take part: a cited clause must give one.
+True restrictions pass: "分档落户补贴仅限新引进的博士、硕士、学士" restates the clause's whole list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from assistant.answering.enumerations import Stem, kept_subset
+from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import extract_figures
+
+if TYPE_CHECKING:
+    from assistant.answering.support import SupportRules
+    from assistant.knowledge.claims import ClaimRules
+
+_CITE = re.compile(r"\[\d{1,3}\]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
+_AND_WORD = re.compile(r"(?<![a-z])(?:and|or)\s+[a-z][a-z'’-]*")
+_CLAUSE_END = re.compile(r"[，。；！？,;!?]")
+# how much of an English restricted phrase names what it keeps (its clause may run on past commas): a list item
+# further on is not what the restriction keeps
+HEAD_EN = 4
+
+
+def _head(phrase: str, filler_stems: frozenset[str], stem: Stem) -> str:
+    """What a restriction keeps: its Chinese clause, or its first English content words."""
+    if _CJK.search(phrase):   # a Chinese clause is short: all of it, with the whole of a list it holds
+        return _CLAUSE_END.split(phrase, maxsplit=1)[0]
+    words = [m for m in _EN_WORD.finditer(phrase) if stem(m.group()) not in filler_stems]
+    if len(words) < HEAD_EN:
+        return phrase
+    end = words[HEAD_EN - 1].end()
+    closing = _AND_WORD.search(phrase, end) if "," in phrase[:end] else None   # "doctoral, master's, and bachelor's"
+    return phrase[:closing.end() if closing else end]
+
+
+def restriction_problem(statement: str, part: str, sources: list[str], rules: SupportRules, stem: Stem,
+                        unsupported: Callable[[str], str | None]) -> str | None:
+    """What a restriction of ``statement`` (one clause of the sentence part ``part``) keeps that no cited source
+    states as a limit; None when it states none or the sources do. ``unsupported``: the words of a text the sources
+    lack, word for word. The list a restriction keeps may run on past the clause ("only doctoral, master's and
+    bachelor's holders": English commas cut clauses), so it is read in ``part``."""
+    folded = fold(_CITE.sub(lambda c: " " * len(c.group()), statement))   # offsets kept: read again in ``part``
+    if rules.leading is not None:
+        lead = rules.leading.search(folded)
+        if lead and not any(rules.leading.search(fold(s)) for s in sources):
+            return lead.group()
+    m = rules.restriction.search(folded) if rules.restriction is not None else None
+    if not m:
+        return None
+    phrase = folded[m.end():].strip(" ，。,.;；")
+    if not phrase or rules.reporting is not None and rules.reporting.match(phrase):
+        return None   # "it only says …": a claim about the text, its words checked as any other
+    if any(f.start == 0 for f in extract_figures(phrase)):
+        return None   # "at least 10,000 m²" bounds a figure: the figure and claim checks judge it
+    if rules.exclusive is not None and rules.exclusive.fullmatch(m.group()):
+        at = part.find(statement)
+        rest = fold(_CITE.sub(" ", part[at + m.end():] if at >= 0 else phrase))
+        kept = kept_subset(_head(rest, rules.filler_stems, stem), sources, rules.filler, rules.filler_stems, stem)
+        if kept:
+            return f"{m.group()} {kept}"
+    novel = unsupported(phrase)
+    return f"{m.group()} {novel}" if novel else None
+
+
+def narrowed_family(part: str, sources: list[str], claims: ClaimRules | None, rules: SupportRules) -> str | None:
+    """A restriction ("only", 仅限) keeping some of the conditions a cited clause lists together (support.yaml
+    `families` of claims.yaml concepts: "only PhD holders" where the clause names PhD, master's and bachelor's
+    holders, in whatever words)."""
+    if claims is None or rules.restriction is None:
+        return None
+    m = rules.restriction.search(fold(part))
+    if not m:
+        return None
+    said = claims.condition_concepts(part)
+    listed = claims.condition_concepts(*sources)
+    for family in rules.spec.families.values():
+        kept, offered = said & set(family), listed & set(family)
+        if kept and kept < offered:
+            return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
+    return None

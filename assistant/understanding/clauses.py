@@ -1,0 +1,146 @@
+"""The clauses of a founder's message and which of them ask (assistant/understanding/frame.py frames them).
+
+A message is parted into sentences, each into clauses: at punctuation, between Chinese words a space parts, and —
+for English written without any — before a capitalised opener or a question word that begins an ask of its own.
+A clause asks when a question word or mark makes it one, unless only a particle that also ends statements does
+and the clause tells the founder's story, or when it is a statement ending in a tag ("…200万对吧").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.claims import Matcher, fold
+from assistant.knowledge.figures import extract_figures
+
+if TYPE_CHECKING:
+    from assistant.knowledge.places import Gazetteer
+
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
+# a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000")
+_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
+                     re.I)
+_EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
+                        r"Should|Now|So|Also|My|We|Our|If|Since|Because|But|Then|Concretely|Anyway|Honestly|"
+                        r"Basically)\b)")
+# A question word with what it asks, inside an unpunctuated English clause ("If I move to Shenzhen how much could
+# …"): where a new ask may begin. "which"/"who" are left out: they open relative clauses as often.
+_EN_WH = re.compile(r"(?<=\w)\s+(?=(?:how|what|when|where|why)\s+(?:much|many|long|often|soon|is|are|was|were|do|does|"
+                    r"did|can|could|would|will|should|s|'s|kind|type|exactly)\b)", re.I)
+_EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
+                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
+_WH = frozenset("how what what's which when where who whom why whose".split())
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def bare(text: str) -> str:
+    """Folded words only: "Isn't it?" -> "isn t it"."""
+    return re.sub(r"[\W_]+", " ", fold(text)).strip()
+
+
+class ClauseReader:
+    """Mixed into ``FrameRules``: parting a message and telling asks from the rest, with its terms."""
+
+    asking: Matcher
+    instructions: Matcher
+    embedding: Matcher
+    weak_asking: set[str]
+    _tags: set[str]
+
+    # --- pieces ---------------------------------------------------------------------------------
+    def parts(self, text: str) -> list[list[str]]:
+        """Sentences, each split into clauses (commas, colons, and spaces between Chinese words). English without
+        punctuation is split before a capitalised opener ("… in Shenzhen How much is …", "… since If I move …")
+        and before a question word that starts a new ask (:meth:`_wh_split`)."""
+        out = []
+        text = _EN_OPENER.sub("\n", text)
+        for sentence in _SENTENCE.split(text):
+            clauses = [c.strip() for c in _CLAUSE.split(sentence or "") if c and c.strip()]
+            more = []
+            for c in clauses:
+                for p in _EN_AND.split(c):
+                    more += self._wh_split(p.strip()) if p.strip() else []
+            if more:
+                out.append(more)
+        return out
+
+    def _wh_split(self, clause: str) -> list[str]:
+        """An English clause parted before a question word that begins an ask of its own: after a lead-in that asks
+        nothing ("If I move to Shenzhen | how much could …"), or after an ask ("what's the maximum | where do I
+        submit"), but not after a word that embeds it ("tell me how much", "wondering what is")."""
+        if _CJK.search(clause):
+            return [clause]
+        out, last = [], 0
+        for m in _EN_WH.finditer(clause):
+            before = clause[last:m.start()].strip()
+            tail = " ".join(bare(before).split()[-2:])
+            if not tail or any(e.end == len(tail) for e in self.embedding.find(tail)):
+                continue
+            asks = bool(self.asking.find(fold(before)))
+            if asks and not (self._is_ask(before) and clause[m.end():m.end() + 5].lower().startswith(("wher", "when", "how"))):
+                continue
+            out.append(before)
+            last = m.end()
+        out.append(clause[last:].strip())
+        return [p for p in out if p]
+
+    @staticmethod
+    def _states_figure(clause: str) -> bool:
+        """The part states an amount (not a date): "…最高60万", "up to 1 million yuan"."""
+        return any(f.kind not in ("date", "year") for f in extract_figures(clause))
+
+    @staticmethod
+    def _story_like(clause: str, story: Matcher | None, places: Gazetteer | None) -> bool:
+        """The part tells the founder's story: first person, a place or a year."""
+        return (story is not None and bool(story.find(fold(clause)))) or bool(_YEAR.search(clause)) \
+            or bool(places is not None and places.find(clause))
+
+    def _asks(self, clause: str, story_like: bool) -> bool:
+        """The part asks: a question (:meth:`_is_ask`) — unless only a particle that also ends statements makes it
+        one and it tells the story ("我廣州人嚟㗎") — or a statement ending in a tag ("…200萬對吧")."""
+        words = bare(clause)
+        if any(words.endswith(t) and (_CJK.search(t) or " " in t) and (words == t or _CJK.search(t)
+               or words.endswith(" " + t)) for t in self._tags):
+            return True
+        if not self._is_ask(clause):
+            return False
+        if story_like and "?" not in clause and "？" not in clause:
+            folded = fold(clause)
+            return any(folded[m.start:m.end] not in self.weak_asking for m in self.asking.find(folded))
+        return True
+
+    def _is_ask(self, clause: str) -> bool:
+        if "?" in clause or "？" in clause:
+            return True
+        folded = fold(clause)
+        found = self.asking.find(folded)
+        if not found:
+            return False
+        if _CJK.search(clause):
+            return True
+        # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
+        # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
+        lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)
+        opening = lead.end() if lead else 0  # the pattern matches every text, if only emptily
+        return bool(_EN_AUX_Q.match(folded[opening:])) or any(
+            " " in folded[m.start:m.end] or (m.start <= opening and folded[m.start:m.end] in _WH) for m in found)
+
+    def _drop_instructions(self, clause: str) -> str:
+        folded = fold(clause)
+        spans = self.instructions.find(folded)
+        if not spans:
+            return clause
+        out, last = [], 0
+        for m in spans:
+            out.append(clause[last:m.start])
+            last = m.end
+        out.append(clause[last:])
+        return re.sub(r"\s{2,}", " ", "".join(out)).strip(" ，,。.")
+
+    @staticmethod
+    def _join(parts: list[str], zh: bool) -> str:
+        return ("，" if zh else ", ").join(p.strip(" ，,。.") for p in parts if p.strip(" ，,。."))
+
