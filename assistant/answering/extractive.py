@@ -263,12 +263,12 @@ class ExtractiveAnswerer(Declines):
                     and scored[0].clause_id == rec.likely_clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
-                   years_told: Sequence[int] = ()) -> Answer | None:
+                   years_told: Sequence[int] | None = None) -> Answer | None:
         """A list, comparison, story or "the plan does not say" answer from the fact records, or None
         when quoting the best sentence answers the question (or it is about another place's policy). ``within``:
         a narrowed scope; fact answers span every fact's document, so only when all are in it. ``told``:
         the whole message (its story decides eligibility); ``years_told``: years of the story the plan must
-        speak to (a founding after the plan ends)."""
+        speak to (a founding after the plan ends), as the frame decided them (None: no frame read the message)."""
         if self.facts is None or self.other_jurisdiction(question, retrieval):
             return None
         if self.object_missing(retrieval.query, builtin=False):  # no record provides it either: declined as quoted

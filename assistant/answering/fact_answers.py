@@ -103,7 +103,7 @@ class FactAnswerer:
 
     def answer(self, question: str, lang: Language, topic: str | None, hits: Sequence[ClauseHit],
                today: date | None = None, extra: Sequence[Fact] = (), plan: bool = True, told: str | None = None,
-               years_told: Sequence[int] = (), candidates: Sequence[ClauseHit] | None = None) -> Answer | None:
+               years_told: Sequence[int] | None = None, candidates: Sequence[ClauseHit] | None = None) -> Answer | None:
         """An answer from the facts when the question is a list, comparison, story or asks for what the plan
         does not state; None when quoting the best sentence is the right answer. ``extra``: verified facts of
         added documents in the question's scope (a list names them too, by issuer); ``plan``: the plan's own
@@ -131,7 +131,8 @@ class FactAnswerer:
                 return answered
             # the story rules nothing out: the question may still ask for a list ("what can I get as a founder?")
             intent = self.questions.intent(question, measures=self._measures, years=years, today=today,
-                                           topic=known, stories=False, told=told)
+                                           topic=known, stories=False, told=told,
+                                           years_told=years_told)
         if intent.kind == "list":
             return self.listing(question, lang, intent, topic, self._families(intent), extra)
         if intent.kind in ("procedure", "rate") and self._sources_state(intent, candidates or hits,

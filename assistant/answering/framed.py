@@ -24,6 +24,7 @@ from assistant.answering.fact_answers import Cites
 from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
 from assistant.answering.prompts import (
     ASK_ISSUER,
+    BEFORE_VALIDITY,
     MONTHLY_INTRO,
     NOT_STATED,
     OUTSIDE_VALIDITY,
@@ -146,8 +147,10 @@ def plan_answer(extractive: ExtractiveAnswerer, frame: Frame, what: str | None, 
         end = int(doc.valid_until[:4])
         years = [int(y) for y in _YEAR.findall(frame.focus_text)] + frame.years_told
         if years:
-            inside = all(int(doc.effective_date[:4]) <= y <= end for y in years) if doc.effective_date else True
-            lines.append((WITHIN_VALIDITY if inside else OUTSIDE_VALIDITY)[base])
+            begin = int(doc.effective_date[:4]) if doc.effective_date else min(years)
+            verdict = OUTSIDE_VALIDITY if any(y > end for y in years) else \
+                BEFORE_VALIDITY if any(y < begin for y in years) else WITHIN_VALIDITY
+            lines.append(verdict[base])
         lines.append(f"{dated}{'' if base == 'zh' else ' '}{cite(preamble)}")
         # the end year as the plan writes it: the clause that sets its goals for that year
         marker = f"{end}年底" if base == "zh" else f"end of {end}"

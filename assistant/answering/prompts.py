@@ -343,6 +343,7 @@ VALID_UNTIL = {"en": "That is, it applies until the end of {year}, the date its 
                "zh": "即适用至{year}年底，与计划目标的期限一致{cite}。"}
 WITHIN_VALIDITY = {"en": "Yes: that is within the plan's period of validity.", "zh": "在有效期内："}
 OUTSIDE_VALIDITY = {"en": "No: that is after the plan's period of validity ends.", "zh": "不在有效期内：该时间已超出行动计划的有效期。"}
+BEFORE_VALIDITY = {"en": "No: that is before the plan's period of validity begins.", "zh": "不在有效期内：该时间早于行动计划生效之时。"}
 MONTHLY_INTRO = {"en": "Paid monthly under the plan:", "zh": "计划中按月发放的支持："}
 # What a founder profile's fields are called, for people (never the field ids).
 PROFILE_LABELS = {

@@ -140,7 +140,7 @@ class QuestionService:
             # both modes: no model rewrites them; within a narrowed scope only its documents' facts.
             from_facts = from_facts or extractive.from_facts(
                 asked, retrieval, within=chosen, told=message,
-                years_told=frame.years_told if frame is not None else [])
+                years_told=frame.years_told if frame is not None else None)
             # What the plan does not state may be stated by an added document in scope: quoted from it.
             if from_facts is None and frame is not None:
                 from_facts = answer_from_documents(extractive, frame, retrieval)

@@ -30,6 +30,7 @@ from assistant.understanding.clauses import ClauseReader, bare
 from assistant.understanding.dates import DateWords, YearParser
 from assistant.understanding.objects import ranks_a_thing
 from assistant.understanding.questions import Terms
+from assistant.understanding.timescope import TimeScope
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -103,7 +104,6 @@ _NOT_PARTS = ("answer", "ranking", None)
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
-_AFTER = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:以后|之后|以後|之後|后|後)|\bafter\s+((?:19|20)\d\d)", re.I)
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
@@ -132,6 +132,7 @@ class FrameRules(ClauseReader):
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
+        self.time_scope = TimeScope(self.dates, self.graduation, self.acting)
         self.plan_named = m({"plan": spec.plan_named})
         self.still = m({"still": spec.still})
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
@@ -218,8 +219,8 @@ class FrameRules(ClauseReader):
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
-        frame.years_told = self.years_told(background, today, plan_years) + \
-            self.years_told(asks, today, plan_years, asked=True)
+        frame.years_told = self.years_told(background, today, plan_years, questions=questions) + \
+            self.years_told(asks, today, plan_years, asked=True, questions=questions)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         among += [""] * (len(asks) - len(among))
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m)
@@ -278,7 +279,7 @@ class FrameRules(ClauseReader):
         if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
             return Ask(text=text, kind="plan", detail=plan[0].concept, topic=topic)
         if (topic in self.spec.plan_subjects and getattr(rec, "attribute", None) == "validity") or \
-                (topic is None and self.plan_named.find(folded) and self.still.find(folded) and self.dates.asked(folded)):
+                (topic is None and self.plan_named.find(folded) and self.still.find(folded) and self.dates.dated(folded)):
             return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details:
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
@@ -321,29 +322,14 @@ class FrameRules(ClauseReader):
         return "".join(out)
 
     def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
-                   asked: bool = False) -> list[int]:
-        """Years of the story the plan's time scope must speak to: a future year past the plan's end (founding,
-        moving, graduating then), a founding or registration before the plan began, the year after "2027年以后".
-        ``asked``: the parts are asks, whose own future years questions.py judges (a premise "runs until 2030"
-        is not a year asked about)."""
+                   asked: bool = False, questions: QuestionRules | None = None) -> list[int]:
+        """Years outside the plan's period the answer must speak to (assistant/understanding/timescope.py).
+        ``asked``: the parts are asks (a premise "runs until 2030" is not a year asked about, a past year is
+        unless its clause tells the founder's own past)."""
         if plan_years is None:
             return []
-        out = []
-        for part in background:
-            folded = fold(part)
-            for m in _AFTER.finditer(folded):  # "2027年以后", "after 2027": the year after
-                year = int(m.group(1) or m.group(2)) + 1
-                if year > plan_years[1]:
-                    out.append(year)
-            # every date expression, one parser: "early 2029", "2028年底", "后年", "民國118年"; in an ask, a year
-            # a premise word leads ("until 2030") is not asked about
-            for y in (self.dates.asked(folded, today) if asked else self.dates.years(folded, today)):
-                if y.year > plan_years[1] and (y.year > today.year or y.relative):
-                    out.append(y.year)
-                elif y.year < plan_years[0] and not y.relative and self.acting.find(folded) \
-                        and not self.graduation.find(folded):
-                    out.append(y.year)
-        return out
+        return self.time_scope.outside(background, today, plan_years, asked,
+                                       questions.first_person if questions is not None else None)
 
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
                 today: date) -> dict[str, Any]:

@@ -161,12 +161,13 @@ class QuestionRules:
 
     def intent(self, text: str, *, measures: set[int], years: tuple[int, int] | None,
                today: date | None = None, topic: str | None = None, stories: bool = True,
-               told: str | None = None, years_told: Iterable[int] = ()) -> Intent:
+               told: str | None = None, years_told: Iterable[int] | None = None) -> Intent:
         """``text``: what is asked; ``told``: the whole message, whose story (background included) makes the
-        profile; ``years_told``: years of that story the plan's period must speak to (a founding in 2028)."""
+        profile; ``years_told``: the years outside the plan's period the message's frame found (its asks and story,
+        assistant/understanding/timescope.py); None when no frame read it, and the question's own years are read."""
         folded = fold(text)
         if years:
-            for year in years_told:
+            for year in years_told or ():
                 if not years[0] <= year <= years[1]:
                     return Intent("out_of_years", str(year))
         whole = fold(told) if told else folded
@@ -185,7 +186,7 @@ class QuestionRules:
         number = self.measure_number(text)
         if number is not None and measures and number not in measures:
             return Intent("missing_measure", str(number))
-        if years and not self.story_years.find(folded):
+        if years and years_told is None and not self.story_years.find(folded):  # no frame decided the years
             for year in self.asked_years(text):
                 if not years[0] <= year <= years[1]:
                     return Intent("out_of_years", str(year))
