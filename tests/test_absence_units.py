@@ -11,14 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.answering.citations import citation_for
-from assistant.answering.gate import check
 from assistant.answering.support import load_support
 from assistant.knowledge.claims import fold
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures, ungrounded_figures
 from assistant.settings import BUILTIN_CORPUS
-from assistant.understanding.text import detect_language
+from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
 
@@ -29,12 +27,7 @@ def corpus():
 
 
 def gate(corpus, answer: str, *clauses: str, question: str = "") -> list[str]:
-    lang = detect_language(answer)
-    sources = {i: citation_for(corpus, corpus.clause(M + c), lang, i) for i, c in enumerate(clauses, 1)}
-    facts = [f for f in corpus.facts if f.clause_id in {M + c for c in clauses}]
-    return check(answer, True, sources, lang, question=question, rules=corpus.claims, places=corpus.places,
-                 jurisdiction=corpus.places.jurisdiction_of(corpus.document("sz-ai-opc-plan")),
-                 support=corpus.support, facts=facts)
+    return gate_on(corpus, answer, clauses, question)
 
 
 # --- absence -------------------------------------------------------------------------------------

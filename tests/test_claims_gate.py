@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.answering.citations import citation_for
-from assistant.answering.gate import check
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import load_rules
 from assistant.knowledge.corpus import load_corpus
 from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.understanding.text import detect_language
+from tests.gatecheck import gate_on
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
@@ -27,14 +26,8 @@ def corpus():
     return load_corpus(BUILTIN_CORPUS)
 
 
-def gate(corpus, answer: str, clause: str, question: str = "", lang: str | None = None, cites=None):
-    lang = lang or detect_language(answer)
-    sources = {1: citation_for(corpus, corpus.clause(M + clause), lang, 1),
-               2: citation_for(corpus, corpus.clause(M + "intro"), lang, 2)}
-    jurisdiction = corpus.places.jurisdiction_of(corpus.document("sz-ai-opc-plan"))
-    facts = [f for f in corpus.facts if f.clause_id in (M + clause, M + "intro")]
-    return check(answer, True, sources, lang, question=question, rules=corpus.claims, places=corpus.places,
-                 jurisdiction=jurisdiction, support=corpus.support, facts=facts)
+def gate(corpus, answer: str, clause: str, question: str = "", lang: str | None = None):
+    return gate_on(corpus, answer, (clause, "intro"), question, lang)
 
 
 TRUE = [

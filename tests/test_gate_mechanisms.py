@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.citations import citation_for
-from assistant.answering.gate import check
 from assistant.answering.modality import duty_problem, superlative_problem
 from assistant.answering.statements import spell_out
 from assistant.knowledge.claims import fold
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures
 from assistant.settings import BUILTIN_CORPUS
-from assistant.understanding.text import detect_language
+from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
 
@@ -26,12 +24,7 @@ def corpus():
 
 
 def gate(corpus, answer: str, *clauses: str) -> list[str]:
-    lang = detect_language(answer)
-    sources = {i + 1: citation_for(corpus, corpus.clause(M + c), lang, i + 1) for i, c in enumerate(clauses)}
-    facts = [f for f in corpus.facts if f.clause_id in {M + c for c in clauses}]
-    return check(answer, True, sources, lang, rules=corpus.claims, places=corpus.places,
-                 jurisdiction=corpus.places.jurisdiction_of(corpus.document("sz-ai-opc-plan")),
-                 support=corpus.support, facts=facts)
+    return gate_on(corpus, answer, clauses)
 
 
 TRUE = [

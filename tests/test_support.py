@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.answering.citations import citation_for
-from assistant.answering.gate import check
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.answering.support import load_support
 from assistant.errors import CorpusError
 from assistant.knowledge.corpus import load_corpus
 from assistant.settings import BUILTIN_CORPUS, LLMSettings
 from assistant.understanding.text import detect_language
+from tests.gatecheck import gate_on
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
@@ -29,12 +28,7 @@ def corpus():
 
 
 def gate(corpus, answer: str, clause: str, question: str = "") -> list[str]:
-    lang = detect_language(answer)
-    sources = {1: citation_for(corpus, corpus.clause(M + clause), lang, 1)}
-    facts = [f for f in corpus.facts if f.clause_id == M + clause]
-    return check(answer, True, sources, lang, question=question, rules=corpus.claims, places=corpus.places,
-                 jurisdiction=corpus.places.jurisdiction_of(corpus.document("sz-ai-opc-plan")),
-                 support=corpus.support, facts=facts)
+    return gate_on(corpus, answer, (clause,), question)
 
 
 @pytest.mark.parametrize("text, figure", [

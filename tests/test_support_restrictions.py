@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.citations import citation_for
 from assistant.answering.enumerations import lists_in
-from assistant.answering.gate import check
 from assistant.knowledge.claims import fold
 from assistant.knowledge.corpus import load_corpus
 from assistant.settings import BUILTIN_CORPUS
-from assistant.understanding.text import detect_language
+from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
 
@@ -24,12 +22,7 @@ def corpus():
 
 
 def gate(corpus, answer: str, clause: str) -> list[str]:
-    lang = detect_language(answer)
-    sources = {1: citation_for(corpus, corpus.clause(M + clause), lang, 1)}
-    facts = [f for f in corpus.facts if f.clause_id == M + clause]
-    return check(answer, True, sources, lang, rules=corpus.claims, places=corpus.places,
-                 jurisdiction=corpus.places.jurisdiction_of(corpus.document("sz-ai-opc-plan")),
-                 support=corpus.support, facts=facts)
+    return gate_on(corpus, answer, (clause,))
 
 
 def test_lists_are_read_by_where_their_items_name_themselves(corpus):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from assistant.answering.bound_conditions import flags_said
 from assistant.knowledge.claims import Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
 
@@ -123,7 +124,7 @@ class AbsenceRules:
                 named = named[:k.start()] + k.group() + named[k.end():]
         cuts = [0, *(c.end() for c in _ITEM.finditer(named)), len(named)]
         src = [fold(s) for s in sources]
-        said = _said(context or text, facts, claims, flags)
+        said = flags_said(context or text, facts, claims, flags) if claims is not None else {}
         kept = [f for f in facts if not _contradicts(f, said)]
         # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
         barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
@@ -193,19 +194,6 @@ def _figures_of(facts: Sequence[Fact]) -> set[tuple[str, float]]:
     out = {("duration", f.duration.months) for f in facts if f.duration is not None}
     return out | {(_UNIT_KIND[a.unit], a.value) for f in facts for a in (f.amount, f.alt_amount) if a is not None}
 
-
-def _said(text: str, facts: Sequence[Fact], claims: ClaimRules | None, flags: Sequence[str]) -> dict[str, bool]:
-    """The yes/no conditions of the records that ``text`` states one way ({in_opc_community: True})."""
-    if claims is None:
-        return {}
-    fields = {c.field for f in facts for c in f.conditions
-              if isinstance(c.value, bool) and c.op == "eq" and c.field in flags}
-    said: dict[str, bool] = {}
-    for flag in fields:
-        says = claims.flag_says(flag, text)
-        if says and len(says) == 1:
-            said[flag] = next(iter(says))
-    return said
 
 
 def _contradicts(fact: Fact, said: dict[str, bool]) -> bool:

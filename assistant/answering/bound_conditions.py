@@ -30,6 +30,19 @@ def _owners(figure: Figure, facts: Sequence[Fact], subject: str | None, claims: 
     return fitting or out
 
 
+def flags_said(text: str, facts: Sequence[Fact], claims: ClaimRules, readable: Collection[str]) -> dict[str, bool]:
+    """The yes/no conditions of the records (those ``readable`` names) that ``text`` states one way
+    ({in_opc_community: True})."""
+    flags = {c.field for f in facts for c in f.conditions
+             if isinstance(c.value, bool) and c.op == "eq" and c.field in readable}
+    said: dict[str, bool] = {}
+    for flag in flags:
+        says = claims.flag_says(flag, text)
+        if says and len(says) == 1:
+            said[flag] = next(iter(says))
+    return said
+
+
 def conflicts(part: str, facts: Sequence[Fact], claims: ClaimRules | None, readable: Collection[str],
               restricted: bool = False) -> str | None:
     """The condition of ``part`` (a statement with the clauses it belongs to) that contradicts the record its
@@ -39,13 +52,7 @@ def conflicts(part: str, facts: Sequence[Fact], claims: ClaimRules | None, reada
     if not facts or claims is None or not claims.flags:
         return None
     text = spell_out(part)
-    flags = {c.field for f in facts for c in f.conditions
-             if isinstance(c.value, bool) and c.op == "eq" and c.field in readable}
-    said: dict[str, bool] = {}
-    for flag in flags:
-        says = claims.flag_says(flag, text)
-        if says and len(says) == 1:
-            said[flag] = next(iter(says))
+    said = flags_said(text, facts, claims, readable)
     if not said:
         return None
     bound = {id(b.figure): b.subject for b in claims.bind(text)}
