@@ -107,3 +107,24 @@ def test_words_holding_bi_compare_nothing(corpus):
 ])
 def test_multiples_in_digits_and_english_words_are_figures(text, spelt):
     assert spell_out(text) == spelt
+
+
+@pytest.mark.parametrize("answer, clause, shown", [
+    # "the former" and "the latter": the two things named before them, in their order
+    ("The training compute voucher is up to 10 million yuan and the model voucher up to 2 million yuan; the former "
+     "is five times the latter [1].", "m6", True),
+    ("The training compute voucher is up to 10 million yuan and the model voucher up to 2 million yuan; the latter "
+     "is five times the former [1].", "m6", False),
+    ("訓練算力券最高1000萬元，模型券最高200萬元，前者係後者嘅五倍[1]。", "m6", True),
+    ("訓練算力券最高1000萬元，模型券最高200萬元，後者係前者嘅五倍[1]。", "m6", False),
+    # a share written with numerals of two characters: 二十分之一 is 5 %, not 十分之一
+    ("个人创业担保贷款最高60万元，小微企业创业担保贷款最高500万元，前者不到后者的二十分之一[1]。", "m5", False),
+    ("训练算力券最高1000万元，模型券最高200万元，模型券是训练算力券的五分之一[1]。", "m6", True),
+    ("训练算力券最高1000万元，模型券最高200万元，模型券是训练算力券的十分之一[1]。", "m6", False),
+])
+def test_the_former_the_latter_and_shares_follow_the_figures(corpus, answer, clause, shown):
+    assert (gate(corpus, answer, clause) == []) is shown
+
+
+def test_multiples_and_fractions_written_with_numerals_of_several_characters():
+    assert spell_out("二十分之一") == "5%" and spell_out("十二倍") == "1200%" and spell_out("百分之六十") == "60%"

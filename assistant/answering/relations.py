@@ -39,7 +39,7 @@ _RATIO = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]|on
 _NUMBER = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten".split())} \
     | {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 # a share of another subject's figure: "Y的200%" (Y before it), "50% of Y" (Y after it)
-_SHARE = re.compile(r"的\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
+_SHARE = re.compile(r"[的嘅之]\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
 _CITE = re.compile(r"\[\d{1,3}\]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+|(?<=[。！？!?；;\n])")
 _FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*[\d一二两三四五六七八九十百千万]")
@@ -87,7 +87,7 @@ class Relations:
             return Verdict(None, folded)
         sentence = fold(spell_out(_CITE.sub(" ", st.sentence)))
         offset = max(sentence.find(folded.strip()) - (len(folded) - len(folded.lstrip())), 0)
-        named = _mentions(claims, sentence)
+        named = _resolved(_mentions(claims, sentence), sentence, claims)
         blank = list(folded)
         for m in found:
             word = folded[m.start:m.end]
@@ -122,7 +122,7 @@ class Relations:
         for share in _SHARE.finditer(folded):   # "X是Y的200%" (两倍, 一半 spelt out), "X is 50% of Y"
             m = Mention("ratio", share.start(), share.end())
             factor = float(share.group("p") or share.group("p2")) / 100
-            problem = self._comparison(m, share.group().lstrip("的 ").strip(), folded, offset, named, sources, claims, factor,
+            problem = self._comparison(m, share.group().lstrip("的嘅之 ").strip(), folded, offset, named, sources, claims, factor,
                                        before=share.group("p") is not None)
             if problem:
                 return Verdict(problem, folded)
@@ -183,8 +183,8 @@ class Relations:
         at, end = offset + m.start, offset + m.end
         left = [n for n in named if n.end <= at]
         right = [n for n in named if n.start >= end]
-        if before:   # "X是Y的两倍": both named before the figure
-            left, right = left[:1], left[-1:] if len(left) > 1 else []
+        if before:   # "X是Y的两倍": the last two named before the figure
+            left, right = left[-2:-1], left[-1:] if len(left) > 1 else []
         if not left or not right:
             return None
         if factor is None and m.concept == "ratio":
@@ -214,6 +214,25 @@ def _mentions(claims: ClaimRules, folded: str) -> list[Mention]:
         if not out or m.start >= out[-1].end:
             out.append(m)
     return out
+
+
+# "前者上限是后者的六倍", "the former is twice the latter": the two things named before, in their order
+_FORMER_LATTER = re.compile(r"前者|後者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
+
+
+def _resolved(named: list[Mention], sentence: str, claims: ClaimRules) -> list[Mention]:
+    """``named`` with "the former" and "the latter" read as the last two different things named before them (a
+    thing named again in wider words, "创新联合体的…资助", is one thing)."""
+    out = list(named)
+    for m in _FORMER_LATTER.finditer(sentence):
+        before: list[str] = []
+        for n in named:
+            if n.end <= m.start() and not (before and claims.compatible(before[-1], n.concept)):
+                before.append(n.concept)
+        if len(before) >= 2:
+            latter = m.group() in ("后者", "後者") or m.group().endswith("latter")
+            out.append(Mention(before[-1] if latter else before[-2], m.start(), m.end()))
+    return sorted(out, key=lambda n: n.start)
 
 
 def _pairs(named: list[Mention], claims: ClaimRules) -> set[frozenset[str]]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.knowledge.numerals import cn_int
 from assistant.understanding.text import split_sentences
 
 _CITE = re.compile(r"\[\d{1,3}\]")
@@ -55,16 +56,11 @@ _FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億"
 _FIN_RUN = re.compile(r"[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億万亿零〇一二三四五六七八九十百千两兩]{2,}"
                       r"|[壹贰貳叁肆伍陆柒捌玖](?=[元万萬亿億])")
 _FIN_CHARS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
-_ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "兩": 2, "十": 10}
 _D = "一二三四五六七八九两兩"
 
 
 def _zh(n: str) -> int | None:
-    if n in _ZH_DIGIT:
-        return _ZH_DIGIT[n]
-    if n.isdigit():
-        return int(n)
-    return None
+    return cn_int(n)
 
 
 def _pct(v: float) -> str:
@@ -114,10 +110,11 @@ _RULES = [
     (re.compile(r"(?<![\w-])(?:discount|reduction)\s+of\s+(?:about\s+|around\s+|roughly\s+)?"
                 r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.I),
      lambda m: "discount of " + _pct(100 - float(m.group("n")))),
-    (re.compile(rf"(?P<den>[{_D}十]|\d+)分之(?P<num>[{_D}]|\d+)"), _fraction_zh),
+    # "三分之二", "二十分之一", "百分之六十": numerals of more than one character on either side
+    (re.compile(rf"(?P<den>[{_D}十百零〇]+|\d+)分之(?P<num>[{_D}十零〇]+|\d+)"), _fraction_zh),
     (re.compile(r"(?:一半|半价|半價)"), lambda m: "50%"),
     # "一倍半", "兩倍": so many times the other figure
-    (re.compile(rf"(?P<n>[{_D}]|(?<![\d.])\d{{1,2}})倍(?P<half>半)?"),
+    (re.compile(rf"(?P<n>[{_D}十]+|(?<![\d.])\d{{1,2}})倍(?P<half>半)?"),
      lambda m: _pct(100 * (_zh(m.group("n")) or 0) + (50 if m.group("half") else 0))),
     (re.compile(r"(?<![\w-])(?:twice|double|two times)(?![\w-])", re.I), lambda m: "200%"),
     (re.compile(r"(?<![\w-])(?:three times|triple)(?![\w-])", re.I), lambda m: "300%"),
