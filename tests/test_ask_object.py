@@ -33,6 +33,9 @@ def test_qualifiers_of_a_generic_head(reader):
     assert reader.qualifiers("Is there a relocation allowance for moving equipment?") == \
         ["relocation moving equipment"]
     assert reader.qualifiers("过渡性住房能住多久？") == []  # no generic head: nothing to qualify
+    # a question word before the head asks which support, it qualifies none ("哪项补贴最高" is a comparison)
+    assert reader.qualifiers("哪项补贴金额最高？") == [] and reader.qualifiers("邊項補貼最多？") == []
+    assert reader.qualifiers("Which subsidy is the largest?") == []
 
 
 def test_beneficiaries_only_when_named(reader):
