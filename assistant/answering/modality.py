@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.answering.statements import CITE_MARK
 from assistant.knowledge.claims import fold
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 _EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
-_CITE = re.compile(r"\[\d{1,3}\]")
 # of what an obligation says, this share must be in one cited sentence
 DUTY_SUPPORTED = 0.5
 _SUPERLATIVE_ZH = re.compile(r"最([\u3400-\u9fff])")
@@ -70,7 +70,7 @@ def duty_problem(part: str, sources: list[str], claims: ClaimRules | None, oblig
     m = obligation.search(part)
     if not m:
         return None
-    governed = _CITE.sub(" ", part[m.end():]).strip(" ，。,.")
+    governed = CITE_MARK.sub(" ", part[m.end():]).strip(" ，。,.")
     if not governed or claims is not None and (claims.condition_concepts(governed)
                                                or any(claims.flag_says(f, governed) for f in claims.flags)):
         return None   # a condition of the benefit: the restriction checks judge it

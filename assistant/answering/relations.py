@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.answering.statements import spell_out
+from assistant.answering.statements import CITE_MARK, spell_out
 from assistant.knowledge.claims import Matcher, Mention, Terms, fold
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ _NUMBER = {w: i + 1 for i, w in enumerate("one two three four five six seven eig
     | {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 # a share of another subject's figure: "Y的200%" (Y before it), "50% of Y" (Y after it)
 _SHARE = re.compile(r"[的嘅之]\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
-_CITE = re.compile(r"\[\d{1,3}\]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+|(?<=[。！？!?；;\n])")
 _FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*[\d一二两三四五六七八九十百千万]")
 
@@ -85,7 +84,7 @@ class Relations:
         found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, "word")]
         if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
             return Verdict(None, folded)
-        sentence = fold(spell_out(_CITE.sub(" ", st.sentence)))
+        sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
         offset = max(sentence.find(folded.strip()) - (len(folded) - len(folded.lstrip())), 0)
         named = _resolved(_mentions(claims, sentence), sentence, claims)
         blank = list(folded)

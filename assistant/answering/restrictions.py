@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assistant.answering.enumerations import Stem, kept_subset
+from assistant.answering.statements import CITE_MARK
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from assistant.answering.support import SupportRules
     from assistant.knowledge.claims import ClaimRules
 
-_CITE = re.compile(r"\[\d{1,3}\]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
 _AND_WORD = re.compile(r"(?<![a-z])(?:and|or)\s+[a-z][a-z'’-]*")
@@ -55,7 +55,7 @@ def restriction_problem(statement: str, part: str, sources: list[str], rules: Su
     states as a limit; None when it states none or the sources do. ``unsupported``: the words of a text the sources
     lack, word for word. The list a restriction keeps may run on past the clause ("only doctoral, master's and
     bachelor's holders": English commas cut clauses), so it is read in ``part``."""
-    folded = fold(_CITE.sub(lambda c: " " * len(c.group()), statement))   # offsets kept: read again in ``part``
+    folded = fold(CITE_MARK.sub(lambda c: " " * len(c.group()), statement))   # offsets kept: read again in ``part``
     if rules.leading is not None:
         lead = rules.leading.search(folded)
         if lead and not any(rules.leading.search(fold(s)) for s in sources):
@@ -70,7 +70,7 @@ def restriction_problem(statement: str, part: str, sources: list[str], rules: Su
         return None   # "at least 10,000 m²" bounds a figure: the figure and claim checks judge it
     if rules.exclusive is not None and rules.exclusive.fullmatch(m.group()):
         at = part.find(statement)
-        rest = fold(_CITE.sub(" ", part[at + m.end():] if at >= 0 else phrase))
+        rest = fold(CITE_MARK.sub(" ", part[at + m.end():] if at >= 0 else phrase))
         kept = kept_subset(_head(rest, rules.filler_stems, stem), sources, rules.filler, rules.filler_stems, stem)
         if kept:
             return f"{m.group()} {kept}"

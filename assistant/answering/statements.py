@@ -17,7 +17,8 @@ from functools import lru_cache
 from assistant.knowledge.numerals import cn_int
 from assistant.understanding.text import split_sentences
 
-_CITE = re.compile(r"\[\d{1,3}\]")
+# a citation marker, "[2]": every check reads a statement without them
+CITE_MARK = re.compile(r"\[\d{1,3}\]")
 # a clause boundary inside a sentence (a comma between thousands groups is not one)
 _CLAUSE = re.compile(r"[，；;：]|,(?![0-9]{3})|:(?![0-9])|\s[-–—]\s")
 
@@ -45,7 +46,7 @@ def statements(text: str) -> tuple[Statement, ...]:
             piece = sentence[a:b]
             lo = max(p for p in parts if p <= a)
             hi = min(p for p in parts if p >= b)
-            if _CITE.sub("", piece).strip(" ，。；;:：,.!?！？"):
+            if CITE_MARK.sub("", piece).strip(" ，。；;:：,.!?！？"):
                 out.append(Statement(piece.strip(), at + a, sentence.strip(), sentence[lo:hi].strip()))
     return tuple(out)
 

@@ -15,11 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from assistant.errors import CorpusError
 from assistant.knowledge.claims import Matcher, fold
+from assistant.knowledge.rules_file import read_rules
 from assistant.settings import corpus_folder
 from assistant.understanding.questions import Terms
 from assistant.understanding.text import tokenize
@@ -106,10 +105,4 @@ def load_object_reader(path: Path) -> ObjectReader | None:
     """The reader of corpus/objects.yaml; None when the corpus folder has none (no object is judged)."""
     if not path.is_file():
         return None
-    try:
-        return ObjectReader(ObjectSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CorpusError(f"{path}: cannot read the ask-object terms ({exc}).") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return read_rules(path, ObjectSpec, "the ask-object terms", ObjectReader)
