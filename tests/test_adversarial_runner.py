@@ -16,6 +16,9 @@ def item(i: str, kind: str, truthful: bool, lang: str = "en") -> GateItem:
 
 def test_markers_follow_the_cite_order_and_bare_ids_name_the_plan():
     assert _numbered("A[n1] and B[n2], again [n].", [3, 1]) == "A[3] and B[1], again [3]."
+    # written as a model writes: [k] is the k-th id of cite; a number outside cite is kept (a bad citation)
+    assert _numbered("A[1] and B[2][1].", [4, 2]) == "A[4] and B[2][4]."
+    assert _numbered("A[0], B[3].", [4, 2]) == "A[0], B[3]."
     assert item("x", "truth", True).cite == ["sz-ai-opc-plan:m4"]
     assert GateItem(id="y", lang="yue", kind="truth", truthful=True, question="q", cite=["doc:c1"],
                     answer="a").cite == ["doc:c1"]
@@ -40,3 +43,27 @@ def test_floors_lies_all_blocked_truths_at_least_97_percent():
     assert score(truths + lies, {**ok, "t0": False}, []).passed          # 39/40 = 97.5 %
     assert not score(truths + lies, {**ok, "t0": False, "t1": False}, []).passed   # 95 %
     assert not score(truths + lies, {**ok, "l0": False}, []).passed
+
+
+def test_the_sources_scripted_are_those_the_model_is_given(tmp_path):
+    """The runner numbers a case's citations by ``sources_for``: the order of the sources in the model's request."""
+    import re
+
+    from assistant.evaluate.scripted_llm import ScriptedLLM
+    from assistant.service import Assistant
+    from assistant.settings import LLMSettings, Settings
+
+    question = "到2027年底，这个计划想达到什么成果？深圳要建成多少个OPC社区？"
+    with ScriptedLLM() as llm:
+        bot = Assistant.load(Settings(data_dir=tmp_path, llm=LLMSettings(base_url=llm.base_url, model="scripted",
+                                                                         api_key="x", timeout=5)))
+        ids = bot.questions.sources_for(question)
+        reply = llm.reply({"answered": True, "answer": "到2027年底，深圳将建成10个以上OPC社区[1]。", "citations": [1]})
+        llm.script(reply, reply)
+        bot.ask(question, mode="llm")
+        user = [m for m in llm.requests[0]["messages"] if m["role"] == "user"][-1]["content"]
+    titles = re.findall(r"<source n=\"(\d+)\"[^>]*>\n\[\d+\] ([^\n]*)", user)
+    assert [int(n) for n, _ in titles] == list(range(1, len(ids) + 1))
+    for (_, title), clause_id in zip(titles, ids, strict=True):
+        clause = bot.corpus.clause(clause_id)
+        assert clause.title["zh"] in title, (title, clause_id)

@@ -28,12 +28,12 @@ from assistant.evaluate.scripted_llm import ScriptedLLM
 from assistant.knowledge.figures import extract_figures
 from assistant.service import Assistant
 from assistant.settings import LLMSettings, Settings
-from assistant.understanding.text import detect_language
 
 LIES_BLOCKED_MIN = 1.0
 TRUTHS_ACCEPTED_MIN = 0.97
 DEFAULT_DOC = "sz-ai-opc-plan"   # a bare clause id ("m4") in a dataset names a clause of the plan
 _MARK = re.compile(r"\[n(\d?)\]")
+_PLAIN_MARK = re.compile(r"\[(\d+)\]")
 
 
 class GateItem(BaseModel):
@@ -86,11 +86,15 @@ def load_items(path: Path) -> list[GateItem]:
 
 
 def _numbered(answer: str, numbers: list[int]) -> str:
-    """[n] -> the first cited source's number, [nk] -> the k-th's."""
+    """[n] -> the first cited source's number, [nk] -> the k-th's. Sets written as a model writes ([1], [2]: the
+    k-th id of ``cite``) are renumbered the same way; a number outside ``cite`` ([0]) stays, as the bad citation."""
     def sub(m: re.Match) -> str:
         k = int(m.group(1) or 1) - 1
         return f"[{numbers[min(k, len(numbers) - 1)]}]"
-    return _MARK.sub(sub, answer)
+    if _MARK.search(answer):
+        return _MARK.sub(sub, answer)
+    return _PLAIN_MARK.sub(lambda m: f"[{numbers[int(m.group(1)) - 1]}]" if 1 <= int(m.group(1)) <= len(numbers)
+                           else m.group(), answer)
 
 
 def run(settings: Settings, items: list[GateItem], name: str = "gate", design: str = "free",
@@ -103,7 +107,7 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate", design: s
         bot = Assistant.load(settings.model_copy(update={
             "llm": LLMSettings(base_url=llm.base_url, model="scripted", api_key="x", timeout=5, design=design)}))
         for it in items:
-            hits = [h.clause_id for h in bot.retriever.search(it.question, detect_language(it.question)).hits]
+            hits = bot.questions.sources_for(it.question)  # numbered as the model is given them
             missing = [c for c in it.cite if c not in hits]
             if missing:
                 skipped.append({"id": it.id, "kind": it.kind, "why": f"{missing} not among the sources retrieved"})

@@ -24,7 +24,9 @@ from assistant.understanding.text import has_content, to_region, traditional_reg
 if TYPE_CHECKING:  # the facade imports this module
     from assistant.answering.extractive import ExtractiveAnswerer
     from assistant.answering.llm_answer import LLMAnswerer
+    from assistant.library.retrieve import Retrieval, Retriever
     from assistant.service import Assistant
+    from assistant.types import Frame
 
 log = logging.getLogger("assistant.service")  # the facade's logger, as before the split
 
@@ -98,6 +100,22 @@ class QuestionService:
             if retired is not None:
                 retired.close()
 
+    def sources_for(self, question: str) -> list[str]:
+        """The clause ids a first turn of ``question`` gives the model as its sources [1], [2], … in order (an
+        evaluation scripts a model's citations by them)."""
+        cleaned = validate_question(question, self.bot.settings.max_question_chars)
+        extractive, private = self.bot.extractive, redact(cleaned)
+        lang = conversation_language(cleaned, [])
+        frame = read_frame(extractive, private, lang, self.bot.settings.today)
+        return [h.clause_id for h in self._search(extractive.r, frame, private, lang, None, True).candidates]
+
+    @staticmethod
+    def _search(retriever: Retriever, frame: Frame | None, message: str, lang: Language, chosen: set[str] | None,
+                alone: bool) -> Retrieval:
+        # the frame's asks (and background naming a benefit) are searched, unless a follow-up was resolved
+        return retriever.search(frame.search_text if frame is not None and alone else message, lang,
+                                chosen, focus=frame.focus_text if frame is not None else None)
+
     def _answer_events(self, extractive: ExtractiveAnswerer, llm: LLMAnswerer | None, cleaned: str,
                        session_id: str | None, history: list[Turn],
                        use_llm: bool, started: float, unsaved: bool = False,
@@ -131,8 +149,7 @@ class QuestionService:
             frame = read_frame(extractive, asked_as, lang, today)
             asked = answer_text(frame, lang.startswith("zh")) if frame is not None else message
             alone = standalone is None or asked_as == standalone
-            retrieval = retriever.search(frame.search_text if frame is not None and alone else message, lang,
-                                         chosen, focus=frame.focus_text if frame is not None else None)
+            retrieval = self._search(retriever, frame, message, lang, chosen, alone)
             # The plan about itself and rankings it never makes are answered from the frame.
             from_facts = answer_frame(extractive, frame, retrieval, lang, self.bot.settings.today_iso()) \
                 if frame is not None else None
