@@ -19,7 +19,7 @@ from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.statements import spell_out
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
-from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
+from assistant.knowledge.figures import is_grounded, ungrounded_figures
 from assistant.types import Citation
 from assistant.understanding.text import (
     EN_STOPWORDS,
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from assistant.answering.support import SupportRules
     from assistant.knowledge.claims import BoundFigure, ClaimRules
     from assistant.knowledge.facts import Fact
-    from assistant.knowledge.figures import Figure
     from assistant.knowledge.places import Gazetteer, Place
 
 # A term of a problem: the same words for both languages, or each language's own ({"en": …, "zh": …}).
@@ -135,7 +134,9 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     texts = [t for c in pool for t in (c.text, c.parallel_text) if t]
     # numbers as people write them: 捌佰萬元, "half", 三分之二, 打六折 are figures too
     spelt = spell_out(text)
-    missing = [f for f in ungrounded_figures(spelt, texts) if not _a_ratio(f, texts, spelt, rules)]
+    # a share, difference, total or count worked out exactly from cited figures the answer states
+    derive = support.arithmetic.accounts_for if support is not None else None
+    missing = [f for f in ungrounded_figures(spelt, texts) if derive is None or not derive(f, spelt, texts, rules)]
     if missing:
         problems.append(Problem.of("ungrounded", figures=", ".join(format_figure(f) for f in missing)))
     if rules is not None:
@@ -158,48 +159,6 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
 def _clip(s: str, n: int = 120) -> str:
     s = _MARKER.sub("", s).strip()
     return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def _a_ratio(fig: Figure, texts: list[str], answer: str, rules: ClaimRules | None) -> bool:
-    """A percentage the sources imply: one of their figures as a share of another of the same kind ("the model
-    voucher is a fifth of the training voucher", "1,000 after tax is 80 % of 1,250 before"), or the rest of it.
-    Not where the sources give that subject a percentage of its own (the rent is about 60 %, not two-thirds)."""
-    if fig.kind != "percent":
-        return False
-    if rules is not None:
-        said = {b.subject for b in rules.bind(_MARKER.sub("", answer))
-                if b.figure.kind == "percent" and b.figure.value == fig.value}
-        own = {b.subject for t in texts for b in rules.bind(t) if b.figure.kind == "percent"}
-        if any(rules.compatible(a, o) for a in said for o in own if a and o):
-            return False
-    src = [f for t in texts for f in extract_figures(t) if f.kind in ("money", "area", "duration", "count")]
-    if rules is not None:
-        src = _of_named(fig, src, texts, answer, rules)
-    for a in src:
-        for b in src:
-            if a is b or a.kind != b.kind or not b.value:
-                continue
-            share = 100 * a.value / b.value
-            if abs(fig.value - share) < 0.5 or (share < 100 and abs(fig.value - (100 - share)) < 0.5):
-                return True
-    return False
-
-
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\d)")
-
-
-def _of_named(fig: Figure, src: list[Figure], texts: Sequence[str], answer: str, rules: ClaimRules) -> list[Figure]:
-    """The source figures a ratio may be taken of: those of the benefits the ratio's sentence names ("the
-    personal loan is a fifth of the business loan" compares those two, not any two figures of the clause)."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(answer[:fig.start])]
-    stop = _SENTENCE_END.search(answer, fig.end)
-    named = rules.subjects_in(answer[ends[-1] if ends else 0: stop.end() if stop else len(answer)])
-    if not named:
-        return src
-    owners: dict[tuple[str, float], set[str | None]] = {}
-    for b in (b for t in texts for b in rules.bind(t)):
-        owners.setdefault((b.figure.kind, b.figure.value), set()).add(b.subject)
-    return [f for f in src if any(rules.compatible(n, o) for n in named for o in owners.get((f.kind, f.value), {None}))]
 
 
 def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimRules, claimed: str | None = None) -> list[Problem]:

@@ -107,3 +107,23 @@ def superlative_problem(part: str, sources: list[str], allowed: frozenset[str]) 
 def clear_caches() -> None:
     """Forget the clauses' analysed sentences (benchmarks measure answers on sources never seen)."""
     _sentences.cache_clear()
+
+
+_BOUNDS_NOT_CLAIMS = frozenset({"prerequisite"})
+_FIGURE_AFTER = re.compile(r"\s*\d")
+# a denied absolute: 唔係人人, 并非所有, 不是每个, "not everyone", "not all"
+_DENIED = re.compile(r"[不唔非没冇未]|(?<![a-z])not\s*$")
+def _restricts(claims: ClaimRules, sources: list[str], flags: list[str]) -> bool:
+    """The sources set who gets what they give: a condition, or a yes/no condition (in an OPC community)."""
+    return bool(claims.condition_concepts(*sources)) or any(claims.flag_says(f, s) for f in flags for s in sources)
+
+
+def marker_exempt(group: str, folded: str, start: int, end: int, sources: list[str], claims: ClaimRules | None,
+                  flags: list[str]) -> bool:
+    """A claim marker that makes no claim of its kind here: "for as long as 36 months" bounds a figure (no
+    precondition); a denied absolute ("not everyone gets it", 唔係人人都有) is true where the sources set who
+    gets it."""
+    if group in _BOUNDS_NOT_CLAIMS and _FIGURE_AFTER.match(folded, end):
+        return True
+    return group == "absolute" and bool(_DENIED.search(folded[max(0, start - 4):start])) \
+        and claims is not None and _restricts(claims, sources, flags)

@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.answering.statements import CITE_MARK, spell_out
+from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
+from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.knowledge.claims import Matcher, Mention, Terms, fold
 
 if TYPE_CHECKING:
+    from assistant.answering.derived import Arithmetic
     from assistant.answering.statements import Statement
-    from assistant.knowledge.claims import BoundFigure, ClaimRules
+    from assistant.knowledge.claims import ClaimRules
 
 # relation words: which relation a matched word states
 ALTERNATIVE, EXCLUSIVE, COMBINED, NEGATION, GREATER, LESS = (
@@ -40,7 +42,6 @@ _NUMBER = {w: i + 1 for i, w in enumerate("one two three four five six seven eig
     | {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 # a share of another subject's figure: "Y的200%" (Y before it), "50% of Y" (Y after it)
 _SHARE = re.compile(r"[的嘅之]\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+|(?<=[。！？!?；;\n])")
 _FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*[\d一二两三四五六七八九十百千万]")
 
 
@@ -78,6 +79,7 @@ class Relations:
                              + [(THAN, t, False) for t in spec.than.en + spec.than.zh]
                              + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
+        self.arithmetic: Arithmetic | None = None   # the judge of shares (set by SupportRules)
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
@@ -91,7 +93,7 @@ class Relations:
         for m in found:
             word = folded[m.start:m.end]
             if m.concept in (GREATER, LESS, "ratio"):
-                problem = self._comparison(m, word, folded, offset, named, sources, claims)
+                problem = self._comparison(m, word, folded, offset, named, sources, claims, sentence=sentence)
                 if problem == "":   # a comparison the figures bear out: its word is no novel word
                     blank[m.start:m.end] = " " * (m.end - m.start)
             elif m.concept == THAN:
@@ -115,14 +117,15 @@ class Relations:
             n = ratio.group("n")
             factor = float(n) if n[0].isdigit() else _NUMBER[n]
             m = Mention("ratio", ratio.start(), ratio.end())
-            problem = self._comparison(m, ratio.group(), folded, offset, named, sources, claims, factor)
+            problem = self._comparison(m, ratio.group(), folded, offset, named, sources, claims, factor,
+                                       sentence=sentence)
             if problem:
                 return Verdict(problem, folded)
         for share in _SHARE.finditer(folded):   # "X是Y的200%" (两倍, 一半 spelt out), "X is 50% of Y"
             m = Mention("ratio", share.start(), share.end())
             factor = float(share.group("p") or share.group("p2")) / 100
             problem = self._comparison(m, share.group().lstrip("的嘅之 ").strip(), folded, offset, named, sources, claims, factor,
-                                       before=share.group("p") is not None)
+                                       before=share.group("p") is not None, sentence=sentence)
             if problem:
                 return Verdict(problem, folded)
         return Verdict(None, "".join(blank))
@@ -174,7 +177,7 @@ class Relations:
 
     def _comparison(self, m: Mention, word: str, folded: str, offset: int, named: list[Mention],
                     sources: tuple[str, ...], claims: ClaimRules, factor: float | None = None,
-                    before: bool = False) -> str | None:
+                    before: bool = False, sentence: str = "") -> str | None:
         """The comparison word when the figures do not bear it out; "" when they do; None: no comparison of two
         subjects ("超过50万平方米" bounds a figure)."""
         if m.concept != "ratio" and _FIGURE_NEXT.match(folded, m.end):
@@ -182,12 +185,17 @@ class Relations:
         at, end = offset + m.start, offset + m.end
         left = [n for n in named if n.end <= at]
         right = [n for n in named if n.start >= end]
+        if factor is None and m.concept == "ratio":
+            factor = self.ratios.get(" ".join(word.split()))
+        if factor is not None and self.arithmetic is not None:
+            lo, hi = sentence_at(sentence, at)   # two figures the answer states are the sides, in their order
+            if stated_sides(sentence[lo:hi], at - lo, end - lo, sources) is not None:
+                ok = self.arithmetic.ratio_holds(100 * factor, sentence[lo:hi], at - lo, end - lo, sources, claims)
+                return "" if ok else word
         if before:   # "X是Y的两倍": the last two named before the figure
             left, right = left[-2:-1], left[-1:] if len(left) > 1 else []
         if not left or not right:
             return None
-        if factor is None and m.concept == "ratio":
-            factor = self.ratios.get(" ".join(word.split()))
         return self._holds(m.concept, word, left[-1].concept, right[0].concept, sources, claims, factor)
 
     def _holds(self, kind: str, word: str, x: str, y: str, sources: tuple[str, ...], claims: ClaimRules,
@@ -197,11 +205,11 @@ class Relations:
             return None
         if any(_says(s, word, x, y, claims) for s in sources):
             return ""   # a cited sentence makes this comparison itself
-        pairs = _comparable(_figures(sources, claims, x), _figures(sources, claims, y))
+        pairs = comparable(subject_figures(sources, claims, x), subject_figures(sources, claims, y))
         if not pairs:
             return word   # no figures for one side: nothing to compare
-        if factor is not None:
-            return "" if any(abs(a - factor * b) <= 0.01 * abs(a) for a, b in pairs) else word
+        if factor is not None:   # the one judge of shares and multiples (assistant/answering/derived.py)
+            return "" if share_holds(100 * factor, [a for a, _ in pairs], [b for _, b in pairs]) else word
         holds = all(a > b for a, b in pairs) if kind == GREATER else all(a < b for a, b in pairs)
         return "" if holds else word
 
@@ -246,7 +254,7 @@ def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tupl
     joint: set[frozenset[str]] = set()
     both: set[frozenset[str]] = set()
     for text in sources:
-        for s in _SENTENCE.findall(fold(text)):
+        for s in _parts(fold(text)):
             named = _mentions(claims, s)
             if len(named) < 2:
                 continue
@@ -267,21 +275,12 @@ def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tupl
 
 def _says(source: str, word: str, x: str, y: str, claims: ClaimRules) -> bool:
     return any(word in s and {x, y} <= {m.concept for m in _mentions(claims, s)}
-               for s in _SENTENCE.findall(fold(source)))
+               for s in _parts(fold(source)))
 
 
-def _figures(sources: tuple[str, ...], claims: ClaimRules, subject: str) -> list[BoundFigure]:
-    """The figures the cited sources bind to ``subject`` (or, failing those, to a narrower subject)."""
-    bound = [b for t in sources for b in claims.bind(t) if b.subject]
-    own = [b for b in bound if b.subject == subject]
-    return own or [b for b in bound if subject in claims.ancestors(b.subject or "")]
-
-
-def _comparable(xs: list[BoundFigure], ys: list[BoundFigure]) -> list[tuple[float, float]]:
-    """Value pairs of the same kind, with the same qualifiers where there are such."""
-    same = [(a, b) for a in xs for b in ys if a.figure.kind == b.figure.kind and a.figure.kind != "date"]
-    alike = [(a, b) for a, b in same if a.attrs == b.attrs]
-    return [(a.figure.value, b.figure.value) for a, b in (alike or same)]
+def _parts(folded: str) -> list[str]:
+    """The sentence parts (up to ；) of a folded text: where a relation is read."""
+    return [folded[a:b] for a, b in sentences(folded, True)]
 
 
 def clear_caches() -> None:

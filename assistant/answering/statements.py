@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.knowledge.numerals import cn_int
-from assistant.understanding.text import split_sentences
+from assistant.understanding.text import sentence_spans
 
 # a citation marker, "[2]": every check reads a statement without them
 CITE_MARK = re.compile(r"\[\d{1,3}\]")
@@ -31,17 +31,36 @@ class Statement:
     part: str = ""   # the part of the sentence it belongs to (up to ； or ;): what its framing words govern
 
 
+_PART_END = re.compile(r"[；;]")
+
+
+@lru_cache(maxsize=4096)
+def sentences(text: str, parts: bool = False) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentences of ``text`` (the product's one splitter, `sentence_spans`); with ``parts``, of
+    their parts too (cut again after ；;): what "either/or", a ratio or a comparison is read within."""
+    spans = sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
+    if not parts:
+        return tuple(spans)
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        cuts = [a] + [m.end() for m in _PART_END.finditer(text, a, b)] + [b]
+        out += [(x, y) for x, y in zip(cuts, cuts[1:]) if text[x:y].strip()]
+    return tuple(out)
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """The span of the sentence part of ``text`` that holds position ``pos``."""
+    return next(((a, b) for a, b in sentences(text, True) if a <= pos < b), (0, len(text)))
+
+
 @lru_cache(maxsize=2048)
 def statements(text: str) -> tuple[Statement, ...]:
     """The clauses of each sentence of ``text`` (citation markers kept), in order, none empty."""
     out: list[Statement] = []
-    pos = 0
-    for sentence in split_sentences(text) or [text]:
-        at = text.find(sentence, pos)
-        at = pos if at < 0 else at
-        pos = at + len(sentence)
+    for at, end in sentences(text):
+        sentence = text[at:end]
         cuts = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence)]
-        parts = [0] + [m.end() for m in re.finditer(r"[；;]", sentence)] + [len(sentence)]
+        parts = [0] + [m.end() for m in _PART_END.finditer(sentence)] + [len(sentence)]
         for a, b in zip(cuts, cuts[1:]):
             piece = sentence[a:b]
             lo = max(p for p in parts if p <= a)

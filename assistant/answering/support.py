@@ -26,10 +26,12 @@ from pydantic import BaseModel, Field
 
 from assistant.answering.absence import AbsenceRules, AbsentSpec
 from assistant.answering.bound_conditions import conflicts
+from assistant.answering.derived import Arithmetic, ArithmeticSpec
+from assistant.answering.derived import clear_caches as clear_derived_caches
 from assistant.answering.enumerations import clear_caches as clear_list_caches
-from assistant.answering.enumerations import swapped_in
+from assistant.answering.enumerations import lists_in, swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
-from assistant.answering.modality import duty_problem, superlative_problem
+from assistant.answering.modality import duty_problem, marker_exempt, superlative_problem
 from assistant.answering.names import AUTHORITY, known_authority, renamed
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
@@ -83,6 +85,8 @@ class SupportSpec(BaseModel):
                              "what follows them is given, not encouraged.")
     relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
                                     "words (assistant/answering/relations.py).")
+    arithmetic: ArithmeticSpec = Field(default_factory=ArithmeticSpec, description="Words of figures worked out "
+                                       "from cited ones (assistant/answering/derived.py).")
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,11 @@ def _stem(w: str) -> str:
         w = w[:-2]
     for suffix, repl, min_len in (("ies", "y", 5), ("ing", "", 6), ("ied", "y", 5), ("ed", "", 5), ("es", "", 5),
                                   ("s", "", 4), ("ly", "", 6)):
-        if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is")):
-            return w[: len(w) - len(suffix)] + repl
-    return w
+        if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is", "eed")):
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    # a final silent e: "settle" and "settling" are one word ("exceed" keeps its ee)
+    return w[:-1] if len(w) > 4 and w.endswith("e") and not w.endswith("ee") else w
 
 
 def record_words(facts: Iterable[Fact]) -> list[str]:
@@ -143,7 +149,9 @@ class SupportRules:
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
         self.relations = Relations(spec.relations)
+        self.relations.arithmetic = self.arithmetic
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -223,7 +231,7 @@ class SupportRules:
             limits = any(rx is not None and rx.search(folded) for rx in (self.restriction, self.leading))
             def unsupported(t: str, b: list[str] = borne) -> str | None:
                 return self._unsupported(t, pairs, chars, stems, b)
-            limited = limits and restriction_problem(st.text, st.part, sources, self, _stem, unsupported) \
+            limited = limits and restriction_problem(spell_out(st.text), spell_out(st.part), sources, self, _stem, unsupported) \
                 or swapped_in(st.text, st.part, sources, self.filler, self.filler_stems, _stem, self.provision)
             if limited:
                 out.append(Finding(st.text, "marker", limited))
@@ -231,7 +239,11 @@ class SupportRules:
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
-                if m and same is not None and not any(same.search(s) for s in src_folded):
+                if m and marker_exempt(group, folded, m.start(), m.end(), sources, claims, self.spec.bound_flags):
+                    continue
+                if m and same is not None and not any(same.search(s) for s in src_folded) and not (
+                        group == "aggregate" and self.arithmetic.derives_total(spell_out(re.sub(r"\[\d{1,3}\]", " ", st.part)),
+                                                                             sources, claims)):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
@@ -375,6 +387,7 @@ def clear_caches() -> None:
     clear_modality_caches()
     clear_list_caches()
     clear_relation_caches()
+    clear_derived_caches()
 
 
 @lru_cache(maxsize=8)

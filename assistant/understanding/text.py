@@ -138,23 +138,36 @@ def localise(text: str, lang: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split a clause into sentences, keeping each sentence's own punctuation."""
-    out: list[str] = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        para = " ".join(para.split())
-        if not para:
-            continue
-        if cjk_count(para) > len(para) / 4:
-            parts = _ZH_SENT_RE.split(para)
+    """Split a clause into sentences, keeping each sentence's own punctuation (whitespace runs made one space)."""
+    return [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of ``text`` starts and ends: the one sentence splitter (paragraphs at blank lines;
+    Chinese after 。！？, English at a full stop, ! or ? before a capital or digit, not after "e.g." or "Jan.")."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for brk in [*re.finditer(r"\n\s*\n", text), None]:
+        end = brk.start() if brk else len(text)
+        para = text[pos:end]
+        flat = " ".join(para.split())
+        if cjk_count(flat) > len(flat) / 4:
+            cuts = [(m.start(), m.end()) for m in _ZH_SENT_RE.finditer(para)]
         else:
-            parts, start = [], 0
+            cuts = []
+            start = 0
             for m in _EN_SENT_RE.finditer(para):
-                if _ABBREV.search(para[start : m.start()]):
-                    continue
-                parts.append(para[start : m.start()])
-                start = m.end()
-            parts.append(para[start:])
-        out.extend(p.strip() for p in parts if p.strip())
+                if not _ABBREV.search(" ".join(para[start:m.start()].split())):
+                    cuts.append((m.start(), m.end()))
+                    start = m.end()
+        start = 0
+        for a, b in [*cuts, (len(para), len(para))]:
+            piece = para[start:a]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append((pos + start + lead, pos + start + len(piece.rstrip())))
+            start = b
+        pos = brk.end() if brk else len(text)
     return out
 
 

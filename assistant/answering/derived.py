@@ -1,0 +1,267 @@
+"""Figures an answer derives from the figures it cites (data: `arithmetic` in corpus/support.yaml).
+
+A figure no cited source holds is still grounded when it is exactly the result of ONE arithmetic operation on
+figures the same sentence states and the cited sources hold:
+- a share or multiple (六倍, "a fifth of", 二十分之一, spelt out as percentages first): the figure stated as the
+  whole (the base: 的N倍 follows it, "N times" precedes it) divides the other, so the direction is checked
+  ("the personal loan is eight times the business loan" fails when it is the other way round); 八倍多 and
+  "more than five times" are read as the inequalities they are. Without two stated figures the subjects the
+  sentence names are the sides (claims.yaml), the first named the part, the one named at the ratio the whole;
+- a difference (多出12个月, "12 months longer"): needs a difference word;
+- a total (a product, 1,250 a month × 24 months): needs a total word and a "per"/"each" word, and keeps the
+  operands' bound: caps give a total stated as a cap ("at most 30,000"), floors one stated as a floor
+  (最低合计); a cap times a floor, or a bound dropped, is no derivation. Sums are never derived: the figures of
+  several benefits are often caps or alternatives (either/or), and their sum is what no founder gets;
+- a count (共六项, "three vouchers"): exactly the number of items of one list a cited clause enumerates, each
+  of them named in the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from assistant.answering.statements import sentence_at
+from assistant.knowledge.claims import Matcher, Terms, fold
+from assistant.knowledge.figures import extract_figures, is_grounded
+
+if TYPE_CHECKING:
+    from assistant.answering.enumerations import Listing
+    from assistant.knowledge.claims import BoundFigure, ClaimRules
+    from assistant.knowledge.figures import Figure
+
+_AMOUNTS = ("money", "area", "duration", "count")
+# how far before a figure or a ratio its bound word may stand (characters)
+BOUND_REACH = 14
+# how far from a ratio the figure it is a ratio of may stand: before it in Chinese (Y的N倍), after it in English
+NEAR_BEFORE, NEAR_AFTER = 12, 30
+
+
+class ArithmeticSpec(BaseModel):
+    difference: Terms = Field(default_factory=Terms, description="Words stating a difference (多出, longer by).")
+    total: Terms = Field(default_factory=Terms, description="Words stating a total (合计, in total, adds up to).")
+    per: Terms = Field(default_factory=Terms, description="Words making a figure one of many (每, each, a month).")
+    at_most: Terms = Field(default_factory=Terms, description="Words stating a result as a cap (最多, at most).")
+    at_least: Terms = Field(default_factory=Terms, description="Words stating a result as a floor (最低, at least).")
+    over: Terms = Field(default_factory=Terms, description="Words right after a multiple: more than it (八倍多).")
+
+
+class Arithmetic:
+    def __init__(self, spec: ArithmeticSpec, lists: Callable[[str], tuple[Listing, ...]] | None = None) -> None:
+        # one matcher per group: a word may be in two (多: a difference, and after a multiple, "more than")
+        self.words = {g: Matcher([(g, t, False) for t in getattr(spec, g).en + getattr(spec, g).zh])
+                      for g in ArithmeticSpec.model_fields}
+        self.lists = lists   # the lists a text enumerates (assistant/answering/enumerations.py)
+
+    def has(self, group: str, folded: str, lo: int = 0, hi: int | None = None) -> bool:
+        hi = len(folded) if hi is None else hi
+        return any(lo <= m.start < hi for m in self.words[group].find(folded))
+
+    def accounts_for(self, fig: Figure, answer: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
+        """``fig`` (a figure of ``answer`` no cited source holds) is derived from stated, cited figures."""
+        lo, hi = sentence_at(answer, fig.start)
+        part, at = answer[lo:hi], fig.start - lo
+        if fig.kind == "percent":
+            return not _own_percent(fig, answer, texts, rules) \
+                and self.ratio_holds(fig.value, part, at, fig.end - lo, texts, rules)
+        folded = fold(part)
+        if fig.kind == "count" and self.lists is not None and self._counts(fig, folded, texts):
+            return True
+        stated = _stated(part, at, texts)
+        same = [f for f in stated if f.unit == fig.unit and f.kind == fig.kind]
+        if self.has("difference", folded) and any(
+                abs(abs(a.value - b.value) - fig.value) < 1e-6 for a in same for b in same if a is not b):
+            return True
+        return self._product(fig, part, folded, at, stated, same, rules)
+
+    # --- shares and multiples: the one judge -------------------------------------------------------
+    def ratio_holds(self, pct: float, part: str, at: int, end: int, texts: Sequence[str], rules: ClaimRules | None,
+                    sides: tuple[list[float], list[float]] | None = None) -> bool:
+        """The share or multiple ``pct`` (%) at ``part[at:end]`` (a sentence part) is borne out, with its
+        direction: the part over the whole. ``sides``: the values the sources give the two things it names,
+        when the caller has read them (assistant/answering/relations.py)."""
+        folded = fold(part)
+        over = self.has("over", folded, end, end + 2)
+        least = self.has("at_least", folded, max(0, at - BOUND_REACH), at) or self.has("at_least", folded, end, end + 3)
+        pair = stated_sides(part, at, end, texts)
+        if pair is not None:   # the answer states both figures: they are the sides
+            return share_holds(pct, [pair[0].value], [pair[1].value], least, over)
+        if sides is not None:
+            return share_holds(pct, *sides, least, over)
+        src = [f for f in _source_figures(tuple(texts)) if f.kind in _AMOUNTS]
+        if rules is not None:
+            named = _sides(rules, folded, at)
+            if named is not None:
+                pairs = comparable(subject_figures(tuple(texts), rules, named[0]),
+                                   subject_figures(tuple(texts), rules, named[1]))
+                return share_holds(pct, [a for a, _ in pairs], [b for _, b in pairs], least, over)
+            src = _of_named(src, texts, part, rules)
+        # nothing says which side is the whole: a share of one figure of another (or what is left of it)
+        return any(share_holds(pct, [a.value], [b.value], least, over, rest=True)
+                   for a in src for b in src if a is not b and a.kind == b.kind and a.unit == b.unit)
+
+    # --- counts and totals ---------------------------------------------------------------------------
+    def _counts(self, fig: Figure, folded: str, texts: Sequence[str]) -> bool:
+        n = round(fig.value)
+        if n != fig.value or n < 2:
+            return False
+        assert self.lists is not None
+        for text in texts:
+            src = fold(text)
+            if any(len(ls.items) == n and all(_named(i.key, folded) for i in ls.items) for ls in self.lists(src)):
+                return True
+        return False
+
+    def _product(self, fig: Figure, part: str, folded: str, at: int, stated: list[Figure], same: list[Figure],
+                 rules: ClaimRules | None) -> bool:
+        if not (self.has("total", folded) and self.has("per", folded)):
+            return False
+        times = [f for f in stated if f.kind in ("count", "duration") and f not in same]
+        hits = [(a, b) for a in same for b in times if abs(a.value * b.value - fig.value) < 1e-6 * max(1, fig.value)]
+        if not hits:
+            return False
+        bounds = _bounds(part, rules)
+        for a, b in hits:
+            given = {bounds.get(a.start), bounds.get(b.start)} - {None}
+            result = bounds.get(at) or self._bound_words(folded, at)
+            if len(given) > 1 or (given and result not in given):
+                continue   # a cap times a floor, or a cap's product said as what everyone gets
+            return True
+        return False
+
+    def _bound_words(self, folded: str, at: int) -> str | None:
+        lo = max(0, at - BOUND_REACH)
+        if self.has("at_most", folded, lo, at):
+            return "cap"
+        return "floor" if self.has("at_least", folded, lo, at) else None
+
+    def derives_total(self, part: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
+        """``part`` states a total it derives (a product above): its total word is that derivation, not a
+        claim that the sources give a total."""
+        src = _source_figures(tuple(texts))
+        for f in extract_figures(part):
+            if f.kind in _AMOUNTS and not is_grounded(f, src):
+                stated = _stated(part, f.start, texts)
+                same = [g for g in stated if g.unit == f.unit and g.kind == f.kind]
+                if self._product(f, part, fold(part), f.start, stated, same, rules):
+                    return True
+        return False
+
+
+def _stated(part: str, at: int, texts: Sequence[str]) -> list[Figure]:
+    """The figures of ``part`` other than the one at ``at`` that the cited sources hold."""
+    src = _source_figures(tuple(texts))
+    return [f for f in extract_figures(part) if f.kind in _AMOUNTS and f.start != at and is_grounded(f, src)]
+
+
+def _own_percent(fig: Figure, answer: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
+    """The sources give the subject this percentage is said of a percentage of its own (the rent is about 60 %:
+    never "two-thirds" of anything)."""
+    if rules is None:
+        return False
+    said = {b.subject for b in rules.bind(answer) if b.figure.kind == "percent" and b.figure.value == fig.value}
+    own = {b.subject for t in texts for b in rules.bind(t) if b.figure.kind == "percent"}
+    return any(rules.compatible(a, o) for a in said for o in own if a and o)
+
+
+def _of_named(src: list[Figure], texts: Sequence[str], part: str, rules: ClaimRules) -> list[Figure]:
+    """The source figures of the benefits ``part`` names (all of them when it names none): "the personal loan is
+    a fifth of …" is a share of the personal loan's figure, not of any two figures of the clause."""
+    named = rules.subjects_in(part)
+    if not named:
+        return src
+    owners: dict[tuple[str, float], set[str | None]] = {}
+    for b in (b for t in texts for b in rules.bind(t)):
+        owners.setdefault((b.figure.kind, b.figure.value), set()).add(b.subject)
+    return [f for f in src if any(rules.compatible(n, o) for n in named for o in owners.get((f.kind, f.value), {None}))]
+
+
+def share_holds(pct: float, xs: Sequence[float], ys: Sequence[float], at_least: bool = False, over: bool = False,
+                rest: bool = False) -> bool:
+    """Some x is ``pct`` % of some y (to rounding); ``at_least``: that or more; ``over``: more, short of the next
+    whole multiple (八倍多: between 8 and 9 times); ``rest``: or the rest of y (what is left after x)."""
+    for a in xs:
+        for b in ys:
+            if not b:
+                continue
+            r = 100 * a / b
+            for v in (r, 100 - r) if rest and r < 100 else (r,):
+                if over and pct < v < (pct + 100 if pct >= 100 else 100):
+                    return True
+                if not over and (abs(v - pct) <= max(0.5, 0.01 * pct) or at_least and v >= pct):
+                    return True
+    return False
+
+
+def stated_sides(part: str, at: int, end: int, texts: Sequence[str]) -> tuple[Figure, Figure] | None:
+    """(part, whole) among the cited figures ``part`` states about the ratio at ``part[at:end]``: the whole is the
+    figure right before 的/嘅/之 + the ratio, else the first after it ("N times", "a fifth of"), else the last
+    before it; the part is the nearest other figure of its kind before the whole."""
+    stated = _stated(part, at, texts)
+    folded = fold(part)
+    before = [f for f in stated if f.end <= at]
+    after = [f for f in stated if f.start >= end]
+    zh_base = any(c in "的嘅之" for c in folded[max(0, at - 3):at + 1])
+    whole = before[-1] if before and (zh_base or not after) else after[0] if after else None
+    # the whole stands at the ratio ("60萬元的八倍", "five times the 2 million"), not a clause away
+    if whole is None or not (at - NEAR_BEFORE <= whole.end <= at or end <= whole.start <= end + NEAR_AFTER):
+        return None
+    others = [f for f in stated if f is not whole and f.kind == whole.kind and f.unit == whole.unit]
+    if not others:
+        return None
+    share = max((f for f in others if f.end <= whole.start), key=lambda f: f.start, default=None) or others[0]
+    return share, whole
+
+
+def _sides(rules: ClaimRules, folded: str, at: int) -> tuple[str, str] | None:
+    """(part, whole) by the subjects named: the first named is the part, the whole is named at the ratio (the
+    last before it in Chinese, "X是Y的两倍"; the first after it in English, "X is twice Y")."""
+    named = [(m.concept, m.start) for m in sorted(rules.subjects.find(folded), key=lambda m: (m.start, m.start - m.end))]
+    before = [c for c, s in named if s < at]
+    after = [c for c, s in named if s > at]
+    zh_base = any(c in "的嘅之" for c in folded[max(0, at - 3):at + 1])
+    whole = after[0] if after and not zh_base else before[-1] if before else None
+    part = next((c for c in before if whole and c != whole and not rules.compatible(c, whole)), None)
+    return (part, whole) if part and whole else None
+
+
+def _named(key: str, folded: str) -> bool:
+    """A list item's head is named in ``folded``, or most of its pairs of characters are (产业空间优先保障 names
+    优先保障产业空间)."""
+    if key in folded:
+        return True
+    pairs = [key[i:i + 2] for i in range(len(key) - 1)] if "\u3400" <= key[0] <= "\u9fff" else []
+    return len(pairs) > 1 and 2 * sum(p in folded for p in pairs) >= len(pairs)
+
+
+def _bounds(part: str, rules: ClaimRules | None) -> dict[int, str]:
+    """Where each figure of ``part`` starts, the bound (cap, floor) claims.yaml reads on it."""
+    if rules is None:
+        return {}
+    return {b.figure.start: b.attrs["bound"] for b in rules.bind(part) if "bound" in b.attrs}
+
+
+@lru_cache(maxsize=1024)
+def _source_figures(texts: tuple[str, ...]) -> tuple[Figure, ...]:
+    return tuple(f for t in texts for f in extract_figures(t))
+
+
+def subject_figures(sources: tuple[str, ...], claims: ClaimRules, subject: str) -> list[BoundFigure]:
+    """The figures the cited sources bind to ``subject`` (or, failing those, to a narrower subject)."""
+    bound = [b for t in sources for b in claims.bind(t) if b.subject]
+    own = [b for b in bound if b.subject == subject]
+    return own or [b for b in bound if subject in claims.ancestors(b.subject or "")]
+
+
+def comparable(xs: list[BoundFigure], ys: list[BoundFigure]) -> list[tuple[float, float]]:
+    """Value pairs of the same kind, with the same qualifiers where there are such."""
+    same = [(a, b) for a in xs for b in ys if a.figure.kind == b.figure.kind and a.figure.kind != "date"]
+    alike = [(a, b) for a, b in same if a.attrs == b.attrs]
+    return [(a.figure.value, b.figure.value) for a, b in (alike or same)]
+
+
+def clear_caches() -> None:
+    _source_figures.cache_clear()
