@@ -46,7 +46,7 @@ LIES = [
     # a product of a figure the answer does not state (1,250 before tax)
     ("住房补贴每月税后1000元，最长24个月，合计最多30000元[1]。", "m4"),
     # a cap's product said as what everyone gets
-    pytest.param("住房补贴每月税后1000元，最长24个月，合计24000元[1]。", "m4", marks=pytest.mark.xfail(strict=True, reason="known gap: a cap dropped from a derived total is not yet caught")),
+    ("住房补贴每月税后1000元，最长24个月，合计24000元[1]。", "m4"),
     # sums are never derived: caps of three vouchers are no amount anyone gets
     ("训练算力券最高1000万元、模型券最高200万元、数据语料券最高200万元，合计1400万元[1]。", "m6"),
     # a count that is no list's
@@ -73,10 +73,10 @@ PARAPHRASE_TRUE = [
     ("AI teams that settle in other industrial spaces may get low-cost startup space of up to 50 square meters [1].",
      "m3"),
     # a denied absolute where the clause sets who gets it
-    pytest.param("并不是所有企业都能领智能券，发放对象是OPC社区内的企业[1]。", "m6", marks=pytest.mark.xfail(strict=True, reason="known gap: 并不是 before 所有")),
+    ("并不是所有企业都能领智能券，发放对象是OPC社区内的企业[1]。", "m6"),
     ("Not everyone gets smart vouchers: districts allocate them to enterprises in OPC communities [1].", "m6"),
     # "as long as" before a figure bounds the figure
-    pytest.param("You can take the housing subsidy for as long as 24 months [1].", "m4", marks=pytest.mark.xfail(strict=True, reason="known gap: as long as is not a cap qualifier in claims.yaml")),
+    ("You can take the housing subsidy for as long as 24 months [1].", "m4"),
 ]
 
 PARAPHRASE_LIES = [
@@ -85,7 +85,7 @@ PARAPHRASE_LIES = [
     # "as long as" before a condition is still a precondition the clause must state
     ("You get the housing subsidy as long as you rent in Shenzhen [1].", "m4"),
     # a synonym carries no claim of its own: the thing acted on is still checked
-    pytest.param("市区联合建设产业创新空间，支持企业由孵化迈向上市[1]。", "m3", marks=pytest.mark.xfail(strict=True, reason="known gap: two unknown characters after a synonym")),
+    ("市区联合建设产业创新空间，支持企业由孵化迈向海外上市[1]。", "m3"),
 ]
 
 
@@ -99,7 +99,6 @@ def test_paraphrase_mechanisms_still_block_lies(corpus, answer, clause):
     assert gate_on(corpus, answer, (clause,)) != []
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: Chinese text with English sentences is read as one")
 def test_one_sentence_splitter():
     text = "Apply by Jan. 1, 2027.  The cap is 2.5 million yuan!\n\n住房补贴最长24个月；租金约六成。下一句"
     spans = sentence_spans(text)
@@ -110,3 +109,8 @@ def test_one_sentence_splitter():
     # statements keep their place in the answer, whitespace and all
     for st in statements(text):
         assert text[st.start:st.start + len(st.text)] == st.text
+
+
+def test_all_with_both_is_still_both(corpus):
+    # 都 after 所有 is the "all"; 同时 after it still says both of an either/or
+    assert gate_on(corpus, "符合条件的青年创业者所有人都可以同时租住过渡性住房和领取住房补贴[1]。", ("m4",)) != []

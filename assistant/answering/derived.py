@@ -126,14 +126,15 @@ class Arithmetic:
         bounds = _bounds(part, rules)
         for a, b in hits:
             given = {bounds.get(a.start), bounds.get(b.start)} - {None}
-            result = bounds.get(at) or self._bound_words(folded, at)
+            result = bounds.get(at) or self._bound_words(folded, at, max([0] + [f.end for f in stated if f.end <= at]))
             if len(given) > 1 or (given and result not in given):
                 continue   # a cap times a floor, or a cap's product said as what everyone gets
             return True
         return False
 
-    def _bound_words(self, folded: str, at: int) -> str | None:
-        lo = max(0, at - BOUND_REACH)
+    def _bound_words(self, folded: str, at: int, after: int) -> str | None:
+        """The bound the words right before the result state (not those of the figure before it)."""
+        lo = max(after, at - BOUND_REACH)
         if self.has("at_most", folded, lo, at):
             return "cap"
         return "floor" if self.has("at_least", folded, lo, at) else None

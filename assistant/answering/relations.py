@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # relation words: which relation a matched word states
 ALTERNATIVE, EXCLUSIVE, COMBINED, NEGATION, GREATER, LESS = (
     "alternative", "exclusive", "combined", "negation", "greater", "less")
-THAN = "than"
+THAN, QUANTIFIER = "than", "quantifier"
 # a negation this close before a "both" word turns it round: "不能同时", "cannot be combined"
 NEGATION_REACH = 12
 _RATIO = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -51,6 +51,8 @@ class RelationSpec(BaseModel):
                              "(二选一, choose one, cannot be combined).")
     combined: Terms = Field(default_factory=Terms, description="Words saying they may be had together (同时, both).")
     negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
+    quantifier: Terms = Field(default_factory=Terms, description="Words of 'all' a 'both' word after them belongs "
+                              "to (所有企业都能): an absolute, not two things had together.")
     greater: Terms = Field(default_factory=Terms, description="Comparison words: the first is more (高于, more than).")
     less: Terms = Field(default_factory=Terms, description="Comparison words: the first is less (低于, 平過, less than).")
     than: Terms = Field(default_factory=Terms, description="A comparison's word before the second thing, its "
@@ -77,13 +79,14 @@ class Relations:
         self.words = Matcher([(g, t, False) for g, terms in groups.items() for t in terms.en + terms.zh]
                              + [("ratio", t, False) for t in spec.ratios]
                              + [(THAN, t, False) for t in spec.than.en + spec.than.zh]
+                             + [(QUANTIFIER, t, False) for t in spec.quantifier.en + spec.quantifier.zh]
                              + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
         self.arithmetic: Arithmetic | None = None   # the judge of shares (set by SupportRules)
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
-        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, "word")]
+        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word")]
         if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
             return Verdict(None, folded)
         sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
@@ -102,8 +105,10 @@ class Relations:
                     for i in (m.start, adjective - offset):
                         if 0 <= i < len(blank):
                             blank[i] = " "
-            elif m.concept == COMBINED and not self.negated(folded, m):
+            elif m.concept == COMBINED and not self.negated(folded, m) and not self.quantified(folded, m):
                 problem = self._both(word, named, sources, claims)
+            elif m.concept == COMBINED and self.quantified(folded, m):
+                problem = None   # "所有企业都能": the 都 of "all", judged as an absolute (support.yaml markers)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
                 problem = self._one_of(word, named, sources, claims)
                 if problem is None:   # the choice the sources offer, in other words
@@ -131,6 +136,14 @@ class Relations:
         return Verdict(None, "".join(blank))
 
     # --- either/or --------------------------------------------------------------------------------
+    def quantified(self, folded: str, m: Mention) -> bool:
+        """A 都 of "all" just after a word of "all": 所有企业都能, 人人都有 (no two things kept together; 同时
+        after 所有 still says both)."""
+        if not folded.startswith("都", m.start):
+            return False
+        lo = max(0, m.start - NEGATION_REACH)
+        return any(q.concept == QUANTIFIER for q in self.words.find(folded[lo:m.start]))
+
     def negated(self, folded: str, m: Mention) -> bool:
         """A negation just before a "both" word: "不能同时", "cannot be combined"."""
         lo = max(0, m.start - NEGATION_REACH)

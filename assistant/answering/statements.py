@@ -66,7 +66,8 @@ def statements(text: str) -> tuple[Statement, ...]:
             lo = max(p for p in parts if p <= a)
             hi = min(p for p in parts if p >= b)
             if CITE_MARK.sub("", piece).strip(" ，。；;:：,.!?！？"):
-                out.append(Statement(piece.strip(), at + a, sentence.strip(), sentence[lo:hi].strip()))
+                lead = len(piece) - len(piece.lstrip())   # its place in the answer is where its text starts
+                out.append(Statement(piece.strip(), at + a + lead, sentence.strip(), sentence[lo:hi].strip()))
     return tuple(out)
 
 
