@@ -18,6 +18,7 @@ figures the same sentence states and the cited sources hold:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -38,6 +39,8 @@ _AMOUNTS = ("money", "area", "duration", "count")
 BOUND_REACH = 14
 # how far from a ratio the figure it is a ratio of may stand: before it in Chinese (Y的N倍), after it in English
 NEAR_BEFORE, NEAR_AFTER = 12, 30
+_BREAK = re.compile(r"[，,；;。：:]")
+_FORMER_LATTER = re.compile(r"前者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
 
 
 class ArithmeticSpec(BaseModel):
@@ -198,17 +201,29 @@ def share_holds(pct: float, xs: Sequence[float], ys: Sequence[float], at_least: 
 
 
 def stated_sides(part: str, at: int, end: int, texts: Sequence[str]) -> tuple[Figure, Figure] | None:
-    """(part, whole) among the cited figures ``part`` states about the ratio at ``part[at:end]``: the whole is the
-    figure right before 的/嘅/之 + the ratio, else the first after it ("N times", "a fifth of"), else the last
-    before it; the part is the nearest other figure of its kind before the whole."""
+    """(part, whole) among the cited figures ``part`` states about the ratio at ``part[at:end]``. "前者/后者",
+    "the former/latter" name them in the order stated; otherwise the whole is the figure right at the ratio
+    (before 的/嘅/之 + the ratio: "60萬元的八倍"; after it: "five times the 2 million"), with no clause break
+    between, and the part the nearest other figure of its kind before the whole."""
     stated = _stated(part, at, texts)
     folded = fold(part)
-    before = [f for f in stated if f.end <= at]
-    after = [f for f in stated if f.start >= end]
     zh_base = any(c in "的嘅之" for c in folded[max(0, at - 3):at + 1])
-    whole = before[-1] if before and (zh_base or not after) else after[0] if after else None
-    # the whole stands at the ratio ("60萬元的八倍", "five times the 2 million"), not a clause away
-    if whole is None or not (at - NEAR_BEFORE <= whole.end <= at or end <= whole.start <= end + NEAR_AFTER):
+    refs = list(_FORMER_LATTER.finditer(folded))
+    if refs:
+        near = [r for r in refs if r.start() >= end] if not zh_base else []
+        ref = near[0] if near else next((r for r in reversed(refs) if r.end() <= at), None)
+        kinds = [f for f in stated if f.end <= (ref.start() if ref else at)]
+        if ref is None or len(kinds) < 2:
+            return None
+        first, second = kinds[-2], kinds[-1]
+        if (first.kind, first.unit) != (second.kind, second.unit):
+            return None
+        return (first, second) if ref.group().endswith(("后者", "latter")) else (second, first)
+    before = [f for f in stated if f.end <= at and at - f.end <= NEAR_BEFORE and not _BREAK.search(folded, f.end, at)]
+    after = [f for f in stated if f.start >= end and f.start - end <= NEAR_AFTER
+             and not _BREAK.search(folded, end, f.start)]
+    whole = (before[-1] if before else None) if zh_base else (after[0] if after else None)
+    if whole is None:
         return None
     others = [f for f in stated if f is not whole and f.kind == whole.kind and f.unit == whole.unit]
     if not others:
