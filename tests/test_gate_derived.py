@@ -114,3 +114,9 @@ def test_one_sentence_splitter():
 def test_all_with_both_is_still_both(corpus):
     # 都 after 所有 is the "all"; 同时 after it still says both of an either/or
     assert gate_on(corpus, "符合条件的青年创业者所有人都可以同时租住过渡性住房和领取住房补贴[1]。", ("m4",)) != []
+
+
+def test_a_counted_list_may_say_in_all(corpus):
+    # 一共 with the count of one cited list is that count, not a total the clause must give
+    assert gate_on(corpus, "智能券一共可以抵扣三类成本：算力、模型和数据语料[1]。", ("m6",)) == []
+    assert gate_on(corpus, "智能券一共可以抵扣五类成本：算力、模型和数据语料[1]。", ("m6",)) != []

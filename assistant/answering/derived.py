@@ -143,10 +143,13 @@ class Arithmetic:
         return "floor" if self.has("at_least", folded, lo, at) else None
 
     def derives_total(self, part: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
-        """``part`` states a total it derives (a product above): its total word is that derivation, not a
-        claim that the sources give a total."""
+        """``part`` states a total it derives (a product or a count above): its total word is that derivation,
+        not a claim that the sources give a total."""
         src = _source_figures(tuple(texts))
         for f in extract_figures(part):
+            if f.kind == "count" and self.lists is not None and not is_grounded(f, src) \
+                    and self._counts(f, fold(part), texts):
+                return True   # 一共三种: the items of one cited list, counted
             if f.kind in _AMOUNTS and not is_grounded(f, src):
                 stated = _stated(part, f.start, texts)
                 same = [g for g in stated if g.unit == f.unit and g.kind == f.kind]
