@@ -31,6 +31,8 @@ TRUE = [
     ("小微企业创业担保贷款最高500万元，个人创业担保贷款最高60万元，两者相差440万元[1]。", "m5"),
     # a total: a monthly figure times a capped period, stated as a cap
     ("住房补贴每月税后1000元，最长24个月，合计最多24000元[1]。", "m4"),
+    ("The housing subsidy is 1,250 yuan a month before tax for up to 24 months, at most 30,000 yuan before tax "
+     "in total [1].", "m4"),
     # a count: the number of items of a list the cited clause enumerates
     ("智能券可以抵扣算力、模型、数据语料这些前期成本，共三项[1]。", "m6"),
 ]
@@ -45,6 +47,9 @@ LIES = [
     ("住房补贴每月税后1000元，最长24个月，合计最多28000元[1]。", "m4"),
     # a product of a figure the answer does not state (1,250 before tax)
     ("住房补贴每月税后1000元，最长24个月，合计最多30000元[1]。", "m4"),
+    # a total keeps the tax basis of what it multiplies
+    ("The housing subsidy is 1,250 yuan a month before tax for up to 24 months, at most 30,000 yuan after tax in "
+     "total [1].", "m4"),
     # a cap's product said as what everyone gets
     ("住房补贴每月税后1000元，最长24个月，合计24000元[1]。", "m4"),
     # sums are never derived: caps of three vouchers are no amount anyone gets

@@ -39,6 +39,7 @@ _AMOUNTS = ("money", "area", "duration", "count")
 BOUND_REACH = 14
 # how far from a ratio the figure it is a ratio of may stand: before it in Chinese (Y的N倍), after it in English
 NEAR_BEFORE, NEAR_AFTER = 12, 30
+_TAX = "tax"   # the claims.yaml qualifier a total keeps from the amount it multiplies
 _BREAK = re.compile(r"[，,；;。：:]")
 _FORMER_LATTER = re.compile(r"前者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
 
@@ -126,12 +127,15 @@ class Arithmetic:
         hits = [(a, b) for a in same for b in times if abs(a.value * b.value - fig.value) < 1e-6 * max(1, fig.value)]
         if not hits:
             return False
-        bounds = _bounds(part, rules)
+        attrs = _attrs(part, rules)
         for a, b in hits:
-            given = {bounds.get(a.start), bounds.get(b.start)} - {None}
-            result = bounds.get(at) or self._bound_words(folded, at, max([0] + [f.end for f in stated if f.end <= at]))
+            given = {attrs.get(a.start, {}).get("bound"), attrs.get(b.start, {}).get("bound")} - {None}
+            result = attrs.get(at, {}).get("bound") \
+                or self._bound_words(folded, at, max([0] + [f.end for f in stated if f.end <= at]))
             if len(given) > 1 or (given and result not in given):
                 continue   # a cap times a floor, or a cap's product said as what everyone gets
+            if _TAX in attrs.get(at, {}) and attrs.get(at, {}).get(_TAX) != attrs.get(a.start, {}).get(_TAX):
+                continue   # 1,250 a month before tax makes no total after tax
             return True
         return False
 
@@ -256,11 +260,11 @@ def _named(key: str, folded: str) -> bool:
     return len(pairs) > 1 and 2 * sum(p in folded for p in pairs) >= len(pairs)
 
 
-def _bounds(part: str, rules: ClaimRules | None) -> dict[int, str]:
-    """Where each figure of ``part`` starts, the bound (cap, floor) claims.yaml reads on it."""
+def _attrs(part: str, rules: ClaimRules | None) -> dict[int, dict[str, str]]:
+    """Where each figure of ``part`` starts, the qualifiers claims.yaml reads on it (bound: cap, floor; tax)."""
     if rules is None:
         return {}
-    return {b.figure.start: b.attrs["bound"] for b in rules.bind(part) if "bound" in b.attrs}
+    return {b.figure.start: b.attrs for b in rules.bind(part)}
 
 
 @lru_cache(maxsize=1024)
