@@ -54,6 +54,11 @@ LIES = [
     ("住房补贴每月税后1000元，最长24个月，合计24000元[1]。", "m4"),
     # sums are never derived: caps of three vouchers are no amount anyone gets
     ("训练算力券最高1000万元、模型券最高200万元、数据语料券最高200万元，合计1400万元[1]。", "m6"),
+    # a total over an either/or: housing for 36 months or the subsidy for 24, never both
+    ("You can rent transitional housing for up to 36 months and take the housing subsidy for up to 24 months, "
+     "60 months in total [1].", "m4"),
+    # the direction turned round, in English
+    ("The model vouchers' 2 million yuan is five times the training vouchers' cap of 10 million yuan [1].", "m6"),
     # a count that is no list's
     ("智能券可以抵扣算力、模型、数据语料这些前期成本，共四项[1]。", "m6"),
     # a difference without a word saying it is one
