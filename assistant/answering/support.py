@@ -29,10 +29,11 @@ from assistant.answering.bound_conditions import conflicts
 from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
-from assistant.answering.modality import duty_problem, superlative_problem
+from assistant.answering.modality import duty_problem, superlative_problem, universal_problem
 from assistant.answering.names import AUTHORITY, known_authority, renamed
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
+from assistant.answering.restated import RestatedSpec, restated_choice
 from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
@@ -81,6 +82,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    restated: RestatedSpec = Field(default_factory=RestatedSpec, description="One amount said two ways (before and "
+                                   "after tax) is no choice (assistant/answering/restated.py).")
     relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
                                     "words (assistant/answering/relations.py).")
 
@@ -194,7 +197,7 @@ class SupportRules:
                 continue
             duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler,
                                 self.provision) \
-                or superlative_problem(folded, sources, self.superlatives_allowed)
+                or superlative_problem(folded, sources, self.superlatives_allowed) or universal_problem(folded, sources)
             if duty:
                 out.append(Finding(st.text, "marker", duty))
                 continue
@@ -213,8 +216,10 @@ class SupportRules:
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
                 continue
             related = self.relations.check(st, folded, tuple(sources), claims)
-            if related.problem:
-                out.append(Finding(st.text, "marker", related.problem))
+            choice = related.problem or restated_choice(st, sources, claims, self.spec.relations.alternative.en
+                                                        + self.spec.relations.alternative.zh, self.spec.restated)
+            if choice:
+                out.append(Finding(st.text, "marker", choice))
                 continue
             # relation words the sources bear out ("只能二选一" where they offer the choice) restrict nothing new
             borne = [w for w in re.split(r"\s+", "".join(a if a != b else " " for a, b in zip(folded, related.folded)))
