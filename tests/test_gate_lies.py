@@ -28,6 +28,7 @@ LIES = [
     ("计划支持先进制造和公共服务领域的场景对接，示范项目最高200万元研发资助[1]。", "m7"),
     ("計劃會定期開放城市治理同現代服務領域嘅高價值應用場景[1]。", "m7"),
     ("首先依托南山和宝安等人工智能创新集聚区建设OPC社区[1]。", "m1"),
+    ("The plan regularly opens scenarios in urban governance and modern services [1].", "m7"),
     # a cap dropped: the cap word of the answer qualifies another figure
     ("毕业生能拿到60万元个人创业担保贷款，另外小微企业还可以申请最高500万元贷款[1]。", "m5"),
     ("Graduates get a 600,000 yuan personal startup loan, and small firms may borrow up to 5 million yuan [1].", "m5"),
@@ -52,6 +53,8 @@ TRUTHS = [
     ("平台提供政策咨询、商事登记、税务和知识产权服务，还有大模型备案指导、安全评估等专业服务[1]。", "m10"),
     ("依托前海同河套推动数据跨境流动[1]。", "m10"),
     ("定期开放城市治理和公共服务领域的高价值应用场景[1]。", "m7"),
+    ("The plan supports scenario matching in advanced manufacturing and modern services [1].", "m7"),
+    ("計畫推動人工智慧和具身智慧機器人基金投向高成長性OPC企業[1]。", "m8"),
     ("首先依托南山、龙岗、福田、光明等人工智能创新集聚区建设OPC社区[1]。", "m1"),
     ("對入選鯤鵬項目的，分別給予最高5萬元創新創業獎勵和100萬元研發資助[1]。", "m5"),
     ("Selected Kunpeng projects get up to 50,000 yuan in rewards and 1 million yuan in R&D funding [1].", "m5"),

@@ -197,9 +197,9 @@ def _pair_swapped(pair: tuple[Item, ...], members: list[list[Item]], sources: tu
     in_a = {homes[i] * 1000 + i for i, m in enumerate(members) if a in m}
     in_b = {homes[i] * 1000 + i for i, m in enumerate(members) if b in m}
     for known, other, other_in in ((in_a, b, in_b), (in_b, a, in_a)):
-        if not known or not _CJK.search(other.key):
+        if not known:
             continue
-        if not other_in and not any(c in fold(s) for s in sources for c in other.key):
+        if not other_in and _CJK.search(other.key) and not any(c in fold(s) for s in sources for c in other.key):
             return other.key   # a name of which no cited source has a character (智慧 for 智能 is a wording)
         if other_in and not known & other_in and {k // 1000 for k in known} & {k // 1000 for k in other_in}:
             return other.key if other is b else None
@@ -244,7 +244,7 @@ def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern
     """The swapped item (``swapped_items``) of the list of ``part`` that ``statement`` names: a finding is reported
     at the clause holding it. A list of three items or more holds a comma, a shorter one 、 or a connective: without
     any, there is none to read."""
-    if "、" not in part and "," not in part and not _CONNECTIVE_ZH.search(part):
+    if "、" not in part and "," not in part and not _CONNECTIVE_ZH.search(part) and not _EN_AND.search(fold(part)):
         return None
     here = fold(statement)
     items = swapped_items(fold(part), sources, filler, filler_stems, stem, provision)
