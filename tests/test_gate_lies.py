@@ -55,6 +55,8 @@ TRUTHS = [
     ("定期开放城市治理和公共服务领域的高价值应用场景[1]。", "m7"),
     ("The plan supports scenario matching in advanced manufacturing and modern services [1].", "m7"),
     ("計畫推動人工智慧和具身智慧機器人基金投向高成長性OPC企業[1]。", "m8"),
+    # 模型研发 is no kind of 模型 (a Chinese noun ends with its head)
+    ("市级政策券分训练、模型研发和数据语料，用于模型训练、智能体构建和API调用[1]。", "m6"),
     ("首先依托南山、龙岗、福田、光明等人工智能创新集聚区建设OPC社区[1]。", "m1"),
     ("對入選鯤鵬項目的，分別給予最高5萬元創新創業獎勵和100萬元研發資助[1]。", "m5"),
     ("Selected Kunpeng projects get up to 50,000 yuan in rewards and 1 million yuan in R&D funding [1].", "m5"),

@@ -180,11 +180,13 @@ def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None,
     return None
 
 
-def _member(item: Item, listing: Listing, words: frozenset[str]) -> bool:
-    """``item`` is one of ``listing``'s: its head is in the list ("支付" in "跨境支付、网络和数据、海外推广"), or the
-    head of one of the list's items is in it (跨境税务 holds 税务: a sub-phrase names the item as well)."""
-    return _in(item.key, listing.span, words) or bool(item.text) and any(
-        _CJK.search(it.key) and it.key in item.text for it in listing.items)
+def _member(item: Item, listing: Listing, words: frozenset[str], last: bool) -> bool:
+    """``item`` is one of ``listing``'s: its head is in the list ("支付" in "跨境支付、网络和数据、海外推广"), or it ends
+    with the head of one of the list's items (跨境税务 is a kind of 税务; 模型研发 is no kind of 模型). A Chinese
+    noun ends with its head: a list's last item, which runs on, and a source list's last item, whose key is its
+    first characters, are matched by their keys only."""
+    return _in(item.key, listing.span, words) or bool(item.text) and not last and any(
+        _CJK.search(it.key) and item.text.endswith(it.key) for it in listing.items[:-1])
 
 
 def _pair_swapped(pair: tuple[Item, ...], members: list[list[Item]], sources: tuple[str, ...],
@@ -218,7 +220,8 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
     out: list[str] = []
     for listing in said if src_lists else []:
         spans = [(n, lst, frozenset(lst.span.split())) for n, lst in src_lists]
-        members = [[it for it in listing.items if _member(it, lst, words)] for _, lst, words in spans]
+        members = [[it for it in listing.items if _member(it, lst, words, it is listing.items[-1])]
+                   for _, lst, words in spans]
         if len(listing.items) < 3 and "、" not in listing.span:   # "A和B": a phrase as often as a list
             found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans]) \
                 if len(listing.items) == 2 else None
