@@ -43,9 +43,12 @@ LIES = [
     ("计划给鲲鹏项目奖励，但没有给毕业生的个人创业担保贷款[1]。", "m5"),
     ("There is no startup funding for overseas-educated young talents [1].", "m5"),
     ("計劃冇專門畀小微企業嘅創業擔保貸款[1]。", "m5"),
+    ("计划不会给留学青年人才创业资助[1]。", "m5"),
+    ("Overseas-educated young talents get no startup funding [1].", "m5"),
     # one amount before and after tax offered as a choice
     ("住房补贴每月可以选税前1250元，或者选税后1000元[1]。", "m4"),
     ("Each month you can pick either 1,250 yuan before tax or 1,000 yuan after tax [1].", "m4"),
+    ("You can choose between 1,250 yuan before tax and 1,000 yuan after tax each month [1].", "m4"),
 ]
 
 TRUTHS = [
@@ -64,6 +67,8 @@ TRUTHS = [
     ("想攞區級智能券，企業必須喺OPC社區內[1]。", "m6"),
     ("计划鼓励同一产业链企业集聚入驻，实现高效协作[1]。", "m6"),
     ("计划没有针对外籍人才的创业资助[1]。", "m5"),
+    ("There is no age limit for the startup funding [1].", "m5"),
+    ("你可以选择住房补贴，每月税前1250元（税后1000元），最长24个月[1]。", "m4"),
     ("住房补贴每月税前1250元（税后1000元）[1]。", "m4"),
     ("住房补贴每月税前1250元，也就是税后1000元[1]。", "m4"),
     ("The housing subsidy is 1,250 yuan a month before tax or 1,000 yuan after tax [1].", "m4"),

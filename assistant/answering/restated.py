@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 # "或者说", "or rather", "that is": a restatement, not a choice
+_JOIN = re.compile(r"和|与|同|及|(?<![a-z])and(?![a-z])")
 _RESTATING = re.compile(r"\s*(?:说|講|讲|话|rather|put another way)")
 
 
@@ -53,15 +54,17 @@ def restated_choice(st: Statement, sources: Sequence[str], claims: ClaimRules | 
     """The words of ``st`` offering one amount of the sources as a choice between its two statements, or None. The
     two figures are read in the statement's sentence ("税前1250元，或者税后1000元"), the word in the statement."""
     rx, choice, groups = _alternative(tuple(alternatives)), _alternative(tuple(spec.choice.en + spec.choice.zh)), spec.groups
-    if claims is None or rx is None or choice is None or not groups or not rx.search(fold(st.text)):
+    if claims is None or rx is None or choice is None or not groups:
         return None
     statement = spell_out(CITE_MARK.sub(lambda c: " " * len(c.group()), st.sentence))
-    if not choice.search(fold(statement)):
+    chosen = choice.search(fold(statement))
+    if chosen is None:
         return None
     said = _bound(claims, statement)
-    for (_, x_end, x), (y_start, _, y) in zip(said, said[1:]):
+    for (x_start, x_end, x), (y_start, _, y) in zip(said, said[1:]):
         between = fold(statement[x_end:y_start])
-        m = rx.search(between)
+        # "或", "or"; or "和", "and" where the choice is offered before both ("choose between … and …")
+        m = rx.search(between) or (_JOIN.search(between) if chosen.start() < x_start else None)
         if not m or _RESTATING.match(between, m.end()) or fold(statement[x_end:y_start].strip(" ，,")) not in fold(st.text):
             continue
         for src in sources:
