@@ -27,6 +27,7 @@ LIES = [
     # a list of two: one item the clause pairs with another, or a name no cited clause gives
     ("计划支持先进制造和公共服务领域的场景对接，示范项目最高200万元研发资助[1]。", "m7"),
     ("計劃會定期開放城市治理同現代服務領域嘅高價值應用場景[1]。", "m7"),
+    ("支持城市治理、现代服务等领域的场景对接[1]。", "m7"),
     ("首先依托南山和宝安等人工智能创新集聚区建设OPC社区[1]。", "m1"),
     ("The plan regularly opens scenarios in urban governance and modern services [1].", "m7"),
     # a cap dropped: the cap word of the answer qualifies another figure

@@ -222,9 +222,8 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
         spans = [(n, lst, frozenset(lst.span.split())) for n, lst in src_lists]
         members = [[it for it in listing.items if _member(it, lst, words, it is listing.items[-1])]
                    for _, lst, words in spans]
-        if len(listing.items) < 3 and "、" not in listing.span:   # "A和B": a phrase as often as a list
-            found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans]) \
-                if len(listing.items) == 2 else None
+        if len(listing.items) == 2:   # "A和B" (a phrase as often as a list), "A、B"
+            found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans])
             out += [found] if found else []
             continue
         provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
