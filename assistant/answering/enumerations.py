@@ -6,7 +6,8 @@ some items of a list the clause enumerates ("仅限A" where the clause supports 
 
 Items are read by where their head word sits: the first item of a list ends at the separator ("支持**高校**、"), the
 last one starts after the connective ("和**企业**组建"), a middle item is whole. Words that carry no claim
-(support.yaml `filler`: 提供, 支持, 的, "the") are cut off the first item's front.
+(support.yaml `filler`: 提供, 支持, 的, "the") are cut off the first item's front. An item ending with a source item's
+head is that item too (跨境税务 is 税务). A list of two is read where one of its items is an item of a cited list.
 """
 
 from __future__ import annotations
