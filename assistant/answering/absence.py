@@ -57,6 +57,10 @@ class AbsentSpec(BaseModel):
                            "explain (how, where, the process): true unless a cited clause uses the same word.")
     framing: Terms = Field(default_factory=Terms, description="Words framing what is missing (details, "
                            "具体): they name nothing.")
+    lacks: Terms = Field(default_factory=Terms, description="Negations saying a support named after them is "
+                         "missing (没有, \"there is no\"): 没有…创业资助 names the 创业资助.")
+    benefits: Terms = Field(default_factory=Terms, description="Words naming a kind of support (资助, funding): a "
+                            "`lacks` negation before one, in its clause, is a statement of absence.")
 
 
 def _rx(terms: list[str]) -> re.Pattern[str] | None:
@@ -95,6 +99,13 @@ class AbsenceRules:
         if bare.en:   # "no cap", "without any upper limit", "uncapped"
             parts.append(f"(?<![a-z])(?:{trie_pattern(sorted(fold(t) for t in bare.en))})(?:\\s*[a-z]+\\s+)?\\s*"
                          f"(?P<ekind>{trie_pattern(sorted(t for t in kinds if not _CJK.search(t)))})(?![a-z])")
+        lacks, ben = spec.lacks, spec.benefits
+        if lacks.zh and ben.zh:   # 没有专门针对留学青年人才的创业资助: the support named is said to be missing
+            parts.append(f"(?P<lneg>{trie_pattern(sorted(fold(t) for t in lacks.zh))})[^，。；;,.!?！？、：:]{{0,24}}?"
+                         f"(?:{trie_pattern(sorted(fold(t) for t in ben.zh))})")
+        if lacks.en and ben.en:   # "there is no dedicated startup funding for …"
+            parts.append(f"(?<![a-z])(?P<elneg>{trie_pattern(sorted(fold(t) for t in lacks.en))})(?:\\s+[a-z'-]+){{0,5}}?"
+                         f"\\s+(?:{trie_pattern(sorted(fold(t) for t in ben.en))})(?![a-z])")
         self.absence = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
         self.pattern = self.absence
         self.filler = filler
@@ -115,7 +126,7 @@ class AbsenceRules:
         m = self.absence.search(folded) if self.absence else None
         if not m:
             return None
-        spans = [m.span(g) for g in ("neg", "verb", "eneg", "everb") if m.group(g)] or [m.span()]
+        spans = [m.span(g) for g, v in m.groupdict().items() if v and g.endswith(("neg", "verb"))] or [m.span()]
         named = folded
         for a, b in spans:   # a split negation keeps the thing between it and its verb
             named = named[:a] + " " * (b - a) + named[b:]

@@ -6,7 +6,8 @@ some items of a list the clause enumerates ("仅限A" where the clause supports 
 
 Items are read by where their head word sits: the first item of a list ends at the separator ("支持**高校**、"), the
 last one starts after the connective ("和**企业**组建"), a middle item is whole. Words that carry no claim
-(support.yaml `filler`: 提供, 支持, 的, "the") are cut off the first item's front.
+(support.yaml `filler`: 提供, 支持, 的, "the") are cut off the first item's front. An item ending with a source item's
+head is that item too (跨境税务 is 税务). A list of two is read where one of its items is an item of a cited list.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from assistant.knowledge.claims import fold
 
 # where a list cannot continue: sentence and clause punctuation, brackets, quotes
 _SEGMENT_ZH = re.compile(r"[，。；：！？,;:!?（）()“”「」『』\"\n]")
-_CONNECTIVE_ZH = re.compile(r"以及|或者|和|及|与|或")
+# 同 is Cantonese "and" except inside a word (同一, 协同, 共同, 同时)
+_CONNECTIVE_ZH = re.compile(r"以及|或者|和|及|与|或|(?<![协共相一不等如连会])同(?![一时步等样期类业])")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 # an English list: comma-separated items closed by "and"/"or" (the last item's first word)
 _SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
@@ -43,6 +46,7 @@ class Item:
     key: str           # what names the item: its head (Chinese, 2+ characters) or head word (English, stemmed)
     start: int         # span of the item's text in the folded text
     end: int
+    text: str = ""     # its words, filler cut off (Chinese): a source item's head inside it makes it that item
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,13 @@ def _zh_lists(text: str, filler: re.Pattern[str] | None) -> list[Listing]:
         head, tail = _FIRST_KEY.search(first), _LAST_KEY.match(last)
         if not head or not tail or any(not p.strip() for p in pieces[1:-1]):
             continue
-        items = [Item(head.group(), at, at + len(pieces[0]))]
+        items = [Item(head.group(), at, at + len(pieces[0]), _after_filler(pieces[0], filler))]
         off = at + len(pieces[0]) + 1
         for m in pieces[1:-1]:
-            items.append(Item(m, off, off + len(m)))
+            items.append(Item(m, off, off + len(m), m))
             off += len(m) + 1
         end = at + len(seg)
-        items.append(Item(tail.group(), end - len(pieces[-1]), end))
+        items.append(Item(tail.group(), end - len(pieces[-1]), end, _before_filler(pieces[-1], filler)))
         span = first + text[at + len(pieces[0]):end - len(pieces[-1])] + last
         out.append(Listing(tuple(items), span, pieces[0][-LEAD_ZH:]))
     return out
@@ -177,19 +181,52 @@ def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None,
     return None
 
 
+def _member(item: Item, listing: Listing, words: frozenset[str], last: bool) -> bool:
+    """``item`` is one of ``listing``'s: its head is in the list ("支付" in "跨境支付、网络和数据、海外推广"), or it ends
+    with the head of one of the list's items (跨境税务 is a kind of 税务; 模型研发 is no kind of 模型). A Chinese
+    noun ends with its head: a list's last item, which runs on, and a source list's last item, whose key is its
+    first characters, are matched by their keys only."""
+    return _in(item.key, listing.span, words) or bool(item.text) and not last and any(
+        _CJK.search(it.key) and item.text.endswith(it.key) for it in listing.items[:-1])
+
+
+def _pair_swapped(pair: tuple[Item, ...], members: list[list[Item]], sources: tuple[str, ...],
+                  homes: list[int]) -> str | None:
+    """A list of two ("A和B", "A同B"), which is as often a phrase as a list, read as one only where an item is an
+    item of a cited clause's list: the other one is swapped in when it is an item of another list of that clause
+    only ("城市治理和先进制造" where the clause opens 城市治理和公共服务 and matches 先进制造、现代服务), or names
+    what no cited source names, not a character of it ("前海同南沙" where the clause relies on 前海、河套)."""
+    a, b = pair
+    in_a = {homes[i] * 1000 + i for i, m in enumerate(members) if a in m}
+    in_b = {homes[i] * 1000 + i for i, m in enumerate(members) if b in m}
+    for known, other, other_in in ((in_a, b, in_b), (in_b, a, in_a)):
+        if not known:
+            continue
+        if not other_in and _CJK.search(other.key) and not any(c in fold(s) for s in sources for c in other.key):
+            return other.key   # a name of which no cited source has a character (智慧 for 智能 is a wording)
+        if other_in and not known & other_in and {k // 1000 for k in known} & {k // 1000 for k in other_in}:
+            return other.key if other is b else None
+    return None
+
+
 def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
                   stem: Stem, provision: re.Pattern[str] | None = None) -> list[str]:
     """Items of a list ``part`` (folded) enumerates that belong to ANOTHER list of the sources than the one its other
-    items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems). Lists of one
-    clause that are each what it provides (``provision``: 提供, "offering") are one list: an answer may merge them
-    (the platform's services and its professional services)."""
-    said = [lst for lst in lists_in(part, filler, filler_stems, stem)
-            if len(lst.items) >= 3 or "、" in lst.span]   # "A和B" is as often a phrase as a list
+    items come from ("政策咨询、税务以及跨境支付服务" where 跨境支付 is one of the 出海专区's problems), even one of the
+    same clause, and even as a part of a longer item (跨境税务). Lists of one clause that are each what it provides
+    (``provision``: 提供, "offering") are one list: an answer may merge them (the platform's services and its
+    professional services)."""
+    said = lists_in(part, filler, filler_stems, stem)
     src_lists = _source_lists(tuple(sources), filler, filler_stems, stem) if said else ()
     out: list[str] = []
     for listing in said if src_lists else []:
         spans = [(n, lst, frozenset(lst.span.split())) for n, lst in src_lists]
-        members = [[it for it in listing.items if _in(it.key, lst.span, words)] for _, lst, words in spans]
+        members = [[it for it in listing.items if _member(it, lst, words, it is listing.items[-1])]
+                   for _, lst, words in spans]
+        if len(listing.items) == 2:   # "A和B" (a phrase as often as a list), "A、B"
+            found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans])
+            out += [found] if found else []
+            continue
         provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
         # English lists of one sentence share its words: of those, the one the sentence provides
         best = max(range(len(spans)), key=lambda i: (len(members[i]), provided[i]))
@@ -208,9 +245,9 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
 def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern[str] | None,
                filler_stems: frozenset[str], stem: Stem, provision: re.Pattern[str] | None) -> str | None:
     """The swapped item (``swapped_items``) of the list of ``part`` that ``statement`` names: a finding is reported
-    at the clause holding it. A list of three items or more holds a comma, a shorter one 、: without either,
-    there is none to read."""
-    if "、" not in part and "," not in part:
+    at the clause holding it. A list of three items or more holds a comma, a shorter one 、 or a connective: without
+    any, there is none to read."""
+    if "、" not in part and "," not in part and not _CONNECTIVE_ZH.search(part) and not _EN_AND.search(fold(part)):
         return None
     here = fold(statement)
     items = swapped_items(fold(part), sources, filler, filler_stems, stem, provision)

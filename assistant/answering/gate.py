@@ -16,10 +16,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.answering.prompts import GATE_PROBLEM
+from assistant.answering.qualifier_scope import kept_for
 from assistant.answering.statements import spell_out
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
-from assistant.knowledge.figures import is_grounded, ungrounded_figures
+from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
 from assistant.types import Citation
 from assistant.understanding.text import (
     EN_STOPWORDS,
@@ -165,9 +166,13 @@ def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimR
     """Figures bound to another subject or attribute in the sources; conditions the answer adds."""
     problems: list[Problem] = []
     src = [b for t in sources for b in rules.bind(t)]
-    for b in rules.bind(_MARKER.sub("", answer), carry=rules.subject_of(question) if question else None):
+    plain = _MARKER.sub("", answer)
+    bound = rules.bind(plain, carry=rules.subject_of(question) if question else None)
+    starts = [f.start for f in extract_figures(plain)]
+    for i, b in enumerate(bound):
+        at = starts[i] if len(starts) == len(bound) else None
         same = [s for s in src if is_grounded(b.figure, [s.figure])]
-        if not same or any(rules.compatible(b.subject, s.subject) and not _attr_conflict(b, s, rules, answer)
+        if not same or any(rules.compatible(b.subject, s.subject) and not _attr_conflict(b, s, rules, plain, at)
                            for s in same):
             continue   # no source figure at all is the figure check's finding
         fig = format_figure(b.figure)
@@ -177,7 +182,7 @@ def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimR
             problems.append(Problem.of("subject", figure=fig, owner=_label(rules, owner),
                                        subject=_label(rules, b.subject)))
         else:
-            conflict = _attr_conflict(b, fitting[0], rules, answer)
+            conflict = _attr_conflict(b, fitting[0], rules, plain, at)
             assert conflict is not None  # a compatible source figure without a conflict was skipped above
             group, said, source = conflict
             problems.append(Problem.of("attribute", figure=fig, said=_label(rules, said, group) if said else
@@ -208,12 +213,14 @@ def place_problems(answer: str, sources: list[str], question: str, places: Gazet
 
 
 # An answer's attribute the source figure lacks ('strict' groups) or contradicts.
-def _attr_conflict(b: BoundFigure, s: BoundFigure, rules: ClaimRules,
-                   answer: str = "") -> tuple[str, str | None, str | None] | None:
+def _attr_conflict(b: BoundFigure, s: BoundFigure, rules: ClaimRules, answer: str = "",
+                   at: int | None = None) -> tuple[str, str | None, str | None] | None:
+    """``answer``: without citation markers; ``at``: where ``b``'s figure starts in it (None: not known)."""
     have: str | None
     for group, have in s.attrs.items():   # "up to" dropped: the most said as what everyone gets
         if have in rules.groups[group][0].keep and group not in b.attrs \
-                and not any(m.concept == have for m in rules.groups[group][1].find(fold(answer))):
+                and not kept_for(at, [m for m in rules.groups[group][1].find(fold(answer)) if m.concept == have],
+                                 answer):
             return group, None, have
     for group, value in b.attrs.items():
         have = s.attrs.get(group)

@@ -5,6 +5,7 @@
   is a duty: it needs a cited sentence stating the same action, and that sentence must not merely encourage,
   support or explore it ("districts must hold monthly roadshows" where the plan encourages regular ones;
   "the company must raise matching funds" where the plan says nothing of the kind).
+- A **universal** (每个X都, 每一间公司都) says every one gets it: a cited clause must say 每 of the same kind.
 - A **superlative** (最 + what it ranks, "the most …") is a ranking: a cited clause must use the same one
   (最高 and 最长 are the plan's caps; 最重视 ranks what the plan only lists).
 """
@@ -25,7 +26,13 @@ _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 _EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 # of what an obligation says, this share must be in one cited sentence
 DUTY_SUPPORTED = 0.5
+# of a condition stated as a duty and the words around it, this share in one cited sentence that only encourages
+# it makes it an obligation the plan does not impose
+CONDITION_ENCOURAGED = 0.3
 _SUPERLATIVE_ZH = re.compile(r"最([\u3400-\u9fff])")
+# every one of a kind, all of them (每个项目都, 每一间公司都): a universal claim a cited clause must make of that kind too;
+# 每月, 每年 are periods
+_UNIVERSAL_ZH = re.compile(r"每一?([个間间家位名项户支队])[\u3400-\u9fffa-z0-9 ]{0,10}?都")
 _SUPERLATIVE_EN = re.compile(r"(?<![a-z])(?<!at )most\s+([a-z]{3,})")   # "at most 50 m²" is a cap
 
 
@@ -71,10 +78,14 @@ def duty_problem(part: str, sources: list[str], claims: ClaimRules | None, oblig
     if not m:
         return None
     governed = CITE_MARK.sub(" ", part[m.end():]).strip(" ，。,.")
-    if not governed or claims is not None and (claims.condition_concepts(governed)
-                                               or any(claims.flag_says(f, governed) for f in claims.flags)):
-        return None   # a condition of the benefit: the restriction checks judge it
-    units = _units(governed, filler)
+    if not governed:
+        return None
+    # a condition of the benefit (a degree, an OPC community address): the restriction checks judge it, unless
+    # the sentence it comes from only encourages it ("须集中入驻同一OPC社区" where the plan encourages 集聚入驻)
+    condition = claims is not None and (claims.condition_concepts(governed)
+                                        or any(claims.flag_says(f, governed) for f in claims.flags))
+    # a condition is judged with who is obliged: "同一产业链的企业须…" is the plan's 鼓励同一产业链企业…
+    units = _units(CITE_MARK.sub(" ", part) if condition else governed, filler)
     if not units:
         return None
     best, share, have = "", 0.0, frozenset[str]()
@@ -83,8 +94,8 @@ def duty_problem(part: str, sources: list[str], claims: ClaimRules | None, oblig
             s = len(units & words) / len(units)
             if s > share:
                 best, share, have = sentence, s, words
-    if share < DUTY_SUPPORTED:
-        return part[m.start():].strip(" ，。,.")[:40]
+    if share < (CONDITION_ENCOURAGED if condition else DUTY_SUPPORTED):
+        return None if condition else part[m.start():].strip(" ，。,.")[:40]
     if encouragement is not None and not obligation.search(best) \
             and _encouraged(best, units & have, encouragement, provision):
         return part[m.start():m.end()]
@@ -101,6 +112,14 @@ def superlative_problem(part: str, sources: list[str], allowed: frozenset[str]) 
         word = m.group(1)
         if not any(re.search(rf"(?<![a-z])most\s+{re.escape(word[:5])}", s) for s in srcs):
             return "most " + word
+    return None
+
+
+def universal_problem(part: str, sources: list[str]) -> str | None:
+    """"每个X都…" in ``part`` (folded), said of every one of a kind, where no cited source says 每 of that kind."""
+    m = _UNIVERSAL_ZH.search(part)
+    if m and not any(re.search("每一?" + m.group(1), fold(s)) for s in sources):
+        return m.group()
     return None
 
 

@@ -9,9 +9,8 @@ fact records of those clauses or the question:
 - its claim markers: "every", 无需申请, "the largest", a website, a processing time, "already" need a cited
   clause making a claim of the same type;
 - its quotations: verbatim (after folding script, case and punctuation) in a cited clause.
-A statement about what the plan does not say (support.yaml `absence`) names what is missing: it is supported when
-that is missing from the sources and their fact records (assistant/answering/absence.py). Figures are the figure and claim checks' business (assistant/answering/gate.py).
-"""
+A statement of what the plan does not say (support.yaml `absence`) holds when that is missing from the sources and
+their records (absence.py). Figures are gate.py's."""
 
 from __future__ import annotations
 
@@ -31,10 +30,11 @@ from assistant.answering.derived import clear_caches as clear_derived_caches
 from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import lists_in, swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
-from assistant.answering.modality import duty_problem, marker_exempt, superlative_problem
+from assistant.answering.modality import duty_problem, marker_exempt, superlative_problem, universal_problem
 from assistant.answering.names import AUTHORITY, known_authority, renamed
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
+from assistant.answering.restated import RestatedSpec, restated_choice
 from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
@@ -83,6 +83,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    restated: RestatedSpec = Field(default_factory=RestatedSpec, description="One amount said two ways (before and "
+                                   "after tax) is no choice (assistant/answering/restated.py).")
     relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
                                     "words (assistant/answering/relations.py).")
     arithmetic: ArithmeticSpec = Field(default_factory=ArithmeticSpec, description="Words of figures worked out "
@@ -202,7 +204,7 @@ class SupportRules:
                 continue
             duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler,
                                 self.provision) \
-                or superlative_problem(folded, sources, self.superlatives_allowed)
+                or superlative_problem(folded, sources, self.superlatives_allowed) or universal_problem(folded, sources)
             if duty:
                 out.append(Finding(st.text, "marker", duty))
                 continue
@@ -221,8 +223,10 @@ class SupportRules:
                 out.append(Finding(st.text, "marker", text[org.start():org.end()]))
                 continue
             related = self.relations.check(st, folded, tuple(sources), claims)
-            if related.problem:
-                out.append(Finding(st.text, "marker", related.problem))
+            choice = related.problem or restated_choice(st, sources, claims, self.spec.relations.alternative.en
+                                                        + self.spec.relations.alternative.zh, self.spec.restated)
+            if choice:
+                out.append(Finding(st.text, "marker", choice))
                 continue
             # relation words the sources bear out ("只能二选一" where they offer the choice) restrict nothing new
             borne = [w for w in re.split(r"\s+", "".join(a if a != b else " " for a, b in zip(folded, related.folded)))

@@ -1,0 +1,87 @@
+"""Lies the grounding gate blocks by what they do, each class on answers written for these tests (other clauses,
+other wordings, zh / zh-Hant / Cantonese / en), with the truths of the same shape it must let through:
+an item moved between two lists of one clause (also as a part of a longer item, and in a list of two), a name no
+cited clause gives in a list of names, a cap dropped where a cap word qualifies another figure, a universal claim,
+a duty the clause only encourages though it names a condition, a support said to be missing that a cited clause
+gives, a widened scope, and one amount before and after tax offered as a choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge.corpus import load_corpus
+from assistant.settings import BUILTIN_CORPUS
+from tests.gatecheck import gate_on
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(BUILTIN_CORPUS)
+
+
+LIES = [
+    # an item of another list of the same clause, whole or as part of a longer item
+    ("政务平台提供政策咨询、商事登记、海外推广和知识产权服务[1]。", "m10"),
+    ("平台提供政策諮詢、商事登記、跨境支付結算和知識產權服務[1]。", "m10"),
+    ("平台幫企業搞掂政策諮詢、商事登記同海外推廣[1]。", "m10"),
+    # a list of two: one item the clause pairs with another, or a name no cited clause gives
+    ("计划支持先进制造和公共服务领域的场景对接，示范项目最高200万元研发资助[1]。", "m7"),
+    ("計劃會定期開放城市治理同現代服務領域嘅高價值應用場景[1]。", "m7"),
+    ("支持城市治理、现代服务等领域的场景对接[1]。", "m7"),
+    ("首先依托南山和宝安等人工智能创新集聚区建设OPC社区[1]。", "m1"),
+    ("The plan regularly opens scenarios in urban governance and modern services [1].", "m7"),
+    # a cap dropped: the cap word of the answer qualifies another figure
+    ("毕业生能拿到60万元个人创业担保贷款，另外小微企业还可以申请最高500万元贷款[1]。", "m5"),
+    ("Graduates get a 600,000 yuan personal startup loan, and small firms may borrow up to 5 million yuan [1].", "m5"),
+    # a universal or guaranteed claim
+    ("每家OPC社區企業都可以領到區級智能券[1]。", "m6"),
+    ("計劃保證入駐其他產業空間嘅團隊有低成本創業空間[1]。", "m3"),
+    ("Smart vouchers go to AI companies wherever they are in the district [1].", "m6"),
+    # a duty where the clause encourages, though it names an OPC community
+    ("Companies in the same industrial chain must all settle in one OPC community [1].", "m6"),
+    ("同一產業鏈嘅企業必須集中入駐同一個OPC社區[1]。", "m6"),
+    # a support said to be missing that the clause gives
+    ("计划给鲲鹏项目奖励，但没有给毕业生的个人创业担保贷款[1]。", "m5"),
+    ("There is no startup funding for overseas-educated young talents [1].", "m5"),
+    ("計劃冇專門畀小微企業嘅創業擔保貸款[1]。", "m5"),
+    ("计划不会给留学青年人才创业资助[1]。", "m5"),
+    ("Overseas-educated young talents get no startup funding [1].", "m5"),
+    # one amount before and after tax offered as a choice
+    ("住房补贴每月可以选税前1250元，或者选税后1000元[1]。", "m4"),
+    ("Each month you can pick either 1,250 yuan before tax or 1,000 yuan after tax [1].", "m4"),
+    ("You can choose between 1,250 yuan before tax and 1,000 yuan after tax each month [1].", "m4"),
+]
+
+TRUTHS = [
+    ("出海专区帮助企业解决跨境支付、网络和数据、海外推广等国际化难题[1]。", "m10"),
+    ("平台提供政策咨询、商事登记、税务和知识产权服务，还有大模型备案指导、安全评估等专业服务[1]。", "m10"),
+    ("依托前海同河套推动数据跨境流动[1]。", "m10"),
+    ("定期开放城市治理和公共服务领域的高价值应用场景[1]。", "m7"),
+    ("The plan supports scenario matching in advanced manufacturing and modern services [1].", "m7"),
+    ("計畫推動人工智慧和具身智慧機器人基金投向高成長性OPC企業[1]。", "m8"),
+    # 模型研发 is no kind of 模型 (a Chinese noun ends with its head)
+    ("市级政策券分训练、模型研发和数据语料，用于模型训练、智能体构建和API调用[1]。", "m6"),
+    ("首先依托南山、龙岗、福田、光明等人工智能创新集聚区建设OPC社区[1]。", "m1"),
+    ("對入選鯤鵬項目的，分別給予最高5萬元創新創業獎勵和100萬元研發資助[1]。", "m5"),
+    ("Selected Kunpeng projects get up to 50,000 yuan in rewards and 1 million yuan in R&D funding [1].", "m5"),
+    ("到2027年底建成10个以上OPC社区，每个社区面积不少于1万平方米[1]。", "goals"),
+    ("想攞區級智能券，企業必須喺OPC社區內[1]。", "m6"),
+    ("计划鼓励同一产业链企业集聚入驻，实现高效协作[1]。", "m6"),
+    ("计划没有针对外籍人才的创业资助[1]。", "m5"),
+    ("There is no age limit for the startup funding [1].", "m5"),
+    ("你可以选择住房补贴，每月税前1250元（税后1000元），最长24个月[1]。", "m4"),
+    ("住房补贴每月税前1250元（税后1000元）[1]。", "m4"),
+    ("住房补贴每月税前1250元，也就是税后1000元[1]。", "m4"),
+    ("The housing subsidy is 1,250 yuan a month before tax or 1,000 yuan after tax [1].", "m4"),
+    ("住房補貼每月係稅前1250蚊或者稅後1000蚊[1]。", "m4"),
+]
+
+
+@pytest.mark.parametrize(("answer", "clause"), LIES)
+def test_lie_is_blocked(corpus, answer, clause):
+    assert gate_on(corpus, answer, (clause,)), answer
+
+
+@pytest.mark.parametrize(("answer", "clause"), TRUTHS)
+def test_truth_is_shown(corpus, answer, clause):
+    assert gate_on(corpus, answer, (clause,)) == [], answer
