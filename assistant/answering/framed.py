@@ -74,6 +74,7 @@ def read_frame(extractive: ExtractiveAnswerer, text: str, lang: str, today: date
         if frame is not None:
             _FRAMES.move_to_end(key)
     if frame is None:
+        text = extractive.r.speller.correct_chinese(text)  # "算力卷" names the compute voucher in the frame too
         rec = extractive.r.recogniser  # the learned reading of each ask: its benefit, part, confidence
         frame = corpus.frame.read(text, lang, corpus.claims, corpus.places, extractive.r.glossary.expand, today,
                                   _plan_years(corpus), corpus.questions,
@@ -203,12 +204,12 @@ def declare_ranking(extractive: ExtractiveAnswerer, frame: Frame, quoted: Answer
     """"Which district gives most": the plan ranks nothing; say so first, then what it does say (no caps
     passed off as a ranking)."""
     base = base_lang(lang)
-    head = NOT_STATED[base]["ranking"]
+    assert frame.main is not None  # only a frame whose main ask is a ranking is declared one
+    head = NOT_STATED[base].get(frame.main.detail or "ranking") or NOT_STATED[base]["ranking"]
     body = [head]
     if quoted.answerable:
         body += [PLAN_SAYS[base], quoted.answer]
     answer = quoted.model_copy(update={"answer": localise("\n".join(body), lang), "answerable": False})
-    assert frame.main is not None  # only a frame whose main ask is a ranking is declared one
     answer.unstated = [Unstated(kind="ranking", ask=frame.main.text, text=localise(head, lang))]
     return answer
 
@@ -240,7 +241,8 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
             if text is None:
                 continue
             listed.add(detail)
-            answer.unstated.append(Unstated(kind=detail, ask=ask.text, text=localise(text, lang)))
+            kind = "ranking" if detail == "choice" else detail  # a choice the plan never makes is a ranking
+            answer.unstated.append(Unstated(kind=kind, ask=ask.text, text=localise(text, lang)))
             if answer.answerable:
                 lines.append(text)
     if lines:

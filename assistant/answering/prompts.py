@@ -329,12 +329,15 @@ NOT_STATED["en"].update({
     "price": "The plan does not state a price or rent per square metre.",
     "ranking": "The plan does not rank or compare districts or OPC communities: it names them, but says nothing "
                "about which one gives more, costs less or suits a founder better.",
+    "choice": "The plan does not say which option is better, cheaper or easier to get for a particular founder, or "
+              "which to go for first: it states each benefit's own terms and conditions.",
 })
 NOT_STATED["zh"].update({
     "when_paid": "行动计划没有说明何时发放、是否分期发放。",
     "processing_time": "行动计划没有说明审批需要多长时间。",
     "price": "行动计划没有规定每平方米的价格或租金。",
     "ranking": "行动计划没有对各区或各OPC社区进行比较或排名：计划只列出了这些地方，没有说明哪里给得更多、更便宜或更适合创业者。",
+    "choice": "行动计划没有说明哪一项对某位创业者更划算、更省钱或更容易获得，也没有建议先申请哪一项：计划只分别规定了各项支持的标准和条件。",
 })
 # unstated part name (frame) -> NOT_STATED key
 UNSTATED_KEYS = {"where_to_apply": "where", "documents_needed": "documents", "tax": "tax_rate"}

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from assistant.knowledge.places import Gazetteer
 
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
-# a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000")
-_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[、：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000"); an
+# enumeration comma (、) never does: it lists within one clause ("用在办事大厅、网上办事的系统里")
+_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
                      re.I)
 _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
@@ -33,6 +34,7 @@ _EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|sho
                        r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
 _WH = frozenset("how what what's which when where who whom why whose".split())
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
+_YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -47,6 +49,8 @@ class ClauseReader:
     asking: Matcher
     instructions: Matcher
     embedding: Matcher
+    conditional: Matcher
+    plan_named: Matcher
     weak_asking: set[str]
     _tags: set[str]
 
@@ -97,6 +101,43 @@ class ClauseReader:
         """The part tells the founder's story: first person, a place or a year."""
         return (story is not None and bool(story.find(fold(clause)))) or bool(_YEAR.search(clause)) \
             or bool(places is not None and places.find(clause))
+
+    def _qualifies(self, clause: str, story: Matcher | None, places: Gazetteer | None) -> bool:
+        """The part qualifies the ask after it rather than telling the story: it opens with a condition and names
+        no place (a place in the founder's story is never judged), or it names the plan, speaks of no one and
+        names no place (the places it says the plan names are searched, not judged: :meth:`read`)."""
+        folded = fold(clause).lstrip()
+        named_place = places is not None and bool(places.find(clause))
+        # Chinese puts the subject first ("我们的产品要是被采用了"); English "if" opens the clause ("not sure if")
+        if any(m.start <= 2 or _CJK.search(folded[m.start:m.end]) for m in self.conditional.find(folded)):
+            return not named_place
+        return self._names_plan(clause, story) and not named_place
+
+    def _searched(self, part: str, story: Matcher | None, places: Gazetteer | None) -> str:
+        """A part of the story as searched: without its years and the places the founder tells of — but with those
+        it says the plan names ("计划里提到前海和河套，它们是做什么的？")."""
+        return _YEAR_WORD.sub("", part if self._names_plan(part, story) else self._placeless(part, places))
+
+    def _names_plan(self, clause: str, story: Matcher | None) -> bool:
+        """The part speaks of the plan itself ("计划里提到…", "the plan mentions …"), not of the founder."""
+        folded = fold(clause)
+        return bool(self.plan_named.find(folded)) and not (story is not None and story.find(folded))
+
+    @staticmethod
+    def _placeless(clause: str, places: Gazetteer | None) -> str:
+        """A background part without the places it names: they say where the founder comes from."""
+        if places is None:
+            return clause
+        found = places.find(clause)
+        if not found:
+            return clause
+        out, last = [], 0
+        for p in found:
+            if p.start >= last:
+                out.append(clause[last:p.start])
+                last = p.end
+        out.append(clause[last:])
+        return "".join(out)
 
     def _asks(self, clause: str, story_like: bool) -> bool:
         """The part asks: a question (:meth:`_is_ask`) — unless only a particle that also ends statements makes it

@@ -50,6 +50,8 @@ class FrameSpec(BaseModel):
     superlative: Terms
     which: Terms
     ranked: Terms
+    judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
+                           "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
@@ -61,7 +63,11 @@ class FrameSpec(BaseModel):
                             "told last ('for that'): that part is searched with the ask.")
     embedding: Terms = Field(default_factory=Terms, description="Words after which an English question word "
                              "opens an embedded question ('tell me how much'), not a new ask.")
+    conditional: Terms = Field(default_factory=Terms, description="Words opening a condition ('要是', 'if'): a "
+                               "conditional clause is part of the ask it qualifies, not the founder's story.")
     unstated: dict[str, Terms]
+    near_forms: list[str] = Field(default_factory=list, description="Groups of characters that look alike (券卷), "
+                                  "each a string: a plan term typed with one of them is that term (understanding/spelling.py).")
     dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
 
@@ -104,8 +110,8 @@ _NOT_PARTS = ("answer", "ranking", None)
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
-_YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CHOOSING = re.compile(r"哪|边|\bwhich\b|\bwhat\b", re.I)  # a question word choosing among options
 _TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
 _TEAM_EN = re.compile(r"(?:we(?:'re| are)|team of)\s+(two|three|four|five|six|\d{1,2})(?:\s+people)?", re.I)
 _NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
@@ -129,6 +135,7 @@ class FrameRules(ClauseReader):
         self.superlative = m({"superlative": spec.superlative})
         self.which = m({"which": spec.which})
         self.ranked = m({"ranked": spec.ranked})
+        self.judging = m({"judging": spec.judging})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
@@ -138,6 +145,7 @@ class FrameRules(ClauseReader):
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
         self.embedding = m({"embedding": spec.embedding})
         self.anaphora = m({"anaphora": spec.anaphora})
+        self.conditional = m({"conditional": spec.conditional})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -173,8 +181,10 @@ class FrameRules(ClauseReader):
             def told(parts: Iterable[tuple[str, set[str]]]) -> None:
                 for clean, subjects in parts:
                     background.append(clean)
-                    if subjects:  # searched (never judged) when the asks name no topic of their own
-                        topical.append(_YEAR_WORD.sub("", self._placeless(clean, places)))
+                    # searched (never judged) when the asks name no topic of their own: a benefit named in words,
+                    # or one the story describes by what it does ("我们的产品被政务大厅采用了")
+                    if subjects or self._describes(clean, lang, learned):
+                        topical.append(self._searched(clean, story, places))
 
             previous = None  # the part right before, when it told the story
             for i in range(1, len(kept)):  # "…300,000 yuan hukou subsidy, right?": the statement is asked
@@ -184,8 +194,9 @@ class FrameRules(ClauseReader):
             kept = [k for k in kept if k[0]]
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
-                # founder's story: first person, a place or a year
-                story_like = self._story_like(clean, story, places)
+                # founder's story: first person, a place or a year — a condition ("要是我们的产品被政府采用") or
+                # what the plan mentions ("计划里提到前海") qualifies the ask instead
+                story_like = self._story_like(clean, story, places) and not self._qualifies(clean, story, places)
                 if is_ask:
                     if previous is not None and not pending and _EACH.search(clean):
                         # "在星澜市和东滨区入驻…，…分别是多少？": the places before it are what is asked about
@@ -193,7 +204,7 @@ class FrameRules(ClauseReader):
                     if previous is None and not pending and last_told and self.anaphora.find(fold(clean)):
                         previous = last_told  # "I've heard the city funds X. What's the max for that?": X searched
                     if previous is not None and not pending:  # "若我申请鲲鹏项目，研发资助最高多少？": searched
-                        leadins.append(_YEAR_WORD.sub("", self._placeless(previous, places)))
+                        leadins.append(self._searched(previous, story, places))
                     # "深圳各区的OPC社区里，哪一个最适合…": a lead-in not about the founder names what is ranked
                     among.append(previous if previous is not None and not pending and not
                                  (story is not None and story.find(fold(previous))) else "")
@@ -246,7 +257,8 @@ class FrameRules(ClauseReader):
         searched = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")
                     or (a.kind == "other" and not figures)]
         named = any(a.topic for a in frame.asks) or any(a.kind == "topic" for a in frame.asks)
-        frame.search_text = self._join([*leadins, *([] if named else topical), *searched], zh) or frame.focus_text
+        parts = dict.fromkeys([*leadins, *([] if named else topical), *searched])  # a part searched once
+        frame.search_text = self._join(list(parts), zh) or frame.focus_text
         return frame
 
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
@@ -272,8 +284,12 @@ class FrameRules(ClauseReader):
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
         ranked = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among)) \
             or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
-        if (ranks and ranked) or (part == "ranking" and sure >= RANKING_MIN):
-            # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
+        if ranks and ranked:  # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
+            return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
+        if self.judging.find(folded) and _CHOOSING.search(folded):
+            # "住房补贴和过渡房选哪个更省钱": the founder's own measure; the plan states each, it picks none
+            return Ask(text=text, kind="ranking", detail="choice", also=details, topic=topic)
+        if part == "ranking" and sure >= RANKING_MIN:
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         plan = self.plan_self.find(folded)
         if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
@@ -290,6 +306,15 @@ class FrameRules(ClauseReader):
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
     @staticmethod
+    def _describes(clause: str, lang: str, learned: Learned | None) -> bool:
+        """The recogniser reads a benefit or a topic of the plan in a part of the story, surely (TOPIC_MIN)."""
+        rec = learned(clause, lang) if learned is not None else None
+        if rec is None:
+            return False
+        return (bool(rec.benefit) and rec.confidence >= TOPIC_MIN) or \
+            (bool(rec.likely_clause) and rec.clause_confidence >= TOPIC_MIN)
+
+    @staticmethod
     def _choose_main(frame: Frame, scores: list[float] | None = None) -> None:
         """The ask the answer leads with: of those naming the plan's subject matter, the one the recogniser is
         surest names a benefit (a benefit named in words counts as sure; the first on a tie) — not the first by
@@ -304,22 +329,6 @@ class FrameRules(ClauseReader):
                 lead.main = True
                 return
         frame.asks[0].main = True
-
-    @staticmethod
-    def _placeless(clause: str, places: Gazetteer | None) -> str:
-        """A background part without the places it names: they say where the founder comes from."""
-        if places is None:
-            return clause
-        found = places.find(clause)
-        if not found:
-            return clause
-        out, last = [], 0
-        for p in found:
-            if p.start >= last:
-                out.append(clause[last:p.start])
-                last = p.end
-        out.append(clause[last:])
-        return "".join(out)
 
     def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
                    asked: bool = False, questions: QuestionRules | None = None) -> list[int]:
