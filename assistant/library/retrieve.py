@@ -190,7 +190,10 @@ class Retriever:
         self.builtin_vocabulary = index.builtin_keywords.vocab | known
         # Out-of-scope topic terms the corpus never mentions: naming one means the plan can't answer.
         self.speller = self._speller(corpus)
-        mentioned = _mentioned_terms(corpus.clauses, tuple(corpus.out_of_scope))
+        # a background document (a news summary naming Huawei and Tencent among the city's firms) covers no topic
+        background = {d.id for d in corpus.documents if d.authority == "background"}
+        mentioned = _mentioned_terms([c for c in corpus.clauses if c.doc_id not in background],
+                                     tuple(corpus.out_of_scope))
         self._out_of_scope = [(term, _term_pattern(term)) for term in corpus.out_of_scope if term not in mentioned]
 
     def _speller(self, corpus: Corpus) -> Speller:
@@ -201,7 +204,8 @@ class Retriever:
             zh_terms += [t for s in claims.subjects.values() for t in s.zh]
             en_words |= {w for s in claims.subjects.values() for t in s.en for w in re.findall(r"[a-z]+", t.lower())}
         protected = {w for term in corpus.out_of_scope for w in re.findall(r"[a-z]+", term)}
-        return Speller(self.vocabulary | en_words, zh_terms, protected)
+        near_forms = corpus.frame.spec.near_forms if corpus.frame is not None else []
+        return Speller(self.vocabulary | en_words, zh_terms, protected, near_forms)
 
     def embed_text(self, text: str) -> str:
         """The part of a question the query embedding reads: its asks, up to the token cap (the cost bound)."""
