@@ -53,6 +53,9 @@ FIGURE_SENTENCE_RATIO = 0.8
 # A question whose words the corpus mostly does not know is still answered when the recogniser is at least this
 # sure which benefit clause it asks about and that clause answers it best.
 RECOGNISED_ANSWERS = 0.5
+# ... or, less sure (a benefit described by what it does: "政府兜底的那种借钱"), when the search's best clause is that
+# same clause too: two independent readings (the classifier, dense and keyword search) agree.
+RECOGNISED_AGREES = 0.35
 # ... and its sentences lead (as a named topic's do) when it is at least this sure of the clause.
 RECOGNISED_LEADS = 0.7
 
@@ -259,8 +262,11 @@ class ExtractiveAnswerer(Declines):
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
         # colloquial ask ("政府兜底的那种借钱") rather than another topic.
         rec = q.recognition
-        return bool(rec is not None and rec.clause_confidence >= RECOGNISED_ANSWERS and builtin
-                    and scored[0].clause_id == rec.likely_clause)
+        if rec is None or not builtin or scored[0].clause_id != rec.likely_clause:
+            return False
+        return rec.clause_confidence >= RECOGNISED_ANSWERS or (
+            rec.clause_confidence >= RECOGNISED_AGREES and bool(retrieval.hits)
+            and retrieval.hits[0].clause_id == rec.likely_clause)
 
     def from_facts(self, question: str, retrieval: Retrieval, within: set[str] | None = None, told: str | None = None,
                    years_told: Sequence[int] | None = None) -> Answer | None:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 Families = Sequence[tuple[str | None, list[Fact]]]
 
 MAX_LISTED = 12
+MAX_COMPARED = 6  # a largest/smallest among at most this many benefits lists the others too
 MAX_OTHERS = 5
 
 
@@ -189,6 +190,8 @@ class FactAnswerer:
             template = (LARGEST if intent.order == "largest" else SMALLEST) if not others else \
                 (LARGEST_DOCS if intent.order == "largest" else SMALLEST_DOCS)
             lines.append(template[base].format(amount=figure_text("yuan", best, base), names=names))
+            if not others and len(money) <= MAX_COMPARED:  # what it is largest among, when the ask names a few
+                lines += ["- " + self.line(f, base, cites) for f in money[:MAX_LISTED] if f not in top]
         elif not groups:  # only added documents in scope
             lines.append(LIST_DOCS[base].format(what=CAPPED_AT[base].format(cap=figure_text(*intent.cap, base))
                                                 if intent.cap else ""))
