@@ -127,6 +127,38 @@ def test_stated_figure_before_an_unstated_part_is_its_own_ask(corpus):
     assert [a.text for a in frame_of(corpus, "关于落户补贴，去哪里申请？").asks] == ["关于落户补贴，去哪里申请？"]
 
 
+def test_a_condition_is_part_of_the_ask_and_an_enumeration_comma_parts_nothing(corpus):
+    # the condition qualifies the ask: judged and searched with it, not told as the founder's story
+    f = frame_of(corpus, "咱们的客服机器人如果被区里的行政服务中心、线上办事大厅采购了，有多少钱支持？")
+    assert [a.text for a in f.asks] == ["咱们的客服机器人如果被区里的行政服务中心、线上办事大厅采购了，有多少钱支持？"]
+    assert f.background == []
+    g = frame_of(corpus, "If the tax bureau ends up running our assistant on its website, what support is there?", "en")
+    assert [a.text for a in g.asks] == ["If the tax bureau ends up running our assistant on its website, "
+                                        "what support is there?"]
+    # ... but where the founder is stays the story: a place in a condition is never judged
+    h = frame_of(corpus, "假如我先在苏州注册公司，住房补贴还能申请吗？")
+    assert h.background == ["假如我先在苏州注册公司"] and "苏州" not in h.focus_text
+    # 、 lists within one clause: a list of asks is one ask
+    assert len(frame_of(corpus, "计划最看重哪些行业、哪些类型的团队？").asks) == 1
+
+
+def test_places_the_plan_is_said_to_name_are_searched(corpus):
+    f = frame_of(corpus, "行动计划里点名了河套和前海，那两处主要承担什么？")
+    assert "前海" in f.search_text and "前海" not in f.focus_text  # searched, never judged as another place's
+    g = frame_of(corpus, "我在前海上班，住房补贴多少？")  # the founder's own place: left out of the search
+    assert "前海" not in g.search_text
+
+
+def test_a_choice_only_the_founder_can_make_is_a_ranking(corpus):
+    for text, lang in [("住房补贴和过渡性住房，我选哪个更省钱？", "zh"), ("邊個社區最容易申請入駐？", "zh-Hant"),
+                       ("Which of the vouchers is easiest to get for a two-person team?", "en")]:
+        ask = frame_of(corpus, text, lang).main
+        assert ask.kind == "ranking" and ask.detail == "choice", text
+    # a figure the plan states ranks by itself: answered
+    assert frame_of(corpus, "模型券和训练算力券，哪个上限更高？").main.kind != "ranking"
+    assert frame_of(corpus, "住房补贴省钱吗？").main.kind != "ranking"  # no choice asked
+
+
 # --- end to end -----------------------------------------------------------------------------------------------
 def test_background_place_never_refuses(bot):
     a = bot.ask("我老家江西赣州，在南京读的研究生，2019年毕业，想来深圳做AI一人公司，住房补贴每月多少？")
@@ -188,6 +220,31 @@ def test_ranking_is_declared_not_filled(bot):
     a = bot.ask("哪个区发的智能券最多？")
     assert not a.answerable and a.answer.startswith("行动计划没有对各区")
     assert [u.kind for u in a.unstated] == ["ranking"]
+
+
+def test_choices_companies_and_company_law_are_declined(bot):
+    a = bot.ask("落户补贴和住房补贴，先申请哪个对刚毕业的我更划算？")
+    assert not a.answerable and a.answer.startswith("行动计划没有说明哪一项") and [u.kind for u in a.unstated] == ["ranking"]
+    for q in ("華為在龍崗的OPC社區有冇辦公室？", "Did Huawei get a model voucher?", "注册一人公司最低要多少注册资本？",
+              "What does company law require as paid-in capital for a sole founder?"):
+        b = bot.ask(q)
+        assert not b.answerable and b.citations == [], q
+
+
+def test_benefits_described_by_what_they_do_are_answered(bot):
+    a = bot.ask("我们团队做的智能问答系统要是被街道便民服务中心和网上办事平台采用了，政府会给多少支持？")
+    assert a.answerable and "500万元" in a.answer and a.citations[0].clause_id == "sz-ai-opc-plan:m7"
+    b = bot.ask("我们打算把大模型拿去有关部门登记上线，计划在这方面给什么帮助？")
+    assert b.answerable and b.citations[0].clause_id == "sz-ai-opc-plan:m10" and "备案" in b.answer
+    c = bot.ask("計劃入面提到前海同河套，兩個地方係負責乜嘢？")
+    assert c.answerable and c.citations[0].clause_id == "sz-ai-opc-plan:m10"
+
+
+def test_look_alike_typos_of_benefit_names(bot):
+    a = bot.ask("数据语料卷最多补多少？")
+    assert a.answerable and "200万元" in a.answer and a.frame.main.topic == "data_voucher"
+    b = bot.ask("模形券上限幾多？")
+    assert b.answerable and "200萬元" in b.answer
 
 
 def test_profile_fields_are_labelled_for_people(bot):

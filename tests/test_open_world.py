@@ -86,6 +86,15 @@ def test_speller_fixes_typos_but_not_out_of_scope_words():
     assert s.correct("住房补贴") == "住房补贴"
 
 
+def test_speller_reads_look_alike_characters_of_plan_terms():
+    s = Speller(set(), ["模型券", "数据语料券", "住房补贴"], set(), ["券卷", "贴帖"])
+    assert s.correct("数据语料卷和模形卷") == "数据语料券和模型券"  # a look-alike, and a homophone with one
+    assert s.correct("數據語料卷") == "數據語料券"  # in the script it was typed in
+    assert s.correct("住房補貼") == "住房補貼"  # Traditional is no typo
+    assert s.correct("問卷模形") == "問卷模形"  # no term: nothing changes
+    assert Speller(set(), ["模型券"], set()).correct("模型卷") == "模型卷"  # without the table, no look-alikes
+
+
 @pytest.mark.parametrize("text", ["What share of the contract does it cover?", "What is the yearly cap?",
                                   "Is there a grant for a startup team?", "How early can I apply?"])
 def test_speller_leaves_real_english_words_alone(text):

@@ -226,7 +226,9 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
         if ask.kind not in ("unstated", "ranking"):
             continue
         for detail in [ask.detail, *ask.also]:  # a ranking beside the main ask is declared too
-            if detail is None or detail in listed:
+            # a choice the plan never makes is declared as a ranking (once: the ranking's own answer lists it)
+            kind = "ranking" if detail == "choice" else detail
+            if detail is None or kind in listed:
                 continue
             if retrieval is not None and answer.answerable and not ask.main:
                 found = stating(extractive, detail, retrieval)  # an added document in scope may state it
@@ -240,8 +242,7 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
             text = _not_stated(detail, base, docs)
             if text is None:
                 continue
-            listed.add(detail)
-            kind = "ranking" if detail == "choice" else detail  # a choice the plan never makes is a ranking
+            listed.add(kind)
             answer.unstated.append(Unstated(kind=kind, ask=ask.text, text=localise(text, lang)))
             if answer.answerable:
                 lines.append(text)
