@@ -101,6 +101,9 @@ def recognise(text: str, lang: str, rules: ClaimRules | None, expand: Callable[[
 # (RANKING_MIN: declaring a ranking declines the answer, so it must be surer) — and chooses the main ask.
 Learned = Callable[[str, str], "Recognition | None"]
 TOPIC_MIN = 0.6
+# A part of the story the recogniser reads as one of the plan's benefits or topics at this confidence is searched
+# with asks that name none ("我想把大模型拿去登记上线，有人带吗？"); searched only, never judged: a lower bar.
+DESCRIBES_MIN = 0.5
 PART_MIN = 0.6
 RANKING_MIN = 0.75
 _NOT_PARTS = ("answer", "ranking", None)
@@ -307,12 +310,12 @@ class FrameRules(ClauseReader):
 
     @staticmethod
     def _describes(clause: str, lang: str, learned: Learned | None) -> bool:
-        """The recogniser reads a benefit or a topic of the plan in a part of the story, surely (TOPIC_MIN)."""
+        """The recogniser reads a benefit or a topic of the plan in a part of the story (DESCRIBES_MIN)."""
         rec = learned(clause, lang) if learned is not None else None
         if rec is None:
             return False
-        return (bool(rec.benefit) and rec.confidence >= TOPIC_MIN) or \
-            (bool(rec.likely_clause) and rec.clause_confidence >= TOPIC_MIN)
+        return (bool(rec.benefit) and rec.confidence >= DESCRIBES_MIN) or \
+            (bool(rec.likely_clause) and rec.clause_confidence >= DESCRIBES_MIN)
 
     @staticmethod
     def _choose_main(frame: Frame, scores: list[float] | None = None) -> None:
