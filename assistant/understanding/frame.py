@@ -50,6 +50,8 @@ class FrameSpec(BaseModel):
     superlative: Terms
     which: Terms
     ranked: Terms
+    comparative: Terms = Field(default_factory=Terms, description="Comparatives (更高, 高啲, cheaper): with a "
+                               "'which' over places or communities named, a ranking.")
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     plan_self: dict[str, Terms]
@@ -139,6 +141,7 @@ class FrameRules(ClauseReader):
         self.which = m({"which": spec.which})
         self.ranked = m({"ranked": spec.ranked})
         self.judging = m({"judging": spec.judging})
+        self.comparative = m({"comparative": spec.comparative})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
@@ -285,9 +288,11 @@ class FrameRules(ClauseReader):
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
-        ranked = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among)) \
-            or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
-        if ranks and ranked:  # "哪个社区租金最便宜": a ranking, and the price it ranks by is unstated too
+        places = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among))
+        ranked = places or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
+        # "福田同南山，边度嘅住房补贴高啲？": a comparative over the places named
+        compares = bool(places) and bool(self.which.find(folded)) and bool(self.comparative.find(folded))
+        if (ranks and ranked) or compares:  # "哪个社区租金最便宜": a ranking, its price unstated too
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         if self.judging.find(folded) and _CHOOSING.search(folded):
             # "住房补贴和过渡房选哪个更省钱": the founder's own measure; the plan states each, it picks none
