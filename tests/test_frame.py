@@ -158,7 +158,7 @@ def test_a_choice_only_the_founder_can_make_is_a_ranking(corpus):
     assert frame_of(corpus, "模型券和训练算力券，哪个上限更高？").main.kind != "ranking"
     assert frame_of(corpus, "住房补贴省钱吗？").main.kind != "ranking"  # no choice asked
     # a comparative over the places named ranks them; over benefits it compares figures the plan states
-    assert frame_of(corpus, "龍崗同光明，邊度嘅社區面積大啲？", "zh-Hant").main.kind == "ranking"
+    assert frame_of(corpus, "龍崗同光明，邊個社區面積大啲？", "zh-Hant").main.kind == "ranking"
     assert frame_of(corpus, "Longgang or Futian, which one pays higher?", "en").main.kind == "ranking"
     assert frame_of(corpus, "训练算力券和模型券，哪个额度更高？").main.kind != "ranking"
 
