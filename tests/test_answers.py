@@ -230,3 +230,18 @@ def test_golden_set_quality_does_not_regress(bot, golden):
     assert refused / len(refusals) >= 0.95
     assert right_figures / n_fig >= 0.93
     assert right_clause / n_clause >= 0.93
+
+
+# Written for these tests: broad asks about a benefit, wanting no particular figure.
+BROAD = [
+    ("租房这块计划能帮我什么？", ["36个月", "60%", "24个月"]),
+    ("Is there any help with housing for founders?", ["36 months", "24 months"]),
+    ("住屋方面有冇嘢幫到我？", ["36個月", "24個月"]),
+]
+
+
+@pytest.mark.parametrize("question, figures", BROAD, ids=[q for q, _ in BROAD])
+def test_a_broad_ask_about_a_benefit_states_its_terms_not_only_the_lead_in(bot, question, figures):
+    answer = bot.ask(question, mode="extractive")
+    assert answer.answerable and answer.citations[0].clause_id == f"{PLAN}:m4", answer.answer
+    assert all(normalise(f) <= normalise(answer.answer) for f in figures), answer.answer

@@ -271,3 +271,33 @@ def test_a_followup_asking_its_own_slot_switches_benefit_only_when_the_recognise
     # a follow-up that only names what changes switches on a fairly sure reading
     _, state = conversation.resolve("and the training one?", _turns("How much is the model voucher worth?"))
     assert state.benefit == "training_voucher"
+
+
+# Written for these tests: asks that name nothing of their own, read in the context of the topic they fit.
+def test_an_ask_naming_nothing_is_read_in_the_topic_it_fits(bot, recogniser):
+    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
+    conversation = Conversation(recogniser, bot.corpus.questions, framer)
+    hukou = recogniser.facts["hukou_subsidy"].names.zh
+    # no marker, no pronoun: a tier of the benefit just asked about
+    tier, state = conversation.resolve("硕士是不是也能拿到最高那一档？", _turns("落户补贴有多少钱？"))
+    assert tier is not None and hukou in tier and state.benefit == "hukou_subsidy"
+    # "these two" points back at the two housing benefits
+    both, _ = conversation.resolve("这两样能同时申请吗？", _turns("住房方面有什么支持？"))
+    assert both is not None
+    # back to an earlier topic after an aside about something else
+    history = _turns("住房补贴每个月多少？", "Is there an age cap on being a young entrepreneur?")
+    _, state = conversation.resolve("好，最后一个：补贴最多能领多久？", history)
+    assert state.benefit == "housing_subsidy"
+    # a topic of its own, named, is asked as written and not glued to the benefit carried
+    housing, _ = conversation.resolve("OK. For housing, can I take both the cash subsidy and the transitional "
+                                      "apartment?", _turns("落户补贴有多少钱？"))
+    assert housing is None or "hukou" not in housing.lower()
+
+
+def test_what_a_followup_only_says_around_its_ask_neither_hides_its_ellipsis_nor_joins_it(bot):
+    sid = bot.new_session()
+    bot.ask("个人创业担保贷款最多能贷多少？", session_id=sid, mode="extractive")
+    answer = bot.ask("好的我换繁体问。利息可以減免嗎？", session_id=sid, mode="extractive")
+    assert answer.standalone_question and "个人创业担保贷款" in answer.standalone_question, answer.standalone_question
+    assert "繁体" not in answer.standalone_question
+    assert answer.citations and answer.citations[0].clause_id == PLAN + "m5", answer.answer

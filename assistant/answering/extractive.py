@@ -19,6 +19,7 @@ from assistant.answering.declines import Declines
 from assistant.answering.disagreements import disagreeing, disagreement
 from assistant.answering.fact_answers import FactAnswerer, scoped_facts
 from assistant.answering.prompts import PREMISE_NOTE
+from assistant.answering.terms import with_terms
 from assistant.answering.wanted import figure_kinds, wanted_figures, wanted_groups
 from assistant.library.retrieve import Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings
@@ -322,6 +323,7 @@ class ExtractiveAnswerer(Declines):
             if len(chosen) == 2 or cand.share_of(best) < self.settings.second_sentence_ratio:
                 break
             chosen.append(cand)
+        chosen = with_terms(q, scored, chosen, self._kinds_of)
         chosen += self._other_documents(scored, chosen, wanted_figures(q.asked), q.places)
         # Quote in reading order within a clause, clauses in order of first choice.
         order = {c.clause_id: i for i, c in reversed(list(enumerate(chosen)))}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -24,10 +24,11 @@ from pydantic import ValidationError
 from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
-from assistant.types import Ask, FounderProfile, Frame, Turn
+from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
 
 if TYPE_CHECKING:
+    from assistant.knowledge.claims import ClaimRules
     from assistant.types import Language
     from assistant.understanding.intents import Recogniser, Recognition
     from assistant.understanding.questions import ProfileValues, QuestionRules
@@ -39,8 +40,8 @@ _MARKER = re.compile(
 )
 _ENDS_WITH_NE = re.compile(r"(?:呢|嘞|啦|先)[？?！!。.\s]*$")
 _ANAPHORA = re.compile(
-    r"\b(it|that|this|they|them|those|these|one|there)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
-    r"|呢個|嗰個|佢",
+    r"\b(it|that|this|they|them|those|these|one|there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
+    r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種",
     re.IGNORECASE,
 )
 # A discourse opener a follow-up starts with ("and …", "那…", "咁…"): left out of the question it resolves to, so
@@ -53,6 +54,14 @@ _QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure ...
 SWITCH_SURE = 0.8  # ... or this sure when it asks a slot of its own
+# An ask naming no benefit leans on the conversation's clause (Conversation._leans) when it has at most
+# LEAN_WORDS content words and is read in that clause; read in no clause at least CLAUSE_PLACED sure, the benefit
+# it most likely names counts too, when at least ALTERNATIVE_MIN likely.
+LEAN_WORDS = 8
+CLAUSE_PLACED = 0.5
+ALTERNATIVE_MIN = 0.15
+REMEMBERED = 3  # earlier topics an ask may go back to
+CLAUSE_SURE = 0.3  # a topic that is no benefit is remembered by the clause its question is read in when this sure
 OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks its own slot: nothing carried
 Framer = Callable[[str, str], "Frame | None"]
 
@@ -85,6 +94,15 @@ class State:
     anchor: str | None = None  # the question that set the topic (its standalone form)
     profile: FounderProfile = field(default_factory=FounderProfile)  # the founder's situation so far, merged
     asked: str | None = None  # what the answer is framed on: the resolved ask (None: the question as written)
+    clause: str | None = None  # the plan's clause the topic is in (a benefit's, or the one its question was read in)
+    earlier: tuple[State, ...] = ()  # the topics before it, latest first (an ask may lean on one: "補貼呢？")
+
+
+def _remember(state: State) -> tuple[State, ...]:
+    """The topics to remember once ``state``'s is left: it, then those before it (at most REMEMBERED)."""
+    if state.anchor is None:
+        return state.earlier
+    return (replace(state, earlier=()), *state.earlier)[:REMEMBERED]
 
 
 def merged(profile: FounderProfile, told: Mapping[str, object]) -> FounderProfile:
@@ -140,7 +158,8 @@ class Conversation:
         rec = self.recogniser.recognise(question) if self.recogniser is not None else None
         profile = merged(state.profile, self._profile(question))
         lang = "en" if detect_language(question) == "en" else "zh"
-        own = self._own(question)  # the follow-up's own main ask, as a first turn would be framed
+        frame = self.framer(question, detect_language(question)) if self.framer is not None else None
+        own = frame.main if frame is not None else None  # the follow-up's own main ask, as a first turn's
         # the slot asked is read in Mandarin words: 「要幾耐？」 asks a duration as 「要多久？」 does
         mandarin = self.recogniser.cantonese.to_mandarin(question) if self.recogniser is not None else question
         own_attr = rec.attribute if rec is not None and _asks_attribute(mandarin, self.rules) else None
@@ -148,14 +167,25 @@ class Conversation:
         # the benefit the turn is about: the recogniser's, else the one its frame names ("when did the plan take
         # effect?" is about the plan's validity, a benefit record the recogniser reads no benefit in)
         benefit = rec.benefit if rec is not None and rec.benefit else self._fact(own.topic if own else None)
-        if state.anchor is None or (own is not None and own.kind == "plan") or \
-                not is_followup(question, None if named else rec) or \
-                (named and state.benefit is not None and benefit != state.benefit and not _bare(question)
-                 and (rec is None or not rec.benefit) and not self._related(own.topic if own is not None else None, state.benefit)):
+        # whether it leans on the conversation is read from its ask alone: what it only tells around the ask
+        # ("我用廣東話問啦。", "明白。") neither makes it a question of its own nor hides its ellipsis
+        ask_text = own.text if own is not None and own.text.strip() else question
+        followup = state.anchor is not None and is_followup(ask_text, None if named else rec)
+        # an ask naming nothing is read in the context of the topic it fits: this one, or an earlier one it goes
+        # back to (the profile as it is now)
+        leaned = self._leans(ask_text, rec, named, state, frame) if state.anchor is not None else None
+        if leaned is not None:
+            followup = True
+            if leaned is not state:
+                state = replace(leaned, profile=state.profile, earlier=_remember(state))
+        if state.anchor is None or (own is not None and own.kind == "plan") or not followup or \
+                (named and state.benefit is not None and benefit != state.benefit and not _bare(ask_text)
+                 and not self._related(own.topic if own is not None else None, state.benefit)):
             # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried
             # ("那首批OPC社区在哪几个区？" after the plan's validity), is one too: it is asked as written ("and
             # talent?" only names what changes: an ellipsis)
-            return None, State(benefit, own_attr or (rec.attribute if rec else None), question, profile)
+            return None, State(benefit, own_attr or (rec.attribute if rec else None), question, profile,
+                               clause=self._clause(benefit, rec), earlier=_remember(state))
         # a turn that only tells ("我2024年毕业的") asks no slot of its own and is not given the last one: the
         # carried words would be read as its ask (and its year as a figure asked about)
         tells_only = own_attr is None and bool(self._profile(question)) and not _QUESTION.search(question)
@@ -167,30 +197,62 @@ class Conversation:
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
-        ask = _OPENER.sub("", question) or question
+        ask = _OPENER.sub("", _asks_only(question, frame, self._claims())) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
             standalone = _compose([name, ask, carry], lang)
-            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile, standalone)
+            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile, standalone,
+                                     self._clause(rec.benefit, rec), state.earlier)
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
             carry = "" if own_slot else self._carry(state.attribute, lang)
             # whether the founder qualifies is told with the profile; where or how to apply is not about them
             told = "" if own is not None and own.kind in OWN_SLOT else self._told(question, profile, lang)
             standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
             standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
-            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile, standalone)
+            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile, standalone,
+                                     state.clause, state.earlier)
         # a topic that is not a benefit (the plan's communities, its goals): searched with the topic's question,
         # the answer framed on the follow-up's own ask (the places it names, the ranking or the part it asks)
         standalone = f"{_tail(state.anchor)} {question}"
-        return standalone, State(None, own_attr or state.attribute, state.anchor, profile, question)
+        return standalone, State(None, own_attr or state.attribute, state.anchor, profile, question, state.clause,
+                                 state.earlier)
 
     # --- pieces ----------------------------------------------------------------------------------
-    def _own(self, question: str) -> Ask | None:
-        if self.framer is None:
+    def _leans(self, ask: str, rec: Recognition | None, named: bool, state: State,
+               frame: Frame | None) -> State | None:
+        """The topic an ask leans on, this one or an earlier one (None: none): an ask that names no benefit or
+        topic and that the recogniser cannot place alone, but reads as most likely about the clause of a topic of
+        the conversation ("博士係咪一定攞到最高嗰檔？" after the hukou subsidy, "how big in total?" after the
+        communities, "补贴能领多久？" back after an aside), is read in that topic's context, the latest first. A
+        list or comparison across benefits asks the whole plan, and a long ask is a question of its own."""
+        if named or rec is None or rec.benefit or self.recogniser is None:
             return None
-        frame = self.framer(question, detect_language(question))
-        return frame.main if frame is not None else None
+        if len(content_words(tokenize(ask))) > LEAN_WORDS:
+            return None
+        if self.rules is not None and self.rules.listing.find(fold(ask)):
+            return None
+        if frame is not None and frame.years_told:
+            return None  # it tells its own story ("我2028年先開公司…"): judged on it, as a first turn is
+        likely = {rec.likely_clause}
+        if rec.alternatives and rec.clause_confidence < CLAUSE_PLACED and rec.alternatives[0][1] >= ALTERNATIVE_MIN:
+            # unsure of any clause: the benefit it most likely names counts too (补贴 after the housing subsidy)
+            fact = self.recogniser.facts.get(rec.alternatives[0][0])
+            likely.add(fact.clause_id if fact is not None else None)
+        return next((topic for topic in (state, *state.earlier) if topic.clause is not None and topic.clause in likely),
+                    None)
+
+    def _clause(self, benefit: str | None, rec: Recognition | None) -> str | None:
+        """The clause a topic is in: its benefit's, else the one its question is fairly surely about."""
+        fact = self.recogniser.facts.get(benefit) if benefit is not None and self.recogniser is not None else None
+        if fact is not None:
+            return fact.clause_id
+        if rec is not None and rec.likely_clause and rec.clause_confidence >= CLAUSE_SURE:
+            return rec.likely_clause
+        return None
+
+    def _claims(self) -> ClaimRules | None:
+        return self.recogniser.claims if self.recogniser is not None else None
 
     def _fact(self, topic: str | None) -> str | None:
         """The benefit record a frame's topic names, when it names one by its id."""
@@ -237,6 +299,19 @@ class Conversation:
         if year and (grad.en if lang == "en" else grad.zh):  # in the graduation words questions.yaml reads
             words.append(f"{grad.en[0]} in {year}" if lang == "en" else f"{year}年{grad.zh[0]}")
         return ("I " if lang == "en" else "我") + ", ".join(words) if words else ""
+
+
+def _asks_only(question: str, frame: Frame | None, claims: ClaimRules | None) -> str:
+    """The follow-up without what it only says around its asks ("好的我换繁体问。", "明白。"): the resolved ask
+    names the benefit and asks, with no chatter between. A message telling the founder's situation is kept whole
+    (its story decides eligibility), and so is a part naming a benefit."""
+    if frame is None or frame.profile:
+        return question
+    out = question
+    for part in frame.background:
+        if part.strip() and part in out and not (claims is not None and claims.subjects_in(part)):
+            out = out.replace(part, "", 1)
+    return out.strip(" ，,。.") or question
 
 
 def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
