@@ -3,7 +3,9 @@
 The state (benefit, attribute, the question that set the topic, the founder's profile) is folded over the
 founder's own questions, so a stored session, an OpenAI-style ``messages`` list and the chat page all resolve
 a follow-up the same way. A follow-up that names another benefit ("那住房补贴呢？") switches topic and keeps
-the attribute asked; an ellipsis ("and for how long?", 「那硕士呢？」) keeps the benefit and changes the slot.
+the attribute asked; an ellipsis ("and for how long?", 「那硕士呢？」) keeps the benefit and changes the slot. Whether a
+turn leans on the conversation is read from its ask, not the chatter around it; a short ask naming nothing that the
+recogniser reads as about the clause of this topic or of an earlier one remembered is read in that topic's context.
 A follow-up on a benefit resolves to one ask (the benefit's name, the follow-up, the slot carried only when it
 asks none of its own) that the service frames like a first turn, so a ranking or a part the plan leaves unstated
 is judged as it would be asked alone; a follow-up on a topic that is no benefit is searched with the topic's
@@ -28,7 +30,6 @@ from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
 
 if TYPE_CHECKING:
-    from assistant.knowledge.claims import ClaimRules
     from assistant.types import Language
     from assistant.understanding.intents import Recogniser, Recognition
     from assistant.understanding.questions import ProfileValues, QuestionRules
@@ -197,7 +198,7 @@ class Conversation:
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
-        ask = _OPENER.sub("", _asks_only(question, frame, self._claims())) or question
+        ask = _OPENER.sub("", _asks_only(question, frame, self._keeps)) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
@@ -251,8 +252,11 @@ class Conversation:
             return rec.likely_clause
         return None
 
-    def _claims(self) -> ClaimRules | None:
-        return self.recogniser.claims if self.recogniser is not None else None
+    def _keeps(self, part: str) -> bool:
+        """A part of a follow-up around its asks that matters: it tells the founder's situation, names a benefit
+        or holds a figure (a year, an amount)."""
+        claims = self.recogniser.claims if self.recogniser is not None else None
+        return bool(self._profile(part) or (claims is not None and claims.subjects_in(part)) or re.search(r"\d", part))
 
     def _fact(self, topic: str | None) -> str | None:
         """The benefit record a frame's topic names, when it names one by its id."""
@@ -301,15 +305,15 @@ class Conversation:
         return ("I " if lang == "en" else "我") + ", ".join(words) if words else ""
 
 
-def _asks_only(question: str, frame: Frame | None, claims: ClaimRules | None) -> str:
+def _asks_only(question: str, frame: Frame | None, keeps: Callable[[str], bool]) -> str:
     """The follow-up without what it only says around its asks ("好的我换繁体问。", "明白。"): the resolved ask
-    names the benefit and asks, with no chatter between. A message telling the founder's situation is kept whole
-    (its story decides eligibility), and so is a part naming a benefit."""
-    if frame is None or frame.profile:
+    names the benefit and asks, with no chatter between. A part ``keeps`` says matters (it tells the founder's
+    situation, names a benefit or holds a figure) stays."""
+    if frame is None:
         return question
     out = question
     for part in frame.background:
-        if part.strip() and part in out and not (claims is not None and claims.subjects_in(part)):
+        if part.strip() and part in out and not keeps(part):
             out = out.replace(part, "", 1)
     return out.strip(" ，,。.") or question
 
