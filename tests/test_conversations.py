@@ -292,6 +292,11 @@ def test_an_ask_naming_nothing_is_read_in_the_topic_it_fits(bot, recogniser):
     housing, _ = conversation.resolve("OK. For housing, can I take both the cash subsidy and the transitional "
                                       "apartment?", _turns("落户补贴有多少钱？"))
     assert housing is None or "hukou" not in housing.lower()
+    # a short ask beside a description of its own is a question of its own, however few words the ask has
+    described, _ = conversation.resolve("Asking for my cofounder: she never finished a master's but maintains a "
+                                        "popular open-source library and keeps winning coding contests. Is there "
+                                        "anything for people like her?", _turns("落户补贴有多少钱？"))
+    assert described is None
 
 
 def test_what_a_followup_only_says_around_its_ask_neither_hides_its_ellipsis_nor_joins_it(bot):

@@ -41,7 +41,7 @@ _MARKER = re.compile(
 )
 _ENDS_WITH_NE = re.compile(r"(?:呢|嘞|啦|先)[？?！!。.\s]*$")
 _ANAPHORA = re.compile(
-    r"\b(it|that|this|they|them|those|these|one|there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
+    r"\b(it|that|this|they|them|those|these|one|(?<!is )(?<!are )there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
     r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種",
     re.IGNORECASE,
 )
@@ -61,6 +61,7 @@ SWITCH_SURE = 0.8  # ... or this sure when it asks a slot of its own
 LEAN_WORDS = 8
 CLAUSE_PLACED = 0.5
 ALTERNATIVE_MIN = 0.15
+CHATTER_WORDS = 4  # a part around the asks of at most this many content words may be chatter ("明白。")
 REMEMBERED = 3  # earlier topics an ask may go back to
 CLAUSE_SURE = 0.3  # a topic that is no benefit is remembered by the clause its question is read in when this sure
 OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks its own slot: nothing carried
@@ -104,6 +105,10 @@ def _remember(state: State) -> tuple[State, ...]:
     if state.anchor is None:
         return state.earlier
     return (replace(state, earlier=()), *state.earlier)[:REMEMBERED]
+
+
+def _words(text: str) -> set[str]:
+    return set(content_words(tokenize(text)))
 
 
 def merged(profile: FounderProfile, told: Mapping[str, object]) -> FounderProfile:
@@ -168,19 +173,21 @@ class Conversation:
         # the benefit the turn is about: the recogniser's, else the one its frame names ("when did the plan take
         # effect?" is about the plan's validity, a benefit record the recogniser reads no benefit in)
         benefit = rec.benefit if rec is not None and rec.benefit else self._fact(own.topic if own else None)
-        # whether it leans on the conversation is read from its ask alone: what it only tells around the ask
-        # ("我用廣東話問啦。", "明白。") neither makes it a question of its own nor hides its ellipsis
-        ask_text = own.text if own is not None and own.text.strip() else question
-        followup = state.anchor is not None and is_followup(ask_text, None if named else rec)
+        # whether it leans on the conversation is read from its asks and what matters around them: chatter
+        # ("我用廣東話問啦。", "明白。") neither makes it a question of its own nor hides its ellipsis, while a
+        # description told beside a short ask ("he has no PhD but … Does the plan say anything for people like
+        # him?") makes it one
+        said = _asks_only(question, frame, self._keeps)
+        followup = state.anchor is not None and is_followup(said, None if named else rec)
         # an ask naming nothing is read in the context of the topic it fits: this one, or an earlier one it goes
         # back to (the profile as it is now)
-        leaned = self._leans(ask_text, rec, named, state, frame) if state.anchor is not None else None
+        leaned = self._leans(said, rec, named, state, frame) if state.anchor is not None else None
         if leaned is not None:
             followup = True
             if leaned is not state:
                 state = replace(leaned, profile=state.profile, earlier=_remember(state))
         if state.anchor is None or (own is not None and own.kind == "plan") or not followup or \
-                (named and state.benefit is not None and benefit != state.benefit and not _bare(ask_text)
+                (named and state.benefit is not None and benefit != state.benefit and not _bare(said)
                  and not self._related(own.topic if own is not None else None, state.benefit)):
             # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried
             # ("那首批OPC社区在哪几个区？" after the plan's validity), is one too: it is asked as written ("and
@@ -198,7 +205,7 @@ class Conversation:
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
-        ask = _OPENER.sub("", _asks_only(question, frame, self._keeps)) or question
+        ask = _OPENER.sub("", said) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
@@ -227,8 +234,8 @@ class Conversation:
         the conversation ("博士係咪一定攞到最高嗰檔？" after the hukou subsidy, "how big in total?" after the
         communities, "补贴能领多久？" back after an aside), is read in that topic's context, the latest first. A
         list or comparison across benefits asks the whole plan, and a long ask is a question of its own."""
-        if named or rec is None or rec.benefit or self.recogniser is None:
-            return None
+        if named or rec is None or rec.benefit or self.recogniser is None or not _QUESTION.search(ask):
+            return None  # (a turn that only tells, "现在已经入驻OPC社区了", asks nothing to read in a context)
         if len(content_words(tokenize(ask))) > LEAN_WORDS:
             return None
         if self.rules is not None and self.rules.listing.find(fold(ask)):
@@ -240,8 +247,18 @@ class Conversation:
             # unsure of any clause: the benefit it most likely names counts too (补贴 after the housing subsidy)
             fact = self.recogniser.facts.get(rec.alternatives[0][0])
             likely.add(fact.clause_id if fact is not None else None)
-        return next((topic for topic in (state, *state.earlier) if topic.clause is not None and topic.clause in likely),
-                    None)
+        if state.clause is not None and state.clause in likely:
+            return state
+        # going back past the topic at hand takes a word of the earlier one too (补贴 of 住房补贴): the recogniser's
+        # reading of a bare "税后呢？" is no reason to leave the benefit just asked about
+        words = _words(ask)
+        return next((topic for topic in state.earlier if topic.clause is not None and topic.clause in likely
+                     and words & self._topic_words(topic)), None)
+
+    def _topic_words(self, topic: State) -> set[str]:
+        """The content words of the question that set a topic and of its benefit's names."""
+        names = [self._name(topic.benefit, lang) for lang in ("zh", "en")] if topic.benefit else []
+        return _words(" ".join([topic.anchor or "", *names]))
 
     def _clause(self, benefit: str | None, rec: Recognition | None) -> str | None:
         """The clause a topic is in: its benefit's, else the one its question is fairly surely about."""
@@ -253,10 +270,11 @@ class Conversation:
         return None
 
     def _keeps(self, part: str) -> bool:
-        """A part of a follow-up around its asks that matters: it tells the founder's situation, names a benefit
-        or holds a figure (a year, an amount)."""
+        """A part of a follow-up around its asks that matters: more than a few words (a description), or it tells
+        the founder's situation, names a benefit or holds a figure (a year, an amount)."""
         claims = self.recogniser.claims if self.recogniser is not None else None
-        return bool(self._profile(part) or (claims is not None and claims.subjects_in(part)) or re.search(r"\d", part))
+        return len(_words(part)) > CHATTER_WORDS or bool(
+            self._profile(part) or (claims is not None and claims.subjects_in(part)) or re.search(r"\d", part))
 
     def _fact(self, topic: str | None) -> str | None:
         """The benefit record a frame's topic names, when it names one by its id."""
@@ -315,7 +333,7 @@ def _asks_only(question: str, frame: Frame | None, keeps: Callable[[str], bool])
     for part in frame.background:
         if part.strip() and part in out and not keeps(part):
             out = out.replace(part, "", 1)
-    return out.strip(" ，,。.") or question
+    return out.strip(" ，,。.:：") or question
 
 
 def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
