@@ -227,8 +227,10 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
             continue
         for detail in [ask.detail, *ask.also]:  # a ranking beside the main ask is declared too
             # a choice the plan never makes is declared as a ranking (once: the ranking's own answer lists it)
+            if detail is None:
+                continue
             kind = "ranking" if detail == "choice" else detail
-            if detail is None or kind in listed:
+            if kind in listed:
                 continue
             if retrieval is not None and answer.answerable and not ask.main:
                 found = stating(extractive, detail, retrieval)  # an added document in scope may state it

@@ -263,8 +263,8 @@ class FrameRules(ClauseReader):
         searched = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")
                     or (a.kind == "other" and not figures)]
         named = any(a.topic for a in frame.asks) or any(a.kind == "topic" for a in frame.asks)
-        parts = dict.fromkeys([*leadins, *([] if named else topical), *searched])  # a part searched once
-        frame.search_text = self._join(list(parts), zh) or frame.focus_text
+        once = dict.fromkeys([*leadins, *([] if named else topical), *searched])  # a part searched once
+        frame.search_text = self._join(list(once), zh) or frame.focus_text
         return frame
 
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
