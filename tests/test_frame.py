@@ -306,3 +306,16 @@ def test_unstated_part_is_looked_for_in_the_documents_in_scope(qinghe):
     a = qinghe.ask("青禾区的模型券最多多少，申报截止时间是哪天？")
     assert a.answerable and "12万元" in a.answer and "2026年9月30日" in a.answer
     assert "没有规定申请截止时间" not in a.answer and not a.unstated
+
+
+@pytest.mark.parametrize("message, figure", [
+    ("我在深圳做一家AI一人公司，房租方面有没有补贴？", "1250元"),
+    ("我哋喺南山開咗間AI一人公司，租屋有冇得幫補？", "1250元"),
+    ("We run a one-person AI company in Shenzhen. Any help with rent?", "1,250 yuan"),
+])
+def test_a_story_naming_the_plans_own_subject_does_not_pick_the_sentence(bot, message, figure):
+    """"I run an AI one-person company" is every founder's story: its words match the preamble, but the ask
+    (rent) picks the sentence quoted."""
+    a = bot.ask(message)
+    assert a.answerable and figure in a.answer
+    assert a.citations[0].clause_id.endswith(":m4")

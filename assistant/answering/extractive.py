@@ -192,7 +192,7 @@ class ExtractiveAnswerer(Declines):
         recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
         if recognised and retrieval.hits and retrieval.hits[0].clause_id.split(":", 1)[0] != recognised.split(":", 1)[0]:
             recognised = None  # an added document ranks first on its own words: the recogniser knows only the plan
-        qtokens = set(q.tokens)
+        qtokens = set(q.asked_tokens)  # the asks pick the sentence: a founder's story is searched, not answered
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
         assert vectors is not None  # only a closed version has none, and nothing searches it
