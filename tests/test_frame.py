@@ -319,3 +319,18 @@ def test_a_story_naming_the_plans_own_subject_does_not_pick_the_sentence(bot, me
     a = bot.ask(message)
     assert a.answerable and figure in a.answer
     assert a.citations[0].clause_id.endswith(":m4")
+
+
+@pytest.mark.parametrize("message, figure", [
+    ("Put the three municipal vouchers in order from the biggest cap to the smallest.", "10 million yuan"),
+    ("Of all the amounts of money in the plan, which single one is the biggest?", "30 million yuan"),
+])
+def test_an_order_over_benefits_is_answered_from_their_figures(bot, message, figure):
+    """Ranking words over benefits (an order, "which single one") ask for figures the plan states: answered."""
+    a = bot.ask(message)
+    assert a.answerable and figure in a.answer
+
+
+def test_an_order_over_communities_is_still_declined(bot):
+    a = bot.ask("Of all the OPC communities, which one is the best to join?")
+    assert not a.answerable and "rank" in a.answer

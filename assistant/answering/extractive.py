@@ -182,6 +182,9 @@ class ExtractiveAnswerer(Declines):
         return self._rules.subject_of(query.text) or (rec.subject if rec is not None and rec.benefit else None) \
             or self._rules.subject_of(" ".join(self.r.glossary.expand(query.text)))
 
+    def _names_subject(self, text: str) -> bool:
+        return self._rules is not None and bool(self._rules.subject_of(" ".join([text, *self.r.glossary.expand(text)])))
+
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
         q = retrieval.query
@@ -192,7 +195,9 @@ class ExtractiveAnswerer(Declines):
         recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
         if recognised and retrieval.hits and retrieval.hits[0].clause_id.split(":", 1)[0] != recognised.split(":", 1)[0]:
             recognised = None  # an added document ranks first on its own words: the recogniser knows only the plan
-        qtokens = set(q.asked_tokens)  # the asks pick the sentence: a founder's story is searched, not answered
+        # asks naming a benefit pick the sentence: a founder's story is searched, not answered ("我哋開咗間AI一人公司");
+        # asks naming none ("在这方面") point back to the story, whose words then pick it
+        qtokens = set(q.asked_tokens if q.focus and self._names_subject(q.focus) else q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
         assert vectors is not None  # only a closed version has none, and nothing searches it

@@ -297,7 +297,9 @@ class FrameRules(ClauseReader):
         if self.judging.find(folded) and _CHOOSING.search(folded):
             # "住房补贴和过渡房选哪个更省钱": the founder's own measure; the plan states each, it picks none
             return Ask(text=text, kind="ranking", detail="choice", also=details, topic=topic)
-        if part == "ranking" and sure >= RANKING_MIN:
+        # the learned reading too: a ranking of places or communities, or of nothing named; benefits the plan
+        # states figures for are compared from them ("rank the two loans by ceiling")
+        if part == "ranking" and sure >= RANKING_MIN and (places or topic is None):
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         plan = self.plan_self.find(folded)
         if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"

@@ -76,6 +76,9 @@ class ObjectReader:
         return [f for f in found if not re.match(r"[\u4e00-\u9fff]", f) or f in words]
 
 
+_ONE = {"one", "ones", "single", "of", "them", "is", "are"}
+
+
 def ranks_a_thing(which: Matcher, folded: str, claims: ClaimRules | None,
                   expand: Callable[[str], list[str]] | None) -> bool:
     """"哪家银行…最好批": what a "which" asks about is a thing, not a benefit or term of the plan (a claims subject,
@@ -83,8 +86,8 @@ def ranks_a_thing(which: Matcher, folded: str, claims: ClaimRules | None,
     reader = load_object_reader(corpus_folder() / "objects.yaml")
     for m in which.find(folded):
         noun = named_after(folded, m.end)
-        if folded[m.start:m.end].endswith(("里", "where")) or not tokenize(noun):
-            continue  # "哪里申请最快" asks where, not which thing
+        if folded[m.start:m.end].endswith(("里", "where")) or not tokenize(noun) or set(noun.split()) <= _ONE:
+            continue  # "哪里申请最快" asks where, not which thing; "which (single) one" points back to what it named
         if not ((claims is not None and claims.subjects_in(noun)) or (expand is not None and expand(noun))
                 or (reader is not None and reader.heads.find(noun))):
             return True
