@@ -50,6 +50,11 @@ LIES = [
     ("住房补贴每月可以选税前1250元，或者选税后1000元[1]。", "m4"),
     ("Each month you can pick either 1,250 yuan before tax or 1,000 yuan after tax [1].", "m4"),
     ("You can choose between 1,250 yuan before tax and 1,000 yuan after tax each month [1].", "m4"),
+    # the plan said not to mention or cover a thing a cited clause names, or a topic it opens (至于X，…)
+    ("计划里并没有提到安全评估方面的服务[1]。", "m10"),
+    ("平台提供政策諮詢同商事登記服務[1]。跨境支付這一塊，計劃沒有涉及[1]。", "m10"),
+    ("至於聯合實驗室，計劃並冇設立專門嘅安排[1]。", "m9"),
+    ("As for cross-border data flows, the plan does not mention them [1].", "m10"),
 ]
 
 TRUTHS = [
@@ -74,6 +79,11 @@ TRUTHS = [
     ("住房补贴每月税前1250元，也就是税后1000元[1]。", "m4"),
     ("The housing subsidy is 1,250 yuan a month before tax or 1,000 yuan after tax [1].", "m4"),
     ("住房補貼每月係稅前1250蚊或者稅後1000蚊[1]。", "m4"),
+    # a way of doing, or a topic, no cited clause speaks of
+    ("计划要对优秀创新人才给予重点政策支持[1]。计划没有写明具体的评价方法[1]。", "m2"),
+    ("市级政策券包括训练算力券、模型券和数据语料券[1]。至于申请流程，计划没有说明[1]。", "m6"),
+    ("The city policy vouchers cover training compute, models and data corpora [1]. As for the application "
+     "process, the plan does not say [1].", "m6"),
 ]
 
 
