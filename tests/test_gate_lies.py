@@ -55,6 +55,14 @@ LIES = [
     ("平台提供政策諮詢同商事登記服務[1]。跨境支付這一塊，計劃沒有涉及[1]。", "m10"),
     ("至於聯合實驗室，計劃並冇設立專門嘅安排[1]。", "m9"),
     ("As for cross-border data flows, the plan does not mention them [1].", "m10"),
+    # only one of two things the sources give together, said of "them" in the sentence before
+    ("毕业生可以申请最高60万元的个人创业担保贷款和最高500万元的小微企业创业担保贷款[1]。两者只可以申请其中一种[1]。", "m5"),
+    ("Graduates can apply for a personal startup loan of up to 600,000 yuan and a small business loan of up to "
+     "5 million yuan [1]. You can only pick one of them [1].", "m5"),
+    ("區級智能券面向OPC社區企業[1]。每間企業只可以攞其中一種券[1]。", "m6"),
+    # a duration cap the clause gives, denied
+    ("住房補貼每月稅前1250蚊，冇年期限制[1]。", "m4"),
+    ("The housing subsidy pays 1,250 yuan a month before tax with no time limit [1].", "m4"),
 ]
 
 TRUTHS = [
@@ -84,6 +92,10 @@ TRUTHS = [
     ("市级政策券包括训练算力券、模型券和数据语料券[1]。至于申请流程，计划没有说明[1]。", "m6"),
     ("The city policy vouchers cover training compute, models and data corpora [1]. As for the application "
      "process, the plan does not say [1].", "m6"),
+    # only one of two the sources offer as alternatives
+    ("符合条件的青年创业者可以租住过渡性住房，或选择领取住房补贴[1]。两者只能选其中一种[1]。", "m4"),
+    ("You can rent transitional housing for up to 36 months or take the housing subsidy [1]. You can only have "
+     "one of them [1].", "m4"),
 ]
 
 

@@ -148,6 +148,11 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     if support is not None and answered:
         for f in support.check(text, texts, question, rules, facts):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
+        if rules is not None:   # "两者只能选其中一种" of the two things the sentence before names
+            choice = support.relations.unnamed_choice(text, tuple(texts), rules)
+            found = Problem.of("marker", statement=_clip(choice[0]), detail=_clip(choice[1], 40)) if choice else None
+            if found and found not in problems:
+                problems.append(found)
     got = detect_language(_MARKER.sub("", text))
     # a question that reads the same in both scripts ("政策券可以用嚟做咩？") does not say which one the founder uses
     neutral = question and got.startswith("zh") and lang.startswith("zh") \

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
-from assistant.knowledge.claims import Matcher, Mention, Terms, fold
+from assistant.knowledge.claims import Matcher, Mention, Terms, fold, trie_pattern
 
 if TYPE_CHECKING:
     from assistant.answering.derived import Arithmetic
@@ -49,6 +49,10 @@ class RelationSpec(BaseModel):
     alternative: Terms = Field(default_factory=Terms, description="Words joining alternatives (或, or opt for).")
     exclusive: Terms = Field(default_factory=Terms, description="Words saying only one of them may be had "
                              "(二选一, choose one, cannot be combined).")
+    only: Terms = Field(default_factory=Terms, description="Words of 'only' (只, 仅): before a `one_of` word in its "
+                        "clause, they say only one of them may be had (只可以申请其中一种).")
+    one_of: Terms = Field(default_factory=Terms, description="Words of 'one of them' (其中一, one of) an `only` "
+                          "word makes exclusive.")
     combined: Terms = Field(default_factory=Terms, description="Words saying they may be had together (同时, both).")
     negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
     quantifier: Terms = Field(default_factory=Terms, description="Words of 'all' a 'both' word after them belongs "
@@ -82,11 +86,19 @@ class Relations:
                              + [(QUANTIFIER, t, False) for t in spec.quantifier.en + spec.quantifier.zh]
                              + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
+        only, one = (sorted(fold(t) for t in x.en + x.zh) for x in (spec.only, spec.one_of))
+        # "只能选择其中一种", "can only apply for one of them": the verb between is any verb
+        self.only_one = re.compile(rf"(?<![a-z])(?:{trie_pattern(only)})(?![a-z])[^，,。；;.!?！？]{{0,24}}?"
+                                   rf"(?<![a-z])(?:{trie_pattern(one)})(?![a-z])") if only and one else None
         self.arithmetic: Arithmetic | None = None   # the judge of shares (set by SupportRules)
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
         found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word")]
+        for o in self.only_one.finditer(folded) if self.only_one else ():
+            if not any(f.start < o.end() and o.start() < f.end for f in found):
+                found.append(Mention(EXCLUSIVE, o.start(), o.end()))
+        found.sort(key=lambda m: m.start)
         if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
             return Verdict(None, folded)
         sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
@@ -166,6 +178,25 @@ class Relations:
         if any(p in joint for p in pairs):
             return word
         return None if alt else word
+
+    def unnamed_choice(self, answer: str, sources: tuple[str, ...], claims: ClaimRules) -> tuple[str, str] | None:
+        """(sentence, word): "只能选择其中一种" said of the two things the sentence before names (两者, "them"),
+        where the sources do not offer those two as alternatives."""
+        spans = sentences(answer)
+        for i, (a, b) in enumerate(spans):
+            if i == 0:
+                continue
+            folded = fold(CITE_MARK.sub(" ", answer[a:b]))
+            words = [m for m in self.words.find(folded) if m.concept == EXCLUSIVE]
+            word = words[0] if words else self.only_one.search(folded) if self.only_one else None
+            if word is None or _pairs(_mentions(claims, folded), claims):
+                continue   # no choice, or one between the things it names itself (judged in `check`)
+            pa, pb = spans[i - 1]
+            before = _pairs(_mentions(claims, fold(CITE_MARK.sub(" ", answer[pa:pb]))), claims)
+            alt, joint, _ = self._joins(sources, claims)
+            if before and not before & alt and (before & joint or not alt):
+                return answer[a:b].strip(), folded[word.start:word.end] if isinstance(word, Mention) else word.group()
+        return None
 
     def _joins(self, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
         return _joins(self, sources, claims)
