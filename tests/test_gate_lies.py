@@ -60,6 +60,10 @@ LIES = [
     ("Graduates can apply for a personal startup loan of up to 600,000 yuan and a small business loan of up to "
      "5 million yuan [1]. You can only pick one of them [1].", "m5"),
     ("區級智能券面向OPC社區企業[1]。每間企業只可以攞其中一種券[1]。", "m6"),
+    # an item no cited list names, joined to a list after it (以及, 仲有) or among named funds
+    ("出海专区帮助企业解决跨境支付、网络和数据、海外推广，以及跨境融资等国际化难题[1]。", "m10"),
+    ("出海專區幫企業處理跨境支付、網絡同數據，仲有海外融資呢啲國際化難題[1]。", "m10"),
+    ("计划发挥国家创业投资引导基金、国家中小企业发展基金以及市区两级引导基金的作用[1]。", "m8"),
     # a duration cap the clause gives, denied
     ("住房補貼每月稅前1250蚊，冇年期限制[1]。", "m4"),
     ("The housing subsidy pays 1,250 yuan a month before tax with no time limit [1].", "m4"),
@@ -92,6 +96,10 @@ TRUTHS = [
     ("市级政策券包括训练算力券、模型券和数据语料券[1]。至于申请流程，计划没有说明[1]。", "m6"),
     ("The city policy vouchers cover training compute, models and data corpora [1]. As for the application "
      "process, the plan does not say [1].", "m6"),
+    # a list continued with the clause's own items, and a list of the clause's funds
+    ("出海专区帮助企业解决跨境支付、网络和数据，还有海外推广等难题[1]。", "m10"),
+    ("平台提供政策咨询、商事登记、税务和知识产权服务，还有大模型备案指导、安全评估等专业服务[1]。", "m10"),
+    ("计划发挥粤港澳大湾区创业投资引导基金、市区两级引导基金和产业基金的作用[1]。", "m8"),
     # only one of two the sources offer as alternatives
     ("符合条件的青年创业者可以租住过渡性住房，或选择领取住房补贴[1]。两者只能选其中一种[1]。", "m4"),
     ("You can rent transitional housing for up to 36 months or take the housing subsidy [1]. You can only have "
