@@ -64,6 +64,13 @@ LIES = [
     ("出海专区帮助企业解决跨境支付、网络和数据、海外推广，以及跨境融资等国际化难题[1]。", "m10"),
     ("出海專區幫企業處理跨境支付、網絡同數據，仲有海外融資呢啲國際化難題[1]。", "m10"),
     ("计划发挥国家创业投资引导基金、国家中小企业发展基金以及市区两级引导基金的作用[1]。", "m8"),
+    # a comparison in words the two benefits' figures (the sentence before names them) do not bear out
+    ("Kunpeng projects get up to 50,000 yuan in rewards, and overseas-returned young talents up to 1 million yuan "
+     "in startup funding [1]. So the Kunpeng reward is the larger one [1].", "m5"),
+    ("入选鲲鹏项目的可获最高5万元创新创业奖励，留学青年人才可获最高100万元创业资助[1]。所以鲲鹏项目的奖励更多[1]。", "m5"),
+    ("入選鯤鵬項目可以攞最高5萬蚊創新創業獎勵，留學青年人才最高有100萬蚊創業資助[1]。即係鯤鵬項目嘅獎勵多啲[1]。", "m5"),
+    ("Transitional housing can be rented for up to 36 months, while the housing subsidy runs for up to 24 months "
+     "[1]. So the subsidy is the longer option [1].", "m4"),
     # a duration cap the clause gives, denied
     ("住房補貼每月稅前1250蚊，冇年期限制[1]。", "m4"),
     ("The housing subsidy pays 1,250 yuan a month before tax with no time limit [1].", "m4"),
@@ -100,6 +107,16 @@ TRUTHS = [
     ("出海专区帮助企业解决跨境支付、网络和数据，还有海外推广等难题[1]。", "m10"),
     ("平台提供政策咨询、商事登记、税务和知识产权服务，还有大模型备案指导、安全评估等专业服务[1]。", "m10"),
     ("计划发挥粤港澳大湾区创业投资引导基金、市区两级引导基金和产业基金的作用[1]。", "m8"),
+    ("平台提供政策咨询、商事登记、税务和知识产权服务，另外还有大模型备案指导、安全评估这些专业服务[1]。", "m10"),
+    # a last item running on into the sentence, and another thing after a list (not its kind again)
+    ("计划先依托南山、龙岗、福田这几个人工智能创新集聚区建设OPC社区[1]。", "m1"),
+    ("毕业生可以申请最高60万元个人创业担保贷款、最高500万元小微企业创业担保贷款，还有相应的贴息[1]。", "m5"),
+    ("新引进的博士、硕士、学士落户补贴分档给予，最高10万元[1]。", "m2"),
+    # a comparison the figures bear out
+    ("Kunpeng projects get up to 50,000 yuan in rewards, and overseas-returned young talents up to 1 million yuan "
+     "in startup funding [1]. So the startup funding is the larger one [1].", "m5"),
+    ("入选鲲鹏项目的可获最高5万元创新创业奖励，留学青年人才可获最高100万元创业资助[1]。所以留学青年人才的创业资助更多[1]。",
+     "m5"),
     # only one of two the sources offer as alternatives
     ("符合条件的青年创业者可以租住过渡性住房，或选择领取住房补贴[1]。两者只能选其中一种[1]。", "m4"),
     ("You can rent transitional housing for up to 36 months or take the housing subsidy [1]. You can only have "

@@ -148,8 +148,9 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     if support is not None and answered:
         for f in support.check(text, texts, question, rules, facts):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
-        if rules is not None:   # "两者只能选其中一种" of the two things the sentence before names
-            choice = support.relations.unnamed_choice(text, tuple(texts), rules)
+        if rules is not None:   # "两者只能选其中一种", "那一档更高": of the things the sentence before names
+            choice = support.relations.unnamed_choice(text, tuple(texts), rules) \
+                or support.relations.unnamed_comparison(text, tuple(texts), rules)
             found = Problem.of("marker", statement=_clip(choice[0]), detail=_clip(choice[1], 40)) if choice else None
             if found and found not in problems:
                 problems.append(found)
