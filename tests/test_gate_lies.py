@@ -71,6 +71,10 @@ LIES = [
     ("入選鯤鵬項目可以攞最高5萬蚊創新創業獎勵，留學青年人才最高有100萬蚊創業資助[1]。即係鯤鵬項目嘅獎勵多啲[1]。", "m5"),
     ("Transitional housing can be rented for up to 36 months, while the housing subsidy runs for up to 24 months "
      "[1]. So the subsidy is the longer option [1].", "m4"),
+    # who a benefit is for, named without the condition that defines them (留学, overseas-educated)
+    ("Young talents can get up to 1 million yuan in startup funding [1].", "m5"),
+    ("符合条件的青年人才可获得最高100万元创业资助[1]。", "m5"),
+    ("符合條件嘅青年人才最高可以攞100萬元創業資助[1]。", "m5"),
     # a duration cap the clause gives, denied
     ("住房補貼每月稅前1250蚊，冇年期限制[1]。", "m4"),
     ("The housing subsidy pays 1,250 yuan a month before tax with no time limit [1].", "m4"),
@@ -112,6 +116,10 @@ TRUTHS = [
     ("计划先依托南山、龙岗、福田这几个人工智能创新集聚区建设OPC社区[1]。", "m1"),
     ("毕业生可以申请最高60万元个人创业担保贷款、最高500万元小微企业创业担保贷款，还有相应的贴息[1]。", "m5"),
     ("新引进的博士、硕士、学士落户补贴分档给予，最高10万元[1]。", "m2"),
+    # the condition said, or no one named
+    ("符合条件的留学青年人才可获得最高100万元创业资助[1]。", "m5"),
+    ("Eligible overseas-educated young talents can get up to 1 million yuan in startup funding [1].", "m5"),
+    ("The startup funding is up to 1 million yuan [1].", "m5"),
     # a comparison the figures bear out
     ("Kunpeng projects get up to 50,000 yuan in rewards, and overseas-returned young talents up to 1 million yuan "
      "in startup funding [1]. So the startup funding is the larger one [1].", "m5"),

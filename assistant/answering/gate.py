@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.qualifier_scope import kept_for
-from assistant.answering.statements import spell_out
+from assistant.answering.restrictions import dropped_qualifier
+from assistant.answering.statements import spell_out, statements
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
 from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
@@ -152,6 +153,11 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
             choice = support.relations.unnamed_choice(text, tuple(texts), rules) \
                 or support.relations.unnamed_comparison(text, tuple(texts), rules)
             found = Problem.of("marker", statement=_clip(choice[0]), detail=_clip(choice[1], 40)) if choice else None
+            for st in () if found or not facts else statements(text):   # a benefit's defining qualifier dropped
+                head = dropped_qualifier(st.text, texts, facts, rules)
+                if head:
+                    found = Problem.of("marker", statement=_clip(st.text), detail=_clip(head, 40))
+                    break
             if found and found not in problems:
                 problems.append(found)
     got = detect_language(_MARKER.sub("", text))
