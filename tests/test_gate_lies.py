@@ -60,6 +60,9 @@ LIES = [
     ("Graduates can apply for a personal startup loan of up to 600,000 yuan and a small business loan of up to "
      "5 million yuan [1]. You can only pick one of them [1].", "m5"),
     ("區級智能券面向OPC社區企業[1]。每間企業只可以攞其中一種券[1]。", "m6"),
+    # of the two named before it, though a thing named after it is one of an alternative
+    ("毕业生可以申请最高60万元的个人创业担保贷款或者最高500万元的小微企业创业担保贷款，只能选其中一种，另外还有相应的贴息[1]。",
+     "m5"),
     # an item no cited list names, joined to a list after it (以及, 仲有) or among named funds
     ("出海专区帮助企业解决跨境支付、网络和数据、海外推广，以及跨境融资等国际化难题[1]。", "m10"),
     ("出海專區幫企業處理跨境支付、網絡同數據，仲有海外融資呢啲國際化難題[1]。", "m10"),
@@ -126,6 +129,7 @@ TRUTHS = [
     ("入选鲲鹏项目的可获最高5万元创新创业奖励，留学青年人才可获最高100万元创业资助[1]。所以留学青年人才的创业资助更多[1]。",
      "m5"),
     # only one of two the sources offer as alternatives
+    ("青年创业者可租住过渡性住房最长36个月，或选择领取最长24个月的住房补贴，两者只能选其中一种[1]。", "m4"),
     ("符合条件的青年创业者可以租住过渡性住房，或选择领取住房补贴[1]。两者只能选其中一种[1]。", "m4"),
     ("You can rent transitional housing for up to 36 months or take the housing subsidy [1]. You can only have "
      "one of them [1].", "m4"),

@@ -127,7 +127,9 @@ class Relations:
             elif m.concept == COMBINED and self.quantified(folded, m):
                 problem = None   # "所有企业都能": the 都 of "all", judged as an absolute (support.yaml markers)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
-                problem = self._one_of(word, named, sources, claims)
+                # of the two things named before it ("A或B，两种只能拣其中一种，另外仲有C"), if any
+                before = [n for n in named if n.end <= offset + m.start]
+                problem = self._one_of(word, before if _pairs(before, claims) else named, sources, claims)
                 if problem is None:   # the choice the sources offer, in other words
                     blank[m.start:m.end] = " " * (m.end - m.start)
                 elif m.concept == ALTERNATIVE:
