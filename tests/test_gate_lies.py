@@ -119,7 +119,8 @@ TRUTHS = [
     ("计划先依托南山、龙岗、福田这几个人工智能创新集聚区建设OPC社区[1]。", "m1"),
     ("毕业生可以申请最高60万元个人创业担保贷款、最高500万元小微企业创业担保贷款，还有相应的贴息[1]。", "m5"),
     ("新引进的博士、硕士、学士落户补贴分档给予，最高10万元[1]。", "m2"),
-    # the condition said, or no one named
+    # the condition said, or no one named, or one the plan's title names (an AI plan's people work in AI)
+    ("只说符合条件的个人和团队可享受最高50平方米的低成本创业空间[1]。", "m3"),
     ("符合条件的留学青年人才可获得最高100万元创业资助[1]。", "m5"),
     ("Eligible overseas-educated young talents can get up to 1 million yuan in startup funding [1].", "m5"),
     ("The startup funding is up to 1 million yuan [1].", "m5"),

@@ -105,11 +105,13 @@ _QUALIFIED_EN = re.compile(r"[\s-]*((?:[a-z][a-z'’-]*\s+){0,2}?(?:talents?|peo
                            r"entrepreneurs?|teams?|students?))(?![a-z])")
 
 
-def dropped_qualifier(statement: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules) -> str | None:
+def dropped_qualifier(statement: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules,
+                      titles: Sequence[str] = ()) -> str | None:
     """Who a benefit is for, named without the yes/no condition that defines them in its record ("startup funding
     for eligible young talents" where the clause and record give it to overseas-educated young talents): the
-    words the cited clause puts right after the condition's term, in ``statement`` without any term of it."""
-    folded = fold(CITE_MARK.sub(" ", statement))
+    words the cited clause puts right after the condition's term, in ``statement`` without any term of it. A
+    condition the cited document's title names (AI, in an AI plan) goes without saying."""
+    folded = fold(CITE_MARK.sub(" ", statement)) + " " + " ".join(fold(t) for t in titles)
     named = claims.subjects_in(folded)
     for fact in facts:
         if fact.subject not in named:
@@ -120,7 +122,8 @@ def dropped_qualifier(statement: str, sources: Sequence[str], facts: Sequence[Fa
                 continue
             terms = [fold(t) for t in spec.asserts.en + spec.asserts.zh]
             words = {w for t in terms for w in re.findall(r"[a-z]{5,}|[\u3400-\u9fff]{2,}", t)}
-            if any(w in folded for w in words):
+            if any(w in folded for w in words) or any(
+                    re.search(r"(?<![a-z])" + re.escape(t) + r"(?![a-z])", folded) for t in terms):
                 continue   # the condition is said, in any of its words ("overseas-returned")
             for src in sources:
                 low = fold(src)
