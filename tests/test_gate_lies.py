@@ -78,6 +78,11 @@ LIES = [
     ("Young talents can get up to 1 million yuan in startup funding [1].", "m5"),
     ("符合条件的青年人才可获得最高100万元创业资助[1]。", "m5"),
     ("符合條件嘅青年人才最高可以攞100萬元創業資助[1]。", "m5"),
+    # two steps in the reverse of the clause's order
+    ("计划先在全市建设OPC社区，然后再依托南山、龙岗等人工智能创新集聚区[1]。", "m1"),
+    ("計劃會先喺全市拓展，之後再依託南山、龍崗嘅人工智能創新集聚區[1]。", "m1"),
+    ("The plan first expands across the city, then leverages the AI innovation clusters in Nanshan and Longgang [1].",
+     "m1"),
     # a duration cap the clause gives, denied
     ("住房補貼每月稅前1250蚊，冇年期限制[1]。", "m4"),
     ("The housing subsidy pays 1,250 yuan a month before tax with no time limit [1].", "m4"),
@@ -124,6 +129,10 @@ TRUTHS = [
     ("符合条件的留学青年人才可获得最高100万元创业资助[1]。", "m5"),
     ("Eligible overseas-educated young talents can get up to 1 million yuan in startup funding [1].", "m5"),
     ("The startup funding is up to 1 million yuan [1].", "m5"),
+    # the steps in the clause's order
+    ("先依托南山、龙岗、福田、光明这几个人工智能创新集聚区，之后再扩展到全市[1]。", "m1"),
+    ("The plan will initially leverage the AI innovation clusters in Nanshan and Futian, then expand across the "
+     "city [1].", "m1"),
     # a comparison the figures bear out
     ("Kunpeng projects get up to 50,000 yuan in rewards, and overseas-returned young talents up to 1 million yuan "
      "in startup funding [1]. So the startup funding is the larger one [1].", "m5"),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.qualifier_scope import kept_for
 from assistant.answering.restrictions import dropped_qualifier
+from assistant.answering.sequence import reversed_steps
 from assistant.answering.statements import spell_out, statements
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
@@ -158,6 +159,9 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
                 if head:
                     found = Problem.of("marker", statement=_clip(st.text), detail=_clip(head, 40))
                     break
+            order = None if found else reversed_steps(text, texts)   # steps said in the reverse order
+            if order:
+                found = Problem.of("marker", statement=_clip(order[0]), detail=order[1])
             if found and found not in problems:
                 problems.append(found)
     got = detect_language(_MARKER.sub("", text))
