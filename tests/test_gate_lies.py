@@ -50,6 +50,42 @@ LIES = [
     ("住房补贴每月可以选税前1250元，或者选税后1000元[1]。", "m4"),
     ("Each month you can pick either 1,250 yuan before tax or 1,000 yuan after tax [1].", "m4"),
     ("You can choose between 1,250 yuan before tax and 1,000 yuan after tax each month [1].", "m4"),
+    # the plan said not to mention or cover a thing a cited clause names, or a topic it opens (至于X，…)
+    ("计划里并没有提到安全评估方面的服务[1]。", "m10"),
+    ("平台提供政策諮詢同商事登記服務[1]。跨境支付這一塊，計劃沒有涉及[1]。", "m10"),
+    ("至於聯合實驗室，計劃並冇設立專門嘅安排[1]。", "m9"),
+    ("As for cross-border data flows, the plan does not mention them [1].", "m10"),
+    # only one of two things the sources give together, said of "them" in the sentence before
+    ("毕业生可以申请最高60万元的个人创业担保贷款和最高500万元的小微企业创业担保贷款[1]。两者只可以申请其中一种[1]。", "m5"),
+    ("Graduates can apply for a personal startup loan of up to 600,000 yuan and a small business loan of up to "
+     "5 million yuan [1]. You can only pick one of them [1].", "m5"),
+    ("區級智能券面向OPC社區企業[1]。每間企業只可以攞其中一種券[1]。", "m6"),
+    # of the two named before it, though a thing named after it is one of an alternative
+    ("毕业生可以申请最高60万元的个人创业担保贷款或者最高500万元的小微企业创业担保贷款，只能选其中一种，另外还有相应的贴息[1]。",
+     "m5"),
+    # an item no cited list names, joined to a list after it (以及, 仲有) or among named funds
+    ("出海专区帮助企业解决跨境支付、网络和数据、海外推广，以及跨境融资等国际化难题[1]。", "m10"),
+    ("出海專區幫企業處理跨境支付、網絡同數據，仲有海外融資呢啲國際化難題[1]。", "m10"),
+    ("计划发挥国家创业投资引导基金、国家中小企业发展基金以及市区两级引导基金的作用[1]。", "m8"),
+    # a comparison in words the two benefits' figures (the sentence before names them) do not bear out
+    ("Kunpeng projects get up to 50,000 yuan in rewards, and overseas-returned young talents up to 1 million yuan "
+     "in startup funding [1]. So the Kunpeng reward is the larger one [1].", "m5"),
+    ("入选鲲鹏项目的可获最高5万元创新创业奖励，留学青年人才可获最高100万元创业资助[1]。所以鲲鹏项目的奖励更多[1]。", "m5"),
+    ("入選鯤鵬項目可以攞最高5萬蚊創新創業獎勵，留學青年人才最高有100萬蚊創業資助[1]。即係鯤鵬項目嘅獎勵多啲[1]。", "m5"),
+    ("Transitional housing can be rented for up to 36 months, while the housing subsidy runs for up to 24 months "
+     "[1]. So the subsidy is the longer option [1].", "m4"),
+    # who a benefit is for, named without the condition that defines them (留学, overseas-educated)
+    ("Young talents can get up to 1 million yuan in startup funding [1].", "m5"),
+    ("符合条件的青年人才可获得最高100万元创业资助[1]。", "m5"),
+    ("符合條件嘅青年人才最高可以攞100萬元創業資助[1]。", "m5"),
+    # two steps in the reverse of the clause's order
+    ("计划先在全市建设OPC社区，然后再依托南山、龙岗等人工智能创新集聚区[1]。", "m1"),
+    ("計劃會先喺全市拓展，之後再依託南山、龍崗嘅人工智能創新集聚區[1]。", "m1"),
+    ("The plan first expands across the city, then leverages the AI innovation clusters in Nanshan and Longgang [1].",
+     "m1"),
+    # a duration cap the clause gives, denied
+    ("住房補貼每月稅前1250蚊，冇年期限制[1]。", "m4"),
+    ("The housing subsidy pays 1,250 yuan a month before tax with no time limit [1].", "m4"),
 ]
 
 TRUTHS = [
@@ -74,6 +110,39 @@ TRUTHS = [
     ("住房补贴每月税前1250元，也就是税后1000元[1]。", "m4"),
     ("The housing subsidy is 1,250 yuan a month before tax or 1,000 yuan after tax [1].", "m4"),
     ("住房補貼每月係稅前1250蚊或者稅後1000蚊[1]。", "m4"),
+    # a way of doing, or a topic, no cited clause speaks of
+    ("计划要对优秀创新人才给予重点政策支持[1]。计划没有写明具体的评价方法[1]。", "m2"),
+    ("市级政策券包括训练算力券、模型券和数据语料券[1]。至于申请流程，计划没有说明[1]。", "m6"),
+    ("The city policy vouchers cover training compute, models and data corpora [1]. As for the application "
+     "process, the plan does not say [1].", "m6"),
+    # a list continued with the clause's own items, and a list of the clause's funds
+    ("出海专区帮助企业解决跨境支付、网络和数据，还有海外推广等难题[1]。", "m10"),
+    ("平台提供政策咨询、商事登记、税务和知识产权服务，还有大模型备案指导、安全评估等专业服务[1]。", "m10"),
+    ("计划发挥粤港澳大湾区创业投资引导基金、市区两级引导基金和产业基金的作用[1]。", "m8"),
+    ("平台提供政策咨询、商事登记、税务和知识产权服务，另外还有大模型备案指导、安全评估这些专业服务[1]。", "m10"),
+    # a last item running on into the sentence, and another thing after a list (not its kind again)
+    ("计划先依托南山、龙岗、福田这几个人工智能创新集聚区建设OPC社区[1]。", "m1"),
+    ("毕业生可以申请最高60万元个人创业担保贷款、最高500万元小微企业创业担保贷款，还有相应的贴息[1]。", "m5"),
+    ("新引进的博士、硕士、学士落户补贴分档给予，最高10万元[1]。", "m2"),
+    # the condition said, or no one named, or one the plan's title names (an AI plan's people work in AI)
+    ("只说符合条件的个人和团队可享受最高50平方米的低成本创业空间[1]。", "m3"),
+    ("符合条件的留学青年人才可获得最高100万元创业资助[1]。", "m5"),
+    ("Eligible overseas-educated young talents can get up to 1 million yuan in startup funding [1].", "m5"),
+    ("The startup funding is up to 1 million yuan [1].", "m5"),
+    # the steps in the clause's order
+    ("先依托南山、龙岗、福田、光明这几个人工智能创新集聚区，之后再扩展到全市[1]。", "m1"),
+    ("The plan will initially leverage the AI innovation clusters in Nanshan and Futian, then expand across the "
+     "city [1].", "m1"),
+    # a comparison the figures bear out
+    ("Kunpeng projects get up to 50,000 yuan in rewards, and overseas-returned young talents up to 1 million yuan "
+     "in startup funding [1]. So the startup funding is the larger one [1].", "m5"),
+    ("入选鲲鹏项目的可获最高5万元创新创业奖励，留学青年人才可获最高100万元创业资助[1]。所以留学青年人才的创业资助更多[1]。",
+     "m5"),
+    # only one of two the sources offer as alternatives
+    ("青年创业者可租住过渡性住房最长36个月，或选择领取最长24个月的住房补贴，两者只能选其中一种[1]。", "m4"),
+    ("符合条件的青年创业者可以租住过渡性住房，或选择领取住房补贴[1]。两者只能选其中一种[1]。", "m4"),
+    ("You can rent transitional housing for up to 36 months or take the housing subsidy [1]. You can only have "
+     "one of them [1].", "m4"),
 ]
 
 

@@ -48,6 +48,11 @@ class Split(BaseModel):
                         "them is missing: \"no cap\", 没有上限, 不封顶, uncapped.")
 
 
+class Topic(BaseModel):
+    lead: Terms = Field(default_factory=Terms, description="Words opening a topic (至于, \"as for\").")
+    tail: Terms = Field(default_factory=Terms, description="Words closing a topic (这一块, 方面).")
+
+
 class AbsentSpec(BaseModel):
     split: Split = Field(default_factory=Split, description="A negation and its verb with the thing between "
                          "(没有为低成本创业空间设定…, \"does not explicitly say\"): an absence too.")
@@ -61,6 +66,8 @@ class AbsentSpec(BaseModel):
                          "missing (没有, \"there is no\"): 没有…创业资助 names the 创业资助.")
     benefits: Terms = Field(default_factory=Terms, description="Words naming a kind of support (资助, funding): a "
                             "`lacks` negation before one, in its clause, is a statement of absence.")
+    topic: Topic = Field(default_factory=Topic, description="A topic before the absence in its sentence (至于X，"
+                         "计划没有…; X这一块，计划没有涉及): what it names is said to be missing too.")
 
 
 def _rx(terms: list[str]) -> re.Pattern[str] | None:
@@ -115,6 +122,23 @@ class AbsenceRules:
         self.label.update({" ".join(fold(t).split()): "" for t in spec.aspects.en + spec.aspects.zh})
         self.named = _rx(list(self.label))
         self.framing = _rx(spec.framing.en + spec.framing.zh)
+        lead, tail = _rx(spec.topic.lead.en + spec.topic.lead.zh), _rx(spec.topic.tail.en + spec.topic.tail.zh)
+        self.lead = re.compile(r"^\s*(?:" + lead.pattern + ")") if lead else None
+        self.tail = re.compile("(?:" + tail.pattern + r")\s*$") if tail else None
+
+    def topic(self, context: str) -> str:
+        """The topic a sentence opens before its absence (至于出海，计划并冇…; "As for X, the plan does not…"):
+        the part before the first part saying the absence, when a `topic` word opens or closes it."""
+        parts = re.split(r"[，,：:]", fold(re.sub(r"\[\d{1,3}\]", " ", context)))
+        at = next((i for i, p in enumerate(parts) if self.absence and self.absence.search(p)), 0)
+        if at == 0:
+            return ""
+        before = parts[at - 1]
+        lead = self.lead.search(before) if self.lead else None
+        tail = self.tail.search(before) if self.tail else None
+        if not lead and not tail:
+            return ""
+        return before[lead.end() if lead else 0:tail.start() if tail else len(before)]
 
     def problem(self, text: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules | None,
                 novel: Callable[[str], str | None], context: str = "", flags: Sequence[str] = ()) -> str | None:
@@ -139,7 +163,8 @@ class AbsenceRules:
         kept = [f for f in facts if not _contradicts(f, said)]
         # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
         barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
-        for item in (named[a:b] for a, b in zip(cuts, cuts[1:])):
+        topic = self.topic(context) if context else ""
+        for item in [named[a:b] for a, b in zip(cuts, cuts[1:])] + ([topic] if topic.strip() else []):
             if self._given(item, src, sources, kept, claims, novel, barred):
                 return " ".join(item.split()).strip(" ，,。.；;：:")
         return None

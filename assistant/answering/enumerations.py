@@ -24,6 +24,11 @@ _SEGMENT_ZH = re.compile(r"[，。；：！？,;:!?（）()“”「」『』\"\
 # 同 is Cantonese "and" except inside a word (同一, 协同, 共同, 同时)
 _CONNECTIVE_ZH = re.compile(r"以及|或者|和|及|与|或|(?<![协共相一不等如连会])同(?![一时步等样期类业])")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# a list continued after a comma: "A、B、C，仲有D呢啲难题", "A、B，以及D" (D is claimed one of them)
+# only where what follows names the list's kind again (呢啲难题, 等专业服务): "，仲有相应嘅贴息" adds another thing
+_CONTINUES = r"(?:另外仲有|另外还有|仲有|还有|以及|另外|同埋|再加上)"
+_CONTINUED_ZH = re.compile(r"[，,]\s*" + _CONTINUES + r"(?=[^，,。；;]{2,}?(?:呢啲|呢几|这些|这几|等|之类))")
+_CONTINUER_ZH = re.compile(r"、" + _CONTINUES)
 _RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 # an English list: comma-separated items closed by "and"/"or" (the last item's first word)
 _SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
@@ -216,6 +221,8 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
     same clause, and even as a part of a longer item (跨境税务). Lists of one clause that are each what it provides
     (``provision``: 提供, "offering") are one list: an answer may merge them (the platform's services and its
     professional services)."""
+    joined = _CONTINUER_ZH.sub("、", _CONTINUED_ZH.sub("、", part))
+    continued, part = joined != part, joined
     said = lists_in(part, filler, filler_stems, stem)
     src_lists = _source_lists(tuple(sources), filler, filler_stems, stem) if said else ()
     out: list[str] = []
@@ -236,10 +243,36 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
         if provided[best]:
             home |= {it.key for i, (n, _, _) in enumerate(spans) if n == spans[best][0] and provided[i]
                      for it in members[i]}
+        chars = {c for i, (n, lst, _) in enumerate(spans) if i == best or (n == spans[best][0] and provided[i]
+                                                                          and provided[best]) for c in lst.span}
         for it in listing.items:
             if it.key not in home and any(it in m for m in members):
                 out.append(it.key)
+                continue
+            # named as it is in a cited list; a last item's key is only its first characters
+            last = it is listing.items[-1]
+            if last and not continued:
+                continue   # a last item runs on into the sentence ("光明这几个集聚区"): its key alone names it
+            named = not last and any(_in(it.key, lst.span, words) for _, lst, words in spans)
+            if not named and (extra := _extra(it, listing, chars, sources)):
+                out.append(extra)
     return out
+
+
+def _extra(item: Item, listing: Listing, chars: set[str], sources: list[str]) -> str | None:
+    """An item of no cited list, among items of one, named in words the cited list lacks ("海外融资" among 跨境支付、
+    网络和数据、海外推广; a fund the clause does not name among its funds): two characters of its head the list's text
+    lacks, and no cited source naming it as it is. A wording of a listed item (网络数据) uses the list's characters."""
+    text = item.text or item.key
+    if item is listing.items[0]:
+        text = text[-EDGE_ZH * 2:]
+    elif item is listing.items[-1]:
+        text = text[:EDGE_ZH]
+    for part in _CONNECTIVE_ZH.split(text):   # "税务同知识产权服务": two items in one piece
+        if _CJK.search(part) and not any(part in fold(s) for s in sources) \
+                and sum(1 for c in part if _CJK.match(c) and c not in chars) >= 2:
+            return part
+    return None
 
 
 def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern[str] | None,

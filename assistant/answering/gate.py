@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.qualifier_scope import kept_for
-from assistant.answering.statements import spell_out
+from assistant.answering.restrictions import dropped_qualifier
+from assistant.answering.sequence import reversed_steps
+from assistant.answering.statements import spell_out, statements
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
 from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
@@ -148,6 +150,20 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     if support is not None and answered:
         for f in support.check(text, texts, question, rules, facts):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
+        if rules is not None:   # "两者只能选其中一种", "那一档更高": of the things the sentence before names
+            choice = support.relations.unnamed_choice(text, tuple(texts), rules) \
+                or support.relations.unnamed_comparison(text, tuple(texts), rules)
+            found = Problem.of("marker", statement=_clip(choice[0]), detail=_clip(choice[1], 40)) if choice else None
+            for st in () if found or not facts else statements(text):   # a benefit's defining qualifier dropped
+                head = dropped_qualifier(st.text, texts, facts, rules, [t for c in pool for t in (c.doc_title,)])
+                if head:
+                    found = Problem.of("marker", statement=_clip(st.text), detail=_clip(head, 40))
+                    break
+            order = None if found else reversed_steps(text, texts)   # steps said in the reverse order
+            if order:
+                found = Problem.of("marker", statement=_clip(order[0]), detail=order[1])
+            if found and found not in problems:
+                problems.append(found)
     got = detect_language(_MARKER.sub("", text))
     # a question that reads the same in both scripts ("政策券可以用嚟做咩？") does not say which one the founder uses
     neutral = question and got.startswith("zh") and lang.startswith("zh") \

@@ -180,8 +180,9 @@ GATE_PROBLEM = {
                      "(\u201c{detail}\u201d): \u201c{statement}\u201d",
         "contact": "this statement gives a web address or contact (\u201c{detail}\u201d) that no cited source "
                    "gives: \u201c{statement}\u201d",
-        "absence": "this statement says the plan does not give \u201c{detail}\u201d, but a cited source gives it: "
-                   "\u201c{statement}\u201d",
+        # the statement quoted is the answer's own sentence, not the source's
+        "absence": "this statement (\u201c{statement}\u201d) says the plan does not give \u201c{detail}\u201d, "
+                   "but a cited source gives it",
     },
     "zh": {
         "empty": "回答为空",
@@ -201,7 +202,7 @@ GATE_PROBLEM = {
         "quote": "引号中的文字不是所引用资料的原文：“{statement}”",
         "bound_condition": "这句话给该项支持加上了所引用条文没有为它规定的条件（“{detail}”）：“{statement}”",
         "contact": "这句话给出了所引用资料中没有的网址或联系方式（“{detail}”）：“{statement}”",
-        "absence": "这句话说计划没有“{detail}”，但所引用资料写明了：“{statement}”",
+        "absence": "这句话（“{statement}”）说计划没有“{detail}”，但所引用资料写明了",
     },
 }
 REWRITE = {

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
-from assistant.knowledge.claims import Matcher, Mention, Terms, fold
+from assistant.knowledge.claims import Matcher, Mention, Terms, fold, trie_pattern
 
 if TYPE_CHECKING:
     from assistant.answering.derived import Arithmetic
@@ -49,12 +49,19 @@ class RelationSpec(BaseModel):
     alternative: Terms = Field(default_factory=Terms, description="Words joining alternatives (或, or opt for).")
     exclusive: Terms = Field(default_factory=Terms, description="Words saying only one of them may be had "
                              "(二选一, choose one, cannot be combined).")
+    only: Terms = Field(default_factory=Terms, description="Words of 'only' (只, 仅): before a `one_of` word in its "
+                        "clause, they say only one of them may be had (只可以申请其中一种).")
+    one_of: Terms = Field(default_factory=Terms, description="Words of 'one of them' (其中一, one of) an `only` "
+                          "word makes exclusive.")
     combined: Terms = Field(default_factory=Terms, description="Words saying they may be had together (同时, both).")
     negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
     quantifier: Terms = Field(default_factory=Terms, description="Words of 'all' a 'both' word after them belongs "
                               "to (所有企业都能): an absolute, not two things had together.")
     greater: Terms = Field(default_factory=Terms, description="Comparison words: the first is more (高于, more than).")
     less: Terms = Field(default_factory=Terms, description="Comparison words: the first is less (低于, 平過, less than).")
+    more: Terms = Field(default_factory=Terms, description="A comparative with no second thing (更高, \"the longer\"): "
+                        "the first is more than the other thing the sentence before names.")
+    fewer: Terms = Field(default_factory=Terms, description="A comparative with no second thing (更低, shorter).")
     than: Terms = Field(default_factory=Terms, description="A comparison's word before the second thing, its "
                         "direction after it: 「X比Y高」.")
     not_than: Terms = Field(default_factory=Terms, description="Words holding a `than` word that compare nothing "
@@ -82,11 +89,21 @@ class Relations:
                              + [(QUANTIFIER, t, False) for t in spec.quantifier.en + spec.quantifier.zh]
                              + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
+        only, one = (sorted(fold(t) for t in x.en + x.zh) for x in (spec.only, spec.one_of))
+        # "只能选择其中一种", "can only apply for one of them": the verb between is any verb
+        self.only_one = re.compile(rf"(?<![a-z])(?:{trie_pattern(only)})(?![a-z])[^，,。；;.!?！？]{{0,24}}?"
+                                   rf"(?<![a-z])(?:{trie_pattern(one)})(?![a-z])") if only and one else None
+        self.bare = Matcher([(GREATER, t, False) for t in spec.more.en + spec.more.zh]
+                            + [(LESS, t, False) for t in spec.fewer.en + spec.fewer.zh])
         self.arithmetic: Arithmetic | None = None   # the judge of shares (set by SupportRules)
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
         found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word")]
+        for o in self.only_one.finditer(folded) if self.only_one else ():
+            if not any(f.start < o.end() and o.start() < f.end for f in found):
+                found.append(Mention(EXCLUSIVE, o.start(), o.end()))
+        found.sort(key=lambda m: m.start)
         if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
             return Verdict(None, folded)
         sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
@@ -110,7 +127,9 @@ class Relations:
             elif m.concept == COMBINED and self.quantified(folded, m):
                 problem = None   # "所有企业都能": the 都 of "all", judged as an absolute (support.yaml markers)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
-                problem = self._one_of(word, named, sources, claims)
+                # of the two things named before it ("A或B，两种只能拣其中一种，另外仲有C"), if any
+                before = [n for n in named if n.end <= offset + m.start]
+                problem = self._one_of(word, before if _pairs(before, claims) else named, sources, claims)
                 if problem is None:   # the choice the sources offer, in other words
                     blank[m.start:m.end] = " " * (m.end - m.start)
                 elif m.concept == ALTERNATIVE:
@@ -166,6 +185,50 @@ class Relations:
         if any(p in joint for p in pairs):
             return word
         return None if alt else word
+
+    def unnamed_choice(self, answer: str, sources: tuple[str, ...], claims: ClaimRules) -> tuple[str, str] | None:
+        """(sentence, word): "只能选择其中一种" said of the two things the sentence before names (两者, "them"),
+        where the sources do not offer those two as alternatives."""
+        spans = sentences(answer)
+        for i, (a, b) in enumerate(spans):
+            if i == 0:
+                continue
+            folded = fold(CITE_MARK.sub(" ", answer[a:b]))
+            words = [m for m in self.words.find(folded) if m.concept == EXCLUSIVE]
+            word = words[0] if words else self.only_one.search(folded) if self.only_one else None
+            if word is None or _pairs(_mentions(claims, folded), claims):
+                continue   # no choice, or one between the things it names itself (judged in `check`)
+            pa, pb = spans[i - 1]
+            before = _pairs(_mentions(claims, fold(CITE_MARK.sub(" ", answer[pa:pb]))), claims)
+            alt, joint, _ = self._joins(sources, claims)
+            if before and not before & alt and (before & joint or not alt):
+                return answer[a:b].strip(), folded[word.start:word.end] if isinstance(word, Mention) else word.group()
+        return None
+
+    def unnamed_comparison(self, answer: str, sources: tuple[str, ...], claims: ClaimRules) -> tuple[str, str] | None:
+        """(sentence, word): "所以示范应用项目那一档额度更高", "so the subsidy covers the longer period": one thing
+        named with a comparative, the other the sentence before names; the figures the sources bind to the two
+        must bear it out (none to compare: not judged here)."""
+        spans = sentences(answer)
+        for i, (a, b) in enumerate(spans[1:], 1):
+            folded = fold(spell_out(CITE_MARK.sub(" ", answer[a:b])))
+            bare = self.bare.find(folded)
+            if not bare or any(m.concept in (GREATER, LESS, THAN, "ratio") for m in self.words.find(folded)):
+                continue
+            named = {m.concept for m in _mentions(claims, folded)}
+            pa, pb = spans[i - 1]
+            prev = fold(spell_out(CITE_MARK.sub(" ", answer[pa:pb])))
+            before = _mentions(claims, prev)
+            x = next(iter(named)) if len(named) == 1 else _nearest(folded, prev, before) if not named else None
+            if x is None:
+                continue
+            others = {m.concept for m in before if not claims.compatible(m.concept, x)}
+            verdicts = [self._holds(bare[0].concept, folded[bare[0].start:bare[0].end], x, y, sources, claims, None)
+                        for y in others if comparable(subject_figures(sources, claims, x),
+                                                      subject_figures(sources, claims, y))]
+            if verdicts and all(verdicts):
+                return answer[a:b].strip(), verdicts[0]
+        return None
 
     def _joins(self, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
         return _joins(self, sources, claims)
@@ -225,6 +288,27 @@ class Relations:
             return "" if share_holds(100 * factor, [a for a, _ in pairs], [b for _, b in pairs]) else word
         holds = all(a > b for a, b in pairs) if kind == GREATER else all(a < b for a, b in pairs)
         return "" if holds else word
+
+
+_EN_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _nearest(folded: str, prev: str, named: list[Mention]) -> str | None:
+    """What a sentence naming no subject speaks of: the subject the sentence before names nearest to the longest
+    words both share ("所以示范应用项目那一档…" after "…示范应用项目，最高可获200万元研发资助": the 研发资助)."""
+    anchors = [w for w in _EN_WORD.findall(folded) if re.search(rf"(?<![a-z]){w}(?![a-z])", prev)]
+    for a in range(len(folded)):   # runs of two Chinese characters or more the sentence before has too
+        b = a + 2
+        while b <= len(folded) and re.fullmatch(r"[\u3400-\u9fff]+", folded[a:b]) and folded[a:b] in prev:
+            b += 1
+        if b - 1 - a >= 2:
+            anchors.append(folded[a:b - 1])
+    if not anchors or not named:
+        return None
+    anchor = max(anchors, key=len)
+    at = prev.find(anchor)
+    return min(named, key=lambda m: 0 if m.start <= at < m.end else min(abs(m.start - at - len(anchor)),
+                                                                          abs(at - m.end))).concept
 
 
 def _mentions(claims: ClaimRules, folded: str) -> list[Mention]:

@@ -25,8 +25,11 @@ from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from assistant.answering.support import SupportRules
     from assistant.knowledge.claims import ClaimRules
+    from assistant.knowledge.facts import Fact
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
@@ -93,4 +96,42 @@ def narrowed_family(part: str, sources: list[str], claims: ClaimRules | None, ru
         kept, offered = said & set(family), listed & set(family)
         if kept and kept < offered:
             return part[m.start():m.end()] + " " + ", ".join(sorted(kept))
+    return None
+
+
+# what a qualifier qualifies, right after it: 留学**青年人才**, "overseas-educated **young talents**"
+_QUALIFIED_ZH = re.compile(r"[\u3400-\u9fff]{0,4}?(?:人才|人员|毕业生|创业者|团队|学生)")
+_QUALIFIED_EN = re.compile(r"[\s-]*((?:[a-z][a-z'’-]*\s+){0,2}?(?:talents?|people|persons?|graduates?|founders?|"
+                           r"entrepreneurs?|teams?|students?))(?![a-z])")
+
+
+def dropped_qualifier(statement: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules,
+                      titles: Sequence[str] = ()) -> str | None:
+    """Who a benefit is for, named without the yes/no condition that defines them in its record ("startup funding
+    for eligible young talents" where the clause and record give it to overseas-educated young talents): the
+    words the cited clause puts right after the condition's term, in ``statement`` without any term of it. A
+    condition the cited document's title names (AI, in an AI plan) goes without saying."""
+    folded = fold(CITE_MARK.sub(" ", statement)) + " " + " ".join(fold(t) for t in titles)
+    named = claims.subjects_in(folded)
+    for fact in facts:
+        if fact.subject not in named:
+            continue
+        for c in fact.conditions:
+            spec = claims.spec.flags.get(c.field)
+            if spec is None or c.value is not True or c.op != "eq":
+                continue
+            terms = [fold(t) for t in spec.asserts.en + spec.asserts.zh]
+            words = {w for t in terms for w in re.findall(r"[a-z]{5,}|[\u3400-\u9fff]{2,}", t)}
+            if any(w in folded for w in words) or any(
+                    re.search(r"(?<![a-z])" + re.escape(t) + r"(?![a-z])", folded) for t in terms):
+                continue   # the condition is said, in any of its words ("overseas-returned")
+            for src in sources:
+                low = fold(src)
+                for t in terms:
+                    at = low.find(t)
+                    rx = _QUALIFIED_ZH if _CJK.search(t) else _QUALIFIED_EN
+                    m = rx.match(low, at + len(t)) if at >= 0 else None
+                    head = (m.group(1) if m and m.groups() else m.group() if m else "").strip()
+                    if head and re.search(r"(?<![a-z])" + re.escape(head) + r"(?![a-z])", folded):
+                        return head
     return None
