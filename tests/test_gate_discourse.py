@@ -45,3 +45,36 @@ def test_framing_and_paraphrase_words_pass(corpus, clause, answer):
 @pytest.mark.parametrize("clause,answer", LIES)
 def test_lies_in_the_same_words_are_blocked(corpus, clause, answer):
     assert gate_on(corpus, answer, (clause,)) != []
+
+
+# figures the answer grounds itself or the question grounds (assistant/answering/own_figures.py)
+OWN_TRUTHS = [
+    ("m4", "", "青年创业者有两条路：租住过渡性住房，最长36个月；或者选择住房补贴，最长24个月[1]。"),
+    ("m4", "", "Young entrepreneurs have two routes: transitional housing for up to 36 months; or a housing subsidy "
+               "for up to 24 months [1]."),
+    ("m6", "", "智能券有两种用途。一是抵扣算力成本[1]。二是抵扣模型成本[1]。"),
+    ("intro", "", "计划2026年1月1日起施行，有效期两年，即涵盖2026和2027两年[1]。"),
+    ("intro", "", "The plan takes effect on 1 January 2026 and is valid for two years, so it covers 2026 and 2027 [1]."),
+    ("m5", "我毕业两年了，能贷多少？", "你毕业两年，在5年以内，个人创业担保贷款最高60万元[1]。"),
+    ("m5", "I graduated two years ago, how much can I borrow?",
+     "You graduated two years ago, within five years, so a personal loan of up to 600,000 yuan applies [1]."),
+]
+
+OWN_LIES = [
+    ("m4", "", "青年创业者有三条路：租住过渡性住房，最长36个月；或者选择住房补贴，最长24个月[1]。"),
+    ("m6", "", "智能券有三种用途。一是抵扣算力成本[1]。二是抵扣模型成本[1]。"),
+    ("intro", "", "计划2026年1月1日起施行，有效期两年，即涵盖2026至2028年[1]。"),
+    ("intro", "", "The plan takes effect on 1 January 2026 and is valid for two years, so it runs until 2029 [1]."),
+    ("m5", "我毕业两年了，能贷多少？", "个人创业担保贷款最长两年[1]。"),   # the founder's figure as the plan's
+    ("m5", "我毕业两年了，能贷多少？", "你的个人创业担保贷款最高两年[1]。"),   # said to them, of another thing
+]
+
+
+@pytest.mark.parametrize("clause,question,answer", OWN_TRUTHS)
+def test_counts_end_years_and_the_founders_figures_pass(corpus, clause, question, answer):
+    assert gate_on(corpus, answer, (clause,), question=question) == []
+
+
+@pytest.mark.parametrize("clause,question,answer", OWN_LIES)
+def test_wrong_counts_years_and_borrowed_figures_are_blocked(corpus, clause, question, answer):
+    assert gate_on(corpus, answer, (clause,), question=question) != []
