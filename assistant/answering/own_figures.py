@@ -32,9 +32,9 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
 def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bool:
     """The count ``fig`` is the number of items the answer enumerates right after it: after a colon in its own
     sentence, or in the sentences that follow, each opening with an ordinal (一是, 第二, "second")."""
-    n = round(fig.value)
-    if fig.kind != "count" or n != fig.value or n < 2:
-        return False
+    if fig.kind != "count" or not 2 <= fig.value <= 20 or fig.value != int(fig.value):
+        return False   # a count of items an answer lists (never inf or a huge number from hostile input)
+    n = int(fig.value)
     _, hi = _sentence(answer, fig.start)
     colon = _COLON.search(answer, fig.end, hi)
     if colon:
@@ -54,11 +54,11 @@ def end_year(fig: Figure, answer: str, validity: Callable[[str], bool]) -> bool:
     lo, _ = _sentence(answer, fig.start)
     before = [f for f in extract_figures(answer[lo:fig.start])]
     starts = [int(f.value // 10000) if f.unit == "date" else int(f.value) for f in before
-              if f.unit in ("date", "year") and f.kind == "date"]
+              if f.unit in ("date", "year") and f.kind == "date" and f.value < 1e9]
     spans = [f for f in before if f.kind == "duration" and f.unit == "month" and f.value % 12 == 0]
     if not starts or not spans or not validity(fold(answer[lo:fig.start])):
         return False
-    return any(fig.value == s + round(d.value / 12) - 1 for s in starts[:1] for d in spans)
+    return any(fig.value == s + d.value // 12 - 1 for s in starts[:1] for d in spans if d.value < 1200)
 
 
 def told_by_question(fig: Figure, answer: str, question: str, addressed: Callable[[str], bool]) -> bool:
