@@ -78,3 +78,30 @@ def test_counts_end_years_and_the_founders_figures_pass(corpus, clause, question
 @pytest.mark.parametrize("clause,question,answer", OWN_LIES)
 def test_wrong_counts_years_and_borrowed_figures_are_blocked(corpus, clause, question, answer):
     assert gate_on(corpus, answer, (clause,), question=question) != []
+
+
+# the other alternative: a clause opening with 或者 / "the other option" switches the subject its figures bind to
+SWITCH_TRUTHS = [
+    ("m4", "可以租住过渡性住房，最长36个月，或者改领最长24个月、每月税后1000元的住房补贴[1]。"),
+    ("m4", "You can rent transitional housing for up to 36 months. The other option is a subsidy of 1,250 yuan "
+           "before tax per month, for up to 24 months [1]."),
+    ("m4", "You can rent transitional housing for as long as three years [1]."),
+]
+
+SWITCH_LIES = [
+    ("m4", "可以租住过渡性住房，最长36个月，或者改领最长36个月、每月税后1000元的住房补贴[1]。"),
+    ("m4", "You can rent transitional housing for up to 24 months. The other option is a subsidy of 1,250 yuan "
+           "before tax per month [1]."),
+    ("m4", "可以租住过渡性住房，或者最长48个月[1]。"),
+    ("m4", "You can rent transitional housing as long as you register online [1]."),
+]
+
+
+@pytest.mark.parametrize("clause,answer", SWITCH_TRUTHS)
+def test_figures_after_the_other_alternative_bind_to_it(corpus, clause, answer):
+    assert gate_on(corpus, answer, (clause,)) == []
+
+
+@pytest.mark.parametrize("clause,answer", SWITCH_LIES)
+def test_figures_moved_between_alternatives_are_blocked(corpus, clause, answer):
+    assert gate_on(corpus, answer, (clause,)) != []

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answering.statements import CITE_MARK
 from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -142,7 +143,8 @@ def marker_exempt(group: str, folded: str, start: int, end: int, sources: list[s
     """A claim marker that makes no claim of its kind here: "for as long as 36 months" bounds a figure (no
     precondition); a denied absolute ("not everyone gets it", 唔係人人都有) is true where the sources set who
     gets it."""
-    if group in _BOUNDS_NOT_CLAIMS and _FIGURE_AFTER.match(folded, end):
-        return True
+    if group in _BOUNDS_NOT_CLAIMS and (_FIGURE_AFTER.match(folded, end) or any(
+            not folded[end:end + f.start].strip() for f in extract_figures(folded[end:end + 40])[:1])):
+        return True   # "for as long as 36 months", "as long as three years": a figure, in digits or words
     return group == "absolute" and bool(_DENIED.search(folded[max(0, start - 4):start])) \
         and claims is not None and _restricts(claims, sources, flags)
