@@ -105,3 +105,26 @@ def test_figures_after_the_other_alternative_bind_to_it(corpus, clause, answer):
 @pytest.mark.parametrize("clause,answer", SWITCH_LIES)
 def test_figures_moved_between_alternatives_are_blocked(corpus, clause, answer):
     assert gate_on(corpus, answer, (clause,)) != []
+
+
+# 各自 over the subjects it follows; "reaching" as a cap
+EACH_TRUTHS = [
+    ("m6", "模型券同数据语料券各自最高两百万元[1]。"),
+    ("m2", "Degree holders get tiered hukou subsidies, the top tier reaching 100,000 yuan [1]."),
+]
+
+EACH_LIES = [
+    ("m6", "训练算力券同模型券各自最高两百万元[1]。"),   # the training voucher's cap is 10 million
+    ("m6", "模型券各自最高两百万元[1]。"),   # one subject: each of whom?
+    ("m2", "Newly introduced doctoral graduates get a hukou subsidy of 100,000 yuan [1]."),   # the cap dropped
+]
+
+
+@pytest.mark.parametrize("clause,answer", EACH_TRUTHS)
+def test_each_of_named_subjects_and_caps_in_other_words_pass(corpus, clause, answer):
+    assert gate_on(corpus, answer, (clause,)) == []
+
+
+@pytest.mark.parametrize("clause,answer", EACH_LIES)
+def test_each_of_the_wrong_subjects_and_dropped_caps_are_blocked(corpus, clause, answer):
+    assert gate_on(corpus, answer, (clause,)) != []
