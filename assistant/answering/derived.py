@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from assistant.answering.own_figures import end_year, enumerated, told_by_question
 from assistant.answering.statements import sentence_at
 from assistant.knowledge.claims import Matcher, Terms, fold
 from assistant.knowledge.figures import extract_figures, is_grounded
@@ -51,13 +52,17 @@ class ArithmeticSpec(BaseModel):
     at_most: Terms = Field(default_factory=Terms, description="Words stating a result as a cap (最多, at most).")
     at_least: Terms = Field(default_factory=Terms, description="Words stating a result as a floor (最低, at least).")
     over: Terms = Field(default_factory=Terms, description="Words right after a multiple: more than it (八倍多).")
+    validity: Terms = Field(default_factory=Terms, description="Words naming a validity (有效期, valid for).")
+    addressee: Terms = Field(default_factory=Terms, description="Words addressing the founder (你, you).")
+    ordinals: list[list[str]] = Field(default_factory=list, description="Words opening the n-th item (一是, second).")
 
 
 class Arithmetic:
     def __init__(self, spec: ArithmeticSpec, lists: Callable[[str], tuple[Listing, ...]] | None = None) -> None:
         # one matcher per group: a word may be in two (多: a difference, and after a multiple, "more than")
         self.words = {g: Matcher([(g, t, False) for t in getattr(spec, g).en + getattr(spec, g).zh])
-                      for g in ArithmeticSpec.model_fields}
+                      for g in ArithmeticSpec.model_fields if isinstance(getattr(spec, g), Terms)}
+        self.ordinals = [Matcher([(str(i), t, False) for t in ts]) for i, ts in enumerate(spec.ordinals, 1)]
         self.lists = lists   # the lists a text enumerates (assistant/answering/enumerations.py)
 
     def has(self, group: str, folded: str, lo: int = 0, hi: int | None = None) -> bool:
@@ -80,6 +85,17 @@ class Arithmetic:
                 abs(abs(a.value - b.value) - fig.value) < 1e-6 for a in same for b in same if a is not b):
             return True
         return self._product(fig, part, folded, at, stated, same, rules)
+
+    def own(self, fig: Figure, answer: str, question: str) -> bool:
+        """``fig`` needs no cited figure: a count of the items the answer enumerates, the last year of a validity
+        it states, or a figure of the founder's story the question tells (assistant/answering/own_figures.py)."""
+        return enumerated(fig, answer, self._ordinal) or end_year(fig, answer, lambda t: self.has("validity", t)) \
+            or told_by_question(fig, answer, question, lambda t: self.has("addressee", t))
+
+    def _ordinal(self, sentence: str) -> int:
+        """The n of the ordinal opening ``sentence`` (0: none)."""
+        head = fold(sentence).lstrip()
+        return next((i for i, m in enumerate(self.ordinals, 1) if any(x.start == 0 for x in m.find(head))), 0)
 
     # --- shares and multiples: the one judge -------------------------------------------------------
     def ratio_holds(self, pct: float, part: str, at: int, end: int, texts: Sequence[str], rules: ClaimRules | None,

@@ -140,6 +140,8 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     # a share, difference, total or count worked out exactly from cited figures the answer states
     derive = support.arithmetic.accounts_for if support is not None else None
     missing = [f for f in ungrounded_figures(spelt, texts) if derive is None or not derive(f, spelt, texts, rules)]
+    if support is not None:   # a count of its own items, a validity's last year, the founder's own figure
+        missing = [f for f in missing if not support.arithmetic.own(f, spelt, question)]
     if missing:
         problems.append(Problem.of("ungrounded", figures=", ".join(format_figure(f) for f in missing)))
     if rules is not None:

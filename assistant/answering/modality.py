@@ -16,8 +16,10 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.answering.derived import subject_figures
 from assistant.answering.statements import CITE_MARK
 from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -142,7 +144,21 @@ def marker_exempt(group: str, folded: str, start: int, end: int, sources: list[s
     """A claim marker that makes no claim of its kind here: "for as long as 36 months" bounds a figure (no
     precondition); a denied absolute ("not everyone gets it", 唔係人人都有) is true where the sources set who
     gets it."""
-    if group in _BOUNDS_NOT_CLAIMS and _FIGURE_AFTER.match(folded, end):
+    if group in _BOUNDS_NOT_CLAIMS and (_FIGURE_AFTER.match(folded, end) or any(
+            not folded[end:end + f.start].strip() for f in extract_figures(folded[end:end + 40])[:1])):
+        return True   # "for as long as 36 months", "as long as three years": a figure, in digits or words
+    if group == "per_head" and claims is not None and _distributed(folded, start, end, sources, claims):
         return True
     return group == "absolute" and bool(_DENIED.search(folded[max(0, start - 4):start])) \
         and claims is not None and _restricts(claims, sources, flags)
+
+
+def _distributed(folded: str, start: int, end: int, sources: list[str], claims: ClaimRules) -> bool:
+    """各自 after two or more subjects of its clause (「模型券同数据语料券各自最高200万」): the figure after it is
+    each one's, not each person's; true where the sources give every one of them that figure."""
+    lo = max(folded.rfind(c, 0, start) for c in "，,；;。") + 1
+    names = claims.subjects_in(folded[lo:start])
+    figs = extract_figures(folded[end:end + 30])[:1]
+    return len(names) >= 2 and bool(figs) and all(
+        any(b.figure.value == figs[0].value and b.figure.unit == figs[0].unit
+            for b in subject_figures(tuple(sources), claims, n)) for n in names)

@@ -68,6 +68,8 @@ class ClaimsSpec(BaseModel):
     conditions: dict[str, Terms]
     flags: dict[str, FlagSpec] = Field(default_factory=dict, description="Yes/no profile conditions.")
     negations: ValueSpec = Field(default_factory=ValueSpec, description="Words turning a flag's term around.")
+    switches: Terms = Field(default_factory=Terms, description="Words opening a clause on the other alternative "
+                            "(或者, the other route): its figures are not the subject's before them.")
 
     @model_validator(mode="after")
     def _parents(self) -> ClaimsSpec:
@@ -187,6 +189,7 @@ class ClaimRules:
         self.flags = {f: Matcher([("yes", t, False) for t in fs.asserts.en + fs.asserts.zh]
                                   + [("no", t, False) for t in fs.denies.en + fs.denies.zh])
                       for f, fs in spec.flags.items()}
+        self.switches = Matcher([("switch", t, False) for t in spec.switches.en + spec.switches.zh])
         neg = spec.negations
         self.negations = Matcher([("not", t, False) for t in neg.en + neg.zh]
                                   + [("not", t, True) for t in neg.after_en + neg.after_zh])
@@ -306,6 +309,11 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
         for lo, hi in clauses:
             in_clause = [f for f in figures if lo <= f.start < hi]
             here = [m for m in subjects if lo <= m.start < hi]
+            opens = hi - len(folded[lo:hi].lstrip())
+            if not here and any(m.start == opens for m in rules.switches.find(folded)):
+                # the other alternative: the subject it names later in the sentence, or none known
+                ahead = next((m.concept for m in subjects if m.start >= hi), None)
+                carry, carried = ahead, [ahead] if ahead else []
             for f in in_clause:
                 fits = [m for m in here if rules.owns(m.concept, f.kind)]
                 subject = (min(fits, key=lambda m: _distance(f, m, folded)).concept if fits else

@@ -1,0 +1,80 @@
+"""Figures an answer grounds itself, or the question grounds: no cited clause needs to hold them.
+
+- a count of the items the answer then enumerates ("有两个选择：A；或者B", "two routes: …", "有两层支持。一是…二是…"):
+  the count says no more than the items, which are checked one by one;
+- the last year a validity covers, from the start year and the validity the answer states ("2026年1月1日起施行，
+  有效期两年，即涵盖2026和2027两年");
+- a figure of the founder's own story the question tells ("我毕业三年了" → "你毕业三年"), said to the founder.
+
+Words (the ordinals, the validity and addressee words) are reviewed data: corpus/support.yaml `arithmetic`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answering.statements import sentences, spell_out
+from assistant.knowledge.claims import fold
+from assistant.knowledge.figures import Figure, extract_figures
+
+# where the items of an enumeration are cut: parts (；;) when it has them, else clauses (，,、)
+_PARTS = re.compile(r"[；;]")
+_CLAUSES = re.compile(r"[，、]|,(?![0-9]{3})")
+_COLON = re.compile(r"[：:](?![0-9])")
+_CITE = re.compile(r"\[\d{1,3}\]")
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    return next(((a, b) for a, b in sentences(text) if a <= pos < b), (0, len(text)))
+
+
+def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bool:
+    """The count ``fig`` is the number of items the answer enumerates right after it: after a colon in its own
+    sentence, or in the sentences that follow, each opening with an ordinal (一是, 第二, "second")."""
+    if fig.kind != "count" or not 2 <= fig.value <= 20 or fig.value != int(fig.value):
+        return False   # a count of items an answer lists (never inf or a huge number from hostile input)
+    n = int(fig.value)
+    _, hi = _sentence(answer, fig.start)
+    colon = _COLON.search(answer, fig.end, hi)
+    if colon:
+        rest = _CITE.sub("", answer[colon.end():hi]).strip(" 。.!！")
+        cut = _PARTS if _PARTS.search(rest) else _CLAUSES
+        return len([p for p in cut.split(rest) if p.strip()]) == n
+    following = [answer[a:b].strip() for a, b in sentences(answer) if a >= hi]
+    seen = [ordinal_at(s) for s in following[:n + 1]]
+    return seen[:n] == list(range(1, n + 1)) and (len(seen) == n or seen[n] == 0)
+
+
+def end_year(fig: Figure, answer: str, validity: Callable[[str], bool]) -> bool:
+    """The year ``fig`` is the last a validity covers: a start year and a validity of whole years stated before
+    it in the same sentence, the validity named as such (有效期, "valid for")."""
+    if fig.unit != "year":
+        return False
+    lo, _ = _sentence(answer, fig.start)
+    before = [f for f in extract_figures(answer[lo:fig.start])]
+    starts = [int(f.value // 10000) if f.unit == "date" else int(f.value) for f in before
+              if f.unit in ("date", "year") and f.kind == "date" and f.value < 1e9]
+    spans = [f for f in before if f.kind == "duration" and f.unit == "month" and f.value % 12 == 0]
+    if not starts or not spans or not validity(fold(answer[lo:fig.start])):
+        return False
+    return any(fig.value == s + d.value // 12 - 1 for s in starts[:1] for d in spans if d.value < 1200)
+
+
+def told_by_question(fig: Figure, answer: str, question: str, addressed: Callable[[str], bool]) -> bool:
+    """``fig`` is a figure the question states, said back to the founder (a sentence addressing them):
+    the founder's own story ("我毕业三年了"), not a figure of the plan."""
+    if not question:
+        return False
+    a, b = _sentence(answer, fig.start)
+    said = _before(answer, fig.start)
+    return bool(said) and addressed(fold(answer[a:b])) and any(
+        _before(q_text, q.start) == said for q_text in [spell_out(question)] for q in extract_figures(q_text)
+        if q.kind == fig.kind and q.unit == fig.unit and q.value == fig.value)
+
+
+def _before(text: str, at: int) -> str:
+    """What a figure is a figure of: the two characters or the word right before it (毕业 in 毕业三年)."""
+    head = fold(text[:at]).rstrip()
+    m = re.search(r"([\u3400-\u9fff]{2})$|([a-z]+)$", head)
+    return m.group() if m else ""
