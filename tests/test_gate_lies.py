@@ -110,6 +110,10 @@ TRUTHS = [
     ("住房补贴每月税前1250元，也就是税后1000元[1]。", "m4"),
     ("The housing subsidy is 1,250 yuan a month before tax or 1,000 yuan after tax [1].", "m4"),
     ("住房補貼每月係稅前1250蚊或者稅後1000蚊[1]。", "m4"),
+    # a choice of benefit, then its amount said two ways: the choice is not between the amounts
+    ("Founders may opt for the housing subsidy for up to 24 months, getting 1,250 yuan before tax or 1,000 yuan "
+     "after tax a month [1].", "m4"),
+    ("你可以选择住房补贴，每月税前1250元或税后1000元，最长24个月[1]。", "m4"),
     # a way of doing, or a topic, no cited clause speaks of
     ("计划要对优秀创新人才给予重点政策支持[1]。计划没有写明具体的评价方法[1]。", "m2"),
     ("市级政策券包括训练算力券、模型券和数据语料券[1]。至于申请流程，计划没有说明[1]。", "m6"),

@@ -184,7 +184,6 @@ class ExtractiveAnswerer(Declines):
 
     def _names_subject(self, text: str) -> bool:
         return self._rules is not None and bool(self._rules.subject_of(" ".join([text, *self.r.glossary.expand(text)])))
-
     # --- scoring -------------------------------------------------------------------------------
     def score_sentences(self, retrieval: Retrieval, clauses: int = 5) -> list[Scored]:
         q = retrieval.query
@@ -195,8 +194,7 @@ class ExtractiveAnswerer(Declines):
         recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
         if recognised and retrieval.hits and retrieval.hits[0].clause_id.split(":", 1)[0] != recognised.split(":", 1)[0]:
             recognised = None  # an added document ranks first on its own words: the recogniser knows only the plan
-        # asks naming a benefit pick the sentence: a founder's story is searched, not answered ("我哋開咗間AI一人公司");
-        # asks naming none ("在这方面") point back to the story, whose words then pick it
+        # asks naming a benefit pick the sentence (a story is searched, not answered); asks naming none point back
         qtokens = set(q.asked_tokens if q.focus and self._names_subject(q.focus) else q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors

@@ -226,8 +226,9 @@ class Relations:
             verdicts = [self._holds(bare[0].concept, folded[bare[0].start:bare[0].end], x, y, sources, claims, None)
                         for y in others if comparable(subject_figures(sources, claims, x),
                                                       subject_figures(sources, claims, y))]
-            if verdicts and all(verdicts):
-                return answer[a:b].strip(), verdicts[0]
+            first = verdicts[0] if verdicts and all(verdicts) else None
+            if first is not None:
+                return answer[a:b].strip(), first
         return None
 
     def _joins(self, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 # "或者说", "or rather", "that is": a restatement, not a choice
 _JOIN = re.compile(r"和|与|同|及|(?<![a-z])and(?![a-z])")
+_PART_BREAK = re.compile(r"[，,：:；;]")
 _RESTATING = re.compile(r"\s*(?:说|講|讲|话|rather|put another way)")
 
 
@@ -61,7 +62,13 @@ def restated_choice(st: Statement, sources: Sequence[str], claims: ClaimRules | 
     if chosen is None:
         return None
     said = _bound(claims, statement)
+    folded = fold(statement)
     for (x_start, x_end, x), (y_start, _, y) in zip(said, said[1:]):
+        # the choice must govern the pair: in the first figure's own part of the sentence ("opt for a housing
+        # subsidy …, paying 1,250 yuan before tax or 1,000 after tax" chooses the subsidy, not an amount)
+        if not any(c.start() < x_start and not _PART_BREAK.search(folded, c.end(), x_start)
+                   for c in choice.finditer(folded)):
+            continue
         between = fold(statement[x_end:y_start])
         # "或", "or"; or "和", "and" where the choice is offered before both ("choose between … and …")
         m = rx.search(between) or (_JOIN.search(between) if chosen.start() < x_start else None)

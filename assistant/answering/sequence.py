@@ -30,7 +30,7 @@ def _units(text: str) -> set[str]:
 def _steps(folded: str) -> tuple[set[str], set[str], str] | None:
     first = _FIRST.search(folded)
     then = _THEN.search(folded, first.end()) if first else None
-    if not then:
+    if first is None or then is None:
         return None
     return _units(folded[first.end():then.start()]), _units(folded[then.end():]), f"{first.group()}…{then.group()}"
 
