@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
 # a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000"); an
 # enumeration comma (、) never does: it lists within one clause ("用在办事大厅、网上办事的系统里")
-_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# a dash parts too ("Worked at Baidu 2018–2024 — how much …"), not one between figures ("2026—2027年")
+_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+                     r"|(?<!\d)(?:[—–]+|--)(?!\d)|\s+-\s+")
 _EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
                      re.I)
 _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
