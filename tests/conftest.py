@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
+def corpus():
+    """The built-in corpus (the plan, its facts and rules), loaded once: the checks tested read it, never change it."""
+    from assistant.knowledge.corpus import load_corpus
+    from assistant.settings import BUILTIN_CORPUS
+
+    return load_corpus(BUILTIN_CORPUS)
+
+
+@pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("opc-data")
 

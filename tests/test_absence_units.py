@@ -13,17 +13,11 @@ import yaml
 
 from assistant.answering.support import load_support
 from assistant.knowledge.claims import fold
-from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures, ungrounded_figures
 from assistant.settings import BUILTIN_CORPUS
 from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def gate(corpus, answer: str, *clauses: str, question: str = "") -> list[str]:

@@ -9,8 +9,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import CorpusError
 from assistant.knowledge.claims import load_rules
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS, LLMSettings
+from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
 from tests.gatecheck import gate_on
 
@@ -19,11 +18,6 @@ pytestmark = pytest.mark.system
 
 
 M = "sz-ai-opc-plan:"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def gate(corpus, answer: str, clause: str, question: str = "", lang: str | None = None):

@@ -8,16 +8,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.statements import sentences, statements
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import sentence_spans, split_sentences
 from tests.gatecheck import gate_on
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
-
 
 TRUE = [
     # a multiple of two stated cited figures, the larger over the smaller

@@ -7,15 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS
 from tests.gatecheck import gate_on
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
-
 
 TRUTHS = [
     ("m4", "总的来说，符合条件的青年创业者可以租住过渡性住房，最长36个月[1]。"),

@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS
 from tests.gatecheck import gate_on
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
-
 
 LIES = [
     # an item of another list of the same clause, whole or as part of a longer item

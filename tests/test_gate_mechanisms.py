@@ -10,17 +10,10 @@ import pytest
 from assistant.answering.modality import duty_problem, superlative_problem
 from assistant.answering.statements import spell_out
 from assistant.knowledge.claims import fold
-from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures
-from assistant.settings import BUILTIN_CORPUS
 from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def gate(corpus, answer: str, *clauses: str) -> list[str]:

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from assistant.errors import CorpusError
-from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.eligibility import check, choices_between, validate_profile
 from assistant.knowledge.profile import load_profile_spec
 from assistant.knowledge.profile_fields import profile_words
@@ -18,11 +17,6 @@ from assistant.types import FounderProfile
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def test_every_profile_field_has_labels_and_asking_words():

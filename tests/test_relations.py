@@ -6,16 +6,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.statements import spell_out
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS
 from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def gate(corpus, answer: str, *clauses: str) -> list[str]:

@@ -10,8 +10,7 @@ from assistant import Assistant, Settings
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.answering.support import load_support
 from assistant.errors import CorpusError
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS, LLMSettings
+from assistant.settings import LLMSettings
 from assistant.understanding.text import detect_language
 from tests.gatecheck import gate_on
 
@@ -20,11 +19,6 @@ pytestmark = pytest.mark.system
 
 
 M = "sz-ai-opc-plan:"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def gate(corpus, answer: str, clause: str, question: str = "") -> list[str]:

@@ -9,16 +9,9 @@ import pytest
 
 from assistant.answering.enumerations import lists_in
 from assistant.knowledge.claims import fold
-from assistant.knowledge.corpus import load_corpus
-from assistant.settings import BUILTIN_CORPUS
 from tests.gatecheck import gate_on
 
 M = "sz-ai-opc-plan:"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(BUILTIN_CORPUS)
 
 
 def gate(corpus, answer: str, clause: str) -> list[str]:
