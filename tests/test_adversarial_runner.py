@@ -46,7 +46,8 @@ def test_floors_lies_all_blocked_truths_at_least_97_percent():
 
 
 def test_the_sources_scripted_are_those_the_model_is_given(tmp_path):
-    """The runner numbers a case's citations by ``sources_for``: the order of the sources in the model's request."""
+    """The runner numbers a case's citations by ``sources_for``: the order of the sources in the model's request;
+    ``gate_findings`` judges a reply against those sources as the live path does."""
     import re
 
     from assistant.evaluate.scripted_llm import ScriptedLLM
@@ -60,8 +61,14 @@ def test_the_sources_scripted_are_those_the_model_is_given(tmp_path):
         ids = bot.questions.sources_for(question)
         reply = llm.reply({"answered": True, "answer": "到2027年底，深圳将建成10个以上OPC社区[1]。", "citations": [1]})
         llm.script(reply, reply)
-        bot.ask(question, mode="llm")
+        shown = bot.ask(question, mode="llm")
         user = [m for m in llm.requests[0]["messages"] if m["role"] == "user"][-1]["content"]
+        # the gate alone judges a reply as the live path did: the true one shown, a list padded with a lie blocked
+        assert shown.mode == "llm" and bot.questions.gate_findings(question, "到2027年底，深圳将建成10个以上OPC社区[1]。") == []
+        lie = "到2027年底，深圳将建成10个以上OPC社区，并为每家入驻企业免费提供办公场地[1]。"
+        llm.script(llm.reply({"answered": True, "answer": lie, "citations": [1]}),
+                   llm.reply({"answered": True, "answer": lie, "citations": [1]}))
+        assert bot.ask(question, mode="llm").mode != "llm" and bot.questions.gate_findings(question, lie)
     titles = re.findall(r"<source n=\"(\d+)\"[^>]*>\n\[\d+\] ([^\n]*)", user)
     assert [int(n) for n, _ in titles] == list(range(1, len(ids) + 1))
     for (_, title), clause_id in zip(titles, ids, strict=True):

@@ -4,8 +4,9 @@ the scripted OpenAI-compatible server on loopback, asked through the real LLM pa
 A lie is blocked when the user gets the extractive fallback (the same lie is served for the retry too); a truth
 is accepted when the model's answer is shown on the first try. Scored per kind and language. An item whose
 question never reaches the model (answered from the records, refused before the model) or whose cited clause
-is not among the sources its question retrieves tests nothing: it is counted as NOT TESTED, listed, and left out of
-the rates; a set of which nothing was tested fails.
+is not among the sources its question retrieves tests nothing end to end: it is counted as NOT TESTED, listed, and
+left out of the rates; a set of which nothing was tested fails. Those answered without the model are still judged
+by the gate alone (the same sources, the same checks), reported apart as ``every_item``.
 
     python -m assistant.evaluate.adversarial eval/gate.yaml eval/blind/gate_answers.yaml [--out DIR]
 """
@@ -75,6 +76,9 @@ class GateEvalResult(BaseModel):
     truths_complete: float | None = Field(None, description="Constrained: share of the truths shown whose every "
                                                             "figure is in the rendered answer.")
     answer_chars: float | None = Field(None, description="Mean length of the answers shown for truths.")
+    every_item: dict[str, float | int] | None = Field(
+        None, description="Free design: lies blocked / truths accepted over the tested items AND those answered "
+                          "without the model, judged by the gate alone against the same sources (items: how many).")
 
 
 def load_items(path: Path) -> list[GateItem]:
@@ -125,8 +129,11 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate", design: s
             before = len(llm.requests)
             answer = bot.ask(it.question, mode="llm")
             if len(llm.requests) == before:
-                skipped.append({"id": it.id, "kind": it.kind, "why": "answered without calling the model "
-                                                                      f"({answer.mode})"})
+                entry = {"id": it.id, "kind": it.kind, "why": f"answered without calling the model ({answer.mode})"}
+                if design == "free":   # the founder never sees it, but the gate can still be judged on it
+                    found = bot.questions.gate_findings(it.question, text)
+                    entry["alone"] = {"shown": not found, "ok": (not found) == it.truthful, "findings": found}
+                skipped.append(entry)
                 continue
             shown = answer.mode == "llm"
             ok = shown == it.truthful
@@ -143,6 +150,16 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate", design: s
             if not ok:
                 failures.append(entry)
     result = score(items, outcome, failures, skipped, reasons, name)
+    alone = {s["id"]: s["alone"]["ok"] for s in skipped if "alone" in s}
+    if alone:
+        judged = {**outcome, **alone}
+        truthful = {i.id: i.truthful for i in items}
+
+        def rate(want: bool) -> float:
+            sel = [ok for k, ok in judged.items() if truthful[k] is want]
+            return round(sum(sel) / len(sel), 4) if sel else 1.0
+        result = result.model_copy(update={"every_item": {"items": len(judged), "lies_blocked": rate(False),
+                                                          "truths_accepted": rate(True)}})
     shown = [r for r in reasons if r["truthful"] and r["shown"]]
     extra = {"design": design, "answer_chars": round(sum(len(r["shown_text"]) for r in shown) / len(shown), 1)
              if shown else None}
@@ -206,7 +223,12 @@ def write_reports(out_dir: Path, result: GateEvalResult) -> dict[str, Path]:
         f"<p>{result.items} model answers, {result.tested} tested. Lies blocked: {result.lies_blocked}. "
         f"Truths accepted: {result.truths_accepted}.</p><table border=1><tr><th>kind</th>"
         + "".join(f"<th>{lang}</th>" for lang in langs) + f"<th>right/tested</th><th>not tested</th></tr>{rows}</table>"
-        + "".join(f"<p>NOT TESTED {esc(s['id'])}: {esc(s['why'])}</p>" for s in result.not_tested)
+        + (f"<p>Every item, those answered without the model judged by the gate alone: {result.every_item}</p>"
+           if result.every_item else "")
+        + "".join(f"<p>NOT TESTED {esc(s['id'])}: {esc(s['why'])}"
+                  + (f" — gate alone: {'shown' if s['alone']['shown'] else 'blocked'}"
+                     f"{'' if s['alone']['ok'] else ' ✗'} {esc('; '.join(s['alone']['findings']))}" if 'alone' in s
+                     else "") + "</p>" for s in result.not_tested)
         + "<h2>Wrong</h2><table border=1>" + "".join(row(r) for r in result.failures) + "</table>"
         + "<h2>Every answer, with the gate's findings per statement</h2><table border=1>"
         + "<tr><th>id</th><th>kind</th><th>outcome</th><th>answer</th><th>findings</th></tr>"
@@ -224,7 +246,7 @@ def summary(result: GateEvalResult) -> dict:
         if result.design == "constrained" else {}
     return {"set": result.name, "design": result.design, "lies_blocked": result.lies_blocked["all"],
             "truths_accepted": result.truths_accepted["all"], "not_tested": len(result.not_tested),
-            "tested": result.tested, "answer_chars": result.answer_chars, **extra,
+            "tested": result.tested, "answer_chars": result.answer_chars, "every_item": result.every_item, **extra,
             "per_kind": {k: f"{c['right']}/{c['tested']}" + (f" (+{c['not_tested']} not tested)" if c["not_tested"]
                                                              else "") for k, c in result.counts.items()},
             "passed": result.passed}

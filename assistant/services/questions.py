@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import metrics
 from assistant.answering.framed import answer_frame, answer_from_documents, answer_text, declare_unstated, read_frame
+from assistant.answering.llm import Reply
 from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.knowledge.eligibility import check_library, validate_profile
 from assistant.store.sessions import LOCAL_OWNER
@@ -108,6 +109,21 @@ class QuestionService:
         lang = conversation_language(cleaned, [])
         frame = read_frame(extractive, private, lang, self.bot.settings.today)
         return [h.clause_id for h in self._search(extractive.r, frame, private, lang, None, True).candidates]
+
+    def gate_findings(self, question: str, answer: str, answered: bool = True) -> list[str]:
+        """The grounding gate's findings on ``answer`` as a model's reply to a first turn of ``question``, against
+        the sources that turn gives the model (``sources_for``): an evaluation can judge a scripted answer even
+        where the product answers that question without the model. Empty: it would be shown."""
+        llm = self.bot.llm
+        if llm is None:
+            raise ConfigError("No model is configured, so there is no gate to judge an answer with.")
+        cleaned = validate_question(question, self.bot.settings.max_question_chars)
+        extractive, private = self.bot.extractive, redact(cleaned)
+        lang = conversation_language(cleaned, [])
+        frame = read_frame(extractive, private, lang, self.bot.settings.today)
+        retrieval = self._search(extractive.r, frame, private, lang, None, True)
+        return [str(p) for p in llm.check(Reply(answered=answered, answer=answer), llm.sources(lang, retrieval),
+                                          lang, private, retrieval)]
 
     @staticmethod
     def _search(retriever: Retriever, frame: Frame | None, message: str, lang: Language, chosen: set[str] | None,
