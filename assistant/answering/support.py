@@ -1,16 +1,14 @@
 """Is each statement of an answer supported? The grounding gate's allow-list (data: corpus/support.yaml).
 
-A statement (assistant/answering/statements.py) is supported when what it says comes from the cited clauses, the verified
-fact records of those clauses or the question:
-- its words: every content word (English, stemmed) and every Chinese character pair must occur there, or be a
-  term of corpus/claims.yaml naming a subject, attribute or condition the sources name too. A run of words that
-  occurs nowhere in the sources is something the sources do not say: an item added to a list, a condition, a
-  procedure, a place;
-- its claim markers: "every", 无需申请, "the largest", a website, a processing time, "already" need a cited
-  clause making a claim of the same type;
+A statement (statements.py) is supported when what it says comes from the cited clauses, the verified fact records of
+those clauses or the question:
+- its words: every content word (English, stemmed) and Chinese character pair must occur there, or be a claims.yaml
+  term the sources name too. A run no source uses is a claim of its own (an item, a condition, a procedure, a place)
+  unless it restates what the cited sentence says in its place (restatement.py);
+- its claim markers ("every", 无需申请, "the largest", a website, "already") need a cited clause making the same claim;
 - its quotations: verbatim (after folding script, case and punctuation) in a cited clause.
-A statement of what the plan does not say (support.yaml `absence`) holds when that is missing from the sources and
-their records (absence.py). Figures are gate.py's."""
+A statement of what the plan does not say (`absence`) holds when that is missing from the sources and their records
+(absence.py). Figures are gate.py's."""
 
 from __future__ import annotations
 
@@ -35,6 +33,8 @@ from assistant.answering.names import AUTHORITY, known_authority, renamed
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.restated import RestatedSpec, restated_choice
+from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, novel_run
+from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.statements import quotations, spell_out, statements
 from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
@@ -43,6 +43,7 @@ from assistant.knowledge.rules_file import read_rules
 
 if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
+    from assistant.knowledge.places import Gazetteer
 
 # The sources' character pairs, characters and English stems: what an answer's words are checked against.
 Vocabulary = tuple[frozenset[str], frozenset[str], frozenset[str]]
@@ -89,6 +90,7 @@ class SupportSpec(BaseModel):
                                     "words (assistant/answering/relations.py).")
     arithmetic: ArithmeticSpec = Field(default_factory=ArithmeticSpec, description="Words of figures worked out "
                                        "from cited ones (assistant/answering/derived.py).")
+    restatement: RestatementSpec = Field(default_factory=RestatementSpec, description="Uncovered words read (restatement.py).")
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class SupportRules:
         self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
         self.relations = Relations(spec.relations)
         self.relations.arithmetic = self.arithmetic
+        self.restatements = Restatements(spec.restatement, e5_query)
+        self.per = _pattern(spec.arithmetic.per.en + spec.arithmetic.per.zh)   # "monthly": a rate or a procedure
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
 
@@ -168,7 +172,7 @@ class SupportRules:
         return _vocabulary(self, texts, claims)
 
     def check(self, answer: str, sources: list[str], question: str, claims: ClaimRules | None = None,
-              facts: Sequence[Fact] | None = None) -> list[Finding]:
+              facts: Sequence[Fact] | None = None, places: Gazetteer | None = None) -> list[Finding]:
         """What no cited source supports, statement by statement (empty: every statement is supported).
         ``facts``: the verified fact records of the cited clauses."""
         support = tuple([*sources, *record_words(facts or [])])
@@ -193,8 +197,8 @@ class SupportRules:
                 # what the plan does not say: its words name what is missing, which must be missing indeed (a
                 # clause it governs, "…, for example an age limit", names more of it unless it makes a claim)
                 # the sources' own words: the question asking about a thing does not give it
-                given = self.absent.problem(text, sources, facts or [], claims, lambda t: _novel_run(
-                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1), st.sentence, self.spec.bound_flags)
+                given = self.absent.problem(text, sources, facts or [], claims, lambda t: novel_run(
+                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1, _stem), st.sentence, self.spec.bound_flags)
                 if given:
                     out.append(Finding(st.text, "absence", given))
                 continue
@@ -247,11 +251,14 @@ class SupportRules:
                     continue
                 if m and same is not None and not any(same.search(s) for s in src_folded) and not (
                         group == "aggregate" and self.arithmetic.derives_total(spell_out(re.sub(r"\[\d{1,3}\]", " ", st.part)),
-                                                                             sources, claims)):
+                                                                             sources, claims)) and not \
+                        self.restatements.marker(folded, m.start(), m.end(), st.text, sources, claims, lambda w: w in pairs
+                                                 or _stem(w) in stems, places, self.per):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
-                novel = self._novel(folded, pairs, chars, stems)
+                novel = self.restatements.read_past(folded, lambda f: self._novel(f, pairs, chars, stems), st.text, sources,
+                                                    claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places)
                 if novel:
                     out.append(Finding(st.text, "words", novel))
         return out
@@ -282,7 +289,7 @@ class SupportRules:
                     continue
                 if not (s[max(i - 1, 0):i + 1] in pairs or s[i:i + 2] in pairs or len(s) == 1 and c in chars):
                     return s
-        return _novel_run(re.sub(r"[\u3400-\u9fff]", " ", blank), pairs, chars, stems | self.filler_stems, 1, 1)
+        return novel_run(re.sub(r"[\u3400-\u9fff]", " ", blank), pairs, chars, stems | self.filler_stems, 1, 1, _stem)
 
     def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
         """The first run of words no source uses, when long enough to be a claim of its own."""
@@ -295,8 +302,8 @@ class SupportRules:
         for item in (text[a:b] for a, b in zip(cuts, cuts[1:])):
             short_zh = zh_list and 0 < len(_CJK.findall(item)) <= LIST_ITEM_CHARS
             short_en = en_list and 0 < len(_WORD.findall(item)) <= LIST_ITEM_WORDS
-            found = _novel_run(item, pairs, chars, stems | self.filler_stems, 2 if short_zh else ZH_NOVEL_MIN,
-                               1 if short_en else EN_NOVEL_MIN, lead=zh_list)
+            found = novel_run(item, pairs, chars, stems | self.filler_stems, 2 if short_zh else ZH_NOVEL_MIN,
+                               1 if short_en else EN_NOVEL_MIN, _stem, lead=zh_list)
             if found:
                 return found
         return None
@@ -306,36 +313,6 @@ class SupportRules:
 _ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
 LIST_ITEM_CHARS = 6
 LIST_ITEM_WORDS = 3
-
-
-def _novel_run(text: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str], zh_min: int, en_min: int, lead: bool = False) -> str | None:
-    """``lead``: the item of a list starts with its name ("南沙推动…"): two unknown characters there are enough."""
-    # Chinese: characters no source pair of characters covers
-    for k, run in enumerate(re.finditer(r"[\u3400-\u9fff]+", text)):
-        s = run.group()
-        covered = [False] * len(s)
-        for i in range(len(s) - 1):
-            if s[i:i + 2] in pairs:
-                covered[i] = covered[i + 1] = True
-        if len(s) == 1:
-            covered[0] = s in chars
-        if lead and k == 0 and len(s) >= 2 and not covered[0] and not covered[1]:
-            return s
-        streak = ""
-        for c, ok in zip(s, covered):
-            streak = "" if ok else streak + c
-            if len(streak) >= zh_min:
-                return s
-    # English: consecutive content words no source uses
-    words: list[str] = []
-    for m in _WORD.finditer(text):
-        w = m.group()
-        st = _stem(w)
-        ok = len(w) <= 2 or st in stems or (len(st) >= 7 and st[:6] in stems)
-        words = [] if ok else words + [w]
-        if len(words) >= en_min:
-            return " ".join(words)
-    return None
 
 
 @lru_cache(maxsize=4096)
@@ -392,6 +369,7 @@ def clear_caches() -> None:
     clear_list_caches()
     clear_relation_caches()
     clear_derived_caches()
+    clear_restatement_caches()
 
 
 @lru_cache(maxsize=8)
