@@ -150,7 +150,7 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     if places is not None:
         problems += place_problems(text, texts, question, places, jurisdiction)
     if support is not None and answered:
-        for f in support.check(text, texts, question, rules, facts, places):
+        for f in support.check(text, texts, question, rules, facts, places, settled=bool(problems)):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
         if rules is not None:   # "两者只能选其中一种", "那一档更高": of the things the sentence before names
             choice = support.relations.unnamed_choice(text, tuple(texts), rules) \

@@ -94,12 +94,12 @@ class Restatements:
 
     def read_past(self, folded: str, find: Callable[[str], str | None], original: str, sources: list[str],
                   claims: ClaimRules | None, pairs: frozenset[str], covered: Callable[[str], bool],
-                  places: Gazetteer | None = None) -> str | None:
+                  places: Gazetteer | None = None, settled: bool = False) -> str | None:
         """The first run ``find`` finds in ``folded`` that restates nothing (None: none is left); runs that restate
         what the cited sentence says in their place are read past."""
         run = find(folded)
         for _ in range(4):
-            read = self.judge(folded, run, original, sources, claims, pairs, covered, places) if run else None
+            read = self.judge(folded, run, original, sources, claims, pairs, covered, places, settled) if run else None
             if read is None or not read[0].restates:
                 return run
             folded = folded[:read[1]] + " " * (read[2] - read[1]) + folded[read[2]:]
@@ -108,7 +108,7 @@ class Restatements:
 
     def judge(self, folded: str, run: str, original: str, sources: list[str], claims: ClaimRules | None,
               pairs: frozenset[str], covered: Callable[[str], bool], places: Gazetteer | None = None,
-              ) -> tuple[Reading, int, int] | None:
+              settled: bool = False) -> tuple[Reading, int, int] | None:
         """The reading of ``run`` (words the statement check found no source using) where it stands in ``folded``
         (Chinese: from its first to its last character no source pair covers; English: its words), with its span."""
         if _CJK.search(run):
@@ -124,10 +124,11 @@ class Restatements:
             if m is None:
                 return None
             start, end, own, anchor_ok = m.start(), m.end(), m.group(), covered
-        return self.read(folded, start, end, own, original, sources, claims, anchor_ok, places), start, end
+        return self.read(folded, start, end, own, original, sources, claims, anchor_ok, places, settled), start, end
 
     def marker(self, folded: str, start: int, end: int, original: str, sources: list[str], claims: ClaimRules | None,
-               covered: Callable[[str], bool], places: Gazetteer | None, rate: re.Pattern[str] | None) -> bool:
+               covered: Callable[[str], bool], places: Gazetteer | None, rate: re.Pattern[str] | None,
+               settled: bool = False) -> bool:
         """A claim marker no cited source uses (确保, monthly) is the claim of the sources where the cited sentence
         says it in other words in its place, or where the word is also a word of a rate (monthly, 每月) and the
         sources state a rate: a word of two kinds of claim is read as the kind the sources make."""
@@ -135,13 +136,15 @@ class Restatements:
         if rate is not None and rate.fullmatch(word) and any(rate.search(fold(s)) and re.sub(r"ly$", "", word) in fold(s)
                                                              for s in sources):   # "monthly" where "per month"
             return True
-        return self.read(folded, start, end, word, original, sources, claims, covered, places).restates
+        return self.read(folded, start, end, word, original, sources, claims, covered, places, settled).restates
 
     def read(self, folded: str, start: int, end: int, own: str, original: str, sources: list[str],
-             claims: ClaimRules | None, covered: Callable[[str], bool], places: Gazetteer | None = None) -> Reading:
+             claims: ClaimRules | None, covered: Callable[[str], bool], places: Gazetteer | None = None,
+             settled: bool = False) -> Reading:
+        """``settled``: the answer fails anyway, so the embedding (the one costly judge) is not asked."""
         span = folded[start:end].strip()
         zh = bool(_CJK.search(span))
-        kind = self.claim_kind(folded, start, end, original, claims, places)
+        kind = self.claim_kind(folded, start, end, original)
         if kind:
             return Reading(span, None, kind, False)
         if (len(span) if zh else len(_EN_WORD.findall(span))) > (ZH_WORD if zh else EN_WORD):
@@ -153,22 +156,24 @@ class Restatements:
             return Reading(span, None, "addition", False)
         first_kind, best = None, None
         for other, item, (left, right) in others:
-            kind = self.claim_kind(other, 0, len(other), other, claims, places, whole=False) \
-                or ("list item" if item else None)
+            kind = self.claim_kind(other, 0, len(other), other, whole=False) or ("list item" if item else None)
+            if kind is None:   # the kinds the claim rules and the gazetteer know, only where it comes to that
+                kind = _known_kind(span, claims, places) or _known_kind(other, claims, places)
             if kind is None:
                 if self.shares_morpheme(own if zh else span, other):
                     return Reading(span, other, None, True)
-                score = self.similarity(_in_context(span, left, right, zh), _in_context(other, left, right, zh))
-                best = score if best is None else max(best, score)
-                if score >= self.spec.similarity:
-                    return Reading(span, other, None, True, score)
+                if not settled:
+                    score = self.similarity(_in_context(span, left, right, zh), _in_context(other, left, right, zh))
+                    best = score if best is None else max(best, score)
+                    if score >= self.spec.similarity:
+                        return Reading(span, other, None, True, score)
             first_kind = first_kind or kind
         return Reading(span, others[0][0], first_kind, False, best)
 
     # --- the claim it would make --------------------------------------------------------------------
-    def claim_kind(self, folded: str, start: int, end: int, original: str, claims: ClaimRules | None,
-                   places: Gazetteer | None, whole: bool = True) -> str | None:
-        """The kind of claim ``folded[start:end]`` makes (with ``whole``: read in its statement ``folded``)."""
+    def claim_kind(self, folded: str, start: int, end: int, original: str, whole: bool = True) -> str | None:
+        """The kind of claim ``folded[start:end]`` makes by its words (with ``whole``: read in its statement
+        ``folded``); the claim rules' and the gazetteer's kinds are `_known_kind`'s."""
         span = folded[start:end]
         rx = self.rx
         if re.search(r"\d", span) or extract_figures(span):
@@ -178,10 +183,6 @@ class Restatements:
                 return kind
         if AUTHORITY.search(span):
             return "actor"
-        if claims is not None and (claims.subjects_in(span) or claims.condition_concepts(span)):
-            return "condition"
-        if places is not None and places.find(span):
-            return "place"
         if not whole:
             return None
         near = folded[max(start - 2, 0):start] + " " + folded[end:end + 2]
@@ -233,6 +234,13 @@ class Restatements:
 def _in_context(words: str, left: str, right: str, zh: bool) -> str:
     """A run or its counterpart read between the anchors both share ("api calls" against "api usage")."""
     return ("" if zh else " ").join(w for w in (left, words, right) if w)
+
+
+def _known_kind(text: str, claims: ClaimRules | None, places: Gazetteer | None) -> str | None:
+    """A subject or condition of claims.yaml, or a place of the gazetteer, in ``text``."""
+    if claims is not None and (claims.subjects_in(text) or claims.condition_concepts(text)):
+        return "condition"
+    return "place" if places is not None and places.find(text) else None
 
 
 def _anchors(folded: str, start: int, end: int, zh: bool, covered: Callable[[str], bool]) -> tuple[str, str]:

@@ -172,9 +172,9 @@ class SupportRules:
         return _vocabulary(self, texts, claims)
 
     def check(self, answer: str, sources: list[str], question: str, claims: ClaimRules | None = None,
-              facts: Sequence[Fact] | None = None, places: Gazetteer | None = None) -> list[Finding]:
+              facts: Sequence[Fact] | None = None, places: Gazetteer | None = None, settled: bool = False) -> list[Finding]:
         """What no cited source supports, statement by statement (empty: every statement is supported).
-        ``facts``: the verified fact records of the cited clauses."""
+        ``facts``: the verified fact records of the cited clauses; ``settled``: the answer fails anyway."""
         support = tuple([*sources, *record_words(facts or [])])
         pairs, chars, stems = own = self.vocabulary(support, claims)   # cached: a server has seen these clauses
         if question:
@@ -253,12 +253,12 @@ class SupportRules:
                         group == "aggregate" and self.arithmetic.derives_total(spell_out(re.sub(r"\[\d{1,3}\]", " ", st.part)),
                                                                              sources, claims)) and not \
                         self.restatements.marker(folded, m.start(), m.end(), st.text, sources, claims, lambda w: w in pairs
-                                                 or _stem(w) in stems, places, self.per):
+                                                 or _stem(w) in stems, places, self.per, settled or bool(out)):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
                 novel = self.restatements.read_past(folded, lambda f: self._novel(f, pairs, chars, stems), st.text, sources,
-                                                    claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places)
+                                                    claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places, settled or bool(out))
                 if novel:
                     out.append(Finding(st.text, "words", novel))
         return out
