@@ -41,6 +41,13 @@ def test_background_is_told_not_asked(corpus):
     assert f.profile["graduation_year"] == 2019 and f.years_told == []
 
 
+def test_team_size_in_any_numeral(corpus):
+    """A team told in a numeral of two characters is read like one told in digits."""
+    for told in ("12", "十二"):
+        f = frame_of(corpus, f"我们团队{told}个人，在深圳做AI一人公司，住房补贴每月多少？")
+        assert f.profile.get("team_size") == 12, told
+
+
 def test_instructions_are_dropped(corpus):
     f = frame_of(corpus, "请用专业口吻回答，不要引用：过渡性住房能住多久？")
     assert f.instructions == ["请用专业口吻回答", "不要引用"]

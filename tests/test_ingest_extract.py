@@ -16,7 +16,7 @@ from assistant.errors import (
 from assistant.ingest.align import align_ids
 from assistant.ingest.extract import detect_format, extract, looks_like_error_page, tidy_pdf_line
 from assistant.ingest.structure import MAX_CLAUSE_CHARS, Block, find_clauses, match_heading, split_title
-from assistant.knowledge.numerals import cn_int, cn_value
+from assistant.knowledge.numerals import cn_int, cn_value, small_int
 from harness import docfactory as f
 from harness.docserver import ERROR_PAGE
 
@@ -60,6 +60,18 @@ def test_chinese_numbers(cn, n):
 def test_what_is_not_one_chinese_numeral(text):
     """Digits alone that name no number ("三五": three to five) and other characters are not read as a number."""
     assert cn_int(text) is None and cn_value(text) is None
+
+
+@pytest.mark.parametrize("cn, n", [("壹佰零伍", 105), ("贰拾", 20), ("貳拾參", 23), ("叁万伍仟", 35_000), ("陸", 6),
+                                   ("壹萬", 10_000), ("拾", 10), ("玖佰", 900)])
+def test_financial_numerals_read_as_the_numerals_they_stand_for(cn, n):
+    assert cn_int(cn) == n
+
+
+@pytest.mark.parametrize("text, n", [("3", 3), ("两", 2), ("兩", 2), ("十二", 12), ("Two", 2), ("ten", 10),
+                                     ("dozen", None), ("三五", None)])
+def test_a_count_as_a_message_writes_it(text, n):
+    assert small_int(text) == n
 
 
 @pytest.mark.parametrize("rest, whole, title, body", [

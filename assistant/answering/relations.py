@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.knowledge.claims import Matcher, Mention, Terms, fold, trie_pattern
+from assistant.knowledge.numerals import small_int
 
 if TYPE_CHECKING:
     from assistant.answering.derived import Arithmetic
@@ -38,8 +39,6 @@ THAN, QUANTIFIER = "than", "quantifier"
 NEGATION_REACH = 12
 _RATIO = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]|one|two|three|four|five|six|seven|eight|nine|ten)"
                     r"\s*(?:倍|times)(?![a-z])")
-_NUMBER = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten".split())} \
-    | {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 # a share of another subject's figure: "Y的200%" (Y before it), "50% of Y" (Y after it)
 _SHARE = re.compile(r"[的嘅之]\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
 _FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*[\d一二两三四五六七八九十百千万]")
@@ -139,7 +138,7 @@ class Relations:
         ratio = _RATIO.search(folded)
         if ratio and not any(m.concept == "ratio" for m in found):
             n = ratio.group("n")
-            factor = float(n) if n[0].isdigit() else _NUMBER[n]
+            factor = float(n) if n[0].isdigit() else float(small_int(n) or 0)
             m = Mention("ratio", ratio.start(), ratio.end())
             problem = self._comparison(m, ratio.group(), folded, offset, named, sources, claims, factor,
                                        sentence=sentence)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.knowledge.numerals import cn_int
+from assistant.knowledge.numerals import FINANCIAL, FINANCIAL_CHARS, cn_int
 from assistant.understanding.text import sentence_spans
 
 # a citation marker, "[2]": every check reads a statement without them
@@ -72,16 +72,10 @@ def statements(text: str) -> tuple[Statement, ...]:
 
 
 # --- numbers in words --------------------------------------------------------------------------
-_FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億", "一二二三三四五六六七八九十百千万亿")
 # a run of numerals holding a financial one (參考, 大陸 are words: a lone character is translated only before 元/万)
 _FIN_RUN = re.compile(r"[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億万亿零〇一二三四五六七八九十百千两兩]{2,}"
                       r"|[壹贰貳叁肆伍陆柒捌玖](?=[元万萬亿億])")
-_FIN_CHARS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 _D = "一二三四五六七八九两兩"
-
-
-def _zh(n: str) -> int | None:
-    return cn_int(n)
 
 
 def _pct(v: float) -> str:
@@ -89,19 +83,19 @@ def _pct(v: float) -> str:
 
 
 def _cheaper(m: re.Match[str]) -> str:
-    tenths = _zh(m.group("n"))
+    tenths = cn_int(m.group("n"))
     return m.group(0) if tenths is None else m.group("pre") + _pct(100 - tenths * 10)
 
 
 def _discount(m: re.Match[str]) -> str:
-    a, b = _zh(m.group("a")), _zh(m.group("b")) if m.group("b") else None
+    a, b = cn_int(m.group("a")), cn_int(m.group("b")) if m.group("b") else None
     if a is None:
         return m.group(0)
     return _pct(a * 10 + (b or 0)) if m.group("b") else _pct(a * 10)
 
 
 def _fraction_zh(m: re.Match[str]) -> str:
-    den, num = _zh(m.group("den")), _zh(m.group("num"))
+    den, num = cn_int(m.group("den")), cn_int(m.group("num"))
     return m.group(0) if not den or num is None else _pct(100 * num / den)
 
 
@@ -136,7 +130,7 @@ _RULES = [
     (re.compile(r"(?:一半|半价|半價)"), lambda m: "50%"),
     # "一倍半", "兩倍": so many times the other figure
     (re.compile(rf"(?P<n>[{_D}十]+|(?<![\d.])\d{{1,2}})倍(?P<half>半)?"),
-     lambda m: _pct(100 * (_zh(m.group("n")) or 0) + (50 if m.group("half") else 0))),
+     lambda m: _pct(100 * (cn_int(m.group("n")) or 0) + (50 if m.group("half") else 0))),
     (re.compile(r"(?<![\w-])(?:twice|double|two times)(?![\w-])", re.I), lambda m: "200%"),
     (re.compile(r"(?<![\w-])(?:three times|triple)(?![\w-])", re.I), lambda m: "300%"),
     # "five times the model voucher" (not "five times a year": how often)
@@ -155,7 +149,7 @@ _RULES = [
 @lru_cache(maxsize=8192)   # the gate reads each statement's numbers in several checks
 def spell_out(text: str) -> str:
     """``text`` with financial numerals and fractions written as the figures they are (see the module doc)."""
-    out = _FIN_RUN.sub(lambda m: m.group().translate(_FINANCIAL) if _FIN_CHARS & set(m.group()) else m.group(), text)
+    out = _FIN_RUN.sub(lambda m: m.group().translate(FINANCIAL) if FINANCIAL_CHARS & set(m.group()) else m.group(), text)
     for rx, fn in _RULES:
         out = rx.sub(fn, out)
     return out

@@ -22,8 +22,6 @@ from assistant.ingest.structure import match_heading
 from assistant.knowledge.numerals import cn_int
 from assistant.knowledge.places import government_file, load_government, load_places
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "十": 10}
-
 
 @dataclass
 class DocMeta:

@@ -17,10 +17,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.knowledge.numerals import DIGITS, cn_int
+from assistant.knowledge.numerals import DIGITS, cn_int, small_int
 
-_CN_SMALL = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a few": 3, "a": 1}
+_EN_SOME = {"a couple of": 2, "a few": 3, "a": 1}   # counts said without a number word
 _WIDE = str.maketrans("０１２３４５６７８９", "0123456789")  # full-width digits, one character each: spans hold
 
 _ARABIC = re.compile(r"(?<![0-9.,])((?:19|20)\d\d)(?![0-9])")
@@ -77,9 +76,7 @@ class YearMention:
 
 def _small(raw: str) -> int | None:
     raw = raw.lower()
-    if raw.isdigit():
-        return int(raw)
-    return _CN_SMALL.get(raw) or _EN_SMALL.get(raw)
+    return small_int(raw) or _EN_SOME.get(raw)
 
 
 def _words(terms: list[str]) -> re.Pattern[str] | None:
@@ -177,8 +174,8 @@ def _month(raw: str) -> int:
     raw = raw.lower().rstrip(".")
     if raw.isdigit():
         return int(raw)
-    if raw[0] in _CN_SMALL or raw[0] == "十":
-        return cn_int(raw) or 0
+    if (n := cn_int(raw)) is not None:
+        return n
     return next((i + 1 for i, name in enumerate(_MONTHS) if name.startswith(raw[:3])), 0)
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
+from assistant.knowledge.numerals import small_int
 from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
 from assistant.understanding.clauses import ClauseReader, bare
@@ -119,8 +120,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CHOOSING = re.compile(r"哪|边|\bwhich\b|\bwhat\b", re.I)  # a question word choosing among options
 _TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
 _TEAM_EN = re.compile(r"(?:we(?:'re| are)|team of)\s+(two|three|four|five|six|\d{1,2})(?:\s+people)?", re.I)
-_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-        "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 # questions.yaml's procedure and rate names -> the names of the unstated parts an answer lists
@@ -367,7 +366,7 @@ class FrameRules(ClauseReader):
             m = rx.search(fold(text))
             if m:
                 raw = m.group(1)
-                n = int(raw) if raw.isdigit() else _NUM.get(raw)
+                n = small_int(raw)
                 if n:
                     out["team_size"] = n
                 break
