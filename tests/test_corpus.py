@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import yaml
 
 from assistant.errors import CorpusError
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures, same_figures
+from assistant.knowledge.places import load_government
 from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import split_sentences
 
@@ -86,6 +88,25 @@ def test_malformed_corpus_gives_a_clear_error(tmp_path, mutate, message):
     mutate(root)
     with pytest.raises(CorpusError, match=message):
         load_corpus(root)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("places:\n  - en: Nanshan\n", r"government.yaml: places.0.zh: Field required"),
+    ("places:\n  - zh: ' '\n", r"government.yaml: places.0.zh: .*every place needs a 'zh' name"),
+    ("- a list\n", r"government.yaml: the whole file: Input should be a valid dictionary"),
+    ("places: [unclosed\n", r"government.yaml is not valid UTF-8 YAML"),
+])
+def test_malformed_government_data_names_the_file_and_the_field(tmp_path, text, message):
+    path = tmp_path / "government.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message):
+        load_government(path)
+
+
+def test_government_data_is_kept_as_written():
+    """Every part of government.yaml reaches its reader as written, not only the places this loader checks."""
+    path = BUILTIN_CORPUS / "government.yaml"
+    assert load_government(path) == yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def test_empty_corpus_is_an_error(tmp_path):

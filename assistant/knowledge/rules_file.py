@@ -36,6 +36,7 @@ def read_rules(path: Path | str, model: type[M], what: str, build: Callable[[M],
         raise CorpusError(f"{path}: cannot read {what} ({exc}).") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise CorpusError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        where = ".".join(map(str, first["loc"])) or "the whole file"
+        raise CorpusError(f"{path}: {where}: {first['msg']}") from None
     except (ValueError, re.error) as exc:
         raise CorpusError(f"{path}: {exc}") from None

@@ -11,9 +11,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import CorpusError
+from assistant.knowledge.rules_file import read_rules
 from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import split_sentences, to_simplified
 
@@ -21,20 +21,28 @@ PATTERNS = BUILTIN_CORPUS / "instructions.yaml"  # the checkout's corpus/, or th
 REMOVED = {"en": "[instruction-like text removed]", "zh": "[已删去指令样文字]"}
 
 
+class InstructionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    patterns: dict[str, list[str]] = Field(description="Regular expressions of instruction-like text, by language "
+                                           "(zh, en, any).")
+
+
+def _joined(spec: InstructionSpec) -> re.Pattern[str]:
+    listed = [(lang, p) for lang in ("zh", "en", "any") for p in spec.patterns.get(lang) or []]
+    if not listed:
+        raise ValueError("patterns: no patterns listed")
+    for lang, p in listed:   # a bad one is named, not lost in the joined pattern
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"patterns.{lang}: {p!r}: {exc}") from None
+    return re.compile("|".join(f"(?:{p})" for _, p in listed), re.I | re.M)
+
+
 @lru_cache(maxsize=2)
 def load_patterns(path: Path = PATTERNS) -> re.Pattern[str]:
     """One pattern of every listed one; a malformed file fails with its name and the bad entry."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        groups = raw["patterns"]
-        listed = [str(p) for lang in ("zh", "en", "any") for p in groups.get(lang) or []]
-        if not listed:
-            raise ValueError("no patterns")
-        for p in listed:
-            re.compile(p)
-        return re.compile("|".join(f"(?:{p})" for p in listed), re.I | re.M)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError, re.error) as exc:
-        raise CorpusError(f"{path}: invalid instruction patterns ({exc.__class__.__name__}: {exc})") from None
+    return read_rules(path, InstructionSpec, "the instruction patterns", _joined)
 
 
 def is_instruction(sentence: str) -> bool:
