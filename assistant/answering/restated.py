@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.answering.statements import CITE_MARK, spell_out
+from assistant.answering.statements import CITE_MARK, sentences, spell_out
 from assistant.knowledge.claims import Terms, fold, trie_pattern
 
 if TYPE_CHECKING:
     from assistant.answering.statements import Statement
     from assistant.knowledge.claims import BoundFigure, ClaimRules
 
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 # "或者说", "or rather", "that is": a restatement, not a choice
 _JOIN = re.compile(r"和|与|同|及|(?<![a-z])and(?![a-z])")
 _PART_BREAK = re.compile(r"[，,：:；;]")
@@ -75,7 +74,7 @@ def restated_choice(st: Statement, sources: Sequence[str], claims: ClaimRules | 
         if not m or _RESTATING.match(between, m.end()) or fold(statement[x_end:y_start].strip(" ，,")) not in fold(st.text):
             continue
         for src in sources:
-            for sentence in _SENTENCE.findall(src):
+            for sentence in (src[a:b] for a, b in sentences(src, parts=True)):
                 if _one_amount(x, y, [b for _, _, b in _bound(claims, sentence)], claims, groups):
                     return statement[x_end:y_start].strip() or m.group()
     return None
