@@ -13,7 +13,7 @@ A statement of what the plan does not say (`absence`) holds when that is missing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +37,18 @@ from assistant.answering.restatement import Restatements, RestatementSpec, e5_qu
 from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.statements import quotations, spell_out, statements
-from assistant.knowledge.claims import ClaimRules, Terms, fold, trie_pattern
+from assistant.answering.vocabulary import CJK as _CJK
+from assistant.answering.vocabulary import PUNCT as _PUNCT
+from assistant.answering.vocabulary import WORD as _WORD
+from assistant.answering.vocabulary import Vocabulary, record_words
+from assistant.answering.vocabulary import clear_caches as clear_vocabulary_caches
+from assistant.answering.vocabulary import flat_texts as _flat
+from assistant.answering.vocabulary import folded_texts as _folded
+from assistant.answering.vocabulary import sources_vocabulary as _vocabulary
+from assistant.answering.vocabulary import stem as _stem
+from assistant.answering.vocabulary import term_pattern as _one
+from assistant.answering.vocabulary import terms_pattern as _pattern
+from assistant.knowledge.claims import ClaimRules, Terms, fold
 from assistant.knowledge.figures import extract_figures
 from assistant.knowledge.rules_file import read_rules
 
@@ -45,14 +56,8 @@ if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
     from assistant.knowledge.places import Gazetteer
 
-# The sources' character pairs, characters and English stems: what an answer's words are checked against.
-Vocabulary = tuple[frozenset[str], frozenset[str], frozenset[str]]
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _URL = re.compile(r"(?:https?://|www\.)[\w./%-]+|[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|cn)\b"
                   r"|\b\d{3,4}[- ]?\d{7,8}\b|\b1[3-9]\d{9}\b")
-_PUNCT = re.compile(r"[\s\W_]+")
 # Chinese runs of at least this many characters that the sources never use make a statement unsupported;
 # shorter ones are paraphrase ("期限" for "最长…个月"). English: this many content words the sources lack.
 ZH_NOVEL_MIN = 3
@@ -98,44 +103,6 @@ class Finding:
     statement: str
     kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition', 'absence'
     detail: str
-
-
-def _stem(w: str) -> str:
-    w = w.replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    for suffix, repl, min_len in (("ies", "y", 5), ("ing", "", 6), ("ied", "y", 5), ("ed", "", 5), ("es", "", 5),
-                                  ("s", "", 4), ("ly", "", 6)):
-        if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is", "eed")):
-            w = w[: len(w) - len(suffix)] + repl
-            break
-    # a final silent e: "settle" and "settling" are one word ("exceed" keeps its ee)
-    return w[:-1] if len(w) > 4 and w.endswith("e") and not w.endswith("ee") else w
-
-
-def record_words(facts: Iterable[Fact]) -> list[str]:
-    """What a fact record lets an answer say of its benefit: names, aliases, condition quotes."""
-    out: list[str] = []
-    for fact in facts:
-        out += [fact.names.en, fact.names.zh, *fact.names.aliases]
-        out += [q for cond in fact.conditions for q in (cond.quote.en, cond.quote.zh) if q]
-    return out
-
-
-@lru_cache(maxsize=1024)
-def _one(term: str) -> re.Pattern[str] | None:
-    return _pattern([term])
-
-
-def _pattern(terms: list[str]) -> re.Pattern[str] | None:
-    terms = sorted({" ".join(fold(t).split()) for t in terms if t.strip()})
-    if not terms:
-        return None
-    zh = [t for t in terms if _CJK.search(t)]
-    en = [t for t in terms if not _CJK.search(t)]
-    parts = ([r"(?<![a-z0-9])(?:" + trie_pattern(en) + r")(?![a-z0-9])"] if en else []) \
-        + ([trie_pattern(zh)] if zh else [])
-    return re.compile("|".join(parts))
 
 
 class SupportRules:
@@ -315,56 +282,11 @@ LIST_ITEM_CHARS = 6
 LIST_ITEM_WORDS = 3
 
 
-@lru_cache(maxsize=4096)
-def _vocabulary(rules: SupportRules, texts: tuple[str, ...], claims: ClaimRules | None) -> Vocabulary:
-    """Character pairs, characters and English stems (with 6-letter prefixes) of the sources, with every term
-    of a claims.yaml concept the sources name (so "rent subsidy" is supported where the clause says "housing
-    subsidy")."""
-    words: list[str] = [fold(t) for t in texts]
-    if claims is not None:
-        spec = claims.spec
-        joined = " ".join(words)
-        for sid in claims.subjects_in(joined):
-            words += [fold(t) for t in spec.subjects[sid].en + spec.subjects[sid].zh]
-        for cid in claims.condition_concepts(joined):
-            words += [fold(t) for t in spec.conditions[cid].en + spec.conditions[cid].zh]
-        for g, (gspec, matcher) in claims.groups.items():
-            for m in matcher.find(joined):
-                v = gspec.values[m.concept]
-                words += [fold(t) for t in v.en + v.zh + v.after_en + v.after_zh]
-    joined = " ".join(words)
-    for group in rules.spec.equivalents:
-        if any((p := _one(t)) and p.search(joined) for t in group):
-            words += [fold(t) for t in group]
-    pairs: set[str] = set()
-    chars: set[str] = set()
-    stems: set[str] = set()
-    for w in words:
-        for run in re.findall(r"[\u3400-\u9fff]+", w):
-            chars.update(run)
-            pairs.update(run[i:i + 2] for i in range(len(run) - 1))
-        for word in _WORD.finditer(w):  # not `m`: the claim matches above are Mentions
-            st = _stem(word.group())
-            stems.add(st)
-            if len(st) >= 7:
-                stems.add(st[:6])
-    return frozenset(pairs), frozenset(chars), frozenset(stems)
-
-
-@lru_cache(maxsize=4096)
-def _folded(texts: tuple[str, ...]) -> list[str]:
-    return [fold(t) for t in texts]
-
-
-@lru_cache(maxsize=4096)
-def _flat(texts: tuple[str, ...]) -> list[str]:
-    return [_PUNCT.sub("", fold(t)) for t in texts]
-
-
 def clear_caches() -> None:
     """Forget the sources' vocabularies (benchmarks measure answers on sources never seen)."""
-    for cached in (_vocabulary, _folded, _flat, spell_out, statements):
+    for cached in (spell_out, statements):
         cached.cache_clear()
+    clear_vocabulary_caches()
     clear_modality_caches()
     clear_list_caches()
     clear_relation_caches()
