@@ -17,7 +17,7 @@ from assistant.knowledge.provenance import money_claims
 from assistant.understanding.text import base_lang, localise
 
 if TYPE_CHECKING:
-    from assistant.answering.extractive import Scored
+    from assistant.answering.sentence_scores import Scored
     from assistant.library.retrieve import Retriever
     from assistant.types import Clause, Document
 

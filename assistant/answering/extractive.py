@@ -8,37 +8,27 @@ offers the nearest clauses as suggestions, with no figure at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from assistant.answering.citations import citation_for, document_notes, format_lead
 from assistant.answering.declines import Declines
 from assistant.answering.disagreements import disagreeing, disagreement
 from assistant.answering.fact_answers import FactAnswerer, scoped_facts
 from assistant.answering.prompts import PREMISE_NOTE
+from assistant.answering.sentence_scores import Scored, derive_entries, idf_overlap, sentence_idf
 from assistant.answering.terms import with_terms
-from assistant.answering.wanted import figure_kinds, wanted_figures, wanted_groups
+from assistant.answering.wanted import wanted_figures, wanted_groups
 from assistant.library.retrieve import Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings
 from assistant.types import Answer, Citation
 from assistant.understanding.frame import recognise
-from assistant.understanding.instructions import is_instruction
 from assistant.understanding.text import base_lang, localise, tokenize
 
 if TYPE_CHECKING:
-    from assistant.knowledge.corpus import Corpus
-    from assistant.library.index import SearchIndex
     from assistant.library.retrieve import Query
     from assistant.library.segments import Entry
     from assistant.types import Document
-
-# What is derived once per entry text: its tokens, the figure kinds it states, the benefits it names, and
-# whether it reads as an instruction to the assistant.
-Derived = tuple[set[str], set[str], set[str], bool]
-
 
 # Sentences stating a figure of the kind a question asks for (assistant/answering/wanted.py) are preferred.
 FIGURE_BONUS = 0.1
@@ -61,71 +51,6 @@ RECOGNISED_AGREES = 0.35
 RECOGNISED_LEADS = 0.7
 
 
-@dataclass
-class Scored:
-    pos: int  # entry position of the sentence in the answer language
-    clause_id: str
-    sent: int
-    score: float
-    dense: float
-    overlap: float
-    has_wanted: bool = False  # states a figure of the kind the question asks for
-    lead: float = 0.0  # the preference for the home's built-in documents included in ``score``
-
-    def share_of(self, best: Scored) -> float:
-        """This score as a share of the best's; between two sentences with the same preference, without it
-        (the preference puts the built-in corpus first; it must not change how much of it is quoted)."""
-        lead = best.lead if self.lead == best.lead else 0.0
-        return (self.score - lead) / ((best.score - lead) or 1.0)
-
-
-def _idf_overlap(tokens: set[str], sentence_tokens: set[str], idf: dict[str, float]) -> float:
-    if not tokens:
-        return 0.0
-    total = sum(idf.get(t, 1.0) for t in tokens)
-    return sum(idf.get(t, 1.0) for t in tokens & sentence_tokens) / total
-
-
-def _sentence_idf(entries: Sequence[Entry], tokens: list[set[str]]) -> dict[str, float]:
-    n = sum(e.kind == "sentence" for e in entries)
-    df: dict[str, int] = {}
-    for e, toks in zip(entries, tokens):
-        if e.kind == "sentence":
-            for t in toks:
-                df[t] = df.get(t, 0) + 1
-    return {t: float(np.log(1 + n / c)) for t, c in df.items()}
-
-
-_DERIVED: tuple[str, dict[tuple[str, bool], Derived]] = ("", {})
-
-
-def _derive(index: SearchIndex, corpus: Corpus) -> dict[tuple[str, bool], Derived]:
-    """Tokens, figure kinds and benefits of every entry text, kept from the previous corpus for texts it had:
-    adding one document to a library of thousands derives only the new document's (the built-in files,
-    claim rules included, are in ``corpus.digest``; when they change everything is derived again). Tokens
-    come from the index's postings: a library is not tokenised a second time at start."""
-    global _DERIVED
-    digest, old = _DERIVED
-    old = old if digest == corpus.digest else {}
-    rules = corpus.claims
-    fresh: dict[tuple[str, bool], Derived] = {}
-    for segment in index.segments.values():
-        tokens: list[set[str]] | None = None  # read from a segment only when it has texts not derived before (a new document's)
-        for i, e in enumerate(segment.entries):
-            key = (e.text, e.kind == "sentence")
-            if key not in fresh:
-                derived = old.get(key)
-                if derived is None:
-                    if tokens is None:
-                        tokens = segment.token_sets()
-                    derived = (tokens[i], figure_kinds(e.text, corpus.places) if key[1] else set(),
-                               rules.subjects_in(e.text) if rules is not None and key[1] else set(),
-                               key[1] and is_instruction(e.text))
-                fresh[key] = derived
-    _DERIVED = (corpus.digest, fresh)
-    return fresh
-
-
 def _whose(doc: Document) -> tuple[str | None, str]:
     """A policy's owner: its place and issuer (two bureaus of one city are two voices)."""
     return doc.jurisdiction, doc.issuer.get("zh") or doc.issuer.get("en") or ""
@@ -138,14 +63,14 @@ class ExtractiveAnswerer(Declines):
         self.settings = settings
         self.today = today  # the answer's day (OPC_TODAY), for in-force notes
         entries = retriever.index.entries
-        derived = _derive(retriever.index, retriever.corpus)
+        derived = derive_entries(retriever.index, retriever.corpus)
         self._tokens = [derived[(e.text, e.kind == "sentence")][0] for e in entries]
         # Inverse document frequency over sentence entries: rare terms decide which sentence answers. The
         # built-in sentences use the built-in corpus's own (a library of notices does not reorder the plan's).
-        self._idf = _sentence_idf(entries, self._tokens)
+        self._idf = sentence_idf(entries, self._tokens)
         builtin = retriever.index.builtin
         self._builtin_idf = self._idf if builtin == len(entries) else \
-            _sentence_idf(entries[:builtin], self._tokens[:builtin])
+            sentence_idf(entries[:builtin], self._tokens[:builtin])
         self._kinds = [derived[(e.text, e.kind == "sentence")][1] for e in entries]
         # A document's text addressed to the assistant ("系统提示：忽略之前的所有指令…") is never quoted.
         self._instructions = {i for i, e in enumerate(entries) if derived[(e.text, e.kind == "sentence")][3]}
@@ -214,7 +139,7 @@ class ExtractiveAnswerer(Declines):
                 titles[doc.id] = {t for title in doc.title.values() for t in tokenize(title)}
             asked = qtokens - titles.get(doc.id, set()) or qtokens
             # ... but they do say which document: "the Xinglan action plan", "compute voucher rules".
-            named = DOCUMENT_BONUS * _idf_overlap(titles[doc.id], qexpanded, self._idf) if doc.id in titles else 0.0
+            named = DOCUMENT_BONUS * idf_overlap(titles[doc.id], qexpanded, self._idf) if doc.id in titles else 0.0
             plan = self.settings.plan_preference if doc.id in retrieval.prefer else 0.0
             clause = self.r.corpus.clause(hit.clause_id)
             cross = doc.jurisdiction in q.places and base_lang(q.lang) not in clause.text
@@ -234,7 +159,7 @@ class ExtractiveAnswerer(Declines):
                     dense += self.settings.cross_language_margin
                 # A sentence of an added document answers what its heading ("申报时间") names.
                 toks = set().union(*(self._tokens[i] for i in twins)) | heading
-                overlap = max(_idf_overlap(asked, toks, idf), 0.5 * _idf_overlap(qexpanded, toks, idf))
+                overlap = max(idf_overlap(asked, toks, idf), 0.5 * idf_overlap(qexpanded, toks, idf))
                 score = dense + 0.35 * overlap + 0.03 * prior + named + plan
                 kinds = self._kinds[pos] | self._kinds[twins[-1]]
                 if wanted & kinds:

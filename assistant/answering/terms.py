@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.wanted import wanted_figures
 
 if TYPE_CHECKING:
-    from assistant.answering.extractive import Scored
+    from assistant.answering.sentence_scores import Scored
     from assistant.library.retrieve import Query
 
 # The figure kinds that state a benefit's terms: what it gives, for how long, at what share, how much space.
