@@ -19,11 +19,6 @@ import gc
 import hashlib
 import json
 import logging
-import os
-import shutil
-import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,52 +27,28 @@ import numpy as np
 from assistant.errors import IndexUnavailable
 from assistant.knowledge.corpus import Corpus
 from assistant.library import vectorstore, versions
+from assistant.library.builds import Progress, base_docs, build_generation, doc_hash, sync_version
 from assistant.library.embed import DocumentEmbedder
 from assistant.library.segments import Entry, Keywords, Segment, document_entries
 from assistant.library.versions import SCHEMA, current_build, file_lock  # public here too: hosts, ingestion
 from assistant.settings import Settings
-from assistant.types import Document
 
 if TYPE_CHECKING:  # chromadb takes seconds to import: only its types here
     from chromadb.api.types import GetResult
 
 log = logging.getLogger(__name__)
 
-MAX_SEGMENTS = 8  # added-document segments beyond this are merged into one (no re-embedding)
-Progress = Callable[[str, int, int], None]
 
-__all__ = ["Entry", "SearchIndex", "make_entries", "load_version", "current_build", "file_lock"]
+__all__ = ["Entry", "Progress", "SearchIndex", "make_entries", "load_version", "current_build", "file_lock"]
 
 
 def make_entries(corpus: Corpus) -> list[Entry]:
     return [e for d in corpus.documents for e in document_entries(d)]
 
 
-def _base_docs(corpus: Corpus) -> list[Document]:
-    return [d for d in corpus.documents if d.authority != "document"]
-
-
-_HASHES: dict[int, tuple[Document, str]] = {}  # id(document) -> (document, hash): loads reuse unchanged documents
-
-
-def doc_hash(doc: Document) -> str:
-    """What a document contributes to the index: a change (a translation added) means re-indexing it.
-    Remembered per document object: every add compares the whole library, whose documents are mostly the
-    same objects as at the previous load."""
-    held = _HASHES.get(id(doc))
-    if held is not None and held[0] is doc:
-        return held[1]
-    if len(_HASHES) > 50_000:  # bounded: documents of old loads are forgotten eventually
-        _HASHES.clear()
-    value = hashlib.sha256(json.dumps([(e.key, e.text) for e in document_entries(doc)],
-                                      ensure_ascii=False).encode()).hexdigest()[:16]
-    _HASHES[id(doc)] = (doc, value)
-    return value
-
-
 def fingerprint(settings: Settings, corpus: Corpus) -> str:
     """The generation: built-in documents and index settings (added documents are segments within it)."""
-    payload = {"schema": SCHEMA, "base": [doc_hash(d) for d in _base_docs(corpus)], **settings.index_fingerprint()}
+    payload = {"schema": SCHEMA, "base": [doc_hash(d) for d in base_docs(corpus)], **settings.index_fingerprint()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -210,7 +181,8 @@ class SearchIndex:
                     # the store opens (a server is reachable) before any change
                     with vectorstore.store(settings, current.path):
                         pass
-                    return _sync(root, current, corpus, embedder, progress, settings)
+                    return _synced(root, current, sync_version(root, current, corpus, embedder, progress, settings),
+                                   settings)
                 except IndexUnavailable:
                     raise
                 except Exception as exc:  # any unreadable part means rebuild, never crash
@@ -219,7 +191,7 @@ class SearchIndex:
             if notice:
                 log.warning(notice)
             try:
-                index = _generation(root, digest, corpus, embedder, progress, settings)
+                index = SearchIndex(*build_generation(root, digest, corpus, embedder, progress, settings), settings)
             except Exception as exc:
                 # The previous generation (if any) is untouched and still named in CURRENT.
                 raise IndexUnavailable(
@@ -239,6 +211,16 @@ def load_version(settings: Settings, reuse: SearchIndex | None = None) -> Search
     return None if manifest is None else _open(root, manifest, settings, reuse)
 
 
+def _synced(root: Path, index: SearchIndex, changed: tuple[versions.Manifest, list[Segment]] | None,
+            settings: Settings) -> SearchIndex:
+    """``index`` itself when nothing changed, else the new version (older ones pruned)."""
+    if changed is None:
+        return index
+    updated = SearchIndex(index.path, *changed, settings)
+    versions.prune(root, updated.path, updated.manifest["name"], settings)
+    return updated
+
+
 def _open(root: Path, manifest: versions.Manifest, settings: Settings, reuse: SearchIndex | None) -> SearchIndex:
     path = root / manifest["name"].split("/", 1)[0]
     have = reuse.segments if reuse is not None and reuse.path == path else {}
@@ -247,39 +229,6 @@ def _open(root: Path, manifest: versions.Manifest, settings: Settings, reuse: Se
     if total != manifest.get("entries"):
         raise IndexUnavailable(f"index holds {total} entries, its manifest says {manifest.get('entries')}")
     return SearchIndex(path, manifest, segments, settings)
-
-
-def _embed(entries: list[Entry], embedder: DocumentEmbedder, report: Progress, cache: dict[str, np.ndarray] | None = None,
-           pool: bool = True) -> np.ndarray:
-    """Vectors of ``entries``: reused from ``cache`` by text, the rest embedded in batches. With ``pool``
-    (added documents) a whole-clause entry is the mean of its sentences' vectors instead of a second pass
-    of the model over the clause: that halves the embedding work (e5 reads 512 tokens at most anyway); the
-    built-in corpus keeps whole-clause embeddings, so its answers are unchanged."""
-    cache = dict(cache or {})
-    sentences: dict[tuple[str, str], list[int]] = {}
-    for i, e in enumerate(entries):
-        if e.kind == "sentence":
-            sentences.setdefault((e.clause_id, e.lang), []).append(i)
-    pooled = {i: sentences[(e.clause_id, e.lang)] for i, e in enumerate(entries)
-              if pool and e.kind == "clause" and (e.clause_id, e.lang) in sentences}
-    missing = list(dict.fromkeys(e.text for i, e in enumerate(entries) if e.text not in cache and i not in pooled))
-    done = len(entries) - len(missing)
-    report("embedding", done, len(entries))
-    batch = 32
-    for start in range(0, len(missing), batch):
-        chunk = missing[start : start + batch]
-        for text, vec in zip(chunk, embedder.embed_documents(chunk)):
-            cache[text] = np.asarray(vec, dtype=np.float32)
-        report("embedding", min(done + start + batch, len(entries)), len(entries))
-    out = np.zeros((len(entries), len(next(iter(cache.values()))) if cache else 1), dtype=np.float32)
-    for i, e in enumerate(entries):
-        if i in pooled:
-            mean = np.mean([cache[entries[j].text] for j in pooled[i]], axis=0)
-            out[i] = mean / (np.linalg.norm(mean) or 1.0)
-        else:
-            out[i] = cache[e.text]
-    report("embedding", len(entries), len(entries))
-    return out
 
 
 def _distinct_rows(segments: list[Segment]) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
@@ -308,93 +257,3 @@ def _trim_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-def _generation(root: Path, digest: str, corpus: Corpus, embedder: DocumentEmbedder, progress: Progress | None,
-                settings: Settings) -> SearchIndex:
-    """A new generation: the built-in documents' segment plus one segment of every added document."""
-    report = progress or (lambda stage, done, total: None)
-    # Unique even for the same corpus twice in one second (add then remove): a name reused within the second
-    # collided with the previous build's folder and failed the rename.
-    final = root / f"build-{digest[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp = final.with_name(final.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "segments").mkdir(parents=True)
-    try:
-        hashes = {d.id: doc_hash(d) for d in corpus.documents if d.authority == "document"}
-        base_entries = [e for d in _base_docs(corpus) for e in document_entries(d)]
-        added_entries = [e for d in corpus.documents if d.authority == "document" for e in document_entries(d)]
-        name = versions.segment_name
-        parts = [Segment.build(name(1), base_entries, _embed(base_entries, embedder, report, pool=False))]
-        if added_entries:
-            parts.append(Segment.build(name(1), added_entries, _embed(added_entries, embedder, report)))
-        report("keywords", 0, 1)
-        for seg in parts:
-            seg.save(tmp / "segments")
-        # The client is closed before the folder is renamed: a cached connection to a moved SQLite file answered
-        # "readonly database" (SQLITE_READONLY_DBMOVED) when a later build reused it.
-        with vectorstore.store(settings, tmp) as collection:
-            for seg in parts:
-                vectorstore.upsert(collection, seg, seg.docs, corpus)
-            held = collection.count()
-        if held != sum(len(s.entries) for s in parts):
-            raise IndexUnavailable(f"the vector store holds {held} entries")
-        report("keywords", 1, 1)
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        vectorstore.drop(settings, tmp)
-        raise
-    rows = [(s, versions.segment_row(s, hashes)) for s in parts]
-    manifest = versions.write_manifest(root, final, 1, digest, rows, embedder)
-    return SearchIndex(final, manifest, parts, settings)
-
-
-def _sync(root: Path, index: SearchIndex, corpus: Corpus, embedder: DocumentEmbedder, progress: Progress | None,
-          settings: Settings) -> SearchIndex:
-    """Bring ``index`` to ``corpus`` by changing only the documents that differ; a new version if any do."""
-    want = {d.id: doc_hash(d) for d in corpus.documents if d.authority == "document"}
-    have = index.docs
-    gone = {d for d, h in have.items() if want.get(d) != h}
-    new = [d for d in corpus.documents if d.authority == "document" and have.get(d.id) != want[d.id]]
-    if not gone and not new:
-        return index
-    report = progress or (lambda stage, done, total: None)
-    version = int(index.manifest["version"]) + 1
-    folder = index.path / "segments"
-    old_rows = {row["id"]: row for row in index.manifest["segments"]}
-    kept: list[tuple[Segment, versions.SegmentRow]] = []
-    for name, seg in index.segments.items():
-        row = old_rows[name]
-        if gone & set(row["docs"]):
-            rest = seg.without(versions.segment_name(version), gone)
-            if rest is None:
-                continue
-            seg, row = rest, versions.segment_row(rest, want)
-            seg.save(folder)
-        kept.append((seg, row))
-    if new:
-        entries = [e for d in new for e in document_entries(d)]
-        # a changed document (a translation added) keeps the vectors of the text it already had
-        cache = {e.text: s.vectors[i] for s in index.segments.values() for i, e in enumerate(s.entries)
-                 if e.doc_id in gone}
-        seg = Segment.build(versions.segment_name(version), entries, _embed(entries, embedder, report, cache))
-        seg.save(folder)
-        # embedding is done: the client lock is held briefly
-        with vectorstore.store(settings, index.path) as collection:
-            vectorstore.upsert(collection, seg, seg.docs, corpus)
-        kept.append((seg, versions.segment_row(seg, want)))
-    small = [(s, r) for s, r in kept[1:]]
-    if len(small) > MAX_SEGMENTS:  # compaction: the added documents' segments become one
-        merged = Segment.merge(versions.segment_name(version), [s for s, _ in small])
-        merged.save(folder)
-        kept = [kept[0], (merged, versions.segment_row(merged, want))]
-    manifest = versions.write_manifest(root, index.path, version, index.digest, kept, embedder)
-    removed = sorted(gone - set(want))
-    if removed:
-        with vectorstore.store(settings, index.path) as collection:
-            for doc in removed:  # removed documents leave the store once no version names them
-                collection.delete(where={"doc_id": doc})
-    updated = SearchIndex(index.path, manifest, [s for s, _ in kept], settings)
-    versions.prune(root, updated.path, updated.manifest["name"], settings)
-    return updated
