@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.knowledge.corpus import load_corpus
-from assistant.understanding.frame import recognise, use_recogniser
+from assistant.understanding.recognition import recognise, use_recogniser
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system

@@ -22,7 +22,7 @@ from assistant.answering.wanted import wanted_figures, wanted_groups
 from assistant.library.retrieve import Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings
 from assistant.types import Answer, Citation
-from assistant.understanding.frame import recognise
+from assistant.understanding.recognition import recognise
 from assistant.understanding.text import base_lang, localise, tokenize
 
 if TYPE_CHECKING:

@@ -6,9 +6,8 @@ hometown, university, employer, graduation year) and sometimes *instructions* ab
 story never refuses an answer or flags a figure. The background feeds a founder profile. Instructions are
 dropped (the answer keeps its citations whatever the message asks).
 
-Which benefit an ask is about is recognised through one seam, :func:`recognise`: a learned recogniser may be
-installed with :func:`use_recogniser`; without one (or when it abstains) the rules of corpus/claims.yaml and
-the glossary decide, as before. Terms live in corpus/frame.yaml.
+Which benefit an ask is about is recognised through one seam (assistant/understanding/recognition.py); the
+founder's profile is read by assistant/understanding/founder_profile.py. Terms live in corpus/frame.yaml.
 """
 
 from __future__ import annotations
@@ -24,13 +23,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.knowledge.claims import Matcher as _Matcher
 from assistant.knowledge.claims import fold
-from assistant.knowledge.numerals import small_int
 from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
 from assistant.understanding.clauses import ClauseReader, bare
 from assistant.understanding.dates import DateWords, YearParser
+from assistant.understanding.founder_profile import founder_profile
 from assistant.understanding.objects import ranks_a_thing
 from assistant.understanding.questions import Terms
+from assistant.understanding.recognition import recognise
 from assistant.understanding.timescope import TimeScope
 
 if TYPE_CHECKING:
@@ -74,31 +74,6 @@ class FrameSpec(BaseModel):
     dates: DateWords = Field(default_factory=DateWords, description="Relative years, eras and premise words.")
 
 
-# --- the recognition seam ----------------------------------------------------------------------------
-Recogniser = Callable[[str, str], "str | None"]
-_learned: list[Recogniser] = []
-
-
-def use_recogniser(fn: Recogniser | None) -> None:
-    """Install a recogniser ``fn(ask_text, lang) -> claims subject id | None`` tried before the rules
-    (None uninstalls). It must be offline and quick: it runs for every ask."""
-    _learned.clear()
-    if fn is not None:
-        _learned.append(fn)
-
-
-def recognise(text: str, lang: str, rules: ClaimRules | None, expand: Callable[[str], list[str]] | None = None) -> str | None:
-    """The benefit an ask is about: the installed recogniser's answer, else the claims rules on the text, else on
-    its glossary expansion ("能贷" -> 贷款)."""
-    for fn in _learned:
-        got = fn(text, lang)
-        if got:
-            return got
-    if rules is None:
-        return None
-    return rules.subject_of(text) or (rules.subject_of(" ".join(expand(text))) if expand else None)
-
-
 # The learned recogniser (assistant/understanding/intents.py) read per ask, when one is given: it names the
 # benefit the rules miss (at TOPIC_MIN), the part asked for — an unstated part (PART_MIN) or a ranking
 # (RANKING_MIN: declaring a ranking declines the answer, so it must be surer) — and chooses the main ask.
@@ -115,12 +90,7 @@ _NOT_PARTS = ("answer", "ranking", None)
 # --- reading a message -------------------------------------------------------------------------------
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
-_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CHOOSING = re.compile(r"哪|边|\bwhich\b|\bwhat\b", re.I)  # a question word choosing among options
-_TEAM_ZH = re.compile(r"(?:团队|我们|我哋|team)[^，。？]{0,6}?([一二两三四五六七八九十\d]{1,2})\s*(?:个人|人)")
-_TEAM_EN = re.compile(r"(?:we(?:'re| are)|team of)\s+(two|three|four|five|six|\d{1,2})(?:\s+people)?", re.I)
-
 
 # questions.yaml's procedure and rate names -> the names of the unstated parts an answer lists
 UNSTATED_NAMES = {"where": "where_to_apply", "documents": "documents_needed", "tax_rate": "tax"}
@@ -349,32 +319,10 @@ class FrameRules(ClauseReader):
         return self.time_scope.outside(background, today, plan_years, asked,
                                        questions.first_person if questions is not None else None)
 
+
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
                 today: date) -> dict[str, Any]:
-        """The founder's profile from the whole message (degree, graduation year, overseas study …), the team size
-        and where the founder comes from (the first place of the story)."""
-        out: dict[str, Any] = dict(questions.profile_from(text, today)) if questions is not None else {}
-        for part in background:  # a year written beside the graduation is the graduation year
-            years = [int(y) for y in _YEAR.findall(part)]
-            if years and self.graduation.find(fold(part)):
-                out["graduation_year"] = years[0]
-                break
-        grad = out.get("graduation_year")
-        if grad is not None and grad > today.year:
-            out.pop("graduation_year")
-        for rx in (_TEAM_ZH, _TEAM_EN):
-            m = rx.search(fold(text))
-            if m:
-                raw = m.group(1)
-                n = small_int(raw)
-                if n:
-                    out["team_size"] = n
-                break
-        if places is not None and background:
-            found = places.find(" ".join(background))
-            if found:
-                out["origin"] = found[0].zh if _CJK.search(text) else found[0].en
-        return out
+        return founder_profile(text, background, questions, places, today, self.graduation)
 
 
 @lru_cache(maxsize=8)
