@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.bound_conditions import flags_said
+from assistant.answering.vocabulary import terms_pattern as _rx  # a list of terms as one pattern, as support reads them
 from assistant.knowledge.claims import Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
 
@@ -68,15 +69,6 @@ class AbsentSpec(BaseModel):
                             "`lacks` negation before one, in its clause, is a statement of absence.")
     topic: Topic = Field(default_factory=Topic, description="A topic before the absence in its sentence (至于X，"
                          "计划没有…; X这一块，计划没有涉及): what it names is said to be missing too.")
-
-
-def _rx(terms: list[str]) -> re.Pattern[str] | None:
-    terms = sorted({" ".join(fold(t).split()) for t in terms if t.strip()})
-    zh = [t for t in terms if _CJK.search(t)]
-    en = [t for t in terms if not _CJK.search(t)]
-    parts = ([r"(?<![a-z0-9])(?:" + trie_pattern(en) + r")(?![a-z0-9])"] if en else []) \
-        + ([trie_pattern(zh)] if zh else [])
-    return re.compile("|".join(parts)) if parts else None
 
 
 def _blank(text: str, rx: re.Pattern[str] | None) -> str:
