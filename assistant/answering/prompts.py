@@ -183,6 +183,7 @@ GATE_PROBLEM = {
         # the statement quoted is the answer's own sentence, not the source's
         "absence": "this statement (\u201c{statement}\u201d) says the plan does not give \u201c{detail}\u201d, "
                    "but a cited source gives it",
+        "negation": "this statement denies what a cited source states (\u201c{detail}\u201d): \u201c{statement}\u201d",
     },
     "zh": {
         "empty": "回答为空",
@@ -203,6 +204,7 @@ GATE_PROBLEM = {
         "bound_condition": "这句话给该项支持加上了所引用条文没有为它规定的条件（“{detail}”）：“{statement}”",
         "contact": "这句话给出了所引用资料中没有的网址或联系方式（“{detail}”）：“{statement}”",
         "absence": "这句话（“{statement}”）说计划没有“{detail}”，但所引用资料写明了",
+        "negation": "这句话否定了所引用资料写明的内容（“{detail}”）：“{statement}”",
     },
 }
 REWRITE = {

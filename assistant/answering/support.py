@@ -30,6 +30,7 @@ from assistant.answering.enumerations import lists_in, swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, marker_exempt, superlative_problem, universal_problem
 from assistant.answering.names import AUTHORITY, known_authority, renamed
+from assistant.answering.polarity import Polarity, PolaritySpec
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.restated import RestatedSpec, restated_choice
@@ -96,12 +97,14 @@ class SupportSpec(BaseModel):
     arithmetic: ArithmeticSpec = Field(default_factory=ArithmeticSpec, description="Words of figures worked out "
                                        "from cited ones (assistant/answering/derived.py).")
     restatement: RestatementSpec = Field(default_factory=RestatementSpec, description="Uncovered words read (restatement.py).")
+    polarity: PolaritySpec = Field(default_factory=PolaritySpec, description="A negation denying what a cited "
+                                   "sentence states (polarity.py).")
 
 
 @dataclass(frozen=True)
 class Finding:
     statement: str
-    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition', 'absence'
+    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition', 'absence', 'negation'
     detail: str
 
 
@@ -124,6 +127,7 @@ class SupportRules:
         self.relations = Relations(spec.relations)
         self.relations.arithmetic = self.arithmetic
         self.restatements = Restatements(spec.restatement, e5_query)
+        self.polarity = Polarity(spec.polarity)
         self.per = _pattern(spec.arithmetic.per.en + spec.arithmetic.per.zh)   # "monthly": a rate or a procedure
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
@@ -168,6 +172,10 @@ class SupportRules:
                     t, own[0], own[1], own[2] | self.filler_stems, 1, 1, _stem), st.sentence, self.spec.bound_flags)
                 if given:
                     out.append(Finding(st.text, "absence", given))
+                continue
+            denied = self.polarity.contradicted(folded, sources)
+            if denied:
+                out.append(Finding(st.text, "negation", denied))
                 continue
             narrowed = narrowed_family(st.part, sources, claims, self)
             if narrowed:
