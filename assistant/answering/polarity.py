@@ -25,6 +25,9 @@ class PolaritySpec(BaseModel):
     negations: Terms = Field(default_factory=Terms, description="Words turning what follows them round.")
     exempt: Terms = Field(default_factory=Terms, description="Words holding a negation that deny nothing: words "
                           "(不同, 未来, \"not only\"), either/or (不能同时: relations.py's), no duty (无需: a marker's).")
+    together: Terms = Field(default_factory=Terms, description="Words of having two things at once: a negation "
+                            "in their clause denies a combination (\"cannot be combined\", 不能叠加), which "
+                            "relations.py judges.")
     comparators: Terms = Field(default_factory=Terms, description="Comparators a negation right before makes a "
                                "bound, not a denial (不少于, 唔少過, \"no more than\", \"not exceeding\").")
     filler: Terms = Field(default_factory=Terms, description="Words a denial's content is not read in (come, "
@@ -41,6 +44,7 @@ class Polarity:
         self.negation = terms_pattern(spec.negations.en + spec.negations.zh)
         self.exempt = terms_pattern(spec.exempt.en + spec.exempt.zh)
         self.comparator = terms_pattern(spec.comparators.en + spec.comparators.zh)
+        self.together = terms_pattern(spec.together.en + spec.together.zh)
         self.filler = frozenset(stem(fold(w)) for w in spec.filler.en)
         self.zh_filler = terms_pattern(spec.filler.zh)
 
@@ -56,6 +60,8 @@ class Polarity:
             begin = max((e.end() for e in _CLAUSE_END.finditer(folded, 0, m.start())), default=0)
             end = _CLAUSE_END.search(folded, m.end())
             denied = folded[begin:m.start()] + " " + folded[m.end(): end.start() if end else len(folded)]
+            if self.together is not None and self.together.search(denied):
+                continue
             runs, en = self._units(denied)
             chars = sum(len(r) for r in runs if len(r) > 1)
             if chars // 2 + len(en) < self.spec.least:

@@ -105,9 +105,14 @@ class Relations:
         found.sort(key=lambda m: m.start)
         if claims is None or not (found or _RATIO.search(folded) or _SHARE.search(folded)):
             return Verdict(None, folded)
-        sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
+        # the part of the sentence it stands in (up to ；) when that names things: what another part names is not
+        # what it relates; a part naming nothing ("; the former is five times the latter") reads the sentence
+        for text in (st.part, st.sentence) if st.part and st.part != st.sentence else (st.sentence,):
+            sentence = fold(spell_out(CITE_MARK.sub(" ", text)))
+            named = _resolved(_mentions(claims, sentence), sentence, claims)
+            if named:
+                break
         offset = max(sentence.find(folded.strip()) - (len(folded) - len(folded.lstrip())), 0)
-        named = _resolved(_mentions(claims, sentence), sentence, claims)
         blank = list(folded)
         for m in found:
             word = folded[m.start:m.end]

@@ -31,6 +31,9 @@ def stem(w: str) -> str:
         w = w[:-2]
     for suffix, repl, min_len in (("ies", "y", 5), ("ing", "", 6), ("ied", "y", 5), ("ed", "", 5), ("es", "", 5),
                                   ("s", "", 4), ("ly", "", 6)):
+        if suffix == "es" and w.endswith("ees"):   # degrees, fees: the plural of a word ending in ee
+            w = w[:-1]
+            break
         if len(w) >= min_len and w.endswith(suffix) and not w.endswith(("ss", "us", "is", "eed")):
             w = w[: len(w) - len(suffix)] + repl
             break

@@ -279,8 +279,8 @@ def _finish(text: str, t: str, k: _Tok) -> Figure | None:
         elif k.wan and (_MONEY_WORDS.search(t, max(0, k.start - 10), k.start)
                         or "元" in t[k.end:k.end + 3]):
             unit = _MONEY   # "补贴最高100万": 万 without 元 in a money context
-        elif k.word:
-            return None     # word numerals count only with a unit or a noun
+        elif k.word and not k.wan:
+            return None     # word numerals count only with a unit or a noun (六十万 is a quantity, as 60万 is)
         else:
             unit = ("number", "", 1, 0)
     kind, u, factor, add = unit
