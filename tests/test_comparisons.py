@@ -1,5 +1,6 @@
-"""Comparisons among the benefits an ask names, the options a "which" offers, and generic words that must not
-decide what an ask is about. Through the real Assistant (real index, the shipped recogniser).
+"""Comparisons among the benefits an ask names, the options a "which" offers, generic words that must not decide
+what an ask is about, and conversation topics moved by description or by a year outside the plan. Through the real
+Assistant (real index, the shipped recogniser, stored sessions).
 
 Wordings here are written for these tests (not taken from any evaluation set)."""
 
@@ -76,3 +77,32 @@ def test_a_generic_word_yields_to_the_recognised_clause(bot):
 def test_a_generic_word_still_names_its_subject_when_nothing_else_is_sure(bot):
     a = bot.ask("How many AI startups does Shenzhen hope to nurture by the end of 2027?", mode="extractive")
     assert a.answerable and a.frame.main.topic == "startups_target" and "1,000" in a.answer
+
+
+# --- conversations: a topic switched by describing it, not naming it ------------------------------------------
+def test_a_followup_describing_another_clause_moves_to_it(bot):
+    sid = bot.new_session()
+    first = bot.ask("开源社区很活跃的人，计划给什么支持？", session_id=sid, mode="extractive")
+    assert first.citations[0].clause_id == "sz-ai-opc-plan:m2"
+    # points back ("这个阶段") but describes the plan's funds: a new topic, not the talent clause's follow-up
+    moved = bot.ask("我们公司现在还在种子期，计划里有没有提到哪些基金会投这个阶段的企业？", session_id=sid,
+                    mode="extractive")
+    assert moved.answerable and moved.citations[0].clause_id == "sz-ai-opc-plan:m8"
+    assert "开源" not in (moved.frame.focus_text or "")
+
+
+def test_a_followup_on_the_same_clause_keeps_its_topic(bot):
+    sid = bot.new_session()
+    bot.ask("住房补贴每个月多少钱？", session_id=sid, mode="extractive")
+    follow = bot.ask("那最长能领多久？", session_id=sid, mode="extractive")
+    assert "24个月" in follow.answer and follow.citations[0].clause_id == "sz-ai-opc-plan:m4"
+
+
+def test_after_the_plans_validity_an_ask_for_its_content_in_a_later_year_is_declined(bot):
+    sid = bot.new_session()
+    first = bot.ask("When did the action plan come into force?", session_id=sid, mode="extractive")
+    assert first.answerable and "2026" in first.answer
+    later = bot.ask("And what would it give founders in 2030?", session_id=sid, mode="extractive")
+    assert not later.answerable and 2030 in later.frame.years_told
+    again = bot.ask("那2029年呢？", session_id=bot.new_session(), mode="extractive")  # bare, no topic: declined too
+    assert not again.answerable
