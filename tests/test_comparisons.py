@@ -106,3 +106,15 @@ def test_after_the_plans_validity_an_ask_for_its_content_in_a_later_year_is_decl
     assert not later.answerable and 2030 in later.frame.years_told
     again = bot.ask("那2029年呢？", session_id=bot.new_session(), mode="extractive")  # bare, no topic: declined too
     assert not again.answerable
+
+
+def test_a_bare_ellipsis_stays_a_followup_though_its_word_fits_another_clause(bot):
+    sid = bot.new_session()
+    bot.ask("How many high-growth AI startups does the plan aim for?", session_id=sid, mode="extractive")
+    follow = bot.ask("and talent?", session_id=sid, mode="extractive")  # m2's word, but it only names what changes
+    assert follow.citations[0].clause_id == "sz-ai-opc-plan:goals" and "10,000" in follow.answer
+
+
+def test_the_plan_named_is_no_generic_word(bot):
+    a = bot.ask("呢個計劃由幾時開始？", mode="extractive")
+    assert a.answerable and a.frame.main.kind == "plan" and "2026" in a.answer

@@ -90,7 +90,6 @@ _NOT_PARTS = ("answer", "ranking", None)
 # --- reading a message -------------------------------------------------------------------------------
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
-_OR = re.compile(r"\bor\b|还是|或者|或是|定系|定还是|抑或", re.I)  # options offered to a "which"
 _CHOOSING = re.compile(r"哪|边|\bwhich\b|\bwhat\b", re.I)  # a question word choosing among options
 
 # questions.yaml's procedure and rate names -> the names of the unstated parts an answer lists
@@ -168,11 +167,7 @@ class FrameRules(ClauseReader):
                     kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
                     kept[i] = ("", False, set())
             kept = [k for k in kept if k[0]]
-            for i in range(1, len(kept)):  # "Which is more generous — A or B?": the options complete the "which"
-                if kept[i][1] and kept[i - 1][1] and self._options_of(kept[i - 1][0], kept[i][0]):
-                    kept[i] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
-                    kept[i - 1] = ("", False, set())
-            kept = [k for k in kept if k[0]]
+            kept = self._with_options(kept, zh)  # "Which is more generous — A or B?": one ask
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year — a condition ("要是我们的产品被政府采用") or
@@ -262,7 +257,8 @@ class FrameRules(ClauseReader):
             related = other is not None and via is not None and \
                 (via in claims.ancestors(other) or other in claims.ancestors(via))
             sure = bool(getattr(rec, "likely_clause", None)) and getattr(rec, "clause_confidence", 0.0) >= TOPIC_MIN
-            topic = None if sure and not related else via
+            # (the plan itself, 计划, is no generic word: the recogniser reads it in the preamble, as no benefit)
+            topic = None if sure and not related and via not in self.spec.plan_subjects else via
         if topic is None and rec is not None and getattr(rec, "subject", None) and rec.confidence >= TOPIC_MIN:
             topic = rec.subject
         part = getattr(rec, "part", None) if rec is not None else None
@@ -298,13 +294,6 @@ class FrameRules(ClauseReader):
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
         on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
-
-    def _options_of(self, ask: str, part: str) -> bool:
-        """``part`` only names the options a "which" in ``ask`` chooses among ("— the flat or the subsidy?",
-        "，过渡房还是住房补贴？"): options joined by "or", and no asking word of its own."""
-        folded = fold(part)
-        return bool(self.which.find(fold(ask))) and bool(_OR.search(folded)) and \
-            not self.asking.find(_OR.sub(" ", folded))
 
     @staticmethod
     def _describes(clause: str, lang: str, learned: Learned | None) -> bool:
