@@ -32,11 +32,9 @@ if TYPE_CHECKING:
 
 # Sentences stating a figure of the kind a question asks for (assistant/answering/wanted.py) are preferred.
 FIGURE_BONUS = 0.1
-# A sentence naming the question's main topic (its benefit, e.g. the housing subsidy) is preferred:
-# "how much is the housing subsidy" must not lead with the hukou subsidy.
+# A sentence naming the question's main topic (its benefit) is preferred: the housing subsidy's, not the hukou's.
 TOPIC_BONUS = 0.1
-# An added document whose title the question names (in either language, through the glossary) is preferred
-# by up to this much: sibling documents of one place have look-alike closing articles.
+# An added document whose title the question names is preferred (sibling documents have look-alike closings).
 DOCUMENT_BONUS = 0.1
 # When the best sentence states no figure of the kind asked for, the clause's best sentence that does
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
@@ -47,7 +45,8 @@ RECOGNISED_ANSWERS = 0.5
 # ... or, less sure (a benefit described by what it does: "政府兜底的那种借钱"), when the search's best clause is that
 # same clause too: two independent readings (the classifier, dense and keyword search) agree.
 RECOGNISED_AGREES = 0.35
-# ... and its sentences lead (as a named topic's do) when it is at least this sure of the clause.
+# ... and its sentences lead when it is this sure of the clause (or RECOGNISED_ANSWERS sure of a topic that is no
+# benefit, when retrieval ranks that clause first: "a tiny startup … lab machines" is the instruments' clause).
 RECOGNISED_LEADS = 0.7
 
 
@@ -116,7 +115,9 @@ class ExtractiveAnswerer(Declines):
         topic = self.main_topic(q)
         # the plan's clause the recogniser is sure the ask is about (a topic such as its districts, or a benefit)
         rec = q.recognition
-        recognised = rec.likely_clause if rec is not None and rec.clause_confidence >= RECOGNISED_LEADS else None
+        agree = rec is not None and rec.benefit is None and [h.clause_id for h in retrieval.hits[:1]] == [rec.likely_clause]
+        recognised = rec.likely_clause if rec is not None and (rec.clause_confidence >= RECOGNISED_LEADS or (
+            agree and rec.clause_confidence >= RECOGNISED_ANSWERS)) else None
         if recognised and retrieval.hits and retrieval.hits[0].clause_id.split(":", 1)[0] != recognised.split(":", 1)[0]:
             recognised = None  # an added document ranks first on its own words: the recogniser knows only the plan
         # asks naming a benefit pick the sentence (a story is searched, not answered); asks naming none point back

@@ -12,6 +12,7 @@ Every figure is rendered from a verified record (assistant/knowledge/facts.py), 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,15 +25,15 @@ from assistant.answering.prompts import (
     FAMILY,
     FITS,
     ISSUER_LINE,
-    LARGEST,
     LARGEST_DOCS,
     LIST_DOCS,
     LIST_INTRO,
     LIST_OTHERS,
+    NAMED_ORDERED,
     NOT_STATED,
+    ORDERED,
     RULED_OUT,
     RULED_OUT_DOC,
-    SMALLEST,
     SMALLEST_DOCS,
     STORY_FITS,
     STORY_INTRO,
@@ -93,6 +94,17 @@ def scoped_facts(retriever: Retriever, query: Query, within: set[str] | None) ->
                   and f.provenance.extracted_by == "model"]
 
 
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
+def _yuan(f: Fact) -> float | None:
+    return f.amount.value if f.amount and f.amount.unit == "yuan" else None
+
+
+def _months(f: Fact) -> float | None:
+    return f.duration.months if f.duration else None
+
+
 class FactAnswerer:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
@@ -124,8 +136,9 @@ class FactAnswerer:
         years = (int(doc.effective_date[:4]), int(doc.valid_until[:4])) if doc.effective_date and doc.valid_until \
             else None
         known = topic if self.on_topic(topic, [f for f in self.facts if f.is_benefit]) else None
+        named = self.named(question)
         intent = self.questions.intent(question, measures=self._measures, years=years, today=today, topic=known,
-                                       told=told, years_told=years_told)
+                                       told=told, years_told=years_told, named=len(named))
         if intent.kind == "story":
             answered = self.story(question, lang, intent, topic, today or date.today(), hits, extra)
             if answered is not None:
@@ -134,6 +147,8 @@ class FactAnswerer:
             intent = self.questions.intent(question, measures=self._measures, years=years, today=today,
                                            topic=known, stories=False, told=told,
                                            years_told=years_told)
+        if intent.kind == "list" and intent.named:
+            return self.listing(question, lang, intent, None, [(None, named)])
         if intent.kind == "list":
             return self.listing(question, lang, intent, topic, self._families(intent), extra)
         if intent.kind in ("procedure", "rate") and self._sources_state(intent, candidates or hits,
@@ -150,6 +165,20 @@ class FactAnswerer:
             return []
         return [f for f in facts if f.subject and (topic in self.rules.ancestors(f.subject)
                                                    or f.subject in self.rules.ancestors(topic))]
+
+    def named(self, question: str) -> list[Fact]:
+        """The plan's benefits the question names in words (claims subjects; "government-services" as two words),
+        one record each where a subject names several and the question names one by its own name."""
+        if self.rules is None:
+            return []
+        folded = fold(question)
+        subjects = self.rules.subjects_in(folded) | self.rules.subjects_in(_HYPHEN.sub(" ", folded))
+        out: list[Fact] = []
+        for subject in subjects:
+            facts = [f for f in self.facts if f.is_benefit and f.subject == subject]
+            own = [f for f in facts if any(fold(n) in folded for n in (f.names.en, f.names.zh, *f.names.aliases))]
+            out += [f for f in own or facts if f not in out]
+        return out
 
     def _families(self, intent: Intent, facts: list[Fact] | None = None) -> list[tuple[str | None, list[Fact]]]:
         assert self.questions is not None  # answer() returns before any composing without question rules
@@ -179,17 +208,18 @@ class FactAnswerer:
             return None
         lines: list[str] = []
         if intent.order:  # the plan's and the scoped documents' money together; a document's named with its issuer
-            money = [f for f in [*(f for _, fs in groups for f in fs), *others] if f.amount and f.amount.unit == "yuan"]
+            unit, worth = ("month", _months) if intent.order in ("longest", "shortest") else ("yuan", _yuan)
+            money = [f for f in [*(f for _, fs in groups for f in fs), *others] if worth(f) is not None]
             if not money:
                 return None
-            pick = max if intent.order == "largest" else min
-            best = pick(f.amount.value for f in money if f.amount)
-            top = [f for f in money if f.amount and f.amount.value == best]
+            pick = max if intent.order in ("largest", "longest") else min
+            best = pick(worth(f) or 0.0 for f in money)
+            top = [f for f in money if worth(f) == best]
             names = ("; " if base == "en" else "；").join(
                 f"{f.name(base)}{self._from(f, base)} {cites.mark(f)}" for f in top)
-            template = (LARGEST if intent.order == "largest" else SMALLEST) if not others else \
+            template = (NAMED_ORDERED if intent.named else ORDERED)[intent.order] if not others else \
                 (LARGEST_DOCS if intent.order == "largest" else SMALLEST_DOCS)
-            lines.append(template[base].format(amount=figure_text("yuan", best, base), names=names))
+            lines.append(template[base].format(amount=figure_text(unit, best, base), names=names))
             if not others and len(money) <= MAX_COMPARED:  # what it is largest among, when the ask names a few
                 lines += ["- " + self.line(f, base, cites) for f in money[:MAX_LISTED] if f not in top]
         elif not groups:  # only added documents in scope

@@ -307,6 +307,16 @@ LARGEST = {"en": "The largest amount the plan states is {amount}: {names}.",
            "zh": "计划所列金额中最高的是{amount}：{names}。"}
 SMALLEST = {"en": "The smallest amount the plan states is {amount}: {names}.",
             "zh": "计划所列金额中最低的是{amount}：{names}。"}
+LONGEST = {"en": "The longest period the plan states is {amount}: {names}.", "zh": "计划所列期限中最长的是{amount}：{names}。"}
+SHORTEST = {"en": "The shortest period the plan states is {amount}: {names}.", "zh": "计划所列期限中最短的是{amount}：{names}。"}
+ORDERED = {"largest": LARGEST, "smallest": SMALLEST, "longest": LONGEST, "shortest": SHORTEST}
+# A comparison among the benefits an ask names: each one's figure follows, so the first line says only which leads.
+NAMED_ORDERED = {
+    "largest": {"en": "Of those you name, the largest amount is {amount}: {names}.", "zh": "所问几项中，金额最高的是{amount}：{names}。"},
+    "smallest": {"en": "Of those you name, the smallest amount is {amount}: {names}.", "zh": "所问几项中，金额最低的是{amount}：{names}。"},
+    "longest": {"en": "Of those you name, the longest period is {amount}: {names}.", "zh": "所问几项中，期限最长的是{amount}：{names}。"},
+    "shortest": {"en": "Of those you name, the shortest period is {amount}: {names}.", "zh": "所问几项中，期限最短的是{amount}：{names}。"},
+}
 FAMILY = {"en": {"money": "Money (grants, rewards, vouchers, loans)", "space": "Space (workspace, housing)",
                  "voucher": "Vouchers", "loan": "Loans", "target": "Targets"},
           "zh": {"money": "资金（补贴、奖励、券、贷款）", "space": "空间（办公空间、住房）", "voucher": "各类券",

@@ -38,6 +38,7 @@ _WH = frozenset("how what what's which when where who whom why whose".split())
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_OR = re.compile(r"\bor\b|还是|或者|或是|定系|定还是|抑或", re.I)  # options offered to a "which"
 
 
 def bare(text: str) -> str:
@@ -49,6 +50,7 @@ class ClauseReader:
     """Mixed into ``FrameRules``: parting a message and telling asks from the rest, with its terms."""
 
     asking: Matcher
+    which: Matcher
     instructions: Matcher
     embedding: Matcher
     conditional: Matcher
@@ -71,6 +73,20 @@ class ClauseReader:
                     more += self._wh_split(p.strip()) if p.strip() else []
             if more:
                 out.append(more)
+        return out
+
+    def _with_options(self, kept: list[tuple[str, bool, set[str]]], zh: bool) -> list[tuple[str, bool, set[str]]]:
+        """(clause, asks, subjects) with a part naming only the options of the "which" ask before it joined to that
+        ask ("Which is cheaper for me — A or B?", "哪个上限高，过渡房还是住房补贴？"): options joined by "or", no
+        asking word of their own. A personal choice is then judged whole, a comparison keeps what it compares."""
+        out: list[tuple[str, bool, set[str]]] = []
+        for clause, asks, subjects in kept:
+            folded = fold(clause)
+            if out and asks and out[-1][1] and self.which.find(fold(out[-1][0])) and _OR.search(folded) \
+                    and not self.asking.find(_OR.sub(" ", folded)):
+                out[-1] = (self._join([out[-1][0], clause], zh), True, out[-1][2] | subjects)
+            else:
+                out.append((clause, asks, subjects))
         return out
 
     def _wh_split(self, clause: str) -> list[str]:

@@ -186,7 +186,16 @@ class Conversation:
             followup = True
             if leaned is not state:
                 state = replace(leaned, profile=state.profile, earlier=_remember(state))
-        if state.anchor is None or (own is not None and own.kind == "plan") or not followup or \
+        # described, not named: an ask pointing back ("…投呢個階段？") that the recogniser surely reads in a clause
+        # other than the topic's (a fund after the talent measures) moves to that clause's topic
+        moved = rec is not None and not rec.benefit and bool(rec.likely_clause) and state.clause is not None \
+            and rec.clause_confidence >= SWITCH_MIN and rec.likely_clause != state.clause and leaned is None \
+            and not _bare(said)  # "and talent?" after the startups target only names what changes: an ellipsis
+        # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
+        # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
+        outside = own is not None and frame is not None and bool(frame.years_told) and not _ENDS_WITH_NE.search(said) and \
+            self.recogniser is not None and state.benefit in self.recogniser.spec.validity_benefits
+        if state.anchor is None or (own is not None and own.kind == "plan") or not followup or moved or outside or \
                 (named and state.benefit is not None and benefit != state.benefit and not _bare(said)
                  and not self._related(own.topic if own is not None else None, state.benefit)):
             # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried

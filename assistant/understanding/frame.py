@@ -167,6 +167,7 @@ class FrameRules(ClauseReader):
                     kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
                     kept[i] = ("", False, set())
             kept = [k for k in kept if k[0]]
+            kept = self._with_options(kept, zh)  # "Which is more generous — A or B?": one ask
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year — a condition ("要是我们的产品被政府采用") or
@@ -247,7 +248,17 @@ class FrameRules(ClauseReader):
         if mandarin != folded:  # "邊度…高啲" read as "哪里…高些" too
             folded = f"{folded}\n{mandarin}"
         expanded = expand(text) if expand else []  # once: the glossary scan is the costly part
-        topic = recognise(text, lang, claims, (lambda _: expanded) if expand else None)
+        topic = recognise(text, lang, claims)
+        if topic is None and claims is not None and expanded:
+            # a subject reached only through the glossary: a generic word ("startup" -> 初创企业, the startup
+            # target) yields to the recogniser sure the ask is about another clause ("a tiny startup … lab machines")
+            via = claims.subject_of(" ".join(expanded))
+            other = getattr(rec, "subject", None)
+            related = other is not None and via is not None and \
+                (via in claims.ancestors(other) or other in claims.ancestors(via))
+            sure = bool(getattr(rec, "likely_clause", None)) and getattr(rec, "clause_confidence", 0.0) >= TOPIC_MIN
+            # (the plan itself, 计划, is no generic word: the recogniser reads it in the preamble, as no benefit)
+            topic = None if sure and not related and via not in self.spec.plan_subjects else via
         if topic is None and rec is not None and getattr(rec, "subject", None) and rec.confidence >= TOPIC_MIN:
             topic = rec.subject
         part = getattr(rec, "part", None) if rec is not None else None

@@ -76,6 +76,9 @@ class QuestionSpec(BaseModel):
     story: dict[str, dict[str, Terms]] = Field(description="profile field -> value -> terms")
     eval_forms: Terms = Field(default_factory=Terms, description="Question forms for cases generated from facts.")
     figure_asks: builtins.list[FigureAsk] = Field(default_factory=builtins.list, description="Which figure kinds a question asks for.")
+    compared: dict[str, Terms] = Field(default_factory=dict, description="Comparatives over the benefits an ask names "
+                                       "(larger, smaller, longer, shorter): which of them the plan's figures settle.")
+    choosing: Terms = Field(default_factory=Terms, description="Question words choosing among options (哪个, which).")
 
 
 @dataclass
@@ -84,7 +87,8 @@ class Intent:
 
     kind: str | None = None
     detail: str | None = None  # procedure/rate sub-kind, the year or the measure number asked about
-    order: str | None = None  # largest | smallest
+    order: str | None = None  # largest | smallest (amounts), longest | shortest (durations)
+    named: bool = False  # a comparison among the benefits the ask names, not across the plan
     families: list[str] = field(default_factory=list)
     cap: tuple[str, float] | None = None  # "which items are capped at 2 million": the figure key
     profile: ProfileValues = field(default_factory=dict)  # values a story implies
@@ -106,6 +110,8 @@ class QuestionRules:
         self.who = m({"who": spec.who})
         self.first_person = m({"me": spec.first_person})
         self.figure_asks = [(re.compile(a.pattern, re.I), set(a.kinds)) for a in spec.figure_asks]
+        self.compared = m(spec.compared)
+        self.choosing = m({"which": spec.choosing})
         before = "|".join(map(re.escape, spec.year_asks.get("en", [])))
         not_after = "|".join(map(re.escape, spec.year_asks.get("zh_not_after", [])))
         self._year_ask = re.compile(rf"(?i)\b(?:{before})\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b"
@@ -161,10 +167,12 @@ class QuestionRules:
 
     def intent(self, text: str, *, measures: set[int], years: tuple[int, int] | None,
                today: date | None = None, topic: str | None = None, stories: bool = True,
-               told: str | None = None, years_told: Iterable[int] | None = None) -> Intent:
+               told: str | None = None, years_told: Iterable[int] | None = None, named: int = 0) -> Intent:
         """``text``: what is asked; ``told``: the whole message, whose story (background included) makes the
         profile; ``years_told``: the years outside the plan's period the message's frame found (its asks and story,
-        assistant/understanding/timescope.py); None when no frame read it, and the question's own years are read."""
+        assistant/understanding/timescope.py); None when no frame read it, and the question's own years are read;
+        ``named``: how many of the plan's benefits the ask names (two or more make "which is higher" a comparison
+        of their figures)."""
         folded = fold(text)
         if years:
             for year in years_told or ():
@@ -190,6 +198,9 @@ class QuestionRules:
             for year in self.asked_years(text):
                 if not years[0] <= year <= years[1]:
                     return Intent("out_of_years", str(year))
+        compared = self.compared_order(folded, named)
+        if compared:  # "训练券和模型券哪个额度高？", "which lasts longer, A or B?": the named benefits' own figures
+            return Intent("list", order=compared, named=True)
         listing = {m.concept for m in self.listing.find(folded)}
         # "which districts…" asks for the places the plan names (quoted), not a list of benefits
         places = any("places" in kinds and pattern.search(text) for pattern, kinds in self.figure_asks)
@@ -204,6 +215,15 @@ class QuestionRules:
                     or self.whole_list.find(folded):
                 return Intent("list", order=order, families=families, cap=cap)
         return Intent()
+
+
+    def compared_order(self, folded: str, named: int) -> str | None:
+        """The order a "which" over two or more named benefits asks for (largest, smallest, longest, shortest);
+        a superlative over them too ("三个里面哪个额度最高"); None when the ask compares nothing it names."""
+        if named < 2 or not self.choosing.find(folded):
+            return None
+        found = self.compared.find(folded) or [m for m in self.listing.find(folded) if m.concept != "list"]
+        return found[0].concept if found else None
 
 
 @lru_cache(maxsize=8)
