@@ -3,8 +3,8 @@
 Every date expression is read by one parser (:mod:`assistant.understanding.dates`), each in its own clause. A
 future year past the plan's end counts wherever it is (founding, moving, graduating then; "2027年以后", "after
 the plan ends"). A year before the plan counts in the founder's story only as a founding or registration; in an
-ask it counts unless its clause tells the founder's own past (a graduation, "since 2019", "worked", a
-first-person story): "2025年的住房补贴是多少" and "registered in 2024, am I eligible?" ask about it, "我2021年
+ask it counts unless its clause tells the founder's own past (graduating, "since 2019", "worked", a
+first-person story; a degree alone names who a benefit is for): "2025年的住房补贴是多少" and "registered in 2024, am I eligible?" ask about it, "我2021年
 毕业，能申请吗" does not. Words live in corpus/frame.yaml (``dates``, ``graduation``, ``acting``).
 """
 
@@ -43,7 +43,9 @@ class TimeScope:
 
     def past_asked(self, clause: str, y: YearMention, asked: bool, me: Matcher | None = None) -> bool:
         """Whether a year before the plan, in its clause, is asked about rather than the founder's story."""
-        if self.graduation.find(clause) or self.dates.told(clause):
+        # a graduation told ("2021年毕业", "grad from 3 yrs ago") is the founder's; in an ask a degree alone is who
+        # the benefit is for ("2024年博士落户补贴是多少", "the subsidy for PhDs back in 2024"), not a story
+        if self.dates.told(clause) or not asked and self.graduation.find(clause):
             return False
         if self.acting.find(clause):  # a founding or registration before the plan: the plan says nothing of it
             return asked or not y.relative
