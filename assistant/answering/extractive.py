@@ -39,6 +39,7 @@ DOCUMENT_BONUS = 0.1
 # When the best sentence states no figure of the kind asked for, the clause's best sentence that does
 # is quoted beside it, if it scores at least this share of the best (the figure is the answer).
 FIGURE_SENTENCE_RATIO = 0.8
+NAMED_SENTENCE_RATIO = 0.5   # a sentence naming another benefit the question names: quoted above this share
 # A question whose words the corpus mostly does not know is still answered when the recogniser is at least this
 # sure which benefit clause it asks about and that clause answers it best.
 RECOGNISED_ANSWERS = 0.5
@@ -246,6 +247,7 @@ class ExtractiveAnswerer(Declines):
                 part = next((c for c in scored[1:] if c.clause_id == best.clause_id and group & self._kinds_of(c)), None)
                 if part is not None and part.share_of(best) >= FIGURE_SENTENCE_RATIO:
                     chosen.append(part)
+        chosen += self._named_subjects(q.text, scored, chosen)
         for cand in scored[1:]:
             if cand in chosen:
                 continue
@@ -292,6 +294,22 @@ class ExtractiveAnswerer(Declines):
             text += ("" if q.lang.startswith("zh") else " ") + sep.join(notes)
         return Answer(question=question, answer=localise(text, q.lang), language=q.lang, answerable=True,
                       citations=citations, mode="extractive")
+
+    def _named_subjects(self, text: str, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+        """Each benefit or target a question names, when it names several ("how many communities … how many
+        startups"), answered by the best sentence naming it among those retrieved, unless one chosen names it."""
+        named = self._rules.subjects_in(text) if self._rules is not None else set()
+        if len(named) < 2:
+            return []
+        best, added = scored[0], []
+        for subject in sorted(named):
+            if any(subject in self._rules.subjects_in(self.r.index.entries[c.pos].text) for c in chosen + added):
+                continue
+            part = next((c for c in scored[1:] if c not in chosen and c.share_of(best) >= NAMED_SENTENCE_RATIO
+                         and subject in self._rules.subjects_in(self.r.index.entries[c.pos].text)), None)
+            if part is not None:
+                added.append(part)
+        return added[:2]
 
     def _kinds_of(self, c: Scored) -> set[str]:
         twin = self._parallel.get((c.clause_id, "en" if self.r.index.entries[c.pos].lang == "zh" else "zh", c.sent))
