@@ -298,15 +298,16 @@ class ExtractiveAnswerer(Declines):
     def _named_subjects(self, text: str, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
         """Each benefit or target a question names, when it names several ("how many communities … how many
         startups"), answered by the best sentence naming it among those retrieved, unless one chosen names it."""
-        named = self._rules.subjects_in(text) if self._rules is not None else set()
-        if len(named) < 2:
+        rules = self._rules
+        named = rules.subjects_in(text) if rules is not None else set()
+        if rules is None or len(named) < 2:
             return []
-        best, added = scored[0], []
+        best, added = scored[0], list[Scored]()
         for subject in sorted(named):
-            if any(subject in self._rules.subjects_in(self.r.index.entries[c.pos].text) for c in chosen + added):
+            if any(subject in rules.subjects_in(self.r.index.entries[c.pos].text) for c in chosen + added):
                 continue
             part = next((c for c in scored[1:] if c not in chosen and c.share_of(best) >= NAMED_SENTENCE_RATIO
-                         and subject in self._rules.subjects_in(self.r.index.entries[c.pos].text)), None)
+                         and subject in rules.subjects_in(self.r.index.entries[c.pos].text)), None)
             if part is not None:
                 added.append(part)
         return added[:2]

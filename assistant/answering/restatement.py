@@ -179,7 +179,7 @@ class Restatements:
         if re.search(r"\d", span) or extract_figures(span):
             return "figure"
         for kind, key in (("negation", "negations"), ("actor", "actors"), ("price", "price")):
-            if rx[key] and rx[key].search(span):
+            if (pattern := rx[key]) is not None and pattern.search(span):
                 return kind
         if AUTHORITY.search(span):
             return "actor"
@@ -194,7 +194,7 @@ class Restatements:
         if _is_item(folded, start, end) or rx["continuation"] and rx["continuation"].search(folded[:start]):
             return "list item"
         for kind in ("sequence", "purpose", "condition"):
-            if rx[kind] and rx[kind].search(folded):
+            if (pattern := rx[kind]) is not None and pattern.search(folded):
                 return kind
         before, tense = _EN_WORD.findall(folded[:start])[-1:], rx["tense"]
         if tense and (before and tense.fullmatch(before[0]) or tense.search(folded[max(start - 2, 0):start])):
@@ -257,7 +257,8 @@ def _anchors(folded: str, start: int, end: int, zh: bool, covered: Callable[[str
         left_run, right_run = _QUOTES.sub("", before), _QUOTES.sub("", after)
         lefts = [left_run[i - 2:i] for i in range(len(left_run), max(len(left_run) - 4, 1), -1)]
         rights = [right_run[i:i + 2] for i in range(min(3, max(len(right_run) - 1, 0)))]
-        ok = (lambda s: len(s) == 2 and all(_CJK.match(c) for c in s) and covered(s))   # noqa: E731
+        def ok(s: str) -> bool:
+            return len(s) == 2 and all(_CJK.match(c) for c in s) and covered(s)
         return next((a for a in lefts if ok(a)), ""), next((a for a in rights if ok(a)), "")
     left = next((w for w in reversed(_EN_WORD.findall(before)[-4:]) if len(w) > 2 and covered(w)), "")
     right = next((w for w in _EN_WORD.findall(after)[:4] if len(w) > 2 and covered(w)), "")
