@@ -266,7 +266,7 @@ def test_a_batch_killed_midway_resumes_without_duplicates(seeded_data_dir, tmp_p
     # each file once: skipped only if written before the kill; one written but not yet recorded when the kill
     # came is added again in place (the library below still holds each document once)
     skipped = sum(o["status"] == "skipped" for o in outcomes)
-    assert len(outcomes) == 40 and skipped <= len(written) and 40 - skipped >= 40 - len(written)
+    assert len(outcomes) == 40 and skipped <= len(written)
     assert not [p.name for p in documents.glob(".stage-*")]  # nothing half-written is left behind
     bot = Assistant.load(Settings(data_dir=data))
     added = [d for d in bot.corpus.documents if d.authority == "document"]
