@@ -10,7 +10,7 @@ import yaml
 from assistant.errors import CorpusError
 from assistant.knowledge.corpus import load_corpus
 from assistant.knowledge.figures import extract_figures, same_figures
-from assistant.knowledge.places import load_government
+from assistant.knowledge.government import load_government
 from assistant.settings import BUILTIN_CORPUS
 from assistant.understanding.text import split_sentences
 

@@ -19,8 +19,9 @@ from pathlib import Path
 from assistant.errors import CorpusError
 from assistant.ingest.extract import Block
 from assistant.ingest.structure import match_heading
+from assistant.knowledge.government import government_file, load_government
 from assistant.knowledge.numerals import cn_int
-from assistant.knowledge.places import government_file, load_government, load_places
+from assistant.knowledge.places import load_places
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import CorpusError, InvalidQuestion, NotFound
-from assistant.knowledge.places import government_file, load_government
+from assistant.knowledge.government import government_file, load_government
 from assistant.understanding.text import segment, to_simplified
 
 if TYPE_CHECKING:
