@@ -10,6 +10,7 @@ not say are `absence.py`'s; comparators (不少于, "no more than") are figures'
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -67,18 +68,25 @@ class Polarity:
             if chars // 2 + len(en) < self.spec.least:
                 continue
             for src in sources:
-                for x, y in sentences(src):
-                    sentence = fold(src[x:y])
-                    if self._negates(sentence):
-                        continue
-                    s_runs, s_en = self._units(sentence)
-                    pairs = {r[i:i + 2] for r in s_runs for i in range(len(r) - 1)}
+                for pairs, s_en in self._plain(src):
                     # Chinese: characters of a pair the sentence has; English: content words it uses
                     said = sum(1 for r in runs if len(r) > 1 for i in range(len(r))
                                if r[max(i - 1, 0):i + 1] in pairs or r[i:i + 2] in pairs) + len(en & s_en)
                     if said >= self.spec.share * (chars + len(en)):
                         return denied.strip()
         return None
+
+    @lru_cache(maxsize=256)  # noqa: B019 — one Polarity per gate, sources repeat across statements
+    def _plain(self, source: str) -> tuple[tuple[frozenset[str], set[str]], ...]:
+        """The sentences of ``source`` that negate nothing, as (character pairs, English content words)."""
+        out = []
+        for x, y in sentences(source):
+            sentence = fold(source[x:y])
+            if self._negates(sentence):
+                continue
+            runs, words = self._units(sentence)
+            out.append((frozenset(r[i:i + 2] for r in runs for i in range(len(r) - 1)), words))
+        return tuple(out)
 
     def _bound(self, text: str, at: int) -> bool:
         """A comparator right after the negation at ``at``: 不少于, "no more than"."""
