@@ -220,6 +220,8 @@ def test_a_yes_no_followup_asks_its_own_predicate_not_the_last_slot(bot, recogni
     (["小微企业创业担保贷款最高能贷多少？", "年利率是多少？"], True, "interest_rate", "500万元"),
     (["How much low-cost startup space can I get outside an OPC community?", "is it free?"], True, "price",
      "50 square"),
+    (["住房补贴每月多少？", "好的。那钱一般每月几号打到卡里？"], True, "when_paid", "1250元"),
+    (["个人创业担保贷款最高多少？", "那贴息比例呢？"], True, "interest_rate", "60万元"),
     (["住房补贴每月多少？", "税后呢？"], False, None, "1000元"),
     (["过渡性住房最长能住多久？", "要收费吗？"], False, None, "60%"),
 ])

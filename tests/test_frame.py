@@ -84,6 +84,35 @@ def test_rankings_and_the_plan_itself(corpus):
     assert frame_of(corpus, "计划到期以后，已经在领的住房补贴会不会停？").main.kind == "topic"
 
 
+def test_the_plan_as_a_whole(corpus):
+    """Its goals (asked in any ask, the targets asked beside them join), its measures (asked of the plan named),
+    its title; a founder's own goal or a benefit's measures are not the plan's."""
+    f = frame_of(corpus, "What targets does the plan set — how many OPC communities, how many AI startups?", "en")
+    assert (f.asks[0].kind, f.asks[0].detail) == ("plan", "goals")
+    assert frame_of(corpus, "这份计划有哪些量化指标？").main.detail == "goals"
+    assert frame_of(corpus, "我的目标是做AI客服，计划里有什么补贴？").main.kind != "plan"
+    assert frame_of(corpus, "Summarise what this plan offers, in broad areas.", "en").main.detail == "measures"
+    assert frame_of(corpus, "What measures help with housing costs?", "en").main.kind != "plan"  # a benefit named
+    assert frame_of(corpus, "这个计划的正式名称是什么？").main.detail == "title"
+
+
+def test_an_owner_named_is_not_what_is_ranked(corpus):
+    assert frame_of(corpus, "Among the city's vouchers, which one offers the largest cap?", "en").main.kind != "ranking"
+    assert frame_of(corpus, "Which city gives the largest housing subsidy?", "en").main.kind == "ranking"
+
+
+def test_a_few_things_done_is_told_not_asked(corpus):
+    """几 after an aspect marker (拿过几个, 做了几年) counts what the founder did: the clause tells, it asks nothing."""
+    f = frame_of(corpus, "我在开源社区很活跃，也拿过几个比赛的奖，计划对我这种人有支持吗？")
+    assert len(f.asks) == 1 and f.asks[0].text.endswith("支持吗？")
+    assert len(frame_of(corpus, "拿过奖的人，奖金有几个档？").asks) == 1  # 几 asking stays an ask
+
+
+def test_parts_said_in_everyday_words(corpus):
+    assert frame_of(corpus, "住房补贴每月几号打到卡里？").main.detail == "when_paid"
+    assert frame_of(corpus, "创业担保贷款的贴息比例是多少？").main.detail == "interest_rate"
+
+
 def test_recognition_seam(corpus):
     assert recognise("住房补贴每月多少", "zh", corpus.claims) == "housing_subsidy"
     use_recogniser(lambda text, lang: "transitional_housing" if "人才房" in text else None)
@@ -203,6 +232,25 @@ def test_plan_about_itself(bot):
     assert b.answerable and "1,250 yuan" in b.answer and "Housing subsidy" in b.answer
     c = bot.ask("这个行动计划是哪个部门发的？")
     assert c.answerable and "深圳市工业和信息化局" in c.answer
+
+
+def test_the_plan_as_a_whole_is_answered_from_its_records_and_clauses(bot):
+    # every target, each with the clause's own figure, cited to the plan (not to a summary of it)
+    a = bot.ask("这份计划整体的目标有哪些？")
+    assert a.answerable and all(f in a.answer for f in ("10个以上", "1万平方米", "1000家以上", "1万名以上", "50万平方米"))
+    assert {c.doc_id for c in a.citations} == {"sz-ai-opc-plan"}
+    # targets asked for their figures beside the goals join them (an ask for no figure does not: the test below)
+    e = bot.ask("What targets does the plan set — how many OPC communities, how many AI startups?")
+    assert e.answer.startswith("The plan's targets:") and "1,000" in e.answer and "10,000 square" in e.answer
+    # each numbered measure with its title, and how many there are
+    b = bot.ask("Summarise the main areas this action plan covers.")
+    assert b.answerable and b.answer.startswith("The plan lays out 10 measures")
+    assert [c.clause_id for c in b.citations] == [f"sz-ai-opc-plan:m{i}" for i in range(1, 11)]
+    c = bot.ask("What is this plan's official title?")
+    assert c.answerable and "Pioneer AI OPC Entrepreneurship Ecosystem" in c.answer
+    # the vouchers' own caps answer "which has the biggest", though the city owns them
+    d = bot.ask("Among the city's vouchers, which one offers the largest cap?")
+    assert d.answerable and "10 million yuan" in d.answer
 
 
 def test_each_part_of_the_plan_asked_is_answered(bot):

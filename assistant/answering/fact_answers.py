@@ -71,7 +71,10 @@ class Cites:
         self._n: dict[str, int] = {}
 
     def mark(self, fact: Fact) -> str:
-        cid = fact.clause_id
+        return self.clause(fact.clause_id)
+
+    def clause(self, cid: str) -> str:
+        """The marker of a clause by its id, numbered at first use."""
         if cid not in self._n:
             self._n[cid] = len(self._n) + 1
             self.list.append(citation_for(self.corpus, self.corpus.clause(cid), self.lang, self._n[cid]))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.citations import citation_for
 from assistant.answering.fact_answers import Cites
 from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
+from assistant.answering.plan_overview import goal_lines, measure_lines, title_lines
 from assistant.answering.prompts import (
     ASK_ISSUER,
     BEFORE_VALIDITY,
@@ -110,9 +111,12 @@ def answer_frame(extractive: ExtractiveAnswerer, frame: Frame, retrieval: Retrie
         return None
     if main.kind == "plan":
         # only when the search lands on the plan itself: "东滨区措施从哪天施行" asks about that district's document
-        plan = _plan(extractive.r.corpus)
-        if plan is None or not retrieval.hits or retrieval.hits[0].clause_id.split(":", 1)[0] != plan.id \
-                or retrieval.scope in ("named", "place", "filter"):
+        # (a summary of the plan, a background document, does not count: "计划的总体目标" is the plan's own)
+        corpus = extractive.r.corpus
+        plan = _plan(corpus)
+        first = next((h.clause_id.split(":", 1)[0] for h in retrieval.hits
+                      if corpus.document(h.clause_id.split(":", 1)[0]).authority != "background"), None)
+        if plan is None or first != plan.id or retrieval.scope in ("named", "place", "filter"):
             return None
         return plan_answer(extractive, frame, main.detail, lang, today)
     if main.kind == "ranking":
@@ -169,9 +173,20 @@ def plan_answer(extractive: ExtractiveAnswerer, frame: Frame, what: str | None, 
         cites = Cites(corpus, lang)
         lines = [MONTHLY_INTRO[base]] + ["- " + extractive.facts.line(f, base, cites) for f in monthly]
         citations = cites.list
+    elif what in ("goals", "measures", "title"):
+        if frame.years_told:  # "the area target for 2030": years the plan does not cover, declined as such
+            return None
+        cites = Cites(corpus, lang)
+        by_clause = lambda clause: cites.clause(clause.id)  # noqa: E731
+        lines = goal_lines(extractive.facts, doc, base, cites) if what == "goals" and extractive.facts else \
+            measure_lines(doc, base, by_clause) if what == "measures" else \
+            title_lines(doc, base, by_clause) if what == "title" else []
+        if not lines:
+            return None
+        citations = cites.list
     else:
         return None
-    sep = "\n" if what == "monthly" else ("" if base == "zh" else " ")
+    sep = "\n" if what in ("monthly", "goals", "measures") else ("" if base == "zh" else " ")
     return Answer(question=frame.focus_text, answer=localise(sep.join(lines), lang), language=lang, answerable=True,
                   citations=citations, mode="extractive")
 

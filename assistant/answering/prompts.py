@@ -361,6 +361,9 @@ WITHIN_VALIDITY = {"en": "Yes: that is within the plan's period of validity.", "
 OUTSIDE_VALIDITY = {"en": "No: that is after the plan's period of validity ends.", "zh": "不在有效期内：该时间已超出行动计划的有效期。"}
 BEFORE_VALIDITY = {"en": "No: that is before the plan's period of validity begins.", "zh": "不在有效期内：该时间早于行动计划生效之时。"}
 MONTHLY_INTRO = {"en": "Paid monthly under the plan:", "zh": "计划中按月发放的支持："}
+GOALS_INTRO = {"en": "The plan's targets:", "zh": "计划提出的目标："}
+MEASURES_INTRO = {"en": "The plan lays out {n} measures:", "zh": "计划共列出{n}项措施："}
+TITLE_IS = {"en": "The plan's full title is {title}.", "zh": "计划全称为《{title}》。"}
 # What a founder profile's fields are called, for people (never the field ids).
 PROFILE_LABELS = {
     "en": {"degree": "your degree", "graduation_year": "your graduation year", "newly_arrived": "whether you are new "

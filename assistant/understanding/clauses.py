@@ -37,6 +37,7 @@ _EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|sho
 _WH = frozenset("how what what's which when where who whom why whose".split())
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
+_DONE = {"过", "了", "咗"}  # aspect markers: something done (in Simplified; the text is folded)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _OR = re.compile(r"\bor\b|还是|或者|或是|定系|定还是|抑或", re.I)  # options offered to a "which"
 
@@ -179,7 +180,9 @@ class ClauseReader:
         if not found:
             return False
         if _CJK.search(clause):
-            return True
+            # "拿过几个奖", "做咗几年": 几 after an aspect marker counts what was done (a few), it asks nothing
+            return any(not (folded[m.start:m.end].startswith("几") and folded[max(0, m.start - 1):m.start] in _DONE)
+                       for m in found)
         # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
         # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
         lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)

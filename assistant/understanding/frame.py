@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.knowledge.claims import Matcher as _Matcher
-from assistant.knowledge.claims import fold
+from assistant.knowledge.claims import Mention, fold
 from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
 from assistant.understanding.clauses import ClauseReader, bare
@@ -57,6 +57,8 @@ class FrameSpec(BaseModel):
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
+    goal_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan's "
+                                     "targets: asked beside the plan's goals, they are part of the goals asked.")
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
                               "asked about, a 'still' word and no benefit, it asks the plan's validity.")
     still: Terms = Field(default_factory=Terms, description="Words asking whether something goes on (还, still).")
@@ -209,8 +211,9 @@ class FrameRules(ClauseReader):
         frame.years_told = self.years_told(background, today, plan_years, questions=questions) + \
             self.years_told(asks, today, plan_years, asked=True, questions=questions)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
+        plan_said = bool(self.plan_named.find(fold(text)))  # "…does this plan lay out? what are the broad areas?"
         among += [""] * (len(asks) - len(among))
-        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m)
+        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said)
                       for a, r, m in zip(asks, recs, among)]
         # An ask for a part the plan may leave unstated, led by a benefit and its figure ("鯤鵬項目最多有100萬研發
         # 資助，咁幾時截止報名？"): the premise is an ask of its own (the figure confirmed), the part declared unstated.
@@ -220,9 +223,11 @@ class FrameRules(ClauseReader):
             stated, rest = premises[i]
             parts = [*stated, rest]
             got = [learned(p, lang) if learned is not None else None for p in parts]
-            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise, among=among[i])
+            frame.asks[i:i + 1] = [self.meaning(p, lang, claims, expand, questions, r, normalise, among=among[i],
+                                                plan_named=plan_said)
                                    for p, r in zip(parts, got)]
             recs[i:i + 1] = got
+        self._plan_together(frame, recs)
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
                                   for r in recs])
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
@@ -239,10 +244,12 @@ class FrameRules(ClauseReader):
 
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
                 expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None,
-                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None, among: str = "") -> Ask:
+                rec: Recognition | None = None, normalise: Callable[[str], str] | None = None, among: str = "",
+                plan_named: bool = False) -> Ask:
         """What one ask wants. The rules read it as written and in Mandarin words; ``rec`` (the learned
         recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss;
-        ``among``: the lead-in naming the places or communities the ask may rank."""
+        ``among``: the lead-in naming the places or communities the ask may rank; ``plan_named``: the message
+        names the plan itself (its measures may be asked in another ask)."""
         folded = fold(text)
         mandarin = normalise(text) if normalise is not None else folded
         if mandarin != folded:  # "邊度…高啲" read as "哪里…高些" too
@@ -268,7 +275,7 @@ class FrameRules(ClauseReader):
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
-        places = self.ranked.find(folded) or self.ranked.find(fold(normalise(among) if normalise else among))
+        places = self._ranked(folded) or self._ranked(fold(normalise(among) if normalise else among))
         ranked = places or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
         # "福田同南山，边度嘅住房补贴高啲？": a comparative over the places named
         compares = bool(places) and bool(self.which.find(folded)) and bool(self.comparative.find(folded))
@@ -281,9 +288,9 @@ class FrameRules(ClauseReader):
         # states figures for are compared from them ("rank the two loans by ceiling")
         if part == "ranking" and sure >= RANKING_MIN and (places or topic is None):
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
-        plan = self.plan_self.find(folded)
-        if plan and (topic is None or topic in self.spec.plan_subjects):  # "when does the housing subsidy stop"
-            return Ask(text=text, kind="plan", detail=plan[0].concept, topic=topic)
+        plan = self._plan_self(folded, topic, questions, plan_named)
+        if plan is not None:  # "when does the housing subsidy stop" names a benefit: not the plan's validity
+            return Ask(text=text, kind="plan", detail=plan, topic=topic)
         if (topic in self.spec.plan_subjects and getattr(rec, "attribute", None) == "validity") or \
                 (topic is None and self.plan_named.find(folded) and self.still.find(folded) and self.dates.dated(folded)):
             return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
@@ -294,6 +301,44 @@ class FrameRules(ClauseReader):
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
         on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
+
+    def _ranked(self, folded: str) -> list[Mention]:
+        """Places or communities named as what may be ranked; one named as an owner ("of all the city's vouchers,
+        which …") is not: what is ranked is the owner's (benefits whose figures the plan states)."""
+        owner = ("'s", "’s")
+        return [m for m in self.ranked.find(folded)
+                if not folded[m.start:m.end].endswith(owner) and not folded[m.end:].startswith(owner)]
+
+    def _plan_self(self, folded: str, topic: str | None, questions: QuestionRules | None,
+                   plan_named: bool = False) -> str | None:
+        """What of the plan itself an ask wants (validity, issuer, goals, measures, title …), or None. Its goals
+        may name a target ("how many startups does the plan aim for"); its measures are asked of the plan named
+        ("what kinds of support does this plan list"); neither is the founder's own goal ("我的目标是…")."""
+        own = questions is not None and bool(questions.first_person.find(folded))
+        # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals)
+        for found in sorted(self.plan_self.find(folded), key=lambda m: m.concept == "measures"):
+            what = found.concept
+            if what == "goals" and not own and (topic is None or topic in self.spec.goal_subjects):
+                return what
+            if what == "measures" and topic is None and not own and \
+                    (plan_named or self.plan_named.find(folded)):
+                return what
+            if what not in ("goals", "measures") and (topic is None or topic in self.spec.plan_subjects):
+                return what
+        return None
+
+    def _plan_together(self, frame: Frame, recs: list[Recognition | None]) -> None:
+        """With the plan's goals asked, an ask for the figure of one of its targets ("how many OPC communities, how
+        many startups?") is part of those goals: one list answers them all ("which districts first?" is not: it
+        asks no figure). With something specific of the plan asked, an ask for an overview frames it
+        ("概括一下，…想达到什么目标？"): the specific one is answered."""
+        details = {a.detail for a in frame.asks if a.kind == "plan"}
+        for ask, rec in zip(frame.asks, recs):
+            if "goals" in details and ask.kind == "topic" and ask.topic in self.spec.goal_subjects and \
+                    getattr(rec, "attribute", None) == "amount":
+                ask.kind, ask.detail = "plan", "goals"
+            elif ask.kind == "plan" and ask.detail == "measures" and details - {"measures"}:
+                ask.kind, ask.detail = "other", None
 
     @staticmethod
     def _describes(clause: str, lang: str, learned: Learned | None) -> bool:

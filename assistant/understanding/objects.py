@@ -86,8 +86,11 @@ def ranks_a_thing(which: Matcher, folded: str, claims: ClaimRules | None,
     reader = load_object_reader(corpus_folder() / "objects.yaml")
     for m in which.find(folded):
         noun = named_after(folded, m.end)
-        if folded[m.start:m.end].endswith(("里", "where")) or not tokenize(noun) or set(noun.split()) <= _ONE:
-            continue  # "哪里申请最快" asks where, not which thing; "which (single) one" points back to what it named
+        words = noun.split()
+        if folded[m.start:m.end].endswith(("里", "where")) or not tokenize(noun) or set(words) <= _ONE or \
+                bool({"one", "ones"} & set(words)):
+            # "哪里申请最快" asks where, not which thing; "which (single) one (has …)" points back to what it named
+            continue
         if not ((claims is not None and claims.subjects_in(noun)) or (expand is not None and expand(noun))
                 or (reader is not None and reader.heads.find(noun))):
             return True
