@@ -308,3 +308,17 @@ def test_what_a_followup_only_says_around_its_ask_neither_hides_its_ellipsis_nor
     assert answer.standalone_question and "个人创业担保贷款" in answer.standalone_question, answer.standalone_question
     assert "繁体" not in answer.standalone_question
     assert answer.citations and answer.citations[0].clause_id == PLAN + "m5", answer.answer
+
+
+# Written for these tests: a bare follow-up the recogniser places surely in another clause, unsure which of its
+# benefits (rent after the hukou subsidy; vouchers in general), moves to that clause instead of carrying the topic.
+@pytest.mark.parametrize("turns, clause", [
+    (["落户补贴最高多少？", "房租方面呢？"], "m4"),
+    (["How much is the hukou subsidy?", "what about the vouchers?"], "m6"),
+])
+def test_a_bare_followup_surely_in_another_clause_moves_there(bot, turns, clause):
+    sid = bot.new_session()
+    for ask in turns:
+        answer = bot.ask(ask, session_id=sid, mode="extractive")
+    assert answer.answerable and answer.citations[0].clause_id == PLAN + clause, (answer.standalone_question,
+                                                                                   answer.answer)

@@ -94,6 +94,8 @@ def test_the_plan_as_a_whole(corpus):
     assert frame_of(corpus, "Summarise what this plan offers, in broad areas.", "en").main.detail == "measures"
     assert frame_of(corpus, "What measures help with housing costs?", "en").main.kind != "plan"  # a benefit named
     assert frame_of(corpus, "这个计划的正式名称是什么？").main.detail == "title"
+    # what happens when the targets are missed is no list of them
+    assert frame_of(corpus, "If the plan's goals are not achieved, what are the consequences?", "en").main.kind != "plan"
 
 
 def test_an_owner_named_is_not_what_is_ranked(corpus):

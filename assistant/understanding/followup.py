@@ -191,6 +191,11 @@ class Conversation:
         moved = rec is not None and not rec.benefit and bool(rec.likely_clause) and state.clause is not None \
             and rec.clause_confidence >= SWITCH_MIN and rec.likely_clause != state.clause and leaned is None \
             and not _bare(said)  # "and talent?" after the startups target only names what changes: an ellipsis
+        # a clause read surely, though not which of its benefits, moves even a bare ask: 「咁租屋方面呢？」 after the
+        # hukou subsidy is the housing clause (a benefit read surely would switch to that benefit instead)
+        moved = moved or (rec is not None and bool(rec.benefit) and rec.confidence < SWITCH_MIN and leaned is None
+                          and state.clause is not None and rec.clause_confidence >= SWITCH_SURE
+                          and bool(rec.likely_clause) and rec.likely_clause != state.clause)
         # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
         # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
         outside = own is not None and frame is not None and bool(frame.years_told) and not _ENDS_WITH_NE.search(said) and \

@@ -57,6 +57,8 @@ class FrameSpec(BaseModel):
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
+    plan_beyond: Terms = Field(default_factory=Terms, description="Words asking what the plan's text does not "
+                               "hold about itself (targets missed): not answered with its goals or measures.")
     goal_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan's "
                                      "targets: asked beside the plan's goals, they are part of the goals asked.")
     plan_named: Terms = Field(default_factory=Terms, description="How an ask names the plan itself: with a year "
@@ -118,6 +120,7 @@ class FrameRules(ClauseReader):
         self.dates = YearParser(spec.dates)
         self.time_scope = TimeScope(self.dates, self.graduation, self.acting)
         self.plan_named = m({"plan": spec.plan_named})
+        self.plan_beyond = m({"beyond": spec.plan_beyond})
         self.still = m({"still": spec.still})
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
         self.embedding = m({"embedding": spec.embedding})
@@ -315,9 +318,12 @@ class FrameRules(ClauseReader):
         may name a target ("how many startups does the plan aim for"); its measures are asked of the plan named
         ("what kinds of support does this plan list"); neither is the founder's own goal ("我的目标是…")."""
         own = questions is not None and bool(questions.first_person.find(folded))
+        beyond = bool(self.plan_beyond.find(folded))  # "if these targets are missed, what then?": not the list
         # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals)
         for found in sorted(self.plan_self.find(folded), key=lambda m: m.concept == "measures"):
             what = found.concept
+            if what in ("goals", "measures", "title") and beyond:
+                continue
             if what == "goals" and not own and (topic is None or topic in self.spec.goal_subjects):
                 return what
             if what == "measures" and topic is None and not own and \
