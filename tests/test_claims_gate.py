@@ -111,6 +111,9 @@ def test_claim_rules_are_validated_at_load(tmp_path):
     bad.write_text("subjects: {}\nattributes:\n  g: {scope: sideways, values: {}}\nconditions: {}\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="scope"):
         load_rules(bad)
+    bad.write_text("subjects:\n  a: {en: [reward], loose: [prize]}\nattributes: {}\nconditions: {}\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="loose terms"):
+        load_rules(bad)
 
 
 @pytest.fixture(scope="module")

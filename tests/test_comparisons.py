@@ -79,6 +79,34 @@ def test_a_generic_word_still_names_its_subject_when_nothing_else_is_sure(bot):
     assert a.answerable and a.frame.main.topic == "startups_target" and "1,000" in a.answer
 
 
+# --- a loose word (奖励, "reward") names no benefit when the story describes another ---------------------------
+@pytest.mark.parametrize("question", [
+    "我们的AI系统被区政府办事大厅用上了，有奖励吗？最多多少？",
+    "Our AI model runs in the city's e-government portal now. Any reward for that?",
+])
+def test_a_loose_word_yields_to_the_benefit_the_story_describes(bot, question):
+    a = bot.ask(question, mode="extractive")
+    assert a.answerable and a.citations[0].clause_id == "sz-ai-opc-plan:m7"
+    assert "500万元" in a.answer or "5 million" in a.answer
+
+
+@pytest.mark.parametrize("question", ["入选鲲鹏项目有奖励吗？", "I was picked for a Kunpeng project. What reward do I get?"])
+def test_a_loose_word_still_names_its_benefit_when_the_story_is_about_it(bot, question):
+    a = bot.ask(question, mode="extractive")
+    assert a.answerable and a.citations[0].clause_id == "sz-ai-opc-plan:m5" and "5" in a.answer
+
+
+def test_named_loosely_reads_the_words_not_the_subject():
+    from assistant.knowledge.claims import load_rules
+    from assistant.settings import BUILTIN_CORPUS
+
+    rules = load_rules(BUILTIN_CORPUS / "claims.yaml")
+    assert rules.named_loosely("有奖励吗", "innovation_reward")
+    assert rules.named_loosely("any rewards for that?", "innovation_reward")
+    assert not rules.named_loosely("创新创业奖励有多少", "innovation_reward")  # its own name
+    assert not rules.named_loosely("住房补贴多少", "housing_subsidy")  # a subject with no loose words
+
+
 # --- conversations: a topic switched by describing it, not naming it ------------------------------------------
 def test_a_followup_describing_another_clause_moves_to_it(bot):
     sid = bot.new_session()

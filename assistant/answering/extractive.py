@@ -22,7 +22,7 @@ from assistant.answering.wanted import wanted_figures, wanted_groups
 from assistant.library.retrieve import Retrieval, Retriever, content_words
 from assistant.settings import RetrievalSettings
 from assistant.types import Answer, Citation
-from assistant.understanding.recognition import recognise
+from assistant.understanding.recognition import named_subject, recognise
 from assistant.understanding.text import base_lang, localise, tokenize
 
 if TYPE_CHECKING:
@@ -104,8 +104,14 @@ class ExtractiveAnswerer(Declines):
         if self._rules is None:
             return None
         rec = query.recognition  # named in words first; else what the recogniser is confident it is about
-        return self._rules.subject_of(query.text) or (rec.subject if rec is not None and rec.benefit else None) \
+        return named_subject(query.text, self._rules, rec) or (rec.subject if rec is not None and rec.benefit else None) \
             or self._rules.subject_of(" ".join(self.r.glossary.expand(query.text)))
+
+    def _read_past(self, focus: str, topic: str | None) -> bool:
+        """The ask names its subject only by a loose word, and the question is about another benefit."""
+        named = self._rules.subject_of(focus) if self._rules is not None else None
+        return named is not None and topic is not None and named != topic and self._rules is not None \
+            and self._rules.named_loosely(focus, named)
 
     def _names_subject(self, text: str) -> bool:
         return self._rules is not None and bool(self._rules.subject_of(" ".join([text, *self.r.glossary.expand(text)])))
@@ -122,7 +128,9 @@ class ExtractiveAnswerer(Declines):
         if recognised and retrieval.hits and retrieval.hits[0].clause_id.split(":", 1)[0] != recognised.split(":", 1)[0]:
             recognised = None  # an added document ranks first on its own words: the recogniser knows only the plan
         # asks naming a benefit pick the sentence (a story is searched, not answered); asks naming none point back
-        qtokens = set(q.asked_tokens if q.focus and self._names_subject(q.focus) else q.tokens)
+        # (an ask naming a benefit only by a loose word the recogniser read past — 奖励 — points back too)
+        qtokens = set(q.asked_tokens if q.focus and self._names_subject(q.focus)
+                      and not self._read_past(q.focus, topic) else q.tokens)
         qexpanded = set(q.expanded)
         vectors = self.r.index.vectors
         assert vectors is not None  # only a closed version has none, and nothing searches it
@@ -216,6 +224,8 @@ class ExtractiveAnswerer(Declines):
             return None
         # the benefit the question names itself (a glossary expansion may name a narrower one than it asked)
         topic = recognise(retrieval.query.text, retrieval.query.lang, self._rules)
+        if topic is not None and self._rules is not None:  # a loose word (奖励) yields to the recogniser
+            topic = named_subject(retrieval.query.text, self._rules, retrieval.query.recognition) or topic
         return self.facts.answer(question, retrieval.query.lang, topic, retrieval.hits, extra=extra, plan=plan,
                                  told=told, years_told=years_told,
                                  candidates=retrieval.hits[:3] + retrieval.extra)

@@ -35,6 +35,9 @@ class Terms(BaseModel):
 class SubjectSpec(Terms):
     parent: str | None = Field(None, description="A more general subject this one belongs to.")
     kinds: list[str] = Field(default_factory=list, description="Figure kinds the subject can own (empty: all).")
+    loose: list[str] = Field(default_factory=list, description="Of its terms, those founders use for any money of "
+                             "the kind (奖励, \"reward\"): an ask naming the subject only through them yields to the "
+                             "recogniser sure of another benefit.")
 
 
 class ValueSpec(Terms):
@@ -78,6 +81,8 @@ class ClaimsSpec(BaseModel):
                 raise ValueError(f"subject {sid!r}: unknown parent {s.parent!r}")
             if not (s.en or s.zh):
                 raise ValueError(f"subject {sid!r} has no terms")
+            if unknown := [t for t in s.loose if t not in s.en + s.zh]:
+                raise ValueError(f"subject {sid!r}: loose terms not among its own terms: {unknown}")
         return self
 
 
@@ -179,6 +184,8 @@ class ClaimRules:
         self.spec = spec
         self.parent = {sid: s.parent for sid, s in spec.subjects.items()}
         self.subjects = Matcher([(sid, t, False) for sid, s in spec.subjects.items() for t in s.en + s.zh])
+        self._loose = {sid: {" ".join(to_simplified(t).lower().split()) for t in s.loose}
+                       for sid, s in spec.subjects.items() if s.loose}
         self.groups = {
             g: (spec_g, Matcher([(v, t, False) for v, vs in spec_g.values.items() for t in vs.en + vs.zh]
                                  + [(v, t, True) for v, vs in spec_g.values.items()
@@ -233,6 +240,15 @@ class ClaimRules:
             return None
         # the most specific subject among those mentioned, earliest first
         return max(mentions, key=lambda m: (len(self.ancestors(m.concept)), -m.start)).concept
+
+    def named_loosely(self, text: str, subject: str) -> bool:
+        """``subject`` is named in ``text`` only through its loose words ("有奖励吗"), never by a name of its own."""
+        if not (loose := self._loose.get(subject)):
+            return False
+        folded = fold(text)
+        mentions = [m for m in _non_overlapping(self.subjects.find(folded)) if m.concept == subject]
+        return bool(mentions) and all(any(folded[m.start:m.end] in (w, w + "s", w + "es", w + "'s") for w in loose)
+                                      for m in mentions)
 
     def subjects_in(self, text: str) -> set[str]:
         return {m.concept for m in _non_overlapping(self.subjects.find(fold(text)))}

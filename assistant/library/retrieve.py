@@ -330,11 +330,15 @@ class Retriever:
         # Only a benefit the ask names, or a benefit or another topic of the plan recognised with little doubt.
         # The recogniser knows the built-in plan: it ranks the plan's own clauses (alone, or among a library's
         # only when ranking the built-in corpus by itself), never an added document's below the plan's.
+        # A clause neither list found is ranked too, and kept among the hits (last, if nothing else ranks it): a
+        # description may share no word and little meaning with it ("系统被政务大厅用上了" and its 政务服务).
         rec = query.recognition if builtin or self.index.builtin == len(self.index.entries) else None
-        if rec is not None and rec.benefit and rec.clause in fused and (rec.explicit or rec.confidence >= BOOST_MIN):
-            fused[rec.clause] += rec.confidence / (s.rrf_k + 1)
-        elif rec is not None and rec.likely_clause in fused and rec.clause_confidence >= BOOST_MIN:
-            fused[rec.likely_clause] += rec.clause_confidence / (s.rrf_k + 1)  # one of the plan's other topics
+        sure, weight = (rec.clause, rec.confidence) if rec is not None and rec.benefit and \
+            (rec.explicit or rec.confidence >= BOOST_MIN) else (rec.likely_clause, rec.clause_confidence) \
+            if rec is not None and rec.clause_confidence >= BOOST_MIN else (None, 0.0)
+        sure = sure if self._rankable(sure, fused, allowed) else None
+        if sure is not None:
+            fused[sure] = fused.get(sure, 0.0) + weight / (s.rrf_k + 1)
         out = []
         for cid, score in fused.items():
             doc = self.corpus.document(cid.split(":", 1)[0])
@@ -343,7 +347,16 @@ class Retriever:
             out.append(ClauseHit(cid, score * weight,
                                  best_dense.get(cid, 0.0), best_sparse.get(cid, 0.0)))
         out.sort(key=lambda h: -h.score)
-        return out[: s.top_k]
+        kept = out[: s.top_k]
+        if sure is not None and kept and all(h.clause_id != sure for h in kept):
+            kept[-1] = next(h for h in out if h.clause_id == sure)
+        return kept
+
+    def _rankable(self, clause: str | None, fused: dict[str, float], allowed: np.ndarray | None) -> bool:
+        """``clause`` may be ranked: found already, or one of its sentences is among the ``allowed`` entries."""
+        positions = self.index.sentence_positions(clause) if clause and clause not in fused else []
+        return clause in fused or (bool(positions) and (allowed is None or any(p < len(allowed) and allowed[p]
+                                                                              for p in positions)))
 
     def coverage(self, query: Query, builtin: bool = False) -> float:
         """Share of the question's content terms that the corpus (or glossary) knows at all; ``builtin``: that

@@ -215,6 +215,11 @@ class FrameRules(ClauseReader):
             self.years_told(asks, today, plan_years, asked=True, questions=questions)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         plan_said = bool(self.plan_named.find(fold(text)))  # "…does this plan lay out? what are the broad areas?"
+        if learned is not None and claims is not None and (leadins or topical):
+            # a loose word ("有奖励吗") is read with the story before it: "我们的AI系统被政务大厅用上了" names the benefit
+            recs = [learned(self._join([*dict.fromkeys([*leadins, *topical]), a], zh), lang)
+                    if (s := claims.subject_of(a)) is not None and claims.named_loosely(a, s) else r
+                    for a, r in zip(asks, recs)]
         among += [""] * (len(asks) - len(among))
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said)
                       for a, r, m in zip(asks, recs, among)]
@@ -259,10 +264,12 @@ class FrameRules(ClauseReader):
             folded = f"{folded}\n{mandarin}"
         expanded = expand(text) if expand else []  # once: the glossary scan is the costly part
         topic = recognise(text, lang, claims)
-        if topic is None and claims is not None and expanded:
-            # a subject reached only through the glossary: a generic word ("startup" -> 初创企业, the startup
-            # target) yields to the recogniser sure the ask is about another clause ("a tiny startup … lab machines")
-            via = claims.subject_of(" ".join(expanded))
+        loose = topic if topic is not None and claims is not None and claims.named_loosely(text, topic) else None
+        if (topic is None or loose) and claims is not None and (expanded or loose):
+            # a subject reached only through the glossary or a loose word: a generic word ("startup" -> 初创企业,
+            # the startup target; 奖励) yields to the recogniser sure the ask is about another clause ("a tiny
+            # startup … lab machines", "用在政务大厅的AI产品有奖励吗")
+            via = loose or claims.subject_of(" ".join(expanded))
             other = getattr(rec, "subject", None)
             related = other is not None and via is not None and \
                 (via in claims.ancestors(other) or other in claims.ancestors(via))

@@ -178,7 +178,7 @@ class Recogniser:
         x = self._features(folded, np.asarray(vector, dtype=np.float32))
         pb = _softmax(x @ self._wb + self._bb)
         pa = _softmax(x @ self._wa + self._ba)
-        named, explicit = self._explicit(folded)
+        named, explicit = self._explicit(folded, pb)
         allowed = [i for i, b in enumerate(self.benefits) if b in explicit]
         if allowed:  # the words name the benefit: choose only among that subject's
             share = pb[allowed] / (pb[allowed].sum() or 1.0)
@@ -211,12 +211,17 @@ class Recogniser:
                            clause=fact.clause_id if fact else None, subject=fact.subject if fact else None,
                            names={"en": fact.names.en, "zh": fact.names.zh} if fact else {})
 
-    def _explicit(self, folded: str) -> tuple[set[str], list[str]]:
+    def _explicit(self, folded: str, pb: np.ndarray) -> tuple[set[str], list[str]]:
         """The benefit subjects the ask names in words, and the benefits under them (other subjects, such as
-        "毕业后", are not benefits)."""
+        "毕业后", are not benefits). A subject named only by a loose word (奖励) does not restrict the choice when
+        the reading ``pb`` is sure of a benefit outside it."""
         if self.claims is None:
             return set(), []
-        named = {s for s in self.claims.subjects_in(folded) if s in self.by_subject}
+        claims = self.claims
+        best = self.benefits[int(np.argmax(pb))]
+        sure_elsewhere = float(pb.max()) >= BENEFIT_MIN and best in self.facts
+        named = {s for s in claims.subjects_in(folded) if s in self.by_subject
+                 and not (sure_elsewhere and best not in self.by_subject[s] and claims.named_loosely(folded, s))}
         return named, [b for s in named for b in self.by_subject[s]]
 
     def _features(self, folded: str, vector: np.ndarray) -> np.ndarray:

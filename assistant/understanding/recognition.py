@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
+    from assistant.understanding.intents import Recognition
 
 Recogniser = Callable[[str, str], "str | None"]
 _learned: list[Recogniser] = []
@@ -32,3 +33,13 @@ def recognise(text: str, lang: str, rules: ClaimRules | None, expand: Callable[[
     if rules is None:
         return None
     return rules.subject_of(text) or (rules.subject_of(" ".join(expand(text))) if expand else None)
+
+
+def named_subject(text: str, rules: ClaimRules, rec: Recognition | None) -> str | None:
+    """The subject ``text`` names in words, unless it names it only through a loose word (奖励, "reward") and the
+    learned reading ``rec`` recognised a benefit: then that benefit's subject (the reading weighed the word)."""
+    named = rules.subject_of(text)
+    learned = rec.subject if rec is not None and rec.benefit else None
+    if named is not None and learned is not None and rules.named_loosely(text, named):
+        return learned
+    return named
