@@ -45,6 +45,10 @@ OWN_TRUTHS = [
     ("m4", "", "Young entrepreneurs have two routes: transitional housing for up to 36 months; or a housing subsidy "
                "for up to 24 months [1]."),
     ("m6", "", "智能券有两种用途。一是抵扣算力成本[1]。二是抵扣模型成本[1]。"),
+    # a sentence stating only the count, then one sentence of that many parts
+    ("m6", "", "市级政策券有三类[1]。训练算力券最高1000万元；模型券最高200万元；数据语料券最高200万元[1]。"),
+    ("m5", "", "There are two kinds of loan [1]. A personal loan of up to 600,000 yuan; a small-business loan of up "
+               "to 5 million yuan [1]."),
     ("intro", "", "计划2026年1月1日起施行，有效期两年，即涵盖2026和2027两年[1]。"),
     ("intro", "", "The plan takes effect on 1 January 2026 and is valid for two years, so it covers 2026 and 2027 [1]."),
     ("m5", "我毕业两年了，能贷多少？", "你毕业两年，在5年以内，个人创业担保贷款最高60万元[1]。"),
@@ -55,6 +59,12 @@ OWN_TRUTHS = [
 OWN_LIES = [
     ("m4", "", "青年创业者有三条路：租住过渡性住房，最长36个月；或者选择住房补贴，最长24个月[1]。"),
     ("m6", "", "智能券有三种用途。一是抵扣算力成本[1]。二是抵扣模型成本[1]。"),
+    ("m6", "", "市级政策券有四类[1]。训练算力券最高1000万元；模型券最高200万元；数据语料券最高200万元[1]。"),
+    ("m5", "", "There are three kinds of loan [1]. A personal loan of up to 600,000 yuan; a small-business loan of up "
+               "to 5 million yuan [1]."),
+    # the count's sentence says more than the count: it is a claim of its own, not a heading
+    ("m5", "", "Recent graduates can take three kinds of loan with interest subsidies [1]. A personal loan of up to "
+               "600,000 yuan; a small-business loan of up to 5 million yuan; and a startup subsidy [1]."),
     ("intro", "", "计划2026年1月1日起施行，有效期两年，即涵盖2026至2028年[1]。"),
     ("intro", "", "The plan takes effect on 1 January 2026 and is valid for two years, so it runs until 2029 [1]."),
     ("m5", "我毕业两年了，能贷多少？", "个人创业担保贷款最长两年[1]。"),   # the founder's figure as the plan's

@@ -23,6 +23,10 @@ _PARTS = re.compile(r"[；;]")
 _CLAUSES = re.compile(r"[，、]|,(?![0-9]{3})")
 _COLON = re.compile(r"[：:](?![0-9])")
 _CITE = re.compile(r"\[\d{1,3}\]")
+_ZH_CHAR = re.compile(r"[\u3400-\u9fff]")
+_EN_WORD = re.compile(r"[A-Za-z]+")
+# how much a sentence stating a count may say after it ("routes are mentioned", 項): the count and what it counts
+COUNT_TAIL_ZH, COUNT_TAIL_EN = 4, 3
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -43,7 +47,14 @@ def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bo
         return len([p for p in cut.split(rest) if p.strip()]) == n
     following = [answer[a:b].strip() for a, b in sentences(answer) if a >= hi]
     seen = [ordinal_at(s) for s in following[:n + 1]]
-    return seen[:n] == list(range(1, n + 1)) and (len(seen) == n or seen[n] == 0)
+    if seen[:n] == list(range(1, n + 1)) and (len(seen) == n or seen[n] == 0):
+        return True
+    # "two routes [1]. One is …; the other is …", 「有兩項。A；B。」: a sentence saying no more than the count,
+    # then one sentence of exactly that many parts
+    tail = _CITE.sub("", answer[fig.end:hi])
+    said = len(_ZH_CHAR.findall(tail)) <= COUNT_TAIL_ZH and len(_EN_WORD.findall(tail)) <= COUNT_TAIL_EN
+    rest = _CITE.sub("", following[0]).strip(" 。.!！；;") if following else ""
+    return said and len([p for p in _PARTS.split(rest) if p.strip()]) == n
 
 
 def end_year(fig: Figure, answer: str, validity: Callable[[str], bool]) -> bool:
