@@ -69,6 +69,9 @@ LIES = [
     # who a benefit is for, named without the condition that defines them (留学, overseas-educated)
     ("Young talents can get up to 1 million yuan in startup funding [1].", "m5"),
     ("符合条件的青年人才可获得最高100万元创业资助[1]。", "m5"),
+    # the condition in another sentence qualifies nothing here
+    ("The plan helps overseas-educated people [1]. Young talents can get up to 1 million yuan in startup funding "
+     "[1].", "m5"),
     ("符合條件嘅青年人才最高可以攞100萬元創業資助[1]。", "m5"),
     # two steps in the reverse of the clause's order
     ("计划先在全市建设OPC社区，然后再依托南山、龙岗等人工智能创新集聚区[1]。", "m1"),
@@ -125,6 +128,9 @@ TRUTHS = [
     ("符合条件的留学青年人才可获得最高100万元创业资助[1]。", "m5"),
     ("Eligible overseas-educated young talents can get up to 1 million yuan in startup funding [1].", "m5"),
     ("The startup funding is up to 1 million yuan [1].", "m5"),
+    # the condition said in another clause of the same sentence
+    ("Among overseas-educated people, young talents can get up to 1 million yuan in startup funding [1].", "m5"),
+    ("In OPC communities, the low-cost startup spaces come sized to team needs [1].", "m3"),
     # the steps in the clause's order
     ("先依托南山、龙岗、福田、光明这几个人工智能创新集聚区，之后再扩展到全市[1]。", "m1"),
     ("The plan will initially leverage the AI innovation clusters in Nanshan and Futian, then expand across the "

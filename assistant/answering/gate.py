@@ -157,7 +157,8 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
                 or support.relations.unnamed_comparison(text, tuple(texts), rules)
             found = Problem.of("marker", statement=_clip(choice[0]), detail=_clip(choice[1], 40)) if choice else None
             for st in () if found or not facts else statements(text):   # a benefit's defining qualifier dropped
-                head = dropped_qualifier(st.text, texts, facts or (), rules, [t for c in pool for t in (c.doc_title,)])
+                head = dropped_qualifier(st.text, texts, facts or (), rules, [t for c in pool for t in (c.doc_title,)],
+                                         st.sentence)
                 if head:
                     found = Problem.of("marker", statement=_clip(st.text), detail=_clip(head, 40))
                     break

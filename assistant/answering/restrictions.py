@@ -106,12 +106,14 @@ _QUALIFIED_EN = re.compile(r"[\s-]*((?:[a-z][a-z'’-]*\s+){0,2}?(?:talents?|peo
 
 
 def dropped_qualifier(statement: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules,
-                      titles: Sequence[str] = ()) -> str | None:
+                      titles: Sequence[str] = (), sentence: str = "") -> str | None:
     """Who a benefit is for, named without the yes/no condition that defines them in its record ("startup funding
     for eligible young talents" where the clause and record give it to overseas-educated young talents): the
     words the cited clause puts right after the condition's term, in ``statement`` without any term of it. A
-    condition the cited document's title names (AI, in an AI plan) goes without saying."""
+    condition the cited document's title names (AI, in an AI plan) goes without saying, and so does one said in
+    another clause of the statement's ``sentence`` ("Inside OPC communities, spaces are offered sized to …")."""
     folded = fold(CITE_MARK.sub(" ", statement)) + " " + " ".join(fold(t) for t in titles)
+    said_in = folded + " " + fold(CITE_MARK.sub(" ", sentence))
     named = claims.subjects_in(folded)
     for fact in facts:
         if fact.subject not in named:
@@ -122,8 +124,8 @@ def dropped_qualifier(statement: str, sources: Sequence[str], facts: Sequence[Fa
                 continue
             terms = [fold(t) for t in spec.asserts.en + spec.asserts.zh]
             words = {w for t in terms for w in re.findall(r"[a-z]{5,}|[\u3400-\u9fff]{2,}", t)}
-            if any(w in folded for w in words) or any(
-                    re.search(r"(?<![a-z])" + re.escape(t) + r"(?![a-z])", folded) for t in terms):
+            if any(w in said_in for w in words) or any(
+                    re.search(r"(?<![a-z])" + re.escape(t) + r"(?![a-z])", said_in) for t in terms):
                 continue   # the condition is said, in any of its words ("overseas-returned")
             for src in sources:
                 low = fold(src)
