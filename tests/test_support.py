@@ -70,6 +70,8 @@ TRUE = [
     ("计划没有具体说明年龄上限和申请截止日期；过渡性住房最长36个月[1]。", "m4"),
     ("The plan calls this the “one desk, one office, one floor” workspace system [1].", "m3"),
     ("入驻其他产业空间的符合条件的人工智能个人和团队，低成本创业空间最多只有50平方米[1]。", "m3"),
+    # an "and" inside a name the clause writes joins no list: its words are not list items
+    ("The plan comes from Shenzhen's industry and information technology bureau [1].", "intro"),
 ]
 
 
@@ -84,6 +86,8 @@ LIES = [
      "allowance [1].", "m4", "one-off relocation allowance"),
     ("The municipal policy vouchers can be used for model training, agent building, API calls and GPU hardware [1].",
      "m6", "gpu hardware"),
+    # a list item of one unknown word stays a claim where its "and" is no phrase of the clause
+    ("The plan comes from Shenzhen's industry and finance bureaus [1].", "intro", "finance"),
     # conditions the clause does not set for that benefit
     ("落户补贴最高10万元，仅面向新引进的博士和硕士，学士不在补贴范围内[1]。", "m2", "不在补贴范围内"),
     ("要入驻OPC社区的人工智能团队，才可享受最高50平方米的低成本创业空间[1]。", "m3", "OPC社区"),

@@ -78,6 +78,9 @@ LIST_LIES = [
     ("The platform offers policy consultation, tax, intellectual property and cross-border payment services [1].",
      "m10", "cross-border"),
     ("出海专区帮助企业解决跨境支付、海外推广和商事登记等难题[1]。", "m10", "商事"),
+    # a clause opening with "and" still lists: its items are read as a list of their own
+    ("The zone helps with cross-border payments and overseas promotion, and policy consultation and overseas "
+     "promotion [1].", "m10", "consultation"),
 ]
 
 
@@ -98,6 +101,12 @@ LIST_TRUTHS = [
     ("平台提供政策咨询、商事登记、税务、知识产权、大模型备案指导和安全评估等服务[1]。", "m10"),
     ("The platform offers policy consultation, tax, intellectual property and security evaluation services [1].",
      "m10"),
+    # a verb of what the plan does after ", and" opens a clause, not a list item
+    ("The plan backs university talent founding startups, and encourages joint labs between companies and research "
+     "institutes [1].", "m9"),
+    # a chunk opening with "and" starts a list of its own; "city and districts" is the clause's "city-district"
+    ("Each district selects areas with high talent density, and the city and districts develop OPC communities "
+     "through coordinated efforts [1].", "m1"),
 ]
 
 

@@ -34,6 +34,8 @@ _RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 _SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
 _EN_AND = re.compile(r"(?:,\s*|\s+)(?:and|or)\s+([a-z][a-z0-9'’-]*)")
 _COMMA = re.compile(r",(?![0-9]{3})")   # not the comma of 100,000
+_OPENS_AND = re.compile(r"\s*(?:and|or)\s")
+_COMPOUND = re.compile(r"([a-z]+)-([a-z]+)")
 _EN_WORD = re.compile(r"[a-z][a-z0-9'’-]*")
 Stem = Callable[[str], str]
 _CUT_ZH = re.compile(r"[的对为向由在于从把将给]")
@@ -124,7 +126,8 @@ def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listi
             chunks = _COMMA.split(seg[:m.start()])
             keys: list[str] = []
             for i in range(len(chunks) - 1, -1, -1):   # the items before "and", back to the list's first
-                first = i == 0 or len(chunks[i].split()) > MIDDLE_WORDS
+                # a chunk opening with "and" starts a list of its own: "…is active, and the city and districts"
+                first = i == 0 or len(chunks[i].split()) > MIDDLE_WORDS or bool(_OPENS_AND.match(chunks[i]))
                 word = _content(chunks[i], filler_stems, stem, from_end=first)
                 if not word:
                     break
@@ -231,6 +234,8 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
         members = [[it for it in listing.items if _member(it, lst, words, it is listing.items[-1])]
                    for _, lst, words in spans]
         if len(listing.items) == 2:   # "A和B" (a phrase as often as a list), "A、B"
+            if _compound(listing.items, sources, stem):
+                continue
             found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans])
             out += [found] if found else []
             continue
@@ -257,6 +262,12 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
             if not named and (extra := _extra(it, listing, chars, sources)):
                 out.append(extra)
     return out
+
+
+def _compound(pair: tuple[Item, ...], sources: list[str], stem: Stem) -> bool:
+    """"The city and districts" where a cited clause writes "city-district": the compound's two parts, not a list."""
+    keys = {it.key for it in pair}
+    return any({stem(a), stem(b)} == keys for s in sources for a, b in _COMPOUND.findall(fold(s)))
 
 
 def _extra(item: Item, listing: Listing, chars: set[str], sources: list[str]) -> str | None:

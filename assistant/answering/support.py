@@ -113,6 +113,8 @@ class SupportRules:
         self.spec = spec
         self.filler = _pattern(spec.filler.en + spec.filler.zh)
         self.filler_stems = frozenset(_stem(fold(w)) for w in spec.filler.en)   # "paying" is "pay"
+        # "…, and encourages joint labs": a verb of what the plan does opens a clause, it names no list item
+        self.item_filler = self.filler_stems | {_stem(fold(w)) for w in spec.encouragement.en + spec.provision.en}
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
         self.absent = AbsenceRules(spec.absent, _pattern(spec.absence.en + spec.absence.zh), self.filler)
         self.absence = self.absent.pattern
@@ -215,7 +217,7 @@ class SupportRules:
             def unsupported(t: str, b: list[str] = borne) -> str | None:
                 return self._unsupported(t, pairs, chars, stems, b)
             limited = limits and restriction_problem(spell_out(st.text), spell_out(st.part), sources, self, _stem, unsupported) \
-                or swapped_in(st.text, st.part, sources, self.filler, self.filler_stems, _stem, self.provision)
+                or swapped_in(st.text, st.part, sources, self.filler, self.item_filler, _stem, self.provision)
             if limited:
                 out.append(Finding(st.text, "marker", limited))
                 continue
@@ -232,7 +234,7 @@ class SupportRules:
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
-                novel = self.restatements.read_past(folded, lambda f: self._novel(f, pairs, chars, stems), st.text, sources,
+                novel = self.restatements.read_past(folded, lambda f: self._novel(f, pairs, chars, stems, src_folded), st.text, sources,
                                                     claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places, settled or bool(out))
                 if novel:
                     out.append(Finding(st.text, "words", novel))
@@ -266,13 +268,17 @@ class SupportRules:
                     return s
         return novel_run(re.sub(r"[\u3400-\u9fff]", " ", blank), pairs, chars, stems | self.filler_stems, 1, 1, _stem)
 
-    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str]) -> str | None:
+    def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
+               sources: Sequence[str] = ()) -> str | None:
         """The first run of words no source uses, when long enough to be a claim of its own."""
         text = self._blanked(folded)
+        # an "and" inside a name a cited clause writes ("industry and information technology bureau") joins no list
+        joins = [m for m in _ITEM.finditer(folded) if not _in_phrase(folded, m, sources)]
         # List items ("A、B和C", "A, B and C") are claims of their own: one unknown item is one claim too many
-        zh_list, en_list = "、" in folded, bool(re.search(r"(?<![a-z])(?:and|or)(?![a-z])", folded))
+        zh_list = "、" in folded
+        en_list = any(re.fullmatch(r"and|or", m.group()) for m in joins)
         # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")
-        cuts = sorted({0, len(folded), *(m.end() for m in _ITEM.finditer(folded)),
+        cuts = sorted({0, len(folded), *(m.end() for m in joins),
                        *(m.end() for m in re.finditer(r"[a-z0-9]\s{3,}(?=[a-z])", text))})
         for item in (text[a:b] for a, b in zip(cuts, cuts[1:])):
             short_zh = zh_list and 0 < len(_CJK.findall(item)) <= LIST_ITEM_CHARS
@@ -286,6 +292,18 @@ class SupportRules:
 
 # where a list item ends: 、 and the connectives 和 及 与 或 同 "and" "or"
 _ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
+_BEFORE, _AFTER = re.compile(r"([a-z]+)\s*$"), re.compile(r"\s*([a-z]+)")
+
+
+def _in_phrase(folded: str, join: re.Match[str], sources: Sequence[str]) -> bool:
+    """An English "and"/"or" with the words either side of it as a cited clause writes them together."""
+    if not join.group().isalpha() or not join.group().isascii():
+        return False
+    left, right = _BEFORE.search(folded[:join.start()]), _AFTER.match(folded, join.end())
+    if not left or not right:
+        return False
+    phrase = f"{left.group(1)} {join.group()} {right.group(1)}"
+    return any(re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", s) for s in sources)
 LIST_ITEM_CHARS = 6
 LIST_ITEM_WORDS = 3
 
