@@ -33,6 +33,8 @@ TRUE = [
     ("住房補貼每月稅前1.25千元，最長24個月[1]。", "m4"),
     ("过渡性住房最长可租住三年，租金约为市场参考租金的六成[1]。", "m4"),
     ("Personal loans are capped at RMB 600,000 and micro-enterprise loans at RMB 5 million [1].", "m5"),
+    # the loan named by who applies for it: 以小微企业(名义)申请
+    ("个人创业担保贷款最高60万元；以小微企业名义申请的话，最高500万元[1]。", "m5"),
     ("Newly introduced doctoral degree holders get a hukou subsidy of up to 100,000 yuan [1].", "m2"),
     ("Citywide OPC community area should exceed half a million square meters by the end of 2027 [1].", "m1"),
     ("The plan took effect on Jan. 1, 2026 and is valid for two years [2].", "m4"),
@@ -50,6 +52,7 @@ LIES = [
     ("The housing subsidy is 1,250 yuan per year [1].", "m4", "1,250 yuan is per month"),
     ("The model voucher is worth up to 10 million yuan [1].", "m6", "belongs to the training power voucher"),
     ("Personal loans go up to 5 million yuan [1].", "m5", "belongs to the small- and micro-enterprise"),
+    ("个人创业担保贷款最高500万元；若以小微企业名义申请，最高60万元[1]。", "m5", "belongs to the personal"),
     ("Training vouchers give at least 10 million yuan [1].", "m6", "is up to in the cited source, not at least"),
     ("Only PhD holders in Nanshan can get the subsidy of up to 100,000 yuan [1].", "m2", "Nanshan"),
     ("Only PhD holders can get the hukou subsidy of up to 100,000 yuan [1].", "m2", "“Only doctoral”"),

@@ -24,6 +24,10 @@ TRUE = [
     ("Transitional housing and the housing subsidy cannot be combined [1].", "m4"),
     # what m5 gives together ("和"), said together
     ("Selected Kunpeng projects can receive the innovation reward as well as R&D funding [1].", "m5"),
+    # "both of them" points back to the two things named before it, not to the choice named after it
+    ("个人贷款最高60万元，小微企业贷款最高500万元，两者都享受相应的贴息或利息优惠[1]。", "m5"),
+    ("The personal loan goes up to 600,000 yuan, and the small-business loan up to 5 million yuan, both of them "
+     "with interest subsidies or discounts [1].", "m5"),
     # comparisons the figures bear out
     ("训练算力券最高1000万元，是模型券上限的5倍[1]。", "m6"),
     ("The training voucher cap is five times the model voucher cap [1].", "m6"),
@@ -46,6 +50,9 @@ LIES = [
     ("You can rent transitional housing and, at the same time, draw the housing subsidy [1].", "m4",
      "at the same time"),
     ("過渡性住房住滿36個月，同時仲可以一齊攞住房補貼[1]。", "m4", "同時"),
+    ("青年创业者可以租住过渡性住房或领取住房补贴，两者都可以享受[1]。", "m4", "两者都"),
+    ("You may rent transitional housing or opt for the housing subsidy, and both of them can be had [1].", "m4",
+     "both of them"),
     # only one, where the clause gives both
     ("Kunpeng projects get either the innovation reward or the R&D funding, only one of the two [1].", "m5",
      "either"),

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
+from assistant.answering.vocabulary import terms_pattern
 from assistant.knowledge.claims import Matcher, Mention, Terms, fold, trie_pattern
 from assistant.knowledge.numerals import small_int
 
@@ -53,6 +54,8 @@ class RelationSpec(BaseModel):
     one_of: Terms = Field(default_factory=Terms, description="Words of 'one of them' (其中一, one of) an `only` "
                           "word makes exclusive.")
     combined: Terms = Field(default_factory=Terms, description="Words saying they may be had together (同时, both).")
+    anaphoric: Terms = Field(default_factory=Terms, description="'Both' words pointing back (两者都, both of them): "
+                             "of the two things named before them, when the sentence names two there.")
     negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
     quantifier: Terms = Field(default_factory=Terms, description="Words of 'all' a 'both' word after them belongs "
                               "to (所有企业都能): an absolute, not two things had together.")
@@ -88,6 +91,7 @@ class Relations:
                              + [(QUANTIFIER, t, False) for t in spec.quantifier.en + spec.quantifier.zh]
                              + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
+        self.anaphoric = terms_pattern(spec.anaphoric.en + spec.anaphoric.zh)
         only, one = (sorted(fold(t) for t in x.en + x.zh) for x in (spec.only, spec.one_of))
         # "只能选择其中一种", "can only apply for one of them": the verb between is any verb
         self.only_one = re.compile(rf"(?<![a-z])(?:{trie_pattern(only)})(?![a-z])[^，,。；;.!?！？]{{0,24}}?"
@@ -127,7 +131,9 @@ class Relations:
                         if 0 <= i < len(blank):
                             blank[i] = " "
             elif m.concept == COMBINED and not self.negated(folded, m) and not self.quantified(folded, m):
-                problem = self._both(word, named, sources, claims)
+                before = [n for n in named if n.end <= offset + m.start]
+                back = self.anaphoric is not None and self.anaphoric.fullmatch(word) and _pairs(before, claims)
+                problem = self._both(word, before if back else named, sources, claims)
             elif m.concept == COMBINED and self.quantified(folded, m):
                 problem = None   # "所有企业都能": the 都 of "all", judged as an absolute (support.yaml markers)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
