@@ -17,6 +17,13 @@ TRUTHS = [
     ("m6", "In short, the city and districts step up support for OPC communities [1]."),
     ("m4", "计划只系话符合条件嘅青年创业者可以租住过渡性住房，最长36个月[1]。"),
     ("m1", "The bigger picture is an AI OPC ecosystem with clear functions [1]."),
+    # framing that points at the text (有关规定：), "in the end" (最终, no superlative), "route"/"path" for an option,
+    # relying on (draws on / 借助 for "leverage" / 发挥), "the first batch" for 首先 / "initially"
+    ("m10", "有关规定：平台提供政策咨询和商事登记服务[1]。"),
+    ("goals", "计划最终要形成特色鲜明、影响力强的OPC创业生态[1]。"),
+    ("m4", "The other path is a housing subsidy for up to 24 months [1]."),
+    ("m8", "It draws on municipal and district guiding funds and industry funds [1]."),
+    ("m1", "The first batch of communities builds on the AI clusters in Nanshan and Futian [1]."),
 ]
 
 LIES = [
@@ -26,6 +33,11 @@ LIES = [
     ("m6", "In short, the city and districts step up support for all enterprises nationwide [1]."),
     ("m4", "计划只系话硕士可以租住过渡性住房[1]。"),
     ("m4", "The plan only says doctoral graduates may rent transitional housing [1]."),
+    ("m10", "有关规定：平台提供政策咨询和法律援助服务[1]。"),
+    ("goals", "计划最终要形成全国最大的OPC创业生态[1]。"),
+    ("m4", "The other path is a housing subsidy for up to 36 months [1]."),
+    ("m8", "It draws on overseas hedge funds [1]."),
+    ("m1", "The first batch of communities builds on the AI clusters in Nanshan and Bao'an [1]."),
 ]
 
 
