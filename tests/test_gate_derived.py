@@ -27,6 +27,8 @@ TRUE = [
      "in total [1].", "m4"),
     # a count: the number of items of a list the cited clause enumerates
     ("智能券可以抵扣算力、模型、数据语料这些前期成本，共三项[1]。", "m6"),
+    # a total derived in one part of the sentence, named again in another
+    ("住房补贴每月税后1000元，最长24个月，合计最多24000元；这个合计只是上限[1]。", "m4"),
 ]
 
 LIES = [
@@ -53,6 +55,8 @@ LIES = [
     ("The model vouchers' 2 million yuan is five times the training vouchers' cap of 10 million yuan [1].", "m6"),
     # a count that is no list's
     ("智能券可以抵扣算力、模型、数据语料这些前期成本，共四项[1]。", "m6"),
+    # a total named again that no part of the sentence derives
+    ("住房补贴每月税后1000元，最长24个月；这个合计只是上限[1]。", "m4"),
     # a difference without a word saying it is one
     ("小微企业创业担保贷款最高500万元，个人创业担保贷款最高60万元，另有440万元[1]。", "m5"),
 ]

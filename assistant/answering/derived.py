@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.own_figures import end_year, enumerated, told_by_question
-from assistant.answering.statements import sentence_at
+from assistant.answering.statements import CITE_MARK, sentence_at, spell_out
 from assistant.knowledge.claims import Matcher, Terms, fold
 from assistant.knowledge.figures import extract_figures, is_grounded
 
@@ -42,6 +42,7 @@ BOUND_REACH = 14
 NEAR_BEFORE, NEAR_AFTER = 12, 30
 _TAX = "tax"   # the claims.yaml qualifier a total keeps from the amount it multiplies
 _BREAK = re.compile(r"[，,；;。：:]")
+_PART = re.compile(r"[；;]")
 _FORMER_LATTER = re.compile(r"前者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
 
 
@@ -176,6 +177,13 @@ class Arithmetic:
                 if self._product(f, part, fold(part), f.start, stated, same, rules):
                     return True
         return False
+
+
+    def names_total(self, part: str, sentence: str, word: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
+        """``part`` derives a total, or names again (``word``: 合计, "combined") one another part of its sentence
+        derives with that word: 「最低合计10万平方米；…是这个最低合计的五倍」."""
+        return any(self.derives_total(spell_out(CITE_MARK.sub(" ", p)), texts, rules)
+                   for p in [part, *(q for q in _PART.split(sentence) if word in fold(q) and q.strip() != part)])
 
 
 def _stated(part: str, at: int, texts: Sequence[str]) -> list[Figure]:

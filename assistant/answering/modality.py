@@ -140,17 +140,35 @@ def _restricts(claims: ClaimRules, sources: list[str], flags: list[str]) -> bool
 
 
 def marker_exempt(group: str, folded: str, start: int, end: int, sources: list[str], claims: ClaimRules | None,
-                  flags: list[str]) -> bool:
+                  flags: list[str], eligibility: re.Pattern[str] | None = None,
+                  filler: re.Pattern[str] | None = None) -> bool:
     """A claim marker that makes no claim of its kind here: "for as long as 36 months" bounds a figure (no
     precondition); a denied absolute ("not everyone gets it", 唔係人人都有) is true where the sources set who
-    gets it."""
+    gets it; a precondition of meeting the conditions (只要符合条件, "as long as you are eligible") restates a
+    clause that makes them its condition (符合条件的, eligible)."""
     if group in _BOUNDS_NOT_CLAIMS and (_FIGURE_AFTER.match(folded, end) or any(
             not folded[end:end + f.start].strip() for f in extract_figures(folded[end:end + 40])[:1])):
         return True   # "for as long as 36 months", "as long as three years": a figure, in digits or words
+    if group in _BOUNDS_NOT_CLAIMS and eligibility is not None and _eligible_only(folded[end:], sources, eligibility,
+                                                                                 filler):
+        return True
     if group == "per_head" and claims is not None and _distributed(folded, start, end, sources, claims):
         return True
     return group == "absolute" and bool(_DENIED.search(folded[max(0, start - 4):start])) \
         and claims is not None and _restricts(claims, sources, flags)
+
+
+_CLAUSE_END = re.compile(r"[，。；！？,;!?]")
+
+
+def _eligible_only(after: str, sources: list[str], eligibility: re.Pattern[str], filler: re.Pattern[str] | None) -> bool:
+    """The clause after a precondition word says only that the conditions are met, and a cited clause sets them."""
+    rest = _CLAUSE_END.split(after, maxsplit=1)[0]
+    if not eligibility.search(rest) or not any(eligibility.search(fold(s)) for s in sources):
+        return False
+    left = eligibility.sub(" ", rest)
+    left = filler.sub(" ", left) if filler is not None else left
+    return not re.search(r"[\u3400-\u9fff]|[a-z]{2,}", left)
 
 
 def _distributed(folded: str, start: int, end: int, sources: list[str], claims: ClaimRules) -> bool:

@@ -90,6 +90,8 @@ class SupportSpec(BaseModel):
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
                              "what follows them is given, not encouraged.")
+    eligibility: Terms = Field(default_factory=Terms, description="Words saying only that the benefit's conditions "
+                               "are met (符合条件, eligible): a precondition of them alone restates the clause's own.")
     restated: RestatedSpec = Field(default_factory=RestatedSpec, description="One amount said two ways (before and "
                                    "after tax) is no choice (assistant/answering/restated.py).")
     relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
@@ -125,6 +127,7 @@ class SupportRules:
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
+        self.eligibility = _pattern(spec.eligibility.en + spec.eligibility.zh)
         self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
         self.relations = Relations(spec.relations)
         self.relations.arithmetic = self.arithmetic
@@ -224,11 +227,12 @@ class SupportRules:
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
-                if m and marker_exempt(group, folded, m.start(), m.end(), sources, claims, self.spec.bound_flags):
+                if m and marker_exempt(group, folded, m.start(), m.end(), sources, claims, self.spec.bound_flags,
+                                       self.eligibility, self.filler):
                     continue
                 if m and same is not None and not any(same.search(s) for s in src_folded) and not (
-                        group == "aggregate" and self.arithmetic.derives_total(spell_out(re.sub(r"\[\d{1,3}\]", " ", st.part)),
-                                                                             sources, claims)) and not \
+                        group == "aggregate" and self.arithmetic.names_total(st.part, st.sentence, m.group(), sources,
+                                                                             claims)) and not \
                         self.restatements.marker(folded, m.start(), m.end(), st.text, sources, claims, lambda w: w in pairs
                                                  or _stem(w) in stems, places, self.per, settled or bool(out)):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
