@@ -43,6 +43,9 @@ RESTRICTION_LIES = [
     ("过渡性住房只面向应届的青年创业者，最长36个月[1]。", "m4", "应届"),
     ("Transitional housing of up to 36 months is only for married young entrepreneurs [1].", "m4", "married"),
     ("過渡性住房淨係俾外籍青年創業者，最長36個月[1]。", "m4", "外籍"),
+    # "led by" someone the clause does not say guides it
+    ("The investment and financing system is led by banks, with credit as a supplement [1].", "m8", "led by"),
+    ("计划构建以银行为主导的投融资体系[1]。", "m8", "主导"),
 ]
 
 
@@ -60,6 +63,9 @@ RESTRICTION_TRUTHS = [
     ("The plan only says districts allocate smart vouchers to enterprises in OPC communities based on scale [1].",
      "m6"),
     ("By 2027 the plan aims for OPC communities of at least 10,000 square meters each [1].", "goals"),
+    # "led by" what the clause says guides the measure (guided by funds, 以基金为引导): no one's leading role
+    ("The investment and financing system is led by funds, with credit as a supplement [1].", "m8"),
+    ("计划构建以基金为主导、以信贷为补充的投融资体系[1]。", "m8"),
 ]
 
 

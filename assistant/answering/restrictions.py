@@ -61,7 +61,8 @@ def restriction_problem(statement: str, part: str, sources: list[str], rules: Su
     folded = fold(CITE_MARK.sub(lambda c: " " * len(c.group()), statement))   # offsets kept: read again in ``part``
     if rules.leading is not None:
         lead = rules.leading.search(folded)
-        if lead and not any(rules.leading.search(fold(s)) for s in sources):
+        if lead and not any(rules.leading.search(fold(s)) for s in sources) \
+                and not _guided(folded, lead, sources, rules, stem):
             return lead.group()
     m = rules.restriction.search(folded) if rules.restriction is not None else None
     if not m:
@@ -79,6 +80,28 @@ def restriction_problem(statement: str, part: str, sources: list[str], rules: Su
             return f"{m.group()} {kept}"
     novel = unsupported(phrase)
     return f"{m.group()} {novel}" if novel else None
+
+
+_LEADER_EN = re.compile(r"\s*([a-z][a-z'’-]*)")
+_LEADER_ZH = re.compile(r"([\u3400-\u9fff]{2,4}?)[为為]?$")
+GUIDED_REACH = 3   # words (English) or characters (Chinese, also after 为) between a guidance word and who guides
+
+
+def _guided(folded: str, lead: re.Match[str], sources: list[str], rules: SupportRules, stem: Stem) -> bool:
+    """"A system led by funds" where a cited clause says "guided by funds" (以基金为引导): what leads is what the
+    clause says guides, not a party given a leading role."""
+    if rules.guidance is None:
+        return False
+    if _CJK.search(lead.group()):   # 以基金为主导: who leads stands before the word
+        m = _LEADER_ZH.search(re.sub(r"^.*[以由]", "", folded[max(0, lead.start() - 6):lead.start()]))
+        leader = m.group(1) if m else ""
+        return bool(leader) and any(leader in fold(s)[max(0, g.start() - len(leader) - GUIDED_REACH):g.start()]
+                                    for s in sources for g in rules.guidance.finditer(fold(s)))
+    words = [stem(w) for w in _EN_WORD.findall(folded[lead.end():])[:GUIDED_REACH]]
+    leader = next((w for w in words if w not in rules.filler_stems), None)
+    return leader is not None and any(
+        leader in [stem(w) for w in _EN_WORD.findall(fold(s)[g.end():])[:GUIDED_REACH]]
+        for s in sources for g in rules.guidance.finditer(fold(s)))
 
 
 def narrowed_family(part: str, sources: list[str], claims: ClaimRules | None, rules: SupportRules) -> str | None:

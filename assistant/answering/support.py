@@ -73,6 +73,8 @@ class SupportSpec(BaseModel):
                              "follows them (only, 仅限): a proper part of a list a cited clause enumerates is unsupported.")
     leading: Terms = Field(default_factory=Terms, description="Words giving someone the leading role (牵头, led by): "
                            "a restriction a cited clause must make too.")
+    guidance: Terms = Field(default_factory=Terms, description="Words of what guides a measure (guided by, 引导): "
+                            "\"led by\" what a cited clause says guides it gives no one a leading role.")
     reporting: Terms = Field(default_factory=Terms, description="Words reporting what the plan says (says, 提到): "
                              "\"it only says X\" restricts the report, not a benefit.")
     bound_flags: list[str] = Field(default_factory=list, description="Yes/no conditions (claims.yaml flags) a "
@@ -122,6 +124,7 @@ class SupportRules:
         self.absence = self.absent.pattern
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
         self.leading = _pattern(spec.leading.en + spec.leading.zh)
+        self.guidance = _pattern(spec.guidance.en + spec.guidance.zh)
         self.exclusive = _pattern(spec.exclusive.en + spec.exclusive.zh)
         self.reporting = _pattern(spec.reporting.en + spec.reporting.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
