@@ -24,6 +24,8 @@ TRUTHS = [
     ("m4", "The other path is a housing subsidy for up to 24 months [1]."),
     ("m8", "It draws on municipal and district guiding funds and industry funds [1]."),
     ("m1", "The first batch of communities builds on the AI clusters in Nanshan and Futian [1]."),
+    # a light verb before a list item (搞好, 做好): the item is what is said
+    ("m6", "市区两级统筹资金和资源，保障社区高效运营、搞好企业服务[1]。"),
     # a precondition of meeting the conditions, where the clause makes them its condition (符合条件的, eligible)
     ("m4", "青年创业者只要符合条件，就可以租住过渡性住房，最长36个月[1]。"),
     ("m3", "As long as they are eligible, AI teams settling in other industrial spaces may access up to 50 square "
@@ -42,6 +44,7 @@ LIES = [
     ("m4", "The other path is a housing subsidy for up to 36 months [1]."),
     ("m8", "It draws on overseas hedge funds [1]."),
     ("m1", "The first batch of communities builds on the AI clusters in Nanshan and Bao'an [1]."),
+    ("m6", "市区两级统筹资金和资源，保障社区高效运营、搞好税务服务[1]。"),
     # a precondition of anything more is a claim of its own
     ("m4", "青年创业者只要在深圳注册公司，就可以租住过渡性住房，最长36个月[1]。"),
     ("m3", "As long as they are registered in Shenzhen, AI teams may access up to 50 square meters of low-cost "
