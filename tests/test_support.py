@@ -72,6 +72,8 @@ TRUE = [
     ("入驻其他产业空间的符合条件的人工智能个人和团队，低成本创业空间最多只有50平方米[1]。", "m3"),
     # an "and" inside a name the clause writes joins no list: its words are not list items
     ("The plan comes from Shenzhen's industry and information technology bureau [1].", "intro"),
+    # a statement's first piece opens with what governs the list, not with an item (选址 for 选择)
+    ("选址由各区挑人才密度高、创业生态活跃的区域[1]。", "m1"),
 ]
 
 
@@ -88,6 +90,9 @@ LIES = [
      "m6", "gpu hardware"),
     # a list item of one unknown word stays a claim where its "and" is no phrase of the clause
     ("The plan comes from Shenzhen's industry and finance bureaus [1].", "intro", "finance"),
+    # an item after a separator still opens with its name; three unknown characters are a claim anywhere
+    ("依托前海、河套和南沙推动数据跨境流动[1]。", "m10", "南沙"),
+    ("落点由各区在人才密度高、创业生态活跃的区域挑选[1]。", "m1", "落点由"),
     # conditions the clause does not set for that benefit
     ("落户补贴最高10万元，仅面向新引进的博士和硕士，学士不在补贴范围内[1]。", "m2", "不在补贴范围内"),
     ("要入驻OPC社区的人工智能团队，才可享受最高50平方米的低成本创业空间[1]。", "m3", "OPC社区"),

@@ -287,11 +287,13 @@ class SupportRules:
         # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")
         cuts = sorted({0, len(folded), *(m.end() for m in joins),
                        *(m.end() for m in re.finditer(r"[a-z0-9]\s{3,}(?=[a-z])", text))})
-        for item in (text[a:b] for a, b in zip(cuts, cuts[1:])):
+        for a, b in zip(cuts, cuts[1:]):
+            item = text[a:b]
             short_zh = zh_list and 0 < len(_CJK.findall(item)) <= LIST_ITEM_CHARS
             short_en = en_list and 0 < len(_WORD.findall(item)) <= LIST_ITEM_WORDS
+            # the statement's first piece opens with what governs the list ("选址由各区在人才密度高、…"), not an item
             found = novel_run(item, pairs, chars, stems | self.filler_stems, 2 if short_zh else ZH_NOVEL_MIN,
-                               1 if short_en else EN_NOVEL_MIN, _stem, lead=zh_list)
+                               1 if short_en else EN_NOVEL_MIN, _stem, lead=zh_list and a > 0)
             if found:
                 return found
         return None
