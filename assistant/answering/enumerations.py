@@ -29,6 +29,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTINUES = r"(?:另外仲有|另外还有|仲有|还有|以及|另外|同埋|再加上)"
 _CONTINUED_ZH = re.compile(r"[，,]\s*" + _CONTINUES + r"(?=[^，,。；;]{2,}?(?:呢啲|呢几|这些|这几|等|之类))")
 _CONTINUER_ZH = re.compile(r"、" + _CONTINUES)
+# what closes a list ("A、B、C等难题", "A、B这些服务"): the last item ends right before it
+_CLOSER_ZH = re.compile(r"等|之类|这些|这几|呢啲|呢几")
 _RUN_ZH = re.compile(r"[\u3400-\u9fffa-z0-9]+")
 # an English list: comma-separated items closed by "and"/"or" (the last item's first word)
 _SEGMENT_EN = re.compile(r"[.;:!?()\"“”\n]|\s[-–—]\s")
@@ -54,6 +56,7 @@ class Item:
     start: int         # span of the item's text in the folded text
     end: int
     text: str = ""     # its words, filler cut off (Chinese): a source item's head inside it makes it that item
+    whole: str = ""    # a last item a closing word ends (海外推广等): all of its head, compared whole, not by a prefix
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,10 @@ def _zh_lists(text: str, filler: re.Pattern[str] | None) -> list[Listing]:
             items.append(Item(m, off, off + len(m), m))
             off += len(m) + 1
         end = at + len(seg)
-        items.append(Item(tail.group(), end - len(pieces[-1]), end, _before_filler(pieces[-1], filler)))
+        closed = _CLOSER_ZH.search(pieces[-1])
+        whole = _before_filler(pieces[-1][:closed.start()], filler) if closed else ""
+        items.append(Item(tail.group(), end - len(pieces[-1]), end, _before_filler(pieces[-1], filler),
+                          whole if len(whole) <= 2 * EDGE_ZH else ""))
         span = first + text[at + len(pieces[0]):end - len(pieces[-1])] + last
         out.append(Listing(tuple(items), span, pieces[0][-LEAD_ZH:]))
     return out
@@ -256,9 +262,11 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
                 continue
             # named as it is in a cited list; a last item's key is only its first characters
             last = it is listing.items[-1]
-            if last and not continued:
-                continue   # a last item runs on into the sentence ("光明这几个集聚区"): its key alone names it
-            named = not last and any(_in(it.key, lst.span, words) for _, lst, words in spans)
+            if last and not continued and not it.whole:
+                continue   # a last item runs on into the sentence ("光明…集聚区"): its key alone names it
+            # a closed last item is named by all of its head: 海外融资等 is not 海外推广等 for sharing 海外
+            named = (not last or bool(it.whole)) and any(_in(it.whole or it.key, lst.span, words)
+                                                          for _, lst, words in spans)
             if not named and (extra := _extra(it, listing, chars, sources)):
                 out.append(extra)
     return out
@@ -274,10 +282,10 @@ def _extra(item: Item, listing: Listing, chars: set[str], sources: list[str]) ->
     """An item of no cited list, among items of one, named in words the cited list lacks ("海外融资" among 跨境支付、
     网络和数据、海外推广; a fund the clause does not name among its funds): two characters of its head the list's text
     lacks, and no cited source naming it as it is. A wording of a listed item (网络数据) uses the list's characters."""
-    text = item.text or item.key
+    text = item.whole or item.text or item.key
     if item is listing.items[0]:
         text = text[-EDGE_ZH * 2:]
-    elif item is listing.items[-1]:
+    elif item is listing.items[-1] and not item.whole:
         text = text[:EDGE_ZH]
     for part in _CONNECTIVE_ZH.split(text):   # "税务同知识产权服务": two items in one piece
         if _CJK.search(part) and not any(part in fold(s) for s in sources) \
