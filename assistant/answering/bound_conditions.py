@@ -4,6 +4,11 @@
 communities; "the training voucher requires a company in an OPC community" moves the smart voucher's condition
 onto it. A statement's yes/no conditions (claims.yaml `flags`, those support.yaml `bound_flags` names: their
 words are specific enough to read) must agree with the record its figure belongs to.
+
+A condition qualifies the benefit of its own clause, not the sentence as a whole (`moved_within`): "符合条件的留学青年
+人才入选鲲鹏青年创新创业项目后，可获最高100万元创业资助" moves the Kunpeng condition of the clause's other benefits onto
+the creation funding, whose record lacks it. A clause stating no figure ("入选…后，", "once selected, …") governs the
+next one; a clause of one figure is judged (of several, which one a condition qualifies is not read here).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.answering.statements import spell_out
+from assistant.answering.statements import CITE_MARK, spell_out, statements
 from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
@@ -80,3 +85,26 @@ def _disagreement(owners: Sequence[Fact], said: dict[str, bool], restricted: boo
             return None
         problems.append(bad[0])
     return problems[0] if problems else None
+
+
+def moved_within(part: str, clause: str, facts: Sequence[Fact], claims: ClaimRules | None,
+                 readable: Collection[str]) -> str | None:
+    """A yes/no condition the ``clause`` of ``part`` (or the clause before it) gives a figure of ``clause`` whose
+    record lacks it while another record of the cited clauses has it (see the module doc); None when every
+    condition stays with its own benefits."""
+    if not facts or claims is None or not claims.flags:
+        return None
+    carried: dict[str, bool] = {}
+    for st in statements(part):
+        text = spell_out(CITE_MARK.sub(" ", st.text))
+        said = {**carried, **flags_said(text, facts, claims, readable)}
+        figures = extract_figures(text)
+        carried = {} if figures else said   # a clause of conditions alone governs the clause after it
+        if len(figures) != 1 or not said or st.text != clause:
+            continue   # of several figures, which one a condition qualifies is the whole-part check's question
+        bound = {id(b.figure): b.subject for b in claims.bind(text)}
+        for fig in figures:
+            bad = _disagreement(_owners(fig, facts, bound.get(id(fig)), claims), said, True)
+            if bad:
+                return bad
+    return None

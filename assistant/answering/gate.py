@@ -20,6 +20,7 @@ from assistant.answering.qualifier_scope import kept_for
 from assistant.answering.restrictions import dropped_qualifier
 from assistant.answering.sequence import reversed_steps
 from assistant.answering.statements import spell_out, statements
+from assistant.answering.thresholds import floor_turned
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
 from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
@@ -162,7 +163,8 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
                 if head:
                     found = Problem.of("marker", statement=_clip(st.text), detail=_clip(head, 40))
                     break
-            order = None if found else reversed_steps(text, texts)   # steps said in the reverse order
+            order = None if found else reversed_steps(text, texts) \
+                or floor_turned(text, texts, rules, support.ceiling)   # steps reversed; a floor said as a ceiling
             if order:
                 found = Problem.of("marker", statement=_clip(order[0]), detail=order[1])
             if found and found not in problems:

@@ -13,7 +13,7 @@ A statement of what the plan does not say (`absence`) holds when that is missing
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.absence import AbsenceRules, AbsentSpec
-from assistant.answering.bound_conditions import conflicts
+from assistant.answering.bound_conditions import conflicts, moved_within
 from assistant.answering.derived import Arithmetic, ArithmeticSpec
 from assistant.answering.derived import clear_caches as clear_derived_caches
 from assistant.answering.enumerations import clear_caches as clear_list_caches
@@ -37,7 +37,8 @@ from assistant.answering.restated import RestatedSpec, restated_choice
 from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, novel_run
 from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
-from assistant.answering.statements import quotations, spell_out, statements
+from assistant.answering.sequence import OrderSpec, imposed_order
+from assistant.answering.statements import CITE_MARK, quotations, spell_out, statements
 from assistant.answering.vocabulary import CJK as _CJK
 from assistant.answering.vocabulary import PUNCT as _PUNCT
 from assistant.answering.vocabulary import WORD as _WORD
@@ -103,6 +104,12 @@ class SupportSpec(BaseModel):
     restatement: RestatementSpec = Field(default_factory=RestatementSpec, description="Uncovered words read (restatement.py).")
     polarity: PolaritySpec = Field(default_factory=PolaritySpec, description="A negation denying what a cited "
                                    "sentence states (polarity.py).")
+    purpose: Terms = Field(default_factory=Terms, description="Words stating what a thing is for (用于, used for): "
+                           "the purpose after them is supported word for word, as a restriction is.")
+    ceiling: Terms = Field(default_factory=Terms, description="Words capping or fixing a figure (exactly, 达到即止): a "
+                           "floor of the sources said with them is turned round (thresholds.py).")
+    order: OrderSpec = Field(default_factory=OrderSpec, description="A prerequisite order a cited sentence must "
+                             "state too (sequence.py).")
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,8 @@ class SupportRules:
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
         self.eligibility = _pattern(spec.eligibility.en + spec.eligibility.zh)
+        self.ceiling = _pattern(spec.ceiling.en + spec.ceiling.zh)
+        self.purpose = _pattern(spec.purpose.en + spec.purpose.zh)
         self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
         self.relations = Relations(spec.relations)
         self.relations.arithmetic = self.arithmetic
@@ -191,12 +200,14 @@ class SupportRules:
                 continue
             duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler,
                                 self.provision) \
-                or superlative_problem(folded, sources, self.superlatives_allowed) or universal_problem(folded, sources)
+                or superlative_problem(folded, sources, self.superlatives_allowed) or universal_problem(folded, sources) \
+                or imposed_order(fold(spell_out(CITE_MARK.sub(" ", st.part))), fold(text), sources, self.spec.order)
             if duty:
                 out.append(Finding(st.text, "marker", duty))
                 continue
             restricted = bool(self.restriction and self.restriction.search(fold(st.part)))
-            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted)
+            moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted) \
+                or moved_within(st.part, st.text, facts or [], claims, self.spec.bound_flags)
             if moved and claims is not None:  # only claim rules bind a moved condition
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))
@@ -223,7 +234,8 @@ class SupportRules:
             def unsupported(t: str, b: list[str] = borne) -> str | None:
                 return self._unsupported(t, pairs, chars, stems, b)
             limited = limits and restriction_problem(spell_out(st.text), spell_out(st.part), sources, self, _stem, unsupported) \
-                or swapped_in(st.text, st.part, sources, self.filler, self.item_filler, _stem, self.provision)
+                or swapped_in(st.text, st.part, sources, self.filler, self.item_filler, _stem, self.provision) \
+                or self._purpose_problem(folded, unsupported)
             if limited:
                 out.append(Finding(st.text, "marker", limited))
                 continue
@@ -246,6 +258,15 @@ class SupportRules:
                 if novel:
                     out.append(Finding(st.text, "words", novel))
         return out
+
+    def _purpose_problem(self, folded: str, unsupported: Callable[[str], str | None]) -> str | None:
+        """What a thing is for ("主要用来支持成熟期企业上市融资" where the clause funds seed-stage firms) is a claim as
+        strong as whom it is for: the purpose after a `purpose` word, to the end of its clause, word for word."""
+        m = self.purpose.search(folded) if self.purpose is not None else None
+        if m is None:
+            return None
+        novel = unsupported(folded[m.end():].strip(" ，。,.;；"))
+        return f"{m.group()} {novel}" if novel else None
 
     def _blanked(self, folded: str) -> str:
         """``folded`` with its figures, filler words and claim markers blanked: what its words must support."""
