@@ -31,6 +31,8 @@ LIES = [
     # a list's closed last item swapped for one sharing its first characters
     ("出海专区帮助企业解决跨境支付、网络和数据、海外营销等国际化难题[1]。", "m10", "海外营销"),
     ("出海專區幫企業處理跨境支付、網絡同數據、海外融資等國際化難題[1]。", "m10", "海外融资"),
+    # a first item swapped, its list's Cantonese 同 read as the clause's 和
+    ("幫企業處理跨境結算、網絡同數據、海外推廣等難題[1]。", "m10", "结算"),
     # a floor turned into a ceiling or an exact figure
     ("计划培育1000家高成长性人工智能初创企业，达到后就停[1]。", "goals", "就停"),
     ("到2027年底，深圳將建成恰好10個OPC社區[1]。", "goals", "恰好"),

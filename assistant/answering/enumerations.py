@@ -179,7 +179,9 @@ def clear_caches() -> None:
 
 def _in(key: str, text: str, words: frozenset[str]) -> bool:
     """``key`` is in a list's ``text``: a substring of a Chinese list ("api" in "和api调用"), a word of an English one."""
-    return key in text if re.search(r"[\u3400-\u9fff]", key + text) else key in words
+    if re.search(r"[\u3400-\u9fff]", key + text):   # 网络同数据 is 网络和数据: the connective is no part of the name
+        return _CONNECTIVE_ZH.sub("和", key) in _CONNECTIVE_ZH.sub("和", text)
+    return key in words
 
 
 def kept_subset(phrase: str, sources: list[str], filler: re.Pattern[str] | None, filler_stems: frozenset[str],
