@@ -28,6 +28,8 @@ LIES = [
     ("Eligible young entrepreneurs can claim the housing subsidy only after living in transitional housing [1].",
      "m4", "only after"),
     ("You must first rent transitional housing before you can get the housing subsidy [1].", "m4", "first"),
+    ("青年創業者先租住過渡性住房，再領取住房補貼[1]。", "m4", "先"),
+    ("Young entrepreneurs first rent transitional housing, then switch to the housing subsidy [1].", "m4", "first"),
     # a list's closed last item swapped for one sharing its first characters
     ("出海专区帮助企业解决跨境支付、网络和数据、海外营销等国际化难题[1]。", "m10", "海外营销"),
     ("出海專區幫企業處理跨境支付、網絡同數據、海外融資等國際化難題[1]。", "m10", "海外融资"),
@@ -38,6 +40,7 @@ LIES = [
     ("到2027年底，深圳將建成恰好10個OPC社區[1]。", "goals", "恰好"),
     ("The plan aims to attract exactly 10,000 AI professionals by the end of 2027 [1].", "goals", "exactly"),
     ("The plan will attract 10,000 AI professionals and no more [1].", "goals", "no more"),
+    ("每个OPC社区面积1万平方米，不会再多[1]。", "goals", "不会再多"),
     # a purpose the clause does not give
     ("“贷款+外部直投”等模式主要用于支持成长期企业扩张[1]。", "m8", "用于"),
     ("市級人工智能政策券可以用嚟做員工培訓[1]。", "m6", "用嚟"),
@@ -55,6 +58,8 @@ TRUTHS = [
     ("符合条件的青年创业者可租住过渡性住房最长36个月，或选择领取最长24个月的住房补贴[1]。", "m4"),
     ("計劃首先依託南山、龍崗、福田、光明等人工智能創新集聚區，再向全市拓展[1]。", "m1"),
     ("新引进的博士、硕士、学士学位人才可获分档落户补贴，最高10万元[1]。", "m2"),
+    ("The plan will first leverage AI innovation clusters in Nanshan, Longgang, Futian and Guangming, then expand "
+     "across the city [1].", "m1"),
     ("帮助企业解决跨境支付、网络和数据、海外推广等国际化难题[1]。", "m10"),
     ("幫企業處理跨境支付、網絡同數據、海外推廣等難題[1]。", "m10"),
     ("计划先依托南山、龙岗、福田、光明这几个人工智能创新集聚区建设OPC社区[1]。", "m1"),

@@ -6,9 +6,9 @@
   source's later step and its later step more with the source's first (a step said in other words shares none, and
   is not judged).
 - **Imposed** (support.yaml `order`): a prerequisite said as such ("only after", "before you can", 应当先, 住满后才能,
-  先…才) claims one step must come before another. The cited sentence that says most of the statement must state
-  an order too (a `given` word: 首先, 再, then, after); "先租住过渡性住房…住满后才能改领住房补贴" where the clause
-  offers the housing or the subsidy as a choice imposes an order it does not."""
+  先…才, 先X再Y, "first …, then …") claims one step must come before another. The cited sentence that says most of
+  the statement must state an order too (a `given` word: 首先, 再, then); "先租住过渡性住房…住满后才能改领住房补贴"
+  where the clause offers the housing or the subsidy as a choice imposes an order it does not."""
 
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ def reversed_steps(answer: str, sources: Sequence[str]) -> tuple[str, str] | Non
 # a gate after an earlier step (住满后才能, 先…才可以, Cantonese 之后先至可以): 才 not of a word for people (人才, 英才)
 _GATE_ZH = r"(?:(?<![人英天口奇将干])(?:才|方)(?:能|可|会|有|获|领|给|申请)|先至|先(?:可以|能够|能|会))"
 _FIRST_ZH = r"(?:先(?!进(?!行)|锋|导|例)|后|以后|之后|满|完成)"
+# two steps in an order: 先X，再Y; "first X, then Y"
+_THEN_AFTER_FIRST = (r"(?<![优首率领预事])先(?!进(?!行)|锋|导|例)[^。；;!?！？]{1,24}?(?:再|然后|之后)"
+                     r"|(?<![a-z])first(?![a-z])[^.;!?]{1,60}?(?<![a-z])then(?![a-z])")
 # a share of a statement's words in one cited sentence making it the sentence it restates
 ORDER_MATCH = 0.3
 
@@ -83,7 +86,7 @@ class OrderSpec(BaseModel):
         # a Chinese term ending with 先 is not the 先 of 先进 (advanced), 先锋, 先导
         terms = [(re.escape(w) + (r"(?!进(?!行)|锋|导|例)" if w.endswith("先") else ""))
                  if re.search(r"[\u3400-\u9fff]", w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words]
-        return re.compile("|".join([*terms, _FIRST_ZH + r"[^。；;!?！？]{0,24}?" + _GATE_ZH]))
+        return re.compile("|".join([*terms, _FIRST_ZH + r"[^。；;!?！？]{0,24}?" + _GATE_ZH, _THEN_AFTER_FIRST]))
 
     @cached_property
     def given_rx(self) -> re.Pattern[str] | None:
