@@ -41,6 +41,7 @@ LIES = [
     ("The plan aims to attract exactly 10,000 AI professionals by the end of 2027 [1].", "goals", "exactly"),
     ("The plan will attract 10,000 AI professionals and no more [1].", "goals", "no more"),
     ("每个OPC社区面积1万平方米，不会再多[1]。", "goals", "不会再多"),
+    ("The plan caps each OPC community at 10,000 square meters [1].", "goals", "caps"),
     # a purpose the clause does not give
     ("“贷款+外部直投”等模式主要用于支持成长期企业扩张[1]。", "m8", "用于"),
     ("市級人工智能政策券可以用嚟做員工培訓[1]。", "m6", "用嚟"),
@@ -83,3 +84,13 @@ def test_lie_is_blocked(corpus, answer, clause, word):
 @pytest.mark.parametrize(("answer", "clause"), TRUTHS)
 def test_truth_is_shown(corpus, answer, clause):
     assert gate_on(corpus, answer, (clause,)) == [], answer
+
+
+def test_founder_situation_said_back_is_no_moved_condition(corpus):
+    """The founder's own situation (a returnee) said back with a benefit of another condition is no condition moved;
+    a condition the founder did not state, moved onto that benefit, still is."""
+    question = "我是海归，创业能拿到什么支持？"
+    said_back = "你是留学青年人才，入选鲲鹏青年创新创业项目的话，可获最高100万元研发资助[1]。"
+    assert gate_on(corpus, said_back, ("m5",), question=question) == []
+    moved = "你是留学青年人才，入选鲲鹏青年创新创业项目之后，可获最高100万元创业资助[1]。"
+    assert any("鲲鹏" in f for f in gate_on(corpus, moved, ("m5",), question=question))

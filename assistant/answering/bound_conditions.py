@@ -88,16 +88,18 @@ def _disagreement(owners: Sequence[Fact], said: dict[str, bool], restricted: boo
 
 
 def moved_within(part: str, clause: str, facts: Sequence[Fact], claims: ClaimRules | None,
-                 readable: Collection[str]) -> str | None:
+                 readable: Collection[str], question: str = "") -> str | None:
     """A yes/no condition the ``clause`` of ``part`` (or the clause before it) gives a figure of ``clause`` whose
     record lacks it while another record of the cited clauses has it (see the module doc); None when every
-    condition stays with its own benefits."""
+    condition stays with its own benefits. What the founder says of themselves in ``question`` ("我是海归") is
+    their situation said back, not a condition."""
     if not facts or claims is None or not claims.flags:
         return None
+    own = flags_said(spell_out(question), facts, claims, readable) if question else {}
     carried: dict[str, bool] = {}
     for st in statements(part):
         text = spell_out(CITE_MARK.sub(" ", st.text))
-        said = {**carried, **flags_said(text, facts, claims, readable)}
+        said = {f: v for f, v in {**carried, **flags_said(text, facts, claims, readable)}.items() if own.get(f) != v}
         figures = extract_figures(text)
         carried = {} if figures else said   # a clause of conditions alone governs the clause after it
         if len(figures) != 1 or not said or st.text != clause:

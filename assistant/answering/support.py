@@ -207,7 +207,8 @@ class SupportRules:
                 continue
             restricted = bool(self.restriction and self.restriction.search(fold(st.part)))
             moved = conflicts(st.part, facts or [], claims, self.spec.bound_flags, restricted) \
-                or moved_within(st.part, st.text, facts or [], claims, self.spec.bound_flags)
+                or moved_within(st.part, st.text, facts or [], claims, self.spec.bound_flags,
+                                question)
             if moved and claims is not None:  # only claim rules bind a moved condition
                 words = claims.spec.flags[moved].asserts
                 out.append(Finding(st.text, "bound_condition", (words.zh if _CJK.search(st.text) else words.en)[0]))

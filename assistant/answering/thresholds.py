@@ -2,10 +2,10 @@
 
 A figure the sources give as a floor ("1万名以上", "at least 10,000 m²") says the least there will be. Said without its
 floor and with a word that caps or fixes it ("吸引1万名人才，达到即止", "exactly 1,000 firms", "and no more"), it turns
-the floor into a ceiling: the word must stand right before the figure (in its clause, after any figure before it) or
-after it in its own clause of the sentence
-(not a clause of the next figure: "1000家企业，低成本空间最多50平方米" caps the 50 m² only). A floor kept (以上, "at
-least") or a figure the sources also give as a cap is not judged here.
+the floor into a ceiling: the word must stand before the figure in its clause ("caps each community at 10,000 m²"),
+after any figure before it, or after it in its own clause of the sentence (not a clause of the next figure:
+"1000家企业，低成本空间最多50平方米" caps the 50 m² only). A floor kept (以上, "at least") or a figure the sources also
+give as a cap is not judged here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
 
 _CLAUSE_CUT = re.compile(r"[，,；;：:]")
-BEFORE = 12   # characters right before a figure, in its clause, that may fix it (恰好, "exactly")
+BEFORE = 30   # characters before a figure, in its clause, that may cap or fix it (恰好, "caps each community at")
 
 
 def floor_turned(answer: str, sources: list[str], rules: ClaimRules, ceiling: re.Pattern[str] | None) -> \
