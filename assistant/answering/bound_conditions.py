@@ -93,8 +93,8 @@ def moved_within(part: str, clause: str, facts: Sequence[Fact], claims: ClaimRul
     record lacks it while another record of the cited clauses has it (see the module doc); None when every
     condition stays with its own benefits. What the founder says of themselves in ``question`` ("我是海归") is
     their situation said back, not a condition."""
-    if not facts or claims is None or not claims.flags:
-        return None
+    if not facts or claims is None or not claims.flags or not flags_said(spell_out(part), facts, claims, readable):
+        return None   # most sentences state no yes/no condition: their clauses need no reading
     own = flags_said(spell_out(question), facts, claims, readable) if question else {}
     carried: dict[str, bool] = {}
     for st in statements(part):
