@@ -107,6 +107,25 @@ def test_named_loosely_reads_the_words_not_the_subject():
     assert not rules.named_loosely("住房补贴多少", "housing_subsidy")  # a subject with no loose words
 
 
+# --- a benefit described by what it pays for, not named --------------------------------------------------------
+@pytest.mark.parametrize("question", [
+    "I need to rent GPUs to train my model. Can the city cover that cost? Up to how much?",  # "rent" is no housing
+    "我想租人哋啲顯示卡伺服器嚟train自己個模型，政府有冇錢幫我畀呢筆開支？最多幾多？",
+])
+def test_a_benefit_described_by_what_it_pays_for_is_found(bot, question):
+    a = bot.ask(question, mode="extractive")
+    assert a.answerable and a.citations[0].clause_id == "sz-ai-opc-plan:m6"
+    assert "1000萬元" in a.answer or "1000万元" in a.answer or "10 million" in a.answer
+
+
+@pytest.mark.parametrize("question", ["我没啥名校学历，但在开源社区挺活跃，计划里有没有照顾我这种人的？",
+                                      "我喺開源社區好活躍，計劃有冇支持？"])
+def test_an_ask_around_a_subject_the_plan_names_is_answered_not_declined(bot, question):
+    a = bot.ask(question, mode="extractive")   # 开源社区 is the talent clause's, not an OPC community
+    assert a.answerable and a.citations[0].clause_id == "sz-ai-opc-plan:m2"
+    assert all(ask.topic != "opc_community" for ask in a.frame.asks)
+
+
 # --- conversations: a topic switched by describing it, not naming it ------------------------------------------
 def test_a_followup_describing_another_clause_moves_to_it(bot):
     sid = bot.new_session()

@@ -198,6 +198,11 @@ class ExtractiveAnswerer(Declines):
         # One unknown word in a two-word question is noise; most words unknown is a different topic.
         if len(content_words(q.asked_tokens or q.tokens)) < 2 or self.r.coverage(q, builtin) >= self.settings.min_coverage:
             return True
+        # Unknown words around a subject of the plan the ask names in its words, which the best sentence speaks
+        # of ("在开源社区挺活跃，计划有没有照顾我这种人的"): the founder's own words, not another topic.
+        named = self._rules.subject_of(q.focus or q.text) if self._rules is not None else None
+        if builtin and named is not None and named in self._topics[scored[0].pos]:
+            return True
         # Unknown words but a benefit recognised with confidence, whose clause answers: a paraphrase or a
         # colloquial ask ("政府兜底的那种借钱") rather than another topic.
         rec = q.recognition
