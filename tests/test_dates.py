@@ -129,6 +129,9 @@ def test_a_past_year_of_the_founders_own_story_is_not_asked(corpus, ask):
     ("I graduated in 2021 and have worked at Alibaba since 2019. How much is the housing subsidy?", "en", []),
     ("本人2020年碩士畢業，一直喺深圳做嘢。想問下落戶補貼有幾多？", "zh-Hant", []),
     ("我们公司2025年已经注册了。还能申请模型券吗？", "zh", [2025]),  # a registration before the plan
+    # ... told beside an ask that is not whether it still applies: the founder's story
+    ("我们2025年就注册了公司，现在自己训练大模型。大模型备案有人指导吗？", "zh", []),
+    ("We registered the company back in 2024 and train our own models. Who helps with model filing?", "en", []),
     ("我打算2028年才搬去深圳。到时还有落户补贴吗？", "zh", [2028]),
     ("I'm moving to Shenzhen in 2026. Will the rent subsidy still be there after 2027?", "en", [2028]),
 ])

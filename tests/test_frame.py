@@ -391,3 +391,14 @@ def test_an_order_over_benefits_is_answered_from_their_figures(bot, message, fig
 def test_an_order_over_communities_is_still_declined(bot):
     a = bot.ask("Of all the OPC communities, which one is the best to join?")
     assert not a.answerable and "rank" in a.answer
+
+
+def test_an_ask_of_its_own_leads_when_the_story_names_the_benefit(corpus):
+    f = frame_of(corpus, "我们的AI产品想在政务服务里部署，最高有多少支持？有没有热线电话可以问？")
+    assert f.main.kind != "unstated" and f.main.text.startswith("最高")
+    assert [a.detail for a in f.asks if a.kind == "unstated"] == ["contact"]
+
+
+def test_which_district_between_two_named_places_is_a_ranking(corpus):
+    assert frame_of(corpus, "福田同光明比，邊區派嘅智能券多啲？", "zh-Hant").main.kind == "ranking"
+    assert frame_of(corpus, "哪区有OPC社区？").main.kind != "ranking"   # no places compared, no comparative

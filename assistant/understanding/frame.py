@@ -211,8 +211,10 @@ class FrameRules(ClauseReader):
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
-        frame.years_told = self.years_told(background, today, plan_years, questions=questions) + \
-            self.years_told(asks, today, plan_years, asked=True, questions=questions)
+        years = self.years_told(background, today, plan_years, questions=questions)
+        if plan_years is not None and not any(self.still.find(fold(a)) for a in asks):  # a founding before
+            years = [y for y in years if y >= plan_years[0]]   # the plan counts for "…还能申请吗" only
+        frame.years_told = years + self.years_told(asks, today, plan_years, asked=True, questions=questions)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         plan_said = bool(self.plan_named.find(fold(text)))  # "…does this plan lay out? what are the broad areas?"
         if learned is not None and claims is not None and (leadins or topical):
@@ -237,7 +239,7 @@ class FrameRules(ClauseReader):
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
-                                  for r in recs])
+                                  for r in recs], story=bool(topical))
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
         figures = any(a.kind == "topic" for a in frame.asks)
         used = [a.text for a in frame.asks if a.main or a.kind not in ("other", "unstated") or
@@ -363,14 +365,14 @@ class FrameRules(ClauseReader):
             (bool(rec.likely_clause) and rec.clause_confidence >= DESCRIBES_MIN)
 
     @staticmethod
-    def _choose_main(frame: Frame, scores: list[float] | None = None) -> None:
+    def _choose_main(frame: Frame, scores: list[float] | None = None, story: bool = False) -> None:
         """The ask the answer leads with: of those naming the plan's subject matter, the one the recogniser is
-        surest names a benefit (a benefit named in words counts as sure; the first on a tie) — not the first by
-        position; else one about the plan or a ranking, else one the sources may leave unstated."""
+        surest names a benefit (named in words counts as sure; the first on a tie); else one about the plan or a
+        ranking; else, the ``story`` naming a benefit ("想喺政务服务部署，最高有幾多？"), an ask of its own; else an unstated part."""
         if not frame.asks:
             return
         scores = scores or [0.0] * len(frame.asks)
-        for kinds in (("topic",), ("plan", "ranking"), ("unstated",)):
+        for kinds in (("topic",), ("plan", "ranking"), ("other",) if story else (), ("unstated",)):
             found = [(i, a) for i, a in enumerate(frame.asks) if a.kind in kinds]
             if found:
                 _, lead = max(found, key=lambda ia: (max(scores[ia[0]], 0.99 if ia[1].topic else 0.0), -ia[0]))
@@ -387,7 +389,6 @@ class FrameRules(ClauseReader):
             return []
         return self.time_scope.outside(background, today, plan_years, asked,
                                        questions.first_person if questions is not None else None)
-
 
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
                 today: date) -> dict[str, Any]:
