@@ -212,8 +212,6 @@ class FrameRules(ClauseReader):
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
         years = self.years_told(background, today, plan_years, questions=questions)
-        if plan_years is not None and not any(self.still.find(fold(a)) for a in asks):  # a founding before
-            years = [y for y in years if y >= plan_years[0]]   # the plan counts for "…还能申请吗" only
         frame.years_told = years + self.years_told(asks, today, plan_years, asked=True, questions=questions)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         plan_said = bool(self.plan_named.find(fold(text)))  # "…does this plan lay out? what are the broad areas?"
@@ -238,6 +236,9 @@ class FrameRules(ClauseReader):
                                    for p, r in zip(parts, got)]
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
+        if plan_years is not None and not any(a.kind == "topic" or self.still.find(fold(a.text)) for a in frame.asks):
+            # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service
+            frame.years_told = [y for y in years if y >= plan_years[0]] + frame.years_told[len(years):]
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
                                   for r in recs], story=bool(topical))
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
@@ -366,9 +367,9 @@ class FrameRules(ClauseReader):
 
     @staticmethod
     def _choose_main(frame: Frame, scores: list[float] | None = None, story: bool = False) -> None:
-        """The ask the answer leads with: of those naming the plan's subject matter, the one the recogniser is
-        surest names a benefit (named in words counts as sure; the first on a tie); else one about the plan or a
-        ranking; else, the ``story`` naming a benefit ("想喺政务服务部署，最高有幾多？"), an ask of its own; else an unstated part."""
+        """The ask the answer leads with: of those naming the plan's subject, the one the recogniser is surest names a
+        benefit (named in words: sure; the first on a tie); else one about the plan or a ranking; else, the ``story``
+        naming a benefit ("想喺政务服务部署，最高有幾多？"), an ask of its own; else an unstated part."""
         if not frame.asks:
             return
         scores = scores or [0.0] * len(frame.asks)
@@ -382,9 +383,8 @@ class FrameRules(ClauseReader):
 
     def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
                    asked: bool = False, questions: QuestionRules | None = None) -> list[int]:
-        """Years outside the plan's period the answer must speak to (assistant/understanding/timescope.py).
-        ``asked``: the parts are asks (a premise "runs until 2030" is not a year asked about, a past year is
-        unless its clause tells the founder's own past)."""
+        """Years outside the plan's period the answer must speak to (understanding/timescope.py). ``asked``: the
+        parts are asks ("runs until 2030" is no year asked about; a past year is, unless it tells the founder's past)."""
         if plan_years is None:
             return []
         return self.time_scope.outside(background, today, plan_years, asked,
