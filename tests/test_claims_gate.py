@@ -31,6 +31,8 @@ TRUE = [
     ("The housing subsidy pays 1,250 yuan a month before tax, or 1,000 yuan after tax, for up to two years [1].", "m4"),
     ("住房补贴每月税前一千二百五十元、税后1000元，最长两年[1]。", "m4"),
     ("住房補貼每月稅前1.25千元，最長24個月[1]。", "m4"),
+    ("住房补贴每月税前1250元（税后1000元），最长24个月[1]。", "m4"),
+    ("The housing subsidy (1,250 yuan before tax, 1,000 yuan after tax) is paid monthly for up to 24 months [1].", "m4"),
     ("过渡性住房最长可租住三年，租金约为市场参考租金的六成[1]。", "m4"),
     ("Personal loans are capped at RMB 600,000 and micro-enterprise loans at RMB 5 million [1].", "m5"),
     # the loan named by who applies for it: 以小微企业(名义)申请
@@ -50,6 +52,9 @@ LIES = [
     ("The housing subsidy is paid for up to 36 months [1].", "m4", "36 months belongs to the transitional housing"),
     ("The housing subsidy is 1,000 yuan a month before tax [1].", "m4", "1,000 yuan is after tax"),
     ("The housing subsidy is 1,250 yuan per year [1].", "m4", "1,250 yuan is per month"),
+    # a marker across a parenthesis still qualifies its figure
+    ("The housing subsidy is 1,250 yuan before tax (1,000 yuan after tax) per year [1].", "m4", "is per month"),
+    ("住房补贴最长可领24个月，到手（税后）每月1250元[1]。", "m4", "1,250 yuan is before tax"),
     ("The model voucher is worth up to 10 million yuan [1].", "m6", "belongs to the training power voucher"),
     ("Personal loans go up to 5 million yuan [1].", "m5", "belongs to the small- and micro-enterprise"),
     ("个人创业担保贷款最高500万元；若以小微企业名义申请，最高60万元[1]。", "m5", "belongs to the personal"),

@@ -320,7 +320,7 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
         figures = [f for f in extract_figures(sentence) if f.kind in BOUND_KINDS]
         subjects = _non_overlapping(rules.subjects.find(folded))
         groups = {g: _non_overlapping(m.find(folded)) for g, (_, m) in rules.groups.items()}
-        clauses = _clauses(folded)
+        clauses, wide = _clauses(folded), _clauses(folded, parentheses=False)
         carried = [carry] if carry else []
         for lo, hi in clauses:
             in_clause = [f for f in figures if lo <= f.start < hi]
@@ -334,7 +334,9 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
                 fits = [m for m in here if rules.owns(m.concept, f.kind)]
                 subject = (min(fits, key=lambda m: _distance(f, m, folded)).concept if fits else
                            next((c for c in reversed(carried) if rules.owns(c, f.kind)), carry))
-                out.append(BoundFigure(f, subject, _attributes(f, in_clause, groups, rules, lo, hi, folded)))
+                a, b = next(((a, b) for a, b in wide if a <= f.start < b), (lo, hi))
+                out.append(BoundFigure(f, subject, _attributes(f, [x for x in figures if a <= x.start < b], groups,
+                                                               rules, a, b, folded)))
             if here:
                 carry = here[-1].concept
                 carried += [m.concept for m in here]
@@ -351,8 +353,9 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return out or [(text, 0)]
 
 
-def _clauses(folded: str) -> list[tuple[int, int]]:
-    cuts = [0] + [m.end() for m in _CLAUSE_SEP.finditer(folded)] + [len(folded)]
+def _clauses(folded: str, parentheses: bool = True) -> list[tuple[int, int]]:
+    """``parentheses``: they end a clause (for subjects); for markers they do not: "到手（税后）每月1250元"."""
+    cuts = [0, *(m.end() for m in _CLAUSE_SEP.finditer(folded) if parentheses or m.group() not in "()（）"), len(folded)]
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
