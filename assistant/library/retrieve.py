@@ -330,13 +330,14 @@ class Retriever:
         # Only a benefit the ask names, or a benefit or another topic of the plan recognised with little doubt.
         # The recogniser knows the built-in plan: it ranks the plan's own clauses (alone, or among a library's
         # only when ranking the built-in corpus by itself), never an added document's below the plan's.
-        # A clause neither list found is ranked too, and kept among the hits (last, if nothing else ranks it): a
-        # description may share no word and little meaning with it ("系统被政务大厅用上了" and its 政务服务).
+        # A clause neither list found is ranked too and kept among the hits (last, if nothing else ranks it).
         rec = query.recognition if builtin or self.index.builtin == len(self.index.entries) else None
-        sure, weight = (rec.clause, rec.confidence) if rec is not None and rec.benefit and \
-            (rec.explicit or rec.confidence >= BOOST_MIN) else (rec.likely_clause, rec.clause_confidence) \
-            if rec is not None and rec.clause_confidence >= BOOST_MIN else (None, 0.0)
-        sure = sure if self._rankable(sure, fused, allowed) else None
+        sure, weight = None, 0.0
+        if rec is not None and rec.benefit and (rec.explicit or rec.confidence >= BOOST_MIN) \
+                and self._rankable(rec.clause, fused, allowed):
+            sure, weight = rec.clause, rec.confidence
+        elif rec is not None and rec.clause_confidence >= BOOST_MIN and self._rankable(rec.likely_clause, fused, allowed):
+            sure, weight = rec.likely_clause, rec.clause_confidence  # one of the plan's other topics
         if sure is not None:
             fused[sure] = fused.get(sure, 0.0) + weight / (s.rrf_k + 1)
         out = []
@@ -354,9 +355,9 @@ class Retriever:
 
     def _rankable(self, clause: str | None, fused: dict[str, float], allowed: np.ndarray | None) -> bool:
         """``clause`` may be ranked: found already, or one of its sentences is among the ``allowed`` entries."""
-        positions = self.index.sentence_positions(clause) if clause and clause not in fused else []
-        return clause in fused or (bool(positions) and (allowed is None or any(p < len(allowed) and allowed[p]
-                                                                              for p in positions)))
+        if not clause or clause in fused:
+            return bool(clause)
+        return any(allowed is None or (p < len(allowed) and allowed[p]) for p in self.index.sentence_positions(clause))
 
     def coverage(self, query: Query, builtin: bool = False) -> float:
         """Share of the question's content terms that the corpus (or glossary) knows at all; ``builtin``: that
