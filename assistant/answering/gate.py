@@ -247,7 +247,7 @@ def _attr_conflict(b: BoundFigure, s: BoundFigure, rules: ClaimRules, answer: st
         have = s.attrs.get(group)
         if have is None and rules.groups[group][0].strict:
             return group, value, None
-        if have is not None and have != value:
+        if have is not None and have != value and have not in rules.groups[group][0].looser.get(value, ()):
             return group, value, have
     return None
 

@@ -51,12 +51,17 @@ class GroupSpec(BaseModel):
     keep: list[str] = Field(default_factory=list, description="Values the answer may not drop when the source "
                                                               "figure has them.")
     kinds: list[str] = Field(default_factory=list, description="Figure kinds it applies to (empty: all).")
+    looser: dict[str, list[str]] = Field(default_factory=dict, description="An answer's value that only loosens "
+                                         "the source's values listed under it, so does not contradict them "
+                                         "(\"about 60%\" where the source's 60% is exact).")
     values: dict[str, ValueSpec]
 
     @model_validator(mode="after")
     def _scope(self) -> GroupSpec:
         if self.scope not in ("nearest", "adjacent"):
             raise ValueError(f"scope must be 'nearest' or 'adjacent', not {self.scope!r}")
+        if unknown := [v for k, vs in self.looser.items() for v in [k, *vs] if v not in self.values]:
+            raise ValueError(f"looser names values the group lacks: {unknown}")
         return self
 
 
@@ -298,6 +303,7 @@ def _non_overlapping(mentions: Iterable[Mention]) -> list[Mention]:
     return sorted(taken, key=lambda m: m.start)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINER = re.compile(r"\b(?:and|or)\b|[和及与或]")
 
 
@@ -367,6 +373,12 @@ def _attributes(f: Figure, clause_figs: list[Figure], groups: Mapping[str, list[
         if spec.kinds and f.kind not in spec.kinds:
             continue
         here = [m for m in mentions if lo <= m.start < hi]
+        if spec.scope == "nearest":
+            # a term that stands after its figure (60%整) qualifies only there, and a one-character one only
+            # where it ends the word (not 60%整体)
+            here = [m for m in here if not m.after or any(
+                x.end <= m.start and len(folded[x.end:m.start].strip()) <= 1 for x in clause_figs)
+                and not (m.end - m.start == 1 and _HAN.match(folded, m.end))]
         if spec.scope == "adjacent":
             for m in here:
                 gap = folded[m.end:f.start] if not m.after else folded[f.end:m.start]
