@@ -184,6 +184,8 @@ GATE_PROBLEM = {
         "absence": "this statement (\u201c{statement}\u201d) says the plan does not give \u201c{detail}\u201d, "
                    "but a cited source gives it",
         "negation": "this statement denies what a cited source states (\u201c{detail}\u201d): \u201c{statement}\u201d",
+        "role": "this statement binds \u201c{detail}\u201d to something a cited source binds to another actor or "
+                "place: \u201c{statement}\u201d",
     },
     "zh": {
         "empty": "回答为空",
@@ -205,6 +207,7 @@ GATE_PROBLEM = {
         "contact": "这句话给出了所引用资料中没有的网址或联系方式（“{detail}”）：“{statement}”",
         "absence": "这句话（“{statement}”）说计划没有“{detail}”，但所引用资料写明了",
         "negation": "这句话否定了所引用资料写明的内容（“{detail}”）：“{statement}”",
+        "role": "这句话把“{detail}”说成所引用资料中另一个主体或地点的事：“{statement}”",
     },
 }
 REWRITE = {

@@ -37,6 +37,7 @@ from assistant.answering.restated import RestatedSpec, restated_choice
 from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, novel_run
 from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
+from assistant.answering.roles import Roles, RolesSpec
 from assistant.answering.sequence import OrderSpec, imposed_order
 from assistant.answering.statements import CITE_MARK, quotations, spell_out, statements
 from assistant.answering.vocabulary import CJK as _CJK
@@ -110,12 +111,14 @@ class SupportSpec(BaseModel):
                            "floor of the sources said with them is turned round (thresholds.py).")
     order: OrderSpec = Field(default_factory=OrderSpec, description="A prerequisite order a cited sentence must "
                              "state too (sequence.py).")
+    roles: RolesSpec = Field(default_factory=RolesSpec, description="Who sets up or provides a thing and where it "
+                             "is: an actor or a place a cited sentence must bind to it too (roles.py).")
 
 
 @dataclass(frozen=True)
 class Finding:
     statement: str
-    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition', 'absence', 'negation'
+    kind: str          # 'words', 'marker', 'quote', 'contact', 'bound_condition', 'absence', 'negation', 'role'
     detail: str
 
 
@@ -145,6 +148,7 @@ class SupportRules:
         self.relations.arithmetic = self.arithmetic
         self.restatements = Restatements(spec.restatement, e5_query)
         self.polarity = Polarity(spec.polarity)
+        self.roles = Roles(spec.roles, self.encouragement)
         self.per = _pattern(spec.arithmetic.per.en + spec.arithmetic.per.zh)   # "monthly": a rate or a procedure
         # 最高, 最长: caps, not rankings
         self.superlatives_allowed = frozenset(fold(t)[:2] for t in spec.filler.zh if fold(t).startswith("最"))
@@ -193,6 +197,12 @@ class SupportRules:
             denied = self.polarity.contradicted(folded, sources)
             if denied:
                 out.append(Finding(st.text, "negation", denied))
+                continue
+            role = self.roles.actor(folded, sources, lambda t: set(self.units(t))) or (
+                places is not None and self.roles.place(st.text, st.sentence[:max(0, st.sentence.find(st.text))],
+                                                        sources, places, self.units))
+            if role:
+                out.append(Finding(st.text, "role", role))
                 continue
             narrowed = narrowed_family(st.part, sources, claims, self)
             if narrowed:
@@ -258,6 +268,21 @@ class SupportRules:
                                                     claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places, settled or bool(out))
                 if novel:
                     out.append(Finding(st.text, "words", novel))
+        return out
+
+    def units(self, text: str) -> list[str]:
+        """What ``text`` says, in order, as the roles check compares it: Chinese character pairs and English
+        stems, filler words and citation markers left out."""
+        folded = fold(CITE_MARK.sub(" ", text))
+        if self.filler is not None:
+            folded = self.filler.sub(" ", folded)
+        out: list[str] = []
+        for m in re.finditer(r"[\u3400-\u9fff]+|[a-z][a-z'’-]*[a-z]", folded):
+            w = m.group()
+            if _CJK.match(w):
+                out += [w[i:i + 2] for i in range(len(w) - 1)] or [w]
+            elif len(w) > 1 and _stem(w) not in self.filler_stems:
+                out.append(_stem(w))
         return out
 
     def _purpose_problem(self, folded: str, unsupported: Callable[[str], str | None]) -> str | None:
