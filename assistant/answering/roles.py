@@ -4,8 +4,9 @@
   seed funds in each district", 由市政府设立天使基金) must be who the cited sentence stating that thing names (it
   encourages the districts to). The thing is the words after the verb (before 由/"by" in the passive); the
   sentences of the sources holding most of them are where it is stated, and the actor's words must be theirs.
-  An actor the sources leave open (the plan, the city, "it": `generic`) or of one word only is left to the word
-  checks: a paraphrase of who ("区里" for 各区) is no other actor.
+  Only an actor the sources name (a fund another sentence names) is judged; one no source names, or one they
+  leave open (the plan, the city, "it": `generic`), is left to the word checks: a paraphrase of who (市与区合力
+  for 市区联动) is no other actor.
 - **Place** (`locative`): a place bound to a thing by a locative word ("located in Qianhai", 设在前海, 喺南山)
   must be bound to it by a cited sentence: one naming the place must hold most of what the answer places there.
   A place no source names is `gate.place_problems`'s.
@@ -101,12 +102,17 @@ class Roles:
             if len(need) < 2 or self.adverbial is not None and self.adverbial.match(thing.strip()):
                 # "builds on the clusters": the verb of a phrase (rely on), no thing made
                 continue
-            held = [s for s in _sentences(sources) if len(need & units(s)) >= 0.6 * len(need)]
+            said = _sentences(sources)
+            held = [s for s in said if len(need & units(s)) >= 0.6 * len(need)]
             if not held:
                 continue
             mine = units(who)
+            named = mine & set().union(*(units(s) for s in said))
             missing = min((mine - units(s) for s in held), key=len)
-            if len(missing) >= 2 and len(missing) > (1 - self.spec.share) * len(mine):
+            # an actor of the sources (a fund another sentence names) moved to the thing; an actor no source
+            # names is the word checks' ("市与区合力" for 市区联动 is a paraphrase, not another actor)
+            if len(named) >= self.spec.share * len(mine) and len(missing) >= 2 \
+                    and len(missing) > (1 - self.spec.share) * len(mine):
                 return who
         return None
 
@@ -120,6 +126,8 @@ class Roles:
             return None
         folded = fold(statement)
         for p in places.find(statement):
+            if {fold(p.zh), fold(p.en or "")} & self.generic:
+                continue   # the city the plan is for is where all of it is
             window = folded[max(0, p.start - 12):p.start]
             cue = [m for m in self.locative.finditer(window) if not window[m.end():].strip()]
             if not cue:
