@@ -17,6 +17,7 @@ LIES = [
     ("過渡房租金一律為市場參考租金嘅60%，冇多冇少[1]。", "m4"),
     ("Transitional housing costs precisely 60% of the market reference rent [1].", "m4"),
     ("The rent for transitional housing is set at 60% flat of the market reference rent [1].", "m4"),
+    ("Rent is 60% of the market reference rent, no more and no less [1].", "m4"),   # its own clause
     # a thing the clause names said to be missing from it
     ("计划没有涉及种子基金方面的内容[1]。", "m8"),
     ("The plan does not mention any roadshows [1].", "m8"),

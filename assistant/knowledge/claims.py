@@ -9,21 +9,20 @@ All rules come from the reviewed data; nothing here names a benefit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
 
+from assistant.knowledge.claim_attributes import CLAUSE_SEP, distance, figure_attributes
 from assistant.knowledge.figures import Figure, extract_figures
 from assistant.knowledge.rules_file import read_rules
 from assistant.understanding.text import split_sentences, to_simplified
 
 # Figures whose subject matters; dates and years name when, not what.
 BOUND_KINDS = frozenset({"money", "duration", "percent", "area", "count", "number"})
-# Clause boundaries inside a sentence: a marker or subject qualifies figures of its own clause.
-_CLAUSE_SEP = re.compile(r"[，；;：、()（）]|,(?![0-9]{3})|:(?![0-9])|\s[-–—]\s")
 
 
 # --- the data, validated at load ---------------------------------------------------------------
@@ -51,6 +50,8 @@ class GroupSpec(BaseModel):
     keep: list[str] = Field(default_factory=list, description="Values the answer may not drop when the source "
                                                               "figure has them.")
     kinds: list[str] = Field(default_factory=list, description="Figure kinds it applies to (empty: all).")
+    trailing: bool = Field(False, description="A clause of this group's terms and no figure qualifies the last "
+                           "figure of the clause before it (\"60% of the rent, no more and no less\").")
     looser: dict[str, list[str]] = Field(default_factory=dict, description="An answer's value that only loosens "
                                          "the source's values listed under it, so does not contradict them "
                                          "(\"about 60%\" where the source's 60% is exact).")
@@ -289,7 +290,7 @@ def _negates(n: Mention, term: Mention, folded: str) -> bool:
     if n.end > term.start:
         return False
     gap = folded[n.end:term.start]
-    if _CLAUSE_SEP.search(gap) or "。" in gap:
+    if CLAUSE_SEP.search(gap) or "。" in gap:
         return False
     # a few words in English ("not yet selected for the Kunpeng"), a few characters in Chinese ("尚未取得深圳户籍")
     return len(gap.split()) <= 5 if folded[n.start].isascii() else len(gap) <= 4
@@ -301,21 +302,6 @@ def _non_overlapping(mentions: Iterable[Mention]) -> list[Mention]:
         if all(m.end <= t.start or m.start >= t.end for t in taken):
             taken.append(m)
     return sorted(taken, key=lambda m: m.start)
-
-
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_JOINER = re.compile(r"\b(?:and|or)\b|[和及与或]")
-
-
-def _distance(f: Figure, m: Mention, folded: str = "") -> int:
-    if m.start >= f.end:
-        # "600,000 and micro-enterprise loans": a subject across a conjunction belongs to the next figure; one
-        # inside the noun the figure counts does not separate them ("10,000 innovation and entrepreneurship
-        # professionals")
-        gap = folded[f.end:m.start]
-        return len(gap) + (1000 if _JOINER.match(gap.lstrip()) else 0)
-    gap = folded[m.end:f.start] if m.end <= f.start else ""
-    return len(gap) + (1000 if _JOINER.search(gap) else 0)
 
 
 @lru_cache(maxsize=4096)
@@ -338,10 +324,10 @@ def _bind_cached(rules: ClaimRules, text: str, carry: str | None) -> tuple[Bound
                 carry, carried = ahead, [ahead] if ahead else []
             for f in in_clause:
                 fits = [m for m in here if rules.owns(m.concept, f.kind)]
-                subject = (min(fits, key=lambda m: _distance(f, m, folded)).concept if fits else
+                subject = (min(fits, key=lambda m: distance(f, m, folded)).concept if fits else
                            next((c for c in reversed(carried) if rules.owns(c, f.kind)), carry))
                 a, b = next(((a, b) for a, b in wide if a <= f.start < b), (lo, hi))
-                out.append(BoundFigure(f, subject, _attributes(f, [x for x in figures if a <= x.start < b], groups,
+                out.append(BoundFigure(f, subject, figure_attributes(f, [x for x in figures if a <= x.start < b], groups,
                                                                rules, a, b, folded)))
             if here:
                 carry = here[-1].concept
@@ -361,42 +347,8 @@ def _sentences(text: str) -> list[tuple[str, int]]:
 
 def _clauses(folded: str, parentheses: bool = True) -> list[tuple[int, int]]:
     """``parentheses``: they end a clause (for subjects); for markers they do not: "到手（税后）每月1250元"."""
-    cuts = [0, *(m.end() for m in _CLAUSE_SEP.finditer(folded) if parentheses or m.group() not in "()（）"), len(folded)]
+    cuts = [0, *(m.end() for m in CLAUSE_SEP.finditer(folded) if parentheses or m.group() not in "()（）"), len(folded)]
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-
-
-def _attributes(f: Figure, clause_figs: list[Figure], groups: Mapping[str, list[Mention]], rules: ClaimRules,
-                lo: int, hi: int, folded: str) -> dict[str, str]:
-    attrs: dict[str, str] = {}
-    for g, mentions in groups.items():
-        spec = rules.groups[g][0]
-        if spec.kinds and f.kind not in spec.kinds:
-            continue
-        here = [m for m in mentions if lo <= m.start < hi]
-        if spec.scope == "nearest":
-            # a term that stands after its figure (60%整) qualifies only there, and a one-character one only
-            # where it ends the word (not 60%整体)
-            here = [m for m in here if not m.after or any(
-                x.end <= m.start and len(folded[x.end:m.start].strip()) <= 1 for x in clause_figs)
-                and not (m.end - m.start == 1 and _HAN.match(folded, m.end))]
-        if spec.scope == "adjacent":
-            for m in here:
-                gap = folded[m.end:f.start] if not m.after else folded[f.end:m.start]
-                if (m.end <= f.start if not m.after else m.start >= f.end) and len(gap) <= 3 \
-                        and not re.search(r"[0-9]", gap):
-                    attrs[g] = m.concept
-        elif len(here) == 1:
-            # the one marker of the clause qualifies its figures of the kind nearest it ("10 communities of
-            # 10,000 m² each": the area is each community's, the count is not)
-            nearest = min((x for x in clause_figs if not spec.kinds or x.kind in spec.kinds),
-                          key=lambda x: _distance(x, here[0], folded), default=f)
-            if nearest.kind == f.kind:
-                attrs[g] = here[0].concept
-        else:
-            mine = [m for m in here if min(clause_figs, key=lambda x: _distance(x, m, folded)) is f]
-            if mine:
-                attrs[g] = min(mine, key=lambda m: _distance(f, m, folded)).concept
-    return attrs
 
 
 def clear_caches() -> None:
