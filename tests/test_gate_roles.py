@@ -27,10 +27,13 @@ LIES = [
     ("國家創業投資引導基金負責在各區設立配套天使基金[1]。", "m8"),
     ("The Greater Bay Area Venture Capital Guiding Fund will set up matching seed and angel funds in every district [1].",
      "m8"),
+    ("Matching seed and angel funds are set up by the Greater Bay Area Venture Capital Guiding Fund [1].", "m8"),
     # where it is: the plan names Qianhai and Hetao only for data flows
     ("出海专区设在河套，帮助企业解决跨境支付等难题[1]。", "m10"),
     ("The integrated government and public service platform is located in Hetao [1].", "m10"),
     ("一體化政務服務平台設喺前海，提供政策諮詢同商事登記[1]。", "m10"),
+    ("出海專區位於前海，協助企業處理跨境支付[1]。", "m10"),
+    ("The Going Global Zone is based in Hetao [1].", "m10"),
 ]
 
 TRUTHS = [
@@ -44,6 +47,7 @@ TRUTHS = [
     ("各區可以設立配套嘅種子基金同天使基金[1]。", "m8"),
     ("计划依托前海、河套推动数据跨境流动，支持人工智能国际合作[1]。", "m10"),
     ("In Qianhai and Hetao, the plan facilitates cross-border data flows [1].", "m10"),
+    ("Cross-border data flows are promoted via Qianhai and Hetao [1].", "m10"),
     ("The first OPC communities will rely on the AI innovation clusters in Nanshan and Futian [1].", "m1"),
     ("市同區會合力建設產業創新空間[1]。", "m3"),                 # who, in other words: the city and districts
     ("The plan supports university AI talent starting companies in Shenzhen [1].", "m9"),

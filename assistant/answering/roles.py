@@ -96,8 +96,8 @@ class Roles:
             else:
                 who, thing = before, re.split(_STOP, after)[0]
             who = self._who(re.split(_STOP.replace("、", ""), who)[-1])
-            if not who or who in self.generic or len(who) > 40:
-                continue
+            if not who or who in self.generic or len(units(who)) > 12:
+                continue   # a long run before the verb is a clause of its own, not who
             need = units(thing)
             if len(need) < 2 or self.adverbial is not None and self.adverbial.match(thing.strip()):
                 # "builds on the clusters": the verb of a phrase (rely on), no thing made
