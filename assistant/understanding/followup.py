@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
-from assistant.types import FounderProfile, Frame, Turn
+from assistant.types import Ask, FounderProfile, Frame, Turn
 from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ _MARKER = re.compile(
 _ENDS_WITH_NE = re.compile(r"(?:呢|嘞|啦|先)[？?！!。.\s]*$")
 _ANAPHORA = re.compile(
     r"\b(it|that|this|they|them|those|these|one|(?<!is )(?<!are )there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
+    r"|這筆|這個|那個|他們|這項|該項|這些|這種|那種|還能"  # the same, in Traditional script
     r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種",
     re.IGNORECASE,
 )
@@ -188,9 +189,12 @@ class Conversation:
                 state = replace(leaned, profile=state.profile, earlier=_remember(state))
         # described, not named: an ask pointing back ("…投呢個階段？") that the recogniser surely reads in a clause
         # other than the topic's (a fund after the talent measures) moves to that clause's topic
+        # a part the plan may leave unstated ("这个申请几号截止？") is asked of the topic at hand: its words alone
+        # lean towards some clause (a deadline towards the plan's validity), which is no reason to leave the topic
+        part = own is not None and own.kind in OWN_SLOT
         moved = rec is not None and not rec.benefit and bool(rec.likely_clause) and state.clause is not None \
             and rec.clause_confidence >= SWITCH_MIN and rec.likely_clause != state.clause and leaned is None \
-            and not _bare(said)  # "and talent?" after the startups target only names what changes: an ellipsis
+            and not _bare(said) and not part  # "and talent?" after the startups target only names what changes
         # a clause read surely, though not which of its benefits, moves even a bare ask: 「咁租屋方面呢？」 after the
         # hukou subsidy is the housing clause (a benefit read surely would switch to that benefit instead)
         moved = moved or (rec is not None and bool(rec.benefit) and rec.confidence < SWITCH_MIN and leaned is None
@@ -219,21 +223,29 @@ class Conversation:
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
+        # an ellipsis naming what changes in a sibling benefit's words (「那换成工厂里的示范应用呢？」 after the
+        # government-service product: another benefit of the same clause) switches to it, however unsure the
+        # recogniser is of it alone
+        sibling = None if switched or rec is None or rec.benefit or not _bare(said) else self._sibling(said, rec, state)
+        if sibling is not None and rec is not None:
+            rec = replace(rec, benefit=sibling, explicit=False)
+            switched = True
         ask = _OPENER.sub("", said) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
             standalone = _compose([name, ask, carry], lang)
-            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile, standalone,
-                                     self._clause(rec.benefit, rec), state.earlier)
+            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile,
+                                     self._asked(standalone, said, own), self._clause(rec.benefit, rec),
+                                     state.earlier)
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
             carry = "" if own_slot else self._carry(state.attribute, lang)
             # whether the founder qualifies is told with the profile; where or how to apply is not about them
             told = "" if own is not None and own.kind in OWN_SLOT else self._told(question, profile, lang)
             standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
             standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
-            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile, standalone,
-                                     state.clause, state.earlier)
+            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile,
+                                     self._asked(standalone, said, own), state.clause, state.earlier)
         # a topic that is not a benefit (the plan's communities, its goals): searched with the topic's question,
         # the answer framed on the follow-up's own ask (the places it names, the ranking or the part it asks)
         standalone = f"{_tail(state.anchor)} {question}"
@@ -241,6 +253,30 @@ class Conversation:
                                  state.earlier)
 
     # --- pieces ----------------------------------------------------------------------------------
+    def _asked(self, standalone: str, said: str, own: Ask | None) -> str:
+        """What the answer is framed on: the resolved ask, unless the follow-up alone asks a part the plan may
+        leave unstated ("what would that cost me per month?") and the benefit's name, put before it, hides that
+        part from the frame (it would read as a question about the benefit, answered as if the part were stated):
+        then the follow-up's own ask, searched with the resolved one."""
+        if own is None or own.kind != "unstated" or self.framer is None:
+            return standalone
+        resolved = self.framer(standalone, detect_language(said))
+        kept = resolved is not None and resolved.main is not None and resolved.main.kind == "unstated"
+        return standalone if kept else said
+
+    def _sibling(self, ask: str, rec: Recognition, state: State) -> str | None:
+        """Another benefit of the topic's clause the ask most likely names, when it uses words of that benefit's
+        names or descriptions (None: none)."""
+        if self.recogniser is None or state.clause is None or not rec.alternatives:
+            return None
+        benefit, likely = rec.alternatives[0]
+        fact = self.recogniser.facts.get(benefit)
+        if fact is None or benefit == state.benefit or likely < ALTERNATIVE_MIN or fact.clause_id != state.clause:
+            return None
+        described = self.recogniser.spec.describe.get(benefit)
+        names = [fact.names.zh, fact.names.en, *(described.zh + described.en if described is not None else [])]
+        return benefit if _words(fold(ask)) & _words(fold(" ".join(names))) else None
+
     def _leans(self, ask: str, rec: Recognition | None, named: bool, state: State,
                frame: Frame | None) -> State | None:
         """The topic an ask leans on, this one or an earlier one (None: none): an ask that names no benefit or

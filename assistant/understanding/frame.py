@@ -301,11 +301,11 @@ class FrameRules(ClauseReader):
         # states figures for are compared from them ("rank the two loans by ceiling")
         if part == "ranking" and sure >= RANKING_MIN and (places or topic is None):
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
-        plan = self._plan_self(folded, topic, questions, plan_named)
-        if plan is not None:  # "when does the housing subsidy stop" names a benefit: not the plan's validity
+        if (plan := self._plan_self(folded, topic, questions, plan_named)) is not None:  # "when does the housing…"
             return Ask(text=text, kind="plan", detail=plan, topic=topic)
-        if (topic in self.spec.plan_subjects and getattr(rec, "attribute", None) == "validity") or \
-                (topic is None and self.plan_named.find(folded) and self.still.find(folded) and self.dates.dated(folded)):
+        named = topic is None and bool(self.plan_named.find(folded))  # the plan named, no benefit: its validity,
+        if ((topic in self.spec.plan_subjects or named) and getattr(rec, "attribute", None) == "validity") or \
+                (named and self.still.find(folded) and self.dates.dated(folded)):  # "整个计划到什么时候为止？" too
             return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details:
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
