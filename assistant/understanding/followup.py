@@ -26,7 +26,8 @@ from pydantic import ValidationError
 from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
-from assistant.types import Ask, FounderProfile, Frame, Turn
+from assistant.types import FounderProfile, Frame, Turn
+from assistant.understanding.followup_parts import framed_as, sibling_named
 from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
 
 if TYPE_CHECKING:
@@ -223,20 +224,19 @@ class Conversation:
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
-        # an ellipsis naming what changes in a sibling benefit's words (「那换成工厂里的示范应用呢？」 after the
-        # government-service product: another benefit of the same clause) switches to it, however unsure the
-        # recogniser is of it alone
-        sibling = None if switched or rec is None or rec.benefit or not _bare(said) else self._sibling(said, rec, state)
+        # an ellipsis naming another benefit of the clause in that benefit's own words (「那换成工厂里的示范应用呢？」
+        # after the government-service product) switches to it, however unsure the recogniser is of it alone
+        sibling = None if switched or rec is None or rec.benefit or not _bare(said) else \
+            sibling_named(self.recogniser, said, state.benefit, state.clause)
         if sibling is not None and rec is not None:
-            rec = replace(rec, benefit=sibling, explicit=False)
-            switched = True
+            rec, switched = replace(rec, benefit=sibling, explicit=False), True
         ask = _OPENER.sub("", said) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
             standalone = _compose([name, ask, carry], lang)
             return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile,
-                                     self._asked(standalone, said, own), self._clause(rec.benefit, rec),
+                                     framed_as(self.framer, standalone, said, own), self._clause(rec.benefit, rec),
                                      state.earlier)
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
             carry = "" if own_slot else self._carry(state.attribute, lang)
@@ -245,7 +245,7 @@ class Conversation:
             standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
             standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
             return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile,
-                                     self._asked(standalone, said, own), state.clause, state.earlier)
+                                     framed_as(self.framer, standalone, said, own), state.clause, state.earlier)
         # a topic that is not a benefit (the plan's communities, its goals): searched with the topic's question,
         # the answer framed on the follow-up's own ask (the places it names, the ranking or the part it asks)
         standalone = f"{_tail(state.anchor)} {question}"
@@ -253,30 +253,6 @@ class Conversation:
                                  state.earlier)
 
     # --- pieces ----------------------------------------------------------------------------------
-    def _asked(self, standalone: str, said: str, own: Ask | None) -> str:
-        """What the answer is framed on: the resolved ask, unless the follow-up alone asks a part the plan may
-        leave unstated ("what would that cost me per month?") and the benefit's name, put before it, hides that
-        part from the frame (it would read as a question about the benefit, answered as if the part were stated):
-        then the follow-up's own ask, searched with the resolved one."""
-        if own is None or own.kind != "unstated" or self.framer is None:
-            return standalone
-        resolved = self.framer(standalone, detect_language(said))
-        kept = resolved is not None and resolved.main is not None and resolved.main.kind == "unstated"
-        return standalone if kept else said
-
-    def _sibling(self, ask: str, rec: Recognition, state: State) -> str | None:
-        """Another benefit of the topic's clause the ask most likely names, when it uses words of that benefit's
-        names or descriptions (None: none)."""
-        if self.recogniser is None or state.clause is None or not rec.alternatives:
-            return None
-        benefit, likely = rec.alternatives[0]
-        fact = self.recogniser.facts.get(benefit)
-        if fact is None or benefit == state.benefit or likely < ALTERNATIVE_MIN or fact.clause_id != state.clause:
-            return None
-        described = self.recogniser.spec.describe.get(benefit)
-        names = [fact.names.zh, fact.names.en, *(described.zh + described.en if described is not None else [])]
-        return benefit if _words(fold(ask)) & _words(fold(" ".join(names))) else None
-
     def _leans(self, ask: str, rec: Recognition | None, named: bool, state: State,
                frame: Frame | None) -> State | None:
         """The topic an ask leans on, this one or an earlier one (None: none): an ask that names no benefit or

@@ -1,0 +1,54 @@
+"""What a follow-up asks of the topic at hand: another benefit of its clause named in that benefit's own words
+("那换成工厂里的示范应用呢？" after the government-service product: its names and descriptions in
+corpus/intents.yaml ``describe``, less those of the benefit discussed), or a part the plan may leave unstated that
+the benefit's name, put before it, would hide from the frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.claims import fold
+from assistant.library.retrieve import content_words
+from assistant.understanding.text import detect_language, tokenize
+
+KEPT = ("unstated", "plan", "ranking")  # a resolved ask read as one of these is framed as resolved
+
+if TYPE_CHECKING:
+    from assistant.types import Ask, Frame
+    from assistant.understanding.intents import Recogniser
+
+
+def said_of(recogniser: Recogniser, benefit: str | None) -> set[str]:
+    """The content words of a benefit's names and descriptions."""
+    fact = recogniser.facts.get(benefit) if benefit is not None else None
+    if fact is None:
+        return set()
+    described = recogniser.spec.describe.get(fact.id)
+    names = [fact.names.zh, fact.names.en, *(described.zh + described.en if described is not None else [])]
+    return set(content_words(tokenize(fold(" ".join(names)))))
+
+
+def sibling_named(recogniser: Recogniser | None, ask: str, benefit: str | None, clause: str | None) -> str | None:
+    """The benefit of ``clause`` other than ``benefit`` whose own words the ask uses most (None: none, or two
+    alike)."""
+    if recogniser is None or clause is None:
+        return None
+    words = set(content_words(tokenize(fold(ask)))) - said_of(recogniser, benefit)
+    scores = sorted(((len(words & said_of(recogniser, fact.id)), fact.id) for fact in recogniser.facts.values()
+                     if fact.clause_id == clause and fact.id != benefit), reverse=True)
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1]
+
+
+def framed_as(framer: Callable[[str, str], Frame | None] | None, standalone: str, said: str, own: Ask | None) -> str:
+    """What the answer is framed on: the resolved ask, unless the follow-up alone asks a part the plan may leave
+    unstated ("what would that cost me per month?") and the resolved ask, the benefit's name before it, reads as a
+    plain question about the benefit (answered as if the part were stated): then the follow-up's own ask, searched
+    with the resolved one. A resolved ask read as the plan itself ("幾時完？" after when the plan starts: its
+    validity, not an application deadline) or as a ranking stands."""
+    if own is None or own.kind != "unstated" or framer is None:
+        return standalone
+    resolved = framer(standalone, detect_language(said))
+    return standalone if resolved is None or resolved.main is None or resolved.main.kind in KEPT else said
