@@ -13,6 +13,7 @@ from assistant.library.retrieve import content_words
 from assistant.understanding.text import detect_language, tokenize
 
 KEPT = ("unstated", "plan", "ranking")  # a resolved ask read as one of these is framed as resolved
+GOALS = ("target", "deadline")  # the plan's own targets are asked together, as its goals: no sibling to switch to
 
 if TYPE_CHECKING:
     from assistant.types import Ask, Frame
@@ -31,12 +32,12 @@ def said_of(recogniser: Recogniser, benefit: str | None) -> set[str]:
 
 def sibling_named(recogniser: Recogniser | None, ask: str, benefit: str | None, clause: str | None) -> str | None:
     """The benefit of ``clause`` other than ``benefit`` whose own words the ask uses most (None: none, or two
-    alike)."""
+    alike). The plan's targets are none: "那人才呢？" after the startups target asks the goals."""
     if recogniser is None or clause is None:
         return None
     words = set(content_words(tokenize(fold(ask)))) - said_of(recogniser, benefit)
     scores = sorted(((len(words & said_of(recogniser, fact.id)), fact.id) for fact in recogniser.facts.values()
-                     if fact.clause_id == clause and fact.id != benefit), reverse=True)
+                     if fact.clause_id == clause and fact.id != benefit and fact.kind not in GOALS), reverse=True)
     if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
         return None
     return scores[0][1]
@@ -51,4 +52,7 @@ def framed_as(framer: Callable[[str, str], Frame | None] | None, standalone: str
     if own is None or own.kind != "unstated" or framer is None:
         return standalone
     resolved = framer(standalone, detect_language(said))
-    return standalone if resolved is None or resolved.main is None or resolved.main.kind in KEPT else said
+    if resolved is None or resolved.main is None or resolved.main.kind in KEPT:
+        return standalone
+    # the part still read beside the benefit ("Transitional housing where do I apply?"): declared as resolved
+    return standalone if any(own.detail in (a.detail, *a.also) for a in resolved.asks) else said
