@@ -188,11 +188,11 @@ class Conversation:
             followup = True
             if leaned is not state:
                 state = replace(leaned, profile=state.profile, earlier=_remember(state))
-        # described, not named: an ask pointing back ("…投呢個階段？") that the recogniser surely reads in a clause
-        # other than the topic's (a fund after the talent measures) moves to that clause's topic
         # a part the plan may leave unstated ("这个申请几号截止？") is asked of the topic at hand: its words alone
         # lean towards some clause (a deadline towards the plan's validity), which is no reason to leave the topic
         part = own is not None and own.kind in OWN_SLOT
+        # described, not named: an ask pointing back ("…投呢個階段？") that the recogniser surely reads in a clause
+        # other than the topic's (a fund after the talent measures) moves to that clause's topic
         moved = rec is not None and not rec.benefit and bool(rec.likely_clause) and state.clause is not None \
             and rec.clause_confidence >= SWITCH_MIN and rec.likely_clause != state.clause and leaned is None \
             and not _bare(said) and not part  # "and talent?" after the startups target only names what changes
