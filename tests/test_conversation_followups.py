@@ -70,4 +70,4 @@ def test_the_plan_named_and_asked_until_when_is_its_validity(bot, conversation, 
 
 
 def test_pointing_back_in_traditional_script_is_a_followup():
-    assert is_followup("這些可以同時申請嗎？") and is_followup("這筆錢要交稅嗎？")
+    assert is_followup("這個可以同時申請嗎？") and is_followup("這筆錢要交稅嗎？")

@@ -43,7 +43,7 @@ _MARKER = re.compile(
 _ENDS_WITH_NE = re.compile(r"(?:呢|嘞|啦|先)[？?！!。.\s]*$")
 _ANAPHORA = re.compile(
     r"\b(it|that|this|they|them|those|these|one|(?<!is )(?<!are )there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
-    r"|這筆|這個|那個|他們|這項|該項|這些|這種|那種|還能"  # the same, in Traditional script
+    r"|這筆|這個|那個|這項|該項|還能"  # the same, in Traditional script (not 這些目標: it names what it points at)
     r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種",
     re.IGNORECASE,
 )
