@@ -130,6 +130,9 @@ class SupportRules:
         # "…, and encourages joint labs": a verb of what the plan does opens a clause, it names no list item
         self.item_filler = self.filler_stems | {_stem(fold(w)) for w in spec.encouragement.en + spec.provision.en}
         self.markers = {g: _pattern(t.en + t.zh) for g, t in spec.markers.items()}
+        # a marker inside a longer reviewed synonym (第一 in 第一步, a step, not a ranking) is that synonym's word
+        self.equivalent = _pattern([t for g in spec.equivalents for t in g])
+        self.equivalent_of = {fold(t): g for g in spec.equivalents for t in g}
         self.absent = AbsenceRules(spec.absent, _pattern(spec.absence.en + spec.absence.zh), self.filler)
         self.absence = self.absent.pattern
         self.restriction = _pattern(spec.restriction.en + spec.restriction.zh)
@@ -253,8 +256,8 @@ class SupportRules:
             for group, rx in self.markers.items():
                 m = rx.search(folded) if rx else None
                 same = _one(m.group()) if m else None   # the claim itself, not a word of its kind
-                if m and marker_exempt(group, folded, m.start(), m.end(), sources, claims, self.spec.bound_flags,
-                                       self.eligibility, self.filler):
+                if m and (marker_exempt(group, folded, m.start(), m.end(), sources, claims, self.spec.bound_flags,
+                                        self.eligibility, self.filler) or self._synonym_at(folded, m, src_folded)):
                     continue
                 if m and same is not None and not any(same.search(s) for s in src_folded) and not (
                         group == "aggregate" and self.arithmetic.names_total(st.part, st.sentence, m.group(), sources,
@@ -284,6 +287,15 @@ class SupportRules:
             elif len(w) > 1 and _stem(w) not in self.filler_stems:
                 out.append(_stem(w))
         return out
+
+    def _synonym_at(self, folded: str, m: re.Match[str], src_folded: list[str]) -> bool:
+        """The marker ``m`` is part of a longer `equivalents` term (第一步 holds the ranking word 第一) of which a
+        cited clause says one synonym (首先): the term says what the clause says, not the marker's claim."""
+        for e in self.equivalent.finditer(folded) if self.equivalent else ():
+            if e.start() <= m.start() and m.end() <= e.end() and e.end() - e.start() > m.end() - m.start():
+                group = self.equivalent_of.get(e.group(), [])
+                return any((p := _one(t)) is not None and p.search(s) for t in group for s in src_folded)
+        return False
 
     def _purpose_problem(self, folded: str, unsupported: Callable[[str], str | None]) -> str | None:
         """What a thing is for ("主要用来支持成熟期企业上市融资" where the clause funds seed-stage firms) is a claim as

@@ -153,8 +153,10 @@ _TOKEN = re.compile(
     # "a million", "half a million", "a quarter of a million": an article standing for the number
     r"|(?P<art>(?i:\b(?:half\s+an?|a\s+quarter(?:\s+of\s+an?)?|an?)(?=[\s-]+(?:million|billion|thousand)\b)))")
 _ART = {"a": 1.0, "an": 1.0, "half": 0.5, "quarter": 0.25}
-# "¥10m", "RMB 2m": a bare "m" means million only right after a currency sign (else it is metres).
+# "¥10m", "RMB 2m": a bare "m" means million only right after a currency sign (else it is metres); a capital "M"
+# right on the digits ("5M", "1.5M") is million anywhere: metres are written lower-case.
 _M_MILLION = re.compile(r"m(?![A-Za-z0-9²])")
+_CAPITAL_M = re.compile(r"M(?![A-Za-z0-9²³])")
 _EMULT = re.compile(r"(?i)(?:(?P<k>k)(?![A-Za-z])|\s*-?\s*(?P<w>thousand|million|billion|mn|bn)\b)")
 _EMULT_VAL = {"k": 1e3, "thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
@@ -227,7 +229,8 @@ def _read_token(t: str, m: re.Match[str]) -> _Tok | None:
         k = _Tok(m.start(), m.end(), _ART["half" if "half" in art else "quarter" if "quarter" in art else "a"],
                  word=True)
     pos = k.end
-    if ar and not mult and _M_MILLION.match(t, pos) and _CURRENCY.search(t, max(0, k.start - 8), k.start):
+    if ar and not mult and (_CAPITAL_M.match(t, pos) or _M_MILLION.match(t, pos)
+                            and _CURRENCY.search(t, max(0, k.start - 8), k.start)):
         k.scale, k.own_scale, k.yearlike, pos = 1e6, True, False, pos + 1
     if not cn and (em := _EMULT.match(t, pos)) and not (em.group("k") and en):
         k.scale *= _EMULT_VAL[(em.group("k") or em.group("w")).lower()]
