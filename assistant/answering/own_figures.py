@@ -22,11 +22,15 @@ from assistant.knowledge.figures import Figure, extract_figures
 _PARTS = re.compile(r"[；;]")
 _CLAUSES = re.compile(r"[，、]|,(?![0-9]{3})")
 _COLON = re.compile(r"[：:](?![0-9])")
+# where the items of a list are cut when its clauses say more of one item ("A、B，同埋C，每个…"): 、 and a
+# connective opening a clause (，同埋 / ，以及 / ", and" / ", or" / 或者); "either" opening the list is its frame
+_ITEMS = re.compile(r"(?i)、|[，,]\s*(?:以及|同埋|和|及|或者|或是|或|还有|還有|仲有|and|or|plus)(?![a-z])")
+_EITHER = re.compile(r"^\s*(?:either|要么|要不)\s*", re.I)
 _CITE = re.compile(r"\[\d{1,3}\]")
 _ZH_CHAR = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[A-Za-z]+")
 # how much a sentence stating a count may say after it ("routes are mentioned", 項): the count and what it counts
-COUNT_TAIL_ZH, COUNT_TAIL_EN = 4, 3
+COUNT_TAIL_ZH, COUNT_TAIL_EN = 4, 6
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -42,19 +46,36 @@ def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bo
     _, hi = _sentence(answer, fig.start)
     colon = _COLON.search(answer, fig.end, hi)
     if colon:
-        rest = _CITE.sub("", answer[colon.end():hi]).strip(" 。.!！")
-        cut = _PARTS if _PARTS.search(rest) else _CLAUSES
-        return len([p for p in cut.split(rest) if p.strip()]) == n
+        return n in _items(_CITE.sub("", answer[colon.end():hi]).strip(" 。.!！"))
     following = [answer[a:b].strip() for a, b in sentences(answer) if a >= hi]
     seen = [ordinal_at(s) for s in following[:n + 1]]
     if seen[:n] == list(range(1, n + 1)) and (len(seen) == n or seen[n] == 0):
         return True
     # "two routes [1]. One is …; the other is …", 「有兩項。A；B。」: a sentence saying no more than the count,
-    # then one sentence of exactly that many parts
+    # then one sentence of exactly that many parts, or exactly that many sentences, the rest of the answer
     tail = _CITE.sub("", answer[fig.end:hi])
     said = len(_ZH_CHAR.findall(tail)) <= COUNT_TAIL_ZH and len(_EN_WORD.findall(tail)) <= COUNT_TAIL_EN
     rest = _CITE.sub("", following[0]).strip(" 。.!！；;") if following else ""
-    return said and len([p for p in _PARTS.split(rest) if p.strip()]) == n
+    if said and (len(following) == n or n in _items(rest)):
+        return True
+    return _said_again(fig, answer, ordinal_at)
+
+
+def _items(rest: str) -> set[int]:
+    """How many items the list ``rest`` may be read as: its parts (；), else its clauses, or its items cut at
+    、 and at a connective opening a clause (a clause without one says more of the item before it)."""
+    if _PARTS.search(rest):
+        return {len([p for p in _PARTS.split(rest) if p.strip()])}
+    rest = _EITHER.sub("", rest)
+    return {len([p for p in cut.split(rest) if p.strip()]) for cut in (_CLAUSES, _ITEMS)}
+
+
+def _said_again(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bool:
+    """「兩項可唔可以同時攞」 after 「有兩項：A；B」: the count said again, with its counter, of the items an earlier
+    count of the answer enumerates."""
+    said = fold(answer[fig.start:fig.end + 1])
+    return any(f.end <= fig.start and fold(answer[f.start:f.end + 1]) == said and enumerated(f, answer, ordinal_at)
+               for f in extract_figures(answer[:fig.start]) if f.kind == fig.kind and f.value == fig.value)
 
 
 def end_year(fig: Figure, answer: str, validity: Callable[[str], bool]) -> bool:
