@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.own_figures import end_year, enumerated, told_by_question
-from assistant.answering.statements import CITE_MARK, sentence_at, spell_out
+from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.knowledge.claims import Matcher, Terms, fold
 from assistant.knowledge.figures import extract_figures, is_grounded
 
@@ -297,10 +297,16 @@ def _source_figures(texts: tuple[str, ...]) -> tuple[Figure, ...]:
 
 
 def subject_figures(sources: tuple[str, ...], claims: ClaimRules, subject: str) -> list[BoundFigure]:
-    """The figures the cited sources bind to ``subject`` (or, failing those, to a narrower subject)."""
+    """The figures the cited sources bind to ``subject`` (or, failing those, to a narrower subject; or to a broader
+    one in a sentence naming ``subject``: 「组建创新联合体…；入选项目…最高3000万元资助」 funds the consortium)."""
     bound = [b for t in sources for b in claims.bind(t) if b.subject]
     own = [b for b in bound if b.subject == subject]
-    return own or [b for b in bound if subject in claims.ancestors(b.subject or "")]
+    narrower = own or [b for b in bound if subject in claims.ancestors(b.subject or "")]
+    if narrower:
+        return narrower
+    broader = claims.ancestors(subject)[1:]
+    return [b for t in sources for lo, hi in sentences(t) if subject in claims.subjects_in(t[lo:hi])
+            for b in claims.bind(t[lo:hi]) if b.subject in broader]
 
 
 def comparable(xs: list[BoundFigure], ys: list[BoundFigure]) -> list[tuple[float, float]]:
