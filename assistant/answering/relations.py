@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
+from assistant.answering.restated import joined_by
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.answering.vocabulary import terms_pattern
 from assistant.knowledge.claims import Matcher, Mention, Terms, fold, trie_pattern
@@ -92,6 +93,7 @@ class Relations:
                              + [("word", t, False) for t in spec.not_than.en + spec.not_than.zh])
         self.ratios = {" ".join(fold(k).split()): v for k, v in spec.ratios.items()}
         self.anaphoric = terms_pattern(spec.anaphoric.en + spec.anaphoric.zh)
+        self.alternative = terms_pattern(spec.alternative.en + spec.alternative.zh)
         only, one = (sorted(fold(t) for t in x.en + x.zh) for x in (spec.only, spec.one_of))
         # "只能选择其中一种", "can only apply for one of them": the verb between is any verb
         self.only_one = re.compile(rf"(?<![a-z])(?:{trie_pattern(only)})(?![a-z])[^，,。；;.!?！？]{{0,24}}?"
@@ -133,7 +135,8 @@ class Relations:
             elif m.concept == COMBINED and not self.negated(folded, m) and not self.quantified(folded, m):
                 before = [n for n in named if n.end <= offset + m.start]
                 back = self.anaphoric is not None and self.anaphoric.fullmatch(word) and _pairs(before, claims)
-                problem = self._both(word, before if back else named, sources, claims)
+                problem = self._both(word, joined_by(before if back else named, sentence, self.alternative, claims),
+                                     sources, claims)
             elif m.concept == COMBINED and self.quantified(folded, m):
                 problem = None   # "所有企业都能": the 都 of "all", judged as an absolute (support.yaml markers)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
@@ -178,13 +181,10 @@ class Relations:
         lo = max(0, m.start - NEGATION_REACH)
         return any(n.concept == NEGATION for n in self.words.find(folded[lo:m.start]))
 
-    def _both(self, word: str, named: list[Mention], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
+    def _both(self, word: str, pairs: set[frozenset[str]], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
         """Both of two subjects a cited sentence offers as alternatives, where none says both."""
         alt, _, both = self._joins(sources, claims)
-        for pair in _pairs(named, claims):
-            if pair in alt and pair not in both:
-                return word
-        return None
+        return word if any(pair in alt and pair not in both for pair in pairs) else None
 
     def _one_of(self, word: str, named: list[Mention], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
         """Only one of two subjects: the sources must offer them as alternatives."""
@@ -372,7 +372,10 @@ def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tupl
                     continue
                 pair = frozenset((a.concept, b.concept))
                 between = [w for w in words if a.end <= w.start < b.start]
-                if any(w.concept in (ALTERNATIVE, EXCLUSIVE) for w in between):
+                # an "or" joins a to b only if b is not named already before it (贴息或利息优惠: two words of b)
+                if any(w.concept in (ALTERNATIVE, EXCLUSIVE) and not any(
+                        a.end <= n.start and n.end <= w.start and claims.compatible(n.concept, b.concept) for n in named)
+                       for w in between):
                     alt.add(pair)
                 else:
                     joint.add(pair)

@@ -23,7 +23,7 @@ from assistant.knowledge.claims import Terms, fold, trie_pattern
 
 if TYPE_CHECKING:
     from assistant.answering.statements import Statement
-    from assistant.knowledge.claims import BoundFigure, ClaimRules
+    from assistant.knowledge.claims import BoundFigure, ClaimRules, Mention
 
 # "或者说", "or rather", "that is": a restatement, not a choice
 _JOIN = re.compile(r"和|与|同|及|(?<![a-z])and(?![a-z])")
@@ -92,3 +92,15 @@ def _one_amount(x: BoundFigure, y: BoundFigure, sentence: list[BoundFigure], cla
             if any(a.attrs.get(g) and b.attrs.get(g) and a.attrs[g] != b.attrs[g] for g in groups):
                 return True
     return False
+
+
+
+def joined_by(named: list[Mention], sentence: str, alternative: re.Pattern[str] | None,
+              claims: ClaimRules) -> set[frozenset[str]]:
+    """The pairs of things a "both" word may join: not two the statement itself joins by an alternative word
+    ("…, plus the housing or the subsidy", 住房或补贴): it restates the choice there."""
+    order = sorted(named, key=lambda n: n.start)
+    offered = {frozenset((a.concept, b.concept)) for a, b in zip(order, order[1:])
+               if alternative is not None and alternative.fullmatch(sentence[a.end:b.start].strip(" ,，、"))}
+    return {frozenset((a.concept, b.concept)) for i, a in enumerate(order) for b in order[i + 1:]
+            if not claims.compatible(a.concept, b.concept) and frozenset((a.concept, b.concept)) not in offered}
