@@ -303,6 +303,7 @@ def swapped_in(statement: str, part: str, sources: list[str], filler: re.Pattern
     any, there is none to read."""
     if "、" not in part and "," not in part and not _CONNECTIVE_ZH.search(part) and not _EN_AND.search(fold(part)):
         return None
-    here = fold(statement)
-    items = swapped_items(fold(part), sources, filler, filler_stems, stem, provision)
+    # Cantonese 嘅 is the written 的: an item reads as the clause writes it (符合条件嘅人工智能个人)
+    here = fold(statement).replace("嘅", "的")
+    items = swapped_items(fold(part).replace("嘅", "的"), sources, filler, filler_stems, stem, provision)
     return next((i for i in items if i in here), None)
