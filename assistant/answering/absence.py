@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.bound_conditions import flags_said
+from assistant.answering.statements import sentences
 from assistant.answering.vocabulary import terms_pattern as _rx  # a list of terms as one pattern, as support reads them
 from assistant.knowledge.claims import Terms, fold, trie_pattern
 from assistant.knowledge.figures import extract_figures
@@ -69,6 +70,8 @@ class AbsentSpec(BaseModel):
                             "`lacks` negation before one, in its clause, is a statement of absence.")
     topic: Topic = Field(default_factory=Topic, description="A topic before the absence in its sentence (至于X，"
                          "计划没有…; X这一块，计划没有涉及): what it names is said to be missing too.")
+    pronouns: Terms = Field(default_factory=Terms, description="Words pointing back at what the sentence before "
+                            "names (them, 佢哋): \"no amount for them\" speaks of those things.")
 
 
 def _blank(text: str, rx: re.Pattern[str] | None) -> str:
@@ -114,6 +117,7 @@ class AbsenceRules:
         self.label.update({" ".join(fold(t).split()): "" for t in spec.aspects.en + spec.aspects.zh})
         self.named = _rx(list(self.label))
         self.framing = _rx(spec.framing.en + spec.framing.zh)
+        self.pronouns = _rx(spec.pronouns.en + spec.pronouns.zh)
         lead, tail = _rx(spec.topic.lead.en + spec.topic.lead.zh), _rx(spec.topic.tail.en + spec.topic.tail.zh)
         self.lead = re.compile(r"^\s*(?:" + lead.pattern + ")") if lead else None
         self.tail = re.compile("(?:" + tail.pattern + r")\s*$") if tail else None
@@ -133,11 +137,13 @@ class AbsenceRules:
         return before[lead.end() if lead else 0:tail.start() if tail else len(before)]
 
     def problem(self, text: str, sources: Sequence[str], facts: Sequence[Fact], claims: ClaimRules | None,
-                novel: Callable[[str], str | None], context: str = "", flags: Sequence[str] = ()) -> str | None:
+                novel: Callable[[str], str | None], context: str = "", flags: Sequence[str] = (),
+                before: str = "") -> str | None:
         """What ``text`` says is missing but a cited source gives (None: true, or no absence in ``text``).
         ``novel``: the first words of a text that no source uses; ``context``: the sentence, whose yes/no
         conditions (``flags``, claims.yaml) say which benefit it speaks of ("in OPC communities … no area is
-        set" is true where the clause's 50 m² is for those outside them)."""
+        set" is true where the clause's 50 m² is for those outside them); ``before``: the answer before the
+        sentence, whose last sentence naming subjects says what a pronoun ("no amount for them") stands for."""
         folded = fold(text)
         m = self.absence.search(folded) if self.absence else None
         if not m:
@@ -156,14 +162,26 @@ class AbsenceRules:
         # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
         barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
         topic = self.topic(context) if context else ""
+        back = self._referent(before, claims)
         for item in [named[a:b] for a, b in zip(cuts, cuts[1:])] + ([topic] if topic.strip() else []):
-            if self._given(item, src, sources, kept, claims, novel, barred):
+            if self._given(item, src, sources, kept, claims, novel, barred, back):
                 return " ".join(item.split()).strip(" ，,。.；;：:")
         return None
 
+    def _referent(self, before: str, claims: ClaimRules | None) -> set[str]:
+        """What a pronoun stands for: the first thing named by the last sentence of ``before`` that does not itself
+        open with a pronoun ("Smart vouchers are allocated … They offset … The plan gives no amount for them")."""
+        for a, b in reversed(sentences(before) if claims is not None and self.pronouns else ()):
+            said = fold(re.sub(r"\[\d{1,3}\]", " ", before[a:b])).strip()
+            if self.pronouns and (m := self.pronouns.match(said)) and not said[m.end():m.end() + 1].isalpha():
+                continue
+            first = min(claims.subjects.find(said), key=lambda n: n.start, default=None) if claims else None
+            return {first.concept} if first else set()
+        return set()
+
     def _given(self, item: str, src: list[str], sources: Sequence[str], facts: Sequence[Fact],
                claims: ClaimRules | None, novel: Callable[[str], str | None],
-               barred: set[tuple[str, float]]) -> bool:
+               barred: set[tuple[str, float]], back: set[str] | None = None) -> bool:
         kinds: set[str] = set()
         for m in self.named.finditer(item) if self.named else ():
             label = self.label[" ".join(m.group().split())]
@@ -181,6 +199,8 @@ class AbsenceRules:
         if not kinds:
             return bool(_CONTENT.search(rest))   # the sources name it: they do give it
         subjects = claims.subjects_in(item) if claims is not None else set()
+        if not subjects and back and self.pronouns and self.pronouns.search(item):
+            subjects = back   # "for them": the things the sentence before names
         return any(self._figure_given(k, subjects, src, sources, facts, claims, barred) for k in kinds)
 
     def _figure_given(self, kind: str, subjects: set[str], src: list[str], sources: Sequence[str],

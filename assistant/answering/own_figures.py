@@ -73,9 +73,19 @@ def _items(rest: str) -> set[int]:
 def _said_again(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bool:
     """「兩項可唔可以同時攞」 after 「有兩項：A；B」: the count said again, with its counter, of the items an earlier
     count of the answer enumerates."""
-    said = fold(answer[fig.start:fig.end + 1])
-    return any(f.end <= fig.start and fold(answer[f.start:f.end + 1]) == said and enumerated(f, answer, ordinal_at)
+    said = _counted(answer, fig)
+    return any(f.end <= fig.start and _counted(answer, f) == said and enumerated(f, answer, ordinal_at)
                for f in extract_figures(answer[:fig.start]) if f.kind == fig.kind and f.value == fig.value)
+
+
+def _counted(answer: str, fig: Figure) -> str:
+    """A count with its counter (两项, "two options"): the figure's text and, where that is a bare numeral, the
+    character or word after it."""
+    text = fold(answer[fig.start:fig.end])
+    if re.search(r"[a-z]", text):
+        m = re.match(r"\s*([a-z]+)", fold(answer[fig.end:]))
+        return f"{text} {m.group(1) if m else ''}"
+    return text if len(text) > 1 else text + fold(answer[fig.end:fig.end + 1])
 
 
 def end_year(fig: Figure, answer: str, validity: Callable[[str], bool]) -> bool:

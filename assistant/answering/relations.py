@@ -43,7 +43,8 @@ _RATIO = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]|on
                     r"\s*(?:倍|times)(?![a-z])")
 # a share of another subject's figure: "Y的200%" (Y before it), "50% of Y" (Y after it)
 _SHARE = re.compile(r"[的嘅之]\s*(?P<p>\d+(?:\.\d+)?)\s*%|(?<![\d.])(?P<p2>\d+(?:\.\d+)?)\s*%\s*(?P<of>of\s+)?(?=the\b)")
-_FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*[\d一二两三四五六七八九十百千万]")
+_FIGURE_NEXT = re.compile(r"\s*(?:约|大约|about|around|approximately)?\s*(?:[\d一二两三四五六七八九十百千万]|(?:one|two|three|"
+                          r"four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|half)(?![a-z]))")
 
 
 class RelationSpec(BaseModel):

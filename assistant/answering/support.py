@@ -193,7 +193,8 @@ class SupportRules:
                 # clause it governs, "…, for example an age limit", names more of it unless it makes a claim)
                 # the sources' own words: the question asking about a thing does not give it
                 given = self.absent.problem(text, sources, facts or [], claims, lambda t: novel_run(
-                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1, _stem), st.sentence, self.spec.bound_flags)
+                    t, own[0], own[1], own[2] | self.filler_stems, 1, 1, _stem), st.sentence, self.spec.bound_flags,
+                    answer[:answer.find(st.sentence)] if st.sentence in answer else "")
                 if given:
                     out.append(Finding(st.text, "absence", given))
                 continue
