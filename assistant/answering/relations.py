@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
-from assistant.answering.restated import joined_by
+from assistant.answering.restated import asks, joined_by
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.answering.vocabulary import terms_pattern
 from assistant.knowledge.claims import Matcher, Mention, Terms, fold, trie_pattern
@@ -105,7 +105,7 @@ class Relations:
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
-        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word")]
+        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word") and not asks(folded, m)]
         for o in self.only_one.finditer(folded) if self.only_one else ():
             if not any(f.start < o.end() and o.start() < f.end for f in found):
                 found.append(Mention(EXCLUSIVE, o.start(), o.end()))
@@ -205,7 +205,7 @@ class Relations:
             if i == 0:
                 continue
             folded = fold(CITE_MARK.sub(" ", answer[a:b]))
-            words = [m for m in self.words.find(folded) if m.concept == EXCLUSIVE]
+            words = [m for m in self.words.find(folded) if m.concept == EXCLUSIVE and not asks(folded, m)]
             word = words[0] if words else self.only_one.search(folded) if self.only_one else None
             if word is None or _pairs(_mentions(claims, folded), claims):
                 continue   # no choice, or one between the things it names itself (judged in `check`)

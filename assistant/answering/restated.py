@@ -104,3 +104,10 @@ def joined_by(named: list[Mention], sentence: str, alternative: re.Pattern[str] 
                if alternative is not None and alternative.fullmatch(sentence[a.end:b.start].strip(" ,，、"))}
     return {frozenset((a.concept, b.concept)) for i, a in enumerate(order) for b in order[i + 1:]
             if not claims.compatible(a.concept, b.concept) and frozenset((a.concept, b.concept)) not in offered}
+
+
+def asks(folded: str, m: Mention) -> bool:
+    """A word opening with a negation inside a question of "whether" (可唔可以同时, 能不能同时: the verb, its
+    negation, the verb again) asks; it claims nothing: 「两项可唔可以同时攞，计划冇讲」."""
+    return m.start > 0 and folded[m.start:m.start + 1] in ("唔", "不", "冇", "没") \
+        and folded[m.start - 1:m.start] == folded[m.start + 1:m.start + 2]

@@ -99,8 +99,6 @@ def sources_vocabulary(rules: SupportRules, texts: tuple[str, ...], claims: Clai
             stems.add(st)
             if len(st) >= 7:
                 stems.add(st[:6])
-            # "micro-enterprise": its parts are the sources' words too ("small or micro enterprises")
-            stems.update(stem(p) for p in re.split(r"[-'’]", word.group()) if len(p) > 1 and "-" in word.group())
     return frozenset(pairs), frozenset(chars), frozenset(stems)
 
 
