@@ -65,6 +65,7 @@ class Arithmetic:
                       for g in ArithmeticSpec.model_fields if isinstance(getattr(spec, g), Terms)}
         self.ordinals = [Matcher([(str(i), t, False) for t in ts]) for i, ts in enumerate(spec.ordinals, 1)]
         self.lists = lists   # the lists a text enumerates (assistant/answering/enumerations.py)
+        self.filler: re.Pattern[str] | None = None   # words that say nothing (set by SupportRules)
 
     def has(self, group: str, folded: str, lo: int = 0, hi: int | None = None) -> bool:
         hi = len(folded) if hi is None else hi
@@ -90,7 +91,7 @@ class Arithmetic:
     def own(self, fig: Figure, answer: str, question: str) -> bool:
         """``fig`` needs no cited figure: a count of the items the answer enumerates, the last year of a validity
         it states, or a figure of the founder's story the question tells (assistant/answering/own_figures.py)."""
-        return enumerated(fig, answer, self._ordinal) or end_year(fig, answer, lambda t: self.has("validity", t)) \
+        return enumerated(fig, answer, self._ordinal, self.filler) or end_year(fig, answer, lambda t: self.has("validity", t)) \
             or told_by_question(fig, answer, question, lambda t: self.has("addressee", t))
 
     def _ordinal(self, sentence: str) -> int:

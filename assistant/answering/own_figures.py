@@ -30,16 +30,17 @@ _CITE = re.compile(r"\[\d{1,3}\]")
 _ZH_CHAR = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[A-Za-z]+")
 # how much a sentence stating a count may say after it ("routes are mentioned", 項): the count and what it counts
-COUNT_TAIL_ZH, COUNT_TAIL_EN = 4, 6
+COUNT_TAIL_ZH, COUNT_TAIL_EN = 4, 3
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
     return next(((a, b) for a, b in sentences(text) if a <= pos < b), (0, len(text)))
 
 
-def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bool:
+def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int], filler: re.Pattern[str] | None = None) -> bool:
     """The count ``fig`` is the number of items the answer enumerates right after it: after a colon in its own
-    sentence, or in the sentences that follow, each opening with an ordinal (一是, 第二, "second")."""
+    sentence, or in the sentences that follow, each opening with an ordinal (一是, 第二, "second"). ``filler``: words
+    that say nothing (support.yaml), left out of what the count's sentence may say ("two options for young founders")."""
     if fig.kind != "count" or not 2 <= fig.value <= 20 or fig.value != int(fig.value):
         return False   # a count of items an answer lists (never inf or a huge number from hostile input)
     n = int(fig.value)
@@ -53,12 +54,13 @@ def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bo
         return True
     # "two routes [1]. One is …; the other is …", 「有兩項。A；B。」: a sentence saying no more than the count,
     # then one sentence of exactly that many parts, or exactly that many sentences, the rest of the answer
-    tail = _CITE.sub("", answer[fig.end:hi])
+    tail = fold(_CITE.sub("", answer[fig.end:hi]))
+    tail = filler.sub(" ", tail) if filler is not None else tail
     said = len(_ZH_CHAR.findall(tail)) <= COUNT_TAIL_ZH and len(_EN_WORD.findall(tail)) <= COUNT_TAIL_EN
     rest = _CITE.sub("", following[0]).strip(" 。.!！；;") if following else ""
     if said and (len(following) == n or n in _items(rest)):
         return True
-    return _said_again(fig, answer, ordinal_at)
+    return _said_again(fig, answer, ordinal_at, filler)
 
 
 def _items(rest: str) -> set[int]:
@@ -70,11 +72,11 @@ def _items(rest: str) -> set[int]:
     return {len([p for p in cut.split(rest) if p.strip()]) for cut in (_CLAUSES, _ITEMS)}
 
 
-def _said_again(fig: Figure, answer: str, ordinal_at: Callable[[str], int]) -> bool:
+def _said_again(fig: Figure, answer: str, ordinal_at: Callable[[str], int], filler: re.Pattern[str] | None) -> bool:
     """「兩項可唔可以同時攞」 after 「有兩項：A；B」: the count said again, with its counter, of the items an earlier
     count of the answer enumerates."""
     said = _counted(answer, fig)
-    return any(f.end <= fig.start and _counted(answer, f) == said and enumerated(f, answer, ordinal_at)
+    return any(f.end <= fig.start and _counted(answer, f) == said and enumerated(f, answer, ordinal_at, filler)
                for f in extract_figures(answer[:fig.start]) if f.kind == fig.kind and f.value == fig.value)
 
 

@@ -149,6 +149,7 @@ class SupportRules:
         self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
         self.relations = Relations(spec.relations)
         self.relations.arithmetic = self.arithmetic
+        self.arithmetic.filler = self.filler
         self.restatements = Restatements(spec.restatement, e5_query)
         self.polarity = Polarity(spec.polarity)
         self.roles = Roles(spec.roles, self.encouragement)
