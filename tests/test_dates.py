@@ -139,6 +139,27 @@ def test_the_story_and_the_ask_are_judged_apart(corpus, text, lang, years):
     assert framed(corpus, text, lang) == years
 
 
+# --- a lead-in that only says when dates the ask after it ---------------------------------------------------
+@pytest.mark.parametrize("text, lang, years", [
+    ("2023年那时，住房补贴每个月发多少？", "zh", [2023]),
+    ("2025年的時候，模型券最高有幾多？", "zh-Hant", [2025]),
+    ("Back in 2024, what did the training voucher cap at?", "en", [2024]),
+    ("2029年嗰阵，过渡性住房仲有冇得租？", "zh-Hant", [2029]),
+    # ... but a year followed by another lead-in dates that one: the founder's story, not the ask
+    ("2021年，本科毕业，个人创业担保贷款最多多少？", "zh", []),
+    ("In 2020, finished a master's abroad, how much is the returnee funding?", "en", []),
+])
+def test_a_lead_in_saying_only_when_dates_the_ask(corpus, text, lang, years):
+    assert framed(corpus, text, lang) == years
+
+
+def test_only_when_is_a_year_and_time_words_alone(corpus):
+    dates = corpus.frame.dates
+    assert dates.only_when(fold("2024年的時候")) and dates.only_when("back in 2024") and dates.only_when("去年那时")
+    assert not dates.only_when("2021年毕业") and not dates.only_when("in 2024 we moved") \
+        and not dates.only_when("那时候")
+
+
 # --- the answer: declined first, then what the plan says ----------------------------------------------------
 @pytest.mark.system
 @pytest.mark.parametrize("question, opening", [

@@ -15,7 +15,10 @@ from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from assistant.knowledge.places import Gazetteer
+    from assistant.understanding.dates import YearParser
 
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
 # a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000"); an
@@ -57,6 +60,7 @@ class ClauseReader:
     conditional: Matcher
     plan_named: Matcher
     weak_asking: set[str]
+    dates: YearParser
     _tags: set[str]
 
     # --- pieces ---------------------------------------------------------------------------------
@@ -115,6 +119,16 @@ class ClauseReader:
         """The part states an amount (not a date): "…最高60万", "up to 1 million yuan"."""
         return any(f.kind not in ("date", "year") for f in extract_figures(clause))
 
+    def _lead(self, pending: list[tuple[str, set[str]]], clause: str, subjects: set[str],
+              told: Callable[[Iterable[tuple[str, set[str]]]], None]) -> list[tuple[str, set[str]]]:
+        """The lead-in parts before an ask with ``clause`` added. A part that only says when ("2024年的时候") dates
+        the ask after it; followed by another lead-in ("2021年，硕士毕业，能申请吗") it dates that one, the founder's
+        story: it is told."""
+        if not self.dates.only_when(fold(clause)):
+            told([p for p in pending if self.dates.only_when(fold(p[0]))])
+            pending = [p for p in pending if not self.dates.only_when(fold(p[0]))]
+        return [*pending, (clause, subjects)]
+
     @staticmethod
     def _story_like(clause: str, story: Matcher | None, places: Gazetteer | None) -> bool:
         """The part tells the founder's story: first person, a place or a year."""
@@ -124,7 +138,10 @@ class ClauseReader:
     def _qualifies(self, clause: str, story: Matcher | None, places: Gazetteer | None) -> bool:
         """The part qualifies the ask after it rather than telling the story: it opens with a condition and names
         no place (a place in the founder's story is never judged), or it names the plan, speaks of no one and
-        names no place (the places it says the plan names are searched, not judged: :meth:`read`)."""
+        names no place (the places it says the plan names are searched, not judged: :meth:`read`), or it only says
+        when ("2024年的时候，…多少？": the year dates the ask)."""
+        if self.dates.only_when(fold(clause)):
+            return True
         folded = fold(clause).lstrip()
         named_place = places is not None and bool(places.find(clause))
         # Chinese puts the subject first ("我们的产品要是被采用了"); English "if" opens the clause ("not sure if")

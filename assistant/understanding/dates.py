@@ -63,6 +63,9 @@ class DateWords(BaseModel):
     enquiring: list[str] = Field(default_factory=list,
                                  description="First-person words that only open a question (我想问, I'd like to "
                                              "know): they do not make a year the founder's story.")
+    when: list[str] = Field(default_factory=list,
+                            description="Words that with a year only say when (的时候, 那年, back in): a lead-in of a "
+                                        "year and these alone dates the ask after it, it tells no story.")
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class YearParser:
         self._term = _words(words.term)
         self._told = _words(words.told)
         self._enquiring = _words(words.enquiring)
+        self._when = _words(words.when)
 
     def years(self, text: str, today: date | None = None, plan_end: int | None = None) -> list[YearMention]:
         """Every year ``text`` speaks of, in reading order (overlapping forms counted once, the longest first).
@@ -164,6 +168,23 @@ class YearParser:
     def told(self, text: str) -> bool:
         """Whether ``text`` tells the founder's own past ("worked there since 2019", "2021年毕业")."""
         return bool(self._told is not None and self._told.search(text))
+
+    def only_when(self, text: str, today: date | None = None) -> bool:
+        """Whether ``text`` says only when: a year and words placing it in time ("2024年的时候", "back in 2024",
+        "去年那时"), nothing else."""
+        found = self.years(text, today)
+        if not found:
+            return False
+        rest, last = [], 0
+        for y in found:
+            if y.start >= last:
+                rest.append(text[last:y.start])
+                last = y.end
+        rest.append(text[last:])
+        left = "".join(rest)
+        if self._when is not None:
+            left = self._when.sub(" ", left)
+        return not re.sub(r"[\W_年]+", "", left)
 
     def enquiring(self, text: str) -> str:
         """``text`` without the first-person words that only open a question ("我想问下去年…" -> "下去年…")."""

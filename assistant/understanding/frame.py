@@ -196,7 +196,7 @@ class FrameRules(ClauseReader):
                                                                        clean], zh))
                     pending, previous = [], None
                 elif asking and not story_like:
-                    pending.append((clean, subjects))
+                    pending = self._lead(pending, clean, subjects, told)
                     previous = None
                 else:
                     told(pending)
@@ -311,8 +311,9 @@ class FrameRules(ClauseReader):
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
         if details:
             return Ask(text=text, kind="unstated", detail=details[0], also=details[1:], topic=topic)
-        # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
-        on_topic = topic is not None or bool(expanded)
+        # an ask naming no benefit may still name the plan's subject matter: the glossary's terms (出海专区), or a
+        # clause of the plan the recogniser is sure of ("备案指导由哪个平台提供", asked beside an unstated part)
+        on_topic = topic is not None or bool(expanded) or getattr(rec, "clause_confidence", 0.0) >= TOPIC_MIN
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
     def _ranked(self, folded: str) -> list[Mention]:
@@ -385,10 +386,8 @@ class FrameRules(ClauseReader):
                    asked: bool = False, questions: QuestionRules | None = None) -> list[int]:
         """Years outside the plan's period the answer must speak to (understanding/timescope.py). ``asked``: the
         parts are asks ("runs until 2030" is no year asked about; a past year is, unless it tells the founder's past)."""
-        if plan_years is None:
-            return []
-        return self.time_scope.outside(background, today, plan_years, asked,
-                                       questions.first_person if questions is not None else None)
+        me = questions.first_person if questions is not None else None
+        return [] if plan_years is None else self.time_scope.outside(background, today, plan_years, asked, me)
 
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
                 today: date) -> dict[str, Any]:
