@@ -145,6 +145,7 @@ def test_the_story_and_the_ask_are_judged_apart(corpus, text, lang, years):
     ("2025年的時候，模型券最高有幾多？", "zh-Hant", [2025]),
     ("Back in 2024, what did the training voucher cap at?", "en", [2024]),
     ("2029年嗰阵，过渡性住房仲有冇得租？", "zh-Hant", [2029]),
+    ("2024年年中以前，模型券发过多少？", "zh", [2024]),
     # ... but a year followed by another lead-in dates that one: the founder's story, not the ask
     ("2021年，本科毕业，个人创业担保贷款最多多少？", "zh", []),
     ("In 2020, finished a master's abroad, how much is the returnee funding?", "en", []),

@@ -57,6 +57,29 @@ def test_instructions_are_dropped(corpus):
     assert [a.text for a in f.asks] == ["monthly housing subsidy after tax?"] and len(f.instructions) == 2
 
 
+def test_reply_length_instructions_are_dropped(corpus):
+    """How long the reply should be is an instruction, in Mandarin and Cantonese: the ask is read without it."""
+    f = frame_of(corpus, "长话短说：过渡性住房最长住多久？")
+    assert f.instructions == ["长话短说"] and [a.text for a in f.asks] == ["过渡性住房最长住多久？"]
+    f = frame_of(corpus, "唔好講咁長，落戶補貼最多幾多？", "zh-Hant")
+    assert len(f.instructions) == 1 and [a.text for a in f.asks] == ["落戶補貼最多幾多？"]
+
+
+def test_the_plan_as_bare_subject_asks_its_measures(corpus):
+    """"计划" opening what it lists is this plan, not a founder's own: its measures are asked."""
+    for text, lang in (("计划总共分了哪几方面的措施？", "zh"), ("計畫包括哪些措施？", "zh-Hant")):
+        f = frame_of(corpus, text, lang)
+        assert (f.main.kind, f.main.detail) == ("plan", "measures"), text
+
+
+def test_an_ask_in_a_clause_of_the_plan_beside_an_unstated_part_is_answered(bot):
+    """An ask naming no benefit but placed by the recogniser in one of the plan's clauses (its public service
+    platform) is answered, with the unstated part declared beside it — not declined as if only the part were asked."""
+    ans = bot.ask("模型上线前的安全评估是谁来做？评估要审多少个工作日？")
+    assert [a.kind for a in ans.frame.asks] == ["topic", "unstated"]
+    assert ans.answerable and "sz-ai-opc-plan:m10" in [c.clause_id for c in ans.citations]
+
+
 def test_several_asks_and_what_each_means(corpus):
     f = frame_of(corpus, "博士落户补贴最高多少钱，是一次性发放还是分几年发？需要准备哪些材料？")
     assert [(a.kind, a.detail) for a in f.asks] == [("topic", None), ("unstated", "when_paid"),

@@ -55,6 +55,19 @@ def test_the_plans_other_topics_are_not_pulled_to_a_benefit(recogniser):
     assert rec.benefit is None and rec.likely_clause == PLAN + "intro", rec.as_dict()
 
 
+@pytest.mark.parametrize("text, lang, clause", [
+    # a benefit told by what the founder does, not by its name: a pilot others can copy is a demonstration project
+    ("Our AI inspection system is piloted on an assembly line and other factories could copy it, is there R&D "
+     "money for that?", "en", "m7"),
+    # the plan's other topics asked in words of their own: the districts it names, investors for founders
+    ("Which parts of Shenzhen does the action plan mention by name?", "en", "m1"),
+    ("Does the plan help founders get introduced to venture capital?", "en", "m8"),
+])
+def test_a_clause_described_by_circumstance_is_recognised(recogniser, text, lang, clause):
+    rec = recogniser.recognise(text, lang)
+    assert rec.likely_clause == PLAN + clause, rec.as_dict()
+
+
 def test_a_benefit_named_in_words_is_never_overridden(recogniser):
     # a background that talks of housing and loans; the ask names the hukou subsidy
     rec = recogniser.recognise("我租房住，之前还借过钱，想问落户补贴有多少？")

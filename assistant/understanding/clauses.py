@@ -15,9 +15,10 @@ from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import extract_figures
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from assistant.knowledge.places import Gazetteer
+    from assistant.types import Frame
     from assistant.understanding.dates import YearParser
 
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", re.I)
@@ -128,6 +129,16 @@ class ClauseReader:
             told([p for p in pending if self.dates.only_when(fold(p[0]))])
             pending = [p for p in pending if not self.dates.only_when(fold(p[0]))]
         return [*pending, (clause, subjects)]
+
+    @staticmethod
+    def _beside_unstated(frame: Frame, recs: Sequence[object], sure: float) -> None:
+        """Beside a part the plan leaves unstated, an ask naming no benefit that the recogniser places in a clause
+        of the plan at ``sure`` ("备案指导由哪个平台提供？有没有电话？") is on topic: answered from that clause, the
+        part declared — not declined as if the part were all that was asked."""
+        if any(a.kind == "unstated" for a in frame.asks):
+            for ask, rec in zip(frame.asks, recs):
+                if ask.kind == "other" and getattr(rec, "clause_confidence", 0.0) >= sure:
+                    ask.kind = "topic"
 
     @staticmethod
     def _story_like(clause: str, story: Matcher | None, places: Gazetteer | None) -> bool:

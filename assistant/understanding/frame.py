@@ -239,6 +239,7 @@ class FrameRules(ClauseReader):
         if plan_years is not None and not any(a.kind == "topic" or self.still.find(fold(a.text)) for a in frame.asks):
             # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service
             frame.years_told = [y for y in years if y >= plan_years[0]] + frame.years_told[len(years):]
+        self._beside_unstated(frame, recs, TOPIC_MIN)
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
                                   for r in recs], story=bool(topical))
         # With a benefit asked about, asks naming none ("顺便问下你觉得我们适合融资吗") neither search nor judge.
@@ -311,9 +312,8 @@ class FrameRules(ClauseReader):
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
         if details:
             return Ask(text=text, kind="unstated", detail=details[0], also=details[1:], topic=topic)
-        # an ask naming no benefit may still name the plan's subject matter: the glossary's terms (出海专区), or a
-        # clause of the plan the recogniser is sure of ("备案指导由哪个平台提供", asked beside an unstated part)
-        on_topic = topic is not None or bool(expanded) or getattr(rec, "clause_confidence", 0.0) >= TOPIC_MIN
+        # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
+        on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
     def _ranked(self, folded: str) -> list[Mention]:
