@@ -225,8 +225,9 @@ class Conversation:
         switched = rec is not None and rec.benefit and rec.benefit != state.benefit and (
             rec.explicit or rec.confidence >= (SWITCH_SURE if own_slot else SWITCH_MIN))
         # an ellipsis naming another benefit of the clause in that benefit's own words (「那换成工厂里的示范应用呢？」
-        # after the government-service product) switches to it, however unsure the recogniser is of it alone
-        sibling = None if switched or rec is None or rec.benefit or not _bare(said) else \
+        # after the government-service product) switches to it, however unsure the recogniser is of it alone (no
+        # benefit, or one read below the switching bar)
+        sibling = None if switched or rec is None or not _bare(said) else \
             sibling_named(self.recogniser, said, state.benefit, state.clause)
         if sibling is not None and rec is not None:
             rec, switched = replace(rec, benefit=sibling, explicit=False), True
