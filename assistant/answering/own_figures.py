@@ -20,11 +20,15 @@ from assistant.knowledge.figures import Figure, extract_figures
 
 # where the items of an enumeration are cut: parts (；;) when it has them, else clauses (，,、)
 _PARTS = re.compile(r"[；;]")
-_CLAUSES = re.compile(r"[，、]|,(?![0-9]{3})")
+# 以及 / "as well as" join the last item of a list wherever they stand ("A、B以及C" is three); 和 / "and" may
+# join words inside an item
+_CLAUSES = re.compile(r"(?i)[，、]|以及|\bas well as\b|,(?![0-9]{3})")
 _COLON = re.compile(r"[：:](?![0-9])")
 # where the items of a list are cut when its clauses say more of one item ("A、B，同埋C，每个…"): 、 and a
 # connective opening a clause (，同埋 / ，以及 / ", and" / ", or" / 或者); "either" opening the list is its frame
-_ITEMS = re.compile(r"(?i)、|[，,]\s*(?:以及|同埋|和|及|或者|或是|或|还有|還有|仲有|and|or|plus)(?![a-z])")
+_ITEMS = re.compile(r"(?i)、|以及|\bas well as\b|[，,]\s*(?:以及|同埋|和|及|或者|或是|或|还有|還有|仲有|and|or|plus)(?![a-z])")
+# a list quoted right after the colon (：「A、B、C」，以…) ends where its quotation closes
+_QUOTED = re.compile(r"\s*[「“『\"]([^」”』\"]*[、，,][^」”』\"]*)[」”』\"]")
 _EITHER = re.compile(r"^\s*(?:either|要么|要不)\s*", re.I)
 _CITE = re.compile(r"\[\d{1,3}\]")
 _ZH_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -47,7 +51,9 @@ def enumerated(fig: Figure, answer: str, ordinal_at: Callable[[str], int], fille
     _, hi = _sentence(answer, fig.start)
     colon = _COLON.search(answer, fig.end, hi)
     if colon:
-        return n in _items(_CITE.sub("", answer[colon.end():hi]).strip(" 。.!！"))
+        listed = _CITE.sub("", answer[colon.end():hi])
+        quoted = _QUOTED.match(listed)
+        return n in _items((quoted.group(1) if quoted else listed).strip(" 。.!！"))
     following = [answer[a:b].strip() for a, b in sentences(answer) if a >= hi]
     seen = [ordinal_at(s) for s in following[:n + 1]]
     if seen[:n] == list(range(1, n + 1)) and (len(seen) == n or seen[n] == 0):

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
 
 # relation words: which relation a matched word states
-ALTERNATIVE, EXCLUSIVE, COMBINED, NEGATION, GREATER, LESS = (
-    "alternative", "exclusive", "combined", "negation", "greater", "less")
+ALTERNATIVE, EXCLUSIVE, COMBINED, NEGATION, GREATER, LESS, SEQUENCE = (
+    "alternative", "exclusive", "combined", "negation", "greater", "less", "sequence")
 THAN, QUANTIFIER = "than", "quantifier"
 # a negation this close before a "both" word turns it round: "不能同时", "cannot be combined"
 NEGATION_REACH = 12
@@ -58,6 +58,9 @@ class RelationSpec(BaseModel):
     combined: Terms = Field(default_factory=Terms, description="Words saying they may be had together (同时, both).")
     anaphoric: Terms = Field(default_factory=Terms, description="'Both' words pointing back (两者都, both of them): "
                              "of the two things named before them, when the sentence names two there.")
+    sequence: Terms = Field(default_factory=Terms, description="Words chaining one thing after another (接着, 之后再, "
+                            "\"after that\"): both are had, the one named after them following one named before them "
+                            "anywhere in the sentence.")
     negation: Terms = Field(default_factory=Terms, description="Words before a 'both' word that deny it (不能, not).")
     quantifier: Terms = Field(default_factory=Terms, description="Words of 'all' a 'both' word after them belongs "
                               "to (所有企业都能): an absolute, not two things had together.")
@@ -86,7 +89,7 @@ class Relations:
     def __init__(self, spec: RelationSpec) -> None:
         self.spec = spec
         groups = {ALTERNATIVE: spec.alternative, EXCLUSIVE: spec.exclusive, COMBINED: spec.combined,
-                  NEGATION: spec.negation, GREATER: spec.greater, LESS: spec.less}
+                  SEQUENCE: spec.sequence, NEGATION: spec.negation, GREATER: spec.greater, LESS: spec.less}
         self.words = Matcher([(g, t, False) for g, terms in groups.items() for t in terms.en + terms.zh]
                              + [("ratio", t, False) for t in spec.ratios]
                              + [(THAN, t, False) for t in spec.than.en + spec.than.zh]
@@ -138,6 +141,8 @@ class Relations:
                 back = self.anaphoric is not None and self.anaphoric.fullmatch(word) and _pairs(before, claims)
                 problem = self._both(word, joined_by(before if back else named, sentence, self.alternative, claims),
                                      sources, claims)
+            elif m.concept == SEQUENCE:
+                problem = None if self.negated(folded, m) else self._then(word, st, folded, m, sources, claims)
             elif m.concept == COMBINED and self.quantified(folded, m):
                 problem = None   # "所有企业都能": the 都 of "all", judged as an absolute (support.yaml markers)
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
@@ -186,6 +191,18 @@ class Relations:
         """Both of two subjects a cited sentence offers as alternatives, where none says both."""
         alt, _, both = self._joins(sources, claims)
         return word if any(pair in alt and pair not in both for pair in pairs) else None
+
+    def _then(self, word: str, st: Statement, folded: str, m: Mention, sources: tuple[str, ...],
+              claims: ClaimRules) -> str | None:
+        """A thing named after a sequence word had after one named before it in the sentence (先租住过渡性住房…；
+        住满之后，还可以接着领取住房补贴): both, unsupported where a cited sentence offers the two as alternatives."""
+        sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
+        at = sentence.find(folded.strip())
+        at = (at if at >= 0 else 0) - (len(folded) - len(folded.lstrip())) + m.start
+        named = _resolved(_mentions(claims, sentence), sentence, claims)
+        pairs = {frozenset((a.concept, b.concept)) for a in named if a.end <= at for b in named if b.start >= at
+                 and not claims.compatible(a.concept, b.concept)}
+        return self._both(word, pairs, sources, claims)
 
     def _one_of(self, word: str, named: list[Mention], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
         """Only one of two subjects: the sources must offer them as alternatives."""
