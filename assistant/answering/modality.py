@@ -6,6 +6,9 @@
   support or explore it ("districts must hold monthly roadshows" where the plan encourages regular ones;
   "the company must raise matching funds" where the plan says nothing of the kind).
 - A **universal** (每个X都, 每一间公司都) says every one gets it: a cited clause must say 每 of the same kind.
+- A **frequency** (每月, 每年, quarterly, once a year) is a claim of how often: a cited sentence about the same
+  thing must state a period of the same kind ("每月举办路演" where the plan holds roadshows 定期 is unsupported;
+  "每月税前1250元" stays supported where the housing sentence says 每月).
 - A **superlative** (最 + what it ranks, "the most …") is a ranking: a cited clause must use the same one
   (最高 and 最长 are the plan's caps; 最重视 ranks what the plan only lists).
 """
@@ -31,6 +34,8 @@ DUTY_SUPPORTED = 0.5
 # of a condition stated as a duty and the words around it, this share in one cited sentence that only encourages
 # it makes it an obligation the plan does not impose
 CONDITION_ENCOURAGED = 0.3
+# of a statement stating a period, this share must be in the cited sentence stating that period: the same thing
+PERIOD_SAME_THING = 0.25
 _SUPERLATIVE_ZH = re.compile(r"最([\u3400-\u9fff])")
 # every one of a kind, all of them (每个项目都, 每一间公司都): a universal claim a cited clause must make of that kind too;
 # 每月, 每年 are periods
@@ -122,6 +127,25 @@ def universal_problem(part: str, sources: list[str]) -> str | None:
     m = _UNIVERSAL_ZH.search(part)
     if m and not any(re.search("每一?" + m.group(1), fold(s)) for s in sources):
         return m.group()
+    return None
+
+
+def how_often(part: str, sources: list[str], periods: dict[str, re.Pattern[str]],
+                      filler: re.Pattern[str] | None, absence: re.Pattern[str] | None = None) -> str | None:
+    """A period of ``part`` (folded) no cited sentence about the same thing states (of the same kind: 每个月 is
+    每月 is monthly); a denied one ("not monthly", 唔系每月) or one a statement of absence names ("the plan does not
+    say how often") claims no period."""
+    text = CITE_MARK.sub(" ", part)
+    if absence is not None and absence.search(text):
+        return None
+    for rx in periods.values():
+        m = rx.search(text)
+        if not m or _DENIED.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        units = _units(rx.sub(" ", text), filler)
+        if not any(rx.search(sentence) and units and len(units & words) / len(units) >= PERIOD_SAME_THING
+                   for src in sources for sentence, words in _sentences(fold(src), filler)):
+            return m.group()
     return None
 
 

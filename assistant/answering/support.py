@@ -28,7 +28,7 @@ from assistant.answering.derived import clear_caches as clear_derived_caches
 from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import lists_in, swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
-from assistant.answering.modality import duty_problem, marker_exempt, superlative_problem, universal_problem
+from assistant.answering.modality import duty_problem, how_often, marker_exempt, superlative_problem, universal_problem
 from assistant.answering.names import AUTHORITY, known_authority, renamed
 from assistant.answering.polarity import Polarity, PolaritySpec
 from assistant.answering.relations import Relations, RelationSpec
@@ -90,6 +90,7 @@ class SupportSpec(BaseModel):
                                "missing and how the sources give it (assistant/answering/absence.py).")
     obligation: Terms = Field(default_factory=Terms, description="Words stating a duty: what they oblige must be a "
                               "condition of the benefit or a duty a cited sentence states (assistant/answering/modality.py).")
+    frequency: dict[str, Terms] = Field(default_factory=dict, description="Periods by kind (modality.py).")
     encouragement: Terms = Field(default_factory=Terms, description="Words of a sentence that encourages, supports or "
                                  "explores: no duty.")
     provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
@@ -142,6 +143,7 @@ class SupportRules:
         self.reporting = _pattern(spec.reporting.en + spec.reporting.zh)
         self.obligation = _pattern(spec.obligation.en + spec.obligation.zh)
         self.encouragement = _pattern(spec.encouragement.en + spec.encouragement.zh)
+        self.periods = {k: rx for k, t in spec.frequency.items() if (rx := _pattern(t.en + t.zh)) is not None}
         self.provision = _pattern(spec.provision.en + spec.provision.zh)
         self.eligibility = _pattern(spec.eligibility.en + spec.eligibility.zh)
         self.ceiling = _pattern(spec.ceiling.en + spec.ceiling.zh)
@@ -216,6 +218,7 @@ class SupportRules:
             duty = duty_problem(folded, sources, claims, self.obligation, self.encouragement, self.filler,
                                 self.provision) \
                 or superlative_problem(folded, sources, self.superlatives_allowed) or universal_problem(folded, sources) \
+                or how_often(folded, sources, self.periods, self.filler, self.absence) \
                 or imposed_order(fold(spell_out(CITE_MARK.sub(" ", st.part))), fold(text), sources, self.spec.order)
             if duty:
                 out.append(Finding(st.text, "marker", duty))
