@@ -32,6 +32,8 @@ LIES = [
 TRUE = [
     ("符合条件的青年创业者可选择领取住房补贴，每月税前1250元，最长24个月[1]。", "m4"),
     ("住房補貼每個月稅前1250元、稅後1000元，最長領24個月[1]。", "m4"),
+    ("如果改领住房补贴，每月税前一千二百五十元、税后一千元，最长两年[1]。", "m4"),   # figures in words
+    ("住房补贴每月1250元[1]。", "m4"),
     ("住房補貼每個月除稅前有1250蚊，最長可以攞24個月 [1]。", "m4"),
     ("The housing subsidy is 1,250 yuan before tax per month, for up to 24 months [1].", "m4"),
     ("The housing subsidy is paid monthly: 1,250 yuan before tax or 1,000 yuan after tax, for up to 24 months [1].",

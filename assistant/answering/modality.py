@@ -142,8 +142,13 @@ def how_often(part: str, sources: list[str], periods: dict[str, re.Pattern[str]]
         m = rx.search(text)
         if not m or _DENIED.search(text[max(0, m.start() - 4):m.start()]):
             continue
-        units = _units(rx.sub(" ", text), filler)
-        if not any(rx.search(sentence) and units and len(units & words) / len(units) >= PERIOD_SAME_THING
+        # what the period is of, its figures left out ("每月税前一千二百五十元" where the clause writes 1250元): with
+        # nothing but figures left, any cited sentence stating the period states it of them
+        said = rx.sub(" ", text)
+        for f in reversed(extract_figures(said)):
+            said = said[:f.start] + " " + said[f.end:]
+        units = _units(said, filler)
+        if not any(rx.search(sentence) and (not units or len(units & words) / len(units) >= PERIOD_SAME_THING)
                    for src in sources for sentence, words in _sentences(fold(src), filler)):
             return m.group()
     return None
