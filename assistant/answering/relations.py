@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.answering.derived import comparable, share_holds, stated_sides, subject_figures
+from assistant.answering.mentions import mentions, nearest_subject, resolved, unlike_pairs
 from assistant.answering.restated import asks, joined_by
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.answering.vocabulary import terms_pattern
@@ -119,7 +120,7 @@ class Relations:
         # what it relates; a part naming nothing ("; the former is five times the latter") reads the sentence
         for text in (st.part, st.sentence) if st.part and st.part != st.sentence else (st.sentence,):
             sentence = fold(spell_out(CITE_MARK.sub(" ", text)))
-            named = _resolved(_mentions(claims, sentence), sentence, claims)
+            named = resolved(mentions(claims, sentence), sentence, claims)
             if named:
                 break
         offset = max(sentence.find(folded.strip()) - (len(folded) - len(folded.lstrip())), 0)
@@ -138,7 +139,7 @@ class Relations:
                             blank[i] = " "
             elif m.concept == COMBINED and not self.negated(folded, m) and not self.quantified(folded, m):
                 before = [n for n in named if n.end <= offset + m.start]
-                back = self.anaphoric is not None and self.anaphoric.fullmatch(word) and _pairs(before, claims)
+                back = self.anaphoric is not None and self.anaphoric.fullmatch(word) and unlike_pairs(before, claims)
                 problem = self._both(word, joined_by(before if back else named, sentence, self.alternative, claims),
                                      sources, claims)
             elif m.concept == SEQUENCE:
@@ -148,7 +149,7 @@ class Relations:
             else:   # only one of them ("二选一", "cannot be combined"); a bare "or" claims no choice
                 # of the two things named before it ("A或B，两种只能拣其中一种，另外仲有C"), if any
                 before = [n for n in named if n.end <= offset + m.start]
-                problem = self._one_of(word, before if _pairs(before, claims) else named, sources, claims)
+                problem = self._one_of(word, before if unlike_pairs(before, claims) else named, sources, claims)
                 if problem is None:   # the choice the sources offer, in other words
                     blank[m.start:m.end] = " " * (m.end - m.start)
                 elif m.concept == ALTERNATIVE:
@@ -199,7 +200,7 @@ class Relations:
         sentence = fold(spell_out(CITE_MARK.sub(" ", st.sentence)))
         at = sentence.find(folded.strip())
         at = (at if at >= 0 else 0) - (len(folded) - len(folded.lstrip())) + m.start
-        named = _resolved(_mentions(claims, sentence), sentence, claims)
+        named = resolved(mentions(claims, sentence), sentence, claims)
         pairs = {frozenset((a.concept, b.concept)) for a in named if a.end <= at for b in named if b.start >= at
                  and not claims.compatible(a.concept, b.concept)}
         return self._both(word, pairs, sources, claims)
@@ -207,7 +208,7 @@ class Relations:
     def _one_of(self, word: str, named: list[Mention], sources: tuple[str, ...], claims: ClaimRules) -> str | None:
         """Only one of two subjects: the sources must offer them as alternatives."""
         alt, joint, _ = self._joins(sources, claims)
-        pairs = _pairs(named, claims)
+        pairs = unlike_pairs(named, claims)
         if any(p in alt for p in pairs):
             return None
         if any(p in joint for p in pairs):
@@ -224,10 +225,10 @@ class Relations:
             folded = fold(CITE_MARK.sub(" ", answer[a:b]))
             words = [m for m in self.words.find(folded) if m.concept == EXCLUSIVE and not asks(folded, m)]
             word = words[0] if words else self.only_one.search(folded) if self.only_one else None
-            if word is None or _pairs(_mentions(claims, folded), claims):
+            if word is None or unlike_pairs(mentions(claims, folded), claims):
                 continue   # no choice, or one between the things it names itself (judged in `check`)
             pa, pb = spans[i - 1]
-            before = _pairs(_mentions(claims, fold(CITE_MARK.sub(" ", answer[pa:pb]))), claims)
+            before = unlike_pairs(mentions(claims, fold(CITE_MARK.sub(" ", answer[pa:pb]))), claims)
             alt, joint, _ = self._joins(sources, claims)
             if before and not before & alt and (before & joint or not alt):
                 return answer[a:b].strip(), folded[word.start:word.end] if isinstance(word, Mention) else word.group()
@@ -243,11 +244,11 @@ class Relations:
             bare = self.bare.find(folded)
             if not bare or any(m.concept in (GREATER, LESS, THAN, "ratio") for m in self.words.find(folded)):
                 continue
-            named = {m.concept for m in _mentions(claims, folded)}
+            named = {m.concept for m in mentions(claims, folded)}
             pa, pb = spans[i - 1]
             prev = fold(spell_out(CITE_MARK.sub(" ", answer[pa:pb])))
-            before = _mentions(claims, prev)
-            x = next(iter(named)) if len(named) == 1 else _nearest(folded, prev, before) if not named else None
+            before = mentions(claims, prev)
+            x = next(iter(named)) if len(named) == 1 else nearest_subject(folded, prev, before) if not named else None
             if x is None:
                 continue
             others = {m.concept for m in before if not claims.compatible(m.concept, x)}
@@ -319,60 +320,6 @@ class Relations:
         return "" if holds else word
 
 
-_EN_WORD = re.compile(r"[a-z]{4,}")
-
-
-def _nearest(folded: str, prev: str, named: list[Mention]) -> str | None:
-    """What a sentence naming no subject speaks of: the subject the sentence before names nearest to the longest
-    words both share ("所以示范应用项目那一档…" after "…示范应用项目，最高可获200万元研发资助": the 研发资助)."""
-    anchors = [w for w in _EN_WORD.findall(folded) if re.search(rf"(?<![a-z]){w}(?![a-z])", prev)]
-    for a in range(len(folded)):   # runs of two Chinese characters or more the sentence before has too
-        b = a + 2
-        while b <= len(folded) and re.fullmatch(r"[\u3400-\u9fff]+", folded[a:b]) and folded[a:b] in prev:
-            b += 1
-        if b - 1 - a >= 2:
-            anchors.append(folded[a:b - 1])
-    if not anchors or not named:
-        return None
-    anchor = max(anchors, key=len)
-    at = prev.find(anchor)
-    return min(named, key=lambda m: 0 if m.start <= at < m.end else min(abs(m.start - at - len(anchor)),
-                                                                          abs(at - m.end))).concept
-
-
-def _mentions(claims: ClaimRules, folded: str) -> list[Mention]:
-    """Subjects named in ``folded``, the longest where two overlap, in order."""
-    out: list[Mention] = []
-    for m in sorted(claims.subjects.find(folded), key=lambda m: (m.start, m.start - m.end)):
-        if not out or m.start >= out[-1].end:
-            out.append(m)
-    return out
-
-
-# "前者上限是后者的六倍", "the former is twice the latter": the two things named before, in their order
-_FORMER_LATTER = re.compile(r"前者|後者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
-
-
-def _resolved(named: list[Mention], sentence: str, claims: ClaimRules) -> list[Mention]:
-    """``named`` with "the former" and "the latter" read as the last two different things named before them (a
-    thing named again in wider words, "创新联合体的…资助", is one thing)."""
-    out = list(named)
-    for m in _FORMER_LATTER.finditer(sentence):
-        before: list[str] = []
-        for n in named:
-            if n.end <= m.start() and not (before and claims.compatible(before[-1], n.concept)):
-                before.append(n.concept)
-        if len(before) >= 2:
-            latter = m.group() in ("后者", "後者") or m.group().endswith("latter")
-            out.append(Mention(before[-1] if latter else before[-2], m.start(), m.end()))
-    return sorted(out, key=lambda n: n.start)
-
-
-def _pairs(named: list[Mention], claims: ClaimRules) -> set[frozenset[str]]:
-    return {frozenset((a.concept, b.concept)) for a, b in combinations(named, 2)
-            if not claims.compatible(a.concept, b.concept)}
-
-
 @lru_cache(maxsize=1024)
 def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
     """Pairs of subjects the cited sentences join as alternatives, join otherwise, and say may be had both."""
@@ -381,7 +328,7 @@ def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tupl
     both: set[frozenset[str]] = set()
     for text in sources:
         for s in _parts(fold(text)):
-            named = _mentions(claims, s)
+            named = mentions(claims, s)
             if len(named) < 2:
                 continue
             words = rel.words.find(s)
@@ -403,7 +350,7 @@ def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tupl
 
 
 def _says(source: str, word: str, x: str, y: str, claims: ClaimRules) -> bool:
-    return any(word in s and {x, y} <= {m.concept for m in _mentions(claims, s)}
+    return any(word in s and {x, y} <= {m.concept for m in mentions(claims, s)}
                for s in _parts(fold(source)))
 
 
