@@ -40,6 +40,7 @@ from assistant.knowledge.figures import extract_figures
 from assistant.library.retrieve import ClauseHit, Retrieval, content_words
 from assistant.types import Answer, Ask, Frame, Unstated
 from assistant.understanding.frame import UNSTATED_NAMES
+from assistant.understanding.intents import PART_SURE
 from assistant.understanding.text import base_lang, localise, split_sentences, tokenize
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 # 60% of market rent", "is the space free?" is not by "up to 50 m²".
 PART_FIGURES: dict[str, set[str]] = {"price": {"money", "percent"}, "interest_rate": {"percent"},
                                      "processing_time": {"duration"}, "when_paid": {"date"}}
-PART_SURE = 0.8  # the learned recogniser's reading of a part this sure is declined on however the quote reads
 MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
@@ -296,6 +296,7 @@ def _unsure_and_quoted(extractive: ExtractiveAnswerer, ask: Ask, quoted: str) ->
     if recogniser is None or ask.detail is None or _speaks_of(extractive, ask.detail, ask.text):
         return False  # the rules read the part in the ask's words: sure
     got = recogniser.recognise(ask.text)
+    # the learned recogniser's reading of a part this sure is declined on however the quote reads
     if got.part == ask.detail and got.part_confidence >= PART_SURE:
         return False
     named = set(content_words(tokenize(" ".join(got.names.values()))))

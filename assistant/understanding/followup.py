@@ -28,6 +28,7 @@ from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_named
+from assistant.understanding.intents import PART_SURE
 from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
 
 if TYPE_CHECKING:
@@ -217,8 +218,10 @@ class Conversation:
         # carried words would be read as its ask (and its year as a figure asked about)
         tells_only = own_attr is None and bool(self._profile(question)) and not _QUESTION.search(question)
         # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
+        # (a part read surely — documents, where to apply — is the turn's own slot with or without a frame)
         own_slot = own_attr is not None or tells_only or bool(_YES_NO.search(question)) or \
-            (own is not None and own.kind in OWN_SLOT)
+            (own is not None and own.kind in OWN_SLOT) or \
+            (rec is not None and rec.part not in (None, "answer") and rec.part_confidence >= PART_SURE)
         # a benefit the turn does not name in words wins over the carried one when the recogniser is fairly sure
         # of it; when the turn asks a slot of its own, only when sure: the slot's words alone lean towards some
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")

@@ -55,6 +55,7 @@ VERSION = 2  # bump when features or training change: cached models are then ret
 NGRAM_DIM = 2048
 BENEFIT_MIN = 0.45  # below this the benefit is not taken as recognised (tuned on held-out generated asks)
 ATTRIBUTE_MIN = 0.5
+PART_SURE = 0.8  # a part (documents, where to apply…) read this surely is the ask's own, whatever else it reads
 HELDOUT_EVERY = 5  # the part classifier's held-out score leaves out every fifth template group
 EMBEDDING_WEIGHT = 3.0  # the embedding carries meaning across wordings; n-grams carry the names
 EPOCHS = 600
