@@ -36,8 +36,10 @@ _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Wh
 # …"): where a new ask may begin. "which"/"who" are left out: they open relative clauses as often.
 _EN_WH = re.compile(r"(?<=\w)\s+(?=(?:how|what|when|where|why)\s+(?:much|many|long|often|soon|is|are|was|were|do|does|"
                     r"did|can|could|would|will|should|s|'s|kind|type|exactly)\b)", re.I)
+# an auxiliary, then a subject: a pronoun or article, or a name and its verb ("does Guangzhou have …")
 _EN_AUX_Q = re.compile(r"(?:do|does|did|can|could|is|are|was|were|will|would|should|may|am|have|has)\s+"
-                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b")
+                       r"(?:i|we|you|they|he|she|it|there|this|that|the|a|an|any|these|those)\b"
+                       r"|(?:do|does|did|will|would|can|could)\s+\w+\s+(?:have|has|offer|give|provide|run)\b")
 _WH = frozenset("how what what's which when where who whom why whose".split())
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")

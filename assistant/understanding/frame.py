@@ -55,6 +55,7 @@ class FrameSpec(BaseModel):
                                "'which' over places or communities named, a ranking.")
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
+    share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
     plan_beyond: Terms = Field(default_factory=Terms, description="Words asking what the plan's text does not "
@@ -114,18 +115,16 @@ class FrameRules(ClauseReader):
         self.which = m({"which": spec.which})
         self.ranked = m({"ranked": spec.ranked})
         self.judging = m({"judging": spec.judging})
-        self.comparative = m({"comparative": spec.comparative})
+        self.comparative, self.share = m({"comparative": spec.comparative}), m({"share": spec.share})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
         self.time_scope = TimeScope(self.dates, self.graduation, self.acting)
         self.plan_named = m({"plan": spec.plan_named})
-        self.plan_beyond = m({"beyond": spec.plan_beyond})
-        self.still = m({"still": spec.still})
+        self.plan_beyond, self.still = m({"beyond": spec.plan_beyond}), m({"still": spec.still})
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
         self.embedding = m({"embedding": spec.embedding})
-        self.anaphora = m({"anaphora": spec.anaphora})
-        self.conditional = m({"conditional": spec.conditional})
+        self.anaphora, self.conditional = m({"anaphora": spec.anaphora}), m({"conditional": spec.conditional})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -298,9 +297,10 @@ class FrameRules(ClauseReader):
         if self.judging.find(folded) and _CHOOSING.search(folded):
             # "住房补贴和过渡房选哪个更省钱": the founder's own measure; the plan states each, it picks none
             return Ask(text=text, kind="ranking", detail="choice", also=details, topic=topic)
-        # the learned reading too: a ranking of places or communities, or of nothing named; benefits the plan
-        # states figures for are compared from them ("rank the two loans by ceiling")
-        if part == "ranking" and sure >= RANKING_MIN and (places or topic is None):
+        # the learned reading too: a ranking of places a word compares or chooses among ("龙岗也有吗还是只有南山"
+        # ranks nothing), or of nothing named; benefits with figures are compared ("rank the two loans by ceiling")
+        worded = ranks or any(w.find(folded) for w in (self.which, self.superlative, self.comparative, self.judging))
+        if part == "ranking" and sure >= RANKING_MIN and ((places and worded) or topic is None):
             return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
         if (plan := self._plan_self(folded, topic, questions, plan_named)) is not None:  # "when does the housing…"
             return Ask(text=text, kind="plan", detail=plan, topic=topic)
@@ -308,7 +308,8 @@ class FrameRules(ClauseReader):
         if ((topic in self.spec.plan_subjects or named) and getattr(rec, "attribute", None) == "validity") or \
                 (named and self.still.find(folded) and self.dates.dated(folded)):  # "整个计划到什么时候为止？" too
             return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
-        if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details:
+        if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details and \
+                not (part == "price" and self.share.find(folded)):  # "租金係市价几成": a share the plan states
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
         if details:
             return Ask(text=text, kind="unstated", detail=details[0], also=details[1:], topic=topic)
