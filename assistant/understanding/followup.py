@@ -71,11 +71,11 @@ OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks it
 Framer = Callable[[str, str], "Frame | None"]
 
 
-def is_followup(question: str, rec: Recognition | None = None) -> bool:
+def is_followup(question: str, rec: Recognition | None = None, words: int | None = None) -> bool:
     """True when the question leans on the previous turn for its topic. ``rec``: what the recogniser made of it;
-    a question pointing back ("can they be used for …", 「佢哋可以…」) that names no benefit of its own leans on
-    the last turn however long it is."""
-    words = len(content_words(tokenize(question)))
+    a question pointing back (「佢哋可以…」) naming no benefit of its own leans on the last turn however long it is.
+    ``words``: its content words, when counted otherwise (in Mandarin words)."""
+    words = len(content_words(tokenize(question))) if words is None else words
     if _MARKER.search(question) or _ENDS_WITH_NE.search(question):
         return words <= 6
     if words <= 2:
@@ -181,7 +181,7 @@ class Conversation:
         # description told beside a short ask ("he has no PhD but … Does the plan say anything for people like
         # him?") makes it one
         said = _asks_only(question, frame, self._keeps)
-        followup = state.anchor is not None and is_followup(said, None if named else rec)
+        followup = state.anchor is not None and is_followup(said, None if named else rec, self._length(said))
         # an ask naming nothing is read in the context of the topic it fits: this one, or an earlier one it goes
         # back to (the profile as it is now)
         leaned = self._leans(said, rec, named, state, frame) if state.anchor is not None else None
@@ -266,7 +266,7 @@ class Conversation:
         list or comparison across benefits asks the whole plan, and a long ask is a question of its own."""
         if named or rec is None or rec.benefit or self.recogniser is None or not _QUESTION.search(ask):
             return None  # (a turn that only tells, "现在已经入驻OPC社区了", asks nothing to read in a context)
-        if len(content_words(tokenize(ask))) > LEAN_WORDS:
+        if self._length(ask) > LEAN_WORDS:
             return None
         if self.rules is not None and self.rules.listing.find(fold(ask)):
             return None
@@ -284,6 +284,11 @@ class Conversation:
         words = _words(ask)
         return next((topic for topic in state.earlier if topic.clause is not None and topic.clause in likely
                      and words & self._topic_words(topic)), None)
+
+    def _length(self, text: str) -> int:
+        """The content words of a text in Mandarin words: Cantonese (咗, 除咗稅) makes no ask longer."""
+        mandarin = self.recogniser.cantonese.to_mandarin(text) if self.recogniser is not None else text
+        return len(content_words(tokenize(mandarin)))
 
     def _topic_words(self, topic: State) -> set[str]:
         """The content words of the question that set a topic and of its benefit's names."""
