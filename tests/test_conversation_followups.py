@@ -71,3 +71,17 @@ def test_the_plan_named_and_asked_until_when_is_its_validity(bot, conversation, 
 
 def test_pointing_back_in_traditional_script_is_a_followup():
     assert is_followup("這個可以同時申請嗎？") and is_followup("這筆錢要交稅嗎？")
+
+
+def test_a_cantonese_followup_is_as_long_as_its_mandarin_reading(conversation):
+    # particles and spoken phrases (咗, 除咗稅, 袋落袋) would make the Cantonese ask look long enough to be a question
+    # of its own; read in Mandarin words it is the short slot question it is, asked of the housing topic
+    first = _turns("我係後生仔，啱啱嚟深圳創業，有冇住屋方面嘅幫助？")
+    resolved, state = conversation.resolve("如果要現金唔要房，每個月除咗稅袋落袋有幾多？", first)
+    assert resolved is not None and state.clause == "sz-ai-opc-plan:m4", (resolved, state)
+
+
+def test_a_superlative_before_a_modal_bounds_the_thing_asked_about(bot):
+    rules = bot.corpus.questions
+    assert rules.lists("哪项补贴金额最高？") and rules.lists("最大的一笔补贴是哪项") and rules.lists("有哪些补贴")
+    assert not rules.lists("工位面积最大可以到多大") and not rules.lists("补贴最大能给多少")

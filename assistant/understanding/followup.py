@@ -268,7 +268,7 @@ class Conversation:
             return None  # (a turn that only tells, "现在已经入驻OPC社区了", asks nothing to read in a context)
         if self._length(ask) > LEAN_WORDS:
             return None
-        if self.rules is not None and self.rules.listing.find(fold(ask)):
+        if self.rules is not None and self.rules.lists(fold(ask)):
             return None
         if frame is not None and frame.years_told:
             return None  # it tells its own story ("我2028年先開公司…"): judged on it, as a first turn is

@@ -79,6 +79,8 @@ class QuestionSpec(BaseModel):
     compared: dict[str, Terms] = Field(default_factory=dict, description="Comparatives over the benefits an ask names "
                                        "(larger, smaller, longer, shorter): which of them the plan's figures settle.")
     choosing: Terms = Field(default_factory=Terms, description="Question words choosing among options (哪个, which).")
+    bound_modal: Terms = Field(default_factory=Terms, description="Words after which a superlative is a bound, not an "
+                               "order (面积最大可以到多大: at most).")
 
 
 @dataclass
@@ -216,6 +218,15 @@ class QuestionRules:
                 return Intent("list", order=order, families=families, cap=cap)
         return Intent()
 
+
+    def lists(self, folded: str) -> bool:
+        """The ask is a list or an order across benefits: a superlative right before a modal ("最大可以到多大",
+        "最多能领") bounds the one thing asked about instead."""
+        for m in self.listing.find(folded):
+            after = folded[m.end:]
+            if m.concept == "list" or not any(after.startswith(t) for t in self.spec.bound_modal.all()):
+                return True
+        return False
 
     def compared_order(self, folded: str, named: int) -> str | None:
         """The order a "which" over two or more named benefits asks for (largest, smallest, longest, shortest);
