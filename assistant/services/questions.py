@@ -17,10 +17,16 @@ from assistant.knowledge.eligibility import check_library, validate_profile
 from assistant.store.sessions import LOCAL_OWNER
 from assistant.store.storage import NOT_SAVED, is_storage_error
 from assistant.types import Answer, EligibilityResult, FounderProfile, Language, StreamEvent, Turn
-from assistant.understanding.followup import Conversation, conversation_language, is_followup
+from assistant.understanding.followup import Conversation, is_followup
 from assistant.understanding.redact import redact
 from assistant.understanding.scope import check_filter
-from assistant.understanding.text import has_content, to_region, traditional_region, validate_question
+from assistant.understanding.text import (
+    conversation_language,
+    has_content,
+    to_region,
+    traditional_region,
+    validate_question,
+)
 
 if TYPE_CHECKING:  # the facade imports this module
     from assistant.answering.extractive import ExtractiveAnswerer

@@ -29,10 +29,9 @@ from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_named
 from assistant.understanding.intents import PART_SURE
-from assistant.understanding.text import detect_language, split_sentences, to_traditional, tokenize
+from assistant.understanding.text import detect_language, split_sentences, tokenize
 
 if TYPE_CHECKING:
-    from assistant.types import Language
     from assistant.understanding.intents import Recogniser, Recognition
     from assistant.understanding.questions import ProfileValues, QuestionRules
 
@@ -380,19 +379,6 @@ def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
         return False
     folded = fold(question)
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
-
-
-def conversation_language(question: str, history: list[Turn]) -> Language:
-    """The language to answer in: the latest turn's. A Chinese turn written only in characters both scripts share
-    (「咁博士呢？」) is in the script the founder last wrote in."""
-    lang = detect_language(question)
-    if lang != "zh" or to_traditional(question) != question:
-        return lang
-    for turn in reversed(history):
-        earlier = detect_language(turn.question)
-        if earlier == "en" or to_traditional(turn.question) != turn.question or earlier == "zh-Hant":
-            return "zh-Hant" if earlier == "zh-Hant" else lang
-    return lang
 
 
 def resolve_followup(question: str, history: list[Turn], recogniser: Recogniser | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -17,7 +17,7 @@ from assistant.errors import CorpusError, InvalidQuestion, chinese
 from assistant.settings import corpus_folder
 
 if TYPE_CHECKING:  # the domain types import modules that import this one
-    from assistant.types import Language
+    from assistant.types import Language, Turn
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -289,3 +289,16 @@ def validate_question(question: object, max_chars: int) -> str:
                 translations=chinese(f"问题含有控制字符或二进制数据（U+{ord(ch):04X}），请只发送文字。"),
                 reader=reader)
     return cleaned
+
+
+def conversation_language(question: str, history: Sequence[Turn]) -> Language:
+    """The language to answer in: the latest turn's. A Chinese turn written only in characters both scripts share
+    (「咁博士呢？」) is in the script the founder last wrote in."""
+    lang = detect_language(question)
+    if lang != "zh" or to_traditional(question) != question:
+        return lang
+    for turn in reversed(history):
+        earlier = detect_language(turn.question)
+        if earlier == "en" or to_traditional(turn.question) != turn.question or earlier == "zh-Hant":
+            return "zh-Hant" if earlier == "zh-Hant" else lang
+    return lang
