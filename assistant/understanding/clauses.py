@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import extract_figures
+from assistant.understanding.text import without_spans
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -177,16 +178,7 @@ class ClauseReader:
         """A background part without the places it names: they say where the founder comes from."""
         if places is None:
             return clause
-        found = places.find(clause)
-        if not found:
-            return clause
-        out, last = [], 0
-        for p in found:
-            if p.start >= last:
-                out.append(clause[last:p.start])
-                last = p.end
-        out.append(clause[last:])
-        return "".join(out)
+        return without_spans(clause, places.find(clause))
 
     def _asks(self, clause: str, story_like: bool) -> bool:
         """The part asks: a question (:meth:`_is_ask`) — unless only a particle that also ends statements makes it

@@ -18,6 +18,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.knowledge.numerals import DIGITS, cn_int, small_int
+from assistant.understanding.text import without_spans
 
 _EN_SOME = {"a couple of": 2, "a few": 3, "a": 1}   # counts said without a number word
 _WIDE = str.maketrans("０１２３４５６７８９", "0123456789")  # full-width digits, one character each: spans hold
@@ -175,13 +176,7 @@ class YearParser:
         found = self.years(text, today)
         if not found:
             return False
-        rest, last = [], 0
-        for y in found:
-            if y.start >= last:
-                rest.append(text[last:y.start])
-                last = y.end
-        rest.append(text[last:])
-        left = "".join(rest)
+        left = without_spans(text, found)
         if self._when is not None:
             left = self._when.sub(" ", left)
         return not re.sub(r"[\W_年]+", "", left)

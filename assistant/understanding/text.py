@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -199,6 +199,25 @@ def glossary_words(folder: Path | None = None) -> tuple[str, ...]:
         raise CorpusError(f"{path}: the glossary must be a list of entries")
     return tuple(str(t) for e in entries if isinstance(e, dict)
                  for t in (e.get("words") or []))
+
+
+class Span(Protocol):
+    """Anything a matcher found in a text: where it starts and ends."""
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def without_spans(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with the spans cut out (in order; a span overlapping one already cut is skipped)."""
+    out, last = [], 0
+    for sp in spans:
+        if sp.start >= last:
+            out.append(text[last:sp.start])
+            last = sp.end
+    out.append(text[last:])
+    return "".join(out)
 
 
 class _Segmenter(Protocol):
