@@ -214,11 +214,20 @@ class JobStore:
             return BatchOutcome(**{**asdict(o), "source": labels.get(o.source, o.source),
                                    "reason": o.reason.replace(str(workdir), "upload") if workdir else o.reason})
 
-        def landed(o: Outcome) -> None:  # recorded as each source lands: a crash later still reports it
-            with self._lock:
-                job.outcomes.append(shown(o))
-                setattr(job, o.status, getattr(job, o.status) + 1)
-            self._save(job)
+        landing = threading.Lock()
+
+        def landed(o: Outcome) -> None:
+            """Recorded as each source lands, stored before it is shown: what a poll reports as landed is what
+            a crash a moment later still reports (polls read memory, a restarted server the database)."""
+            with landing:
+                with self._lock:
+                    stored = job.model_copy(deep=True)
+                stored.outcomes.append(shown(o))
+                setattr(stored, o.status, getattr(stored, o.status) + 1)
+                self._save(stored)
+                with self._lock:
+                    job.outcomes.append(shown(o))
+                    setattr(job, o.status, getattr(job, o.status) + 1)
 
         _lower_priority()
         try:
