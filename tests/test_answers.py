@@ -201,6 +201,22 @@ def test_false_premise_is_corrected_from_the_source(bot):
     assert "does not match the plan" in answer.answer
 
 
+@pytest.mark.parametrize("question", [
+    "那一平米多少钱？比市场价便宜多少？",          # one of a unit: the basis of a rate asked
+    "What does one square metre of the low-cost space cost?",
+    "住房补贴和过渡性住房，这两个可以一起拿吗？",   # "these two": a count where the clause states amounts
+    "我们两个人的团队，住房补贴每月多少？",
+])
+def test_a_counting_word_is_no_premise(bot, question):
+    answer = bot.ask(question)
+    assert "does not match the plan" not in answer.answer and "与计划不符" not in answer.answer
+
+
+def test_a_wrong_count_or_duration_is_still_a_premise(bot):
+    assert "与计划不符" in bot.ask("听说到2027年底要建成20个OPC社区，对吗？").answer
+    assert "与计划不符" in bot.ask("住房补贴能领48个月吧？").answer
+
+
 def test_session_id_is_echoed_and_latency_recorded(bot):
     sid = bot.new_session()
     answer = bot.ask("住房补贴每月多少钱？", session_id=sid)

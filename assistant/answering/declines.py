@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answering.citations import suggestions
 from assistant.answering.prompts import NO_CONTENT, NOT_COVERED, OTHER_JURISDICTION
-from assistant.knowledge.figures import extract_figures, is_grounded
+from assistant.knowledge.figures import Figure, extract_figures, is_grounded
 from assistant.settings import corpus_folder
 from assistant.types import Answer, Citation
 from assistant.understanding.objects import load_object_reader
@@ -54,7 +54,8 @@ class Declines:
         if not asked:
             return False
         sources = [t for c in citations for t in (c.text, c.parallel_text)]
-        return any(not is_grounded(f, sources) for f in asked)
+        kinds = {f.kind for t in sources for f in extract_figures(t)}
+        return any(not is_grounded(f, sources) for f in asked if _claimed(f, kinds))
 
     def other_jurisdiction(self, question: str, retrieval: Retrieval) -> tuple[str, str] | None:
         """(place, jurisdiction) when the question asks about the policy of a place the best document does
@@ -97,3 +98,10 @@ class Declines:
         nearest = suggestions(self.r.corpus, hits, lang)
         return Answer(question=question, answer=message, language=lang, answerable=False,
                       suggestions=nearest, mode="extractive")
+
+
+def _claimed(fig: Figure, kinds: set[str]) -> bool:
+    """Whether a figure of the question claims a value the cited clauses could hold. One of a unit is the basis
+    of a rate asked ("一平米多少钱", "one month's rent"), never a claim; and a figure of a kind no cited clause
+    states — a count where the clauses state only amounts — counts something else ("这两个能叠加吗", "我们两个人")."""
+    return fig.value != 1 and fig.kind in kinds
