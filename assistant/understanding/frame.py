@@ -58,6 +58,8 @@ class FrameSpec(BaseModel):
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
+    rate_named: Terms = Field(default_factory=Terms, description="A rate named bare ('a lower rate'): after an ask "
+                              "for a rate the plan leaves unstated (tax, interest), that same rate.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
     plan_beyond: Terms = Field(default_factory=Terms, description="Words asking what the plan's text does not "
@@ -116,6 +118,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         self.ranked = m({"ranked": spec.ranked})
         self.judging = m({"judging": spec.judging})
         self.comparative, self.share = m({"comparative": spec.comparative}), m({"share": spec.share})
+        self.rate_named = m({"rate": spec.rate_named})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
@@ -171,7 +174,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
                     kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
                     kept[i] = ("", False, set())
             kept = [k for k in kept if k[0]]
-            kept = self._with_options(kept, zh)  # "Which is more generous — A or B?": one ask
+            kept = self._with_options(kept, zh, story)  # "Which is more generous — A or B?": one ask
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year — a condition ("要是我们的产品被政府采用") or
@@ -235,6 +238,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
                                    for p, r in zip(parts, got)]
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
+        self._rate_carried(frame, questions)
         if plan_years is not None and not any(a.kind == "topic" or self.still.find(fold(a.text)) for a in frame.asks):
             # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service
             frame.years_told = [y for y in years if y >= plan_years[0]] + frame.years_told[len(years):]
@@ -301,6 +305,18 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
         on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
+
+    def _rate_carried(self, frame: Frame, questions: QuestionRules | None) -> None:
+        """An ask naming a rate bare right after an ask for a rate the plan leaves unstated asks that rate again
+        ("What tax rate will my OPC pay — is there a reduced rate for AI startups?"): unstated too, of what the
+        ask before is about, whatever generic word ("startups") it names."""
+        if questions is None:
+            return
+        rates = {UNSTATED_NAMES.get(k, k) for k in questions.spec.rate}
+        for before, ask in zip(frame.asks, frame.asks[1:]):
+            if before.kind == "unstated" and before.detail in rates and ask.kind in ("topic", "other") and \
+                    self.rate_named.find(fold(ask.text)):
+                ask.kind, ask.detail, ask.topic = "unstated", before.detail, before.topic
 
     @staticmethod
     def _describes(clause: str, lang: str, learned: Learned | None) -> bool:

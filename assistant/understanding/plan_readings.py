@@ -30,10 +30,18 @@ class PlanReadings:
     def plan_asked(self, folded: str, topic: str | None, questions: QuestionRules | None, plan_named: bool,
                    rec: Recognition | None) -> str | None:
         """What of the plan itself an ask asks, or None; ``plan_named``: the message names the plan."""
-        if (plan := self._plan_self(folded, topic, questions, plan_named)) is not None:  # "when does the housing…"
+        # the time after the plan ends is a premise, not its validity asked ("等这个计划到期以后，2028年的扶持政策
+        # 会是什么样子？"): its validity is asked in words outside it ("does the plan still apply after it expires?"),
+        # and what it holds (goals, measures, issuer) is not what comes after it ("计划结束后会出台什么新措施")
+        asked = self.dates.without_plan_end(folded)
+        after = asked != folded
+        if (plan := self._plan_self(asked, topic, questions, plan_named and not after)) is not None and \
+                (plan == "validity" or not after):  # "when does the housing…"
             return plan
-        named = topic is None and bool(self.plan_named.find(folded))  # the plan named, no benefit: its validity,
-        if ((topic in self.spec.plan_subjects or named) and getattr(rec, "attribute", None) == "validity") or \
+        named = topic is None and bool(self.plan_named.find(asked))  # the plan named, no benefit: its validity,
+        # dated after its end, the learned reading of validity needs a word asking whether it goes on ("still valid")
+        learned = getattr(rec, "attribute", None) == "validity" and (not after or bool(self.still.find(asked)))
+        if ((topic in self.spec.plan_subjects or named) and learned) or \
                 (named and self.still.find(folded) and self.dates.dated(folded)):  # "整个计划到什么时候为止？" too
             return "validity"  # "这个计划后年还算数吗"
         return None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.claims import Matcher, Mention
+from assistant.understanding.clauses import offers_options
 from assistant.understanding.objects import ranks_a_thing
 
 if TYPE_CHECKING:
@@ -41,8 +42,10 @@ class RankingReadings:
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
         places = self._ranked(folded) or self._ranked(among)
         ranked = places or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
-        # "福田同南山，边度嘅住房补贴高啲？": a comparative over the places named
-        compares = bool(places) and bool(self.which.find(folded)) and bool(self.comparative.find(folded))
+        # "福田同南山，边度嘅住房补贴高啲？", "南山定龍崗啱我哋多啲？": a comparative over the places named, chosen
+        # among by a question word or offered as options
+        choosing = bool(self.which.find(folded)) or offers_options(folded, self.ranked)
+        compares = bool(places) and choosing and bool(self.comparative.find(folded))
         if (ranks and ranked) or compares:  # "哪个社区租金最便宜": a ranking, its price unstated too
             return "ranking"
         if self.judging.find(folded) and _CHOOSING.search(folded):
