@@ -91,3 +91,20 @@ def test_what_comes_after_the_plan_is_not_its_validity(corpus, text, lang):
 def test_the_plans_validity_is_still_asked_in_words(corpus, text, lang):
     f = frame_of(corpus, text, lang)
     assert f.main.kind == "plan" and f.main.detail == "validity"
+
+
+# --- a run-on story, then a wondering -----------------------------------------------------------------------
+@pytest.mark.parametrize("text, asked", [
+    ("so me and my cofounder both left alibaba last spring and were wondering how long the transitional housing lasts",
+     "were wondering how long the transitional housing lasts"),
+    ("we quit huawei in march and are curious whether the model voucher covers fine-tuning",
+     "are curious whether the model voucher covers fine-tuning"),
+])
+def test_a_story_run_on_into_a_wondering_is_told_not_asked(corpus, text, asked):
+    f = frame_of(corpus, text, "en")
+    assert [a.text for a in f.asks] == [asked] and len(f.background) == 1  # the employer stays in the story
+
+
+def test_the_plan_done_by_a_department_in_cantonese_is_its_issuer(corpus):
+    assert frame_of(corpus, "呢個計劃係邊個單位搞嘅？", "yue").main.detail == "issuer"
+    assert frame_of(corpus, "呢份嘢邊個部門整嘅？", "yue").main.detail == "issuer"

@@ -192,3 +192,11 @@ def test_what_comes_after_the_plan_declines_and_its_validity_is_answered(bot):
 def test_places_offered_with_cantonese_or_are_ranked_not_answered(bot):
     a = bot.ask("邊個區嘅社區最啱做機械人？龍崗定光明？")
     assert a.frame.main.kind == "ranking" and not a.answerable
+
+
+@pytest.mark.system
+def test_a_founding_before_the_plan_bears_on_getting_a_benefit_not_on_its_worth(framed):
+    f = framed("I set up my first startup in 2016 and closed it in 2020. What is the most the model voucher pays?", "en")
+    assert f.years_told == [] and f.main.topic == "model_voucher"
+    f = framed("公司2024年就注册好了，现在还可以申请训练算力券吗？")  # whether it may still be had: the year stands
+    assert f.years_told == [2024]

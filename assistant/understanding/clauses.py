@@ -28,8 +28,11 @@ _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", r
 # a dash parts too ("Worked at Baidu 2018–2024 — how much …"), not one between figures ("2026—2027年")
 _CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
                      r"|(?<!\d)(?:[—–]+|--)(?!\d)|\s+-\s+")
-_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
-                     re.I)
+# "and" before an ask of its own: a question word, or a wondering said after a story in a run-on ("we just quit
+# our jobs last year and were wondering how long …")
+_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b|"
+                     r"(?:(?:i|we)\s+)?(?:(?:was|were|am|are|'m|'re)\s+)?(?:wondering|curious|keen to know|"
+                     r"want(?:ed)? to know|would like to know)\b)", re.I)
 _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
                         r"Should|Now|So|Also|My|We|Our|If|Since|Because|But|Then|Concretely|Anyway|Honestly|"
                         r"Basically)\b)")

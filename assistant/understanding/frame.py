@@ -93,6 +93,7 @@ TOPIC_MIN = 0.6
 DESCRIBES_MIN = 0.5
 PART_MIN = 0.6
 _NOT_PARTS = ("answer", "ranking", None)
+_FIGURES = ("amount", "duration")  # attributes asking what a benefit is worth, not whether one may get it
 
 
 # --- reading a message -------------------------------------------------------------------------------
@@ -239,8 +240,10 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
         self._rate_carried(frame, questions)
-        if plan_years is not None and not any(a.kind == "topic" or self.still.find(fold(a.text)) for a in frame.asks):
-            # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service
+        if plan_years is not None and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
+                                              or self.still.find(fold(a.text)) for a, r in zip(frame.asks, recs)):
+            # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service nor on
+            # what the benefit is worth ("I started my first company in 2015. How much is the Kunpeng reward?")
             frame.years_told = [y for y in years if y >= plan_years[0]] + frame.years_told[len(years):]
         self._beside_unstated(frame, recs, TOPIC_MIN)
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
