@@ -108,3 +108,14 @@ def test_a_story_run_on_into_a_wondering_is_told_not_asked(corpus, text, asked):
 def test_the_plan_done_by_a_department_in_cantonese_is_its_issuer(corpus):
     assert frame_of(corpus, "呢個計劃係邊個單位搞嘅？", "yue").main.detail == "issuer"
     assert frame_of(corpus, "呢份嘢邊個部門整嘅？", "yue").main.detail == "issuer"
+
+
+def test_a_chinese_run_on_goes_on_at_then(corpus):
+    """Written without punctuation, the story before 然后 is told; the employer in it is never asked about."""
+    f = frame_of(corpus, "我们俩以前都在比亚迪做了五年然后现在想问模型券最多给多少")
+    assert f.background == ["我们俩以前都在比亚迪做了五年"] and "比亚迪" not in f.focus_text
+
+
+def test_places_the_plan_names_for_cross_border_data_offered_as_options_are_ranked(corpus):
+    assert frame_of(corpus, "河套定前海，邊度搞跨境數據方便啲？", "yue").main.kind == "ranking"
+    assert frame_of(corpus, "前海和河套分别做什么？").main.kind != "ranking"  # asked each, not compared

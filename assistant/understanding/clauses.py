@@ -26,7 +26,8 @@ _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", r
 # a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000"); an
 # enumeration comma (、) never does: it lists within one clause ("用在办事大厅、网上办事的系统里")
 # a dash parts too ("Worked at Baidu 2018–2024 — how much …"), not one between figures ("2026—2027年")
-_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+# and, in Chinese written without any punctuation, before 然后 ("…在大疆干了好多年然后现在想…多少"): a run-on goes on
+_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=然后)"
                      r"|(?<!\d)(?:[—–]+|--)(?!\d)|\s+-\s+")
 # "and" before an ask of its own: a question word, or a wondering said after a story in a run-on ("we just quit
 # our jobs last year and were wondering how long …")
