@@ -176,3 +176,27 @@ def test_every_part_of_a_message_is_declared(bot):
     assert "ranking" in [u.kind for u in a.unstated]  # a ranking beside the main ask is declared too
     b = bot.ask("深圳哪个OPC社区的办公室租金最便宜？")  # a ranking by a price the plan does not state
     assert not b.answerable and {"ranking", "price"} <= {u.kind for u in b.unstated}
+
+
+@pytest.mark.system
+def test_what_comes_after_the_plan_declines_and_its_validity_is_answered(bot):
+    """The plan's end as a premise ("once it has run out") dates the ask after it: declined, whatever the learned
+    reading of validity; whether it still applies is answered from its preamble."""
+    a = bot.ask("等這份計畫期滿以後，2028年深圳對創業者的扶持會變成怎樣？")
+    assert a.frame.main.kind != "plan" and not a.answerable
+    b = bot.ask("Is this plan still in force once it expires?")
+    assert b.frame.main.kind == "plan" and b.frame.main.detail == "validity"
+
+
+@pytest.mark.system
+def test_places_offered_with_cantonese_or_are_ranked_not_answered(bot):
+    a = bot.ask("邊個區嘅社區最啱做機械人？龍崗定光明？")
+    assert a.frame.main.kind == "ranking" and not a.answerable
+
+
+@pytest.mark.system
+def test_a_founding_before_the_plan_bears_on_getting_a_benefit_not_on_its_worth(framed):
+    f = framed("I set up my first startup in 2016 and closed it in 2020. What is the most the model voucher pays?", "en")
+    assert f.years_told == [] and f.main.topic == "model_voucher"
+    f = framed("公司2024年就注册好了，现在还可以申请训练算力券吗？")  # whether it may still be had: the year stands
+    assert f.years_told == [2024]

@@ -26,10 +26,14 @@ _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[a-z0-9)”\"'][.])\s+", r
 # a full-width comma always parts clauses ("…嚟㗎，2021年…"); an ASCII one not inside a figure ("300,000"); an
 # enumeration comma (、) never does: it lists within one clause ("用在办事大厅、网上办事的系统里")
 # a dash parts too ("Worked at Baidu 2018–2024 — how much …"), not one between figures ("2026—2027年")
-_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+# and, in Chinese written without any punctuation, before 然后 ("…在大疆干了好多年然后现在想…多少"): a run-on goes on
+_CLAUSE = re.compile(r"，|(?<!\d),|,(?!\d{3}(?!\d))|[：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=然后)"
                      r"|(?<!\d)(?:[—–]+|--)(?!\d)|\s+-\s+")
-_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b)",
-                     re.I)
+# "and" before an ask of its own: a question word, or a wondering said after a story in a run-on ("we just quit
+# our jobs last year and were wondering how long …")
+_EN_AND = re.compile(r"\s+(?:and|also|plus)\s+(?=(?:what|when|where|who|how|which|whether|is|are|do|does|can)\b|"
+                     r"(?:(?:i|we)\s+)?(?:(?:was|were|am|are|'m|'re)\s+)?(?:wondering|curious|keen to know|"
+                     r"want(?:ed)? to know|would like to know)\b)", re.I)
 _EN_OPENER = re.compile(r"(?<=[a-z0-9])\s+(?=(?:How|What|Which|When|Where|Who|Why|Is|Are|Can|Could|Do|Does|Will|Would|"
                         r"Should|Now|So|Also|My|We|Our|If|Since|Because|But|Then|Concretely|Anyway|Honestly|"
                         r"Basically)\b)")
@@ -47,6 +51,16 @@ _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _DONE = {"过", "了", "咗"}  # aspect markers: something done (in Simplified; the text is folded)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _OR = re.compile(r"\bor\b|还是|或者|或是|定系|定还是|抑或", re.I)  # options offered to a "which"
+_WHERE = re.compile(r"\bwhere\b|边度|哪里|哪儿", re.I)  # a question word choosing among places offered before it
+
+
+def offers_options(folded: str, ranked: Matcher) -> bool:
+    """The text offers options: an "or" word, or Cantonese 定 alone between two of what may be ranked ("南山定福田"):
+    定 is "or" only there (一定, 确定, 定期 are not)."""
+    if _OR.search(folded):
+        return True
+    found = ranked.find(folded)
+    return any(folded[a.end:b.start].strip() == "定" for a, b in zip(found, found[1:]))
 
 
 def bare(text: str) -> str:
@@ -63,6 +77,7 @@ class ClauseReader:
     embedding: Matcher
     conditional: Matcher
     plan_named: Matcher
+    ranked: Matcher
     weak_asking: set[str]
     dates: YearParser
     _tags: set[str]
@@ -82,21 +97,44 @@ class ClauseReader:
                     more += self._wh_split(p.strip()) if p.strip() else []
             if more:
                 out.append(more)
+        return self._options_kept_together(out)
+
+    def _options_kept_together(self, sentences: list[list[str]]) -> list[list[str]]:
+        """A sentence naming only options stays with the "which" ask it offers them to, in the sentence before
+        ("邊個區最好？南山定福田？") or after ("Nanshan or Futian? Where is the rent cheaper?"): one sentence."""
+        out: list[list[str]] = []
+        for sentence in sentences:
+            first = fold(sentence[0])
+            if out and len(sentence) == 1 and self._only_options(first) and self.which.find(fold(out[-1][-1])):
+                out[-1].append(sentence[0])
+            elif out and len(out[-1]) == 1 and self._only_options(fold(out[-1][0])) and \
+                    (self.which.find(first) or _WHERE.search(first)):
+                out[-1] += sentence
+            else:
+                out.append(list(sentence))
         return out
 
-    def _with_options(self, kept: list[tuple[str, bool, set[str]]], zh: bool) -> list[tuple[str, bool, set[str]]]:
-        """(clause, asks, subjects) with a part naming only the options of the "which" ask before it joined to that
-        ask ("Which is cheaper for me — A or B?", "哪个上限高，过渡房还是住房补贴？"): options joined by "or", no
-        asking word of their own. A personal choice is then judged whole, a comparison keeps what it compares."""
+    def _with_options(self, kept: list[tuple[str, bool, set[str]]], zh: bool,
+                      story: Matcher | None = None) -> list[tuple[str, bool, set[str]]]:
+        """(clause, asks, subjects) with a part naming only the options of a "which" ask joined to that ask: after it
+        ("Which is cheaper for me — A or B?", "哪个上限高，过渡房还是住房补贴？", "邊個最好？南山定福田？") or before
+        it, not telling the story ("A or B: where is the rent cheaper?", "A还是B，哪个更划算？"). A personal choice
+        is then judged whole, a comparison keeps what it compares."""
         out: list[tuple[str, bool, set[str]]] = []
         for clause, asks, subjects in kept:
             folded = fold(clause)
-            if out and asks and out[-1][1] and self.which.find(fold(out[-1][0])) and _OR.search(folded) \
-                    and not self.asking.find(_OR.sub(" ", folded)):
+            if out and asks and out[-1][1] and self.which.find(fold(out[-1][0])) and self._only_options(folded):
+                out[-1] = (self._join([out[-1][0], clause], zh), True, out[-1][2] | subjects)
+            elif out and asks and self._only_options(before := fold(out[-1][0])) and \
+                    not (story is not None and story.find(before)) and (self.which.find(folded) or _WHERE.search(folded)):
                 out[-1] = (self._join([out[-1][0], clause], zh), True, out[-1][2] | subjects)
             else:
                 out.append((clause, asks, subjects))
         return out
+
+    def _only_options(self, folded: str) -> bool:
+        """The part names options and asks nothing else ("南山定福田？", "A or B")."""
+        return offers_options(folded, self.ranked) and not self.asking.find(_OR.sub(" ", folded))
 
     def _wh_split(self, clause: str) -> list[str]:
         """An English clause parted before a question word that begins an ask of its own: after a lead-in that asks

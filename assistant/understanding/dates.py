@@ -166,6 +166,13 @@ class YearParser:
         """Whether an ask asks about a time: a year, or the time after the plan ends ("到期后还算数吗")."""
         return bool(self.asked(text, today) or (self._after_end is not None and self._after_end.search(text)))
 
+    def without_plan_end(self, text: str) -> str:
+        """``text`` without the words naming the time after the plan ends ("到期以后", "after it expires"): what
+        is left is what is asked of that time."""
+        if self._after_end is None:
+            return text
+        return without_spans(text, [YearMention(0, m.start(), m.end()) for m in self._after_end.finditer(text)])
+
     def told(self, text: str) -> bool:
         """Whether ``text`` tells the founder's own past ("worked there since 2019", "2021年毕业")."""
         return bool(self._told is not None and self._told.search(text))

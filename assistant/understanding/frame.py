@@ -7,7 +7,8 @@ story never refuses an answer or flags a figure. The background feeds a founder 
 dropped (the answer keeps its citations whatever the message asks).
 
 Which benefit an ask is about is recognised through one seam (assistant/understanding/recognition.py); the
-founder's profile is read by assistant/understanding/founder_profile.py. Terms live in corpus/frame.yaml.
+founder's profile is read by assistant/understanding/founder_profile.py; the clauses by clauses.py, rankings by
+rankings.py and asks about the plan itself by plan_readings.py (mixed in). Terms live in corpus/frame.yaml.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.knowledge.claims import Matcher as _Matcher
-from assistant.knowledge.claims import Mention, fold
+from assistant.knowledge.claims import fold
 from assistant.knowledge.rules_file import read_rules
 from assistant.types import Ask, Frame
 from assistant.understanding.clauses import ClauseReader, bare
 from assistant.understanding.dates import DateWords, YearParser
 from assistant.understanding.founder_profile import founder_profile
-from assistant.understanding.objects import ranks_a_thing
+from assistant.understanding.plan_readings import PlanReadings
 from assistant.understanding.questions import Terms
+from assistant.understanding.rankings import RankingReadings
 from assistant.understanding.recognition import recognise
 from assistant.understanding.timescope import TimeScope
 
@@ -56,6 +58,8 @@ class FrameSpec(BaseModel):
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
+    rate_named: Terms = Field(default_factory=Terms, description="A rate named bare ('a lower rate'): after an ask "
+                              "for a rate the plan leaves unstated (tax, interest), that same rate.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
     plan_beyond: Terms = Field(default_factory=Terms, description="Words asking what the plan's text does not "
@@ -81,27 +85,26 @@ class FrameSpec(BaseModel):
 
 # The learned recogniser (assistant/understanding/intents.py) read per ask, when one is given: it names the
 # benefit the rules miss (at TOPIC_MIN), the part asked for — an unstated part (PART_MIN) or a ranking
-# (RANKING_MIN: declaring a ranking declines the answer, so it must be surer) — and chooses the main ask.
+# (understanding/rankings.py: RANKING_MIN) — and chooses the main ask.
 Learned = Callable[[str, str], "Recognition | None"]
 TOPIC_MIN = 0.6
 # A part of the story the recogniser reads as one of the plan's benefits or topics at this confidence is searched
 # with asks that name none ("我想把大模型拿去登记上线，有人带吗？"); searched only, never judged: a lower bar.
 DESCRIBES_MIN = 0.5
 PART_MIN = 0.6
-RANKING_MIN = 0.75
 _NOT_PARTS = ("answer", "ranking", None)
+_FIGURES = ("amount", "duration")  # attributes asking what a benefit is worth, not whether one may get it
 
 
 # --- reading a message -------------------------------------------------------------------------------
 # an ask comparing the places or things just named ("…分别是多少？", "…respectively?")
 _EACH = re.compile(r"分别|分別|各自|各是|各為|各为|respectively|\beach\b", re.I)
-_CHOOSING = re.compile(r"哪|边|\bwhich\b|\bwhat\b", re.I)  # a question word choosing among options
 
 # questions.yaml's procedure and rate names -> the names of the unstated parts an answer lists
 UNSTATED_NAMES = {"where": "where_to_apply", "documents": "documents_needed", "tax_rate": "tax"}
 
 
-class FrameRules(ClauseReader):
+class FrameRules(ClauseReader, RankingReadings, PlanReadings):
     def __init__(self, spec: FrameSpec) -> None:
         self.spec = spec
         m: Callable[[Mapping[str, Terms]], _Matcher] = lambda groups: _Matcher([(k, t, False) for k, terms in groups.items() for t in terms.all()])  # noqa: E731
@@ -116,6 +119,7 @@ class FrameRules(ClauseReader):
         self.ranked = m({"ranked": spec.ranked})
         self.judging = m({"judging": spec.judging})
         self.comparative, self.share = m({"comparative": spec.comparative}), m({"share": spec.share})
+        self.rate_named = m({"rate": spec.rate_named})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
         self.dates = YearParser(spec.dates)
@@ -171,7 +175,7 @@ class FrameRules(ClauseReader):
                     kept[i - 1] = (self._join([kept[i - 1][0], kept[i][0]], zh), True, kept[i - 1][2] | kept[i][2])
                     kept[i] = ("", False, set())
             kept = [k for k in kept if k[0]]
-            kept = self._with_options(kept, zh)  # "Which is more generous — A or B?": one ask
+            kept = self._with_options(kept, zh, story)  # "Which is more generous — A or B?": one ask
             for clean, is_ask, subjects in kept:
                 # a lead-in is part of the ask ("For the returnee funding, what's the max?") unless it tells the
                 # founder's story: first person, a place or a year — a condition ("要是我们的产品被政府采用") or
@@ -235,8 +239,11 @@ class FrameRules(ClauseReader):
                                    for p, r in zip(parts, got)]
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
-        if plan_years is not None and not any(a.kind == "topic" or self.still.find(fold(a.text)) for a in frame.asks):
-            # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service
+        self._rate_carried(frame, questions)
+        if plan_years is not None and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
+                                              or self.still.find(fold(a.text)) for a, r in zip(frame.asks, recs)):
+            # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service nor on
+            # what the benefit is worth ("I started my first company in 2015. How much is the Kunpeng reward?")
             frame.years_told = [y for y in years if y >= plan_years[0]] + frame.years_told[len(years):]
         self._beside_unstated(frame, recs, TOPIC_MIN)
         self._choose_main(frame, [getattr(r, "confidence", 0.0) if getattr(r, "benefit", None) else 0.0
@@ -287,27 +294,12 @@ class FrameRules(ClauseReader):
         if not details and questions is not None:  # questions.yaml's procedures and rates, under the answers' names
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
-        ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
-        places = self._ranked(folded) or self._ranked(fold(normalise(among) if normalise else among))
-        ranked = places or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
-        # "福田同南山，边度嘅住房补贴高啲？": a comparative over the places named
-        compares = bool(places) and bool(self.which.find(folded)) and bool(self.comparative.find(folded))
-        if (ranks and ranked) or compares:  # "哪个社区租金最便宜": a ranking, its price unstated too
-            return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
-        if self.judging.find(folded) and _CHOOSING.search(folded):
-            # "住房补贴和过渡房选哪个更省钱": the founder's own measure; the plan states each, it picks none
-            return Ask(text=text, kind="ranking", detail="choice", also=details, topic=topic)
-        # the learned reading too: a ranking of places a word compares or chooses among ("龙岗也有吗还是只有南山"
-        # ranks nothing), or of nothing named; benefits with figures are compared ("rank the two loans by ceiling")
-        worded = ranks or any(w.find(folded) for w in (self.which, self.superlative, self.comparative, self.judging))
-        if part == "ranking" and sure >= RANKING_MIN and ((places and worded) or topic is None):
-            return Ask(text=text, kind="ranking", detail="ranking", also=details, topic=topic)
-        if (plan := self._plan_self(folded, topic, questions, plan_named)) is not None:  # "when does the housing…"
+        ranking = self.ranking_asked(folded, fold(normalise(among) if normalise else among), topic, claims, expand,
+                                     part, sure)
+        if ranking is not None:  # "哪个社区租金最便宜": a ranking, its price unstated too
+            return Ask(text=text, kind="ranking", detail=ranking, also=details, topic=topic)
+        if (plan := self.plan_asked(folded, topic, questions, plan_named, rec)) is not None:
             return Ask(text=text, kind="plan", detail=plan, topic=topic)
-        named = topic is None and bool(self.plan_named.find(folded))  # the plan named, no benefit: its validity,
-        if ((topic in self.spec.plan_subjects or named) and getattr(rec, "attribute", None) == "validity") or \
-                (named and self.still.find(folded) and self.dates.dated(folded)):  # "整个计划到什么时候为止？" too
-            return Ask(text=text, kind="plan", detail="validity", topic=topic)  # "这个计划后年还算数吗"
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details and \
                 not (part == "price" and self.share.find(folded)):  # "租金係市价几成": a share the plan states
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
@@ -317,46 +309,17 @@ class FrameRules(ClauseReader):
         on_topic = topic is not None or bool(expanded)
         return Ask(text=text, kind="topic" if on_topic else "other", topic=topic)
 
-    def _ranked(self, folded: str) -> list[Mention]:
-        """Places or communities named as what may be ranked; one named as an owner ("of all the city's vouchers,
-        which …") is not: what is ranked is the owner's (benefits whose figures the plan states)."""
-        owner = ("'s", "’s")
-        return [m for m in self.ranked.find(folded)
-                if not folded[m.start:m.end].endswith(owner) and not folded[m.end:].startswith(owner)]
-
-    def _plan_self(self, folded: str, topic: str | None, questions: QuestionRules | None,
-                   plan_named: bool = False) -> str | None:
-        """What of the plan itself an ask wants (validity, issuer, goals, measures, title …), or None. Its goals
-        may name a target ("how many startups does the plan aim for"); its measures are asked of the plan named
-        ("what kinds of support does this plan list"); neither is the founder's own goal ("我的目标是…")."""
-        own = questions is not None and bool(questions.first_person.find(folded))
-        beyond = bool(self.plan_beyond.find(folded))  # "if these targets are missed, what then?": not the list
-        # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals)
-        for found in sorted(self.plan_self.find(folded), key=lambda m: m.concept == "measures"):
-            what = found.concept
-            if what in ("goals", "measures", "title") and beyond:
-                continue
-            if what == "goals" and not own and (topic is None or topic in self.spec.goal_subjects):
-                return what
-            if what == "measures" and topic is None and not own and \
-                    (plan_named or self.plan_named.find(folded)):
-                return what
-            if what not in ("goals", "measures") and (topic is None or topic in self.spec.plan_subjects):
-                return what
-        return None
-
-    def _plan_together(self, frame: Frame, recs: list[Recognition | None]) -> None:
-        """With the plan's goals asked, an ask for the figure of one of its targets ("how many OPC communities, how
-        many startups?") is part of those goals: one list answers them all ("which districts first?" is not: it
-        asks no figure). With something specific of the plan asked, an ask for an overview frames it
-        ("概括一下，…想达到什么目标？"): the specific one is answered."""
-        details = {a.detail for a in frame.asks if a.kind == "plan"}
-        for ask, rec in zip(frame.asks, recs):
-            if "goals" in details and ask.kind == "topic" and ask.topic in self.spec.goal_subjects and \
-                    getattr(rec, "attribute", None) == "amount":
-                ask.kind, ask.detail = "plan", "goals"
-            elif ask.kind == "plan" and ask.detail == "measures" and details - {"measures"}:
-                ask.kind, ask.detail = "other", None
+    def _rate_carried(self, frame: Frame, questions: QuestionRules | None) -> None:
+        """An ask naming a rate bare right after an ask for a rate the plan leaves unstated asks that rate again
+        ("What tax rate will my OPC pay — is there a reduced rate for AI startups?"): unstated too, of what the
+        ask before is about, whatever generic word ("startups") it names."""
+        if questions is None:
+            return
+        rates = {UNSTATED_NAMES.get(k, k) for k in questions.spec.rate}
+        for before, ask in zip(frame.asks, frame.asks[1:]):
+            if before.kind == "unstated" and before.detail in rates and ask.kind in ("topic", "other") and \
+                    self.rate_named.find(fold(ask.text)):
+                ask.kind, ask.detail, ask.topic = "unstated", before.detail, before.topic
 
     @staticmethod
     def _describes(clause: str, lang: str, learned: Learned | None) -> bool:

@@ -1,0 +1,81 @@
+"""What an ask wants of the plan itself: its validity, issuer, goals, measures, title … rather than a benefit.
+
+Mixed into ``FrameRules`` (assistant/understanding/frame.py). Terms live in corpus/frame.yaml (``plan_self``,
+``plan_named``, ``plan_beyond``, ``still``; the claims subjects that are the plan and its targets).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from assistant.knowledge.claims import Matcher
+
+if TYPE_CHECKING:
+    from assistant.types import Frame
+    from assistant.understanding.dates import YearParser
+    from assistant.understanding.intents import Recognition
+    from assistant.understanding.questions import QuestionRules
+
+
+class PlanReadings:
+    """The plan-itself reading of one ask, and of the asks of a message together."""
+
+    spec: Any  # FrameSpec: plan_subjects, goal_subjects
+    plan_self: Matcher
+    plan_named: Matcher
+    plan_beyond: Matcher
+    still: Matcher
+    dates: YearParser
+
+    def plan_asked(self, folded: str, topic: str | None, questions: QuestionRules | None, plan_named: bool,
+                   rec: Recognition | None) -> str | None:
+        """What of the plan itself an ask asks, or None; ``plan_named``: the message names the plan."""
+        # the time after the plan ends is a premise, not its validity asked ("等这个计划到期以后，2028年的扶持政策
+        # 会是什么样子？"): its validity is asked in words outside it ("does the plan still apply after it expires?"),
+        # and what it holds (goals, measures, issuer) is not what comes after it ("计划结束后会出台什么新措施")
+        asked = self.dates.without_plan_end(folded)
+        after = asked != folded
+        if (plan := self._plan_self(asked, topic, questions, plan_named and not after)) is not None and \
+                (plan == "validity" or not after):  # "when does the housing…"
+            return plan
+        named = topic is None and bool(self.plan_named.find(asked))  # the plan named, no benefit: its validity,
+        # dated after its end, the learned reading of validity needs a word asking whether it goes on ("still valid")
+        learned = getattr(rec, "attribute", None) == "validity" and (not after or bool(self.still.find(asked)))
+        if ((topic in self.spec.plan_subjects or named) and learned) or \
+                (named and self.still.find(folded) and self.dates.dated(folded)):  # "整个计划到什么时候为止？" too
+            return "validity"  # "这个计划后年还算数吗"
+        return None
+
+    def _plan_self(self, folded: str, topic: str | None, questions: QuestionRules | None,
+                   plan_named: bool = False) -> str | None:
+        """What of the plan itself an ask wants (validity, issuer, goals, measures, title …), or None. Its goals
+        may name a target ("how many startups does the plan aim for"); its measures are asked of the plan named
+        ("what kinds of support does this plan list"); neither is the founder's own goal ("我的目标是…")."""
+        own = questions is not None and bool(questions.first_person.find(folded))
+        beyond = bool(self.plan_beyond.find(folded))  # "if these targets are missed, what then?": not the list
+        # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals)
+        for found in sorted(self.plan_self.find(folded), key=lambda m: m.concept == "measures"):
+            what = found.concept
+            if what in ("goals", "measures", "title") and beyond:
+                continue
+            if what == "goals" and not own and (topic is None or topic in self.spec.goal_subjects):
+                return what
+            if what == "measures" and topic is None and not own and \
+                    (plan_named or self.plan_named.find(folded)):
+                return what
+            if what not in ("goals", "measures") and (topic is None or topic in self.spec.plan_subjects):
+                return what
+        return None
+
+    def _plan_together(self, frame: Frame, recs: list[Recognition | None]) -> None:
+        """With the plan's goals asked, an ask for the figure of one of its targets ("how many OPC communities, how
+        many startups?") is part of those goals: one list answers them all ("which districts first?" is not: it
+        asks no figure). With something specific of the plan asked, an ask for an overview frames it
+        ("概括一下，…想达到什么目标？"): the specific one is answered."""
+        details = {a.detail for a in frame.asks if a.kind == "plan"}
+        for ask, rec in zip(frame.asks, recs):
+            if "goals" in details and ask.kind == "topic" and ask.topic in self.spec.goal_subjects and \
+                    getattr(rec, "attribute", None) == "amount":
+                ask.kind, ask.detail = "plan", "goals"
+            elif ask.kind == "plan" and ask.detail == "measures" and details - {"measures"}:
+                ask.kind, ask.detail = "other", None
