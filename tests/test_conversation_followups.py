@@ -9,7 +9,7 @@ import pytest
 from assistant.answering.framed import read_frame
 from assistant.types import Answer, Turn
 from assistant.understanding.followup import Conversation, is_followup
-from assistant.understanding.followup_parts import KEPT, framed_as
+from assistant.understanding.followup_parts import KEPT, framed_as, sibling_described
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,60 @@ def test_a_superlative_before_a_modal_bounds_the_thing_asked_about(bot):
     rules = bot.corpus.questions
     assert rules.lists("哪项补贴金额最高？") and rules.lists("最大的一笔补贴是哪项") and rules.lists("有哪些补贴")
     assert not rules.lists("工位面积最大可以到多大") and not rules.lists("补贴最大能给多少")
+
+
+# Own conversations (not from any evaluation set): another benefit of the topic's clause described in its words, in
+# a follow-up longer than an ellipsis, after an acknowledgement, or pointing back ("same deal?"), in all four forms.
+DESCRIBED_SIBLING = [
+    ("我们的AI客服系统要进区政务服务中心，有什么支持？", "好的，那要是在制造业产线上做一个能推广的试点呢？"),
+    ("Our model will be used by a city government service portal. Is there money for that?",
+     "Thanks. And what if we run a pilot in advanced manufacturing instead?"),
+    ("我們的AI產品準備在政務服務大廳上線，有補助嗎？", "另一個項目是在製造業場景落地的試點，也一樣嗎？"),
+    ("我哋個AI產品會喺政府辦事大廳用，有冇錢攞？", "明白。咁如果係喺製造業做個可以推廣嘅試點呢？"),
+    ("Our agent is deployed in a government service hall; is there support?",
+     "nice. and if it's a showcase pilot in a factory rather than a government office?"),
+]
+
+
+@pytest.mark.parametrize("first, second", DESCRIBED_SIBLING)
+def test_a_sibling_described_in_a_longer_followup_switches_to_it(conversation, first, second):
+    _, state = conversation.resolve(first, [])
+    assert state.benefit == "government_service_product", state
+    _, state = conversation.resolve(second, _turns(first))  # (resolved, or read alone when it says enough)
+    assert state.benefit == "demonstration_project", state
+    # the next slot is asked of the benefit switched to
+    _, state = conversation.resolve("how much is the cap?" if second.isascii() else "最高多少？",
+                                    _turns(first, second))
+    assert state.benefit == "demonstration_project", state
+
+
+def test_a_followup_naming_no_sibling_keeps_the_topic(conversation):
+    first = _turns("Our agent is deployed in a government service hall; is there support?")
+    _, state = conversation.resolve("ok. and how soon would the money arrive?", first)
+    assert state.benefit == "government_service_product", state
+    # an acknowledgement before the opener keeps an ellipsis an ellipsis
+    _, state = conversation.resolve("好的，那硕士呢？", _turns("博士落户补贴有多少？"))
+    assert state.benefit == "hukou_subsidy", state
+
+
+def test_an_acknowledgement_before_the_opener_is_still_a_followup():
+    assert is_followup("nice. and if it's a factory instead?")
+    assert is_followup("好的，那硕士呢？")
+    assert is_followup("A pilot in a factory. Same deal?")
+    assert not is_followup("Nice. Our startup builds speech models for hospitals and clinics in the Bay Area.")
+
+
+def test_a_sibling_is_named_by_its_own_words_not_by_words_of_any_support(bot):
+    rec = bot.retriever.recogniser
+    clause = rec.facts["government_service_product"].clause_id
+
+    def sibling(ask: str) -> str | None:
+        return sibling_described(rec, ask, rec.recognise(ask), "government_service_product", clause, bare=False)
+
+    assert sibling("Different product: a showcase pilot that others could replicate. Same deal?") == \
+        "demonstration_project"
+    assert sibling("另一个是在制造业场景落地的项目，也一样吗？") == "demonstration_project"
+    # 补助 is said of several benefits: a deadline asked of "this subsidy" names no sibling
+    assert sibling("這項補助的報名截止日期是幾號？") is None
+    # a benefit named in words is the ask's own topic, not a sibling described
+    assert sibling("那示范应用项目和住房补贴能一起拿吗？") is None

@@ -95,6 +95,15 @@ def test_speller_reads_look_alike_characters_of_plan_terms():
     assert Speller(set(), ["模型券"], set()).correct("模型卷") == "模型卷"  # without the table, no look-alikes
 
 
+def test_speller_never_cuts_a_written_word_in_two():
+    # 人才方 sounds like 人才房, but 方面 is a word of the text; 住房不贴 cuts no word (不 and 贴 stand alone)
+    s = Speller(set(), ["人才房", "住房补贴", "落户补贴"], set())
+    assert s.correct("企业和人才方面的目标是多少") == "企业和人才方面的目标是多少"
+    assert s.correct("人才方面有什么支持") == "人才方面有什么支持"
+    assert s.correct("我想申请住房不贴") == "我想申请住房补贴"
+    assert s.correct("落护补贴多少钱") == "落户补贴多少钱"
+
+
 @pytest.mark.parametrize("text", ["What share of the contract does it cover?", "What is the yearly cap?",
                                   "Is there a grant for a startup team?", "How early can I apply?"])
 def test_speller_leaves_real_english_words_alone(text):

@@ -27,7 +27,7 @@ from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
-from assistant.understanding.followup_parts import framed_as, sibling_named
+from assistant.understanding.followup_parts import framed_as, sibling_described
 from assistant.understanding.intents import PART_SURE
 from assistant.understanding.text import detect_language, split_sentences, tokenize
 
@@ -40,11 +40,15 @@ _MARKER = re.compile(
     r"|那|那么|如果|还有|另外|再问|而|要是|换成|改成|咁|噉|仲有)",
     re.IGNORECASE,
 )
+# an acknowledgement before a follow-up's opener ("nice. and if …", "好的，那…"): the opener still starts the ask
+_ACK = re.compile(r"^\s*(?:(?:ok|okay|nice|great|cool|thanks|thank you|got it|i see|right|fine|sure|好的|好|明白了|明白|"
+                  r"了解|谢谢|謝謝|多谢|多謝|唔该晒|唔該晒|唔该|唔該)(?:[\s,，.。!！]+|$))+", re.IGNORECASE)
 _ENDS_WITH_NE = re.compile(r"(?:呢|嘞|啦|先)[？?！!。.\s]*$")
 _ANAPHORA = re.compile(
     r"\b(it|that|this|they|them|those|these|one|(?<!is )(?<!are )there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
     r"|這筆|這個|那個|這項|該項|還能"  # the same, in Traditional script (not 這些目標: it names what it points at)
-    r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種",
+    r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種"
+    r"|\bsame (?:deal|thing|here|again)\b|也一样|一样吗|一样吧|同样吗|也一樣|一樣嗎|同樣嗎|一樣咩|一样咩",  # "same deal?"
     re.IGNORECASE,
 )
 # A discourse opener a follow-up starts with ("and …", "那…", "咁…"): left out of the question it resolves to, so
@@ -75,6 +79,7 @@ def is_followup(question: str, rec: Recognition | None = None, words: int | None
     a question pointing back (「佢哋可以…」) naming no benefit of its own leans on the last turn however long it is.
     ``words``: its content words, when counted otherwise (in Mandarin words)."""
     words = len(content_words(tokenize(question))) if words is None else words
+    question = _ACK.sub("", question) or question
     if _MARKER.search(question) or _ENDS_WITH_NE.search(question):
         return words <= 6
     if words <= 2:
@@ -188,6 +193,11 @@ class Conversation:
             followup = True
             if leaned is not state:
                 state = replace(leaned, profile=state.profile, earlier=_remember(state))
+        # a follow-up describing another benefit of the topic's clause in that benefit's own words ("and if it's a
+        # factory pilot instead?", 「那换成工厂里的示范应用呢？」) switches to it, bare or not, unless it names a benefit
+        # in words or the recogniser is fairly sure of another one
+        sibling = sibling_described(self.recogniser, said, rec, state.benefit, state.clause, _bare(said)) \
+            if followup else None
         # a part the plan may leave unstated ("这个申请几号截止？") is asked of the topic at hand: its words alone
         # lean towards some clause (a deadline towards the plan's validity), which is no reason to leave the topic
         part = own is not None and own.kind in OWN_SLOT
@@ -195,10 +205,11 @@ class Conversation:
         # other than the topic's (a fund after the talent measures) moves to that clause's topic
         moved = rec is not None and not rec.benefit and bool(rec.likely_clause) and state.clause is not None \
             and rec.clause_confidence >= SWITCH_MIN and rec.likely_clause != state.clause and leaned is None \
-            and not _bare(said) and not part  # "and talent?" after the startups target only names what changes
+            and not _bare(said) and not part and sibling is None  # "and talent?" after the startups target: an ellipsis
         # a clause read surely, though not which of its benefits, moves even a bare ask: 「咁租屋方面呢？」 after the
         # hukou subsidy is the housing clause (a benefit read surely would switch to that benefit instead)
         moved = moved or (rec is not None and bool(rec.benefit) and rec.confidence < SWITCH_MIN and leaned is None
+                          and sibling is None
                           and state.clause is not None and rec.clause_confidence >= SWITCH_SURE
                           and bool(rec.likely_clause) and rec.likely_clause != state.clause)
         # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
@@ -206,7 +217,7 @@ class Conversation:
         outside = own is not None and frame is not None and bool(frame.years_told) and not _ENDS_WITH_NE.search(said) and \
             self.recogniser is not None and state.benefit in self.recogniser.spec.validity_benefits
         if state.anchor is None or (own is not None and own.kind == "plan") or not followup or moved or outside or \
-                (named and state.benefit is not None and benefit != state.benefit and not _bare(said)
+                (named and sibling is None and state.benefit is not None and benefit != state.benefit and not _bare(said)
                  and not self._related(own.topic if own is not None else None, state.benefit)):
             # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried
             # ("那首批OPC社区在哪几个区？" after the plan's validity), is one too: it is asked as written ("and
@@ -229,11 +240,9 @@ class Conversation:
         # an ellipsis naming another benefit of the clause in that benefit's own words (「那换成工厂里的示范应用呢？」
         # after the government-service product) switches to it, however unsure the recogniser is of it alone (no
         # benefit, or one read below the switching bar)
-        sibling = None if switched or rec is None or not _bare(said) else \
-            sibling_named(self.recogniser, said, state.benefit, state.clause)
-        if sibling is not None and rec is not None:
+        if sibling is not None and rec is not None and not switched:
             rec, switched = replace(rec, benefit=sibling, explicit=False), True
-        ask = _OPENER.sub("", said) or question
+        ask = _OPENER.sub("", _ACK.sub("", said)) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it

@@ -5,6 +5,7 @@ the benefit's name, put before it, would hide from the frame."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -12,12 +13,14 @@ from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.understanding.text import detect_language, tokenize
 
+GENERIC = 3  # a word said of this many of the plan's benefits names none of them
+SURE = 0.6  # a non-bare follow-up the recogniser reads a benefit in this surely names its own, not a sibling
 KEPT = ("unstated", "plan", "ranking")  # a resolved ask read as one of these is framed as resolved
 GOALS = ("target", "deadline")  # the plan's own targets are asked together, as its goals: no sibling to switch to
 
 if TYPE_CHECKING:
     from assistant.types import Ask, Frame
-    from assistant.understanding.intents import Recogniser
+    from assistant.understanding.intents import Recogniser, Recognition
 
 
 def said_of(recogniser: Recogniser, benefit: str | None) -> set[str]:
@@ -35,12 +38,30 @@ def sibling_named(recogniser: Recogniser | None, ask: str, benefit: str | None, 
     alike). The plan's targets are none: "那人才呢？" after the startups target asks the goals."""
     if recogniser is None or clause is None:
         return None
-    words = set(content_words(tokenize(fold(ask)))) - said_of(recogniser, benefit)
-    scores = sorted(((len(words & said_of(recogniser, fact.id)), fact.id) for fact in recogniser.facts.values()
+    said = {fact.id: said_of(recogniser, fact.id) for fact in recogniser.facts.values()}
+    # a word said of several benefits names a kind of support (补助, funding), not one of them
+    counts = Counter(word for words in said.values() for word in words)
+    words = {w for w in content_words(tokenize(fold(ask))) if counts[w] < GENERIC} - said_of(recogniser, benefit)
+    scores = sorted(((len(words & said[fact.id]), fact.id) for fact in recogniser.facts.values()
                      if fact.clause_id == clause and fact.id != benefit and fact.kind not in GOALS), reverse=True)
     if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
         return None
     return scores[0][1]
+
+
+def sibling_described(recogniser: Recogniser | None, ask: str, rec: Recognition | None, benefit: str | None,
+                      clause: str | None, bare: bool) -> str | None:
+    """The sibling of ``benefit`` (of any benefit of ``clause`` when the topic is the clause) a follow-up names in
+    its words (sibling_named). A bare ellipsis ("那换成工厂里的
+    示范应用呢？") is read so however unsure the recogniser is; a longer one ("and if it's a factory pilot instead?",
+    "Different product: a pilot in a factory. Same deal?") only when it names no benefit in words and the recogniser
+    reads none fairly surely: then it asks about what it names."""
+    if recogniser is None or rec is None or clause is None:
+        return None
+    if not bare and ((rec.benefit and (rec.explicit or rec.confidence >= SURE))
+                     or (recogniser.claims is not None and recogniser.claims.subjects_in(ask))):
+        return None
+    return sibling_named(recogniser, ask, benefit, clause)
 
 
 def framed_as(framer: Callable[[str, str], Frame | None] | None, standalone: str, said: str, own: Ask | None) -> str:

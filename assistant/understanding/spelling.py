@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
 from assistant.knowledge.claims import fold
-from assistant.understanding.text import EN_STOPWORDS, to_traditional
+from assistant.understanding.text import EN_STOPWORDS, to_traditional, word_edges
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -92,11 +92,14 @@ class Speller:
             return run
         out = list(run)
         simple = fold(run)  # a term written in Traditional (住房補貼) is the term, not a typo of it
+        # a span starting or ending inside a word of the text is no typo of a term: 人才方面 holds 人才方, which
+        # sounds like 人才房, but 方面 is a word of its own
+        edges = word_edges(simple)
         for term in self._zh:
             tp, n = self._zh_py[term], len(term)
             for i in range(len(run) - n + 1):
                 window = "".join(out[i:i + n])
-                if window == term or simple[i:i + n] == term:
+                if window == term or simple[i:i + n] == term or i not in edges or i + n not in edges:
                     continue
                 if self._reads_as(fold(window), py[i:i + n], term, tp):
                     # in the script it was typed in: 數據語料卷 -> 數據語料券

@@ -223,7 +223,7 @@ def without_spans(text: str, spans: Iterable[Span]) -> str:
 class _Segmenter(Protocol):
     """The two cuts of jieba used here (jieba ships no type stubs)."""
 
-    def lcut(self, sentence: str) -> list[str]: ...
+    def lcut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> list[str]: ...  # noqa: N803
 
     def lcut_for_search(self, sentence: str) -> list[str]: ...
 
@@ -244,6 +244,17 @@ def _jieba() -> _Segmenter:
 def segment(text: str) -> tuple[str, ...]:
     """Chinese text cut into words as written (jieba's accurate mode: every character once, in order)."""
     return tuple(_jieba().lcut(text))
+
+
+@lru_cache(maxsize=4096)
+def word_edges(text: str) -> frozenset[int]:
+    """The offsets inside a Chinese run where a dictionary word of it ends (jieba's dictionary only, no guessed
+    words): a correction whose span starts or ends elsewhere cuts a written word in two (人才|方面)."""
+    edges, at = set(), 0
+    for word in _jieba().lcut(text, HMM=False):
+        at += len(word)
+        edges.add(at)
+    return frozenset(edges | {0})
 
 
 def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
