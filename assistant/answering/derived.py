@@ -59,13 +59,14 @@ class ArithmeticSpec(BaseModel):
 
 
 class Arithmetic:
-    def __init__(self, spec: ArithmeticSpec, lists: Callable[[str], tuple[Listing, ...]] | None = None) -> None:
+    def __init__(self, spec: ArithmeticSpec, lists: Callable[[str], tuple[Listing, ...]] | None = None,
+                 filler: re.Pattern[str] | None = None) -> None:
         # one matcher per group: a word may be in two (多: a difference, and after a multiple, "more than")
         self.words = {g: Matcher([(g, t, False) for t in getattr(spec, g).en + getattr(spec, g).zh])
                       for g in ArithmeticSpec.model_fields if isinstance(getattr(spec, g), Terms)}
         self.ordinals = [Matcher([(str(i), t, False) for t in ts]) for i, ts in enumerate(spec.ordinals, 1)]
         self.lists = lists   # the lists a text enumerates (assistant/answering/enumerations.py)
-        self.filler: re.Pattern[str] | None = None   # words that say nothing (set by SupportRules)
+        self.filler = filler   # words that say nothing
 
     def has(self, group: str, folded: str, lo: int = 0, hi: int | None = None) -> bool:
         hi = len(folded) if hi is None else hi

@@ -87,7 +87,7 @@ class Verdict:
 
 
 class Relations:
-    def __init__(self, spec: RelationSpec) -> None:
+    def __init__(self, spec: RelationSpec, arithmetic: Arithmetic | None = None) -> None:
         self.spec = spec
         groups = {ALTERNATIVE: spec.alternative, EXCLUSIVE: spec.exclusive, COMBINED: spec.combined,
                   SEQUENCE: spec.sequence, NEGATION: spec.negation, GREATER: spec.greater, LESS: spec.less}
@@ -105,7 +105,7 @@ class Relations:
                                    rf"(?<![a-z])(?:{trie_pattern(one)})(?![a-z])") if only and one else None
         self.bare = Matcher([(GREATER, t, False) for t in spec.more.en + spec.more.zh]
                             + [(LESS, t, False) for t in spec.fewer.en + spec.fewer.zh])
-        self.arithmetic: Arithmetic | None = None   # the judge of shares (set by SupportRules)
+        self.arithmetic = arithmetic   # the judge of shares (derived.py)
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""

@@ -148,10 +148,9 @@ class SupportRules:
         self.eligibility = _pattern(spec.eligibility.en + spec.eligibility.zh)
         self.ceiling = _pattern(spec.ceiling.en + spec.ceiling.zh)
         self.purpose = _pattern(spec.purpose.en + spec.purpose.zh)
-        self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
-        self.relations = Relations(spec.relations)
-        self.relations.arithmetic = self.arithmetic
-        self.arithmetic.filler = self.filler
+        self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem),
+                                     self.filler)
+        self.relations = Relations(spec.relations, self.arithmetic)
         self.restatements = Restatements(spec.restatement, e5_query)
         self.polarity = Polarity(spec.polarity)
         self.roles = Roles(spec.roles, self.encouragement)
