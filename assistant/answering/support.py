@@ -264,8 +264,8 @@ class SupportRules:
                                         self.eligibility, self.filler) or self._synonym_at(folded, m, src_folded)):
                     continue
                 if m and same is not None and not any(same.search(s) for s in src_folded) and not (
-                        group == "aggregate" and self.arithmetic.names_total(st.part, st.sentence, m.group(), sources,
-                                                                             claims)) and not \
+                        group == "aggregate" and (self.arithmetic.totals_whole(st.part, sources) or self.arithmetic.names_total(
+                            st.part, st.sentence, m.group(), sources, claims))) and not \
                         self.restatements.marker(folded, m.start(), m.end(), st.text, sources, claims, lambda w: w in pairs
                                                  or _stem(w) in stems, places, self.per, settled or bool(out)):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
