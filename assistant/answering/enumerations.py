@@ -250,17 +250,23 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
     out: list[str] = []
     for listing in said if src_lists else []:
         spans = [(n, lst, frozenset(lst.span.split())) for n, lst in src_lists]
-        members = [[it for it in listing.items if _member(it, lst, words, it is listing.items[-1])
-                    or _also(it) & {k.key for k in lst.items}] for _, lst, words in spans]
+        members = [[it for it in listing.items if _member(it, lst, words, it is listing.items[-1])]
+                   for _, lst, words in spans]
         if len(listing.items) == 2:   # "A和B" (a phrase as often as a list), "A、B"
             if _compound(listing.items, sources, stem):
                 continue
-            found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans])
+            # "research institutes and enterprises": an item is of a list naming any of its words
+            named = [[*m, *(it for it in listing.items if it not in m and _also(it) & {k.key for k in lst.items})]
+                     for m, (_, lst, _) in zip(members, spans)]
+            found = _pair_swapped(listing.items, named, tuple(sources), [n for n, _, _ in spans])
             out += [found] if found else []
             continue
         provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
         # English lists of one sentence share its words: of those, the one the sentence provides
-        best = max(range(len(spans)), key=lambda i: (len(members[i]), provided[i]))
+        # a tie of lists that share the sentence's words: the one whose items the statement's items name
+        keyed = [sum(1 for it in listing.items if ({it.key} | _also(it)) & {k.key for k in lst.items})
+                 for _, lst, _ in spans]
+        best = max(range(len(spans)), key=lambda i: (len(members[i]), keyed[i], provided[i]))
         if len(members[best]) < 2:
             continue
         home = {it.key for it in members[best]}
@@ -270,7 +276,8 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
         chars = {c for i, (n, lst, _) in enumerate(spans) if i == best or (n == spans[best][0] and provided[i]
                                                                           and provided[best]) for c in lst.span}
         for it in listing.items:
-            if it.key not in home and not _also(it) & home and any(it in m for m in members):
+            if it.key not in home and not _also(it) & {k.key for k in spans[best][1].items} \
+                    and any(it in m for m in members):
                 out.append(it.key)
                 continue
             # named as it is in a cited list; a last item's key is only its first characters

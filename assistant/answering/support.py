@@ -316,10 +316,9 @@ class SupportRules:
         for f in extract_figures(folded):
             blank[f.start:f.end] = " " * (f.end - f.start)
         for rx in [self.filler, *self.markers.values()]:
-            if rx is None:
-                continue
-            for m in rx.finditer(folded):
-                blank[m.start():m.end()] = " " * (m.end() - m.start())
+            for m in rx.finditer(folded) if rx is not None else ():
+                if not _HYPHENED.match(folded, m.end()) and folded[max(0, m.start() - 1):m.start()] != "-":
+                    blank[m.start():m.end()] = " " * (m.end() - m.start())   # "single-person" stays one word
         return "".join(blank)
 
     def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
@@ -376,6 +375,7 @@ def _in_phrase(folded: str, join: re.Match[str], sources: Sequence[str]) -> bool
         return False
     phrase = f"{left.group(1)} {join.group()} {right.group(1)}"
     return any(re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", s) for s in sources)
+_HYPHENED = re.compile(r"-[a-z]")
 LIST_ITEM_CHARS = 6
 LIST_ITEM_WORDS = 3
 

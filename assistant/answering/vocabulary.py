@@ -95,12 +95,10 @@ def sources_vocabulary(rules: SupportRules, texts: tuple[str, ...], claims: Clai
             chars.update(run)
             pairs.update(run[i:i + 2] for i in range(len(run) - 1))
         for word in WORD.finditer(w):  # not `m`: the claim matches above are Mentions
-            # a hyphenated word is its parts too ("single-person": "single", whatever filler hides "person")
-            for part in {word.group(), *word.group().split("-")} - {""}:
-                st = stem(part)
-                stems.add(st)
-                if len(st) >= 7:
-                    stems.add(st[:6])
+            st = stem(word.group())
+            stems.add(st)
+            if len(st) >= 7:
+                stems.add(st[:6])
     return frozenset(pairs), frozenset(chars), frozenset(stems)
 
 
