@@ -255,10 +255,7 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
         if len(listing.items) == 2:   # "A和B" (a phrase as often as a list), "A、B"
             if _compound(listing.items, sources, stem):
                 continue
-            # "research institutes and enterprises": an item is of a list naming any of its words
-            named = [[*m, *(it for it in listing.items if it not in m and _also(it) & {k.key for k in lst.items})]
-                     for m, (_, lst, _) in zip(members, spans)]
-            found = _pair_swapped(listing.items, named, tuple(sources), [n for n, _, _ in spans])
+            found = _pair_swapped(listing.items, members, tuple(sources), [n for n, _, _ in spans])
             out += [found] if found else []
             continue
         provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
