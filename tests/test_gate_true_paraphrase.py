@@ -83,3 +83,10 @@ def test_true_paraphrase_of_the_clause_passes(corpus, clause, answer):
 @pytest.mark.parametrize("clause,answer", LIES)
 def test_false_claim_in_the_same_words_is_blocked(corpus, clause, answer):
     assert gate_on(corpus, answer, (clause,)) != []
+
+
+def test_a_hyphenated_word_of_filler_alone_still_breaks_no_run_of_unknown_words(corpus):
+    """"one-person" says nothing of its own: "lend … companies" around it stays a run the clause lacks."""
+    answer = ("The plan builds an investment and financing system guided by funds and supplemented by credit [1]. "
+              "It does so because banks in Shenzhen have been unwilling to lend to one-person companies.")
+    assert gate_on(corpus, answer, ("m8",)) != []

@@ -315,10 +315,13 @@ class SupportRules:
         blank = list(folded)
         for f in extract_figures(folded):
             blank[f.start:f.end] = " " * (f.end - f.start)
+        # a hyphenated word with a content part is one word ("single-person"); one of filler alone says nothing
+        whole = [h.span() for h in _HYPHENED.finditer(folded) if self.filler is None
+                 or not all(self.filler.fullmatch(p) for p in h.group().split("-"))]
         for rx in [self.filler, *self.markers.values()]:
             for m in rx.finditer(folded) if rx is not None else ():
-                if not _HYPHENED.match(folded, m.end()) and folded[max(0, m.start() - 1):m.start()] != "-":
-                    blank[m.start():m.end()] = " " * (m.end() - m.start())   # "single-person" stays one word
+                if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in whole):
+                    blank[m.start():m.end()] = " " * (m.end() - m.start())
         return "".join(blank)
 
     def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
@@ -364,6 +367,7 @@ class SupportRules:
 # where a list item ends: 、 and the connectives 和 及 与 或 同 "and" "or"
 _ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
 _BEFORE, _AFTER = re.compile(r"([a-z]+)\s*$"), re.compile(r"\s*([a-z]+)")
+_HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 def _in_phrase(folded: str, join: re.Match[str], sources: Sequence[str]) -> bool:
@@ -375,9 +379,7 @@ def _in_phrase(folded: str, join: re.Match[str], sources: Sequence[str]) -> bool
         return False
     phrase = f"{left.group(1)} {join.group()} {right.group(1)}"
     return any(re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", s) for s in sources)
-_HYPHENED = re.compile(r"-[a-z]")
-LIST_ITEM_CHARS = 6
-LIST_ITEM_WORDS = 3
+LIST_ITEM_CHARS, LIST_ITEM_WORDS = 6, 3
 
 
 def clear_caches() -> None:
