@@ -321,7 +321,6 @@ class Relations:
         return "" if holds else word
 
 
-@lru_cache(maxsize=1024)
 def _both_of_or(folded: str, sources: tuple[str, ...]) -> bool:
     """Two things a cited source joins with "or" (贴息或利息优惠, "interest subsidies or discounts"), joined with
     "and" in a statement saying both: the source offers one or the other, whatever they are called."""
@@ -353,6 +352,7 @@ def _quoted_phrase(folded: str, m: Mention, sources: tuple[str, ...]) -> bool:
 
 _NEXT_WORD = re.compile(r"\s*(?:[a-z]+|[\u3400-\u9fff]{2})")
 
+@lru_cache(maxsize=1024)
 def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:
     """Pairs of subjects the cited sentences join as alternatives, join otherwise, and say may be had both."""
     alt: set[frozenset[str]] = set()
