@@ -55,17 +55,20 @@ class ArithmeticSpec(BaseModel):
     over: Terms = Field(default_factory=Terms, description="Words right after a multiple: more than it (八倍多).")
     validity: Terms = Field(default_factory=Terms, description="Words naming a validity (有效期, valid for).")
     addressee: Terms = Field(default_factory=Terms, description="Words addressing the founder (你, you).")
+    whole: Terms = Field(default_factory=Terms, description="Words naming the whole a figure is of (全市, citywide): "
+                         "a total word beside them restates a figure of the whole a cited sentence states.")
     ordinals: list[list[str]] = Field(default_factory=list, description="Words opening the n-th item (一是, second).")
 
 
 class Arithmetic:
-    def __init__(self, spec: ArithmeticSpec, lists: Callable[[str], tuple[Listing, ...]] | None = None) -> None:
+    def __init__(self, spec: ArithmeticSpec, lists: Callable[[str], tuple[Listing, ...]] | None = None,
+                 filler: re.Pattern[str] | None = None) -> None:
         # one matcher per group: a word may be in two (多: a difference, and after a multiple, "more than")
         self.words = {g: Matcher([(g, t, False) for t in getattr(spec, g).en + getattr(spec, g).zh])
                       for g in ArithmeticSpec.model_fields if isinstance(getattr(spec, g), Terms)}
         self.ordinals = [Matcher([(str(i), t, False) for t in ts]) for i, ts in enumerate(spec.ordinals, 1)]
         self.lists = lists   # the lists a text enumerates (assistant/answering/enumerations.py)
-        self.filler: re.Pattern[str] | None = None   # words that say nothing (set by SupportRules)
+        self.filler = filler   # words that say nothing
 
     def has(self, group: str, folded: str, lo: int = 0, hi: int | None = None) -> bool:
         hi = len(folded) if hi is None else hi
@@ -179,6 +182,17 @@ class Arithmetic:
                     return True
         return False
 
+
+    def totals_whole(self, part: str, texts: Sequence[str]) -> bool:
+        """``part`` says a total of the whole (「全市OPC社区面积合计超过50万平方米」) where a cited sentence states that
+        figure of the whole (全市…超过50万平方米): the total word restates it. A per-item floor said as a total
+        ("the communities total at least 10,000 m²") has no sentence of the whole to restate."""
+        folded = fold(part)
+        if not self.has("whole", folded):
+            return False
+        figs = [f for f in extract_figures(folded) if f.kind in _AMOUNTS]
+        return bool(figs) and any(self.has("whole", fold(s)) and all(is_grounded(f, [s]) for f in figs)
+                                  for t in texts for a, b in sentences(t) for s in [t[a:b]])
 
     def names_total(self, part: str, sentence: str, word: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
         """``part`` derives a total, or names again (``word``: 合计, "combined") one another part of its sentence

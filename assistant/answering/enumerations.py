@@ -48,6 +48,7 @@ _NUMBER_WORDS = frozenset({"hundred", "thousand", "million", "billion"})
 LEAD_ZH, LEAD_EN = 12, 8   # how far before its first item a list's governing word may stand
 EDGE_ZH = 4          # characters of a first or last item that can hold its head word
 MIDDLE_WORDS = 5     # a comma-separated chunk longer than this is a clause, not a list item
+EN_LAST_WORDS = 2    # the words after "and" that may name the last item of an English list
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listi
                 continue
             chunks = _COMMA.split(seg[:m.start()])
             keys: list[str] = []
+            texts: list[str] = []
             for i in range(len(chunks) - 1, -1, -1):   # the items before "and", back to the list's first
                 # a chunk opening with "and" starts a list of its own: "…is active, and the city and districts"
                 first = i == 0 or len(chunks[i].split()) > MIDDLE_WORDS or bool(_OPENS_AND.match(chunks[i]))
@@ -138,14 +140,23 @@ def _en_lists(text: str, filler_stems: frozenset[str], stem: Stem) -> list[Listi
                 if not word:
                     break
                 keys.insert(0, word)   # a first item ends with its head word, a middle one starts with it
+                texts.insert(0, "" if first else _words(chunks[i], filler_stems, stem))
                 if first:
                     break
             if keys and last not in keys:
                 span = span or " ".join(stem(w) for w in _EN_WORD.findall(seg))
                 # the first item's last words and the next item: "…life cycle, offering policy consultation"
                 lead = " ".join(chunks[i].split()[-LEAD_EN:] + chunks[i + 1:i + 2])
-                out.append(Listing(tuple(Item(k, 0, 0) for k in [*keys, last]), span, lead))
+                after = _words(" ".join(_EN_WORD.findall(seg[m.start(1):])[:EN_LAST_WORDS]), filler_stems, stem)
+                out.append(Listing(tuple(Item(k, 0, 0, t) for k, t in zip([*keys, last], [*texts, after])), span,
+                                   lead))
     return out
+
+
+def _words(chunk: str, filler_stems: frozenset[str], stem: Stem) -> str:
+    """An English item's words that name something, stemmed: "research institutes" is an item of a list naming
+    "institutes" (its key is its first word)."""
+    return " ".join(s for w in _EN_WORD.findall(chunk) if (s := stem(w)) not in filler_stems and len(s) > 2)
 
 
 def _content(chunk: str, filler_stems: frozenset[str], stem: Stem, from_end: bool) -> str | None:
@@ -249,7 +260,10 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
             continue
         provided = [provision is not None and bool(provision.search(lst.lead)) for _, lst, _ in spans]
         # English lists of one sentence share its words: of those, the one the sentence provides
-        best = max(range(len(spans)), key=lambda i: (len(members[i]), provided[i]))
+        # a tie of lists that share the sentence's words: the one whose items the statement's items name
+        keyed = [sum(1 for it in listing.items if ({it.key} | _also(it)) & {k.key for k in lst.items})
+                 for _, lst, _ in spans]
+        best = max(range(len(spans)), key=lambda i: (len(members[i]), keyed[i], provided[i]))
         if len(members[best]) < 2:
             continue
         home = {it.key for it in members[best]}
@@ -259,7 +273,8 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
         chars = {c for i, (n, lst, _) in enumerate(spans) if i == best or (n == spans[best][0] and provided[i]
                                                                           and provided[best]) for c in lst.span}
         for it in listing.items:
-            if it.key not in home and any(it in m for m in members):
+            if it.key not in home and not _also(it) & {k.key for k in spans[best][1].items} \
+                    and any(it in m for m in members):
                 out.append(it.key)
                 continue
             # named as it is in a cited list; a last item's key is only its first characters
@@ -272,6 +287,11 @@ def swapped_items(part: str, sources: list[str], filler: re.Pattern[str] | None,
             if not named and (extra := _extra(it, listing, chars, sources)):
                 out.append(extra)
     return out
+
+
+def _also(item: Item) -> set[str]:
+    """The words of an English item beside its key: "research institutes" is an item of a list naming "institutes"."""
+    return set() if _CJK.search(item.key) else set(item.text.split()) - {item.key}
 
 
 def _compound(pair: tuple[Item, ...], sources: list[str], stem: Stem) -> bool:

@@ -23,6 +23,7 @@ from assistant.answering.derived import subject_figures
 from assistant.answering.statements import CITE_MARK
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
+from assistant.understanding.text import without_spans
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -145,9 +146,7 @@ def how_often(part: str, sources: list[str], periods: dict[str, re.Pattern[str]]
         # what the period is of, its figures left out ("每月税前一千二百五十元" where the clause writes 1250元): with
         # nothing but figures left, any cited sentence stating the period states it of them
         said = rx.sub(" ", text)
-        for f in reversed(extract_figures(said)):
-            said = said[:f.start] + " " + said[f.end:]
-        units = _units(said, filler)
+        units = _units(without_spans(said, extract_figures(said), " "), filler)
         if not any(rx.search(sentence) and (not units or len(units & words) / len(units) >= PERIOD_SAME_THING)
                    for src in sources for sentence, words in _sentences(fold(src), filler)):
             return m.group()

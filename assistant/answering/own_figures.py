@@ -29,6 +29,7 @@ _COLON = re.compile(r"[：:](?![0-9])")
 _ITEMS = re.compile(r"(?i)、|以及|\bas well as\b|[，,]\s*(?:以及|同埋|和|及|或者|或是|或|还有|還有|仲有|and|or|plus)(?![a-z])")
 # a list quoted right after the colon (：「A、B、C」，以…) ends where its quotation closes
 _QUOTED = re.compile(r"\s*[「“『\"]([^」”』\"]*[、，,][^」”』\"]*)[」”』\"]")
+_LAST_JOIN = re.compile(r"(?i)(?<=[a-z0-9])\s(?:and|or)\s+(?=[a-z])|(?<=[\u3400-\u9fff])(?:和|及|与|與|或者|或|同埋)(?=[\u3400-\u9fff])")
 _EITHER = re.compile(r"^\s*(?:either|要么|要不)\s*", re.I)
 _CITE = re.compile(r"\[\d{1,3}\]")
 _ZH_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -75,7 +76,12 @@ def _items(rest: str) -> set[int]:
     if _PARTS.search(rest):
         return {len([p for p in _PARTS.split(rest) if p.strip()])}
     rest = _EITHER.sub("", rest)
-    return {len([p for p in cut.split(rest) if p.strip()]) for cut in (_CLAUSES, _ITEMS)}
+    out: set[int] = set()
+    for cut in (_CLAUSES, _ITEMS):
+        pieces = [p for p in cut.split(rest) if p.strip()]
+        # "A, B, C and D", 「A、B、C和D」: a connective inside the last piece of a list joins its last item
+        out.add(len(pieces) + (len(pieces) >= 2 and bool(_LAST_JOIN.search(pieces[-1]))))
+    return out
 
 
 def _said_again(fig: Figure, answer: str, ordinal_at: Callable[[str], int], filler: re.Pattern[str] | None) -> bool:

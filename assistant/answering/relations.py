@@ -87,7 +87,7 @@ class Verdict:
 
 
 class Relations:
-    def __init__(self, spec: RelationSpec) -> None:
+    def __init__(self, spec: RelationSpec, arithmetic: Arithmetic | None = None) -> None:
         self.spec = spec
         groups = {ALTERNATIVE: spec.alternative, EXCLUSIVE: spec.exclusive, COMBINED: spec.combined,
                   SEQUENCE: spec.sequence, NEGATION: spec.negation, GREATER: spec.greater, LESS: spec.less}
@@ -105,11 +105,12 @@ class Relations:
                                    rf"(?<![a-z])(?:{trie_pattern(one)})(?![a-z])") if only and one else None
         self.bare = Matcher([(GREATER, t, False) for t in spec.more.en + spec.more.zh]
                             + [(LESS, t, False) for t in spec.fewer.en + spec.fewer.zh])
-        self.arithmetic: Arithmetic | None = None   # the judge of shares (set by SupportRules)
+        self.arithmetic = arithmetic   # the judge of shares (derived.py)
 
     def check(self, st: Statement, folded: str, sources: tuple[str, ...], claims: ClaimRules | None) -> Verdict:
         """The statement's relation words judged against the cited sources (``folded``: fold(statement))."""
-        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word") and not asks(folded, m)]
+        found = [m for m in self.words.find(folded) if m.concept not in (NEGATION, QUANTIFIER, "word") and not asks(folded, m)
+                 and not (m.concept in (GREATER, LESS) and _quoted_phrase(folded, m, sources))]
         for o in self.only_one.finditer(folded) if self.only_one else ():
             if not any(f.start < o.end() and o.start() < f.end for f in found):
                 found.append(Mention(EXCLUSIVE, o.start(), o.end()))
@@ -141,7 +142,7 @@ class Relations:
                 before = [n for n in named if n.end <= offset + m.start]
                 back = self.anaphoric is not None and self.anaphoric.fullmatch(word) and unlike_pairs(before, claims)
                 problem = self._both(word, joined_by(before if back else named, sentence, self.alternative, claims),
-                                     sources, claims)
+                                     sources, claims) or (word if _both_of_or(folded, sources) else None)
             elif m.concept == SEQUENCE:
                 problem = None if self.negated(folded, m) else self._then(word, st, folded, m, sources, claims)
             elif m.concept == COMBINED and self.quantified(folded, m):
@@ -241,7 +242,7 @@ class Relations:
         spans = sentences(answer)
         for i, (a, b) in enumerate(spans[1:], 1):
             folded = fold(spell_out(CITE_MARK.sub(" ", answer[a:b])))
-            bare = self.bare.find(folded)
+            bare = [m for m in self.bare.find(folded) if not _quoted_phrase(folded, m, sources)]
             if not bare or any(m.concept in (GREATER, LESS, THAN, "ratio") for m in self.words.find(folded)):
                 continue
             named = {m.concept for m in mentions(claims, folded)}
@@ -319,6 +320,37 @@ class Relations:
         holds = all(a > b for a, b in pairs) if kind == GREATER else all(a < b for a, b in pairs)
         return "" if holds else word
 
+
+def _both_of_or(folded: str, sources: tuple[str, ...]) -> bool:
+    """Two things a cited source joins with "or" (贴息或利息优惠, "interest subsidies or discounts"), joined with
+    "and" in a statement saying both: the source offers one or the other, whatever they are called."""
+    for src in map(fold, sources):
+        for m in _OR_ZH.finditer(src):
+            if re.search(re.escape(m.group(1)) + _AND_ZH + re.escape(m.group(2)), folded):
+                return True
+        for m in _OR_EN.finditer(src):
+            a, b = (w[:max(4, len(w) - 3)] for w in m.groups())   # subsidies/subsidy, discounts/discount
+            if re.search(rf"(?<![a-z]){a}[a-z]*\s+{_AND_EN}\s+(?:an?\s+|the\s+)?(?:[a-z]+\s+)?{b}", folded):
+                return True
+    return False
+
+
+_OR_ZH = re.compile(r"([\u3400-\u9fff]{2})(?:或者|或)([\u3400-\u9fff]{2})")
+_AND_ZH = r"\s*(?:和|同埋|同|及|以及|与|加埋|加上|连同|、)\s*"
+_OR_EN = re.compile(r"([a-z]{3,}) or ([a-z]{3,})")
+_AND_EN = r"(?:and|plus|as well as|along with)"
+
+def _quoted_phrase(folded: str, m: Mention, sources: tuple[str, ...]) -> bool:
+    """A comparison word with the word after it as a cited source writes them ("to lower innovation barriers",
+    降低创新门槛): the source's own phrase, comparing nothing."""
+    after = _NEXT_WORD.match(folded, m.end)
+    if after is None:
+        return False
+    phrase = folded[m.start:after.end()]
+    return any(phrase in fold(s) for s in sources)
+
+
+_NEXT_WORD = re.compile(r"\s*(?:[a-z]+|[\u3400-\u9fff]{2})")
 
 @lru_cache(maxsize=1024)
 def _joins(rel: Relations, sources: tuple[str, ...], claims: ClaimRules) -> tuple[frozenset[frozenset[str]], frozenset[frozenset[str]], frozenset[frozenset[str]]]:

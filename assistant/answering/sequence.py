@@ -79,6 +79,9 @@ class OrderSpec(BaseModel):
                           "(only after, before you can, 应当先, 须先); a first-step word (先, 后) with 才能 after it is one too.")
     given: Terms = Field(default_factory=Terms, description="Words by which a cited sentence states an order "
                          "(首先, 再, then, after).")
+    alternative: Terms = Field(default_factory=Terms, description="Words of a sentence offering a choice (或, or): "
+                               "a plain first…then between its things orders a choice; between things given together "
+                               "it only tells them in turn.")
 
     @cached_property
     def claim_rx(self) -> re.Pattern[str]:
@@ -87,6 +90,12 @@ class OrderSpec(BaseModel):
         terms = [(re.escape(w) + (r"(?!进(?!行)|锋|导|例)" if w.endswith("先") else ""))
                  if re.search(r"[\u3400-\u9fff]", w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words]
         return re.compile("|".join([*terms, _FIRST_ZH + r"[^。；;!?！？]{0,24}?" + _GATE_ZH, _THEN_AFTER_FIRST]))
+
+    @cached_property
+    def alternative_rx(self) -> re.Pattern[str] | None:
+        words = sorted({fold(w) for w in self.alternative.en + self.alternative.zh if w.strip()}, key=len, reverse=True)
+        return re.compile("|".join(re.escape(w) if re.search(r"[\u3400-\u9fff]", w)
+                                   else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)) if words else None
 
     @cached_property
     def given_rx(self) -> re.Pattern[str] | None:
@@ -116,4 +125,13 @@ def imposed_order(part: str, statement: str, sources: Sequence[str], spec: Order
                 best, share = low[a:b], s
     if share >= ORDER_MATCH and spec.given_rx is not None and spec.given_rx.search(best):
         return None
+    # 「先攞A，跟住再攞B」, "first A, then B" without a gate (才, only): an order of telling, a claim only where the
+    # sentence it restates offers the two as a choice (relations.py judges "both" of a choice)
+    if share >= ORDER_MATCH and _PLAIN.fullmatch(m.group()) and not _GATED.search(m.group()) \
+            and not (spec.alternative_rx is not None and spec.alternative_rx.search(best)):
+        return None
     return m.group()
+
+
+_PLAIN = re.compile(_THEN_AFTER_FIRST)
+_GATED = re.compile(_GATE_ZH + r"|(?<![a-z])(?:only|must|need|needs|have to|has to)(?![a-z])")

@@ -148,10 +148,9 @@ class SupportRules:
         self.eligibility = _pattern(spec.eligibility.en + spec.eligibility.zh)
         self.ceiling = _pattern(spec.ceiling.en + spec.ceiling.zh)
         self.purpose = _pattern(spec.purpose.en + spec.purpose.zh)
-        self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem))
-        self.relations = Relations(spec.relations)
-        self.relations.arithmetic = self.arithmetic
-        self.arithmetic.filler = self.filler
+        self.arithmetic = Arithmetic(spec.arithmetic, lambda t: lists_in(t, self.filler, self.filler_stems, _stem),
+                                     self.filler)
+        self.relations = Relations(spec.relations, self.arithmetic)
         self.restatements = Restatements(spec.restatement, e5_query)
         self.polarity = Polarity(spec.polarity)
         self.roles = Roles(spec.roles, self.encouragement)
@@ -265,8 +264,8 @@ class SupportRules:
                                         self.eligibility, self.filler) or self._synonym_at(folded, m, src_folded)):
                     continue
                 if m and same is not None and not any(same.search(s) for s in src_folded) and not (
-                        group == "aggregate" and self.arithmetic.names_total(st.part, st.sentence, m.group(), sources,
-                                                                             claims)) and not \
+                        group == "aggregate" and (self.arithmetic.totals_whole(st.part, sources) or self.arithmetic.names_total(
+                            st.part, st.sentence, m.group(), sources, claims))) and not \
                         self.restatements.marker(folded, m.start(), m.end(), st.text, sources, claims, lambda w: w in pairs
                                                  or _stem(w) in stems, places, self.per, settled or bool(out)):
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
@@ -316,11 +315,13 @@ class SupportRules:
         blank = list(folded)
         for f in extract_figures(folded):
             blank[f.start:f.end] = " " * (f.end - f.start)
+        # a hyphenated word with a content part is one word ("single-person"); one of filler alone says nothing
+        whole = [h.span() for h in _HYPHENED.finditer(folded) if self.filler is None
+                 or not all(self.filler.fullmatch(p) for p in h.group().split("-"))]
         for rx in [self.filler, *self.markers.values()]:
-            if rx is None:
-                continue
-            for m in rx.finditer(folded):
-                blank[m.start():m.end()] = " " * (m.end() - m.start())
+            for m in rx.finditer(folded) if rx is not None else ():
+                if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in whole):
+                    blank[m.start():m.end()] = " " * (m.end() - m.start())
         return "".join(blank)
 
     def _unsupported(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
@@ -366,6 +367,7 @@ class SupportRules:
 # where a list item ends: 、 and the connectives 和 及 与 或 同 "and" "or"
 _ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
 _BEFORE, _AFTER = re.compile(r"([a-z]+)\s*$"), re.compile(r"\s*([a-z]+)")
+_HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 def _in_phrase(folded: str, join: re.Match[str], sources: Sequence[str]) -> bool:
@@ -377,8 +379,7 @@ def _in_phrase(folded: str, join: re.Match[str], sources: Sequence[str]) -> bool
         return False
     phrase = f"{left.group(1)} {join.group()} {right.group(1)}"
     return any(re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", s) for s in sources)
-LIST_ITEM_CHARS = 6
-LIST_ITEM_WORDS = 3
+LIST_ITEM_CHARS, LIST_ITEM_WORDS = 6, 3
 
 
 def clear_caches() -> None:

@@ -209,15 +209,16 @@ class Span(Protocol):
     def end(self) -> int: ...
 
 
-def without_spans(text: str, spans: Iterable[Span]) -> str:
-    """``text`` with the spans cut out (in order; a span overlapping one already cut is skipped)."""
+def without_spans(text: str, spans: Iterable[Span], sep: str = "") -> str:
+    """``text`` with the spans cut out (in order; a span overlapping one already cut is skipped), each replaced by
+    ``sep`` (a space keeps the words either side of a cut apart)."""
     out, last = [], 0
     for sp in spans:
         if sp.start >= last:
             out.append(text[last:sp.start])
             last = sp.end
     out.append(text[last:])
-    return "".join(out)
+    return sep.join(out)
 
 
 class _Segmenter(Protocol):
