@@ -214,8 +214,9 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
-        years = self.years_told(background, today, plan_years, questions=questions)
-        frame.years_told = years + self.years_told(asks, today, plan_years, asked=True, questions=questions)
+        back = self.dates.retroactive(fold(text))  # claiming back for a past year: the plan starts after it
+        years = self.years_told(background, today, plan_years, questions=questions, back=back)
+        frame.years_told = years + self.years_told(asks, today, plan_years, asked=True, questions=questions, back=back)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         plan_said = bool(self.plan_named.find(fold(text)))  # "…does this plan lay out? what are the broad areas?"
         if learned is not None and claims is not None and (leadins or topical):
@@ -240,7 +241,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
         self._rate_carried(frame, questions)
-        if plan_years is not None and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
+        if plan_years is not None and not back and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
                                               or self.still.find(fold(a.text)) for a, r in zip(frame.asks, recs)):
             # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service nor on
             # what the benefit is worth ("I started my first company in 2015. How much is the Kunpeng reward?")
@@ -347,11 +348,11 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         frame.asks[0].main = True
 
     def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
-                   asked: bool = False, questions: QuestionRules | None = None) -> list[int]:
+                   asked: bool = False, questions: QuestionRules | None = None, back: bool = False) -> list[int]:
         """Years outside the plan's period the answer must speak to (understanding/timescope.py). ``asked``: the
         parts are asks ("runs until 2030" is no year asked about; a past year is, unless it tells the founder's past)."""
         me = questions.first_person if questions is not None else None
-        return [] if plan_years is None else self.time_scope.outside(background, today, plan_years, asked, me)
+        return [] if plan_years is None else self.time_scope.outside(background, today, plan_years, asked, me, back)
 
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
                 today: date) -> dict[str, Any]:
