@@ -171,3 +171,14 @@ def test_a_wait_for_housing_is_the_unstated_processing_time(corpus, text, lang):
     f = frame_of(corpus, text, lang)
     assert any(a.kind == "unstated" and a.detail == "processing_time" for a in f.asks), \
         [(a.kind, a.detail) for a in f.asks]
+
+
+@pytest.mark.parametrize("text, lang, price", [
+    ("每个月要付多少钱？", "zh", True),                         # paying asked of nothing named: a price
+    ("OPC社区的办公空间每个月要付多少钱？", "zh", True),           # a space the founder pays for
+    ("住房补贴每个月要付多少钱？", "zh", False),                   # a subsidy paid out: its amount
+    ("模型券要俾幾多錢？", "yue", False),
+])
+def test_a_price_of_a_benefit_paid_out_is_its_amount(corpus, text, lang, price):
+    f = frame_of(corpus, text, lang)
+    assert any("price" in (a.detail, *a.also) for a in f.asks) == price, [(a.kind, a.detail, a.topic) for a in f.asks]

@@ -85,5 +85,9 @@ def joined(answers: list[Answer]) -> Answer:
                 same = c.model_copy(update={"n": len(citations) + 1})
                 citations.append(same)
             number[c.n] = same.n
-        texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", other.answer))
+        texts.append(_renumbered(other.answer, number))
     return first.model_copy(update={"answer": "\n".join(texts), "citations": citations})
+
+
+def _renumbered(text: str, number: dict[int, int]) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", text)

@@ -58,6 +58,8 @@ class FrameSpec(BaseModel):
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
+    paid_out: list[str] = Field(default_factory=list, description="Claims subjects paid out to the founder: a "
+                                "price of them asks their amount.")
     rate_named: Terms = Field(default_factory=Terms, description="A rate named bare ('a lower rate'): after an ask "
                               "for a rate the plan leaves unstated (tax, interest), that same rate.")
     plan_self: dict[str, Terms]
@@ -304,6 +306,8 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details and \
                 not (part == "price" and self.share.find(folded)):  # "租金係市价几成": a share the plan states
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
+        if topic in self.spec.paid_out:  # the founder pays nothing for a subsidy: "住房补贴每个月要付多少钱" its amount
+            details = [d for d in details if d != "price"]
         if details:
             return Ask(text=text, kind="unstated", detail=details[0], also=details[1:], topic=topic)
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
