@@ -178,6 +178,7 @@ def test_a_wait_for_housing_is_the_unstated_processing_time(corpus, text, lang):
     ("OPC社区的办公空间每个月要付多少钱？", "zh", True),           # a space the founder pays for
     ("住房补贴每个月要付多少钱？", "zh", False),                   # a subsidy paid out: its amount
     ("模型券要俾幾多錢？", "yue", False),
+    ("Desk space in another industrial park: what would that cost me per month?", "en", True),
 ])
 def test_a_price_of_a_benefit_paid_out_is_its_amount(corpus, text, lang, price):
     f = frame_of(corpus, text, lang)
