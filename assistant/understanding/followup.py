@@ -53,7 +53,7 @@ _ANAPHORA = re.compile(
 )
 # A discourse opener a follow-up starts with ("and …", "那…", "咁…"): left out of the question it resolves to, so
 # the resolved question reads as one ask ("and is that free?" -> "<benefit> is that free?").
-# "by the way" (顺便问下, 順便問吓) opens one too: "順便問吓，廣州南沙…" asks about 南沙, not "<benefit>順便問吓"
+# "by the way" (顺便问下, 順便問吓) too: "順便問吓，廣州南沙…" asks about 南沙, not "<benefit>順便問吓"
 _OPENER = re.compile(r"^\s*(?:(?:and|also|so|then|but|ok|okay|well|by the way|btw)\b[\s,，]*|(?:那么|那(?![个個些种種边邊里裡儿])|而|咁|噉"
                      r"|(?:顺便|順便)(?:问|問|讲|講)?(?:一下|一吓|一句|下|吓|问|問)?)[\s,，]*)+", re.IGNORECASE)
 _YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:(?:and|so|but|ok|okay|also|then)\W+)*"
@@ -199,11 +199,9 @@ class Conversation:
         # in words or the recogniser is fairly sure of another one
         sibling = sibling_described(self.recogniser, said, rec, state.benefit, state.clause, _bare(said)) \
             if followup else None
-        # words of several siblings alike and none of the benefit at hand ("鲲鹏那个项目呢？" after the loans): a new
-        # topic, asked as written, so the answer gives each of them instead of the benefit carried
-        several = followup and sibling is None and state.benefit is not None and \
-            not (rec is not None and rec.explicit) and \
-            len(siblings_named(self.recogniser, said, state.benefit, state.clause)) > 1
+        # words of several siblings alike ("鲲鹏那个项目呢？" after the loans): a new topic, asked as written
+        several = followup and sibling is None and state.benefit is not None and not getattr(rec, "explicit", False) \
+            and len(siblings_named(self.recogniser, said, state.benefit, state.clause)) > 1
         # a part the plan may leave unstated ("这个申请几号截止？") is asked of the topic at hand: its words alone
         # lean towards some clause (a deadline towards the plan's validity), which is no reason to leave the topic
         part = own is not None and own.kind in OWN_SLOT
