@@ -142,3 +142,31 @@ def test_a_sibling_is_named_by_its_own_words_not_by_words_of_any_support(bot):
     assert sibling("這項補助的報名截止日期是幾號？") is None
     # a benefit named in words is the ask's own topic, not a sibling described
     assert sibling("那示范应用项目和住房补贴能一起拿吗？") is None
+
+
+@pytest.mark.parametrize("first, second, lang", [
+    ("住房补贴每个月多少？", "順便問吓，廣州南沙嗰邊有冇咁嘅補貼？", "zh-Hant"),
+    ("模型券最高多少？", "顺便问一下，杭州有没有类似的券？", "zh"),
+    ("How much is the model voucher?", "By the way, what does Hangzhou give for the same thing?", "en"),
+])
+def test_by_the_way_opens_a_followup_about_another_place(bot, conversation, first, second, lang):
+    # "by the way" is an opener, left out of the resolved ask: the other place stays in the ask, so it is declined
+    resolved, state = conversation.resolve(second, _turns(first))
+    if resolved is not None:  # carried on the topic: the opener is left out, the place kept
+        assert "顺便" not in resolved and "順便" not in resolved and "by the way" not in resolved.lower(), resolved
+    answer = bot.ask(state.asked or resolved or second)
+    assert not answer.answerable, answer.answer
+
+
+@pytest.mark.parametrize("first, second", [
+    ("小微企业创业担保贷款最多多少？", "鲲鹏那个项目呢？能给多少"),
+    ("个人创业担保贷款最多多少？", "那鯤鵬嗰個呢？"),
+    ("How big is the personal startup loan?", "What about the Kunpeng project?"),
+])
+def test_words_of_several_siblings_alike_are_a_new_topic(conversation, first, second):
+    # the Kunpeng reward and its R&D grant share their words: no one sibling is named, yet the loan is not carried
+    resolved, state = conversation.resolve(second, _turns(first))
+    assert resolved is None and state.benefit not in ("personal_loan", "enterprise_loan"), (resolved, state)
+    # an ellipsis naming only what changes within the benefit still keeps it
+    resolved, state = conversation.resolve("那硕士呢？", _turns("博士落户补贴最高多少？"))
+    assert resolved and state.benefit == "hukou_subsidy"

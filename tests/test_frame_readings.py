@@ -119,3 +119,67 @@ def test_a_chinese_run_on_goes_on_at_then(corpus):
 def test_places_the_plan_names_for_cross_border_data_offered_as_options_are_ranked(corpus):
     assert frame_of(corpus, "河套定前海，邊度搞跨境數據方便啲？", "yue").main.kind == "ranking"
     assert frame_of(corpus, "前海和河套分别做什么？").main.kind != "ranking"  # asked each, not compared
+
+
+# --- claiming back for a year before the plan ---------------------------------------------------------------
+@pytest.mark.parametrize("text, lang", [
+    ("2025年底之前买的服务器，能用训练算力券追溯抵扣吗？", "zh"),      # the year in the story
+    ("我們2024年就入選了鯤鵬項目，能不能補領獎勵？", "zh-Hant"),
+    ("我2025年交嘅租金，可唔可以追返住房補貼？", "yue"),
+    ("Can I retroactively claim the model voucher for work I paid for in 2025?", "en"),
+    ("We paid for data labelling in 2024. Can we claim it back with the data voucher?", "en"),
+])
+def test_a_claim_back_for_a_year_before_the_plan_asks_about_that_year(corpus, text, lang):
+    assert [y for y in frame_of(corpus, text, lang).years_told if y < 2026]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("我2021年本科毕业，住房补贴每个月多少？", "zh"),                          # a past year only told
+    ("I graduated in 2022 and moved here last month. How much is the model voucher?", "en"),
+    ("训练算力券可以追溯抵扣吗？", "zh"),                                       # a claim back, no year before the plan
+])
+def test_a_past_year_without_a_claim_back_is_the_founders_story(corpus, text, lang):
+    assert not [y for y in frame_of(corpus, text, lang).years_told if y < 2026]
+
+
+# --- the plan itself: its validity and goals together, what is paid monthly -----------------------------------
+@pytest.mark.parametrize("text, lang", [
+    ("计划有效期多久？到期时要完成哪些量化目标？", "zh"),
+    ("個計劃幾時到期？到時要做到咩目標？", "yue"),
+    ("When does the plan expire? What targets must it hit by then?", "en"),
+])
+def test_goals_due_by_the_plans_end_are_the_goals(corpus, text, lang):
+    assert [(a.kind, a.detail) for a in frame_of(corpus, text, lang).asks] == \
+        [("plan", "validity"), ("plan", "goals")]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Which of the benefits in the plan are paid on a monthly basis?", "en"),
+    ("计划里哪些补贴是按月领的？", "zh"),
+    ("計畫裡有哪些福利是每個月發的？", "zh-Hant"),
+])
+def test_the_benefits_paid_monthly_are_asked_of_the_plan(corpus, text, lang):
+    assert (frame_of(corpus, text, lang).main.kind, frame_of(corpus, text, lang).main.detail) == ("plan", "monthly")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("过渡性住房申请之后要排多久才能入住？", "zh"),
+    ("人才公寓要輪候幾耐？", "yue"),
+    ("How long is the waiting list for transitional housing?", "en"),
+])
+def test_a_wait_for_housing_is_the_unstated_processing_time(corpus, text, lang):
+    f = frame_of(corpus, text, lang)
+    assert any(a.kind == "unstated" and a.detail == "processing_time" for a in f.asks), \
+        [(a.kind, a.detail) for a in f.asks]
+
+
+@pytest.mark.parametrize("text, lang, price", [
+    ("每个月要付多少钱？", "zh", True),                         # paying asked of nothing named: a price
+    ("OPC社区的办公空间每个月要付多少钱？", "zh", True),           # a space the founder pays for
+    ("住房补贴每个月要付多少钱？", "zh", False),                   # a subsidy paid out: its amount
+    ("模型券要俾幾多錢？", "yue", False),
+    ("Desk space in another industrial park: what would that cost me per month?", "en", True),
+])
+def test_a_price_of_a_benefit_paid_out_is_its_amount(corpus, text, lang, price):
+    f = frame_of(corpus, text, lang)
+    assert any("price" in (a.detail, *a.also) for a in f.asks) == price, [(a.kind, a.detail, a.topic) for a in f.asks]

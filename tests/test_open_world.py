@@ -188,3 +188,17 @@ def test_out_of_scope_mentions_follow_each_documents_own_text():
     assert _mentioned_terms([*corpus.clauses, notice], terms) == whole | {free}
     reworded = replace(notice, text={"zh": "本区另行制定人才住房相关办法。"})
     assert _mentioned_terms([*corpus.clauses, reworded], terms) == whole  # its new text, not the cached one
+
+
+# study or work told with the school or employer between the verb and the place: the founder's story
+@pytest.mark.parametrize("text, other", [
+    ("I did a PhD at HKUST in Hong Kong and now I'm starting up here. How much is the model voucher?", []),
+    ("I did a master's at NUS in Singapore; what is the housing subsidy?", []),
+    ("Then I worked at a Beijing LLM startup. What loans are there?", []),
+    ("我在新加坡念的硕士，落户补贴多少？", []),
+    ("What does Hong Kong offer AI startups?", ["Hong Kong"]),            # another place's policy asked
+    ("Is the PhD subsidy in Singapore larger?", ["Singapore"]),
+])
+def test_a_place_of_study_or_work_in_a_story_is_no_policy_asked(places, text, other):
+    shenzhen = places.jurisdiction_of(SimpleNamespace(jurisdiction=None), "深圳市")
+    assert [p.en for p in places.other_jurisdictions(text, shenzhen)] == other

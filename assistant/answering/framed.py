@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.citations import citation_for
 from assistant.answering.fact_answers import Cites
 from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
-from assistant.answering.plan_overview import goal_lines, measure_lines, title_lines
+from assistant.answering.plan_overview import goal_lines, joined, measure_lines, title_lines
 from assistant.answering.prompts import (
     ASK_ISSUER,
     BEFORE_VALIDITY,
@@ -118,6 +118,12 @@ def answer_frame(extractive: ExtractiveAnswerer, frame: Frame, retrieval: Retrie
                       if corpus.document(h.clause_id.split(":", 1)[0]).authority != "background"), None)
         if plan is None or first != plan.id or retrieval.scope in ("named", "place", "filter"):
             return None
+        # the plan's validity and its goals asked together: both answered, in the order asked
+        details = list(dict.fromkeys(a.detail for a in frame.asks if a.kind == "plan" and a.detail))
+        if main.detail in details and len(details) > 1:
+            found = [plan_answer(extractive, frame, d, lang, today) for d in details]
+            answers = [a for a in found if a is not None]
+            return joined(answers) if answers else None
         return plan_answer(extractive, frame, main.detail, lang, today)
     if main.kind == "ranking":
         quoted = extractive.answer(main.text, retrieval)

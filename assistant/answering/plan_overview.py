@@ -9,6 +9,7 @@ the plan's fact records and clauses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from assistant.knowledge.figures import cn_value
 
 if TYPE_CHECKING:
     from assistant.answering.fact_answers import Cites, FactAnswerer
-    from assistant.types import Clause, Document
+    from assistant.types import Answer, Clause, Document
 
 Cite = Callable[["Clause"], str]
 
@@ -68,3 +69,25 @@ def title_lines(doc: Document, base: str, cite: Cite) -> list[str]:
     sep = "" if base == "zh" else " "
     said = preamble.text.get(base, "").strip()
     return [TITLE_IS[base].format(title=title)] + ([f"{said}{sep}{cite(preamble)}"] if said else [])
+
+
+def joined(answers: list[Answer]) -> Answer:
+    """Several answers about the plan itself as one ("有效期到什么时候？到期时要完成哪些目标？": the validity, then
+    the goals), each one's citations renumbered after the ones before (a clause cited twice keeps its number)."""
+    first = answers[0]
+    citations = list(first.citations)
+    texts = [first.answer]
+    for other in answers[1:]:
+        number: dict[int, int] = {}
+        for c in other.citations:
+            same = next((k for k in citations if k.clause_id == c.clause_id), None)
+            if same is None:
+                same = c.model_copy(update={"n": len(citations) + 1})
+                citations.append(same)
+            number[c.n] = same.n
+        texts.append(_renumbered(other.answer, number))
+    return first.model_copy(update={"answer": "\n".join(texts), "citations": citations})
+
+
+def _renumbered(text: str, number: dict[int, int]) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", text)

@@ -61,6 +61,9 @@ class DateWords(BaseModel):
     told: list[str] = Field(default_factory=list,
                             description="Words by a past year that make it the founder's story, never asked about "
                                         "(since 2019, worked, 工作, 毕业).")
+    retroactive: list[str] = Field(default_factory=list,
+                                   description="Words asking to claim back for time past (追溯, 补领, retroactively): "
+                                               "beside them a year before the plan is asked about, story or not.")
     enquiring: list[str] = Field(default_factory=list,
                                  description="First-person words that only open a question (我想问, I'd like to "
                                              "know): they do not make a year the founder's story.")
@@ -105,6 +108,7 @@ class YearParser:
         self._term = _words(words.term)
         self._told = _words(words.told)
         self._enquiring = _words(words.enquiring)
+        self._retroactive = _words(words.retroactive)
         self._when = _words(words.when)
 
     def years(self, text: str, today: date | None = None, plan_end: int | None = None) -> list[YearMention]:
@@ -187,6 +191,10 @@ class YearParser:
         if self._when is not None:
             left = self._when.sub(" ", left)
         return not re.sub(r"[\W_年]+", "", left)
+
+    def retroactive(self, text: str) -> bool:
+        """Whether ``text`` asks to claim something back for time past ("能追溯抵扣吗", "claim back pay")."""
+        return bool(self._retroactive is not None and self._retroactive.search(text))
 
     def enquiring(self, text: str) -> str:
         """``text`` without the first-person words that only open a question ("我想问下去年…" -> "下去年…")."""

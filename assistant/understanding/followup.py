@@ -27,7 +27,7 @@ from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
-from assistant.understanding.followup_parts import framed_as, sibling_described
+from assistant.understanding.followup_parts import framed_as, sibling_described, siblings_named
 from assistant.understanding.intents import PART_SURE
 from assistant.understanding.text import detect_language, split_sentences, tokenize
 
@@ -53,8 +53,9 @@ _ANAPHORA = re.compile(
 )
 # A discourse opener a follow-up starts with ("and …", "那…", "咁…"): left out of the question it resolves to, so
 # the resolved question reads as one ask ("and is that free?" -> "<benefit> is that free?").
-_OPENER = re.compile(r"^\s*(?:(?:and|also|so|then|but|ok|okay|well)\b[\s,，]*|(?:那么|那(?![个個些种種边邊里裡儿])|而|咁|噉)"
-                     r"[\s,，]*)+", re.IGNORECASE)
+# "by the way" (顺便问下, 順便問吓) too: "順便問吓，廣州南沙…" asks about 南沙, not "<benefit>順便問吓"
+_OPENER = re.compile(r"^\s*(?:(?:and|also|so|then|but|ok|okay|well|by the way|btw)\b[\s,，]*|(?:那么|那(?![个個些种種边邊里裡儿])|而|咁|噉"
+                     r"|(?:顺便|順便)(?:问|問|讲|講)?(?:一下|一吓|一句|下|吓|问|問)?)[\s,，]*)+", re.IGNORECASE)
 _YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:(?:and|so|but|ok|okay|also|then)\W+)*"
                      r"(?:is|are|was|were|do|does|did|can|could|will|would|should|may|has|have)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
@@ -198,6 +199,9 @@ class Conversation:
         # in words or the recogniser is fairly sure of another one
         sibling = sibling_described(self.recogniser, said, rec, state.benefit, state.clause, _bare(said)) \
             if followup else None
+        # words of several siblings alike ("鲲鹏那个项目呢？" after the loans): a new topic, asked as written
+        several = followup and sibling is None and state.benefit is not None and not getattr(rec, "explicit", False) \
+            and len(siblings_named(self.recogniser, said, state.benefit, state.clause)) > 1
         # a part the plan may leave unstated ("这个申请几号截止？") is asked of the topic at hand: its words alone
         # lean towards some clause (a deadline towards the plan's validity), which is no reason to leave the topic
         part = own is not None and own.kind in OWN_SLOT
@@ -216,7 +220,7 @@ class Conversation:
         # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
         outside = own is not None and frame is not None and bool(frame.years_told) and not _ENDS_WITH_NE.search(said) and \
             self.recogniser is not None and state.benefit in self.recogniser.spec.validity_benefits
-        if state.anchor is None or (own is not None and own.kind == "plan") or not followup or moved or outside or \
+        if state.anchor is None or (own is not None and own.kind == "plan") or not followup or moved or outside or several or \
                 (named and sibling is None and state.benefit is not None and benefit != state.benefit and not _bare(said)
                  and not self._related(own.topic if own is not None else None, state.benefit)):
             # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried

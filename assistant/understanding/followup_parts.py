@@ -36,17 +36,24 @@ def said_of(recogniser: Recogniser, benefit: str | None) -> set[str]:
 def sibling_named(recogniser: Recogniser | None, ask: str, benefit: str | None, clause: str | None) -> str | None:
     """The benefit of ``clause`` other than ``benefit`` whose own words the ask uses most (None: none, or two
     alike). The plan's targets are none: "那人才呢？" after the startups target asks the goals."""
+    named = siblings_named(recogniser, ask, benefit, clause)
+    return named[0] if len(named) == 1 else None
+
+
+def siblings_named(recogniser: Recogniser | None, ask: str, benefit: str | None, clause: str | None) -> list[str]:
+    """The benefits of ``clause`` other than ``benefit`` whose own words the ask uses most, all of them when
+    several use as many ("鲲鹏那个项目呢？" after the loans: the Kunpeng reward and its R&D grant alike)."""
     if recogniser is None or clause is None:
-        return None
+        return []
     said = {fact.id: said_of(recogniser, fact.id) for fact in recogniser.facts.values()}
     # a word said of several benefits names a kind of support (补助, funding), not one of them
     counts = Counter(word for words in said.values() for word in words)
     words = {w for w in content_words(tokenize(fold(ask))) if counts[w] < GENERIC} - said_of(recogniser, benefit)
     scores = sorted(((len(words & said[fact.id]), fact.id) for fact in recogniser.facts.values()
                      if fact.clause_id == clause and fact.id != benefit and fact.kind not in GOALS), reverse=True)
-    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
-        return None
-    return scores[0][1]
+    if not scores or scores[0][0] == 0:
+        return []
+    return [fact for n, fact in scores if n == scores[0][0]]
 
 
 def sibling_described(recogniser: Recogniser | None, ask: str, rec: Recognition | None, benefit: str | None,

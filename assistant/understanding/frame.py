@@ -58,6 +58,8 @@ class FrameSpec(BaseModel):
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
+    paid_out: list[str] = Field(default_factory=list, description="Claims subjects paid out to the founder: a "
+                                "price of them asks their amount.")
     rate_named: Terms = Field(default_factory=Terms, description="A rate named bare ('a lower rate'): after an ask "
                               "for a rate the plan leaves unstated (tax, interest), that same rate.")
     plan_self: dict[str, Terms]
@@ -214,8 +216,9 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             asks, background, topical = background, [], []
         frame = Frame(background=background, instructions=instructions)
         frame.profile = self.profile(text, background, questions, places, today)
-        years = self.years_told(background, today, plan_years, questions=questions)
-        frame.years_told = years + self.years_told(asks, today, plan_years, asked=True, questions=questions)
+        back = self.dates.retroactive(fold(text))  # claiming back for a past year: the plan starts after it
+        years = self.years_told(background, today, plan_years, questions=questions, back=back)
+        frame.years_told = years + self.years_told(asks, today, plan_years, asked=True, questions=questions, back=back)
         recs = [learned(a, lang) if learned is not None else None for a in asks]
         plan_said = bool(self.plan_named.find(fold(text)))  # "…does this plan lay out? what are the broad areas?"
         if learned is not None and claims is not None and (leadins or topical):
@@ -240,7 +243,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
         self._rate_carried(frame, questions)
-        if plan_years is not None and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
+        if plan_years is not None and not back and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
                                               or self.still.find(fold(a.text)) for a, r in zip(frame.asks, recs)):
             # a founding before the plan bears on getting a benefit ("…还能申请模型券吗"), not on a service nor on
             # what the benefit is worth ("I started my first company in 2015. How much is the Kunpeng reward?")
@@ -303,6 +306,8 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details and \
                 not (part == "price" and self.share.find(folded)):  # "租金係市价几成": a share the plan states
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
+        if topic in self.spec.paid_out:  # the founder pays nothing for a subsidy: "住房补贴每个月要付多少钱" its amount
+            details = [d for d in details if d != "price"]
         if details:
             return Ask(text=text, kind="unstated", detail=details[0], also=details[1:], topic=topic)
         # an ask naming no benefit may still name the plan's subject matter (the glossary's terms: 出海专区)
@@ -347,11 +352,11 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         frame.asks[0].main = True
 
     def years_told(self, background: list[str], today: date, plan_years: tuple[int, int] | None,
-                   asked: bool = False, questions: QuestionRules | None = None) -> list[int]:
+                   asked: bool = False, questions: QuestionRules | None = None, back: bool = False) -> list[int]:
         """Years outside the plan's period the answer must speak to (understanding/timescope.py). ``asked``: the
         parts are asks ("runs until 2030" is no year asked about; a past year is, unless it tells the founder's past)."""
         me = questions.first_person if questions is not None else None
-        return [] if plan_years is None else self.time_scope.outside(background, today, plan_years, asked, me)
+        return [] if plan_years is None else self.time_scope.outside(background, today, plan_years, asked, me, back)
 
     def profile(self, text: str, background: list[str], questions: QuestionRules | None, places: Gazetteer | None,
                 today: date) -> dict[str, Any]:

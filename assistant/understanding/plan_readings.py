@@ -53,8 +53,11 @@ class PlanReadings:
         ("what kinds of support does this plan list"); neither is the founder's own goal ("我的目标是…")."""
         own = questions is not None and bool(questions.first_person.find(folded))
         beyond = bool(self.plan_beyond.find(folded))  # "if these targets are missed, what then?": not the list
-        # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals)
-        for found in sorted(self.plan_self.find(folded), key=lambda m: m.concept == "measures"):
+        # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals); the
+        # goals before the end of the term they are due by ("到期时要完成哪些量化目标": the goals, not the validity)
+        found_all = self.plan_self.find(folded)
+        goals = any(m.concept == "goals" for m in found_all)
+        for found in sorted(found_all, key=lambda m: (m.concept == "measures", goals and m.concept == "validity")):
             what = found.concept
             if what in ("goals", "measures", "title") and beyond:
                 continue

@@ -26,9 +26,11 @@ class TimeScope:
         self.acting = acting
 
     def outside(self, parts: list[str], today: date, plan_years: tuple[int, int], asked: bool = False,
-                me: Matcher | None = None) -> list[int]:
+                me: Matcher | None = None, back: bool = False) -> list[int]:
         """Years outside ``plan_years`` the parts speak of. ``asked``: the parts are asks, where a year a premise
-        word leads ("until 2030") is not asked about; ``me``: first-person words (a story told in an ask)."""
+        word leads ("until 2030") is not asked about; ``me``: first-person words (a story told in an ask);
+        ``back``: the message asks to claim back for time past, so every year before the plan is asked about
+        ("2025年买的服务器能追溯抵扣吗": the plan starts later, whatever the story)."""
         first, last = plan_years
         out = []
         for part in parts:
@@ -37,7 +39,7 @@ class TimeScope:
                 for y in read(clause, today, last):
                     if y.year > last and (y.year > today.year or y.relative or y.bound == "after"):
                         out.append(y.year)
-                    elif y.year < first and self.past_asked(clause, y, asked, me):
+                    elif y.year < first and (back or self.past_asked(clause, y, asked, me)):
                         out.append(y.year)
         return out
 
