@@ -39,6 +39,16 @@ def test_places_offered_as_options_are_what_is_ranked(corpus, text, lang):
     assert f.main.kind == "ranking" and len(f.asks) == 1, [(a.kind, a.text) for a in f.asks]
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("哪个区的OPC社区面积最大？还是说计划根本没写？", "zh"),
+    ("邊個區嘅社區租金最平？定系話計劃冇講到？", "yue"),
+    ("Which district's community is largest? Or does the plan not say?", "en"),
+])
+def test_an_or_opening_a_proposition_of_its_own_is_a_second_ask(corpus, text, lang):
+    f = frame_of(corpus, text, lang)
+    assert len(f.asks) == 2, [(a.kind, a.text) for a in f.asks]
+
+
 def test_options_that_rank_nothing_the_plan_cannot_settle_are_not_rankings(corpus):
     # benefits offered as options with a figure compared: the plan's figures settle it
     f = frame_of(corpus, "个人创业担保贷款还是小微企业创业担保贷款，哪个额度更高？")

@@ -51,6 +51,8 @@ _YEAR_WORD = re.compile(r"(?<![0-9])(?:19|20)\d\d\s*年?")
 _DONE = {"过", "了", "咗"}  # aspect markers: something done (in Simplified; the text is folded)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _OR = re.compile(r"\bor\b|还是|或者|或是|定系|定还是|抑或", re.I)  # options offered to a "which"
+# "or" opening a proposition of its own ("还是说计划没讲？", "or does the plan not say?"): an ask, never options
+_OR_SAYING = re.compile(r"(?:还是|或者|定系|抑或)(?:说|讲|话)|\bor (?:is|are|does|do|did|has|have|will|can|would|maybe)\b", re.I)
 _WHERE = re.compile(r"\bwhere\b|边度|哪里|哪儿", re.I)  # a question word choosing among places offered before it
 
 
@@ -134,7 +136,8 @@ class ClauseReader:
 
     def _only_options(self, folded: str) -> bool:
         """The part names options and asks nothing else ("南山定福田？", "A or B")."""
-        return offers_options(folded, self.ranked) and not self.asking.find(_OR.sub(" ", folded))
+        return offers_options(folded, self.ranked) and not _OR_SAYING.search(folded) \
+            and not self.asking.find(_OR.sub(" ", folded))
 
     def _wh_split(self, clause: str) -> list[str]:
         """An English clause parted before a question word that begins an ask of its own: after a lead-in that asks
