@@ -104,6 +104,12 @@ def test_delete_session(bot):
         ("How much is the monthly housing subsidy for young entrepreneurs?", False),
         ("到2027年底全市OPC社区面积预计多大？", False),
         ("Which funds does the plan leverage for early-stage investment?", False),
+        # another thing opened: a topic of its own, unless bare or pointing back
+        ("另外我们想和高校一起做研发，有支持吗？", False),
+        ("另外，我想知道公司備案有沒有人指導？", False),
+        ("One more thing: does the plan help with getting a model filed?", False),
+        ("另外，博士呢？", True),
+        ("此外，这个要交税吗？", True),
     ],
 )
 def test_followup_detection(question, expected):

@@ -28,6 +28,16 @@ from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_described, siblings_named
+from assistant.understanding.followup_words import (
+    ACK,
+    ANAPHORA,
+    ANOTHER_THING,
+    ENDS_WITH_NE,
+    MARKER,
+    OPENER,
+    QUESTION,
+    YES_NO,
+)
 from assistant.understanding.intents import PART_SURE
 from assistant.understanding.text import detect_language, split_sentences, tokenize
 
@@ -35,30 +45,7 @@ if TYPE_CHECKING:
     from assistant.understanding.intents import Recogniser, Recognition
     from assistant.understanding.questions import ProfileValues, QuestionRules
 
-_MARKER = re.compile(
-    r"^\s*(?:(?:and|also|what about|how about|what if|and if|or|but|then|so|instead|same for|for)\b"
-    r"|那|那么|如果|还有|另外|再问|而|要是|换成|改成|咁|噉|仲有)",
-    re.IGNORECASE,
-)
-# an acknowledgement before a follow-up's opener ("nice. and if …", "好的，那…"): the opener still starts the ask
-_ACK = re.compile(r"^\s*(?:(?:ok|okay|nice|great|cool|thanks|thank you|got it|i see|right|fine|sure|好的|好|明白了|明白|"
-                  r"了解|谢谢|謝謝|多谢|多謝|唔该晒|唔該晒|唔该|唔該)(?:[\s,，.。!！]+|$))+", re.IGNORECASE)
-_ENDS_WITH_NE = re.compile(r"(?:呢|嘞|啦|先)[？?！!。.\s]*$")
-_ANAPHORA = re.compile(
-    r"\b(it|that|this|they|them|those|these|one|(?<!is )(?<!are )there|both|either)\b|这笔|这个|那个|它|他们|这项|该项|这些|那些|这种|那种|还能"
-    r"|這筆|這個|那個|這項|該項|還能"  # the same, in Traditional script (not 這些目標: it names what it points at)
-    r"|呢個|嗰個|佢|两样|两个|两者|二者|两种|兩樣|兩個|兩者|兩種"
-    r"|\bsame (?:deal|thing|here|again)\b|也一样|一样吗|一样吧|同样吗|也一樣|一樣嗎|同樣嗎|一樣咩|一样咩",  # "same deal?"
-    re.IGNORECASE,
-)
-# A discourse opener a follow-up starts with ("and …", "那…", "咁…"): left out of the question it resolves to, so
-# the resolved question reads as one ask ("and is that free?" -> "<benefit> is that free?").
-# "by the way" (顺便问下, 順便問吓) too: "順便問吓，廣州南沙…" asks about 南沙, not "<benefit>順便問吓"
-_OPENER = re.compile(r"^\s*(?:(?:and|also|so|then|but|ok|okay|well|by the way|btw)\b[\s,，]*|(?:那么|那(?![个個些种種边邊里裡儿])|而|咁|噉"
-                     r"|(?:顺便|順便)(?:问|問|讲|講)?(?:一下|一吓|一句|下|吓|问|問)?)[\s,，]*)+", re.IGNORECASE)
-_YES_NO = re.compile(r"(?:吗|嗎|么|麼|未|冇)\s*[？?！!。.]*\s*$|^\s*(?:(?:and|so|but|ok|okay|also|then)\W+)*"
-                     r"(?:is|are|was|were|do|does|did|can|could|will|would|should|may|has|have)\b", re.IGNORECASE)
-_QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
+_UNITS = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]")  # English words and Chinese characters: how long a bare rest may be
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure ...
 SWITCH_SURE = 0.8  # ... or this sure when it asks a slot of its own
@@ -80,19 +67,22 @@ def is_followup(question: str, rec: Recognition | None = None, words: int | None
     a question pointing back (「佢哋可以…」) naming no benefit of its own leans on the last turn however long it is.
     ``words``: its content words, when counted otherwise (in Mandarin words)."""
     words = len(content_words(tokenize(question))) if words is None else words
-    question = _ACK.sub("", question) or question
-    if _MARKER.search(question) or _ENDS_WITH_NE.search(question):
+    question = ACK.sub("", question) or question
+    rest = question[opened.end():] if (opened := ANOTHER_THING.match(question)) else ""
+    if rest and not (ENDS_WITH_NE.search(rest) or len(_UNITS.findall(rest)) <= 4 or ANAPHORA.search(rest)):
+        return False
+    if MARKER.search(question) or ENDS_WITH_NE.search(question):
         return words <= 6
     if words <= 2:
         return True
-    if not _ANAPHORA.search(question):
+    if not ANAPHORA.search(question):
         return False
     return words <= 4 or (rec is not None and rec.benefit is None)
 
 
 def _bare(question: str) -> bool:
     """The follow-up only names what changes ("and talent?", 「那硕士呢？」): it asks nothing of its own."""
-    return bool(_ENDS_WITH_NE.search(question)) or len(content_words(tokenize(question))) <= 2
+    return bool(ENDS_WITH_NE.search(question)) or len(content_words(tokenize(question))) <= 2
 
 
 @dataclass
@@ -218,7 +208,7 @@ class Conversation:
                           and bool(rec.likely_clause) and rec.likely_clause != state.clause)
         # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
         # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
-        outside = own is not None and frame is not None and bool(frame.years_told) and not _ENDS_WITH_NE.search(said) and \
+        outside = own is not None and frame is not None and bool(frame.years_told) and not ENDS_WITH_NE.search(said) and \
             self.recogniser is not None and state.benefit in self.recogniser.spec.validity_benefits
         if state.anchor is None or (own is not None and own.kind == "plan") or not followup or moved or outside or several or \
                 (named and sibling is None and state.benefit is not None and benefit != state.benefit and not _bare(said)
@@ -230,10 +220,10 @@ class Conversation:
                                clause=self._clause(benefit, rec), earlier=_remember(state))
         # a turn that only tells ("我2024年毕业的") asks no slot of its own and is not given the last one: the
         # carried words would be read as its ask (and its year as a figure asked about)
-        tells_only = own_attr is None and bool(self._profile(question)) and not _QUESTION.search(question)
+        tells_only = own_attr is None and bool(self._profile(question)) and not QUESTION.search(question)
         # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
         # (a part read surely — documents, where to apply — is the turn's own slot with or without a frame)
-        own_slot = own_attr is not None or tells_only or bool(_YES_NO.search(question)) or \
+        own_slot = own_attr is not None or tells_only or bool(YES_NO.search(question)) or \
             (own is not None and own.kind in OWN_SLOT) or \
             (rec is not None and rec.part not in (None, "answer") and rec.part_confidence >= PART_SURE)
         # a benefit the turn does not name in words wins over the carried one when the recogniser is fairly sure
@@ -246,7 +236,7 @@ class Conversation:
         # benefit, or one read below the switching bar)
         if sibling is not None and rec is not None and not switched:
             rec, switched = replace(rec, benefit=sibling, explicit=False), True
-        ask = _OPENER.sub("", _ACK.sub("", said)) or question
+        ask = OPENER.sub("", ACK.sub("", said)) or question
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
@@ -276,7 +266,7 @@ class Conversation:
         the conversation ("博士係咪一定攞到最高嗰檔？" after the hukou subsidy, "how big in total?" after the
         communities, "补贴能领多久？" back after an aside), is read in that topic's context, the latest first. A
         list or comparison across benefits asks the whole plan, and a long ask is a question of its own."""
-        if named or rec is None or rec.benefit or self.recogniser is None or not _QUESTION.search(ask):
+        if named or rec is None or rec.benefit or self.recogniser is None or not QUESTION.search(ask):
             return None  # (a turn that only tells, "现在已经入驻OPC社区了", asks nothing to read in a context)
         if self._length(ask) > LEAN_WORDS:
             return None
