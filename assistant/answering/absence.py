@@ -39,6 +39,8 @@ _CONTENT = re.compile(r"[\u3400-\u9fff]|[a-z]{3,}")
 class AbsentKind(Terms):
     figures: list[str] = Field(description="Figure kinds (assistant/knowledge/figures.py) that give this thing.")
     bound: str | None = Field(None, description="claims.yaml `bound` value the figure must carry (cap).")
+    exact: bool = Field(False, description="Only a figure stated without a bound gives it: a specific amount is "
+                        "not given where the clause gives only a cap (\"up to 5 million\").")
     near: Terms = Field(default_factory=Terms, description="Words the clause holding the figure must use too "
                         "(a validity is a duration said of the plan's effect).")
 
@@ -162,11 +164,22 @@ class AbsenceRules:
         # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
         barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
         topic = self.topic(context) if context else ""
-        back = self._referent(before, claims)
+        back = self._nearer(context, folded, claims) or self._referent(before, claims)
         for item in [named[a:b] for a, b in zip(cuts, cuts[1:])] + ([topic] if topic.strip() else []):
             if self._given(item, src, sources, kept, claims, novel, barred, back):
                 return " ".join(item.split()).strip(" ，,。.；;：:")
         return None
+
+    @staticmethod
+    def _nearer(context: str, folded: str, claims: ClaimRules | None) -> set[str]:
+        """What the clauses before the absence in its own sentence name last ("算力券是企业去申报，但没写额度":
+        the voucher): an absence naming no subject of its own speaks of it."""
+        head = fold(re.sub(r"\[\d{1,3}\]", " ", context))
+        at = head.find(folded.strip()[:6]) if folded.strip() else -1
+        if claims is None or at <= 0:
+            return set()
+        last = max(claims.subjects.find(head[:at]), key=lambda n: n.start, default=None)
+        return {last.concept} if last else set()
 
     def _referent(self, before: str, claims: ClaimRules | None) -> set[str]:
         """What a pronoun stands for: the first thing named by the last sentence of ``before`` that does not itself
@@ -199,8 +212,8 @@ class AbsenceRules:
         if not kinds:
             return bool(_CONTENT.search(rest))   # the sources name it: they do give it
         subjects = claims.subjects_in(item) if claims is not None else set()
-        if not subjects and back and self.pronouns and self.pronouns.search(item):
-            subjects = back   # "for them": the things the sentence before names
+        if not subjects and back:
+            subjects = back   # "for them", "how much each gets": the things the sentence before names
         return any(self._figure_given(k, subjects, src, sources, facts, claims, barred) for k in kinds)
 
     def _figure_given(self, kind: str, subjects: set[str], src: list[str], sources: Sequence[str],
@@ -220,7 +233,8 @@ class AbsenceRules:
                 continue
             for b in claims.bind(text):
                 if b.figure.kind in spec.figures and fits(b.subject) and (b.figure.kind, b.figure.value) not in barred \
-                        and (spec.bound is None or b.attrs.get("bound") == spec.bound):
+                        and (spec.bound is None or b.attrs.get("bound") == spec.bound) \
+                        and not (spec.exact and b.attrs.get("bound")):
                     return True
         if near is not None:
             return False
@@ -229,7 +243,8 @@ class AbsenceRules:
                 continue
             given = [("duration", fact.duration.bound)] if fact.duration is not None else []
             given += [(_UNIT_KIND[a.unit], a.bound) for a in (fact.amount, fact.alt_amount) if a is not None]
-            if any(k in spec.figures and (spec.bound is None or b == spec.bound) for k, b in given):
+            if any(k in spec.figures and (spec.bound is None or b == spec.bound) and not (spec.exact and b)
+                   for k, b in given):
                 return True
         return False
 

@@ -49,6 +49,9 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _NUMBERISH = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+){2,}(?![\w])")
 _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}")
 _GARBLED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# a document named by its title (《…》): the basis a clause cites, so another title is another source
+_TITLE = re.compile(r"《([^》]{2,})》")
+_TITLE_PUNCT = re.compile(r"[\s\W_]+")
 
 
 class Problem(str):
@@ -150,6 +153,8 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
                                    claimed=support.claimed(text) if support is not None else None)
     if places is not None:
         problems += place_problems(text, texts, question, places, jurisdiction)
+    if answered:
+        problems += [Problem.of("quote", statement=_clip(t)) for t in _titles_unnamed(text, pool)]
     if support is not None and answered:
         for f in support.check(text, texts, question, rules, facts, places, settled=bool(problems)):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
@@ -176,6 +181,14 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     if got != lang and not neutral:
         problems.append(Problem.of("language", got=got, want=lang))
     return problems
+
+
+def _titles_unnamed(text: str, pool: list[Citation]) -> list[str]:
+    """Titles in 《》 that no cited clause writes and that name no cited document: a clause's basis said to be
+    another document (《深圳市促进人工智能产业发展若干措施》 where it cites 《深圳市加强青年人才发展服务若干措施》)."""
+    named = [_TITLE_PUNCT.sub("", fold(t)) for c in pool for t in (c.text, c.parallel_text, c.doc_title) if t]
+    return [m.group(1) for m in _TITLE.finditer(text)
+            if not any(_TITLE_PUNCT.sub("", fold(m.group(1))) in n for n in named)]
 
 
 def _clip(s: str, n: int = 120) -> str:

@@ -126,6 +126,8 @@ def superlative_problem(part: str, sources: list[str], allowed: frozenset[str]) 
 def universal_problem(part: str, sources: list[str]) -> str | None:
     """"每个X都…" in ``part`` (folded), said of every one of a kind, where no cited source says 每 of that kind."""
     m = _UNIVERSAL_ZH.search(part)
+    if m and _DENIED_UNIVERSAL.search(part[max(0, m.start() - 4):m.start()]):
+        return None   # "不代表每个项目都能拿到": a universal denied says less than the sources, not more
     if m and not any(re.search("每一?" + m.group(1), fold(s)) for s in sources):
         return m.group()
     return None
@@ -162,6 +164,7 @@ _BOUNDS_NOT_CLAIMS = frozenset({"prerequisite"})
 _FIGURE_AFTER = re.compile(r"\s*\d")
 # a denied absolute: 唔係人人, 并非所有, 不是每个, "not everyone", "not all"
 _DENIED = re.compile(r"[不唔非没冇未]|(?<![a-z])not\s*$")
+_DENIED_UNIVERSAL = re.compile(r"[不唔非没冇未][^，。；,;]{0,3}$")
 def _restricts(claims: ClaimRules, sources: list[str], flags: list[str]) -> bool:
     """The sources set who gets what they give: a condition, or a yes/no condition (in an OPC community)."""
     return bool(claims.condition_concepts(*sources)) or any(claims.flag_says(f, s) for f in flags for s in sources)
