@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # list items of what is missing: "age limit and deadline", 上限、期限或截止日期
+_BOUNDS = ("cap", "floor")   # a figure said as a bound is no specific amount ("exact", "approx" are)
+_GIVES_NO = re.compile(r"(?<![a-z])(?:gives|sets|offers|provides|has|makes) no$")
 _ITEM = re.compile(r"[、/和及与或]|以及|(?<![a-z])(?:and|or|nor)(?![a-z])")
 _CONTENT = re.compile(r"[\u3400-\u9fff]|[a-z]{3,}")
 
@@ -152,6 +154,13 @@ class AbsenceRules:
             return None
         spans = [m.span(g) for g, v in m.groupdict().items() if v and g.endswith(("neg", "verb"))] or [m.span()]
         named = folded
+        if _GIVES_NO.search(m.group()) and folded[:m.start()].strip():
+            # "…offers low-cost space sized to team needs and gives no cap": what is missing follows "no"; what
+            # comes before is a statement of its own, in the sources' words
+            head = folded[:m.start()]
+            if novel(_blank(head, self.filler)):
+                return " ".join(head.split())
+            named = " " * m.start() + folded[m.start():]
         for a, b in spans:   # a split negation keeps the thing between it and its verb
             named = named[:a] + " " * (b - a) + named[b:]
         for k in self.named.finditer(folded) if self.named else ():
@@ -234,7 +243,7 @@ class AbsenceRules:
             for b in claims.bind(text):
                 if b.figure.kind in spec.figures and fits(b.subject) and (b.figure.kind, b.figure.value) not in barred \
                         and (spec.bound is None or b.attrs.get("bound") == spec.bound) \
-                        and not (spec.exact and b.attrs.get("bound")):
+                        and not (spec.exact and b.attrs.get("bound") in _BOUNDS):
                     return True
         if near is not None:
             return False
@@ -243,7 +252,7 @@ class AbsenceRules:
                 continue
             given = [("duration", fact.duration.bound)] if fact.duration is not None else []
             given += [(_UNIT_KIND[a.unit], a.bound) for a in (fact.amount, fact.alt_amount) if a is not None]
-            if any(k in spec.figures and (spec.bound is None or b == spec.bound) and not (spec.exact and b)
+            if any(k in spec.figures and (spec.bound is None or b == spec.bound) and not (spec.exact and b in _BOUNDS)
                    for k, b in given):
                 return True
         return False
