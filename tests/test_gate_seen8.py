@@ -60,6 +60,13 @@ TRUTHS = [
            "It doesn't say whether there is an age limit such as 35.", ""),
     # a condition the clause does not set, waived
     ("m5", "即使没有入选鲲鹏项目，符合条件的留学青年人才也可以获得最高100万元创业资助[1]。", ""),
+    # "A, not B": B ruled out; a gloss of the clause's quoted list; a guarantor; the districts' housing
+    ("m2", "落户补贴是分档的，并不是统一金额，最高10万元[1]。", ""),
+    ("m2", "落戶補貼係分檔發放嘅，唔係統一金額[1]。", ""),
+    ("m3", "市区联合建设产业创新空间，推行“一桌、一室、一层”，即从一张桌、一间办公室到一整层的办公空间[1]。", ""),
+    ("m5", "計劃沒有提到擔保人，只寫了可申請最高60萬元個人創業擔保貸款[1]。", ""),
+    ("m4", "计划支持各区为OPC企业提供保障性住房[1]。但计划没有写租金标准[1]。", ""),
+    ("goals", "建成10个以上OPC社区，每个不少于1万平方米[1]，所以「10个×1万平方米」的最低要求是10万平方米。", ""),
     # paraphrase: funds lead, credit supplements; an English list in the clause's items
     ("m8", "The plan builds a financing system guided by funds and supplemented by credit, so funds lead and loans "
            "play a supporting role [1].", ""),
@@ -100,6 +107,12 @@ LIES = [
     ("m5", "個人創業擔保貸款的對象是畢業5年內的高校畢業生[1]；你畢業已8年，不在範圍內。", Q_GRAD),
     ("m5", "这三项贷款都可享受相应的贴息或利息优惠[1]。", ""),
     ("m8", "該基金已經設立[1]。", ""),
+    # "A, not B" where B is what the clause states; a gloss that adds; a word the clause uses, said missing
+    ("m2", "落户补贴是分档的，并不是最高10万元[1]。", ""),
+    ("m3", "推行“一桌、一室、一层”，即从一张桌、一间厂房到一整层[1]。", ""),
+    ("m2", "计划没有提到投资人对接[1]。", ""),
+    ("m4", "计划提供过渡性住房[1]。但计划没有写租金标准[1]。", ""),
+    ("goals", "建成10个以上OPC社区，每个不少于1万平方米[1]，所以「10个×1万平方米」的最低要求是12万平方米。", ""),
     # the share of another benefit
     ("m4", "住房補貼是市場參考租金的60%，或選擇租住過渡性住房[1]。", ""),
     # the figure of outside OPC communities said of inside them

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # list items of what is missing: "age limit and deadline", 上限、期限或截止日期
 _BOUNDS = ("cap", "floor")   # a figure said as a bound is no specific amount ("exact", "approx" are)
+# a person named by what they do (担保人, 申请人): 人 and 者 are filler alone, but not as a word's last character
+_AGENT = re.compile(r"[\u4e00-\u9fff]{2}[人者](?![\u4e00-\u9fff])")
 _GIVES_NO = re.compile(r"(?<![a-z])(?:gives|sets|offers|provides|has|makes) no$")
 _ITEM = re.compile(r"[、/和及与或]|以及|(?<![a-z])(?:and|or|nor)(?![a-z])")
 _CONTENT = re.compile(r"[\u3400-\u9fff]|[a-z]{3,}")
@@ -212,6 +214,8 @@ class AbsenceRules:
             elif not any(re.search(r"(?<![a-z])" + re.escape(m.group()) + r"(?![a-z])", s) for s in src):
                 return False   # "how to apply" where no clause says how: they do not say it
         rest = _blank(_blank(item, self.named), self.framing)
+        if not all(any(a.group() in s for s in src) for a in _AGENT.finditer(rest)):
+            return False   # 担保人 (a guarantor) where the sources speak of 担保 (guaranteed loans): another thing
         blank = list(_blank(rest, self.filler))
         for f in extract_figures(rest):   # figures are the figure check's business
             blank[f.start:f.end] = " " * (f.end - f.start)

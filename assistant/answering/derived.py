@@ -44,6 +44,7 @@ NEAR_BEFORE, NEAR_AFTER = 12, 30
 _TAX = "tax"   # the claims.yaml qualifier a total keeps from the amount it multiplies
 _BREAK = re.compile(r"[，,；;。：:]")
 _PART = re.compile(r"[；;]")
+_TIMES = re.compile(r"\d[^\d×✕*]{0,6}[×✕*]\s*\d")
 _LISTED = re.compile(r"[、，,；;]")
 _FORMER_LATTER = re.compile(r"前者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
 
@@ -156,8 +157,8 @@ class Arithmetic:
 
     def _product(self, fig: Figure, part: str, folded: str, at: int, stated: list[Figure], same: list[Figure],
                  rules: ClaimRules | None) -> bool:
-        if not (self.has("total", folded) and self.has("per", folded)):
-            return False
+        if not (self.has("total", folded) and self.has("per", folded)) and not _TIMES.search(folded):
+            return False   # a product needs a total of a per-unit figure, or to be written out (10个×1万平方米)
         times = [f for f in stated if f.kind in ("count", "duration") and f not in same]
         hits = [(a, b) for a in same for b in times if abs(a.value * b.value - fig.value) < 1e-6 * max(1, fig.value)]
         if not hits:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from assistant.answering.polarity import Polarity, PolaritySpec
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.restated import RestatedSpec, restated_choice
-from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, novel_run
+from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, glossed, novel_run
 from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.roles import Roles, RolesSpec
@@ -271,7 +271,8 @@ class SupportRules:
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
-                novel = self.restatements.read_past(folded, lambda f: self._novel(f, pairs, chars, stems, src_folded, st.sentence), st.text, sources,
+                novel = None if self.polarity.contrasted(st.text, st.sentence) or glossed(st.text, st.sentence) \
+                    else self.restatements.read_past(folded, partial(self._novel, pairs=pairs, chars=chars, stems=stems, sources=src_folded, sentence=st.sentence), st.text, sources,
                                                     claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places, settled or bool(out))
                 if novel:
                     out.append(Finding(st.text, "words", novel))
