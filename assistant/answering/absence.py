@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # list items of what is missing: "age limit and deadline", 上限、期限或截止日期
+_BOUNDS = ("cap", "floor")   # a figure said as a bound is no specific amount ("exact", "approx" are)
+# a person named by what they do (担保人, 申请人): 人 and 者 are filler alone, but not as a word's last character
+_AGENT = re.compile(r"[\u4e00-\u9fff]{2}[人者](?![\u4e00-\u9fff])")
+_GIVES_NO = re.compile(r"(?<![a-z])(?:gives|sets|offers|provides|has|makes) no$")
 _ITEM = re.compile(r"[、/和及与或]|以及|(?<![a-z])(?:and|or|nor)(?![a-z])")
 _CONTENT = re.compile(r"[\u3400-\u9fff]|[a-z]{3,}")
 
@@ -39,6 +43,8 @@ _CONTENT = re.compile(r"[\u3400-\u9fff]|[a-z]{3,}")
 class AbsentKind(Terms):
     figures: list[str] = Field(description="Figure kinds (assistant/knowledge/figures.py) that give this thing.")
     bound: str | None = Field(None, description="claims.yaml `bound` value the figure must carry (cap).")
+    exact: bool = Field(False, description="Only a figure stated without a bound gives it: a specific amount is "
+                        "not given where the clause gives only a cap (\"up to 5 million\").")
     near: Terms = Field(default_factory=Terms, description="Words the clause holding the figure must use too "
                         "(a validity is a duration said of the plan's effect).")
 
@@ -150,6 +156,13 @@ class AbsenceRules:
             return None
         spans = [m.span(g) for g, v in m.groupdict().items() if v and g.endswith(("neg", "verb"))] or [m.span()]
         named = folded
+        if _GIVES_NO.search(m.group()) and folded[:m.start()].strip():
+            # "…offers low-cost space sized to team needs and gives no cap": what is missing follows "no"; what
+            # comes before is a statement of its own, in the sources' words
+            head = folded[:m.start()]
+            if novel(_blank(head, self.filler)):
+                return " ".join(head.split())
+            named = " " * m.start() + folded[m.start():]
         for a, b in spans:   # a split negation keeps the thing between it and its verb
             named = named[:a] + " " * (b - a) + named[b:]
         for k in self.named.finditer(folded) if self.named else ():
@@ -162,11 +175,22 @@ class AbsenceRules:
         # figures only the records of another benefit give (outside OPC communities, where it speaks of inside)
         barred = _figures_of([f for f in facts if _contradicts(f, said)]) - _figures_of(kept)
         topic = self.topic(context) if context else ""
-        back = self._referent(before, claims)
+        back = self._nearer(context, folded, claims) or self._referent(before, claims)
         for item in [named[a:b] for a, b in zip(cuts, cuts[1:])] + ([topic] if topic.strip() else []):
             if self._given(item, src, sources, kept, claims, novel, barred, back):
                 return " ".join(item.split()).strip(" ，,。.；;：:")
         return None
+
+    @staticmethod
+    def _nearer(context: str, folded: str, claims: ClaimRules | None) -> set[str]:
+        """What the clauses before the absence in its own sentence name last ("算力券是企业去申报，但没写额度":
+        the voucher): an absence naming no subject of its own speaks of it."""
+        head = fold(re.sub(r"\[\d{1,3}\]", " ", context))
+        at = head.find(folded.strip()[:6]) if folded.strip() else -1
+        if claims is None or at <= 0:
+            return set()
+        last = max(claims.subjects.find(head[:at]), key=lambda n: n.start, default=None)
+        return {last.concept} if last else set()
 
     def _referent(self, before: str, claims: ClaimRules | None) -> set[str]:
         """What a pronoun stands for: the first thing named by the last sentence of ``before`` that does not itself
@@ -190,6 +214,8 @@ class AbsenceRules:
             elif not any(re.search(r"(?<![a-z])" + re.escape(m.group()) + r"(?![a-z])", s) for s in src):
                 return False   # "how to apply" where no clause says how: they do not say it
         rest = _blank(_blank(item, self.named), self.framing)
+        if not all(any(a.group() in s for s in src) for a in _AGENT.finditer(rest)):
+            return False   # 担保人 (a guarantor) where the sources speak of 担保 (guaranteed loans): another thing
         blank = list(_blank(rest, self.filler))
         for f in extract_figures(rest):   # figures are the figure check's business
             blank[f.start:f.end] = " " * (f.end - f.start)
@@ -199,8 +225,8 @@ class AbsenceRules:
         if not kinds:
             return bool(_CONTENT.search(rest))   # the sources name it: they do give it
         subjects = claims.subjects_in(item) if claims is not None else set()
-        if not subjects and back and self.pronouns and self.pronouns.search(item):
-            subjects = back   # "for them": the things the sentence before names
+        if not subjects and back:
+            subjects = back   # "for them", "how much each gets": the things the sentence before names
         return any(self._figure_given(k, subjects, src, sources, facts, claims, barred) for k in kinds)
 
     def _figure_given(self, kind: str, subjects: set[str], src: list[str], sources: Sequence[str],
@@ -220,7 +246,8 @@ class AbsenceRules:
                 continue
             for b in claims.bind(text):
                 if b.figure.kind in spec.figures and fits(b.subject) and (b.figure.kind, b.figure.value) not in barred \
-                        and (spec.bound is None or b.attrs.get("bound") == spec.bound):
+                        and (spec.bound is None or b.attrs.get("bound") == spec.bound) \
+                        and not (spec.exact and b.attrs.get("bound") in _BOUNDS):
                     return True
         if near is not None:
             return False
@@ -229,7 +256,8 @@ class AbsenceRules:
                 continue
             given = [("duration", fact.duration.bound)] if fact.duration is not None else []
             given += [(_UNIT_KIND[a.unit], a.bound) for a in (fact.amount, fact.alt_amount) if a is not None]
-            if any(k in spec.figures and (spec.bound is None or b == spec.bound) for k, b in given):
+            if any(k in spec.figures and (spec.bound is None or b == spec.bound) and not (spec.exact and b in _BOUNDS)
+                   for k, b in given):
                 return True
         return False
 

@@ -10,8 +10,9 @@ figures the same sentence states and the cited sources hold:
 - a difference (多出12个月, "12 months longer"): needs a difference word;
 - a total (a product, 1,250 a month × 24 months): needs a total word and a "per"/"each" word, and keeps the
   operands' bound: caps give a total stated as a cap ("at most 30,000"), floors one stated as a floor
-  (最低合计); a cap times a floor, or a bound dropped, is no derivation. Sums are never derived: the figures of
-  several benefits are often caps or alternatives (either/or), and their sum is what no founder gets;
+  (最低合计); a cap times a floor, or a bound dropped, is no derivation. A sum (5万元 + 100万元 = 105万元) needs a
+  total word and two figures a cited sentence gives together: never alternatives (either/or, whose sum no
+  founder gets), and caps sum to a cap ("上限105万元");
 - a count (共六项, "three vouchers"): exactly the number of items of one list a cited clause enumerates, each
   of them named in the sentence.
 """
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from assistant.answering.own_figures import end_year, enumerated, told_by_question
+from assistant.answering.own_figures import end_year, enumerated, pointed_back, told_by_question
 from assistant.answering.statements import CITE_MARK, sentence_at, sentences, spell_out
 from assistant.knowledge.claims import Matcher, Terms, fold
 from assistant.knowledge.figures import extract_figures, is_grounded
@@ -43,6 +44,8 @@ NEAR_BEFORE, NEAR_AFTER = 12, 30
 _TAX = "tax"   # the claims.yaml qualifier a total keeps from the amount it multiplies
 _BREAK = re.compile(r"[，,；;。：:]")
 _PART = re.compile(r"[；;]")
+_TIMES = re.compile(r"\d[^\d×✕*]{0,6}[×✕*]\s*\d")
+_LISTED = re.compile(r"[、，,；;]")
 _FORMER_LATTER = re.compile(r"前者|后者|(?<![a-z])the (?:former|latter)(?![a-z])")
 
 
@@ -53,6 +56,8 @@ class ArithmeticSpec(BaseModel):
     at_most: Terms = Field(default_factory=Terms, description="Words stating a result as a cap (最多, at most).")
     at_least: Terms = Field(default_factory=Terms, description="Words stating a result as a floor (最低, at least).")
     over: Terms = Field(default_factory=Terms, description="Words right after a multiple: more than it (八倍多).")
+    alternative: Terms = Field(default_factory=Terms, description="Words offering one thing or another (或, or): "
+                               "figures a cited sentence joins with them are never summed.")
     validity: Terms = Field(default_factory=Terms, description="Words naming a validity (有效期, valid for).")
     addressee: Terms = Field(default_factory=Terms, description="Words addressing the founder (你, you).")
     whole: Terms = Field(default_factory=Terms, description="Words naming the whole a figure is of (全市, citywide): "
@@ -89,13 +94,23 @@ class Arithmetic:
         if self.has("difference", folded) and any(
                 abs(abs(a.value - b.value) - fig.value) < 1e-6 for a in same for b in same if a is not b):
             return True
-        return self._product(fig, part, folded, at, stated, same, rules)
+        if self._product(fig, part, folded, at, stated, same, rules) or self._sum(fig, part, folded, at, same, texts, rules):
+            return True
+        # a total of what the sentence before states ("最长24个月，每月1250元。攞足嘅话总共3万元")
+        before = [a for a, b in sentences(answer) if b <= lo]
+        if not before or not self.has("total", folded):
+            return False
+        lo = before[-1]
+        part, at = answer[lo:hi], fig.start - lo
+        stated = _stated(part, at, texts)
+        same = [f for f in stated if f.unit == fig.unit and f.kind == fig.kind]
+        return self._product(fig, part, fold(part), at, stated, same, rules)
 
     def own(self, fig: Figure, answer: str, question: str) -> bool:
         """``fig`` needs no cited figure: a count of the items the answer enumerates, the last year of a validity
         it states, or a figure of the founder's story the question tells (assistant/answering/own_figures.py)."""
         return enumerated(fig, answer, self._ordinal, self.filler) or end_year(fig, answer, lambda t: self.has("validity", t)) \
-            or told_by_question(fig, answer, question, lambda t: self.has("addressee", t))
+            or told_by_question(fig, answer, question, lambda t: self.has("addressee", t)) or pointed_back(fig, answer)
 
     def _ordinal(self, sentence: str) -> int:
         """The n of the ordinal opening ``sentence`` (0: none)."""
@@ -142,8 +157,8 @@ class Arithmetic:
 
     def _product(self, fig: Figure, part: str, folded: str, at: int, stated: list[Figure], same: list[Figure],
                  rules: ClaimRules | None) -> bool:
-        if not (self.has("total", folded) and self.has("per", folded)):
-            return False
+        if not (self.has("total", folded) and self.has("per", folded)) and not _TIMES.search(folded):
+            return False   # a product needs a total of a per-unit figure, or to be written out (10个×1万平方米)
         times = [f for f in stated if f.kind in ("count", "duration") and f not in same]
         hits = [(a, b) for a in same for b in times if abs(a.value * b.value - fig.value) < 1e-6 * max(1, fig.value)]
         if not hits:
@@ -160,26 +175,57 @@ class Arithmetic:
             return True
         return False
 
+    def _sum(self, fig: Figure, part: str, folded: str, at: int, same: list[Figure], texts: Sequence[str],
+             rules: ClaimRules | None) -> bool:
+        """``fig`` is the sum of two figures the part states (a total word in it) that a cited sentence gives
+        together, not as alternatives (5万元奖励和100万元资助: 105万; never 36个月 或 24个月); caps sum to a cap."""
+        if not self.has("total", folded):
+            return False
+        attrs = _attrs(part, rules)
+        terms = [f for f in same if f.end <= at]
+        for i, a in enumerate(terms):
+            for b in terms[i + 1:]:
+                if len(terms) != 2 or abs(a.value + b.value - fig.value) > 1e-6 * max(1, fig.value):
+                    continue   # the sum of all the figures it adds up, not of some of them
+                given = {attrs.get(a.start, {}).get("bound"), attrs.get(b.start, {}).get("bound")} - {None}
+                result = attrs.get(at, {}).get("bound") or self._bound_words(folded, at, b.end)
+                if len(given) > 1 or (given and result not in given):
+                    continue   # a cap plus a floor, or two caps' sum said as what everyone gets
+                if any(self._together(t[s:e], a, b) for t in texts for s, e in sentences(t)):
+                    return True
+        return False
+
+    def _together(self, sentence: str, a: Figure, b: Figure) -> bool:
+        """``sentence`` gives both figures together: joined by a conjunction, with no word of an alternative and no
+        list separator between them (最高60万元的个人贷款、最高500万元的小微企业贷款: two products, never summed)."""
+        figs = extract_figures(sentence)
+        ia = next((f for f in figs if is_grounded(a, [f])), None)
+        ib = next((f for f in figs if is_grounded(b, [f]) and f is not ia), None)
+        if ia is None or ib is None:
+            return False
+        lo, hi = sorted((ia.end, ib.start)) if ia.start < ib.start else sorted((ib.end, ia.start))
+        between = fold(sentence[lo:hi])
+        return not self.has("alternative", between) and not _LISTED.search(between)
+
     def _bound_words(self, folded: str, at: int, after: int) -> str | None:
-        """The bound the words right before the result state (not those of the figure before it)."""
-        lo = max(after, at - BOUND_REACH)
+        """The bound the words before the result state, after the last figure it is worked out from ("最长24个月，每月
+        1250元。攞足嘅话，税前总共3万元，税后2.4万元": both totals are what the full term gives at most)."""
+        lo = after or max(0, at - BOUND_REACH)
         if self.has("at_most", folded, lo, at):
             return "cap"
         return "floor" if self.has("at_least", folded, lo, at) else None
 
     def derives_total(self, part: str, texts: Sequence[str], rules: ClaimRules | None) -> bool:
-        """``part`` states a total it derives (a product or a count above): its total word is that derivation,
-        not a claim that the sources give a total."""
+        """``part`` states a total it derives (a product, a sum or a count above): its total word is that
+        derivation, not a claim that the sources give a total. An amount no cited source holds is the figure
+        check's to derive (from this sentence or the one before) or to block, so its total word claims nothing more."""
         src = _source_figures(tuple(texts))
         for f in extract_figures(part):
             if f.kind == "count" and self.lists is not None and not is_grounded(f, src) \
                     and self._counts(f, fold(part), texts):
                 return True   # 一共三种: the items of one cited list, counted
-            if f.kind in _AMOUNTS and not is_grounded(f, src):
-                stated = _stated(part, f.start, texts)
-                same = [g for g in stated if g.unit == f.unit and g.kind == f.kind]
-                if self._product(f, part, fold(part), f.start, stated, same, rules):
-                    return True
+            if f.kind in _AMOUNTS and f.kind != "count" and not is_grounded(f, src):
+                return True   # a count said "in total" is a count of a cited list (above) or a claim
         return False
 
 

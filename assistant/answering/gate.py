@@ -19,7 +19,7 @@ from assistant.answering.prompts import GATE_PROBLEM
 from assistant.answering.qualifier_scope import kept_for
 from assistant.answering.restrictions import dropped_qualifier
 from assistant.answering.sequence import reversed_steps
-from assistant.answering.statements import spell_out, statements
+from assistant.answering.statements import sentence_at, sentences, spell_out, statements
 from assistant.answering.thresholds import floor_turned
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
@@ -49,6 +49,9 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _NUMBERISH = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+){2,}(?![\w])")
 _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}")
 _GARBLED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# a document named by its title (《…》): the basis a clause cites, so another title is another source
+_TITLE = re.compile(r"《([^》]{2,})》")
+_TITLE_PUNCT = re.compile(r"[\s\W_]+")
 
 
 class Problem(str):
@@ -143,6 +146,9 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     missing = [f for f in ungrounded_figures(spelt, texts) if derive is None or not derive(f, spelt, texts, rules)]
     if support is not None:   # a count of its own items, a validity's last year, the founder's own figure
         missing = [f for f in missing if not support.arithmetic.own(f, spelt, question)]
+    if support is not None and missing:   # a value named as what the plan does not set ("an age limit such as
+        claimed = {(g.kind, g.unit, g.value) for g in extract_figures(spell_out(support.claimed(text)))}   # 35")
+        missing = [f for f in missing if (f.kind, f.unit, f.value) in claimed]   # the absence check judges it
     if missing:
         problems.append(Problem.of("ungrounded", figures=", ".join(format_figure(f) for f in missing)))
     if rules is not None:
@@ -150,8 +156,10 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
                                    claimed=support.claimed(text) if support is not None else None)
     if places is not None:
         problems += place_problems(text, texts, question, places, jurisdiction)
+    if answered:
+        problems += [Problem.of("quote", statement=_clip(t)) for t in _titles_unnamed(text, pool)]
     if support is not None and answered:
-        for f in support.check(text, texts, question, rules, facts, places, settled=bool(problems)):
+        for f in support.check(_titles_of_documents_cut(text, pool), texts, question, rules, facts, places, settled=bool(problems)):
             problems.append(Problem.of(f.kind, statement=_clip(f.statement), detail=_clip(f.detail, 40)))
         if rules is not None:   # "两者只能选其中一种", "那一档更高": of the things the sentence before names
             choice = support.relations.unnamed_choice(text, tuple(texts), rules) \
@@ -178,6 +186,21 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
     return problems
 
 
+def _titles_unnamed(text: str, pool: list[Citation]) -> list[str]:
+    """Titles in 《》 that no cited clause writes and that name no cited document: a clause's basis said to be
+    another document (《深圳市促进人工智能产业发展若干措施》 where it cites 《深圳市加强青年人才发展服务若干措施》)."""
+    named = [_TITLE_PUNCT.sub("", fold(t)) for c in pool for t in (c.text, c.parallel_text, c.doc_title) if t]
+    return [m.group(1) for m in _TITLE.finditer(text)
+            if not any(_TITLE_PUNCT.sub("", fold(m.group(1))) in n for n in named)]
+
+
+def _titles_of_documents_cut(text: str, pool: list[Citation]) -> str:
+    """``text`` without the titles of cited documents (《深圳市打造…行动计划》提出…): a name, not words of a claim."""
+    docs = [_TITLE_PUNCT.sub("", fold(c.doc_title)) for c in pool if c.doc_title]
+    return _TITLE.sub(lambda m: "" if any(_TITLE_PUNCT.sub("", fold(m.group(1))) in d for d in docs) else m.group(),
+                      text)
+
+
 def _clip(s: str, n: int = 120) -> str:
     s = _MARKER.sub("", s).strip()
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -198,6 +221,8 @@ def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimR
             continue   # no source figure at all is the figure check's finding
         fig = format_figure(b.figure)
         fitting = [s for s in same if rules.compatible(b.subject, s.subject)]
+        if not fitting and at is not None and question and _own_condition(b, at, plain, sources, rules):
+            continue
         if not fitting:
             owner = next(s.subject for s in same if s.subject)
             problems.append(Problem.of("subject", figure=fig, owner=_label(rules, owner),
@@ -215,6 +240,21 @@ def claim_problems(answer: str, sources: list[str], question: str, rules: ClaimR
     for concept in sorted(rules.condition_concepts(_MARKER.sub("", answer if claimed is None else claimed)) - allowed):
         problems.append(Problem.of("condition", term=_label(rules, concept, "condition")))
     return problems
+
+
+def _own_condition(b: BoundFigure, at: int, plain: str, sources: list[str], rules: ClaimRules) -> bool:
+    """The figure's subject came from the question ("OPC社区里…最多50平方米？"), but its own sentence says the yes/no
+    condition a cited sentence states it with ("只适用于入驻其他产业空间的…"): the answer says whose figure it is."""
+    if any(o.figure.start == b.figure.start and o.subject for o in rules.bind(plain)):
+        return False   # the answer names a subject of its own
+    lo, hi = sentence_at(plain, at)
+    for flag in rules.flags:
+        said = rules.flag_says(flag, plain[lo:hi])
+        if said and len(said) == 1 and any(
+                is_grounded(b.figure, extract_figures(t[a:z])) and rules.flag_says(flag, t[a:z]) == said
+                for t in sources for a, z in sentences(t)):
+            return True
+    return False
 
 
 def place_problems(answer: str, sources: list[str], question: str, places: Gazetteer, jurisdiction: str | None) -> list[Problem]:

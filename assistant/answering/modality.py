@@ -126,6 +126,8 @@ def superlative_problem(part: str, sources: list[str], allowed: frozenset[str]) 
 def universal_problem(part: str, sources: list[str]) -> str | None:
     """"每个X都…" in ``part`` (folded), said of every one of a kind, where no cited source says 每 of that kind."""
     m = _UNIVERSAL_ZH.search(part)
+    if m and _DENIED_UNIVERSAL.search(part[max(0, m.start() - 4):m.start()]):
+        return None   # "不代表每个项目都能拿到": a universal denied says less than the sources, not more
     if m and not any(re.search("每一?" + m.group(1), fold(s)) for s in sources):
         return m.group()
     return None
@@ -162,6 +164,8 @@ _BOUNDS_NOT_CLAIMS = frozenset({"prerequisite"})
 _FIGURE_AFTER = re.compile(r"\s*\d")
 # a denied absolute: 唔係人人, 并非所有, 不是每个, "not everyone", "not all"
 _DENIED = re.compile(r"[不唔非没冇未]|(?<![a-z])not\s*$")
+_FOUNDER = re.compile(r"(?:你|您|(?<![a-z])you(?:'ve| have)?)[^，。；,;]{0,4}$")
+_DENIED_UNIVERSAL = re.compile(r"[不唔非没冇未][^，。；,;]{0,3}$")
 def _restricts(claims: ClaimRules, sources: list[str], flags: list[str]) -> bool:
     """The sources set who gets what they give: a condition, or a yes/no condition (in an OPC community)."""
     return bool(claims.condition_concepts(*sources)) or any(claims.flag_says(f, s) for f in flags for s in sources)
@@ -180,6 +184,8 @@ def marker_exempt(group: str, folded: str, start: int, end: int, sources: list[s
     if group in _BOUNDS_NOT_CLAIMS and eligibility is not None and _eligible_only(folded[end:], sources, eligibility,
                                                                                  filler):
         return True
+    if group == "done" and _FOUNDER.search(folded[max(0, start - 6):start]):
+        return True   # 你毕业已7年: the founder's own story, not a deed of the plan
     if group == "per_head" and claims is not None and _distributed(folded, start, end, sources, claims):
         return True
     return group == "absolute" and bool(_DENIED.search(folded[max(0, start - 4):start])) \

@@ -11,7 +11,8 @@ from assistant.knowledge.claims import fold
 _PAREN = re.compile(r"([\u4e00-\u9fff]{2,12})\s*[（(]([^）)]{1,12})[）)]")
 _PUNCT = re.compile(r"[\s\W_]+")
 # an authority: "深圳市科技创新局", "the science and technology innovation bureau"
-AUTHORITY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|办公室)|(?:[a-z&]+\s){1,6}(?:bureau|commission|ministry)\b")
+# (an office counted, 一间办公室, is a room: no authority)
+AUTHORITY = re.compile(r"(?![一二两三几每整单][间个家座层])[\u4e00-\u9fff]{2,10}?(?:局|委员会|办公室)|(?:[a-z&]+\s){1,6}(?:bureau|commission|ministry)\b")
 _CITY = re.compile(r"^(?:深圳市|深圳|市|区|shenzhen(?:'s)?\s|the\s|municipal\s|city\s)+")
 
 

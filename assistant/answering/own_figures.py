@@ -125,12 +125,25 @@ def told_by_question(fig: Figure, answer: str, question: str, addressed: Callabl
     a, b = _sentence(answer, fig.start)
     said = _before(answer, fig.start)
     return bool(said) and addressed(fold(answer[a:b])) and any(
-        _before(q_text, q.start) == said for q_text in [spell_out(question)] for q in extract_figures(q_text)
+        _before(q_text, q.start) == said for q_text in [re.sub(r"第(?=\d)", "", spell_out(question))]   # 第7年: 7 years
+        for q in extract_figures(q_text)
         if q.kind == fig.kind and q.unit == fig.unit and q.value == fig.value)
 
 
 def _before(text: str, at: int) -> str:
     """What a figure is a figure of: the two characters or the word right before it (毕业 in 毕业三年)."""
-    head = fold(text[:at]).rstrip()
+    head = re.sub(r"(?:已经|已|经已|都|有|第)+$", "", fold(text[:at]).rstrip())   # 毕业已(经第)7年: 毕业
     m = re.search(r"([\u3400-\u9fff]{2})$|([a-z]+)$", head)
     return m.group() if m else ""
+
+
+# "这两项", "these two", "两项加起来": the two things just named, pointed back at (a demonstrative before the
+# count, or a total word after it adding them up) — no count of the plan's
+_POINTED = re.compile(r"(?:这|這|那|呢|此|该|該|these|those|the)\s*$", re.I)
+_ADDED = re.compile(r"^\s*(?:[项項个個样樣者笔筆]\s*)?(?:加起来|加起來|加埋|相加|合计|合計|合共|一共|总共|總共|combined|added together|together)", re.I)
+
+
+def pointed_back(fig: Figure, answer: str) -> bool:
+    """``fig`` is 2 said of the two things the answer names before it, pointed back at."""
+    return fig.kind == "count" and fig.value == 2 and fig.start > 0 and bool(
+        _POINTED.search(answer[max(0, fig.start - 6):fig.start]) or _ADDED.match(answer[fig.end:fig.end + 8]))

@@ -14,9 +14,13 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
+from assistant.answering.statements import CITE_MARK as CITE
 from assistant.answering.statements import sentences
 from assistant.answering.vocabulary import CJK, WORD, stem, terms_pattern
-from assistant.knowledge.claims import Terms, fold
+from assistant.knowledge.claims import ClaimRules, Terms, fold
+
+# how far after a waiver word the condition it waives stands (即使冇学位, "even without a degree")
+WAIVED_REACH = 12
 
 # where what a negation denies ends: the end of its clause
 _CLAUSE_END = re.compile(r"[，,。.;；:：！!？?、（(—–\n]|(?<![a-z])(?:but|while|whereas|and then)(?![a-z])")
@@ -35,6 +39,11 @@ class PolaritySpec(BaseModel):
                           "with, 可以, 会): what it denies is its other words.")
     share: float = Field(0.75, description="Share of what is denied a cited sentence must state for the denial "
                          "to contradict it.")
+    waivers: Terms = Field(default_factory=Terms, description="Words waiving a condition (即使没有, \"even "
+                           "without\"): a condition a cited sentence sets for the benefit the statement names, waived, "
+                           "is denied (\"即使冇学位都可以申请落户补贴\" where the clause gives it to degree holders).")
+    contrast: Terms = Field(default_factory=Terms, description="Words opening a clause that rules out what the "
+                            "clause before says it is not (\"是分档的，并不是统一金额\"): the thing ruled out claims nothing.")
     least: int = Field(2, description="Fewest units (Chinese character pairs, English content words) a denial must "
                        "name to be judged: 「不展开」 names too little to contradict anything.")
 
@@ -48,6 +57,34 @@ class Polarity:
         self.together = terms_pattern(spec.together.en + spec.together.zh)
         self.filler = frozenset(stem(fold(w)) for w in spec.filler.en)
         self.zh_filler = terms_pattern(spec.filler.zh)
+        self.waiver = terms_pattern(spec.waivers.en + spec.waivers.zh)
+        self.contrast = terms_pattern(spec.contrast.en + spec.contrast.zh)
+
+    def contrasted(self, text: str, sentence: str) -> bool:
+        """``text`` (a statement) opens with a word ruling out what the clause before it in ``sentence`` says the
+        thing is not ("所以补贴是分档的，并不是统一金额"): a denial of what no source states adds nothing to that clause.
+        A denial of what a source states is `contradicted`'s; figures and claim markers are checked before."""
+        head = fold(CITE.sub(" ", text)).strip()
+        m = self.contrast.match(head) if self.contrast is not None else None
+        said = fold(CITE.sub(" ", sentence))
+        at = said.find(head)
+        return bool(m) and at > 0 and not (self.negation is not None and self.negation.search(said[:at]))
+
+    def waived(self, folded: str, sentence: str, sources: list[str], claims: ClaimRules | None) -> str | None:
+        """A condition ``folded`` (a statement) waives (a waiver word right before it) that a cited sentence naming a
+        benefit its ``sentence`` names sets: the statement says the benefit is had without it."""
+        if self.waiver is None or claims is None:
+            return None
+        named = claims.subjects_in(sentence)
+        for m in self.waiver.finditer(folded):
+            waived = claims.condition_concepts(folded[m.end():m.end() + WAIVED_REACH])
+            for s in sources:
+                for a, b in sentences(s):
+                    sentence = s[a:b]
+                    if waived & claims.condition_concepts(sentence) and any(
+                            claims.compatible(x, y) for x in named for y in claims.subjects_in(fold(sentence))):
+                        return folded[m.start():m.end() + WAIVED_REACH].strip()
+        return None
 
     def contradicted(self, folded: str, sources: list[str]) -> str | None:
         """What ``folded`` (a statement, folded) denies that a cited sentence states plainly, or None."""

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # how near its figure a qualifier word stands ("最高可获500万元", "up to RMB 1 million")
 REACH = 6
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\d)")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<!i\.e)(?<!e\.g)\.(?!\d|e\.|g\.)")   # "i.e." ends nothing
 _CLAUSE_END = re.compile(r"[，。！？!?；;：:\n]")
 
 

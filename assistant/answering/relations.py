@@ -167,6 +167,8 @@ class Relations:
             if problem:
                 return Verdict(problem, folded)
         for share in _SHARE.finditer(folded):   # "X是Y的200%" (两倍, 一半 spelt out), "X is 50% of Y"
+            if any(folded[max(0, share.start() - 6):share.end()] in fold(s) for s in sources):
+                continue   # 市场参考租金的60%: the share as the clause writes it, of what it is of
             m = Mention("ratio", share.start(), share.end())
             factor = float(share.group("p") or share.group("p2")) / 100
             problem = self._comparison(m, share.group().lstrip("的嘅之 ").strip(), folded, offset, named, sources, claims, factor,

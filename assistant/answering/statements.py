@@ -156,9 +156,11 @@ def spell_out(text: str) -> str:
 
 
 # --- quotations --------------------------------------------------------------------------------
+_ARITHMETIC = re.compile(r"\d[^\d×÷＋+=＝]{0,4}[×÷＋+=＝]\s*[\d一二三四五六七八九十两]")
 _QUOTE = re.compile(r"「([^」]{2,})」|『([^』]{2,})』|“([^”]{2,})”|\"([^\"]{2,})\"")
 
 
 def quotations(text: str) -> list[str]:
-    """Text in quotation marks (「」 『』 “” "")."""
-    return [next(g for g in m.groups() if g) for m in _QUOTE.finditer(text)]
+    """Text in quotation marks (「」 『』 “” ""), but not the answer's own arithmetic set off in them
+    (「10個×1萬平方米」): its figures are the figure check's."""
+    return [q for m in _QUOTE.finditer(text) for q in [next(g for g in m.groups() if g)] if not _ARITHMETIC.search(q)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from assistant.answering.polarity import Polarity, PolaritySpec
 from assistant.answering.relations import Relations, RelationSpec
 from assistant.answering.relations import clear_caches as clear_relation_caches
 from assistant.answering.restated import RestatedSpec, restated_choice
-from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, novel_run
+from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, glossed, novel_run
 from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
 from assistant.answering.roles import Roles, RolesSpec
@@ -200,7 +200,7 @@ class SupportRules:
                 if given:
                     out.append(Finding(st.text, "absence", given))
                 continue
-            denied = self.polarity.contradicted(folded, sources)
+            denied = self.polarity.contradicted(folded, sources) or self.polarity.waived(folded, fold(st.sentence), sources, claims)
             if denied:
                 out.append(Finding(st.text, "negation", denied))
                 continue
@@ -271,7 +271,8 @@ class SupportRules:
                     out.append(Finding(st.text, "marker", text[m.start():m.end()] or m.group()))
                     break
             else:
-                novel = self.restatements.read_past(folded, lambda f: self._novel(f, pairs, chars, stems, src_folded), st.text, sources,
+                novel = None if self.polarity.contrasted(st.text, st.sentence) or glossed(st.text, st.sentence) \
+                    else self.restatements.read_past(folded, partial(self._novel, pairs=pairs, chars=chars, stems=stems, sources=src_folded, sentence=st.sentence), st.text, sources,
                                                     claims, pairs, lambda w: _stem(w) in stems and _stem(w) not in self.filler_stems, places, settled or bool(out))
                 if novel:
                     out.append(Finding(st.text, "words", novel))
@@ -341,16 +342,19 @@ class SupportRules:
         return novel_run(re.sub(r"[\u3400-\u9fff]", " ", blank), pairs, chars, stems | self.filler_stems, 1, 1, _stem)
 
     def _novel(self, folded: str, pairs: frozenset[str], chars: frozenset[str], stems: frozenset[str],
-               sources: Sequence[str] = ()) -> str | None:
+               sources: Sequence[str] = (), sentence: str = "") -> str | None:
         """The first run of words no source uses, when long enough to be a claim of its own."""
         text = self._blanked(folded)
         # an "and" inside a name a cited clause writes ("industry and information technology bureau") joins no list
         joins = [m for m in _ITEM.finditer(folded) if not _in_phrase(folded, m, sources)]
         # List items ("A、B和C", "A, B and C") are claims of their own: one unknown item is one claim too many
         zh_list = "、" in folded
-        en_list = any(re.fullmatch(r"and|or", m.group()) for m in joins)
-        # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus")
-        cuts = sorted({0, len(folded), *(m.end() for m in joins),
+        # a clause of a sentence listing "A, B, and C" after its first may be one item ("overseas trademark registration,")
+        en_list = any(re.fullmatch(r"and|or", m.group()) for m in joins) or bool(_EN_SERIES.search(fold(sentence))) \
+            and not fold(sentence).lstrip().startswith(folded.strip()[:12])
+        # cut at separators and, in English, where filler words were ("AI and semiconductor funds to focus") and at
+        # the commas of a list ("payments, overseas trademark registration, and other challenges")
+        cuts = sorted({0, len(folded), *(m.end() for m in joins), *(m.end() for m in _COMMA.finditer(folded) if en_list),
                        *(m.end() for m in re.finditer(r"[a-z0-9]\s{3,}(?=[a-z])", text))})
         for a, b in zip(cuts, cuts[1:]):
             item = text[a:b]
@@ -366,6 +370,8 @@ class SupportRules:
 
 # where a list item ends: 、 and the connectives 和 及 与 或 同 "and" "or"
 _ITEM = re.compile(r"[、/和及与或同]|(?<![a-z])(?:and|or)(?![a-z])")
+_COMMA = re.compile(r",(?![0-9]{3})")
+_EN_SERIES = re.compile(r"[a-z], [a-z][a-z -]*, (?:and|or) [a-z]")
 _BEFORE, _AFTER = re.compile(r"([a-z]+)\s*$"), re.compile(r"\s*([a-z]+)")
 _HYPHENED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 

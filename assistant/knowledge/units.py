@@ -30,7 +30,7 @@ UNITS: list[tuple[re.Pattern[str], str, str, float, float]] = [(re.compile(p, re
     (r"\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|个百分点)", "percent", "%", 1, 0),
     (r"成(?![为立功本果员都长熟效交])", "percent", "%", 10, 0),
     # "a 50-square-metre space": a hyphen may join the number and its unit
-    (r"\s*-?\s*(?:平方公里|平方千米|km²|km2\b|sq\.?[\s-]*km\b|square[\s-]+kilomet(?:er|re)s?\b)", "area", "km2", 1, 0),
+    (r"\s*-?\s*(?:平方公里|平方千米|km²|km2\b|sq\.?[\s-]*km\b|square[\s-]+kilomet(?:er|re)s?\b)", "area", "m2", 1_000_000, 0),   # exact
     (r"\s*-?\s*(?:平方英尺|平方呎|呎|square[\s-]+f(?:ee|oo)t\b|sq\.?[\s-]*ft\b|sqft\b)", "area", "sqft", 1, 0),
     (r"\s*-?\s*(?:平方米|平米|㎡|m²|m2\b|sq\.?[\s-]*m\b|sqm\b|square[\s-]+met(?:er|re)s?\b)", "area", "m2", 1, 0),
     (r"个?平方(?!公里|千米|英|米|呎)", "area", "m2", 1, 0),   # "50平方": m² said short
