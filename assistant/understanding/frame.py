@@ -58,6 +58,8 @@ class FrameSpec(BaseModel):
     judging: Terms = Field(default_factory=Terms, description="Measures only the founder's situation decides "
                            "(cheaper for me, easiest, first): with a question word, a choice the plan never makes.")
     share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
+    size: Terms = Field(default_factory=Terms, description="Words asking a size (多少平米, how many square metres): "
+                        "the area the plan states, not a price.")
     paid_out: list[str] = Field(default_factory=list, description="Claims subjects paid out to the founder: a "
                                 "price of them asks their amount.")
     rate_named: Terms = Field(default_factory=Terms, description="A rate named bare ('a lower rate'): after an ask "
@@ -121,6 +123,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         self.ranked = m({"ranked": spec.ranked})
         self.judging = m({"judging": spec.judging})
         self.comparative, self.share = m({"comparative": spec.comparative}), m({"share": spec.share})
+        self.size = m({"size": spec.size})
         self.rate_named = m({"rate": spec.rate_named})
         self.plan_self = m(spec.plan_self)
         self.unstated = m(spec.unstated)
@@ -304,7 +307,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         if (plan := self.plan_asked(folded, topic, questions, plan_named, rec)) is not None:
             return Ask(text=text, kind="plan", detail=plan, topic=topic)
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details and \
-                not (part == "price" and self.share.find(folded)):  # "租金係市价几成": a share the plan states
+                not (part == "price" and (self.share.find(folded) or self.size.find(folded))):  # 市价几成, 多少平米
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
         if topic in self.spec.paid_out:  # the founder pays nothing for a subsidy: "住房补贴每个月要付多少钱" its amount
             details = [d for d in details if d != "price"]
