@@ -19,27 +19,26 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
-from assistant.answering.absence import AbsenceRules, AbsentSpec
+from assistant.answering.absence import AbsenceRules
 from assistant.answering.bound_conditions import conflicts, moved_within
-from assistant.answering.derived import Arithmetic, ArithmeticSpec
+from assistant.answering.derived import Arithmetic
 from assistant.answering.derived import clear_caches as clear_derived_caches
 from assistant.answering.enumerations import clear_caches as clear_list_caches
 from assistant.answering.enumerations import lists_in, swapped_in
 from assistant.answering.modality import clear_caches as clear_modality_caches
 from assistant.answering.modality import duty_problem, how_often, marker_exempt, superlative_problem, universal_problem
 from assistant.answering.names import AUTHORITY, known_authority, renamed
-from assistant.answering.polarity import Polarity, PolaritySpec
-from assistant.answering.relations import Relations, RelationSpec
+from assistant.answering.polarity import Polarity
+from assistant.answering.relations import Relations
 from assistant.answering.relations import clear_caches as clear_relation_caches
-from assistant.answering.restated import RestatedSpec, restated_choice
-from assistant.answering.restatement import Restatements, RestatementSpec, e5_query, glossed, novel_run
+from assistant.answering.restated import restated_choice
+from assistant.answering.restatement import Restatements, e5_query, glossed, novel_run
 from assistant.answering.restatement import clear_caches as clear_restatement_caches
 from assistant.answering.restrictions import narrowed_family, restriction_problem
-from assistant.answering.roles import Roles, RolesSpec
-from assistant.answering.sequence import OrderSpec, imposed_order
+from assistant.answering.roles import Roles
+from assistant.answering.sequence import imposed_order
 from assistant.answering.statements import CITE_MARK, quotations, spell_out, statements
+from assistant.answering.support_spec import SupportSpec
 from assistant.answering.vocabulary import CJK as _CJK
 from assistant.answering.vocabulary import PUNCT as _PUNCT
 from assistant.answering.vocabulary import WORD as _WORD
@@ -51,7 +50,7 @@ from assistant.answering.vocabulary import sources_vocabulary as _vocabulary
 from assistant.answering.vocabulary import stem as _stem
 from assistant.answering.vocabulary import term_pattern as _one
 from assistant.answering.vocabulary import terms_pattern as _pattern
-from assistant.knowledge.claims import ClaimRules, Terms, fold
+from assistant.knowledge.claims import ClaimRules, fold
 from assistant.knowledge.figures import extract_figures
 from assistant.knowledge.rules_file import read_rules
 
@@ -65,55 +64,6 @@ _URL = re.compile(r"(?:https?://|www\.)[\w./%-]+|[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]
 # shorter ones are paraphrase ("期限" for "最长…个月"). English: this many content words the sources lack.
 ZH_NOVEL_MIN = 3
 EN_NOVEL_MIN = 2
-
-
-class SupportSpec(BaseModel):
-    filler: Terms = Field(description="Words that carry no claim: never checked.")
-    restriction: Terms = Field(default_factory=Terms, description="Words restricting a benefit to some people: "
-                               "what follows them must be stated as a limit (assistant/answering/restrictions.py).")
-    exclusive: Terms = Field(default_factory=Terms, description="Restriction words keeping a benefit to what "
-                             "follows them (only, 仅限): a proper part of a list a cited clause enumerates is unsupported.")
-    leading: Terms = Field(default_factory=Terms, description="Words giving someone the leading role (牵头, led by): "
-                           "a restriction a cited clause must make too.")
-    guidance: Terms = Field(default_factory=Terms, description="Words of what guides a measure (guided by, 引导): "
-                            "\"led by\" what a cited clause says guides it gives no one a leading role.")
-    reporting: Terms = Field(default_factory=Terms, description="Words reporting what the plan says (says, 提到): "
-                             "\"it only says X\" restricts the report, not a benefit.")
-    bound_flags: list[str] = Field(default_factory=list, description="Yes/no conditions (claims.yaml flags) a "
-                                   "statement must state as the record of its figure does.")
-    equivalents: list[list[str]] = Field(default_factory=list, description="Words that say the same thing.")
-    families: dict[str, list[str]] = Field(default_factory=dict, description="Condition concepts (claims.yaml) a "
-                                           "clause lists together: a restriction may not keep only some of them.")
-    markers: dict[str, Terms] = Field(description="Claim types a cited clause must make too.")
-    absence: Terms = Field(description="Words of a statement about what the plan does not say.")
-    absent: AbsentSpec = Field(default_factory=AbsentSpec, description="What a statement of absence may name as "
-                               "missing and how the sources give it (assistant/answering/absence.py).")
-    obligation: Terms = Field(default_factory=Terms, description="Words stating a duty: what they oblige must be a "
-                              "condition of the benefit or a duty a cited sentence states (assistant/answering/modality.py).")
-    frequency: dict[str, Terms] = Field(default_factory=dict, description="Periods by kind (modality.py).")
-    encouragement: Terms = Field(default_factory=Terms, description="Words of a sentence that encourages, supports or "
-                                 "explores: no duty.")
-    provision: Terms = Field(default_factory=Terms, description="Words of what a sentence provides (provide, 提供): "
-                             "what follows them is given, not encouraged.")
-    eligibility: Terms = Field(default_factory=Terms, description="Words saying only that the benefit's conditions "
-                               "are met (符合条件, eligible): a precondition of them alone restates the clause's own.")
-    restated: RestatedSpec = Field(default_factory=RestatedSpec, description="One amount said two ways (before and "
-                                   "after tax) is no choice (assistant/answering/restated.py).")
-    relations: RelationSpec = Field(default_factory=RelationSpec, description="Either/or, both and comparison "
-                                    "words (assistant/answering/relations.py).")
-    arithmetic: ArithmeticSpec = Field(default_factory=ArithmeticSpec, description="Words of figures worked out "
-                                       "from cited ones (assistant/answering/derived.py).")
-    restatement: RestatementSpec = Field(default_factory=RestatementSpec, description="Uncovered words read (restatement.py).")
-    polarity: PolaritySpec = Field(default_factory=PolaritySpec, description="A negation denying what a cited "
-                                   "sentence states (polarity.py).")
-    purpose: Terms = Field(default_factory=Terms, description="Words stating what a thing is for (用于, used for): "
-                           "the purpose after them is supported word for word, as a restriction is.")
-    ceiling: Terms = Field(default_factory=Terms, description="Words capping or fixing a figure (exactly, 达到即止): a "
-                           "floor of the sources said with them is turned round (thresholds.py).")
-    order: OrderSpec = Field(default_factory=OrderSpec, description="A prerequisite order a cited sentence must "
-                             "state too (sequence.py).")
-    roles: RolesSpec = Field(default_factory=RolesSpec, description="Who sets up or provides a thing and where it "
-                             "is: an actor or a place a cited sentence must bind to it too (roles.py).")
 
 
 @dataclass(frozen=True)
