@@ -21,6 +21,7 @@ from assistant.answering.restrictions import dropped_qualifier
 from assistant.answering.sequence import reversed_steps
 from assistant.answering.statements import sentence_at, sentences, spell_out, statements
 from assistant.answering.thresholds import floor_turned
+from assistant.answering.vocabulary import flat_texts
 from assistant.knowledge.claims import fold
 from assistant.knowledge.figure_text import format_figure
 from assistant.knowledge.figures import extract_figures, is_grounded, ungrounded_figures
@@ -51,7 +52,6 @@ _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:19|20)\d{2}\.\d{1,2}
 _GARBLED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # a document named by its title (《…》): the basis a clause cites, so another title is another source
 _TITLE = re.compile(r"《([^》]{2,})》")
-_TITLE_PUNCT = re.compile(r"[\s\W_]+")
 
 
 class Problem(str):
@@ -189,16 +189,20 @@ def check(text: str, answered: bool, sources: dict[int, Citation], lang: str, *,
 def _titles_unnamed(text: str, pool: list[Citation]) -> list[str]:
     """Titles in 《》 that no cited clause writes and that name no cited document: a clause's basis said to be
     another document (《深圳市促进人工智能产业发展若干措施》 where it cites 《深圳市加强青年人才发展服务若干措施》)."""
-    named = [_TITLE_PUNCT.sub("", fold(t)) for c in pool for t in (c.text, c.parallel_text, c.doc_title) if t]
-    return [m.group(1) for m in _TITLE.finditer(text)
-            if not any(_TITLE_PUNCT.sub("", fold(m.group(1))) in n for n in named)]
+    named = flat_texts(tuple(t for c in pool for t in (c.text, c.parallel_text, c.doc_title) if t))
+    return [m.group(1) for m in _TITLE.finditer(text) if not _within(m.group(1), named)]
 
 
 def _titles_of_documents_cut(text: str, pool: list[Citation]) -> str:
     """``text`` without the titles of cited documents (《深圳市打造…行动计划》提出…): a name, not words of a claim."""
-    docs = [_TITLE_PUNCT.sub("", fold(c.doc_title)) for c in pool if c.doc_title]
-    return _TITLE.sub(lambda m: "" if any(_TITLE_PUNCT.sub("", fold(m.group(1))) in d for d in docs) else m.group(),
-                      text)
+    docs = flat_texts(tuple(c.doc_title for c in pool if c.doc_title))
+    return _TITLE.sub(lambda m: "" if _within(m.group(1), docs) else m.group(), text)
+
+
+def _within(title: str, flat: list[str]) -> bool:
+    """The title, script, case and punctuation folded, stands in one of ``flat`` (texts folded the same way)."""
+    key = flat_texts((title,))[0]
+    return any(key in t for t in flat)
 
 
 def _clip(s: str, n: int = 120) -> str:
