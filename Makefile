@@ -92,8 +92,8 @@ DOCS_SITE := site
 docs: install-test
 	$(BIN)/mkdocs build --strict --quiet --clean -d $(DOCS_SITE)
 
-# Lint: ruff ([tool.ruff] in pyproject.toml) over the Python code, and mypy, strict on the core packages
-# ([tool.mypy]: the store, errors, settings, types).
+# Lint: ruff ([tool.ruff] in pyproject.toml) over the Python code, and mypy over every package, strict on the
+# core ones ([tool.mypy] in pyproject.toml).
 lint: install-test
 	$(BIN)/ruff check assistant ui tests bench harness docs
 	$(BIN)/mypy

@@ -181,3 +181,19 @@ def test_eligibility_is_scored_per_kind_and_gated(small, tmp_path):
     bad = run("--dataset", dataset, "--out", tmp_path / "bad", "--eligibility", wrong, data_dir=data_dir)
     assert bad.returncode == 1 and "Eligibility evaluation FAILED" in bad.stderr
     assert "no-degree-expects-hukou" in bad.stderr and "'got': 'not_met'" in bad.stderr
+
+
+def test_a_blind_run_without_out_reports_under_the_data_dir(seeded_data_dir, tmp_path):
+    """`opc eval --blind` with no --out writes its report where every other evaluation's goes (the data dir's
+    eval-reports), instead of failing once the whole set has been answered."""
+    data_dir = seeded_data_dir("eval-blind-default-out")
+    blind = tmp_path / "blind.yaml"
+    blind.write_text(yaml.safe_dump([
+        {"id": "b1", "pattern": "plain", "language": "zh", "question": "住房补贴每月多少钱？", "answerable": True,
+         "expected_clauses": ["m4"], "expected_figures": ["1250元"], "unstated": []}], allow_unicode=True),
+        encoding="utf-8")
+    result = run("--blind", blind, "--blind-variants", "none", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    reports = list((data_dir / "eval-reports").glob("*/blind.json"))
+    assert len(reports) == 1
+    assert json.loads(reports[0].read_text(encoding="utf-8"))["summary"]["correct"] == 1.0

@@ -32,7 +32,7 @@ def install(app: FastAPI) -> None:
         return Response(redoc_js, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount(ASSETS, StaticFiles(directory=assets_dir()), name="docs-assets")
-    redirect = app.swagger_ui_oauth2_redirect_url
+    redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
 
     @app.get("/docs", include_in_schema=False)
     def swagger(request: Request) -> HTMLResponse:

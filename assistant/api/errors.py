@@ -6,6 +6,7 @@ Library errors (``OPCError``) become HTTP statuses here, at the edge, and nowher
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,8 +61,11 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+# Extra responses a route documents, by status (FastAPI's ``responses=``).
+Responses = dict[int | str, dict[str, Any]]
+
 # Documented on every route so clients (and schemathesis) know the shape.
-ERROR_RESPONSES = {status: {"model": ErrorResponse, "description": code.replace("_", " ")}
+ERROR_RESPONSES: Responses = {status: {"model": ErrorResponse, "description": code.replace("_", " ")}
                    for status, code in [(400, "invalid_json"), (401, "unauthorized"), (422, "validation_error"),
                                          (429, "rate_limited")]}
 ERROR_RESPONSES[400]["description"] = ("invalid_json: the request body is not a JSON object (or not JSON at all); "
@@ -158,7 +162,7 @@ def install(app: FastAPI) -> None:
         # Each field's message in the reader's language; the top message is the first field's.
         fields = [{"loc": [str(p) for p in e.get("loc", ())], "message": field_message(e, lang)}
                   for e in exc.errors()]
-        message = fields[0]["message"] if fields else edge("invalid_json", lang)
+        message = str(fields[0]["message"]) if fields else edge("invalid_json", lang)
         return error_response(422, "validation_error", message, fields=fields)
 
     @app.exception_handler(HTTPException)

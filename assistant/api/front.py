@@ -19,6 +19,7 @@ they reach Python at all; these limits keep a server without one, or a proxy mis
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import ipaddress
 import logging
@@ -78,7 +79,7 @@ class GuardedH11Protocol(H11Protocol):
     def __init__(self, config, server_state, app_state, _loop=None, *, front: FrontLimits) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.front = front
-        self._deadline = None
+        self._deadline: asyncio.TimerHandle | None = None
         self._counted: str | None = None
 
     # -- connection caps ------------------------------------------------------------------------

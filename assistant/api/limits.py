@@ -167,7 +167,7 @@ class Counters:
 
     def _probe_at_start(self) -> None:
         try:
-            self._limiter.storage.get_connection().ping()
+            self._limiter.storage.get_connection().ping()  # type: ignore[attr-defined]  # the Redis storage's
         except RedisAuthError as exc:  # wrong password or ACL: a configuration mistake, not an outage
             raise ConfigError(f"OPC_RATE_LIMIT_STORAGE: Redis refused the credentials ({exc}).") from None
         except Exception as exc:  # not up yet: hosts may start before Redis; answered per the fail policy

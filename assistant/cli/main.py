@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import cast
 
 import typer
 from rich.panel import Panel
@@ -21,6 +22,7 @@ from assistant.knowledge.eligibility import check_library, choices_between, prof
 from assistant.knowledge.profile_fields import profile_words
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.types import Language
 
 app = typer.Typer(help="OPC Policy Assistant: cited answers about Shenzhen's AI OPC action plan (2026–2027).",
                   no_args_is_help=True, add_completion=False)
@@ -153,7 +155,7 @@ def serve(
     # Header cap and deadlines, connection caps (OPC_SERVER_*), and X-Forwarded-For only from
     # OPC_TRUSTED_PROXIES (uvicorn would otherwise trust 127.0.0.1).
     options = server_options(settings)
-    if workers == 1:
+    if app_ is not None:  # one worker: this process serves the app built above
         uvicorn.run(app_, host=host, port=port, log_level="info", **options)
     else:
         del bot
@@ -184,7 +186,7 @@ def eligibility(
         fail(exc, lang)
         return
     try:
-        result = check_library(configured_corpus(), profile, lang, Settings(), documents=documents, issuers=issuers,
+        result = check_library(configured_corpus(), profile, cast(Language, lang), Settings(), documents=documents, issuers=issuers,
                                jurisdictions=places, limit=limit)
     except OPCError as exc:
         fail(exc, lang)

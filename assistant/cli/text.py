@@ -4,6 +4,7 @@ the eligibility table's words in the chosen language."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.cells import cell_len
 from rich.measure import Measurement
@@ -55,7 +56,7 @@ def answer_text(text: str) -> Wrapped:
     return Wrapped(text)
 
 
-TABLE = {
+TABLE: dict[str, dict[str, Any]] = {
     "en": {"title": "What can I get? ({n} of {total})", "benefit": "benefit", "amount": "amount",
            "issuer": "issuer", "clause": "clause", "why": "why / still needed",
            "marks": {"met": "[green]✓ fits[/]", "unknown": "[yellow]? to decide[/]", "not_met": "[red]✗ ruled out[/]"},

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, field_validator
@@ -101,12 +102,14 @@ def _numbered(answer: str, numbers: list[int]) -> str:
                            else m.group(), answer)
 
 
-def run(settings: Settings, items: list[GateItem], name: str = "gate", design: str = "free",
+def run(settings: Settings, items: list[GateItem], name: str = "gate", design: Literal["free", "constrained"] = "free",
         sentences: str = "all") -> GateEvalResult:
     """``design``: the model design served (constrained: each case in its constrained form, see
     constrained_cases.py; ``sentences`` picks which of the answer's sentences become the framing)."""
     outcome: dict[str, bool] = {}
-    failures, skipped, reasons = [], [], []
+    failures: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    reasons: list[dict[str, Any]] = []
     with ScriptedLLM() as llm:
         bot = Assistant.load(settings.model_copy(update={
             "llm": LLMSettings(base_url=llm.base_url, model="scripted", api_key="x", timeout=5, design=design)}))
@@ -129,7 +132,7 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate", design: s
             before = len(llm.requests)
             answer = bot.ask(it.question, mode="llm")
             if len(llm.requests) == before:
-                entry = {"id": it.id, "kind": it.kind, "why": f"answered without calling the model ({answer.mode})"}
+                entry: dict[str, Any] = {"id": it.id, "kind": it.kind, "why": f"answered without calling the model ({answer.mode})"}
                 if design == "free":   # the founder never sees it, but the gate can still be judged on it
                     found = bot.questions.gate_findings(it.question, text)
                     entry["alone"] = {"shown": not found, "ok": (not found) == it.truthful, "findings": found}
@@ -160,12 +163,13 @@ def run(settings: Settings, items: list[GateItem], name: str = "gate", design: s
             return round(sum(sel) / len(sel), 4) if sel else 1.0
         result = result.model_copy(update={"every_item": {"items": len(judged), "lies_blocked": rate(False),
                                                           "truths_accepted": rate(True)}})
-    shown = [r for r in reasons if r["truthful"] and r["shown"]]
-    extra = {"design": design, "answer_chars": round(sum(len(r["shown_text"]) for r in shown) / len(shown), 1)
-             if shown else None}
+    accepted = [r for r in reasons if r["truthful"] and r["shown"]]
+    chars = round(sum(len(r["shown_text"]) for r in accepted) / len(accepted), 1) if accepted else None
+    extra: dict[str, Any] = {"design": design, "answer_chars": chars}
     if design == "constrained":
         extra["not_expressible"] = sum(bool(r.get("not_expressible")) for r in reasons)
-        extra["truths_complete"] = round(sum(bool(r["complete"]) for r in shown) / len(shown), 4) if shown else None
+        complete_share = sum(bool(r["complete"]) for r in accepted) / len(accepted) if accepted else None
+        extra["truths_complete"] = round(complete_share, 4) if complete_share is not None else None
     return result.model_copy(update=extra)
 
 

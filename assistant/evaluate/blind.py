@@ -180,7 +180,7 @@ def score_case(bot, case: BlindCase, kind: str, mode: str | None = "extractive")
         id=case.id, pattern=case.pattern, language=case.language, variant=kind, question=question,
         expected_answerable=case.answerable, answerable=answerable, answer=text, cited=cited,
         figures_ok=figures_ok, clauses_ok=clauses_ok, correct=correct, unstated_expected=case.unstated,
-        unstated_got=got_unstated, frame=frame.model_dump() if hasattr(frame, "model_dump") else frame,
+        unstated_got=got_unstated, frame=frame.model_dump() if frame is not None and hasattr(frame, "model_dump") else frame,
         latency_ms=round(latency, 1), error=error)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assistant.errors import ConfigError, OPCError
@@ -18,6 +19,9 @@ from assistant.evaluate.overrides import apply_overrides, load_overrides
 from assistant.knowledge.corpus import load_corpus
 from assistant.service import Assistant
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.evaluate.remote import RemoteAssistant
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXIT_GATE_FAILED = 1
@@ -32,7 +36,7 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
     from assistant.evaluate.metrics import Scorer
     from assistant.evaluate.run import evaluate
 
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def report(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
@@ -43,7 +47,7 @@ def _evaluate(settings: Settings, suite, name: str, mode: str | None, bar: Progr
         # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
         from assistant.evaluate.remote import RemoteAssistant
 
-        bot = RemoteAssistant(url, key, settings)
+        bot: Assistant | RemoteAssistant = RemoteAssistant(url, key, settings)
     else:
         bot = Assistant.load(settings, progress=report)
     suite.add_documents(bot)  # a suite's own documents join the corpus of its (scratch) data dir
@@ -182,8 +186,8 @@ def eval_command(
         scored = OFFLINE_METRICS + (JUDGE_METRICS if settings.eval.configured else ())
         thresholds = gating.parse_thresholds([*(fail_under or []), *(more_thresholds or [])],
                                              gating.gated_metrics(summary_names(scored)))
-        overrides = load_overrides(compare) if compare else None
-        compare_settings = apply_overrides(settings, overrides) if compare else None
+        overrides = load_overrides(compare) if compare is not None else None
+        compare_settings = apply_overrides(settings, overrides) if overrides is not None else None
         baseline_path = baseline or (ROOT / "eval" / "baseline.json" if update_baseline else None)
         reference = gating.load_baseline(baseline_path) if baseline_path and not update_baseline else None
         previous = (gating.load_baseline(baseline_path)
@@ -191,7 +195,7 @@ def eval_command(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err) as bar:
             runs = [_evaluate(settings, suite, url or "default", mode, bar, url, key)]
-            if compare_settings is not None:
+            if compare is not None and compare_settings is not None and overrides is not None:
                 runs.append(_evaluate(compare_settings, suite, compare.stem,
                                       None if "mode" in overrides else mode, bar))
     except OPCError as exc:
@@ -207,7 +211,8 @@ def eval_command(
             for path in adversarial:
                 gate_evals.append(adv.run(settings, adv.load_items(path),
                                           name="gate" if path.stem == "gate" else path.stem,
-                                          design=design or settings.llm.design, sentences=framing))
+                                          design="constrained" if (design or settings.llm.design) == "constrained"
+                                          else "free", sentences=framing))
         except OPCError as exc:
             err.print(f"[bold red]Error:[/] {exc}")
             raise typer.Exit(exc.exit_code)
@@ -222,7 +227,7 @@ def eval_command(
             raise typer.Exit(exc.exit_code)
     label = str(dataset or "eval/golden.yaml")
     result = gating.check(runs[0].summary, thresholds, reference, str(baseline_path) if reference else None)
-    if update_baseline and result.passed:
+    if update_baseline and result.passed and baseline_path is not None:
         gating.write_baseline(gating.make_baseline(runs[0], label, previous), baseline_path)
         err.print(f"Baseline written: {baseline_path}")
     elif update_baseline:
@@ -249,8 +254,8 @@ def eval_command(
                   f"{gate_eval.lies_blocked}, truths accepted {gate_eval.truths_accepted}"
                   + (f", lies not expressible {gate_eval.not_expressible}, truths complete "
                      f"{gate_eval.truths_complete}" if gate_eval.design == "constrained" else ""))
-        for f in gate_eval.failures:
-            err.print(f"[bold red]Gate eval:[/] {f['id']} {'shown' if f['shown'] else 'blocked'}: {f['answer']}")
+        for miss in gate_eval.failures:
+            err.print(f"[bold red]Gate eval:[/] {miss['id']} {'shown' if miss['shown'] else 'blocked'}: {miss['answer']}")
         for s in gate_eval.not_tested:
             err.print(f"[yellow]Not tested[/] ({gate_eval.name}): {s['id']}: {s['why']}")
     if any(not g.passed for g in gate_evals):
@@ -261,8 +266,8 @@ def eval_command(
         paths["eligibility"] = el.write_report(out_dir, eligible)
         kinds = ", ".join(f"{k} {v['correct']}/{v['checked']}" for k, v in sorted(eligible.per_kind.items()))
         err.print(f"Eligibility: {eligible.correct}/{eligible.cases} profiles exactly right ({kinds})")
-        for f in eligible.failures:
-            err.print(f"[bold red]Eligibility:[/] {f['id']}: {f['wrong']}")
+        for wrong in eligible.failures:
+            err.print(f"[bold red]Eligibility:[/] {wrong['id']}: {wrong['wrong']}")
         if not eligible.passed:
             err.print("[bold red]Eligibility evaluation FAILED[/] (every profile's benefit set must be exact).")
             raise typer.Exit(EXIT_GATE_FAILED)
@@ -273,7 +278,7 @@ def eval_command(
     err.print("[green]Evaluation gate passed.[/]")
 
 
-def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], out_dir: Path) -> None:
+def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], out_dir: Path | None) -> None:
     """``opc eval --blind``: the blind set as written and in its variants, reported and gated."""
     # imported here: the evaluation modules load ragas (over 10 s to import); `opc` stays quick without them
     from assistant.evaluate import blind as bl
@@ -292,7 +297,7 @@ def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], o
         cases = bl.load_cases(path)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err) as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def report(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
@@ -304,6 +309,10 @@ def _blind(path: Path, variants: str, mode: str | None, thresholds: list[str], o
     except OPCError as exc:
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(exc.exit_code)
+    if out_dir is None:  # under the data dir, as every other evaluation's reports
+        from assistant.evaluate.ci import default_out_dir
+
+        out_dir = default_out_dir(Settings().data_dir)
     paths = bl.write_reports(out_dir, summary, results, str(path))
     table = Table("pattern", "n", "correct", title=f"Blind: {path}")
     for name, v in summary["per_pattern"].items():

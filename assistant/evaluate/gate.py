@@ -134,10 +134,10 @@ def check(summary: dict[str, MetricSummary], thresholds: dict[str, float] | None
             if UNGATED.match(name):
                 continue
             tol = baseline.tolerance_for(name)
-            s = summary.get(name)
-            if s is None:
+            measured = summary.get(name)
+            if measured is None:
                 continue  # not measured in this run (e.g. judge metrics without a judge): nothing to compare
-            value = s.value
+            value = measured.value
             ok = value is not None and not math.isnan(value) and value >= ref - tol - 1e-9
             delta = None if value is None or math.isnan(value) else round(value - ref, 6)
             comparison[name] = Comparison(baseline=ref, value=value, delta=delta, tolerance=tol, ok=ok)

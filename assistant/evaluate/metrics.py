@@ -103,7 +103,7 @@ class Scorer:
             "nonllm_context_recall": NonLLMContextRecall(),
         }
         self.presence = StringPresence()
-        self.judge = None
+        self.judge: dict[str, t.Any] | None = None
         if judge is not None and judge.configured:
             self.judge = _judge_metrics(judge, embeddings)
 
@@ -118,12 +118,13 @@ class Scorer:
 
         async def run(name: str, coro) -> None:
             try:
-                scores[name] = _value(await coro)
+                value = _value(await coro)
             except Exception as exc:  # a metric that cannot score is a failure, reported with its reason
                 scores[name] = math.nan
                 errors[name] = f"{type(exc).__name__}: {exc}"[:300]
                 return
-            if math.isnan(scores[name]):
+            scores[name] = value
+            if math.isnan(value):
                 errors.setdefault(name, "the metric returned NaN")
 
         if not x.expected_answerable:
@@ -134,7 +135,9 @@ class Scorer:
                 SingleTurnSample(response=x.response, reference=ref)))
             await run("string_presence", self._presence(x))
         if x.reference_ids:
-            ids = SingleTurnSample(retrieved_context_ids=x.retrieved_ids, reference_context_ids=x.reference_ids)
+            retrieved: list[str | int] = [*x.retrieved_ids]
+            reference: list[str | int] = [*x.reference_ids]
+            ids = SingleTurnSample(retrieved_context_ids=retrieved, reference_context_ids=reference)
             await run("id_context_precision", self.offline["id_context_precision"].single_turn_ascore(ids))
             await run("id_context_recall", self.offline["id_context_recall"].single_turn_ascore(ids))
             texts = SingleTurnSample(retrieved_contexts=x.retrieved_texts, reference_contexts=x.reference_texts)
@@ -153,6 +156,8 @@ class Scorer:
 
     async def _judge(self, x: MetricInput, run) -> None:
         # One call after another, so a judge sees the same sequence of requests on every run.
+        if self.judge is None:
+            return
         reference = "\n".join(x.reference_texts)
         contexts = x.cited_texts or x.retrieved_texts
         if x.answered:
@@ -174,7 +179,7 @@ def _judge_metrics(judge: EvalSettings, embeddings) -> dict[str, t.Any]:
 
     client = AsyncOpenAI(base_url=judge.base_url, api_key=judge.api_key or "not-needed",
                          timeout=judge.timeout, max_retries=1)
-    llm = llm_factory(judge.model, client=client)
+    llm = llm_factory(judge.model or "", client=client)  # configured: a model is named
     out: dict[str, t.Any] = {
         "faithfulness": Faithfulness(llm=llm),
         # precision: the answer's claims checked against the plan's clauses (a short answer need

@@ -147,8 +147,9 @@ def _land(result, source: str, root: Path, corpus, known: dict, taken: set[str],
     status, src, payload = result
     if status != "ok":
         return Outcome(source, "failed", reason=payload)
+    extracted, docmeta = payload
     try:
-        prepared = prepare(src, *payload, root, corpus, lang=None, title=None, translation_of=None,
+        prepared = prepare(src, extracted, docmeta, root, corpus, lang=None, title=None, translation_of=None,
                            known=known, taken=taken)
     except DuplicateDocument as exc:
         return Outcome(source, "skipped", reason=str(exc).split(". Nothing")[0])

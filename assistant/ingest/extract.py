@@ -13,6 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from charset_normalizer import from_bytes
 
@@ -118,10 +119,10 @@ def extract(data: bytes, filename: str, content_type: str | None = None, base_ur
 
 
 # --- PDF -------------------------------------------------------------------------------------------
-def _has_images(page) -> bool:
+def _has_images(page: Any) -> bool:
     try:
-        xobjects = page["/Resources"].get_object().get("/XObject") or {}
-        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        return xobjects is not None and any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
     except Exception:  # odd resource trees: assume nothing
         return False
 
@@ -153,9 +154,9 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
         if reader.is_encrypted:
             # Many PDFs carry only an owner password (printing/copying limits): those open with "".
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except (DependencyError, NotImplementedError, FileNotDecryptedError, PdfReadError):
-                opened = 0
+                opened = False
             if not opened:
                 raise EncryptedDocument(f"{filename} is password-protected (encrypted). "
                                         "Remove the password and add it again.")
@@ -175,7 +176,7 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
                     continue
                 if line:
                     blocks.append(Block(line, number, soft=not is_row))
-        meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+        meta_title = reader.metadata.get("/Title") if reader.metadata else None
     except EncryptedDocument:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:

@@ -131,7 +131,7 @@ def _trafilatura_blocks(html: str) -> tuple[list[Block], dict]:
                           # htmldate's extensive search took 2 s on a page without a date meta tag; the
                           # document's own dates come from its text (govdoc), the page's from its meta tags.
                           date_extraction_params={"extensive_search": False, "original_date": True})
-    if doc is None or doc.body is None:
+    if doc is None or isinstance(doc, dict) or doc.body is None:  # with_metadata: a Document, never a dict
         return [], {}
     blocks = []
     for el in doc.body.iter("p", "head", "item", "quote", "cell", "code"):

@@ -36,7 +36,7 @@ _NEVER = tuple(ipaddress.ip_network(n) for n in (
 
 def system_resolver(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ def is_public(ip: IPAddress) -> bool:
     """Globally routable unicast only: not loopback, private, link-local, CGNAT, multicast, reserved …"""
     # A v6 address wrapping a v4 one is judged by the v4 address(es) it carries: ``::ffff:127.0.0.1`` is
     # loopback, while ``::ffff:8.8.8.8`` is an ordinary public address the v6 table calls reserved.
-    for candidate in embedded_v4(ip) or [ip]:
+    candidates: list[IPAddress] = [*embedded_v4(ip)] or [ip]
+    for candidate in candidates:
         if (not candidate.is_global or candidate.is_multicast or candidate.is_reserved or candidate.is_loopback
                 or candidate.is_link_local or candidate.is_private or candidate.is_unspecified
                 or any(candidate.version == n.version and candidate in n for n in _NEVER)):

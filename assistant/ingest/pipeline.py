@@ -59,7 +59,7 @@ _CLOSING_TITLE = {"zh": "施行日期和有效期", "en": "Effective date and va
 def _clause_rows(clauses: list[RawClause], ids: list[str], lang: str) -> list[dict]:
     rows = []
     for c, cid in zip(clauses, ids):
-        row = {"id": cid, "key": c.key, "label": {lang: c.label}}
+        row: dict[str, object] = {"id": cid, "key": c.key, "label": {lang: c.label}}
         title = c.title or (_CLOSING_TITLE[lang] if closing_clause(c.text) else "")
         if title:  # an untitled closing article is found by what it is about ("从哪天开始施行")
             row["title"] = {lang: title}

@@ -46,7 +46,7 @@ def parse_checked(data: bytes, filename: str, content_type: str | None, limits: 
     return extracted
 
 
-def _out_of_memory(exc: BaseException) -> bool:
+def _out_of_memory(exc: BaseException | None) -> bool:
     """A parser that ran out of the worker's memory may say so as MemoryError, or in its own error's words
     (libxml2: "Memory allocation failed", expat: "out of memory") wrapped in our 'damaged file' error."""
     seen = 0
@@ -68,6 +68,7 @@ def _worker(conn, data: bytes, filename: str, content_type: str | None, limits: 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.timeout) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    result: tuple[str, object]
     try:
         result = ("ok", parse_checked(data, filename, content_type, limits, base_url))
     except OPCError as exc:
@@ -107,9 +108,9 @@ def extract_sandboxed(data: bytes, filename: str, content_type: str | None, limi
         if worker.is_alive():
             worker.kill()
         worker.join(5)
-    if kind == "ok":
+    if kind == "ok" and isinstance(value, Extracted):
         return value
-    if kind == "error":
+    if kind == "error" and isinstance(value, OPCError):
         raise value
     log.warning("parsing %s in the sandbox: %s (%s) after %.1f s", filename, kind, value,
                 time.monotonic() - started)

@@ -31,13 +31,13 @@ def read_source(source: str | Path | bytes, *, max_bytes: int, timeout: float, f
     limit = f"{max_bytes / 1_000_000:g} MB (OPC_MAX_DOCUMENT_MB)"
     if isinstance(source, (bytes, bytearray)):
         if len(source) > max_bytes:
-            size = f"{len(source) / 1_000_000:.1f}"
+            shown = f"{len(source) / 1_000_000:.1f}"
             raise DocumentTooLarge(
-                f"The upload is {size} MB; the limit is {limit}, so that no single document holds up the others "
+                f"The upload is {shown} MB; the limit is {limit}, so that no single document holds up the others "
                 "for more than a few minutes. Nothing was added.",
-                translations={"zh": f"上传的文件为 {size} MB，上限为 {limit}，以免单个文件占用服务器数分钟以上、"
+                translations={"zh": f"上传的文件为 {shown} MB，上限为 {limit}，以免单个文件占用服务器数分钟以上、"
                                     "拖慢其他文件。未添加任何内容。",
-                              "zh-Hant": f"上傳的檔案為 {size} MB，上限為 {limit}，以免單個檔案佔用伺服器數分鐘以上、"
+                              "zh-Hant": f"上傳的檔案為 {shown} MB，上限為 {limit}，以免單個檔案佔用伺服器數分鐘以上、"
                                          "拖慢其他檔案。未新增任何內容。"})
         return Source(bytes(source), filename or "upload")
     text = str(source).strip()

@@ -11,7 +11,7 @@ from fastapi.sse import format_sse_event
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.api.deps import Bot, CallerDep
-from assistant.api.errors import ErrorDetail, ErrorResponse
+from assistant.api.errors import ErrorDetail, ErrorResponse, Responses
 from assistant.api.meter import question_meter
 from assistant.api.sse import event_stream
 from assistant.errors import OPCError
@@ -67,7 +67,7 @@ def _log(answer: Answer, route: str) -> None:
              answer.mode, answer.latency_ms, redact(answer.question)[:120])
 
 
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "not_found: a document or issuer named in `documents` / "
+NOT_FOUND: Responses = {404: {"model": ErrorResponse, "description": "not_found: a document or issuer named in `documents` / "
                                                          "`issuers` (or, in a conversation, the session) is unknown"}}
 
 
@@ -78,7 +78,7 @@ def _json(answer: Answer) -> Response:
 
 
 @router.post("/ask", response_model=Answer, summary="Ask one question (no conversation)", responses=NOT_FOUND)
-def ask(body: AskRequest, bot: Bot, request: Request) -> Answer:
+def ask(body: AskRequest, bot: Bot, request: Request) -> Response:
     meter = question_meter(request, body.question, body.mode)  # 429 once the caller's work budget is spent
     try:
         answer = meter.run(bot.ask, body.question, mode=body.mode, documents=body.documents, issuers=body.issuers)
@@ -113,7 +113,7 @@ def chat(body: ChatRequest, bot: Bot, caller: CallerDep, request: Request):
 def _sse(events: Iterator[StreamEvent]) -> Iterator[bytes]:
     try:
         for event in events:
-            if event.type == "final":
+            if event.type == "final" and event.answer is not None:
                 _log(event.answer, "chat-stream")
             yield format_sse_event(event=event.type, data_str=event.model_dump_json(exclude_none=True))
     except OPCError as exc:  # headers are gone: report in-band

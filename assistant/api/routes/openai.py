@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.answering.prompts import correction_note, nearest_heading, sources_heading
 from assistant.api import tokens
 from assistant.api.deps import Bot
-from assistant.api.errors import ErrorResponse
+from assistant.api.errors import ErrorResponse, Responses
 from assistant.api.meter import question_meter
 from assistant.api.routes.ask import SSE_EVENT
 from assistant.api.sse import event_stream
@@ -148,7 +148,7 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "model_not_found: not a model this server serves"}}
+NOT_FOUND: Responses = {404: {"model": ErrorResponse, "description": "model_not_found: not a model this server serves"}}
 
 
 @router.get("/models", response_model=ModelList, summary="The models this server serves (its answer modes)")
@@ -266,6 +266,8 @@ class Chunks:
                     first = False
                     continue
                 answer = event.answer
+                if answer is None:  # a final event always carries its answer
+                    continue
                 tail = with_sources(answer)[len(answer.answer):]
                 if event.replaced:
                     # OpenAI streams cannot retract text: say plainly that the checked answer follows.
