@@ -1,0 +1,256 @@
+"""An answer must answer what was asked, or say the plan does not.
+
+The plan answers a topic; a founder asks something of it. Quoting the benefit's clause answers the ask only when
+the clause (or the benefit's fact record) states what is asked:
+
+- a figure of the kind wanted ("how much", "how often", "what number do I call") about *that* benefit — the
+  district smart voucher has no amount, though the sentence after it gives the city vouchers' caps; a tiered
+  amount's cap (``tiered_by`` in facts.yaml) does not answer a tier's own amount;
+- a predicate a yes/no or criteria ask tests (age, spouse, credit, nationality, how a status is assessed) that
+  the clause's words or the record's conditions speak of;
+- whether two benefits stack, which the plan states only as alternatives (facts.yaml ``excludes``).
+
+What is left open is declared like every other unstated part (``Answer.unstated``, who to ask), said first, then
+what the plan does say; the answer no longer claims to be answerable. Data: corpus/asked_beyond.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.answering.prompts import ASK_ISSUER, PLAN_SAYS
+from assistant.answering.wanted import figure_kinds, wanted_groups
+from assistant.knowledge.claims import fold
+from assistant.knowledge.profile import load_profile_spec
+from assistant.settings import corpus_folder
+from assistant.types import Answer, Frame, Unstated
+from assistant.understanding.text import base_lang, localise, split_sentences
+
+if TYPE_CHECKING:
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.knowledge.facts import Fact
+
+# the unstated kind a figure kind is declared as (a phone number is the plan's existing "contact")
+DECLARED = {"money": "amount", "phone": "contact"}
+_MARKS = re.compile(r"\[\d+\]|[(（]\d+[)）]")
+# figure kinds a fact record holds, by its amount's unit
+UNIT_KINDS = {"yuan": "money", "m2": "area", "%": "percent", "count": "count"}
+
+
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    en: str
+    zh: str
+
+
+class Predicate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    asked: list[re.Pattern[str]]
+    said: list[re.Pattern[str]]
+    fields: list[str] = Field(default_factory=list, description="Profile fields a condition on speaks of it.")
+    text: Text
+
+    @field_validator("asked", "said", mode="before")
+    @classmethod
+    def _compile(cls, v: list[str]) -> list[re.Pattern[str]]:
+        return [re.compile(p, re.I) for p in v]
+
+
+class Stacking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    asked: list[re.Pattern[str]]
+    text: Text
+
+    @field_validator("asked", mode="before")
+    @classmethod
+    def _compile(cls, v: list[str]) -> list[re.Pattern[str]]:
+        return [re.compile(p, re.I) for p in v]
+
+
+class Beyond(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    figures: dict[str, Text]
+    more_kinds: dict[str, list[re.Pattern[str]]]
+    tier: Text
+    cap_asked: list[re.Pattern[str]]
+    predicates: dict[str, Predicate]
+    stacking: Stacking
+
+    @field_validator("more_kinds", mode="before")
+    @classmethod
+    def _compile_kinds(cls, v: dict[str, list[str]]) -> dict[str, list[re.Pattern[str]]]:
+        return {k: [re.compile(p, re.I) for p in ps] for k, ps in v.items()}
+
+    @field_validator("cap_asked", mode="before")
+    @classmethod
+    def _compile_cap(cls, v: list[str]) -> list[re.Pattern[str]]:
+        return [re.compile(p, re.I) for p in v]
+
+    def model_post_init(self, _: object) -> None:
+        missing = set(self.more_kinds) - set(self.figures)
+        if missing:
+            raise ValueError(f"asked_beyond.yaml: more_kinds without a figures text: {', '.join(sorted(missing))}")
+
+
+@lru_cache(maxsize=4)
+def load_beyond(path: Path) -> Beyond | None:
+    if not path.is_file():
+        return None
+    try:
+        return Beyond.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except Exception as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def asked_groups(beyond: Beyond, ask: str) -> list[set[str]]:
+    """The figure kinds an ask wants, part by part: a kind no figure has ("多久办一次": frequency) replaces the
+    kinds of figure_asks its words also match ("多久": duration)."""
+    folded = fold(ask)
+    more = [{k} for k, ps in beyond.more_kinds.items() if _any(ps, folded)]
+    return more or wanted_groups(folded)
+
+
+def _terms(extractive: ExtractiveAnswerer, topic: str | None, facts: list[Fact]) -> list[str]:
+    """The words naming the benefit: its claims terms and its records' names."""
+    words: list[str] = []
+    claims = extractive.r.corpus.claims
+    if claims is not None and topic in claims.spec.subjects:
+        spec = claims.spec.subjects[topic]
+        words += [*spec.en, *spec.zh]
+    for f in facts:
+        words += [f.names.zh, *f.names.aliases]
+    return [fold(w) for w in words if len(w) >= 2]
+
+
+def _longer(extractive: ExtractiveAnswerer, terms: list[str]) -> list[str]:
+    """Other subjects' terms that contain one of the benefit's ("人工智能券" holds "智能券"): not its name."""
+    claims = extractive.r.corpus.claims
+    if claims is None:
+        return []
+    every = {fold(w) for s in claims.spec.subjects.values() for w in [*s.en, *s.zh]}
+    return sorted((w for w in every if w not in terms and any(t in w and t != w for t in terms)), key=len, reverse=True)
+
+
+def _names(text: str, terms: list[str], longer: list[str]) -> bool:
+    for w in longer:
+        text = text.replace(w, " " * len(w))
+    return any(t in text for t in terms)
+
+
+def _held(facts: list[Fact]) -> set[str]:
+    kinds: set[str] = set()
+    for f in facts:
+        kinds |= {UNIT_KINDS[a.unit] for a in (f.amount, f.alt_amount) if a is not None}
+        if f.duration is not None:
+            kinds.add("duration")
+    return kinds
+
+
+def _name(facts: list[Fact], base: str) -> str:
+    if len(facts) == 1:
+        return facts[0].names.zh if base == "zh" else facts[0].names.en
+    return "该项支持" if base == "zh" else "this"
+
+
+def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: str, base: str) -> list[tuple[str, str, str]]:
+    """(kind, ask, text in Simplified or English) for each thing the main ask wants that what is quoted and the
+    benefit's record do not state."""
+    main = frame.main
+    if main is None or main.kind not in ("topic", "other"):
+        return []
+    ask = fold(main.text)
+    records = extractive.facts.facts if extractive.facts is not None else []
+    facts = [f for f in records if f.is_benefit and main.topic is not None and f.subject == main.topic]
+    # citation markers and the measure's number in its heading ("Action Plan (6)") are no figures of the benefit
+    sentences = split_sentences(_MARKS.sub(" ", quoted))
+    terms = _terms(extractive, main.topic, facts)
+    about = [s for s in sentences if _names(fold(s), terms, _longer(extractive, terms))] or sentences
+    name = _name(facts, base)
+    out: list[tuple[str, str, str]] = []
+
+    # whether two benefits stack: answered only where a clause states them as alternatives
+    if _any(beyond.stacking.asked, ask):
+        named = [f for f in records if f.is_benefit and (f in facts or any(
+            fold(n) in ask for n in [f.names.zh, f.names.en, *f.names.aliases] if len(n) >= 2))]
+        ids = {f.id for f in named}
+        if not any(set(f.excludes) & ids for f in named):
+            out.append(("stacking", main.text, getattr(beyond.stacking.text, base)))
+        return out
+
+    # a predicate the clause never speaks of
+    for kind, pred in beyond.predicates.items():
+        if not _any(pred.asked, ask):
+            continue
+        fields = {c.field for f in facts for c in f.conditions}
+        quotes = [getattr(q.quote, base, "") for f in facts for q in [*f.conditions, *f.to_confirm]]
+        if fields & set(pred.fields) or any(_any(pred.said, fold(s)) for s in [*about, *quotes]):
+            continue
+        out.append((kind, main.text, getattr(pred.text, base)))
+    if out:
+        return out
+
+    # a tier's own amount, where the clause gives only the top tier
+    tiered = [f for f in facts if f.tiered_by is not None and f.amount is not None]
+    if tiered and asked_groups(beyond, main.text) and not _any(beyond.cap_asked, ask) and \
+            extractive.r.corpus.questions is not None:
+        told = extractive.r.corpus.questions.profile_from(main.text)
+        for f in tiered:
+            value = told.get(f.tiered_by or "")
+            spec = load_profile_spec().fields.get(f.tiered_by or "")
+            if value is None or spec is None or f.amount is None:
+                continue
+            words = spec.told.get(value) if isinstance(value, str) else None
+            tier = (words.zh if base == "zh" else words.en) if words is not None else str(value)
+            cap = getattr(f.amount.quote, base)
+            text = getattr(beyond.tier, base).format(name=_name([f], base), cap=cap, tier=tier)
+            return [("tier_amount", main.text, text)]
+
+    # a figure of a kind neither the record holds nor a quoted sentence about the benefit states
+    held = _held(facts)
+    for group in asked_groups(beyond, main.text):
+        if group & held or any(group & figure_kinds(s) for s in about):
+            continue
+        kind = next((k for k in ("frequency", "phone", "money", "duration", "count") if k in group), None)
+        if kind is None or kind not in beyond.figures:
+            continue
+        out.append((DECLARED.get(kind, kind), main.text, getattr(beyond.figures[kind], base).format(name=name)))
+    return out
+
+
+def declare_beyond(extractive: ExtractiveAnswerer, frame: Frame, answer: Answer, lang: str) -> Answer:
+    """What the main ask wants and the quoted clause does not state, declared first; the answer declines."""
+    if not answer.answerable or not answer.citations:
+        return answer
+    beyond = load_beyond(corpus_folder() / "asked_beyond.yaml")
+    if beyond is None:
+        return answer
+    base = base_lang(lang)
+    found = [g for g in gaps(extractive, beyond, frame, answer.answer, base) if g[0] not in {u.kind for u in answer.unstated}]
+    if not found:
+        return answer
+    lines = [text for _, _, text in found]
+    issuer = _issuer(extractive, answer, base)
+    if issuer:
+        lines.append(ASK_ISSUER[base].format(issuer=issuer))
+    said = localise(("" if base == "zh" else " ").join(lines), lang)
+    unstated = [Unstated(kind=kind, ask=ask, text=localise(text, lang)) for kind, ask, text in found]
+    return answer.model_copy(update={
+        "answer": f"{said}\n{localise(PLAN_SAYS[base], lang)}\n{answer.answer}", "answerable": False,
+        "unstated": [*answer.unstated, *unstated]})
+
+
+def _issuer(extractive: ExtractiveAnswerer, answer: Answer, base: str) -> str:
+    if not answer.citations:
+        return ""
+    names = extractive.r.corpus.document(answer.citations[0].doc_id).issuer
+    return names.get(base) or next(iter(names.values()), "")
