@@ -124,9 +124,10 @@ def _terms(extractive: ExtractiveAnswerer, topic: str | None, facts: list[Fact])
     """The words naming the benefit: its claims terms and its records' names."""
     words: list[str] = []
     claims = extractive.r.corpus.claims
-    if claims is not None and topic in claims.spec.subjects:
-        spec = claims.spec.subjects[topic]
-        words += [*spec.en, *spec.zh]
+    if claims is not None:
+        for sid, spec in claims.spec.subjects.items():
+            if _within(extractive, sid, topic):
+                words += [*spec.en, *spec.zh]
     for f in facts:
         words += [f.names.zh, *f.names.aliases]
     return [fold(w) for w in words if len(w) >= 2]
@@ -145,6 +146,19 @@ def _names(text: str, terms: list[str], longer: list[str]) -> bool:
     for w in longer:
         text = text.replace(w, " " * len(w))
     return any(t in text for t in terms)
+
+
+def _within(extractive: ExtractiveAnswerer, subject: str | None, topic: str | None) -> bool:
+    """The subject is the topic or one of its kinds (a personal loan is a loan)."""
+    claims = extractive.r.corpus.claims
+    seen: set[str] = set()
+    while subject is not None and topic is not None and subject not in seen:
+        if subject == topic:
+            return True
+        seen.add(subject)
+        spec = claims.spec.subjects.get(subject) if claims is not None else None
+        subject = spec.parent if spec is not None else None
+    return False
 
 
 def _held(facts: list[Fact]) -> set[str]:
@@ -170,11 +184,13 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
         return []
     ask = fold(main.text)
     records = extractive.facts.facts if extractive.facts is not None else []
-    facts = [f for f in records if f.is_benefit and main.topic is not None and f.subject == main.topic]
+    facts = [f for f in records if f.is_benefit and _within(extractive, f.subject, main.topic)]
     # citation markers and the measure's number in its heading ("Action Plan (6)") are no figures of the benefit
     sentences = split_sentences(_MARKS.sub(" ", quoted))
     terms = _terms(extractive, main.topic, facts)
-    about = [s for s in sentences if _names(fold(s), terms, _longer(extractive, terms))] or sentences
+    # a benefit with records is read surely: a figure must be stated of it; else any quoted figure answers
+    about = [s for s in sentences if _names(fold(s), terms, _longer(extractive, terms))] if facts else []
+    about = about or sentences
     name = _name(facts, base)
     out: list[tuple[str, str, str]] = []
 
@@ -192,7 +208,8 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
         if not _any(pred.asked, ask):
             continue
         fields = {c.field for f in facts for c in f.conditions}
-        quotes = [getattr(q.quote, base, "") for f in facts for q in [*f.conditions, *f.to_confirm]]
+        quotes = [getattr(c.quote, base, "") for f in facts for c in f.conditions] + \
+            [getattr(t.quote, base, "") for f in facts for t in f.to_confirm]
         if fields & set(pred.fields) or any(_any(pred.said, fold(s)) for s in [*about, *quotes]):
             continue
         out.append((kind, main.text, getattr(pred.text, base)))
@@ -207,24 +224,27 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
         for f in tiered:
             value = told.get(f.tiered_by or "")
             spec = load_profile_spec().fields.get(f.tiered_by or "")
-            if value is None or spec is None or f.amount is None:
-                continue
+            if value is None or spec is None or f.amount is None or (spec.values and value == spec.values[-1]):
+                continue  # the top tier's amount is the cap the clause gives
             words = spec.told.get(value) if isinstance(value, str) else None
-            tier = (words.zh if base == "zh" else words.en) if words is not None else str(value)
+            tier = str(value) if words is None else words.zh if base == "zh" else words.en
             cap = getattr(f.amount.quote, base)
             text = getattr(beyond.tier, base).format(name=_name([f], base), cap=cap, tier=tier)
             return [("tier_amount", main.text, text)]
 
     # a figure of a kind neither the record holds nor a quoted sentence about the benefit states
+    # the parts of figure_asks overlap ("几个月": a duration and a count): one stated answers the ask
     held = _held(facts)
-    for group in asked_groups(beyond, main.text):
-        if group & held or any(group & figure_kinds(s) for s in about):
-            continue
-        kind = next((k for k in ("frequency", "phone", "money", "duration", "count") if k in group), None)
-        if kind is None or kind not in beyond.figures:
-            continue
-        out.append((DECLARED.get(kind, kind), main.text, getattr(beyond.figures[kind], base).format(name=name)))
-    return out
+    places = extractive.r.corpus.places
+    # a bare count is read from words that also count months, money or the founder's friends ("几个月", "给几个钱",
+    # "我哋幾個朋友"): never declared on its own
+    groups = [g for g in asked_groups(beyond, main.text) if g != {"count"}]
+    if not groups or any(g & held or any(g & figure_kinds(fold(s), places) for s in about) for g in groups):
+        return []
+    wanted = next((k for g in groups for k in ("frequency", "phone", "money", "duration", "count") if k in g), None)
+    if wanted is None or wanted not in beyond.figures:
+        return []
+    return [(DECLARED.get(wanted, wanted), main.text, getattr(beyond.figures[wanted], base).format(name=name))]
 
 
 def declare_beyond(extractive: ExtractiveAnswerer, frame: Frame, answer: Answer, lang: str) -> Answer:
