@@ -203,7 +203,7 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
             out.append(("stacking", main.text, getattr(beyond.stacking.text, base)))
         return out
 
-    # a predicate the clause never speaks of
+    # a predicate a yes/no or criteria ask tests that the clause never speaks of
     for kind, pred in beyond.predicates.items():
         if not _any(pred.asked, ask):
             continue
