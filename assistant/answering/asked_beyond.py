@@ -198,8 +198,8 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     if _any(beyond.stacking.asked, ask):
         named = [f for f in records if f.is_benefit and (f in facts or any(
             fold(n) in ask for n in [f.names.zh, f.names.en, *f.names.aliases] if len(n) >= 2))]
-        ids = {f.id for f in named}
-        if not any(set(f.excludes) & ids for f in named):
+        # a benefit the clause offers as one alternative of others ("…或选择…"): holding both is answered, as no
+        if not any(f.excludes for f in named):
             out.append(("stacking", main.text, getattr(beyond.stacking.text, base)))
         return out
 
