@@ -28,7 +28,7 @@ UNSTATED = [
     ("Is there an age limit for the transitional housing?", "age"),
     ("Would the bank look at his credit score for the startup loan?", "credit"),
     ("创业担保贷款要看征信吗？", "credit"),
-    ("住房補貼我老婆可唔可以一齊攞？", None),  # family or stacking: either way declared
+    ("What number do I call to apply for the startup loan?", "contact"),
     ("市级高层次人才按什么标准认定？", "assessment"),
     # whether two benefits stack
     ("留学资助和鲲鹏资助可以叠加吗？", "stacking"),
@@ -74,6 +74,19 @@ def test_an_ask_the_clause_states_stays_answered(bot, message):
     assert ans.answerable, (ans.answer, ans.unstated)
     assert not {u.kind for u in ans.unstated} & {"amount", "frequency", "tier_amount", "age", "family", "credit",
                                                  "nationality", "assessment", "stacking"}
+
+
+def test_a_follow_up_is_judged_on_what_the_founder_asked(bot):
+    """The resolved ask may carry the previous turn's figure ask: only what the founder's own words ask is judged;
+    a tier named in a follow-up is one."""
+    sid = bot.new_session()
+    bot.ask("智能券最高多少？", session_id=sid)
+    uses = bot.ask("咁區裡面嘅智能券可以用嚟抵啲咩？", session_id=sid)
+    assert uses.answerable and not uses.unstated, uses.answer
+    sid = bot.new_session()
+    bot.ask("落户补贴最高多少？", session_id=sid)
+    tier = bot.ask("学士呢，具体多少钱？", session_id=sid)
+    assert not tier.answerable and "tier_amount" in {u.kind for u in tier.unstated}, tier.answer
 
 
 def test_the_declared_part_is_said_in_the_askers_language(bot):

@@ -176,12 +176,16 @@ def _name(facts: list[Fact], base: str) -> str:
     return "该项支持" if base == "zh" else "this"
 
 
-def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: str, base: str) -> list[tuple[str, str, str]]:
+def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: str, base: str,
+         message: str | None = None) -> list[tuple[str, str, str]]:
     """(kind, ask, text in Simplified or English) for each thing the main ask wants that what is quoted and the
-    benefit's record do not state."""
+    benefit's record do not state. ``message``: the founder's own words, when the ask was resolved from a
+    conversation: what is judged unstated must be asked in them too (a follow-up's resolved ask may carry the
+    previous turn's "最高多少" into 「智能券可以用嚟抵啲咩？」)."""
     main = frame.main
     if main is None or main.kind not in ("topic", "other"):
         return []
+    own = fold(message) if message else None
     ask = fold(main.text)
     records = extractive.facts.facts if extractive.facts is not None else []
     facts = [f for f in records if f.is_benefit and _within(extractive, f.subject, main.topic)]
@@ -195,7 +199,7 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     out: list[tuple[str, str, str]] = []
 
     # whether two benefits stack: answered only where a clause states them as alternatives
-    if _any(beyond.stacking.asked, ask):
+    if _any(beyond.stacking.asked, ask) and (own is None or _any(beyond.stacking.asked, own)):
         named = [f for f in records if f.is_benefit and (f in facts or any(
             fold(n) in ask for n in [f.names.zh, f.names.en, *f.names.aliases] if len(n) >= 2))]
         # a benefit the clause offers as one alternative of others ("…或选择…"): holding both is answered, as no
@@ -205,7 +209,7 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
 
     # a predicate a yes/no or criteria ask tests that the clause never speaks of
     for kind, pred in beyond.predicates.items():
-        if not _any(pred.asked, ask):
+        if not _any(pred.asked, ask) or (own is not None and not _any(pred.asked, own)):
             continue
         fields = {c.field for f in facts for c in f.conditions}
         quotes = [getattr(c.quote, base, "") for f in facts for c in f.conditions] + \
@@ -217,10 +221,12 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
         return out
 
     # a tier's own amount, where the clause gives only the top tier
+    if own is not None and not asked_groups(beyond, message or ""):
+        return out  # no figure asked in the founder's own words
     tiered = [f for f in facts if f.tiered_by is not None and f.amount is not None]
     if tiered and asked_groups(beyond, main.text) and not _any(beyond.cap_asked, ask) and \
             extractive.r.corpus.questions is not None:
-        told = extractive.r.corpus.questions.profile_from(main.text)
+        told = extractive.r.corpus.questions.profile_from(frame.focus_text or main.text)  # "学士呢，具体多少钱？"
         for f in tiered:
             value = told.get(f.tiered_by or "")
             spec = load_profile_spec().fields.get(f.tiered_by or "")
@@ -255,7 +261,7 @@ def declare_beyond(extractive: ExtractiveAnswerer, frame: Frame, answer: Answer,
     if beyond is None:
         return answer
     base = base_lang(lang)
-    found = [g for g in gaps(extractive, beyond, frame, answer.answer, base) if g[0] not in {u.kind for u in answer.unstated}]
+    found = [g for g in gaps(extractive, beyond, frame, answer.answer, base, answer.question) if g[0] not in {u.kind for u in answer.unstated}]
     if not found:
         return answer
     lines = [text for _, _, text in found]
