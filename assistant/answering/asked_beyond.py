@@ -186,6 +186,8 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     if main is None or main.kind not in ("topic", "other"):
         return []
     own = fold(message) if message else None
+    # an elliptical part beside the main ask asks of it ("落户补贴学士呢 | 具体多少钱？")
+    wants = " ".join(a.text for a in frame.asks if a.main or (a.kind == "other" and a.topic is None))
     ask = fold(main.text)
     records = extractive.facts.facts if extractive.facts is not None else []
     facts = [f for f in records if f.is_benefit and _within(extractive, f.subject, main.topic)]
@@ -224,9 +226,11 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     if own is not None and not asked_groups(beyond, message or ""):
         return out  # no figure asked in the founder's own words
     tiered = [f for f in facts if f.tiered_by is not None and f.amount is not None]
-    if tiered and asked_groups(beyond, main.text) and not _any(beyond.cap_asked, ask) and \
+    if tiered and asked_groups(beyond, wants) and not _any(beyond.cap_asked, fold(wants)) and \
             extractive.r.corpus.questions is not None:
-        told = extractive.r.corpus.questions.profile_from(frame.focus_text or main.text)  # "学士呢，具体多少钱？"
+        # the tier named in the asks, or in a follow-up's own words ("学士呢，具体多少钱？" is read as told)
+        resolved = message is not None and fold(message) not in fold(frame.focus_text or main.text)
+        told = extractive.r.corpus.questions.profile_from(f"{frame.focus_text or main.text} {message if resolved else ''}")
         for f in tiered:
             value = told.get(f.tiered_by or "")
             spec = load_profile_spec().fields.get(f.tiered_by or "")
@@ -244,7 +248,7 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     places = extractive.r.corpus.places
     # a bare count is read from words that also count months, money or the founder's friends ("几个月", "给几个钱",
     # "我哋幾個朋友"): never declared on its own
-    groups = [g for g in asked_groups(beyond, main.text) if g != {"count"}]
+    groups = [g for g in asked_groups(beyond, wants) if g != {"count"}]
     if not groups or any(g & held or any(g & figure_kinds(fold(s), places) for s in about) for g in groups):
         return []
     wanted = next((k for g in groups for k in ("frequency", "phone", "money", "duration", "count") if k in g), None)
@@ -264,12 +268,19 @@ def declare_beyond(extractive: ExtractiveAnswerer, frame: Frame, answer: Answer,
     found = [g for g in gaps(extractive, beyond, frame, answer.answer, base, answer.question) if g[0] not in {u.kind for u in answer.unstated}]
     if not found:
         return answer
+    main = frame.main
+    # a figure asked only beside the main ask ("…能抵哪些费用？ | 顺便告诉我大概多少钱"): the main ask is answered,
+    # the part declared after it
+    beside = main is not None and not asked_groups(beyond, main.text) and \
+        all(kind not in beyond.predicates and kind != "stacking" for kind, _, _ in found)
     lines = [text for _, _, text in found]
     issuer = _issuer(extractive, answer, base)
     if issuer:
         lines.append(ASK_ISSUER[base].format(issuer=issuer))
     said = localise(("" if base == "zh" else " ").join(lines), lang)
     unstated = [Unstated(kind=kind, ask=ask, text=localise(text, lang)) for kind, ask, text in found]
+    if beside:
+        return answer.model_copy(update={"answer": f"{answer.answer}\n{said}", "unstated": [*answer.unstated, *unstated]})
     return answer.model_copy(update={
         "answer": f"{said}\n{localise(PLAN_SAYS[base], lang)}\n{answer.answer}", "answerable": False,
         "unstated": [*answer.unstated, *unstated]})
