@@ -229,7 +229,8 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     if tiered and asked_groups(beyond, wants) and not _any(beyond.cap_asked, fold(wants)) and \
             extractive.r.corpus.questions is not None:
         # the tier named in the asks, or in a follow-up's own words ("学士呢，具体多少钱？" is read as told)
-        resolved = message is not None and fold(message) not in fold(frame.focus_text or main.text)
+        # (a message's own asks lie within it; a follow-up's resolved ask does not: the story is never read here)
+        resolved = message is not None and fold(frame.focus_text or main.text) not in fold(message)
         told = extractive.r.corpus.questions.profile_from(f"{frame.focus_text or main.text} {message if resolved else ''}")
         for f in tiered:
             value = told.get(f.tiered_by or "")
