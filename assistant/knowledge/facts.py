@@ -135,6 +135,8 @@ class Fact(BaseModel):
     conditions: list[Condition] = Field(default_factory=list)
     to_confirm: list[ToConfirm] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list, description="Facts it cannot be combined with.")
+    tiered_by: str | None = Field(None, description="The profile field its amount is tiered by, when the clause "
+                                  "gives only the top tier: a condition's field of this record.")
     notes: dict[str, str] = Field(default_factory=dict)
     issuer: dict[str, str] = Field(default_factory=dict, description="Default: the document's issuer.")
     jurisdiction: str | None = None
@@ -179,6 +181,8 @@ class FactFile(BaseModel):
             for other in f.excludes:
                 if other not in ids:
                     raise ValueError(f"fact {f.id!r} excludes unknown fact {other!r}")
+            if f.tiered_by is not None and (f.amount is None or f.tiered_by not in {c.field for c in f.conditions}):
+                raise ValueError(f"fact {f.id!r} is tiered_by {f.tiered_by!r}: it needs an amount and a condition on it")
         return self
 
 

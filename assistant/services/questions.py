@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from assistant import metrics
+from assistant.answering.asked_beyond import declare_beyond
 from assistant.answering.framed import answer_frame, answer_from_documents, answer_text, declare_unstated, read_frame
 from assistant.answering.llm import Reply
 from assistant.errors import ConfigError, DatabaseUnavailable
@@ -188,6 +189,7 @@ class QuestionService:
             quoted.question = cleaned
             if frame is not None:
                 quoted = declare_unstated(extractive, frame, quoted, lang, retrieval)
+                quoted = declare_beyond(extractive, frame, quoted, lang)
                 quoted.frame = frame
             if from_facts is None and model is not None and quoted.answerable:
                 # instructions about the reply ("不要引用") are not passed on: the model answers the asks, cited
@@ -206,7 +208,8 @@ class QuestionService:
                     answer.answer = to_region(answer.answer, region)
                 if frame is not None and answer.frame is None:  # a model's answer: its unstated parts declared too
                     before = answer.answer
-                    answer = event.answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
+                    answer = declare_unstated(extractive, frame, answer, answer.language, retrieval)
+                    answer = event.answer = declare_beyond(extractive, frame, answer, answer.language)
                     answer.frame = frame
                     event.replaced = event.replaced or answer.answer != before
                 answer.session_id = session_id

@@ -286,7 +286,7 @@ def data_key(spec_path: Path, facts: Sequence[Fact], claims: ClaimRules | None, 
     """Everything the trained model depends on, hashed: the data files' content and the embedder."""
     h = hashlib.sha256(f"v{VERSION}|{embedder_name}|".encode())
     h.update(load_spec(Path(spec_path)).model_dump_json().encode())  # the data, not its comments
-    h.update(json.dumps([f.model_dump(mode="json", exclude={"conditions", "to_confirm", "notes"})
+    h.update(json.dumps([f.model_dump(mode="json", exclude={"conditions", "to_confirm", "notes", "tiered_by"})
                          for f in facts], sort_keys=True, ensure_ascii=False).encode())
     if claims is not None:
         h.update(json.dumps({k: v.model_dump() for k, v in claims.spec.subjects.items()}, sort_keys=True,
