@@ -28,10 +28,12 @@ from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_described, siblings_named
+from assistant.understanding.followup_topics import both_named, other_of
 from assistant.understanding.followup_words import (
     ACK,
     ANAPHORA,
     ANOTHER_THING,
+    BOTH,
     ENDS_WITH_NE,
     MARKER,
     OPENER,
@@ -75,7 +77,7 @@ def is_followup(question: str, rec: Recognition | None = None, words: int | None
         return words <= 6
     if words <= 2:
         return True
-    if not ANAPHORA.search(question):
+    if not (ANAPHORA.search(question) or BOTH.search(question)):
         return False
     return words <= 4 or (rec is not None and rec.benefit is None)
 
@@ -177,6 +179,10 @@ class Conversation:
         # him?") makes it one
         said = _asks_only(question, frame, self._keeps)
         followup = state.anchor is not None and is_followup(said, None if named else rec, self._length(said))
+        # a turn that only tells, naming nothing ("sorry, I meant a PhD", 「我说错了，我是硕士」): a correction of the
+        # profile (later wins), the topic kept
+        followup = followup or (state.anchor is not None and not named and not (rec is not None and rec.benefit)
+                                and bool(self._profile(question)) and not QUESTION.search(question))
         # an ask naming nothing is read in the context of the topic it fits: this one, or an earlier one it goes
         # back to (the profile as it is now)
         leaned = self._leans(said, rec, named, state, frame) if state.anchor is not None else None
@@ -187,8 +193,12 @@ class Conversation:
         # a follow-up describing another benefit of the topic's clause in that benefit's own words ("and if it's a
         # factory pilot instead?", 「那换成工厂里的示范应用呢？」) switches to it, bare or not, unless it names a benefit
         # in words or the recogniser is fairly sure of another one
+        # (unless the recogniser surely reads the ask in another clause: 「那些投融資路演多久辦一次？」 after a loan is
+        # the funds' clause, whatever loan words it shares)
+        elsewhere = rec is not None and bool(rec.likely_clause) and rec.likely_clause != state.clause \
+            and rec.clause_confidence >= SWITCH_MIN
         sibling = sibling_described(self.recogniser, said, rec, state.benefit, state.clause, _bare(said)) \
-            if followup else None
+            if followup and not elsewhere else None
         # words of several siblings alike ("鲲鹏那个项目呢？" after the loans): a new topic, asked as written
         several = followup and sibling is None and state.benefit is not None and not getattr(rec, "explicit", False) \
             and len(siblings_named(self.recogniser, said, state.benefit, state.clause)) > 1
@@ -206,6 +216,10 @@ class Conversation:
                           and sibling is None
                           and state.clause is not None and rec.clause_confidence >= SWITCH_SURE
                           and bool(rec.likely_clause) and rec.likely_clause != state.clause)
+        # a bare switch followed by a remark (「住的呢？深圳租房太贵了」 after the hukou subsidy): the remark, chatter to
+        # the ask, places the message in another clause fairly surely; the ellipsis switches there, not back
+        moved = moved or (elsewhere and leaned is None and sibling is None and _bare(said) and said != question
+                          and not (rec is not None and rec.benefit and rec.confidence >= SWITCH_MIN))
         # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
         # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
         outside = own is not None and frame is not None and bool(frame.years_told) and not ENDS_WITH_NE.search(said) and \
@@ -240,15 +254,20 @@ class Conversation:
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
             carry = "" if own_slot else self._carry(state.attribute, lang)
             name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
+            if name and BOTH.search(said):  # "can these two stack?": the one left and the one switched to
+                name = self._both(rec.benefit, (state, *state.earlier), lang) or name
             standalone = _compose([name, ask, carry], lang)
             return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile,
                                      framed_as(self.framer, standalone, said, own), self._clause(rec.benefit, rec),
-                                     state.earlier)
+                                     _remember(state))
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
             carry = "" if own_slot else self._carry(state.attribute, lang)
             # whether the founder qualifies is told with the profile; where or how to apply is not about them
             told = "" if own is not None and own.kind in OWN_SLOT else self._told(question, profile, lang)
-            standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
+            name = self._name(state.benefit, lang)
+            if BOTH.search(said):  # 「这两个可以叠加吗？」: the topic before this one and this one
+                name = self._both(state.benefit, state.earlier, lang) or name
+            standalone = _compose([name, ask, carry], lang)
             standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
             return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile,
                                      framed_as(self.framer, standalone, said, own), state.clause, state.earlier)
@@ -266,6 +285,8 @@ class Conversation:
         the conversation ("博士係咪一定攞到最高嗰檔？" after the hukou subsidy, "how big in total?" after the
         communities, "补贴能领多久？" back after an aside), is read in that topic's context, the latest first. A
         list or comparison across benefits asks the whole plan, and a long ask is a question of its own."""
+        if self._detail(ask, rec, named, state, frame):
+            return state
         if named or rec is None or rec.benefit or self.recogniser is None or not QUESTION.search(ask):
             return None  # (a turn that only tells, "现在已经入驻OPC社区了", asks nothing to read in a context)
         if self._length(ask) > LEAN_WORDS:
@@ -286,6 +307,17 @@ class Conversation:
         words = _words(ask)
         return next((topic for topic in state.earlier if topic.clause is not None and topic.clause in likely
                      and words & self._topic_words(topic)), None)
+
+    def _detail(self, ask: str, rec: Recognition | None, named: bool, state: State, frame: Frame | None) -> bool:
+        """The ask is a detail of the topic at hand the plan may leave unstated (how often, per use, how many
+        weeks, what number to call): short, naming no benefit in words, read surely in no other clause. Its words
+        alone lean towards some benefit ("weeks" towards the plan's validity), which is no reason to leave the topic."""
+        if named or rec is None or frame is None or frame.main is None or frame.main.kind != "unstated":
+            return False
+        if rec.explicit or (rec.benefit and rec.confidence >= SWITCH_SURE) or frame.years_told:
+            return False
+        elsewhere = bool(rec.likely_clause) and rec.likely_clause != state.clause and rec.clause_confidence >= SWITCH_MIN
+        return not elsewhere and self._length(ask) <= LEAN_WORDS
 
     def _length(self, text: str) -> int:
         """The content words of a text in Mandarin words: Cantonese (咗, 除咗稅) makes no ask longer."""
@@ -324,6 +356,11 @@ class Conversation:
         if topic is None or rec is None or rec.claims is None or fact is None or fact.subject is None:
             return True
         return topic == benefit or rec.claims.compatible(topic, fact.subject)
+
+    def _both(self, benefit: str, before: tuple[State, ...], lang: str) -> str:
+        """The names of the benefit before ``benefit`` in the conversation and of it ("" when there is none)."""
+        other = other_of(self.recogniser, benefit, before)
+        return both_named(self._name(other, lang), self._name(benefit, lang), lang) if other else ""
 
     def _name(self, benefit: str, lang: str) -> str:
         fact = self.recogniser.facts.get(benefit) if self.recogniser is not None else None
