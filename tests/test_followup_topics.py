@@ -104,3 +104,25 @@ def test_a_detail_of_the_topic_keeps_its_benefit_and_carries_no_amount(conversat
     assert state.benefit == before.benefit and resolved, (resolved, state)
     carried = conversation.recogniser.spec.carry["amount"]
     assert carried["zh"] not in resolved and carried["en"] not in resolved, resolved
+
+
+@pytest.mark.parametrize("earlier, ask", [
+    (("落户补贴有多少？", "For housing, can I take both the cash subsidy and the transitional flat?"),
+     "which of the two gets approved faster?"),
+    (("落戶補貼有幾多？", "住屋方面，過渡性住房同住房補貼兩樣都可以攞嗎？"), "呢兩樣邊樣批得快啲？"),
+])
+def test_the_two_a_topics_own_question_pointed_at_come_first(conversation, earlier, ask):
+    resolved, _ = conversation.resolve(ask, _turns(*earlier))
+    assert resolved is not None, resolved
+    assert _named(conversation, "housing_subsidy", resolved) and _named(conversation, "transitional_housing", resolved)
+    assert not _named(conversation, "hukou_subsidy", resolved), resolved  # not the topic before them
+
+
+@pytest.mark.parametrize("first, ask", [
+    ("个人创业担保贷款最多能贷多少？", "那些投融资路演多久办一次？"),
+    ("個人創業擔保貸款最高幾多？", "啲投融資路演幾耐搞一次？"),
+])
+def test_a_sibling_yields_to_a_clause_read_surely_elsewhere(conversation, first, ask):
+    # loan words are shared with the startup funding beside it; the roadshows are the funds' clause
+    _, state = conversation.resolve(ask, _turns(first))
+    assert state.clause != "sz-ai-opc-plan:m5", state
