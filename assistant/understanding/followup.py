@@ -26,7 +26,8 @@ from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_described, siblings_named
 from assistant.understanding.followup_profile import merged, told_in_words
-from assistant.understanding.followup_text import asks_attribute, asks_only, bare, compose, is_followup, tail
+from assistant.understanding.followup_text import asks_attribute, asks_only, bare, compose, tail
+from assistant.understanding.followup_text import is_followup as is_followup  # (re-exported: the service asks it)
 from assistant.understanding.followup_topics import both_named, other_of
 from assistant.understanding.followup_words import (
     ACK,
