@@ -157,8 +157,9 @@ def test_the_profile_is_one_merged_founder_profile_later_turns_winning(bot, reco
     # told the opposite later: the later turn wins, never both, never the earlier one inverted
     history += _turns("现在已经入驻OPC社区了")
     assert conversation.state(history).profile.in_opc_community is True
+    assert conversation.state(history).benefit == "housing_subsidy"  # a correction that only tells keeps the topic
     standalone, _ = conversation.resolve("那我能申请吗？", history)
-    assert "不在OPC社区" not in standalone and "入驻OPC社区" in standalone
+    assert "不在OPC社区" not in standalone and "在OPC社区" in standalone and "住房补贴" in standalone, standalone
 
 
 def test_a_turn_that_only_tells_is_not_given_the_last_slot(bot, recogniser):

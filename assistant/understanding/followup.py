@@ -17,36 +17,34 @@ cannot come back inverted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from assistant.answering.wanted import wanted_figures
 from assistant.knowledge.claims import fold
 from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_described, siblings_named
+from assistant.understanding.followup_profile import merged, told_in_words
+from assistant.understanding.followup_text import asks_attribute, asks_only, bare, compose, tail
+from assistant.understanding.followup_text import is_followup as is_followup  # (re-exported: the service asks it)
+from assistant.understanding.followup_topics import both_named, other_of
 from assistant.understanding.followup_words import (
     ACK,
-    ANAPHORA,
-    ANOTHER_THING,
+    BOTH,
     ENDS_WITH_NE,
-    MARKER,
     OPENER,
     QUESTION,
     YES_NO,
 )
 from assistant.understanding.intents import PART_SURE
-from assistant.understanding.text import detect_language, split_sentences, tokenize
+from assistant.understanding.text import detect_language, tokenize
 
 if TYPE_CHECKING:
+    from assistant.types import Ask
     from assistant.understanding.intents import Recogniser, Recognition
     from assistant.understanding.questions import ProfileValues, QuestionRules
 
-_UNITS = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]")  # English words and Chinese characters: how long a bare rest may be
-MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 SWITCH_MIN = 0.6  # a follow-up switches to a benefit it does not name in words only when this sure ...
 SWITCH_SURE = 0.8  # ... or this sure when it asks a slot of its own
 # An ask naming no benefit leans on the conversation's clause (Conversation._leans) when it has at most
@@ -62,29 +60,6 @@ OWN_SLOT = ("ranking", "unstated")  # a follow-up framed as one of these asks it
 Framer = Callable[[str, str], "Frame | None"]
 
 
-def is_followup(question: str, rec: Recognition | None = None, words: int | None = None) -> bool:
-    """True when the question leans on the previous turn for its topic. ``rec``: what the recogniser made of it;
-    a question pointing back (「佢哋可以…」) naming no benefit of its own leans on the last turn however long it is.
-    ``words``: its content words, when counted otherwise (in Mandarin words)."""
-    words = len(content_words(tokenize(question))) if words is None else words
-    question = ACK.sub("", question) or question
-    rest = question[opened.end():] if (opened := ANOTHER_THING.match(question)) else ""
-    if rest and not (ENDS_WITH_NE.search(rest) or len(_UNITS.findall(rest)) <= 4 or ANAPHORA.search(rest)):
-        return False
-    if MARKER.search(question) or ENDS_WITH_NE.search(question):
-        return words <= 6
-    if words <= 2:
-        return True
-    if not ANAPHORA.search(question):
-        return False
-    return words <= 4 or (rec is not None and rec.benefit is None)
-
-
-def _bare(question: str) -> bool:
-    """The follow-up only names what changes ("and talent?", 「那硕士呢？」): it asks nothing of its own."""
-    return bool(ENDS_WITH_NE.search(question)) or len(content_words(tokenize(question))) <= 2
-
-
 @dataclass
 class State:
     """What the conversation is about after a turn."""
@@ -98,6 +73,48 @@ class State:
     earlier: tuple[State, ...] = ()  # the topics before it, latest first (an ask may lean on one: "補貼呢？")
 
 
+@dataclass
+class Reading:
+    """A turn read once: what the recogniser and the frame make of it."""
+
+    question: str
+    rec: Recognition | None
+    frame: Frame | None
+    own: Ask | None  # its own main ask, as a first turn's
+    said: str  # its asks, the chatter around them left out
+    named: bool  # it names a benefit or topic itself
+    benefit: str | None  # the benefit it is about, read alone
+    own_attr: str | None  # the slot it asks itself (amount, duration…), when it asks one
+    lang: str  # "en" or "zh": the language its resolved ask is composed in
+    told: ProfileValues  # what it tells of the founder
+
+
+def _elsewhere(rec: Recognition | None, state: State) -> bool:
+    """The recogniser surely reads the ask in a clause other than the topic's."""
+    return rec is not None and bool(rec.likely_clause) and rec.likely_clause != state.clause \
+        and rec.clause_confidence >= SWITCH_MIN
+
+
+def _moved(rec: Recognition, state: State, said: str, question: str, own: Ask | None) -> bool:
+    """The follow-up moves to another clause's topic, asked as written."""
+    other = bool(rec.likely_clause) and rec.likely_clause != state.clause
+    # described, not named: an ask pointing back ("…投呢個階段？") that the recogniser surely reads in a clause
+    # other than the topic's (a fund after the talent measures); not a bare one ("and talent?" after the startups
+    # target: an ellipsis) nor a part asked of the topic
+    if other and not rec.benefit and state.clause is not None and rec.clause_confidence >= SWITCH_MIN \
+            and not bare(said) and not (own is not None and own.kind in OWN_SLOT):
+        return True
+    # a clause read surely, though not which of its benefits, moves even a bare ask: 「咁租屋方面呢？」 after the
+    # hukou subsidy is the housing clause (a benefit read surely would switch to that benefit instead)
+    if other and bool(rec.benefit) and rec.confidence < SWITCH_MIN and state.clause is not None \
+            and rec.clause_confidence >= SWITCH_SURE:
+        return True
+    # a bare switch followed by a remark (「住的呢？深圳租房太贵了」 after the hukou subsidy): the remark, chatter to
+    # the ask, places the message in another clause fairly surely; the ellipsis switches there, not back
+    return _elsewhere(rec, state) and bare(said) and said != question \
+        and not (rec.benefit and rec.confidence >= SWITCH_MIN)
+
+
 def _remember(state: State) -> tuple[State, ...]:
     """The topics to remember once ``state``'s is left: it, then those before it (at most REMEMBERED)."""
     if state.anchor is None:
@@ -107,34 +124,6 @@ def _remember(state: State) -> tuple[State, ...]:
 
 def _words(text: str) -> set[str]:
     return set(content_words(tokenize(text)))
-
-
-def merged(profile: FounderProfile, told: Mapping[str, object]) -> FounderProfile:
-    """``profile`` with what a turn tells on top, field by field (a value that does not validate is left out)."""
-    values = profile.model_dump(exclude_none=True)
-    for name, value in told.items():
-        try:
-            values = FounderProfile.model_validate({**values, name: value}).model_dump(exclude_none=True)
-        except ValidationError:
-            continue
-    return FounderProfile.model_validate(values)
-
-
-def _tail(text: str, limit: int = MAX_CARRIED) -> str:
-    """The last whole sentences of ``text`` within ``limit`` characters: a cut never splits a negation off."""
-    out = ""
-    for sentence in reversed(split_sentences(text) or [text]):
-        if out and len(sentence) + len(out) > limit:
-            break
-        out = sentence + out
-    return out[-limit:] if len(out) > limit else out
-
-
-def _compose(parts: list[str], lang: str) -> str:
-    """One ask from its pieces (the benefit's name, the follow-up, the slot carried): one question, so a frame
-    reads a single ask about the benefit."""
-    parts = [p.strip().rstrip("?？。.!！ ") for p in parts if p and p.strip()]
-    return (" ".join(parts) + "?") if lang == "en" else ("".join(parts) + "？")
 
 
 class Conversation:
@@ -159,73 +148,26 @@ class Conversation:
         return self.step(self.state(history), question)
 
     def step(self, state: State, question: str) -> tuple[str | None, State]:
-        rec = self.recogniser.recognise(question) if self.recogniser is not None else None
-        profile = merged(state.profile, self._profile(question))
-        lang = "en" if detect_language(question) == "en" else "zh"
-        frame = self.framer(question, detect_language(question)) if self.framer is not None else None
-        own = frame.main if frame is not None else None  # the follow-up's own main ask, as a first turn's
-        # the slot asked is read in Mandarin words: 「要幾耐？」 asks a duration as 「要多久？」 does
-        mandarin = self.recogniser.cantonese.to_mandarin(question) if self.recogniser is not None else question
-        own_attr = rec.attribute if rec is not None and _asks_attribute(mandarin, self.rules) else None
-        named = own is not None and own.topic is not None  # the message names a benefit or topic itself
-        # the benefit the turn is about: the recogniser's, else the one its frame names ("when did the plan take
-        # effect?" is about the plan's validity, a benefit record the recogniser reads no benefit in)
-        benefit = rec.benefit if rec is not None and rec.benefit else self._fact(own.topic if own else None)
-        # whether it leans on the conversation is read from its asks and what matters around them: chatter
-        # ("我用廣東話問啦。", "明白。") neither makes it a question of its own nor hides its ellipsis, while a
-        # description told beside a short ask ("he has no PhD but … Does the plan say anything for people like
-        # him?") makes it one
-        said = _asks_only(question, frame, self._keeps)
-        followup = state.anchor is not None and is_followup(said, None if named else rec, self._length(said))
-        # an ask naming nothing is read in the context of the topic it fits: this one, or an earlier one it goes
-        # back to (the profile as it is now)
-        leaned = self._leans(said, rec, named, state, frame) if state.anchor is not None else None
-        if leaned is not None:
-            followup = True
-            if leaned is not state:
-                state = replace(leaned, profile=state.profile, earlier=_remember(state))
+        """One turn: a few decisions in order. Which topic (one named of its own > one pointed back to > the one
+        carried), whether that leaves the conversation's topic (a new one, asked as written), which benefit (a
+        switch named or described > the one carried) and which slot (the turn's own > the one carried)."""
+        turn = self._read(question)
+        rec, said, own = turn.rec, turn.said, turn.own
+        profile = merged(state.profile, turn.told)
+        if state.anchor is None:
+            return None, self._new_topic(turn, state, profile)
+        followup, leaned = self._leaning(turn, state)
+        if leaned is not None and leaned is not state:  # going back to an earlier topic (the profile as it is now)
+            state = replace(leaned, profile=state.profile, earlier=_remember(state))
         # a follow-up describing another benefit of the topic's clause in that benefit's own words ("and if it's a
         # factory pilot instead?", 「那换成工厂里的示范应用呢？」) switches to it, bare or not, unless it names a benefit
-        # in words or the recogniser is fairly sure of another one
-        sibling = sibling_described(self.recogniser, said, rec, state.benefit, state.clause, _bare(said)) \
-            if followup else None
-        # words of several siblings alike ("鲲鹏那个项目呢？" after the loans): a new topic, asked as written
-        several = followup and sibling is None and state.benefit is not None and not getattr(rec, "explicit", False) \
-            and len(siblings_named(self.recogniser, said, state.benefit, state.clause)) > 1
-        # a part the plan may leave unstated ("这个申请几号截止？") is asked of the topic at hand: its words alone
-        # lean towards some clause (a deadline towards the plan's validity), which is no reason to leave the topic
-        part = own is not None and own.kind in OWN_SLOT
-        # described, not named: an ask pointing back ("…投呢個階段？") that the recogniser surely reads in a clause
-        # other than the topic's (a fund after the talent measures) moves to that clause's topic
-        moved = rec is not None and not rec.benefit and bool(rec.likely_clause) and state.clause is not None \
-            and rec.clause_confidence >= SWITCH_MIN and rec.likely_clause != state.clause and leaned is None \
-            and not _bare(said) and not part and sibling is None  # "and talent?" after the startups target: an ellipsis
-        # a clause read surely, though not which of its benefits, moves even a bare ask: 「咁租屋方面呢？」 after the
-        # hukou subsidy is the housing clause (a benefit read surely would switch to that benefit instead)
-        moved = moved or (rec is not None and bool(rec.benefit) and rec.confidence < SWITCH_MIN and leaned is None
-                          and sibling is None
-                          and state.clause is not None and rec.clause_confidence >= SWITCH_SURE
-                          and bool(rec.likely_clause) and rec.likely_clause != state.clause)
-        # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
-        # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
-        outside = own is not None and frame is not None and bool(frame.years_told) and not ENDS_WITH_NE.search(said) and \
-            self.recogniser is not None and state.benefit in self.recogniser.spec.validity_benefits
-        if state.anchor is None or (own is not None and own.kind == "plan") or not followup or moved or outside or several or \
-                (named and sibling is None and state.benefit is not None and benefit != state.benefit and not _bare(said)
-                 and not self._related(own.topic if own is not None else None, state.benefit)):
-            # a new topic; a follow-up asking about a topic of its own, apart from the benefit carried
-            # ("那首批OPC社区在哪几个区？" after the plan's validity), is one too: it is asked as written ("and
-            # talent?" only names what changes: an ellipsis)
-            return None, State(benefit, own_attr or (rec.attribute if rec else None), question, profile,
-                               clause=self._clause(benefit, rec), earlier=_remember(state))
-        # a turn that only tells ("我2024年毕业的") asks no slot of its own and is not given the last one: the
-        # carried words would be read as its ask (and its year as a figure asked about)
-        tells_only = own_attr is None and bool(self._profile(question)) and not QUESTION.search(question)
-        # a yes/no question ("要交税吗？", "and is that free?") asks its own predicate, not the last turn's slot
-        # (a part read surely — documents, where to apply — is the turn's own slot with or without a frame)
-        own_slot = own_attr is not None or tells_only or bool(YES_NO.search(question)) or \
-            (own is not None and own.kind in OWN_SLOT) or \
-            (rec is not None and rec.part not in (None, "answer") and rec.part_confidence >= PART_SURE)
+        # in words or the recogniser is fairly sure of another one, or surely reads the ask in another clause
+        # (「那些投融資路演多久辦一次？」 after a loan is the funds' clause, whatever loan words it shares)
+        sibling = sibling_described(self.recogniser, said, rec, state.benefit, state.clause, bare(said)) \
+            if followup and not _elsewhere(rec, state) else None
+        if not followup or self._leaves(turn, state, leaned, sibling):
+            return None, self._new_topic(turn, state, profile)
+        own_slot = self._own_slot(turn)
         # a benefit the turn does not name in words wins over the carried one when the recogniser is fairly sure
         # of it; when the turn asks a slot of its own, only when sure: the slot's words alone lean towards some
         # benefit ("and how long does approval take?" towards the plan's validity, by its "how long")
@@ -237,26 +179,100 @@ class Conversation:
         if sibling is not None and rec is not None and not switched:
             rec, switched = replace(rec, benefit=sibling, explicit=False), True
         ask = OPENER.sub("", ACK.sub("", said)) or question
+        lang = turn.lang
+        carry = "" if own_slot else self._carry(state.attribute, lang)
         if switched and rec is not None and rec.benefit:  # "那住房补贴呢？": the new benefit, asked what the last turn asked
-            carry = "" if own_slot else self._carry(state.attribute, lang)
-            name = "" if rec.explicit else self._name(rec.benefit, lang)  # said in other words: name it
-            standalone = _compose([name, ask, carry], lang)
-            return standalone, State(rec.benefit, own_attr or state.attribute, standalone, profile,
+            # "can these two stack?": the one left and the one switched to
+            both = self._both(rec.benefit, (state, *state.earlier), said, lang) if not rec.explicit else ""
+            name = both or ("" if rec.explicit else self._name(rec.benefit, lang))  # said in other words: name it
+            standalone = compose([name, ask, carry], lang)
+            return standalone, State(rec.benefit, turn.own_attr or state.attribute, standalone, profile,
                                      framed_as(self.framer, standalone, said, own), self._clause(rec.benefit, rec),
-                                     state.earlier)
+                                     _remember(state))
         if state.benefit is not None:  # "能领多久？", "那硕士呢？": the same benefit, another slot
-            carry = "" if own_slot else self._carry(state.attribute, lang)
             # whether the founder qualifies is told with the profile; where or how to apply is not about them
-            told = "" if own is not None and own.kind in OWN_SLOT else self._told(question, profile, lang)
-            standalone = _compose([self._name(state.benefit, lang), ask, carry], lang)
+            told = "" if own is not None and own.kind in OWN_SLOT else told_in_words(self.rules, question, profile, lang)
+            both = self._both(state.benefit, (state, *state.earlier), said, lang)  # 「这两个可以叠加吗？」
+            standalone = compose([both or self._name(state.benefit, lang), ask, carry], lang)
             standalone = f"{told}{'. ' if lang == 'en' else '，'}{standalone}" if told else standalone
-            return standalone, State(state.benefit, own_attr or state.attribute, state.anchor, profile,
+            return standalone, State(state.benefit, turn.own_attr or state.attribute, state.anchor, profile,
                                      framed_as(self.framer, standalone, said, own), state.clause, state.earlier)
         # a topic that is not a benefit (the plan's communities, its goals): searched with the topic's question,
         # the answer framed on the follow-up's own ask (the places it names, the ranking or the part it asks)
-        standalone = f"{_tail(state.anchor)} {question}"
-        return standalone, State(None, own_attr or state.attribute, state.anchor, profile, question, state.clause,
+        standalone = f"{tail(state.anchor or '')} {question}"
+        return standalone, State(None, turn.own_attr or state.attribute, state.anchor, profile, question, state.clause,
                                  state.earlier)
+
+    # --- the decisions ---------------------------------------------------------------------------
+    def _read(self, question: str) -> Reading:
+        """The turn read once: what the recogniser and the frame make of it, and its asks without the chatter."""
+        rec = self.recogniser.recognise(question) if self.recogniser is not None else None
+        frame = self.framer(question, detect_language(question)) if self.framer is not None else None
+        own = frame.main if frame is not None else None  # the follow-up's own main ask, as a first turn's
+        # the slot asked is read in Mandarin words: 「要幾耐？」 asks a duration as 「要多久？」 does
+        mandarin = self.recogniser.cantonese.to_mandarin(question) if self.recogniser is not None else question
+        # the benefit the turn is about: the recogniser's, else the one its frame names ("when did the plan take
+        # effect?" is about the plan's validity, a benefit record the recogniser reads no benefit in)
+        benefit = rec.benefit if rec is not None and rec.benefit else self._fact(own.topic if own else None)
+        # whether it leans on the conversation is read from its asks and what matters around them: chatter
+        # ("我用廣東話問啦。", "明白。") neither makes it a question of its own nor hides its ellipsis, while a
+        # description told beside a short ask ("he has no PhD but … Does the plan say anything for people like
+        # him?") makes it one
+        return Reading(question, rec, frame, own, asks_only(question, frame, self._keeps),
+                       own is not None and own.topic is not None, benefit,
+                       rec.attribute if rec is not None and asks_attribute(mandarin, self.rules) else None,
+                       "en" if detect_language(question) == "en" else "zh", self._profile(question))
+
+    def _new_topic(self, turn: Reading, state: State, profile: FounderProfile) -> State:
+        """A new topic, asked as written."""
+        rec = turn.rec
+        return State(turn.benefit, turn.own_attr or (rec.attribute if rec else None), turn.question, profile,
+                     clause=self._clause(turn.benefit, rec), earlier=_remember(state))
+
+    def _leaning(self, turn: Reading, state: State) -> tuple[bool, State | None]:
+        """Whether the turn leans on the conversation, and the topic an ask naming nothing is read in (None: none
+        such): this one, or an earlier one it goes back to."""
+        rec, said = turn.rec, turn.said
+        followup = is_followup(said, None if turn.named else rec, self._length(said))
+        # a turn that only tells, naming nothing ("sorry, I meant a PhD", 「我说错了，我是硕士」): a correction of the
+        # profile (later wins), the topic kept
+        followup = followup or (not turn.named and not (rec is not None and rec.benefit) and bool(turn.told)
+                                and not QUESTION.search(turn.question))
+        leaned = self._leans(said, rec, turn.named, state, turn.frame)
+        return followup or leaned is not None, leaned
+
+    def _leaves(self, turn: Reading, state: State, leaned: State | None, sibling: str | None) -> bool:
+        """The follow-up leaves the topic: it asks the plan itself, moves to another clause, names a topic of its
+        own or several siblings alike, or tells a year outside the plan's validity."""
+        rec, said, own = turn.rec, turn.said, turn.own
+        if own is not None and own.kind == "plan":
+            return True
+        # words of several siblings alike ("鲲鹏那个项目呢？" after the loans): a new topic, asked as written
+        if sibling is None and state.benefit is not None and not getattr(rec, "explicit", False) \
+                and len(siblings_named(self.recogniser, said, state.benefit, state.clause)) > 1:
+            return True
+        # after the plan's own validity, an ask of what it offers in a year outside it ("and what will it offer in
+        # 2029?") is judged on its own ask, as a first turn is: carried, it would read as the validity again
+        if turn.frame is not None and bool(turn.frame.years_told) and not ENDS_WITH_NE.search(said) and \
+                self.recogniser is not None and state.benefit in self.recogniser.spec.validity_benefits:
+            return True
+        # a follow-up asking about a topic of its own, apart from the benefit carried ("那首批OPC社区在哪几个区？"
+        # after the plan's validity), is one too ("and talent?" only names what changes: an ellipsis)
+        if turn.named and sibling is None and state.benefit is not None and turn.benefit != state.benefit \
+                and not bare(said) and not self._related(own.topic if own is not None else None, state.benefit):
+            return True
+        return rec is not None and leaned is None and sibling is None and _moved(rec, state, said, turn.question, own)
+
+    def _own_slot(self, turn: Reading) -> bool:
+        """The turn asks a slot of its own. One that only tells ("我2024年毕业的") asks none and is not given the
+        last one: the carried words would be read as its ask (and its year as a figure asked about); a yes/no
+        question ("要交税吗？", "and is that free?") asks its own predicate (a part read surely — documents, where
+        to apply — is the turn's own slot with or without a frame)."""
+        rec, own = turn.rec, turn.own
+        tells_only = turn.own_attr is None and bool(turn.told) and not QUESTION.search(turn.question)
+        return turn.own_attr is not None or tells_only or bool(YES_NO.search(turn.question)) or \
+            (own is not None and own.kind in OWN_SLOT) or \
+            (rec is not None and rec.part not in (None, "answer") and rec.part_confidence >= PART_SURE)
 
     # --- pieces ----------------------------------------------------------------------------------
     def _leans(self, ask: str, rec: Recognition | None, named: bool, state: State,
@@ -266,6 +282,8 @@ class Conversation:
         the conversation ("博士係咪一定攞到最高嗰檔？" after the hukou subsidy, "how big in total?" after the
         communities, "补贴能领多久？" back after an aside), is read in that topic's context, the latest first. A
         list or comparison across benefits asks the whole plan, and a long ask is a question of its own."""
+        if self._detail(ask, rec, named, state, frame):
+            return state
         if named or rec is None or rec.benefit or self.recogniser is None or not QUESTION.search(ask):
             return None  # (a turn that only tells, "现在已经入驻OPC社区了", asks nothing to read in a context)
         if self._length(ask) > LEAN_WORDS:
@@ -286,6 +304,17 @@ class Conversation:
         words = _words(ask)
         return next((topic for topic in state.earlier if topic.clause is not None and topic.clause in likely
                      and words & self._topic_words(topic)), None)
+
+    def _detail(self, ask: str, rec: Recognition | None, named: bool, state: State, frame: Frame | None) -> bool:
+        """The ask is a detail of the topic at hand the plan may leave unstated (how often, per use, how many
+        weeks, what number to call): short, naming no benefit in words, read surely in no other clause. Its words
+        alone lean towards some benefit ("weeks" towards the plan's validity), which is no reason to leave the topic."""
+        if named or rec is None or frame is None or frame.main is None or frame.main.kind != "unstated":
+            return False
+        if rec.explicit or (rec.benefit and rec.confidence >= SWITCH_SURE) or frame.years_told:
+            return False
+        elsewhere = bool(rec.likely_clause) and rec.likely_clause != state.clause and rec.clause_confidence >= SWITCH_MIN
+        return not elsewhere and self._length(ask) <= LEAN_WORDS
 
     def _length(self, text: str) -> int:
         """The content words of a text in Mandarin words: Cantonese (咗, 除咗稅) makes no ask longer."""
@@ -325,6 +354,12 @@ class Conversation:
             return True
         return topic == benefit or rec.claims.compatible(topic, fact.subject)
 
+    def _both(self, benefit: str, topics: tuple[State, ...], said: str, lang: str) -> str:
+        """When the ask points at two ("these two", 兩樣): the names of the other benefit it means and of ``benefit``
+        ("" otherwise)."""
+        other = other_of(self.recogniser, benefit, topics) if BOTH.search(said) else None
+        return both_named(self._name(other, lang), self._name(benefit, lang), lang) if other else ""
+
     def _name(self, benefit: str, lang: str) -> str:
         fact = self.recogniser.facts.get(benefit) if self.recogniser is not None else None
         return "" if fact is None else (fact.names.en if lang == "en" else fact.names.zh)
@@ -336,52 +371,6 @@ class Conversation:
 
     def _profile(self, question: str) -> ProfileValues:
         return self.rules.profile_from(question) if self.rules is not None else {}
-
-    def _told(self, question: str, profile: FounderProfile, lang: str) -> str:
-        """The founder's situation, in the words questions.yaml matches, when the follow-up asks whether they
-        qualify and tells nothing new itself ("can I get it?")."""
-        values = profile.model_dump(exclude_none=True)
-        if self.rules is None or not values or self._profile(question):
-            return ""
-        folded = fold(question)
-        if not (self.rules.eligibility.find(folded) and self.rules.first_person.find(folded)):
-            return ""
-        words = []
-        for fname, value in values.items():
-            key = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
-            terms = self.rules.spec.story.get(fname, {}).get(str(key))
-            if terms is not None:
-                pick = (terms.en if lang == "en" else terms.zh) or terms.en or terms.zh
-                if pick:
-                    words.append(pick[0])
-        year, grad = values.get("graduation_year"), self.rules.spec.graduation
-        if year and (grad.en if lang == "en" else grad.zh):  # in the graduation words questions.yaml reads
-            words.append(f"{grad.en[0]} in {year}" if lang == "en" else f"{year}年{grad.zh[0]}")
-        return ("I " if lang == "en" else "我") + ", ".join(words) if words else ""
-
-
-def _asks_only(question: str, frame: Frame | None, keeps: Callable[[str], bool]) -> str:
-    """The follow-up without what it only says around its asks ("好的我换繁体问。", "明白。"): the resolved ask
-    names the benefit and asks, with no chatter between. A part ``keeps`` says matters (it tells the founder's
-    situation, names a benefit or holds a figure) stays."""
-    if frame is None:
-        return question
-    out = question
-    for part in frame.background:
-        if part.strip() and part in out and not keeps(part):
-            out = out.replace(part, "", 1)
-    return out.strip(" ，,。.:：") or question
-
-
-def _asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
-    """The question asks its own attribute ("能领多久？", "where do I apply?") rather than leaning on the last
-    turn's: it asks for a kind of figure, a procedure, or who is eligible (corpus/questions.yaml)."""
-    if wanted_figures(question):
-        return True
-    if rules is None:
-        return False
-    folded = fold(question)
-    return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
 
 
 def resolve_followup(question: str, history: list[Turn], recogniser: Recogniser | None = None,

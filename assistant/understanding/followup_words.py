@@ -34,3 +34,8 @@ QUESTION = re.compile(r"[?？]|吗|嗎|呢|么|麼|咩|冇|未")
 # is bare ("另外，硕士呢？") or points back ("另外那个智能券…"). 还有/仲有 stay continuing openers: "仲有，…仲啱唔啱用？".
 ANOTHER_THING = re.compile(r"^\s*(?:另外|此外|另一个问题|另一個問題|另外一个问题|另外一個問題|one more thing|another question|"
                            r"separately|unrelated(?: question)?|on another note)[\s,，:：]*", re.IGNORECASE)
+# Pointing at two things at once ("can these two stack?", 「兩樣可唔可以一齊攞？」): the follow-up is about the topic
+# at hand and the one before it, both named in the resolved ask. Not a bare 两个 ("我们两个人"), which counts people.
+BOTH = re.compile(r"\b(?:both|either of them|neither of them|the two of them|these two|those two|the two)\b"
+                  r"|这两|這兩|那两|那兩|呢兩|嗰兩|两者|兩者|二者|两样|兩樣|两边|兩邊|两项|兩項|两个都|兩個都|两笔|兩筆",
+                  re.IGNORECASE)

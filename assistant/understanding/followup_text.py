@@ -1,0 +1,87 @@
+"""What a follow-up's own words say: whether it leans on the last turn at all, whether it only names what changes
+(an ellipsis), its asks without the chatter around them, whether it asks a slot of its own, and the one ask it is
+composed into with the topic's name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from assistant.answering.wanted import wanted_figures
+from assistant.knowledge.claims import fold
+from assistant.library.retrieve import content_words
+from assistant.understanding.followup_words import ACK, ANAPHORA, ANOTHER_THING, BOTH, ENDS_WITH_NE, MARKER
+from assistant.understanding.text import split_sentences, tokenize
+
+if TYPE_CHECKING:
+    from assistant.types import Frame
+    from assistant.understanding.intents import Recognition
+    from assistant.understanding.questions import QuestionRules
+
+_UNITS = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]")  # English words and Chinese characters: how long a bare rest may be
+MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
+
+
+def is_followup(question: str, rec: Recognition | None = None, words: int | None = None) -> bool:
+    """True when the question leans on the previous turn for its topic. ``rec``: what the recogniser made of it;
+    a question pointing back (「佢哋可以…」) naming no benefit of its own leans on the last turn however long it is.
+    ``words``: its content words, when counted otherwise (in Mandarin words)."""
+    words = len(content_words(tokenize(question))) if words is None else words
+    question = ACK.sub("", question) or question
+    rest = question[opened.end():] if (opened := ANOTHER_THING.match(question)) else ""
+    if rest and not (ENDS_WITH_NE.search(rest) or len(_UNITS.findall(rest)) <= 4 or ANAPHORA.search(rest)):
+        return False
+    if MARKER.search(question) or ENDS_WITH_NE.search(question):
+        return words <= 6
+    if words <= 2:
+        return True
+    if not (ANAPHORA.search(question) or BOTH.search(question)):
+        return False
+    return words <= 4 or (rec is not None and rec.benefit is None)
+
+
+def bare(question: str) -> bool:
+    """The follow-up only names what changes ("and talent?", 「那硕士呢？」): it asks nothing of its own."""
+    return bool(ENDS_WITH_NE.search(question)) or len(content_words(tokenize(question))) <= 2
+
+
+def tail(text: str, limit: int = MAX_CARRIED) -> str:
+    """The last whole sentences of ``text`` within ``limit`` characters: a cut never splits a negation off."""
+    out = ""
+    for sentence in reversed(split_sentences(text) or [text]):
+        if out and len(sentence) + len(out) > limit:
+            break
+        out = sentence + out
+    return out[-limit:] if len(out) > limit else out
+
+
+def compose(parts: list[str], lang: str) -> str:
+    """One ask from its pieces (the benefit's name, the follow-up, the slot carried): one question, so a frame
+    reads a single ask about the benefit."""
+    parts = [p.strip().rstrip("?？。.!！ ") for p in parts if p and p.strip()]
+    return (" ".join(parts) + "?") if lang == "en" else ("".join(parts) + "？")
+
+
+def asks_only(question: str, frame: Frame | None, keeps: Callable[[str], bool]) -> str:
+    """The follow-up without what it only says around its asks ("好的我换繁体问。", "明白。"): the resolved ask
+    names the benefit and asks, with no chatter between. A part ``keeps`` says matters (it tells the founder's
+    situation, names a benefit or holds a figure) stays."""
+    if frame is None:
+        return question
+    out = question
+    for part in frame.background:
+        if part.strip() and part in out and not keeps(part):
+            out = out.replace(part, "", 1)
+    return out.strip(" ，,。.:：") or question
+
+
+def asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
+    """The question asks its own attribute ("能领多久？", "where do I apply?") rather than leaning on the last
+    turn's: it asks for a kind of figure, a procedure, or who is eligible (corpus/questions.yaml)."""
+    if wanted_figures(question):
+        return True
+    if rules is None:
+        return False
+    folded = fold(question)
+    return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
