@@ -237,7 +237,8 @@ class QuestionRules:
                     return Intent("out_of_years", str(year))
         ranked = self.ranks.find(folded)
         order_at, place = ranked[0].concept.split(":") if ranked else (None, "1")
-        if named >= 2 and self.difference.find(folded):  # "how much more does A give than B?"
+        # "how much more does A give than B?"; "最高多少" is a bound ("最" before the term)
+        if named >= 2 and any(folded[max(0, m.start - 1):m.start] != "最" for m in self.difference.find(folded)):
             return Intent("list", order="difference", named=True)
         if named >= 2 and self.weighed.find(folded) and own_money(told or text) is not None:
             return Intent("list", order="largest", named=True, own=True)  # "my rent is 3000; which is better?"
