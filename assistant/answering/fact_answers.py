@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.answering.citations import citation_for, suggestions
+from assistant.answering.comparisons import Comparer, conjuncts, shared_heads
 from assistant.answering.prompts import (
     ASK_ISSUER,
     CAPPED_AT,
@@ -25,16 +26,12 @@ from assistant.answering.prompts import (
     FAMILY,
     FITS,
     ISSUER_LINE,
-    LARGEST_DOCS,
     LIST_DOCS,
     LIST_INTRO,
     LIST_OTHERS,
-    NAMED_ORDERED,
     NOT_STATED,
-    ORDERED,
     RULED_OUT,
     RULED_OUT_DOC,
-    SMALLEST_DOCS,
     STORY_FITS,
     STORY_INTRO,
     STORY_UNDECIDED,
@@ -58,7 +55,6 @@ if TYPE_CHECKING:
 Families = Sequence[tuple[str | None, list[Fact]]]
 
 MAX_LISTED = 12
-MAX_COMPARED = 6  # a largest/smallest among at most this many benefits lists the others too
 MAX_OTHERS = 5
 
 
@@ -100,14 +96,6 @@ def scoped_facts(retriever: Retriever, query: Query, within: set[str] | None) ->
 _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
 
-def _yuan(f: Fact) -> float | None:
-    return f.amount.value if f.amount and f.amount.unit == "yuan" else None
-
-
-def _months(f: Fact) -> float | None:
-    return f.duration.months if f.duration else None
-
-
 class FactAnswerer:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
@@ -116,6 +104,9 @@ class FactAnswerer:
         # reviewed records only: rule-extracted ones (added documents) are too thin to list or compare
         self.facts: list[Fact] = [f for f in corpus.facts if f.reviewed]
         self._measures = self.measure_numbers() if corpus.documents else set()
+        spec = self.questions.spec if self.questions is not None else None
+        self.comparer = Comparer(self, spec.apart if spec else [])
+        self._heads = shared_heads(spec.shared_heads) if spec else []
 
     def answer(self, question: str, lang: Language, topic: str | None, hits: Sequence[ClauseHit],
                today: date | None = None, extra: Sequence[Fact] = (), plan: bool = True, told: str | None = None,
@@ -142,6 +133,10 @@ class FactAnswerer:
         named = self.named(question)
         intent = self.questions.intent(question, measures=self._measures, years=years, today=today, topic=known,
                                        told=told, years_told=years_told, named=len(named))
+        if intent.kind is None and told and told != question and self.questions.ranks.find(fold(question)):
+            # "第二高的呢？": a place in the order the message it resolves to asked for ("…最高的是哪一项？")
+            intent = self.questions.intent(told, measures=self._measures, years=years, today=today, topic=known,
+                                           named=len(self.named(told)))
         if intent.kind == "story":
             answered = self.story(question, lang, intent, topic, today or date.today(), hits, extra)
             if answered is not None:
@@ -151,9 +146,9 @@ class FactAnswerer:
                                            topic=known, stories=False, told=told,
                                            years_told=years_told)
         if intent.kind == "list" and intent.named:
-            return self.listing(question, lang, intent, None, [(None, named)])
+            return self.listing(question, lang, intent, None, [(None, named)], told=told)
         if intent.kind == "list":
-            return self.listing(question, lang, intent, topic, self._families(intent), extra)
+            return self.listing(question, lang, intent, topic, self._families(intent), extra, told=told)
         if intent.kind in ("procedure", "rate") and self._sources_state(intent, candidates or hits,
                                                                         n=len(candidates) if candidates else 3):
             return None  # the clauses found do speak of it: quoting them answers the question
@@ -175,13 +170,20 @@ class FactAnswerer:
         if self.rules is None:
             return []
         folded = fold(question)
+        folded = " | ".join([folded, *(h for pattern in self._heads for h in conjuncts(pattern, folded))])
         subjects = self.rules.subjects_in(folded) | self.rules.subjects_in(_HYPHEN.sub(" ", folded))
         out: list[Fact] = []
         for subject in subjects:
             facts = [f for f in self.facts if f.is_benefit and f.subject == subject]
-            own = [f for f in facts if any(fold(n) in folded for n in (f.names.en, f.names.zh, *f.names.aliases))]
+            own = [f for f in facts if self._own_name(f, folded)]
             out += [f for f in own or facts if f not in out]
+        # a benefit named by its own name only (示范应用项目: its subject is shared with another record)
+        out += [f for f in self.facts if f.is_benefit and f not in out and self._own_name(f, folded)]
         return out
+
+    @staticmethod
+    def _own_name(f: Fact, folded: str) -> bool:
+        return any(fold(n) in folded for n in (f.names.en, f.names.zh, *f.names.aliases))
 
     def _families(self, intent: Intent, facts: list[Fact] | None = None) -> list[tuple[str | None, list[Fact]]]:
         assert self.questions is not None  # answer() returns before any composing without question rules
@@ -201,7 +203,7 @@ class FactAnswerer:
 
     # --- composing ---------------------------------------------------------------------------------
     def listing(self, question: str, lang: Language, intent: Intent, topic: str | None, families: Families,
-                extra: Sequence[Fact] = ()) -> Answer | None:
+                extra: Sequence[Fact] = (), told: str | None = None) -> Answer | None:
         base = base_lang(lang)
         cites = Cites(self.corpus, lang)
         groups = self._select(intent, topic, families)
@@ -210,21 +212,12 @@ class FactAnswerer:
         if not groups and not others:
             return None
         lines: list[str] = []
-        if intent.order:  # the plan's and the scoped documents' money together; a document's named with its issuer
-            unit, worth = ("month", _months) if intent.order in ("longest", "shortest") else ("yuan", _yuan)
-            money = [f for f in [*(f for _, fs in groups for f in fs), *others] if worth(f) is not None]
-            if not money:
+        if intent.order:  # the plan's and the scoped documents' figures, like with like (comparisons.py)
+            facts = [f for _, fs in groups for f in fs]
+            ordered = self.comparer.ordered(intent, facts, list(others), base, cites, told or question)
+            if ordered is None:
                 return None
-            pick = max if intent.order in ("largest", "longest") else min
-            best = pick(worth(f) or 0.0 for f in money)
-            top = [f for f in money if worth(f) == best]
-            names = ("; " if base == "en" else "；").join(
-                f"{f.name(base)}{self._from(f, base)} {cites.mark(f)}" for f in top)
-            template = (NAMED_ORDERED if intent.named else ORDERED)[intent.order] if not others else \
-                (LARGEST_DOCS if intent.order == "largest" else SMALLEST_DOCS)
-            lines.append(template[base].format(amount=figure_text(unit, best, base), names=names))
-            if not others and len(money) <= MAX_COMPARED:  # what it is largest among, when the ask names a few
-                lines += ["- " + self.line(f, base, cites) for f in money[:MAX_LISTED] if f not in top]
+            lines += ordered
         elif not groups:  # only added documents in scope
             lines.append(LIST_DOCS[base].format(what=CAPPED_AT[base].format(cap=figure_text(*intent.cap, base))
                                                 if intent.cap else ""))

@@ -60,6 +60,9 @@ class FrameSpec(BaseModel):
     share: Terms = Field(default_factory=Terms, description="Words asking a share (几成): a figure, not a price.")
     size: Terms = Field(default_factory=Terms, description="Words asking a size (多少平米, how many square metres): "
                         "the area the plan states, not a price.")
+    share_priced: list[str] = Field(default_factory=list, description="Claims subjects the plan prices as a share "
+                                    "of what the founder pays (about 60 % of rent): weighed on the founder's own "
+                                    "figure, arithmetic settles the choice.")
     paid_out: list[str] = Field(default_factory=list, description="Claims subjects paid out to the founder: a "
                                 "price of them asks their amount.")
     rate_named: Terms = Field(default_factory=Terms, description="A rate named bare ('a lower rate'): after an ask "
@@ -122,6 +125,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         self.which = m({"which": spec.which})
         self.ranked = m({"ranked": spec.ranked})
         self.judging = m({"judging": spec.judging})
+        self.share_priced = set(spec.share_priced)
         self.comparative, self.share = m({"comparative": spec.comparative}), m({"share": spec.share})
         self.size = m({"size": spec.size})
         self.rate_named = m({"rate": spec.rate_named})
@@ -230,8 +234,8 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
                     if (s := claims.subject_of(a)) is not None and claims.named_loosely(a, s) else r
                     for a, r in zip(asks, recs)]
         among += [""] * (len(asks) - len(among))
-        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said)
-                      for a, r, m in zip(asks, recs, among)]
+        frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said,
+                                   told=text) for a, r, m in zip(asks, recs, among)]
         # An ask for a part the plan may leave unstated, led by a benefit and its figure ("鯤鵬項目最多有100萬研發
         # 資助，咁幾時截止報名？"): the premise is an ask of its own (the figure confirmed), the part declared unstated.
         for i in sorted(premises, reverse=True):
@@ -269,11 +273,12 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
     def meaning(self, text: str, lang: str, claims: ClaimRules | None = None,
                 expand: Callable[[str], list[str]] | None = None, questions: QuestionRules | None = None,
                 rec: Recognition | None = None, normalise: Callable[[str], str] | None = None, among: str = "",
-                plan_named: bool = False) -> Ask:
+                plan_named: bool = False, told: str = "") -> Ask:
         """What one ask wants. The rules read it as written and in Mandarin words; ``rec`` (the learned
         recogniser's reading) adds the benefit, the unstated part or the ranking the rules' words miss;
         ``among``: the lead-in naming the places or communities the ask may rank; ``plan_named``: the message
-        names the plan itself (its measures may be asked in another ask)."""
+        names the plan itself (its measures may be asked in another ask); ``told``: the whole message (a figure of
+        the founder's own in it makes a weighing of a share-priced benefit arithmetic)."""
         folded = fold(text)
         mandarin = normalise(text) if normalise is not None else folded
         if mandarin != folded:  # "邊度…高啲" read as "哪里…高些" too
@@ -301,7 +306,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
         ranking = self.ranking_asked(folded, fold(normalise(among) if normalise else among), topic, claims, expand,
-                                     part, sure)
+                                     part, sure, told)
         if ranking is not None:  # "哪个社区租金最便宜": a ranking, its price unstated too
             return Ask(text=text, kind="ranking", detail=ranking, also=details, topic=topic)
         if (plan := self.plan_asked(folded, topic, questions, plan_named, rec)) is not None:

@@ -81,6 +81,35 @@ class QuestionSpec(BaseModel):
     choosing: Terms = Field(default_factory=Terms, description="Question words choosing among options (哪个, which).")
     bound_modal: Terms = Field(default_factory=Terms, description="Words after which a superlative is a bound, not an "
                                "order (面积最大可以到多大: at most).")
+    weighed: Terms = Field(default_factory=Terms, description="Words weighing named benefits for the founder "
+                           "(better, 更划算): arithmetic on a figure of the founder's own.")
+    difference: Terms = Field(default_factory=Terms, description="How much more one named benefit gives than another.")
+    ranks: dict[str, Terms] = Field(default_factory=dict, description="order:place -> terms (第二高: largest:2).")
+    figure_words: Terms = Field(default_factory=Terms, description="With a superlative: an order of the plan's "
+                                "benefits by their figures (金额, cap, 整份计划).")
+    apart: builtins.list[str] = Field(default_factory=builtins.list, description="Fact kinds ranked only among "
+                                      "themselves (a loan's cap is not money given).")
+    shared_heads: Terms = Field(default_factory=Terms, description="Heads a coordination shares (training and model "
+                                "vouchers).")
+
+    @field_validator("ranks")
+    @classmethod
+    def _rank_keys(cls, value: dict[str, Terms]) -> dict[str, Terms]:
+        for key in value:
+            order, _, place = key.partition(":")
+            if order not in ("largest", "smallest", "longest", "shortest") or not place.isdigit() or int(place) < 2:
+                raise ValueError(f"rank {key!r} is not order:place (largest:2)")
+        return value
+
+
+def own_money(text: str) -> float | None:
+    """A sum of the founder's own in ``text`` ("my rent is 3000 a month", "房租3000元"): money, or a bare number of
+    a hundred or more that is no year."""
+    for f in extract_figures(text):
+        if f.kind == "money" and f.unit == "yuan" or f.kind == "number" and f.value >= 100 \
+                and not 1900 <= f.value <= 2100:
+            return f.value
+    return None
 
 
 @dataclass
@@ -89,7 +118,9 @@ class Intent:
 
     kind: str | None = None
     detail: str | None = None  # procedure/rate sub-kind, the year or the measure number asked about
-    order: str | None = None  # largest | smallest (amounts), longest | shortest (durations)
+    order: str | None = None  # largest | smallest (amounts), longest | shortest (durations), difference (of named)
+    rank: int = 1  # the place in the order asked for ("第二高": 2)
+    own: bool = False  # weighed on a figure of the founder's own ("my rent is 3000 a month")
     named: bool = False  # a comparison among the benefits the ask names, not across the plan
     families: list[str] = field(default_factory=list)
     cap: tuple[str, float] | None = None  # "which items are capped at 2 million": the figure key
@@ -114,6 +145,10 @@ class QuestionRules:
         self.figure_asks = [(re.compile(a.pattern, re.I), set(a.kinds)) for a in spec.figure_asks]
         self.compared = m(spec.compared)
         self.choosing = m({"which": spec.choosing})
+        self.difference = m({"difference": spec.difference})
+        self.weighed = m({"weighed": spec.weighed})
+        self.ranks = m(spec.ranks)
+        self.figure_words = m({"figure": spec.figure_words})
         before = "|".join(map(re.escape, spec.year_asks.get("en", [])))
         not_after = "|".join(map(re.escape, spec.year_asks.get("zh_not_after", [])))
         self._year_ask = re.compile(rf"(?i)\b(?:{before})\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b"
@@ -200,22 +235,30 @@ class QuestionRules:
             for year in self.asked_years(text):
                 if not years[0] <= year <= years[1]:
                     return Intent("out_of_years", str(year))
+        ranked = self.ranks.find(folded)
+        order_at, place = ranked[0].concept.split(":") if ranked else (None, "1")
+        # "how much more does A give than B?"; "最高多少" is a bound ("最" before the term)
+        if named >= 2 and any(folded[max(0, m.start - 1):m.start] != "最" for m in self.difference.find(folded)):
+            return Intent("list", order="difference", named=True)
+        if named >= 2 and self.weighed.find(folded) and own_money(told or text) is not None:
+            return Intent("list", order="largest", named=True, own=True)  # "my rent is 3000; which is better?"
         compared = self.compared_order(folded, named)
         if compared:  # "训练券和模型券哪个额度高？", "which lasts longer, A or B?": the named benefits' own figures
-            return Intent("list", order=compared, named=True)
-        listing = {m.concept for m in self.listing.find(folded)}
+            return Intent("list", order=order_at or compared, named=True, rank=int(place))
+        listing = {m.concept for m in self.listing.find(folded)} | ({order_at} if order_at else set())
         # "which districts…" asks for the places the plan names (quoted), not a list of benefits
         places = any("places" in kinds and pattern.search(text) for pattern, kinds in self.figure_asks)
         if listing and not self.who.find(folded) and not places:
-            order = "largest" if "largest" in listing else "smallest" if "smallest" in listing else None
+            order = order_at or ("largest" if "largest" in listing else "smallest" if "smallest" in listing else None)
             families = list(dict.fromkeys(m.concept for m in self.families.find(folded)))
             if len(families) > 1 and "money" in families and {"voucher", "loan"} & set(families):
                 families.remove("money")  # "which vouchers give the most money": the vouchers
             cap = next((f.key for f in extract_figures(text) if f.kind in ("money", "area")), None)
             benefit = self.benefit_words.find(folded)
-            if (order and (topic or families or benefit)) or cap or families or topic \
-                    or self.whole_list.find(folded):
-                return Intent("list", order=order, families=families, cap=cap)
+            # "整份计划里单项金额上限最高的是哪一项？": an order over the whole plan by a figure
+            ordered = order and (topic or families or benefit or self.figure_words.find(folded))
+            if ordered or cap or families or topic or self.whole_list.find(folded):
+                return Intent("list", order=order, families=families, cap=cap, rank=int(place))
         return Intent()
 
 

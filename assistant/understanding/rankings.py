@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.knowledge.claims import Matcher, Mention
 from assistant.understanding.clauses import offers_options
 from assistant.understanding.objects import ranks_a_thing
+from assistant.understanding.questions import own_money
 
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
@@ -34,11 +35,13 @@ class RankingReadings:
     ranked: Matcher
     comparative: Matcher
     judging: Matcher
+    share_priced: set[str]
 
     def ranking_asked(self, folded: str, among: str, topic: str | None, claims: ClaimRules | None,
-                      expand: Callable[[str], list[str]] | None, part: str | None, sure: float) -> str | None:
+                      expand: Callable[[str], list[str]] | None, part: str | None, sure: float,
+                      told: str = "") -> str | None:
         """``folded``: the ask (with its Mandarin reading); ``among``: the folded lead-in naming what it may rank;
-        ``part``/``sure``: the recogniser's part and its confidence."""
+        ``part``/``sure``: the recogniser's part and its confidence; ``told``: the whole message."""
         ranks = self.ranking.find(folded) or (self.which.find(folded) and self.superlative.find(folded))
         places = self._ranked(folded) or self._ranked(among)
         ranked = places or (bool(ranks) and ranks_a_thing(self.which, folded, claims, expand))
@@ -49,6 +52,8 @@ class RankingReadings:
         if (ranks and ranked) or compares:  # "哪个社区租金最便宜": a ranking, its price unstated too
             return "ranking"
         if self.judging.find(folded) and _CHOOSING.search(folded):
+            if claims is not None and claims.subjects_in(folded) & self.share_priced and own_money(told or folded):
+                return None  # "我每月房租3000元，…哪个更划算": arithmetic on the founder's figure (comparisons.py)
             # "住房补贴和过渡房选哪个更省钱": the founder's own measure; the plan states each, it picks none
             return "choice"
         # the learned reading too: a ranking of places a word compares or chooses among ("龙岗也有吗还是只有南山"
