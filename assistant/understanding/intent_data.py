@@ -46,6 +46,8 @@ class IntentSpec(BaseModel):
     always: list[str] = Field(description="attributes every benefit is asked about")
     validity_benefits: list[str] = Field(default_factory=list)
     describe: dict[str, LangTerms] = Field(default_factory=dict, description="benefit id -> descriptions")
+    needs: dict[str, LangTerms] = Field(default_factory=dict,
+                                        description="benefit id or topic clause id -> needs in a founder's words")
     none: LangTerms = Field(default_factory=LangTerms)
     pronouns: LangTerms = Field(default_factory=LangTerms, description="what stands for a benefit not named")
     topics: dict[str, LangTerms] = Field(default_factory=dict, description="clause id -> how founders name it")
@@ -263,6 +265,9 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
                         name = yue.from_mandarin(name)
                     for variant in transforms(template.format(name=name), lang, spec, key):
                         samples.append(Sample(variant, TOPIC + clause, None, lang))
+    for text, label, lang, key in need_texts(spec, facts, yue):
+        for variant in transforms(text, lang, spec, key):
+            samples.append(Sample(variant, label, None, lang))
     for lang in LANGS:
         for text in getattr(spec.none, lang) or []:
             samples.append(Sample(text, NONE, None, lang))
@@ -286,3 +291,24 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
             seen.add((s.text, s.benefit))
             unique.append(s)
     return unique
+
+
+def need_label(key: str, facts: Sequence[Fact], spec: IntentSpec) -> str:
+    """The class a ``needs`` key stands for: a benefit (fact id) or one of the plan's other topics (clause id)."""
+    if any(f.id == key for f in facts):
+        return key
+    if key in spec.topics:
+        return TOPIC + key
+    raise ValueError(f"needs.{key}: neither a benefit (fact id) nor a topic of intents.yaml")
+
+
+def need_texts(spec: IntentSpec, facts: Sequence[Fact], yue: Cantonese) -> list[tuple[str, str, str, str]]:
+    """Every need as (text, class, lang, key): as written, and the Chinese ones in Cantonese words too."""
+    out = []
+    for key, terms in spec.needs.items():
+        label = need_label(key, facts, spec)
+        for lang in LANGS:
+            texts = getattr(terms, lang) + ([yue.from_mandarin(t) for t in terms.zh] if lang == "yue" else [])
+            for i, text in enumerate(texts):
+                out.append((text, label, lang, f"need|{key}|{lang}|{i}"))
+    return out
