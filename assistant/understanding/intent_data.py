@@ -278,12 +278,14 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
                 for pronoun in getattr(spec.pronouns, lang) or [""]:
                     text = re.sub(r"\s+", " ", template.format(name=pronoun)).strip()
                     samples.append(Sample(text, NONE, attr, lang))
-    # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits.
+    # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits. Asked for
+    # an amount, a condition and a procedure each: with one ask per topic, a need of the plan that shares the
+    # sentence's shape ("每个月…要交多少") outweighed the topic it names (社保).
     for term in out_of_scope:
         lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"
-        attr = pick([a for a in ("amount", "condition", "procedure") if a in spec.attributes], term)
-        template = pick(getattr(spec.attributes[attr], lang), term, "none")
-        samples.append(Sample(template.format(name=term), NONE, attr, lang))
+        for attr in [a for a in ("amount", "condition", "procedure") if a in spec.attributes]:
+            template = pick(getattr(spec.attributes[attr], lang), term, "none")
+            samples.append(Sample(template.format(name=term), NONE, attr, lang))
     seen: set[tuple[str, str]] = set()
     unique = []
     for s in samples:
@@ -312,3 +314,18 @@ def need_texts(spec: IntentSpec, facts: Sequence[Fact], yue: Cantonese) -> list[
             for i, text in enumerate(texts):
                 out.append((text, label, lang, f"need|{key}|{lang}|{i}"))
     return out
+
+
+def vote_anchors(spec: IntentSpec, facts: Sequence[Fact], samples: Sequence[Sample],
+                 yue: Cantonese) -> list[tuple[str, str]]:
+    """What the nearest-need vote compares an ask with, as (text, class): every need, and the descriptions of
+    the benefits and the plan's other topics, and the generated asks about none of them (``samples`` of class
+    none: unrelated asks, out-of-scope topics in the templates, templates naming nothing). An ask nearest a topic's description or an out-of-scope topic then votes for that, not for the
+    benefit whose need happens to share its sentence shape ("每个月最低要交多少" of social insurance)."""
+    out = [(text, label) for text, label, _, _ in need_texts(spec, facts, yue)]
+    for key, terms in spec.describe.items():
+        out += [(t, key) for t in terms.zh + terms.en]
+    for clause, terms in spec.topics.items():
+        out += [(t, TOPIC + clause) for t in terms.zh + terms.en]
+    out += [(s.text, NONE) for s in samples if s.benefit == NONE]
+    return list(dict.fromkeys(out))

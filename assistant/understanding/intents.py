@@ -40,7 +40,7 @@ from assistant.understanding.intent_data import (
     Sample,
     generate,
     load_spec,
-    need_texts,
+    vote_anchors,
 )
 from assistant.understanding.needs import NeedVote, need_model
 from assistant.understanding.part_data import PartSample, generate_parts
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
 
 log = logging.getLogger(__name__)
-VERSION = 3  # bump when features or training change: cached models are then retrained
+VERSION = 4  # bump when features or training change: cached models are then retrained
 NGRAM_DIM = 2048
 BENEFIT_MIN = 0.45  # below this the benefit is not taken as recognised (tuned on held-out generated asks)
 ATTRIBUTE_MIN = 0.5
@@ -337,13 +337,13 @@ def train(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None, ou
     texts = [fold(cantonese.to_mandarin(s.text)) for s in samples]
     parts = generate_parts(spec, facts, claims, samples) if spec.parts else []
     part_texts = [fold(cantonese.to_mandarin(s.text)) for s in parts]
-    needs = need_texts(spec, facts, cantonese)
-    need_folded = [fold(cantonese.to_mandarin(t)) for t, *_ in needs]
+    anchors = vote_anchors(spec, facts, samples, cantonese)
+    need_folded = [fold(cantonese.to_mandarin(t)) for t, _ in anchors]
     unique = list(dict.fromkeys(texts + part_texts + need_folded))  # "answer" parts are benefit variants: embedded once
     vectors = embed_queries(embedder, unique)
     row = {t: i for i, t in enumerate(unique)}
     model = Recogniser.fit(samples, vectors[[row[t] for t in texts]], cantonese)
-    model.update(need_model([label for _, label, *_ in needs], vectors[[row[t] for t in need_folded]]))
+    model.update(need_model([label for _, label in anchors], vectors[[row[t] for t in need_folded]]))
     if parts:
         model.update(Recogniser.fit_parts(parts, vectors[[row[t] for t in part_texts]], cantonese))
     return model

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-NEED_MIN = 0.86  # cosine similarity (e5 query embeddings) from which the nearest need votes at all
+NEED_MIN = 0.84  # cosine similarity (e5 query embeddings) from which the nearest need votes at all
 NEED_FULL = 0.93  # ... and at which its vote reaches NEED_WEIGHT (linear between)
 NEED_WEIGHT = 0.4  # the share of the probability the nearest need's class may take
-NEED_SPREAD = 0.01  # classes whose nearest need is this close to the best share the vote
+NEED_MARGIN = 0.01  # the vote is whole only when the nearest class leads the next by this much (else in proportion)
 
 
 def need_model(classes: Sequence[str], vectors: np.ndarray) -> dict[str, np.ndarray]:
@@ -46,8 +46,10 @@ class NeedVote:
         top = float(best.max())
         if top < NEED_MIN:
             return pb
+        second = float(np.partition(best, -2)[-2]) if self._size > 1 else -1.0
+        # an ask as near another class's anchor is ambiguous evidence: the vote shrinks with the lead
         weight = NEED_WEIGHT * min(1.0, (top - NEED_MIN) / (NEED_FULL - NEED_MIN) if NEED_FULL > NEED_MIN else 1.0)
-        near = best >= top - NEED_SPREAD
-        share = np.where(near, best - (top - NEED_SPREAD) + 1e-6, 0.0)
-        vote = share / share.sum()
+        weight *= min(1.0, (top - second) / NEED_MARGIN) if NEED_MARGIN > 0 else 1.0
+        vote = (best == top).astype(np.float32)
+        vote /= vote.sum()
         return (1.0 - weight) * pb + weight * vote  # type: ignore[no-any-return]  # numpy types this Any
