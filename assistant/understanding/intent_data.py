@@ -46,6 +46,8 @@ class IntentSpec(BaseModel):
     always: list[str] = Field(description="attributes every benefit is asked about")
     validity_benefits: list[str] = Field(default_factory=list)
     describe: dict[str, LangTerms] = Field(default_factory=dict, description="benefit id -> descriptions")
+    needs: dict[str, LangTerms] = Field(default_factory=dict,
+                                        description="benefit id or topic clause id -> needs in a founder's words")
     none: LangTerms = Field(default_factory=LangTerms)
     pronouns: LangTerms = Field(default_factory=LangTerms, description="what stands for a benefit not named")
     topics: dict[str, LangTerms] = Field(default_factory=dict, description="clause id -> how founders name it")
@@ -263,6 +265,9 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
                         name = yue.from_mandarin(name)
                     for variant in transforms(template.format(name=name), lang, spec, key):
                         samples.append(Sample(variant, TOPIC + clause, None, lang))
+    for text, label, lang, key in need_texts(spec, facts, yue):
+        for variant in transforms(text, lang, spec, key):
+            samples.append(Sample(variant, label, None, lang))
     for lang in LANGS:
         for text in getattr(spec.none, lang) or []:
             samples.append(Sample(text, NONE, None, lang))
@@ -273,12 +278,14 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
                 for pronoun in getattr(spec.pronouns, lang) or [""]:
                     text = re.sub(r"\s+", " ", template.format(name=pronoun)).strip()
                     samples.append(Sample(text, NONE, attr, lang))
-    # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits.
+    # Out-of-scope topics, asked like a benefit ("签证最高多少？"): about none of the plan's benefits. Asked for
+    # an amount, a condition and a procedure each: with one ask per topic, a need of the plan that shares the
+    # sentence's shape ("每个月…要交多少") outweighed the topic it names (社保).
     for term in out_of_scope:
         lang = "zh" if re.search(r"[\u4e00-\u9fff]", term) else "en"
-        attr = pick([a for a in ("amount", "condition", "procedure") if a in spec.attributes], term)
-        template = pick(getattr(spec.attributes[attr], lang), term, "none")
-        samples.append(Sample(template.format(name=term), NONE, attr, lang))
+        for attr in [a for a in ("amount", "condition", "procedure") if a in spec.attributes]:
+            template = pick(getattr(spec.attributes[attr], lang), term, "none")
+            samples.append(Sample(template.format(name=term), NONE, attr, lang))
     seen: set[tuple[str, str]] = set()
     unique = []
     for s in samples:
@@ -286,3 +293,39 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
             seen.add((s.text, s.benefit))
             unique.append(s)
     return unique
+
+
+def need_label(key: str, facts: Sequence[Fact], spec: IntentSpec) -> str:
+    """The class a ``needs`` key stands for: a benefit (fact id) or one of the plan's other topics (clause id)."""
+    if any(f.id == key for f in facts):
+        return key
+    if key in spec.topics:
+        return TOPIC + key
+    raise ValueError(f"needs.{key}: neither a benefit (fact id) nor a topic of intents.yaml")
+
+
+def need_texts(spec: IntentSpec, facts: Sequence[Fact], yue: Cantonese) -> list[tuple[str, str, str, str]]:
+    """Every need as (text, class, lang, key): as written, and the Chinese ones in Cantonese words too."""
+    out = []
+    for key, terms in spec.needs.items():
+        label = need_label(key, facts, spec)
+        for lang in LANGS:
+            texts = getattr(terms, lang) + ([yue.from_mandarin(t) for t in terms.zh] if lang == "yue" else [])
+            for i, text in enumerate(texts):
+                out.append((text, label, lang, f"need|{key}|{lang}|{i}"))
+    return out
+
+
+def vote_anchors(spec: IntentSpec, facts: Sequence[Fact], samples: Sequence[Sample],
+                 yue: Cantonese) -> list[tuple[str, str]]:
+    """What the nearest-need vote compares an ask with, as (text, class): every need, and the descriptions of
+    the benefits and the plan's other topics, and the generated asks about none of them (``samples`` of class
+    none: unrelated asks, out-of-scope topics in the templates, templates naming nothing). An ask nearest a topic's description or an out-of-scope topic then votes for that, not for the
+    benefit whose need happens to share its sentence shape ("每个月最低要交多少" of social insurance)."""
+    out = [(text, label) for text, label, _, _ in need_texts(spec, facts, yue)]
+    for key, terms in spec.describe.items():
+        out += [(t, key) for t in terms.zh + terms.en]
+    for clause, terms in spec.topics.items():
+        out += [(t, TOPIC + clause) for t in terms.zh + terms.en]
+    out += [(s.text, NONE) for s in samples if s.benefit == NONE]
+    return list(dict.fromkeys(out))

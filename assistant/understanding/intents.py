@@ -40,7 +40,9 @@ from assistant.understanding.intent_data import (
     Sample,
     generate,
     load_spec,
+    vote_anchors,
 )
+from assistant.understanding.needs import NeedVote, need_model
 from assistant.understanding.part_data import PartSample, generate_parts
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from assistant.knowledge.facts import Fact
 
 log = logging.getLogger(__name__)
-VERSION = 2  # bump when features or training change: cached models are then retrained
+VERSION = 4  # bump when features or training change: cached models are then retrained
 NGRAM_DIM = 2048
 BENEFIT_MIN = 0.45  # below this the benefit is not taken as recognised (tuned on held-out generated asks)
 ATTRIBUTE_MIN = 0.5
@@ -158,6 +160,7 @@ class Recogniser:
         self.parts: list[str] = [str(p) for p in model.get("parts", [])]
         self._wp = model["wp"].astype(np.float32) if self.parts else None
         self._bp = model["bp"].astype(np.float32) if self.parts else None
+        self._needs = NeedVote(model, self.benefits)
         self.by_subject: dict[str, list[str]] = {}
         for f in facts:
             # a benefit named in words pins the choice; a target (goals, dates) is a figure of the plan, not a
@@ -177,7 +180,7 @@ class Recogniser:
         if vector is None:
             vector = self.embedder.embed_query(folded)
         x = self._features(folded, np.asarray(vector, dtype=np.float32))
-        pb = _softmax(x @ self._wb + self._bb)
+        pb = self._needs.lean(_softmax(x @ self._wb + self._bb), np.asarray(vector, dtype=np.float32))
         pa = _softmax(x @ self._wa + self._ba)
         named, explicit = self._explicit(folded, pb)
         allowed = [i for i, b in enumerate(self.benefits) if b in explicit]
@@ -334,10 +337,13 @@ def train(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None, ou
     texts = [fold(cantonese.to_mandarin(s.text)) for s in samples]
     parts = generate_parts(spec, facts, claims, samples) if spec.parts else []
     part_texts = [fold(cantonese.to_mandarin(s.text)) for s in parts]
-    unique = list(dict.fromkeys(texts + part_texts))  # the "answer" parts are benefit variants: embedded once
+    anchors = vote_anchors(spec, facts, samples, cantonese)
+    need_folded = [fold(cantonese.to_mandarin(t)) for t, _ in anchors]
+    unique = list(dict.fromkeys(texts + part_texts + need_folded))  # "answer" parts are benefit variants: embedded once
     vectors = embed_queries(embedder, unique)
     row = {t: i for i, t in enumerate(unique)}
     model = Recogniser.fit(samples, vectors[[row[t] for t in texts]], cantonese)
+    model.update(need_model([label for _, label in anchors], vectors[[row[t] for t in need_folded]]))
     if parts:
         model.update(Recogniser.fit_parts(parts, vectors[[row[t] for t in part_texts]], cantonese))
     return model
