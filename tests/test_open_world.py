@@ -45,6 +45,12 @@ def test_jurisdiction_is_document_metadata(places):
     assert [p.zh for p in places.other_jurisdictions("天河区的补贴", shenzhen)] == ["天河区"]
     # a district of the jurisdiction, and the regions containing it, are not other places
     assert places.other_jurisdictions("南山区和广东省的OPC社区", shenzhen) == []
+    # nor are the places government.yaml lists under the city though the tables lack them (a district made later,
+    # a zone): they lie inside it, and so inside its province and China
+    for text in ("光明区的OPC社区", "前海和河套是做什么的", "Does Qianhai have an OPC community?"):
+        assert places.other_jurisdictions(text, shenzhen) == [], text
+    guangming = places.find("光明区")[0]
+    assert places.within(guangming, "440000") and not places.within(guangming, "440100")
 
 
 ORIGIN = [

@@ -15,7 +15,7 @@ import csv
 import importlib.resources
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,10 +63,12 @@ class Gazetteer:
         self._parent: dict[str, str] = {}   # listed place key -> its parent's key
         self.localities: dict[str, Place] = {}
         self._patterns: list[tuple[re.Pattern[str], str]] = []
-        entries = list(entries)
+        self._index(list(entries))  # the tables first: a listed place's parent may be one of them
+        known = set(self._by_name)
+        listed: list[tuple[str, str, str, bool]] = []
         for p in (localities or {}).values():
-            entries += self._add_locality(p, known={n for n, *_ in entries})
-        self._index(entries)
+            listed += self._add_locality(p, known)
+        self._index(listed)
 
     def _index(self, entries: list[tuple[str, str, str, bool]]) -> None:
         for name, key, zh, en in entries:
@@ -131,7 +133,9 @@ class Gazetteer:
         if p.zh in known:
             return []
         if p.parent:
-            self._parent[p.key] = f"loc:{p.parent}"
+            # a parent the tables know (深圳市 of 光明区, 前海) is its table key, so the listed place lies inside
+            # the jurisdiction of the city's documents; a listed parent keeps its own key
+            self._parent[p.key] = next(iter(self._by_name.get(p.parent, ())), f"loc:{p.parent}")
         self._label[p.key] = (p.en or p.zh, p.zh)
         out = [(n, p.key, p.zh, False) for n in {p.zh, to_traditional(p.zh)} | ({short} if len(short) >= 2 else set())]
         if p.en:
@@ -239,7 +243,11 @@ class Gazetteer:
         if jurisdiction.startswith("loc:") and key == "cc:CN":
             return True   # government.yaml lists places of Chinese government documents
         if key.startswith("loc:") or jurisdiction.startswith("loc:"):
-            return key == jurisdiction or jurisdiction in self._ancestors(key) or key in self._ancestors(jurisdiction)
+            if key == jurisdiction or jurisdiction in self._ancestors(key) or key in self._ancestors(jurisdiction):
+                return True
+            # a listed place under a city of the tables (光明区 under 440300) is where that city is
+            table = next((a for a in self._ancestors(key) if not a.startswith("loc:")), None)
+            return table is not None and self.within(replace(place, key=table), jurisdiction)
         if key.startswith("cc:"):
             return key == "cc:CN" and jurisdiction[:1].isdigit()
         if not key[:1].isdigit() or not jurisdiction[:1].isdigit():
