@@ -9,7 +9,7 @@ and the clause tells the founder's story, or when it is a statement ending in a 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import extract_figures
@@ -80,6 +80,8 @@ class ClauseReader:
     conditional: Matcher
     plan_named: Matcher
     ranked: Matcher
+    about_me: Matcher
+    chatter: Matcher
     weak_asking: set[str]
     dates: YearParser
     _tags: set[str]
@@ -203,6 +205,25 @@ class ClauseReader:
         if any(m.start <= 2 or _CJK.search(folded[m.start:m.end]) for m in self.conditional.find(folded)):
             return not named_place
         return self._names_plan(clause, story) and not named_place
+
+    def _about_founder(self, asks: list[str], recs: list[Any], background: list[str], lang: str, zh: bool,
+                       claims: Any, learned: Any, story: Matcher | None, places: Gazetteer | None) -> list[str]:
+        """Asks referring to the founder or their case and naming no topic ("is there anything for someone like
+        me?", "这种算不算人才"): recognised (``recs`` replaced) with the whole story told before (chatter excepted);
+        returns that story as searched, for the search text."""
+        told = [b for b in background if not self.chatter.find(fold(b))]
+        if learned is None or not told:
+            return []
+        found: list[str] = []
+        for i, ask in enumerate(asks):
+            subject = claims.subject_of(ask) if claims is not None else None
+            named = subject is not None and not claims.named_loosely(ask, subject)
+            sure = getattr(recs[i], "benefit", None) and getattr(recs[i], "confidence", 0.0) >= 0.6
+            if named or sure or not self.about_me.find(fold(ask)):
+                continue
+            recs[i] = learned(self._join([*told, ask], zh), lang)
+            found += [self._searched(b, story, places) for b in told]
+        return list(dict.fromkeys(found))
 
     def _searched(self, part: str, story: Matcher | None, places: Gazetteer | None) -> str:
         """A part of the story as searched: without its years and the places the founder tells of — but with those

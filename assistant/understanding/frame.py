@@ -81,6 +81,10 @@ class FrameSpec(BaseModel):
                              "opens an embedded question ('tell me how much'), not a new ask.")
     conditional: Terms = Field(default_factory=Terms, description="Words opening a condition ('要是', 'if'): a "
                                "conditional clause is part of the ask it qualifies, not the founder's story.")
+    about_me: Terms = Field(default_factory=Terms, description="Words in an ask referring to the founder or their "
+                            "case ('people like me', '这种算不算'): naming no topic, it is read with the story told.")
+    chatter: Terms = Field(default_factory=Terms, description="Words marking a part as chatter ('lol', '不好意思'): "
+                           "left out of the story an ask about the founder is read with.")
     unstated: dict[str, Terms]
     near_forms: list[str] = Field(default_factory=list, description="Groups of characters that look alike (券卷), "
                                   "each a string: a plan term typed with one of them is that term (understanding/spelling.py).")
@@ -134,6 +138,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
         self.embedding = m({"embedding": spec.embedding})
         self.anaphora, self.conditional = m({"anaphora": spec.anaphora}), m({"conditional": spec.conditional})
+        self.about_me, self.chatter = m({"me": spec.about_me}), m({"chatter": spec.chatter})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -229,6 +234,8 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             recs = [learned(self._join([*dict.fromkeys([*leadins, *topical]), a], zh), lang)
                     if (s := claims.subject_of(a)) is not None and claims.named_loosely(a, s) else r
                     for a, r in zip(asks, recs)]
+        # "Does this plan have anything for people like me?": the story told is what the ask is about
+        leadins += self._about_founder(asks, recs, background, lang, zh, claims, learned, story, places)
         among += [""] * (len(asks) - len(among))
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said)
                       for a, r, m in zip(asks, recs, among)]
