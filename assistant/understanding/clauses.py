@@ -218,7 +218,9 @@ class ClauseReader:
         for i, ask in enumerate(asks):
             subject = claims.subject_of(ask) if claims is not None else None
             named = subject is not None and not claims.named_loosely(ask, subject)
-            sure = getattr(recs[i], "benefit", None) and getattr(recs[i], "confidence", 0.0) >= 0.6
+            # the ask names its matter itself: a benefit, or a clause the recogniser reads in its own words
+            sure = (getattr(recs[i], "benefit", None) and getattr(recs[i], "confidence", 0.0) >= 0.6) or \
+                (getattr(recs[i], "likely_clause", None) and getattr(recs[i], "clause_confidence", 0.0) >= 0.6)
             if named or sure or not self.about_me.find(fold(ask)):
                 continue
             recs[i] = learned(self._join([*told, ask], zh), lang)

@@ -66,7 +66,10 @@ class PlanReadings:
         # what is specific (goals, validity, title …) before an overview ("概括一下…想达到什么目标": the goals); the
         # goals before the end of the term they are due by ("到期时要完成哪些量化目标": the goals, not the validity)
         found_all = self.plan_self.find(folded)
-        goals = any(m.concept == "goals" for m in found_all)
+        # "此計劃到2027年底要達成哪些具體指標": targets asked of the plan named are its goals
+        worded = not own and not beyond and (topic is None or topic in self.spec.plan_subjects) and bool(self.goal_words.find(folded)) and \
+            bool(self.plan_named.find(folded))
+        goals = worded or any(m.concept == "goals" for m in found_all)
         wanted: list[str] = []
         for found in sorted(found_all, key=lambda m: (m.concept == "measures", goals and m.concept == "validity")):
             what = found.concept
@@ -79,9 +82,8 @@ class PlanReadings:
                 wanted.append(what)
             elif what not in ("goals", "measures") and (topic is None or topic in self.spec.plan_subjects):
                 wanted.append(what)
-        if self.goal_words.find(folded) and self.plan_named.find(folded) and topic is None and not own and \
-                not beyond and "goals" not in wanted:  # "此計劃到2027年底要達成哪些具體指標": its targets
-            wanted.append("goals")
+        if worded and "goals" not in wanted:
+            wanted.insert(0, "goals")
         # several parts asked at once ("哪个部门发的，有效期多长") are each answered; the end of its term beside its
         # goals is when they are due, and an overview beside anything specific frames it
         first = wanted[:1]
