@@ -109,3 +109,21 @@ def test_the_plan_asked_in_several_parts_answers_each(bot):
 def test_when_paid_in_cantonese_is_not_the_deadline(bot):
     r = bot.ask("住房补贴揀咗之后，幾時開始過數俾我？", mode="extractive")
     assert "何時發放" in r.answer and "截止" not in r.answer, r.answer
+
+
+# --- what follows the plan, time past counted toward a benefit --------------------------------------------
+@pytest.mark.parametrize("text, lang", [
+    ("这个计划2028年会续期吗？", "zh"),
+    ("Will there be a new version of the plan in 2028?", "en"),
+])
+def test_what_follows_the_plan_is_not_its_validity(corpus, text, lang):
+    f = frame_of(corpus, text, lang)
+    assert "validity" not in plan_details(f) and 2028 in f.years_told
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("我2025年已经住进人才公寓，那几个月能计入过渡性住房的期限吗？", "zh"),
+    ("I rented talent housing in 2025. Can that time count toward the transitional housing term?", "en"),
+])
+def test_time_past_counted_toward_a_benefit_is_a_year_asked(corpus, text, lang):
+    assert 2025 in frame_of(corpus, text, lang).years_told

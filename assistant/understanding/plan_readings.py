@@ -43,8 +43,9 @@ class PlanReadings:
             return plan
         named = topic is None and bool(self.plan_named.find(asked))  # the plan named, no benefit: its validity,
         # dated after its end, the learned reading of validity needs a word asking whether it goes on ("still valid")
+        # ... and what follows the plan (renewed, its next version) is not its validity either
         learned = getattr(rec, "attribute", None) == "validity" and (not after or bool(self.still.find(asked))) and \
-            not worded
+            not worded and not self.plan_beyond.find(asked)
         if ((topic in self.spec.plan_subjects or named) and learned) or \
                 (named and self.still.find(folded) and self.dates.dated(folded)):  # "整个计划到什么时候为止？" too
             return "validity"  # "这个计划后年还算数吗"
