@@ -69,6 +69,8 @@ def test_the_plan_s_purpose_is_asked(corpus, text, lang):
     ("模型券什么时候到账？", "zh"),
     ("住房补贴几时开始发？", "yue"),
     ("When will the startup funding actually be paid?", "en"),
+    ("Is the government-service product support paid upfront, or only after deployment?", "en"),
+    ("政务服务产品的奖励是事前拨付还是事后拨付？", "zh"),
 ])
 def test_when_paid_is_read_from_a_verb_of_paying(corpus, text, lang):
     f = frame_of(corpus, text, lang)
