@@ -129,3 +129,12 @@ def test_what_follows_the_plan_is_not_its_validity(corpus, text, lang):
 ])
 def test_time_past_counted_toward_a_benefit_is_a_year_asked(corpus, text, lang):
     assert 2025 in frame_of(corpus, text, lang).years_told
+
+
+@pytest.mark.parametrize("text", [
+    "之前跟几个区的信息中心都谈过，但没落地。模型券最多给多少？",
+    "之前同幾個區嘅部門都傾過咗，仲未有結果。訓練算力券最多幾多？",
+])
+def test_a_few_in_a_clause_telling_what_was_done_asks_nothing(corpus, text):
+    f = frame_of(corpus, text)
+    assert len(f.asks) == 1 and f.asks[0].topic is not None, [(a.kind, a.text) for a in f.asks]

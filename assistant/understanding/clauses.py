@@ -267,8 +267,10 @@ class ClauseReader:
             return False
         if _CJK.search(clause):
             # "拿过几个奖", "做咗几年": 几 after an aspect marker counts what was done (a few), it asks nothing
-            return any(not (folded[m.start:m.end].startswith("几") and folded[max(0, m.start - 1):m.start] in _DONE)
-                       for m in found)
+            # ... and so does 几 in a clause ending in something done ("跟几个区的部门都聊过"): a few, no question
+            done = re.sub(r"[\W_]+$", "", folded)[-1:] in ("过", "咗")
+            return any(not (folded[m.start:m.end].startswith("几") and
+                            (folded[max(0, m.start - 1):m.start] in _DONE or done)) for m in found)
         # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
         # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
         lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)
