@@ -77,6 +77,11 @@ def test_when_paid_is_read_from_a_verb_of_paying(corpus, text, lang):
     assert f.main.kind == "unstated" and f.main.detail == "when_paid", [(a.kind, a.detail) for a in f.asks]
 
 
+@pytest.mark.parametrize("text", ["模型券发放后多久内有效？", "住房补贴发放以后多久要重新申请？"])
+def test_how_long_after_paying_is_not_when_paid(corpus, text):
+    assert "when_paid" not in [a.detail for a in frame_of(corpus, text).asks]
+
+
 @pytest.mark.parametrize("text", ["模型券几时截止报名？", "鲲鹏项目几时截止申请？"])
 def test_a_deadline_is_still_a_deadline(corpus, text):
     f = frame_of(corpus, text)
