@@ -207,8 +207,7 @@ class ClauseReader:
         return self._names_plan(clause, story) and not named_place
 
     def _about_founder(self, asks: list[str], recs: list[Any], background: list[str], lang: str, zh: bool,
-                       claims: Any, learned: Any, story: Matcher | None, places: Gazetteer | None,
-                       expand: Callable[[str], list[str]] | None = None) -> list[str]:
+                       claims: Any, learned: Any, story: Matcher | None, places: Gazetteer | None) -> list[str]:
         """Asks referring to the founder or their case and naming no topic ("is there anything for someone like
         me?", "这种算不算人才"): recognised (``recs`` replaced) with the whole story told before (chatter excepted);
         returns that story as searched, for the search text."""
@@ -222,8 +221,7 @@ class ClauseReader:
             # the ask names its matter itself: a benefit, or a clause the recogniser reads in its own words
             sure = (getattr(recs[i], "benefit", None) and getattr(recs[i], "confidence", 0.0) >= 0.6) or \
                 (getattr(recs[i], "likely_clause", None) and getattr(recs[i], "clause_confidence", 0.0) >= 0.6)
-            # ... or one of the plan's terms ("help me with business registration")
-            if named or sure or not self.about_me.find(fold(ask)) or (expand is not None and expand(ask)):
+            if named or sure or not self.about_me.find(fold(ask)):
                 continue
             recs[i] = learned(self._join([*told, ask], zh), lang)
             found += [self._searched(b, story, places) for b in told]

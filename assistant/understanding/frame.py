@@ -242,7 +242,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
                     if (s := claims.subject_of(a)) is not None and claims.named_loosely(a, s) else r
                     for a, r in zip(asks, recs)]
         # "Does this plan have anything for people like me?": the story told is what the ask is about
-        leadins += self._about_founder(asks, recs, background, lang, zh, claims, learned, story, places, expand)
+        leadins += self._about_founder(asks, recs, background, lang, zh, claims, learned, story, places)
         among += [""] * (len(asks) - len(among))
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said)
                       for a, r, m in zip(asks, recs, among)]
