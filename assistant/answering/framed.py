@@ -168,6 +168,11 @@ def plan_answer(extractive: ExtractiveAnswerer, frame: Frame, what: str | None, 
         goals = next((c for c in doc.clauses[1:] if marker in c.text.get(base, "")), None)
         if goals is not None:
             lines.append(VALID_UNTIL[base].format(year=end, cite=cite(goals)))
+    elif what == "purpose":  # what the plan is for: the preamble's sentences naming no date
+        aims = [s for s in sentences if not any(f.kind == "date" or f.unit == "year" for f in extract_figures(s))]
+        if not aims:
+            return None
+        lines.append(("" if base == "zh" else " ").join(aims) + ("" if base == "zh" else " ") + cite(preamble))
     elif what == "issuer":
         if not sentences:
             return None

@@ -9,7 +9,7 @@ and the clause tells the founder's story, or when it is a statement ending in a 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.knowledge.claims import Matcher, fold
 from assistant.knowledge.figures import extract_figures
@@ -80,6 +80,8 @@ class ClauseReader:
     conditional: Matcher
     plan_named: Matcher
     ranked: Matcher
+    about_me: Matcher
+    chatter: Matcher
     weak_asking: set[str]
     dates: YearParser
     _tags: set[str]
@@ -204,6 +206,27 @@ class ClauseReader:
             return not named_place
         return self._names_plan(clause, story) and not named_place
 
+    def _about_founder(self, asks: list[str], recs: list[Any], background: list[str], lang: str, zh: bool,
+                       claims: Any, learned: Any, story: Matcher | None, places: Gazetteer | None) -> list[str]:
+        """Asks referring to the founder or their case and naming no topic ("is there anything for someone like
+        me?", "这种算不算人才"): recognised (``recs`` replaced) with the whole story told before (chatter excepted);
+        returns that story as searched, for the search text."""
+        told = [b for b in background if not self.chatter.find(fold(b))]
+        if learned is None or not told:
+            return []
+        found: list[str] = []
+        for i, ask in enumerate(asks):
+            subject = claims.subject_of(ask) if claims is not None else None
+            named = subject is not None and not claims.named_loosely(ask, subject)
+            # the ask names its matter itself: a benefit, or a clause the recogniser reads in its own words
+            sure = (getattr(recs[i], "benefit", None) and getattr(recs[i], "confidence", 0.0) >= 0.6) or \
+                (getattr(recs[i], "likely_clause", None) and getattr(recs[i], "clause_confidence", 0.0) >= 0.6)
+            if named or sure or not self.about_me.find(fold(ask)):
+                continue
+            recs[i] = learned(self._join([*told, ask], zh), lang)
+            found += [self._searched(b, story, places) for b in told]
+        return list(dict.fromkeys(found))
+
     def _searched(self, part: str, story: Matcher | None, places: Gazetteer | None) -> str:
         """A part of the story as searched: without its years and the places the founder tells of — but with those
         it says the plan names ("计划里提到前海和河套，它们是做什么的？")."""
@@ -244,8 +267,10 @@ class ClauseReader:
             return False
         if _CJK.search(clause):
             # "拿过几个奖", "做咗几年": 几 after an aspect marker counts what was done (a few), it asks nothing
-            return any(not (folded[m.start:m.end].startswith("几") and folded[max(0, m.start - 1):m.start] in _DONE)
-                       for m in found)
+            # ... and so does 几 in a clause ending in something done ("跟几个区的部门都聊过"): a few, no question
+            done = re.sub(r"[\W_]+$", "", folded)[-1:] in ("过", "咗")
+            return any(not (folded[m.start:m.end].startswith("几") and
+                            (folded[max(0, m.start - 1):m.start] in _DONE or done)) for m in found)
         # English: a question word opens the clause (after a filler), or a request phrase stands anywhere; an
         # auxiliary opening a clause without a question mark is a story ("did my undergrad in Singapore").
         lead = re.match(r"\s*(?:(?:so|and|also|but|ok|okay|then|now|hi|hey|well)\W+)*", folded)

@@ -69,6 +69,8 @@ class FrameSpec(BaseModel):
                               "for a rate the plan leaves unstated (tax, interest), that same rate.")
     plan_self: dict[str, Terms]
     plan_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan itself.")
+    goal_words: Terms = Field(default_factory=Terms, description="Words asking targets only of the plan named "
+                              "(此计划…指标): its goals.")
     plan_beyond: Terms = Field(default_factory=Terms, description="Words asking what the plan's text does not "
                                "hold about itself (targets missed): not answered with its goals or measures.")
     goal_subjects: list[str] = Field(default_factory=list, description="Claims subjects that are the plan's "
@@ -84,6 +86,13 @@ class FrameSpec(BaseModel):
                              "opens an embedded question ('tell me how much'), not a new ask.")
     conditional: Terms = Field(default_factory=Terms, description="Words opening a condition ('要是', 'if'): a "
                                "conditional clause is part of the ask it qualifies, not the founder's story.")
+    when_asked: Terms = Field(default_factory=Terms, description="Words asking when (几时, when): with a verb of "
+                              "paying (`paying`), the ask is when a benefit is paid, not a deadline.")
+    paying: Terms = Field(default_factory=Terms, description="Verbs of paying out (过数, 到账, paid, hit my account).")
+    about_me: Terms = Field(default_factory=Terms, description="Words in an ask referring to the founder or their "
+                            "case ('people like me', '这种算不算'): naming no topic, it is read with the story told.")
+    chatter: Terms = Field(default_factory=Terms, description="Words marking a part as chatter ('lol', '不好意思'): "
+                           "left out of the story an ask about the founder is read with.")
     unstated: dict[str, Terms]
     near_forms: list[str] = Field(default_factory=list, description="Groups of characters that look alike (券卷), "
                                   "each a string: a plan term typed with one of them is that term (understanding/spelling.py).")
@@ -134,10 +143,13 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         self.dates = YearParser(spec.dates)
         self.time_scope = TimeScope(self.dates, self.graduation, self.acting)
         self.plan_named = m({"plan": spec.plan_named})
+        self.goal_words = m({"goals": spec.goal_words})
         self.plan_beyond, self.still = m({"beyond": spec.plan_beyond}), m({"still": spec.still})
         self.weak_asking = {fold(t) for t in spec.weak_asking.all()}
         self.embedding = m({"embedding": spec.embedding})
         self.anaphora, self.conditional = m({"anaphora": spec.anaphora}), m({"conditional": spec.conditional})
+        self.when_asked, self.paying = m({"when": spec.when_asked}), m({"paying": spec.paying})
+        self.about_me, self.chatter = m({"me": spec.about_me}), m({"chatter": spec.chatter})
 
     # --- the frame ------------------------------------------------------------------------------
     def read(self, text: str, lang: str, claims: ClaimRules | None = None, places: Gazetteer | None = None,
@@ -233,6 +245,8 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
             recs = [learned(self._join([*dict.fromkeys([*leadins, *topical]), a], zh), lang)
                     if (s := claims.subject_of(a)) is not None and claims.named_loosely(a, s) else r
                     for a, r in zip(asks, recs)]
+        # "Does this plan have anything for people like me?": the story told is what the ask is about
+        leadins += self._about_founder(asks, recs, background, lang, zh, claims, learned, story, places)
         among += [""] * (len(asks) - len(among))
         frame.asks = [self.meaning(a, lang, claims, expand, questions, r, normalise, among=m, plan_named=plan_said,
                                    told=text) for a, r, m in zip(asks, recs, among)]
@@ -249,6 +263,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
                                    for p, r in zip(parts, got)]
             recs[i:i + 1] = got
         self._plan_together(frame, recs)
+        self._plan_parts(frame, recs, questions, plan_said)
         self._rate_carried(frame, questions)
         if plan_years is not None and not back and not any((a.kind == "topic" and getattr(r, "attribute", None) not in _FIGURES)
                                               or self.still.find(fold(a.text)) for a, r in zip(frame.asks, recs)):
@@ -262,7 +277,7 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         figures = any(a.kind == "topic" for a in frame.asks)
         used = [a.text for a in frame.asks if a.main or a.kind not in ("other", "unstated") or
                 (a.kind == "other" and not figures)]
-        frame.focus_text = self._join(used, zh)
+        frame.focus_text = self._join(list(dict.fromkeys(used)), zh)  # the parts of one ask: its words once
         searched = [a.text for a in frame.asks if a.main or a.kind in ("topic", "plan", "ranking")
                     or (a.kind == "other" and not figures)]
         named = any(a.topic for a in frame.asks) or any(a.kind == "topic" for a in frame.asks)
@@ -302,6 +317,8 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
         part = getattr(rec, "part", None) if rec is not None else None
         sure = getattr(rec, "part_confidence", 0.0) if rec is not None else 0.0
         details = [u.concept for u in self.unstated.find(folded)[:1]]
+        if not details and self.when_asked.find(folded) and self.paying.find(folded):
+            details = ["when_paid"]  # "幾時開始過數？": when the money comes, not when to apply (nor the plan's start)
         if not details and questions is not None:  # questions.yaml's procedures and rates, under the answers' names
             found = questions.procedure.find(folded) or questions.rate.find(folded)
             details = [UNSTATED_NAMES.get(found[0].concept, found[0].concept)] if found else []
@@ -309,9 +326,10 @@ class FrameRules(ClauseReader, RankingReadings, PlanReadings):
                                      part, sure, told)
         if ranking is not None:  # "哪个社区租金最便宜": a ranking, its price unstated too
             return Ask(text=text, kind="ranking", detail=ranking, also=details, topic=topic)
-        if (plan := self.plan_asked(folded, topic, questions, plan_named, rec)) is not None:
+        if (plan := self.plan_asked(folded, topic, questions, plan_named, rec, worded=bool(details))) is not None:
             return Ask(text=text, kind="plan", detail=plan, topic=topic)
         if part is not None and part not in _NOT_PARTS and sure >= PART_MIN and part not in details and \
+                not (part == "deadline" and "when_paid" in details) and \
                 not (part == "price" and (self.share.find(folded) or self.size.find(folded))):  # 市价几成, 多少平米
             details.append(part)  # "几个工作日到账": when paid (rules) and how long it takes (learned)
         if topic in self.spec.paid_out:  # the founder pays nothing for a subsidy: "住房补贴每个月要付多少钱" its amount
