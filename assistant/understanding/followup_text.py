@@ -85,3 +85,25 @@ def asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
         return False
     folded = fold(question)
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
+
+
+# A bare ellipsis ("what about an office?", 「寫字樓呢」, 「…🙏 那辦公的地方呢」): its core, the word or two it names
+_BARE_EN = re.compile(r"^\s*(?:(?:and|also|so|then|ok|okay|ah|oh)\W+)*(?:(?:what|how) about|and|or)\s+"
+                      r"(?P<core>[a-z][a-z' -]{0,30}?)\s*\??\s*$", re.IGNORECASE)
+_BARE_ZH = re.compile(r"(?:^|[\s，,。.!！;；~])\s*(?:那么|那|咁|噉|还有|還有|仲有|至于|至於)?"
+                      r"(?P<core>[\u4e00-\u9fff]{1,6}?)(?:呢|嘞|啦)[\s?？!！。.]*$")
+
+
+def topic_named_short(question: str, topics: list[tuple[set[str], dict[str, str]]],
+                      normalise: Callable[[str], str], lang: str) -> str:
+    """The question with the word a bare ellipsis names a topic by read as the topic's name (「住的呢」 ->
+    「住房呢」): ``topics`` pairs the words (normalised) with the name per language. The question as it is when
+    it is no bare ellipsis or names no such word."""
+    m = _BARE_EN.match(question) or _BARE_ZH.search(question)
+    if m is None:
+        return question
+    core = normalise(m.group("core")).strip()
+    for words, name in topics:
+        if core in words and name.get(lang):
+            return question[:m.start("core")] + name[lang] + question[m.end("core"):]
+    return question
