@@ -155,3 +155,16 @@ def test_a_short_word_only_names_a_topic_in_a_bare_ellipsis(conversation, ask):
     lang = "en" if ask.isascii() else "zh"
     assert topic_named_short(ask, topics, rec.normalise, lang) == ask
     assert topic_named_short("那写字楼呢？", topics, rec.normalise, "zh") != "那写字楼呢？"
+
+
+@pytest.mark.parametrize("earlier, ask, benefit", [
+    (("I'm a PhD. How much hukou subsidy can I get?",), "What about a master's?", "hukou_subsidy"),
+    (("How long can I get the housing subsidy?",), "how about for a bachelor?", "housing_subsidy"),
+    (("what's the max personal startup loan?",), "and what if I graduated in 2019?", "personal_loan"),
+])
+def test_an_english_ellipsis_is_composed_as_an_ask_about_the_benefit(conversation, earlier, ask, benefit):
+    # the ellipsis first, then the benefit it is about: never "<Name> What about a master's how much?"
+    resolved, state = conversation.resolve(ask, _turns(*earlier))
+    assert state.benefit == benefit and resolved is not None, (resolved, state)
+    name = conversation.recogniser.facts[benefit].names.en
+    assert resolved.lower().startswith(("what", "how")) and f"— {name}" in resolved, resolved

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from assistant.understanding.questions import QuestionRules
 
 _UNITS = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]")  # English words and Chinese characters: how long a bare rest may be
+_WHAT_ABOUT = re.compile(r"^(?:what|how) about\b|^what if\b", re.IGNORECASE)  # an English ellipsis's opener
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 
 
@@ -60,7 +61,15 @@ def compose(parts: list[str], lang: str) -> str:
     """One ask from its pieces (the benefit's name, the follow-up, the slot carried): one question, so a frame
     reads a single ask about the benefit."""
     parts = [p.strip().rstrip("?？。.!！ ") for p in parts if p and p.strip()]
-    return (" ".join(parts) + "?") if lang == "en" else ("".join(parts) + "？")
+    if lang != "en":
+        return "".join(parts) + "？"
+    # "What about a master's?" reads as an ask about the benefit only with the ellipsis first and the name after it:
+    # "What about a master's — household registration (hukou) subsidy, how much?"
+    ellipsis = next((i for i, p in enumerate(parts) if _WHAT_ABOUT.match(p)), None)
+    if ellipsis is not None and ellipsis > 0:
+        rest = parts[:ellipsis] + parts[ellipsis + 1:]
+        return f"{parts[ellipsis]} — {rest[0]}" + "".join(f", {p}" for p in rest[1:]) + "?"
+    return " ".join(parts) + "?"
 
 
 def asks_only(question: str, frame: Frame | None, keeps: Callable[[str], bool]) -> str:
