@@ -136,6 +136,8 @@ SHORT_SWITCHES = [
     (("How much is the model voucher?", "and the data one?"), "what about a place to live?", "sz-ai-opc-plan:m4"),
     (("人才住房可以住多久？", "租金怎么算？"), "好的谢谢 那写字楼呢", "sz-ai-opc-plan:m3"),
     (("算力券最高多少？", "用途有限制吗？"), "工位呢？", "sz-ai-opc-plan:m3"),
+    (("個人創業擔保貸款最高幾多？", "利息點計？"), "咁租樓呢？", "sz-ai-opc-plan:m4"),
+    (("落戶補貼有幾多？",), "咁搵地方辦公呢", "sz-ai-opc-plan:m3"),
     (("Can I get the housing subsidy and for how long?", "is it taxed?"), "and a desk?", "sz-ai-opc-plan:m3"),
 ]
 
