@@ -10,6 +10,7 @@ import pytest
 from assistant.answering.framed import read_frame
 from assistant.types import Answer, Turn
 from assistant.understanding.followup import Conversation
+from assistant.understanding.followup_text import topic_named_short
 from assistant.understanding.followup_words import BOTH
 
 
@@ -126,3 +127,46 @@ def test_a_sibling_yields_to_a_clause_read_surely_elsewhere(conversation, first,
     # loan words are shared with the startup funding beside it; the roadshows are the funds' clause
     _, state = conversation.resolve(ask, _turns(first))
     assert state.clause != "sz-ai-opc-plan:m5", state
+
+
+# (earlier turns on other benefits, a bare ellipsis naming a topic in a word or two, the clause it switches to)
+SHORT_SWITCHES = [
+    (("我2021年本科毕业，个人创业担保贷款能贷多少？", "利息有补贴吗？"), "那住的呢", "sz-ai-opc-plan:m4"),
+    (("落戶補貼博士有幾多？", "咁碩士呢？"), "租屋呢？", "sz-ai-opc-plan:m4"),
+    (("How much is the model voucher?", "and the data one?"), "what about a place to live?", "sz-ai-opc-plan:m4"),
+    (("人才住房可以住多久？", "租金怎么算？"), "好的谢谢 那写字楼呢", "sz-ai-opc-plan:m3"),
+    (("算力券最高多少？", "用途有限制吗？"), "工位呢？", "sz-ai-opc-plan:m3"),
+    (("個人創業擔保貸款最高幾多？", "利息點計？"), "咁租樓呢？", "sz-ai-opc-plan:m4"),
+    (("落戶補貼有幾多？",), "咁搵地方辦公呢", "sz-ai-opc-plan:m3"),
+    (("Can I get the housing subsidy and for how long?", "is it taxed?"), "and a desk?", "sz-ai-opc-plan:m3"),
+]
+
+
+@pytest.mark.parametrize("earlier, ask, clause", SHORT_SWITCHES)
+def test_a_bare_ellipsis_naming_a_topic_in_a_word_switches_to_it(conversation, earlier, ask, clause):
+    resolved, state = conversation.resolve(ask, _turns(*earlier))
+    assert resolved is not None and state.clause == clause, (resolved, state)
+
+
+@pytest.mark.parametrize("ask", ["我在家办公可以吗？", "住房补贴每个月多少呢？", "what about the rent subsidy amount for a PhD?",
+                                 "我住在南山，那呢？"])
+def test_a_short_word_only_names_a_topic_in_a_bare_ellipsis(conversation, ask):
+    # 「办公」 inside an ask of its own, or a name already said, is left as written
+    rec = conversation.recogniser
+    topics = [({rec.normalise(w) for w in t.words}, t.name) for t in rec.spec.ellipsis_topics]
+    lang = "en" if ask.isascii() else "zh"
+    assert topic_named_short(ask, topics, rec.normalise, lang) == ask
+    assert topic_named_short("那写字楼呢？", topics, rec.normalise, "zh") != "那写字楼呢？"
+
+
+@pytest.mark.parametrize("earlier, ask, benefit", [
+    (("I'm a PhD. How much hukou subsidy can I get?",), "What about a master's?", "hukou_subsidy"),
+    (("How long can I get the housing subsidy?",), "how about for a bachelor?", "housing_subsidy"),
+    (("what's the max personal startup loan?",), "and what if I graduated in 2019?", "personal_loan"),
+])
+def test_an_english_ellipsis_is_composed_as_an_ask_about_the_benefit(conversation, earlier, ask, benefit):
+    # the ellipsis first, then the benefit it is about: never "<Name> What about a master's how much?"
+    resolved, state = conversation.resolve(ask, _turns(*earlier))
+    assert state.benefit == benefit and resolved is not None, (resolved, state)
+    name = conversation.recogniser.facts[benefit].names.en
+    assert resolved.lower().startswith(("what", "how")) and f"— {name}" in resolved, resolved

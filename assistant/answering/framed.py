@@ -51,8 +51,10 @@ if TYPE_CHECKING:
 
 # The kinds of figure that state a part asked about: "is the transitional housing free?" is answered by "about
 # 60% of market rent", "is the space free?" is not by "up to 50 m²".
+# A benefit's own term ("up to 36 months") is no approval time: a quote states how long approval takes only when
+# it speaks of approval (``_quoted_speaks_of``), whatever durations it holds.
 PART_FIGURES: dict[str, set[str]] = {"price": {"money", "percent"}, "interest_rate": {"percent"},
-                                     "processing_time": {"duration"}, "when_paid": {"date"}}
+                                     "processing_time": set(), "when_paid": {"date"}}
 MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
@@ -279,7 +281,8 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
         if issuer:
             lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
         said = localise(("" if base == "zh" else " ").join(lines), lang)
-        if frame.main is not None and _only_unstated(frame, listed, answer.answer) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
+        names = [n for f in extractive.r.corpus.facts for n in (f.names.en, f.names.zh) if n]
+        if frame.main is not None and _only_unstated(frame, listed, answer.answer, names) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
                 and not _unsure_and_quoted(extractive, frame.main, answer.answer):
             # every ask is a part the sources leave open ("要交税吗？", "how long does filing take?") and what is
             # quoted does not speak of it ("税后1000元" does): that is the answer, said first; what the plan
@@ -314,21 +317,30 @@ def _unsure_and_quoted(extractive: ExtractiveAnswerer, ask: Ask, quoted: str) ->
     return bool((set(content_words(tokenize(ask.text))) - named) & set(content_words(tokenize(quoted))))
 
 
-def _only_unstated(frame: Frame, declared: set[str], quoted: str) -> bool:
+def _only_unstated(frame: Frame, declared: set[str], quoted: str, names: Sequence[str] = ()) -> bool:
     """The main ask is a part declared unstated, what is quoted states no figure of the kind the part is stated
     in (else of the kind the ask wants: "租金是市场价的几成？" is answered by "约60%"), nor of a kind the message
     tells, and no other ask wants a figure or names a benefit: nothing asked is answered by what is quoted."""
     main = frame.main
     if main is None or main.kind != "unstated" or main.detail not in declared or \
-            (PART_FIGURES.get(main.detail) or wanted_figures(main.text)) & figure_kinds(quoted):
+            (PART_FIGURES[main.detail] if main.detail in PART_FIGURES else wanted_figures(main.text)) \
+            & figure_kinds(quoted):
         return False
     # a figure the founder tells as a premise ("空间最多50平方米，租金多少？") is one the quote confirms: answered
-    told = {k for part in [*frame.background, *(a.text for a in frame.asks)] for k in figure_kinds(part)} - \
-        {"year", "date"}
+    # (not a figure of a benefit's name a follow-up was resolved with: "Transitional housing at about 60% of …")
+    told = {k for part in [*frame.background, *(a.text for a in frame.asks)] for k in figure_kinds(_unnamed(part, names))} \
+        - {"year", "date"}
     if told & figure_kinds(quoted):
         return False
     return not any(a.kind in ("topic", "plan") or (a.kind == "other" and wanted_figures(a.text))
                    for a in frame.asks if not a.main)
+
+
+def _unnamed(text: str, names: Sequence[str]) -> str:
+    """The text without the benefits' names in it (case aside)."""
+    for name in names:
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 # --- an added document may state what the plan does not ------------------------------------------------------

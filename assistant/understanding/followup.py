@@ -26,7 +26,7 @@ from assistant.library.retrieve import content_words
 from assistant.types import FounderProfile, Frame, Turn
 from assistant.understanding.followup_parts import framed_as, sibling_described, siblings_named
 from assistant.understanding.followup_profile import merged, told_in_words
-from assistant.understanding.followup_text import asks_attribute, asks_only, bare, compose, tail
+from assistant.understanding.followup_text import asks_attribute, asks_only, bare, compose, tail, topic_named_short
 from assistant.understanding.followup_text import is_followup as is_followup  # (re-exported: the service asks it)
 from assistant.understanding.followup_topics import both_named, other_of
 from assistant.understanding.followup_words import (
@@ -148,6 +148,13 @@ class Conversation:
         return self.step(self.state(history), question)
 
     def step(self, state: State, question: str) -> tuple[str | None, State]:
+        """One turn; a bare ellipsis naming a topic by a short word (「住的呢」 after the loans) read with the
+        topic's name, and asked so when it starts a topic."""
+        short = self._short_topic(question) if state.anchor is not None else question
+        standalone, new = self._step(state, short)
+        return (short if standalone is None and short != question else standalone), new
+
+    def _step(self, state: State, question: str) -> tuple[str | None, State]:
         """One turn: a few decisions in order. Which topic (one named of its own > one pointed back to > the one
         carried), whether that leaves the conversation's topic (a new one, asked as written), which benefit (a
         switch named or described > the one carried) and which slot (the turn's own > the one carried)."""
@@ -368,6 +375,14 @@ class Conversation:
         if attribute is None or self.recogniser is None:
             return ""
         return self.recogniser.spec.carry.get(attribute, {}).get(lang, "")
+
+    def _short_topic(self, question: str) -> str:
+        rec = self.recogniser
+        if rec is None or not rec.spec.ellipsis_topics:
+            return question
+        topics = [({rec.normalise(w) for w in t.words}, t.name) for t in rec.spec.ellipsis_topics]
+        lang = "en" if detect_language(question) == "en" else "zh"
+        return topic_named_short(question, topics, rec.normalise, lang)
 
     def _profile(self, question: str) -> ProfileValues:
         return self.rules.profile_from(question) if self.rules is not None else {}

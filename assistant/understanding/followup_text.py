@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from assistant.understanding.questions import QuestionRules
 
 _UNITS = re.compile(r"[A-Za-z]+|[\u4e00-\u9fff]")  # English words and Chinese characters: how long a bare rest may be
+_WHAT_ABOUT = re.compile(r"^(?:what|how) about\b|^what if\b", re.IGNORECASE)  # an English ellipsis's opener
 MAX_CARRIED = 300  # characters of the topic's question carried into a follow-up (whole sentences, from its end)
 
 
@@ -60,7 +61,15 @@ def compose(parts: list[str], lang: str) -> str:
     """One ask from its pieces (the benefit's name, the follow-up, the slot carried): one question, so a frame
     reads a single ask about the benefit."""
     parts = [p.strip().rstrip("?？。.!！ ") for p in parts if p and p.strip()]
-    return (" ".join(parts) + "?") if lang == "en" else ("".join(parts) + "？")
+    if lang != "en":
+        return "".join(parts) + "？"
+    # "What about a master's?" reads as an ask about the benefit only with the ellipsis first and the name after it:
+    # "What about a master's — household registration (hukou) subsidy, how much?"
+    ellipsis = next((i for i, p in enumerate(parts) if _WHAT_ABOUT.match(p)), None)
+    if ellipsis is not None and ellipsis > 0:
+        rest = parts[:ellipsis] + parts[ellipsis + 1:]
+        return f"{parts[ellipsis]} — {rest[0]}" + "".join(f", {p}" for p in rest[1:]) + "?"
+    return " ".join(parts) + "?"
 
 
 def asks_only(question: str, frame: Frame | None, keeps: Callable[[str], bool]) -> str:
@@ -85,3 +94,25 @@ def asks_attribute(question: str, rules: QuestionRules | None = None) -> bool:
         return False
     folded = fold(question)
     return bool(rules.procedure.find(folded) or rules.who.find(folded) or rules.eligibility.find(folded))
+
+
+# A bare ellipsis ("what about an office?", 「寫字樓呢」, 「…🙏 那辦公的地方呢」): its core, the word or two it names
+_BARE_EN = re.compile(r"^\s*(?:(?:and|also|so|then|ok|okay|ah|oh)\W+)*(?:(?:what|how) about|and|or)\s+"
+                      r"(?P<core>[a-z][a-z' -]{0,30}?)\s*\??\s*$", re.IGNORECASE)
+_BARE_ZH = re.compile(r"(?:^|[\s，,。.!！;；~])\s*(?:那么|那|咁|噉|还有|還有|仲有|至于|至於)?"
+                      r"(?P<core>[\u4e00-\u9fff]{1,6}?)(?:呢|嘞|啦)[\s?？!！。.]*$")
+
+
+def topic_named_short(question: str, topics: list[tuple[set[str], dict[str, str]]],
+                      normalise: Callable[[str], str], lang: str) -> str:
+    """The question with the word a bare ellipsis names a topic by read as the topic's name (「住的呢」 ->
+    「住房呢」): ``topics`` pairs the words (normalised) with the name per language. The question as it is when
+    it is no bare ellipsis or names no such word."""
+    m = _BARE_EN.match(question) or _BARE_ZH.search(question)
+    if m is None:
+        return question
+    core = normalise(m.group("core")).strip()
+    for words, name in topics:
+        if core in words and name.get(lang):
+            return question[:m.start("core")] + name[lang] + question[m.end("core"):]
+    return question

@@ -38,6 +38,14 @@ class LangTerms(BaseModel):
     yue: list[str] = Field(default_factory=list)
 
 
+class EllipsisTopic(BaseModel):
+    """Short words a bare ellipsis names a benefit's topic by, and the name they are read as."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: dict[str, str] = Field(alias="as", description="{zh, en}: the name the words are read as")
+    words: list[str] = Field(min_length=1)
+
+
 class IntentSpec(BaseModel):
     """corpus/intents.yaml, validated at load."""
 
@@ -64,6 +72,8 @@ class IntentSpec(BaseModel):
                                         description="unstated part or 'ranking' -> templates ({name}, {place}, {place2})")
     part_answer: LangTerms = Field(default_factory=LangTerms, description="answerable asks that look like parts")
     ranked_places: LangTerms = Field(default_factory=LangTerms, description="places a ranking compares")
+    ellipsis_topics: list[EllipsisTopic] = Field(default_factory=list,
+                                                 description="short words a bare ellipsis names a topic by")
 
     def check(self) -> None:
         unknown = set(self.attributes) - set(ATTRIBUTES)

@@ -288,7 +288,8 @@ def data_key(spec_path: Path, facts: Sequence[Fact], claims: ClaimRules | None, 
              embedder_name: str, titles: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """Everything the trained model depends on, hashed: the data files' content and the embedder."""
     h = hashlib.sha256(f"v{VERSION}|{embedder_name}|".encode())
-    h.update(load_spec(Path(spec_path)).model_dump_json().encode())  # the data, not its comments
+    # the data, not its comments, nor what only follow-ups read (the words an ellipsis names a topic by)
+    h.update(load_spec(Path(spec_path)).model_dump_json(exclude={"ellipsis_topics"}).encode())
     h.update(json.dumps([f.model_dump(mode="json", exclude={"conditions", "to_confirm", "notes", "tiered_by"})
                          for f in facts], sort_keys=True, ensure_ascii=False).encode())
     if claims is not None:
