@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from assistant.answering.added_documents import merge, narrowed, speaks_of, stating
 from assistant.answering.citations import citation_for
 from assistant.answering.fact_answers import Cites
 from assistant.answering.not_stated import DOCS_ASK_ISSUER, documents_not_stated, issuers
@@ -35,11 +36,9 @@ from assistant.answering.prompts import (
     WITHIN_VALIDITY,
 )
 from assistant.answering.wanted import figure_kinds, wanted_figures
-from assistant.knowledge.claims import fold
 from assistant.knowledge.figures import extract_figures
-from assistant.library.retrieve import ClauseHit, Retrieval, content_words
+from assistant.library.retrieve import Retrieval, content_words
 from assistant.types import Answer, Ask, Frame, Unstated
-from assistant.understanding.frame import UNSTATED_NAMES
 from assistant.understanding.intents import PART_SURE
 from assistant.understanding.text import base_lang, localise, split_sentences, tokenize
 
@@ -55,7 +54,6 @@ if TYPE_CHECKING:
 # it speaks of approval (``_quoted_speaks_of``), whatever durations it holds.
 PART_FIGURES: dict[str, set[str]] = {"price": {"money", "percent"}, "interest_rate": {"percent"},
                                      "processing_time": set(), "when_paid": {"date"}}
-MAX_SCANNED = 50  # documents of a named scope read whole for what the plan leaves unstated (a bound per question)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)\d\d)(?![0-9])")
 
 
@@ -282,7 +280,7 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
             lines.append((DOCS_ASK_ISSUER if docs else ASK_ISSUER)[base].format(issuer=issuer))
         said = localise(("" if base == "zh" else " ").join(lines), lang)
         names = [n for f in extractive.r.corpus.facts for n in (f.names.en, f.names.zh) if n]
-        if frame.main is not None and _only_unstated(frame, listed, answer.answer, names) and not _quoted_speaks_of(extractive, frame.main.detail or "", answer) \
+        if frame.main is not None and _only_unstated(frame, listed, answer.answer, names) and not _quotedspeaks_of(extractive, frame.main.detail or "", answer) \
                 and not _unsure_and_quoted(extractive, frame.main, answer.answer):
             # every ask is a part the sources leave open ("要交税吗？", "how long does filing take?") and what is
             # quoted does not speak of it ("税后1000元" does): that is the answer, said first; what the plan
@@ -293,10 +291,10 @@ def declare_unstated(extractive: ExtractiveAnswerer, frame: Frame, answer: Answe
     return answer
 
 
-def _quoted_speaks_of(extractive: ExtractiveAnswerer, detail: str, answer: Answer) -> bool:
+def _quotedspeaks_of(extractive: ExtractiveAnswerer, detail: str, answer: Answer) -> bool:
     """What is quoted uses the part's terms, or qualifies a figure by it (claims.yaml's attribute group of that
     name: "每月税前1250元/税后1000元" speaks of tax)."""
-    if _speaks_of(extractive, detail, answer.answer):
+    if speaks_of(extractive, detail, answer.answer):
         return True
     claims = extractive.r.corpus.claims
     return claims is not None and detail in claims.spec.attributes and \
@@ -307,7 +305,7 @@ def _unsure_and_quoted(extractive: ExtractiveAnswerer, ask: Ask, quoted: str) ->
     """The part was read by the learned recogniser alone, not surely, and what is quoted speaks the ask's own
     words beside the benefit's name ("Can I use it for API calls?" is not asking whom to call)."""
     recogniser = extractive.r.recogniser
-    if recogniser is None or ask.detail is None or _speaks_of(extractive, ask.detail, ask.text):
+    if recogniser is None or ask.detail is None or speaks_of(extractive, ask.detail, ask.text):
         return False  # the rules read the part in the ask's words: sure
     got = recogniser.recognise(ask.text)
     # the learned recogniser's reading of a part this sure is declined on however the quote reads
@@ -341,71 +339,3 @@ def _unnamed(text: str, names: Sequence[str]) -> str:
     for name in names:
         text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
     return text
-
-
-# --- an added document may state what the plan does not ------------------------------------------------------
-def _speaks_of(extractive: ExtractiveAnswerer, detail: str, text: str) -> bool:
-    """The text uses the terms of an unstated part (a deadline, where to apply, the price …)."""
-    corpus = extractive.r.corpus
-    folded = fold(text)
-    names = {v: k for k, v in UNSTATED_NAMES.items()}
-    concept = names.get(detail, detail)
-    q = corpus.questions
-    matchers = ([q.procedure, q.rate] if q is not None else []) + \
-        ([corpus.frame.unstated] if corpus.frame is not None else [])
-    return any(m.concept == concept or m.concept == detail for matcher in matchers for m in matcher.find(folded))
-
-
-def stating(extractive: ExtractiveAnswerer, detail: str, retrieval: Retrieval) -> list[ClauseHit]:
-    """Clauses that speak of the part the plan leaves unstated, in every clause of the added documents the search
-    found (the best ones and those beside the plan's) and of every document the question names or whose place it
-    names (up to ``MAX_SCANNED``): a guide's "申报时间" article need not be among the hits."""
-
-    corpus = extractive.r.corpus
-    docs = dict.fromkeys(h.clause_id.split(":", 1)[0] for h in retrieval.candidates)
-    if retrieval.scope in ("named", "place", "filter") and len(retrieval.docs) <= MAX_SCANNED:
-        docs.update(dict.fromkeys(sorted(retrieval.docs)))  # every document the question names, not only the hits
-    out: list[ClauseHit] = []
-    for doc_id in docs:
-        doc = corpus.document(doc_id)
-        if doc.authority != "document":
-            continue
-        for clause in doc.clauses:
-            if any(_speaks_of(extractive, detail, t) for t in clause.text.values()):
-                out.append(ClauseHit(clause.id, 0.0, 0.0, 0.0))
-    return out
-
-
-def narrowed(retrieval: Retrieval, hits: Iterable[ClauseHit]) -> Retrieval:
-    """The same search, answered from these clauses alone."""
-
-    return Retrieval(query=retrieval.query, hits=list(hits), scope="named", prefer=set(), extra=[])
-
-
-def answer_from_documents(extractive: ExtractiveAnswerer, frame: Frame, retrieval: Retrieval) -> Answer | None:
-    """The main ask is a part the plan does not state (a deadline, where to apply) but an added document in scope
-    speaks of it: quote that document."""
-    main = frame.main
-    if main is None or main.kind != "unstated" or main.detail is None:  # an unstated ask has its detail
-        return None
-    found = stating(extractive, main.detail, retrieval)
-    if not found:
-        return None
-    quoted = extractive.answer(main.text, narrowed(retrieval, found))
-    return quoted if quoted.answerable else None
-
-
-def merge(first: Answer, second: Answer, lang: str) -> Answer:
-    """``second``'s text and citations after ``first``'s, its markers renumbered."""
-    known = {c.clause_id: c.n for c in first.citations}
-    renumber: dict[int, int] = {}
-    for c in second.citations:
-        if c.clause_id in known:
-            renumber[c.n] = known[c.clause_id]
-        else:
-            n = len(first.citations) + 1
-            renumber[c.n] = n
-            first.citations.append(c.model_copy(update={"n": n}))
-    text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", second.answer)
-    first.answer += "\n" + text
-    return first

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from assistant import metrics
+from assistant.answering.added_documents import answer_from_documents
 from assistant.answering.asked_beyond import declare_beyond
-from assistant.answering.framed import answer_frame, answer_from_documents, answer_text, declare_unstated, read_frame
+from assistant.answering.framed import answer_frame, answer_text, declare_unstated, read_frame
 from assistant.answering.llm import Reply
 from assistant.errors import ConfigError, DatabaseUnavailable
 from assistant.knowledge.eligibility import check_library, validate_profile
