@@ -34,6 +34,7 @@ from assistant.understanding.text import base_lang, localise, split_sentences
 
 if TYPE_CHECKING:
     from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.knowledge.claims import ClaimRules
     from assistant.knowledge.facts import Fact
 
 # the unstated kind a figure kind is declared as (a phone number is the plan's existing "contact")
@@ -136,10 +137,14 @@ def _terms(extractive: ExtractiveAnswerer, topic: str | None, facts: list[Fact])
 def _longer(extractive: ExtractiveAnswerer, terms: list[str]) -> list[str]:
     """Other subjects' terms that contain one of the benefit's ("人工智能券" holds "智能券"): not its name."""
     claims = extractive.r.corpus.claims
-    if claims is None:
-        return []
+    return [] if claims is None else list(_longer_in(claims, tuple(terms)))
+
+
+@lru_cache(maxsize=256)  # per corpus's claims and benefit: the same few terms are asked about again and again
+def _longer_in(claims: ClaimRules, terms: tuple[str, ...]) -> tuple[str, ...]:
     every = {fold(w) for s in claims.spec.subjects.values() for w in [*s.en, *s.zh]}
-    return sorted((w for w in every if w not in terms and any(t in w and t != w for t in terms)), key=len, reverse=True)
+    return tuple(sorted((w for w in every if w not in terms and any(t in w and t != w for t in terms)),
+                        key=len, reverse=True))
 
 
 def _names(text: str, terms: list[str], longer: list[str]) -> bool:
@@ -195,7 +200,8 @@ def gaps(extractive: ExtractiveAnswerer, beyond: Beyond, frame: Frame, quoted: s
     sentences = split_sentences(_MARKS.sub(" ", quoted))
     terms = _terms(extractive, main.topic, facts)
     # a benefit with records is read surely: a figure must be stated of it; else any quoted figure answers
-    about = [s for s in sentences if _names(fold(s), terms, _longer(extractive, terms))] if facts else []
+    longer = _longer(extractive, terms) if facts else []  # once per ask, not per sentence
+    about = [s for s in sentences if _names(fold(s), terms, longer)] if facts else []
     about = about or sentences
     name = _name(facts, base)
     out: list[tuple[str, str, str]] = []
