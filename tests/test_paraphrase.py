@@ -66,3 +66,16 @@ def test_the_vote_leans_only_when_a_need_is_near():
     assert near[0] > pb[0] and near[2] < pb[2] and np.isclose(near.sum(), 1.0)
     # a class the model no longer has ("gone") gets no vote, whatever the similarity
     assert np.allclose(vote.lean(pb, np.array([0.0, 0.0, 1.0], dtype=np.float32)), pb)
+
+
+def test_every_need_of_the_shipped_data_names_a_benefit_or_topic(bot):
+    """The needs are reviewed data: each key is a benefit (fact id) or a topic of the shipped corpus. A corpus
+    without one of them (a record its check dropped) trains without those needs instead of failing to load."""
+    from assistant.understanding.intent_data import load_spec, need_label
+
+    rec = bot.retriever.recogniser
+    spec = load_spec(bot.settings.corpus_dir / "intents.yaml")
+    facts = list(rec.facts.values())
+    assert spec.needs and all(need_label(key, facts, spec) is not None for key in spec.needs)
+    dropped = [f for f in facts if f.id != "housing_subsidy"]
+    assert need_label("housing_subsidy", dropped, spec) is None

@@ -57,6 +57,12 @@ def _lump(f: Fact) -> float | None:
     return a.value if a and a.per in (None, "one_off") else None
 
 
+def _amount(f: Fact) -> float | None:
+    """An amount in yuan, whatever period it is stated per."""
+    a = _money(f)
+    return a.value if a else None
+
+
 def _months(f: Fact) -> float | None:
     return f.duration.months if f.duration else None
 
@@ -134,6 +140,9 @@ class Comparer:
             loans = [] if all(f.kind in self.apart for f in money) else [f for f in money if f.kind in self.apart]
             apart = {"kind": loans, "unit": [f for f in money if _lump(f) is None and f not in loans]}
             ranked = [f for f in money if _lump(f) is not None and f not in loans]
+            if not ranked and len({a.per for f in apart["unit"] if (a := _money(f))}) == 1:
+                # no one-off amount, every one per the same period (a year): like with like, ranked together
+                worth, ranked, apart["unit"] = _amount, apart["unit"], []
         if not ranked:
             return None
         values = sorted({worth(f) or 0.0 for f in ranked}, reverse=order in ("largest", "longest"))

@@ -20,12 +20,12 @@ NO_PLACE = {"en": "The plan states only {count} different amounts of this kind, 
             "zh": "计划所列同类金额只有{count}档，没有第{n}位："}
 EQUAL = {"en": "The plan states the same figure for each of those you name: {amount}.",
          "zh": "所问几项，计划所列数字相同：{amount}。"}
-# Like with like only: a loan's cap is what may be borrowed; a monthly amount is not a one-off cap.
+# Like with like only: a loan's cap is what may be borrowed; an amount per month or year is not a one-off cap.
 APART = {
     "kind": {"en": "Loans are not ranked with these: a loan's cap is what may be borrowed, not money given:",
              "zh": "贷款未与上述项目比较：贷款额度是可借款的上限，不是发放的资金："},
-    "unit": {"en": "Amounts stated per month or as a share are not ranked with one-off amounts:",
-             "zh": "按月或按比例计算的金额未与一次性金额比较："},
+    "unit": {"en": "Amounts stated per period (a month, a year) or as a share are not ranked with one-off amounts:",
+             "zh": "按期（每月、每年）或按比例计算的金额未与一次性金额比较："},
 }
 UNLIKE = {
     "kind": {"en": "The plan's figures do not rank these: a loan's cap is what may be borrowed, not money given, so "

@@ -8,6 +8,7 @@ Deterministic (seeded by the text), so the same data always gives the same varia
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from assistant.knowledge.rules_file import read_rules
 if TYPE_CHECKING:
     from assistant.knowledge.claims import ClaimRules
     from assistant.knowledge.facts import Fact
+
+log = logging.getLogger(__name__)
 
 ATTRIBUTES = ("amount", "duration", "condition", "procedure", "validity")
 LANGS = ("zh", "en", "yue")
@@ -305,20 +308,25 @@ def generate(spec: IntentSpec, facts: Sequence[Fact], claims: ClaimRules | None,
     return unique
 
 
-def need_label(key: str, facts: Sequence[Fact], spec: IntentSpec) -> str:
-    """The class a ``needs`` key stands for: a benefit (fact id) or one of the plan's other topics (clause id)."""
+def need_label(key: str, facts: Sequence[Fact], spec: IntentSpec) -> str | None:
+    """The class a ``needs`` key stands for: a benefit (fact id) or one of the plan's other topics (clause id);
+    None when this corpus has neither (a fact record dropped by the corpus check, another city's corpus)."""
     if any(f.id == key for f in facts):
         return key
     if key in spec.topics:
         return TOPIC + key
-    raise ValueError(f"needs.{key}: neither a benefit (fact id) nor a topic of intents.yaml")
+    return None
 
 
 def need_texts(spec: IntentSpec, facts: Sequence[Fact], yue: Cantonese) -> list[tuple[str, str, str, str]]:
-    """Every need as (text, class, lang, key): as written, and the Chinese ones in Cantonese words too."""
+    """Every need as (text, class, lang, key): as written, and the Chinese ones in Cantonese words too. The
+    needs of a benefit this corpus does not hold are left out (the recogniser trains on the benefits it has)."""
     out = []
     for key, terms in spec.needs.items():
         label = need_label(key, facts, spec)
+        if label is None:
+            log.warning("needs.%s: no benefit or topic of that id in this corpus; its needs are left out", key)
+            continue
         for lang in LANGS:
             texts = getattr(terms, lang) + ([yue.from_mandarin(t) for t in terms.zh] if lang == "yue" else [])
             for i, text in enumerate(texts):
