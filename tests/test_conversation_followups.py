@@ -7,20 +7,17 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.framed import read_frame
-from assistant.types import Answer, Turn
-from assistant.understanding.followup import Conversation, is_followup
+from assistant.understanding.followup import is_followup
 from assistant.understanding.followup_parts import KEPT, framed_as, sibling_described
+from tests.conversation_turns import conversation_of
+from tests.conversation_turns import turns as _turns
 
 
 @pytest.fixture(scope="module")
 def conversation(bot):
-    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
-    return Conversation(bot.retriever.recogniser, bot.corpus.questions, framer)
+    return conversation_of(bot)
 
 
-def _turns(*questions: str) -> list[Turn]:
-    return [Turn(n=i + 1, created=0, question=q, answer=Answer(question=q, answer="", language="zh",
-                                                             answerable=True)) for i, q in enumerate(questions)]
 
 
 def test_an_ellipsis_naming_a_sibling_benefit_in_its_words_switches_to_it(conversation):

@@ -14,9 +14,10 @@ from assistant import Settings
 from assistant.answering.framed import read_frame
 from assistant.api import create_app
 from assistant.knowledge.figures import normalise
-from assistant.types import Answer, FounderProfile, Turn
+from assistant.types import Answer, FounderProfile
 from assistant.understanding.followup import Conversation
 from harness.servers import serve
+from tests.conversation_turns import turns as _turns
 from ui.chat import ChatHandlers
 
 # Starts a server: not in the fast tier (make test-fast).
@@ -139,9 +140,6 @@ def recogniser(bot):
     return bot.retriever.recogniser
 
 
-def _turns(*questions: str) -> list[Turn]:
-    return [Turn(n=i + 1, created=0, question=q, answer=Answer(question=q, answer="", language="zh",
-                                                             answerable=True)) for i, q in enumerate(questions)]
 
 
 def test_the_profile_is_one_merged_founder_profile_later_turns_winning(bot, recogniser):

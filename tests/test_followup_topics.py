@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.framed import read_frame
-from assistant.types import Answer, Turn
-from assistant.understanding.followup import Conversation
 from assistant.understanding.followup_text import topic_named_short
 from assistant.understanding.followup_words import BOTH
+from tests.conversation_turns import conversation_of
+from tests.conversation_turns import turns as _turns
 
 
 @pytest.fixture(scope="module")
 def conversation(bot):
-    framer = lambda text, lang: read_frame(bot.extractive, text, lang)  # noqa: E731
-    return Conversation(bot.retriever.recogniser, bot.corpus.questions, framer)
+    return conversation_of(bot)
 
 
-def _turns(*questions: str) -> list[Turn]:
-    return [Turn(n=i + 1, created=0, question=q, answer=Answer(question=q, answer="", language="zh",
-                                                             answerable=True)) for i, q in enumerate(questions)]
 
 
 def _named(conversation, benefit: str, text: str) -> bool:

@@ -9,10 +9,11 @@ import pytest
 from assistant import Settings
 from assistant.api import create_app
 from assistant.knowledge.figures import normalise
-from assistant.types import Answer, Turn
+from assistant.types import Answer
 from assistant.understanding.followup import Conversation
 from assistant.understanding.intents import data_key, load_recogniser
 from harness.servers import serve
+from tests.conversation_turns import turns as _turns
 
 # Starts servers, processes or a browser: not in the fast tier (make test-fast).
 pytestmark = pytest.mark.system
@@ -127,9 +128,6 @@ def test_the_same_conversation_through_openai_messages(client):
         messages.append({"role": "assistant", "content": done.choices[0].message.content})
 
 
-def _turns(*questions: str) -> list[Turn]:
-    return [Turn(n=i + 1, created=0, question=q, answer=Answer(question=q, answer="", language="zh",
-                                                             answerable=True)) for i, q in enumerate(questions)]
 
 
 def test_the_profile_accumulates_over_turns_and_is_never_inverted(bot, recogniser):
